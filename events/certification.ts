@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { BlocCode, defineEvent, IsoDate, RncpCode } from './define-event.js';
+
+export const AccessRoute = z.enum([
+  'formation_continue',
+  'apprentissage',
+  'contrat_professionnalisation',
+  'vae',
+  'eleve_etudiant',
+  'candidature_individuelle',
+]);
+export type AccessRoute = z.infer<typeof AccessRoute>;
+
+export const ExamPart = z.object({
+  name: z.string().min(1),
+  minutes: z.number().int().positive(),
+});
+
+export const Competence = z.object({
+  code: z.string().regex(/^[A-Z][A-Z0-9.-]{1,31}$/),
+  title: z.string().min(1),
+});
+
+export const Bloc = z.object({
+  code: BlocCode,
+  title: z.string().min(1),
+  competences: z.array(Competence).min(1),
+  /** The CCP session's exam for this bloc alone. */
+  exam: z.object({ parts: z.array(ExamPart), totalMinutes: z.number().int().positive() }).optional(),
+});
+export type Bloc = z.infer<typeof Bloc>;
+
+export const UsabilityRegime = z.discriminatedUnion('kind', [
+  /** 2006 regime: a CCP counts toward the titre for `years` after its acquisition. */
+  z.object({ kind: z.literal('fixed-years'), years: z.number().int().positive() }),
+  /** Since 14 July 2016: while the version is registered, plus `graceYears` after it closes. */
+  z.object({ kind: z.literal('titre-validity'), graceYears: z.number().int().nonnegative() }),
+]);
+export type UsabilityRegime = z.infer<typeof UsabilityRegime>;
+
+export const CertificationVersion = z.object({
+  rncp: RncpCode,
+  tpCode: z.string().optional(),
+  millesime: z.string().optional(),
+  title: z.string().min(1),
+  level: z.number().int().min(1).max(8),
+  certifier: z.string().min(1),
+  nsf: z.array(z.string()).default([]),
+  validFrom: IsoDate,
+  validUntil: IsoDate,
+  regime: UsabilityRegime,
+  accessRoutes: z.object({ allowed: z.array(AccessRoute), refused: z.array(AccessRoute) }),
+  jury: z.object({ minMembers: z.number().int().min(1), minIndependent: z.number().int().nonnegative() }),
+  /** Whether a titre deliberation needs the entretien final to have been held. */
+  finalInterviewRequired: z.boolean(),
+  /** The session titre's exam, entretien final included. */
+  titreExam: z.object({ parts: z.array(ExamPart), totalMinutes: z.number().int().positive() }).optional(),
+  blocs: z.array(Bloc).min(1),
+  predecessor: RncpCode.optional(),
+  /** Where each fact comes from, and what was chosen where the seeds are silent. */
+  source: z.string(),
+  assumptions: z.array(z.string()).default([]),
+});
+export type CertificationVersion = z.infer<typeof CertificationVersion>;
+
+export const Correspondence = z.object({
+  /** Holding every one of these blocs of the old version... */
+  from: z.array(BlocCode).min(1),
+  /** ...counts as holding this bloc of the successor. */
+  to: BlocCode,
+});
+export type Correspondence = z.infer<typeof Correspondence>;
+
+export const CertificationVersionRegistered = defineEvent('CertificationVersionRegistered', {
+  latest: CertificationVersion,
+});
+
+export const CertificationVersionRevised = defineEvent('CertificationVersionRevised', {
+  latest: z.object({
+    rncp: RncpCode,
+    successor: RncpCode,
+    effectiveOn: IsoDate,
+    correspondences: z.array(Correspondence),
+    assumptions: z.array(z.string()).default([]),
+  }),
+});

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/**
+ * One event type with all the versions ever stored. A published version is never edited: a change adds a
+ * version and an upcaster from the one before, so stored events of every age decode to the current shape.
+ */
+export interface EventDefinition<T extends string, Current> {
+  readonly type: T;
+  readonly latest: number;
+  readonly versions: Readonly<Record<number, z.ZodType>>;
+  readonly schema: z.ZodType<Current>;
+  /** Parse `data` stored at `schemaVersion` and upcast it to the latest version. */
+  upcast(schemaVersion: number, data: unknown): Current;
+}
+
+type Upcasters = Readonly<Record<number, (data: any) => unknown>>;
+
+export function defineEvent<T extends string, S extends z.ZodType>(
+  type: T,
+  versions: Readonly<Record<number, z.ZodType>> & { readonly latest: S },
+  upcasters: Upcasters = {},
+): EventDefinition<T, z.output<S>> {
+  const { latest: schema, ...older } = versions;
+  const numbers = Object.keys(older).map(Number).sort((a, b) => a - b);
+  const latest = (numbers.at(-1) ?? 0) + 1;
+  const all: Record<number, z.ZodType> = { ...older, [latest]: schema };
+  return {
+    type,
+    latest,
+    versions: all,
+    schema: schema as z.ZodType<z.output<S>>,
+    upcast(schemaVersion, data) {
+      const stored = all[schemaVersion];
+      if (!stored) throw new UnknownEventVersionError(type, schemaVersion);
+      let value: unknown = stored.parse(data);
+      for (let v = schemaVersion; v < latest; v++) {
+        const up = upcasters[v];
+        if (!up) throw new UnknownEventVersionError(type, v);
+        value = up(value);
+      }
+      return schema.parse(value);
+    },
+  };
+}
+
+export class UnknownEventVersionError extends Error {
+  constructor(readonly eventType: string, readonly schemaVersion: number) {
+    super(`no schema for ${eventType} v${schemaVersion}`);
+  }
+}
+
+export const IsoDate = z.iso.date();
+export const IsoInstant = z.iso.datetime({ offset: false });
+export const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'an id of letters, digits, _ or -');
+export const RncpCode = z.string().regex(/^[A-Z][A-Z0-9]{2,19}$/, 'a certification code such as RNCP38665');
+export const BlocCode = z.string().regex(/^[A-Z][A-Z0-9]{2,31}$/, 'a bloc code such as RNCP38665BC01');

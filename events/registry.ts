@@ -1,0 +1,44 @@
+import type { EventDefinition } from './define-event.js';
+import { CertificationVersionRegistered, CertificationVersionRevised } from './certification.js';
+import type { EventMeta, StoredEvent } from './envelope.js';
+
+/** Every event type the ledger has ever stored. A type is never removed: old streams must still decode. */
+export const eventDefinitions = [CertificationVersionRegistered, CertificationVersionRevised] as const;
+
+type Definitions = (typeof eventDefinitions)[number];
+type EventOf<D> = D extends EventDefinition<infer T, infer C> ? { type: T; data: C } : never;
+
+/** A domain event as deciders produce and evolve consume it: type and current-shape data, nothing else. */
+export type LedgerEvent = EventOf<Definitions>;
+export type LedgerEventType = LedgerEvent['type'];
+export type EventData<T extends LedgerEventType> = Extract<LedgerEvent, { type: T }>['data'];
+
+/** A decoded event with where it sits in the ledger. */
+export type RecordedEvent<E extends LedgerEvent = LedgerEvent> = E & {
+  eventId: string;
+  meta: EventMeta;
+  stream: string;
+  version: number;
+};
+
+const byType = new Map<string, EventDefinition<string, unknown>>(eventDefinitions.map((d) => [d.type, d]));
+
+export class UnknownEventTypeError extends Error {
+  constructor(readonly eventType: string) {
+    super(`unknown event type ${eventType}`);
+  }
+}
+
+/** The one way stored events are read: validated against the stored version's schema, then upcast. */
+export function decodeEvent(stored: StoredEvent): LedgerEvent {
+  const definition = byType.get(stored.type);
+  if (!definition) throw new UnknownEventTypeError(stored.type);
+  return { type: stored.type, data: definition.upcast(stored.schemaVersion, stored.data) } as LedgerEvent;
+}
+
+/** Validates a new event against its type's latest schema and stamps that version. */
+export function encodeEvent(event: LedgerEvent): { type: string; schemaVersion: number; data: unknown } {
+  const definition = byType.get(event.type);
+  if (!definition) throw new UnknownEventTypeError(event.type);
+  return { type: event.type, schemaVersion: definition.latest, data: definition.schema.parse(event.data) };
+}
