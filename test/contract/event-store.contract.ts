@@ -29,7 +29,7 @@ export function eventStoreContract(name: string, start: () => Promise<EventStore
     });
     afterAll(async () => h.stop());
 
-    const append = async (stream: string, expectedVersion: number, prevHash: string, events: StoredEvent[], commandId = randomUUID()) =>
+    const append = async (stream: string, expectedVersion: number, prevHash: string, events: StoredEvent[], commandId: string = randomUUID()) =>
       h.store.append({ stream, expectedVersion, prevHash, events, commandId, recordedAt: '2025-01-01T00:00:00.000Z' });
 
     it('reads back what was appended, in order, with versions and a hash chain', async () => {

@@ -1,0 +1,18 @@
+/**
+ * A rule of the domain refused a command. `code` is stable: it becomes the problem type
+ * (`https://certification-ledger.fr/problems/<code>`) that clients branch on, so never rename one.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly kind: 'rule' | 'not-found' | 'conflict' = 'rule',
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const refuse = (code: string, message: string) => new DomainError(code, message, 'rule');
+export const notFound = (code: string, message: string) => new DomainError(code, message, 'not-found');
+export const conflict = (code: string, message: string) => new DomainError(code, message, 'conflict');

@@ -1,0 +1,16 @@
+import { certificationCatalogue, type CatalogueEntry } from '../projections/certification-catalogue.js';
+import { problemResponse } from '../shared/dispatch.js';
+import { problem } from '../shared/problem.js';
+import { defineRoute, ok } from '../shared/route.js';
+import { CertificationDetail, detailOf, RncpParams } from './certification-view.js';
+
+export const route = defineRoute({
+  summary: 'One certification version: blocs, competences, access routes, jury rules, regime, lineage',
+  params: RncpParams,
+  response: { status: 200, schema: CertificationDetail },
+  async handle({ params }, deps) {
+    const found = await deps.readModels.get<CatalogueEntry>(certificationCatalogue.model, params.rncp);
+    if (!found) return problemResponse(problem(404, 'certification-not-found', `no certification ${params.rncp}`));
+    return ok(detailOf(found.doc));
+  },
+});

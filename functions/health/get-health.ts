@@ -1,0 +1,8 @@
+import { z } from 'zod';
+import { defineRoute, ok } from '../shared/route.js';
+
+export const route = defineRoute({
+  summary: 'Liveness of the ledger',
+  response: { status: 200, schema: z.object({ status: z.literal('ok') }) },
+  handle: async () => ok({ status: 'ok' }),
+});

@@ -1,0 +1,72 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { refuse } from '../../domain/errors.js';
+import type { Clock } from '../ports/clock.js';
+
+export type ClockSetting = { kind: 'system' } | { kind: 'virtual'; start: string };
+
+export function parseClockSetting(value: string | undefined): ClockSetting {
+  if (!value || value === 'system') return { kind: 'system' };
+  const match = /^virtual:(.+)$/.exec(value);
+  const instant = match && new Date(match[1]!);
+  if (!instant || Number.isNaN(instant.getTime())) {
+    throw new Error(`LEDGER_CLOCK must be "system" or "virtual:<ISO instant>", not "${value}"`);
+  }
+  return { kind: 'virtual', start: instant.toISOString() };
+}
+
+/**
+ * The ledger's clock when running locally. A virtual clock only moves forward, on request, and persists where
+ * it stands in the data dir, so a restart with the same LEDGER_CLOCK resumes there rather than going back.
+ */
+export class LocalClock implements Clock {
+  private virtualNow: string | undefined;
+  private readonly listeners: ((now: string) => Promise<void>)[] = [];
+
+  constructor(
+    readonly setting: ClockSetting,
+    private readonly dataDir: string,
+  ) {
+    if (setting.kind === 'virtual') {
+      const saved = this.saved();
+      this.virtualNow = saved && saved > setting.start ? saved : setting.start;
+    }
+  }
+
+  get isVirtual() {
+    return this.setting.kind === 'virtual';
+  }
+
+  now(): string {
+    return this.virtualNow ?? new Date().toISOString();
+  }
+
+  /** Called after every move (virtual) or tick (system) with the new time: the scheduler fires due timers. */
+  onAdvance(listener: (now: string) => Promise<void>) {
+    this.listeners.push(listener);
+  }
+
+  async moveTo(instant: string): Promise<void> {
+    if (!this.virtualNow) throw refuse('clock-not-virtual', 'the clock follows the system time');
+    if (instant < this.virtualNow) throw refuse('clock-cannot-go-back', `the clock is at ${this.virtualNow} and never goes back`);
+    this.virtualNow = instant;
+    writeFileSync(this.file(), JSON.stringify({ now: instant }));
+    await this.advanced();
+  }
+
+  async advanced(): Promise<void> {
+    for (const listener of this.listeners) await listener(this.now());
+  }
+
+  private file() {
+    return join(this.dataDir, 'virtual-clock.json');
+  }
+
+  private saved(): string | undefined {
+    try {
+      return (JSON.parse(readFileSync(this.file(), 'utf8')) as { now: string }).now;
+    } catch {
+      return undefined;
+    }
+  }
+}

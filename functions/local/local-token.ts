@@ -1,0 +1,64 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
+import { Role } from '../shared/auth.js';
+
+export const LOCAL_ISSUER = 'certification-ledger-local';
+export const LOCAL_AUDIENCE = 'certification-ledger';
+
+type KeyPair = { privateKey: CryptoKey; publicKey: CryptoKey };
+
+/** The local signing key for tokens, kept in the data dir so tokens survive a restart. Created once. */
+export async function localTokenKeys(dataDir: string): Promise<KeyPair> {
+  const path = join(dataDir, 'token-key.json');
+  await mkdir(dataDir, { recursive: true });
+  let jwk: JWK;
+  try {
+    jwk = JSON.parse(await readFile(path, 'utf8')) as JWK;
+  } catch {
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const fresh = await exportJWK(privateKey);
+    try {
+      // 'wx': of two processes creating the key at once, one wins and the other reads the winner's key.
+      await writeFile(path, JSON.stringify(fresh), { flag: 'wx', mode: 0o600 });
+    } catch {
+      /* the other process wrote it */
+    }
+    jwk = JSON.parse(await readFile(path, 'utf8')) as JWK;
+  }
+  const { d: _, ...publicJwk } = jwk;
+  return {
+    privateKey: (await importJWK({ ...jwk, alg: 'ES256' }, 'ES256')) as CryptoKey,
+    publicKey: (await importJWK({ ...publicJwk, alg: 'ES256' }, 'ES256')) as CryptoKey,
+  };
+}
+
+export async function signLocalToken(keys: KeyPair, role: Role, sub: string, ttlSeconds = 12 * 3600): Promise<string> {
+  return new SignJWT({ 'cognito:groups': [role], token_use: 'access' })
+    .setProtectedHeader({ alg: 'ES256', typ: 'JWT' })
+    .setSubject(sub)
+    .setIssuer(LOCAL_ISSUER)
+    .setAudience(LOCAL_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
+    .sign(keys.privateKey);
+}
+
+/**
+ * Checks a bearer token as API Gateway's JWT authorizer would (signature, issuer, audience, expiry against the
+ * system clock) and hands over the claims in its shape: list claims flattened to "[a b]".
+ */
+export async function verifyLocalToken(keys: KeyPair, authorization: string | undefined): Promise<Record<string, unknown> | undefined> {
+  const match = /^Bearer\s+([A-Za-z0-9._-]+)$/.exec(authorization ?? '');
+  if (!match) return undefined;
+  try {
+    const { payload } = await jwtVerify(match[1]!, keys.publicKey, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: ['ES256'] });
+    const claims: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(payload)) claims[k] = Array.isArray(v) ? `[${v.join(' ')}]` : v;
+    return claims;
+  } catch {
+    return undefined;
+  }
+}
+
+export const isRole = (value: string): value is Role => Role.safeParse(value).success;

@@ -1,0 +1,27 @@
+// `npm start`: the whole ledger on this machine.
+import { resolveDataDir } from './data-dir.js';
+import { startLocalLedger } from './runtime.js';
+
+const dataDir = resolveDataDir();
+const port = Number(process.env.PORT ?? 3000);
+const ledger = await startLocalLedger({ dataDir, port, clock: process.env.LEDGER_CLOCK, logLevel: (process.env.LOG_LEVEL as 'INFO') ?? 'WARN' });
+
+console.log(`certification-ledger is running on ${ledger.url}  (data in ${dataDir}, clock ${ledger.clock.isVirtual ? `virtual at ${ledger.clock.now()}` : 'system'})`);
+console.log(`  health:     curl ${ledger.url}/health`);
+console.log(`  contract:   ${ledger.url}/openapi.json`);
+console.log(`  a token:    npm run --silent token -- <centre|juror|dreets|ministry|candidate> <sub>`);
+console.log(`              curl -H "Authorization: Bearer $(npm run --silent token -- dreets agent-1)" ...`);
+console.log('Ctrl-C stops it; the data stays for the next start.');
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping…`);
+  const timer = setTimeout(() => process.exit(1), 10_000);
+  await ledger.stop();
+  clearTimeout(timer);
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { IsoInstant } from '../../events/define-event.js';
+import { problemResponse } from '../shared/dispatch.js';
+import { problem } from '../shared/problem.js';
+import { defineRoute, ok } from '../shared/route.js';
+
+export const route = defineRoute({
+  summary: 'Local only, with LEDGER_CLOCK=virtual:…: move the virtual clock forward and fire due timers',
+  body: z.object({ now: z.union([IsoInstant, z.iso.datetime({ offset: true })]) }),
+  response: { status: 200, schema: z.object({ now: z.string() }) },
+  async handle({ body }, deps) {
+    if (!deps.localClock) return problemResponse(problem(404, 'not-found', 'no virtual clock: start with LEDGER_CLOCK=virtual:<instant>'));
+    await deps.localClock.moveTo(new Date(body.now).toISOString());
+    return ok({ now: deps.clock.now() });
+  },
+});

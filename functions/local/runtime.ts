@@ -1,0 +1,115 @@
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import dynalite from 'dynalite';
+import S3rver from 's3rver';
+import { localDynamoClient } from '../adapters/dynamodb-client.js';
+import { DynamoEventStore, ensureEventsTable } from '../adapters/dynamodb-event-store.js';
+import { DynamoIdempotencyStore } from '../adapters/dynamodb-idempotency-store.js';
+import { DynamoReadModelStore, ensureKeyValueTable } from '../adapters/dynamodb-read-model-store.js';
+import { localS3Client, S3DocumentStore } from '../adapters/s3-document-store.js';
+import { commitOfRecord, LocalChangeFeed } from '../projections/change-feed.js';
+import { Projector } from '../projections/projector.js';
+import { projections } from '../projections/index.js';
+import { loadReferential } from '../referential/load-referential.js';
+import { CommandHandler } from '../shared/command-handler.js';
+import type { LedgerDeps } from '../shared/deps.js';
+import '../shared/polyfills.js';
+import { startHttpServer } from './http-server.js';
+import { LocalClock, parseClockSetting } from './local-clock.js';
+import { localTokenKeys, verifyLocalToken } from './local-token.js';
+
+export const TABLES = { events: 'ledger-events', readModels: 'ledger-read-models', idempotency: 'ledger-idempotency' } as const;
+export const BUCKETS = { documents: 'ledger-documents', exports: 'ledger-exports' } as const;
+
+export interface LocalLedgerOptions {
+  dataDir: string;
+  port?: number;
+  host?: string;
+  clock?: string;
+  /** Keep dynalite in memory (tests that need no restart). */
+  inMemory?: boolean;
+  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+}
+
+/**
+ * The whole ledger in one process: dynalite (persisted in the data dir), s3rver, the change feed and the
+ * projector, the clock, and the HTTP server driven by the route manifest.
+ */
+export async function startLocalLedger(options: LocalLedgerOptions) {
+  const { dataDir } = options;
+  mkdirSync(dataDir, { recursive: true });
+  const logger = new Logger({ serviceName: 'certification-ledger', logLevel: options.logLevel ?? 'WARN' });
+
+  const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.inMemory ? {} : { path: join(dataDir, 'dynamodb') }) });
+  await new Promise<void>((resolve) => dynamo.listen(0, '127.0.0.1', resolve));
+  const dynamoClient = localDynamoClient(`http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`);
+  await ensureEventsTable(dynamoClient, TABLES.events);
+  await ensureKeyValueTable(dynamoClient, TABLES.readModels);
+  await ensureKeyValueTable(dynamoClient, TABLES.idempotency, false);
+
+  const s3 = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory: join(dataDir, 's3'),
+    configureBuckets: Object.values(BUCKETS).map((name) => ({ name })),
+  });
+  const s3Address = await s3.run();
+  const s3Client = localS3Client(`http://127.0.0.1:${s3Address.port}`);
+
+  const readModels = new DynamoReadModelStore(dynamoClient, TABLES.readModels);
+  let projector: Projector | undefined;
+  const feed = new LocalChangeFeed(
+    async (record) => {
+      const commit = commitOfRecord(record);
+      if (commit) await projector!.apply(commit);
+    },
+    (error) => logger.error('projection failed; the next commit of the stream fills the gap', { error: error as Error }),
+  );
+  const store = new DynamoEventStore(dynamoClient, TABLES.events, { onCommitted: (item) => feed.publish(item) });
+  projector = new Projector(store, readModels, projections);
+
+  const clock = new LocalClock(parseClockSetting(options.clock), dataDir);
+  const commands = new CommandHandler(store);
+  const deps: LedgerDeps = {
+    store,
+    commands,
+    readModels,
+    idempotency: new DynamoIdempotencyStore(dynamoClient, TABLES.idempotency),
+    clock,
+    logger,
+    ...(clock.isVirtual ? { localClock: { moveTo: (instant: string) => clock.moveTo(instant) } } : {}),
+  };
+
+  // Catch up read models on whatever an earlier run committed but did not project (a crash), then the referential.
+  await projector.replayAll();
+  await loadReferential(commands, clock);
+  await feed.drain();
+
+  const keys = await localTokenKeys(dataDir);
+  const http = await startHttpServer({
+    port: options.port ?? 3000,
+    host: options.host,
+    deps,
+    verifyClaims: (authorization) => verifyLocalToken(keys, authorization),
+  });
+
+  return {
+    url: http.url,
+    deps,
+    feed,
+    projector,
+    clock,
+    documents: new S3DocumentStore(s3Client, BUCKETS.documents),
+    async stop() {
+      await http.close();
+      await feed.drain();
+      dynamoClient.destroy();
+      s3Client.destroy();
+      await new Promise<void>((resolve) => dynamo.close(() => resolve()));
+      await s3.close();
+    },
+  };
+}

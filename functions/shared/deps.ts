@@ -1,0 +1,18 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Clock } from '../ports/clock.js';
+import type { EventStore } from '../ports/event-store.js';
+import type { IdempotencyStore } from '../ports/idempotency-store.js';
+import type { ReadModelStore } from '../ports/read-model-store.js';
+import type { CommandHandler } from './command-handler.js';
+
+/** What handlers are given: ports only, wired to AWS in Lambda and to the embedded stand-ins locally. */
+export interface LedgerDeps {
+  store: EventStore;
+  commands: CommandHandler;
+  readModels: ReadModelStore;
+  idempotency: IdempotencyStore;
+  clock: Clock;
+  logger: Logger;
+  /** Local runtime only: moves the virtual clock and fires due timers. Absent in AWS. */
+  localClock?: { moveTo(instant: string): Promise<void> };
+}

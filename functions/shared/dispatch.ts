@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { DomainError } from '../../domain/errors.js';
+import { ConcurrencyError } from '../ports/event-store.js';
+import type { StoredResponse } from '../ports/idempotency-store.js';
+import type { RouteEntry } from '../routes.js';
+import { actorOf, callerFromClaims } from './auth.js';
+import type { LedgerDeps } from './deps.js';
+import { sha256 } from '../../events/canonical-json.js';
+import { idsFor, newCommandId } from './ids.js';
+import { problem, zodProblem, type Problem } from './problem.js';
+import type { HttpRequest, HttpResponse, RouteDefinition } from './route.js';
+
+const MAX_BODY_BYTES = 64 * 1024;
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export const problemResponse = (p: Problem, headers: Record<string, string> = {}): HttpResponse => ({
+  status: p.status,
+  headers: { 'content-type': 'application/problem+json', ...headers },
+  body: JSON.stringify(p),
+});
+
+/**
+ * Everything between HTTP and a route's handle(): role check, zod parsing of path, query and body,
+ * Idempotency-Key, and the mapping of typed errors to problem+json. The same for Lambda and local.
+ */
+export async function dispatch(entry: RouteEntry, route: RouteDefinition<any, any, any>, req: HttpRequest, deps: LedgerDeps): Promise<HttpResponse> {
+  const caller = callerFromClaims(req.claims);
+  if (entry.auth !== 'public') {
+    if (!caller) return problemResponse(problem(401, 'unauthorized', 'a valid bearer token is required'), { 'www-authenticate': 'Bearer' });
+    if (!caller.roles.some((r) => entry.auth.includes(r))) {
+      return problemResponse(problem(403, 'forbidden', `this route is for: ${entry.auth.join(', ')}`));
+    }
+  }
+
+  const params = parse(route.params, req.params, 'path');
+  if ('problem' in params) return problemResponse(params.problem);
+  const query = parse(route.query, req.query, 'query');
+  if ('problem' in query) return problemResponse(query.problem);
+  const body = parseBody(route, req);
+  if ('problem' in body) return problemResponse(body.problem);
+
+  const key = req.headers['idempotency-key'];
+  const isWrite = entry.method !== 'GET';
+  if (key !== undefined && isWrite && !IDEMPOTENCY_KEY.test(key)) {
+    return problemResponse(problem(400, 'invalid-idempotency-key', 'Idempotency-Key: 1 to 128 letters, digits or . _ : -'));
+  }
+  const scopedKey = key && isWrite ? `${caller?.sub ?? 'anonymous'}|${entry.method} ${req.path}|${key}` : undefined;
+  const fingerprint = sha256(`${entry.method} ${req.path}\n${req.body ?? ''}`);
+  if (scopedKey) {
+    const claim = await deps.idempotency.begin(scopedKey, fingerprint, Date.now());
+    if (claim.state === 'replay') return { ...claim.response, headers: { ...claim.response.headers, 'idempotent-replayed': 'true' } };
+    if (claim.state === 'mismatch') {
+      return problemResponse(problem(422, 'idempotency-key-reused', 'this Idempotency-Key was used with another request'));
+    }
+    if (claim.state === 'in-progress') {
+      return problemResponse(problem(409, 'request-in-progress', 'a request with this Idempotency-Key is still running'));
+    }
+  }
+
+  const commandId = scopedKey ? sha256(scopedKey) : newCommandId();
+  const ctx = {
+    caller,
+    request: req,
+    ids: idsFor(commandId),
+    command: { commandId, actor: actorOf(caller, entry.auth === 'public' ? undefined : caller?.roles.find((r) => entry.auth.includes(r))), correlationId: req.requestId, now: deps.clock.now() },
+  };
+  let response: HttpResponse;
+  try {
+    response = await route.handle({ params: params.value, query: query.value, body: body.value, ctx }, deps);
+  } catch (error) {
+    response = errorResponse(error, deps, req);
+  }
+  if (scopedKey) {
+    if (response.status >= 500) await deps.idempotency.release(scopedKey);
+    else await deps.idempotency.complete(scopedKey, fingerprint, toStored(response));
+  }
+  return response;
+}
+
+function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'path' | 'query'): { value: T } | { problem: Problem } {
+  if (!schema) return { value: {} as T };
+  const result = schema.safeParse(value);
+  return result.success ? { value: result.data } : { problem: zodProblem(result.error, where) };
+}
+
+function parseBody(route: RouteDefinition<any, any, any>, req: HttpRequest): { value: unknown } | { problem: Problem } {
+  const raw = req.body ?? '';
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return { problem: problem(413, 'payload-too-large', `the body exceeds ${MAX_BODY_BYTES} bytes`) };
+  if (!route.body) return { value: undefined };
+  let data: unknown;
+  try {
+    data = raw.trim() === '' ? undefined : JSON.parse(raw);
+  } catch {
+    return { problem: problem(400, 'invalid-json', 'the body is not valid JSON') };
+  }
+  const result = route.body.safeParse(data);
+  return result.success ? { value: result.data } : { problem: zodProblem(result.error, 'body') };
+}
+
+export function errorResponse(error: unknown, deps: Pick<LedgerDeps, 'logger'>, req: Pick<HttpRequest, 'method' | 'path' | 'requestId'>): HttpResponse {
+  if (error instanceof DomainError) {
+    const status = error.kind === 'not-found' ? 404 : error.kind === 'conflict' ? 409 : 422;
+    return problemResponse(problem(status, error.code, error.message));
+  }
+  if (error instanceof ConcurrencyError) {
+    return problemResponse(problem(409, 'concurrent-write', 'another write changed this resource at the same time; read it again and retry'));
+  }
+  if (error instanceof z.ZodError) return problemResponse(zodProblem(error, 'body'));
+  deps.logger.error('unhandled error', { error: error as Error, method: req.method, path: req.path, requestId: req.requestId });
+  return problemResponse(problem(500, 'internal-error', `the request failed; reference ${req.requestId}`));
+}
+
+const toStored = (r: HttpResponse): StoredResponse => ({
+  status: r.status,
+  headers: r.headers,
+  body: typeof r.body === 'string' ? r.body : Buffer.from(r.body).toString('latin1'),
+});
