@@ -1,3 +1,4 @@
+import { lambdaHandler } from '../shared/lambda.js';
 import { certificationCatalogue, type CatalogueEntry } from '../projections/certification-catalogue.js';
 import { problemResponse } from '../shared/dispatch.js';
 import { problem } from '../shared/problem.js';
@@ -14,3 +15,5 @@ export const route = defineRoute({
     return ok(detailOf(found.doc));
   },
 });
+
+export const handler = lambdaHandler('certifications/get-certification', route);

@@ -1,3 +1,4 @@
+import { lambdaHandler } from '../shared/lambda.js';
 import { z } from 'zod';
 import { certificationCatalogue, type CatalogueEntry } from '../projections/certification-catalogue.js';
 import { defineRoute, ok } from '../shared/route.js';
@@ -11,3 +12,5 @@ export const route = defineRoute({
     return ok(docs.map((d) => summaryOf(d.doc)));
   },
 });
+
+export const handler = lambdaHandler('certifications/list-certifications', route);

@@ -1,3 +1,4 @@
+import { lambdaHandler } from '../shared/lambda.js';
 import { z } from 'zod';
 import { defineRoute, ok } from '../shared/route.js';
 
@@ -6,3 +7,5 @@ export const route = defineRoute({
   response: { status: 200, schema: z.object({ status: z.literal('ok') }) },
   handle: async () => ok({ status: 'ok' }),
 });
+
+export const handler = lambdaHandler('health/get-health', route);

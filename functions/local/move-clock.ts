@@ -1,3 +1,4 @@
+import { lambdaHandler } from '../shared/lambda.js';
 import { z } from 'zod';
 import { IsoInstant } from '../../events/define-event.js';
 import { problemResponse } from '../shared/dispatch.js';
@@ -14,3 +15,5 @@ export const route = defineRoute({
     return ok({ now: deps.clock.now() });
   },
 });
+
+export const handler = lambdaHandler('local/move-clock', route);

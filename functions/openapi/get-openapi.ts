@@ -1,3 +1,4 @@
+import { lambdaHandler } from '../shared/lambda.js';
 import { defineRoute, ok } from '../shared/route.js';
 import { buildOpenApi } from './openapi-document.js';
 
@@ -8,3 +9,5 @@ export const route = defineRoute({
   response: { status: 200, contentType: 'application/json' },
   handle: async (_, deps) => ok(await (cached ??= buildOpenApi({ includeLocal: Boolean(deps.localClock) }))),
 });
+
+export const handler = lambdaHandler('openapi/get-openapi', route);

@@ -1,0 +1,2 @@
+export const textual = (contentType: string | undefined) =>
+  !contentType || /^(text\/|application\/(json|problem\+json|vc\+jwt|javascript))/.test(contentType);
