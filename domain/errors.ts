@@ -6,7 +6,7 @@ export class DomainError extends Error {
   constructor(
     readonly code: string,
     message: string,
-    readonly kind: 'rule' | 'not-found' | 'conflict' = 'rule',
+    readonly kind: 'rule' | 'not-found' | 'conflict' | 'forbidden' = 'rule',
   ) {
     super(message);
     this.name = 'DomainError';
@@ -16,3 +16,5 @@ export class DomainError extends Error {
 export const refuse = (code: string, message: string) => new DomainError(code, message, 'rule');
 export const notFound = (code: string, message: string) => new DomainError(code, message, 'not-found');
 export const conflict = (code: string, message: string) => new DomainError(code, message, 'conflict');
+/** The caller may not act on this resource (another centre's session, a session whose jury they are not in). */
+export const forbidden = (code: string, message: string) => new DomainError(code, message, 'forbidden');

@@ -19,8 +19,11 @@ import '../shared/polyfills.js';
 import { startHttpServer } from './http-server.js';
 import { LocalClock, parseClockSetting } from './local-clock.js';
 import { localTokenKeys, verifyLocalToken } from './local-token.js';
+import { localMasterKey } from './local-master-key.js';
+import { EncryptedPersonVault } from '../adapters/encrypted-person-vault.js';
+import { DynamoCiphertextStore, WrappedKeyStore } from '../adapters/dynamodb-person-vault.js';
 
-export const TABLES = { events: 'ledger-events', readModels: 'ledger-read-models', idempotency: 'ledger-idempotency' } as const;
+export const TABLES = { events: 'ledger-events', readModels: 'ledger-read-models', idempotency: 'ledger-idempotency', vault: 'ledger-person-vault' } as const;
 export const BUCKETS = { documents: 'ledger-documents', exports: 'ledger-exports' } as const;
 
 export interface LocalLedgerOptions {
@@ -48,6 +51,7 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
   await ensureEventsTable(dynamoClient, TABLES.events);
   await ensureKeyValueTable(dynamoClient, TABLES.readModels);
   await ensureKeyValueTable(dynamoClient, TABLES.idempotency, false);
+  await ensureKeyValueTable(dynamoClient, TABLES.vault, false);
 
   const s3 = new S3rver({
     address: '127.0.0.1',
@@ -80,6 +84,9 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
     idempotency: new DynamoIdempotencyStore(dynamoClient, TABLES.idempotency),
     clock,
     logger,
+    vault: new EncryptedPersonVault(new WrappedKeyStore(dynamoClient, TABLES.vault, localMasterKey(dataDir)), new DynamoCiphertextStore(dynamoClient, TABLES.vault)),
+    documents: new S3DocumentStore(s3Client, BUCKETS.documents),
+    exports: new S3DocumentStore(s3Client, BUCKETS.exports),
     ...(clock.isVirtual ? { localClock: { moveTo: (instant: string) => clock.moveTo(instant) } } : {}),
   };
 
@@ -102,7 +109,6 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
     feed,
     projector,
     clock,
-    documents: new S3DocumentStore(s3Client, BUCKETS.documents),
     async stop() {
       await http.close();
       await feed.drain();

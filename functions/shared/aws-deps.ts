@@ -1,4 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoCiphertextStore } from '../adapters/dynamodb-person-vault.js';
+import { EncryptedPersonVault } from '../adapters/encrypted-person-vault.js';
+import { KmsKeyStore } from '../adapters/kms-key-store.js';
+import { S3DocumentStore } from '../adapters/s3-document-store.js';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoEventStore } from '../adapters/dynamodb-event-store.js';
 import { DynamoIdempotencyStore } from '../adapters/dynamodb-idempotency-store.js';
@@ -20,13 +26,19 @@ export function awsDeps(): LedgerDeps {
   if (deps) return deps;
   const dynamo = new DynamoDBClient({});
   const store = new DynamoEventStore(dynamo, env('EVENTS_TABLE'));
-  deps = {
+  const s3 = new S3Client({});
+  const vaultTable = env('PERSON_VAULT_TABLE');
+  const built: LedgerDeps = {
     store,
     commands: new CommandHandler(store),
     readModels: new DynamoReadModelStore(dynamo, env('READ_MODELS_TABLE')),
     idempotency: new DynamoIdempotencyStore(dynamo, env('IDEMPOTENCY_TABLE')),
     clock: systemClock,
     logger: new Logger({ serviceName: 'certification-ledger' }),
+    vault: new EncryptedPersonVault(new KmsKeyStore(new KMSClient({}), env('VAULT_KEY_ID'), dynamo, vaultTable), new DynamoCiphertextStore(dynamo, vaultTable)),
+    documents: new S3DocumentStore(s3, env('DOCUMENTS_BUCKET')),
+    exports: new S3DocumentStore(s3, env('EXPORTS_BUCKET')),
   };
-  return deps;
+  deps = built;
+  return built;
 }

@@ -99,7 +99,7 @@ function parseBody(route: RouteDefinition<any, any, any>, req: HttpRequest): { v
 
 export function errorResponse(error: unknown, deps: Pick<LedgerDeps, 'logger'>, req: Pick<HttpRequest, 'method' | 'path' | 'requestId'>): HttpResponse {
   if (error instanceof DomainError) {
-    const status = error.kind === 'not-found' ? 404 : error.kind === 'conflict' ? 409 : 422;
+    const status = { 'not-found': 404, conflict: 409, forbidden: 403, rule: 422 }[error.kind];
     return problemResponse(problem(status, error.code, error.message));
   }
   if (error instanceof ConcurrencyError) {

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/** What the ledger knows of a person, kept apart from the events, which carry only ids (DESIGN.md rule 9). */
+export const PersonalData = z.object({
+  familyName: z.string().optional(),
+  givenNames: z.string().optional(),
+  birthDate: z.string().optional(),
+  email: z.string().optional(),
+  /** A juror's or agent's display name. */
+  name: z.string().optional(),
+});
+export type PersonalData = z.infer<typeof PersonalData>;
+
+export interface PersonVault {
+  put(personId: string, data: PersonalData): Promise<void>;
+  /** undefined for an unknown person, and for one whose key was destroyed. */
+  get(personId: string): Promise<PersonalData | undefined>;
+  /** Crypto-shredding: destroys the person's key, so what is stored can never be read again. */
+  forget(personId: string): Promise<void>;
+}
+
+/** Per-person data keys, as KMS-held keys would be: created on first use, destroyed on erasure. */
+export interface KeyStore {
+  /** The person's key, created if `create` and absent; undefined once destroyed (never re-created). */
+  keyFor(personId: string, create: boolean): Promise<Uint8Array | undefined>;
+  destroy(personId: string): Promise<void>;
+}
