@@ -1,9 +1,15 @@
 import type { EventDefinition } from './define-event.js';
 import { CertificationVersionRegistered, CertificationVersionRevised } from './certification.js';
+import { CandidateRegistered, PersonalDataErased } from './candidate.js';
 import type { EventMeta, StoredEvent } from './envelope.js';
 
 /** Every event type the ledger has ever stored. A type is never removed: old streams must still decode. */
-export const eventDefinitions = [CertificationVersionRegistered, CertificationVersionRevised] as const;
+export const eventDefinitions = [
+  CertificationVersionRegistered,
+  CertificationVersionRevised,
+  CandidateRegistered,
+  PersonalDataErased,
+] as const;
 
 type Definitions = (typeof eventDefinitions)[number];
 type EventOf<D> = D extends EventDefinition<infer T, infer C> ? { type: T; data: C } : never;

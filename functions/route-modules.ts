@@ -8,5 +8,6 @@ export const routeModules: Record<string, () => Promise<RouteModule>> = {
   'openapi/get-openapi': () => import('./openapi/get-openapi.js'),
   'certifications/list-certifications': () => import('./certifications/list-certifications.js'),
   'certifications/get-certification': () => import('./certifications/get-certification.js'),
+  'candidates/register-candidate': () => import('./candidates/register-candidate.js'),
   'local/move-clock': () => import('./local/move-clock.js'),
 };

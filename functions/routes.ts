@@ -20,6 +20,7 @@ export const routes: readonly RouteEntry[] = [
   { method: 'GET', path: '/openapi.json', auth: 'public', module: 'openapi/get-openapi' },
   { method: 'GET', path: '/certifications', auth: 'public', module: 'certifications/list-certifications' },
   { method: 'GET', path: '/certifications/{rncp}', auth: 'public', module: 'certifications/get-certification' },
+  { method: 'POST', path: '/candidates', auth: ['centre'], module: 'candidates/register-candidate' },
   { method: 'POST', path: '/_local/clock', auth: 'public', module: 'local/move-clock', localOnly: true },
 ];
 

@@ -1,0 +1,15 @@
+// `npm run bench -- <name>`: append | bundles (more come with their issues).
+const benches: Record<string, () => Promise<unknown>> = {
+  append: () => import('./append.js'),
+  bundles: () => import('./bundles.js'),
+};
+const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const chosen = names.length ? names : ['append'];
+for (const name of chosen) {
+  const load = benches[name];
+  if (!load) {
+    console.error(`unknown bench ${name}; known: ${Object.keys(benches).join(', ')}`);
+    process.exit(2);
+  }
+  await load();
+}

@@ -1,0 +1,87 @@
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '../../functions/routes.js';
+import { routeModules } from '../../functions/route-modules.js';
+import type { RouteDefinition } from '../../functions/shared/route.js';
+import { callRoute, commitCount } from '../support/call-route.js';
+import { memoryDeps } from '../support/memory-deps.js';
+
+/**
+ * Every route that takes input answers generated bad input with 400 problem+json, and the ledger is unchanged.
+ * Path parameters are replaced by generated values that the route's params schema refuses; bodies by generated
+ * JSON (or non-JSON text) that its body schema refuses; queries likewise.
+ */
+describe('bad input on every route', () => {
+  let h: Awaited<ReturnType<typeof memoryDeps>>;
+  beforeAll(async () => {
+    h = await memoryDeps();
+  });
+
+  const validSegment = 'x0';
+  const fillPath = (path: string, value?: string) => path.replace(/\{\w+\}/g, (m, offset) => (value !== undefined && offset === path.indexOf('{') ? encodeURIComponent(value) : validSegment));
+
+  for (const entry of routes) {
+    const role = entry.auth === 'public' ? undefined : entry.auth[0];
+    const as = role ? ([role, 'fuzz-sub'] as [string, string]) : undefined;
+
+    it(`${entry.method} ${entry.path}`, async () => {
+      const { route } = (await routeModules[entry.module]!()) as { route: RouteDefinition<any, any, any> };
+      const before = await commitCount(h.deps);
+      const expectBadRequest = async (res: Awaited<ReturnType<typeof callRoute>>) => {
+        expect(res.status).toBe(400);
+        expect(res.headers['content-type']).toBe('application/problem+json');
+        expect(res.json).toMatchObject({ status: 400, type: expect.stringMatching(/^\/problems\//), title: expect.any(String), detail: expect.any(String) });
+        expect(res.text).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+      };
+      let checked = 0;
+
+      if (route.body) {
+        await fc.assert(
+          fc.asyncProperty(
+            fc.oneof(
+              fc.jsonValue().filter((v) => !route.body!.safeParse(v).success).map((v) => JSON.stringify(v)),
+              fc.string().filter((s) => { try { JSON.parse(s); return false; } catch { return s.trim() !== ''; } }),
+            ),
+            async (raw) => {
+              await expectBadRequest(await callRoute(h.deps, entry.method, fillPath(entry.path), { as, rawBody: raw }));
+            },
+          ),
+          { numRuns: 40 },
+        );
+        checked++;
+      }
+      if (route.params) {
+        await fc.assert(
+          fc.asyncProperty(
+            fc.string({ minLength: 1, maxLength: 80 }).filter((s) => !s.includes('/') && !route.params!.safeParse(Object.fromEntries(entry.path.match(/\{(\w+)\}/g)!.map((m, i) => [m.slice(1, -1), i === 0 ? s : validSegment]))).success),
+            async (bad) => {
+              await expectBadRequest(await callRoute(h.deps, entry.method, fillPath(entry.path, bad), { as, body: {} }));
+            },
+          ),
+          { numRuns: 30 },
+        );
+        checked++;
+      }
+      if (route.query) {
+        const shape = (route.query as unknown as { shape?: Record<string, unknown> }).shape ?? {};
+        const names = Object.keys(shape);
+        if (names.length) {
+          await fc.assert(
+            fc.asyncProperty(fc.constantFrom(...names), fc.string({ maxLength: 40 }), async (name, value) => {
+              fc.pre(!route.query!.safeParse({ [name]: value }).success);
+              await expectBadRequest(await callRoute(h.deps, entry.method, `${fillPath(entry.path)}?${new URLSearchParams({ [name]: value })}`, { as }));
+            }),
+            { numRuns: 30 },
+          );
+          checked++;
+        }
+      }
+      if (checked === 0) {
+        // A route without input: whatever body arrives is ignored, and it still answers without a 5xx.
+        const res = await callRoute(h.deps, entry.method, fillPath(entry.path), { as, rawBody: '{not json' });
+        expect(res.status).toBeLessThan(500);
+      }
+      expect(await commitCount(h.deps)).toBe(before);
+    }, 120_000);
+  }
+});

@@ -1,0 +1,54 @@
+import { compileRoutes, matchRoute } from '../../functions/local/http-server.js';
+import { dispatch } from '../../functions/shared/dispatch.js';
+import type { LedgerDeps } from '../../functions/shared/deps.js';
+import type { HttpResponse } from '../../functions/shared/route.js';
+
+type Compiled = Awaited<ReturnType<typeof compileRoutes>>;
+let compiled: Promise<Compiled> | undefined;
+
+export interface Call {
+  as?: [role: string, sub: string];
+  body?: unknown;
+  /** Sent as is (for malformed JSON). */
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+/** Calls a route through the manifest and the shared dispatch, exactly as the local server and Lambda do. */
+export async function callRoute(deps: LedgerDeps, method: string, url: string, call: Call = {}) {
+  const routes = await (compiled ??= compileRoutes());
+  const parsed = new URL(url, 'http://test');
+  const found = matchRoute(routes, method, parsed.pathname);
+  if (!found.compiled) throw new Error(`no route ${method} ${parsed.pathname}`);
+  const response: HttpResponse = await dispatch(
+    found.compiled.entry,
+    found.compiled.route,
+    {
+      method,
+      path: parsed.pathname,
+      params: found.params,
+      query: Object.fromEntries(parsed.searchParams),
+      headers: Object.fromEntries(Object.entries(call.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+      body: call.rawBody ?? (call.body === undefined ? undefined : JSON.stringify(call.body)),
+      claims: call.as ? { sub: call.as[1], 'cognito:groups': `[${call.as[0]}]` } : undefined,
+      sourceIp: '127.0.0.1',
+      requestId: 'test-request',
+    },
+    deps,
+  );
+  const text = typeof response.body === 'string' ? response.body : Buffer.from(response.body).toString('utf8');
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, json, text };
+}
+
+/** How many commits the whole ledger holds: a refused request must leave it unchanged. */
+export async function commitCount(deps: LedgerDeps): Promise<number> {
+  let n = 0;
+  for await (const _ of deps.store.scan()) n++;
+  return n;
+}
