@@ -1,30 +1,169 @@
-import type { LedgerEvent } from '../events/registry.js';
+import type { CertificationVersion } from '../events/certification.js';
+import type { EventData, LedgerEvent } from '../events/registry.js';
 import { assertNever, type Decider } from './decider.js';
-import { notFound } from './errors.js';
+import { conflict, notFound, refuse } from './errors.js';
+import { usableUntilOf } from './livret.js';
 
-export type CandidateEvent = Extract<LedgerEvent, { type: 'CandidateRegistered' | 'PersonalDataErased' }>;
+type CandidateEventType =
+  | 'CandidateRegistered'
+  | 'PersonalDataErased'
+  | 'CcpAcquired'
+  | 'TitreIssued'
+  | 'CcpUsabilityLapsed'
+  | 'CcpAcquisitionAnnulled'
+  | 'TitreAnnulled'
+  | 'CertificateCodeReserved'
+  | 'CandidateNotified'
+  | 'InsertionSurveyRecorded';
+export type CandidateEvent = Extract<LedgerEvent, { type: CandidateEventType }>;
 
 export type CandidateCommand =
   | { type: 'RegisterCandidate'; candidateId: string; centreId: string }
-  | { type: 'ErasePersonalData'; candidateId: string; erasedBy: string; legalBasis: string };
+  | { type: 'ErasePersonalData'; candidateId: string; erasedBy: string; legalBasis: string }
+  | {
+      /** What a validated PV decided for this candidate (the session workflow). */
+      type: 'RecordSessionOutcome';
+      candidateId: string;
+      sessionId: string;
+      version: CertificationVersion;
+      outcome: 'titre' | 'ccp' | 'ajourne' | 'absent';
+      blocs: string[];
+      decidedOn: string;
+    }
+  | { type: 'RecordUsabilityCheck'; candidateId: string; version: CertificationVersion; bloc: string; today: string }
+  | { type: 'AnnulSessionDecision'; candidateId: string; sessionId: string; reason: string; legalBasis: string }
+  | ({ type: 'ReserveCertificateCode' } & EventData<'CertificateCodeReserved'>)
+  | ({ type: 'Notify' } & EventData<'CandidateNotified'>)
+  | ({ type: 'RecordInsertionSurvey' } & EventData<'InsertionSurveyRecorded'>);
+
+interface Acquisition {
+  rncp: string;
+  bloc: string;
+  acquiredOn: string;
+  sessionId?: string;
+  annulled: boolean;
+}
 
 export interface CandidateState {
   registered: boolean;
   registeredBy?: string;
   erased: boolean;
+  acquisitions: Acquisition[];
+  titres: { rncp: string; sessionId: string; issuedOn: string; annulled: boolean }[];
+  lapsed: string[];
+  reservations: Record<string, EventData<'CertificateCodeReserved'>>;
+  notifications: string[];
+  surveys: { horizon: '6m' | '24m'; situation: string }[];
 }
 
 export const candidateStream = (candidateId: string) => `candidate#${candidateId}`;
+
+const initialState: CandidateState = {
+  registered: false,
+  erased: false,
+  acquisitions: [],
+  titres: [],
+  lapsed: [],
+  reservations: {},
+  notifications: [],
+  surveys: [],
+};
+
+const activeTitre = (s: CandidateState, rncp: string) => s.titres.find((t) => t.rncp === rncp && !t.annulled);
+/** Held and still counting: a lapsed bloc can be sat and acquired again. */
+const holds = (s: CandidateState, rncp: string, bloc: string) =>
+  !s.lapsed.includes(`${rncp}|${bloc}`) && s.acquisitions.some((a) => a.rncp === rncp && a.bloc === bloc && !a.annulled);
+
+function requireRegistered(state: CandidateState, candidateId: string) {
+  if (!state.registered) throw notFound('candidate-not-found', `no candidate ${candidateId}`);
+}
 
 function decide(command: CandidateCommand, state: CandidateState): CandidateEvent[] {
   switch (command.type) {
     case 'RegisterCandidate':
       if (state.registered) return [];
       return [{ type: 'CandidateRegistered', data: { candidateId: command.candidateId, registeredBy: command.centreId } }];
+
     case 'ErasePersonalData':
-      if (!state.registered) throw notFound('candidate-not-found', `no candidate ${command.candidateId}`);
+      requireRegistered(state, command.candidateId);
       if (state.erased) return [];
       return [{ type: 'PersonalDataErased', data: { candidateId: command.candidateId, erasedBy: command.erasedBy, legalBasis: command.legalBasis } }];
+
+    case 'RecordSessionOutcome': {
+      requireRegistered(state, command.candidateId);
+      const { candidateId, sessionId, version, outcome, decidedOn } = command;
+      const rncp = version.rncp;
+      if (outcome === 'ajourne' || outcome === 'absent') return [];
+      const known = new Set(version.blocs.map((b) => b.code));
+      const unknown = command.blocs.filter((b) => !known.has(b));
+      if (unknown.length) throw refuse('unknown-bloc', `${unknown.join(', ')} not in ${rncp}`);
+      // Idempotent per session: a bloc this session already recorded is not recorded again.
+      const events: CandidateEvent[] = command.blocs
+        .filter((bloc) => !state.acquisitions.some((a) => a.rncp === rncp && a.bloc === bloc && a.sessionId === sessionId && !a.annulled))
+        .filter((bloc) => !holds(state, rncp, bloc))
+        .map((bloc) => ({ type: 'CcpAcquired', data: { candidateId, rncp, bloc, acquiredOn: decidedOn, via: { kind: 'session', sessionId } } }));
+      if (outcome === 'titre') {
+        const titre = activeTitre(state, rncp);
+        if (titre?.sessionId === sessionId) return events;
+        if (titre) throw conflict('titre-already-issued', `${candidateId} already holds the titre ${rncp}`);
+        const held = new Set([...command.blocs, ...state.acquisitions.filter((a) => a.rncp === rncp && !a.annulled && !state.lapsed.includes(`${rncp}|${a.bloc}`)).map((a) => a.bloc)]);
+        const missing = [...known].filter((b) => !held.has(b));
+        if (missing.length) throw refuse('titre-blocs-missing', `the titre ${rncp} needs ${missing.join(', ')}`);
+        events.push({ type: 'TitreIssued', data: { candidateId, rncp, issuedOn: decidedOn, sessionId, blocs: [...known] } });
+      }
+      return events;
+    }
+
+    case 'RecordUsabilityCheck': {
+      requireRegistered(state, command.candidateId);
+      const { version, bloc, today } = command;
+      const rncp = version.rncp;
+      const acquisition = state.acquisitions.filter((a) => a.rncp === rncp && a.bloc === bloc && !a.annulled).at(-1);
+      if (!acquisition || state.lapsed.includes(`${rncp}|${bloc}`) || activeTitre(state, rncp)) return [];
+      const usableUntil = usableUntilOf(version, acquisition.acquiredOn);
+      if (today <= usableUntil) return [];
+      return [{ type: 'CcpUsabilityLapsed', data: { candidateId: command.candidateId, rncp, bloc, usableUntil } }];
+    }
+
+    case 'AnnulSessionDecision': {
+      requireRegistered(state, command.candidateId);
+      const { candidateId, sessionId, reason, legalBasis } = command;
+      const events: CandidateEvent[] = [];
+      for (const t of state.titres.filter((t) => t.sessionId === sessionId && !t.annulled)) {
+        events.push({ type: 'TitreAnnulled', data: { candidateId, rncp: t.rncp, sessionId, reason, legalBasis } });
+      }
+      for (const a of state.acquisitions.filter((a) => a.sessionId === sessionId && !a.annulled)) {
+        events.push({ type: 'CcpAcquisitionAnnulled', data: { candidateId, rncp: a.rncp, bloc: a.bloc, sessionId, reason, legalBasis } });
+      }
+      return events;
+    }
+
+    case 'ReserveCertificateCode': {
+      requireRegistered(state, command.candidateId);
+      const { type: _, ...data } = command;
+      if (state.reservations[data.issuanceKey]) return [];
+      return [{ type: 'CertificateCodeReserved', data }];
+    }
+
+    case 'Notify': {
+      requireRegistered(state, command.candidateId);
+      const { type: _, ...data } = command;
+      if (state.notifications.includes(data.notificationKey)) return [];
+      return [{ type: 'CandidateNotified', data }];
+    }
+
+    case 'RecordInsertionSurvey': {
+      requireRegistered(state, command.candidateId);
+      const { type: _, ...data } = command;
+      if (!state.titres.some((t) => !t.annulled) && !state.acquisitions.some((a) => !a.annulled)) {
+        throw refuse('nothing-certified', 'insertion surveys concern candidates who obtained a titre or a bloc');
+      }
+      const same = state.surveys.find((s) => s.horizon === data.horizon);
+      if (same?.situation === data.situation) return [];
+      if (same) throw conflict('survey-already-recorded', `the ${data.horizon} survey is already recorded`);
+      return [{ type: 'InsertionSurveyRecorded', data }];
+    }
+
     default:
       return assertNever(command);
   }
@@ -36,13 +175,36 @@ function evolve(state: CandidateState, event: CandidateEvent): CandidateState {
       return { ...state, registered: true, registeredBy: event.data.registeredBy };
     case 'PersonalDataErased':
       return { ...state, erased: true };
+    case 'CcpAcquired': {
+      const { rncp, bloc, acquiredOn, via } = event.data;
+      return {
+        ...state,
+        acquisitions: [...state.acquisitions, { rncp, bloc, acquiredOn, sessionId: via.kind === 'session' ? via.sessionId : undefined, annulled: false }],
+        lapsed: state.lapsed.filter((k) => k !== `${rncp}|${bloc}`),
+      };
+    }
+    case 'TitreIssued':
+      return { ...state, titres: [...state.titres, { rncp: event.data.rncp, sessionId: event.data.sessionId, issuedOn: event.data.issuedOn, annulled: false }] };
+    case 'CcpUsabilityLapsed':
+      return { ...state, lapsed: [...state.lapsed, `${event.data.rncp}|${event.data.bloc}`] };
+    case 'CcpAcquisitionAnnulled':
+      return {
+        ...state,
+        acquisitions: state.acquisitions.map((a) =>
+          a.rncp === event.data.rncp && a.bloc === event.data.bloc && a.sessionId === event.data.sessionId ? { ...a, annulled: true } : a,
+        ),
+      };
+    case 'TitreAnnulled':
+      return { ...state, titres: state.titres.map((t) => (t.rncp === event.data.rncp && t.sessionId === event.data.sessionId ? { ...t, annulled: true } : t)) };
+    case 'CertificateCodeReserved':
+      return { ...state, reservations: { ...state.reservations, [event.data.issuanceKey]: event.data } };
+    case 'CandidateNotified':
+      return { ...state, notifications: [...state.notifications, event.data.notificationKey] };
+    case 'InsertionSurveyRecorded':
+      return { ...state, surveys: [...state.surveys, { horizon: event.data.horizon, situation: event.data.situation }] };
     default:
       return state;
   }
 }
 
-export const candidate: Decider<CandidateCommand, CandidateState, CandidateEvent> = {
-  decide,
-  evolve,
-  initialState: { registered: false, erased: false },
-};
+export const candidate: Decider<CandidateCommand, CandidateState, CandidateEvent> = { decide, evolve, initialState };

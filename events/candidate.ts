@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent, Id } from './define-event.js';
+import { BlocCode, defineEvent, Id, IsoDate, RncpCode } from './define-event.js';
 
 /** A candidate exists: only ids here, the person's names and birth date live in the vault under candidateId. */
 export const CandidateRegistered = defineEvent('CandidateRegistered', {
@@ -9,4 +9,77 @@ export const CandidateRegistered = defineEvent('CandidateRegistered', {
 /** The person's data were erased (crypto-shredding): the record stays, the person can no longer be named. */
 export const PersonalDataErased = defineEvent('PersonalDataErased', {
   latest: z.object({ candidateId: Id, erasedBy: z.string(), legalBasis: z.string() }),
+});
+
+export const AcquisitionVia = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('session'), sessionId: Id }),
+  z.object({ kind: z.literal('equivalence'), decision: z.string().min(1) }),
+]);
+export type AcquisitionVia = z.infer<typeof AcquisitionVia>;
+
+/** A bloc (CCP) obtained: a permanent fact. What lapses later is only its usability toward a titre. */
+export const CcpAcquired = defineEvent('CcpAcquired', {
+  latest: z.object({ candidateId: Id, rncp: RncpCode, bloc: BlocCode, acquiredOn: IsoDate, via: AcquisitionVia }),
+});
+
+/** The titre of a version, issued by a jury (session titre, or capitalisation with the entretien final). */
+export const TitreIssued = defineEvent('TitreIssued', {
+  latest: z.object({
+    candidateId: Id,
+    rncp: RncpCode,
+    issuedOn: IsoDate,
+    sessionId: Id,
+    /** The blocs it was issued on, as held in that version (directly or by correspondence). */
+    blocs: z.array(BlocCode),
+  }),
+});
+
+/** A bloc not used for a titre before its usableUntil: no longer counts toward the titre of that version. */
+export const CcpUsabilityLapsed = defineEvent('CcpUsabilityLapsed', {
+  latest: z.object({ candidateId: Id, rncp: RncpCode, bloc: BlocCode, usableUntil: IsoDate }),
+});
+
+/** Compensating events of an annulled decision (appeal, fraud): history stays, the effect is withdrawn. */
+export const CcpAcquisitionAnnulled = defineEvent('CcpAcquisitionAnnulled', {
+  latest: z.object({ candidateId: Id, rncp: RncpCode, bloc: BlocCode, sessionId: Id, reason: z.string(), legalBasis: z.string() }),
+});
+export const TitreAnnulled = defineEvent('TitreAnnulled', {
+  latest: z.object({ candidateId: Id, rncp: RncpCode, sessionId: Id, reason: z.string(), legalBasis: z.string() }),
+});
+
+/**
+ * The random code of a certificate to issue, reserved on the candidate's stream first, so that a retried
+ * issuance finds the same code instead of drawing a new one.
+ */
+export const CertificateCodeReserved = defineEvent('CertificateCodeReserved', {
+  latest: z.object({
+    candidateId: Id,
+    issuanceKey: z.string().min(1),
+    code: z.string().min(1),
+    kind: z.enum(['titre', 'ccp']),
+    rncp: RncpCode,
+    blocs: z.array(BlocCode),
+  }),
+});
+
+/** Notifications sent to the candidate (results, reminders, lapses): the local outbox is built from these. */
+export const CandidateNotified = defineEvent('CandidateNotified', {
+  latest: z.object({
+    candidateId: Id,
+    notificationKey: z.string().min(1),
+    topic: z.enum(['session-results', 'usability-reminder', 'usability-lapsed', 'decision-annulled', 'certificate-status']),
+    message: z.string(),
+    rncp: RncpCode.optional(),
+    bloc: BlocCode.optional(),
+  }),
+});
+
+/** A survey answer on the candidate's situation after the certification, for the ministry's insertion rates. */
+export const InsertionSurveyRecorded = defineEvent('InsertionSurveyRecorded', {
+  latest: z.object({
+    candidateId: Id,
+    horizon: z.enum(['6m', '24m']),
+    situation: z.enum(['employed_target_job', 'employed_other', 'unemployed', 'neutralised']),
+    recordedBy: z.string(),
+  }),
 });

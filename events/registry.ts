@@ -1,7 +1,22 @@
 import type { EventDefinition } from './define-event.js';
 import { CertificationVersionRegistered, CertificationVersionRevised } from './certification.js';
-import { CandidateRegistered, PersonalDataErased } from './candidate.js';
+import {
+  CandidateNotified,
+  CandidateRegistered,
+  CcpAcquired,
+  CcpAcquisitionAnnulled,
+  CcpUsabilityLapsed,
+  CertificateCodeReserved,
+  InsertionSurveyRecorded,
+  PersonalDataErased,
+  TitreAnnulled,
+  TitreIssued,
+} from './candidate.js';
 import type { EventMeta, StoredEvent } from './envelope.js';
+import { CertificateDocumentsAttached, CertificateIssued, CertificateReinstated, CertificateRevoked, CertificateSuspended } from './certificate.js';
+import { AgrementGranted, CentreRegistered } from './centre.js';
+import { HabilitationGranted, JurorRegistered } from './juror.js';
+import { AssessmentRecorded, CandidateEnrolled, DecisionAnnulled, DeliberationFinalised, DeliberationProposed, DeliberationSigned, JuryConstituted, JurorRecused, PvValidated, SessionScheduled } from './session.js';
 
 /** Every event type the ledger has ever stored. A type is never removed: old streams must still decode. */
 export const eventDefinitions = [
@@ -9,6 +24,16 @@ export const eventDefinitions = [
   CertificationVersionRevised,
   CandidateRegistered,
   PersonalDataErased,
+  CcpAcquired,
+  TitreIssued,
+  CcpUsabilityLapsed,
+  CcpAcquisitionAnnulled,
+  TitreAnnulled,
+  CertificateCodeReserved,
+  CandidateNotified,
+  InsertionSurveyRecorded,
+  CentreRegistered, AgrementGranted, JurorRegistered, HabilitationGranted, SessionScheduled, JuryConstituted, CandidateEnrolled, JurorRecused, AssessmentRecorded, DeliberationProposed, DeliberationSigned, DeliberationFinalised, PvValidated, DecisionAnnulled,
+  CertificateIssued, CertificateDocumentsAttached, CertificateSuspended, CertificateReinstated, CertificateRevoked,
 ] as const;
 
 type Definitions = (typeof eventDefinitions)[number];

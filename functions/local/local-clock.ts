@@ -21,7 +21,7 @@ export function parseClockSetting(value: string | undefined): ClockSetting {
  */
 export class LocalClock implements Clock {
   private virtualNow: string | undefined;
-  private readonly listeners: ((now: string) => Promise<void>)[] = [];
+  private mover: ((target: string) => Promise<void>) | undefined;
 
   constructor(
     readonly setting: ClockSetting,
@@ -41,21 +41,23 @@ export class LocalClock implements Clock {
     return this.virtualNow ?? new Date().toISOString();
   }
 
-  /** Called after every move (virtual) or tick (system) with the new time: the scheduler fires due timers. */
-  onAdvance(listener: (now: string) => Promise<void>) {
-    this.listeners.push(listener);
+  /** How a move happens: the runtime walks through the due timers (timer-clock.ts). */
+  setMover(mover: (target: string) => Promise<void>) {
+    this.mover = mover;
+  }
+
+  /** Sets the virtual time and persists it; never backwards. */
+  set(instant: string): void {
+    if (!this.virtualNow || instant <= this.virtualNow) return;
+    this.virtualNow = instant;
+    writeFileSync(this.file(), JSON.stringify({ now: instant }));
   }
 
   async moveTo(instant: string): Promise<void> {
     if (!this.virtualNow) throw refuse('clock-not-virtual', 'the clock follows the system time');
     if (instant < this.virtualNow) throw refuse('clock-cannot-go-back', `the clock is at ${this.virtualNow} and never goes back`);
-    this.virtualNow = instant;
-    writeFileSync(this.file(), JSON.stringify({ now: instant }));
-    await this.advanced();
-  }
-
-  async advanced(): Promise<void> {
-    for (const listener of this.listeners) await listener(this.now());
+    if (this.mover) await this.mover(instant);
+    else this.set(instant);
   }
 
   private file() {

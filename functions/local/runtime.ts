@@ -17,13 +17,25 @@ import { CommandHandler } from '../shared/command-handler.js';
 import type { LedgerDeps } from '../shared/deps.js';
 import '../shared/polyfills.js';
 import { startHttpServer } from './http-server.js';
+import { activeReadModelTable } from './read-model-table.js';
+import { LocalWorkflows } from './local-workflows.js';
+import { LocalScheduler } from '../adapters/local-scheduler.js';
+import { advanceThroughTimers } from './timer-clock.js';
+import { startCapitalisation } from '../reactions/capitalisation-trigger.js';
+import { workflows as workflowDefinitions } from '../../infra/workflows/index.js';
 import { LocalClock, parseClockSetting } from './local-clock.js';
 import { localTokenKeys, verifyLocalToken } from './local-token.js';
 import { localMasterKey } from './local-master-key.js';
 import { EncryptedPersonVault } from '../adapters/encrypted-person-vault.js';
 import { DynamoCiphertextStore, WrappedKeyStore } from '../adapters/dynamodb-person-vault.js';
+import { CachingPersonVault } from '../adapters/caching-person-vault.js';
+import { CoalescingRateLimiter } from '../adapters/coalescing-rate-limiter.js';
+import { DynamoRateLimiter } from '../adapters/dynamodb-rate-limiter.js';
+import { DynamoVerificationLog } from '../adapters/dynamodb-verification-log.js';
+import { FileKeyRingStore, KeyRingSigner } from '../adapters/key-ring-signer.js';
+import { publicRateLimit } from '../certificates/certificate-facts.js';
 
-export const TABLES = { events: 'ledger-events', readModels: 'ledger-read-models', idempotency: 'ledger-idempotency', vault: 'ledger-person-vault' } as const;
+export const TABLES = { events: 'ledger-events', readModels: 'ledger-read-models', idempotency: 'ledger-idempotency', vault: 'ledger-person-vault', timers: 'ledger-timers', rateLimit: 'ledger-rate-limit', verifications: 'ledger-verifications' } as const;
 export const BUCKETS = { documents: 'ledger-documents', exports: 'ledger-exports' } as const;
 
 export interface LocalLedgerOptions {
@@ -49,9 +61,14 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
   await new Promise<void>((resolve) => dynamo.listen(0, '127.0.0.1', resolve));
   const dynamoClient = localDynamoClient(`http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`);
   await ensureEventsTable(dynamoClient, TABLES.events);
-  await ensureKeyValueTable(dynamoClient, TABLES.readModels);
+  // `npm run rebuild` may have switched the read models to a fresh table (functions/local/rebuild.ts).
+  const readModelTable = activeReadModelTable(dataDir, TABLES.readModels);
+  await ensureKeyValueTable(dynamoClient, readModelTable);
   await ensureKeyValueTable(dynamoClient, TABLES.idempotency, false);
   await ensureKeyValueTable(dynamoClient, TABLES.vault, false);
+  await ensureKeyValueTable(dynamoClient, TABLES.timers);
+  await ensureKeyValueTable(dynamoClient, TABLES.rateLimit, false);
+  await ensureKeyValueTable(dynamoClient, TABLES.verifications);
 
   const s3 = new S3rver({
     address: '127.0.0.1',
@@ -63,12 +80,15 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
   const s3Address = await s3.run();
   const s3Client = localS3Client(`http://127.0.0.1:${s3Address.port}`);
 
-  const readModels = new DynamoReadModelStore(dynamoClient, TABLES.readModels);
+  const readModels = new DynamoReadModelStore(dynamoClient, readModelTable);
   let projector: Projector | undefined;
+  let workflows: LocalWorkflows | undefined;
   const feed = new LocalChangeFeed(
     async (record) => {
       const commit = commitOfRecord(record);
-      if (commit) await projector!.apply(commit);
+      if (!commit) return;
+      await projector!.apply(commit);
+      await startCapitalisation(workflows!, commit);
     },
     (error) => logger.error('projection failed; the next commit of the stream fills the gap', { error: error as Error }),
   );
@@ -77,6 +97,8 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
 
   const clock = new LocalClock(parseClockSetting(options.clock), dataDir);
   const commands = new CommandHandler(store);
+  workflows = new LocalWorkflows(() => deps, workflowDefinitions);
+  const scheduler = new LocalScheduler(dynamoClient, TABLES.timers, () => workflows!);
   const deps: LedgerDeps = {
     store,
     commands,
@@ -84,17 +106,35 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
     idempotency: new DynamoIdempotencyStore(dynamoClient, TABLES.idempotency),
     clock,
     logger,
-    vault: new EncryptedPersonVault(new WrappedKeyStore(dynamoClient, TABLES.vault, localMasterKey(dataDir)), new DynamoCiphertextStore(dynamoClient, TABLES.vault)),
+    vault: new CachingPersonVault(new EncryptedPersonVault(new WrappedKeyStore(dynamoClient, TABLES.vault, localMasterKey(dataDir)), new DynamoCiphertextStore(dynamoClient, TABLES.vault))),
     documents: new S3DocumentStore(s3Client, BUCKETS.documents),
     exports: new S3DocumentStore(s3Client, BUCKETS.exports),
+    workflows,
+    scheduler,
+    signer: new KeyRingSigner(new FileKeyRingStore(join(dataDir, 'signing-keys')), clock),
+    rateLimiter: new CoalescingRateLimiter(new DynamoRateLimiter(dynamoClient, TABLES.rateLimit, publicRateLimit())),
+    verifications: new DynamoVerificationLog(dynamoClient, TABLES.verifications),
     ...(clock.isVirtual ? { localClock: { moveTo: (instant: string) => clock.moveTo(instant) } } : {}),
   };
+
+  // Until nothing moves: the feed projects and starts workflows, whose steps append more.
+  const settle = async () => {
+    do {
+      await feed.drain();
+      await workflows!.drain();
+    } while (feed.pending || workflows!.running);
+  };
+  clock.setMover((target) => advanceThroughTimers(clock, scheduler, target, settle).then(() => undefined));
+  const systemTicks = clock.isVirtual
+    ? undefined
+    : setInterval(() => void advanceThroughTimers({ now: () => clock.now(), set: () => {} }, scheduler, clock.now(), settle).catch((error) => logger.error('timers failed', { error })), 15_000);
 
   // Catch up read models on whatever an earlier run committed but did not project (a crash), then the referential.
   await projector.replayAll();
   await loadReferential(commands, clock);
   await feed.drain();
 
+  await deps.signer!.publicKeys(); // the first signing key is made on the first start
   const keys = await localTokenKeys(dataDir);
   const http = await startHttpServer({
     port: options.port ?? 3000,
@@ -102,6 +142,7 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
     deps,
     verifyClaims: (authorization) => verifyLocalToken(keys, authorization),
   });
+  deps.publicBaseUrl = process.env.PUBLIC_BASE_URL || http.url;
 
   return {
     url: http.url,
@@ -109,8 +150,13 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
     feed,
     projector,
     clock,
+    settle,
+    scheduler,
+    workflows,
     async stop() {
+      if (systemTicks) clearInterval(systemTicks);
       await http.close();
+      await settle();
       await feed.drain();
       dynamoClient.destroy();
       s3Client.destroy();

@@ -34,6 +34,7 @@ export class LocalChangeFeed {
   private sequence = 0;
   private tail: Promise<void> = Promise.resolve();
   private failures = 0;
+  private inFlight = 0;
 
   constructor(
     private readonly deliver: (record: DynamoDBRecord) => Promise<void>,
@@ -42,13 +43,20 @@ export class LocalChangeFeed {
 
   publish(item: CommitItem): void {
     const record = recordOfItem(item, ++this.sequence);
+    this.inFlight++;
     this.tail = this.tail.then(() =>
-      this.deliver(record).catch((error) => {
-        // The next record of the stream fills the gap from the table, as in AWS after a failed batch.
-        this.failures++;
-        this.onError(error);
-      }),
+      this.deliver(record)
+        .catch((error) => {
+          // The next record of the stream fills the gap from the table, as in AWS after a failed batch.
+          this.failures++;
+          this.onError(error);
+        })
+        .finally(() => this.inFlight--),
     );
+  }
+
+  get pending(): boolean {
+    return this.inFlight > 0;
   }
 
   get failed(): number {

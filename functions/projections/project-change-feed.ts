@@ -1,12 +1,11 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { DynamoDBRecord, DynamoDBStreamHandler } from 'aws-lambda';
+import type { Context, DynamoDBRecord, DynamoDBStreamEvent, DynamoDBStreamHandler } from 'aws-lambda';
 import { awsDeps } from '../shared/aws-deps.js';
 import { commitOfRecord } from './change-feed.js';
 import { projections } from './index.js';
 import { Projector } from './projector.js';
 
 let projector: Projector | undefined;
-const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
 /** Applies one change-feed record; a throw marks only this record failed (partial batch response). */
 export const projectRecord = (target: Projector) => async (record: DynamoDBRecord) => {
@@ -14,9 +13,29 @@ export const projectRecord = (target: Projector) => async (record: DynamoDBRecor
   if (commit) await target.apply(commit);
 };
 
+/**
+ * The record handler of one batch: records of different streams are applied in parallel, those of one stream
+ * one after the other in delivery order (a failed record does not hold back the next one, which fills the gap
+ * from the table if it can, or fails too).
+ */
+export const projectRecords = (target: Projector) => {
+  const tails = new Map<string, Promise<unknown>>();
+  return async (record: DynamoDBRecord) => {
+    const commit = commitOfRecord(record);
+    if (!commit) return;
+    const mine = (tails.get(commit.stream) ?? Promise.resolve()).catch(() => undefined).then(() => target.apply(commit));
+    tails.set(commit.stream, mine);
+    await mine;
+  };
+};
+
+/** One batch through Powertools: the failed records' sequence numbers go back as `batchItemFailures`. */
+export const projectBatch = (target: Projector, event: DynamoDBStreamEvent, context?: Context) =>
+  processPartialResponse(event, projectRecords(target), new BatchProcessor(EventType.DynamoDBStreams), context ? { context } : {});
+
 /** DynamoDB Streams consumer (NEW_IMAGE): bisect-on-error and the on-failure queue are set in infra/. */
 export const handler: DynamoDBStreamHandler = async (event, context) => {
   const deps = awsDeps();
   projector ??= new Projector(deps.store, deps.readModels, projections);
-  return processPartialResponse(event, projectRecord(projector), processor, { context });
+  return projectBatch(projector, event, context);
 };

@@ -1,6 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { EventBridgeScheduler } from '../adapters/eventbridge-scheduler.js';
+import { SfnWorkflows } from '../adapters/sfn-workflows.js';
 import { DynamoCiphertextStore } from '../adapters/dynamodb-person-vault.js';
 import { EncryptedPersonVault } from '../adapters/encrypted-person-vault.js';
 import { KmsKeyStore } from '../adapters/kms-key-store.js';
@@ -12,6 +16,11 @@ import { DynamoReadModelStore } from '../adapters/dynamodb-read-model-store.js';
 import { systemClock } from '../ports/clock.js';
 import { CommandHandler } from './command-handler.js';
 import type { LedgerDeps } from './deps.js';
+import { CoalescingRateLimiter } from '../adapters/coalescing-rate-limiter.js';
+import { DynamoRateLimiter } from '../adapters/dynamodb-rate-limiter.js';
+import { DynamoVerificationLog } from '../adapters/dynamodb-verification-log.js';
+import { KmsSigner, kmsSigningKeys } from '../adapters/kms-signer.js';
+import { publicRateLimit } from '../certificates/certificate-facts.js';
 
 let deps: LedgerDeps | undefined;
 
@@ -20,6 +29,9 @@ const env = (name: string) => {
   if (!value) throw new Error(`environment variable ${name} is not set`);
   return value;
 };
+
+/** `<NAME>_STATE_MACHINE_ARN`, as infra/workflows/workflow.ts names it. */
+const stateMachineArn = (workflow: string) => env(`${workflow.replace(/-/g, '_').toUpperCase()}_STATE_MACHINE_ARN`);
 
 /** The ports wired to AWS, from the table and bucket names CDK puts in the environment. Once per cold start. */
 export function awsDeps(): LedgerDeps {
@@ -38,6 +50,13 @@ export function awsDeps(): LedgerDeps {
     vault: new EncryptedPersonVault(new KmsKeyStore(new KMSClient({}), env('VAULT_KEY_ID'), dynamo, vaultTable), new DynamoCiphertextStore(dynamo, vaultTable)),
     documents: new S3DocumentStore(s3, env('DOCUMENTS_BUCKET')),
     exports: new S3DocumentStore(s3, env('EXPORTS_BUCKET')),
+    workflows: new SfnWorkflows(new SFNClient({}), stateMachineArn),
+    scheduler: new EventBridgeScheduler(new SchedulerClient({}), { groupName: env('SCHEDULER_GROUP'), roleArn: env('SCHEDULER_ROLE_ARN'), stateMachineArn }),
+    // Certificates: KMS signing key(s), the rate-limit and verifications tables, the public URL printed on PDFs.
+    ...(process.env.SIGNING_KEY_ID ? { signer: new KmsSigner(new KMSClient({}), kmsSigningKeys()) } : {}),
+    ...(process.env.RATE_LIMIT_TABLE ? { rateLimiter: new CoalescingRateLimiter(new DynamoRateLimiter(dynamo, env('RATE_LIMIT_TABLE'), publicRateLimit())) } : {}),
+    ...(process.env.VERIFICATIONS_TABLE ? { verifications: new DynamoVerificationLog(dynamo, env('VERIFICATIONS_TABLE')) } : {}),
+    ...(process.env.PUBLIC_BASE_URL ? { publicBaseUrl: process.env.PUBLIC_BASE_URL } : {}),
   };
   deps = built;
   return built;

@@ -5,6 +5,12 @@ import type { IdempotencyStore } from '../ports/idempotency-store.js';
 import type { ReadModelStore } from '../ports/read-model-store.js';
 import type { PersonVault } from '../ports/person-vault.js';
 import type { DocumentStore } from '../ports/document-store.js';
+import type { Notifier } from '../ports/notifier.js';
+import type { Workflows } from '../ports/workflows.js';
+import type { Scheduler } from '../ports/scheduler.js';
+import type { RateLimiter } from '../ports/rate-limiter.js';
+import type { Signer } from '../ports/signer.js';
+import type { VerificationLog } from '../ports/verification-log.js';
 import type { CommandHandler } from './command-handler.js';
 
 /** What handlers are given: ports only, wired to AWS in Lambda and to the embedded stand-ins locally. */
@@ -17,6 +23,18 @@ export interface LedgerDeps {
   vault: PersonVault;
   documents: DocumentStore;
   exports: DocumentStore;
+  workflows: Workflows;
+  scheduler: Scheduler;
+  /** Email in AWS; locally the CandidateNotified events are the outbox and nothing more is sent. */
+  notifier?: Notifier;
+  /** Signs the certificates' credentials; its keys are the JWKS. */
+  signer?: Signer;
+  /** Counts public verification requests per client address, across instances. */
+  rateLimiter?: RateLimiter;
+  /** Every verification answered, for the certificate's holder. */
+  verifications?: VerificationLog;
+  /** The public base URL of the verification pages, printed on certificates (PUBLIC_BASE_URL). */
+  publicBaseUrl?: string;
   logger: Logger;
   /** Local runtime only: moves the virtual clock and fires due timers. Absent in AWS. */
   localClock?: { moveTo(instant: string): Promise<void> };

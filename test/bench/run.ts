@@ -1,7 +1,8 @@
-// `npm run bench -- <name>`: append | bundles (more come with their issues).
+// `npm run bench -- <name>`: append | bundles | rebuild (more come with their issues).
 const benches: Record<string, () => Promise<unknown>> = {
   append: () => import('./append.js'),
   bundles: () => import('./bundles.js'),
+  rebuild: () => import('./rebuild.js'),
 };
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const chosen = names.length ? names : ['append'];

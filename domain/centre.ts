@@ -1,0 +1,73 @@
+import type { CertificationVersion } from '../events/certification.js';
+import type { EventData, LedgerEvent } from '../events/registry.js';
+import type { DateWindow } from './dates.js';
+import { assertNever, type Decider } from './decider.js';
+import { conflict, notFound, refuse } from './errors.js';
+
+export type CentreEvent = Extract<LedgerEvent, { type: 'CentreRegistered' | 'AgrementGranted' }>;
+
+export type CentreCommand =
+  | ({ type: 'RegisterCentre' } & EventData<'CentreRegistered'>)
+  | {
+      type: 'GrantAgrement';
+      centreId: string;
+      rncp: string;
+      validFrom: string;
+      validUntil: string;
+      /** The version as the referential has it (loaded by the handler); undefined when there is none. */
+      certification: CertificationVersion | undefined;
+    };
+
+export interface Agrement extends DateWindow {
+  rncp: string;
+}
+
+export type CentreState =
+  | { status: 'unknown' }
+  | { status: 'registered'; centreId: string; name: string; region: string; agrements: Agrement[] };
+
+export const centreStream = (centreId: string) => `centre#${centreId}`;
+
+const initialState: CentreState = { status: 'unknown' };
+
+function decide(command: CentreCommand, state: CentreState): CentreEvent[] {
+  switch (command.type) {
+    case 'RegisterCentre': {
+      const { type: _, ...data } = command;
+      if (state.status === 'registered') {
+        if (state.name === data.name && state.region === data.region) return [];
+        throw conflict('centre-already-registered', `centre ${data.centreId} is already registered with other details`);
+      }
+      return [{ type: 'CentreRegistered', data }];
+    }
+    case 'GrantAgrement': {
+      const { centreId, rncp, validFrom, validUntil, certification } = command;
+      if (state.status !== 'registered') throw notFound('centre-not-found', `no centre ${centreId}`);
+      if (!certification) throw notFound('certification-not-found', `no certification ${rncp}`);
+      if (validUntil < validFrom) throw refuse('invalid-validity-window', 'validUntil must not precede validFrom');
+      if (validUntil > certification.validUntil) {
+        throw refuse('agrement-beyond-version', `${rncp} is registered until ${certification.validUntil}: an agrément cannot outlive it`);
+      }
+      if (state.agrements.some((a) => a.rncp === rncp && a.validFrom === validFrom && a.validUntil === validUntil)) return [];
+      return [{ type: 'AgrementGranted', data: { centreId, rncp, validFrom, validUntil } }];
+    }
+    default:
+      return assertNever(command);
+  }
+}
+
+function evolve(state: CentreState, event: CentreEvent): CentreState {
+  switch (event.type) {
+    case 'CentreRegistered':
+      return { status: 'registered', ...event.data, agrements: [] };
+    case 'AgrementGranted': {
+      if (state.status !== 'registered') return state;
+      const { rncp, validFrom, validUntil } = event.data;
+      return { ...state, agrements: [...state.agrements, { rncp, validFrom, validUntil }] };
+    }
+    default:
+      return state;
+  }
+}
+
+export const centre: Decider<CentreCommand, CentreState, CentreEvent> = { decide, evolve, initialState };

@@ -1,0 +1,100 @@
+import { canonicalJson } from '../events/canonical-json.js';
+import type { EventData, LedgerEvent } from '../events/registry.js';
+import { assertNever, type Decider } from './decider.js';
+import { conflict, notFound, refuse } from './errors.js';
+
+export type CertificateEvent = Extract<
+  LedgerEvent,
+  { type: 'CertificateIssued' | 'CertificateDocumentsAttached' | 'CertificateSuspended' | 'CertificateReinstated' | 'CertificateRevoked' }
+>;
+
+type StatusChange = EventData<'CertificateSuspended'>;
+
+export type CertificateCommand =
+  | ({
+      type: 'IssueCertificate';
+      /** The blocs of the certification version, as the catalogue has them: a certificate names only those. */
+      certificationBlocs: readonly string[];
+    } & EventData<'CertificateIssued'>)
+  | ({ type: 'AttachCertificateDocuments' } & EventData<'CertificateDocumentsAttached'>)
+  | ({ type: 'SuspendCertificate' } & StatusChange)
+  | ({ type: 'ReinstateCertificate' } & StatusChange)
+  | ({ type: 'RevokeCertificate' } & StatusChange);
+
+export type CertificateStatus = 'valid' | 'suspended' | 'revoked';
+
+export type CertificateState =
+  | { status: 'unissued' }
+  | { status: CertificateStatus; issued: EventData<'CertificateIssued'>; documents?: EventData<'CertificateDocumentsAttached'> };
+
+export const certificateStream = (code: string) => `certificate#${code}`;
+
+const initialState: CertificateState = { status: 'unissued' };
+
+function decide(command: CertificateCommand, state: CertificateState): CertificateEvent[] {
+  if (command.type === 'IssueCertificate') {
+    const { type: _, certificationBlocs, ...issued } = command;
+    if (state.status !== 'unissued') {
+      // The workflow retries issuance: the same certificate again is done; anything else under this code is not.
+      if (canonicalJson(state.issued) === canonicalJson(issued)) return [];
+      throw conflict('certificate-code-taken', `code ${command.code} belongs to another certificate`);
+    }
+    const unknown = issued.blocs.filter((b) => !certificationBlocs.includes(b));
+    if (unknown.length) throw refuse('unknown-bloc', `no bloc ${unknown.join(', ')} in ${issued.rncp}`);
+    if (new Set(issued.blocs).size !== issued.blocs.length) throw refuse('duplicate-bloc-code', 'a bloc is named twice');
+    return [{ type: 'CertificateIssued', data: issued }];
+  }
+  if (state.status === 'unissued') throw notFound('certificate-not-found', `no certificate ${command.code}`);
+  switch (command.type) {
+    case 'AttachCertificateDocuments': {
+      // Attached once: a retried or concurrent issuance keeps the documents recorded first.
+      if (state.documents) return [];
+      const { type: _, ...documents } = command;
+      return [{ type: 'CertificateDocumentsAttached', data: documents }];
+    }
+    case 'SuspendCertificate':
+      requireChangeable(state, command);
+      if (state.status !== 'valid') throw refuse('certificate-not-valid', `certificate ${command.code} is ${state.status}: only a valid one can be suspended`);
+      return [{ type: 'CertificateSuspended', data: changeOf(command) }];
+    case 'ReinstateCertificate':
+      requireChangeable(state, command);
+      if (state.status !== 'suspended') throw refuse('certificate-not-suspended', `certificate ${command.code} is ${state.status}: only a suspended one can be reinstated`);
+      return [{ type: 'CertificateReinstated', data: changeOf(command) }];
+    case 'RevokeCertificate':
+      requireChangeable(state, command);
+      return [{ type: 'CertificateRevoked', data: changeOf(command) }];
+    default:
+      return assertNever(command);
+  }
+}
+
+/** Nothing follows a revocation, and no change takes effect before the certificate was issued. */
+function requireChangeable(state: Exclude<CertificateState, { status: 'unissued' }>, change: StatusChange) {
+  if (state.status === 'revoked') throw refuse('certificate-revoked', `certificate ${change.code} was revoked: nothing can follow`);
+  if (change.on < state.issued.issuedOn) throw refuse('before-issuance', `certificate ${change.code} was issued on ${state.issued.issuedOn}, after ${change.on}`);
+}
+
+const changeOf = ({ code, reason, legalBasis, by, on }: StatusChange): StatusChange => ({ code, reason, legalBasis, by, on });
+
+function evolve(state: CertificateState, event: CertificateEvent): CertificateState {
+  if (event.type === 'CertificateIssued') return { status: 'valid', issued: event.data };
+  if (state.status === 'unissued') return state;
+  switch (event.type) {
+    case 'CertificateDocumentsAttached':
+      return { ...state, documents: event.data };
+    case 'CertificateSuspended':
+      return { ...state, status: 'suspended' };
+    case 'CertificateReinstated':
+      return { ...state, status: 'valid' };
+    case 'CertificateRevoked':
+      return { ...state, status: 'revoked' };
+    default:
+      return state;
+  }
+}
+
+export const certificate: Decider<CertificateCommand, CertificateState, CertificateEvent> = {
+  decide,
+  evolve,
+  initialState,
+};

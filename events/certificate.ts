@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { BlocCode, defineEvent, Id, IsoDate, RncpCode } from './define-event.js';
+
+/** A certificate code as printed (domain/certificate-code.ts makes and reads them): four groups, the last with the check symbol. */
+export const CERTIFICATE_CODE_PATTERN = /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}[0-9A-HJKMNP-TV-Z*~$=U]$/;
+export const CertificateCode = z.string().regex(CERTIFICATE_CODE_PATTERN, 'a certificate code such as 7KQ2-M9XD-4HTB-P3WXK');
+export const CertificateKind = z.enum(['titre', 'ccp']);
+export type CertificateKind = z.infer<typeof CertificateKind>;
+
+/** Where a commit sits in the ledger: what a PDF, a credential and a verification quote. */
+export const LedgerCoordinates = z.object({
+  stream: z.string().min(1),
+  version: z.number().int().positive(),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type LedgerCoordinates = z.infer<typeof LedgerCoordinates>;
+
+/**
+ * A certificate was issued under a random code (stream `certificate#<code>`). Its ledger coordinates are those
+ * of the commit holding this event: the signed credential and the PDF quote them, so they are made after this
+ * commit and recorded by CertificateDocumentsAttached.
+ */
+export const CertificateIssued = defineEvent('CertificateIssued', {
+  latest: z.object({
+    code: CertificateCode,
+    candidateId: Id,
+    kind: CertificateKind,
+    rncp: RncpCode,
+    blocs: z.array(BlocCode).min(1),
+    issuedOn: IsoDate,
+    sessionId: Id.optional(),
+  }),
+});
+
+/** The signed credential and the PDF of an issued certificate, each quoting the issuance's coordinates. */
+export const CertificateDocumentsAttached = defineEvent('CertificateDocumentsAttached', {
+  latest: z.object({
+    code: CertificateCode,
+    issuance: LedgerCoordinates,
+    /** Compact JWS (ES256) of the credential, and the id of the key that signed it. */
+    credential: z.object({ jws: z.string().min(1), kid: z.string().min(1) }),
+    /** The PDF in the documents bucket, and the SHA-256 of its bytes. */
+    pdf: z.object({ key: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+  }),
+});
+
+const StatusChange = z.object({
+  code: CertificateCode,
+  reason: z.string().min(1).max(1000),
+  legalBasis: z.string().min(1).max(500),
+  /** `<role>:<sub>` of the agent who decided. */
+  by: z.string().min(1),
+  /** The date the change takes effect (the ledger's date when it was decided). */
+  on: IsoDate,
+});
+
+export const CertificateSuspended = defineEvent('CertificateSuspended', { latest: StatusChange });
+export const CertificateReinstated = defineEvent('CertificateReinstated', { latest: StatusChange });
+export const CertificateRevoked = defineEvent('CertificateRevoked', { latest: StatusChange });

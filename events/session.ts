@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { AccessRoute } from './certification.js';
+import { BlocCode, defineEvent, Id, IsoDate, RncpCode } from './define-event.js';
+
+export const SessionKind = z.enum(['titre', 'ccp']);
+export type SessionKind = z.infer<typeof SessionKind>;
+
+export const CompetenceResult = z.enum(['acquis', 'non_acquis']);
+export type CompetenceResult = z.infer<typeof CompetenceResult>;
+
+export const DeliberationOutcome = z.enum(['titre', 'ccp', 'ajourne', 'absent']);
+export type DeliberationOutcome = z.infer<typeof DeliberationOutcome>;
+
+/** Free text the DREETS and the jury write (reasons, legal bases): bounded, and never a place for names. */
+const Text = z.string().min(1).max(1000);
+/** Who acted, when not a juror: the caller's sub (a DREETS agent). */
+const AgentId = z.string().min(1).max(128);
+
+export const SessionScheduled = defineEvent('SessionScheduled', {
+  latest: z.object({
+    sessionId: Id,
+    rncp: RncpCode,
+    kind: SessionKind,
+    /** Every bloc of the version for a titre session; the blocs examined for a ccp session. */
+    blocs: z.array(BlocCode).min(1),
+    centreId: Id,
+    startsOn: IsoDate,
+    endsOn: IsoDate,
+  }),
+});
+
+export const JuryMember = z.object({ jurorId: Id, independent: z.boolean() });
+export type JuryMember = z.infer<typeof JuryMember>;
+
+/** The whole jury: a later JuryConstituted replaces it. */
+export const JuryConstituted = defineEvent('JuryConstituted', {
+  latest: z.object({ members: z.array(JuryMember).min(1) }),
+});
+
+export const CandidateEnrolled = defineEvent('CandidateEnrolled', {
+  latest: z.object({ candidateId: Id, route: AccessRoute, blocs: z.array(BlocCode).min(1) }),
+});
+
+/** A juror who knows a candidate stands aside for that candidate only. */
+export const JurorRecused = defineEvent('JurorRecused', {
+  latest: z.object({ jurorId: Id, candidateId: Id, reason: Text }),
+});
+
+export const AssessmentRecorded = defineEvent('AssessmentRecorded', {
+  latest: z.object({
+    jurorId: Id,
+    candidateId: Id,
+    bloc: BlocCode,
+    competences: z.array(z.object({ code: z.string().min(1), result: CompetenceResult })).min(1),
+  }),
+});
+
+/** A juror proposes the jury's decision for a candidate; the proposer's signature follows in the same commit. */
+export const DeliberationProposed = defineEvent('DeliberationProposed', {
+  latest: z.object({
+    candidateId: Id,
+    outcome: DeliberationOutcome,
+    /** The blocs acquired: every bloc of the version for titre, the CCPs for ccp, none for ajourne and absent. */
+    blocs: z.array(BlocCode),
+    finalInterviewHeld: z.boolean(),
+    proposedBy: Id,
+  }),
+});
+
+export const DeliberationSigned = defineEvent('DeliberationSigned', {
+  latest: z.object({ candidateId: Id, jurorId: Id }),
+});
+
+/** Appended with the last signature a deliberation needs: every non-recused jury member has signed it. */
+export const DeliberationFinalised = defineEvent('DeliberationFinalised', {
+  latest: z.object({ candidateId: Id, outcome: DeliberationOutcome, blocs: z.array(BlocCode), finalInterviewHeld: z.boolean() }),
+});
+
+/** The DREETS validates the procès-verbal: from here the decisions take effect (the session workflow runs). */
+export const PvValidated = defineEvent('PvValidated', {
+  latest: z.object({ validatedBy: AgentId, validatedOn: IsoDate }),
+});
+
+/** An appeal or a correction annuls a final decision. History stays: compensating events follow on the candidate. */
+export const DecisionAnnulled = defineEvent('DecisionAnnulled', {
+  latest: z.object({ candidateId: Id, reason: Text, legalBasis: Text, annulledBy: AgentId }),
+});

@@ -1,0 +1,93 @@
+import { BatchWriteItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { VerificationRecord, type VerificationLog } from '../ports/verification-log.js';
+
+/** How long a verification stays visible to the holder (TTL `expiresAt`). */
+export const VERIFICATION_RETENTION_DAYS = 366;
+const BATCH = 25; // BatchWriteItem's maximum
+
+interface Pending {
+  request: WriteRequest;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * One item per verification in the verifications table (pk = code, sk = `<at>#<requestId>`): appended, never
+ * updated, so verifications of one certificate never contend. Records that arrive while a write is in flight
+ * go together in the next BatchWriteItem (group commit): each caller still waits for its own record to be
+ * durable, but a busy server writes up to 25 records per round trip.
+ */
+export class DynamoVerificationLog implements VerificationLog {
+  private readonly queue: Pending[] = [];
+  private inFlight = 0;
+
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+    private readonly options: { maxInFlight?: number } = {},
+  ) {}
+
+  record(entry: VerificationRecord): Promise<void> {
+    const at = Date.parse(entry.at);
+    const item = marshall(
+      { ...VerificationRecord.parse(entry), pk: entry.code, sk: `${entry.at}#${entry.requestId}`, expiresAt: Math.floor(at / 1000) + VERIFICATION_RETENTION_DAYS * 86_400 },
+      { removeUndefinedValues: true },
+    );
+    const done = new Promise<void>((resolve, reject) => this.queue.push({ request: { PutRequest: { Item: item } }, resolve, reject }));
+    this.pump();
+    return done;
+  }
+
+  private pump() {
+    while (this.queue.length && this.inFlight < (this.options.maxInFlight ?? 4)) {
+      const batch = this.queue.splice(0, BATCH);
+      this.inFlight++;
+      void this.write(batch).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  private async write(batch: Pending[]): Promise<void> {
+    try {
+      // BatchWriteItem refuses a batch that names one item twice: a record sent twice is written once.
+      const byKey = new Map(batch.map((p) => [`${p.request.PutRequest!.Item!.pk!.S}|${p.request.PutRequest!.Item!.sk!.S}`, p.request]));
+      let requests = [...byKey.values()];
+      for (let attempt = 0; requests.length; attempt++) {
+        if (attempt > 0) {
+          if (attempt > 8) throw new Error(`${requests.length} verification records stayed unprocessed`);
+          await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** attempt)));
+        }
+        const out = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.tableName]: requests } }));
+        requests = out.UnprocessedItems?.[this.tableName] ?? [];
+      }
+      for (const p of batch) p.resolve();
+    } catch (error) {
+      for (const p of batch) p.reject(error);
+    }
+  }
+
+  async list(code: string): Promise<VerificationRecord[]> {
+    const records: VerificationRecord[] = [];
+    let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :code',
+          ExpressionAttributeValues: marshall({ ':code': code }),
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const { pk: _, sk: __, expiresAt: ___, ...record } = unmarshall(item);
+        records.push(VerificationRecord.parse(record));
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return records;
+  }
+}

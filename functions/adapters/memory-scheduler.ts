@@ -1,0 +1,30 @@
+import type { Scheduler, Timer } from '../ports/scheduler.js';
+import type { Workflows } from '../ports/workflows.js';
+import type { DueTimers } from './local-scheduler.js';
+
+/** Timers in memory, fired like the local ones: for tests that run without dynalite. */
+export class MemoryScheduler implements Scheduler, DueTimers {
+  private readonly timers = new Map<string, Timer>();
+
+  constructor(private readonly workflows: () => Workflows) {}
+
+  async schedule(timer: Timer): Promise<void> {
+    const key = `${timer.at}|${timer.name}`;
+    if (!this.timers.has(key)) this.timers.set(key, structuredClone(timer));
+  }
+
+  async nextDue(until: string): Promise<Timer | undefined> {
+    const key = [...this.timers.keys()].sort()[0];
+    return key && key <= `${until}|\uffff` ? this.timers.get(key) : undefined;
+  }
+
+  async fire(timer: Timer) {
+    const started = await this.workflows().start(timer.workflow, timer.name.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 80), timer.input);
+    this.timers.delete(`${timer.at}|${timer.name}`);
+    return started;
+  }
+
+  pending(): Timer[] {
+    return [...this.timers.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, t]) => t);
+  }
+}

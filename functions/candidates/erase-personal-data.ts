@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { candidate, candidateStream } from '../../domain/candidate.js';
+import { Id } from '../../events/define-event.js';
+import { lambdaHandler } from '../shared/lambda.js';
+import { defineRoute, noContent } from '../shared/route.js';
+
+export const route = defineRoute({
+  summary: "Erases the person's data (crypto-shredding of their key): the ledger and the statistics stay",
+  params: z.object({ candidateId: Id }),
+  response: { status: 204 },
+  async handle({ params, ctx }, deps) {
+    const { candidateId } = params;
+    // Ledger first (404 for an unknown candidate), then the key: a retry after a crash finishes the erasure.
+    await deps.commands.handle(candidate, candidateStream(candidateId), { type: 'ErasePersonalData', candidateId, erasedBy: ctx.command.actor, legalBasis: 'RGPD art. 17' }, ctx.command);
+    await deps.vault.forget(candidateId);
+    return noContent();
+  },
+});
+
+export const handler = lambdaHandler('candidates/erase-personal-data', route);

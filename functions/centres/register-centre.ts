@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { centre, centreStream } from '../../domain/centre.js';
+import { lambdaHandler } from '../shared/lambda.js';
+import { created, defineRoute } from '../shared/route.js';
+
+export const route = defineRoute({
+  summary: 'Register a training centre (an organisation: its name is not personal data)',
+  body: z.object({ name: z.string().trim().min(1).max(200), region: z.string().trim().min(1).max(100) }),
+  response: { status: 201, schema: z.object({ centreId: z.string() }) },
+  async handle({ body, ctx }, deps) {
+    const centreId = ctx.ids.next();
+    await deps.commands.handle(centre, centreStream(centreId), { type: 'RegisterCentre', centreId, ...body }, ctx.command, { assumeEmpty: true });
+    return created({ centreId });
+  },
+});
+
+export const handler = lambdaHandler('centres/register-centre', route);

@@ -1,0 +1,54 @@
+import { certificationCatalogue, type CatalogueEntry } from '../projections/certification-catalogue.js';
+import type { ReadModelStore } from '../ports/read-model-store.js';
+import type { LedgerDeps } from '../shared/deps.js';
+
+/**
+ * The catalogue entry of a certification version. A registered version never changes its title, level or blocs
+ * (other content under the same code is refused), so an entry once read is kept for the life of the instance:
+ * verification reads the catalogue once, not per request.
+ */
+const cache = new WeakMap<ReadModelStore, Map<string, CatalogueEntry>>();
+
+export async function catalogueEntry(deps: Pick<LedgerDeps, 'readModels'>, rncp: string): Promise<CatalogueEntry | undefined> {
+  let entries = cache.get(deps.readModels);
+  if (!entries) cache.set(deps.readModels, (entries = new Map()));
+  const known = entries.get(rncp);
+  if (known) return known;
+  const found = await deps.readModels.get<CatalogueEntry>(certificationCatalogue.model, rncp);
+  if (found) entries.set(rncp, found.doc);
+  return found?.doc;
+}
+
+const withoutTrailingSlash = (url: string) => url.replace(/\/+$/, '');
+
+/** The public verification page of a certificate, as printed in its QR code. */
+export const verificationUrl = (publicBaseUrl: string, code: string) => `${withoutTrailingSlash(publicBaseUrl)}/v/${code}`;
+
+/** The credential's own URL (GET /certificates/{code}/credential). */
+export const credentialUrl = (publicBaseUrl: string, code: string) => `${withoutTrailingSlash(publicBaseUrl)}/certificates/${code}/credential`;
+
+/** The public page of a certification in its register: France compétences for RNCP and RS codes, the ledger's catalogue otherwise. */
+export function registerUrl(publicBaseUrl: string, rncp: string): string {
+  const match = /^(RNCP|RS)(\d+)$/.exec(rncp);
+  if (match) return `https://www.francecompetences.fr/recherche/${match[1]!.toLowerCase()}/${match[2]}/`;
+  return `${withoutTrailingSlash(publicBaseUrl)}/certifications/${rncp}`;
+}
+
+export function requirePort<T>(port: T | undefined, name: string): T {
+  if (!port) throw new Error(`the ${name} port is not configured`);
+  return port;
+}
+
+/**
+ * The budget of public requests (verify, credential, PDF) per client address: PUBLIC_RATE_LIMIT per
+ * PUBLIC_RATE_WINDOW_SECONDS, by default 300 a minute — far above what a person or an employer's HR tool needs,
+ * far below what enumerating 2^80 codes would.
+ */
+export function publicRateLimit(env: NodeJS.ProcessEnv = process.env) {
+  const limit = Number(env.PUBLIC_RATE_LIMIT ?? 300);
+  const windowSeconds = Number(env.PUBLIC_RATE_WINDOW_SECONDS ?? 60);
+  if (!(Number.isInteger(limit) && limit > 0 && Number.isInteger(windowSeconds) && windowSeconds > 0)) {
+    throw new Error('PUBLIC_RATE_LIMIT and PUBLIC_RATE_WINDOW_SECONDS must be positive integers');
+  }
+  return { limit, windowSeconds };
+}

@@ -1,0 +1,93 @@
+import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
+import type { CertificateKind, LedgerCoordinates } from '../../events/certificate.js';
+import { verificationUrl } from './certificate-facts.js';
+
+export interface CertificatePdfInput {
+  publicBaseUrl: string;
+  code: string;
+  kind: CertificateKind;
+  certification: { rncp: string; title: string; level: number; certifier: string };
+  blocs: { code: string; title: string }[];
+  issuedOn: string;
+  issuance: LedgerCoordinates;
+}
+
+const months = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
+const frenchDate = (date: string) => {
+  const [year, month, day] = date.split('-').map(Number);
+  return `${day === 1 ? '1er' : day} ${months[month! - 1]} ${year}`;
+};
+
+/**
+ * The printable certificate, in French: what was obtained (titre or CCP, RNCP code, level, blocs), when, its
+ * code, a QR code of its public verification URL, and the ledger coordinates of its issuance. No personal data:
+ * the holder proves it is theirs by the code. The same input gives the same bytes (fixed creation date), so a
+ * retried issuance stores the very PDF whose SHA-256 the ledger recorded.
+ */
+export async function renderCertificatePdf(input: CertificatePdfInput): Promise<Uint8Array> {
+  const { code, kind, certification, blocs, issuedOn, issuance } = input;
+  const url = verificationUrl(input.publicBaseUrl, code);
+  const qr = await QRCode.toBuffer(url, { type: 'png', errorCorrectionLevel: 'M', margin: 2, scale: 6 });
+  const heading = kind === 'titre' ? 'Titre professionnel' : 'Certificat de compétences professionnelles';
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: 56,
+    info: {
+      Title: `${heading} — ${kind === 'titre' ? certification.title : blocs[0]!.title} (${code})`,
+      Author: certification.certifier,
+      Subject: `Certificat ${code}, ${certification.rncp}`,
+      Creator: 'certification-ledger',
+      Producer: 'certification-ledger',
+      CreationDate: new Date(`${issuedOn}T00:00:00Z`),
+    },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<void>((resolve, reject) => {
+    doc.on('end', resolve);
+    doc.on('error', reject);
+  });
+
+  const width = doc.page.width - 112;
+  doc.font('Helvetica-Bold').fontSize(10).fillColor('#000091').text('RÉPUBLIQUE FRANÇAISE', { align: 'center' });
+  doc.font('Helvetica').fontSize(9).fillColor('#333333').text(certification.certifier, { align: 'center' });
+  doc.moveDown(2.5);
+  doc.font('Helvetica').fontSize(14).fillColor('#000000').text(heading, { align: 'center' });
+  doc.moveDown(0.6);
+  doc.font('Helvetica-Bold').fontSize(22).text(kind === 'titre' ? certification.title : blocs[0]!.title, { align: 'center' });
+  if (kind === 'ccp') doc.moveDown(0.3).font('Helvetica').fontSize(12).text(`du titre professionnel « ${certification.title} »`, { align: 'center' });
+  doc.moveDown(0.6);
+  doc.font('Helvetica').fontSize(12).text(`Enregistré au RNCP sous le code ${certification.rncp} — niveau ${certification.level}`, { align: 'center' });
+  doc.moveDown(2);
+
+  doc.font('Helvetica-Bold').fontSize(12).text(kind === 'titre' ? 'Blocs de compétences' : 'Bloc de compétences', 56);
+  doc.moveDown(0.4);
+  for (const bloc of blocs) {
+    doc.font('Helvetica-Bold').fontSize(10).text(bloc.code, { continued: true }).font('Helvetica').text(` — ${bloc.title}`, { width });
+    doc.moveDown(0.3);
+  }
+  doc.moveDown(1);
+  doc.font('Helvetica').fontSize(12).text(`Délivré le ${frenchDate(issuedOn)}`);
+  doc.moveDown(2);
+
+  const top = doc.y;
+  const qrSize = 150;
+  doc.image(qr, 56, top, { width: qrSize, height: qrSize });
+  const textX = 56 + qrSize + 20;
+  doc.font('Helvetica').fontSize(10).text('Code de vérification', textX, top + 10);
+  doc.font('Courier-Bold').fontSize(20).text(code, textX, top + 26);
+  doc.font('Helvetica').fontSize(9).text('Pour vérifier ce certificat, scannez le code QR ou ouvrez :', textX, top + 60, { width: width - qrSize - 20 });
+  doc.font('Courier').fontSize(9).text(url, textX, top + 74, { width: width - qrSize - 20 });
+  doc.font('Helvetica').fontSize(8).fillColor('#333333').text('La vérification indique si le certificat est valide, suspendu ou retiré, à la date du jour ou à une date passée.', textX, top + 104, { width: width - qrSize - 20 });
+
+  doc.y = top + qrSize + 30;
+  doc.fillColor('#000000').font('Helvetica-Bold').fontSize(9).text('Inscription au registre', 56);
+  doc.font('Helvetica').fontSize(8).text(`Flux ${issuance.stream}, version ${issuance.version}, empreinte SHA-256 :`, { width });
+  doc.font('Courier').fontSize(8).text(issuance.hash, { width });
+  doc.font('Helvetica').fontSize(8).fillColor('#333333').text('Chaque inscription du registre est chaînée à la précédente par son empreinte : toute modification ultérieure serait détectée.', { width });
+
+  doc.end();
+  await done;
+  return new Uint8Array(Buffer.concat(chunks));
+}

@@ -1,0 +1,121 @@
+import { sha256 } from '../../events/canonical-json.js';
+import type { CertificateKind, LedgerCoordinates } from '../../events/certificate.js';
+import { credentialUrl, registerUrl, verificationUrl } from './certificate-facts.js';
+
+export interface CredentialInput {
+  publicBaseUrl: string;
+  code: string;
+  candidateId: string;
+  kind: CertificateKind;
+  certification: { rncp: string; title: string; level: number; certifier: string; millesime?: string };
+  blocs: { code: string; title: string }[];
+  issuedOn: string;
+  issuance: LedgerCoordinates;
+}
+
+const CONTEXT_VC2 = 'https://www.w3.org/ns/credentials/v2';
+const CONTEXT_OB3 = 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json';
+const LEDGER_VOCABULARY = 'https://certification-ledger.fr/ns#';
+
+/**
+ * The certificate as a W3C Verifiable Credential 2.0 / Open Badges 3.0 AchievementCredential, to be secured as
+ * a compact JWS (`application/vc+jwt`): the achievement is the titre (or the CCP bloc), aligned to its RNCP
+ * code and bloc codes; the issuer is the certifier; the ledger coordinates of the issuance are evidence.
+ *
+ * The holder: OB 3.0 wants a subject `id` or `identifier`. The credential names nobody: no name, birth date or
+ * email, not even hashed. A name's hash is easy to guess back and the signed credential can never be changed,
+ * so it would outlive the erasure of the person (DESIGN.md rule 9). The subject is a salted SHA-256 of the
+ * ledger's pseudonymous candidate id, salted with the certificate's own code: the same person's certificates do
+ * not link to each other, and only the ledger (which knows the id) can tie one to its holder. A verifier checks
+ * the holder the HEDD way: the holder gives the code, the verifier types the family name at GET /verify.
+ */
+export function buildCredential(input: CredentialInput) {
+  const { publicBaseUrl, code, kind, certification, blocs, issuedOn, issuance } = input;
+  const register = registerUrl(publicBaseUrl, certification.rncp);
+  const bloc = blocs[0]!;
+  const issuer = { id: publicBaseUrl.replace(/\/+$/, ''), type: ['Profile'], name: certification.certifier, url: publicBaseUrl.replace(/\/+$/, '') };
+  const achievement =
+    kind === 'titre'
+      ? {
+          id: register,
+          type: ['Achievement'],
+          achievementType: 'Certificate',
+          name: certification.title,
+          description: `Titre professionnel de niveau ${certification.level}, enregistré au répertoire national des certifications professionnelles sous le code ${certification.rncp}.`,
+          humanCode: certification.rncp,
+        }
+      : {
+          id: `${register}#${bloc.code}`,
+          type: ['Achievement'],
+          achievementType: 'ext:CertificatDeCompetencesProfessionnelles',
+          name: bloc.title,
+          description: `Certificat de compétences professionnelles (bloc ${bloc.code}) du titre professionnel « ${certification.title} », niveau ${certification.level}, ${certification.rncp}.`,
+          humanCode: bloc.code,
+        };
+  const issuedAt = `${issuedOn}T00:00:00Z`;
+  return {
+    '@context': [
+      CONTEXT_VC2,
+      CONTEXT_OB3,
+      {
+        LedgerEntry: `${LEDGER_VOCABULARY}LedgerEntry`,
+        ledgerStream: `${LEDGER_VOCABULARY}ledgerStream`,
+        ledgerVersion: { '@id': `${LEDGER_VOCABULARY}ledgerVersion`, '@type': 'http://www.w3.org/2001/XMLSchema#integer' },
+        ledgerHash: `${LEDGER_VOCABULARY}ledgerHash`,
+      },
+    ],
+    id: credentialUrl(publicBaseUrl, code),
+    type: ['VerifiableCredential', 'AchievementCredential'],
+    name: kind === 'titre' ? `Titre professionnel — ${certification.title}` : `CCP — ${bloc.title}`,
+    description: `Certificat ${code}. Statut et vérification : ${verificationUrl(publicBaseUrl, code)}`,
+    issuer,
+    validFrom: issuedAt,
+    awardedDate: issuedAt,
+    credentialSubject: {
+      type: ['AchievementSubject'],
+      identifier: [{ type: 'IdentityObject', identityType: 'identifier', hashed: true, identityHash: `sha256$${sha256(`${input.candidateId}${code}`)}`, salt: code }],
+      achievement: {
+        ...achievement,
+        criteria: {
+          narrative: 'Délivré sur décision d’un jury habilité, après validation du procès-verbal de la session par la DREETS (arrêté du 22 décembre 2015 relatif aux conditions de délivrance du titre professionnel).',
+        },
+        creator: issuer,
+        inLanguage: 'fr',
+        ...(certification.millesime ? { version: certification.millesime } : {}),
+        alignment: [
+          {
+            type: ['Alignment'],
+            targetName: certification.title,
+            targetUrl: register,
+            targetCode: certification.rncp,
+            targetFramework: 'RNCP',
+            targetDescription: `Niveau ${certification.level} du cadre national des certifications professionnelles`,
+            targetType: 'ext:CertificationProfessionnelle',
+          },
+          ...blocs.map((b) => ({
+            type: ['Alignment'],
+            targetName: b.title,
+            targetUrl: `${register}#${b.code}`,
+            targetCode: b.code,
+            targetFramework: 'RNCP',
+            targetType: 'ext:BlocDeCompetences',
+          })),
+        ],
+      },
+    },
+    evidence: [
+      {
+        id: verificationUrl(publicBaseUrl, code),
+        type: ['Evidence', 'LedgerEntry'],
+        name: 'Inscription au registre des certifications',
+        narrative: `La délivrance est le commit ${issuance.version} du flux ${issuance.stream}, d’empreinte SHA-256 ${issuance.hash}, dans la chaîne d’empreintes du registre.`,
+        genre: 'Registre',
+        ledgerStream: issuance.stream,
+        ledgerVersion: issuance.version,
+        ledgerHash: issuance.hash,
+      },
+    ],
+  };
+}
+
+export type Credential = ReturnType<typeof buildCredential>;

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { jwksOf } from '../ports/signer.js';
+import { lambdaHandler } from '../shared/lambda.js';
+import { defineRoute } from '../shared/route.js';
+import { requirePort } from './certificate-facts.js';
+
+export const route = defineRoute({
+  summary: 'The keys that sign certificates, each with its validity window: every key ever used stays, so old certificates still verify',
+  response: {
+    status: 200,
+    contentType: 'application/jwk-set+json',
+    schema: z.object({ keys: z.array(z.object({ kty: z.string(), kid: z.string(), alg: z.string(), use: z.string(), validFrom: z.string().optional(), validUntil: z.string().optional() }).loose()) }),
+  },
+  async handle(_, deps) {
+    const keys = await requirePort(deps.signer, 'signer').publicKeys();
+    return { status: 200, headers: { 'content-type': 'application/jwk-set+json', 'cache-control': 'public, max-age=300' }, body: JSON.stringify(jwksOf(keys)) };
+  },
+});
+
+export const handler = lambdaHandler('certificates/get-jwks', route);

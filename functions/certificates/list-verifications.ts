@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { forbidden } from '../../domain/errors.js';
+import { lambdaHandler } from '../shared/lambda.js';
+import { defineRoute, ok } from '../shared/route.js';
+import { certificateByCode, certificateNotFound, CodeParams, verificationsOf } from './verification.js';
+
+export const route = defineRoute({
+  summary: 'Who verified a certificate and when (never who): for its holder and the DREETS',
+  params: CodeParams,
+  response: {
+    status: 200,
+    schema: z.object({
+      code: z.string(),
+      verifications: z.array(z.object({ at: z.string(), status: z.string(), asOf: z.string(), familyNameChecked: z.boolean(), familyNameMatches: z.boolean().optional() })),
+    }),
+  },
+  async handle({ params, ctx }, deps) {
+    const caller = ctx.caller!;
+    const doc = await certificateByCode(deps, params.code);
+    // A candidate learns nothing of a code that is not theirs, not even whether it exists.
+    const allowed = caller.roles.includes('dreets') || (caller.roles.includes('candidate') && doc?.candidateId === caller.sub);
+    if (!allowed) throw forbidden('not-your-certificate', 'this certificate belongs to someone else');
+    if (!doc) return certificateNotFound();
+    return ok({ code: doc.code, verifications: await verificationsOf(deps, doc.code) });
+  },
+});
+
+export const handler = lambdaHandler('certificates/list-verifications', route);

@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { parseCertificateCode } from '../../domain/certificate-code.js';
+import { certificateStatus, statusOn, type CertificateDoc } from '../projections/certificate-status.js';
+import type { PersonalData } from '../ports/person-vault.js';
+import type { VerificationRecord } from '../ports/verification-log.js';
+import { problemResponse } from '../shared/dispatch.js';
+import type { LedgerDeps } from '../shared/deps.js';
+import { ledgerDate } from '../shared/ledger-date.js';
+import { problem } from '../shared/problem.js';
+import { ok, type HttpRequest, type HttpResponse } from '../shared/route.js';
+import { catalogueEntry, requirePort } from './certificate-facts.js';
+
+/**
+ * A code as it arrives in a path: anything a person may type for one (Crockford symbols in any case, the check
+ * symbols, hyphens, spaces). Whether it is a code at all is decided after, so malformed and unknown codes get
+ * the same answer.
+ */
+export const CodeParams = z.object({ code: z.string().regex(/^[0-9A-Za-z*~$= -]{1,64}$/, 'the characters of a certificate code') });
+
+/** The one answer for an unknown, a malformed and a not-yet-issued code: same status, same bytes. */
+export const certificateNotFound = (): HttpResponse => problemResponse(problem(404, 'certificate-not-found', 'no certificate answers to this code'));
+
+/** The certificate a typed code designates, or undefined (malformed codes never reach the table). */
+export async function certificateByCode(deps: Pick<LedgerDeps, 'readModels'>, typed: string): Promise<CertificateDoc | undefined> {
+  const code = parseCertificateCode(typed);
+  return code ? (await deps.readModels.get<CertificateDoc>(certificateStatus.model, code))?.doc : undefined;
+}
+
+/**
+ * Counts one public request of the caller's address (verify, credential, PDF: one budget) and looks the code
+ * up at the same time, so the limiter adds no wait; refused requests learn nothing of the code.
+ */
+export async function limitedLookup(deps: LedgerDeps, request: Pick<HttpRequest, 'sourceIp'>, typed: string): Promise<{ limited: HttpResponse } | { doc: CertificateDoc | undefined }> {
+  const limiter = requirePort(deps.rateLimiter, 'rate limiter');
+  const [count, doc] = await Promise.all([limiter.take(`public#${request.sourceIp}`, Date.now()), certificateByCode(deps, typed)]);
+  if (count.admitted === 0) {
+    const seconds = Math.max(1, Math.ceil((count.resetAt - Date.now()) / 1000));
+    return { limited: problemResponse(problem(429, 'rate-limited', `too many requests from this address; retry in ${seconds} s`), { 'retry-after': String(seconds) }) };
+  }
+  return { doc };
+}
+
+export const HistoryEntry = z.object({ status: z.enum(['valid', 'suspended', 'revoked']), on: z.string(), reason: z.string().optional(), legalBasis: z.string().optional() });
+
+export const VerificationAnswer = z.object({
+  code: z.string(),
+  status: z.enum(['valid', 'suspended', 'revoked']),
+  kind: z.enum(['titre', 'ccp']),
+  certification: z.object({ rncp: z.string(), title: z.string(), level: z.number() }),
+  blocs: z.array(z.object({ code: z.string(), title: z.string() })),
+  issuedAt: z.string(),
+  holder: z.object({ display: z.string() }),
+  familyNameMatches: z.boolean().optional(),
+  asOf: z.string(),
+  history: z.array(HistoryEntry),
+  ledger: z.object({ stream: z.string(), version: z.number(), hash: z.string() }),
+});
+
+export const ERASED_HOLDER = '(données effacées)';
+
+/** "C. M****": the first initial of the given names and of the family name, nothing more. */
+export function maskedHolder(person: PersonalData | undefined): string {
+  const initial = (s: string | undefined) => s?.trim().charAt(0).toLocaleUpperCase('fr');
+  const family = initial(person?.familyName);
+  if (!family) return ERASED_HOLDER;
+  const given = initial(person?.givenNames);
+  return `${given ? `${given}. ` : ''}${family}****`;
+}
+
+/** Family names compared without case, accents, ligatures, hyphens, apostrophes or extra spaces. */
+export const comparableName = (name: string) =>
+  name
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLocaleLowerCase('fr')
+    .replace(/œ/g, 'oe')
+    .replace(/æ/g, 'ae')
+    .replace(/ß/g, 'ss')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+
+export interface VerifyInput {
+  typedCode: string;
+  familyName?: string;
+  asOf?: string;
+  request: Pick<HttpRequest, 'sourceIp' | 'requestId'>;
+}
+
+/**
+ * GET /verify/{code}: the minimum an employer needs, for today or a past date. Round trips: the certificate's
+ * read model (with the limiter's count beside it), then the vault (with the catalogue, read once per instance),
+ * then the verification record (grouped with others in flight).
+ */
+export async function verifyCertificate(deps: LedgerDeps, input: VerifyInput): Promise<HttpResponse> {
+  const looked = await limitedLookup(deps, input.request, input.typedCode);
+  if ('limited' in looked) return looked.limited;
+  const { doc } = looked;
+  if (!doc) return certificateNotFound();
+  const today = ledgerDate(deps.clock.now());
+  const asOf = input.asOf && input.asOf < today ? input.asOf : today;
+  const then = statusOn(doc, asOf);
+  if (!then) return certificateNotFound();
+
+  const [entry, person] = await Promise.all([catalogueEntry(deps, doc.rncp), deps.vault.get(doc.candidateId)]);
+  if (!entry) throw new Error(`certificate ${doc.code} names ${doc.rncp}, which the catalogue does not have`);
+  const familyNameMatches =
+    input.familyName === undefined ? undefined : person?.familyName !== undefined && comparableName(person.familyName) === comparableName(input.familyName);
+  const ledger = await issuanceCoordinates(deps, doc);
+
+  await requirePort(deps.verifications, 'verification log').record({
+    code: doc.code,
+    at: deps.clock.now(),
+    requestId: input.request.requestId,
+    status: then.status,
+    asOf,
+    familyNameChecked: familyNameMatches !== undefined,
+    ...(familyNameMatches !== undefined ? { familyNameMatches } : {}),
+  });
+
+  return ok({
+    code: doc.code,
+    status: then.status,
+    kind: doc.kind,
+    certification: { rncp: doc.rncp, title: entry.version.title, level: entry.version.level },
+    blocs: doc.blocs.map((code) => ({ code, title: entry.version.blocs.find((b) => b.code === code)?.title ?? code })),
+    issuedAt: doc.issuedOn,
+    holder: { display: maskedHolder(person) },
+    ...(familyNameMatches !== undefined ? { familyNameMatches } : {}),
+    asOf,
+    history: then.history.map(({ status, on, reason, legalBasis }) => ({ status, on, ...(reason ? { reason } : {}), ...(legalBasis ? { legalBasis } : {}) })),
+    ledger,
+  });
+}
+
+/** The issuance commit's coordinates; its hash is in the read model once the documents are attached. */
+async function issuanceCoordinates(deps: LedgerDeps, doc: CertificateDoc) {
+  if (doc.issuance.hash) return { stream: doc.issuance.stream, version: doc.issuance.version, hash: doc.issuance.hash };
+  const first = (await deps.store.read(doc.issuance.stream)).commits[0]!;
+  return { stream: first.stream, version: first.version, hash: first.hash };
+}
+
+export type PublicVerification = Omit<VerificationRecord, 'code' | 'requestId'>;
+
+/** The verifications of a certificate, oldest first, as its holder sees them (for the candidate's record too). */
+export async function verificationsOf(deps: LedgerDeps, code: string): Promise<PublicVerification[]> {
+  const records = await requirePort(deps.verifications, 'verification log').list(code);
+  return records.map(({ code: _, requestId: __, ...visible }) => visible);
+}

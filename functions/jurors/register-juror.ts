@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { juror, jurorStream } from '../../domain/juror.js';
+import { lambdaHandler } from '../shared/lambda.js';
+import { created, defineRoute } from '../shared/route.js';
+
+export const route = defineRoute({
+  summary: 'Register a juror; the name goes to the person vault, the ledger keeps the id and independence only',
+  body: z.object({ name: z.string().trim().min(1).max(200), independent: z.boolean().default(false) }),
+  response: { status: 201, schema: z.object({ jurorId: z.string() }) },
+  async handle({ body, ctx }, deps) {
+    const jurorId = ctx.ids.next();
+    // Vault first: a juror id in the ledger always has its name, until erased on purpose.
+    await deps.vault.put(jurorId, { name: body.name });
+    await deps.commands.handle(juror, jurorStream(jurorId), { type: 'RegisterJuror', jurorId, independent: body.independent }, ctx.command, { assumeEmpty: true });
+    return created({ jurorId });
+  },
+});
+
+export const handler = lambdaHandler('jurors/register-juror', route);

@@ -1,0 +1,80 @@
+// `npm run rebuild`: rebuilds every read model from the events table into a fresh table, then switches to it.
+//
+// Locally (this script, with `npm start` stopped: dynalite's data dir is one process's at a time):
+//   1. scan the events table and apply every stream, in order, to every projection of functions/projections/
+//      into a new table `ledger-read-models-<time>` (Projector.replayAll: the same code as the change feed);
+//   2. switch: the data dir's `read-models-table` file (functions/local/read-model-table.ts), replaced atomically,
+//      now names the new table; `startLocalLedger` reads it at start;
+//   3. drop the previous table (`--keep-previous` keeps it, for comparing or going back by editing the file).
+// The rebuilt documents are identical to the incrementally maintained ones (test/functions/rebuild.test.ts).
+//
+// In AWS the same Projector.replayAll rebuilds into an idle table and the switch is the READ_MODELS_TABLE that
+// the functions are deployed with (blue/green: two read-model tables in infra/, the projector writing to the
+// active one): run the rebuild into the idle table, deploy with READ_MODELS_TABLE naming it (the Streams
+// projector and the routes move together in one deployment), then run replayAll once more against it to catch
+// up whatever was committed between the scan and the switch (documents already there are skipped as
+// duplicates; a stream that moved in between is also caught up by its next commit through the gap filling).
+// The old table stays, untouched, until the next rebuild. The table name is fixed per deployment rather than
+// looked up per request, so no request ever reads from two tables.
+import { DeleteTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import dynalite from 'dynalite';
+import { localDynamoClient } from '../adapters/dynamodb-client.js';
+import { DynamoEventStore } from '../adapters/dynamodb-event-store.js';
+import { DynamoReadModelStore, ensureKeyValueTable } from '../adapters/dynamodb-read-model-store.js';
+import { projections } from '../projections/index.js';
+import { Projector } from '../projections/projector.js';
+import { resolveDataDir } from './data-dir.js';
+import { activeReadModelTable, switchReadModelTable } from './read-model-table.js';
+import { TABLES } from './runtime.js';
+
+export interface RebuildResult {
+  previous: string;
+  active: string;
+  events: number;
+  seconds: number;
+}
+
+export async function rebuildLocalReadModels(options: { dataDir: string; keepPrevious?: boolean; now?: () => Date }): Promise<RebuildResult> {
+  const { dataDir } = options;
+  const path = join(dataDir, 'dynamodb');
+  if (!existsSync(path)) throw new Error(`no ledger data in ${dataDir}: nothing to rebuild`);
+  const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const client = localDynamoClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  try {
+    const started = performance.now();
+    const previous = activeReadModelTable(dataDir, TABLES.readModels);
+    const stamp = (options.now?.() ?? new Date()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    let active = `${TABLES.readModels}-${stamp}`;
+    if (active === previous) active = `${active}-${Date.now().toString(36)}`;
+    await ensureKeyValueTable(client, active);
+    const projector = new Projector(new DynamoEventStore(client, TABLES.events), new DynamoReadModelStore(client, active), projections);
+    const events = await projector.replayAll();
+    switchReadModelTable(dataDir, active);
+    if (!options.keepPrevious) {
+      try {
+        await client.send(new DeleteTableCommand({ TableName: previous }));
+      } catch (error) {
+        if (!(error instanceof ResourceNotFoundException)) throw error;
+      }
+    }
+    return { previous, active, events, seconds: (performance.now() - started) / 1000 };
+  } catch (error) {
+    if (/lock/i.test(String((error as Error).message))) throw new Error(`the data dir ${dataDir} is in use: stop \`npm start\` first (${(error as Error).message})`);
+    throw error;
+  } finally {
+    client.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const dataDir = resolveDataDir();
+  const result = await rebuildLocalReadModels({ dataDir, keepPrevious: process.argv.includes('--keep-previous') });
+  console.log(`rebuilt every read model from ${result.events} events in ${result.seconds.toFixed(1)} s into ${result.active}`);
+  console.log(`switched from ${result.previous}${process.argv.includes('--keep-previous') ? ' (kept)' : ' (dropped)'}; data dir ${dataDir}`);
+}

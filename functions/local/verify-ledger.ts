@@ -1,0 +1,76 @@
+// `npm run verify-ledger`: recomputes every stream's hash chain, a Merkle root over the stream heads, signs it as
+// a checkpoint and prints it; names every modified commit and exits 1 then.
+// Locally it opens the data dir (LEDGER_DATA_DIR, default .ledger/): stop `npm start` first, dynalite holds a
+// lock on it. With EVENTS_TABLE set, it reads that table in AWS and signs with the KMS key (SIGNING_KEY_ID).
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import dynalite from 'dynalite';
+import { localDynamoClient } from '../adapters/dynamodb-client.js';
+import { FileKeyRingStore, KeyRingSigner } from '../adapters/key-ring-signer.js';
+import { KmsSigner, kmsSigningKeys } from '../adapters/kms-signer.js';
+import { checkLedger, rawCommitsOfTable, signCheckpoint } from '../ledger/ledger-check.js';
+import { systemClock } from '../ports/clock.js';
+import type { Signer } from '../ports/signer.js';
+import { resolveDataDir } from './data-dir.js';
+import { TABLES } from './runtime.js';
+
+async function main(): Promise<number> {
+  let client: DynamoDBClient;
+  let table: string;
+  let signer: Signer;
+  let close = async () => {};
+  if (process.env.EVENTS_TABLE) {
+    client = new DynamoDBClient({});
+    table = process.env.EVENTS_TABLE;
+    signer = new KmsSigner(new KMSClient({}), kmsSigningKeys());
+    console.log(`verifying ${table} (AWS)`);
+  } else {
+    const dataDir = resolveDataDir();
+    if (!existsSync(join(dataDir, 'dynamodb'))) {
+      console.error(`no ledger in ${dataDir} (set LEDGER_DATA_DIR, or EVENTS_TABLE for AWS)`);
+      return 2;
+    }
+    const server = dynalite({ path: join(dataDir, 'dynamodb') });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => resolve());
+      });
+    } catch (error) {
+      console.error(`cannot open ${dataDir}: is \`npm start\` still running on it? Stop it first (dynalite holds a lock).\n${(error as Error).message}`);
+      return 2;
+    }
+    client = localDynamoClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    table = TABLES.events;
+    signer = new KeyRingSigner(new FileKeyRingStore(join(dataDir, 'signing-keys')), systemClock);
+    close = async () => {
+      client.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    };
+    console.log(`verifying ${dataDir}`);
+  }
+  try {
+    const check = await checkLedger(rawCommitsOfTable(client, table));
+    const signed = await signCheckpoint(check, signer, new Date().toISOString());
+    console.log(`${check.streams} streams, ${check.commits} commits, ${check.events} events`);
+    console.log(`merkle root of the stream heads: ${check.root}`);
+    console.log(`checkpoint (signed by ${signed.kid}): ${JSON.stringify(signed.checkpoint)}`);
+    console.log(`checkpoint JWS: ${signed.jws}`);
+    for (const b of check.broken) console.log(`MODIFIED: stream ${b.stream} version ${b.version}: ${b.reason}`);
+    console.log(check.broken.length ? `ledger NOT intact: ${check.broken.length} stream(s) modified` : 'ledger intact');
+    return check.broken.length ? 1 : 0;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) {
+      console.error(`no table ${table}`);
+      return 2;
+    }
+    throw error;
+  } finally {
+    await close();
+  }
+}
+
+process.exitCode = await main();

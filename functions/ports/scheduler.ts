@@ -1,0 +1,16 @@
+/**
+ * One-time timers that start a workflow at a given instant, for waits far longer than a Step Functions
+ * execution may last (years). AWS: EventBridge Scheduler; local: timers in dynalite fired by the clock.
+ */
+export interface Timer {
+  /** Unique per purpose (`check:<candidate>:<bloc>:<date>`): scheduling the same name again changes nothing. */
+  name: string;
+  /** ISO 8601 UTC instant. */
+  at: string;
+  workflow: string;
+  input: Record<string, unknown>;
+}
+
+export interface Scheduler {
+  schedule(timer: Timer): Promise<void>;
+}

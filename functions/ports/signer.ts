@@ -1,0 +1,38 @@
+import type { JWK } from 'jose';
+
+/** A public signing key as the JWKS publishes it: the JWK (with `kid`, `alg`, `use`) and its validity window. */
+export interface PublicSigningKey {
+  kid: string;
+  jwk: JWK;
+  /** When the key started signing (ISO instant). */
+  validFrom?: string;
+  /** When it stopped (ISO instant); absent for the current key. Its signatures stay valid: the key stays published. */
+  validUntil?: string;
+}
+
+export interface SignedPayload {
+  /** Compact JWS: base64url(header).base64url(payload).base64url(signature). */
+  jws: string;
+  kid: string;
+}
+
+/**
+ * Signs the certificates' credentials (compact JWS, ES256) with the current key, and lists every key ever used
+ * with its validity window, so a credential signed under an old key still verifies. AWS: a KMS asymmetric key;
+ * locally: keys kept in the data dir; tests: in memory. Every adapter passes test/contract/signer.contract.ts.
+ */
+export interface Signer {
+  /** `header` adds protected header members (`typ`, `cty`); `alg` and `kid` are the signer's. */
+  sign(payload: Uint8Array, header?: { typ?: string; cty?: string }): Promise<SignedPayload>;
+  /** Every key, oldest first. */
+  publicKeys(): Promise<PublicSigningKey[]>;
+  /** A new current key; the previous one's window closes now and it stays published. */
+  rotate(): Promise<PublicSigningKey>;
+}
+
+export const SIGNING_ALGORITHM = 'ES256';
+
+/** The JWK Set document of /.well-known/jwks.json: each key with its validity window as extra members. */
+export const jwksOf = (keys: readonly PublicSigningKey[]) => ({
+  keys: keys.map((k) => ({ ...k.jwk, kid: k.kid, ...(k.validFrom ? { validFrom: k.validFrom } : {}), ...(k.validUntil ? { validUntil: k.validUntil } : {}) })),
+});

@@ -1,0 +1,82 @@
+import type { CertificateKind } from '../../events/certificate.js';
+import type { DocumentProjection } from './projection.js';
+
+export type CertificateStatus = 'valid' | 'suspended' | 'revoked';
+
+export interface StatusChangeEntry {
+  status: CertificateStatus;
+  /** The date it took effect. */
+  on: string;
+  reason?: string;
+  legalBasis?: string;
+  /** `<role>:<sub>` of the agent (not shown publicly). */
+  by?: string;
+}
+
+export interface CertificateDoc {
+  code: string;
+  candidateId: string;
+  kind: CertificateKind;
+  rncp: string;
+  blocs: string[];
+  issuedOn: string;
+  sessionId?: string;
+  /** The issuance commit; `hash` is known once the documents are attached (they quote it). */
+  issuance: { stream: string; version: number; hash?: string };
+  credential?: { jws: string; kid: string };
+  pdf?: { key: string; sha256: string };
+  status: CertificateStatus;
+  /** Issuance first, then every change: the status on any date is the last entry on or before it. */
+  history: StatusChangeEntry[];
+}
+
+/**
+ * A certificate as verification reads it, one document per certificate stream: everything /verify needs about
+ * the certificate in one read (the credential too, for GET …/credential).
+ */
+export const certificateStatus: DocumentProjection<CertificateDoc> = {
+  model: 'certificate',
+  keyOf: (stream) => (stream.startsWith('certificate#') ? stream.slice('certificate#'.length) : undefined),
+  evolve(doc, event) {
+    if (event.type === 'CertificateIssued') {
+      const { code, candidateId, kind, rncp, blocs, issuedOn, sessionId } = event.data;
+      return {
+        code,
+        candidateId,
+        kind,
+        rncp,
+        blocs,
+        issuedOn,
+        ...(sessionId ? { sessionId } : {}),
+        issuance: { stream: event.stream, version: event.version },
+        status: 'valid',
+        history: [{ status: 'valid', on: issuedOn }],
+      };
+    }
+    if (!doc) return doc;
+    const change = (status: CertificateStatus, data: { reason: string; legalBasis: string; by: string; on: string }): CertificateDoc => ({
+      ...doc,
+      status,
+      history: [...doc.history, { status, on: data.on, reason: data.reason, legalBasis: data.legalBasis, by: data.by }],
+    });
+    switch (event.type) {
+      case 'CertificateDocumentsAttached':
+        return { ...doc, issuance: event.data.issuance, credential: event.data.credential, pdf: event.data.pdf };
+      case 'CertificateSuspended':
+        return change('suspended', event.data);
+      case 'CertificateReinstated':
+        return change('valid', event.data);
+      case 'CertificateRevoked':
+        return change('revoked', event.data);
+      default:
+        return doc;
+    }
+  },
+};
+
+/** The status on a date (the last change on or before it), or undefined before the issuance. */
+export function statusOn(doc: CertificateDoc, date: string): { status: CertificateStatus; history: StatusChangeEntry[] } | undefined {
+  const history = doc.history.filter((h) => h.on <= date);
+  const last = history.at(-1);
+  return last && { status: last.status, history };
+}

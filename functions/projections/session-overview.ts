@@ -1,0 +1,81 @@
+import type { AccessRoute } from '../../events/certification.js';
+import type { CompetenceResult, DeliberationOutcome, SessionKind } from '../../events/session.js';
+import type { DocumentProjection } from './projection.js';
+
+export interface SessionOverview {
+  sessionId: string;
+  rncp: string;
+  kind: SessionKind;
+  blocs: string[];
+  centreId: string;
+  startsOn: string;
+  endsOn: string;
+  jury: { jurorId: string; independent: boolean }[];
+  candidates: { candidateId: string; route: AccessRoute; blocs: string[]; enrolledAt: string }[];
+  recusals: { jurorId: string; candidateId: string; reason: string; recordedAt: string }[];
+  /** One entry per juror, candidate and bloc, with the latest result of each competence. */
+  assessments: { jurorId: string; candidateId: string; bloc: string; competences: { code: string; result: CompetenceResult }[]; recordedAt: string }[];
+  deliberations: {
+    candidateId: string;
+    outcome: DeliberationOutcome;
+    blocs: string[];
+    finalInterviewHeld: boolean;
+    proposedBy: string;
+    proposedAt: string;
+    signatures: { jurorId: string; signedAt: string }[];
+    final: boolean;
+    finalisedAt?: string;
+    annulled: boolean;
+  }[];
+  pv: { status: 'open' | 'validated'; validatedBy?: string; validatedOn?: string; validatedAt?: string };
+  annulments: { candidateId: string; reason: string; legalBasis: string; annulledBy: string; annulledAt: string }[];
+}
+
+const replace = <T>(list: T[], match: (item: T) => boolean, change: (item: T) => T) => list.map((item) => (match(item) ? change(item) : item));
+
+/** GET /sessions/{sessionId}: one document per session stream. */
+export const sessionOverview: DocumentProjection<SessionOverview> = {
+  model: 'session',
+  keyOf: (stream) => (stream.startsWith('session#') ? stream.slice('session#'.length) : undefined),
+  evolve(doc, event) {
+    const at = event.meta.occurredAt;
+    if (event.type === 'SessionScheduled') {
+      return { ...event.data, jury: [], candidates: [], recusals: [], assessments: [], deliberations: [], pv: { status: 'open' }, annulments: [] };
+    }
+    if (!doc) return doc;
+    switch (event.type) {
+      case 'JuryConstituted':
+        return { ...doc, jury: event.data.members };
+      case 'CandidateEnrolled':
+        return { ...doc, candidates: [...doc.candidates, { ...event.data, enrolledAt: at }] };
+      case 'JurorRecused':
+        return { ...doc, recusals: [...doc.recusals, { ...event.data, recordedAt: at }] };
+      case 'AssessmentRecorded': {
+        const { jurorId, candidateId, bloc, competences } = event.data;
+        const same = (a: SessionOverview['assessments'][number]) => a.jurorId === jurorId && a.candidateId === candidateId && a.bloc === bloc;
+        const previous = doc.assessments.find(same)?.competences ?? [];
+        const merged = [...previous.filter((p) => !competences.some((c) => c.code === p.code)), ...competences];
+        const entry = { jurorId, candidateId, bloc, competences: merged, recordedAt: at };
+        return { ...doc, assessments: [...doc.assessments.filter((a) => !same(a)), entry] };
+      }
+      case 'DeliberationProposed':
+        return { ...doc, deliberations: [...doc.deliberations, { ...event.data, proposedAt: at, signatures: [], final: false, annulled: false }] };
+      case 'DeliberationSigned': {
+        const { candidateId, jurorId } = event.data;
+        return { ...doc, deliberations: replace(doc.deliberations, (d) => d.candidateId === candidateId, (d) => ({ ...d, signatures: [...d.signatures, { jurorId, signedAt: at }] })) };
+      }
+      case 'DeliberationFinalised':
+        return { ...doc, deliberations: replace(doc.deliberations, (d) => d.candidateId === event.data.candidateId, (d) => ({ ...d, final: true, finalisedAt: at })) };
+      case 'PvValidated':
+        return { ...doc, pv: { status: 'validated', ...event.data, validatedAt: at } };
+      case 'DecisionAnnulled':
+        return {
+          ...doc,
+          deliberations: replace(doc.deliberations, (d) => d.candidateId === event.data.candidateId, (d) => ({ ...d, annulled: true })),
+          annulments: [...doc.annulments, { ...event.data, annulledAt: at }],
+        };
+      default:
+        return doc;
+    }
+  },
+};

@@ -1,0 +1,24 @@
+import { lambdaHandler } from '../shared/lambda.js';
+import { defineRoute, ok } from '../shared/route.js';
+import { callerId, jurorFacts, runSessionCommand } from './session-facts.js';
+import { JuryAnswer, JuryBody, SessionParams } from './session-schemas.js';
+
+export const route = defineRoute({
+  summary: 'Set the whole jury of a session (habilitated jurors, size and independence as the version requires)',
+  params: SessionParams,
+  body: JuryBody,
+  response: { status: 200, schema: JuryAnswer },
+  async handle({ params: { sessionId }, body, ctx }, deps) {
+    const result = await runSessionCommand(deps, ctx, sessionId, async ({ certification }) => ({
+      type: 'ConstituteJury',
+      actingCentre: callerId(ctx),
+      members: body.members,
+      jurors: await jurorFacts(deps, body.members),
+      certification,
+    }));
+    const jury = result.state.status === 'unknown' ? [] : result.state.jury;
+    return ok({ sessionId, members: jury });
+  },
+});
+
+export const handler = lambdaHandler('sessions/constitute-jury', route);

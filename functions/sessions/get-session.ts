@@ -1,0 +1,26 @@
+import { sessionOverview, type SessionOverview } from '../projections/session-overview.js';
+import { problemResponse } from '../shared/dispatch.js';
+import { lambdaHandler } from '../shared/lambda.js';
+import { problem } from '../shared/problem.js';
+import { defineRoute, ok } from '../shared/route.js';
+import { SessionParams, SessionView } from './session-schemas.js';
+
+export const route = defineRoute({
+  summary: 'A session: jury, candidates, recusals, assessments, deliberations with their signatures, PV status, annulments',
+  params: SessionParams,
+  response: { status: 200, schema: SessionView },
+  async handle({ params, ctx }, deps) {
+    const found = await deps.readModels.get<SessionOverview>(sessionOverview.model, params.sessionId);
+    if (!found?.doc) return problemResponse(problem(404, 'session-not-found', `no session ${params.sessionId}`));
+    const view = found.doc;
+    const { sub, roles } = ctx.caller!;
+    const allowed =
+      roles.includes('dreets') ||
+      (roles.includes('centre') && view.centreId === sub) ||
+      (roles.includes('juror') && view.jury.some((m) => m.jurorId === sub));
+    if (!allowed) return problemResponse(problem(403, 'not-your-session', 'only the session’s centre, its jurors and the DREETS see a session'));
+    return ok({ ...view, position: found.position });
+  },
+});
+
+export const handler = lambdaHandler('sessions/get-session', route);

@@ -1,0 +1,20 @@
+import { lambdaHandler } from '../shared/lambda.js';
+import { ledgerDate } from '../shared/ledger-date.js';
+import { created, defineRoute } from '../shared/route.js';
+import { deliberationAnswer } from './deliberation-answer.js';
+import { callerId, runSessionCommand } from './session-facts.js';
+import { DeliberationAnswer, DeliberationBody, SessionParams } from './session-schemas.js';
+
+export const route = defineRoute({
+  summary: 'The calling juror proposes the decision for a candidate and signs it; 409 when one is already proposed',
+  params: SessionParams,
+  body: DeliberationBody,
+  response: { status: 201, schema: DeliberationAnswer },
+  async handle({ params: { sessionId }, body, ctx }, deps) {
+    const today = ledgerDate(ctx.command.now);
+    const result = await runSessionCommand(deps, ctx, sessionId, ({ certification }) => ({ type: 'ProposeDeliberation', jurorId: callerId(ctx), ...body, today, certification }));
+    return created(deliberationAnswer(result.state, body.candidateId));
+  },
+});
+
+export const handler = lambdaHandler('sessions/propose-deliberation', route);

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { AccessRoute } from '../../events/certification.js';
+import { BlocCode, Id, IsoDate, RncpCode } from '../../events/define-event.js';
+import { CompetenceResult, DeliberationOutcome, SessionKind } from '../../events/session.js';
+
+export const SessionParams = z.object({ sessionId: Id });
+export const DeliberationParams = z.object({ sessionId: Id, candidateId: Id });
+/** Free text (reasons, legal bases): about a decision, never about a person's private life. */
+export const Text = z.string().trim().min(1).max(1000);
+
+const Member = z.object({ jurorId: z.string(), independent: z.boolean() });
+
+export const SessionView = z.object({
+  sessionId: z.string(),
+  rncp: z.string(),
+  kind: SessionKind,
+  blocs: z.array(z.string()),
+  centreId: z.string(),
+  startsOn: z.string(),
+  endsOn: z.string(),
+  jury: z.array(Member),
+  candidates: z.array(z.object({ candidateId: z.string(), route: AccessRoute, blocs: z.array(z.string()), enrolledAt: z.string() })),
+  recusals: z.array(z.object({ jurorId: z.string(), candidateId: z.string(), reason: z.string(), recordedAt: z.string() })),
+  assessments: z.array(
+    z.object({
+      jurorId: z.string(),
+      candidateId: z.string(),
+      bloc: z.string(),
+      competences: z.array(z.object({ code: z.string(), result: CompetenceResult })),
+      recordedAt: z.string(),
+    }),
+  ),
+  deliberations: z.array(
+    z.object({
+      candidateId: z.string(),
+      outcome: DeliberationOutcome,
+      blocs: z.array(z.string()),
+      finalInterviewHeld: z.boolean(),
+      proposedBy: z.string(),
+      proposedAt: z.string(),
+      signatures: z.array(z.object({ jurorId: z.string(), signedAt: z.string() })),
+      final: z.boolean(),
+      finalisedAt: z.string().optional(),
+      annulled: z.boolean(),
+    }),
+  ),
+  pv: z.object({ status: z.enum(['open', 'validated']), validatedBy: z.string().optional(), validatedOn: z.string().optional(), validatedAt: z.string().optional() }),
+  annulments: z.array(z.object({ candidateId: z.string(), reason: z.string(), legalBasis: z.string(), annulledBy: z.string(), annulledAt: z.string() })),
+  /** The session stream's version this view reflects. */
+  position: z.number(),
+});
+
+export const JuryBody = z.object({ members: z.array(Id).min(1).max(20) });
+export const JuryAnswer = z.object({ sessionId: z.string(), members: z.array(Member) });
+
+export const EnrolmentBody = z.object({ candidateId: Id, route: AccessRoute, blocs: z.array(BlocCode).min(1).optional() });
+export const EnrolmentAnswer = z.object({ sessionId: z.string(), candidateId: z.string(), route: AccessRoute, blocs: z.array(z.string()) });
+
+export const RecusalBody = z.object({ candidateId: Id, reason: Text });
+
+export const AssessmentBody = z.object({
+  candidateId: Id,
+  bloc: BlocCode,
+  competences: z.array(z.object({ code: z.string().min(1).max(32), result: CompetenceResult })).min(1).max(100),
+});
+
+export const DeliberationBody = z.object({
+  candidateId: Id,
+  outcome: DeliberationOutcome,
+  blocs: z.array(BlocCode).max(50),
+  finalInterviewHeld: z.boolean().default(false),
+});
+
+export const DeliberationAnswer = z.object({
+  candidateId: z.string(),
+  outcome: DeliberationOutcome,
+  blocs: z.array(z.string()),
+  signedBy: z.array(z.string()),
+  final: z.boolean(),
+});
+
+export const AnnulmentBody = z.object({ reason: Text, legalBasis: Text });
+
+export const ScheduleBody = z.object({
+  rncp: RncpCode,
+  kind: SessionKind,
+  blocs: z.array(BlocCode).min(1).optional(),
+  centreId: Id,
+  startsOn: IsoDate,
+  endsOn: IsoDate,
+});

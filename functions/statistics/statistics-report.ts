@@ -1,0 +1,375 @@
+import { certificationCatalogue, type CatalogueEntry } from '../projections/certification-catalogue.js';
+import { candidateFacts, centreFacts, sessionFacts, type CandidateFacts, type CentreFacts, type SessionFacts } from '../projections/statistics-facts.js';
+import type { ReadModelStore } from '../ports/read-model-store.js';
+
+/**
+ * The yearly statistics of a certification lineage, aggregated on read from the fact documents of
+ * functions/projections/statistics-facts.ts (never from counters).
+ *
+ * Definitions (per row: a certification version with its predecessors, and a year):
+ * - year of obtention: the year of the session's PV validation (TitreIssued.issuedOn and CcpAcquired.acquiredOn
+ *   are that date), so a session whose PV is still open counts in no year;
+ * - enrolled: distinct candidates enrolled in those sessions; present: those whose final decision stands
+ *   (not annulled) and is not `absent`;
+ * - certified: distinct candidates issued a titre of the lineage that year (not annulled); via VAE: enrolled
+ *   through the `vae` route in the session that issued it;
+ * - ccpIssued: CCP certificates, i.e. blocs acquired in a session that did not give that candidate the titre
+ *   (a titre holder gets the titre, not one certificate per bloc); equivalences are not issued by a jury;
+ * - successRate = certified / present;
+ * - insertion rates, over the row's certified candidates who answered about that titre (latest answer per
+ *   horizon), neutralised answers excluded from the denominator: 6 months global = employed (target job or
+ *   other) / (answers − neutralised); 6 months target job = employed_target_job / (answers − neutralised);
+ *   2 years target job likewise at 24 months;
+ * - rates are whole percentages rounded half up (exact integer arithmetic: 62.5 → 63, 62.49 → 62), null when
+ *   the denominator is 0.
+ * Breakdowns by access route, centre and region use the route and centre of the session concerned.
+ *
+ * Position: the sum of the per-stream checkpoints of every document the answer is read from (the statistics'
+ * fact documents and the certification catalogue), that is the number of events of the session, candidate,
+ * centre and certification streams the answer reflects. Checkpoints only grow, so a larger position never
+ * reflects less; once the feed is drained it equals the number of events those streams hold in the ledger, and
+ * a rebuild gives the same position and the same rows.
+ */
+
+export interface Breakdown {
+  enrolled: number;
+  present: number;
+  certified: number;
+  certifiedViaVae: number;
+  ccpIssued: number;
+  successRate: number | null;
+}
+
+export interface SurveyTally {
+  /** Certified candidates of the row who answered at this horizon (neutralised included). */
+  respondents: number;
+  neutralised: number;
+  employedTargetJob: number;
+  employedOther: number;
+  unemployed: number;
+}
+
+export interface StatisticsRow extends Breakdown {
+  year: number;
+  rncp: string;
+  /** The version asked for, then its predecessors, nearest first. */
+  lineage: string[];
+  insertion6mGlobal: number | null;
+  insertion6mTargetJob: number | null;
+  insertion24mTargetJob: number | null;
+  surveys: { '6m': SurveyTally; '24m': SurveyTally };
+  byRoute: Record<string, Breakdown>;
+  byCentre: Record<string, Breakdown & { name: string | null; region: string | null }>;
+  byRegion: Record<string, Breakdown>;
+}
+
+export interface StatisticsAnswer {
+  position: number;
+  rows: StatisticsRow[];
+}
+
+export interface StatisticsFacts {
+  sessions: SessionFacts[];
+  candidates: CandidateFacts[];
+  centres: CentreFacts[];
+  catalogue: CatalogueEntry[];
+}
+
+export interface StatisticsQuery {
+  rncp?: string;
+  year?: number;
+}
+
+/** `num / den` as a whole percentage rounded half up, in integers (no float error); null without a denominator. */
+export function percent(num: number, den: number): number | null {
+  if (den <= 0) return null;
+  return Math.floor((200 * num + den) / (2 * den));
+}
+
+/** The version and its predecessors (its declared predecessor and any version revised into it), nearest first. */
+export function lineageOf(rncp: string, catalogue: readonly CatalogueEntry[]): string[] {
+  const predecessors = new Map<string, string[]>();
+  const add = (to: string, from: string) => predecessors.set(to, [...(predecessors.get(to) ?? []), from]);
+  for (const entry of catalogue) {
+    if (entry.version.predecessor) add(entry.version.rncp, entry.version.predecessor);
+    if (entry.successor) add(entry.successor, entry.version.rncp);
+  }
+  const lineage: string[] = [];
+  const queue = [rncp];
+  while (queue.length) {
+    const next = queue.shift()!;
+    if (lineage.includes(next)) continue;
+    lineage.push(next);
+    queue.push(...[...new Set(predecessors.get(next) ?? [])].sort());
+  }
+  return lineage;
+}
+
+/** The versions nobody was revised into: one per lineage, what a query without `rncp` reports on. */
+export function lineageHeads(catalogue: readonly CatalogueEntry[]): string[] {
+  const known = new Set(catalogue.map((e) => e.version.rncp));
+  return catalogue
+    .filter((e) => !e.successor || !known.has(e.successor))
+    .map((e) => e.version.rncp)
+    .sort();
+}
+
+class Cell {
+  readonly enrolled = new Set<string>();
+  readonly present = new Set<string>();
+  readonly certified = new Set<string>();
+  readonly viaVae = new Set<string>();
+  ccpIssued = 0;
+
+  breakdown(): Breakdown {
+    return {
+      enrolled: this.enrolled.size,
+      present: this.present.size,
+      certified: this.certified.size,
+      certifiedViaVae: this.viaVae.size,
+      ccpIssued: this.ccpIssued,
+      successRate: percent(this.certified.size, this.present.size),
+    };
+  }
+}
+
+const emptyTally = (): SurveyTally => ({ respondents: 0, neutralised: 0, employedTargetJob: 0, employedOther: 0, unemployed: 0 });
+
+class RowAccumulator {
+  readonly total = new Cell();
+  readonly byRoute = new Map<string, Cell>();
+  readonly byCentre = new Map<string, Cell>();
+  readonly byRegion = new Map<string, Cell>();
+  readonly surveys = { '6m': emptyTally(), '24m': emptyTally() };
+
+  constructor(
+    readonly rncp: string,
+    readonly year: number,
+    readonly lineage: string[],
+  ) {}
+
+  /** The cells a fact of this route, centre and region counts in. */
+  cells(route: string, centreId: string, region: string): Cell[] {
+    const at = (map: Map<string, Cell>, key: string) => {
+      let cell = map.get(key);
+      if (!cell) map.set(key, (cell = new Cell()));
+      return cell;
+    };
+    return [this.total, at(this.byRoute, route), at(this.byCentre, centreId), at(this.byRegion, region)];
+  }
+
+  row(centres: ReadonlyMap<string, CentreFacts>): StatisticsRow {
+    const sorted = <T>(map: Map<string, Cell>, extra: (key: string) => T) =>
+      Object.fromEntries([...map.keys()].sort().map((key) => [key, { ...map.get(key)!.breakdown(), ...extra(key) }]));
+    const s6 = this.surveys['6m'];
+    const s24 = this.surveys['24m'];
+    const den6 = s6.respondents - s6.neutralised;
+    const den24 = s24.respondents - s24.neutralised;
+    return {
+      year: this.year,
+      rncp: this.rncp,
+      lineage: this.lineage,
+      ...this.total.breakdown(),
+      insertion6mGlobal: percent(s6.employedTargetJob + s6.employedOther, den6),
+      insertion6mTargetJob: percent(s6.employedTargetJob, den6),
+      insertion24mTargetJob: percent(s24.employedTargetJob, den24),
+      surveys: { '6m': { ...s6 }, '24m': { ...s24 } },
+      byRoute: sorted(this.byRoute, () => ({})),
+      byCentre: sorted(this.byCentre, (id) => ({ name: centres.get(id)?.name ?? null, region: centres.get(id)?.region ?? null })),
+      byRegion: sorted(this.byRegion, () => ({})),
+    };
+  }
+}
+
+const UNKNOWN = 'unknown';
+const yearOf = (date: string) => Number(date.slice(0, 4));
+
+/** The rows asked for, from the facts. Pure: the same facts always give the same rows. */
+export function computeStatistics(facts: StatisticsFacts, query: StatisticsQuery = {}): StatisticsRow[] {
+  const heads = query.rncp ? [query.rncp] : lineageHeads(facts.catalogue);
+  const lineages = new Map(heads.map((head) => [head, lineageOf(head, facts.catalogue)]));
+  // Which rows (heads) a fact of a given version counts in.
+  const headsOf = new Map<string, string[]>();
+  for (const [head, lineage] of lineages) for (const rncp of lineage) headsOf.set(rncp, [...(headsOf.get(rncp) ?? []), head]);
+
+  const rows = new Map<string, RowAccumulator>();
+  const rowFor = (head: string, year: number) => {
+    if (query.year !== undefined && year !== query.year) return undefined;
+    const key = `${head}|${year}`;
+    let row = rows.get(key);
+    if (!row) rows.set(key, (row = new RowAccumulator(head, year, lineages.get(head)!)));
+    return row;
+  };
+  // A year asked for has a row per lineage, zeros included.
+  if (query.year !== undefined) for (const head of heads) rowFor(head, query.year);
+  const rowsOf = (rncp: string, date: string) => {
+    const found: RowAccumulator[] = [];
+    for (const head of headsOf.get(rncp) ?? []) {
+      const row = rowFor(head, yearOf(date));
+      if (row) found.push(row);
+    }
+    return found;
+  };
+
+  const centres = new Map(facts.centres.map((c) => [c.centreId, c]));
+  const regionOf = (centreId: string) => centres.get(centreId)?.region ?? UNKNOWN;
+  const sessions = new Map(facts.sessions.map((s) => [s.sessionId, s]));
+
+  for (const session of facts.sessions) {
+    if (!session.validatedOn) continue;
+    const targets = rowsOf(session.rncp, session.validatedOn);
+    if (!targets.length) continue;
+    const region = regionOf(session.centreId);
+    for (const candidateId in session.candidates) {
+      const { route, outcome, annulled } = session.candidates[candidateId]!;
+      const present = outcome !== null && outcome !== 'absent' && !annulled;
+      for (const row of targets) {
+        for (const cell of row.cells(route, session.centreId, region)) {
+          cell.enrolled.add(candidateId);
+          if (present) cell.present.add(candidateId);
+        }
+      }
+    }
+  }
+
+  for (const candidate of facts.candidates) {
+    const { candidateId } = candidate;
+    const whereFrom = (sessionId: string | null) => {
+      const session = sessionId === null ? undefined : sessions.get(sessionId);
+      const centreId = session?.centreId ?? UNKNOWN;
+      return { route: session?.candidates[candidateId]?.route ?? UNKNOWN, centreId, region: session ? regionOf(centreId) : UNKNOWN };
+    };
+    // The titres each row counts, for the survey answers about them.
+    let counted: Map<RowAccumulator, Set<number>> | undefined;
+    candidate.titres.forEach((titre, index) => {
+      if (titre.annulled) return;
+      const { route, centreId, region } = whereFrom(titre.sessionId);
+      for (const row of rowsOf(titre.rncp, titre.issuedOn)) {
+        for (const cell of row.cells(route, centreId, region)) {
+          cell.certified.add(candidateId);
+          if (route === 'vae') cell.viaVae.add(candidateId);
+        }
+        counted ??= new Map();
+        counted.set(row, (counted.get(row) ?? new Set()).add(index));
+      }
+    });
+    if (candidate.ccps.length) {
+      const titreSessions = new Set(candidate.titres.map((t) => t.sessionId));
+      for (const ccp of candidate.ccps) {
+        if (ccp.annulled || ccp.sessionId === null || titreSessions.has(ccp.sessionId)) continue;
+        const { route, centreId, region } = whereFrom(ccp.sessionId);
+        for (const row of rowsOf(ccp.rncp, ccp.acquiredOn)) for (const cell of row.cells(route, centreId, region)) cell.ccpIssued++;
+      }
+    }
+    if (!counted || !candidate.surveys.length) continue;
+    for (const [row, titres] of counted) {
+      for (const horizon of ['6m', '24m'] as const) {
+        let answer: CandidateFacts['surveys'][number] | undefined;
+        for (const s of candidate.surveys) if (s.horizon === horizon && s.titre !== null && titres.has(s.titre)) answer = s;
+        if (!answer) continue;
+        const tally = row.surveys[horizon];
+        tally.respondents++;
+        if (answer.situation === 'neutralised') tally.neutralised++;
+        else if (answer.situation === 'employed_target_job') tally.employedTargetJob++;
+        else if (answer.situation === 'employed_other') tally.employedOther++;
+        else tally.unemployed++;
+      }
+    }
+  }
+
+  return [...rows.values()].sort((a, b) => (a.rncp === b.rncp ? a.year - b.year : a.rncp < b.rncp ? -1 : 1)).map((row) => row.row(centres));
+}
+
+/** Everything the statistics are computed from, with the position it reflects. */
+export async function readStatisticsFacts(readModels: ReadModelStore): Promise<{ facts: StatisticsFacts; position: number }> {
+  const [sessions, candidates, centres, catalogue] = await Promise.all([
+    readModels.list<SessionFacts | null>(sessionFacts.model),
+    readModels.list<CandidateFacts | null>(candidateFacts.model),
+    readModels.list<CentreFacts | null>(centreFacts.model),
+    readModels.list<CatalogueEntry | null>(certificationCatalogue.model),
+  ]);
+  let position = 0;
+  const docs = <T>(list: { doc: T | null; position: number }[]) => {
+    const out: T[] = [];
+    for (const d of list) {
+      position += d.position;
+      if (d.doc) out.push(d.doc);
+    }
+    return out;
+  };
+  const facts = { sessions: docs(sessions), candidates: docs(candidates), centres: docs(centres), catalogue: docs(catalogue) };
+  return { facts, position };
+}
+
+export async function readStatistics(readModels: ReadModelStore, query: StatisticsQuery = {}): Promise<StatisticsAnswer & { known: boolean }> {
+  const { facts, position } = await readStatisticsFacts(readModels);
+  const known = !query.rncp || facts.catalogue.some((e) => e.version.rncp === query.rncp);
+  return { position, known, rows: known ? computeStatistics(facts, query) : [] };
+}
+
+/** The column names of the RNCP fiche's statistics table, as the fiche writes them. */
+export const FICHE_COLUMNS = [
+  "Année d'obtention de la certification",
+  'Nombre de certifiés',
+  'Nombre de certifiés à la suite d’un parcours vae',
+  "Taux d'insertion global à 6 mois (en %)",
+  "Taux d'insertion dans le métier visé à 6 mois (en %)",
+  "Taux d'insertion dans le métier visé à 2 ans (en %)",
+] as const;
+
+const BREAKDOWN_FIELDS = ['enrolled', 'present', 'certified', 'certifiedViaVae', 'ccpIssued', 'successRate'] as const;
+const TALLY_FIELDS = ['respondents', 'neutralised', 'employedTargetJob', 'employedOther', 'unemployed'] as const;
+
+const csvCell = (value: unknown): string => {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+/**
+ * The same rows as CSV (RFC 4180, comma, CRLF): the fiche's columns first, then the other fields of the JSON
+ * rows with their JSON names (breakdowns flattened as `byRegion.<region>.<field>`), then `position`.
+ */
+export function statisticsCsv(answer: StatisticsAnswer): string {
+  const keys = (pick: (row: StatisticsRow) => Record<string, unknown>) => [...new Set(answer.rows.flatMap((r) => Object.keys(pick(r))))].sort();
+  const groups = [
+    ['byRoute', keys((r) => r.byRoute)],
+    ['byRegion', keys((r) => r.byRegion)],
+    ['byCentre', keys((r) => r.byCentre)],
+  ] as const;
+  const header: string[] = [
+    ...FICHE_COLUMNS,
+    'rncp',
+    'lineage',
+    'enrolled',
+    'present',
+    'ccpIssued',
+    'successRate',
+    ...(['6m', '24m'] as const).flatMap((h) => TALLY_FIELDS.map((f) => `surveys.${h}.${f}`)),
+    ...groups.flatMap(([group, names]) => names.flatMap((name) => BREAKDOWN_FIELDS.map((f) => `${group}.${name}.${f}`))),
+    'position',
+  ];
+  const lines = answer.rows.map((row) => [
+    row.year,
+    row.certified,
+    row.certifiedViaVae,
+    row.insertion6mGlobal,
+    row.insertion6mTargetJob,
+    row.insertion24mTargetJob,
+    row.rncp,
+    row.lineage.join(' '),
+    row.enrolled,
+    row.present,
+    row.ccpIssued,
+    row.successRate,
+    ...(['6m', '24m'] as const).flatMap((h) => TALLY_FIELDS.map((f) => row.surveys[h][f])),
+    ...groups.flatMap(([group, names]) =>
+      names.flatMap((name) => {
+        const cell = (row[group] as Record<string, Breakdown | undefined>)[name];
+        return BREAKDOWN_FIELDS.map((f) => (cell ? cell[f] : f === 'successRate' ? null : 0));
+      }),
+    ),
+    answer.position,
+  ]);
+  return [header, ...lines].map((line) => line.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}

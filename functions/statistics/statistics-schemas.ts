@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { RncpCode } from '../../events/define-event.js';
+
+/** A year of obtention, as the fiche writes it. */
+export const StatisticsYear = z.string().regex(/^(19|20)\d\d$/, 'a year such as 2022').transform(Number);
+
+export const StatisticsQuerySchema = z.object({
+  rncp: RncpCode.optional(),
+  year: StatisticsYear.optional(),
+  format: z.enum(['json', 'csv']).optional(),
+});
+
+export const ExportRequest = z.object({
+  year: z.number().int().min(1900).max(2099),
+  rncp: RncpCode.optional(),
+});
+
+const Rate = z.number().int().min(0).max(100).nullable();
+
+export const BreakdownSchema = z.object({
+  enrolled: z.number().int(),
+  present: z.number().int(),
+  certified: z.number().int(),
+  certifiedViaVae: z.number().int(),
+  ccpIssued: z.number().int(),
+  successRate: Rate,
+});
+
+const Tally = z.object({
+  respondents: z.number().int(),
+  neutralised: z.number().int(),
+  employedTargetJob: z.number().int(),
+  employedOther: z.number().int(),
+  unemployed: z.number().int(),
+});
+
+export const StatisticsRowSchema = BreakdownSchema.extend({
+  year: z.number().int(),
+  rncp: RncpCode,
+  lineage: z.array(RncpCode),
+  insertion6mGlobal: Rate,
+  insertion6mTargetJob: Rate,
+  insertion24mTargetJob: Rate,
+  surveys: z.object({ '6m': Tally, '24m': Tally }),
+  byRoute: z.record(z.string(), BreakdownSchema),
+  byCentre: z.record(z.string(), BreakdownSchema.extend({ name: z.string().nullable(), region: z.string().nullable() })),
+  byRegion: z.record(z.string(), BreakdownSchema),
+});
+
+export const StatisticsAnswerSchema = z.object({
+  /** The number of events of the session, candidate, centre and certification streams this answer reflects. */
+  position: z.number().int(),
+  rows: z.array(StatisticsRowSchema),
+});

@@ -1,0 +1,43 @@
+import { candidate, candidateStream } from '../../domain/candidate.js';
+import { issueCertificate, newCertificateCode } from '../certificates/issue-certificate.js';
+import { workflowStep } from '../shared/workflow-step.js';
+import { SessionItem, stepContext } from './session-item.js';
+import { stepHandler } from './workflow-lambda.js';
+
+/**
+ * The certificates a candidate's outcome gives: the titre, or one CCP certificate per bloc acquired. Each code
+ * is drawn at random once and reserved on the candidate's stream before issuing, so a retry reissues the same.
+ */
+export const step = workflowStep(SessionItem, async (deps, item) => {
+  const { candidateId, outcome, blocs } = item.candidate;
+  const wanted =
+    outcome === 'titre'
+      ? [{ kind: 'titre' as const, blocs, key: `${item.sessionId}:titre:${item.rncp}` }]
+      : outcome === 'ccp'
+        ? blocs.map((bloc) => ({ kind: 'ccp' as const, blocs: [bloc], key: `${item.sessionId}:ccp:${bloc}` }))
+        : [];
+  const issued: string[] = [];
+  for (const w of wanted) {
+    const reserved = await deps.commands.handle(
+      candidate,
+      candidateStream(candidateId),
+      { type: 'ReserveCertificateCode', candidateId, issuanceKey: w.key, code: newCertificateCode(), kind: w.kind, rncp: item.rncp, blocs: w.blocs },
+      stepContext(item, `reserve:${w.key}`, deps.clock.now()),
+    );
+    const code = reserved.state.reservations[w.key]!.code;
+    await issueCertificate(deps, {
+      code,
+      candidateId,
+      kind: w.kind,
+      rncp: item.rncp,
+      blocs: w.blocs,
+      issuedOn: item.decidedOn,
+      sessionId: item.sessionId,
+      commandId: `certificate:${w.key}:${candidateId}`,
+    });
+    issued.push(code);
+  }
+  return { issued };
+});
+
+export const handler = stepHandler(step);

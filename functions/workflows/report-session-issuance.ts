@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { Id } from '../../events/define-event.js';
+import { workflowStep } from '../shared/workflow-step.js';
+import { stepHandler } from './workflow-lambda.js';
+
+const Input = z.object({
+  sessionId: Id,
+  results: z.array(z.object({ candidateId: Id, status: z.enum(['done', 'failed']), error: z.unknown().optional(), certificates: z.array(z.string()).optional() })),
+});
+
+/** Last state of the session workflow: the candidates that kept failing are reported, the others are done. */
+export const step = workflowStep(Input, async (deps, { sessionId, results }) => {
+  const failed = results.filter((r) => r.status === 'failed');
+  if (failed.length) deps.logger.error('session workflow: candidates not issued', { sessionId, failed });
+  return { sessionId, done: results.length - failed.length, failed: failed.map((f) => ({ candidateId: f.candidateId, error: f.error })) };
+});
+
+export const handler = stepHandler(step);

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { BlocCode, Id, IsoDate, RncpCode } from '../../events/define-event.js';
+
+/** The input of each Map iteration of the session workflow: one candidate of a validated PV. */
+export const SessionItem = z.object({
+  sessionId: Id,
+  rncp: RncpCode,
+  decidedOn: IsoDate,
+  candidate: z.object({ candidateId: Id, outcome: z.enum(['titre', 'ccp', 'ajourne', 'absent']), blocs: z.array(BlocCode) }),
+});
+export type SessionItem = z.infer<typeof SessionItem>;
+
+export const stepContext = (item: SessionItem, what: string, now: string) => {
+  const commandId = `session:${item.sessionId}:${what}:${item.candidate.candidateId}`;
+  return { commandId, actor: 'system:session-workflow', correlationId: `session:${item.sessionId}`, now };
+};

@@ -1,0 +1,31 @@
+import { LogLevel, OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { join } from 'node:path';
+import { projectRoot } from '../paths.js';
+
+/** Above this, a bundle fails test/bench/bundles.ts (minified JavaScript, source map excluded). */
+export const MAX_BUNDLE_BYTES = 300 * 1024;
+
+/** ESM bundles load CommonJS dependencies through `require`, which ESM does not define. */
+export const CREATE_REQUIRE_BANNER = "import{createRequire}from'module';const require=createRequire(import.meta.url);";
+
+/** What `zod` resolves to in the bundles: zod's classic API with English only (see zod-lean.ts). */
+export const ZOD_LEAN_ENTRY = join(projectRoot, 'infra', 'bundling', 'zod-lean.ts');
+
+/**
+ * How every function is bundled: by the local esbuild (no Docker), ESM for Node 22, minified, with source
+ * maps, the AWS SDK v3 left to the one in the Lambda runtime, and zod aliased to its lean entry.
+ */
+export const ledgerBundling: BundlingOptions = {
+  format: OutputFormat.ESM,
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  banner: CREATE_REQUIRE_BANNER,
+  minify: true,
+  sourceMap: true,
+  sourceMapMode: SourceMapMode.DEFAULT,
+  sourcesContent: false,
+  externalModules: ['@aws-sdk/*'],
+  esbuildArgs: { '--alias': [`zod=${ZOD_LEAN_ENTRY}`] },
+  forceDockerBundling: false,
+  logLevel: LogLevel.WARNING,
+};

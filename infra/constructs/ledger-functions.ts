@@ -1,0 +1,221 @@
+import { ArnFormat, type CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { join } from 'node:path';
+import { ledgerBundling } from '../bundling/options.js';
+import { accessOf, type FunctionAccess } from '../function-access.js';
+import { acknowledge } from '../nag.js';
+import { entryOf, projectRoot } from '../paths.js';
+import { stateMachineArnVariable } from '../workflows/workflow.js';
+import type { LedgerBuckets } from './ledger-buckets.js';
+import type { LedgerKeys } from './ledger-keys.js';
+import type { LedgerScheduler } from './ledger-scheduler.js';
+import type { LedgerTables } from './ledger-tables.js';
+
+export interface LedgerFunctionsProps {
+  tables: LedgerTables;
+  buckets: LedgerBuckets;
+  keys: LedgerKeys;
+  scheduler: LedgerScheduler;
+  /** Names of every workflow: each function gets `<NAME>_STATE_MACHINE_ARN`. */
+  workflowNames: readonly string[];
+  /** The SES identity (domain or address) the notifier sends from. @default - any identity of the account */
+  sesIdentity?: string;
+  logRetention: logs.RetentionDays;
+  /** Access per module, over infra/function-access.ts. */
+  access?: Record<string, FunctionAccess>;
+}
+
+export interface FunctionOptions {
+  /** The route's method, for the default access of a module not in function-access.ts. */
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  timeout?: Duration;
+  memorySize?: number;
+}
+
+/** `projections/project-change-feed` → `ProjectionsProjectChangeFeed` (stable construct ids, hence logical ids). */
+export const constructIdOf = (module: string) =>
+  module
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+
+/** One Lambda function per handler module, its own role and log group; the role holds only what FunctionAccess grants. */
+export class LedgerFunction extends Construct {
+  readonly handler: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: { module: string; environment: Record<string, string>; logRetention: logs.RetentionDays } & FunctionOptions) {
+    super(scope, id);
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention });
+    this.role = new iam.Role(this, 'Role', {
+      description: `certification-ledger ${props.module}`,
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+    this.logGroup.grantWrite(this.role);
+    this.handler = new NodejsFunction(this, 'Handler', {
+      description: `certification-ledger ${props.module}`,
+      entry: entryOf(props.module),
+      handler: 'handler',
+      projectRoot,
+      depsLockFilePath: join(projectRoot, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      role: this.role,
+      logGroup: this.logGroup,
+      environment: props.environment,
+      bundling: ledgerBundling,
+    });
+    // The role's policy (grants are added after this) must exist before the function first runs.
+    this.handler.node.addDependency(this.role);
+    acknowledge(
+      this.handler,
+      'AwsSolutions-L1',
+      'Node.js 22 is the runtime the project targets (DESIGN.md: bundles built for node22, AWS SDK v3 from the Node 22 runtime); moving to a newer runtime is a deliberate, tested change.',
+    );
+  }
+}
+
+/**
+ * The registry of functions: `get(module)` creates a module's function on first use (route, consumer or
+ * workflow step) with the environment of every function and the grants of infra/function-access.ts.
+ */
+export class LedgerFunctions extends Construct {
+  private readonly byModule = new Map<string, LedgerFunction>();
+  private readonly environment: Record<string, string>;
+
+  constructor(scope: Construct, id: string, private readonly props: LedgerFunctionsProps) {
+    super(scope, id);
+    const { tables, buckets, keys, scheduler } = props;
+    // Names and ids only (no secret): every function gets them all, since functions/shared/aws-deps.ts reads them at cold start.
+    this.environment = {
+      EVENTS_TABLE: tables.events.tableName,
+      READ_MODELS_TABLE: tables.readModels.tableName,
+      IDEMPOTENCY_TABLE: tables.idempotency.tableName,
+      PERSON_VAULT_TABLE: tables.personVault.tableName,
+      RATE_LIMIT_TABLE: tables.rateLimit.tableName,
+      VERIFICATIONS_TABLE: tables.verifications.tableName,
+      VAULT_KEY_ID: keys.vault.keyId,
+      SIGNING_KEY_ID: keys.signing.keyId,
+      DOCUMENTS_BUCKET: buckets.documents.bucketName,
+      EXPORTS_BUCKET: buckets.exports.bucketName,
+      SCHEDULER_GROUP: scheduler.group.scheduleGroupName,
+      SCHEDULER_ROLE_ARN: scheduler.role.roleArn,
+      // Stack traces point into the TypeScript sources (the bundles ship their source maps).
+      NODE_OPTIONS: '--enable-source-maps',
+      ...(props.sesIdentity ? { SES_IDENTITY: props.sesIdentity } : {}),
+      ...Object.fromEntries(props.workflowNames.map((name) => [stateMachineArnVariable(name), stateMachineArn(this, name)])),
+    };
+  }
+
+  /** The function of a handler module under functions/, created on first use. */
+  get(module: string, options: FunctionOptions = {}): LedgerFunction {
+    const existing = this.byModule.get(module);
+    if (existing) return existing;
+    const fn = new LedgerFunction(this, constructIdOf(module), {
+      module,
+      environment: this.environment,
+      logRetention: this.props.logRetention,
+      ...options,
+    });
+    this.grant(fn, this.props.access?.[module] ?? accessOf(module, options.method));
+    this.byModule.set(module, fn);
+    return fn;
+  }
+
+  /** Sets a variable on every function, those already made and those to come. */
+  setEnvironment(name: string, value: string) {
+    this.environment[name] = value;
+    for (const fn of this.byModule.values()) fn.handler.addEnvironment(name, value);
+  }
+
+  /** Every function created so far, by module. */
+  all(): ReadonlyMap<string, LedgerFunction> {
+    return this.byModule;
+  }
+
+  private grant(fn: LedgerFunction, access: FunctionAccess) {
+    const { tables, buckets, keys, scheduler } = this.props;
+    const role = fn.role;
+    if (access.events) {
+      tables.events.grantReadData(role);
+      if (access.events === 'append') tables.events.grant(role, 'dynamodb:PutItem');
+    }
+    if (access.readModels) {
+      tables.readModels.grantReadData(role);
+      if (access.readModels === 'write') tables.readModels.grant(role, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+    }
+    if (access.idempotency) tables.idempotency.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem');
+    if (access.rateLimit) tables.rateLimit.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    if (access.verifications) {
+      tables.verifications.grant(role, 'dynamodb:Query');
+      if (access.verifications === 'write') tables.verifications.grant(role, 'dynamodb:PutItem', 'dynamodb:BatchWriteItem');
+    }
+    if (access.vault) {
+      tables.personVault.grant(role, 'dynamodb:GetItem');
+      if (access.vault !== 'erase') keys.vault.grant(role, 'kms:Decrypt');
+      if (access.vault === 'write' || access.vault === 'erase') tables.personVault.grant(role, 'dynamodb:PutItem');
+      if (access.vault === 'write') keys.vault.grant(role, 'kms:GenerateDataKey');
+    }
+    for (const [level, bucket] of [
+      [access.documents, buckets.documents],
+      [access.exports, buckets.exports],
+    ] as const) {
+      if (!level) continue;
+      // ListBucket turns a missing key into NoSuchKey (404) rather than AccessDenied.
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+      const actions = level === 'write' ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'];
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [bucket.arnForObjects('*')] }));
+      const bucketId = Stack.of(this).resolve((bucket.node.defaultChild as CfnResource).logicalId) as string;
+      acknowledge(role, 'AwsSolutions-IAM5', 'Object keys are made at run time (one per document or export); the grant is limited to this bucket and to Get/PutObject.', [
+        `Resource::<${bucketId}.Arn>/*`,
+      ]);
+    }
+    if (access.signing) grantSigning(role, keys, access.signing);
+    if (access.email) grantEmail(this, role, this.props.sesIdentity);
+    for (const name of access.startsWorkflows ?? []) {
+      if (!this.props.workflowNames.includes(name)) throw new Error(`${fn.node.id} starts an unknown workflow "${name}"`);
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn(this, name)] }));
+    }
+    if (access.schedules) scheduler.grantManageSchedules(role);
+  }
+}
+
+/** kms:Sign (and GetPublicKey) on the signing key, or GetPublicKey alone for publishing the JWKS. */
+export function grantSigning(grantee: iam.IGrantable, keys: LedgerKeys, level: 'sign' | 'publicKey' = 'sign') {
+  return level === 'sign' ? keys.signing.grant(grantee, 'kms:Sign', 'kms:GetPublicKey') : keys.signing.grant(grantee, 'kms:GetPublicKey');
+}
+
+/** SES sending from one identity (the notifier). */
+export function grantEmail(scope: Construct, grantee: iam.IGrantable, identity: string | undefined) {
+  const stack = Stack.of(scope);
+  const grant = iam.Grant.addToPrincipal({
+    grantee,
+    actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+    resourceArns: [stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity ?? '*' })],
+  });
+  if (!identity && grantee instanceof Construct) {
+    acknowledge(grantee, 'AwsSolutions-IAM5', 'No SES identity configured yet (context ledger:sesIdentity): sending is allowed from any verified identity of this account until one is set.', [
+      /^Resource::arn:[^:]+:ses:[^:]+:.+:identity\/\*$/,
+    ]);
+  }
+  return grant;
+}
+
+/** A workflow's state machine ARN, from its fixed name: referencing it creates no dependency (so a step may start its own workflow). */
+export const stateMachineArn = (scope: Construct, workflow: string) =>
+  Stack.of(scope).formatArn({
+    service: 'states',
+    resource: 'stateMachine',
+    resourceName: stateMachineName(scope, workflow),
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+
+export const stateMachineName = (scope: Construct, workflow: string) => `${Stack.of(scope).stackName}-${workflow}`;

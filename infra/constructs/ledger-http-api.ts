@@ -1,0 +1,129 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { routeKey, type RouteEntry } from '../../functions/routes.js';
+import { acknowledge } from '../nag.js';
+import type { LedgerFunctions } from './ledger-functions.js';
+
+/** Every route of the stage, unless a route sets its own. */
+export const DEFAULT_THROTTLE = { rateLimit: 100, burstLimit: 200 };
+/** Public verification routes (`/verify/...`): anyone can call them, so they get a tight stage limit on top of the application's rate limiter. */
+export const VERIFY_THROTTLE = { rateLimit: 10, burstLimit: 20 };
+export const isThrottledPublicRoute = (r: RouteEntry) => r.auth === 'public' && /^\/verify(\/|$)/.test(r.path);
+
+export interface LedgerHttpApiProps {
+  /** Deployed routes (localOnly already left out). */
+  routes: readonly RouteEntry[];
+  functions: LedgerFunctions;
+  /** Cognito groups, one per role of the API. */
+  groups: readonly string[];
+  logRetention: logs.RetentionDays;
+}
+
+/**
+ * The HTTP API (API Gateway v2) built from the route manifest: one Lambda integration per route, a Cognito
+ * JWT authorizer on every route but the public ones (the role itself is checked in the handler, from the
+ * `cognito:groups` claim), access logs, throttling.
+ */
+export class LedgerHttpApi extends Construct {
+  readonly api: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
+  readonly userPool: cognito.UserPool;
+  readonly client: cognito.UserPoolClient;
+  readonly routes = new Map<string, apigw.HttpRoute>();
+
+  constructor(scope: Construct, id: string, props: LedgerHttpApiProps) {
+    super(scope, id);
+
+    this.userPool = new cognito.UserPool(this, 'Users', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      passwordPolicy: { minLength: 12, requireLowercase: true, requireUppercase: true, requireDigits: true, requireSymbols: true, tempPasswordValidity: Duration.days(3) },
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const group of props.groups) {
+      new cognito.CfnUserPoolGroup(this, `Group-${group}`, { userPoolId: this.userPool.userPoolId, groupName: group, description: `role ${group}` });
+    }
+    this.client = this.userPool.addClient('Client', {
+      authFlows: { userSrp: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      disableOAuth: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+    });
+    const issuer = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;
+    const authorizer = new HttpJwtAuthorizer('Cognito', issuer, { jwtAudience: [this.client.userPoolClientId] });
+
+    this.api = new apigw.HttpApi(this, 'Api', {
+      description: 'certification-ledger',
+      createDefaultStage: false,
+    });
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: props.logRetention });
+    this.stage = new apigw.HttpStage(this, 'Stage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: DEFAULT_THROTTLE,
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latency: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+          }),
+        ),
+      },
+    });
+
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    for (const entry of props.routes) {
+      const fn = props.functions.get(entry.module, { method: entry.method });
+      const [route] = this.api.addRoutes({
+        path: entry.path,
+        methods: [apigw.HttpMethod[entry.method]],
+        integration: new HttpLambdaIntegration(`Integration-${entry.module}`, fn.handler),
+        ...(entry.auth === 'public' ? {} : { authorizer }),
+      });
+      this.routes.set(routeKey(entry), route!);
+      if (entry.auth === 'public') {
+        acknowledge(
+          route!,
+          'AwsSolutions-APIG4',
+          'A public route of the manifest (auth: public): health, contract, catalogue and certificate verification are open by design; the stage throttles them.',
+        );
+      }
+      if (isThrottledPublicRoute(entry)) {
+        routeSettings[routeKey(entry)] = { ThrottlingRateLimit: VERIFY_THROTTLE.rateLimit, ThrottlingBurstLimit: VERIFY_THROTTLE.burstLimit };
+        // A route setting names a route key: the route must exist before the stage refers to it.
+        this.stage.node.addDependency(route!);
+      }
+    }
+    if (Object.keys(routeSettings).length > 0) (this.stage.node.defaultChild as apigw.CfnStage).routeSettings = routeSettings;
+
+    new CfnOutput(this, 'Url', { value: this.stage.url });
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.client.userPoolClientId });
+  }
+}

@@ -1,0 +1,46 @@
+import { Aws, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { Construct } from 'constructs';
+import { acknowledge } from '../nag.js';
+
+/**
+ * The Scheduler port in AWS (DESIGN.md §3 "Workflows"): one-time EventBridge Scheduler schedules, in their
+ * own group, that start a workflow at a date more than a Standard execution's year away (usableUntil
+ * checks, reminders). The role is what the schedules run as; LedgerWorkflows lets it start each workflow.
+ */
+export class LedgerScheduler extends Construct {
+  readonly group: scheduler.ScheduleGroup;
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.group = new scheduler.ScheduleGroup(this, 'Group', { scheduleGroupName: `${Stack.of(this).stackName}-timers` });
+    this.role = new iam.Role(this, 'Role', {
+      description: 'Assumed by EventBridge Scheduler to start the ledger workflows',
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    });
+  }
+
+  /** Create, read, update and delete schedules of this group, and pass them the scheduler role. */
+  grantManageSchedules(grantee: iam.IGrantable) {
+    const schedules = Stack.of(this).formatArn({
+      service: 'scheduler',
+      resource: 'schedule',
+      resourceName: `${this.group.scheduleGroupName}/*`,
+    });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'],
+      resourceArns: [schedules],
+    });
+    this.role.grantPassRole(grantee.grantPrincipal);
+    if (grantee instanceof Construct) {
+      acknowledge(grantee, 'AwsSolutions-IAM5', 'Schedules are named at run time (one per timer); the grant is limited to the ledger\'s schedule group.', [
+        /^Resource::arn:[^:]+:scheduler:[^:]+:.+:schedule\/[^/]+\/\*$/,
+      ]);
+    }
+  }
+}

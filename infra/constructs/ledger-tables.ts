@@ -1,0 +1,62 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+
+/** The TTL attribute (epoch seconds) of the idempotency and rate-limiter tables. */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+/**
+ * The DynamoDB tables, all on-demand and encrypted with the AWS managed key (aws/dynamodb):
+ * - events: the ledger (DESIGN.md §3 "Event store"): pk = stream id, sk = first version of the commit;
+ *   its stream (NEW_IMAGE) is the change feed; point-in-time recovery and deletion protection on.
+ * - readModels: projections, pk = model, sk = key. Rebuildable from the ledger, still backed up.
+ * - idempotency: Idempotency-Key claims and stored responses, expiring (TTL `expiresAt`).
+ * - personVault: personal data, encrypted per person (envelope encryption under the vault key), pk = `data#…`/`key#…`.
+ * - rateLimit: rate-limiter counters (public verification), expiring (TTL `expiresAt`).
+ * - verifications: one item per answered verification (pk = certificate code, sk = `<at>#<requestId>`), shown
+ *   to the holder, expiring after a year (TTL `expiresAt`); kept apart from the ledger so the hot path never contends.
+ */
+export class LedgerTables extends Construct {
+  readonly events: dynamodb.TableV2;
+  readonly readModels: dynamodb.TableV2;
+  readonly idempotency: dynamodb.TableV2;
+  readonly personVault: dynamodb.TableV2;
+  readonly rateLimit: dynamodb.TableV2;
+  readonly verifications: dynamodb.TableV2;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const base = {
+      billing: dynamodb.Billing.onDemand(),
+      encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+    } satisfies Partial<dynamodb.TablePropsV2>;
+    const kept = {
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    } satisfies Partial<dynamodb.TablePropsV2>;
+    const expiring = { timeToLiveAttribute: TTL_ATTRIBUTE, removalPolicy: RemovalPolicy.DESTROY } satisfies Partial<dynamodb.TablePropsV2>;
+
+    this.events = new dynamodb.TableV2(this, 'Events', {
+      ...base,
+      ...kept,
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.NUMBER },
+      dynamoStream: dynamodb.StreamViewType.NEW_IMAGE,
+    });
+    this.readModels = new dynamodb.TableV2(this, 'ReadModels', {
+      ...base,
+      ...kept,
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+    });
+    this.personVault = new dynamodb.TableV2(this, 'PersonVault', { ...base, ...kept });
+    this.idempotency = new dynamodb.TableV2(this, 'Idempotency', { ...base, ...expiring });
+    this.rateLimit = new dynamodb.TableV2(this, 'RateLimit', { ...base, ...expiring });
+    this.verifications = new dynamodb.TableV2(this, 'Verifications', {
+      ...base,
+      ...kept,
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+    });
+  }
+}

@@ -1,0 +1,57 @@
+import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { acknowledge } from '../nag.js';
+import type { WorkflowDefinition } from '../workflows/workflow.js';
+import { constructIdOf, stateMachineArn, stateMachineName, type LedgerFunctions } from './ledger-functions.js';
+import type { LedgerScheduler } from './ledger-scheduler.js';
+
+export interface LedgerWorkflowsProps {
+  workflows: readonly WorkflowDefinition[];
+  functions: LedgerFunctions;
+  scheduler: LedgerScheduler;
+  logRetention: logs.RetentionDays;
+}
+
+/**
+ * The state machines, one per definition in infra/workflows: Standard, named `<stack>-<name>` (so functions
+ * know the ARN without a dependency), execution history logged at level ALL, X-Ray tracing. The Task
+ * functions come from the shared registry, with their grants; the scheduler role may start each one.
+ */
+export class LedgerWorkflows extends Construct {
+  readonly stateMachines = new Map<string, sfn.StateMachine>();
+
+  constructor(scope: Construct, id: string, props: LedgerWorkflowsProps) {
+    super(scope, id);
+    const names = new Set<string>();
+    for (const workflow of props.workflows) {
+      if (!/^[a-z][a-z0-9-]*$/.test(workflow.name) || names.has(workflow.name)) throw new Error(`bad or duplicate workflow name "${workflow.name}"`);
+      names.add(workflow.name);
+      const scopeOf = new Construct(this, constructIdOf(workflow.name));
+      const name = stateMachineName(this, workflow.name);
+      const logGroup = new logs.LogGroup(scopeOf, 'Logs', {
+        logGroupName: `/aws/vendedlogs/states/${name}`,
+        retention: props.logRetention,
+      });
+      const definition = workflow.definition(new Construct(scopeOf, 'States'), (module) => props.functions.get(module, { timeout: Duration.seconds(60) }).handler);
+      const machine = new sfn.StateMachine(scopeOf, 'StateMachine', {
+        stateMachineName: name,
+        stateMachineType: sfn.StateMachineType.STANDARD,
+        definitionBody: sfn.DefinitionBody.fromChainable(definition),
+        logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+        tracingEnabled: true,
+        ...(workflow.timeout ? { timeout: workflow.timeout } : {}),
+      });
+      this.stateMachines.set(workflow.name, machine);
+      acknowledge(machine.role, 'AwsSolutions-IAM5', 'X-Ray tracing and CloudWatch Logs delivery only accept Resource "*" (test/infra checks that no other action gets it).', ['Resource::*']);
+      acknowledge(machine.role, 'AwsSolutions-IAM5', 'lambda:InvokeFunction on the Task functions\' versions and aliases (<function ARN>:*), as CDK grants it for Lambda tasks.', [
+        /^Resource::<[A-Za-z0-9]+\.Arn>:\*$/,
+      ]);
+      props.scheduler.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn(this, workflow.name)] }),
+      );
+    }
+  }
+}

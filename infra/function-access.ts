@@ -1,0 +1,73 @@
+import type { RouteEntry } from '../functions/routes.js';
+
+/**
+ * What one function may touch in AWS. Anything not listed is denied: a function's IAM policy is built
+ * from this and nothing else (plus writing to its own log group).
+ */
+export interface FunctionAccess {
+  /** The ledger: `read` = GetItem/Query/Scan; `append` = read + PutItem. No function may update or delete a commit. */
+  events?: 'read' | 'append';
+  readModels?: 'read' | 'write';
+  /** The Idempotency-Key table (claim, complete, release). */
+  idempotency?: 'write';
+  /**
+   * The person vault table and its KMS master key: `read` = GetItem + kms:Decrypt; `write` adds PutItem +
+   * kms:GenerateDataKey; `erase` = GetItem + PutItem (the tombstone over a person's data key), no KMS.
+   */
+  vault?: 'read' | 'write' | 'erase';
+  documents?: 'read' | 'write';
+  exports?: 'read' | 'write';
+  rateLimit?: 'write';
+  /** The verification log: `read` = Query; `write` adds PutItem/BatchWriteItem. */
+  verifications?: 'read' | 'write';
+  /** The certificate signing key: `sign` = kms:Sign + kms:GetPublicKey; `publicKey` = kms:GetPublicKey (JWKS). */
+  signing?: 'sign' | 'publicKey';
+  /** SES sending (the notifier). */
+  email?: boolean;
+  /** Workflows (names as in infra/workflows/index.ts) this function starts. */
+  startsWorkflows?: readonly string[];
+  /** Creates and deletes one-time EventBridge Scheduler schedules that start workflows. */
+  schedules?: boolean;
+}
+
+/** A GET reads; anything else appends to the ledger under an Idempotency-Key. */
+export const defaultAccess = (method: RouteEntry['method'] | undefined): FunctionAccess =>
+  method === 'GET' || method === undefined
+    ? { events: 'read', readModels: 'read' }
+    : { events: 'append', readModels: 'read', idempotency: 'write' };
+
+/**
+ * Per handler module (route, consumer or workflow step), when it needs something else than its default.
+ * Keep it minimal: a key here replaces the default entirely.
+ */
+export const functionAccess: Record<string, FunctionAccess> = {
+  'health/get-health': {},
+  'openapi/get-openapi': {},
+  'certifications/list-certifications': { readModels: 'read' },
+  'certifications/get-certification': { readModels: 'read' },
+  'candidates/register-candidate': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
+  'jurors/register-juror': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
+  'candidates/erase-personal-data': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'erase' },
+  'sessions/validate-pv': { events: 'append', readModels: 'read', idempotency: 'write', startsWorkflows: ['session'] },
+  // Public certificate routes: rate limited per client (the limiter writes its counters), holder name from the vault.
+  'certificates/verify-certificate': { events: 'read', readModels: 'read', rateLimit: 'write', vault: 'read', verifications: 'write' },
+  'certificates/get-credential': { events: 'read', readModels: 'read', rateLimit: 'write', vault: 'read' },
+  'certificates/get-certificate-pdf': { events: 'read', readModels: 'read', rateLimit: 'write', vault: 'read', documents: 'read' },
+  'certificates/list-verifications': { events: 'read', readModels: 'read', verifications: 'read' },
+  'certificates/get-jwks': { signing: 'publicKey' },
+  'statistics/export-statistics': { readModels: 'read', idempotency: 'write', exports: 'write' },
+  'projections/project-change-feed': { events: 'read', readModels: 'write' },
+  'reactions/react-to-change-feed': { startsWorkflows: ['capitalisation'] },
+  // Workflow steps (infra/workflows): no Idempotency-Key, the execution and the command ids make them idempotent.
+  'workflows/load-pv-outcomes': { events: 'read', readModels: 'read' },
+  'workflows/record-session-outcome': { events: 'append', readModels: 'read' },
+  'workflows/issue-session-certificates': { events: 'append', readModels: 'read', signing: 'sign', documents: 'write' },
+  'workflows/notify-session-results': { events: 'append', readModels: 'read', vault: 'read', email: true },
+  'workflows/report-session-issuance': {},
+  'workflows/plan-usability-timers': { events: 'read', readModels: 'read', schedules: true },
+  'workflows/send-usability-reminder': { events: 'append', readModels: 'read', vault: 'read', email: true },
+  'workflows/check-usability': { events: 'append', readModels: 'read', vault: 'read', email: true },
+};
+
+export const accessOf = (module: string, method?: RouteEntry['method']): FunctionAccess =>
+  functionAccess[module] ?? defaultAccess(method);

@@ -1,0 +1,95 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { routes as manifest, type RouteEntry } from '../../functions/routes.js';
+import { Role } from '../../functions/shared/auth.js';
+import { streamConsumers, type StreamConsumer } from '../consumers.js';
+import { ChangeFeed } from '../constructs/change-feed.js';
+import { LedgerAlarms } from '../constructs/ledger-alarms.js';
+import { LedgerBuckets } from '../constructs/ledger-buckets.js';
+import { LedgerFunctions } from '../constructs/ledger-functions.js';
+import { LedgerHttpApi } from '../constructs/ledger-http-api.js';
+import { LedgerKeys } from '../constructs/ledger-keys.js';
+import { LedgerScheduler } from '../constructs/ledger-scheduler.js';
+import { LedgerTables } from '../constructs/ledger-tables.js';
+import { LedgerWorkflows } from '../constructs/ledger-workflows.js';
+import { workflows as registeredWorkflows } from '../workflows/index.js';
+import type { WorkflowDefinition } from '../workflows/workflow.js';
+import type { FunctionAccess } from '../function-access.js';
+
+export interface LedgerStackProps extends StackProps {
+  /** @default the route manifest, functions/routes.ts (localOnly routes are never deployed) */
+  routes?: readonly RouteEntry[];
+  /** @default infra/consumers.ts */
+  consumers?: readonly StreamConsumer[];
+  /** @default infra/workflows/index.ts */
+  workflows?: readonly WorkflowDefinition[];
+  /** @default three months */
+  logRetention?: logs.RetentionDays;
+  /** Receives the alarms. @default - no subscription (subscribe to the topic yourself) */
+  alarmEmail?: string;
+  /** The SES identity the notifier sends from. @default - any identity of the account */
+  sesIdentity?: string;
+  /** Where the public pages live (QR codes, credential issuer). @default the HTTP API's URL */
+  publicBaseUrl?: string;
+  /** Access per handler module, over infra/function-access.ts. @default none */
+  access?: Record<string, FunctionAccess>;
+}
+
+/** Everything certification-ledger runs on in AWS (DESIGN.md §3), derived from the route manifest, the consumers and the workflows. */
+export class LedgerStack extends Stack {
+  readonly tables: LedgerTables;
+  readonly buckets: LedgerBuckets;
+  readonly keys: LedgerKeys;
+  readonly scheduler: LedgerScheduler;
+  readonly functions: LedgerFunctions;
+  readonly http: LedgerHttpApi;
+  readonly changeFeed: ChangeFeed;
+  readonly workflows: LedgerWorkflows;
+  readonly alarms: LedgerAlarms;
+
+  constructor(scope: Construct, id: string, props: LedgerStackProps = {}) {
+    super(scope, id, props);
+    const logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
+    const workflows = props.workflows ?? registeredWorkflows;
+
+    this.tables = new LedgerTables(this, 'Tables');
+    this.buckets = new LedgerBuckets(this, 'Buckets');
+    this.keys = new LedgerKeys(this, 'Keys');
+    this.scheduler = new LedgerScheduler(this, 'Scheduler');
+    this.functions = new LedgerFunctions(this, 'Functions', {
+      tables: this.tables,
+      buckets: this.buckets,
+      keys: this.keys,
+      scheduler: this.scheduler,
+      workflowNames: workflows.map((w) => w.name),
+      logRetention,
+      access: props.access ?? {},
+      ...(props.sesIdentity ? { sesIdentity: props.sesIdentity } : {}),
+    });
+    this.http = new LedgerHttpApi(this, 'Http', {
+      routes: (props.routes ?? manifest).filter((r) => !r.localOnly),
+      functions: this.functions,
+      groups: Role.options,
+      logRetention,
+    });
+    this.functions.setEnvironment('PUBLIC_BASE_URL', props.publicBaseUrl ?? this.http.stage.url.replace(/\/$/, ''));
+    this.changeFeed = new ChangeFeed(this, 'ChangeFeed', {
+      events: this.tables.events,
+      consumers: props.consumers ?? streamConsumers,
+      functions: this.functions,
+    });
+    this.workflows = new LedgerWorkflows(this, 'Workflows', {
+      workflows,
+      functions: this.functions,
+      scheduler: this.scheduler,
+      logRetention,
+    });
+    this.alarms = new LedgerAlarms(this, 'Alarms', {
+      onFailureQueue: this.changeFeed.onFailure,
+      stateMachines: this.workflows.stateMachines,
+      api: this.http.api,
+      ...(props.alarmEmail ? { email: props.alarmEmail } : {}),
+    });
+  }
+}

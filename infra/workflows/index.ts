@@ -1,0 +1,9 @@
+import { capitalisationWorkflow } from './capitalisation.js';
+import { sessionWorkflow } from './session.js';
+import type { WorkflowDefinition } from './workflow.js';
+
+/**
+ * Every workflow the stack deploys. Add one as infra/workflows/<name>.ts exporting a WorkflowDefinition,
+ * and list it here.
+ */
+export const workflows: readonly WorkflowDefinition[] = [sessionWorkflow, capitalisationWorkflow];

@@ -1,0 +1,24 @@
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
+import { MemoryReadModelStore } from '../../functions/adapters/memory-read-model-store.js';
+import { certificationCatalogue } from '../../functions/projections/certification-catalogue.js';
+import { Projector } from '../../functions/projections/projector.js';
+import { candidateFacts, centreFacts, sessionFacts } from '../../functions/projections/statistics-facts.js';
+import { computeStatistics, readStatisticsFacts } from '../../functions/statistics/statistics-report.js';
+import { generateHistory, historyStore } from './rebuild-history.js';
+const h = await generateHistory(300_000);
+const run = async () => {
+  const readModels = new MemoryReadModelStore();
+  const projector = new Projector(historyStore(h), readModels, [certificationCatalogue, sessionFacts, candidateFacts, centreFacts]);
+  await projector.replayAll();
+  const { facts } = await readStatisticsFacts(readModels);
+  return computeStatistics(facts);
+};
+await run();
+const s = new Session(); s.connect();
+await s.post('Profiler.enable'); await s.post('Profiler.start');
+const t0 = performance.now();
+await run(); await run();
+console.log('rate', (600000 / ((performance.now() - t0) / 1000)).toFixed(0));
+const { profile } = await s.post('Profiler.stop');
+writeFileSync('/tmp/prof/rebuild.cpuprofile', JSON.stringify(profile));

@@ -1,0 +1,138 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { candidate, type CandidateEvent } from '../../domain/candidate.js';
+import type { CertificationVersion } from '../../events/certification.js';
+import { specFor } from '../support/decider-spec.js';
+import { referentialMap } from '../support/referential.js';
+
+const spec = specFor(candidate);
+let rncp38665: CertificationVersion;
+let rncp12505: CertificationVersion;
+beforeAll(async () => {
+  const ref = await referentialMap();
+  rncp38665 = ref.get('RNCP38665')!.version;
+  rncp12505 = ref.get('RNCP12505')!.version;
+});
+
+const registered: CandidateEvent = { type: 'CandidateRegistered', data: { candidateId: 'k1', registeredBy: 'c1' } };
+const acquired = (rncp: string, bloc: string, acquiredOn: string, sessionId = 's1'): CandidateEvent => ({
+  type: 'CcpAcquired',
+  data: { candidateId: 'k1', rncp, bloc, acquiredOn, via: { kind: 'session', sessionId } },
+});
+const outcome = (version: CertificationVersion, o: 'titre' | 'ccp' | 'ajourne' | 'absent', blocs: string[], sessionId = 's1', decidedOn = '2025-10-06') =>
+  ({ type: 'RecordSessionOutcome', candidateId: 'k1', sessionId, version, outcome: o, blocs, decidedOn }) as const;
+
+describe('candidate record: outcomes of a validated PV', () => {
+  it('a ccp outcome records each bloc acquired, via the session', () => {
+    spec.given([registered]).when(outcome(rncp38665, 'ccp', ['RNCP38665BC01'])).then([acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06')]);
+  });
+  it('a titre outcome records the blocs and the titre', () => {
+    spec
+      .given([registered])
+      .when(outcome(rncp38665, 'titre', ['RNCP38665BC01', 'RNCP38665BC02']))
+      .then([
+        acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06'),
+        acquired('RNCP38665', 'RNCP38665BC02', '2025-10-06'),
+        { type: 'TitreIssued', data: { candidateId: 'k1', rncp: 'RNCP38665', issuedOn: '2025-10-06', sessionId: 's1', blocs: ['RNCP38665BC01', 'RNCP38665BC02'] } },
+      ]);
+  });
+  it('ajourné and absent record nothing', () => {
+    spec.given([registered]).when(outcome(rncp38665, 'ajourne', [])).thenNothing();
+    spec.given([registered]).when(outcome(rncp38665, 'absent', [])).thenNothing();
+  });
+  it('recording the same outcome again appends nothing (the workflow retries)', () => {
+    spec.given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06')]).when(outcome(rncp38665, 'ccp', ['RNCP38665BC01'])).thenNothing();
+  });
+  it('the titre by capitalisation: blocs held from earlier sessions count', () => {
+    spec
+      .given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-03-01', 's0')])
+      .when(outcome(rncp38665, 'titre', ['RNCP38665BC02']))
+      .thenEvents((events) => expect(events.map((e) => e.type)).toEqual(['CcpAcquired', 'TitreIssued']));
+  });
+  it('a titre without every bloc held is refused', () => {
+    spec.given([registered]).when(outcome(rncp38665, 'titre', ['RNCP38665BC02'])).thenRefused('titre-blocs-missing');
+  });
+  it('at most one titre per candidate and version', () => {
+    const titre: CandidateEvent = { type: 'TitreIssued', data: { candidateId: 'k1', rncp: 'RNCP38665', issuedOn: '2025-10-06', sessionId: 's1', blocs: [] } };
+    spec
+      .given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06'), acquired('RNCP38665', 'RNCP38665BC02', '2025-10-06'), titre])
+      .when(outcome(rncp38665, 'titre', ['RNCP38665BC01', 'RNCP38665BC02'], 's2'))
+      .thenRefused('titre-already-issued');
+  });
+  it('a bloc the version does not have is refused', () => {
+    spec.given([registered]).when(outcome(rncp38665, 'ccp', ['RNCP12505BC01'])).thenRefused('unknown-bloc');
+  });
+  it('an unknown candidate is not found', () => {
+    spec.given([]).when(outcome(rncp38665, 'ccp', ['RNCP38665BC01'])).thenRefused('candidate-not-found');
+  });
+});
+
+describe('candidate record: usability of capitalised blocs', () => {
+  const check = (version: CertificationVersion, bloc: string, today: string) => ({ type: 'RecordUsabilityCheck', candidateId: 'k1', version, bloc, today }) as const;
+  it('fixed-years regime: a bloc not used for a titre lapses the day after its fifth anniversary', () => {
+    spec
+      .given([registered, acquired('RNCP12505', 'RNCP12505BC01', '2014-03-10')])
+      .when(check(rncp12505, 'RNCP12505BC01', '2019-03-11'))
+      .then([{ type: 'CcpUsabilityLapsed', data: { candidateId: 'k1', rncp: 'RNCP12505', bloc: 'RNCP12505BC01', usableUntil: '2019-03-10' } }]);
+  });
+  it('fixed-years regime: on its fifth anniversary it is still usable', () => {
+    spec.given([registered, acquired('RNCP12505', 'RNCP12505BC01', '2014-03-10')]).when(check(rncp12505, 'RNCP12505BC01', '2019-03-10')).thenNothing();
+  });
+  it('titre-validity regime: usable until one year after the version closes, not before', () => {
+    spec.given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06')]).when(check(rncp38665, 'RNCP38665BC01', '2030-05-12')).thenNothing();
+    spec
+      .given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06')])
+      .when(check(rncp38665, 'RNCP38665BC01', '2030-05-13'))
+      .then([{ type: 'CcpUsabilityLapsed', data: { candidateId: 'k1', rncp: 'RNCP38665', bloc: 'RNCP38665BC01', usableUntil: '2030-05-12' } }]);
+  });
+  it('a bloc used for a titre never lapses', () => {
+    const titre: CandidateEvent = { type: 'TitreIssued', data: { candidateId: 'k1', rncp: 'RNCP38665', issuedOn: '2025-10-06', sessionId: 's1', blocs: [] } };
+    spec.given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06'), titre]).when(check(rncp38665, 'RNCP38665BC01', '2031-01-01')).thenNothing();
+  });
+  it('a lapse is recorded once', () => {
+    const lapsed: CandidateEvent = { type: 'CcpUsabilityLapsed', data: { candidateId: 'k1', rncp: 'RNCP12505', bloc: 'RNCP12505BC01', usableUntil: '2019-03-10' } };
+    spec.given([registered, acquired('RNCP12505', 'RNCP12505BC01', '2014-03-10'), lapsed]).when(check(rncp12505, 'RNCP12505BC01', '2019-04-01')).thenNothing();
+  });
+  it('a lapsed bloc can be sat and acquired again', () => {
+    const lapsed: CandidateEvent = { type: 'CcpUsabilityLapsed', data: { candidateId: 'k1', rncp: 'RNCP12505', bloc: 'RNCP12505BC01', usableUntil: '2019-03-10' } };
+    spec
+      .given([registered, acquired('RNCP12505', 'RNCP12505BC01', '2014-03-10'), lapsed])
+      .when(outcome(rncp12505, 'ccp', ['RNCP12505BC01'], 's9', '2019-05-01'))
+      .then([acquired('RNCP12505', 'RNCP12505BC01', '2019-05-01', 's9')]);
+  });
+});
+
+describe('candidate record: annulment, certificates, notifications, surveys, erasure', () => {
+  it('annulling a session decision appends compensating events for what it produced', () => {
+    const titre: CandidateEvent = { type: 'TitreIssued', data: { candidateId: 'k1', rncp: 'RNCP38665', issuedOn: '2025-10-06', sessionId: 's1', blocs: [] } };
+    spec
+      .given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06'), titre, acquired('RNCP38665', 'RNCP38665BC02', '2025-03-01', 's0')])
+      .when({ type: 'AnnulSessionDecision', candidateId: 'k1', sessionId: 's1', reason: 'fraude', legalBasis: 'art. 12' })
+      .then([
+        { type: 'TitreAnnulled', data: { candidateId: 'k1', rncp: 'RNCP38665', sessionId: 's1', reason: 'fraude', legalBasis: 'art. 12' } },
+        { type: 'CcpAcquisitionAnnulled', data: { candidateId: 'k1', rncp: 'RNCP38665', bloc: 'RNCP38665BC01', sessionId: 's1', reason: 'fraude', legalBasis: 'art. 12' } },
+      ]);
+  });
+  it('a certificate code is reserved once per issuance: a retry keeps the first code', () => {
+    const reserve = { type: 'ReserveCertificateCode' as const, candidateId: 'k1', issuanceKey: 's1:titre:RNCP38665', code: 'AAAA', kind: 'titre' as const, rncp: 'RNCP38665', blocs: [] as string[] };
+    const { type: _, ...data } = reserve;
+    spec.given([registered]).when(reserve).then([{ type: 'CertificateCodeReserved', data }]);
+    spec.given([registered, { type: 'CertificateCodeReserved', data }]).when({ ...reserve, code: 'BBBB' }).thenNothing();
+  });
+  it('a notification is recorded once per key', () => {
+    const notify = { type: 'Notify', candidateId: 'k1', notificationKey: 'n1', topic: 'session-results', message: 'm' } as const;
+    const { type: _, ...data } = notify;
+    spec.given([registered, { type: 'CandidateNotified', data }]).when(notify).thenNothing();
+  });
+  it('an insertion survey concerns a candidate who obtained something', () => {
+    spec.given([registered]).when({ type: 'RecordInsertionSurvey', candidateId: 'k1', horizon: '6m', situation: 'unemployed', recordedBy: 'ministry:m' }).thenRefused('nothing-certified');
+  });
+  it('one survey answer per horizon: the same again changes nothing, another is a conflict', () => {
+    const survey: CandidateEvent = { type: 'InsertionSurveyRecorded', data: { candidateId: 'k1', horizon: '6m', situation: 'unemployed', recordedBy: 'ministry:m' } };
+    const given = spec.given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06'), survey]);
+    given.when({ type: 'RecordInsertionSurvey', candidateId: 'k1', horizon: '6m', situation: 'unemployed', recordedBy: 'ministry:m' }).thenNothing();
+    given.when({ type: 'RecordInsertionSurvey', candidateId: 'k1', horizon: '6m', situation: 'employed_other', recordedBy: 'ministry:m' }).thenRefused('survey-already-recorded');
+  });
+  it('erasing personal data is recorded once', () => {
+    spec.given([registered, { type: 'PersonalDataErased', data: { candidateId: 'k1', erasedBy: 'dreets:a', legalBasis: 'RGPD' } }]).when({ type: 'ErasePersonalData', candidateId: 'k1', erasedBy: 'dreets:a', legalBasis: 'RGPD' }).thenNothing();
+  });
+});

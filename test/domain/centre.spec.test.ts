@@ -1,0 +1,54 @@
+import { describe, it } from 'vitest';
+import { centre } from '../../domain/centre.js';
+import type { CertificationVersion } from '../../events/certification.js';
+import { specFor } from '../support/decider-spec.js';
+import { version } from './fixtures.js';
+
+const spec = specFor(centre);
+const registered = { type: 'CentreRegistered' as const, data: { centreId: 'c1', name: 'AFPA Roubaix', region: 'Hauts-de-France' } };
+const grant = (over: { validFrom?: string; validUntil?: string; certification?: CertificationVersion | undefined } = {}) => ({
+  type: 'GrantAgrement' as const,
+  centreId: 'c1',
+  rncp: 'RNCP38665',
+  validFrom: '2025-01-01',
+  validUntil: '2027-12-31',
+  certification: version(),
+  ...over,
+});
+const granted = { type: 'AgrementGranted' as const, data: { centreId: 'c1', rncp: 'RNCP38665', validFrom: '2025-01-01', validUntil: '2027-12-31' } };
+
+describe('centres', () => {
+  it('registering a centre records its name and region', () => {
+    spec.given().when({ type: 'RegisterCentre', ...registered.data }).then([registered]);
+  });
+  it('registering the same centre again changes nothing', () => {
+    spec.given([registered]).when({ type: 'RegisterCentre', ...registered.data }).thenNothing();
+  });
+  it('registering other details under a registered id is refused', () => {
+    spec.given([registered]).when({ type: 'RegisterCentre', ...registered.data, region: 'Bretagne' }).thenRefused('centre-already-registered');
+  });
+});
+
+describe('agréments', () => {
+  it('an agrément is granted for a certification version with its dates', () => {
+    spec.given([registered]).when(grant()).then([granted]);
+  });
+  it('granting the same agrément again changes nothing', () => {
+    spec.given([registered, granted]).when(grant()).thenNothing();
+  });
+  it('an agrément ending after the version is registered is refused (agrement-beyond-version)', () => {
+    spec.given([registered]).when(grant({ validUntil: '2029-05-13' })).thenRefused('agrement-beyond-version');
+  });
+  it('an agrément ending on the version’s last day is granted', () => {
+    spec.given([registered]).when(grant({ validUntil: '2029-05-12' })).then([{ type: 'AgrementGranted', data: { ...granted.data, validUntil: '2029-05-12' } }]);
+  });
+  it('an agrément that ends before it starts is refused', () => {
+    spec.given([registered]).when(grant({ validFrom: '2026-01-01', validUntil: '2025-12-31' })).thenRefused('invalid-validity-window');
+  });
+  it('an agrément for an unknown centre is refused as not found', () => {
+    spec.given().when(grant()).thenRefused('centre-not-found');
+  });
+  it('an agrément for an unknown certification is refused as not found', () => {
+    spec.given([registered]).when(grant({ certification: undefined })).thenRefused('certification-not-found');
+  });
+});

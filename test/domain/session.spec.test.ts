@@ -1,0 +1,457 @@
+import { describe, expect, it } from 'vitest';
+import { session, type CentreFacts, type JurorFacts, type SessionCommand, type SessionEvent } from '../../domain/session.js';
+import { specFor } from '../support/decider-spec.js';
+import { version } from './fixtures.js';
+
+const spec = specFor(session);
+const v = version();
+const BC01 = 'RNCP38665BC01';
+const BC02 = 'RNCP38665BC02';
+const startsOn = '2025-10-06';
+const endsOn = '2025-10-08';
+
+const centre: CentreFacts = { centreId: 'c1', agrements: [{ rncp: 'RNCP38665', validFrom: '2025-01-01', validUntil: '2027-12-31' }] };
+const habilitated = (jurorId: string, independent = false, validUntil = '2027-12-31'): JurorFacts => ({
+  jurorId,
+  independent,
+  habilitations: [{ rncp: 'RNCP38665', validFrom: '2025-01-01', validUntil }],
+});
+const jurors = [habilitated('j1'), habilitated('j2', true), habilitated('j3')];
+
+type Command<T extends SessionCommand['type']> = Omit<Extract<SessionCommand, { type: T }>, 'type'>;
+const scheduleCommand = (over: Partial<Command<'ScheduleSession'>> = {}): SessionCommand => ({
+  type: 'ScheduleSession',
+  sessionId: 's1',
+  rncp: 'RNCP38665',
+  kind: 'titre',
+  centreId: 'c1',
+  startsOn,
+  endsOn,
+  actingCentre: 'c1',
+  today: '2025-09-01',
+  certification: v,
+  centre,
+  ...over,
+});
+
+// Past events, named after what happened.
+const scheduled: SessionEvent = { type: 'SessionScheduled', data: { sessionId: 's1', rncp: 'RNCP38665', kind: 'titre', blocs: [BC01, BC02], centreId: 'c1', startsOn, endsOn } };
+const ccpScheduled: SessionEvent = { type: 'SessionScheduled', data: { ...scheduled.data, kind: 'ccp', blocs: [BC01] } } as SessionEvent;
+const juryOf = (...ids: string[]): SessionEvent => ({
+  type: 'JuryConstituted',
+  data: { members: ids.map((jurorId) => ({ jurorId, independent: jurors.find((j) => j.jurorId === jurorId)?.independent ?? false })) },
+});
+const jury2 = juryOf('j1', 'j2');
+const jury3 = juryOf('j1', 'j2', 'j3');
+const enrolled = (candidateId: string, blocs = [BC01, BC02]): SessionEvent => ({ type: 'CandidateEnrolled', data: { candidateId, route: 'formation_continue', blocs } });
+const recused = (jurorId: string, candidateId: string): SessionEvent => ({ type: 'JurorRecused', data: { jurorId, candidateId, reason: 'former colleague' } });
+const assessed = (jurorId: string, candidateId: string): SessionEvent => ({
+  type: 'AssessmentRecorded',
+  data: { jurorId, candidateId, bloc: BC01, competences: [{ code: 'RNCP38665BC01C1', result: 'acquis' }] },
+});
+const proposed = (candidateId: string, proposedBy = 'j1'): SessionEvent[] => [
+  { type: 'DeliberationProposed', data: { candidateId, outcome: 'ajourne', blocs: [], finalInterviewHeld: false, proposedBy } },
+  { type: 'DeliberationSigned', data: { candidateId, jurorId: proposedBy } },
+];
+const signed = (candidateId: string, jurorId: string): SessionEvent => ({ type: 'DeliberationSigned', data: { candidateId, jurorId } });
+const finalised = (candidateId: string): SessionEvent => ({ type: 'DeliberationFinalised', data: { candidateId, outcome: 'ajourne', blocs: [], finalInterviewHeld: false } });
+const decided = (candidateId: string) => [...proposed(candidateId), signed(candidateId, 'j2'), finalised(candidateId)];
+const pvValidated: SessionEvent = { type: 'PvValidated', data: { validatedBy: 'agent-1', validatedOn: endsOn } };
+
+// Commands, as jurors, centres and agents send them.
+const constitute = (members: string[], over: Partial<Command<'ConstituteJury'>> = {}): SessionCommand => ({ type: 'ConstituteJury', actingCentre: 'c1', members, jurors, certification: v, ...over });
+const enrol = (over: Partial<Command<'EnrolCandidate'>> = {}): SessionCommand => ({
+  type: 'EnrolCandidate',
+  actingCentre: 'c1',
+  candidateId: 'cand-a',
+  candidateRegistered: true,
+  route: 'formation_continue',
+  today: '2025-09-01',
+  certification: v,
+  ...over,
+});
+const recuse = (jurorId: string, over: Partial<Command<'RecuseJuror'>> = {}): SessionCommand => ({ type: 'RecuseJuror', jurorId, candidateId: 'cand-a', reason: 'former colleague', certification: v, ...over });
+const assess = (jurorId: string, over: Partial<Command<'RecordAssessment'>> = {}): SessionCommand => ({
+  type: 'RecordAssessment',
+  jurorId,
+  candidateId: 'cand-a',
+  bloc: BC01,
+  competences: [{ code: 'RNCP38665BC01C1', result: 'acquis' }],
+  today: startsOn,
+  certification: v,
+  ...over,
+});
+const propose = (jurorId: string, over: Partial<Command<'ProposeDeliberation'>> = {}): SessionCommand => ({
+  type: 'ProposeDeliberation',
+  jurorId,
+  candidateId: 'cand-a',
+  outcome: 'titre',
+  blocs: [BC01, BC02],
+  finalInterviewHeld: true,
+  today: endsOn,
+  certification: v,
+  ...over,
+});
+const sign = (jurorId: string, candidateId = 'cand-a'): SessionCommand => ({ type: 'SignDeliberation', jurorId, candidateId });
+const validate = (today = endsOn): SessionCommand => ({ type: 'ValidatePv', validatedBy: 'agent-1', today });
+const annul = (over: Partial<Command<'AnnulDecision'>> = {}): SessionCommand => ({
+  type: 'AnnulDecision',
+  candidateId: 'cand-a',
+  reason: 'appeal upheld: the jury was irregularly composed',
+  legalBasis: 'Code de l’éducation, art. R335-10',
+  annulledBy: 'agent-2',
+  ...over,
+});
+
+describe('scheduling a session', () => {
+  it('a titre session examines every bloc of the version', () => {
+    spec.given().when(scheduleCommand()).then([scheduled]);
+  });
+  it('a ccp session examines the blocs it names, in the version’s order', () => {
+    spec
+      .given()
+      .when(scheduleCommand({ kind: 'ccp', blocs: [BC02, BC01] }))
+      .then([{ type: 'SessionScheduled', data: { ...scheduled.data, kind: 'ccp', blocs: [BC01, BC02] } } as SessionEvent]);
+  });
+  it('a centre schedules sessions for itself only (not-your-centre)', () => {
+    spec.given().when(scheduleCommand({ actingCentre: 'c2' })).thenRefused('not-your-centre');
+  });
+  it('the centre must exist', () => {
+    spec.given().when(scheduleCommand({ centre: undefined })).thenRefused('centre-not-found');
+  });
+  it('the certification must exist', () => {
+    spec.given().when(scheduleCommand({ certification: undefined })).thenRefused('certification-not-found');
+  });
+  it('a session cannot end before it starts', () => {
+    spec.given().when(scheduleCommand({ endsOn: '2025-10-05' })).thenRefused('invalid-session-dates');
+  });
+  it('a session cannot start in the past', () => {
+    spec.given().when(scheduleCommand({ today: '2025-10-07' })).thenRefused('session-in-the-past');
+  });
+  it('the version must be valid on every session date (certification-not-valid-on-dates)', () => {
+    const closing = version({ validUntil: '2025-10-07' });
+    const shortAgrement = { ...centre, agrements: [{ rncp: 'RNCP38665', validFrom: '2025-01-01', validUntil: '2025-10-07' }] };
+    spec.given().when(scheduleCommand({ certification: closing, centre: shortAgrement })).thenRefused('certification-not-valid-on-dates');
+  });
+  it('the centre needs an agrément for that version (centre-not-agreed)', () => {
+    const otherVersion = { ...centre, agrements: [{ rncp: 'SEED004', validFrom: '2025-01-01', validUntil: '2027-12-31' }] };
+    spec.given().when(scheduleCommand({ centre: otherVersion })).thenRefused('centre-not-agreed');
+  });
+  it('the agrément must be active on every session date: one ending on the first day is not enough (centre-not-agreed)', () => {
+    const ending = { ...centre, agrements: [{ rncp: 'RNCP38665', validFrom: '2025-01-01', validUntil: startsOn }] };
+    spec.given().when(scheduleCommand({ centre: ending })).thenRefused('centre-not-agreed');
+  });
+  it('back-to-back agréments cover the dates across their boundary', () => {
+    const renewed = {
+      ...centre,
+      agrements: [
+        { rncp: 'RNCP38665', validFrom: '2026-01-01', validUntil: '2027-12-31' },
+        { rncp: 'RNCP38665', validFrom: '2024-01-01', validUntil: '2025-10-06' },
+        { rncp: 'RNCP38665', validFrom: '2025-10-07', validUntil: '2025-12-31' },
+      ],
+    };
+    spec.given().when(scheduleCommand({ centre: renewed })).then([scheduled]);
+  });
+  it('agréments with a gap on a session date do not cover it (centre-not-agreed)', () => {
+    const gap = {
+      ...centre,
+      agrements: [
+        { rncp: 'RNCP38665', validFrom: '2024-01-01', validUntil: '2025-10-06' },
+        { rncp: 'RNCP38665', validFrom: '2025-10-08', validUntil: '2025-12-31' },
+      ],
+    };
+    spec.given().when(scheduleCommand({ centre: gap })).thenRefused('centre-not-agreed');
+  });
+  it('a ccp session examines blocs of the version only (unknown-bloc)', () => {
+    spec.given().when(scheduleCommand({ kind: 'ccp', blocs: ['RNCP38665BC03'] })).thenRefused('unknown-bloc');
+  });
+  it('a ccp session names the blocs it examines', () => {
+    spec.given().when(scheduleCommand({ kind: 'ccp' })).thenRefused('ccp-session-needs-blocs');
+  });
+  it('a titre session covers every bloc of the version', () => {
+    spec.given().when(scheduleCommand({ blocs: [BC01] })).thenRefused('titre-session-covers-all-blocs');
+  });
+  it('scheduling the same session again (a retry) changes nothing', () => {
+    spec.given([scheduled]).when(scheduleCommand()).thenNothing();
+  });
+  it('scheduling other content under an existing session id is refused', () => {
+    spec.given([scheduled]).when(scheduleCommand({ endsOn: '2025-10-09' })).thenRefused('session-already-scheduled');
+  });
+});
+
+describe('the jury', () => {
+  it('a jury of habilitated jurors is constituted with their independence', () => {
+    spec.given([scheduled]).when(constitute(['j1', 'j2'])).then([jury2]);
+  });
+  it('a jury smaller than the version’s minimum is refused (jury-too-small)', () => {
+    spec.given([scheduled]).when(constitute(['j1'])).thenRefused('jury-too-small');
+  });
+  it('a jury without the independent members the version requires is refused (jury-lacks-independent)', () => {
+    const seed004 = version({ jury: { minMembers: 2, minIndependent: 1 } });
+    spec.given([scheduled]).when(constitute(['j1', 'j3'], { certification: seed004 })).thenRefused('jury-lacks-independent');
+  });
+  it('a juror without a habilitation for that version is refused (juror-not-habilitated)', () => {
+    const other: JurorFacts = { jurorId: 'j4', independent: false, habilitations: [{ rncp: 'RNCP32340', validFrom: '2019-07-01', validUntil: '2029-01-01' }] };
+    spec.given([scheduled]).when(constitute(['j1', 'j4'], { jurors: [...jurors, other] })).thenRefused('juror-not-habilitated');
+  });
+  it('a habilitation ending before the session ends is not enough (juror-not-habilitated)', () => {
+    const ending = habilitated('j4', false, '2025-10-07');
+    spec.given([scheduled]).when(constitute(['j1', 'j4'], { jurors: [...jurors, ending] })).thenRefused('juror-not-habilitated');
+  });
+  it('a habilitation starting after the session starts is not enough (juror-not-habilitated)', () => {
+    const late: JurorFacts = { jurorId: 'j4', independent: false, habilitations: [{ rncp: 'RNCP38665', validFrom: '2025-10-07', validUntil: '2027-12-31' }] };
+    spec.given([scheduled]).when(constitute(['j1', 'j4'], { jurors: [...jurors, late] })).thenRefused('juror-not-habilitated');
+  });
+  it('an unknown juror is refused as not found', () => {
+    spec.given([scheduled]).when(constitute(['j1', 'nobody'])).thenRefused('juror-not-found');
+  });
+  it('a juror listed twice is refused', () => {
+    spec.given([scheduled]).when(constitute(['j1', 'j1'])).thenRefused('duplicate-jury-member');
+  });
+  it('setting the same jury again changes nothing', () => {
+    spec.given([scheduled, jury2]).when(constitute(['j2', 'j1'])).thenNothing();
+  });
+  it('a centre constitutes the jury of its own sessions only (not-your-session)', () => {
+    spec.given([scheduled]).when(constitute(['j1', 'j2'], { actingCentre: 'c2' })).thenRefused('not-your-session');
+  });
+  it('the jury cannot change once assessments are recorded', () => {
+    spec.given([scheduled, jury2, enrolled('cand-a'), assessed('j1', 'cand-a')]).when(constitute(['j1', 'j3'])).thenRefused('jury-locked');
+  });
+  it('a new jury must still meet the minimum for a candidate after the recusals made (jury-too-small-after-recusal)', () => {
+    spec.given([scheduled, jury3, enrolled('cand-a'), recused('j3', 'cand-a')]).when(constitute(['j1', 'j3'])).thenRefused('jury-too-small-after-recusal');
+  });
+  it('an unknown session is refused as not found', () => {
+    spec.given().when(constitute(['j1', 'j2'])).thenRefused('session-not-found');
+  });
+});
+
+describe('enrolment', () => {
+  it('a candidate is enrolled for every bloc of the session by default', () => {
+    spec.given([scheduled]).when(enrol()).then([enrolled('cand-a')]);
+  });
+  it('a candidate may be enrolled for some blocs of the session only', () => {
+    spec.given([scheduled]).when(enrol({ blocs: [BC02] })).then([enrolled('cand-a', [BC02])]);
+  });
+  it('the access route must be allowed by the version (route-not-allowed)', () => {
+    spec.given([scheduled]).when(enrol({ route: 'candidature_individuelle' })).thenRefused('route-not-allowed');
+  });
+  it('a bloc the session does not examine is refused (unknown-bloc)', () => {
+    spec.given([ccpScheduled]).when(enrol({ blocs: [BC02] })).thenRefused('unknown-bloc');
+  });
+  it('an unregistered candidate is refused as not found', () => {
+    spec.given([scheduled]).when(enrol({ candidateRegistered: false })).thenRefused('candidate-not-found');
+  });
+  it('enrolling the same candidate the same way again changes nothing', () => {
+    spec.given([scheduled, enrolled('cand-a')]).when(enrol()).thenNothing();
+  });
+  it('enrolling an enrolled candidate differently is a conflict', () => {
+    spec.given([scheduled, enrolled('cand-a')]).when(enrol({ route: 'vae' })).thenRefused('candidate-already-enrolled');
+  });
+  it('no enrolment after the session has ended', () => {
+    spec.given([scheduled]).when(enrol({ today: '2025-10-09' })).thenRefused('session-ended');
+  });
+  it('a centre enrols candidates in its own sessions only (not-your-session)', () => {
+    spec.given([scheduled]).when(enrol({ actingCentre: 'c2' })).thenRefused('not-your-session');
+  });
+});
+
+describe('recusals', () => {
+  it('a juror who knows a candidate recuses themself for that candidate', () => {
+    spec.given([scheduled, jury3, enrolled('cand-a')]).when(recuse('j3')).then([recused('j3', 'cand-a')]);
+  });
+  it('after a recusal the others must still meet the minimum (jury-too-small-after-recusal)', () => {
+    spec.given([scheduled, jury2, enrolled('cand-a')]).when(recuse('j1')).thenRefused('jury-too-small-after-recusal');
+  });
+  it('after a recusal the others must still include the independent members required (jury-lacks-independent-after-recusal)', () => {
+    const seed004 = version({ jury: { minMembers: 2, minIndependent: 1 } });
+    spec.given([scheduled, jury3, enrolled('cand-a')]).when(recuse('j2', { certification: seed004 })).thenRefused('jury-lacks-independent-after-recusal');
+  });
+  it('recusing twice for the same candidate changes nothing', () => {
+    spec.given([scheduled, jury3, enrolled('cand-a'), recused('j3', 'cand-a')]).when(recuse('j3')).thenNothing();
+  });
+  it('a juror who already assessed the candidate can no longer recuse (recusal-too-late)', () => {
+    spec.given([scheduled, jury3, enrolled('cand-a'), assessed('j3', 'cand-a')]).when(recuse('j3')).thenRefused('recusal-too-late');
+  });
+  it('only a member of the jury recuses (not-a-jury-member)', () => {
+    spec.given([scheduled, jury2, enrolled('cand-a')]).when(recuse('j3')).thenRefused('not-a-jury-member');
+  });
+  it('a recusal names an enrolled candidate (candidate-not-enrolled)', () => {
+    spec.given([scheduled, jury3]).when(recuse('j3')).thenRefused('candidate-not-enrolled');
+  });
+});
+
+describe('assessments', () => {
+  const ready = [scheduled, jury3, enrolled('cand-a')];
+  it('a jury member records acquis / non acquis per competence of a bloc', () => {
+    spec.given(ready).when(assess('j1')).then([assessed('j1', 'cand-a')]);
+  });
+  it('a recused juror does not assess that candidate (juror-recused)', () => {
+    spec.given([...ready, recused('j3', 'cand-a')]).when(assess('j3')).thenRefused('juror-recused');
+  });
+  it('only jury members assess (not-a-jury-member)', () => {
+    spec.given([scheduled, jury2, enrolled('cand-a')]).when(assess('j3')).thenRefused('not-a-jury-member');
+  });
+  it('only enrolled candidates are assessed (candidate-not-enrolled)', () => {
+    spec.given(ready).when(assess('j1', { candidateId: 'cand-z' })).thenRefused('candidate-not-enrolled');
+  });
+  it('only blocs of the session are assessed (unknown-bloc)', () => {
+    spec.given([ccpScheduled, jury3, enrolled('cand-a', [BC01])]).when(assess('j1', { bloc: BC02, competences: [{ code: 'RNCP38665BC02C1', result: 'acquis' }] })).thenRefused('unknown-bloc');
+  });
+  it('only blocs the candidate is enrolled for are assessed (bloc-not-enrolled)', () => {
+    spec.given([scheduled, jury3, enrolled('cand-a', [BC02])]).when(assess('j1')).thenRefused('bloc-not-enrolled');
+  });
+  it('only competences of that bloc are assessed (unknown-competence)', () => {
+    spec.given(ready).when(assess('j1', { competences: [{ code: 'RNCP38665BC02C1', result: 'acquis' }] })).thenRefused('unknown-competence');
+  });
+  it('a competence is assessed once per record', () => {
+    const twice = [
+      { code: 'RNCP38665BC01C1', result: 'acquis' as const },
+      { code: 'RNCP38665BC01C1', result: 'non_acquis' as const },
+    ];
+    spec.given(ready).when(assess('j1', { competences: twice })).thenRefused('duplicate-competence');
+  });
+  it('no assessment before the session starts (session-not-started)', () => {
+    spec.given(ready).when(assess('j1', { today: '2025-10-05' })).thenRefused('session-not-started');
+  });
+  it('recording the same results again changes nothing', () => {
+    spec.given([...ready, assessed('j1', 'cand-a')]).when(assess('j1')).thenNothing();
+  });
+  it('a juror may correct a result before the deliberation', () => {
+    const corrected = [{ code: 'RNCP38665BC01C1', result: 'non_acquis' as const }];
+    spec
+      .given([...ready, assessed('j1', 'cand-a')])
+      .when(assess('j1', { competences: corrected }))
+      .then([{ type: 'AssessmentRecorded', data: { jurorId: 'j1', candidateId: 'cand-a', bloc: BC01, competences: corrected } }]);
+  });
+  it('assessments close once the deliberation is proposed', () => {
+    spec.given([...ready, ...proposed('cand-a')]).when(assess('j2')).thenRefused('assessments-closed');
+  });
+});
+
+describe('deliberations', () => {
+  const ready = [scheduled, jury3, enrolled('cand-a')];
+  it('the proposer signs the proposal', () => {
+    spec.given(ready).when(propose('j1')).then([
+      { type: 'DeliberationProposed', data: { candidateId: 'cand-a', outcome: 'titre', blocs: [BC01, BC02], finalInterviewHeld: true, proposedBy: 'j1' } },
+      signed('cand-a', 'j1'),
+    ]);
+  });
+  it('one proposal per candidate: a second one is a conflict (deliberation-already-proposed)', () => {
+    spec.given([...ready, ...proposed('cand-a')]).when(propose('j2', { outcome: 'ajourne', blocs: [] })).thenRefused('deliberation-already-proposed');
+  });
+  it('a titre outcome needs the entretien final held when the version requires it (final-interview-required)', () => {
+    spec.given(ready).when(propose('j1', { finalInterviewHeld: false })).thenRefused('final-interview-required');
+  });
+  it('a titre outcome without entretien final is accepted when the version does not require it', () => {
+    const noInterview = version({ finalInterviewRequired: false });
+    spec.given(ready).when(propose('j1', { finalInterviewHeld: false, certification: noInterview })).thenEvents((events) => {
+      expect(events.map((e) => e.type)).toEqual(['DeliberationProposed', 'DeliberationSigned']);
+    });
+  });
+  it('a titre outcome is decided in a titre session only', () => {
+    spec.given([ccpScheduled, jury3, enrolled('cand-a', [BC01])]).when(propose('j1', { blocs: [BC01] })).thenRefused('titre-needs-titre-session');
+  });
+  it('a titre outcome awards every bloc of the version, to a candidate enrolled for all of them', () => {
+    spec.given([scheduled, jury3, enrolled('cand-a', [BC01])]).when(propose('j1', { blocs: [BC01] })).thenRefused('titre-needs-all-blocs');
+  });
+  it('a ccp outcome awards blocs the candidate is enrolled for only (bloc-not-enrolled)', () => {
+    spec.given([scheduled, jury3, enrolled('cand-a', [BC01])]).when(propose('j1', { outcome: 'ccp', blocs: [BC02] })).thenRefused('bloc-not-enrolled');
+  });
+  it('a ccp outcome names the blocs acquired', () => {
+    spec.given(ready).when(propose('j1', { outcome: 'ccp', blocs: [] })).thenRefused('ccp-needs-blocs');
+  });
+  it('an ajourné or absent outcome acquires no bloc', () => {
+    spec.given(ready).when(propose('j1', { outcome: 'absent', blocs: [BC01] })).thenRefused('outcome-takes-no-blocs');
+  });
+  it('a recused juror does not propose for that candidate (juror-recused)', () => {
+    spec.given([...ready, recused('j3', 'cand-a')]).when(propose('j3')).thenRefused('juror-recused');
+  });
+  it('only jury members propose (not-a-jury-member)', () => {
+    spec.given([scheduled, jury2, enrolled('cand-a')]).when(propose('j3')).thenRefused('not-a-jury-member');
+  });
+  it('no deliberation before the session starts (session-not-started)', () => {
+    spec.given(ready).when(propose('j1', { today: '2025-10-01' })).thenRefused('session-not-started');
+  });
+  it('a deliberation is final at once when the proposer is the only member sitting for the candidate', () => {
+    const soloVersion = version({ jury: { minMembers: 1, minIndependent: 0 } });
+    spec.given([scheduled, jury2, enrolled('cand-a'), recused('j2', 'cand-a')]).when(propose('j1', { certification: soloVersion })).thenEvents((events) => {
+      expect(events.map((e) => e.type)).toEqual(['DeliberationProposed', 'DeliberationSigned', 'DeliberationFinalised']);
+    });
+  });
+});
+
+describe('signatures', () => {
+  const ready = [scheduled, jury3, enrolled('cand-a')];
+  it('a deliberation is not final while a non-recused member has not signed', () => {
+    spec.given([...ready, ...proposed('cand-a')]).when(sign('j2')).then([signed('cand-a', 'j2')]);
+  });
+  it('a deliberation is final when every non-recused member has signed', () => {
+    spec.given([...ready, ...proposed('cand-a'), signed('cand-a', 'j2')]).when(sign('j3')).then([signed('cand-a', 'j3'), finalised('cand-a')]);
+  });
+  it('a recused juror’s signature is not needed for the deliberation to be final', () => {
+    spec.given([...ready, recused('j3', 'cand-a'), ...proposed('cand-a')]).when(sign('j2')).then([signed('cand-a', 'j2'), finalised('cand-a')]);
+  });
+  it('a recused juror does not sign for that candidate (juror-recused)', () => {
+    spec.given([...ready, recused('j3', 'cand-a'), ...proposed('cand-a')]).when(sign('j3')).thenRefused('juror-recused');
+  });
+  it('signing twice changes nothing', () => {
+    spec.given([...ready, ...proposed('cand-a')]).when(sign('j1')).thenNothing();
+  });
+  it('signing needs a proposal', () => {
+    spec.given(ready).when(sign('j2')).thenRefused('deliberation-not-found');
+  });
+  it('only jury members sign (not-a-jury-member)', () => {
+    spec.given([scheduled, jury2, enrolled('cand-a'), ...proposed('cand-a')]).when(sign('j3')).thenRefused('not-a-jury-member');
+  });
+});
+
+describe('PV validation', () => {
+  const deliberated = [scheduled, jury2, enrolled('cand-a'), enrolled('cand-b'), ...decided('cand-a'), ...decided('cand-b')];
+  it('the PV is validated once every enrolled candidate’s deliberation is final and the session has ended', () => {
+    spec.given(deliberated).when(validate()).then([pvValidated]);
+  });
+  it('the PV needs every enrolled candidate’s deliberation final (deliberations-incomplete)', () => {
+    spec.given([scheduled, jury2, enrolled('cand-a'), enrolled('cand-b'), ...decided('cand-a'), ...proposed('cand-b')]).when(validate()).thenRefused('deliberations-incomplete');
+  });
+  it('the PV is not validated before the session ends (session-not-ended)', () => {
+    spec.given(deliberated).when(validate('2025-10-07')).thenRefused('session-not-ended');
+  });
+  it('a session without candidates has no PV to validate', () => {
+    spec.given([scheduled, jury2]).when(validate()).thenRefused('no-candidates');
+  });
+  it('validating twice appends nothing', () => {
+    spec.given([...deliberated, pvValidated]).when(validate()).thenNothing();
+  });
+  describe('nothing changes after PV validation (session-closed)', () => {
+    const closed = [...deliberated, pvValidated];
+    it('no enrolment', () => spec.given(closed).when(enrol({ candidateId: 'cand-c' })).thenRefused('session-closed'));
+    it('no jury change', () => spec.given(closed).when(constitute(['j1', 'j3'])).thenRefused('session-closed'));
+    it('no recusal', () => spec.given(closed).when(recuse('j1')).thenRefused('session-closed'));
+    it('no assessment', () => spec.given(closed).when(assess('j1')).thenRefused('session-closed'));
+    it('no proposal', () => spec.given(closed).when(propose('j1')).thenRefused('session-closed'));
+    it('no signature', () => spec.given(closed).when(sign('j2')).thenRefused('session-closed'));
+  });
+});
+
+describe('annulment', () => {
+  const closed = [scheduled, jury2, enrolled('cand-a'), ...decided('cand-a'), pvValidated];
+  const annulled: SessionEvent = {
+    type: 'DecisionAnnulled',
+    data: { candidateId: 'cand-a', reason: 'appeal upheld: the jury was irregularly composed', legalBasis: 'Code de l’éducation, art. R335-10', annulledBy: 'agent-2' },
+  };
+  it('a final decision of a validated PV is annulled with reason and legal basis', () => {
+    spec.given(closed).when(annul()).then([annulled]);
+  });
+  it('only decisions of a validated PV are annulled', () => {
+    spec.given([scheduled, jury2, enrolled('cand-a'), ...decided('cand-a')]).when(annul()).thenRefused('pv-not-validated');
+  });
+  it('annulling needs a final decision for that candidate', () => {
+    spec.given(closed).when(annul({ candidateId: 'cand-z' })).thenRefused('deliberation-not-found');
+  });
+  it('the same annulment again changes nothing', () => {
+    spec.given([...closed, annulled]).when(annul()).thenNothing();
+  });
+  it('annulling an annulled decision differently is a conflict', () => {
+    spec.given([...closed, annulled]).when(annul({ reason: 'another reason' })).thenRefused('decision-already-annulled');
+  });
+});

@@ -1,0 +1,416 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { jurorStream } from '../../domain/juror.js';
+import { sessionStream } from '../../domain/session.js';
+import { EncryptedPersonVault, MemoryCiphertextStore, MemoryKeyStore } from '../../functions/adapters/encrypted-person-vault.js';
+import { DynamoEventStore, ensureEventsTable, itemToCommit } from '../../functions/adapters/dynamodb-event-store.js';
+import { MemoryDocumentStore } from '../../functions/adapters/memory-document-store.js';
+import { MemoryIdempotencyStore } from '../../functions/adapters/memory-idempotency-store.js';
+import { MemoryReadModelStore } from '../../functions/adapters/memory-read-model-store.js';
+import { projections } from '../../functions/projections/index.js';
+import { Projector } from '../../functions/projections/projector.js';
+import { loadReferential } from '../../functions/referential/load-referential.js';
+import { CommandHandler } from '../../functions/shared/command-handler.js';
+import type { LedgerDeps } from '../../functions/shared/deps.js';
+import type { Commit } from '../../events/envelope.js';
+import { callRoute, commitCount, type Call } from '../support/call-route.js';
+import { startDynalite } from '../support/dynalite.js';
+import { memoryDeps, TestClock } from '../support/memory-deps.js';
+
+const RNCP = 'RNCP38665';
+const BC01 = 'RNCP38665BC01';
+const BC02 = 'RNCP38665BC02';
+const STARTS = '2025-10-06';
+const ENDS = '2025-10-08';
+const agent: Call['as'] = ['dreets', 'agent-1'];
+
+type Harness = { deps: LedgerDeps; clock: TestClock; settle: () => Promise<void> };
+
+/** A small client over the route manifest: `api.post(path, body, as)` and friends, with a refusal helper. */
+function client(h: Harness) {
+  const call = (method: string, path: string, as: Call['as'], body?: unknown, headers?: Record<string, string>) => callRoute(h.deps, method, path, { as, body, headers });
+  return {
+    call,
+    post: (path: string, as: Call['as'], body?: unknown) => call('POST', path, as, body),
+    put: (path: string, as: Call['as'], body?: unknown) => call('PUT', path, as, body),
+    async get(path: string, as: Call['as']) {
+      await h.settle();
+      return call('GET', path, as);
+    },
+    /** The request is refused with this status and problem type, and the ledger does not move. */
+    async refused(method: string, path: string, as: Call['as'], body: unknown, status: number, code: string) {
+      await h.settle();
+      const before = await commitCount(h.deps);
+      const res = await call(method, path, as, body);
+      expect(res.status, res.text).toBe(status);
+      expect(res.headers['content-type']).toBe('application/problem+json');
+      expect(res.json.type).toBe(`/problems/${code}`);
+      expect(await commitCount(h.deps)).toBe(before);
+      return res;
+    },
+  };
+}
+
+/** Through the API only: a centre with an agrément for RNCP38665, habilitated jurors, registered candidates. */
+async function referentialWorld(h: Harness, jurorCount = 2) {
+  const api = client(h);
+  const centre = await api.post('/centres', agent, { name: 'AFPA Roubaix', region: 'Hauts-de-France' });
+  expect(centre.status, centre.text).toBe(201);
+  const centreId: string = centre.json.centreId;
+  const agreed = await api.post(`/centres/${centreId}/agrements`, agent, { rncp: RNCP, validUntil: '2027-12-31' });
+  expect(agreed.status, agreed.text).toBe(201);
+  const jurors: string[] = [];
+  for (let i = 0; i < jurorCount; i++) {
+    const juror = await api.post('/jurors', agent, { name: `Juror ${i}`, independent: i === 0 });
+    expect(juror.status, juror.text).toBe(201);
+    const hab = await api.post(`/jurors/${juror.json.jurorId}/habilitations`, agent, { rncp: RNCP, validUntil: '2027-12-31' });
+    expect(hab.status, hab.text).toBe(201);
+    jurors.push(juror.json.jurorId);
+  }
+  const asCentre: Call['as'] = ['centre', centreId];
+  const candidates: string[] = [];
+  for (const familyName of ['Titre', 'Partiel', 'Ajourne']) {
+    const res = await api.post('/candidates', asCentre, { familyName, givenNames: 'Camille', birthDate: '1990-04-02' });
+    expect(res.status, res.text).toBe(201);
+    candidates.push(res.json.candidateId);
+  }
+  return { api, centreId, asCentre, jurors, candidates, asJuror: (i: number): Call['as'] => ['juror', jurors[i]!] };
+}
+
+/** A titre session with its jury and three enrolled candidates, the clock on its first day. */
+async function readySession(h: Harness, jurorCount = 2) {
+  const world = await referentialWorld(h, jurorCount);
+  const { api, centreId, asCentre, jurors, candidates } = world;
+  const scheduled = await api.post('/sessions', asCentre, { rncp: RNCP, kind: 'titre', centreId, startsOn: STARTS, endsOn: ENDS });
+  expect(scheduled.status, scheduled.text).toBe(201);
+  const sessionId: string = scheduled.json.sessionId;
+  const jury = await api.put(`/sessions/${sessionId}/jury`, asCentre, { members: jurors });
+  expect(jury.status, jury.text).toBe(200);
+  for (const candidateId of candidates) {
+    const res = await api.post(`/sessions/${sessionId}/enrolments`, asCentre, { candidateId, route: 'formation_continue' });
+    expect(res.status, res.text).toBe(201);
+  }
+  h.clock.set(`${STARTS}T08:00:00Z`);
+  return { ...world, sessionId, path: `/sessions/${sessionId}` };
+}
+
+describe('sessions through the route manifest', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await memoryDeps();
+  });
+
+  it('a titre session of RNCP38665 with 2 jurors and 3 candidates goes up to PV validation', async () => {
+    const { api, asCentre, asJuror, candidates, jurors, sessionId, path } = await readySession(h);
+    const [titre, partial, ajourne] = candidates as [string, string, string];
+
+    const results = (code: string, n: number, result: 'acquis' | 'non_acquis') =>
+      Array.from({ length: n }, (_, i) => ({ code: `${code}C${i + 1}`, result }));
+    const assessments = [
+      { candidateId: titre, bloc: BC01, competences: results(BC01, 3, 'acquis') },
+      { candidateId: titre, bloc: BC02, competences: results(BC02, 4, 'acquis') },
+      { candidateId: partial, bloc: BC01, competences: results(BC01, 3, 'acquis') },
+      { candidateId: partial, bloc: BC02, competences: results(BC02, 4, 'non_acquis') },
+      { candidateId: ajourne, bloc: BC01, competences: results(BC01, 3, 'non_acquis') },
+    ];
+    for (const juror of [0, 1]) {
+      for (const a of assessments) {
+        const res = await api.post(`${path}/assessments`, asJuror(juror), a);
+        expect(res.status, res.text).toBe(201);
+      }
+    }
+
+    const decisions = [
+      { candidateId: titre, outcome: 'titre', blocs: [BC01, BC02], finalInterviewHeld: true },
+      { candidateId: partial, outcome: 'ccp', blocs: [BC01] },
+      { candidateId: ajourne, outcome: 'ajourne', blocs: [] },
+    ];
+    for (const d of decisions) {
+      const proposed = await api.post(`${path}/deliberations`, asJuror(0), d);
+      expect(proposed.status, proposed.text).toBe(201);
+      expect(proposed.json).toMatchObject({ candidateId: d.candidateId, final: false, signedBy: [jurors[0]] });
+      const signed = await api.post(`${path}/deliberations/${d.candidateId}/signatures`, asJuror(1));
+      expect(signed.status, signed.text).toBe(201);
+      expect(signed.json).toMatchObject({ final: true, signedBy: [jurors[0], jurors[1]] });
+    }
+
+    await api.refused('POST', `${path}/pv-validation`, agent, undefined, 422, 'session-not-ended');
+    h.clock.set(`${ENDS}T16:00:00Z`);
+    const validated = await api.post(`${path}/pv-validation`, agent);
+    expect(validated.status, validated.text).toBe(202);
+    expect(validated.json.executionId).toMatch(new RegExp(`:session-${sessionId}$`));
+    await h.settle(); // the session workflow runs to its end
+
+    // Validating twice appends nothing and names the same execution.
+    const before = await commitCount(h.deps);
+    const again = await api.post(`${path}/pv-validation`, agent);
+    expect(again.status).toBe(202);
+    expect(again.json).toEqual(validated.json);
+    await h.settle();
+    expect(await commitCount(h.deps)).toBe(before);
+
+    const view = await api.get(path, asCentre);
+    expect(view.status, view.text).toBe(200);
+    expect(view.json).toMatchObject({
+      sessionId,
+      rncp: RNCP,
+      kind: 'titre',
+      blocs: [BC01, BC02],
+      startsOn: STARTS,
+      endsOn: ENDS,
+      jury: [
+        { jurorId: jurors[0], independent: true },
+        { jurorId: jurors[1], independent: false },
+      ],
+      pv: { status: 'validated', validatedBy: 'agent-1', validatedOn: ENDS },
+      annulments: [],
+    });
+    expect(view.json.candidates.map((c: any) => [c.candidateId, c.route, c.blocs])).toEqual(candidates.map((id) => [id, 'formation_continue', [BC01, BC02]]));
+    expect(view.json.assessments).toHaveLength(10);
+    expect(view.json.deliberations.map((d: any) => [d.candidateId, d.outcome, d.blocs, d.final, d.signatures.length])).toEqual([
+      [titre, 'titre', [BC01, BC02], true, 2],
+      [partial, 'ccp', [BC01], true, 2],
+      [ajourne, 'ajourne', [], true, 2],
+    ]);
+    const slice = await h.deps.store.read(sessionStream(sessionId));
+    expect(view.json.position).toBe(slice.version);
+
+    // Every juror of the jury and the DREETS see it too.
+    expect((await api.get(path, asJuror(1))).status).toBe(200);
+    expect((await api.get(path, agent)).status).toBe(200);
+
+    // Nothing changes after the PV but an annulment.
+    await api.refused('POST', `${path}/deliberations/${titre}/signatures`, asJuror(0), undefined, 422, 'session-closed');
+    await api.refused('PUT', `${path}/jury`, asCentre, { members: [jurors[0]] }, 422, 'session-closed');
+  });
+
+  it('a juror’s name goes to the vault, never into the ledger', async () => {
+    const api = client(h);
+    const res = await api.post('/jurors', agent, { name: 'Claire Martin', independent: true });
+    expect(res.status).toBe(201);
+    const { jurorId } = res.json;
+    expect(await h.deps.vault.get(jurorId)).toMatchObject({ name: 'Claire Martin' });
+    const { commits } = await h.deps.store.read(jurorStream(jurorId));
+    expect(commits[0]!.events[0]).toMatchObject({ type: 'JurorRegistered', data: { jurorId, independent: true } });
+    expect(JSON.stringify(commits)).not.toContain('Claire');
+  });
+
+  it('an agrément and a habilitation start today unless told otherwise', async () => {
+    const { api, centreId, jurors } = await referentialWorld(h, 1);
+    const agrement = await api.post(`/centres/${centreId}/agrements`, agent, { rncp: 'SEED004', validUntil: '2026-06-30' });
+    expect(agrement.json).toEqual({ centreId, rncp: 'SEED004', validFrom: '2025-09-01', validUntil: '2026-06-30' });
+    const hab = await api.post(`/jurors/${jurors[0]}/habilitations`, agent, { rncp: 'SEED004', validFrom: '2025-10-01', validUntil: '2026-06-30' });
+    expect(hab.json).toEqual({ jurorId: jurors[0], rncp: 'SEED004', validFrom: '2025-10-01', validUntil: '2026-06-30' });
+  });
+
+  it('an Idempotency-Key replay of POST /centres returns the same centreId and appends nothing more', async () => {
+    const api = client(h);
+    const body = { name: 'GRETA Lille', region: 'Hauts-de-France' };
+    const first = await api.call('POST', '/centres', agent, body, { 'Idempotency-Key': 'centre-greta-1' });
+    const before = await commitCount(h.deps);
+    const second = await api.call('POST', '/centres', agent, body, { 'Idempotency-Key': 'centre-greta-1' });
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.json.centreId).toBe(first.json.centreId);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(await commitCount(h.deps)).toBe(before);
+    const other = await api.call('POST', '/centres', agent, body, { 'Idempotency-Key': 'centre-greta-2' });
+    expect(other.json.centreId).not.toBe(first.json.centreId);
+  });
+
+  it('an annulment by the DREETS is recorded after PV validation and shown in the session', async () => {
+    const { api, asCentre, asJuror, candidates, path } = await readySession(h);
+    await api.refused('POST', `${path}/deliberations/${candidates[0]}/annulment`, agent, { reason: 'appeal', legalBasis: 'R335-10' }, 422, 'pv-not-validated');
+    for (const candidateId of candidates) {
+      expect((await api.post(`${path}/deliberations`, asJuror(0), { candidateId, outcome: 'absent', blocs: [] })).status).toBe(201);
+      expect((await api.post(`${path}/deliberations/${candidateId}/signatures`, asJuror(1))).status).toBe(201);
+    }
+    h.clock.set(`${ENDS}T16:00:00Z`);
+    expect((await api.post(`${path}/pv-validation`, agent)).status).toBe(202);
+    const body = { reason: 'the candidate was present: attendance sheet', legalBasis: 'Code des relations entre le public et l’administration, art. L242-1' };
+    await api.refused('POST', `${path}/deliberations/${candidates[0]}/annulment`, asCentre, body, 403, 'forbidden');
+    const annulled = await api.post(`${path}/deliberations/${candidates[0]}/annulment`, agent, body);
+    expect(annulled.status, annulled.text).toBe(201);
+    const view = await api.get(path, agent);
+    expect(view.json.annulments).toMatchObject([{ candidateId: candidates[0], ...body, annulledBy: 'agent-1' }]);
+    expect(view.json.deliberations.find((d: any) => d.candidateId === candidates[0]).annulled).toBe(true);
+    await api.refused('POST', `${path}/deliberations/nobody/annulment`, agent, body, 404, 'deliberation-not-found');
+  });
+});
+
+describe('refusals answer their status and problem type, and append nothing', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await memoryDeps();
+  });
+
+  it('a jury of one (jury-too-small)', async () => {
+    const { api, centreId, asCentre, jurors } = await referentialWorld(h);
+    const { json } = await api.post('/sessions', asCentre, { rncp: RNCP, kind: 'titre', centreId, startsOn: STARTS, endsOn: ENDS });
+    await api.refused('PUT', `/sessions/${json.sessionId}/jury`, asCentre, { members: [jurors[0]] }, 422, 'jury-too-small');
+  });
+
+  it('a juror without habilitation, or whose habilitation ends before the session ends (juror-not-habilitated)', async () => {
+    const { api, centreId, asCentre, jurors } = await referentialWorld(h);
+    const { json } = await api.post('/sessions', asCentre, { rncp: RNCP, kind: 'titre', centreId, startsOn: STARTS, endsOn: ENDS });
+    const bare = (await api.post('/jurors', agent, { name: 'Sans Habilitation' })).json.jurorId;
+    await api.refused('PUT', `/sessions/${json.sessionId}/jury`, asCentre, { members: [jurors[0], bare] }, 422, 'juror-not-habilitated');
+    expect((await api.post(`/jurors/${bare}/habilitations`, agent, { rncp: RNCP, validUntil: '2025-10-07' })).status).toBe(201);
+    await api.refused('PUT', `/sessions/${json.sessionId}/jury`, asCentre, { members: [jurors[0], bare] }, 422, 'juror-not-habilitated');
+  });
+
+  it('a centre without agrément (centre-not-agreed)', async () => {
+    const api = client(h);
+    const { centreId } = (await api.post('/centres', agent, { name: 'Sans Agrément', region: 'Bretagne' })).json;
+    await api.refused('POST', '/sessions', ['centre', centreId], { rncp: RNCP, kind: 'titre', centreId, startsOn: STARTS, endsOn: ENDS }, 422, 'centre-not-agreed');
+  });
+
+  it('an agrément beyond the version (agrement-beyond-version)', async () => {
+    const { api, centreId } = await referentialWorld(h, 0);
+    await api.refused('POST', `/centres/${centreId}/agrements`, agent, { rncp: RNCP, validUntil: '2030-01-01' }, 422, 'agrement-beyond-version');
+  });
+
+  it('session dates outside the version (certification-not-valid-on-dates)', async () => {
+    const { api, centreId, asCentre } = await referentialWorld(h, 0);
+    await api.refused('POST', '/sessions', asCentre, { rncp: 'RNCP32340', kind: 'titre', centreId, startsOn: STARTS, endsOn: ENDS }, 422, 'certification-not-valid-on-dates');
+  });
+
+  it('candidature_individuelle for RNCP38665 (route-not-allowed)', async () => {
+    const { api, path, asCentre } = await readySession(h);
+    const { candidateId } = (await api.post('/candidates', asCentre, { familyName: 'Libre', givenNames: 'Alex', birthDate: '1985-01-01' })).json;
+    h.clock.set('2025-09-02T08:00:00Z');
+    await api.refused('POST', `${path}/enrolments`, asCentre, { candidateId, route: 'candidature_individuelle' }, 422, 'route-not-allowed');
+  });
+
+  it('an unknown candidate (candidate-not-found)', async () => {
+    const { api, path, asCentre } = await readySession(h);
+    await api.refused('POST', `${path}/enrolments`, asCentre, { candidateId: 'nobody', route: 'vae' }, 404, 'candidate-not-found');
+  });
+
+  it('a recused juror assessing (juror-recused), and a recusal leaving too few (jury-too-small-after-recusal)', async () => {
+    const { api, path, asJuror, candidates } = await readySession(h, 3);
+    const recusal = await api.post(`${path}/recusals`, asJuror(2), { candidateId: candidates[0], reason: 'former colleague' });
+    expect(recusal.status, recusal.text).toBe(201);
+    const assessment = { candidateId: candidates[0], bloc: BC01, competences: [{ code: 'RNCP38665BC01C1', result: 'acquis' }] };
+    await api.refused('POST', `${path}/assessments`, asJuror(2), assessment, 422, 'juror-recused');
+    await api.refused('POST', `${path}/recusals`, asJuror(1), { candidateId: candidates[0], reason: 'neighbour' }, 422, 'jury-too-small-after-recusal');
+    const view = await api.get(path, asJuror(0));
+    expect(view.json.recusals).toMatchObject([{ jurorId: view.json.jury[2].jurorId, candidateId: candidates[0], reason: 'former colleague' }]);
+  });
+
+  it('assessing a competence of another bloc (unknown-competence), or before the session starts (session-not-started)', async () => {
+    const { api, path, asJuror, candidates } = await readySession(h);
+    await api.refused('POST', `${path}/assessments`, asJuror(0), { candidateId: candidates[0], bloc: BC01, competences: [{ code: 'RNCP38665BC02C1', result: 'acquis' }] }, 422, 'unknown-competence');
+    h.clock.set('2025-10-05T20:00:00Z');
+    await api.refused('POST', `${path}/assessments`, asJuror(0), { candidateId: candidates[0], bloc: BC01, competences: [{ code: 'RNCP38665BC01C1', result: 'acquis' }] }, 422, 'session-not-started');
+  });
+
+  it('a titre without the entretien final (final-interview-required), and a second proposal (deliberation-already-proposed)', async () => {
+    const { api, path, asJuror, candidates } = await readySession(h);
+    await api.refused('POST', `${path}/deliberations`, asJuror(0), { candidateId: candidates[0], outcome: 'titre', blocs: [BC01, BC02] }, 422, 'final-interview-required');
+    expect((await api.post(`${path}/deliberations`, asJuror(0), { candidateId: candidates[0], outcome: 'ajourne', blocs: [] })).status).toBe(201);
+    await api.refused('POST', `${path}/deliberations`, asJuror(1), { candidateId: candidates[0], outcome: 'absent', blocs: [] }, 409, 'deliberation-already-proposed');
+  });
+
+  it('PV validation with deliberations pending (deliberations-incomplete)', async () => {
+    const { api, path } = await readySession(h);
+    h.clock.set(`${ENDS}T16:00:00Z`);
+    await api.refused('POST', `${path}/pv-validation`, agent, undefined, 422, 'deliberations-incomplete');
+  });
+
+  it('an unknown session (session-not-found)', async () => {
+    const { api, asCentre, asJuror } = await readySession(h);
+    await api.refused('PUT', '/sessions/nope/jury', asCentre, { members: ['a', 'b'] }, 404, 'session-not-found');
+    await api.refused('POST', '/sessions/nope/pv-validation', agent, undefined, 404, 'session-not-found');
+    const view = await api.get('/sessions/nope', asJuror(0));
+    expect(view.status).toBe(404);
+  });
+});
+
+describe('roles and ownership', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await memoryDeps();
+  });
+
+  it('a route refuses the wrong role (403) and a missing token (401)', async () => {
+    const { api, path, asCentre, asJuror, candidates } = await readySession(h);
+    await api.refused('POST', '/centres', asCentre, { name: 'X', region: 'Y' }, 403, 'forbidden');
+    await api.refused('POST', '/jurors', asJuror(0), { name: 'X' }, 403, 'forbidden');
+    await api.refused('POST', `${path}/pv-validation`, asCentre, undefined, 403, 'forbidden');
+    await api.refused('POST', `${path}/deliberations`, asCentre, { candidateId: candidates[0], outcome: 'ajourne', blocs: [] }, 403, 'forbidden');
+    await api.refused('POST', `${path}/enrolments`, asJuror(0), { candidateId: candidates[0], route: 'vae' }, 403, 'forbidden');
+    await api.refused('POST', '/centres', undefined, { name: 'X', region: 'Y' }, 401, 'unauthorized');
+  });
+
+  it('a centre schedules for itself only (not-your-centre)', async () => {
+    const { api, centreId } = await referentialWorld(h, 0);
+    await api.refused('POST', '/sessions', ['centre', 'another-centre'], { rncp: RNCP, kind: 'titre', centreId, startsOn: STARTS, endsOn: ENDS }, 403, 'not-your-centre');
+  });
+
+  it('a centre acts on its own sessions only (not-your-session)', async () => {
+    const { api, path, jurors, candidates } = await readySession(h);
+    const other: Call['as'] = ['centre', (await api.post('/centres', agent, { name: 'Autre', region: 'Normandie' })).json.centreId];
+    await api.refused('PUT', `${path}/jury`, other, { members: jurors }, 403, 'not-your-session');
+    await api.refused('POST', `${path}/enrolments`, other, { candidateId: candidates[0], route: 'vae' }, 403, 'not-your-session');
+    await api.refused('GET', path, other, undefined, 403, 'not-your-session');
+  });
+
+  it('a juror acts only on sessions whose jury includes them (not-a-jury-member)', async () => {
+    const { api, path, candidates } = await readySession(h);
+    const outsider: Call['as'] = ['juror', (await api.post('/jurors', agent, { name: 'Hors Jury' })).json.jurorId];
+    const assessment = { candidateId: candidates[0], bloc: BC01, competences: [{ code: 'RNCP38665BC01C1', result: 'acquis' }] };
+    await api.refused('POST', `${path}/assessments`, outsider, assessment, 403, 'not-a-jury-member');
+    await api.refused('POST', `${path}/deliberations`, outsider, { candidateId: candidates[0], outcome: 'ajourne', blocs: [] }, 403, 'not-a-jury-member');
+    await api.refused('POST', `${path}/recusals`, outsider, { candidateId: candidates[0], reason: 'x' }, 403, 'not-a-jury-member');
+    await api.refused('GET', path, outsider, undefined, 403, 'not-your-session');
+  });
+});
+
+/** Two jurors post different deliberations for the same candidate at the same instant. */
+async function raceProposals(h: Harness, second?: LedgerDeps) {
+  const { path, asJuror, candidates, sessionId } = await readySession(h);
+  const candidateId = candidates[0];
+  const [a, b] = await Promise.all([
+    callRoute(h.deps, 'POST', `${path}/deliberations`, { as: asJuror(0), body: { candidateId, outcome: 'ajourne', blocs: [] } }),
+    callRoute(second ?? h.deps, 'POST', `${path}/deliberations`, { as: asJuror(1), body: { candidateId, outcome: 'absent', blocs: [] } }),
+  ]);
+  expect([a.status, b.status].sort()).toEqual([201, 409]);
+  expect([a, b].find((r) => r.status === 409)!.json.type).toBe('/problems/deliberation-already-proposed');
+  const { commits } = await h.deps.store.read(sessionStream(sessionId));
+  const proposals = commits.flatMap((c) => c.events).filter((e) => e.type === 'DeliberationProposed');
+  expect(proposals).toHaveLength(1);
+}
+
+describe('concurrent deliberations for one candidate: exactly one 201 and one 409, one proposal in the stream', () => {
+  it('in memory, one process', async () => {
+    const h = await memoryDeps();
+    for (let round = 0; round < 5; round++) await raceProposals(h);
+  });
+
+  it('in memory, two Lambda instances with their own caches', async () => {
+    const h = await memoryDeps();
+    const second = { ...h.deps, commands: new CommandHandler(h.deps.store) };
+    await raceProposals(h, second);
+  });
+
+  describe('on dynalite, two Lambda instances', () => {
+    let dynamo: Awaited<ReturnType<typeof startDynalite>>;
+    beforeAll(async () => {
+      dynamo = await startDynalite();
+    });
+    afterAll(async () => {
+      await dynamo?.stop();
+    });
+
+    it('one 201, one 409', async () => {
+      const TableName = 'sessions-race';
+      await ensureEventsTable(dynamo.client, TableName);
+      const { deps, settle, clock, store } = await memoryDeps({ eventStore: (onCommitted) => new DynamoEventStore(dynamo.client, TableName, { onCommitted: (item) => onCommitted(itemToCommit(item)) }) });
+      await loadReferential(deps.commands, clock);
+      await settle();
+      const h: Harness = { deps, clock, settle };
+      for (let round = 0; round < 3; round++) await raceProposals(h, { ...deps, commands: new CommandHandler(store) });
+    });
+  });
+});

@@ -1,0 +1,323 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { routeKey, routes } from '../../functions/routes.js';
+import { Role } from '../../functions/shared/auth.js';
+import { streamConsumers } from '../../infra/consumers.js';
+import { isThrottledPublicRoute, VERIFY_THROTTLE } from '../../infra/constructs/ledger-http-api.js';
+import { accessOf, functionAccess, type FunctionAccess } from '../../infra/function-access.js';
+import { entryOf } from '../../infra/paths.js';
+import type { LedgerStack } from '../../infra/stacks/ledger-stack.js';
+import { workflows } from '../../infra/workflows/index.js';
+import { renderWorkflow } from '../../infra/workflows/render.js';
+import { stateMachineArnVariable } from '../../infra/workflows/workflow.js';
+import { actionsOf, awsDepsEnvironment, definitionOf, taskTargets, type CfnResourceJson, logicalIdOf, statementsOfRole, SYNTH_TIMEOUT, synthesize, WRITE_ACTION } from './support.js';
+
+let stack: LedgerStack;
+let resources: Record<string, CfnResourceJson>;
+
+beforeAll(() => {
+  ({ stack, resources } = synthesize());
+}, SYNTH_TIMEOUT);
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const deployed = routes.filter((r) => !r.localOnly);
+const ref = (id: string) => ({ Ref: id });
+const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+const functionOf = (module: string) => {
+  const fn = stack.functions.all().get(module);
+  if (!fn) throw new Error(`no function for ${module}`);
+  return fn;
+};
+const functionIdOf = (module: string) => logicalIdOf(stack, functionOf(module).handler);
+const roleIdOf = (module: string) => logicalIdOf(stack, functionOf(module).role);
+
+describe('tables', () => {
+  it('the events table is the ledger of DESIGN.md: pk string, sk number, on demand, stream NEW_IMAGE, PITR, deletion protection, encrypted, retained', () => {
+    const events = resources[logicalIdOf(stack, stack.tables.events)]!;
+    expect(events.Properties.KeySchema).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+    expect(events.Properties.AttributeDefinitions).toEqual(
+      expect.arrayContaining([
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'N' },
+      ]),
+    );
+    expect(events.Properties.AttributeDefinitions).toHaveLength(2);
+    expect(events.Properties.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(events.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_IMAGE' });
+    expect(events.Properties.Replicas).toHaveLength(1);
+    expect(events.Properties.Replicas[0].PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(events.Properties.Replicas[0].DeletionProtectionEnabled).toBe(true);
+    expect(events.Properties.SSESpecification.SSEEnabled).toBe(true);
+    expect(events.DeletionPolicy).toBe('Retain');
+  });
+
+  it('every table is encrypted and on demand; idempotency and rate limiter expire on expiresAt; the others have PITR', () => {
+    const tables = ofType('AWS::DynamoDB::GlobalTable');
+    expect(tables).toHaveLength(6);
+    for (const [, t] of tables) {
+      expect(t.Properties.SSESpecification.SSEEnabled).toBe(true);
+      expect(t.Properties.BillingMode).toBe('PAY_PER_REQUEST');
+    }
+    for (const table of [stack.tables.idempotency, stack.tables.rateLimit, stack.tables.verifications]) {
+      const t = resources[logicalIdOf(stack, table)]!;
+      expect(t.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+      expect(t.Properties.KeySchema[0]).toEqual({ AttributeName: 'pk', KeyType: 'HASH' });
+    }
+    for (const table of [stack.tables.readModels, stack.tables.personVault, stack.tables.verifications]) {
+      const t = resources[logicalIdOf(stack, table)]!;
+      expect(t.Properties.Replicas[0].PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+      expect(t.Properties.Replicas[0].DeletionProtectionEnabled).toBe(true);
+    }
+    expect(resources[logicalIdOf(stack, stack.tables.readModels)]!.Properties.KeySchema).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+  });
+
+  it('no principal may update or delete a commit: the ledger is append-only', () => {
+    const events = logicalIdOf(stack, stack.tables.events);
+    for (const [, policy] of ofType('AWS::IAM::Policy')) {
+      for (const s of policy.Properties.PolicyDocument.Statement) {
+        if (!JSON.stringify(s.Resource).includes(`"${events}"`)) continue;
+        expect(actionsOf([s]).filter((a) => /^dynamodb:(UpdateItem|DeleteItem|BatchWriteItem|PartiQL|\*)/.test(a))).toEqual([]);
+      }
+    }
+  });
+});
+
+describe('buckets', () => {
+  it('are private, encrypted, versioned and refuse plain HTTP', () => {
+    const buckets = ofType('AWS::S3::Bucket');
+    expect(buckets).toHaveLength(3);
+    for (const [id, b] of buckets) {
+      expect(b.Properties.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(b.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+      expect(b.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+      const policy = ofType('AWS::S3::BucketPolicy').find(([, p]) => JSON.stringify(p.Properties.Bucket) === JSON.stringify(ref(id)));
+      expect(policy, `policy of ${id}`).toBeDefined();
+      expect(policy![1].Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+    }
+  });
+
+  it('exports expire; documents and exports log their access', () => {
+    const exportsBucket = resources[logicalIdOf(stack, stack.buckets.exports)]!;
+    expect(exportsBucket.Properties.LifecycleConfiguration.Rules).toContainEqual(expect.objectContaining({ ExpirationInDays: 30, Status: 'Enabled' }));
+    for (const bucket of [stack.buckets.documents, stack.buckets.exports]) {
+      expect(resources[logicalIdOf(stack, bucket)]!.Properties.LoggingConfiguration.DestinationBucketName).toEqual(ref(logicalIdOf(stack, stack.buckets.accessLogs)));
+    }
+  });
+});
+
+describe('functions', () => {
+  const modules = new Set([
+    ...deployed.map((r) => r.module),
+    ...streamConsumers.map((c) => c.module),
+    ...workflows.flatMap((w) => Object.values(renderWorkflow(w).taskModules)),
+  ]);
+
+  it('one function per deployed route module, consumer and workflow step, Node 22 on arm64, with its own log group', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    expect(functions).toHaveLength(modules.size);
+    for (const module of modules) {
+      const fn = resources[functionIdOf(module)]!;
+      expect(fn.Properties.Runtime, module).toBe('nodejs22.x');
+      expect(fn.Properties.Architectures, module).toEqual(['arm64']);
+      expect(fn.Properties.Handler).toBe('index.handler');
+      const logGroup = fn.Properties.LoggingConfig.LogGroup.Ref as string;
+      expect(resources[logGroup]!.Type).toBe('AWS::Logs::LogGroup');
+      expect(resources[logGroup]!.Properties.RetentionInDays).toBeGreaterThan(0);
+    }
+    for (const r of routes.filter((r) => r.localOnly)) expect(stack.functions.all().has(r.module), r.module).toBe(false);
+  });
+
+  it('every function has the environment functions/shared/aws-deps.ts reads', () => {
+    const names = awsDepsEnvironment();
+    expect(names.length).toBeGreaterThan(2);
+    for (const [id, fn] of ofType('AWS::Lambda::Function')) {
+      for (const name of names) expect(Object.keys(fn.Properties.Environment.Variables), `${name} on ${id}`).toContain(name);
+    }
+  });
+
+  it('a read-only function (a GET route) has no write action at all', () => {
+    const readOnly = (a: FunctionAccess) =>
+      a.events !== 'append' && a.readModels !== 'write' && !a.idempotency && (!a.vault || a.vault === 'read') && a.documents !== 'write' &&
+      a.exports !== 'write' && !a.rateLimit && a.verifications !== 'write' && a.signing !== 'sign' && !a.email && !a.schedules && !a.startsWorkflows?.length;
+    const checked = deployed.filter((r) => readOnly(accessOf(r.module, r.method)));
+    expect(checked.map((r) => r.module)).toContain('certifications/get-certification');
+    expect(checked.every((r) => r.method === 'GET')).toBe(true);
+    for (const route of checked) {
+      const actions = actionsOf(statementsOfRole(resources, roleIdOf(route.module)));
+      expect(actions.filter((a) => WRITE_ACTION.test(a)), route.module).toEqual([]);
+    }
+    const getCertification = actionsOf(statementsOfRole(resources, roleIdOf('certifications/get-certification')));
+    expect(getCertification).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+  });
+
+  it('a write route appends to the ledger and claims idempotency keys, and nothing more than its access says', () => {
+    const write = deployed.find((r) => r.method !== 'GET' && !(r.module in functionAccess));
+    expect(write).toBeDefined();
+    const statements = statementsOfRole(resources, roleIdOf(write!.module));
+    const on = (table: string) => actionsOf(statements.filter((s) => JSON.stringify(s.Resource).includes(`"${table}"`)));
+    expect(on(logicalIdOf(stack, stack.tables.events))).toContain('dynamodb:PutItem');
+    expect(on(logicalIdOf(stack, stack.tables.idempotency))).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:DeleteItem']));
+    expect(on(logicalIdOf(stack, stack.tables.readModels)).filter((a) => WRITE_ACTION.test(a))).toEqual([]);
+    expect(actionsOf(statements).filter((a) => /^(kms|s3|ses|states|scheduler):/.test(a))).toEqual([]);
+  });
+
+  it('function-access.ts names only modules that exist', () => {
+    for (const module of Object.keys(functionAccess)) expect(existsSync(entryOf(module)), module).toBe(true);
+  });
+
+  it('the signing key is ECC P-256 for signing, and no function may sign yet', () => {
+    const key = resources[logicalIdOf(stack, stack.keys.signing)]!;
+    expect(key.Properties).toMatchObject({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+    const signers = Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy' && actionsOf(r.Properties.PolicyDocument.Statement).includes('kms:Sign'));
+    const expected = [...stack.functions.all().keys()].filter((m) => accessOf(m).signing === 'sign');
+    expect(signers).toHaveLength(expected.length);
+  });
+});
+
+describe('HTTP API', () => {
+  const authorizerId = () => ofType('AWS::ApiGatewayV2::Authorizer')[0]![0];
+
+  it('has a JWT authorizer on the Cognito user pool and its client', () => {
+    const [[, authorizer]] = ofType('AWS::ApiGatewayV2::Authorizer') as [[string, CfnResourceJson]];
+    expect(authorizer.Properties.AuthorizerType).toBe('JWT');
+    expect(JSON.stringify(authorizer.Properties.JwtConfiguration.Issuer)).toContain('cognito-idp');
+    expect(authorizer.Properties.JwtConfiguration.Audience).toEqual([ref(logicalIdOf(stack, stack.http.client))]);
+    expect(authorizer.Properties.IdentitySource).toEqual(['$request.header.Authorization']);
+  });
+
+  it('has every deployed route of the manifest, wired to its module, with the authorizer except on public routes', () => {
+    const byKey = new Map(ofType('AWS::ApiGatewayV2::Route').map(([, r]) => [r.Properties.RouteKey as string, r]));
+    expect([...byKey.keys()].sort()).toEqual(deployed.map(routeKey).sort());
+    for (const entry of deployed) {
+      const route = byKey.get(routeKey(entry))!;
+      if (entry.auth === 'public') {
+        expect(route.Properties.AuthorizationType ?? 'NONE', routeKey(entry)).toBe('NONE');
+        expect(route.Properties.AuthorizerId).toBeUndefined();
+      } else {
+        expect(route.Properties.AuthorizationType, routeKey(entry)).toBe('JWT');
+        expect(route.Properties.AuthorizerId).toEqual(ref(authorizerId()));
+      }
+      const integrationId = (route.Properties.Target['Fn::Join'][1] as unknown[]).map((p) => (p as { Ref?: string }).Ref).find(Boolean)!;
+      expect(resources[integrationId]!.Properties.IntegrationUri).toEqual(arnOf(functionIdOf(entry.module)));
+      expect(resources[integrationId]!.Properties.PayloadFormatVersion).toBe('2.0');
+    }
+  });
+
+  it('throttles the stage, and public verify routes tighter', () => {
+    const [[, stage]] = ofType('AWS::ApiGatewayV2::Stage') as [[string, CfnResourceJson]];
+    expect(stage.Properties.DefaultRouteSettings.ThrottlingRateLimit).toBeGreaterThan(0);
+    expect(stage.Properties.AccessLogSettings.DestinationArn).toBeDefined();
+    for (const entry of deployed.filter(isThrottledPublicRoute)) {
+      expect(stage.Properties.RouteSettings[routeKey(entry)]).toEqual({
+        ThrottlingRateLimit: VERIFY_THROTTLE.rateLimit,
+        ThrottlingBurstLimit: VERIFY_THROTTLE.burstLimit,
+      });
+    }
+  });
+
+  it('has one Cognito group per role', () => {
+    const groups = ofType('AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties.GroupName as string);
+    expect(groups.sort()).toEqual([...Role.options].sort());
+    const [[, pool]] = ofType('AWS::Cognito::UserPool') as [[string, CfnResourceJson]];
+    expect(pool.Properties.MfaConfiguration).toBe('ON');
+    expect(pool.Properties.AdminCreateUserConfig.AllowAdminCreateUserOnly).toBe(true);
+  });
+});
+
+describe('change feed', () => {
+  it('the projector reads the events stream with partial batch responses, bisecting, bounded retries and age, and the on-failure queue', () => {
+    const mappings = ofType('AWS::Lambda::EventSourceMapping');
+    expect(mappings).toHaveLength(streamConsumers.length);
+    const queue = logicalIdOf(stack, stack.changeFeed.onFailure);
+    const mapping = mappings.find(([, m]) => JSON.stringify(m.Properties.FunctionName) === JSON.stringify(ref(functionIdOf('projections/project-change-feed'))));
+    expect(mapping).toBeDefined();
+    expect(mapping![1].Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(stack, stack.tables.events), 'StreamArn'] },
+      DestinationConfig: { OnFailure: { Destination: arnOf(queue) } },
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      StartingPosition: 'TRIM_HORIZON',
+    });
+    expect(mapping![1].Properties.MaximumRetryAttempts).toBeGreaterThan(0);
+    expect(mapping![1].Properties.MaximumRetryAttempts).toBeLessThanOrEqual(10);
+    expect(mapping![1].Properties.MaximumRecordAgeInSeconds).toBeGreaterThan(0);
+    expect(mapping![1].Properties.MaximumRecordAgeInSeconds).toBeLessThanOrEqual(86_400);
+    const projector = actionsOf(statementsOfRole(resources, roleIdOf('projections/project-change-feed')));
+    expect(projector).toEqual(expect.arrayContaining(['dynamodb:GetRecords', 'sqs:SendMessage']));
+  });
+
+  it('the on-failure queue is encrypted, refuses plain HTTP, and is alarmed on as soon as it holds a message', () => {
+    const queueId = logicalIdOf(stack, stack.changeFeed.onFailure);
+    expect(resources[queueId]!.Properties.SqsManagedSseEnabled).toBe(true);
+    const policy = ofType('AWS::SQS::QueuePolicy').find(([, p]) => JSON.stringify(p.Properties.Queues).includes(queueId));
+    expect(policy![1].Properties.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    const alarm = ofType('AWS::CloudWatch::Alarm').find(([, a]) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
+    expect(alarm![1].Properties).toMatchObject({
+      Namespace: 'AWS/SQS',
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+    });
+    expect(alarm![1].Properties.AlarmActions).toHaveLength(1);
+  });
+});
+
+describe('workflows', () => {
+  it('each workflow is a Standard state machine, logged at level ALL and traced, whose Task states invoke the functions of their modules', () => {
+    const machines = ofType('AWS::StepFunctions::StateMachine');
+    expect(machines).toHaveLength(workflows.length);
+    for (const workflow of workflows) {
+      const machine = resources[logicalIdOf(stack, stack.workflows.stateMachines.get(workflow.name)!)]!;
+      expect(machine.Properties).toMatchObject({
+        StateMachineName: `${stack.stackName}-${workflow.name}`,
+        StateMachineType: 'STANDARD',
+        TracingConfiguration: { Enabled: true },
+        LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true },
+      });
+      const expected = Object.fromEntries(Object.entries(renderWorkflow(workflow).taskModules).map(([state, module]) => [state, `<<${functionIdOf(module)}>>`]));
+      expect(Object.keys(expected).length, workflow.name).toBeGreaterThan(0);
+      expect(taskTargets(definitionOf(machine)), workflow.name).toEqual(expected);
+    }
+  });
+
+  it('functions know each state machine by its ARN, and the scheduler role may start each one', () => {
+    const starts = statementsOfRole(resources, logicalIdOf(stack, stack.scheduler.role)).filter((st) => actionsOf([st]).includes('states:StartExecution'));
+    expect(actionsOf(starts).every((a) => a === 'states:StartExecution')).toBe(true);
+    for (const workflow of workflows) expect(JSON.stringify(starts.map((st) => st.Resource))).toContain(`:stateMachine:${stack.stackName}-${workflow.name}"`);
+    const fn = resources[functionIdOf('health/get-health')]!;
+    for (const workflow of workflows) {
+      expect(JSON.stringify(fn.Properties.Environment.Variables[stateMachineArnVariable(workflow.name)])).toContain(`:stateMachine:${stack.stackName}-${workflow.name}`);
+    }
+  });
+});
+
+describe('operations', () => {
+  it('alarms on API 5xx', () => {
+    const alarm = ofType('AWS::CloudWatch::Alarm').find(([, a]) => a.Properties.MetricName === '5xx');
+    expect(alarm![1].Properties).toMatchObject({ Namespace: 'AWS/ApiGateway', Statistic: 'Sum' });
+    expect(alarm![1].Properties.Dimensions).toEqual([{ Name: 'ApiId', Value: ref(logicalIdOf(stack, stack.http.api)) }]);
+  });
+
+  it('has a schedule group and a role only EventBridge Scheduler of this account can assume', () => {
+    expect(ofType('AWS::Scheduler::ScheduleGroup')).toHaveLength(1);
+    const role = resources[logicalIdOf(stack, stack.scheduler.role)]!;
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      expect.objectContaining({ Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } } }),
+    ]);
+  });
+});

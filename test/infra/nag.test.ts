@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ledgerApp } from '../../infra/ledger-app.js';
+import type { LedgerStackProps } from '../../infra/stacks/ledger-stack.js';
+import { extendedStack, SYNTH_TIMEOUT } from './support.js';
+
+/**
+ * cdk-nag's AwsSolutions pack, as `npm run synth` runs it (infra/ledger-app.ts). An unsuppressed error makes
+ * synthesis throw with the violations listed; every suppression carries its reason.
+ */
+function check(stackProps: LedgerStackProps) {
+  const { stack } = ledgerApp({
+    nag: true,
+    stack: stackProps,
+    outdir: mkdtempSync(join(tmpdir(), 'ledger-nag-')),
+    context: { 'aws:cdk:bundling-stacks': [] },
+  });
+  let template: Template | undefined;
+  expect(() => (template = Template.fromStack(stack))).not.toThrow();
+  const errors = Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'));
+  expect(errors.map((e) => `${e.id}: ${String(e.entry.data).split('\n')[0]}`)).toEqual([]);
+
+  const suppressions = Object.entries(template!.toJSON().Resources as Record<string, { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }>)
+    .flatMap(([id, r]) => (r.Metadata?.cdk_nag?.rules_to_suppress ?? []).map((s) => ({ resource: id, ...s })));
+  expect(suppressions.length).toBeGreaterThan(0);
+  for (const s of suppressions) expect(s.reason.length, `${s.id} on ${s.resource}`).toBeGreaterThanOrEqual(40);
+}
+
+describe('cdk-nag AwsSolutions', () => {
+  it('no unsuppressed error in the stack, and every suppression gives its reason', () => check({}), SYNTH_TIMEOUT);
+
+  it('nor once workflows, a public verify route and every kind of grant are added', () => check(extendedStack), SYNTH_TIMEOUT);
+});

@@ -1,0 +1,124 @@
+import type { CfnElement, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import * as sfnLib from 'aws-cdk-lib/aws-stepfunctions';
+import type { IConstruct } from 'constructs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ledgerApp, type LedgerAppOptions } from '../../infra/ledger-app.js';
+import { projectRoot } from '../../infra/paths.js';
+import { workflows } from '../../infra/workflows/index.js';
+import type { LedgerStackProps } from '../../infra/stacks/ledger-stack.js';
+import type { WorkflowDefinition } from '../../infra/workflows/workflow.js';
+
+/** Cold synthesis (aws-cdk-lib import + synth) takes seconds on 2 cores. */
+export const SYNTH_TIMEOUT = 120_000;
+
+/**
+ * The app as `cdk synth` builds it, without bundling (the bundles bench builds them for real): the template
+ * is the same but for the asset hashes.
+ */
+export function synthesize(options: LedgerAppOptions = {}) {
+  const outdir = mkdtempSync(join(tmpdir(), 'ledger-infra-'));
+  const { app, stack } = ledgerApp({ nag: false, ...options, outdir, context: { 'aws:cdk:bundling-stacks': [], ...options.context } });
+  const template = Template.fromStack(stack);
+  return { app, stack, template, resources: template.toJSON().Resources as Record<string, CfnResourceJson> };
+}
+
+export interface CfnResourceJson {
+  Type: string;
+  Properties: Record<string, any>;
+  DependsOn?: string[];
+  DeletionPolicy?: string;
+  Metadata?: Record<string, any>;
+}
+
+/** The environment variables functions/shared/aws-deps.ts reads (`env('NAME')`, `process.env.NAME`). */
+export function awsDepsEnvironment(): string[] {
+  const source = readFileSync(join(projectRoot, 'functions/shared/aws-deps.ts'), 'utf8');
+  return [...new Set([...source.matchAll(/\benv\(\s*'([A-Z0-9_]+)'\s*\)|process\.env\.([A-Z0-9_]+)/g)].map((m) => m[1] ?? m[2]!))];
+}
+
+export const logicalIdOf = (stack: Stack, construct: IConstruct) =>
+  stack.resolve((construct.node.defaultChild as CfnElement).logicalId) as string;
+
+export interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+/** Every statement of the identity policies attached to a role (by its logical id). */
+export function statementsOfRole(resources: Record<string, CfnResourceJson>, roleId: string): Statement[] {
+  return Object.values(resources)
+    .filter((r) => r.Type === 'AWS::IAM::Policy' && (r.Properties.Roles as unknown[]).some((ref) => JSON.stringify(ref) === JSON.stringify({ Ref: roleId })))
+    .flatMap((r) => r.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+export const actionsOf = (statements: Statement[]) => statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+
+/** Any action that changes state somewhere. */
+export const WRITE_ACTION =
+  /^(dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem|PartiQL(Insert|Update|Delete)|\*)|s3:(Put|Delete|Restore|\*)|sqs:(SendMessage|DeleteMessage|\*)|sns:Publish|states:(Start|Stop|SendTask)|scheduler:(Create|Update|Delete)|ses:Send|kms:(Sign|Encrypt|GenerateDataKey|ReEncrypt|\*)|lambda:Invoke)/;
+
+/** A workflow made up for the tests: two Task states on two existing modules. */
+export const sampleWorkflow: WorkflowDefinition = {
+  name: 'sample-flow',
+  definition: (scope, functions) =>
+    new tasks.LambdaInvoke(scope, 'Read certification', { lambdaFunction: functions('certifications/get-certification'), payloadResponseOnly: true })
+      .next(new tasks.LambdaInvoke(scope, 'Check health', { lambdaFunction: functions('health/get-health') }))
+      .next(new sfnLib.Succeed(scope, 'Done')) as sfn.IChainable,
+};
+
+/** The stack grown the way the coming issues will grow it: a workflow, a public verify route, every kind of access. */
+export const extendedStack: LedgerStackProps = {
+  workflows: [...workflows, sampleWorkflow],
+  routes: [
+    { method: 'GET', path: '/verify/{code}', auth: 'public', module: 'certifications/get-certification' },
+    { method: 'GET', path: '/health', auth: 'public', module: 'health/get-health' },
+    { method: 'POST', path: '/candidates', auth: ['centre'], module: 'candidates/register-candidate' },
+  ],
+  access: {
+    'certifications/get-certification': { readModels: 'read', rateLimit: 'write', signing: 'publicKey' },
+    'candidates/register-candidate': {
+      events: 'append',
+      idempotency: 'write',
+      vault: 'write',
+      documents: 'write',
+      exports: 'read',
+      signing: 'sign',
+      email: true,
+      schedules: true,
+      startsWorkflows: ['sample-flow'],
+    },
+  },
+};
+
+type AslState = { Type: string; Resource?: string; Parameters?: { FunctionName?: string }; ItemProcessor?: Asl; Iterator?: Asl; Branches?: Asl[] };
+export type Asl = { StartAt: string; States: Record<string, AslState> };
+
+/** A state machine's definition, with each `Fn::GetAtt [id, Arn]` written `<<id>>`. */
+export function definitionOf(machine: CfnResourceJson): Asl {
+  const parts = machine.Properties.DefinitionString['Fn::Join'][1] as unknown[];
+  const text = parts
+    .map((p) => {
+      if (typeof p === 'string') return p;
+      const getAtt = (p as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+      if (getAtt) return `<<${getAtt[0]}>>`;
+      if ((p as { Ref?: string }).Ref === 'AWS::Partition') return 'aws';
+      throw new Error(`unexpected part ${JSON.stringify(p)}`);
+    })
+    .join('');
+  return JSON.parse(text) as Asl;
+}
+
+/** Task state name → what it invokes (`<<logicalId>>` or an ARN), nested Map and Parallel states included. */
+export function taskTargets(asl: Asl, out: Record<string, string> = {}): Record<string, string> {
+  for (const [name, state] of Object.entries(asl.States)) {
+    if (state.Type === 'Task') out[name] = state.Parameters?.FunctionName ?? state.Resource ?? '';
+    for (const inner of [state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])]) if (inner) taskTargets(inner, out);
+  }
+  return out;
+}
