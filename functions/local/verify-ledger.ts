@@ -33,16 +33,18 @@ async function main(): Promise<number> {
       console.error(`no ledger in ${dataDir} (set LEDGER_DATA_DIR, or EVENTS_TABLE for AWS)`);
       return 2;
     }
+    const locked = () => {
+      console.error(`cannot open the ledger in ${dataDir}: is \`npm start\` still running on it? Stop it first: dynalite holds a lock on its data.`);
+      process.exit(2);
+    };
+    // dynalite cannot open a database that a running ledger holds, and says so only by throwing from a request.
+    process.on('uncaughtException', (error) => {
+      if (error.message === 'Database is closed') locked();
+      console.error(error);
+      process.exit(3);
+    });
     const server = dynalite({ path: join(dataDir, 'dynamodb') });
-    try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => resolve());
-      });
-    } catch (error) {
-      console.error(`cannot open ${dataDir}: is \`npm start\` still running on it? Stop it first (dynalite holds a lock).\n${(error as Error).message}`);
-      return 2;
-    }
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     client = localDynamoClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
     table = TABLES.events;
     signer = new KeyRingSigner(new FileKeyRingStore(join(dataDir, 'signing-keys')), systemClock);
@@ -73,4 +75,8 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+// 0: intact; 1: a commit was modified; 2: nothing to verify or the ledger is in use; 3: the check itself failed.
+process.exitCode = await main().catch((error: unknown) => {
+  console.error(error);
+  return 3;
+});

@@ -124,11 +124,9 @@ export class CommandHandler {
 
 /** Decodes a commit's events with their stream versions. */
 export function recordedEvents(commit: Commit): RecordedEvent[] {
-  return commit.events.map((stored, i) => ({
-    ...decodeEvent(stored),
-    eventId: stored.eventId,
-    meta: stored.meta,
-    stream: commit.stream,
-    version: commit.version + i,
-  }));
+  return commit.events.map((stored, i) => {
+    // Fields written out rather than spread: a spread of the decoded event is several times slower (rebuild bench).
+    const { type, data } = decodeEvent(stored);
+    return { type, data, eventId: stored.eventId, meta: stored.meta, stream: commit.stream, version: commit.version + i } as RecordedEvent;
+  });
 }
