@@ -3,6 +3,7 @@ import { certificate, certificateStream, type CertificateState } from '../../dom
 import { CERTIFICATE_CODE_BYTES, certificateCodeFromBytes, parseCertificateCode } from '../../domain/certificate-code.js';
 import { notFound, refuse } from '../../domain/errors.js';
 import type { CertificateKind, LedgerCoordinates } from '../../events/certificate.js';
+import type { EventData } from '../../events/registry.js';
 import type { CommandContext } from '../shared/command-handler.js';
 import type { LedgerDeps } from '../shared/deps.js';
 import { renderCertificatePdf } from './certificate-pdf.js';
@@ -65,7 +66,8 @@ export async function issueCertificate(deps: LedgerDeps, input: IssueCertificate
     },
     ctx('issue'),
   );
-  if (hasDocuments(issued.state)) return resultOf(issued.state);
+  const done = documentsOf(issued.state);
+  if (done) return resultOf(done);
 
   const first = (await deps.store.read(stream)).commits[0]!;
   const issuance = { stream, version: first.version, hash: first.hash };
@@ -78,17 +80,11 @@ export async function issueCertificate(deps: LedgerDeps, input: IssueCertificate
   const pdf = await deps.documents.put(certificatePdfKey(code), await renderCertificatePdf(facts), 'application/pdf');
 
   const attached = await deps.commands.handle(certificate, stream, { type: 'AttachCertificateDocuments', code, issuance, credential: signed, pdf }, ctx('documents'));
-  if (!hasDocuments(attached.state)) throw new Error(`the documents of ${code} were not attached`);
-  return resultOf(attached.state);
+  const documents = documentsOf(attached.state);
+  if (!documents) throw new Error(`the documents of ${code} were not attached`);
+  return resultOf(documents);
 }
 
-type WithDocuments = Extract<CertificateState, { documents?: unknown }> & { documents: NonNullable<Extract<CertificateState, { documents?: unknown }>['documents']> };
+const documentsOf = (state: CertificateState) => (state.status === 'unissued' ? undefined : state.documents);
 
-const hasDocuments = (state: CertificateState): state is WithDocuments => state.status !== 'unissued' && state.documents !== undefined;
-
-const resultOf = ({ documents }: WithDocuments): IssuedCertificate => ({
-  code: documents.code,
-  issuance: documents.issuance,
-  credential: documents.credential,
-  pdf: documents.pdf,
-});
+const resultOf = ({ code, issuance, credential, pdf }: EventData<'CertificateDocumentsAttached'>): IssuedCertificate => ({ code, issuance, credential, pdf });

@@ -3,6 +3,8 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SesNotifier } from '../adapters/ses-notifier.js';
 import { EventBridgeScheduler } from '../adapters/eventbridge-scheduler.js';
 import { SfnWorkflows } from '../adapters/sfn-workflows.js';
 import { DynamoCiphertextStore } from '../adapters/dynamodb-person-vault.js';
@@ -40,6 +42,7 @@ export function awsDeps(): LedgerDeps {
   const store = new DynamoEventStore(dynamo, env('EVENTS_TABLE'));
   const s3 = new S3Client({});
   const vaultTable = env('PERSON_VAULT_TABLE');
+  const vault = new EncryptedPersonVault(new KmsKeyStore(new KMSClient({}), env('VAULT_KEY_ID'), dynamo, vaultTable), new DynamoCiphertextStore(dynamo, vaultTable));
   const built: LedgerDeps = {
     store,
     commands: new CommandHandler(store),
@@ -47,7 +50,7 @@ export function awsDeps(): LedgerDeps {
     idempotency: new DynamoIdempotencyStore(dynamo, env('IDEMPOTENCY_TABLE')),
     clock: systemClock,
     logger: new Logger({ serviceName: 'certification-ledger' }),
-    vault: new EncryptedPersonVault(new KmsKeyStore(new KMSClient({}), env('VAULT_KEY_ID'), dynamo, vaultTable), new DynamoCiphertextStore(dynamo, vaultTable)),
+    vault,
     documents: new S3DocumentStore(s3, env('DOCUMENTS_BUCKET')),
     exports: new S3DocumentStore(s3, env('EXPORTS_BUCKET')),
     workflows: new SfnWorkflows(new SFNClient({}), stateMachineArn),
@@ -56,6 +59,8 @@ export function awsDeps(): LedgerDeps {
     ...(process.env.SIGNING_KEY_ID ? { signer: new KmsSigner(new KMSClient({}), kmsSigningKeys()) } : {}),
     ...(process.env.RATE_LIMIT_TABLE ? { rateLimiter: new CoalescingRateLimiter(new DynamoRateLimiter(dynamo, env('RATE_LIMIT_TABLE'), publicRateLimit())) } : {}),
     ...(process.env.VERIFICATIONS_TABLE ? { verifications: new DynamoVerificationLog(dynamo, env('VERIFICATIONS_TABLE')) } : {}),
+    // Email needs a verified SES identity; without one the ledger's outbox (CandidateNotified) is all there is.
+    ...(process.env.SES_IDENTITY ? { notifier: new SesNotifier(new SESv2Client({}), vault, process.env.SES_IDENTITY) } : {}),
     ...(process.env.PUBLIC_BASE_URL ? { publicBaseUrl: process.env.PUBLIC_BASE_URL } : {}),
   };
   deps = built;
