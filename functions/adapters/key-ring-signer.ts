@@ -35,13 +35,13 @@ export class KeyRingSigner implements Signer {
   ) {}
 
   async sign(payload: Uint8Array, header: { typ?: string; cty?: string } = {}): Promise<SignedPayload> {
-    const { kid, key } = await (this.current ??= this.loadCurrent());
+    const { kid, key } = await this.currentKey();
     const jws = await new CompactSign(payload).setProtectedHeader({ ...header, alg: SIGNING_ALGORITHM, kid }).sign(key);
     return { jws, kid };
   }
 
   async publicKeys(): Promise<PublicSigningKey[]> {
-    await (this.current ??= this.loadCurrent());
+    await this.currentKey();
     return (await this.sorted()).map(publicKeyOf);
   }
 
@@ -54,6 +54,15 @@ export class KeyRingSigner implements Signer {
     for (const previous of open) await this.store.replace({ ...previous, validUntil: now });
     this.current = undefined;
     return publicKeyOf(fresh);
+  }
+
+  /** Loaded once (concurrent first calls share the load); a failed load is tried again next time. */
+  private currentKey() {
+    this.current ??= this.loadCurrent().catch((error: unknown) => {
+      this.current = undefined;
+      throw error;
+    });
+    return this.current;
   }
 
   /** The newest key with an open window; the first key is made on first use. */

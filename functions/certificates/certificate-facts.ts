@@ -19,7 +19,7 @@ export async function catalogueEntry(deps: Pick<LedgerDeps, 'readModels'>, rncp:
   return found?.doc;
 }
 
-const withoutTrailingSlash = (url: string) => url.replace(/\/+$/, '');
+export const withoutTrailingSlash = (url: string) => url.replace(/\/+$/, '');
 
 /** The public verification page of a certificate, as printed in its QR code. */
 export const verificationUrl = (publicBaseUrl: string, code: string) => `${withoutTrailingSlash(publicBaseUrl)}/v/${code}`;

@@ -1,6 +1,6 @@
 import { sha256 } from '../../events/canonical-json.js';
 import type { CertificateKind, LedgerCoordinates } from '../../events/certificate.js';
-import { credentialUrl, registerUrl, verificationUrl } from './certificate-facts.js';
+import { credentialUrl, registerUrl, verificationUrl, withoutTrailingSlash } from './certificate-facts.js';
 
 export interface CredentialInput {
   publicBaseUrl: string;
@@ -33,7 +33,7 @@ export function buildCredential(input: CredentialInput) {
   const { publicBaseUrl, code, kind, certification, blocs, issuedOn, issuance } = input;
   const register = registerUrl(publicBaseUrl, certification.rncp);
   const bloc = blocs[0]!;
-  const issuer = { id: publicBaseUrl.replace(/\/+$/, ''), type: ['Profile'], name: certification.certifier, url: publicBaseUrl.replace(/\/+$/, '') };
+  const issuer = { id: withoutTrailingSlash(publicBaseUrl), type: ['Profile'], name: certification.certifier, url: withoutTrailingSlash(publicBaseUrl) };
   const achievement =
     kind === 'titre'
       ? {

@@ -6,16 +6,16 @@
 //   2. switch: the data dir's `read-models-table` file (functions/local/read-model-table.ts), replaced atomically,
 //      now names the new table; `startLocalLedger` reads it at start;
 //   3. drop the previous table (`--keep-previous` keeps it, for comparing or going back by editing the file).
-// The rebuilt documents are identical to the incrementally maintained ones (test/functions/rebuild.test.ts).
+// The rebuilt documents are identical to the incrementally maintained ones (test/e2e/statistics.test.ts).
 //
-// In AWS the same Projector.replayAll rebuilds into an idle table and the switch is the READ_MODELS_TABLE that
-// the functions are deployed with (blue/green: two read-model tables in infra/, the projector writing to the
-// active one): run the rebuild into the idle table, deploy with READ_MODELS_TABLE naming it (the Streams
-// projector and the routes move together in one deployment), then run replayAll once more against it to catch
-// up whatever was committed between the scan and the switch (documents already there are skipped as
-// duplicates; a stream that moved in between is also caught up by its next commit through the gap filling).
-// The old table stays, untouched, until the next rebuild. The table name is fixed per deployment rather than
-// looked up per request, so no request ever reads from two tables.
+// In AWS (the procedure; infra/ does not automate it yet and declares one read-model table today): the switch is
+// the READ_MODELS_TABLE the functions are deployed with, not a per-request lookup, so no request ever reads two
+// tables and IAM stays per table. Blue/green: declare a second read-model table; run Projector.replayAll (this
+// same code, from a one-off task with read access to the events table) into the idle one; deploy with
+// READ_MODELS_TABLE naming it (the Streams projector and the routes switch together in one deployment); then run
+// replayAll once more against it to catch up what was committed between the scan and the switch (documents
+// already there are skipped as duplicates, and a stream that moved meanwhile is also caught up by its next
+// commit through the gap filling). The old table stays untouched until the next rebuild, to switch back.
 import { DeleteTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
@@ -74,6 +74,11 @@ export async function rebuildLocalReadModels(options: { dataDir: string; keepPre
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const dataDir = resolveDataDir();
+  // dynalite cannot open a data dir another process holds (LevelDB's lock), and says so by throwing from a callback.
+  process.on('uncaughtException', (error) => {
+    console.error(/Database is closed|LOCK/i.test(error.message) ? `the data dir ${dataDir} is in use: stop \`npm start\` first, then run the rebuild` : error);
+    process.exit(1);
+  });
   const result = await rebuildLocalReadModels({ dataDir, keepPrevious: process.argv.includes('--keep-previous') });
   console.log(`rebuilt every read model from ${result.events} events in ${result.seconds.toFixed(1)} s into ${result.active}`);
   console.log(`switched from ${result.previous}${process.argv.includes('--keep-previous') ? ' (kept)' : ' (dropped)'}; data dir ${dataDir}`);

@@ -34,7 +34,8 @@ async function registerAndIssue(L: LocalLedger, kind: 'titre' | 'ccp' = 'titre')
   return { candidateId, code, result };
 }
 
-const jwksOf = async (L: LocalLedger) => (await L.call('GET', '/.well-known/jwks.json')).json as JSONWebKeySet & { keys: { kid: string; validFrom?: string; validUntil?: string }[] };
+type PublishedKey = JSONWebKeySet['keys'][number] & { kid: string; validFrom?: string; validUntil?: string };
+const jwksOf = async (L: LocalLedger) => (await L.call('GET', '/.well-known/jwks.json')).json as { keys: PublishedKey[] };
 const flip = (part: string, at: number) => {
   const bytes = Buffer.from(part, 'base64url');
   bytes[at]! ^= 0x01;

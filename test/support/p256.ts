@@ -1,4 +1,4 @@
-import { createHash, randomBytes, type KeyObject } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 
 /**
  * ECDSA P-256 over a precomputed digest, the way KMS signs with MessageType DIGEST (Node's crypto always hashes
@@ -61,4 +61,3 @@ export function signDigestDer(privateKey: KeyObject, digest: Uint8Array): Uint8A
   }
 }
 
-export const sha256 = (data: Uint8Array | string) => new Uint8Array(createHash('sha256').update(data).digest());

@@ -1,0 +1,202 @@
+import fc from 'fast-check';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { commitToItem } from '../../functions/adapters/dynamodb-event-store.js';
+import { MemoryEventStore } from '../../functions/adapters/memory-event-store.js';
+import { MemoryReadModelStore } from '../../functions/adapters/memory-read-model-store.js';
+import type { EventStore } from '../../functions/ports/event-store.js';
+import { recordOfItem } from '../../functions/projections/change-feed.js';
+import { projections } from '../../functions/projections/index.js';
+import { projectBatch } from '../../functions/projections/project-change-feed.js';
+import { ProjectionGapError, Projector } from '../../functions/projections/projector.js';
+import { computeStatistics, readStatisticsFacts } from '../../functions/statistics/statistics-report.js';
+import type { Commit } from '../../events/envelope.js';
+import type { LedgerEvent } from '../../events/registry.js';
+import { loadReferential } from '../../functions/referential/load-referential.js';
+import { CommandHandler } from '../../functions/shared/command-handler.js';
+import { appendEvents } from '../support/ledger-history.js';
+import { TestClock } from '../support/memory-deps.js';
+
+const SESSIONS = ['s1', 's2', 's3'];
+const CANDIDATES = ['c1', 'c2', 'c3', 'c4'];
+const CENTRES = ['x', 'y'];
+const DATES = ['2021-06-30', '2022-03-10', '2022-12-31', '2023-01-02'];
+const RNCPS = ['RNCP12505', 'RNCP32340', 'RNCP38665'];
+const BLOCS = ['RNCP32340BC01', 'RNCP32340BC02'];
+
+const candidateId = fc.constantFrom(...CANDIDATES);
+const date = fc.constantFrom(...DATES);
+const rncp = fc.constantFrom(...RNCPS);
+const bloc = fc.constantFrom(...BLOCS);
+const outcome = fc.constantFrom('titre', 'ccp', 'ajourne', 'absent' as const);
+
+const sessionEvent: fc.Arbitrary<LedgerEvent> = fc.oneof(
+  fc.record({ candidateId, route: fc.constantFrom('formation_continue', 'vae', 'apprentissage' as const) }).map((d) => ({ type: 'CandidateEnrolled' as const, data: { ...d, blocs: BLOCS } })),
+  fc.record({ candidateId, outcome }).map((d) => ({ type: 'DeliberationProposed' as const, data: { ...d, blocs: [], finalInterviewHeld: true, proposedBy: 'j1' } })),
+  fc.record({ candidateId }).map((d) => ({ type: 'DeliberationSigned' as const, data: { ...d, jurorId: 'j2' } })),
+  fc.record({ candidateId, outcome }).map((d) => ({ type: 'DeliberationFinalised' as const, data: { ...d, blocs: [], finalInterviewHeld: true } })),
+  fc.record({ candidateId, bloc, result: fc.constantFrom('acquis', 'non_acquis' as const) }).map(({ result, ...d }) => ({ type: 'AssessmentRecorded' as const, data: { ...d, jurorId: 'j1', competences: [{ code: `${d.bloc}C1`, result }] } })),
+  date.map((validatedOn) => ({ type: 'PvValidated' as const, data: { validatedBy: 'agent-1', validatedOn } })),
+  candidateId.map((id) => ({ type: 'DecisionAnnulled' as const, data: { candidateId: id, reason: 'appel', legalBasis: 'R338-7', annulledBy: 'agent-1' } })),
+);
+
+const candidateEvent = (id: string): fc.Arbitrary<LedgerEvent> =>
+  fc.oneof(
+    fc.record({ rncp, bloc, acquiredOn: date, sessionId: fc.constantFrom(...SESSIONS) }).map(({ sessionId, ...d }) => ({ type: 'CcpAcquired' as const, data: { ...d, candidateId: id, via: { kind: 'session' as const, sessionId } } })),
+    fc.record({ rncp, issuedOn: date, sessionId: fc.constantFrom(...SESSIONS) }).map((d) => ({ type: 'TitreIssued' as const, data: { ...d, candidateId: id, blocs: BLOCS } })),
+    fc.record({ rncp, sessionId: fc.constantFrom(...SESSIONS) }).map((d) => ({ type: 'TitreAnnulled' as const, data: { ...d, candidateId: id, reason: 'appel', legalBasis: 'R338-7' } })),
+    fc.record({ rncp, bloc, sessionId: fc.constantFrom(...SESSIONS) }).map((d) => ({ type: 'CcpAcquisitionAnnulled' as const, data: { ...d, candidateId: id, reason: 'appel', legalBasis: 'R338-7' } })),
+    fc
+      .record({ horizon: fc.constantFrom('6m', '24m' as const), situation: fc.constantFrom('employed_target_job', 'employed_other', 'unemployed', 'neutralised' as const) })
+      .map((d) => ({ type: 'InsertionSurveyRecorded' as const, data: { ...d, candidateId: id, recordedBy: 'ministry:m' } })),
+    fc.constant({ type: 'CandidateNotified' as const, data: { candidateId: id, notificationKey: 'k', topic: 'session-results' as const, message: 'résultats' } }),
+  );
+
+type Stream = { stream: string; first: (id: string) => fc.Arbitrary<LedgerEvent>; next: (id: string) => fc.Arbitrary<LedgerEvent> };
+const kinds: Stream[] = [
+  ...SESSIONS.map((id) => ({
+    stream: `session#${id}`,
+    first: () => fc.record({ rncp, centreId: fc.constantFrom(...CENTRES) }).map((d) => ({ type: 'SessionScheduled' as const, data: { ...d, sessionId: id, kind: 'titre' as const, blocs: BLOCS, startsOn: '2022-03-07', endsOn: '2022-03-09' } })),
+    next: () => sessionEvent,
+  })),
+  ...CANDIDATES.map((id) => ({
+    stream: `candidate#${id}`,
+    first: () => fc.constant({ type: 'CandidateRegistered' as const, data: { candidateId: id, registeredBy: 'x' } }),
+    next: candidateEvent,
+  })),
+  ...CENTRES.map((id) => ({
+    stream: `centre#${id}`,
+    first: () => fc.constantFrom('Bretagne', 'Normandie').map((region) => ({ type: 'CentreRegistered' as const, data: { centreId: id, name: `Centre ${id}`, region } })),
+    next: () => rncp.map((r) => ({ type: 'AgrementGranted' as const, data: { centreId: id, rncp: r, validFrom: '2022-01-01', validUntil: '2024-05-11' } })),
+  })),
+];
+
+/** A history: appends, each to one stream, of 1 to 3 events (a stream's first append starts with its creation event). */
+const history = fc.array(
+  fc.nat({ max: kinds.length - 1 }).chain((k) => fc.tuple(fc.constant(k), fc.array(kinds[k]!.next(kinds[k]!.stream.split('#')[1]!), { minLength: 1, maxLength: 3 }), kinds[k]!.first(kinds[k]!.stream.split('#')[1]!))),
+  { minLength: 1, maxLength: 40 },
+);
+
+/** An event store whose reads fail when told to (throttling, a network error): the record is retried later. */
+function flaky(store: EventStore, failures: boolean[]): EventStore & { healthy: boolean } {
+  let reads = 0;
+  const wrapped = {
+    healthy: false,
+    append: store.append.bind(store),
+    scan: store.scan.bind(store),
+    read: async (stream: string, from?: number) => {
+      if (!wrapped.healthy && failures[reads++ % failures.length]) throw new Error('ProvisionedThroughputExceededException');
+      return store.read(stream, from);
+    },
+  };
+  return wrapped;
+}
+
+async function documents(readModels: MemoryReadModelStore) {
+  return Object.fromEntries(await Promise.all(projections.map(async (p) => [p.model, await readModels.list(p.model)] as const)));
+}
+
+describe('the projector converges whatever the delivery', () => {
+  it('random histories delivered with duplicates, reordering, drops and failed records end in the same read models as a rebuild', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        history,
+        fc.array(fc.nat(), { maxLength: 120 }),
+        fc.array(fc.integer({ min: 1, max: 8 }), { minLength: 1, maxLength: 10 }),
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }),
+        fc.constantFrom('later records', 'catch-up'),
+        async (appends, deliveryOrder, batchSizes, readFailures, finish) => {
+          const source = new MemoryEventStore();
+          await loadReferential(new CommandHandler(source), new TestClock('2022-01-03T08:00:00.000Z'));
+          const appended: Commit[] = [];
+          const started = new Set<string>();
+          for (const [k, events, first] of appends) {
+            const { stream } = kinds[k]!;
+            const all = started.has(stream) ? events : [first, ...events];
+            started.add(stream);
+            appended.push(await appendEvents(source, stream, all));
+          }
+          const referential: Commit[] = [];
+          for await (const c of source.scan()) if (c.stream.startsWith('certification#')) referential.push(c);
+          appended.unshift(...referential);
+
+          // The feed: any commit any number of times (none: dropped), in any order, in batches of any size,
+          // to two projector instances sharing the read models, each batch through the Powertools handler.
+          const readModels = new MemoryReadModelStore();
+          const store = flaky(source, readFailures);
+          const projectors = [new Projector(store, readModels, projections), new Projector(store, readModels, projections)];
+          let queue = deliveryOrder.map((i) => appended[i % appended.length]!);
+          let sequence = 0;
+          const deliver = async (commits: Commit[], projector: Projector) => {
+            const records: DynamoDBRecord[] = commits.map((c) => recordOfItem(commitToItem(c), ++sequence));
+            let failed: string[];
+            try {
+              const response = await projectBatch(projector, { Records: records });
+              failed = response.batchItemFailures.map((f) => f.itemIdentifier);
+            } catch {
+              failed = records.map((r) => r.dynamodb!.SequenceNumber!); // the whole batch failed: Lambda retries it
+            }
+            // Lambda retries failed records later: back at the end of the queue.
+            return records.filter((r) => failed.includes(r.dynamodb!.SequenceNumber!)).map((r) => commits[records.indexOf(r)]!);
+          };
+          for (let round = 0; queue.length && round < 50; round++) {
+            const retry: Commit[] = [];
+            const batches: Commit[][] = [];
+            for (let i = 0, b = 0; i < queue.length; b++) {
+              const size = batchSizes[b % batchSizes.length]!;
+              batches.push(queue.slice(i, i + size));
+              i += size;
+            }
+            for (let b = 0; b < batches.length; b += 2) {
+              const pair = await Promise.all(batches.slice(b, b + 2).map((batch, j) => deliver(batch, projectors[j]!)));
+              retry.push(...pair.flat());
+            }
+            queue = retry;
+          }
+          store.healthy = true;
+          if (finish === 'later records') {
+            // Each stream's last commit arrives once more, as the next write to it would: the gaps fill from the table.
+            const lastOf = new Map(appended.map((c) => [c.stream, c]));
+            const left = await deliver([...lastOf.values()], projectors[0]!);
+            expect(left).toEqual([]);
+          } else {
+            await projectors[0]!.replayAll();
+          }
+
+          const rebuilt = new MemoryReadModelStore();
+          await new Projector(source, rebuilt, projections).replayAll();
+          expect(await documents(readModels)).toEqual(await documents(rebuilt));
+          const incremental = await readStatisticsFacts(readModels);
+          const fromRebuild = await readStatisticsFacts(rebuilt);
+          expect(incremental.position).toBe(fromRebuild.position);
+          expect(computeStatistics(incremental.facts)).toEqual(computeStatistics(fromRebuild.facts));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('reports only the failed record of a batch to DynamoDB Streams, and never applies past a hole', async () => {
+    const source = new MemoryEventStore();
+    const c1 = await appendEvents(source, 'centre#x', [{ type: 'CentreRegistered', data: { centreId: 'x', name: 'Centre x', region: 'Bretagne' } }]);
+    const c2 = await appendEvents(source, 'centre#x', [{ type: 'AgrementGranted', data: { centreId: 'x', rncp: 'RNCP32340', validFrom: '2022-01-01', validUntil: '2024-05-11' } }]);
+    const other = await appendEvents(source, 'centre#y', [{ type: 'CentreRegistered', data: { centreId: 'y', name: 'Centre y', region: 'Normandie' } }]);
+    const readModels = new MemoryReadModelStore();
+    const broken: EventStore = { ...source, append: source.append.bind(source), scan: source.scan.bind(source), read: async () => Promise.reject(new Error('timeout')) };
+    const projector = new Projector(broken, readModels, projections);
+    // c2 arrives before c1: filling the gap needs the table, which fails: only that record is reported.
+    const records = [recordOfItem(commitToItem(other), 1), recordOfItem(commitToItem(c2), 2)];
+    expect(await projectBatch(projector, { Records: records })).toEqual({ batchItemFailures: [{ itemIdentifier: records[1]!.dynamodb!.SequenceNumber }] });
+    expect((await readModels.get('statistics-centre', 'y'))?.position).toBe(1);
+    expect(await readModels.get('statistics-centre', 'x')).toBeUndefined();
+    // A table that returns a slice with a hole: refused rather than applied.
+    const holey: EventStore = { ...broken, read: async () => ({ commits: [c2], version: 2, head: c2.hash }) };
+    await expect(new Projector(holey, readModels, projections).apply(c2)).rejects.toBeInstanceOf(ProjectionGapError);
+    // In order, from a healthy table: both applied, and a duplicate changes nothing.
+    const healthy = new Projector(source, readModels, projections);
+    await healthy.apply(c1);
+    await healthy.apply(c2);
+    await healthy.apply(c1);
+    expect(await readModels.get('statistics-centre', 'x')).toMatchObject({ position: 2, doc: { centreId: 'x', region: 'Bretagne' } });
+  });
+});
