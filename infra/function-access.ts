@@ -61,7 +61,9 @@ export const functionAccess: Record<string, FunctionAccess> = {
   // Workflow steps (infra/workflows): no Idempotency-Key, the execution and the command ids make them idempotent.
   'workflows/load-pv-outcomes': { events: 'read', readModels: 'read' },
   'workflows/record-session-outcome': { events: 'append', readModels: 'read' },
-  'workflows/issue-session-certificates': { events: 'append', readModels: 'read', signing: 'sign', documents: 'write' },
+  'workflows/issue-session-certificates': { events: 'append', readModels: 'read' },
+  'workflows/render-certificate-pdfs': { documents: 'write' },
+  'workflows/attach-certificate-documents': { events: 'append', readModels: 'read', signing: 'sign' },
   'workflows/notify-session-results': { events: 'append', readModels: 'read', vault: 'read', email: true },
   'workflows/report-session-issuance': {},
   'workflows/plan-usability-timers': { events: 'read', readModels: 'read', schedules: true },

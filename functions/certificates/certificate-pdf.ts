@@ -1,7 +1,16 @@
-import PDFDocument from 'pdfkit';
+import * as pdfkit from 'pdfkit';
+import Helvetica from 'pdfkit/standard-fonts/Helvetica';
+import HelveticaBold from 'pdfkit/standard-fonts/HelveticaBold';
+import Courier from 'pdfkit/standard-fonts/Courier';
+import CourierBold from 'pdfkit/standard-fonts/CourierBold';
 import QRCode from 'qrcode';
 import type { CertificateKind, LedgerCoordinates } from '../../events/certificate.js';
-import { verificationUrl } from './certificate-facts.js';
+import { verificationUrl } from './certificate-urls.js';
+
+// In the Lambda bundle pdfkit is its browser build, which takes the standard fonts from registerStdFonts instead
+// of a run-time require (infra/bundling/pdfkit); the Node build, in tests and locally, loads them itself.
+const { default: PDFDocument, registerStdFonts } = pdfkit as unknown as { default: typeof import('pdfkit'); registerStdFonts?: (...fonts: unknown[]) => void };
+registerStdFonts?.(Helvetica, HelveticaBold, Courier, CourierBold);
 
 export interface CertificatePdfInput {
   publicBaseUrl: string;

@@ -6,7 +6,7 @@ import type { CertificateKind, LedgerCoordinates } from '../../events/certificat
 import type { EventData } from '../../events/registry.js';
 import type { CommandContext } from '../shared/command-handler.js';
 import type { LedgerDeps } from '../shared/deps.js';
-import { renderCertificatePdf } from './certificate-pdf.js';
+import type { CertificatePdfInput } from './certificate-pdf.js';
 import { catalogueEntry, requirePort } from './certificate-facts.js';
 import { buildCredential } from './credential.js';
 
@@ -34,22 +34,20 @@ export interface IssuedCertificate {
   pdf: { key: string; sha256: string };
 }
 
-export const certificatePdfKey = (code: string) => `certificates/${code}.pdf`;
 
-/**
- * Issues a certificate: appends CertificateIssued, then builds the credential and the PDF (both quote that
- * commit's coordinates), signs the credential, stores the PDF, and appends CertificateDocumentsAttached with
- * the JWS and the PDF's SHA-256. Idempotent: a retry with the same code appends nothing that is already there,
- * finishes what a crash left undone, and returns the same result.
- */
-export async function issueCertificate(deps: LedgerDeps, input: IssueCertificateInput): Promise<IssuedCertificate> {
+/** What the PDF needs, for a certificate whose documents are not attached yet. */
+export interface PendingDocuments {
+  input: IssueCertificateInput;
+  pdf: CertificatePdfInput;
+}
+
+/** Phase 1: CertificateIssued, and what the PDF will say (unless everything was already done). */
+export async function beginIssuance(deps: LedgerDeps, input: IssueCertificateInput): Promise<{ done: IssuedCertificate } | { pending: PendingDocuments }> {
   const code = parseCertificateCode(input.code);
   if (code !== input.code) throw refuse('invalid-certificate-code', `${input.code} is not a certificate code as newCertificateCode() draws them`);
   const entry = await catalogueEntry(deps, input.rncp);
   if (!entry) throw notFound('certification-not-found', `no certification ${input.rncp}`);
   const stream = certificateStream(code);
-  const ctx = (step: string): CommandContext => ({ commandId: `${input.commandId}:${step}`, actor: 'system:certificate-issuer', correlationId: input.commandId, now: deps.clock.now() });
-
   const issued = await deps.commands.handle(
     certificate,
     stream,
@@ -64,26 +62,49 @@ export async function issueCertificate(deps: LedgerDeps, input: IssueCertificate
       issuedOn: input.issuedOn,
       ...(input.sessionId ? { sessionId: input.sessionId } : {}),
     },
-    ctx('issue'),
+    issuerContext(deps, input, 'issue'),
   );
   const done = documentsOf(issued.state);
-  if (done) return resultOf(done);
-
+  if (done) return { done: resultOf(done) };
   const first = (await deps.store.read(stream)).commits[0]!;
-  const issuance = { stream, version: first.version, hash: first.hash };
-  const blocs = input.blocs.map((b) => ({ code: b, title: entry.version.blocs.find((v) => v.code === b)!.title }));
-  const publicBaseUrl = requirePort(deps.publicBaseUrl, 'PUBLIC_BASE_URL');
-  const facts = { publicBaseUrl, code, kind: input.kind, certification: entry.version, blocs, issuedOn: input.issuedOn, issuance };
+  const { rncp, title, level, certifier } = entry.version;
+  return {
+    pending: {
+      input,
+      pdf: {
+        publicBaseUrl: requirePort(deps.publicBaseUrl, 'PUBLIC_BASE_URL'),
+        code,
+        kind: input.kind,
+        certification: { rncp, title, level, certifier },
+        blocs: input.blocs.map((b) => ({ code: b, title: entry.version.blocs.find((v) => v.code === b)!.title })),
+        issuedOn: input.issuedOn,
+        issuance: { stream, version: first.version, hash: first.hash },
+      },
+    },
+  };
+}
 
+/** Phase 3: the signed credential, and CertificateDocumentsAttached with it and the stored PDF's SHA-256. */
+export async function completeIssuance(deps: LedgerDeps, pending: PendingDocuments, pdf: { key: string; sha256: string }): Promise<IssuedCertificate> {
+  const { input } = pending;
+  const entry = await catalogueEntry(deps, input.rncp);
+  if (!entry) throw notFound('certification-not-found', `no certification ${input.rncp}`);
+  const { code, issuance } = pending.pdf;
+  const facts = { ...pending.pdf, certification: entry.version };
   const credential = buildCredential({ ...facts, candidateId: input.candidateId });
   const signed = await requirePort(deps.signer, 'signer').sign(new TextEncoder().encode(JSON.stringify(credential)), { typ: 'vc+jwt', cty: 'vc' });
-  const pdf = await deps.documents.put(certificatePdfKey(code), await renderCertificatePdf(facts), 'application/pdf');
-
-  const attached = await deps.commands.handle(certificate, stream, { type: 'AttachCertificateDocuments', code, issuance, credential: signed, pdf }, ctx('documents'));
+  const attached = await deps.commands.handle(certificate, certificateStream(code), { type: 'AttachCertificateDocuments', code, issuance, credential: signed, pdf }, issuerContext(deps, input, 'documents'));
   const documents = documentsOf(attached.state);
   if (!documents) throw new Error(`the documents of ${code} were not attached`);
   return resultOf(documents);
 }
+
+const issuerContext = (deps: LedgerDeps, input: IssueCertificateInput, step: string): CommandContext => ({
+  commandId: `${input.commandId}:${step}`,
+  actor: 'system:certificate-issuer',
+  correlationId: input.commandId,
+  now: deps.clock.now(),
+});
 
 const documentsOf = (state: CertificateState) => (state.status === 'unissued' ? undefined : state.documents);
 

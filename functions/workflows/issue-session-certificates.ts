@@ -1,5 +1,5 @@
 import { candidate, candidateStream } from '../../domain/candidate.js';
-import { issueCertificate, newCertificateCode } from '../certificates/issue-certificate.js';
+import { beginIssuance, newCertificateCode, type PendingDocuments } from '../certificates/issue-certificate.js';
 import { workflowStep } from '../shared/workflow-step.js';
 import { SessionItem, stepContext } from './session-item.js';
 import { stepHandler } from './workflow-lambda.js';
@@ -7,6 +7,8 @@ import { stepHandler } from './workflow-lambda.js';
 /**
  * The certificates a candidate's outcome gives: the titre, or one CCP certificate per bloc acquired. Each code
  * is drawn at random once and reserved on the candidate's stream before issuing, so a retry reissues the same.
+ * Appends CertificateIssued; the PDFs (RenderCertificatePdfs) and the signed credentials
+ * (AttachCertificateDocuments) follow as their own Tasks.
  */
 export const step = workflowStep(SessionItem, async (deps, item) => {
   const { candidateId, outcome, blocs } = item.candidate;
@@ -17,6 +19,7 @@ export const step = workflowStep(SessionItem, async (deps, item) => {
         ? blocs.map((bloc) => ({ kind: 'ccp' as const, blocs: [bloc], key: `${item.sessionId}:ccp:${bloc}` }))
         : [];
   const issued: string[] = [];
+  const pending: PendingDocuments[] = [];
   for (const w of wanted) {
     const reserved = await deps.commands.handle(
       candidate,
@@ -25,7 +28,7 @@ export const step = workflowStep(SessionItem, async (deps, item) => {
       stepContext(item, `reserve:${w.key}`, deps.clock.now()),
     );
     const code = reserved.state.reservations[w.key]!.code;
-    await issueCertificate(deps, {
+    const begun = await beginIssuance(deps, {
       code,
       candidateId,
       kind: w.kind,
@@ -35,9 +38,10 @@ export const step = workflowStep(SessionItem, async (deps, item) => {
       sessionId: item.sessionId,
       commandId: `certificate:${w.key}:${candidateId}`,
     });
+    if ('pending' in begun) pending.push(begun.pending);
     issued.push(code);
   }
-  return { issued };
+  return { issued, pending };
 });
 
 export const handler = stepHandler(step);

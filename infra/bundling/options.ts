@@ -8,8 +8,11 @@ export const MAX_BUNDLE_BYTES = 300 * 1024;
 /** ESM bundles load CommonJS dependencies through `require`, which ESM does not define. */
 export const CREATE_REQUIRE_BANNER = "import{createRequire}from'module';const require=createRequire(import.meta.url);";
 
-/** What `zod` resolves to in the bundles: zod's classic API with English only (see zod-lean.ts). */
-export const ZOD_LEAN_ENTRY = join(projectRoot, 'infra', 'bundling', 'zod-lean.ts');
+/** What `zod` resolves to in the bundles: zod's classic API with English only (see zod-lean.ts); `zod/mini` as is. */
+export const ZOD_LEAN_ENTRY = join(projectRoot, 'infra', 'bundling', 'zod');
+/** pdfkit's browser build (standard fonts registered, no run-time require) and no fontkit (no embedded fonts). */
+export const PDFKIT_ENTRY = join(projectRoot, 'infra', 'bundling', 'pdfkit');
+export const FONTKIT_STUB = join(projectRoot, 'infra', 'bundling', 'fontkit-stub.ts');
 
 /**
  * How every function is bundled: by the local esbuild (no Docker), ESM for Node 22, minified, with source
@@ -25,7 +28,7 @@ export const ledgerBundling: BundlingOptions = {
   sourceMapMode: SourceMapMode.DEFAULT,
   sourcesContent: false,
   externalModules: ['@aws-sdk/*'],
-  esbuildArgs: { '--alias': [`zod=${ZOD_LEAN_ENTRY}`] },
+  esbuildArgs: { '--alias': [`zod=${ZOD_LEAN_ENTRY}`, `pdfkit=${PDFKIT_ENTRY}`, `fontkit=${FONTKIT_STUB}`] },
   forceDockerBundling: false,
   logLevel: LogLevel.WARNING,
 };

@@ -33,8 +33,10 @@ export const sessionWorkflow: WorkflowDefinition = {
     });
     const record = stepTask(scope, functions, 'RecordOutcome', 'workflows/record-session-outcome', '$.recorded');
     const issue = stepTask(scope, functions, 'IssueCertificates', 'workflows/issue-session-certificates', '$.certificates');
+    const render = stepTask(scope, functions, 'RenderCertificatePdfs', 'workflows/render-certificate-pdfs', '$.pdfs');
+    const attach = stepTask(scope, functions, 'AttachCertificateDocuments', 'workflows/attach-certificate-documents', '$.attached');
     const notify = stepTask(scope, functions, 'NotifyResults', 'workflows/notify-session-results', '$.notified');
-    for (const task of [record, issue, notify]) task.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
+    for (const task of [record, issue, render, attach, notify]) task.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
     const perCandidate = new sfn.Map(scope, 'ForEachCandidate', {
       itemsPath: '$.candidates',
       maxConcurrency: 4,
@@ -45,7 +47,7 @@ export const sessionWorkflow: WorkflowDefinition = {
         'candidate.$': '$$.Map.Item.Value',
       },
       resultPath: '$.results',
-    }).itemProcessor(record.next(issue).next(notify).next(done));
+    }).itemProcessor(record.next(issue).next(render).next(attach).next(notify).next(done));
     const report = stepTask(scope, functions, 'ReportIssuance', 'workflows/report-session-issuance');
     return load.next(perCandidate).next(report);
   },

@@ -9,7 +9,8 @@ import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verificationUrl } from '../../functions/certificates/certificate-facts.js';
-import { issueCertificate, newCertificateCode } from '../../functions/certificates/issue-certificate.js';
+import { newCertificateCode } from '../../functions/certificates/issue-certificate.js';
+import { issueCertificate } from '../../functions/certificates/issue-whole-certificate.js';
 import { memoryDeps } from '../support/memory-deps.js';
 
 const standards = join(import.meta.dirname, '../../../shared/standards');

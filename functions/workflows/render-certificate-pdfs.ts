@@ -1,0 +1,38 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import * as z from 'zod/mini';
+import { S3DocumentStore } from '../adapters/s3-document-store.js';
+import { storeCertificatePdf } from '../certificates/certificate-pdf-store.js';
+import type { CertificatePdfInput } from '../certificates/certificate-pdf.js';
+import type { DocumentStore } from '../ports/document-store.js';
+
+/**
+ * A lean Lambda of its own (zod/mini, no event store): pdfkit and qrcode alone weigh ~200 KB, so the PDFs are
+ * rendered and stored here, between IssueCertificates and AttachCertificateDocuments.
+ */
+const Coordinates = z.object({ stream: z.string(), version: z.number(), hash: z.string() });
+const PdfInput = z.object({
+  publicBaseUrl: z.string(),
+  code: z.string(),
+  kind: z.enum(['titre', 'ccp']),
+  certification: z.object({ rncp: z.string(), title: z.string(), level: z.number(), certifier: z.string() }),
+  blocs: z.array(z.object({ code: z.string(), title: z.string() })),
+  issuedOn: z.string(),
+  issuance: Coordinates,
+});
+const Input = z.object({ certificates: z.object({ pending: z.array(z.object({ pdf: PdfInput })) }) });
+
+export async function renderPdfs(documents: DocumentStore, raw: unknown) {
+  const { certificates } = Input.parse(raw);
+  const pdfs: { code: string; key: string; sha256: string }[] = [];
+  for (const { pdf } of certificates.pending) pdfs.push({ code: pdf.code, ...(await storeCertificatePdf(documents, pdf as CertificatePdfInput)) });
+  return { pdfs };
+}
+
+/** For the local runner: same `run(deps, input)` shape as the other steps. */
+export const step = { run: (deps: { documents: DocumentStore }, raw: unknown) => renderPdfs(deps.documents, raw) };
+
+let documents: DocumentStore | undefined;
+export const handler = async (event: unknown) => {
+  documents ??= new S3DocumentStore(new S3Client({}), process.env.DOCUMENTS_BUCKET ?? '');
+  return renderPdfs(documents, event);
+};
