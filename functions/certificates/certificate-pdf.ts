@@ -37,7 +37,7 @@ const frenchDate = (date: string) => {
 export async function renderCertificatePdf(input: CertificatePdfInput): Promise<Uint8Array> {
   const { code, kind, certification, blocs, issuedOn, issuance } = input;
   const url = verificationUrl(input.publicBaseUrl, code);
-  const qr = await QRCode.toBuffer(url, { type: 'png', errorCorrectionLevel: 'M', margin: 2, scale: 6 });
+  const qr = await QRCode.toBuffer(url, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 6 });
   const heading = kind === 'titre' ? 'Titre professionnel' : 'Certificat de compétences professionnelles';
   const doc = new PDFDocument({
     size: 'A4',

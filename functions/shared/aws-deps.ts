@@ -32,6 +32,9 @@ const env = (name: string) => {
   return value;
 };
 
+/** Settings the stack sets only when configured (an SES identity to send email from). */
+const optionalEnv = (name: string): string | undefined => process.env[name] || undefined;
+
 /** `<NAME>_STATE_MACHINE_ARN`, as infra/workflows/workflow.ts names it. */
 const stateMachineArn = (workflow: string) => env(`${workflow.replace(/-/g, '_').toUpperCase()}_STATE_MACHINE_ARN`);
 
@@ -60,7 +63,7 @@ export function awsDeps(): LedgerDeps {
     ...(process.env.RATE_LIMIT_TABLE ? { rateLimiter: new CoalescingRateLimiter(new DynamoRateLimiter(dynamo, env('RATE_LIMIT_TABLE'), publicRateLimit())) } : {}),
     ...(process.env.VERIFICATIONS_TABLE ? { verifications: new DynamoVerificationLog(dynamo, env('VERIFICATIONS_TABLE')) } : {}),
     // Email needs a verified SES identity; without one the ledger's outbox (CandidateNotified) is all there is.
-    ...(process.env.SES_IDENTITY ? { notifier: new SesNotifier(new SESv2Client({}), vault, process.env.SES_IDENTITY) } : {}),
+    ...(optionalEnv('SES_IDENTITY') ? { notifier: new SesNotifier(new SESv2Client({}), vault, optionalEnv('SES_IDENTITY')!) } : {}),
     ...(process.env.PUBLIC_BASE_URL ? { publicBaseUrl: process.env.PUBLIC_BASE_URL } : {}),
   };
   deps = built;

@@ -67,7 +67,8 @@ describe('the documents of a certificate', () => {
     const dir = mkdtempSync(join(tmpdir(), 'certificate-pdf-'));
     try {
       writeFileSync(join(dir, 'c.pdf'), pdf!.body);
-      execFileSync('pdftoppm', ['-r', '150', '-png', '-singlefile', join(dir, 'c.pdf'), join(dir, 'page')]);
+      // 300 dpi: at 150 dpi the rasterised modules blur for some codes and jsQR (not a phone) misses them.
+      execFileSync('pdftoppm', ['-r', '300', '-png', '-singlefile', join(dir, 'c.pdf'), join(dir, 'page')]);
       const png = PNG.sync.read(readFileSync(join(dir, 'page.png')));
       const qr = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
       expect(qr?.data).toBe(verificationUrl('https://ledger.test', code));

@@ -172,7 +172,7 @@ describe('the projector converges whatever the delivery', () => {
           expect(computeStatistics(incremental.facts)).toEqual(computeStatistics(fromRebuild.facts));
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 150 },
     );
   });
 
