@@ -57,7 +57,7 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'certificates/get-jwks': { signing: 'publicKey' },
   'statistics/export-statistics': { readModels: 'read', idempotency: 'write', exports: 'write' },
   'projections/project-change-feed': { events: 'read', readModels: 'write' },
-  'reactions/react-to-change-feed': { startsWorkflows: ['capitalisation'] },
+  'reactions/react-to-change-feed': { startsWorkflows: ['capitalisation'], events: 'append', readModels: 'read', vault: 'read', email: true },
   // Workflow steps (infra/workflows): no Idempotency-Key, the execution and the command ids make them idempotent.
   'workflows/load-pv-outcomes': { events: 'read', readModels: 'read' },
   'workflows/record-session-outcome': { events: 'append', readModels: 'read' },

@@ -22,6 +22,7 @@ import { LocalWorkflows } from './local-workflows.js';
 import { LocalScheduler } from '../adapters/local-scheduler.js';
 import { advanceThroughTimers } from './timer-clock.js';
 import { startCapitalisation } from '../reactions/capitalisation-trigger.js';
+import { compensateAnnulment } from '../reactions/decision-annulment.js';
 import { workflows as workflowDefinitions } from '../../infra/workflows/index.js';
 import { LocalClock, parseClockSetting } from './local-clock.js';
 import { localTokenKeys, verifyLocalToken } from './local-token.js';
@@ -89,6 +90,7 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
       if (!commit) return;
       await projector!.apply(commit);
       await startCapitalisation(workflows!, commit);
+      await compensateAnnulment(deps, commit);
     },
     (error) => logger.error('projection failed; the next commit of the stream fills the gap', { error: error as Error }),
   );

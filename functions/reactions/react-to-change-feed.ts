@@ -3,6 +3,7 @@ import type { DynamoDBRecord, DynamoDBStreamHandler } from 'aws-lambda';
 import { commitOfRecord } from '../projections/change-feed.js';
 import { awsDeps } from '../shared/aws-deps.js';
 import { startCapitalisation } from './capitalisation-trigger.js';
+import { compensateAnnulment } from './decision-annulment.js';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
@@ -12,7 +13,9 @@ export const handler: DynamoDBStreamHandler = async (event, context) =>
     event,
     async (record: DynamoDBRecord) => {
       const commit = commitOfRecord(record);
-      if (commit) await startCapitalisation(awsDeps().workflows, commit);
+      if (!commit) return;
+      await startCapitalisation(awsDeps().workflows, commit);
+      await compensateAnnulment(awsDeps(), commit);
     },
     processor,
     { context },

@@ -13,6 +13,7 @@ import { advanceThroughTimers } from '../../functions/local/timer-clock.js';
 import { projections } from '../../functions/projections/index.js';
 import { Projector } from '../../functions/projections/projector.js';
 import { startCapitalisation } from '../../functions/reactions/capitalisation-trigger.js';
+import { compensateAnnulment } from '../../functions/reactions/decision-annulment.js';
 import { loadReferential } from '../../functions/referential/load-referential.js';
 import type { Clock } from '../../functions/ports/clock.js';
 import type { EventStore } from '../../functions/ports/event-store.js';
@@ -77,6 +78,7 @@ export async function memoryDeps(options: MemoryDepsOptions = {}) {
         const commit = pending.shift()!;
         await projector.apply(commit);
         await startCapitalisation(workflows, commit);
+        await compensateAnnulment(deps, commit);
       }
       await workflows.drain();
     } while (pending.length || workflows.running);
