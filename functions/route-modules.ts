@@ -14,6 +14,7 @@ export const routeModules: Record<string, () => Promise<RouteModule>> = {
   'candidates/record-insertion-survey': () => import('./candidates/record-insertion-survey.js'),
   'candidates/erase-personal-data': () => import('./candidates/erase-personal-data.js'),
   'centres/register-centre': () => import('./centres/register-centre.js'),
+  'centres/list-centre-sessions': () => import('./centres/list-centre-sessions.js'),
   'centres/grant-agrement': () => import('./centres/grant-agrement.js'),
   'jurors/register-juror': () => import('./jurors/register-juror.js'),
   'jurors/grant-habilitation': () => import('./jurors/grant-habilitation.js'),
@@ -38,4 +39,5 @@ export const routeModules: Record<string, () => Promise<RouteModule>> = {
   'statistics/get-statistics': () => import('./statistics/get-statistics.js'),
   'statistics/export-statistics': () => import('./statistics/export-statistics.js'),
   'local/move-clock': () => import('./local/move-clock.js'),
+  'local/mint-token': () => import('./local/mint-token.js'),
 };

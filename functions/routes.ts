@@ -26,6 +26,7 @@ export const routes: readonly RouteEntry[] = [
   { method: 'POST', path: '/candidates/{candidateId}/insertion-surveys', auth: ['centre', 'ministry'], module: 'candidates/record-insertion-survey' },
   { method: 'DELETE', path: '/candidates/{candidateId}/personal-data', auth: ['dreets'], module: 'candidates/erase-personal-data' },
   { method: 'POST', path: '/centres', auth: ['dreets'], module: 'centres/register-centre' },
+  { method: 'GET', path: '/centres/{centreId}/sessions', auth: ['centre', 'dreets'], module: 'centres/list-centre-sessions' },
   { method: 'POST', path: '/centres/{centreId}/agrements', auth: ['dreets'], module: 'centres/grant-agrement' },
   { method: 'POST', path: '/jurors', auth: ['dreets'], module: 'jurors/register-juror' },
   { method: 'POST', path: '/jurors/{jurorId}/habilitations', auth: ['dreets'], module: 'jurors/grant-habilitation' },
@@ -50,6 +51,7 @@ export const routes: readonly RouteEntry[] = [
   { method: 'GET', path: '/statistics', auth: ['ministry'], module: 'statistics/get-statistics' },
   { method: 'POST', path: '/statistics/exports', auth: ['ministry'], module: 'statistics/export-statistics' },
   { method: 'POST', path: '/_local/clock', auth: 'public', module: 'local/move-clock', localOnly: true },
+  { method: 'POST', path: '/_local/tokens', auth: 'public', module: 'local/mint-token', localOnly: true },
 ];
 
 export const routeKey = (r: Pick<RouteEntry, 'method' | 'path'>) => `${r.method} ${r.path}`;

@@ -45,6 +45,7 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'openapi/get-openapi': {},
   'certifications/list-certifications': { readModels: 'read' },
   'certifications/get-certification': { readModels: 'read' },
+  'centres/list-centre-sessions': { readModels: 'read' },
   'candidates/register-candidate': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
   'jurors/register-juror': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
   'candidates/erase-personal-data': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'erase' },

@@ -14,18 +14,23 @@ interface Pending {
 
 /**
  * One item per verification in the verifications table (pk = code, sk = `<at>#<requestId>`): appended, never
- * updated, so verifications of one certificate never contend. Records that arrive while a write is in flight
- * go together in the next BatchWriteItem (group commit): each caller still waits for its own record to be
- * durable, but a busy server writes up to 25 records per round trip.
+ * updated, so verifications of one certificate never contend. A record waits at most `lingerMs` (20 ms) for
+ * others, or until 25 are held, and they go together in one BatchWriteItem; records that arrive while writes
+ * are in flight go in the next one (group commit). `record` resolves when its own record is durable, but the
+ * public route does not wait for it (no round trip on the hot path): `flush` writes what is held at once, and
+ * runs on shutdown and at the end of each Lambda invocation; `list` flushes first, so a holder sees every
+ * verification this instance answered.
  */
 export class DynamoVerificationLog implements VerificationLog {
   private readonly queue: Pending[] = [];
+  private readonly unsettled = new Set<Promise<void>>();
   private inFlight = 0;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
-    private readonly options: { maxInFlight?: number } = {},
+    private readonly options: { maxInFlight?: number; lingerMs?: number } = {},
   ) {}
 
   record(entry: VerificationRecord): Promise<void> {
@@ -35,11 +40,22 @@ export class DynamoVerificationLog implements VerificationLog {
       { removeUndefinedValues: true },
     );
     const done = new Promise<void>((resolve, reject) => this.queue.push({ request: { PutRequest: { Item: item } }, resolve, reject }));
-    this.pump();
+    this.unsettled.add(done);
+    const settled = () => this.unsettled.delete(done);
+    done.then(settled, settled);
+    if (this.queue.length >= BATCH) this.pump();
+    else this.timer ??= setTimeout(() => this.pump(), this.options.lingerMs ?? 20);
     return done;
   }
 
+  async flush(): Promise<void> {
+    this.pump();
+    await Promise.allSettled([...this.unsettled]);
+  }
+
   private pump() {
+    clearTimeout(this.timer);
+    this.timer = undefined;
     while (this.queue.length && this.inFlight < (this.options.maxInFlight ?? 4)) {
       const batch = this.queue.splice(0, BATCH);
       this.inFlight++;
@@ -70,6 +86,7 @@ export class DynamoVerificationLog implements VerificationLog {
   }
 
   async list(code: string): Promise<VerificationRecord[]> {
+    await this.flush();
     const records: VerificationRecord[] = [];
     let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
     do {

@@ -9,6 +9,8 @@ export class MemoryVerificationLog implements VerificationLog {
     this.records.set(entry.code, byKey);
   }
 
+  async flush(): Promise<void> {}
+
   async list(code: string): Promise<VerificationRecord[]> {
     const byKey = this.records.get(code) ?? new Map<string, VerificationRecord>();
     return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => structuredClone(r));

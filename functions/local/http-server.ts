@@ -78,7 +78,7 @@ export async function startHttpServer(options: {
     if (body === null) return send(res, problemResponse(problem(413, 'payload-too-large', 'the body is too large')));
     const found = matchRoute(compiled, method === 'HEAD' ? 'GET' : method, url.pathname);
     if (!found.compiled) {
-      const page = method === 'GET' && options.staticPages ? await options.staticPages(req, url) : undefined;
+      const page = (method === 'GET' || method === 'HEAD') && options.staticPages ? await options.staticPages(req, url) : undefined;
       if (page) return send(res, page);
       return send(
         res,
@@ -100,8 +100,11 @@ export async function startHttpServer(options: {
       sourceIp: req.socket.remoteAddress ?? 'unknown',
       requestId: randomUUID(),
     };
+    const started = performance.now();
     const response = await dispatch(found.compiled.entry, found.compiled.route, request, options.deps);
     send(res, { ...response, headers: { 'x-request-id': request.requestId, ...response.headers } });
+    // The route and the path (ids and codes only), never the query (GET /verify takes a family name) or a body.
+    options.deps.logger.debug('request', { method, route: found.compiled.entry.path, path: url.pathname, status: response.status, ms: Math.round(performance.now() - started), requestId: request.requestId });
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -4,10 +4,12 @@ import { startLocalLedger } from './runtime.js';
 
 const dataDir = resolveDataDir();
 const port = Number(process.env.PORT ?? 3000);
-const ledger = await startLocalLedger({ dataDir, port, clock: process.env.LEDGER_CLOCK, logLevel: (process.env.LOG_LEVEL as 'INFO') ?? 'WARN' });
+// LEDGER_HOST: the address to listen on (all interfaces by default; tests and benches use 127.0.0.1).
+const ledger = await startLocalLedger({ dataDir, port, host: process.env.LEDGER_HOST || undefined, clock: process.env.LEDGER_CLOCK, logLevel: (process.env.LOG_LEVEL as 'INFO') ?? 'WARN' });
 
 console.log(`certification-ledger is running on ${ledger.url}  (data in ${dataDir}, clock ${ledger.clock.isVirtual ? `virtual at ${ledger.clock.now()}` : 'system'})`);
 console.log(`  health:     curl ${ledger.url}/health`);
+console.log(`  pages:      ${ledger.url}/  (/v, /candidat, /certificateurs, /ministere; sign in at /connexion)`);
 console.log(`  contract:   ${ledger.url}/openapi.json`);
 console.log(`  a token:    npm run --silent token -- <centre|juror|dreets|ministry|candidate> <sub>`);
 console.log(`              curl -H "Authorization: Bearer $(npm run --silent token -- dreets agent-1)" ...`);

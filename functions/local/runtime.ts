@@ -21,22 +21,26 @@ import { activeReadModelTable } from './read-model-table.js';
 import { LocalWorkflows } from './local-workflows.js';
 import { LocalScheduler } from '../adapters/local-scheduler.js';
 import { advanceThroughTimers } from './timer-clock.js';
-import { startCapitalisation } from '../reactions/capitalisation-trigger.js';
+import { startCapitalisation, triggersCapitalisation } from '../reactions/capitalisation-trigger.js';
+import { DynamoExecutionJournal } from './execution-journal.js';
+import type { Commit } from '../../events/envelope.js';
 import { compensateAnnulment } from '../reactions/decision-annulment.js';
 import { workflows as workflowDefinitions } from '../../infra/workflows/index.js';
 import { LocalClock, parseClockSetting } from './local-clock.js';
-import { localTokenKeys, verifyLocalToken } from './local-token.js';
+import { localTokenKeys, signLocalToken, verifyLocalToken } from './local-token.js';
+import { webPages } from '../../web/serve.js';
 import { localMasterKey } from './local-master-key.js';
 import { EncryptedPersonVault } from '../adapters/encrypted-person-vault.js';
 import { DynamoCiphertextStore, WrappedKeyStore } from '../adapters/dynamodb-person-vault.js';
 import { CachingPersonVault } from '../adapters/caching-person-vault.js';
-import { CoalescingRateLimiter } from '../adapters/coalescing-rate-limiter.js';
+import { LeasingRateLimiter } from '../adapters/leasing-rate-limiter.js';
+import { BatchingReadModelStore } from '../adapters/batching-read-model-store.js';
 import { DynamoRateLimiter } from '../adapters/dynamodb-rate-limiter.js';
 import { DynamoVerificationLog } from '../adapters/dynamodb-verification-log.js';
 import { FileKeyRingStore, KeyRingSigner } from '../adapters/key-ring-signer.js';
 import { publicRateLimit } from '../certificates/certificate-facts.js';
 
-export const TABLES = { events: 'ledger-events', readModels: 'ledger-read-models', idempotency: 'ledger-idempotency', vault: 'ledger-person-vault', timers: 'ledger-timers', rateLimit: 'ledger-rate-limit', verifications: 'ledger-verifications' } as const;
+export const TABLES = { events: 'ledger-events', readModels: 'ledger-read-models', idempotency: 'ledger-idempotency', vault: 'ledger-person-vault', timers: 'ledger-timers', rateLimit: 'ledger-rate-limit', verifications: 'ledger-verifications', workflows: 'ledger-workflow-executions' } as const;
 export const BUCKETS = { documents: 'ledger-documents', exports: 'ledger-exports' } as const;
 
 export interface LocalLedgerOptions {
@@ -60,7 +64,8 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
 
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.inMemory ? {} : { path: join(dataDir, 'dynamodb') }) });
   await new Promise<void>((resolve) => dynamo.listen(0, '127.0.0.1', resolve));
-  const dynamoClient = localDynamoClient(`http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`);
+  const dynamoEndpoint = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
+  const dynamoClient = localDynamoClient(dynamoEndpoint);
   await ensureEventsTable(dynamoClient, TABLES.events);
   // `npm run rebuild` may have switched the read models to a fresh table (functions/local/rebuild.ts).
   const readModelTable = activeReadModelTable(dataDir, TABLES.readModels);
@@ -70,6 +75,7 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
   await ensureKeyValueTable(dynamoClient, TABLES.timers);
   await ensureKeyValueTable(dynamoClient, TABLES.rateLimit, false);
   await ensureKeyValueTable(dynamoClient, TABLES.verifications);
+  await ensureKeyValueTable(dynamoClient, TABLES.workflows, false);
 
   const s3 = new S3rver({
     address: '127.0.0.1',
@@ -99,12 +105,14 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
 
   const clock = new LocalClock(parseClockSetting(options.clock), dataDir);
   const commands = new CommandHandler(store);
-  workflows = new LocalWorkflows(() => deps, workflowDefinitions);
+  // Each execution is recorded in dynalite before it runs: a restart resumes those a crash cut short.
+  workflows = new LocalWorkflows(() => deps, workflowDefinitions, { journal: new DynamoExecutionJournal(dynamoClient, TABLES.workflows) });
   const scheduler = new LocalScheduler(dynamoClient, TABLES.timers, () => workflows!);
   const deps: LedgerDeps = {
     store,
     commands,
-    readModels,
+    // Routes read through a group reader (GET /verify under load: one BatchGetItem for the reads in flight).
+    readModels: new BatchingReadModelStore(readModels, dynamoClient, readModelTable),
     idempotency: new DynamoIdempotencyStore(dynamoClient, TABLES.idempotency),
     clock,
     logger,
@@ -114,7 +122,7 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
     workflows,
     scheduler,
     signer: new KeyRingSigner(new FileKeyRingStore(join(dataDir, 'signing-keys')), clock),
-    rateLimiter: new CoalescingRateLimiter(new DynamoRateLimiter(dynamoClient, TABLES.rateLimit, publicRateLimit())),
+    rateLimiter: new LeasingRateLimiter(new DynamoRateLimiter(dynamoClient, TABLES.rateLimit, publicRateLimit())),
     verifications: new DynamoVerificationLog(dynamoClient, TABLES.verifications),
     ...(clock.isVirtual ? { localClock: { moveTo: (instant: string) => clock.moveTo(instant) } } : {}),
   };
@@ -132,22 +140,36 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
     : setInterval(() => void advanceThroughTimers({ now: () => clock.now(), set: () => {} }, scheduler, clock.now(), settle).catch((error) => logger.error('timers failed', { error })), 15_000);
 
   // Catch up read models on whatever an earlier run committed but did not project (a crash), then the referential.
-  await projector.replayAll();
+  // The in-process feed may also have lost reactions: every commit that starts a capitalisation is started again
+  // once the server is up (execution names are per commit, so those that already ran start nothing).
+  const reactions: Commit[] = [];
+  await projector.replayAll((commit) => {
+    if (triggersCapitalisation(commit)) reactions.push(commit);
+  });
   await loadReferential(commands, clock);
   await feed.drain();
 
   await deps.signer!.publicKeys(); // the first signing key is made on the first start
   const keys = await localTokenKeys(dataDir);
+  deps.localTokens = { sign: (role, sub) => signLocalToken(keys, role, sub) };
   const http = await startHttpServer({
     port: options.port ?? 3000,
     host: options.host,
     deps,
     verifyClaims: (authorization) => verifyLocalToken(keys, authorization),
+    staticPages: await webPages(), // the pages of web/ (issue 6), at the paths of web/site.ts
   });
   deps.publicBaseUrl = process.env.PUBLIC_BASE_URL || http.url;
+  // Workflows resume once their steps have everything (the public URL printed on certificates).
+  const resumed = await workflows.recover();
+  for (const commit of reactions) await startCapitalisation(workflows, commit);
+  if (resumed.length) logger.warn('resumed workflow executions cut short by the last stop', { executions: resumed.map((r) => r.executionId) });
 
   return {
     url: http.url,
+    /** The embedded dynalite, for tools and benches that read its tables directly (loopback only). */
+    dynamoEndpoint,
+    readModelTable,
     deps,
     feed,
     projector,
@@ -160,6 +182,7 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
       await http.close();
       await settle();
       await feed.drain();
+      await deps.verifications?.flush();
       dynamoClient.destroy();
       s3Client.destroy();
       await new Promise<void>((resolve) => dynamo.close(() => resolve()));

@@ -22,8 +22,14 @@ export type VerificationRecord = z.infer<typeof VerificationRecord>;
  * AWS and locally, in memory in tests. Every adapter passes test/contract/verification-log.contract.ts.
  */
 export interface VerificationLog {
-  /** Resolves once the record is durably written. */
+  /**
+   * Resolves once the record is durably written. Adapters may hold a record briefly to write it with others: the
+   * public route answers without waiting for it, and `flush` (on shutdown, at the end of a Lambda invocation)
+   * writes whatever is held.
+   */
   record(entry: VerificationRecord): Promise<void>;
-  /** The verifications of one certificate, oldest first. */
+  /** Resolves once every record handed over so far was written (or definitively failed, which `record` reported). */
+  flush(): Promise<void>;
+  /** The verifications of one certificate, oldest first, including those this instance still held. */
   list(code: string): Promise<VerificationRecord[]>;
 }

@@ -89,12 +89,14 @@ export class Projector {
   /**
    * Rebuild or catch-up: every commit of the ledger, stream by stream in order (as the store's scan yields
    * them), into the read models; what they already hold is skipped. Returns the number of events scanned.
+   * `each` sees every commit scanned (the local runtime finds there the reactions a crash may have lost).
    */
-  async replayAll(): Promise<number> {
+  async replayAll(each?: (commit: Commit) => void): Promise<number> {
     let count = 0;
     let run: Commit[] = [];
     for await (const commit of this.store.scan()) {
       count += commit.events.length;
+      each?.(commit);
       if (run.length && run[0]!.stream !== commit.stream) {
         await this.applyRun(run);
         run = [];

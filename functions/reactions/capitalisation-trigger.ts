@@ -3,13 +3,15 @@ import type { Workflows } from '../ports/workflows.js';
 
 const TRIGGERS = new Set(['CcpAcquired', 'CcpAcquisitionAnnulled', 'TitreIssued']);
 
+/** Whether the commit changes what a candidate holds (so their capitalisation must be recomputed). */
+export const triggersCapitalisation = (commit: Commit) => commit.stream.startsWith('candidate#') && commit.events.some((e) => TRIGGERS.has(e.type));
+
 /**
  * On a commit that changes what a candidate holds, starts their capitalisation workflow to recompute the livret
  * and its timers. The execution is named after the commit, so a redelivered record starts nothing new.
  */
 export async function startCapitalisation(workflows: Workflows, commit: Commit): Promise<void> {
-  if (!commit.stream.startsWith('candidate#')) return;
-  if (!commit.events.some((e) => TRIGGERS.has(e.type))) return;
+  if (!triggersCapitalisation(commit)) return;
   const candidateId = commit.stream.slice('candidate#'.length);
   await workflows.start('capitalisation', `recompute-${candidateId}-${commit.version}`, { action: 'recompute', candidateId, position: commit.last });
 }

@@ -12,6 +12,7 @@ import type { RateLimiter } from '../ports/rate-limiter.js';
 import type { Signer } from '../ports/signer.js';
 import type { VerificationLog } from '../ports/verification-log.js';
 import type { CommandHandler } from './command-handler.js';
+import type { Role } from './auth.js';
 
 /** What handlers are given: ports only, wired to AWS in Lambda and to the embedded stand-ins locally. */
 export interface LedgerDeps {
@@ -38,4 +39,6 @@ export interface LedgerDeps {
   logger: Logger;
   /** Local runtime only: moves the virtual clock and fires due timers. Absent in AWS. */
   localClock?: { moveTo(instant: string): Promise<void> };
+  /** Local runtime only: signs tokens the local server accepts (POST /_local/tokens, the sign-in page). Absent in AWS. */
+  localTokens?: { sign(role: Role, sub: string): Promise<string> };
 }

@@ -45,7 +45,7 @@ export async function dispatch(entry: RouteEntry, route: RouteDefinition<any, an
     return problemResponse(problem(400, 'invalid-idempotency-key', 'Idempotency-Key: 1 to 128 letters, digits or . _ : -'));
   }
   const scopedKey = key && isWrite ? `${caller?.sub ?? 'anonymous'}|${entry.method} ${req.path}|${key}` : undefined;
-  const fingerprint = sha256(`${entry.method} ${req.path}\n${req.body ?? ''}`);
+  const fingerprint = scopedKey ? sha256(`${entry.method} ${req.path}\n${req.body ?? ''}`) : '';
   if (scopedKey) {
     const claim = await deps.idempotency.begin(scopedKey, fingerprint, Date.now());
     if (claim.state === 'replay') return { ...claim.response, headers: { ...claim.response.headers, 'idempotent-replayed': 'true' } };

@@ -17,6 +17,7 @@ export function lambdaHandler(module: string, route: RouteDefinition<any, any, a
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
     const body = event.body === undefined ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+    const ledger = deps();
     const response = await dispatch(
       entry,
       route,
@@ -31,8 +32,10 @@ export function lambdaHandler(module: string, route: RouteDefinition<any, any, a
         sourceIp: event.requestContext.http.sourceIp,
         requestId: event.requestContext.requestId,
       },
-      deps(),
+      ledger,
     );
+    // What a route left to write after its answer (verification records) is written before the instance freezes.
+    await ledger.verifications?.flush();
     const isText = textual(response.headers['content-type']);
     return {
       statusCode: response.status,

@@ -48,7 +48,9 @@ export const StatisticsRowSchema = BreakdownSchema.extend({
 });
 
 export const StatisticsAnswerSchema = z.object({
-  /** The number of events of the session, candidate, centre and certification streams this answer reflects. */
-  position: z.number().int(),
+  position: z
+    .number()
+    .int()
+    .describe('The ledger position reflected: the sum of the per-stream checkpoints of the documents read, i.e. the number of events of the session, candidate, centre and certification streams the answer has seen'),
   rows: z.array(StatisticsRowSchema),
 });

@@ -12,6 +12,7 @@ import { LedgerHttpApi } from '../constructs/ledger-http-api.js';
 import { LedgerKeys } from '../constructs/ledger-keys.js';
 import { LedgerScheduler } from '../constructs/ledger-scheduler.js';
 import { LedgerTables } from '../constructs/ledger-tables.js';
+import { LedgerWeb } from '../constructs/ledger-web.js';
 import { LedgerWorkflows } from '../constructs/ledger-workflows.js';
 import { workflows as registeredWorkflows } from '../workflows/index.js';
 import type { WorkflowDefinition } from '../workflows/workflow.js';
@@ -34,6 +35,8 @@ export interface LedgerStackProps extends StackProps {
   publicBaseUrl?: string;
   /** Access per handler module, over infra/function-access.ts. @default none */
   access?: Record<string, FunctionAccess>;
+  /** The pages of web/ on S3 behind CloudFront, with the API under the same origin (infra/constructs/ledger-web.ts). @default true */
+  web?: boolean;
 }
 
 /** Everything certification-ledger runs on in AWS (DESIGN.md §3), derived from the route manifest, the consumers and the workflows. */
@@ -47,6 +50,7 @@ export class LedgerStack extends Stack {
   readonly changeFeed: ChangeFeed;
   readonly workflows: LedgerWorkflows;
   readonly alarms: LedgerAlarms;
+  readonly web?: LedgerWeb;
 
   constructor(scope: Construct, id: string, props: LedgerStackProps = {}) {
     super(scope, id, props);
@@ -73,7 +77,11 @@ export class LedgerStack extends Stack {
       groups: Role.options,
       logRetention,
     });
-    this.functions.setEnvironment('PUBLIC_BASE_URL', props.publicBaseUrl ?? this.http.stage.url.replace(/\/$/, ''));
+    if (props.web !== false) {
+      const prefix = this.node.tryGetContext('ledger:signInDomainPrefix') as string | undefined;
+      this.web = new LedgerWeb(this, 'Web', { http: this.http, routes: (props.routes ?? manifest).filter((r) => !r.localOnly), accessLogs: this.buckets.accessLogs, ...(prefix ? { signInDomainPrefix: prefix } : {}) });
+    }
+    this.functions.setEnvironment('PUBLIC_BASE_URL', props.publicBaseUrl ?? this.web?.url ?? this.http.stage.url.replace(/\/$/, ''));
     this.changeFeed = new ChangeFeed(this, 'ChangeFeed', {
       events: this.tables.events,
       consumers: props.consumers ?? streamConsumers,

@@ -1,8 +1,10 @@
-// `npm run bench -- <name>`: append | bundles | rebuild (more come with their issues).
+// `npm run bench -- <name>`: append | bundles | rebuild | verify | soak.
 const benches: Record<string, () => Promise<unknown>> = {
   append: () => import('./append.js'),
   bundles: () => import('./bundles.js'),
   rebuild: () => import('./rebuild.js'),
+  verify: () => import('./verify.js'),
+  soak: () => import('./soak.js'),
 };
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const chosen = names.length ? names : ['append'];

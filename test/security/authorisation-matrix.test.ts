@@ -59,6 +59,7 @@ const table: Record<string, Expectation> = {
   },
   'DELETE /candidates/{candidateId}/personal-data': { path: (w) => `/candidates/${w.candidateB}/personal-data` },
   'POST /centres': { path: () => '/centres', body: () => ({ name: 'Centre matrice', region: 'Normandie' }) },
+  'GET /centres/{centreId}/sessions': { path: (w) => `/centres/${w.centreA}/sessions`, owner: { centre: (w) => w.centreA }, foreign: { centre: (w) => w.centreB } },
   'POST /centres/{centreId}/agrements': { path: (w) => `/centres/${w.centreB}/agrements`, body: () => ({ rncp: RNCP, validUntil: '2027-12-31' }) },
   'POST /jurors': { path: () => '/jurors', body: () => ({ name: 'Juré matrice' }) },
   'POST /jurors/{jurorId}/habilitations': { path: (w) => `/jurors/${w.jurorB}/habilitations`, body: () => ({ rncp: RNCP, validUntil: '2027-12-31' }) },
@@ -111,6 +112,7 @@ const table: Record<string, Expectation> = {
   'GET /statistics': { path: () => `/statistics?rncp=${RNCP}&year=2025` },
   'POST /statistics/exports': { path: () => '/statistics/exports', body: () => ({ year: 2025 }) },
   'POST /_local/clock': { path: () => '/_local/clock', body: () => ({ now: '2025-10-07T18:00:00Z' }) },
+  'POST /_local/tokens': { path: () => '/_local/tokens', body: () => ({ role: 'dreets', sub: 'agent-1' }) },
 };
 
 const genericSub: Record<Role, string> = { centre: 'centre-x', juror: 'juror-x', dreets: 'agent-1', ministry: 'ministry-1', candidate: 'candidate-x' };

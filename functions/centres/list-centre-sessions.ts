@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { forbidden } from '../../domain/errors.js';
+import { Id } from '../../events/define-event.js';
+import { SessionKind } from '../../events/session.js';
+import { centreSessions, type CentreSessionLine } from '../projections/centre-sessions.js';
+import { centreFacts, type CentreFacts } from '../projections/statistics-facts.js';
+import { problemResponse } from '../shared/dispatch.js';
+import { lambdaHandler } from '../shared/lambda.js';
+import { problem } from '../shared/problem.js';
+import { defineRoute, ok } from '../shared/route.js';
+
+const SessionLine = z.object({
+  sessionId: z.string(),
+  rncp: z.string(),
+  kind: SessionKind,
+  blocs: z.array(z.string()),
+  startsOn: z.string(),
+  endsOn: z.string(),
+  juryMembers: z.number().int(),
+  candidates: z.number().int(),
+  deliberations: z.object({ proposed: z.number().int(), final: z.number().int(), annulled: z.number().int() }),
+  pv: z.object({ status: z.enum(['open', 'validated']), validatedOn: z.string().optional() }),
+});
+
+export const route = defineRoute({
+  summary: "A centre's sessions, the latest first (jury size, candidates, deliberations, PV status): for the centre itself and the DREETS",
+  params: z.object({ centreId: Id }),
+  response: { status: 200, schema: z.object({ centreId: z.string(), name: z.string(), region: z.string(), sessions: z.array(SessionLine) }) },
+  async handle({ params, ctx }, deps) {
+    const { sub, roles } = ctx.caller!;
+    if (!roles.includes('dreets') && sub !== params.centreId) throw forbidden('not-your-centre', 'a centre sees its own sessions only');
+    const centre = await deps.readModels.get<CentreFacts>(centreFacts.model, params.centreId);
+    if (!centre?.doc) return problemResponse(problem(404, 'centre-not-found', `no centre ${params.centreId}`));
+    const sessions = (await deps.readModels.list<CentreSessionLine>(centreSessions.model))
+      .map((d) => d.doc)
+      .filter((line) => line?.centreId === params.centreId)
+      .sort((a, b) => b.startsOn.localeCompare(a.startsOn) || a.sessionId.localeCompare(b.sessionId))
+      .map(({ centreId: _, ...line }) => line);
+    return ok({ centreId: params.centreId, name: centre.doc.name, region: centre.doc.region, sessions });
+  },
+});
+
+export const handler = lambdaHandler('centres/list-centre-sessions', route);

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { Id } from '../../events/define-event.js';
+import { Role } from '../shared/auth.js';
+import { problemResponse } from '../shared/dispatch.js';
+import { lambdaHandler } from '../shared/lambda.js';
+import { problem } from '../shared/problem.js';
+import { defineRoute, ok } from '../shared/route.js';
+
+/** Loopback addresses as Node reports them (IPv4, IPv6, IPv4-mapped IPv6). */
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
+export const route = defineRoute({
+  summary:
+    'Local only: mints a token for a role and a subject, as `npm run token` does, for the sign-in page (web/). Answers only to callers on this machine (loopback); never deployed',
+  body: z.object({ role: Role, sub: Id }),
+  response: { status: 200, schema: z.object({ token: z.string(), role: Role, sub: z.string() }) },
+  async handle({ body, ctx }, deps) {
+    if (!deps.localTokens) return problemResponse(problem(404, 'not-found', 'tokens are minted by the local runtime only'));
+    if (!LOOPBACK.test(ctx.request.sourceIp)) return problemResponse(problem(403, 'forbidden', 'tokens are minted for callers on this machine only'));
+    return ok({ token: await deps.localTokens.sign(body.role, body.sub), role: body.role, sub: body.sub });
+  },
+});
+
+export const handler = lambdaHandler('local/mint-token', route);

@@ -1,0 +1,231 @@
+import { Aws, CfnOutput, DockerImage, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import { Construct } from 'constructs';
+import type { RouteEntry } from '../../functions/routes.js';
+import { webRoot, writeWebSync } from '../../web/build.js';
+import { cloudFrontRewriteSource, contentSecurityPolicy } from '../../web/site.js';
+import { acknowledge } from '../nag.js';
+import type { LedgerHttpApi } from './ledger-http-api.js';
+
+/**
+ * The CloudFront path patterns that go to the HTTP API: one per first segment of the deployed routes
+ * (`/sessions*`, `/verify*`, `/.well-known*`…). Everything else is the pages' bucket. The pages' paths
+ * (web/site.ts) never start like a route (test/infra/web.test.ts checks it).
+ */
+export function apiPathPatterns(routes: readonly Pick<RouteEntry, 'path'>[]): string[] {
+  return [...new Set(routes.map((r) => r.path.split('/')[1]!))].sort().map((segment) => `/${segment}*`);
+}
+
+export interface LedgerWebProps {
+  /** The HTTP API (origin of the API paths), its user pool (hosted sign-in) and JWT authorizer. */
+  http: LedgerHttpApi;
+  /** Deployed routes (localOnly already left out). */
+  routes: readonly RouteEntry[];
+  /** Receives the server access logs of the pages' bucket and of the CloudFront logs bucket. */
+  accessLogs: s3.IBucket;
+  /** The Cognito hosted sign-in domain prefix (globally unique). @default `certification-ledger-<account>` */
+  signInDomainPrefix?: string;
+}
+
+/**
+ * The web pages of web/ (issue 6) in AWS: a private bucket read by CloudFront only (origin access control),
+ * one distribution that serves the pages and, under the API's own paths, the HTTP API, so pages and API share
+ * one origin as they do locally (relative fetches, the QR codes' /v/{code}, no CORS). Security headers on every
+ * answer; the pages' addresses mapped to their HTML by a CloudFront Function written from web/site.ts.
+ *
+ * Sign-in is Cognito's hosted UI (authorisation code + PKCE) on a client of the API's user pool; that client is
+ * added to the JWT authorizer's audience, so its access tokens reach the API.
+ */
+export class LedgerWeb extends Construct {
+  readonly bucket: s3.Bucket;
+  readonly logs: s3.Bucket;
+  readonly distribution: cloudfront.Distribution;
+  readonly signInDomain: cognito.UserPoolDomain;
+  readonly client: cognito.UserPoolClient;
+  readonly deployment: s3deploy.BucketDeployment;
+  /** https://<distribution>: where the pages (and the certificates' QR codes) live. */
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: LedgerWebProps) {
+    super(scope, id);
+    const secure = {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      serverAccessLogsBucket: props.accessLogs,
+    } satisfies s3.BucketProps;
+
+    this.bucket = new s3.Bucket(this, 'Pages', {
+      ...secure,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsPrefix: 'web/',
+      // The pages are built from web/ at every deployment: nothing here is the only copy.
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ id: 'expire-replaced-pages', noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+    });
+    // CloudFront's standard logs are written with ACLs: this bucket alone lets the object writer own them.
+    this.logs = new s3.Bucket(this, 'CdnLogs', {
+      ...secure,
+      objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
+      serverAccessLogsPrefix: 'cdn-logs/',
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ id: 'expire-cdn-logs', expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
+    });
+
+    const signInDomainPrefix = props.signInDomainPrefix ?? Fn.join('-', ['certification-ledger', Aws.ACCOUNT_ID]);
+    this.signInDomain = new cognito.UserPoolDomain(this, 'SignIn', {
+      userPool: props.http.userPool,
+      cognitoDomain: { domainPrefix: signInDomainPrefix },
+      managedLoginVersion: cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI,
+    });
+
+    const pagesPolicy = new cloudfront.ResponseHeadersPolicy(this, 'PagesHeaders', {
+      comment: 'certification-ledger pages: CSP without inline code, no framing, no referrer, HSTS',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy([this.signInDomain.baseUrl()]), override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, override: true },
+      },
+      customHeadersBehavior: { customHeaders: [{ header: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()', override: true }] },
+    });
+    // The API's answers (JSON, PDF, JWS) get the transport headers, not the pages' CSP (it would block the PDF viewer).
+    const apiPolicy = new cloudfront.ResponseHeadersPolicy(this, 'ApiHeaders', {
+      comment: 'certification-ledger API through CloudFront: HSTS, nosniff, no framing, no referrer',
+      securityHeadersBehavior: {
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, override: true },
+      },
+    });
+
+    const rewrite = new cloudfront.Function(this, 'PagePaths', {
+      comment: 'Maps the pages’ paths (web/site.ts) to their HTML files',
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      code: cloudfront.FunctionCode.fromInline(cloudFrontRewriteSource()),
+    });
+
+    const api = new origins.HttpOrigin(Fn.parseDomainName(props.http.api.apiEndpoint), {
+      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+    });
+    const apiBehavior: cloudfront.BehaviorOptions = {
+      origin: api,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      // Every header but Host (API Gateway routes on its own host name): Authorization, Idempotency-Key…
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy: apiPolicy,
+    };
+
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: 'certification-ledger: pages and API',
+      defaultRootObject: 'index.html',
+      priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      enableLogging: true,
+      logBucket: this.logs,
+      logFilePrefix: 'cloudfront/',
+      defaultBehavior: {
+        origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: pagesPolicy,
+        functionAssociations: [{ function: rewrite, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
+        compress: true,
+      },
+      additionalBehaviors: Object.fromEntries(apiPathPatterns(props.routes).map((pattern) => [pattern, apiBehavior])),
+    });
+    this.url = `https://${this.distribution.distributionDomainName}`;
+
+    // The pages' sign-in client: authorisation code with PKCE, no secret (a browser keeps none), back to /connexion.
+    this.client = new cognito.UserPoolClient(this, 'SignInClient', {
+      userPool: props.http.userPool,
+      generateSecret: false,
+      authFlows: {},
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],
+        callbackUrls: [`${this.url}/connexion`],
+        logoutUrls: [`${this.url}/connexion`],
+      },
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+    });
+    // Its access tokens (client_id = this client) must pass the API's JWT authorizer too.
+    const authorizer = props.http.api.node.findAll().find((c): c is apigw.CfnAuthorizer => c instanceof apigw.CfnAuthorizer);
+    if (!authorizer) throw new Error('the HTTP API has no JWT authorizer to admit the pages’ client');
+    authorizer.addPropertyOverride('JwtConfiguration.Audience', [props.http.client.userPoolClientId, this.client.userPoolClientId]);
+
+    this.deployment = new s3deploy.BucketDeployment(this, 'Deploy', {
+      sources: [
+        // web/ built by esbuild at synthesis (no Docker): the same files `npm start` serves.
+        s3deploy.Source.asset(webRoot, {
+          bundling: {
+            image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22-alpine'),
+            local: {
+              tryBundle(outputDir) {
+                writeWebSync(outputDir);
+                return true;
+              },
+            },
+          },
+        }),
+        s3deploy.Source.jsonData('config.json', {
+          mode: 'aws',
+          cognito: { domain: this.signInDomain.baseUrl(), clientId: this.client.userPoolClientId, scopes: ['openid', 'email'] },
+        }),
+      ],
+      destinationBucket: this.bucket,
+      distribution: this.distribution,
+      distributionPaths: ['/*'],
+      // Revalidated at every visit: a deployment shows at once.
+      cacheControl: [s3deploy.CacheControl.noCache()],
+      memoryLimit: 256,
+    });
+
+    this.acknowledgeFindings();
+    new CfnOutput(this, 'Url', { value: this.url, description: 'The pages: /v, /candidat, /certificateurs, /ministere, /connexion' });
+    new CfnOutput(this, 'SignInUrl', { value: this.signInDomain.baseUrl(), description: 'Cognito hosted sign-in' });
+  }
+
+  private acknowledgeFindings() {
+    acknowledge(
+      this.distribution,
+      'AwsSolutions-CFR1',
+      'No geo restriction by design: employers abroad verify French certificates through /v; the API throttles and rate-limits public calls.',
+    );
+    acknowledge(
+      this.distribution,
+      'AwsSolutions-CFR2',
+      'No WAF web ACL in this stack (a CloudFront web ACL lives in us-east-1); the API Gateway stage throttles every route and the verification routes are rate limited per client by the application.',
+    );
+    acknowledge(
+      this.distribution,
+      'AwsSolutions-CFR4',
+      'The default *.cloudfront.net certificate has a fixed TLSv1 security policy; give the distribution a custom domain with an ACM certificate to pin TLSv1.2_2021. Origins are reached over TLSv1.2 only.',
+    );
+    // The BucketDeployment's singleton handler (one per stack), made by aws-cdk-lib.
+    for (const child of Stack.of(this).node.children) {
+      if (!child.node.id.startsWith('Custom::CDKBucketDeployment')) continue;
+      acknowledge(child, 'AwsSolutions-IAM4', 'The CDK BucketDeployment handler uses AWSLambdaBasicExecutionRole to write its own logs; it runs only during deployments.');
+      acknowledge(child, 'AwsSolutions-IAM5', 'The CDK BucketDeployment handler reads the staged asset objects and writes every key of the pages’ bucket (s3:*Object* on bucket/*), by construction.');
+      acknowledge(child, 'AwsSolutions-L1', 'The CDK BucketDeployment handler’s runtime is chosen by aws-cdk-lib and moves with its upgrades.');
+    }
+  }
+}

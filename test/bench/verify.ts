@@ -1,0 +1,182 @@
+// `npm run bench -- verify`: 32 concurrent clients verifying certificate codes over HTTP against the local server
+// (startLocalLedger in this process, loopback only, the public limiter raised for the bench), next to the bare
+// DynamoDB read a verification cannot avoid (GetItem of the certificate's read-model item, 32 concurrent, on the
+// same dynalite), alternated in one run. The last two lines are `p99 ms: <p99>` and `ratio: <verify / GetItem>`.
+// BENCH_CLIENTS (32), BENCH_SECONDS per round (4), BENCH_ROUNDS (2), BENCH_CERTIFICATES (64).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { localDynamoClient } from '../../functions/adapters/dynamodb-client.js';
+import { newCertificateCode } from '../../functions/certificates/issue-certificate.js';
+import { issueCertificate } from '../../functions/certificates/issue-whole-certificate.js';
+import { localTokenKeys, signLocalToken } from '../../functions/local/local-token.js';
+import { startLocalLedger } from '../../functions/local/runtime.js';
+import { certificateStatus } from '../../functions/projections/certificate-status.js';
+
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const CERTIFICATES = Number(process.env.BENCH_CERTIFICATES ?? 64);
+// The bench is one address hammering the public routes: raise its budget (the limiter still counts every hit).
+process.env.PUBLIC_RATE_LIMIT ??= '1000000000';
+process.env.PUBLIC_RATE_WINDOW_SECONDS ??= '60';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'ledger-bench-verify-'));
+const L = await startLocalLedger({ dataDir, port: 0, host: '127.0.0.1', clock: 'virtual:2025-09-01T08:00:00Z', logLevel: 'SILENT' });
+const port = Number(new URL(L.url).port);
+const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+
+function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function post(path: string, body: unknown, token: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const text = JSON.stringify(body);
+    const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(text);
+  });
+}
+
+// Real certificates: candidates registered over HTTP, certificates issued as the session workflow's steps do.
+const centre = await signLocalToken(await localTokenKeys(dataDir), 'centre', 'centre-bench');
+const codes: string[] = [];
+for (let i = 0; i < CERTIFICATES; i++) {
+  const registered = await post('/candidates', { familyName: `Banc${i}`, givenNames: 'Claire', birthDate: '1990-04-02' }, centre);
+  if (registered.status !== 201) throw new Error(`POST /candidates: ${registered.status} ${registered.body}`);
+  const { candidateId } = JSON.parse(registered.body) as { candidateId: string };
+  const code = newCertificateCode();
+  await issueCertificate(L.deps, { code, candidateId, kind: 'titre', rncp: 'RNCP38665', blocs: ['RNCP38665BC01', 'RNCP38665BC02'], issuedOn: '2025-09-01', sessionId: 'session-bench', commandId: `bench:${code}` });
+  codes.push(code);
+}
+await L.settle();
+const sample = await get(`/verify/${codes[0]}?familyName=banc0`);
+if (sample.status !== 200 || !JSON.parse(sample.body).familyNameMatches) throw new Error(`GET /verify: ${sample.status} ${sample.body}`);
+
+async function pool(work: (i: number) => Promise<number | undefined>) {
+  const latencies: number[] = [];
+  let next = 0;
+  let failures = 0;
+  const end = performance.now() + SECONDS * 1000;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (performance.now() < end) {
+        const started = performance.now();
+        const status = await work(next++);
+        if (status !== undefined && status !== 200) failures++;
+        latencies.push(performance.now() - started);
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  return { n: latencies.length, rate: latencies.length / seconds, latencies, failures };
+}
+
+// The clients run in a worker thread, as callers on other machines would: they do not share the server's event
+// loop (the server, its dynalite and the bare GetItem loop below all run on this thread).
+const CLIENT_CODE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { Agent, request } = require('node:http');
+const { port, paths, clients, seconds } = workerData;
+const agent = new Agent({ keepAlive: true, maxSockets: clients });
+const get = (path) => new Promise((resolve, reject) => {
+  const req = request({ host: '127.0.0.1', port, path, agent }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); });
+  req.on('error', reject);
+  req.end();
+});
+(async () => {
+  const latencies = [];
+  let next = 0, ok = 0, failures = 0;
+  const t0 = performance.now();
+  const end = t0 + seconds * 1000;
+  await Promise.all(Array.from({ length: clients }, async () => {
+    while (performance.now() < end) {
+      const started = performance.now();
+      const status = await get(paths[next++ % paths.length]).catch(() => 0);
+      latencies.push(performance.now() - started);
+      if (status === 200) ok++; else failures++;
+    }
+  }));
+  const elapsed = (performance.now() - t0) / 1000;
+  agent.destroy();
+  parentPort.postMessage({ latencies: Float64Array.from(latencies), ok, failures, elapsed });
+})();
+`;
+
+let answered = 0;
+async function verify() {
+  const worker = new Worker(CLIENT_CODE, { eval: true, workerData: { port, paths: codes.map((c) => `/verify/${c}`), clients: CLIENTS, seconds: SECONDS } });
+  const result = await new Promise<{ latencies: Float64Array; ok: number; failures: number; elapsed: number }>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  await worker.terminate();
+  answered += result.ok;
+  return { n: result.latencies.length, rate: result.latencies.length / result.elapsed, latencies: [...result.latencies], failures: result.failures };
+}
+
+const dynamo = localDynamoClient(L.dynamoEndpoint);
+const bare = () =>
+  pool(async (i) => {
+    const out = await dynamo.send(new GetItemCommand({ TableName: L.readModelTable, Key: marshall({ pk: certificateStatus.model, sk: codes[i % codes.length]! }), ConsistentRead: true }));
+    return out.Item ? 200 : 404;
+  });
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+console.log(`verify bench: ${CLIENTS} concurrent clients over HTTP (127.0.0.1), ${CERTIFICATES} certificates, ${ROUNDS} rounds of ${SECONDS} s each, limiter ${process.env.PUBLIC_RATE_LIMIT}/${process.env.PUBLIC_RATE_WINDOW_SECONDS} s`);
+// Warm both paths, then alternate them so neither gets a warmer process; keep each side's best round.
+await verify();
+await bare();
+const verifyRounds: Awaited<ReturnType<typeof verify>>[] = [];
+const bareRounds: Awaited<ReturnType<typeof bare>>[] = [];
+for (let round = 1; round <= ROUNDS; round++) {
+  const b = await bare();
+  bareRounds.push(b);
+  console.log(`bare GetItem (round ${round}): ${b.n} reads, ${b.rate.toFixed(0)}/s, p50 ${percentile([...b.latencies].sort((x, y) => x - y), 50).toFixed(2)} ms, p99 ${percentile([...b.latencies].sort((x, y) => x - y), 99).toFixed(2)} ms`);
+  const v = await verify();
+  verifyRounds.push(v);
+  const sorted = [...v.latencies].sort((x, y) => x - y);
+  console.log(`GET /verify (round ${round}): ${v.n} verifications, ${v.rate.toFixed(0)}/s, p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms, non-200: ${v.failures}`);
+}
+
+// Every answered verification is recorded: flush what is still batched, then count the records.
+await L.deps.verifications!.flush();
+let recorded = 0;
+for (const code of codes) recorded += (await L.deps.verifications!.list(code)).length;
+const expected = answered + 1; // + the sample above (the warm-up round is counted in `answered`)
+
+const bestVerify = verifyRounds.reduce((a, b) => (b.rate > a.rate ? b : a));
+const bestBare = bareRounds.reduce((a, b) => (b.rate > a.rate ? b : a));
+const all = verifyRounds.flatMap((r) => r.latencies).sort((x, y) => x - y);
+const failures = verifyRounds.reduce((n, r) => n + r.failures, 0);
+agent.destroy();
+dynamo.destroy();
+await L.stop();
+rmSync(dataDir, { recursive: true, force: true });
+
+console.log(`verifications recorded: ${recorded} of ${expected} answered${recorded === expected ? '' : '  MISMATCH'}`);
+console.log(`non-200 answers: ${failures}`);
+console.log(`verify: ${bestVerify.rate.toFixed(0)}/s; bare GetItem: ${bestBare.rate.toFixed(0)}/s`);
+console.log(`p50 ms: ${percentile(all, 50).toFixed(2)}`);
+console.log(`p99 ms: ${percentile(all, 99).toFixed(2)}`);
+console.log(`ratio: ${(bestVerify.rate / bestBare.rate).toFixed(3)}`);

@@ -1,0 +1,339 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { scenario, type Caller } from '../support/scenario.js';
+import { startTestLedger, type LocalLedger } from '../support/local-ledger.js';
+import { checkAccessibility, labelled, launchChromium, newUser, screenshot, type Keys } from './support.js';
+
+const RNCP = 'RNCP38665';
+
+/** Polls until `check` gives something (the session workflow runs after the PV validation's 202). */
+async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, ms = 30_000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() - t0 > ms) throw new Error(`${what}: not reached within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+/**
+ * The four users of issue 6, each through their pages in a real browser, keyboard only, against the local
+ * server: the certifiers take two candidates through a titre session (with a refusal shown to a juror), the
+ * employer verifies the titre, the candidate follows their livret, the ministry reads the statistics.
+ */
+describe.sequential('the four users, in chromium, keyboard only', () => {
+  let L: LocalLedger;
+  let call: Caller;
+  let browser: Browser;
+  let centreId: string;
+  let jurors: string[];
+  let sessionId: string;
+  let moreau: string; // registered through the page; gets the titre
+  let petit: string; // registered over the API; gets BC01 only
+  let titreCode: string;
+  let ccpCode: string;
+
+  beforeAll(async () => {
+    L = await startTestLedger({ clock: 'virtual:2025-09-01T08:00:00Z' });
+    call = (method, path, opts = {}) => L.call(method, path, { as: opts.as as never, body: opts.body, headers: opts.headers });
+    browser = await launchChromium();
+    const s = scenario(call);
+    centreId = await s.centre(RNCP, { region: 'Bretagne', validUntil: '2027-12-31' });
+    jurors = await s.jurors(RNCP, 2, { validUntil: '2027-12-31' });
+    petit = await s.candidate(centreId, 'Petit');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await L?.stop();
+  });
+
+  /** The sign-in page's local convenience, by keyboard: role, identifier, submit; lands on the role's page. */
+  async function signIn(keys: Keys, page: Page, roleLabel: string, role: string, sub: string, landing: string) {
+    await page.goto('/connexion');
+    await keys.select(labelled(page, 'Rôle'), role);
+    expect(await labelled(page, 'Rôle').locator('option:checked').textContent()).toBe(roleLabel);
+    await keys.type(labelled(page, 'Identifiant'), sub);
+    await keys.press(page.getByRole('button', { name: 'Obtenir un jeton et se connecter' }));
+    await page.waitForURL(`**${landing}`);
+  }
+
+  it('the centre registers a candidate, schedules a session, constitutes its jury (refused, then accepted) and enrols', async () => {
+    const { page, keys, context } = await newUser(browser, L.url);
+    await signIn(keys, page, 'Centre d’examen', 'centre', centreId, '/certificateurs');
+    await expect.poll(() => page.getByText('Centre Bretagne — région Bretagne.').count()).toBe(1);
+
+    // A candidate, registered through the page: names go to the vault, the page shows the id.
+    const register = page.getByRole('form', { name: 'Enregistrer un candidat' });
+    await keys.type(labelled(register, 'Nom de famille'), 'Moreau');
+    await keys.type(labelled(register, 'Prénoms'), 'Camille');
+    await keys.date(labelled(register, 'Date de naissance'), '1990-04-02');
+    await keys.press(register.getByRole('button', { name: 'Enregistrer le candidat' }));
+    moreau = (await register.locator('code.candidate-id').textContent({ timeout: 10_000 }))!;
+    expect(moreau).toMatch(/^[A-Za-z0-9_-]+$/);
+
+    // A titre session, from 6 to 7 October 2025.
+    const schedule = page.getByRole('form', { name: 'Programmer une session' });
+    await keys.select(labelled(schedule, 'Certification'), RNCP);
+    await keys.select(labelled(schedule, 'Type de session'), 'titre');
+    await keys.date(labelled(schedule, 'Premier jour'), '2025-10-06');
+    await keys.date(labelled(schedule, 'Dernier jour'), '2025-10-07');
+    await keys.press(schedule.getByRole('button', { name: 'Programmer la session' }));
+    await page.waitForURL(/session=/);
+    sessionId = new URL(page.url()).searchParams.get('session')!;
+    await expect.poll(() => page.locator('#session-titre').textContent()).toContain('Session titre du 6 octobre 2025 au 7 octobre 2025');
+
+    // A jury of one: the domain refuses it, in words.
+    const jury = page.getByRole('form', { name: 'Constitution du jury' });
+    await keys.type(labelled(jury, 'Identifiants des jurés'), jurors[0]!);
+    await keys.press(jury.getByRole('button', { name: 'Constituer le jury' }));
+    const refusal = jury.getByRole('alert');
+    await expect.poll(() => refusal.textContent()).toContain('Refusé : Le jury est trop petit');
+    expect(await refusal.textContent()).toContain('jury-too-small');
+    await screenshot(page, 'certificateurs-centre-refus-jury');
+
+    await keys.type(labelled(jury, 'Identifiants des jurés'), jurors.join('\n'));
+    await keys.press(jury.getByRole('button', { name: 'Constituer le jury' }));
+    await expect.poll(() => page.locator('.session-status').textContent()).toContain('Jury constitué : 2 membres.');
+
+    // Two enrolments: one refused (the title is not open to students), then both accepted.
+    for (const [candidateId, route] of [
+      [moreau, 'eleve_etudiant'],
+      [moreau, 'formation_continue'],
+      [petit, 'vae'],
+    ] as const) {
+      const enrol = page.getByRole('form', { name: 'Inscription d’un candidat à la session' });
+      await keys.type(labelled(enrol, 'Identifiant du candidat'), candidateId);
+      await keys.select(labelled(enrol, 'Voie d’accès'), route);
+      await keys.press(enrol.getByRole('button', { name: 'Inscrire à la session' }));
+      if (route === 'eleve_etudiant') await expect.poll(() => enrol.getByRole('alert').textContent()).toContain('Cette voie d’accès n’est pas ouverte');
+      else await expect.poll(() => page.locator('.session-status').textContent()).toContain(`Candidat ${candidateId} inscrit`);
+    }
+    await expect.poll(() => page.locator('#candidats-titre').textContent()).toBe('Candidats inscrits (2)');
+
+    // The list of the centre's sessions (GET /centres/{id}/sessions) shows it.
+    await page.reload();
+    await expect.poll(() => page.getByRole('table', { name: 'Sessions du centre Centre Bretagne' }).textContent()).toContain('RNCP38665');
+    await expect.poll(() => page.locator('#session-titre').isVisible()).toBe(true);
+    await screenshot(page, 'certificateurs-centre');
+    await checkAccessibility(page, 'certificateurs-centre');
+    expect(keys.errors).toEqual([]);
+    await context.close();
+  });
+
+  it('jurors assess on the grid, propose, meet a refusal (a deliberation already proposed), and sign', async () => {
+    await call('POST', '/_local/clock', { body: { now: '2025-10-07T14:00:00Z' } });
+    const a = await newUser(browser, L.url);
+    const b = await newUser(browser, L.url);
+    await signIn(a.keys, a.page, 'Juré', 'juror', jurors[0]!, '/certificateurs');
+    await signIn(b.keys, b.page, 'Juré', 'juror', jurors[1]!, '/certificateurs');
+
+    // Juror A opens the session by its id and assesses Moreau, every competence of both blocs.
+    const openA = a.page.getByRole('form', { name: 'Ouvrir une session par son identifiant' });
+    await a.keys.type(labelled(openA, 'Identifiant de la session'), sessionId);
+    await a.keys.press(openA.getByRole('button', { name: 'Ouvrir la session' }));
+    await expect.poll(() => a.page.locator('#session-titre').textContent()).toContain('Session titre');
+    const blocs = (await call('GET', `/certifications/${RNCP}`)).json.blocs as { code: string; competences: { code: string }[] }[];
+    for (const bloc of blocs) {
+      const grid = a.page.getByRole('form', { name: `Évaluation du bloc ${bloc.code}, candidat n°1` });
+      for (const c of bloc.competences) await a.keys.radio(grid.locator(`input[name="${c.code}"][value="acquis"]`));
+      await a.keys.press(grid.getByRole('button', { name: `Enregistrer l’évaluation du bloc ${bloc.code}` }));
+      await expect.poll(() => a.page.locator('.session-status').textContent()).toContain(`Évaluation du bloc ${bloc.code} enregistrée pour le candidat n°1`);
+    }
+
+    // Juror A proposes the titre for Moreau (both blocs, entretien final held): signed by the proposer.
+    const proposal = a.page.getByRole('form', { name: 'Proposition de délibération, candidat n°1' });
+    await a.keys.select(labelled(proposal, 'Décision'), 'titre');
+    for (const bloc of blocs) await a.keys.check(proposal.getByLabel(bloc.code, { exact: true }));
+    await a.keys.check(labelled(proposal, 'L’entretien final avec le jury a eu lieu'));
+    await a.keys.press(proposal.getByRole('button', { name: 'Proposer la délibération' }));
+    await expect.poll(() => a.page.locator('.session-status').textContent()).toContain('Délibération proposée et signée pour le candidat n°1');
+    await screenshot(a.page, 'certificateurs-jure-grille');
+    await checkAccessibility(a.page, 'certificateurs-jure');
+
+    // Juror B opens the session now; then juror A proposes for Petit (over the API, as from another desk).
+    await b.page.goto(`/certificateurs?session=${sessionId}`);
+    await expect.poll(() => b.page.locator('#session-titre').textContent()).toContain('Session titre');
+    const petitAssessments = blocs.filter((x) => x.code === 'RNCP38665BC01');
+    for (const bloc of petitAssessments) {
+      const res = await call('POST', `/sessions/${sessionId}/assessments`, { as: ['juror', jurors[0]!], body: { candidateId: petit, bloc: bloc.code, competences: bloc.competences.map((c) => ({ code: c.code, result: 'acquis' })) } });
+      expect(res.status, res.text).toBe(201);
+    }
+    const other = await call('POST', `/sessions/${sessionId}/deliberations`, { as: ['juror', jurors[0]!], body: { candidateId: petit, outcome: 'ccp', blocs: ['RNCP38665BC01'] } });
+    expect(other.status, other.text).toBe(201);
+
+    // Juror B, whose page still offers a proposal for Petit, proposes: refused, and told why in words.
+    const stale = b.page.getByRole('form', { name: 'Proposition de délibération, candidat n°2' });
+    await b.keys.select(labelled(stale, 'Décision'), 'ajourne');
+    await b.keys.press(stale.getByRole('button', { name: 'Proposer la délibération' }));
+    const refusal = stale.getByRole('alert');
+    await expect.poll(() => refusal.textContent()).toContain('Refusé : Une délibération est déjà proposée pour ce candidat');
+    expect(await refusal.textContent()).toContain('deliberation-already-proposed');
+    await screenshot(b.page, 'certificateurs-jure-refus');
+
+    // Juror B reloads the session and signs both deliberations: they become final.
+    await b.keys.press(b.page.getByRole('button', { name: 'Actualiser la session' }));
+    await expect.poll(() => b.page.locator('.session-status').textContent()).toContain('Session actualisée.');
+    for (const n of [1, 2]) {
+      await b.keys.press(b.page.getByRole('button', { name: `Signer la délibération du candidat n°${n}` }));
+      await expect.poll(() => b.page.locator('.session-status').textContent()).toContain(`Délibération du candidat n°${n} signée.`);
+    }
+    await expect.poll(() => b.page.getByRole('table', { name: 'Délibérations de la session' }).textContent()).toMatch(/Définitive.*Définitive/);
+    await screenshot(b.page, 'certificateurs-jure-signatures');
+    expect([...a.keys.errors, ...b.keys.errors]).toEqual([]);
+    await a.context.close();
+    await b.context.close();
+  });
+
+  it('the DREETS agent finds the session through the centre and validates the PV', async () => {
+    const { page, keys, context } = await newUser(browser, L.url);
+    await signIn(keys, page, 'Agent de la DREETS', 'dreets', 'agent-1', '/certificateurs');
+    const lookup = page.getByRole('form', { name: 'Sessions d’un centre' });
+    await keys.type(labelled(lookup, 'Identifiant du centre'), centreId);
+    await keys.press(lookup.getByRole('button', { name: 'Afficher les sessions' }));
+    await keys.press(page.getByRole('button', { name: /^Ouvrir la session du 6 octobre 2025/ }));
+    await expect.poll(() => page.locator('#session-titre').textContent()).toContain('Session titre');
+    await keys.press(page.getByRole('button', { name: 'Valider le procès-verbal' }));
+    await expect.poll(() => page.locator('.session-status').textContent()).toContain('Procès-verbal validé');
+    await expect.poll(() => page.locator('#pv-titre + p').textContent()).toContain('Validé le 7 octobre 2025');
+    await screenshot(page, 'certificateurs-dreets');
+    await checkAccessibility(page, 'certificateurs-dreets');
+
+    const record = await eventually(async () => {
+      const r = await call('GET', `/candidates/${moreau}/record`, { as: ['candidate', moreau] });
+      return r.json.certificates?.[0]?.status === 'valid' ? r.json : undefined;
+    }, 'titre certificate');
+    titreCode = record.certificates[0].code;
+    const partial = await eventually(async () => {
+      const r = await call('GET', `/candidates/${petit}/record`, { as: ['candidate', petit] });
+      return r.json.certificates?.[0]?.status === 'valid' ? r.json : undefined;
+    }, 'ccp certificate');
+    ccpCode = partial.certificates[0].code;
+    await L.settle();
+    expect(keys.errors).toEqual([]);
+    await context.close();
+  });
+
+  it('the employer types the code, sees the status in words, checks the family name, and finds the offline instructions', async () => {
+    const { page, keys, context } = await newUser(browser, L.url);
+    await page.goto('/v');
+    await keys.type(labelled(page, 'Code du certificat'), titreCode);
+    await keys.press(page.getByRole('button', { name: 'Vérifier', exact: true }));
+    await page.waitForURL(`**/v/${titreCode}`);
+    const status = page.locator('#statut');
+    await expect.poll(() => status.textContent()).toContain('Certificat valide');
+    expect(await status.getAttribute('class')).toContain('valid');
+    const facts = await page.locator('dl.facts').first().textContent();
+    for (const expected of ['TP - Manager d\'équipe relation client à distance', RNCP, 'niveau 5', 'RNCP38665BC01', 'RNCP38665BC02', '7 octobre 2025', 'C. M****']) expect(facts).toContain(expected);
+
+    const check = page.getByRole('form', { name: 'Vérifier le nom de famille du titulaire' });
+    await keys.type(labelled(check, 'Nom de famille'), 'Dupont');
+    await keys.press(check.getByRole('button', { name: 'Vérifier le nom' }));
+    await expect.poll(() => check.getByRole('alert').textContent()).toContain('ne correspond pas');
+    await keys.type(labelled(check, 'Nom de famille'), 'moreau');
+    await keys.press(check.getByRole('button', { name: 'Vérifier le nom' }));
+    await expect.poll(() => check.locator('.message.success').textContent()).toContain('correspond au titulaire');
+
+    // The signed credential and the keys, as the offline instructions link them.
+    const credential = page.getByRole('link', { name: 'preuve signée du certificat' });
+    const jwks = page.getByRole('link', { name: 'jeu de clés publiques (JWKS)' });
+    await keys.tabTo(credential);
+    await keys.tabTo(jwks);
+    expect((await page.request.get((await credential.getAttribute('href'))!)).status()).toBe(200);
+    expect(((await (await page.request.get((await jwks.getAttribute('href'))!)).json()) as { keys: unknown[] }).keys.length).toBeGreaterThan(0);
+    expect(await page.locator('#horsligne-titre').textContent()).toContain('sans dépendre de ce site');
+    await expect.poll(() => page.locator('#historique-titre + p + ol').textContent()).toContain('Valide');
+    await screenshot(page, 'verification-valide');
+    await checkAccessibility(page, 'verification');
+
+    // A suspended certificate reads differently, with its reason and legal basis in the history.
+    const suspended = await call('POST', `/certificates/${ccpCode}/suspension`, { as: ['dreets', 'agent-1'], body: { reason: 'Recours en cours', legalBasis: 'Code du travail, art. R. 338-8' } });
+    expect(suspended.status, suspended.text).toBe(201);
+    await page.goto(`/v/${ccpCode}`);
+    await expect.poll(() => page.locator('#statut').textContent()).toContain('Certificat suspendu');
+    expect(await page.locator('.timeline').textContent()).toContain('Motif : Recours en cours');
+    await screenshot(page, 'verification-suspendu');
+
+    await page.goto('/v/0000-0000-0000-0000');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Aucun certificat ne correspond à ce code');
+    await screenshot(page, 'verification-inconnu');
+    expect(keys.errors).toEqual([]);
+    await context.close();
+  });
+
+  it('the candidate follows the livret, shares the code, and sees who verified it', async () => {
+    const { page, keys, context } = await newUser(browser, L.url);
+    await signIn(keys, page, 'Candidat', 'candidate', petit, '/candidat');
+    await expect.poll(() => page.locator('#livret-titre').count()).toBe(1);
+    const livret = page.locator('section[aria-labelledby="livret-titre"]');
+    await expect.poll(() => livret.textContent()).toContain('Bloc RNCP38665BC01 acquis');
+    const text = (await livret.textContent())!;
+    expect(text).toContain('7 octobre 2025');
+    expect(text).toContain('pour obtenir le titre jusqu’au 12 mai 2030');
+    expect(text).toContain('il vous manque un bloc');
+    expect(text).toContain('Bloc RNCP38665BC02 à acquérir');
+    await screenshot(page, 'candidat-ccp');
+
+    // The titre holder: certificate, code to share, the PDF, and the employer's verifications.
+    await keys.press(page.getByRole('button', { name: 'Se déconnecter' }));
+    await page.waitForURL('**/connexion');
+    await signIn(keys, page, 'Candidat', 'candidate', moreau, '/candidat');
+    const certificate = page.getByRole('article', { name: /Titre professionnel/ });
+    await expect.poll(() => certificate.textContent()).toContain(titreCode);
+    const pdf = certificate.getByRole('link', { name: 'Télécharger le certificat (PDF)' });
+    await keys.tabTo(pdf);
+    const res = await page.request.get((await pdf.getAttribute('href'))!);
+    expect(res.headers()['content-type']).toBe('application/pdf');
+    await keys.press(certificate.getByRole('button', { name: 'Copier le code' }));
+    await expect.poll(() => certificate.locator('.message').textContent()).toMatch(/copié|copie automatique/);
+    const verifications = certificate.getByRole('table', { name: `Vérifications du certificat ${titreCode}` });
+    const rows = await verifications.locator('tbody tr').allTextContents();
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    expect(rows.join('\n')).toContain('Oui, nom correct');
+    expect(rows.join('\n')).toContain('Oui, nom incorrect');
+    expect(await page.locator('section[aria-labelledby="notifications-titre"]').textContent()).toContain('Félicitations');
+    expect(await page.locator('section[aria-labelledby="livret-titre"]').textContent()).toContain('Titre professionnel délivré');
+    await screenshot(page, 'candidat');
+    await checkAccessibility(page, 'candidat');
+    expect(keys.errors).toEqual([]);
+    await context.close();
+  });
+
+  it('the ministry reads the statistics of the year, with charts, and downloads and exports the CSV', async () => {
+    const { page, keys, context } = await newUser(browser, L.url);
+    await signIn(keys, page, 'Ministère', 'ministry', 'dgefp-1', '/ministere');
+    const choose = page.getByRole('form', { name: 'Choisir les statistiques' });
+    await keys.select(labelled(choose, 'Titre'), RNCP);
+    await keys.type(labelled(choose, 'Année d’obtention'), '2025');
+    await keys.press(choose.getByRole('button', { name: 'Afficher les statistiques' }));
+    const table = page.getByRole('table', { name: `Statistiques de ${RNCP}, par année d’obtention` });
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(1);
+    const cells = await table.locator('tbody tr').first().locator('th, td').allTextContents();
+    // Year, enrolled, present, certified, via VAE, CCPs, success rate.
+    expect(cells.slice(0, 7)).toEqual(['2025', '2', '2', '1', '0', '1', '50 %']);
+    for (const caption of ['Inscrits et certifiés par année', 'Par voie d’accès, 2025', 'Par région, 2025']) {
+      expect(await page.getByRole('img', { name: new RegExp(`^${caption}`) }).count(), caption).toBe(1);
+    }
+    expect(await page.getByRole('img', { name: /^Par voie d’accès/ }).textContent()).toContain('Formation continue');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), keys.press(page.getByRole('button', { name: 'Télécharger le CSV' }))]);
+    expect(download.suggestedFilename()).toBe(`statistiques-${RNCP}-2025.csv`);
+    const csv = await new Promise<string>((resolve, reject) => {
+      void download.createReadStream().then((stream) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        stream.on('error', reject);
+      });
+    });
+    expect(csv.split('\n')[0]).toContain('Année d\'obtention de la certification');
+    expect(csv.split('\n')[1]).toMatch(/^2025,1,0,/);
+
+    await keys.press(page.getByRole('button', { name: 'Déposer l’export au compartiment' }));
+    await expect.poll(() => page.locator('.message.success').last().textContent()).toContain('statistics/2025/');
+    await screenshot(page, 'ministere');
+    await checkAccessibility(page, 'ministere');
+    expect(keys.errors).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startTestLedger, type LocalLedger } from '../support/local-ledger.js';
+import { checkAccessibility, labelled, launchChromium, newUser, screenshot } from './support.js';
+
+/**
+ * What every user meets before their own path: the home page, the sign-in page, the verification form, and the
+ * pages that ask to sign in (or to change account). Keyboard only, with axe on each.
+ */
+describe.sequential('the pages around the four paths, in chromium', () => {
+  let L: LocalLedger;
+  let browser: Browser;
+  beforeAll(async () => {
+    L = await startTestLedger();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await L?.stop();
+  });
+
+  it('home: the skip link is the first stop and moves to the content; landmarks; each space is one Tab away', async () => {
+    const { page, keys, context } = await newUser(browser, L.url);
+    await page.goto('/');
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Aller au contenu' });
+    expect(await skip.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await skip.boundingBox()).not.toBeNull(); // shown when focused
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('contenu');
+    for (const landmark of ['banner', 'main', 'contentinfo'] as const) expect(await page.getByRole(landmark).count(), landmark).toBe(1);
+    expect(await page.getByRole('navigation', { name: 'Navigation principale' }).count()).toBe(1);
+    await keys.tabTo(page.getByRole('link', { name: 'Tableau de bord du ministère' }));
+    await keys.tabTo(page.getByRole('link', { name: 'Espace candidat' }).first());
+    await screenshot(page, 'accueil');
+    await checkAccessibility(page, 'accueil');
+    expect(keys.errors).toEqual([]);
+    await context.close();
+  });
+
+  it('/v: an empty code is refused in the form, with the focus on the field; a malformed code reads like an unknown one', async () => {
+    const { page, keys, context } = await newUser(browser, L.url);
+    await page.goto('/v');
+    await keys.press(page.getByRole('button', { name: 'Vérifier', exact: true }));
+    const field = labelled(page, 'Code du certificat');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('À corriger : Code du certificat');
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    expect(await field.evaluate((el) => el === document.activeElement)).toBe(true);
+    await screenshot(page, 'verification-formulaire');
+    await checkAccessibility(page, 'verification-formulaire');
+    await keys.type(field, 'pas un code');
+    await keys.press(page.getByRole('button', { name: 'Vérifier', exact: true }));
+    await page.waitForURL('**/v/pasuncode');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Aucun certificat ne correspond à ce code');
+    expect(keys.errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a page of a role asks to sign in, and brings the user back once signed in; another role is told so', async () => {
+    const { page, keys, context } = await newUser(browser, L.url);
+    await page.goto('/ministere');
+    await expect.poll(() => page.locator('#acces-titre').textContent()).toBe('Connexion nécessaire');
+    await keys.press(page.getByRole('link', { name: 'Se connecter' }).last());
+    await page.waitForURL('**/connexion?retour=%2Fministere');
+    await screenshot(page, 'connexion');
+    await checkAccessibility(page, 'connexion');
+
+    // A token pasted as `npm run token` prints it.
+    await keys.type(labelled(page, 'Jeton d’accès (JWT)'), 'pas-un-jeton');
+    await keys.press(page.getByRole('button', { name: 'Utiliser ce jeton' }));
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('trois parties');
+    await keys.type(labelled(page, 'Jeton d’accès (JWT)'), await L.token('ministry', 'dgefp-1'));
+    await keys.press(page.getByRole('button', { name: 'Utiliser ce jeton' }));
+    await page.waitForURL('**/ministere');
+    await expect.poll(() => page.locator('#choix-titre').count()).toBe(1);
+    expect(await page.locator('#identite').textContent()).toContain('Ministère');
+
+    // The ministry is not a candidate.
+    await page.goto('/candidat');
+    await expect.poll(() => page.locator('#acces-titre').textContent()).toBe('Cet espace n’est pas celui de votre rôle');
+    await checkAccessibility(page, 'candidat-autre-role');
+    expect(keys.errors).toEqual([]);
+    await context.close();
+  });
+});

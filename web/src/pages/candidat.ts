@@ -1,0 +1,206 @@
+// /candidat: the candidate's space. The livret as a timeline, certificates to share, who verified them, notifications.
+import { getJson } from '../lib/api.js';
+import { button, byId, h, replaceChildren, showError, showSuccess, table, type Child } from '../lib/dom.js';
+import { refusalContent } from '../lib/feedback.js';
+import { dateFr, instantFr, kindLabels, statusLabels } from '../lib/format.js';
+import { initLayout, requireRole } from '../lib/layout.js';
+
+interface RecordBloc {
+  code: string;
+  title?: string;
+  acquired: boolean;
+  acquiredAt?: string;
+  via?: { kind: string; sessionId?: string };
+  usableUntil?: string;
+  usable: boolean;
+}
+interface RecordLine {
+  rncp: string;
+  title?: string;
+  blocs: RecordBloc[];
+  eligible: boolean;
+  missing?: string[];
+  titre: { issuedAt: string; certificateCode?: string } | null;
+}
+interface CandidateRecord {
+  candidateId: string;
+  asOf: string;
+  certifications: RecordLine[];
+  certificates: { code: string; kind: 'titre' | 'ccp'; rncp: string; blocs?: string[]; status: string }[];
+}
+interface Notification {
+  topic: string;
+  message: string;
+  at: string;
+  rncp?: string;
+  bloc?: string;
+}
+interface Verification {
+  at: string;
+  status: string;
+  asOf: string;
+  familyNameChecked: boolean;
+  familyNameMatches?: boolean;
+}
+
+const topicLabels: Record<string, string> = {
+  'session-results': 'Résultats de session',
+  'usability-reminder': 'Rappel : un bloc arrive à échéance',
+  'usability-lapsed': 'Un bloc ne compte plus pour le titre',
+};
+
+const app = byId('app');
+initLayout();
+const identity = requireRole(app, ['candidate'], 'L’espace candidat');
+
+function timeline(line: RecordLine) {
+  type Step = { date: string; cls: string; node: Child[] };
+  const steps: Step[] = [];
+  for (const b of line.blocs.filter((x) => x.acquired)) {
+    steps.push({
+      date: b.acquiredAt ?? '',
+      cls: b.usable ? 'acquired' : 'lapsed',
+      node: [
+        h('h4', null, `Bloc ${b.code} acquis`),
+        b.title ? h('p', null, b.title) : null,
+        h('p', null, b.via?.kind === 'session' ? 'Obtenu en session d’examen.' : b.via?.kind ? 'Obtenu par équivalence.' : null),
+        b.usable
+          ? h('p', null, h('span', { class: 'badge ok' }, 'Utilisable'), b.usableUntil ? ` pour obtenir le titre jusqu’au ${dateFr(b.usableUntil)}.` : ' pour obtenir le titre.')
+          : h('p', null, h('span', { class: 'badge warn' }, 'N’est plus utilisable'), b.usableUntil ? ` pour le titre depuis le ${dateFr(b.usableUntil)}. Le bloc reste acquis : c’est un fait définitif.` : ' pour le titre.'),
+      ],
+    });
+  }
+  if (line.titre) {
+    steps.push({
+      date: line.titre.issuedAt,
+      cls: 'titre',
+      node: [h('h4', null, 'Titre professionnel délivré'), h('p', null, line.title ?? line.rncp), line.titre.certificateCode ? h('p', null, 'Certificat : ', h('code', null, line.titre.certificateCode)) : null],
+    });
+  }
+  steps.sort((a, b) => a.date.localeCompare(b.date));
+  const pending = line.blocs.filter((b) => !b.acquired);
+  return h(
+    'ol',
+    { class: 'timeline' },
+    steps.map((s) => h('li', { class: s.cls }, h('p', { class: 'when' }, dateFr(s.date)), ...s.node)),
+    pending.map((b) => h('li', { class: 'pending' }, h('p', { class: 'when' }, 'À venir'), h('h4', null, `Bloc ${b.code} à acquérir`), b.title ? h('p', null, b.title) : null)),
+  );
+}
+
+function summary(line: RecordLine) {
+  if (line.titre) return h('p', { class: 'message success' }, `Titre obtenu le ${dateFr(line.titre.issuedAt)}.`);
+  const titleOf = (code: string) => line.blocs.find((b) => b.code === code)?.title;
+  const missing = line.missing ?? line.blocs.filter((b) => !b.acquired || !b.usable).map((b) => b.code);
+  if (line.eligible || missing.length === 0)
+    return h('p', { class: 'message info' }, 'Tous les blocs sont acquis et utilisables : vous pouvez vous présenter au jury du titre (entretien final, si la certification l’exige).');
+  return h(
+    'div',
+    { class: 'message info' },
+    h('p', null, h('strong', null, `Pour obtenir le titre, il vous manque ${missing.length > 1 ? `${missing.length} blocs` : 'un bloc'} :`)),
+    h('ul', null, missing.map((code) => h('li', null, h('code', null, code), titleOf(code) ? ` — ${titleOf(code)}` : ''))),
+  );
+}
+
+function livret(record: CandidateRecord) {
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'livret-titre' },
+    h('h2', { id: 'livret-titre' }, 'Mon livret de certification'),
+    h('p', { class: 'muted' }, `À jour au ${dateFr(record.asOf)}.`),
+    record.certifications.length === 0
+      ? h('p', null, 'Aucun bloc n’est encore inscrit à votre livret. Les résultats apparaissent ici dès que la DREETS a validé le procès-verbal de votre session.')
+      : record.certifications.map((line) =>
+          h('section', { 'aria-label': line.title ?? line.rncp }, h('h3', null, `${line.title ?? 'Certification'} `, h('span', { class: 'muted' }, `(${line.rncp})`)), summary(line), timeline(line)),
+        ),
+  );
+}
+
+function copyButton(code: string, area: HTMLElement) {
+  return button('Copier le code', {
+    class: 'button small',
+    onclick: () => {
+      navigator.clipboard
+        .writeText(code)
+        .then(() => showSuccess(area, `Code ${code} copié.`))
+        .catch(() => showError(area, h('p', null, 'La copie automatique n’est pas possible ici : sélectionnez le code et copiez-le.')));
+    },
+  });
+}
+
+function verificationsTable(code: string, list: Verification[]) {
+  if (!list.length) return h('p', null, 'Personne n’a encore vérifié ce certificat.');
+  const nameCell = (v: Verification) => (!v.familyNameChecked ? 'Non' : v.familyNameMatches ? 'Oui, nom correct' : 'Oui, nom incorrect');
+  return table({
+    caption: `Vérifications du certificat ${code}`,
+    headers: ['Date de la vérification', 'Statut communiqué', 'Statut à la date du', 'Nom de famille vérifié'],
+    rows: [...list].reverse().map((v) => [instantFr(v.at), statusLabels[v.status] ?? v.status, dateFr(v.asOf), nameCell(v)]),
+  });
+}
+
+async function certificates(record: CandidateRecord) {
+  const titleOf = (rncp: string) => record.certifications.find((c) => c.rncp === rncp)?.title ?? rncp;
+  const cards = await Promise.all(
+    record.certificates.map(async (c) => {
+      const area = h('div', { 'aria-live': 'polite' });
+      const url = `${location.origin}/v/${encodeURIComponent(c.code)}`;
+      let verifications: Child;
+      try {
+        verifications = verificationsTable(c.code, (await getJson<{ verifications: Verification[] }>(`/certificates/${encodeURIComponent(c.code)}/verifications`)).verifications);
+      } catch (error) {
+        verifications = h('div', { class: 'message error' }, ...refusalContent(error));
+      }
+      return h(
+        'article',
+        { class: 'card', 'aria-labelledby': `cert-${c.code}` },
+        h('h3', { id: `cert-${c.code}` }, `${kindLabels[c.kind] ?? c.kind} — ${titleOf(c.rncp)}`),
+        h('p', null, h('span', { class: `badge ${c.status}` }, statusLabels[c.status] ?? c.status), c.blocs?.length ? ` Blocs : ${c.blocs.join(', ')}.` : ''),
+        h(
+          'div',
+          { class: 'share' },
+          h('span', null, 'Code à transmettre : ', h('span', { class: 'code code-big' }, c.code)),
+          copyButton(c.code, area),
+          h('a', { href: `/v/${encodeURIComponent(c.code)}` }, 'Voir la page de vérification'),
+          h('a', { href: `/certificates/${encodeURIComponent(c.code)}/pdf`, download: `certificat-${c.code}.pdf` }, 'Télécharger le certificat (PDF)'),
+        ),
+        area,
+        h('p', { class: 'muted' }, 'Un employeur vérifie le certificat à l’adresse ', h('span', { class: 'code' }, url), ', ou en scannant le QR code du PDF.'),
+        h('h4', null, 'Qui a vérifié ce certificat'),
+        h('p', { class: 'muted' }, 'Le registre note chaque vérification, sans savoir qui l’a faite.'),
+        verifications,
+      );
+    }),
+  );
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'certificats-titre' },
+    h('h2', { id: 'certificats-titre' }, 'Mes certificats'),
+    cards.length ? cards : h('p', null, 'Vous n’avez pas encore de certificat.'),
+  );
+}
+
+function notifications(list: Notification[]) {
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'notifications-titre' },
+    h('h2', { id: 'notifications-titre' }, 'Mes notifications'),
+    list.length
+      ? h('ul', null, [...list].reverse().map((n) => h('li', null, h('strong', null, `${instantFr(n.at)} — ${topicLabels[n.topic] ?? n.topic} : `), n.message)))
+      : h('p', null, 'Aucune notification.'),
+  );
+}
+
+async function main(candidateId: string) {
+  try {
+    const [record, notes] = await Promise.all([
+      getJson<CandidateRecord>(`/candidates/${encodeURIComponent(candidateId)}/record`),
+      getJson<{ notifications: Notification[] }>(`/candidates/${encodeURIComponent(candidateId)}/notifications`),
+    ]);
+    replaceChildren(app, livret(record), await certificates(record), notifications(notes.notifications));
+  } catch (error) {
+    const area = h('div', null);
+    replaceChildren(app, area);
+    showError(area, ...refusalContent(error));
+  }
+}
+
+if (identity) void main(identity.sub);

@@ -1,0 +1,716 @@
+// /certificateurs: the certifiers' console. A centre schedules sessions, constitutes juries and enrols candidates;
+// a juror assesses, deliberates and signs; a DREETS agent registers centres and jurors and validates the PV.
+import { ApiError, getJson, send } from '../lib/api.js';
+import { roleLabels, type Identity } from '../lib/auth.js';
+import { button, byId, choiceGroup, field, focusOn, form, h, replaceChildren, selectField, showError, showSuccess, table, text, type Child } from '../lib/dom.js';
+import { refusalContent, showRefusal } from '../lib/feedback.js';
+import { dateFr, instantFr, outcomeLabels, resultLabels, routeLabels, sessionKindLabels, shortId } from '../lib/format.js';
+import { initLayout, requireRole } from '../lib/layout.js';
+
+interface Competence {
+  code: string;
+  title: string;
+}
+interface Certification {
+  rncp: string;
+  title: string;
+  level: number;
+  validFrom: string;
+  validUntil: string;
+  accessRoutes: { allowed: string[]; refused: string[] };
+  jury: { minMembers: number; minIndependent: number };
+  blocs: { code: string; title: string; competences: Competence[] }[];
+}
+interface CatalogueEntry {
+  rncp: string;
+  title: string;
+  validFrom: string;
+  validUntil: string;
+  blocs: { code: string; title: string }[];
+}
+interface SessionLine {
+  sessionId: string;
+  rncp: string;
+  kind: 'titre' | 'ccp';
+  blocs: string[];
+  startsOn: string;
+  endsOn: string;
+  juryMembers: number;
+  candidates: number;
+  deliberations: { proposed: number; final: number; annulled: number };
+  pv: { status: 'open' | 'validated'; validatedOn?: string };
+}
+interface CentreSessions {
+  centreId: string;
+  name: string;
+  region: string;
+  sessions: SessionLine[];
+}
+interface Deliberation {
+  candidateId: string;
+  outcome: string;
+  blocs: string[];
+  finalInterviewHeld: boolean;
+  proposedBy: string;
+  proposedAt: string;
+  signatures: { jurorId: string; signedAt: string }[];
+  final: boolean;
+  finalisedAt?: string;
+  annulled: boolean;
+}
+interface SessionView {
+  sessionId: string;
+  rncp: string;
+  kind: 'titre' | 'ccp';
+  blocs: string[];
+  centreId: string;
+  startsOn: string;
+  endsOn: string;
+  jury: { jurorId: string; independent: boolean }[];
+  candidates: { candidateId: string; route: string; blocs: string[]; enrolledAt: string }[];
+  recusals: { jurorId: string; candidateId: string; reason: string; recordedAt: string }[];
+  assessments: { jurorId: string; candidateId: string; bloc: string; competences: { code: string; result: string }[]; recordedAt: string }[];
+  deliberations: Deliberation[];
+  pv: { status: 'open' | 'validated'; validatedBy?: string; validatedOn?: string; validatedAt?: string };
+  annulments: { candidateId: string; reason: string; legalBasis: string; annulledAt: string }[];
+  /** The session stream's version the view reflects. */
+  position: number;
+}
+
+const app = byId('app');
+initLayout();
+const who = requireRole(app, ['centre', 'juror', 'dreets'], 'La console des certificateurs');
+
+const certifications = new Map<string, Promise<Certification>>();
+const certification = (rncp: string) => {
+  if (!certifications.has(rncp)) certifications.set(rncp, getJson<Certification>(`/certifications/${encodeURIComponent(rncp)}`, { auth: false }));
+  return certifications.get(rncp)!;
+};
+let catalogue: Promise<CatalogueEntry[]> | undefined;
+const listCertifications = () => (catalogue ??= getJson<CatalogueEntry[]>('/certifications', { auth: false }));
+
+const enc = encodeURIComponent;
+const idPattern = '[A-Za-z0-9][A-Za-z0-9_\\-]{0,63}';
+
+// --- The session being worked on: a live region that survives re-rendering, and the rendered detail. ---
+const sessionStatus = h('div', { 'aria-live': 'polite', class: 'session-status' });
+const sessionBody = h('div');
+const sessionSection = h('section', { id: 'session', 'aria-labelledby': 'session-titre', hidden: true }, sessionStatus, sessionBody);
+let openedId: string | undefined;
+
+let openedPosition = 0;
+
+/** The session's read model, once it reflects a write past `after` (the read models follow the ledger within moments). */
+async function readSession(sessionId: string, after: number | undefined): Promise<SessionView> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    let view: SessionView | undefined;
+    try {
+      view = await getJson<SessionView>(`/sessions/${enc(sessionId)}`);
+    } catch (error) {
+      // A session just scheduled may not be readable yet.
+      if (!(after === 0 && error instanceof ApiError && error.problem.status === 404 && Date.now() < deadline)) throw error;
+    }
+    if (view && (after === undefined || view.position > after || Date.now() > deadline)) return view;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
+
+async function openSession(sessionId: string, options: { message?: string; focus?: string; errorArea?: HTMLElement; after?: number } = {}) {
+  let view: SessionView;
+  let cert: Certification;
+  try {
+    view = await readSession(sessionId, options.after);
+    cert = await certification(view.rncp);
+  } catch (error) {
+    if (options.errorArea) showRefusal(options.errorArea, error);
+    else {
+      sessionSection.hidden = false;
+      replaceChildren(sessionBody);
+      showRefusal(sessionStatus, error);
+    }
+    return;
+  }
+  openedId = sessionId;
+  openedPosition = view.position;
+  const url = new URL(location.href);
+  url.searchParams.set('session', sessionId);
+  history.replaceState(null, '', url);
+  sessionSection.hidden = false;
+  replaceChildren(sessionBody, renderSession(view, cert, who!));
+  if (options.message) showSuccess(sessionStatus, options.message);
+  else replaceChildren(sessionStatus);
+  const target = (options.focus && sessionBody.querySelector<HTMLElement>(options.focus)) || byId('session-titre');
+  focusOn(target);
+}
+
+/** Runs a write, then shows the session again with the outcome; a refusal stays in the form's message area. */
+async function act(area: HTMLElement, write: () => Promise<unknown>, message: string, focus?: string) {
+  try {
+    await write();
+  } catch (error) {
+    showRefusal(area, error);
+    return;
+  }
+  await openSession(openedId!, { message, focus, after: openedPosition });
+}
+
+// --- Rendering of a session ---
+function renderSession(s: SessionView, cert: Certification, me: Identity): Child {
+  const isCentre = me.roles.includes('centre') && s.centreId === me.sub;
+  const isDreets = me.roles.includes('dreets');
+  const isJuror = me.roles.includes('juror') && s.jury.some((m) => m.jurorId === me.sub);
+  const open = s.pv.status === 'open';
+  const blocTitle = (code: string) => cert.blocs.find((b) => b.code === code)?.title ?? code;
+  return [
+    h(
+      'div',
+      { class: 'card' },
+      h('h2', { id: 'session-titre', tabindex: -1 }, `${sessionKindLabels[s.kind]} du ${dateFr(s.startsOn)}${s.endsOn !== s.startsOn ? ` au ${dateFr(s.endsOn)}` : ''}`),
+      h(
+        'dl',
+        { class: 'facts' },
+        h('dt', null, 'Certification'),
+        h('dd', null, `${cert.title} (`, h('code', null, s.rncp), ')'),
+        h('dt', null, 'Identifiant de session'),
+        h('dd', null, h('code', null, s.sessionId)),
+        h('dt', null, 'Centre'),
+        h('dd', null, h('code', null, s.centreId)),
+        h('dt', null, 'Blocs évalués'),
+        h('dd', null, h('ul', null, s.blocs.map((b) => h('li', null, h('code', null, b), ` — ${blocTitle(b)}`)))),
+        h('dt', null, 'Procès-verbal'),
+        h('dd', null, open ? h('span', { class: 'badge neutral' }, 'Ouvert') : h('span', { class: 'badge ok' }, `Validé le ${dateFr(s.pv.validatedOn)}`)),
+      ),
+      h('p', { class: 'actions' }, button('Actualiser la session', { class: 'button small', onclick: () => void openSession(s.sessionId, { message: 'Session actualisée.' }) })),
+    ),
+    juryPart(s, cert, isCentre && open),
+    candidatesPart(s, cert, isCentre && open),
+    isJuror ? jurorPart(s, cert, me.sub, open) : null,
+    deliberationsPart(s),
+    isDreets ? pvPart(s) : null,
+  ];
+}
+
+function juryPart(s: SessionView, cert: Certification, editable: boolean) {
+  const rule = `La certification exige au moins ${cert.jury.minMembers} membres${cert.jury.minIndependent ? `, dont ${cert.jury.minIndependent} indépendant${cert.jury.minIndependent > 1 ? 's' : ''} du certificateur` : ''}.`;
+  const area = h('div', { 'aria-live': 'polite' });
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'jury-titre' },
+    h('h3', { id: 'jury-titre' }, 'Jury'),
+    s.jury.length
+      ? h('ul', null, s.jury.map((m) => h('li', null, h('code', null, m.jurorId), m.independent ? ' — indépendant du certificateur' : '')))
+      : h('p', null, 'Aucun jury n’est encore constitué.'),
+    h('p', { class: 'muted' }, rule),
+    editable
+      ? form(
+          {
+            submit: s.jury.length ? 'Modifier le jury' : 'Constituer le jury',
+            label: 'Constitution du jury',
+            async action(data, _f, formArea) {
+              const members = text(data, 'members').split(/[\s,;]+/).filter(Boolean);
+              await act(formArea, () => send('PUT', `/sessions/${enc(s.sessionId)}/jury`, { members }), `Jury constitué : ${members.length} membres.`, '#jury-titre');
+            },
+          },
+          field({ label: 'Identifiants des jurés', name: 'members', type: 'textarea', required: true, value: s.jury.map((m) => m.jurorId).join('\n'), hint: 'Un identifiant par ligne, tel que la DREETS l’a communiqué lors de l’habilitation.', attrs: { spellcheck: 'false' } }),
+        )
+      : null,
+    area,
+  );
+}
+
+function candidatesPart(s: SessionView, cert: Certification, editable: boolean) {
+  const deliberationOf = (id: string) => s.deliberations.find((d) => d.candidateId === id && !d.annulled);
+  const state = (id: string) => {
+    const d = deliberationOf(id);
+    if (!d) return 'Pas encore délibéré';
+    return `${outcomeLabels[d.outcome] ?? d.outcome}${d.final ? ' (définitif)' : ' (proposé, signatures en cours)'}`;
+  };
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'candidats-titre' },
+    h('h3', { id: 'candidats-titre' }, `Candidats inscrits (${s.candidates.length})`),
+    s.candidates.length
+      ? table({
+          caption: 'Candidats inscrits à la session',
+          captionHidden: true,
+          headers: ['N°', 'Identifiant du candidat', 'Voie d’accès', 'Blocs présentés', 'Délibération'],
+          rows: s.candidates.map((c, i) => [String(i + 1), h('code', null, c.candidateId), routeLabels[c.route] ?? c.route, c.blocs.join(', '), state(c.candidateId)]),
+        })
+      : h('p', null, 'Aucun candidat n’est encore inscrit.'),
+    editable ? enrolForm(s, cert) : null,
+  );
+}
+
+function enrolForm(s: SessionView, cert: Certification) {
+  const allowed = cert.accessRoutes.allowed.map((r) => routeLabels[r] ?? r).join(', ');
+  return h(
+    'div',
+    null,
+    h('h4', null, 'Inscrire un candidat à la session'),
+    form(
+      {
+        submit: 'Inscrire à la session',
+        label: 'Inscription d’un candidat à la session',
+        async action(data, _f, area) {
+          const blocs = data.getAll('blocs').map(String);
+          const body = { candidateId: text(data, 'candidateId'), route: text(data, 'route'), ...(s.kind === 'ccp' && blocs.length ? { blocs } : {}) };
+          await act(area, () => send('POST', `/sessions/${enc(s.sessionId)}/enrolments`, body), `Candidat ${body.candidateId} inscrit (${routeLabels[body.route]}).`, '#candidats-titre');
+        },
+      },
+      h(
+        'div',
+        { class: 'form-row' },
+        field({ label: 'Identifiant du candidat', name: 'candidateId', required: true, hint: 'Donné à l’enregistrement du candidat au registre.', attrs: { pattern: idPattern, spellcheck: 'false' } }),
+        selectField({ label: 'Voie d’accès', name: 'route', required: true, hint: `Ouvertes pour cette certification : ${allowed}.`, options: Object.entries(routeLabels).map(([value, label]) => ({ value, label })) }),
+      ),
+      s.kind === 'ccp'
+        ? choiceGroup({ legend: 'Blocs présentés', name: 'blocs', hint: 'Sans choix, le candidat présente tous les blocs de la session.', options: s.blocs.map((b) => ({ value: b, label: b })) })
+        : null,
+    ),
+  );
+}
+
+function deliberationsPart(s: SessionView) {
+  const members = s.jury.length;
+  const numberOf = (id: string) => s.candidates.findIndex((c) => c.candidateId === id) + 1;
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'deliberations-titre' },
+    h('h3', { id: 'deliberations-titre' }, 'Délibérations et signatures'),
+    s.deliberations.length
+      ? table({
+          caption: 'Délibérations de la session',
+          captionHidden: true,
+          headers: ['Candidat', 'Décision', 'Blocs acquis', 'Signatures', 'État'],
+          rows: s.deliberations.map((d) => {
+            const recused = s.recusals.filter((r) => r.candidateId === d.candidateId).length;
+            return [
+              `N°${numberOf(d.candidateId)} (${shortId(d.candidateId)})`,
+              outcomeLabels[d.outcome] ?? d.outcome,
+              d.blocs.length ? d.blocs.join(', ') : '—',
+              `${d.signatures.length} sur ${members - recused}`,
+              d.annulled ? h('span', { class: 'badge ko' }, 'Annulée') : d.final ? h('span', { class: 'badge ok' }, 'Définitive') : h('span', { class: 'badge warn' }, 'En attente de signatures'),
+            ];
+          }),
+        })
+      : h('p', null, 'Aucune délibération n’est encore proposée.'),
+  );
+}
+
+function pvPart(s: SessionView) {
+  const area = h('div', { 'aria-live': 'polite' });
+  const pending = s.candidates.filter((c) => !s.deliberations.some((d) => d.candidateId === c.candidateId && d.final && !d.annulled));
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'pv-titre' },
+    h('h3', { id: 'pv-titre' }, 'Procès-verbal'),
+    s.pv.status === 'validated'
+      ? h('p', null, h('span', { class: 'badge ok' }, 'Validé'), ` le ${dateFr(s.pv.validatedOn)} par `, h('code', null, s.pv.validatedBy ?? '—'), '. Les CCP, titres et certificats sont délivrés aux candidats.')
+      : [
+          h('p', null, 'La validation du procès-verbal par la DREETS donne effet aux décisions du jury : le registre délivre alors les CCP, les titres et les certificats, et prévient les candidats.'),
+          pending.length ? h('p', { class: 'muted' }, `${pending.length} candidat(s) sans délibération définitive.`) : h('p', { class: 'muted' }, 'Toutes les délibérations sont définitives.'),
+          h(
+            'p',
+            { class: 'actions' },
+            button('Valider le procès-verbal', {
+              class: 'button primary',
+              onclick: () =>
+                void act(area, () => send('POST', `/sessions/${enc(s.sessionId)}/pv-validation`), 'Procès-verbal validé : la délivrance des certificats est en cours.', '#pv-titre'),
+            }),
+          ),
+        ],
+    area,
+  );
+}
+
+// --- A juror's work: per candidate, the assessment grid, the deliberation and the signature, the recusal ---
+function jurorPart(s: SessionView, cert: Certification, jurorId: string, open: boolean) {
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'grille-titre' },
+    h('h3', { id: 'grille-titre' }, 'Évaluer les candidats'),
+    h('p', null, 'Pour chaque candidat, enregistrez le résultat de chaque compétence, bloc par bloc, puis proposez ou signez la délibération. Si vous connaissez un candidat, récusez-vous avant de l’évaluer.'),
+    s.candidates.length ? s.candidates.map((c, i) => candidateWork(s, cert, jurorId, c, i + 1, open)) : h('p', null, 'Aucun candidat n’est inscrit.'),
+  );
+}
+
+function candidateWork(s: SessionView, cert: Certification, jurorId: string, c: SessionView['candidates'][number], n: number, open: boolean) {
+  const anchor = `candidat-${c.candidateId}`;
+  const recusal = s.recusals.find((r) => r.jurorId === jurorId && r.candidateId === c.candidateId);
+  const heading = h('h4', { id: anchor, tabindex: -1 }, `Candidat n°${n}`, h('span', { class: 'muted' }, ` — identifiant ${c.candidateId}`));
+  if (recusal) {
+    return h('div', { class: 'candidate-block', role: 'group', 'aria-labelledby': anchor }, heading, h('p', null, h('span', { class: 'badge neutral' }, 'Récusé'), ` Vous vous êtes récusé pour ce candidat le ${instantFr(recusal.recordedAt)} (motif : ${recusal.reason}). Vous ne l’évaluez pas et ne signez pas sa délibération.`));
+  }
+  const deliberation = s.deliberations.find((d) => d.candidateId === c.candidateId && !d.annulled);
+  return h(
+    'div',
+    { class: 'candidate-block', role: 'group', 'aria-labelledby': anchor },
+    heading,
+    h('p', { class: 'muted' }, `Voie d’accès : ${routeLabels[c.route] ?? c.route}. Blocs présentés : ${c.blocs.join(', ')}.`),
+    c.blocs.map((bloc) => assessmentForm(s, cert, jurorId, c.candidateId, n, bloc, open)),
+    deliberation ? deliberationSummary(s, jurorId, deliberation, n, open) : open ? proposalForm(s, c, n) : null,
+    open && !deliberation && !s.assessments.some((a) => a.jurorId === jurorId && a.candidateId === c.candidateId) ? recusalForm(s, c.candidateId, n) : null,
+  );
+}
+
+function assessmentForm(s: SessionView, cert: Certification, jurorId: string, candidateId: string, n: number, bloc: string, open: boolean) {
+  const def = cert.blocs.find((b) => b.code === bloc);
+  const mine = s.assessments.find((a) => a.jurorId === jurorId && a.candidateId === candidateId && a.bloc === bloc);
+  const others = new Set(s.assessments.filter((a) => a.candidateId === candidateId && a.bloc === bloc).map((a) => a.jurorId));
+  const resultOf = (code: string) => mine?.competences.find((x) => x.code === code)?.result;
+  const rows = (def?.competences ?? []).map((comp) => {
+    const legendId = `${candidateId}-${comp.code}`;
+    return h(
+      'tr',
+      null,
+      h('th', { scope: 'row', id: legendId }, h('code', null, comp.code), ` ${comp.title}`),
+      h(
+        'td',
+        null,
+        h(
+          'fieldset',
+          { class: 'radio-pair' },
+          h('legend', { class: 'sr-only' }, `Candidat n°${n}, ${comp.code} : ${comp.title}`),
+          ['acquis', 'non_acquis'].map((result) => {
+            const id = `${candidateId}-${comp.code}-${result}`;
+            return h('label', { for: id }, h('input', { type: 'radio', id, name: comp.code, value: result, checked: resultOf(comp.code) === result, disabled: !open }), resultLabels[result]);
+          }),
+        ),
+      ),
+    );
+  });
+  const grid = h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { class: 'grid-table' },
+      h('caption', null, `Bloc ${bloc} — ${def?.title ?? ''}`),
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Compétence'), h('th', { scope: 'col' }, 'Résultat'))),
+      h('tbody', null, rows),
+    ),
+  );
+  const status = h('p', { class: 'muted' }, mine ? `Votre évaluation est enregistrée (${instantFr(mine.recordedAt)}).` : 'Pas encore évalué par vous.', ` Jurés ayant évalué ce bloc : ${others.size} sur ${s.jury.length}.`);
+  if (!open) return h('div', null, grid, status);
+  return form(
+    {
+      submit: `Enregistrer l’évaluation du bloc ${bloc}`,
+      label: `Évaluation du bloc ${bloc}, candidat n°${n}`,
+      async action(data, _f, area) {
+        const competences = (def?.competences ?? []).flatMap((comp) => {
+          const result = data.get(comp.code);
+          return result ? [{ code: comp.code, result: String(result) }] : [];
+        });
+        if (!competences.length) {
+          showError(area, h('p', null, 'Choisissez « Acquis » ou « Non acquis » pour au moins une compétence.'));
+          return;
+        }
+        await act(area, () => send('POST', `/sessions/${enc(s.sessionId)}/assessments`, { candidateId, bloc, competences }), `Évaluation du bloc ${bloc} enregistrée pour le candidat n°${n}.`, `#candidat-${candidateId}`);
+      },
+    },
+    grid,
+    status,
+  );
+}
+
+function proposalForm(s: SessionView, c: SessionView['candidates'][number], n: number) {
+  const outcomes = (s.kind === 'titre' ? ['titre', 'ccp', 'ajourne', 'absent'] : ['ccp', 'ajourne', 'absent']).map((o) => ({ value: o, label: outcomeLabels[o]! }));
+  return h(
+    'div',
+    null,
+    h('h5', { class: 'h5' }, 'Délibération'),
+    h('p', null, 'Aucune délibération n’est proposée pour ce candidat. Celle que vous proposez porte votre signature ; elle devient définitive quand tous les membres non récusés l’ont signée.'),
+    form(
+      {
+        submit: 'Proposer la délibération',
+        label: `Proposition de délibération, candidat n°${n}`,
+        async action(data, _f, area) {
+          const outcome = text(data, 'outcome');
+          const body = { candidateId: c.candidateId, outcome, blocs: outcome === 'titre' || outcome === 'ccp' ? data.getAll('blocs').map(String) : [], finalInterviewHeld: data.get('finalInterviewHeld') === 'oui' };
+          await act(area, () => send('POST', `/sessions/${enc(s.sessionId)}/deliberations`, body), `Délibération proposée et signée pour le candidat n°${n} : ${outcomeLabels[outcome]}.`, `#candidat-${c.candidateId}`);
+        },
+      },
+      selectField({ label: 'Décision', name: 'outcome', required: true, options: outcomes }),
+      choiceGroup({ legend: 'Blocs acquis', name: 'blocs', className: 'inline', hint: 'Pour « Titre délivré » ou « CCP acquis » seulement.', options: c.blocs.map((b) => ({ value: b, label: b })) }),
+      s.kind === 'titre' ? choiceGroup({ legend: 'Entretien final', name: 'finalInterviewHeld', options: [{ value: 'oui', label: 'L’entretien final avec le jury a eu lieu' }] }) : null,
+    ),
+  );
+}
+
+function deliberationSummary(s: SessionView, jurorId: string, d: Deliberation, n: number, open: boolean) {
+  const area = h('div', { 'aria-live': 'polite' });
+  const signed = d.signatures.some((x) => x.jurorId === jurorId);
+  const eligible = s.jury.length - s.recusals.filter((r) => r.candidateId === d.candidateId).length;
+  return h(
+    'div',
+    null,
+    h('h5', { class: 'h5' }, 'Délibération'),
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', null, 'Décision proposée'),
+      h('dd', null, outcomeLabels[d.outcome] ?? d.outcome),
+      h('dt', null, 'Blocs acquis'),
+      h('dd', null, d.blocs.length ? d.blocs.join(', ') : 'aucun'),
+      s.kind === 'titre' ? [h('dt', null, 'Entretien final'), h('dd', null, d.finalInterviewHeld ? 'tenu' : 'non tenu')] : null,
+      h('dt', null, 'Proposée'),
+      h('dd', null, `${d.proposedBy === jurorId ? 'par vous' : 'par un autre membre du jury'}, le ${instantFr(d.proposedAt)}`),
+      h('dt', null, 'Signatures'),
+      h('dd', null, `${d.signatures.length} sur ${eligible}`, d.final ? h('span', null, ' — ', h('span', { class: 'badge ok' }, 'Définitive')) : ''),
+    ),
+    open && !signed && !d.final
+      ? h(
+          'p',
+          { class: 'actions' },
+          button(`Signer la délibération du candidat n°${n}`, {
+            class: 'button primary',
+            onclick: () => void act(area, () => send('POST', `/sessions/${enc(s.sessionId)}/deliberations/${enc(d.candidateId)}/signatures`), `Délibération du candidat n°${n} signée.`, `#candidat-${d.candidateId}`),
+          }),
+        )
+      : signed
+        ? h('p', null, 'Vous avez signé cette délibération.')
+        : null,
+    area,
+  );
+}
+
+function recusalForm(s: SessionView, candidateId: string, n: number) {
+  return h(
+    'details',
+    null,
+    h('summary', null, `Se récuser pour le candidat n°${n}`),
+    form(
+      {
+        submit: 'Me récuser pour ce candidat',
+        label: `Récusation, candidat n°${n}`,
+        async action(data, _f, area) {
+          await act(area, () => send('POST', `/sessions/${enc(s.sessionId)}/recusals`, { candidateId, reason: text(data, 'reason') }), `Vous êtes récusé pour le candidat n°${n}.`, `#candidat-${candidateId}`);
+        },
+      },
+      field({ label: 'Motif de la récusation', name: 'reason', type: 'textarea', required: true, hint: 'Par exemple : « je connais le candidat (ancien collègue) ». Ce motif figure au procès-verbal.', attrs: { maxlength: 1000 } }),
+    ),
+  );
+}
+
+// --- Lists and forms above the session ---
+function sessionsTable(list: SessionLine[], caption: string) {
+  if (!list.length) return h('p', null, 'Aucune session n’est programmée.');
+  return table({
+    caption,
+    headers: ['Dates', 'Certification', 'Type', 'Candidats', 'Jury', 'Délibérations définitives', 'Procès-verbal', 'Action'],
+    rows: list.map((s) => [
+      s.endsOn !== s.startsOn ? `du ${dateFr(s.startsOn)} au ${dateFr(s.endsOn)}` : dateFr(s.startsOn),
+      s.rncp,
+      sessionKindLabels[s.kind] ?? s.kind,
+      String(s.candidates),
+      s.juryMembers ? `${s.juryMembers} membres` : 'à constituer',
+      `${s.deliberations.final} sur ${s.candidates}`,
+      s.pv.status === 'validated' ? `Validé le ${dateFr(s.pv.validatedOn)}` : 'Ouvert',
+      button('Ouvrir', { class: 'button small', onclick: () => void openSession(s.sessionId) }, h('span', { class: 'sr-only' }, ` la session du ${dateFr(s.startsOn)} (${s.rncp})`)),
+    ]),
+  });
+}
+
+function centreSessions(centreId: string) {
+  const holder = h('div', null, h('p', null, 'Chargement des sessions…'));
+  const load = async (expected?: string) => {
+    try {
+      const deadline = Date.now() + 5_000;
+      let answer = await getJson<CentreSessions>(`/centres/${enc(centreId)}/sessions`);
+      while (expected && !answer.sessions.some((x) => x.sessionId === expected) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        answer = await getJson<CentreSessions>(`/centres/${enc(centreId)}/sessions`);
+      }
+      replaceChildren(holder, h('p', null, `${answer.name} — région ${answer.region}.`), sessionsTable(answer.sessions, `Sessions du centre ${answer.name}`));
+    } catch (error) {
+      replaceChildren(holder, h('div', { class: 'message error' }, ...refusalContent(error)));
+    }
+  };
+  return { holder, load };
+}
+
+function openByIdForm() {
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'ouvrir-titre' },
+    h('h2', { id: 'ouvrir-titre' }, 'Ouvrir une session'),
+    form(
+      {
+        submit: 'Ouvrir la session',
+        label: 'Ouvrir une session par son identifiant',
+        async action(data, _f, area) {
+          await openSession(text(data, 'sessionId'), { errorArea: area });
+        },
+      },
+      field({ label: 'Identifiant de la session', name: 'sessionId', required: true, hint: 'Communiqué par le centre qui organise la session.', attrs: { pattern: idPattern, spellcheck: 'false' } }),
+    ),
+  );
+}
+
+async function certificationOptions() {
+  const list = await listCertifications();
+  return list.map((c) => ({ value: c.rncp, label: `${c.rncp} — ${c.title} (enregistrée du ${dateFr(c.validFrom)} au ${dateFr(c.validUntil)})` }));
+}
+
+async function scheduleForm(centreId: string, reload: (expected?: string) => Promise<void>) {
+  const options = await certificationOptions();
+  const list = await listCertifications();
+  const blocsHolder = h('div');
+  const certSelect = selectField({ label: 'Certification', name: 'rncp', required: true, options, value: list.find((c) => c.rncp === 'RNCP38665')?.rncp });
+  const showBlocs = () => {
+    const rncp = (certSelect.querySelector('select') as HTMLSelectElement).value;
+    const entry = list.find((c) => c.rncp === rncp);
+    replaceChildren(blocsHolder, choiceGroup({ legend: 'Blocs évalués (session CCP seulement)', name: 'blocs', hint: 'Une session titre évalue tous les blocs.', options: (entry?.blocs ?? []).map((b) => ({ value: b.code, label: `${b.code} — ${b.title}` })) }));
+  };
+  certSelect.querySelector('select')!.addEventListener('change', showBlocs);
+  showBlocs();
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'programmer-titre' },
+    h('h2', { id: 'programmer-titre' }, 'Programmer une session'),
+    form(
+      {
+        submit: 'Programmer la session',
+        label: 'Programmer une session',
+        async action(data, f, area) {
+          const kind = text(data, 'kind');
+          const blocs = data.getAll('blocs').map(String);
+          const body = { rncp: text(data, 'rncp'), kind, centreId, startsOn: text(data, 'startsOn'), endsOn: text(data, 'endsOn'), ...(kind === 'ccp' ? { blocs } : {}) };
+          try {
+            const { sessionId } = await send<{ sessionId: string }>('POST', '/sessions', body);
+            f.reset();
+            showBlocs();
+            showSuccess(area, 'Session programmée : ', h('code', null, sessionId), '. Constituez maintenant son jury.');
+            await reload(sessionId);
+            await openSession(sessionId, { message: `Session ${sessionId} programmée. Constituez son jury et inscrivez les candidats.`, after: 0 });
+          } catch (error) {
+            showRefusal(area, error);
+          }
+        },
+      },
+      certSelect,
+      selectField({ label: 'Type de session', name: 'kind', required: true, options: [{ value: 'titre', label: 'Session titre (tous les blocs, entretien final)' }, { value: 'ccp', label: 'Session CCP (certains blocs)' }] }),
+      blocsHolder,
+      h('div', { class: 'form-row' }, field({ label: 'Premier jour', name: 'startsOn', type: 'date', required: true }), field({ label: 'Dernier jour', name: 'endsOn', type: 'date', required: true })),
+    ),
+  );
+}
+
+function registerCandidateForm() {
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'enregistrer-titre' },
+    h('h2', { id: 'enregistrer-titre' }, 'Enregistrer un candidat au registre'),
+    h('p', null, 'Le nom, les prénoms, la date de naissance et le courriel sont conservés à part, chiffrés ; le registre ne garde que l’identifiant.'),
+    form(
+      {
+        submit: 'Enregistrer le candidat',
+        label: 'Enregistrer un candidat',
+        async action(data, f, area) {
+          const email = text(data, 'email');
+          const body = { familyName: text(data, 'familyName'), givenNames: text(data, 'givenNames'), birthDate: text(data, 'birthDate'), ...(email ? { email } : {}) };
+          try {
+            const { candidateId } = await send<{ candidateId: string }>('POST', '/candidates', body);
+            f.reset();
+            showSuccess(area, `${body.givenNames} ${body.familyName} est enregistré sous l’identifiant `, h('code', { class: 'candidate-id' }, candidateId), '. Transmettez-le au candidat : c’est son identifiant de connexion.');
+          } catch (error) {
+            showRefusal(area, error);
+          }
+        },
+      },
+      h('div', { class: 'form-row' }, field({ label: 'Nom de famille', name: 'familyName', required: true, autocomplete: 'off' }), field({ label: 'Prénoms', name: 'givenNames', required: true, autocomplete: 'off' })),
+      h('div', { class: 'form-row' }, field({ label: 'Date de naissance', name: 'birthDate', type: 'date', required: true }), field({ label: 'Courriel', name: 'email', type: 'email', hint: 'Facultatif : pour recevoir les résultats.', autocomplete: 'off' })),
+    ),
+  );
+}
+
+async function dreetsForms() {
+  const options = await certificationOptions();
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'acteurs-titre' },
+    h('h2', { id: 'acteurs-titre' }, 'Centres et jurés'),
+    h('h3', null, 'Enregistrer un centre et son agrément'),
+    form(
+      {
+        submit: 'Enregistrer le centre',
+        label: 'Enregistrer un centre',
+        async action(data, f, area) {
+          try {
+            const { centreId } = await send<{ centreId: string }>('POST', '/centres', { name: text(data, 'name'), region: text(data, 'region') });
+            await send('POST', `/centres/${enc(centreId)}/agrements`, { rncp: text(data, 'rncp'), validUntil: text(data, 'validUntil') });
+            f.reset();
+            showSuccess(area, 'Centre enregistré et agréé, identifiant ', h('code', null, centreId), '.');
+          } catch (error) {
+            showRefusal(area, error);
+          }
+        },
+      },
+      h('div', { class: 'form-row' }, field({ label: 'Nom du centre', name: 'name', required: true }), field({ label: 'Région', name: 'region', required: true })),
+      h('div', { class: 'form-row' }, selectField({ label: 'Certification de l’agrément', name: 'rncp', required: true, options }), field({ label: 'Agrément valable jusqu’au', name: 'validUntil', type: 'date', required: true })),
+    ),
+    h('h3', null, 'Enregistrer un juré et son habilitation'),
+    form(
+      {
+        submit: 'Enregistrer le juré',
+        label: 'Enregistrer un juré',
+        async action(data, f, area) {
+          try {
+            const { jurorId } = await send<{ jurorId: string }>('POST', '/jurors', { name: text(data, 'name'), independent: data.get('independent') === 'oui' });
+            await send('POST', `/jurors/${enc(jurorId)}/habilitations`, { rncp: text(data, 'rncp'), validUntil: text(data, 'validUntil') });
+            f.reset();
+            showSuccess(area, 'Juré enregistré et habilité, identifiant ', h('code', null, jurorId), '.');
+          } catch (error) {
+            showRefusal(area, error);
+          }
+        },
+      },
+      field({ label: 'Nom du juré', name: 'name', required: true }),
+      choiceGroup({ legend: 'Indépendance', name: 'independent', options: [{ value: 'oui', label: 'Indépendant du certificateur' }] }),
+      h('div', { class: 'form-row' }, selectField({ label: 'Certification de l’habilitation', name: 'rncp', required: true, options }), field({ label: 'Habilitation valable jusqu’au', name: 'validUntil', type: 'date', required: true })),
+    ),
+  );
+}
+
+function dreetsCentreLookup() {
+  const holder = h('div');
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'centre-titre' },
+    h('h2', { id: 'centre-titre' }, 'Sessions d’un centre'),
+    form(
+      {
+        submit: 'Afficher les sessions',
+        label: 'Sessions d’un centre',
+        async action(data) {
+          const { holder: inner, load } = centreSessions(text(data, 'centreId'));
+          replaceChildren(holder, inner);
+          await load();
+        },
+      },
+      field({ label: 'Identifiant du centre', name: 'centreId', required: true, attrs: { pattern: idPattern, spellcheck: 'false' } }),
+    ),
+    holder,
+  );
+}
+
+async function main(me: Identity) {
+  const parts: Child[] = [h('p', { class: 'lead' }, `Connecté en tant que ${me.roles.map((r) => roleLabels[r]).join(', ')}.`)];
+  // The session opened comes right after the way it was found: the centre's list, or the form taking its id.
+  if (me.roles.includes('centre')) {
+    const { holder, load } = centreSessions(me.sub);
+    parts.push(h('section', { class: 'card', 'aria-labelledby': 'sessions-titre' }, h('h2', { id: 'sessions-titre' }, 'Les sessions du centre'), holder), sessionSection);
+    parts.push(await scheduleForm(me.sub, load), registerCandidateForm());
+    void load();
+  }
+  if (me.roles.includes('dreets')) parts.push(dreetsCentreLookup());
+  if (me.roles.includes('juror') || me.roles.includes('dreets')) parts.push(openByIdForm());
+  if (!me.roles.includes('centre')) parts.push(sessionSection);
+  if (me.roles.includes('dreets')) parts.push(await dreetsForms());
+  replaceChildren(app, ...parts);
+  const requested = new URLSearchParams(location.search).get('session');
+  if (requested) await openSession(requested);
+}
+
+if (who) void main(who).catch((error: unknown) => showRefusal(app, error));

@@ -1,0 +1,157 @@
+// /connexion: sign in. Locally, paste a token from `npm run token` (or mint one here); in AWS, Cognito's hosted sign-in.
+import { ApiError, getJson, send } from '../lib/api.js';
+import { homeOf, roleLabels, ROLES, safeReturnPath, signIn, signOut, currentIdentity, type Role } from '../lib/auth.js';
+import { byId, button, field, focusOn, form, h, replaceChildren, selectField, showError, showInfo, showSuccess, text } from '../lib/dom.js';
+import { refusalContent } from '../lib/feedback.js';
+import { initLayout } from '../lib/layout.js';
+
+interface WebConfig {
+  mode: 'local' | 'aws';
+  cognito?: { domain: string; clientId: string; scopes: string[] };
+}
+
+const app = byId('app');
+initLayout();
+const params = new URLSearchParams(location.search);
+const returnTo = safeReturnPath(params.get('retour'));
+const status = h('div', { 'aria-live': 'polite' });
+
+function done(role: Role) {
+  location.assign(returnTo ?? homeOf(role));
+}
+
+function pasteToken() {
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'jeton-titre' },
+    h('h2', { id: 'jeton-titre' }, 'Se connecter avec un jeton'),
+    h('p', null, 'Collez le jeton d’accès que vous avez reçu (sur le poste de développement : ', h('code', null, 'npm run --silent token -- <rôle> <identifiant>'), '). Il reste dans cet onglet seulement et disparaît à sa fermeture.'),
+    form(
+      {
+        submit: 'Utiliser ce jeton',
+        label: 'Se connecter avec un jeton',
+        async action(data, _f, area) {
+          try {
+            const identity = signIn(text(data, 'token'));
+            showSuccess(area, `Connecté en tant que ${roleLabels[identity.roles[0]!]}.`);
+            done(identity.roles[0]!);
+          } catch (error) {
+            showError(area, h('p', null, error instanceof Error ? error.message : String(error)));
+          }
+        },
+      },
+      field({ label: 'Jeton d’accès (JWT)', name: 'token', type: 'textarea', required: true, attrs: { spellcheck: 'false' } }),
+    ),
+  );
+}
+
+function localMint() {
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'local-titre' },
+    h('h2', { id: 'local-titre' }, 'Poste local : obtenir un jeton'),
+    h('p', null, 'Sur le serveur local seulement (', h('code', null, 'npm start'), '), le registre fabrique un jeton pour un rôle et un identifiant : celui du centre, du juré ou du candidat concerné. Cette commodité n’existe pas dans le déploiement AWS.'),
+    form(
+      {
+        submit: 'Obtenir un jeton et se connecter',
+        label: 'Obtenir un jeton local',
+        async action(data, _f, area) {
+          try {
+            const answer = await send<{ token: string; role: Role }>('POST', '/_local/tokens', { role: text(data, 'role'), sub: text(data, 'sub') });
+            signIn(answer.token);
+            showSuccess(area, `Connecté en tant que ${roleLabels[answer.role]}.`);
+            done(answer.role);
+          } catch (error) {
+            showError(area, ...refusalContent(error));
+          }
+        },
+      },
+      h(
+        'div',
+        { class: 'form-row' },
+        selectField({ label: 'Rôle', name: 'role', required: true, options: ROLES.map((r) => ({ value: r, label: roleLabels[r] })) }),
+        field({ label: 'Identifiant', name: 'sub', required: true, hint: 'L’identifiant du centre, du juré ou du candidat ; pour la DREETS et le ministère, celui de l’agent.', attrs: { pattern: '[A-Za-z0-9][A-Za-z0-9_\\-]{0,63}', spellcheck: 'false' } }),
+      ),
+    ),
+  );
+}
+
+// --- Cognito's hosted sign-in (authorisation code with PKCE) ---
+const base64Url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const randomString = () => base64Url(crypto.getRandomValues(new Uint8Array(32)));
+const redirectUri = () => `${location.origin}/connexion`;
+
+async function startCognito(cognito: NonNullable<WebConfig['cognito']>) {
+  const verifier = randomString();
+  const state = randomString();
+  const challenge = base64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
+  sessionStorage.setItem('registre.pkce', JSON.stringify({ verifier, state, returnTo }));
+  const url = new URL(`${cognito.domain}/oauth2/authorize`);
+  url.search = new URLSearchParams({ response_type: 'code', client_id: cognito.clientId, redirect_uri: redirectUri(), scope: cognito.scopes.join(' '), state, code_challenge: challenge, code_challenge_method: 'S256', lang: 'fr' }).toString();
+  location.assign(url.toString());
+}
+
+async function finishCognito(cognito: NonNullable<WebConfig['cognito']>, code: string, state: string) {
+  const saved = JSON.parse(sessionStorage.getItem('registre.pkce') ?? '{}') as { verifier?: string; state?: string; returnTo?: string };
+  sessionStorage.removeItem('registre.pkce');
+  if (!saved.verifier || saved.state !== state) throw new Error('La réponse de connexion ne correspond à aucune demande de cet onglet : recommencez.');
+  const res = await fetch(`${cognito.domain}/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', client_id: cognito.clientId, code, redirect_uri: redirectUri(), code_verifier: saved.verifier }),
+  });
+  if (!res.ok) throw new Error('La connexion a échoué : recommencez.');
+  // The access token carries cognito:groups and client_id, which API Gateway's JWT authorizer checks.
+  const tokens = (await res.json()) as { access_token: string };
+  const identity = signIn(tokens.access_token);
+  history.replaceState(null, '', '/connexion');
+  location.assign(safeReturnPath(saved.returnTo ?? null) ?? homeOf(identity.roles[0]!));
+}
+
+function cognitoSignIn(cognito: NonNullable<WebConfig['cognito']>) {
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'cognito-titre' },
+    h('h2', { id: 'cognito-titre' }, 'Se connecter avec votre compte'),
+    h('p', null, 'Vous serez dirigé vers la page de connexion sécurisée du registre (identifiant, mot de passe et code à usage unique), puis ramené ici.'),
+    button('Se connecter', { class: 'button primary', onclick: () => void startCognito(cognito).catch((e: unknown) => showError(status, ...refusalContent(e))) }),
+  );
+}
+
+async function main() {
+  let config: WebConfig = { mode: 'aws' };
+  try {
+    config = await getJson<WebConfig>('/config.json', { auth: false });
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+  }
+  const code = params.get('code');
+  const state = params.get('state');
+  if (config.cognito && code && state) {
+    replaceChildren(app, status);
+    showInfo(status, 'Connexion en cours…');
+    await finishCognito(config.cognito, code, state).catch((e: unknown) => showError(status, ...refusalContent(e)));
+    return;
+  }
+  const identity = currentIdentity();
+  replaceChildren(
+    app,
+    status,
+    identity
+      ? h(
+          'section',
+          { class: 'card notice', 'aria-labelledby': 'deja-titre' },
+          h('h2', { id: 'deja-titre' }, 'Vous êtes connecté'),
+          h('p', null, `Rôle : ${identity.roles.map((r) => roleLabels[r]).join(', ')} ; identifiant : `, h('code', null, identity.sub), '.'),
+          h('p', { class: 'actions' }, h('a', { class: 'button primary', href: returnTo ?? homeOf(identity.roles[0]!) }, 'Continuer'), button('Se déconnecter', { class: 'button', onclick: () => { signOut(); location.reload(); } })),
+        )
+      : null,
+    config.cognito ? cognitoSignIn(config.cognito) : null,
+    config.mode === 'local' ? localMint() : null,
+    pasteToken(),
+  );
+  if (returnTo && !identity) showInfo(status, 'Connectez-vous pour accéder à la page demandée.');
+  if (params.has('retour')) focusOn(byId('titre-page'));
+}
+
+void main();
