@@ -18,7 +18,7 @@ import { DynamoReadModelStore } from '../adapters/dynamodb-read-model-store.js';
 import { systemClock } from '../ports/clock.js';
 import { CommandHandler } from './command-handler.js';
 import type { LedgerDeps } from './deps.js';
-import { CoalescingRateLimiter } from '../adapters/coalescing-rate-limiter.js';
+import { LeasingRateLimiter } from '../adapters/leasing-rate-limiter.js';
 import { DynamoRateLimiter } from '../adapters/dynamodb-rate-limiter.js';
 import { DynamoVerificationLog } from '../adapters/dynamodb-verification-log.js';
 import { KmsSigner, kmsSigningKeys } from '../adapters/kms-signer.js';
@@ -60,7 +60,7 @@ export function awsDeps(): LedgerDeps {
     scheduler: new EventBridgeScheduler(new SchedulerClient({}), { groupName: env('SCHEDULER_GROUP'), roleArn: env('SCHEDULER_ROLE_ARN'), stateMachineArn }),
     // Certificates: KMS signing key(s), the rate-limit and verifications tables, the public URL printed on PDFs.
     ...(process.env.SIGNING_KEY_ID ? { signer: new KmsSigner(new KMSClient({}), kmsSigningKeys()) } : {}),
-    ...(process.env.RATE_LIMIT_TABLE ? { rateLimiter: new CoalescingRateLimiter(new DynamoRateLimiter(dynamo, env('RATE_LIMIT_TABLE'), publicRateLimit())) } : {}),
+    ...(process.env.RATE_LIMIT_TABLE ? { rateLimiter: new LeasingRateLimiter(new DynamoRateLimiter(dynamo, env('RATE_LIMIT_TABLE'), publicRateLimit())) } : {}),
     ...(process.env.VERIFICATIONS_TABLE ? { verifications: new DynamoVerificationLog(dynamo, env('VERIFICATIONS_TABLE')) } : {}),
     // Email needs a verified SES identity; without one the ledger's outbox (CandidateNotified) is all there is.
     ...(optionalEnv('SES_IDENTITY') ? { notifier: new SesNotifier(new SESv2Client({}), vault, optionalEnv('SES_IDENTITY')!) } : {}),
