@@ -1,14 +1,14 @@
 import { build, buildSync, type BuildOptions } from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ASSETS_PREFIX } from './site.js';
+import { ASSETS_PREFIX, pages, type PageEntry } from './site.js';
 
-/** This folder: web/ (pages/ the HTML, src/ the TypeScript of the pages, site.css the style sheet). */
+/** This folder: web/ (layout.html the shell of every page, src/ the TypeScript of the pages, site.css the style sheet). */
 export const webRoot = dirname(fileURLToPath(import.meta.url));
 
 /** One script per page, web/src/pages/<name>.ts → /assets/<name>.js. */
-export const pageScripts = ['accueil', 'connexion', 'verification', 'candidat', 'certificateurs', 'ministere'] as const;
+export const pageScripts = pages.map((p) => p.script);
 
 export interface WebFile {
   contentType: string;
@@ -36,13 +36,25 @@ const esbuildOptions = (): BuildOptions => ({
   logLevel: 'silent',
 });
 
-/** The HTML pages and the style sheet, copied as they are. */
-function staticFiles(): { from: string; to: string }[] {
+const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+/** A page's HTML: the one layout (header, navigation, footer) with the page's title, heading and script. */
+export function pageHtml(page: PageEntry, layout = readFileSync(join(webRoot, 'layout.html'), 'utf8')): string {
+  const values: Record<string, string> = {
+    title: escapeHtml(page.title ?? `${page.heading} — Registre des titres professionnels`),
+    heading: escapeHtml(page.heading),
+    script: page.script,
+    lead: page.lead ? `  <p class="lead">${escapeHtml(page.lead)}</p>\n` : '',
+  };
+  return layout.replace(/\{\{(\w+)\}\}/g, (_, key: string) => values[key] ?? '');
+}
+
+/** The pages (from the layout) and the style sheet. */
+function staticFiles(): { to: string; body: Uint8Array }[] {
+  const layout = readFileSync(join(webRoot, 'layout.html'), 'utf8');
   return [
-    ...readdirSync(join(webRoot, 'pages'))
-      .filter((f) => f.endsWith('.html'))
-      .map((f) => ({ from: join(webRoot, 'pages', f), to: `/${f}` })),
-    { from: join(webRoot, 'site.css'), to: `${ASSETS_PREFIX}site.css` },
+    ...pages.map((page) => ({ to: `/${page.file}`, body: new TextEncoder().encode(pageHtml(page, layout)) })),
+    { to: `${ASSETS_PREFIX}site.css`, body: readFileSync(join(webRoot, 'site.css')) },
   ];
 }
 
@@ -51,15 +63,15 @@ export async function buildWeb(): Promise<Map<string, WebFile>> {
   const result = await build({ ...esbuildOptions(), outdir: '/assets', write: false });
   const files = new Map<string, WebFile>();
   for (const out of result.outputFiles) files.set(out.path, { contentType: contentTypeOf(out.path), body: out.contents });
-  for (const { from, to } of staticFiles()) files.set(to, { contentType: contentTypeOf(to), body: readFileSync(from) });
+  for (const { to, body } of staticFiles()) files.set(to, { contentType: contentTypeOf(to), body });
   return files;
 }
 
 /** Builds the site into a folder (the CDK asset deployed to S3). Synchronous: CDK's local bundling is. */
 export function writeWebSync(outDir: string): void {
   buildSync({ ...esbuildOptions(), outdir: join(outDir, ASSETS_PREFIX) });
-  for (const { from, to } of staticFiles()) {
+  for (const { to, body } of staticFiles()) {
     mkdirSync(dirname(join(outDir, to)), { recursive: true });
-    copyFileSync(from, join(outDir, to));
+    writeFileSync(join(outDir, to), body);
   }
 }

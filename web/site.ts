@@ -3,9 +3,16 @@
  * so the two serve the same page at the same path. Data only: no DOM, no Node.
  */
 
-/** A page: the paths it answers and the HTML file that renders it. */
+/** A page: the paths it answers, the HTML file that renders it, and what that file says (web/layout.html). */
 export interface PageEntry {
   file: string;
+  /** The page's script: web/src/pages/<script>.ts. */
+  script: string;
+  heading: string;
+  /** The document title; the heading followed by the site's name unless given. */
+  title?: string;
+  /** A paragraph under the heading, before the page's script renders. */
+  lead?: string;
   /** Exact paths (a trailing slash is ignored). */
   paths: readonly string[];
   /** Paths under this prefix (`/v/` + a code). */
@@ -13,12 +20,19 @@ export interface PageEntry {
 }
 
 export const pages: readonly PageEntry[] = [
-  { file: 'index.html', paths: ['/'] },
-  { file: 'connexion.html', paths: ['/connexion'] },
-  { file: 'verification.html', paths: ['/v'], prefix: '/v/' },
-  { file: 'candidat.html', paths: ['/candidat'] },
-  { file: 'certificateurs.html', paths: ['/certificateurs'] },
-  { file: 'ministere.html', paths: ['/ministere'] },
+  {
+    file: 'index.html',
+    paths: ['/'],
+    script: 'accueil',
+    heading: 'Registre des titres professionnels',
+    title: 'Registre des titres professionnels',
+    lead: 'Le registre enregistre les décisions des jurys, des centres et des DREETS pour les titres professionnels et leurs blocs de compétences (CCP), et permet de vérifier un certificat.',
+  },
+  { file: 'connexion.html', paths: ['/connexion'], script: 'connexion', heading: 'Connexion' },
+  { file: 'verification.html', paths: ['/v'], prefix: '/v/', script: 'verification', heading: 'Vérifier un certificat' },
+  { file: 'candidat.html', paths: ['/candidat'], script: 'candidat', heading: 'Mon espace candidat' },
+  { file: 'certificateurs.html', paths: ['/certificateurs'], script: 'certificateurs', heading: 'Console des certificateurs' },
+  { file: 'ministere.html', paths: ['/ministere'], script: 'ministere', heading: 'Tableau de bord du ministère' },
 ];
 
 /** The built files other than the pages: scripts and the style sheet, and the runtime configuration. */
