@@ -3,19 +3,9 @@ import type { Browser, Page } from 'playwright-core';
 import { scenario, type Caller } from '../support/scenario.js';
 import { startTestLedger, type LocalLedger } from '../support/local-ledger.js';
 import { checkAccessibility, labelled, launchChromium, newUser, screenshot, type Keys } from './support.js';
+import { eventually } from '../support/eventually.js';
 
 const RNCP = 'RNCP38665';
-
-/** Polls until `check` gives something (the session workflow runs after the PV validation's 202). */
-async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, ms = 30_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() - t0 > ms) throw new Error(`${what}: not reached within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 /**
  * The four users of issue 6, each through their pages in a real browser, keyboard only, against the local

@@ -1,4 +1,3 @@
-import { CoalescingRateLimiter } from '../../functions/adapters/coalescing-rate-limiter.js';
 import { LeasingRateLimiter } from '../../functions/adapters/leasing-rate-limiter.js';
 import { DynamoRateLimiter } from '../../functions/adapters/dynamodb-rate-limiter.js';
 import { ensureKeyValueTable } from '../../functions/adapters/dynamodb-read-model-store.js';
@@ -25,5 +24,4 @@ const onDynalite = (wrap: (limiter: DynamoRateLimiter) => RateLimiter) => async 
 };
 
 rateLimiterContract('DynamoDB on dynalite (one conditional ADD per call)', onDynalite((limiter) => limiter));
-rateLimiterContract('coalescing, over DynamoDB on dynalite', onDynalite((limiter) => new CoalescingRateLimiter(limiter)));
 rateLimiterContract('leasing, over DynamoDB on dynalite', onDynalite((limiter) => new LeasingRateLimiter(limiter)));

@@ -22,6 +22,7 @@ import { triggersCapitalisation } from '../../functions/reactions/capitalisation
 import type { Role } from '../../functions/shared/auth.js';
 import { scenario, type As } from '../support/scenario.js';
 import { projectRoot, scanTable, spawnLedger, withDataDirDynamo, type SpawnedLedger } from '../support/spawned-ledger.js';
+import { eventually } from '../support/eventually.js';
 
 const RNCP = 'RNCP38665';
 const CLOCK = 'virtual:2025-09-01T08:00:00Z';
@@ -78,16 +79,6 @@ function runVerifyLedger(dataDir: string): Promise<{ code: number | null; output
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     child.on('exit', (code) => resolve({ code, output }));
   });
-}
-
-async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, ms = 30_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() - t0 > ms) throw new Error(`${what}: not reached within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 export async function crashScenario(options: { dataDir?: string; writers?: number; sessions?: number; candidatesPerSession?: number; log?: (line: string) => void } = {}): Promise<CrashReport> {

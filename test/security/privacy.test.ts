@@ -12,6 +12,7 @@ import { TABLES } from '../../functions/local/runtime.js';
 import type { PersonalData } from '../../functions/ports/person-vault.js';
 import { scenario, type As } from '../support/scenario.js';
 import { scanAllTables, spawnLedger, withDataDirDynamo, type SpawnedLedger } from '../support/spawned-ledger.js';
+import { eventually } from '../support/eventually.js';
 
 const RNCP = 'RNCP38665';
 const DREETS: As = ['dreets', 'agent-1'];
@@ -100,16 +101,6 @@ async function leaks(dataDir: string, logs: string, needles: string[]) {
   const logHits = found(logs, needles);
   if (logHits.length) where.push(`logs: ${logHits.join(', ')}`);
   return { where, vaultItems, pdfs, pdfTitles };
-}
-
-async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, ms = 30_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() - t0 > ms) throw new Error(`${what}: not reached within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('personal data: only in the vault, only encrypted, and gone for good when erased', () => {
