@@ -11,13 +11,11 @@ export interface ReferentialEntry {
 
 /** A candidate event with the date it was recorded at in the ledger (for `asOf`). */
 export type DatedEvent = Extract<LedgerEvent, { type: CandidateLivretEventType }> & { recordedOn: string };
-export type CandidateLivretEventType =
-  | 'CcpAcquired'
-  | 'TitreIssued'
-  | 'CcpUsabilityLapsed'
-  | 'CcpAcquisitionAnnulled'
-  | 'TitreAnnulled'
-  | 'CertificateCodeReserved';
+
+/** The candidate events the livret is computed from: what a record keeps, and all a replay needs. */
+export const livretEventTypes = ['CcpAcquired', 'TitreIssued', 'CcpUsabilityLapsed', 'CcpAcquisitionAnnulled', 'TitreAnnulled', 'CertificateCodeReserved'] as const;
+export type CandidateLivretEventType = (typeof livretEventTypes)[number];
+export const isLivretEvent = (type: string): type is CandidateLivretEventType => (livretEventTypes as readonly string[]).includes(type);
 
 export type BlocVia = AcquisitionVia | { kind: 'correspondence'; from: string; blocs: string[] };
 

@@ -1,17 +1,18 @@
 import { z } from 'zod';
 import { centre, centreStream } from '../../domain/centre.js';
-import { Id, IsoDate, RncpCode } from '../../events/define-event.js';
+import { Id } from '../../events/define-event.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { ledgerDate } from '../shared/ledger-date.js';
 import { created, defineRoute } from '../shared/route.js';
 import { certificationOf } from '../sessions/session-facts.js';
+import { GrantBody } from '../sessions/session-schemas.js';
 
 const Agrement = z.object({ centreId: z.string(), rncp: z.string(), validFrom: z.string(), validUntil: z.string() });
 
 export const route = defineRoute({
   summary: 'Grant a centre the agrément to hold sessions of a certification version (validFrom defaults to today)',
   params: z.object({ centreId: Id }),
-  body: z.object({ rncp: RncpCode, validUntil: IsoDate, validFrom: IsoDate.optional() }),
+  body: GrantBody,
   response: { status: 201, schema: Agrement },
   async handle({ params: { centreId }, body, ctx }, deps) {
     const validFrom = body.validFrom ?? ledgerDate(ctx.command.now);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { certificate, certificateStream, type CertificateState } from '../../domain/certificate.js';
 import { CERTIFICATE_CODE_BYTES, certificateCodeFromBytes, parseCertificateCode } from '../../domain/certificate-code.js';
 import { notFound, refuse } from '../../domain/errors.js';
-import type { CertificateKind, LedgerCoordinates } from '../../events/certificate.js';
+import type { LedgerCoordinates } from '../../events/certificate.js';
 import type { EventData } from '../../events/registry.js';
 import type { CommandContext } from '../shared/command-handler.js';
 import type { LedgerDeps } from '../shared/deps.js';
@@ -13,18 +13,9 @@ import { buildCredential } from './credential.js';
 /** A fresh certificate code: 80 bits from the CSPRNG, never derived from anything else. */
 export const newCertificateCode = (): string => certificateCodeFromBytes(randomBytes(CERTIFICATE_CODE_BYTES));
 
-export interface IssueCertificateInput {
-  /** A code drawn by newCertificateCode() and reserved beforehand, so that a retry issues under the same one. */
-  code: string;
-  candidateId: string;
-  kind: CertificateKind;
-  rncp: string;
-  blocs: string[];
-  issuedOn: string;
-  sessionId?: string;
-  /** Stable across retries of this issuance: the commands it appends are keyed by it. */
-  commandId: string;
-}
+/** What is issued (the CertificateIssued data, its code drawn by newCertificateCode() and reserved beforehand, so that
+ * a retry issues under the same one), and the command id that keys the commands of this issuance across retries. */
+export type IssueCertificateInput = EventData<'CertificateIssued'> & { commandId: string };
 
 export interface IssuedCertificate {
   code: string;

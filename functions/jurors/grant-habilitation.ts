@@ -1,17 +1,18 @@
 import { z } from 'zod';
 import { juror, jurorStream } from '../../domain/juror.js';
-import { Id, IsoDate, RncpCode } from '../../events/define-event.js';
+import { Id } from '../../events/define-event.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { ledgerDate } from '../shared/ledger-date.js';
 import { created, defineRoute } from '../shared/route.js';
 import { certificationOf } from '../sessions/session-facts.js';
+import { GrantBody } from '../sessions/session-schemas.js';
 
 const Habilitation = z.object({ jurorId: z.string(), rncp: z.string(), validFrom: z.string(), validUntil: z.string() });
 
 export const route = defineRoute({
   summary: 'Habilitate a juror for a certification version (validFrom defaults to today)',
   params: z.object({ jurorId: Id }),
-  body: z.object({ rncp: RncpCode, validUntil: IsoDate, validFrom: IsoDate.optional() }),
+  body: GrantBody,
   response: { status: 201, schema: Habilitation },
   async handle({ params: { jurorId }, body, ctx }, deps) {
     const validFrom = body.validFrom ?? ledgerDate(ctx.command.now);

@@ -1,4 +1,4 @@
-import type { DatedEvent } from '../../domain/livret.js';
+import { isLivretEvent, type DatedEvent } from '../../domain/livret.js';
 import { ledgerDate } from '../shared/ledger-date.js';
 import type { DocumentProjection } from './projection.js';
 
@@ -16,7 +16,6 @@ export interface CandidateRecordDoc {
   positions: [day: string, version: number][];
 }
 
-const livretTypes = new Set(['CcpAcquired', 'TitreIssued', 'CcpUsabilityLapsed', 'CcpAcquisitionAnnulled', 'TitreAnnulled', 'CertificateCodeReserved']);
 
 /** A candidate's record (livret, certificates, outbox), one document per candidate stream. */
 export const candidateRecord: DocumentProjection<CandidateRecordDoc> = {
@@ -31,7 +30,7 @@ export const candidateRecord: DocumentProjection<CandidateRecordDoc> = {
     const last = doc.positions.at(-1);
     const positions: [string, number][] = last?.[0] === recordedOn ? [...doc.positions.slice(0, -1), [recordedOn, event.version]] : [...doc.positions, [recordedOn, event.version]];
     const next = { ...doc, positions };
-    if (livretTypes.has(event.type)) next.events = [...doc.events, { type: event.type, data: event.data, recordedOn } as DatedEvent];
+    if (isLivretEvent(event.type)) next.events = [...doc.events, { type: event.type, data: event.data, recordedOn } as DatedEvent];
     switch (event.type) {
       case 'PersonalDataErased':
         next.erased = true;

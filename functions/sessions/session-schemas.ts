@@ -89,3 +89,6 @@ export const ScheduleBody = z.object({
   startsOn: IsoDate,
   endsOn: IsoDate,
 });
+
+/** An agrément or a habilitation for a certification version: validFrom defaults to the ledger's date. */
+export const GrantBody = z.object({ rncp: RncpCode, validUntil: IsoDate, validFrom: IsoDate.optional() });

@@ -15,7 +15,7 @@ export async function recordOfAt(deps: LedgerDeps, candidateId: string) {
 }
 
 export async function recordOf(deps: LedgerDeps, candidateId: string): Promise<CandidateRecordDoc | undefined> {
-  return (await deps.readModels.get<CandidateRecordDoc>(candidateRecord.model, candidateId))?.doc;
+  return (await recordOfAt(deps, candidateId))?.doc;
 }
 
 export const REMINDER_DAYS = 90;

@@ -1,28 +1,8 @@
 import { describe, it } from 'vitest';
 import { certification } from '../../domain/certification.js';
-import type { CertificationVersion } from '../../events/certification.js';
 import { specFor } from '../support/decider-spec.js';
+import { version } from './fixtures.js';
 
-const version = (over: Partial<CertificationVersion> = {}): CertificationVersion => ({
-  rncp: 'RNCP38665',
-  title: 'Manager d’équipe relation client à distance',
-  level: 5,
-  certifier: 'Ministère du Travail',
-  nsf: [],
-  validFrom: '2024-05-12',
-  validUntil: '2029-05-12',
-  regime: { kind: 'titre-validity', graceYears: 1 },
-  accessRoutes: { allowed: ['formation_continue'], refused: ['candidature_individuelle'] },
-  jury: { minMembers: 2, minIndependent: 0 },
-  finalInterviewRequired: true,
-  blocs: [
-    { code: 'RNCP38665BC01', title: 'Piloter', competences: [{ code: 'RNCP38665BC01C1', title: 'c1' }] },
-    { code: 'RNCP38665BC02', title: 'Manager', competences: [{ code: 'RNCP38665BC02C1', title: 'c1' }] },
-  ],
-  source: 'test',
-  assumptions: [],
-  ...over,
-});
 
 const spec = specFor(certification);
 const registered = { type: 'CertificationVersionRegistered' as const, data: version() };

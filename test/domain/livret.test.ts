@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { candidate, candidateStream, type CandidateCommand } from '../../domain/candidate.js';
 import { addDays } from '../../domain/dates.js';
-import { livret, type DatedEvent, type ReferentialEntry } from '../../domain/livret.js';
+import { isLivretEvent, livret, type DatedEvent, type ReferentialEntry } from '../../domain/livret.js';
 import { MemoryEventStore } from '../../functions/adapters/memory-event-store.js';
 import { MemoryReadModelStore } from '../../functions/adapters/memory-read-model-store.js';
 import { candidateRecord, type CandidateRecordDoc } from '../../functions/projections/candidate-record.js';
@@ -114,7 +114,7 @@ describe('property: the livret kept incrementally by the projector equals the li
         const doc = (await readModels.get<CandidateRecordDoc>(candidateRecord.model, 'k'))!.doc;
         const replayed = (await store.read(candidateStream('k'))).commits
           .flatMap(recordedEvents)
-          .filter((e) => ['CcpAcquired', 'TitreIssued', 'CcpUsabilityLapsed', 'CcpAcquisitionAnnulled', 'TitreAnnulled', 'CertificateCodeReserved'].includes(e.type))
+          .filter((e) => isLivretEvent(e.type))
           .map((e) => ({ type: e.type, data: e.data, recordedOn: ledgerDate(e.meta.occurredAt) }) as DatedEvent);
         expect(livret(doc.events, ref, asOf)).toEqual(livret(replayed, ref, asOf));
       }),

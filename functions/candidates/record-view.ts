@@ -1,0 +1,34 @@
+import { livret } from '../../domain/livret.js';
+import { certificateStatus, statusOn, type CertificateDoc } from '../projections/certificate-status.js';
+import type { CandidateRecordDoc } from '../projections/candidate-record.js';
+import type { ReadModelDoc } from '../ports/read-model-store.js';
+import type { LedgerDeps } from '../shared/deps.js';
+import { ledgerDate } from '../shared/ledger-date.js';
+import { referentialOf } from '../workflows/capitalisation-facts.js';
+
+/**
+ * The livret as the ledger stood at the end of `asOf` (today when absent or later): the events recorded up to
+ * then, the revisions in effect then, each certificate's status on that date, and the position it reflects.
+ */
+export async function recordView(deps: LedgerDeps, { doc, position }: ReadModelDoc<CandidateRecordDoc>, requested?: string) {
+  const today = ledgerDate(deps.clock.now());
+  const asOf = requested && requested < today ? requested : today;
+  const version = asOf === today ? position : (doc.positions.filter(([day]) => day <= asOf).at(-1)?.[1] ?? 0);
+  const certificates = await Promise.all(
+    doc.certificates
+      .filter((c) => c.recordedOn <= asOf)
+      .map(async (c) => {
+        const found = await deps.readModels.get<CertificateDoc>(certificateStatus.model, c.code);
+        // Reserved but not issued yet (the workflow is running): pending.
+        const status = found ? (statusOn(found.doc, asOf)?.status ?? 'pending') : 'pending';
+        return { code: c.code, kind: c.kind, rncp: c.rncp, blocs: c.blocs, status };
+      }),
+  );
+  return {
+    candidateId: doc.candidateId,
+    asOf,
+    position: { stream: `candidate#${doc.candidateId}`, version },
+    certifications: livret(doc.events, await referentialOf(deps), asOf),
+    certificates,
+  };
+}
