@@ -12,8 +12,8 @@ export async function readableRecord(deps: LedgerDeps, caller: Caller, candidate
   const allowed =
     caller.roles.includes('dreets') ||
     also.some((role) => caller.roles.includes(role as never)) ||
-    (caller.roles.includes('candidate') && caller.sub === candidateId) ||
-    (caller.roles.includes('centre') && found?.doc.registeredBy === caller.sub);
+    (caller.roles.includes('candidate') && caller.ledgerId === candidateId) ||
+    (caller.roles.includes('centre') && found?.doc.registeredBy === caller.ledgerId);
   if (!allowed) throw forbidden('not-your-candidate', 'this record belongs to another candidate or centre');
   if (!found) throw notFound('candidate-not-found', `no candidate ${candidateId}`);
   return found;

@@ -27,8 +27,8 @@ export const route = defineRoute({
   params: z.object({ centreId: Id }),
   response: { status: 200, schema: z.object({ centreId: z.string(), name: z.string(), region: z.string(), sessions: z.array(SessionLine) }) },
   async handle({ params, ctx }, deps) {
-    const { sub, roles } = ctx.caller!;
-    if (!roles.includes('dreets') && sub !== params.centreId) throw forbidden('not-your-centre', 'a centre sees its own sessions only');
+    const { ledgerId, roles } = ctx.caller!;
+    if (!roles.includes('dreets') && ledgerId !== params.centreId) throw forbidden('not-your-centre', 'a centre sees its own sessions only');
     const centre = await deps.readModels.get<CentreFacts>(centreFacts.model, params.centreId);
     if (!centre?.doc) return problemResponse(problem(404, 'centre-not-found', `no centre ${params.centreId}`));
     const sessions = (await deps.readModels.list<CentreSessionLine>(centreSessions.model))

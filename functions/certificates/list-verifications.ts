@@ -18,7 +18,7 @@ export const route = defineRoute({
     const caller = ctx.caller!;
     const doc = await certificateByCode(deps, params.code);
     // A candidate learns nothing of a code that is not theirs, not even whether it exists.
-    const allowed = caller.roles.includes('dreets') || (caller.roles.includes('candidate') && doc?.candidateId === caller.sub);
+    const allowed = caller.roles.includes('dreets') || (caller.roles.includes('candidate') && doc?.candidateId === caller.ledgerId);
     if (!allowed) throw forbidden('not-your-certificate', 'this certificate belongs to someone else');
     if (!doc) return certificateNotFound();
     return ok({ code: doc.code, verifications: await verificationsOf(deps, doc.code) });

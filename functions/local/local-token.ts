@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
-import { Role } from '../shared/auth.js';
+import { LEDGER_ID_CLAIM, REGION_CLAIM, Role } from '../shared/auth.js';
 
 export const LOCAL_ISSUER = 'certification-ledger-local';
 export const LOCAL_AUDIENCE = 'certification-ledger';
@@ -33,14 +34,31 @@ export async function localTokenKeys(dataDir: string): Promise<KeyPair> {
   };
 }
 
-export async function signLocalToken(keys: KeyPair, role: Role, sub: string, ttlSeconds = 12 * 3600): Promise<string> {
-  return new SignJWT({ 'cognito:groups': [role], token_use: 'access' })
+export interface LocalAccount {
+  /** A DREETS agent's region (`custom:region`). */
+  region?: string;
+  /** The account's own id; by default one derived from the role and the ledger id, never equal to the ledger id. */
+  sub?: string;
+  ttlSeconds?: number;
+}
+
+/** The account id Cognito would have chosen: stable per (role, ledger id), a UUID like Cognito's, never the ledger id. */
+export const localAccountSub = (role: Role, ledgerId: string) => {
+  const h = createHash('sha256').update(`account|${role}|${ledgerId}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+};
+
+/** A token with the claims Cognito puts in an invited account's ID token: groups, `custom:ledger_id`, `custom:region`. */
+export async function signLocalToken(keys: KeyPair, role: Role, ledgerId: string, account: LocalAccount = {}): Promise<string> {
+  const claims: Record<string, unknown> = { 'cognito:groups': [role], [LEDGER_ID_CLAIM]: ledgerId, token_use: 'id' };
+  if (account.region) claims[REGION_CLAIM] = account.region;
+  return new SignJWT(claims)
     .setProtectedHeader({ alg: 'ES256', typ: 'JWT' })
-    .setSubject(sub)
+    .setSubject(account.sub ?? localAccountSub(role, ledgerId))
     .setIssuer(LOCAL_ISSUER)
     .setAudience(LOCAL_AUDIENCE)
     .setIssuedAt()
-    .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
+    .setExpirationTime(Math.floor(Date.now() / 1000) + (account.ttlSeconds ?? 12 * 3600))
     .sign(keys.privateKey);
 }
 

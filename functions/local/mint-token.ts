@@ -11,13 +11,13 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 
 export const route = defineRoute({
   summary:
-    'Local only: mints a token for a role and a subject, as `npm run token` does, for the sign-in page (web/). Answers only to callers on this machine (loopback); never deployed',
-  body: z.object({ role: Role, sub: Id }),
-  response: { status: 200, schema: z.object({ token: z.string(), role: Role, sub: z.string() }) },
+    'Local only: mints a token for a role and a ledger id (and a DREETS agent\'s region), as `npm run token` does, for the sign-in page (web/). Answers only to callers on this machine (loopback); never deployed',
+  body: z.object({ role: Role, ledgerId: Id, region: z.string().min(1).max(100).optional() }),
+  response: { status: 200, schema: z.object({ token: z.string(), role: Role, ledgerId: z.string() }) },
   async handle({ body, ctx }, deps) {
     if (!deps.localTokens) return problemResponse(problem(404, 'not-found', 'tokens are minted by the local runtime only'));
     if (!LOOPBACK.test(ctx.request.sourceIp)) return problemResponse(problem(403, 'forbidden', 'tokens are minted for callers on this machine only'));
-    return ok({ token: await deps.localTokens.sign(body.role, body.sub), role: body.role, sub: body.sub });
+    return ok({ token: await deps.localTokens.sign(body.role, body.ledgerId, body.region), role: body.role, ledgerId: body.ledgerId });
   },
 });
 

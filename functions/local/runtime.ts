@@ -151,7 +151,7 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
 
   await deps.signer!.publicKeys(); // the first signing key is made on the first start
   const keys = await localTokenKeys(dataDir);
-  deps.localTokens = { sign: (role, sub) => signLocalToken(keys, role, sub) };
+  deps.localTokens = { sign: (role, ledgerId, region) => signLocalToken(keys, role, ledgerId, region ? { region } : {}) };
   const http = await startHttpServer({
     port: options.port ?? 3000,
     host: options.host,

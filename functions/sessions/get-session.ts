@@ -13,11 +13,11 @@ export const route = defineRoute({
     const found = await deps.readModels.get<SessionOverview>(sessionOverview.model, params.sessionId);
     if (!found?.doc) return problemResponse(problem(404, 'session-not-found', `no session ${params.sessionId}`));
     const view = found.doc;
-    const { sub, roles } = ctx.caller!;
+    const { ledgerId, roles } = ctx.caller!;
     const allowed =
       roles.includes('dreets') ||
-      (roles.includes('centre') && view.centreId === sub) ||
-      (roles.includes('juror') && view.jury.some((m) => m.jurorId === sub));
+      (roles.includes('centre') && view.centreId === ledgerId) ||
+      (roles.includes('juror') && view.jury.some((m) => m.jurorId === ledgerId));
     if (!allowed) return problemResponse(problem(403, 'not-your-session', 'only the session’s centre, its jurors and the DREETS see a session'));
     return ok({ ...view, position: found.position });
   },

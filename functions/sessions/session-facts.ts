@@ -53,4 +53,4 @@ export async function runSessionCommand(
 }
 
 /** The caller's id: every session route requires a token, so there is one. */
-export const callerId = (ctx: RouteContext) => ctx.caller!.sub;
+export const callerId = (ctx: RouteContext) => ctx.caller!.ledgerId;

@@ -3,7 +3,7 @@ import { DomainError } from '../../domain/errors.js';
 import { ConcurrencyError } from '../ports/event-store.js';
 import type { StoredResponse } from '../ports/idempotency-store.js';
 import type { RouteEntry } from '../routes.js';
-import { actorOf, callerFromClaims } from './auth.js';
+import { actorOf, callerFromClaims, UNLINKED } from './auth.js';
 import type { LedgerDeps } from './deps.js';
 import { sha256 } from '../../events/canonical-json.js';
 import { idsFor, newCommandId } from './ids.js';
@@ -24,9 +24,11 @@ export const problemResponse = (p: Problem, headers: Record<string, string> = {}
  * Idempotency-Key, and the mapping of typed errors to problem+json. The same for Lambda and local.
  */
 export async function dispatch(entry: RouteEntry, route: RouteDefinition<any, any, any>, req: HttpRequest, deps: LedgerDeps): Promise<HttpResponse> {
-  const caller = callerFromClaims(req.claims);
+  const claimed = callerFromClaims(req.claims);
+  const caller = claimed === UNLINKED ? null : claimed;
   if (entry.auth !== 'public') {
-    if (!caller) return problemResponse(problem(401, 'unauthorized', 'a valid bearer token is required'), { 'www-authenticate': 'Bearer' });
+    if (!claimed) return problemResponse(problem(401, 'unauthorized', 'a valid bearer token is required'), { 'www-authenticate': 'Bearer' });
+    if (!caller) return problemResponse(problem(403, 'account-not-linked', 'this account is not linked to a centre, juror, candidate or agent of the ledger (no custom:ledger_id)'));
     if (!caller.roles.some((r) => entry.auth.includes(r))) {
       return problemResponse(problem(403, 'forbidden', `this route is for: ${entry.auth.join(', ')}`));
     }

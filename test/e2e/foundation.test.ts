@@ -59,7 +59,7 @@ describe('the local ledger over HTTP', () => {
   it('refuses a missing, expired, foreign-signed or tampered token with 401, and a wrong role with 403', async () => {
     const body = { familyName: 'Durand', givenNames: 'Léa', birthDate: '1991-02-03' };
     expect((await L.call('POST', '/candidates', { body })).status).toBe(401);
-    const expired = await signLocalToken(L.keys, 'centre', 'c1', -60);
+    const expired = await signLocalToken(L.keys, 'centre', 'c1', { ttlSeconds: -60 });
     expect((await L.call('POST', '/candidates', { body, headers: { authorization: `Bearer ${expired}` } })).status).toBe(401);
     const other = await generateKeyPair('ES256');
     const foreign = await new SignJWT({ 'cognito:groups': ['centre'] }).setProtectedHeader({ alg: 'ES256' }).setSubject('c1').setIssuer('certification-ledger-local').setAudience('certification-ledger').setExpirationTime('1h').sign(other.privateKey);

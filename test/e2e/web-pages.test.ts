@@ -46,12 +46,13 @@ describe('the web pages and their routes, against the local server', () => {
   });
 
   it('POST /_local/tokens mints a token the server accepts, for the sign-in page (local only)', async () => {
-    const res = await call('POST', '/_local/tokens', { body: { role: 'centre', sub: 'centre-42' } });
+    const res = await call('POST', '/_local/tokens', { body: { role: 'centre', ledgerId: 'centre-42' } });
     expect(res.status, res.text).toBe(200);
-    expect(res.json).toMatchObject({ role: 'centre', sub: 'centre-42' });
+    expect(res.json).toMatchObject({ role: 'centre', ledgerId: 'centre-42' });
     const claims = await verifyLocalToken(L.keys, `Bearer ${res.json.token}`);
-    expect(claims).toMatchObject({ sub: 'centre-42', 'cognito:groups': '[centre]' });
-    expect((await call('POST', '/_local/tokens', { body: { role: 'admin', sub: 'x' } })).status).toBe(400);
+    expect(claims).toMatchObject({ 'custom:ledger_id': 'centre-42', 'cognito:groups': '[centre]' });
+    expect(claims!.sub).not.toBe('centre-42');
+    expect((await call('POST', '/_local/tokens', { body: { role: 'admin', ledgerId: 'x' } })).status).toBe(400);
   });
 
   it('GET /centres/{centreId}/sessions: the centre’s own sessions, latest first; the DREETS sees any; others are refused', async () => {

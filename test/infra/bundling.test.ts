@@ -67,7 +67,7 @@ describe('Lambda bundles', () => {
       requestContext: {
         http: { method: 'POST', sourceIp: '192.0.2.1' },
         requestId: 'r-1',
-        authorizer: { jwt: { claims: { sub: 'centre-1', 'cognito:groups': '[centre]' }, scopes: null } },
+        authorizer: { jwt: { claims: { sub: 'b3c1f6de-0000-4000-a000-000000000001', 'custom:ledger_id': 'centre-1', 'cognito:groups': '[centre]' }, scopes: null } },
       },
     });
     expect(response.statusCode).toBe(400);

@@ -112,7 +112,7 @@ const table: Record<string, Expectation> = {
   'GET /statistics': { path: () => `/statistics?rncp=${RNCP}&year=2025` },
   'POST /statistics/exports': { path: () => '/statistics/exports', body: () => ({ year: 2025 }) },
   'POST /_local/clock': { path: () => '/_local/clock', body: () => ({ now: '2025-10-07T18:00:00Z' }) },
-  'POST /_local/tokens': { path: () => '/_local/tokens', body: () => ({ role: 'dreets', sub: 'agent-1' }) },
+  'POST /_local/tokens': { path: () => '/_local/tokens', body: () => ({ role: 'dreets', ledgerId: 'agent-1' }) },
 };
 
 const genericSub: Record<Role, string> = { centre: 'centre-x', juror: 'juror-x', dreets: 'agent-1', ministry: 'ministry-1', candidate: 'candidate-x' };
@@ -169,12 +169,12 @@ describe('authorisation matrix: every route, every role, every owner, every bad 
       };
 
       const fresh = await signLocalToken(L.keys, 'dreets', 'agent-1');
-      const expired = await signLocalToken(L.keys, 'dreets', 'agent-1', -60);
+      const expired = await signLocalToken(L.keys, 'dreets', 'agent-1', { ttlSeconds: -60 });
       const stranger = await generateKeyPair('ES256');
       const foreignKey = await new SignJWT({ 'cognito:groups': ['dreets'] }).setProtectedHeader({ alg: 'ES256' }).setSubject('agent-1').setIssuer(LOCAL_ISSUER).setAudience(LOCAL_AUDIENCE).setExpirationTime('1h').sign(stranger.privateKey);
       const [h, p, sig] = fresh.split('.');
       const claims = JSON.parse(Buffer.from(p!, 'base64url').toString());
-      const tampered = [h, Buffer.from(JSON.stringify({ ...claims, sub: 'agent-2' })).toString('base64url'), sig].join('.');
+      const tampered = [h, Buffer.from(JSON.stringify({ ...claims, 'custom:ledger_id': 'agent-2' })).toString('base64url'), sig].join('.');
       const noneAlg = [Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url'), p, ''].join('.');
       const badTokens: [string, string | undefined][] = [
         ['no token', undefined],
@@ -190,6 +190,10 @@ describe('authorisation matrix: every route, every role, every owner, every bad 
         return;
       }
       for (const [who, auth] of badTokens) check(who, (await send(entry.method, path, body, auth)).status, (s) => s === 401);
+      // A genuine token of an account never linked to the ledger (no custom:ledger_id): 403, whatever its role or sub.
+      const unlinked = await new SignJWT({ 'cognito:groups': [entry.auth[0]], token_use: 'id' }).setProtectedHeader({ alg: 'ES256' }).setSubject(genericSub[entry.auth[0]!]).setIssuer(LOCAL_ISSUER).setAudience(LOCAL_AUDIENCE).setExpirationTime('1h').sign(L.keys.privateKey);
+      const unlinkedAnswer = await send(entry.method, path, body, `Bearer ${unlinked}`);
+      check('an account without custom:ledger_id', unlinkedAnswer.status, (s) => s === 403);
       for (const role of ROLES) {
         const allowed = entry.auth.includes(role);
         const owner = e.owner?.[role]?.(w) ?? genericSub[role];

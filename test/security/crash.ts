@@ -17,6 +17,7 @@ import { sha256 } from '../../events/canonical-json.js';
 import type { Commit } from '../../events/envelope.js';
 import { checkLedger, rawCommitsOfTable, type RawCommit } from '../../functions/ledger/ledger-check.js';
 import { rebuildLocalReadModels } from '../../functions/local/rebuild.js';
+import { localAccountSub } from '../../functions/local/local-token.js';
 import { TABLES } from '../../functions/local/runtime.js';
 import { triggersCapitalisation } from '../../functions/reactions/capitalisation-trigger.js';
 import type { Role } from '../../functions/shared/auth.js';
@@ -113,7 +114,7 @@ export async function crashScenario(options: { dataDir?: string; writers?: numbe
     log(`set up ${sessions.length} sessions of ${sessions[0]!.candidates.length} candidates in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     // The stream: writers appending new streams and to shared ones (409s expected), each with an Idempotency-Key,
-    // so an acknowledged write is known by its command id: sha256("<sub>|<method> <path>|<key>").
+    // so an acknowledged write is known by its command id: sha256("<account sub>|<method> <path>|<key>").
     const acknowledged: { what: string; commandId: string; stream?: string }[] = [];
     let refusedOrCut = 0;
     let killed = false;
@@ -121,7 +122,7 @@ export async function crashScenario(options: { dataDir?: string; writers?: numbe
     const write = async (as: [Role, string], path: string, body: unknown, key: string, streamOf?: (json: any) => string) => {
       try {
         const res = await server.call('POST', path, { as, body, headers: { 'idempotency-key': key } });
-        if (res.status >= 200 && res.status < 300) acknowledged.push({ what: `POST ${path} (${key})`, commandId: sha256(`${as[1]}|POST ${path}|${key}`), stream: streamOf?.(res.json) });
+        if (res.status >= 200 && res.status < 300) acknowledged.push({ what: `POST ${path} (${key})`, commandId: sha256(`${localAccountSub(as[0], as[1])}|POST ${path}|${key}`), stream: streamOf?.(res.json) });
         else refusedOrCut++;
       } catch {
         refusedOrCut++; // cut by the kill: never acknowledged

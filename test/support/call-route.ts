@@ -2,12 +2,22 @@ import { compileRoutes, matchRoute } from '../../functions/local/http-server.js'
 import { dispatch } from '../../functions/shared/dispatch.js';
 import type { LedgerDeps } from '../../functions/shared/deps.js';
 import type { HttpResponse } from '../../functions/shared/route.js';
+import { localAccountSub } from '../../functions/local/local-token.js';
+import type { Role } from '../../functions/shared/auth.js';
+
+/** The claims API Gateway hands over for an invited account: its own `sub`, the groups flattened, the ledger id. */
+export const claimsOf = ([role, ledgerId, region]: [string, string, string?]) => ({
+  sub: localAccountSub(role as Role, ledgerId),
+  'cognito:groups': `[${role}]`,
+  'custom:ledger_id': ledgerId,
+  ...(region ? { 'custom:region': region } : {}),
+});
 
 type Compiled = Awaited<ReturnType<typeof compileRoutes>>;
 let compiled: Promise<Compiled> | undefined;
 
 export interface Call {
-  as?: [role: string, sub: string];
+  as?: [role: string, ledgerId: string, region?: string];
   body?: unknown;
   /** Sent as is (for malformed JSON). */
   rawBody?: string;
@@ -30,7 +40,7 @@ export async function callRoute(deps: LedgerDeps, method: string, url: string, c
       query: Object.fromEntries(parsed.searchParams),
       headers: Object.fromEntries(Object.entries(call.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
       body: call.rawBody ?? (call.body === undefined ? undefined : JSON.stringify(call.body)),
-      claims: call.as ? { sub: call.as[1], 'cognito:groups': `[${call.as[0]}]` } : undefined,
+      claims: call.as ? claimsOf(call.as) : undefined,
       sourceIp: '127.0.0.1',
       requestId: 'test-request',
     },

@@ -13,12 +13,12 @@ export async function startTestLedger(options: { dataDir?: string; clock?: strin
   const ledger = await startLocalLedger({ dataDir, port: 0, host: '127.0.0.1', clock: options.clock, logLevel: 'SILENT' });
   const keys = await localTokenKeys(dataDir);
   const tokens = new Map<string, string>();
-  const token = async (role: Role, sub: string) => {
-    const k = `${role}:${sub}`;
-    if (!tokens.has(k)) tokens.set(k, await signLocalToken(keys, role, sub));
+  const token = async (role: Role, ledgerId: string, region?: string) => {
+    const k = `${role}:${ledgerId}:${region ?? ''}`;
+    if (!tokens.has(k)) tokens.set(k, await signLocalToken(keys, role, ledgerId, region ? { region } : {}));
     return tokens.get(k)!;
   };
-  const call = async (method: string, path: string, opts: { as?: [Role, string]; body?: unknown; headers?: Record<string, string> } = {}) => {
+  const call = async (method: string, path: string, opts: { as?: [Role, string, string?]; body?: unknown; headers?: Record<string, string> } = {}) => {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.as) headers.authorization = `Bearer ${await token(...opts.as)}`;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';

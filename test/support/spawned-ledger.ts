@@ -10,7 +10,7 @@ import type { Role } from '../../functions/shared/auth.js';
 
 export const projectRoot = join(import.meta.dirname, '../..');
 
-export type Call = (method: string, path: string, opts?: { as?: [Role, string]; body?: unknown; headers?: Record<string, string> }) => Promise<{ status: number; json: any; text: string }>;
+export type Call = (method: string, path: string, opts?: { as?: [Role, string, string?]; body?: unknown; headers?: Record<string, string> }) => Promise<{ status: number; json: any; text: string }>;
 
 export interface SpawnedLedger {
   url: string;
@@ -67,7 +67,7 @@ export async function spawnLedger(options: { dataDir: string; clock?: string; en
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.as) {
       const k = opts.as.join(':');
-      if (!tokens.has(k)) tokens.set(k, await signLocalToken(keys, ...opts.as));
+      if (!tokens.has(k)) tokens.set(k, await signLocalToken(keys, opts.as[0], opts.as[1], opts.as[2] ? { region: opts.as[2] } : {}));
       headers.authorization = `Bearer ${tokens.get(k)}`;
     }
     if (opts.body !== undefined) headers['content-type'] = 'application/json';

@@ -8,7 +8,10 @@ export type Role = (typeof ROLES)[number];
 
 export interface Identity {
   token: string;
+  /** The account's own id (Cognito's `sub`). */
   sub: string;
+  /** Who the account acts for in the ledger: the centre, juror, candidate or agent (`custom:ledger_id`). */
+  ledgerId: string;
   roles: Role[];
   /** Expiry, seconds since the epoch. */
   exp?: number;
@@ -45,7 +48,9 @@ export function decodeToken(token: string): Identity {
   const roles = list.filter((g): g is Role => (ROLES as readonly string[]).includes(g));
   if (typeof claims.sub !== 'string' || !claims.sub) throw new Error('Ce jeton ne désigne personne (il n’a pas de « sub »).');
   if (!roles.length) throw new Error('Ce jeton ne donne aucun rôle du registre (centre, juré, DREETS, ministère, candidat).');
-  return { token: token.trim(), sub: claims.sub, roles, ...(typeof claims.exp === 'number' ? { exp: claims.exp } : {}) };
+  const ledgerId = claims['custom:ledger_id'];
+  if (typeof ledgerId !== 'string' || !ledgerId) throw new Error('Ce compte n’est rattaché à aucun centre, juré, candidat ou agent du registre (il n’a pas de « custom:ledger_id ») : demandez à être invité.');
+  return { token: token.trim(), sub: claims.sub, ledgerId, roles, ...(typeof claims.exp === 'number' ? { exp: claims.exp } : {}) };
 }
 
 export function currentIdentity(): Identity | undefined {

@@ -10,7 +10,7 @@ export function initLayout(): Identity | undefined {
     if (identity) {
       replaceChildren(
         slot,
-        h('span', { class: 'who' }, 'Connecté : ', h('strong', null, identity.roles.map((r) => roleLabels[r]).join(', ')), ` (${shortId(identity.sub)})`),
+        h('span', { class: 'who' }, 'Connecté : ', h('strong', null, identity.roles.map((r) => roleLabels[r]).join(', ')), ` (${shortId(identity.ledgerId)})`),
         ' ',
         button('Se déconnecter', {
           class: 'button secondary small',

@@ -203,4 +203,4 @@ async function main(candidateId: string) {
   }
 }
 
-if (identity) void main(identity.sub);
+if (identity) void main(identity.ledgerId);

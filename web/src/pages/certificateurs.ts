@@ -157,9 +157,9 @@ async function act(area: HTMLElement, write: () => Promise<unknown>, message: st
 
 // --- Rendering of a session ---
 function renderSession(s: SessionView, cert: Certification, me: Identity): Child {
-  const isCentre = me.roles.includes('centre') && s.centreId === me.sub;
+  const isCentre = me.roles.includes('centre') && s.centreId === me.ledgerId;
   const isDreets = me.roles.includes('dreets');
-  const isJuror = me.roles.includes('juror') && s.jury.some((m) => m.jurorId === me.sub);
+  const isJuror = me.roles.includes('juror') && s.jury.some((m) => m.jurorId === me.ledgerId);
   const open = s.pv.status === 'open';
   const blocTitle = (code: string) => cert.blocs.find((b) => b.code === code)?.title ?? code;
   return [
@@ -185,7 +185,7 @@ function renderSession(s: SessionView, cert: Certification, me: Identity): Child
     ),
     juryPart(s, cert, isCentre && open),
     candidatesPart(s, cert, isCentre && open),
-    isJuror ? jurorPart(s, cert, me.sub, open) : null,
+    isJuror ? jurorPart(s, cert, me.ledgerId, open) : null,
     deliberationsPart(s),
     isDreets ? pvPart(s) : null,
   ];
@@ -699,9 +699,9 @@ async function main(me: Identity) {
   const parts: Child[] = [h('p', { class: 'lead' }, `Connecté en tant que ${me.roles.map((r) => roleLabels[r]).join(', ')}.`)];
   // The session opened comes right after the way it was found: the centre's list, or the form taking its id.
   if (me.roles.includes('centre')) {
-    const { holder, load } = centreSessions(me.sub);
+    const { holder, load } = centreSessions(me.ledgerId);
     parts.push(h('section', { class: 'card', 'aria-labelledby': 'sessions-titre' }, h('h2', { id: 'sessions-titre' }, 'Les sessions du centre'), holder), sessionSection);
-    parts.push(await scheduleForm(me.sub, load), registerCandidateForm());
+    parts.push(await scheduleForm(me.ledgerId, load), registerCandidateForm());
     void load();
   }
   if (me.roles.includes('dreets')) parts.push(dreetsCentreLookup());

@@ -57,7 +57,7 @@ function localMint() {
         label: 'Obtenir un jeton local',
         async action(data, _f, area) {
           try {
-            const answer = await send<{ token: string; role: Role }>('POST', '/_local/tokens', { role: text(data, 'role'), sub: text(data, 'sub') });
+            const answer = await send<{ token: string; role: Role }>('POST', '/_local/tokens', { role: text(data, 'role'), ledgerId: text(data, 'ledgerId'), ...(text(data, 'region') ? { region: text(data, 'region') } : {}) });
             signIn(answer.token);
             showSuccess(area, `Connecté en tant que ${roleLabels[answer.role]}.`);
             done(answer.role);
@@ -70,7 +70,8 @@ function localMint() {
         'div',
         { class: 'form-row' },
         selectField({ label: 'Rôle', name: 'role', required: true, options: ROLES.map((r) => ({ value: r, label: roleLabels[r] })) }),
-        field({ label: 'Identifiant', name: 'sub', required: true, hint: 'L’identifiant du centre, du juré ou du candidat ; pour la DREETS et le ministère, celui de l’agent.', attrs: { pattern: '[A-Za-z0-9][A-Za-z0-9_\\-]{0,63}', spellcheck: 'false' } }),
+        field({ label: 'Identifiant', name: 'ledgerId', required: true, hint: 'L’identifiant du centre, du juré ou du candidat ; pour la DREETS et le ministère, celui de l’agent.', attrs: { pattern: '[A-Za-z0-9][A-Za-z0-9_\\-]{0,63}', spellcheck: 'false' } }),
+        field({ label: 'Région (agent de la DREETS)', name: 'region', hint: 'La région où l’agent est compétent, par exemple Bretagne.' }),
       ),
     ),
   );
@@ -142,7 +143,7 @@ async function main() {
           'section',
           { class: 'card notice', 'aria-labelledby': 'deja-titre' },
           h('h2', { id: 'deja-titre' }, 'Vous êtes connecté'),
-          h('p', null, `Rôle : ${identity.roles.map((r) => roleLabels[r]).join(', ')} ; identifiant : `, h('code', null, identity.sub), '.'),
+          h('p', null, `Rôle : ${identity.roles.map((r) => roleLabels[r]).join(', ')} ; identifiant : `, h('code', null, identity.ledgerId), '.'),
           h('p', { class: 'actions' }, h('a', { class: 'button primary', href: returnTo ?? homeOf(identity.roles[0]!) }, 'Continuer'), button('Se déconnecter', { class: 'button', onclick: () => { signOut(); location.reload(); } })),
         )
       : null,
