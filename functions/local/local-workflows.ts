@@ -7,6 +7,9 @@ import '../shared/polyfills.js';
 import { workflowSteps } from '../workflows/steps.js';
 import type { ExecutionJournal, ExecutionRecord } from './execution-journal.js';
 
+/** The ARN an execution gets locally, from its workflow and its name (as Step Functions names it). */
+export const localExecutionArn = (workflow: string, executionName: string) => `arn:aws:states:local:000000000000:execution:${workflow}:${executionName}`;
+
 export interface Execution {
   executionId: string;
   workflow: string;
@@ -44,7 +47,7 @@ export class LocalWorkflows implements Workflows {
   ) {}
 
   async start(workflow: string, executionName: string, input: Record<string, unknown>): Promise<{ executionId: string }> {
-    const executionId = `arn:aws:states:local:000000000000:execution:${workflow}:${executionName}`;
+    const executionId = localExecutionArn(workflow, executionName);
     const existing = this.executions.get(executionId);
     if (existing) {
       await existing.persisted; // acknowledged only once durable, whoever started it

@@ -27,38 +27,46 @@ export function recordOfItem(item: CommitItem, sequence: number): DynamoDBRecord
 }
 
 /**
- * The local stand-in for DynamoDB Streams: the event store adapter hands it each committed item, and it
- * delivers them in order, one at a time, to the projector. `drain` waits until everything handed over is applied.
+ * The local stand-in for DynamoDB Streams: the event store adapter hands it each committed item (or commit, in
+ * memory), and it delivers them in order, one at a time. A delivery that throws is tried again (`attempts`, as
+ * the Streams event source mapping retries a failed batch), then given up: the next commit of the stream fills
+ * a projection's gap from the table, and the next start replays the reactions. `drain` waits until everything
+ * handed over is delivered or given up.
  */
-export class LocalChangeFeed {
-  private sequence = 0;
+export class LocalChangeFeed<T> {
   private tail: Promise<void> = Promise.resolve();
   private failures = 0;
   private inFlight = 0;
 
   constructor(
-    private readonly deliver: (record: DynamoDBRecord) => Promise<void>,
-    private readonly onError: (error: unknown) => void = () => {},
+    private readonly deliver: (record: T) => Promise<void>,
+    private readonly options: { onError?: (error: unknown, attempt: number) => void; attempts?: number; retryDelayMs?: number } = {},
   ) {}
 
-  publish(item: CommitItem): void {
-    const record = recordOfItem(item, ++this.sequence);
+  publish(record: T): void {
     this.inFlight++;
-    this.tail = this.tail.then(() =>
-      this.deliver(record)
-        .catch((error) => {
-          // The next record of the stream fills the gap from the table, as in AWS after a failed batch.
-          this.failures++;
-          this.onError(error);
-        })
-        .finally(() => this.inFlight--),
-    );
+    this.tail = this.tail.then(() => this.attempt(record, 1).finally(() => this.inFlight--));
+  }
+
+  private async attempt(record: T, attempt: number): Promise<void> {
+    try {
+      await this.deliver(record);
+    } catch (error) {
+      this.options.onError?.(error, attempt);
+      if (attempt >= (this.options.attempts ?? 3)) {
+        this.failures++;
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, (this.options.retryDelayMs ?? 50) * attempt));
+      return this.attempt(record, attempt + 1);
+    }
   }
 
   get pending(): boolean {
     return this.inFlight > 0;
   }
 
+  /** Records given up after every attempt failed. */
   get failed(): number {
     return this.failures;
   }

@@ -1,11 +1,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent, DynamoDBStreamHandler } from 'aws-lambda';
-import { awsDeps } from '../shared/aws-deps.js';
+import { awsLedger } from '../composition/aws-ledger.js';
 import { commitOfRecord } from './change-feed.js';
-import { projections } from './index.js';
-import { Projector } from './projector.js';
-
-let projector: Projector | undefined;
+import type { Projector } from './projector.js';
 
 /** Applies one change-feed record; a throw marks only this record failed (partial batch response). */
 export const projectRecord = (target: Projector) => async (record: DynamoDBRecord) => {
@@ -35,7 +32,7 @@ export const projectBatch = (target: Projector, event: DynamoDBStreamEvent, cont
 
 /** DynamoDB Streams consumer (NEW_IMAGE): bisect-on-error and the on-failure queue are set in infra/. */
 export const handler: DynamoDBStreamHandler = async (event, context) => {
-  const deps = awsDeps();
-  projector ??= new Projector(deps.store, deps.readModels, projections);
-  return projectBatch(projector, event, context);
+  const ledger = awsLedger();
+  ledger.deps.logger.addContext(context);
+  return projectBatch(ledger.projector, event, context);
 };

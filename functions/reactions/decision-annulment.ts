@@ -4,6 +4,7 @@ import type { Commit } from '../../events/envelope.js';
 import { recordedEvents } from '../shared/command-handler.js';
 import type { LedgerDeps } from '../shared/deps.js';
 import { ledgerDate } from '../shared/ledger-date.js';
+import type { Reaction } from './reaction.js';
 
 /**
  * After a DecisionAnnulled on a session: the compensating events on everything the decision produced — the
@@ -11,7 +12,7 @@ import { ledgerDate } from '../shared/ledger-date.js';
  * and legal basis, and the candidate told. History is never deleted. Each command is keyed by the annulment, so a
  * redelivered record appends nothing more.
  */
-export async function compensateAnnulment(deps: LedgerDeps, commit: Commit): Promise<void> {
+async function compensateAnnulment(deps: LedgerDeps, commit: Commit): Promise<void> {
   if (!commit.stream.startsWith('session#')) return;
   const sessionId = commit.stream.slice('session#'.length);
   for (const event of recordedEvents(commit)) {
@@ -46,12 +47,17 @@ export async function compensateAnnulment(deps: LedgerDeps, commit: Commit): Pro
       );
     }
     const message = `Une décision du jury de la session ${sessionId} vous concernant a été annulée (${reason} ; ${legalBasis}). Les blocs et certificats qu'elle avait délivrés sont retirés de votre livret.`;
-    const notified = await deps.commands.handle(
+    await deps.commands.handle(
       candidate,
       candidateStream(candidateId),
       { type: 'Notify', candidateId, notificationKey: `annulment:${sessionId}`, topic: 'decision-annulled', message },
       ctx('notify'),
     );
-    if (notified.events.length) await deps.notifier?.send(candidateId, { topic: 'decision-annulled', message });
   }
 }
+
+export const annulmentCompensation: Reaction = {
+  name: 'annulment-compensation',
+  applies: (commit: Commit) => commit.stream.startsWith('session#') && commit.events.some((e) => e.type === 'DecisionAnnulled'),
+  react: compensateAnnulment,
+};

@@ -1,22 +1,24 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { DynamoDBRecord, DynamoDBStreamHandler } from 'aws-lambda';
+import { awsLedger } from '../composition/aws-ledger.js';
 import { commitOfRecord } from '../projections/change-feed.js';
-import { awsDeps } from '../shared/aws-deps.js';
-import { startCapitalisation } from './capitalisation-trigger.js';
-import { compensateAnnulment } from './decision-annulment.js';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
-/** DynamoDB Streams consumer that starts workflows in reaction to commits (idempotent execution names). */
-export const handler: DynamoDBStreamHandler = async (event, context) =>
-  processPartialResponse(
+/**
+ * DynamoDB Streams consumer running the ledger's reactions (functions/reactions/index.ts) on each commit: a
+ * record whose reactions fail is reported in `batchItemFailures` and delivered again; every reaction is idempotent.
+ */
+export const handler: DynamoDBStreamHandler = async (event, context) => {
+  const ledger = awsLedger();
+  ledger.deps.logger.addContext(context);
+  return processPartialResponse(
     event,
     async (record: DynamoDBRecord) => {
       const commit = commitOfRecord(record);
-      if (!commit) return;
-      await startCapitalisation(awsDeps().workflows, commit);
-      await compensateAnnulment(awsDeps(), commit);
+      if (commit) await ledger.react(commit);
     },
     processor,
     { context },
   );
+};

@@ -8,8 +8,8 @@ import type { CommandHandler } from '../shared/command-handler.js';
  * Registers every certification version of referential/ as events, then the revisions between them. Run at
  * every start: a version already registered with the same content appends nothing.
  */
-export async function loadReferential(commands: CommandHandler, clock: Clock, files?: ReferentialFile[]) {
-  const all = files ?? (await loadReferentialFiles());
+export async function loadReferential(commands: CommandHandler, clock: Clock, files?: ReferentialFile[], dir?: string) {
+  const all = files ?? (await loadReferentialFiles(dir));
   let appended = 0;
   const ctx = (what: string, content: unknown) => {
     const commandId = `referential:${what}:${sha256(canonicalJson(content)).slice(0, 32)}`;

@@ -1,22 +1,20 @@
 import { z } from 'zod';
+import { sessionExecutionName } from '../reactions/session-workflow-trigger.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { ledgerDate } from '../shared/ledger-date.js';
 import { accepted, defineRoute } from '../shared/route.js';
 import { callerId, runSessionCommand } from './session-facts.js';
 import { SessionParams } from './session-schemas.js';
 
-/** One execution per session: validating again names the same one. */
-export const sessionExecutionId = (sessionId: string) => `session-${sessionId}`;
-
 export const route = defineRoute({
-  summary: 'A DREETS agent validates the procès-verbal; the session workflow then issues CCPs, titres and certificates',
+  summary:
+    'A DREETS agent validates the procès-verbal; the change feed then starts the session workflow under the execution name answered, which issues CCPs, titres and certificates',
   params: SessionParams,
-  response: { status: 202, schema: z.object({ executionId: z.string() }) },
+  response: { status: 202, schema: z.object({ executionName: z.string() }) },
   async handle({ params: { sessionId }, ctx }, deps) {
     const today = ledgerDate(ctx.command.now);
     await runSessionCommand(deps, ctx, sessionId, () => ({ type: 'ValidatePv', validatedBy: callerId(ctx), today }));
-    const { executionId } = await deps.workflows.start('session', sessionExecutionId(sessionId), { sessionId });
-    return accepted({ executionId });
+    return accepted({ executionName: sessionExecutionName(sessionId) });
   },
 });
 

@@ -14,7 +14,7 @@ import type { VerificationLog } from '../ports/verification-log.js';
 import type { CommandHandler } from './command-handler.js';
 import type { Role } from './auth.js';
 
-/** What handlers are given: ports only, wired to AWS in Lambda and to the embedded stand-ins locally. */
+/** What handlers are given: ports only, built by functions/composition/ for AWS, the local runtime and the tests. */
 export interface LedgerDeps {
   store: EventStore;
   commands: CommandHandler;
@@ -26,16 +26,16 @@ export interface LedgerDeps {
   exports: DocumentStore;
   workflows: Workflows;
   scheduler: Scheduler;
-  /** Email in AWS; locally the CandidateNotified events are the outbox and nothing more is sent. */
-  notifier?: Notifier;
+  /** Sends each CandidateNotified (the outbox): email through SES in AWS, recorded in memory locally. */
+  notifier: Notifier;
   /** Signs the certificates' credentials; its keys are the JWKS. */
-  signer?: Signer;
+  signer: Signer;
   /** Counts public verification requests per client address, across instances. */
-  rateLimiter?: RateLimiter;
+  rateLimiter: RateLimiter;
   /** Every verification answered, for the certificate's holder. */
-  verifications?: VerificationLog;
+  verifications: VerificationLog;
   /** The public base URL of the verification pages, printed on certificates (PUBLIC_BASE_URL). */
-  publicBaseUrl?: string;
+  publicBaseUrl: string;
   logger: Logger;
   /** Local runtime only: moves the virtual clock and fires due timers. Absent in AWS. */
   localClock?: { moveTo(instant: string): Promise<void> };

@@ -1,6 +1,6 @@
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { routes } from '../routes.js';
-import { awsDeps } from './aws-deps.js';
+import { awsLedger } from '../composition/aws-ledger.js';
 import type { LedgerDeps } from './deps.js';
 import { dispatch } from './dispatch.js';
 import type { RouteDefinition } from './route.js';
@@ -8,16 +8,17 @@ import { textual } from './http-body.js';
 
 /**
  * The Lambda entry of one route: API Gateway's event in, the shared dispatch, API Gateway's result out.
- * Dependencies are built once per cold start, from the environment CDK sets.
+ * The ledger is composed once per cold start, from the environment CDK sets (functions/composition/).
  */
-export function lambdaHandler(module: string, route: RouteDefinition<any, any, any>, deps: () => LedgerDeps = awsDeps) {
+export function lambdaHandler(module: string, route: RouteDefinition<any, any, any>, deps: () => LedgerDeps = () => awsLedger().deps) {
   const entry = routes.find((r) => r.module === module);
   if (!entry) throw new Error(`${module} is not in the route manifest`);
-  return async (event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<APIGatewayProxyResultV2> => {
+  return async (event: APIGatewayProxyEventV2WithJWTAuthorizer, context?: Context): Promise<APIGatewayProxyResultV2> => {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
     const body = event.body === undefined ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
     const ledger = deps();
+    if (context) ledger.logger.addContext(context);
     const response = await dispatch(
       entry,
       route,
@@ -35,7 +36,7 @@ export function lambdaHandler(module: string, route: RouteDefinition<any, any, a
       ledger,
     );
     // What a route left to write after its answer (verification records) is written before the instance freezes.
-    await ledger.verifications?.flush();
+    await ledger.verifications.flush();
     const isText = textual(response.headers['content-type']);
     return {
       statusCode: response.status,

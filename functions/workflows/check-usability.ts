@@ -24,7 +24,6 @@ export const step = workflowStep(UsabilityTimer, async (deps, t) => {
       { type: 'Notify', candidateId: t.candidateId, notificationKey: `lapsed:${t.rncp}:${t.bloc}:${t.usableUntil}`, topic: 'usability-lapsed', message, rncp: t.rncp, bloc: t.bloc },
       ctx('lapse-notice'),
     );
-    if (notified.events.length) await deps.notifier?.send(t.candidateId, { topic: 'usability-lapsed', message });
   }
   return { lapsed };
 });

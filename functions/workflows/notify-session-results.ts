@@ -20,7 +20,6 @@ export const step = workflowStep(SessionItem, async (deps, item) => {
     { type: 'Notify', candidateId, notificationKey: `session-results:${item.sessionId}`, topic: 'session-results', message, rncp: item.rncp },
     stepContext(item, 'notify', deps.clock.now()),
   );
-  if (result.events.length) await deps.notifier?.send(candidateId, { topic: 'session-results', message });
   return { notified: true };
 });
 

@@ -22,7 +22,6 @@ export const step = workflowStep(UsabilityTimer, async (deps, t) => {
     { type: 'Notify', candidateId: t.candidateId, notificationKey: `remind:${t.rncp}:${t.bloc}:${t.usableUntil}`, topic: 'usability-reminder', message, rncp: t.rncp, bloc: t.bloc },
     { commandId: `remind:${t.candidateId}:${t.bloc}:${t.usableUntil}`, actor: 'system:capitalisation-workflow', correlationId: `capitalisation:${t.candidateId}`, now: deps.clock.now() },
   );
-  if (result.events.length) await deps.notifier?.send(t.candidateId, { topic: 'usability-reminder', message });
   return { reminded: true };
 });
 

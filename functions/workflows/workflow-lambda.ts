@@ -1,5 +1,10 @@
-import { awsDeps } from '../shared/aws-deps.js';
+import type { Context } from 'aws-lambda';
+import { awsLedger } from '../composition/aws-ledger.js';
 import type { WorkflowStep } from '../shared/workflow-step.js';
 
 /** The Lambda entry of a workflow Task (invoked with payloadResponseOnly: the state input in, the result out). */
-export const stepHandler = (step: WorkflowStep) => async (event: unknown) => step.run(awsDeps(), event);
+export const stepHandler = (step: WorkflowStep) => async (event: unknown, context?: Context) => {
+  const { deps } = awsLedger();
+  if (context) deps.logger.addContext(context);
+  return step.run(deps, event);
+};

@@ -37,8 +37,8 @@ describe('certifiers, through HTTP only, against the local server', () => {
     const before = await L.call('GET', `/candidates/${titre}/record`, { as: ['candidate', titre] });
     expect(before.json.certifications).toEqual([]);
 
-    const { executionId } = await s.validatePv(sessionId);
-    expect(executionId).toContain(`session-${sessionId}`);
+    const { executionName } = await s.validatePv(sessionId);
+    expect(executionName).toBe(`session-${sessionId}`);
     const titreRecord = await eventually(async () => {
       const r = await L.call('GET', `/candidates/${titre}/record`, { as: ['candidate', titre] });
       return r.json.certifications[0]?.titre?.certificateCode && r.json.certificates[0]?.status === 'valid' ? r.json : undefined;

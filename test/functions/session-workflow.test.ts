@@ -6,6 +6,7 @@ import { recordedEvents } from '../../functions/shared/command-handler.js';
 import { callRoute } from '../support/call-route.js';
 import { memoryDeps, TestClock, type MemoryDepsOptions } from '../support/memory-deps.js';
 import { scenario, type Caller } from '../support/scenario.js';
+import { localExecutionArn } from '../../functions/local/local-workflows.js';
 
 const RNCP = 'RNCP38665';
 
@@ -90,9 +91,9 @@ describe('the session workflow, run from the CDK definition by aws-local-stepfun
       },
     });
     poisoned = failed;
-    const { executionId } = await s.validatePv(sessionId);
+    const { executionName } = await s.validatePv(sessionId);
     await h.settle();
-    const execution = h.workflows.execution(executionId)!;
+    const execution = h.workflows.execution(localExecutionArn('session', executionName))!;
     expect(execution.status).toBe('SUCCEEDED');
     expect((execution.output as { failed: { candidateId: string }[] }).failed.map((f) => f.candidateId)).toEqual([failed]);
     expect((execution.output as { done: number }).done).toBe(2);

@@ -18,6 +18,7 @@ import type { Commit } from '../../events/envelope.js';
 import { checkLedger, rawCommitsOfTable, type RawCommit } from '../../functions/ledger/ledger-check.js';
 import { rebuildLocalReadModels } from '../../functions/local/rebuild.js';
 import { localAccountSub } from '../../functions/local/local-token.js';
+import { localExecutionArn } from '../../functions/local/local-workflows.js';
 import { TABLES } from '../../functions/local/runtime.js';
 import { triggersCapitalisation } from '../../functions/reactions/capitalisation-trigger.js';
 import type { Role } from '../../functions/shared/auth.js';
@@ -28,7 +29,7 @@ import { eventually } from '../support/eventually.js';
 const RNCP = 'RNCP38665';
 const CLOCK = 'virtual:2025-09-01T08:00:00Z';
 const DREETS: As = ['dreets', 'agent-1'];
-const executionArn = (workflow: string, name: string) => `arn:aws:states:local:000000000000:execution:${workflow}:${name}`;
+const executionArn = localExecutionArn;
 
 export interface CrashReport {
   seconds: number;

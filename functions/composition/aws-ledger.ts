@@ -1,0 +1,71 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { BatchingReadModelStore } from '../adapters/batching-read-model-store.js';
+import { CachingPersonVault } from '../adapters/caching-person-vault.js';
+import { DynamoEventStore } from '../adapters/dynamodb-event-store.js';
+import { DynamoIdempotencyStore } from '../adapters/dynamodb-idempotency-store.js';
+import { DynamoCiphertextStore } from '../adapters/dynamodb-person-vault.js';
+import { DynamoRateLimiter } from '../adapters/dynamodb-rate-limiter.js';
+import { DynamoReadModelStore } from '../adapters/dynamodb-read-model-store.js';
+import { DynamoVerificationLog } from '../adapters/dynamodb-verification-log.js';
+import { EncryptedPersonVault } from '../adapters/encrypted-person-vault.js';
+import { EventBridgeScheduler } from '../adapters/eventbridge-scheduler.js';
+import { KmsKeyStore } from '../adapters/kms-key-store.js';
+import { KmsSigner, kmsSigningKeys } from '../adapters/kms-signer.js';
+import { LeasingRateLimiter } from '../adapters/leasing-rate-limiter.js';
+import { UnsentNotifier } from '../adapters/memory-notifier.js';
+import { S3DocumentStore } from '../adapters/s3-document-store.js';
+import { SesNotifier } from '../adapters/ses-notifier.js';
+import { SfnWorkflows } from '../adapters/sfn-workflows.js';
+import { systemClock } from '../ports/clock.js';
+import { type AwsEnvironment, parseAwsEnvironment, publicRateLimitOf, stateMachineArnVariable, WORKFLOW_NAMES, type WorkflowName } from './config.js';
+import { composeLedger, type Ledger, type PlatformAdapters } from './compose-ledger.js';
+
+/** The ports on AWS, from the environment CDK sets (parsed and checked by `parseAwsEnvironment`). */
+export function awsAdapters(env: AwsEnvironment, options: { referentialDir?: string } = {}): PlatformAdapters {
+  const logger = new Logger({ serviceName: 'certification-ledger' });
+  const dynamo = new DynamoDBClient({});
+  const s3 = new S3Client({});
+  const kms = new KMSClient({});
+  const readModels = new DynamoReadModelStore(dynamo, env.READ_MODELS_TABLE);
+  const vault = new CachingPersonVault(new EncryptedPersonVault(new KmsKeyStore(kms, env.VAULT_KEY_ID, dynamo, env.PERSON_VAULT_TABLE), new DynamoCiphertextStore(dynamo, env.PERSON_VAULT_TABLE)));
+  const stateMachineArn = (workflow: string) => {
+    if (!(WORKFLOW_NAMES as readonly string[]).includes(workflow)) throw new Error(`no workflow ${workflow}`);
+    return env[stateMachineArnVariable(workflow) as `${Uppercase<WorkflowName>}_STATE_MACHINE_ARN`];
+  };
+  return {
+    store: new DynamoEventStore(dynamo, env.EVENTS_TABLE),
+    readModels,
+    routeReadModels: new BatchingReadModelStore(readModels, dynamo, env.READ_MODELS_TABLE),
+    idempotency: new DynamoIdempotencyStore(dynamo, env.IDEMPOTENCY_TABLE),
+    clock: systemClock,
+    logger,
+    vault,
+    documents: new S3DocumentStore(s3, env.DOCUMENTS_BUCKET),
+    exports: new S3DocumentStore(s3, env.EXPORTS_BUCKET),
+    signer: new KmsSigner(kms, kmsSigningKeys(env)),
+    rateLimiter: new LeasingRateLimiter(new DynamoRateLimiter(dynamo, env.RATE_LIMIT_TABLE, publicRateLimitOf(env))),
+    verifications: new DynamoVerificationLog(dynamo, env.VERIFICATIONS_TABLE),
+    notifier: env.SES_IDENTITY ? new SesNotifier(new SESv2Client({}), vault, env.SES_IDENTITY) : new UnsentNotifier(logger),
+    publicBaseUrl: env.PUBLIC_BASE_URL,
+    workflows: () => new SfnWorkflows(new SFNClient({}), stateMachineArn),
+    scheduler: () => new EventBridgeScheduler(new SchedulerClient({}), { groupName: env.SCHEDULER_GROUP, roleArn: env.SCHEDULER_ROLE_ARN, stateMachineArn }),
+    ...(options.referentialDir ? { referentialDir: options.referentialDir } : {}),
+  };
+}
+
+let ledger: Ledger | undefined;
+
+/**
+ * The ledger of this Lambda instance, composed once per cold start. A variable the stack forgot fails here,
+ * naming it, before any request is answered.
+ */
+export function awsLedger(options: { referentialDir?: string } = {}): Ledger {
+  ledger ??= composeLedger(awsAdapters(parseAwsEnvironment(process.env), options));
+  return ledger;
+}

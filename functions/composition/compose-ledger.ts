@@ -1,0 +1,143 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Commit } from '../../events/envelope.js';
+import type { Clock } from '../ports/clock.js';
+import type { DocumentStore } from '../ports/document-store.js';
+import type { EventStore } from '../ports/event-store.js';
+import type { IdempotencyStore } from '../ports/idempotency-store.js';
+import type { Notifier } from '../ports/notifier.js';
+import type { PersonVault } from '../ports/person-vault.js';
+import type { RateLimiter } from '../ports/rate-limiter.js';
+import type { ReadModelStore } from '../ports/read-model-store.js';
+import type { Scheduler } from '../ports/scheduler.js';
+import type { Signer } from '../ports/signer.js';
+import type { VerificationLog } from '../ports/verification-log.js';
+import type { Workflows } from '../ports/workflows.js';
+import { projections } from '../projections/index.js';
+import { Projector } from '../projections/projector.js';
+import { reactions as ledgerReactions } from '../reactions/index.js';
+import type { Reaction } from '../reactions/reaction.js';
+import { loadReferential } from '../referential/load-referential.js';
+import { CommandHandler } from '../shared/command-handler.js';
+import type { LedgerDeps } from '../shared/deps.js';
+
+/** Something the ledger must have done before it answers: locally at each start, in AWS at each deploy (a Trigger). */
+export interface StartUpDuty {
+  readonly name: string;
+  run(deps: LedgerDeps): Promise<void>;
+}
+
+/**
+ * What a platform provides (AWS, the local runtime, memory for tests): every port, already wired to its
+ * service. The workflow runner and the scheduler are given the ledger late, since the local ones run steps
+ * with it. Every field is required: a platform that lacks a port does not compile.
+ */
+export interface PlatformAdapters {
+  store: EventStore;
+  /** What the projector writes. */
+  readModels: ReadModelStore;
+  /** What routes and steps read (a batching reader over DynamoDB); `readModels` by default. */
+  routeReadModels?: ReadModelStore;
+  idempotency: IdempotencyStore;
+  clock: Clock;
+  logger: Logger;
+  vault: PersonVault;
+  documents: DocumentStore;
+  exports: DocumentStore;
+  signer: Signer;
+  rateLimiter: RateLimiter;
+  verifications: VerificationLog;
+  notifier: Notifier;
+  publicBaseUrl: string;
+  workflows: (ledger: () => LedgerDeps) => Workflows;
+  scheduler: (workflows: () => Workflows) => Scheduler;
+  /** The platform's own duties, run before the ledger's (locally: the tables). */
+  startUpDuties?: readonly StartUpDuty[];
+  /** Where the referential's JSON files are (a Lambda asset has them beside its bundle). @default referential/ */
+  referentialDir?: string;
+}
+
+export interface Ledger {
+  deps: LedgerDeps;
+  projector: Projector;
+  reactions: readonly Reaction[];
+  /** The read models (the projector's consumer of the change feed). */
+  project(commit: Commit): Promise<void>;
+  /** Every reaction to a commit; each runs even if another fails, then the failures are thrown together (retried). */
+  react(commit: Commit): Promise<void>;
+  /** The in-process change feed's handler: the read models, then the reactions. */
+  onCommit(commit: Commit): Promise<void>;
+  startUpDuties: readonly StartUpDuty[];
+  /** Runs every start-up duty in order. */
+  startUp(): Promise<void>;
+}
+
+/**
+ * The one composition of the ledger: Lambda handlers, the local runtime, the twin and the tests all build it here
+ * from their platform's adapters, with the same command handler, projector, reactions and start-up duties.
+ */
+export function composeLedger(platform: PlatformAdapters): Ledger {
+  const { store } = platform;
+  let workflows: Workflows | undefined;
+  const deps: LedgerDeps = {
+    store,
+    commands: new CommandHandler(store),
+    readModels: platform.routeReadModels ?? platform.readModels,
+    idempotency: platform.idempotency,
+    clock: platform.clock,
+    logger: platform.logger,
+    vault: platform.vault,
+    documents: platform.documents,
+    exports: platform.exports,
+    signer: platform.signer,
+    rateLimiter: platform.rateLimiter,
+    verifications: platform.verifications,
+    notifier: platform.notifier,
+    publicBaseUrl: platform.publicBaseUrl,
+    get workflows() {
+      return (workflows ??= platform.workflows(() => deps));
+    },
+    scheduler: undefined as unknown as Scheduler,
+  };
+  deps.scheduler = platform.scheduler(() => deps.workflows);
+  const projector = new Projector(store, platform.readModels, projections);
+
+  const react = async (commit: Commit) => {
+    const failures: unknown[] = [];
+    for (const reaction of ledgerReactions) {
+      if (!reaction.applies(commit)) continue;
+      try {
+        await reaction.react(deps, commit);
+      } catch (error) {
+        deps.logger.error('reaction failed; the record is delivered again', { reaction: reaction.name, stream: commit.stream, version: commit.version, error: error as Error });
+        failures.push(error);
+      }
+    }
+    if (failures.length === 1) throw failures[0];
+    if (failures.length) throw new AggregateError(failures, `${failures.length} reactions failed on ${commit.stream}@${commit.version}`);
+  };
+  const project = (commit: Commit) => projector.apply(commit);
+  const onCommit = async (commit: Commit) => {
+    await project(commit);
+    await react(commit);
+  };
+
+  const startUpDuties: StartUpDuty[] = [
+    ...(platform.startUpDuties ?? []),
+    { name: 'referential', run: (ledger) => loadReferential(ledger.commands, ledger.clock, undefined, platform.referentialDir).then(() => undefined) },
+  ];
+  return {
+    deps,
+    projector,
+    reactions: ledgerReactions,
+    project,
+    react,
+    onCommit,
+    startUpDuties,
+    async startUp() {
+      for (const duty of startUpDuties) {
+        deps.logger.debug('start-up duty', { duty: duty.name });
+        await duty.run(deps);
+      }
+    },
+  };
+}

@@ -1,0 +1,160 @@
+import { join } from 'node:path';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { workflows as workflowDefinitions } from '../../infra/workflows/index.js';
+import { BatchingReadModelStore } from '../adapters/batching-read-model-store.js';
+import { CachingPersonVault } from '../adapters/caching-person-vault.js';
+import { localDynamoClient } from '../adapters/dynamodb-client.js';
+import { commitToItem, DynamoEventStore, ensureEventsTable } from '../adapters/dynamodb-event-store.js';
+import { DynamoIdempotencyStore } from '../adapters/dynamodb-idempotency-store.js';
+import { DynamoCiphertextStore, WrappedKeyStore } from '../adapters/dynamodb-person-vault.js';
+import { DynamoRateLimiter } from '../adapters/dynamodb-rate-limiter.js';
+import { DynamoReadModelStore, ensureKeyValueTable } from '../adapters/dynamodb-read-model-store.js';
+import { DynamoVerificationLog } from '../adapters/dynamodb-verification-log.js';
+import { EncryptedPersonVault } from '../adapters/encrypted-person-vault.js';
+import { FileKeyRingStore, KeyRingSigner } from '../adapters/key-ring-signer.js';
+import { LeasingRateLimiter } from '../adapters/leasing-rate-limiter.js';
+import { LocalScheduler } from '../adapters/local-scheduler.js';
+import { MemoryNotifier } from '../adapters/memory-notifier.js';
+import { localS3Client, S3DocumentStore } from '../adapters/s3-document-store.js';
+import { DynamoExecutionJournal } from '../local/execution-journal.js';
+import type { LocalClock } from '../local/local-clock.js';
+import { localMasterKey } from '../local/local-master-key.js';
+import { LocalWorkflows } from '../local/local-workflows.js';
+import { commitOfRecord, LocalChangeFeed, recordOfItem } from '../projections/change-feed.js';
+import type { Commit } from '../../events/envelope.js';
+import { composeLedger, type Ledger } from './compose-ledger.js';
+
+export const LOCAL_TABLES = {
+  events: 'ledger-events',
+  readModels: 'ledger-read-models',
+  idempotency: 'ledger-idempotency',
+  vault: 'ledger-person-vault',
+  timers: 'ledger-timers',
+  rateLimit: 'ledger-rate-limit',
+  verifications: 'ledger-verifications',
+  workflows: 'ledger-workflow-executions',
+} as const;
+export const LOCAL_BUCKETS = { documents: 'ledger-documents', exports: 'ledger-exports' } as const;
+
+export interface LocalPlatformOptions {
+  dataDir: string;
+  /** The embedded dynalite and s3rver. */
+  dynamoEndpoint: string;
+  s3Endpoint: string;
+  clock: LocalClock;
+  /** The read-model table in use (`npm run rebuild` may have switched to a fresh one). */
+  readModelTable: string;
+  logger: Logger;
+  publicRateLimit: { limit: number; windowSeconds: number };
+  /** Until the HTTP server listens (port 0), where the verification pages will be. */
+  publicBaseUrl: string;
+}
+
+export interface LocalLedger {
+  ledger: Ledger;
+  feed: LocalChangeFeed<DynamoDBRecord>;
+  workflows: LocalWorkflows;
+  scheduler: LocalScheduler;
+  notifier: MemoryNotifier;
+  /** Until nothing moves: the feed projects and reacts, the workflows' steps append more. */
+  settle(): Promise<void>;
+  /** The commits a reaction concerns, found by the catch-up at start: run again once the runtime listens. */
+  reactionsToReplay(): readonly Commit[];
+  /** Hands a commit to the feed again, as a redelivered Streams record. */
+  redeliver(commit: Commit): void;
+  close(): void;
+}
+
+/**
+ * `npm start`'s ledger: the same composition as in AWS, over dynalite and s3rver through the real SDK, the
+ * in-process change feed (the record shape DynamoDB Streams delivers), aws-local-stepfunctions running the ASL
+ * the stack deploys, timers in dynalite, signing keys and the vault's master key in the data dir.
+ */
+export function composeLocalLedger(options: LocalPlatformOptions): LocalLedger {
+  const dynamo = localDynamoClient(options.dynamoEndpoint);
+  const s3 = localS3Client(options.s3Endpoint);
+  const feed = new LocalChangeFeed<DynamoDBRecord>(
+    async (record) => {
+      const commit = commitOfRecord(record);
+      if (commit) await ledger.onCommit(commit);
+    },
+    { onError: (error, attempt) => options.logger.warn('change-feed record failed', { attempt, error: error as Error }) },
+  );
+  let sequence = 0;
+  const store = new DynamoEventStore(dynamo, LOCAL_TABLES.events, { onCommitted: (item) => feed.publish(recordOfItem(item, ++sequence)) });
+  const readModels = new DynamoReadModelStore(dynamo, options.readModelTable);
+  const notifier = new MemoryNotifier();
+  let workflows: LocalWorkflows | undefined;
+  let scheduler: LocalScheduler | undefined;
+  const toReplay: Commit[] = [];
+  const ledger = composeLedger({
+    store,
+    readModels,
+    routeReadModels: new BatchingReadModelStore(readModels, dynamo, options.readModelTable),
+    idempotency: new DynamoIdempotencyStore(dynamo, LOCAL_TABLES.idempotency),
+    clock: options.clock,
+    logger: options.logger,
+    vault: new CachingPersonVault(
+      new EncryptedPersonVault(new WrappedKeyStore(dynamo, LOCAL_TABLES.vault, localMasterKey(options.dataDir)), new DynamoCiphertextStore(dynamo, LOCAL_TABLES.vault)),
+    ),
+    documents: new S3DocumentStore(s3, LOCAL_BUCKETS.documents),
+    exports: new S3DocumentStore(s3, LOCAL_BUCKETS.exports),
+    signer: new KeyRingSigner(new FileKeyRingStore(join(options.dataDir, 'signing-keys')), options.clock),
+    rateLimiter: new LeasingRateLimiter(new DynamoRateLimiter(dynamo, LOCAL_TABLES.rateLimit, options.publicRateLimit)),
+    verifications: new DynamoVerificationLog(dynamo, LOCAL_TABLES.verifications),
+    notifier,
+    publicBaseUrl: options.publicBaseUrl,
+    // Each execution is recorded in dynalite before it runs: a restart resumes those a crash cut short.
+    workflows: (deps) => (workflows = new LocalWorkflows(deps, workflowDefinitions, { journal: new DynamoExecutionJournal(dynamo, LOCAL_TABLES.workflows) })),
+    scheduler: (flows) => (scheduler = new LocalScheduler(dynamo, LOCAL_TABLES.timers, flows)),
+    startUpDuties: [
+      {
+        name: 'tables',
+        async run() {
+          await ensureEventsTable(dynamo, LOCAL_TABLES.events);
+          await ensureKeyValueTable(dynamo, options.readModelTable);
+          for (const table of [LOCAL_TABLES.idempotency, LOCAL_TABLES.vault, LOCAL_TABLES.rateLimit, LOCAL_TABLES.workflows]) await ensureKeyValueTable(dynamo, table, false);
+          for (const table of [LOCAL_TABLES.timers, LOCAL_TABLES.verifications]) await ensureKeyValueTable(dynamo, table);
+        },
+      },
+      // What an earlier run committed but did not project (a crash) is projected; the in-process feed may also have
+      // lost reactions, which the runtime runs again once it listens (each is idempotent).
+      {
+        name: 'read-model catch-up',
+        run: async () => {
+          toReplay.length = 0;
+          await ledger.projector.replayAll((commit) => {
+            if (ledger.reactions.some((r) => r.applies(commit))) toReplay.push(commit);
+          });
+        },
+      },
+    ],
+  });
+  const localWorkflows = () => (workflows ??= ledger.deps.workflows as LocalWorkflows);
+  const settle = async () => {
+    const flows = localWorkflows();
+    do {
+      await feed.drain();
+      await flows.drain();
+    } while (feed.pending || flows.running);
+  };
+  return {
+    ledger,
+    feed,
+    get workflows() {
+      return localWorkflows();
+    },
+    get scheduler() {
+      return scheduler ?? (ledger.deps.scheduler as LocalScheduler);
+    },
+    notifier,
+    settle,
+    reactionsToReplay: () => toReplay,
+    redeliver: (commit) => feed.publish(recordOfItem(commitToItem(commit), ++sequence)),
+    close() {
+      dynamo.destroy();
+      s3.destroy();
+    },
+  };
+}
