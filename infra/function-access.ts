@@ -49,7 +49,6 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'candidates/register-candidate': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
   'jurors/register-juror': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
   'candidates/erase-personal-data': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'erase' },
-  'sessions/validate-pv': { events: 'append', readModels: 'read', idempotency: 'write', startsWorkflows: ['session'] },
   // Public certificate routes: rate limited per client (the limiter writes its counters), holder name from the vault.
   'certificates/verify-certificate': { events: 'read', readModels: 'read', rateLimit: 'write', vault: 'read', verifications: 'write' },
   'certificates/get-credential': { events: 'read', readModels: 'read', rateLimit: 'write', vault: 'read' },
@@ -58,18 +57,22 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'certificates/get-jwks': { signing: 'publicKey' },
   'statistics/export-statistics': { readModels: 'read', idempotency: 'write', exports: 'write' },
   'projections/project-change-feed': { events: 'read', readModels: 'write' },
-  'reactions/react-to-change-feed': { startsWorkflows: ['capitalisation'], events: 'append', readModels: 'read', vault: 'read', email: true },
+  // The reactions: the workflows started from the feed (the outbox), compensations appended, each notification emailed
+  // once (its claim in the idempotency table; the address from the vault).
+  'reactions/react-to-change-feed': { startsWorkflows: ['session', 'capitalisation'], events: 'append', readModels: 'read', idempotency: 'write', vault: 'read', email: true },
+  // The start-up duties (the referential), run by the deployment's Trigger.
+  'start-up/run-start-up-duties': { events: 'append', readModels: 'read' },
   // Workflow steps (infra/workflows): no Idempotency-Key, the execution and the command ids make them idempotent.
   'workflows/load-pv-outcomes': { events: 'read', readModels: 'read' },
   'workflows/record-session-outcome': { events: 'append', readModels: 'read' },
   'workflows/issue-session-certificates': { events: 'append', readModels: 'read' },
   'workflows/render-certificate-pdfs': { documents: 'write' },
   'workflows/attach-certificate-documents': { events: 'append', readModels: 'read', signing: 'sign' },
-  'workflows/notify-session-results': { events: 'append', readModels: 'read', vault: 'read', email: true },
+  'workflows/notify-session-results': { events: 'append', readModels: 'read' },
   'workflows/report-session-issuance': {},
   'workflows/plan-usability-timers': { events: 'read', readModels: 'read', schedules: true },
-  'workflows/send-usability-reminder': { events: 'append', readModels: 'read', vault: 'read', email: true },
-  'workflows/check-usability': { events: 'append', readModels: 'read', vault: 'read', email: true },
+  'workflows/send-usability-reminder': { events: 'append', readModels: 'read' },
+  'workflows/check-usability': { events: 'append', readModels: 'read' },
 };
 
 export const accessOf = (module: string, method?: RouteEntry['method']): FunctionAccess =>

@@ -20,22 +20,3 @@ export async function catalogueEntry(deps: Pick<LedgerDeps, 'readModels'>, rncp:
 }
 
 export { credentialUrl, registerUrl, verificationUrl, withoutTrailingSlash } from './certificate-urls.js';
-
-export function requirePort<T>(port: T | undefined, name: string): T {
-  if (!port) throw new Error(`the ${name} port is not configured`);
-  return port;
-}
-
-/**
- * The budget of public requests (verify, credential, PDF) per client address: PUBLIC_RATE_LIMIT per
- * PUBLIC_RATE_WINDOW_SECONDS, by default 300 a minute — far above what a person or an employer's HR tool needs,
- * far below what enumerating 2^80 codes would.
- */
-export function publicRateLimit(env: NodeJS.ProcessEnv = process.env) {
-  const limit = Number(env.PUBLIC_RATE_LIMIT ?? 300);
-  const windowSeconds = Number(env.PUBLIC_RATE_WINDOW_SECONDS ?? 60);
-  if (!(Number.isInteger(limit) && limit > 0 && Number.isInteger(windowSeconds) && windowSeconds > 0)) {
-    throw new Error('PUBLIC_RATE_LIMIT and PUBLIC_RATE_WINDOW_SECONDS must be positive integers');
-  }
-  return { limit, windowSeconds };
-}

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { jwksOf } from '../ports/signer.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { defineRoute } from '../shared/route.js';
-import { requirePort } from './certificate-facts.js';
 
 export const route = defineRoute({
   summary: 'The keys that sign certificates, each with its validity window: every key ever used stays, so old certificates still verify',
@@ -12,7 +11,7 @@ export const route = defineRoute({
     schema: z.object({ keys: z.array(z.object({ kty: z.string(), kid: z.string(), alg: z.string(), use: z.string(), validFrom: z.string().optional(), validUntil: z.string().optional() }).loose()) }),
   },
   async handle(_, deps) {
-    const keys = await requirePort(deps.signer, 'signer').publicKeys();
+    const keys = await deps.signer.publicKeys();
     return { status: 200, headers: { 'content-type': 'application/jwk-set+json', 'cache-control': 'public, max-age=300' }, body: JSON.stringify(jwksOf(keys)) };
   },
 });

@@ -7,7 +7,7 @@ import type { EventData } from '../../events/registry.js';
 import type { CommandContext } from '../shared/command-handler.js';
 import type { LedgerDeps } from '../shared/deps.js';
 import type { CertificatePdfInput } from './certificate-pdf.js';
-import { catalogueEntry, requirePort } from './certificate-facts.js';
+import { catalogueEntry } from './certificate-facts.js';
 import { buildCredential } from './credential.js';
 
 /** A fresh certificate code: 80 bits from the CSPRNG, never derived from anything else. */
@@ -63,7 +63,7 @@ export async function beginIssuance(deps: LedgerDeps, input: IssueCertificateInp
     pending: {
       input,
       pdf: {
-        publicBaseUrl: requirePort(deps.publicBaseUrl, 'PUBLIC_BASE_URL'),
+        publicBaseUrl: deps.publicBaseUrl,
         code,
         kind: input.kind,
         certification: { rncp, title, level, certifier },
@@ -83,7 +83,7 @@ export async function completeIssuance(deps: LedgerDeps, pending: PendingDocumen
   const { code, issuance } = pending.pdf;
   const facts = { ...pending.pdf, certification: entry.version };
   const credential = buildCredential({ ...facts, candidateId: input.candidateId });
-  const signed = await requirePort(deps.signer, 'signer').sign(new TextEncoder().encode(JSON.stringify(credential)), { typ: 'vc+jwt', cty: 'vc' });
+  const signed = await deps.signer.sign(new TextEncoder().encode(JSON.stringify(credential)), { typ: 'vc+jwt', cty: 'vc' });
   const attached = await deps.commands.handle(certificate, certificateStream(code), { type: 'AttachCertificateDocuments', code, issuance, credential: signed, pdf }, issuerContext(deps, input, 'documents'));
   const documents = documentsOf(attached.state);
   if (!documents) throw new Error(`the documents of ${code} were not attached`);

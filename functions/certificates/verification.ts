@@ -8,7 +8,7 @@ import type { LedgerDeps } from '../shared/deps.js';
 import { ledgerDate } from '../shared/ledger-date.js';
 import { problem } from '../shared/problem.js';
 import { ok, type HttpRequest, type HttpResponse } from '../shared/route.js';
-import { catalogueEntry, requirePort } from './certificate-facts.js';
+import { catalogueEntry } from './certificate-facts.js';
 
 /**
  * A code as it arrives in a path: anything a person may type for one (Crockford symbols in any case, the check
@@ -31,7 +31,7 @@ export async function certificateByCode(deps: Pick<LedgerDeps, 'readModels'>, ty
  * up at the same time, so the limiter adds no wait; refused requests learn nothing of the code.
  */
 export async function limitedLookup(deps: LedgerDeps, request: Pick<HttpRequest, 'sourceIp'>, typed: string): Promise<{ limited: HttpResponse } | { doc: CertificateDoc | undefined }> {
-  const limiter = requirePort(deps.rateLimiter, 'rate limiter');
+  const limiter = deps.rateLimiter;
   const [count, doc] = await Promise.all([limiter.take(`public#${request.sourceIp}`, Date.now()), certificateByCode(deps, typed)]);
   if (count.admitted === 0) {
     const seconds = Math.max(1, Math.ceil((count.resetAt - Date.now()) / 1000));
@@ -110,7 +110,7 @@ export async function verifyCertificate(deps: LedgerDeps, input: VerifyInput): P
 
   // Recorded after the answer, with others (the log flushes within milliseconds, on shutdown, and at the end of
   // a Lambda invocation): the verifier does not wait for the write.
-  requirePort(deps.verifications, 'verification log')
+  deps.verifications
     .record({
       code: doc.code,
       at: deps.clock.now(),
@@ -148,6 +148,6 @@ export type PublicVerification = Omit<VerificationRecord, 'code' | 'requestId'>;
 
 /** The verifications of a certificate, oldest first, as its holder sees them (for the candidate's record too). */
 export async function verificationsOf(deps: LedgerDeps, code: string): Promise<PublicVerification[]> {
-  const records = await requirePort(deps.verifications, 'verification log').list(code);
+  const records = await deps.verifications.list(code);
   return records.map(({ code: _, requestId: __, ...visible }) => visible);
 }

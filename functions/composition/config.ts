@@ -53,10 +53,13 @@ export const AwsEnvironment = z.object({
 });
 export type AwsEnvironment = z.infer<typeof AwsEnvironment>;
 export type AwsVariable = keyof typeof AwsEnvironment.shape;
+type AwsInput = z.input<typeof AwsEnvironment>;
+/** The variables without a default: every function must be given them. */
+export type RequiredAwsVariable = { [K in keyof AwsInput]-?: undefined extends AwsInput[K] ? never : K }[keyof AwsInput];
 
 /** The names infra/ must set on every function, and those it may. */
 export const AWS_VARIABLES = Object.keys(AwsEnvironment.shape) as AwsVariable[];
-export const REQUIRED_AWS_VARIABLES = AWS_VARIABLES.filter((v) => !AwsEnvironment.shape[v].safeParse(undefined).success);
+export const REQUIRED_AWS_VARIABLES = AWS_VARIABLES.filter((v) => !AwsEnvironment.shape[v].safeParse(undefined).success) as RequiredAwsVariable[];
 
 export class ConfigurationError extends Error {
   override name = 'ConfigurationError';

@@ -22,11 +22,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import dynalite from 'dynalite';
-import { localDynamoClient } from '../adapters/dynamodb-client.js';
-import { DynamoEventStore } from '../adapters/dynamodb-event-store.js';
-import { DynamoReadModelStore, ensureKeyValueTable } from '../adapters/dynamodb-read-model-store.js';
-import { projections } from '../projections/index.js';
-import { Projector } from '../projections/projector.js';
+import { ensureKeyValueTable } from '../adapters/dynamodb-read-model-store.js';
+import { localOperations } from '../composition/operations.js';
 import { resolveDataDir } from './data-dir.js';
 import { activeReadModelTable, switchReadModelTable } from './read-model-table.js';
 import { TABLES } from './runtime.js';
@@ -44,7 +41,8 @@ export async function rebuildLocalReadModels(options: { dataDir: string; keepPre
   if (!existsSync(path)) throw new Error(`no ledger data in ${dataDir}: nothing to rebuild`);
   const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const client = localDynamoClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  const ops = localOperations(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, dataDir);
+  const client = ops.dynamo;
   try {
     const started = performance.now();
     const previous = activeReadModelTable(dataDir, TABLES.readModels);
@@ -52,8 +50,7 @@ export async function rebuildLocalReadModels(options: { dataDir: string; keepPre
     let active = `${TABLES.readModels}-${stamp}`;
     if (active === previous) active = `${active}-${Date.now().toString(36)}`;
     await ensureKeyValueTable(client, active);
-    const projector = new Projector(new DynamoEventStore(client, TABLES.events), new DynamoReadModelStore(client, active), projections);
-    const events = await projector.replayAll();
+    const events = await ops.projectorInto(active).replayAll();
     switchReadModelTable(dataDir, active);
     if (!options.keepPrevious) {
       try {
@@ -67,7 +64,7 @@ export async function rebuildLocalReadModels(options: { dataDir: string; keepPre
     if (/lock/i.test(String((error as Error).message))) throw new Error(`the data dir ${dataDir} is in use: stop \`npm start\` first (${(error as Error).message})`);
     throw error;
   } finally {
-    client.destroy();
+    ops.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }

@@ -5,28 +5,19 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { KMSClient } from '@aws-sdk/client-kms';
+import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { localDynamoClient } from '../adapters/dynamodb-client.js';
-import { FileKeyRingStore, KeyRingSigner } from '../adapters/key-ring-signer.js';
-import { KmsSigner, kmsSigningKeys } from '../adapters/kms-signer.js';
+import { awsOperations, type LedgerOperations, localOperations } from '../composition/operations.js';
 import { checkLedger, rawCommitsOfTable, signCheckpoint } from '../ledger/ledger-check.js';
-import { systemClock } from '../ports/clock.js';
-import type { Signer } from '../ports/signer.js';
 import { resolveDataDir } from './data-dir.js';
-import { TABLES } from './runtime.js';
 
 async function main(): Promise<number> {
-  let client: DynamoDBClient;
-  let table: string;
-  let signer: Signer;
+  let ops: LedgerOperations;
   let close = async () => {};
   if (process.env.EVENTS_TABLE) {
-    client = new DynamoDBClient({});
-    table = process.env.EVENTS_TABLE;
-    signer = new KmsSigner(new KMSClient({}), kmsSigningKeys());
-    console.log(`verifying ${table} (AWS)`);
+    ops = awsOperations();
+    close = async () => ops.close();
+    console.log(`verifying ${ops.eventsTable} (AWS)`);
   } else {
     const dataDir = resolveDataDir();
     if (!existsSync(join(dataDir, 'dynamodb'))) {
@@ -45,18 +36,16 @@ async function main(): Promise<number> {
     });
     const server = dynalite({ path: join(dataDir, 'dynamodb') });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    client = localDynamoClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    table = TABLES.events;
-    signer = new KeyRingSigner(new FileKeyRingStore(join(dataDir, 'signing-keys')), systemClock);
+    ops = localOperations(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, dataDir);
     close = async () => {
-      client.destroy();
+      ops.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     };
     console.log(`verifying ${dataDir}`);
   }
   try {
-    const check = await checkLedger(rawCommitsOfTable(client, table));
-    const signed = await signCheckpoint(check, signer, new Date().toISOString());
+    const check = await checkLedger(rawCommitsOfTable(ops.dynamo, ops.eventsTable));
+    const signed = await signCheckpoint(check, ops.signer, new Date().toISOString());
     console.log(`${check.streams} streams, ${check.commits} commits, ${check.events} events`);
     console.log(`merkle root of the stream heads: ${check.root}`);
     console.log(`checkpoint (signed by ${signed.kid}): ${JSON.stringify(signed.checkpoint)}`);
@@ -66,7 +55,7 @@ async function main(): Promise<number> {
     return check.broken.length ? 1 : 0;
   } catch (error) {
     if (error instanceof ResourceNotFoundException) {
-      console.error(`no table ${table}`);
+      console.error(`no table ${ops.eventsTable}`);
       return 2;
     }
     throw error;

@@ -1,6 +1,5 @@
-import { S3Client } from '@aws-sdk/client-s3';
 import * as z from 'zod/mini';
-import { S3DocumentStore } from '../adapters/s3-document-store.js';
+import { awsDocuments } from '../composition/aws-documents.js';
 import { storeCertificatePdf } from '../certificates/certificate-pdf-store.js';
 import type { CertificatePdfInput } from '../certificates/certificate-pdf.js';
 import type { DocumentStore } from '../ports/document-store.js';
@@ -31,8 +30,4 @@ export async function renderPdfs(documents: DocumentStore, raw: unknown) {
 /** For the local runner: same `run(deps, input)` shape as the other steps. */
 export const step = { run: (deps: { documents: DocumentStore }, raw: unknown) => renderPdfs(deps.documents, raw) };
 
-let documents: DocumentStore | undefined;
-export const handler = async (event: unknown) => {
-  documents ??= new S3DocumentStore(new S3Client({}), process.env.DOCUMENTS_BUCKET ?? '');
-  return renderPdfs(documents, event);
-};
+export const handler = async (event: unknown) => renderPdfs(awsDocuments(), event);

@@ -9,7 +9,7 @@ import { ledgerBundling } from '../bundling/options.js';
 import { accessOf, type FunctionAccess } from '../function-access.js';
 import { acknowledge } from '../nag.js';
 import { entryOf, projectRoot } from '../paths.js';
-import { stateMachineArnVariable } from '../workflows/workflow.js';
+import { type AwsVariable, type RequiredAwsVariable, stateMachineArnVariable } from '../../functions/composition/config.js';
 import type { LedgerBuckets } from './ledger-buckets.js';
 import type { LedgerKeys } from './ledger-keys.js';
 import type { LedgerScheduler } from './ledger-scheduler.js';
@@ -34,6 +34,8 @@ export interface FunctionOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   timeout?: Duration;
   memorySize?: number;
+  /** Folders of the project copied beside the bundle (data the function reads at run time, such as referential/). */
+  assetFolders?: readonly string[];
 }
 
 /** `projections/project-change-feed` → `ProjectionsProjectChangeFeed` (stable construct ids, hence logical ids). */
@@ -71,7 +73,17 @@ export class LedgerFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       environment: props.environment,
-      bundling: ledgerBundling,
+      bundling: props.assetFolders?.length
+        ? {
+            ...ledgerBundling,
+            commandHooks: {
+              beforeBundling: () => [],
+              beforeInstall: () => [],
+              afterBundling: (inputDir, outputDir) =>
+                props.assetFolders!.flatMap((folder) => [`mkdir -p "${outputDir}/${folder}"`, `cp "${inputDir}/${folder}/"*.json "${outputDir}/${folder}/"`]),
+            },
+          }
+        : ledgerBundling,
     });
     // The role's policy (grants are added after this) must exist before the function first runs.
     this.handler.node.addDependency(this.role);
@@ -94,8 +106,10 @@ export class LedgerFunctions extends Construct {
   constructor(scope: Construct, id: string, private readonly props: LedgerFunctionsProps) {
     super(scope, id);
     const { tables, buckets, keys, scheduler } = props;
-    // Names and ids only (no secret): every function gets them all, since functions/shared/aws-deps.ts reads them at cold start.
-    this.environment = {
+    // Names and ids only (no secret): every function gets them all, since the composition parses them at cold start
+    // (functions/composition/config.ts). Typed by the same schema: a variable it requires and this map forgets does
+    // not compile. PUBLIC_BASE_URL comes from the stack once the public address exists (setEnvironment).
+    const environment: Omit<Record<RequiredAwsVariable, string>, 'PUBLIC_BASE_URL'> & Partial<Record<AwsVariable, string>> = {
       EVENTS_TABLE: tables.events.tableName,
       READ_MODELS_TABLE: tables.readModels.tableName,
       IDEMPOTENCY_TABLE: tables.idempotency.tableName,
@@ -108,10 +122,16 @@ export class LedgerFunctions extends Construct {
       EXPORTS_BUCKET: buckets.exports.bucketName,
       SCHEDULER_GROUP: scheduler.group.scheduleGroupName,
       SCHEDULER_ROLE_ARN: scheduler.role.roleArn,
+      SESSION_STATE_MACHINE_ARN: stateMachineArn(this, 'session'),
+      CAPITALISATION_STATE_MACHINE_ARN: stateMachineArn(this, 'capitalisation'),
+      ...(props.sesIdentity ? { SES_IDENTITY: props.sesIdentity } : {}),
+    };
+    this.environment = {
+      ...environment,
+      // Any other workflow the stack is given (the tests' samples) is known the same way.
+      ...Object.fromEntries(props.workflowNames.map((name) => [stateMachineArnVariable(name), stateMachineArn(this, name)])),
       // Stack traces point into the TypeScript sources (the bundles ship their source maps).
       NODE_OPTIONS: '--enable-source-maps',
-      ...(props.sesIdentity ? { SES_IDENTITY: props.sesIdentity } : {}),
-      ...Object.fromEntries(props.workflowNames.map((name) => [stateMachineArnVariable(name), stateMachineArn(this, name)])),
     };
   }
 
@@ -131,7 +151,7 @@ export class LedgerFunctions extends Construct {
   }
 
   /** Sets a variable on every function, those already made and those to come. */
-  setEnvironment(name: string, value: string) {
+  setEnvironment(name: AwsVariable, value: string) {
     this.environment[name] = value;
     for (const fn of this.byModule.values()) fn.handler.addEnvironment(name, value);
   }

@@ -11,6 +11,7 @@ import { LedgerFunctions } from '../constructs/ledger-functions.js';
 import { LedgerHttpApi } from '../constructs/ledger-http-api.js';
 import { LedgerKeys } from '../constructs/ledger-keys.js';
 import { LedgerScheduler } from '../constructs/ledger-scheduler.js';
+import { LedgerStartUp } from '../constructs/ledger-start-up.js';
 import { LedgerTables } from '../constructs/ledger-tables.js';
 import { LedgerWeb } from '../constructs/ledger-web.js';
 import { LedgerWorkflows } from '../constructs/ledger-workflows.js';
@@ -50,6 +51,7 @@ export class LedgerStack extends Stack {
   readonly changeFeed: ChangeFeed;
   readonly workflows: LedgerWorkflows;
   readonly alarms: LedgerAlarms;
+  readonly startUp: LedgerStartUp;
   readonly web?: LedgerWeb;
 
   constructor(scope: Construct, id: string, props: LedgerStackProps = {}) {
@@ -93,6 +95,8 @@ export class LedgerStack extends Stack {
       scheduler: this.scheduler,
       logRetention,
     });
+    // After the change feed: the referential's events reach the projector's Streams consumer.
+    this.startUp = new LedgerStartUp(this, 'StartUp', { functions: this.functions, executeAfter: [this.tables, this.changeFeed] });
     this.alarms = new LedgerAlarms(this, 'Alarms', {
       onFailureQueue: this.changeFeed.onFailure,
       stateMachines: this.workflows.stateMachines,

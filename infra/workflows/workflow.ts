@@ -22,5 +22,4 @@ export interface WorkflowDefinition {
   timeout?: Duration;
 }
 
-/** SESSION_STATE_MACHINE_ARN for `session`. */
-export const stateMachineArnVariable = (name: string) => `${name.replace(/-/g, '_').toUpperCase()}_STATE_MACHINE_ARN`;
+export { stateMachineArnVariable } from '../../functions/composition/config.js';

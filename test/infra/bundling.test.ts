@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { CREATE_REQUIRE_BANNER, MAX_BUNDLE_BYTES } from '../../infra/bundling/options.js';
 import { LedgerFunction } from '../../infra/constructs/ledger-functions.js';
 import { projectRoot } from '../../infra/paths.js';
-import { awsDepsEnvironment, SYNTH_TIMEOUT } from './support.js';
+import { sampleAwsEnvironment, SYNTH_TIMEOUT } from './support.js';
 
 // One real bundle, built by NodejsFunction exactly as in the stack, then run: zod aliased to its lean entry
 // must still validate, with zod's own English messages. The output sits under node_modules so that the
@@ -32,7 +32,7 @@ beforeAll(async () => {
   bundle = readFileSync(file, 'utf8');
   Object.assign(process.env, {
     AWS_REGION: 'eu-west-3',
-    ...Object.fromEntries(awsDepsEnvironment().map((n) => [n, `test-${n.toLowerCase()}`])),
+    ...sampleAwsEnvironment(),
   });
   ({ handler } = (await import(pathToFileURL(file).href)) as { handler: typeof handler });
 }, SYNTH_TIMEOUT);

@@ -10,7 +10,9 @@ import type { LedgerStack } from '../../infra/stacks/ledger-stack.js';
 import { workflows } from '../../infra/workflows/index.js';
 import { renderWorkflow } from '../../infra/workflows/render.js';
 import { stateMachineArnVariable } from '../../infra/workflows/workflow.js';
-import { actionsOf, awsDepsEnvironment, definitionOf, taskTargets, type CfnResourceJson, logicalIdOf, statementsOfRole, SYNTH_TIMEOUT, synthesize, WRITE_ACTION } from './support.js';
+import { REQUIRED_AWS_VARIABLES, WORKFLOW_NAMES } from '../../functions/composition/config.js';
+import { START_UP_MODULE } from '../../infra/constructs/ledger-start-up.js';
+import { actionsOf, definitionOf, taskTargets, type CfnResourceJson, logicalIdOf, statementsOfRole, SYNTH_TIMEOUT, synthesize, WRITE_ACTION } from './support.js';
 
 let stack: LedgerStack;
 let resources: Record<string, CfnResourceJson>;
@@ -124,11 +126,14 @@ describe('functions', () => {
     ...deployed.map((r) => r.module),
     ...streamConsumers.map((c) => c.module),
     ...workflows.flatMap((w) => Object.values(renderWorkflow(w).taskModules)),
+    START_UP_MODULE,
   ]);
+  /** The ledger's functions; CDK adds one of its own, the Trigger's provider. */
+  const ledgerFunctions = () => ofType('AWS::Lambda::Function').filter(([, fn]) => String(fn.Properties.Description ?? '').startsWith('certification-ledger '));
 
   it('one function per deployed route module, consumer and workflow step, Node 22 on arm64, with its own log group', () => {
-    const functions = ofType('AWS::Lambda::Function');
-    expect(functions).toHaveLength(modules.size);
+    expect(ledgerFunctions()).toHaveLength(modules.size);
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(modules.size + 1);
     for (const module of modules) {
       const fn = resources[functionIdOf(module)]!;
       expect(fn.Properties.Runtime, module).toBe('nodejs22.x');
@@ -141,10 +146,11 @@ describe('functions', () => {
     for (const r of routes.filter((r) => r.localOnly)) expect(stack.functions.all().has(r.module), r.module).toBe(false);
   });
 
-  it('every function has the environment functions/shared/aws-deps.ts reads', () => {
-    const names = awsDepsEnvironment();
-    expect(names.length).toBeGreaterThan(2);
-    for (const [id, fn] of ofType('AWS::Lambda::Function')) {
+  it('every function has every variable the composition requires at cold start', () => {
+    const names = REQUIRED_AWS_VARIABLES;
+    expect(names).toContain('EVENTS_TABLE');
+    expect(names).toContain('PUBLIC_BASE_URL');
+    for (const [id, fn] of ledgerFunctions()) {
       for (const name of names) expect(Object.keys(fn.Properties.Environment.Variables), `${name} on ${id}`).toContain(name);
     }
   });
@@ -320,5 +326,33 @@ describe('operations', () => {
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
       expect.objectContaining({ Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } } }),
     ]);
+  });
+});
+
+describe('deployable as it stands (issue 12)', () => {
+  it('the start-up duties run at deploy time: a Trigger invokes the start-up function once the tables and the change feed exist', () => {
+    const triggersFound = ofType('Custom::Trigger');
+    expect(triggersFound).toHaveLength(1);
+    const [id, trigger] = triggersFound[0]!;
+    expect(JSON.stringify(trigger.Properties.HandlerArn)).toContain(functionIdOf(START_UP_MODULE).replace(/Handler[0-9A-F]{8}$/, 'Handler'));
+    const dependsOn = trigger.DependsOn ?? [];
+    for (const table of [stack.tables.events, stack.tables.readModels]) expect(dependsOn, id).toContain(logicalIdOf(stack, table));
+    // The start-up function appends the referential to the ledger, and nothing more.
+    const actions = actionsOf(statementsOfRole(resources, roleIdOf(START_UP_MODULE)));
+    expect(actions).toContain('dynamodb:PutItem');
+    expect(actions.some((a) => a.startsWith('states:') || a.startsWith('kms:') || a.startsWith('s3:'))).toBe(false);
+  });
+
+  it('no route function may start a workflow: every reaction starts from the change feed (the ledger is the outbox)', () => {
+    for (const route of deployed) {
+      const actions = actionsOf(statementsOfRole(resources, roleIdOf(route.module)));
+      expect(actions, route.module).not.toContain('states:StartExecution');
+    }
+    const reactions = statementsOfRole(resources, roleIdOf('reactions/react-to-change-feed')).filter((st) => actionsOf([st]).includes('states:StartExecution'));
+    for (const workflow of WORKFLOW_NAMES) expect(JSON.stringify(reactions.map((st) => st.Resource))).toContain(`:stateMachine:${stack.stackName}-${workflow}"`);
+  });
+
+  it('the workflows the stack deploys are those the composition knows by name', () => {
+    expect(workflows.map((w) => w.name).sort()).toEqual([...WORKFLOW_NAMES].sort());
   });
 });

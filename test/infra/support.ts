@@ -1,3 +1,4 @@
+import { REQUIRED_AWS_VARIABLES } from '../../functions/composition/config.js';
 import type { CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -35,11 +36,9 @@ export interface CfnResourceJson {
   Metadata?: Record<string, any>;
 }
 
-/** The environment variables functions/shared/aws-deps.ts reads (`env('NAME')`, `process.env.NAME`). */
-export function awsDepsEnvironment(): string[] {
-  const source = readFileSync(join(projectRoot, 'functions/shared/aws-deps.ts'), 'utf8');
-  return [...new Set([...source.matchAll(/\benv\(\s*'([A-Z0-9_]+)'\s*\)|process\.env\.([A-Z0-9_]+)/g)].map((m) => m[1] ?? m[2]!))];
-}
+/** A value for each variable the composition requires at cold start (functions/composition/config.ts). */
+export const sampleAwsEnvironment = (): Record<string, string> =>
+  Object.fromEntries(REQUIRED_AWS_VARIABLES.map((n) => [n, n === 'PUBLIC_BASE_URL' ? 'https://ledger.example' : `test-${n.toLowerCase()}`]));
 
 export const logicalIdOf = (stack: Stack, construct: IConstruct) =>
   stack.resolve((construct.node.defaultChild as CfnElement).logicalId) as string;
