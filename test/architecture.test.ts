@@ -28,4 +28,20 @@ describe('the shape of the code (DESIGN.md section 3)', () => {
       for (const file of sources(dir)) expect(file.split('/').at(-1), file).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+)*\.ts$/);
     }
   });
+
+  it('adapters are constructed only by the one composition (functions/composition/)', () => {
+    const adapterClasses = [
+      ...sources('functions/adapters').flatMap((file) => [...readFileSync(join(root, file), 'utf8').matchAll(/^export class (\w+)/gm)].map((m) => m[1]!)),
+      'LocalWorkflows',
+      'DynamoExecutionJournal',
+      'LocalChangeFeed',
+    ];
+    expect(adapterClasses).toContain('DynamoEventStore');
+    const construction = new RegExp(`new (${adapterClasses.join('|')})\\(`);
+    // Everything that runs the ledger: the handlers, the local runtime, the stack, the pages, the test harness and the
+    // end-to-end tests. (Tests of an adapter itself — test/contract, test/adapters — construct the adapter they test.)
+    const checked = ['functions', 'infra', 'web', 'test/support', 'test/e2e'].flatMap(sources).filter((f) => !f.startsWith('functions/composition/') && !f.startsWith('functions/adapters/'));
+    expect(checked.length).toBeGreaterThan(100);
+    for (const file of checked) expect(readFileSync(join(root, file), 'utf8'), `${file} constructs an adapter`).not.toMatch(construction);
+  });
 });

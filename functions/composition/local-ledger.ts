@@ -49,6 +49,8 @@ export interface LocalPlatformOptions {
   publicRateLimit: { limit: number; windowSeconds: number };
   /** Until the HTTP server listens (port 0), where the verification pages will be. */
   publicBaseUrl: string;
+  /** Passed to the local workflow runner (tests inject failures). */
+  workflowOptions?: Pick<NonNullable<ConstructorParameters<typeof LocalWorkflows>[2]>, 'interceptStart' | 'interceptTask'>;
 }
 
 export interface LocalLedger {
@@ -106,7 +108,7 @@ export function composeLocalLedger(options: LocalPlatformOptions): LocalLedger {
     notifier,
     publicBaseUrl: options.publicBaseUrl,
     // Each execution is recorded in dynalite before it runs: a restart resumes those a crash cut short.
-    workflows: (deps) => (workflows = new LocalWorkflows(deps, workflowDefinitions, { journal: new DynamoExecutionJournal(dynamo, LOCAL_TABLES.workflows) })),
+    workflows: (deps) => (workflows = new LocalWorkflows(deps, workflowDefinitions, { ...options.workflowOptions, journal: new DynamoExecutionJournal(dynamo, LOCAL_TABLES.workflows) })),
     scheduler: (flows) => (scheduler = new LocalScheduler(dynamo, LOCAL_TABLES.timers, flows)),
     startUpDuties: [
       {

@@ -39,6 +39,8 @@ export class LocalWorkflows implements Workflows {
     private readonly options: {
       /** Milliseconds between retries (tests use 0); AWS's intervals otherwise. */
       retryIntervalMs?: number;
+      /** Called before each start: tests make Step Functions unavailable here (a throw is the start failing). */
+      interceptStart?: (workflow: string, executionName: string) => void | Promise<void>;
       /** Wraps each Task: tests inject failures here. */
       interceptTask?: (state: string, input: unknown, run: () => Promise<unknown>) => Promise<unknown>;
       /** Where executions are recorded before they run (the local runtime: dynalite); in memory only without. */
@@ -47,6 +49,7 @@ export class LocalWorkflows implements Workflows {
   ) {}
 
   async start(workflow: string, executionName: string, input: Record<string, unknown>): Promise<{ executionId: string }> {
+    await this.options.interceptStart?.(workflow, executionName);
     const executionId = localExecutionArn(workflow, executionName);
     const existing = this.executions.get(executionId);
     if (existing) {

@@ -6,7 +6,7 @@ import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import { webPages } from '../../web/serve.js';
 import { LocalRateLimit } from '../composition/config.js';
-import { composeLocalLedger, LOCAL_BUCKETS, LOCAL_TABLES } from '../composition/local-ledger.js';
+import { composeLocalLedger, LOCAL_BUCKETS, LOCAL_TABLES, type LocalPlatformOptions } from '../composition/local-ledger.js';
 import '../shared/polyfills.js';
 import { startHttpServer } from './http-server.js';
 import { LocalClock, parseClockSetting } from './local-clock.js';
@@ -25,6 +25,8 @@ export interface LocalLedgerOptions {
   /** Keep dynalite in memory (tests that need no restart). */
   inMemory?: boolean;
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** Tests only: failure injection in the local workflow runner. */
+  workflowOptions?: LocalPlatformOptions['workflowOptions'];
 }
 
 /**
@@ -60,6 +62,7 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
     logger,
     publicRateLimit: { limit: LocalRateLimit.parse(process.env).PUBLIC_RATE_LIMIT, windowSeconds: LocalRateLimit.parse(process.env).PUBLIC_RATE_WINDOW_SECONDS },
     publicBaseUrl: process.env.PUBLIC_BASE_URL || `http://localhost:${options.port ?? 3000}`,
+    ...(options.workflowOptions ? { workflowOptions: options.workflowOptions } : {}),
   });
   const { ledger, feed, settle } = local;
   const { deps, projector } = ledger;

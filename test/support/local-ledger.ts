@@ -2,15 +2,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localTokenKeys, signLocalToken } from '../../functions/local/local-token.js';
-import { startLocalLedger } from '../../functions/local/runtime.js';
+import { type LocalLedgerOptions, startLocalLedger } from '../../functions/local/runtime.js';
 import type { Role } from '../../functions/shared/auth.js';
 
 export type LocalLedger = Awaited<ReturnType<typeof startTestLedger>>;
 
 /** The whole local runtime in this process, on a free port, talked to over real HTTP. */
-export async function startTestLedger(options: { dataDir?: string; clock?: string } = {}) {
+export async function startTestLedger(options: { dataDir?: string; clock?: string; workflowOptions?: LocalLedgerOptions['workflowOptions'] } = {}) {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ledger-test-'));
-  const ledger = await startLocalLedger({ dataDir, port: 0, host: '127.0.0.1', clock: options.clock, logLevel: 'SILENT' });
+  const ledger = await startLocalLedger({ dataDir, port: 0, host: '127.0.0.1', clock: options.clock, logLevel: 'SILENT', ...(options.workflowOptions ? { workflowOptions: options.workflowOptions } : {}) });
   const keys = await localTokenKeys(dataDir);
   const tokens = new Map<string, string>();
   const token = async (role: Role, ledgerId: string, region?: string) => {
