@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { GetPublicKeyCommand, SignCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { GetPublicKeyCommand, type GetPublicKeyCommandOutput, SignCommand, type SignCommandOutput, type KMSClient } from '@aws-sdk/client-kms';
 import { calculateJwkThumbprint, exportJWK, importSPKI } from 'jose';
 import { SIGNING_ALGORITHM, type PublicSigningKey, type SignedPayload, type Signer } from '../ports/signer.js';
 import { compactJws, derToJose } from './ecdsa-jose.js';
@@ -39,7 +39,7 @@ export class KmsSigner implements Signer {
     const { kid } = await this.publicKey(current);
     const jws = await compactJws({ ...header, alg: SIGNING_ALGORITHM, kid }, payload, async (signingInput) => {
       const digest = createHash('sha256').update(signingInput).digest();
-      let out;
+      let out: SignCommandOutput;
       try {
         out = await this.kms.send(new SignCommand({ KeyId: current.keyId, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }));
       } catch (error) {
@@ -71,7 +71,7 @@ export class KmsSigner implements Signer {
   }
 
   private async fetchPublicKey(key: KmsSigningKey): Promise<PublicSigningKey> {
-    let out;
+    let out: GetPublicKeyCommandOutput;
     try {
       out = await this.kms.send(new GetPublicKeyCommand({ KeyId: key.keyId }));
     } catch (error) {

@@ -1,12 +1,10 @@
 import { z } from 'zod';
-import { forbidden } from '../../domain/errors.js';
+import { forbidden, notFound } from '../../domain/errors.js';
 import { Id } from '../../events/define-event.js';
 import { SessionKind } from '../../events/session.js';
 import { centreSessions, type CentreSessionLine } from '../projections/centre-sessions.js';
 import { centreFacts, type CentreFacts } from '../projections/statistics-facts.js';
-import { problemResponse } from '../shared/dispatch.js';
 import { lambdaHandler } from '../shared/lambda.js';
-import { problem } from '../shared/problem.js';
 import { defineRoute, ok } from '../shared/route.js';
 
 const SessionLine = z.object({
@@ -30,7 +28,7 @@ export const route = defineRoute({
     const { ledgerId, roles } = ctx.caller!;
     if (!roles.includes('dreets') && ledgerId !== params.centreId) throw forbidden('not-your-centre', 'a centre sees its own sessions only');
     const centre = await deps.readModels.get<CentreFacts>(centreFacts.model, params.centreId);
-    if (!centre?.doc) return problemResponse(problem(404, 'centre-not-found', `no centre ${params.centreId}`));
+    if (!centre?.doc) throw notFound('centre-not-found', `no centre ${params.centreId}`);
     const sessions = (await deps.readModels.list<CentreSessionLine>(centreSessions.model))
       .map((d) => d.doc)
       .filter((line) => line?.centreId === params.centreId)

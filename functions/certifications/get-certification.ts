@@ -1,7 +1,6 @@
+import { notFound } from '../../domain/errors.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { certificationCatalogue, type CatalogueEntry } from '../projections/certification-catalogue.js';
-import { problemResponse } from '../shared/dispatch.js';
-import { problem } from '../shared/problem.js';
 import { defineRoute, ok } from '../shared/route.js';
 import { CertificationDetail, detailOf, RncpParams } from './certification-view.js';
 
@@ -11,7 +10,7 @@ export const route = defineRoute({
   response: { status: 200, schema: CertificationDetail },
   async handle({ params }, deps) {
     const found = await deps.readModels.get<CatalogueEntry>(certificationCatalogue.model, params.rncp);
-    if (!found) return problemResponse(problem(404, 'certification-not-found', `no certification ${params.rncp}`));
+    if (!found) throw notFound('certification-not-found', `no certification ${params.rncp}`);
     return ok(detailOf(found.doc));
   },
 });

@@ -11,8 +11,8 @@ console.log(`certification-ledger is running on ${ledger.url}  (data in ${dataDi
 console.log(`  health:     curl ${ledger.url}/health`);
 console.log(`  pages:      ${ledger.url}/  (/v, /candidat, /certificateurs, /ministere; sign in at /connexion)`);
 console.log(`  contract:   ${ledger.url}/openapi.json`);
-console.log(`  a token:    npm run --silent token -- <centre|juror|dreets|ministry|candidate> <sub>`);
-console.log(`              curl -H "Authorization: Bearer $(npm run --silent token -- dreets agent-1)" ...`);
+console.log(`  a token:    npm run --silent token -- <centre|juror|dreets|ministry|candidate> <ledgerId> [region]`);
+console.log(`              curl -H "Authorization: Bearer $(npm run --silent token -- dreets agent-1 Bretagne)" ...`);
 console.log('Ctrl-C stops it; the data stays for the next start.');
 
 let stopping = false;

@@ -1,9 +1,8 @@
+import { forbidden, notFound } from '../../domain/errors.js';
 import { z } from 'zod';
 import { Id } from '../../events/define-event.js';
 import { Role } from '../shared/auth.js';
-import { problemResponse } from '../shared/dispatch.js';
 import { lambdaHandler } from '../shared/lambda.js';
-import { problem } from '../shared/problem.js';
 import { defineRoute, ok } from '../shared/route.js';
 
 /** Loopback addresses as Node reports them (IPv4, IPv6, IPv4-mapped IPv6). */
@@ -15,8 +14,8 @@ export const route = defineRoute({
   body: z.object({ role: Role, ledgerId: Id, region: z.string().min(1).max(100).optional() }),
   response: { status: 200, schema: z.object({ token: z.string(), role: Role, ledgerId: z.string() }) },
   async handle({ body, ctx }, deps) {
-    if (!deps.localTokens) return problemResponse(problem(404, 'not-found', 'tokens are minted by the local runtime only'));
-    if (!LOOPBACK.test(ctx.request.sourceIp)) return problemResponse(problem(403, 'forbidden', 'tokens are minted for callers on this machine only'));
+    if (!deps.localTokens) throw notFound('not-found', 'tokens are minted by the local runtime only');
+    if (!LOOPBACK.test(ctx.request.sourceIp)) throw forbidden('forbidden', 'tokens are minted for callers on this machine only');
     return ok({ token: await deps.localTokens.sign(body.role, body.ledgerId, body.region), role: body.role, ledgerId: body.ledgerId });
   },
 });

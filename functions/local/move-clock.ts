@@ -1,8 +1,7 @@
+import { notFound } from '../../domain/errors.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { z } from 'zod';
 import { IsoInstant } from '../../events/define-event.js';
-import { problemResponse } from '../shared/dispatch.js';
-import { problem } from '../shared/problem.js';
 import { defineRoute, ok } from '../shared/route.js';
 
 export const route = defineRoute({
@@ -10,7 +9,7 @@ export const route = defineRoute({
   body: z.object({ now: z.union([IsoInstant, z.iso.datetime({ offset: true })]) }),
   response: { status: 200, schema: z.object({ now: z.string() }) },
   async handle({ body }, deps) {
-    if (!deps.localClock) return problemResponse(problem(404, 'not-found', 'no virtual clock: start with LEDGER_CLOCK=virtual:<instant>'));
+    if (!deps.localClock) throw notFound('not-found', 'no virtual clock: start with LEDGER_CLOCK=virtual:<instant>');
     await deps.localClock.moveTo(new Date(body.now).toISOString());
     return ok({ now: deps.clock.now() });
   },

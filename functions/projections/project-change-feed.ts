@@ -4,12 +4,6 @@ import { awsLedger } from '../composition/aws-ledger.js';
 import { commitOfRecord } from './change-feed.js';
 import type { Projector } from './projector.js';
 
-/** Applies one change-feed record; a throw marks only this record failed (partial batch response). */
-export const projectRecord = (target: Projector) => async (record: DynamoDBRecord) => {
-  const commit = commitOfRecord(record);
-  if (commit) await target.apply(commit);
-};
-
 /**
  * The record handler of one batch: records of different streams are applied in parallel, those of one stream
  * one after the other in delivery order (a failed record does not hold back the next one, which fills the gap

@@ -1,7 +1,6 @@
+import { forbidden, notFound } from '../../domain/errors.js';
 import { sessionOverview, type SessionOverview } from '../projections/session-overview.js';
-import { problemResponse } from '../shared/dispatch.js';
 import { lambdaHandler } from '../shared/lambda.js';
-import { problem } from '../shared/problem.js';
 import { defineRoute, ok } from '../shared/route.js';
 import { SessionParams, SessionView } from './session-schemas.js';
 
@@ -11,14 +10,14 @@ export const route = defineRoute({
   response: { status: 200, schema: SessionView },
   async handle({ params, ctx }, deps) {
     const found = await deps.readModels.get<SessionOverview>(sessionOverview.model, params.sessionId);
-    if (!found?.doc) return problemResponse(problem(404, 'session-not-found', `no session ${params.sessionId}`));
+    if (!found?.doc) throw notFound('session-not-found', `no session ${params.sessionId}`);
     const view = found.doc;
     const { ledgerId, roles } = ctx.caller!;
     const allowed =
       roles.includes('dreets') ||
       (roles.includes('centre') && view.centreId === ledgerId) ||
       (roles.includes('juror') && view.jury.some((m) => m.jurorId === ledgerId));
-    if (!allowed) return problemResponse(problem(403, 'not-your-session', 'only the session’s centre, its jurors and the DREETS see a session'));
+    if (!allowed) throw forbidden('not-your-session', 'only the session’s centre, its jurors and the DREETS see a session');
     return ok({ ...view, position: found.position });
   },
 });

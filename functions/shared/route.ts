@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Caller } from './auth.js';
 import type { CommandContext } from './command-handler.js';
 import type { LedgerDeps } from './deps.js';

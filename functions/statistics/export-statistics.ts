@@ -1,7 +1,6 @@
+import { notFound } from '../../domain/errors.js';
 import { z } from 'zod';
 import { lambdaHandler } from '../shared/lambda.js';
-import { problemResponse } from '../shared/dispatch.js';
-import { problem } from '../shared/problem.js';
 import { created, defineRoute } from '../shared/route.js';
 import { readStatistics, statisticsCsv } from './statistics-report.js';
 import { ExportRequest } from './statistics-schemas.js';
@@ -15,7 +14,7 @@ export const route = defineRoute({
   response: { status: 201, schema: z.object({ key: z.string(), position: z.number().int(), rows: z.number().int(), sha256: z.string() }) },
   async handle({ body }, deps) {
     const { known, position, rows } = await readStatistics(deps.readModels, body);
-    if (!known) return problemResponse(problem(404, 'certification-not-found', `no certification ${body.rncp}`));
+    if (!known) throw notFound('certification-not-found', `no certification ${body.rncp}`);
     const stored = await deps.exports.put(exportKey(body.year, position, body.rncp), statisticsCsv({ position, rows }), 'text/csv; charset=utf-8');
     return created({ key: stored.key, position, rows: rows.length, sha256: stored.sha256 });
   },

@@ -1,6 +1,5 @@
+import { notFound } from '../../domain/errors.js';
 import { lambdaHandler } from '../shared/lambda.js';
-import { problemResponse } from '../shared/dispatch.js';
-import { problem } from '../shared/problem.js';
 import { defineRoute, ok } from '../shared/route.js';
 import { readStatistics, statisticsCsv } from './statistics-report.js';
 import { StatisticsAnswerSchema, StatisticsQuerySchema } from './statistics-schemas.js';
@@ -12,7 +11,7 @@ export const route = defineRoute({
   response: { status: 200, schema: StatisticsAnswerSchema },
   async handle({ query }, deps) {
     const { known, position, rows } = await readStatistics(deps.readModels, query);
-    if (!known) return problemResponse(problem(404, 'certification-not-found', `no certification ${query.rncp}`));
+    if (!known) throw notFound('certification-not-found', `no certification ${query.rncp}`);
     const answer = { position, rows };
     if (query.format === 'csv') {
       return { status: 200, headers: { 'content-type': 'text/csv; charset=utf-8', 'ledger-position': String(position) }, body: statisticsCsv(answer) };

@@ -371,5 +371,5 @@ export function statisticsCsv(answer: StatisticsAnswer): string {
     ),
     answer.position,
   ]);
-  return [header, ...lines].map((line) => line.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return `${[header, ...lines].map((line) => line.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }

@@ -18,7 +18,7 @@ export const step = workflowStep(UsabilityTimer, async (deps, t) => {
   const lapsed = checked.state.lapsed.includes(`${t.rncp}|${t.bloc}`);
   if (lapsed) {
     const message = `Votre bloc ${t.bloc} (${t.rncp}) ne compte plus pour le titre depuis le ${t.usableUntil} : il reste acquis, mais devra être repassé pour obtenir le titre.`;
-    const notified = await deps.commands.handle(
+    await deps.commands.handle(
       candidate,
       candidateStream(t.candidateId),
       { type: 'Notify', candidateId: t.candidateId, notificationKey: `lapsed:${t.rncp}:${t.bloc}:${t.usableUntil}`, topic: 'usability-lapsed', message, rncp: t.rncp, bloc: t.bloc },

@@ -14,7 +14,7 @@ const messages = {
 export const step = workflowStep(SessionItem, async (deps, item) => {
   const { candidateId, outcome, blocs } = item.candidate;
   const message = outcome === 'ccp' ? messages.ccp(item.rncp, blocs) : messages[outcome](item.rncp);
-  const result = await deps.commands.handle(
+  await deps.commands.handle(
     candidate,
     candidateStream(candidateId),
     { type: 'Notify', candidateId, notificationKey: `session-results:${item.sessionId}`, topic: 'session-results', message, rncp: item.rncp },

@@ -16,7 +16,7 @@ export const step = workflowStep(UsabilityTimer, async (deps, t) => {
   if (!line || line.titre || !bloc?.usable) return { reminded: false };
   const missing = line.missing.length ? ` Il vous manque encore : ${line.missing.join(', ')}.` : ' Vous pouvez dès maintenant vous présenter au titre.';
   const message = `Votre bloc ${t.bloc} (${t.rncp}) ne comptera plus pour le titre après le ${frenchDate(t.usableUntil)}.${missing}`;
-  const result = await deps.commands.handle(
+  await deps.commands.handle(
     candidate,
     candidateStream(t.candidateId),
     { type: 'Notify', candidateId: t.candidateId, notificationKey: `remind:${t.rncp}:${t.bloc}:${t.usableUntil}`, topic: 'usability-reminder', message, rncp: t.rncp, bloc: t.bloc },

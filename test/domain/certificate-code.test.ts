@@ -6,22 +6,22 @@ import { CERTIFICATE_CODE_PATTERN } from '../../events/certificate.js';
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const CHECK = `${ALPHABET}*~$=U`;
 const bytes = fc.uint8Array({ minLength: CERTIFICATE_CODE_BYTES, maxLength: CERTIFICATE_CODE_BYTES });
-const valueOf = (b: Uint8Array) => b.reduce((v, byte) => (v << 8n) | BigInt(byte), 0n);
+const bigIntOf = (b: Uint8Array) => b.reduce((v, byte) => (v << 8n) | BigInt(byte), 0n);
 const compact = (code: string) => code.replace(/-/g, '');
 
 describe('certificate codes', () => {
   it('encodes 80 bits as 16 Crockford symbols and the mod-37 check symbol, grouped 4-4-4-5', () => {
     expect(certificateCodeFromBytes(new Uint8Array(10))).toBe('0000-0000-0000-00000');
     const ones = new Uint8Array(10).fill(255);
-    expect(certificateCodeFromBytes(ones)).toBe(`ZZZZ-ZZZZ-ZZZZ-ZZZZ${CHECK[Number(valueOf(ones) % 37n)]}`);
+    expect(certificateCodeFromBytes(ones)).toBe(`ZZZZ-ZZZZ-ZZZZ-ZZZZ${CHECK[Number(bigIntOf(ones) % 37n)]}`);
   });
 
   test.prop([bytes])('the symbols are the bits of the bytes, the check symbol their value mod 37', (b) => {
     const code = certificateCodeFromBytes(b);
     expect(code).toMatch(CERTIFICATE_CODE_PATTERN);
     const symbols = compact(code).slice(0, 16);
-    expect([...symbols].reduce((v, s) => v * 32n + BigInt(ALPHABET.indexOf(s)), 0n)).toBe(valueOf(b));
-    expect(compact(code)[16]).toBe(CHECK[Number(valueOf(b) % 37n)]);
+    expect([...symbols].reduce((v, s) => v * 32n + BigInt(ALPHABET.indexOf(s)), 0n)).toBe(bigIntOf(b));
+    expect(compact(code)[16]).toBe(CHECK[Number(bigIntOf(b) % 37n)]);
   });
 
   test.prop([bytes])('reads back what people type: any case, spaces or no hyphens, O for 0, I or L for 1', (b) => {

@@ -18,7 +18,7 @@ describe('bad input on every route', () => {
   });
 
   const validSegment = 'x0';
-  const fillPath = (path: string, value?: string) => path.replace(/\{\w+\}/g, (m, offset) => (value !== undefined && offset === path.indexOf('{') ? encodeURIComponent(value) : validSegment));
+  const fillPath = (path: string, value?: string) => path.replace(/\{\w+\}/g, (_m, offset) => (value !== undefined && offset === path.indexOf('{') ? encodeURIComponent(value) : validSegment));
 
   for (const entry of routes) {
     const role = entry.auth === 'public' ? undefined : entry.auth[0];

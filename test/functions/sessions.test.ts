@@ -1,20 +1,13 @@
-import { Logger } from '@aws-lambda-powertools/logger';
+
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { jurorStream } from '../../domain/juror.js';
 import { sessionStream } from '../../domain/session.js';
-import { EncryptedPersonVault, MemoryCiphertextStore, MemoryKeyStore } from '../../functions/adapters/encrypted-person-vault.js';
 import { ensureEventsTable } from '../../functions/adapters/dynamodb-event-store.js';
-import { MemoryDocumentStore } from '../../functions/adapters/memory-document-store.js';
-import { MemoryIdempotencyStore } from '../../functions/adapters/memory-idempotency-store.js';
-import { MemoryReadModelStore } from '../../functions/adapters/memory-read-model-store.js';
-import { projections } from '../../functions/projections/index.js';
-import { Projector } from '../../functions/projections/projector.js';
 import { CommandHandler } from '../../functions/shared/command-handler.js';
 import type { LedgerDeps } from '../../functions/shared/deps.js';
-import type { Commit } from '../../events/envelope.js';
 import { callRoute, commitCount, type Call } from '../support/call-route.js';
 import { startDynalite } from '../support/dynalite.js';
-import { memoryDeps, TestClock } from '../support/memory-deps.js';
+import { memoryDeps, type TestClock } from '../support/memory-deps.js';
 
 const RNCP = 'RNCP38665';
 const BC01 = 'RNCP38665BC01';

@@ -12,7 +12,7 @@ describe('crash safety of the local ledger (SIGKILL mid-stream, restart on the s
     expect(report.atKill.executionsRunning).toBeGreaterThanOrEqual(1);
   }, 90_000);
 
-  it('at the kill: every chain holds, no commit is half-written, every acknowledged write and PV validation is recorded', () => {
+  it('at the kill: every chain holds, no commit is half-written, every acknowledged write and PV validation is in the ledger', () => {
     expect(report.atKill.broken).toEqual([]);
     expect(report.atKill.halfWritten).toEqual([]);
     expect(report.atKill.lost).toEqual([]);

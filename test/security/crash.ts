@@ -186,12 +186,15 @@ export async function crashScenario(options: { dataDir?: string; writers?: numbe
         lost: acknowledged.filter((a) => !commandIds.has(a.commandId) || (a.stream && !streams.has(a.stream))).map((a) => a.what),
         executionsRunning: journal.filter((e) => e.status === 'RUNNING').length,
         pvAcknowledged: pvAcknowledged.length,
-        pvNotRecorded: pvAcknowledged.filter((id) => !byId.has(executionArn('session', `session-${id}`))),
+        // The ledger is the outbox: an acknowledged PV validation is a PvValidated commit; its workflow may not have
+        // started yet at the kill (the feed starts it), and the restart must start it.
+        pvNotRecorded: pvAcknowledged.filter((id) => !raws.some((r) => r.stream === `session#${id}` && r.commit?.events.some((e) => e.type === 'PvValidated'))),
+        pvWithoutExecution: pvAcknowledged.filter((id) => !byId.has(executionArn('session', `session-${id}`))).length,
         certificatesIssued: raws.reduce((n, r) => n + (r.commit?.events.filter((e) => e.type === 'CertificateIssued').length ?? 0), 0),
         reactionsMissing: triggers.filter((c) => !byId.has(executionArn('capitalisation', `recompute-${c.stream.slice('candidate#'.length)}-${c.version}`))).length,
       };
     });
-    log(`at the kill: ${atKill.commits} commits, ${atKill.executionsRunning} executions running, ${atKill.certificatesIssued} certificates issued, ${atKill.reactionsMissing} reactions not started`);
+    log(`at the kill: ${atKill.commits} commits, ${atKill.executionsRunning} executions running, ${atKill.certificatesIssued} certificates issued, ${atKill.reactionsMissing} reactions and ${atKill.pvWithoutExecution} session workflows not started`);
 
     // Restart on the same data dir: the acknowledged PV validations complete without being asked again.
     L = await spawnLedger({ dataDir, clock: CLOCK });

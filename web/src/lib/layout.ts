@@ -38,7 +38,7 @@ export function initLayout(): Identity | undefined {
  */
 export function requireRole(container: HTMLElement, roles: readonly Role[], what: string): Identity | undefined {
   const identity = currentIdentity();
-  if (identity && identity.roles.some((r) => roles.includes(r))) return identity;
+  if (identity?.roles.some((r) => roles.includes(r))) return identity;
   const back = `/connexion?retour=${encodeURIComponent(location.pathname + location.search)}`;
   replaceChildren(
     container,
