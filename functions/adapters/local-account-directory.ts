@@ -1,11 +1,14 @@
+import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Role } from '../shared/auth.js';
 import { Account, accountExists, accountNotFound, sameLink, type AccountDirectory, type Invitation } from '../ports/account-directory.js';
 
 /**
- * The accounts of `npm start`, one item per email (pk) in a dynalite table, so they survive a restart. No message
- * is sent: locally the sign-in page and POST /_local/tokens stand in for the invitation.
+ * The accounts of `npm start` in a dynalite table, so they survive a restart. No message is sent: locally the
+ * sign-in page and POST /_local/tokens stand in for the invitation. An item is keyed by a digest of the email and
+ * holds no email, so the data dir keeps no personal data outside the vault (test/security/privacy.test.ts); the
+ * answers carry the email the caller gave.
  */
 export class LocalAccountDirectory implements AccountDirectory {
   constructor(
@@ -14,13 +17,13 @@ export class LocalAccountDirectory implements AccountDirectory {
   ) {}
 
   async invite({ email, group, ledgerId, region }: Invitation): Promise<Account> {
-    const account: Account = { email, group, ledgerId, ...(region ? { region } : {}), status: 'invited' };
+    const link = { group, ledgerId, ...(region ? { region } : {}) };
     try {
       // Conditional: of two concurrent invitations of one email, one creates it and the other compares with it.
       await this.client.send(
-        new PutItemCommand({ TableName: this.tableName, Item: marshall({ pk: email, ...account }), ConditionExpression: 'attribute_not_exists(pk)' }),
+        new PutItemCommand({ TableName: this.tableName, Item: marshall({ pk: keyOf(email), ...link, status: 'invited' }), ConditionExpression: 'attribute_not_exists(pk)' }),
       );
-      return account;
+      return { email, ...link, status: 'invited' };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
@@ -34,7 +37,7 @@ export class LocalAccountDirectory implements AccountDirectory {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
-          Key: marshall({ pk: email }),
+          Key: marshall({ pk: keyOf(email) }),
           UpdateExpression: 'SET #status = :disabled',
           ConditionExpression: 'attribute_exists(pk) AND #group = :group AND ledgerId = :ledgerId',
           ExpressionAttributeNames: { '#status': 'status', '#group': 'group' },
@@ -48,9 +51,11 @@ export class LocalAccountDirectory implements AccountDirectory {
   }
 
   async find(email: string): Promise<Account | undefined> {
-    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk: email }), ConsistentRead: true }));
+    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk: keyOf(email) }), ConsistentRead: true }));
     if (!Item) return undefined;
     const { pk: _, ...account } = unmarshall(Item);
-    return Account.parse(account);
+    return Account.parse({ email, ...account });
   }
 }
+
+const keyOf = (email: string) => `account#${createHash('sha256').update(email).digest('hex')}`;

@@ -39,8 +39,9 @@ import { DynamoRateLimiter } from '../adapters/dynamodb-rate-limiter.js';
 import { DynamoVerificationLog } from '../adapters/dynamodb-verification-log.js';
 import { FileKeyRingStore, KeyRingSigner } from '../adapters/key-ring-signer.js';
 import { publicRateLimit } from '../certificates/certificate-facts.js';
+import { LocalAccountDirectory } from '../adapters/local-account-directory.js';
 
-export const TABLES = { events: 'ledger-events', readModels: 'ledger-read-models', idempotency: 'ledger-idempotency', vault: 'ledger-person-vault', timers: 'ledger-timers', rateLimit: 'ledger-rate-limit', verifications: 'ledger-verifications', workflows: 'ledger-workflow-executions' } as const;
+export const TABLES = { events: 'ledger-events', readModels: 'ledger-read-models', idempotency: 'ledger-idempotency', vault: 'ledger-person-vault', timers: 'ledger-timers', rateLimit: 'ledger-rate-limit', verifications: 'ledger-verifications', workflows: 'ledger-workflow-executions', accounts: 'ledger-accounts' } as const;
 export const BUCKETS = { documents: 'ledger-documents', exports: 'ledger-exports' } as const;
 
 export interface LocalLedgerOptions {
@@ -76,6 +77,7 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
   await ensureKeyValueTable(dynamoClient, TABLES.rateLimit, false);
   await ensureKeyValueTable(dynamoClient, TABLES.verifications);
   await ensureKeyValueTable(dynamoClient, TABLES.workflows, false);
+  await ensureKeyValueTable(dynamoClient, TABLES.accounts, false);
 
   const s3 = new S3rver({
     address: '127.0.0.1',
@@ -121,6 +123,7 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
     exports: new S3DocumentStore(s3Client, BUCKETS.exports),
     workflows,
     scheduler,
+    accounts: new LocalAccountDirectory(dynamoClient, TABLES.accounts),
     signer: new KeyRingSigner(new FileKeyRingStore(join(dataDir, 'signing-keys')), clock),
     rateLimiter: new LeasingRateLimiter(new DynamoRateLimiter(dynamoClient, TABLES.rateLimit, publicRateLimit())),
     verifications: new DynamoVerificationLog(dynamoClient, TABLES.verifications),

@@ -1,3 +1,4 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -5,6 +6,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SesNotifier } from '../adapters/ses-notifier.js';
+import { CognitoAccountDirectory } from '../adapters/cognito-account-directory.js';
 import { EventBridgeScheduler } from '../adapters/eventbridge-scheduler.js';
 import { SfnWorkflows } from '../adapters/sfn-workflows.js';
 import { DynamoCiphertextStore } from '../adapters/dynamodb-person-vault.js';
@@ -57,6 +59,7 @@ export function awsDeps(): LedgerDeps {
     documents: new S3DocumentStore(s3, env('DOCUMENTS_BUCKET')),
     exports: new S3DocumentStore(s3, env('EXPORTS_BUCKET')),
     workflows: new SfnWorkflows(new SFNClient({}), stateMachineArn),
+    accounts: new CognitoAccountDirectory(new CognitoIdentityProviderClient({}), env('USER_POOL_ID')),
     scheduler: new EventBridgeScheduler(new SchedulerClient({}), { groupName: env('SCHEDULER_GROUP'), roleArn: env('SCHEDULER_ROLE_ARN'), stateMachineArn }),
     // Certificates: KMS signing key(s), the rate-limit and verifications tables, the public URL printed on PDFs.
     ...(process.env.SIGNING_KEY_ID ? { signer: new KmsSigner(new KMSClient({}), kmsSigningKeys()) } : {}),

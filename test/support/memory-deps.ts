@@ -8,6 +8,7 @@ import { MemoryScheduler } from '../../functions/adapters/memory-scheduler.js';
 import { KeyRingSigner, MemoryKeyRingStore } from '../../functions/adapters/key-ring-signer.js';
 import { MemoryRateLimiter } from '../../functions/adapters/memory-rate-limiter.js';
 import { MemoryVerificationLog } from '../../functions/adapters/memory-verification-log.js';
+import { MemoryAccountDirectory } from '../../functions/adapters/memory-account-directory.js';
 import { LocalWorkflows } from '../../functions/local/local-workflows.js';
 import { advanceThroughTimers } from '../../functions/local/timer-clock.js';
 import { projections } from '../../functions/projections/index.js';
@@ -67,6 +68,7 @@ export async function memoryDeps(options: MemoryDepsOptions = {}) {
     exports: new MemoryDocumentStore(),
     workflows,
     scheduler,
+    accounts: new MemoryAccountDirectory(),
     signer: new KeyRingSigner(new MemoryKeyRingStore(), clock),
     rateLimiter: new MemoryRateLimiter({ limit: 1_000_000, windowSeconds: 60 }),
     verifications: new MemoryVerificationLog(),
