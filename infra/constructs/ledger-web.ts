@@ -10,7 +10,7 @@ import type { RouteEntry } from '../../functions/routes.js';
 import { webRoot, writeWebSync } from '../../web/build.js';
 import { cloudFrontRewriteSource, contentSecurityPolicy } from '../../web/site.js';
 import { acknowledge } from '../nag.js';
-import type { LedgerHttpApi } from './ledger-http-api.js';
+import { clientReadAttributes, clientWriteAttributes, type LedgerHttpApi } from './ledger-http-api.js';
 
 /**
  * The CloudFront path patterns that go to the HTTP API: one per first segment of the deployed routes
@@ -157,6 +157,8 @@ export class LedgerWeb extends Construct {
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      readAttributes: clientReadAttributes(),
+      writeAttributes: clientWriteAttributes(),
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],

@@ -40,7 +40,7 @@ describe('accounts linked to the ledger, through the route manifest', () => {
     const s = scenario((method, path, opts = {}) => call(method, path, opts.as, opts.body));
     centreA = await s.centre(RNCP, { validUntil: '2027-12-31', region: 'Bretagne' });
     centreB = await s.centre(RNCP, { validUntil: '2027-12-31', region: 'Occitanie' });
-    [jurorId] = await s.jurors(RNCP, 1, { validUntil: '2027-12-31' });
+    jurorId = (await s.jurors(RNCP, 1, { validUntil: '2027-12-31' }))[0]!;
     candidateA = await s.candidate(centreA, 'Alpha');
     candidateB = await s.candidate(centreB, 'Beta');
     await h.settle();
