@@ -28,6 +28,11 @@ export interface FunctionAccess {
   startsWorkflows?: readonly string[];
   /** Creates and deletes one-time EventBridge Scheduler schedules that start workflows. */
   schedules?: boolean;
+  /**
+   * The user pool's accounts (the AccountDirectory): invite (AdminCreateUser, AdminAddUserToGroup), look up
+   * (AdminGetUser, AdminListGroupsForUser: a re-invitation compares the link) and disable (AdminDisableUser).
+   */
+  accounts?: boolean;
 }
 
 /** A GET reads; anything else appends to the ledger under an Idempotency-Key. */
@@ -49,6 +54,13 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'candidates/register-candidate': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
   'jurors/register-juror': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
   'candidates/erase-personal-data': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'erase' },
+  // Accounts: the ledger is read (the centre, juror or candidate must exist), never appended to; Cognito is written.
+  'centres/invite-centre-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: true },
+  'centres/disable-centre-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: true },
+  'jurors/invite-juror-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: true },
+  'jurors/disable-juror-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: true },
+  'candidates/invite-candidate-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: true },
+  'candidates/disable-candidate-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: true },
   // Public certificate routes: rate limited per client (the limiter writes its counters), holder name from the vault.
   'certificates/verify-certificate': { events: 'read', readModels: 'read', rateLimit: 'write', vault: 'read', verifications: 'write' },
   'certificates/get-credential': { events: 'read', readModels: 'read', rateLimit: 'write', vault: 'read' },

@@ -1,3 +1,4 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -7,6 +8,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { BatchingReadModelStore } from '../adapters/batching-read-model-store.js';
 import { CachingPersonVault } from '../adapters/caching-person-vault.js';
+import { CognitoAccountDirectory } from '../adapters/cognito-account-directory.js';
 import { DynamoEventStore } from '../adapters/dynamodb-event-store.js';
 import { DynamoIdempotencyStore } from '../adapters/dynamodb-idempotency-store.js';
 import { DynamoCiphertextStore } from '../adapters/dynamodb-person-vault.js';
@@ -52,6 +54,7 @@ export function awsAdapters(env: AwsEnvironment, options: { referentialDir?: str
     rateLimiter: new LeasingRateLimiter(new DynamoRateLimiter(dynamo, env.RATE_LIMIT_TABLE, publicRateLimitOf(env))),
     verifications: new DynamoVerificationLog(dynamo, env.VERIFICATIONS_TABLE),
     notifier: env.SES_IDENTITY ? new SesNotifier(new SESv2Client({}), vault, env.SES_IDENTITY) : new UnsentNotifier(logger),
+    accounts: new CognitoAccountDirectory(new CognitoIdentityProviderClient({}), env.USER_POOL_ID),
     publicBaseUrl: env.PUBLIC_BASE_URL,
     workflows: () => new SfnWorkflows(new SFNClient({}), stateMachineArn),
     scheduler: () => new EventBridgeScheduler(new SchedulerClient({}), { groupName: env.SCHEDULER_GROUP, roleArn: env.SCHEDULER_ROLE_ARN, stateMachineArn }),

@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Commit } from '../../events/envelope.js';
+import type { AccountDirectory } from '../ports/account-directory.js';
 import type { Clock } from '../ports/clock.js';
 import type { DocumentStore } from '../ports/document-store.js';
 import type { EventStore } from '../ports/event-store.js';
@@ -47,6 +48,7 @@ export interface PlatformAdapters {
   rateLimiter: RateLimiter;
   verifications: VerificationLog;
   notifier: Notifier;
+  accounts: AccountDirectory;
   publicBaseUrl: string;
   workflows: (ledger: () => LedgerDeps) => Workflows;
   scheduler: (workflows: () => Workflows) => Scheduler;
@@ -92,6 +94,7 @@ export function composeLedger(platform: PlatformAdapters): Ledger {
     rateLimiter: platform.rateLimiter,
     verifications: platform.verifications,
     notifier: platform.notifier,
+    accounts: platform.accounts,
     publicBaseUrl: platform.publicBaseUrl,
     get workflows() {
       return (workflows ??= platform.workflows(() => deps));

@@ -41,6 +41,8 @@ export const AwsEnvironment = z.object({
   SIGNING_KEY_VALID_FROM: z.string().min(1).optional(),
   SIGNING_KEY_HISTORY: SigningKeyHistory.optional(),
   SCHEDULER_GROUP: name,
+  /** The Cognito user pool whose accounts the …/accounts routes invite. */
+  USER_POOL_ID: name,
   SCHEDULER_ROLE_ARN: name,
   SESSION_STATE_MACHINE_ARN: name,
   CAPITALISATION_STATE_MACHINE_ARN: name,

@@ -14,6 +14,7 @@ import { DynamoVerificationLog } from '../adapters/dynamodb-verification-log.js'
 import { EncryptedPersonVault } from '../adapters/encrypted-person-vault.js';
 import { FileKeyRingStore, KeyRingSigner } from '../adapters/key-ring-signer.js';
 import { LeasingRateLimiter } from '../adapters/leasing-rate-limiter.js';
+import { LocalAccountDirectory } from '../adapters/local-account-directory.js';
 import { LocalScheduler } from '../adapters/local-scheduler.js';
 import { MemoryNotifier } from '../adapters/memory-notifier.js';
 import { localS3Client, S3DocumentStore } from '../adapters/s3-document-store.js';
@@ -34,6 +35,7 @@ export const LOCAL_TABLES = {
   rateLimit: 'ledger-rate-limit',
   verifications: 'ledger-verifications',
   workflows: 'ledger-workflow-executions',
+  accounts: 'ledger-accounts',
 } as const;
 export const LOCAL_BUCKETS = { documents: 'ledger-documents', exports: 'ledger-exports' } as const;
 
@@ -106,6 +108,7 @@ export function composeLocalLedger(options: LocalPlatformOptions): LocalLedger {
     rateLimiter: new LeasingRateLimiter(new DynamoRateLimiter(dynamo, LOCAL_TABLES.rateLimit, options.publicRateLimit)),
     verifications: new DynamoVerificationLog(dynamo, LOCAL_TABLES.verifications),
     notifier,
+    accounts: new LocalAccountDirectory(dynamo, LOCAL_TABLES.accounts),
     publicBaseUrl: options.publicBaseUrl,
     // Each execution is recorded in dynalite before it runs: a restart resumes those a crash cut short.
     workflows: (deps) => (workflows = new LocalWorkflows(deps, workflowDefinitions, { ...options.workflowOptions, journal: new DynamoExecutionJournal(dynamo, LOCAL_TABLES.workflows) })),
@@ -116,7 +119,7 @@ export function composeLocalLedger(options: LocalPlatformOptions): LocalLedger {
         async run() {
           await ensureEventsTable(dynamo, LOCAL_TABLES.events);
           await ensureKeyValueTable(dynamo, options.readModelTable);
-          for (const table of [LOCAL_TABLES.idempotency, LOCAL_TABLES.vault, LOCAL_TABLES.rateLimit, LOCAL_TABLES.workflows]) await ensureKeyValueTable(dynamo, table, false);
+          for (const table of [LOCAL_TABLES.idempotency, LOCAL_TABLES.vault, LOCAL_TABLES.rateLimit, LOCAL_TABLES.workflows, LOCAL_TABLES.accounts]) await ensureKeyValueTable(dynamo, table, false);
           for (const table of [LOCAL_TABLES.timers, LOCAL_TABLES.verifications]) await ensureKeyValueTable(dynamo, table);
         },
       },

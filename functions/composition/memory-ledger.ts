@@ -5,6 +5,7 @@ import { localDynamoClient } from '../adapters/dynamodb-client.js';
 import { DynamoEventStore, itemToCommit } from '../adapters/dynamodb-event-store.js';
 import { EncryptedPersonVault, MemoryCiphertextStore, MemoryKeyStore } from '../adapters/encrypted-person-vault.js';
 import { KeyRingSigner, MemoryKeyRingStore } from '../adapters/key-ring-signer.js';
+import { MemoryAccountDirectory } from '../adapters/memory-account-directory.js';
 import { MemoryDocumentStore } from '../adapters/memory-document-store.js';
 import { MemoryEventStore } from '../adapters/memory-event-store.js';
 import { MemoryIdempotencyStore } from '../adapters/memory-idempotency-store.js';
@@ -65,6 +66,7 @@ export function composeMemoryLedger(options: MemoryPlatformOptions): MemoryLedge
     rateLimiter: new MemoryRateLimiter(options.rateLimit ?? { limit: 1_000_000, windowSeconds: 60 }),
     verifications: new MemoryVerificationLog(),
     notifier,
+    accounts: new MemoryAccountDirectory(),
     publicBaseUrl: 'https://ledger.test',
     workflows: (deps) => (workflows = new LocalWorkflows(deps, workflowDefinitions, { retryIntervalMs: 0, ...options.workflowOptions })),
     scheduler: (flows) => (scheduler = new MemoryScheduler(flows)),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { routes, type RouteEntry } from '../routes.js';
 import { routeModules } from '../route-modules.js';
-import { dispatch, errorResponse, problemResponse } from '../shared/dispatch.js';
+import { dispatch, errorResponse, loggablePath, problemResponse } from '../shared/dispatch.js';
 import type { LedgerDeps } from '../shared/deps.js';
 import { problem } from '../shared/problem.js';
 import type { HttpRequest, HttpResponse, RouteDefinition } from '../shared/route.js';
@@ -103,8 +103,8 @@ export async function startHttpServer(options: {
     const started = performance.now();
     const response = await dispatch(found.compiled.entry, found.compiled.route, request, options.deps);
     send(res, { ...response, headers: { 'x-request-id': request.requestId, ...response.headers } });
-    // The route and the path (ids and codes only), never the query (GET /verify takes a family name) or a body.
-    options.deps.logger.debug('request', { method, route: found.compiled.entry.path, path: url.pathname, status: response.status, ms: Math.round(performance.now() - started), requestId: request.requestId });
+    // The route and the path (ids and codes, no email), never the query (GET /verify takes a family name) or a body.
+    options.deps.logger.debug('request', { method, route: found.compiled.entry.path, path: loggablePath(url.pathname), status: response.status, ms: Math.round(performance.now() - started), requestId: request.requestId });
   }
 
   await new Promise<void>((resolve, reject) => {

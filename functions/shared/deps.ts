@@ -11,6 +11,7 @@ import type { Scheduler } from '../ports/scheduler.js';
 import type { RateLimiter } from '../ports/rate-limiter.js';
 import type { Signer } from '../ports/signer.js';
 import type { VerificationLog } from '../ports/verification-log.js';
+import type { AccountDirectory } from '../ports/account-directory.js';
 import type { CommandHandler } from './command-handler.js';
 import type { Role } from './auth.js';
 
@@ -26,6 +27,8 @@ export interface LedgerDeps {
   exports: DocumentStore;
   workflows: Workflows;
   scheduler: Scheduler;
+  /** The accounts that sign in, each linked to a ledger id (Cognito in AWS). */
+  accounts: AccountDirectory;
   /** Sends each CandidateNotified (the outbox): email through SES in AWS, recorded in memory locally. */
   notifier: Notifier;
   /** Signs the certificates' credentials; its keys are the JWKS. */

@@ -99,6 +99,9 @@ function parseBody(route: RouteDefinition<any, any, any>, req: HttpRequest): { v
   return result.success ? { value: result.data } : { problem: zodProblem(result.error, 'body') };
 }
 
+/** A path as it may be logged: a segment holding an email (`…/accounts/{email}`) is personal data and left out. */
+export const loggablePath = (path: string) => path.split('/').map((segment) => (/@|%40/i.test(segment) ? '{email}' : segment)).join('/');
+
 export function errorResponse(error: unknown, deps: Pick<LedgerDeps, 'logger'>, req: Pick<HttpRequest, 'method' | 'path' | 'requestId'>): HttpResponse {
   if (error instanceof DomainError) {
     const status = { 'not-found': 404, conflict: 409, forbidden: 403, rule: 422 }[error.kind];
@@ -108,7 +111,7 @@ export function errorResponse(error: unknown, deps: Pick<LedgerDeps, 'logger'>, 
     return problemResponse(problem(409, 'concurrent-write', 'another write changed this resource at the same time; read it again and retry'));
   }
   if (error instanceof z.ZodError) return problemResponse(zodProblem(error, 'body'));
-  deps.logger.error('unhandled error', { error: error as Error, method: req.method, path: req.path, requestId: req.requestId });
+  deps.logger.error('unhandled error', { error: error as Error, method: req.method, path: loggablePath(req.path), requestId: req.requestId });
   return problemResponse(problem(500, 'internal-error', `the request failed; reference ${req.requestId}`));
 }
 

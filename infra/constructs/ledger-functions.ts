@@ -1,4 +1,5 @@
 import { ArnFormat, type CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -102,14 +103,18 @@ export class LedgerFunction extends Construct {
 export class LedgerFunctions extends Construct {
   private readonly byModule = new Map<string, LedgerFunction>();
   private readonly environment: Record<string, string>;
+  private userPool?: cognito.IUserPool;
+  /** Functions with `accounts` access made before the user pool was given (granted when it is). */
+  private readonly awaitingUserPool: LedgerFunction[] = [];
 
   constructor(scope: Construct, id: string, private readonly props: LedgerFunctionsProps) {
     super(scope, id);
     const { tables, buckets, keys, scheduler } = props;
     // Names and ids only (no secret): every function gets them all, since the composition parses them at cold start
     // (functions/composition/config.ts). Typed by the same schema: a variable it requires and this map forgets does
-    // not compile. PUBLIC_BASE_URL comes from the stack once the public address exists (setEnvironment).
-    const environment: Omit<Record<RequiredAwsVariable, string>, 'PUBLIC_BASE_URL'> & Partial<Record<AwsVariable, string>> = {
+    // not compile. PUBLIC_BASE_URL and USER_POOL_ID come from the stack once the public address and the user pool
+    // exist (setEnvironment, useUserPool).
+    const environment: Omit<Record<RequiredAwsVariable, string>, 'PUBLIC_BASE_URL' | 'USER_POOL_ID'> & Partial<Record<AwsVariable, string>> = {
       EVENTS_TABLE: tables.events.tableName,
       READ_MODELS_TABLE: tables.readModels.tableName,
       IDEMPOTENCY_TABLE: tables.idempotency.tableName,
@@ -133,6 +138,19 @@ export class LedgerFunctions extends Construct {
       // Stack traces point into the TypeScript sources (the bundles ship their source maps).
       NODE_OPTIONS: '--enable-source-maps',
     };
+    this.node.addValidation({
+      validate: () => (this.awaitingUserPool.length && !this.userPool ? [`functions with accounts access but no user pool: ${this.awaitingUserPool.map((f) => f.node.id).join(', ')}`] : []),
+    });
+  }
+
+  /**
+   * The user pool the accounts live in (made with the HTTP API, after this registry): every function gets its id
+   * (USER_POOL_ID), and those with `accounts` access its account actions, on this pool only.
+   */
+  useUserPool(userPool: cognito.IUserPool) {
+    this.userPool = userPool;
+    this.setEnvironment('USER_POOL_ID', userPool.userPoolId);
+    for (const fn of this.awaitingUserPool.splice(0)) grantAccounts(fn.role, userPool);
   }
 
   /** The function of a handler module under functions/, created on first use. */
@@ -205,8 +223,23 @@ export class LedgerFunctions extends Construct {
       role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn(this, name)] }));
     }
     if (access.schedules) scheduler.grantManageSchedules(role);
+    if (access.accounts) {
+      if (this.userPool) grantAccounts(role, this.userPool);
+      else this.awaitingUserPool.push(fn);
+    }
   }
 }
+
+/** What the AccountDirectory's Cognito adapter calls, on one user pool. */
+export const ACCOUNT_ACTIONS = [
+  'cognito-idp:AdminCreateUser',
+  'cognito-idp:AdminAddUserToGroup',
+  'cognito-idp:AdminGetUser',
+  'cognito-idp:AdminListGroupsForUser',
+  'cognito-idp:AdminDisableUser',
+] as const;
+
+export const grantAccounts = (grantee: iam.IGrantable, userPool: cognito.IUserPool) => userPool.grant(grantee, ...ACCOUNT_ACTIONS);
 
 /** kms:Sign (and GetPublicKey) on the signing key, or GetPublicKey alone for publishing the JWKS. */
 export function grantSigning(grantee: iam.IGrantable, keys: LedgerKeys, level: 'sign' | 'publicKey' = 'sign') {

@@ -10,6 +10,30 @@ import { routeKey, type RouteEntry } from '../../functions/routes.js';
 import { acknowledge } from '../nag.js';
 import type { LedgerFunctions } from './ledger-functions.js';
 
+/**
+ * The invitation Cognito emails with AdminCreateUser (the …/accounts routes): French, since the users are French
+ * certifiers and candidates. Cognito requires {username} and {####} (the temporary password) in the body.
+ */
+export const USER_INVITATION = {
+  emailSubject: 'Votre accès au registre des titres professionnels',
+  emailBody: [
+    'Bonjour,',
+    'Un compte vient d’être créé pour vous sur le registre des titres professionnels et de leurs blocs de compétences (CCP).',
+    'Identifiant : {username}<br>Mot de passe provisoire : {####}',
+    'À votre première connexion, vous choisirez votre mot de passe et activerez la double authentification. Le mot de passe provisoire est valable 3 jours ; passé ce délai, demandez une nouvelle invitation à la personne qui vous a invité.',
+    'Si vous n’attendiez pas ce message, ignorez-le : sans connexion, le compte reste inutilisé.',
+  ].join('<br><br>'),
+} as const;
+
+/**
+ * What the app clients read and write. The ID token carries the attributes a client may read, so `custom:ledger_id`
+ * and `custom:region` must be readable; neither is writable, nor is the email (the inviter disables an account by
+ * the email it invited), so no user can relink their own account.
+ */
+export const clientReadAttributes = () =>
+  new cognito.ClientAttributes().withStandardAttributes({ email: true, emailVerified: true, givenName: true, familyName: true }).withCustomAttributes('ledger_id', 'region');
+export const clientWriteAttributes = () => new cognito.ClientAttributes().withStandardAttributes({ givenName: true, familyName: true });
+
 /** Every route of the stage, unless a route sets its own. */
 export const DEFAULT_THROTTLE = { rateLimit: 100, burstLimit: 200 };
 /** Public verification routes (`/verify/...`): anyone can call them, so they get a tight stage limit on top of the application's rate limiter. */
@@ -44,6 +68,12 @@ export class LedgerHttpApi extends Construct {
       selfSignUpEnabled: false,
       signInAliases: { email: true },
       standardAttributes: { email: { required: true, mutable: true } },
+      // The link to the ledger, set once by the ledger's invitation (functions/adapters/cognito-account-directory.ts).
+      customAttributes: {
+        ledger_id: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: false }),
+        region: new cognito.StringAttribute({ minLen: 1, maxLen: 100, mutable: true }),
+      },
+      userInvitation: USER_INVITATION,
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
       passwordPolicy: { minLength: 12, requireLowercase: true, requireUppercase: true, requireDigits: true, requireSymbols: true, tempPasswordValidity: Duration.days(3) },
       mfa: cognito.Mfa.REQUIRED,
@@ -62,10 +92,13 @@ export class LedgerHttpApi extends Construct {
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       disableOAuth: true,
+      readAttributes: clientReadAttributes(),
+      writeAttributes: clientWriteAttributes(),
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(30),
     });
+    props.functions.useUserPool(this.userPool);
     const issuer = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;
     const authorizer = new HttpJwtAuthorizer('Cognito', issuer, { jwtAudience: [this.client.userPoolClientId] });
 

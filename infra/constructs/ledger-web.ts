@@ -10,7 +10,7 @@ import type { RouteEntry } from '../../functions/routes.js';
 import { webRoot, writeWebSync } from '../../web/build.js';
 import { cloudFrontRewriteSource, contentSecurityPolicy } from '../../web/site.js';
 import { acknowledge } from '../nag.js';
-import type { LedgerHttpApi } from './ledger-http-api.js';
+import { clientReadAttributes, clientWriteAttributes, type LedgerHttpApi } from './ledger-http-api.js';
 
 /**
  * The CloudFront path patterns that go to the HTTP API: one per first segment of the deployed routes
@@ -39,7 +39,7 @@ export interface LedgerWebProps {
  * answer; the pages' addresses mapped to their HTML by a CloudFront Function written from web/site.ts.
  *
  * Sign-in is Cognito's hosted UI (authorisation code + PKCE) on a client of the API's user pool; that client is
- * added to the JWT authorizer's audience, so its access tokens reach the API.
+ * added to the JWT authorizer's audience, so its ID tokens (which carry custom:ledger_id) reach the API.
  */
 export class LedgerWeb extends Construct {
   readonly bucket: s3.Bucket;
@@ -157,6 +157,8 @@ export class LedgerWeb extends Construct {
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      readAttributes: clientReadAttributes(),
+      writeAttributes: clientWriteAttributes(),
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],
@@ -167,7 +169,7 @@ export class LedgerWeb extends Construct {
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(12),
     });
-    // Its access tokens (client_id = this client) must pass the API's JWT authorizer too.
+    // Its ID tokens (aud = this client) must pass the API's JWT authorizer too.
     const authorizer = props.http.api.node.findAll().find((c): c is apigw.CfnAuthorizer => c instanceof apigw.CfnAuthorizer);
     if (!authorizer) throw new Error('the HTTP API has no JWT authorizer to admit the pages’ client');
     authorizer.addPropertyOverride('JwtConfiguration.Audience', [props.http.client.userPoolClientId, this.client.userPoolClientId]);

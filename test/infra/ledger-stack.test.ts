@@ -4,6 +4,7 @@ import { routeKey, routes } from '../../functions/routes.js';
 import { Role } from '../../functions/shared/auth.js';
 import { streamConsumers } from '../../infra/consumers.js';
 import { isThrottledPublicRoute, VERIFY_THROTTLE } from '../../infra/constructs/ledger-http-api.js';
+import { ACCOUNT_ACTIONS } from '../../infra/constructs/ledger-functions.js';
 import { accessOf, functionAccess, type FunctionAccess } from '../../infra/function-access.js';
 import { entryOf } from '../../infra/paths.js';
 import type { LedgerStack } from '../../infra/stacks/ledger-stack.js';
@@ -23,6 +24,8 @@ beforeAll(() => {
 }, SYNTH_TIMEOUT);
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+/** The ledger's functions; CDK adds one of its own, the Trigger's provider. */
+const ledgerFunctions = () => ofType('AWS::Lambda::Function').filter(([, fn]) => String(fn.Properties.Description ?? '').startsWith('certification-ledger '));
 const deployed = routes.filter((r) => !r.localOnly);
 const ref = (id: string) => ({ Ref: id });
 const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
@@ -128,8 +131,6 @@ describe('functions', () => {
     ...workflows.flatMap((w) => Object.values(renderWorkflow(w).taskModules)),
     START_UP_MODULE,
   ]);
-  /** The ledger's functions; CDK adds one of its own, the Trigger's provider. */
-  const ledgerFunctions = () => ofType('AWS::Lambda::Function').filter(([, fn]) => String(fn.Properties.Description ?? '').startsWith('certification-ledger '));
 
   it('one function per deployed route module, consumer and workflow step, Node 22 on arm64, with its own log group', () => {
     expect(ledgerFunctions()).toHaveLength(modules.size);
@@ -158,7 +159,7 @@ describe('functions', () => {
   it('a read-only function (a GET route) has no write action at all', () => {
     const readOnly = (a: FunctionAccess) =>
       a.events !== 'append' && a.readModels !== 'write' && !a.idempotency && (!a.vault || a.vault === 'read') && a.documents !== 'write' &&
-      a.exports !== 'write' && !a.rateLimit && a.verifications !== 'write' && a.signing !== 'sign' && !a.email && !a.schedules && !a.startsWorkflows?.length;
+      a.exports !== 'write' && !a.rateLimit && a.verifications !== 'write' && a.signing !== 'sign' && !a.email && !a.schedules && !a.startsWorkflows?.length && !a.accounts;
     const checked = deployed.filter((r) => readOnly(accessOf(r.module, r.method)));
     expect(checked.map((r) => r.module)).toContain('certifications/get-certification');
     expect(checked.every((r) => r.method === 'GET')).toBe(true);
@@ -241,6 +242,68 @@ describe('HTTP API', () => {
     const [[, pool]] = ofType('AWS::Cognito::UserPool') as [[string, CfnResourceJson]];
     expect(pool.Properties.MfaConfiguration).toBe('ON');
     expect(pool.Properties.AdminCreateUserConfig.AllowAdminCreateUserOnly).toBe(true);
+  });
+});
+
+describe('accounts (DESIGN.md §6)', () => {
+  const pool = () => resources[logicalIdOf(stack, stack.http.userPool)]!;
+  const accountModules = [
+    'centres/invite-centre-account',
+    'centres/disable-centre-account',
+    'jurors/invite-juror-account',
+    'jurors/disable-juror-account',
+    'candidates/invite-candidate-account',
+    'candidates/disable-candidate-account',
+  ];
+
+  it('the user pool has custom:ledger_id, immutable, and custom:region', () => {
+    const schema = pool().Properties.Schema as { Name: string; AttributeDataType: string; Mutable: boolean }[];
+    expect(schema.find((a) => a.Name === 'ledger_id')).toMatchObject({ AttributeDataType: 'String', Mutable: false });
+    expect(schema.find((a) => a.Name === 'region')).toMatchObject({ AttributeDataType: 'String' });
+  });
+
+  it('the app client reads both custom attributes (so the ID token carries them) and writes neither, nor the email', () => {
+    const clients = ofType('AWS::Cognito::UserPoolClient');
+    expect(clients.length).toBeGreaterThan(0);
+    for (const [id, client] of clients) {
+      expect(client.Properties.ReadAttributes, id).toEqual(expect.arrayContaining(['custom:ledger_id', 'custom:region', 'email']));
+      // An absent list would leave Cognito's default; the list must be there, and without the link.
+      expect(client.Properties.WriteAttributes, id).toEqual(expect.any(Array));
+      expect(client.Properties.WriteAttributes.length, id).toBeGreaterThan(0);
+      for (const name of ['custom:ledger_id', 'custom:region', 'email']) expect(client.Properties.WriteAttributes, id).not.toContain(name);
+    }
+  });
+
+  it('invites in French, with the sign-in name and the temporary password', () => {
+    const { AdminCreateUserConfig: config } = pool().Properties;
+    expect(config.AllowAdminCreateUserOnly).toBe(true);
+    expect(config.InviteMessageTemplate.EmailSubject).toMatch(/registre des titres professionnels/);
+    expect(config.InviteMessageTemplate.EmailMessage).toContain('{username}');
+    expect(config.InviteMessageTemplate.EmailMessage).toContain('{####}');
+    expect(config.InviteMessageTemplate.EmailMessage).toMatch(/Mot de passe provisoire/);
+  });
+
+  it('only the account functions may call the user pool, with exactly the directory’s actions, on that pool only', () => {
+    const poolArn = arnOf(logicalIdOf(stack, stack.http.userPool));
+    for (const module of accountModules) expect(accessOf(module).accounts, module).toBe(true);
+    for (const module of stack.functions.all().keys()) {
+      const statements = statementsOfRole(resources, roleIdOf(module)).filter((s) => actionsOf([s]).some((a) => a.startsWith('cognito-idp:')));
+      if (!accountModules.includes(module)) {
+        expect(statements, module).toEqual([]);
+        continue;
+      }
+      expect(actionsOf(statements).sort(), module).toEqual([...ACCOUNT_ACTIONS].sort());
+      for (const s of statements) expect(s.Resource, module).toEqual(poolArn);
+      // An account route reads the ledger (does the centre exist?) and appends nothing to it.
+      const events = logicalIdOf(stack, stack.tables.events);
+      expect(actionsOf(statementsOfRole(resources, roleIdOf(module)).filter((s) => JSON.stringify(s.Resource).includes(`"${events}"`))), module).not.toContain('dynamodb:PutItem');
+    }
+    const grantees = Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy' && actionsOf(r.Properties.PolicyDocument.Statement).some((a) => a.startsWith('cognito-idp:')));
+    expect(grantees).toHaveLength(accountModules.length);
+  });
+
+  it('every function knows the user pool by USER_POOL_ID', () => {
+    for (const [id, fn] of ledgerFunctions()) expect(fn.Properties.Environment.Variables.USER_POOL_ID, id).toEqual(ref(logicalIdOf(stack, stack.http.userPool)));
   });
 });
 

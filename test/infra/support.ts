@@ -59,7 +59,7 @@ export const actionsOf = (statements: Statement[]) => statements.flatMap((s) => 
 
 /** Any action that changes state somewhere. */
 export const WRITE_ACTION =
-  /^(dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem|PartiQL(Insert|Update|Delete)|\*)|s3:(Put|Delete|Restore|\*)|sqs:(SendMessage|DeleteMessage|\*)|sns:Publish|states:(Start|Stop|SendTask)|scheduler:(Create|Update|Delete)|ses:Send|kms:(Sign|Encrypt|GenerateDataKey|ReEncrypt|\*)|lambda:Invoke)/;
+  /^(dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem|PartiQL(Insert|Update|Delete)|\*)|s3:(Put|Delete|Restore|\*)|sqs:(SendMessage|DeleteMessage|\*)|sns:Publish|states:(Start|Stop|SendTask)|scheduler:(Create|Update|Delete)|ses:Send|kms:(Sign|Encrypt|GenerateDataKey|ReEncrypt|\*)|lambda:Invoke|cognito-idp:(Admin(Create|Add|Disable|Enable|Delete|Update|Set|Remove|Reset)|\*))/;
 
 /** A workflow made up for the tests: two Task states on two existing modules. */
 export const sampleWorkflow: WorkflowDefinition = {

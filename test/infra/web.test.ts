@@ -126,6 +126,10 @@ describe('the pages in AWS (infra/constructs/ledger-web.ts)', () => {
     expect(JSON.stringify(client.CallbackURLs)).toContain('/connexion');
     expect(JSON.stringify(client.CallbackURLs)).toContain(logicalIdOf(stack, web().distribution));
     expect(ofType('AWS::Cognito::UserPoolDomain')).toHaveLength(1);
+    // Its ID tokens carry the link to the ledger, which its users cannot write.
+    expect(client.ReadAttributes).toEqual(expect.arrayContaining(['custom:ledger_id', 'custom:region']));
+    expect(client.WriteAttributes.length).toBeGreaterThan(0);
+    for (const name of ['custom:ledger_id', 'custom:region', 'email']) expect(client.WriteAttributes).not.toContain(name);
 
     const [[, authorizer]] = ofType('AWS::ApiGatewayV2::Authorizer') as [[string, CfnResourceJson]];
     expect(authorizer.Properties.JwtConfiguration.Audience).toEqual([ref(logicalIdOf(stack, stack.http.client)), ref(logicalIdOf(stack, web().client))]);

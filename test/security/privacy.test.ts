@@ -137,6 +137,16 @@ describe('personal data: only in the vault, only encrypted, and gone for good wh
     expect(refused.status).toBe(400);
     expect(found(refused.text, allNeedles)).toEqual([]);
 
+    // An account for one of them, invited and disabled by the centre (the email in the DELETE's path): the address
+    // goes to the account directory and back in the answer, never into an event, a table of the data dir or a log line.
+    const invited = await eventually(async () => {
+      const r = await call('POST', `/candidates/${ids.titre}/accounts`, { as: ['centre', centreId], body: { email: people.titre.email } });
+      return r.status === 201 ? r : undefined;
+    }, 'account invited');
+    expect(invited.json).toMatchObject({ email: people.titre.email, group: 'candidate', ledgerId: ids.titre });
+    expect((await call('DELETE', `/candidates/${ids.titre}/accounts/${encodeURIComponent(people.titre.email)}`, { as: ['centre', centreId] })).status).toBe(204);
+    expect((await call('DELETE', `/candidates/${ids.titre}/accounts/${people.titre.email}`, { as: ['centre', centreId] })).status).toBe(204);
+
     const sessionId = await s.session(centreId, { rncp: RNCP, kind: 'titre', startsOn: '2025-10-06', endsOn: '2025-10-06' }, jurors);
     for (const id of Object.values(ids)) await s.enrol(centreId, sessionId, id);
     expect((await call('POST', `/sessions/${sessionId}/recusals`, { as: ['juror', jurors[2]!], body: { candidateId: ids.ajourne, reason: RECUSAL_REASON } })).status).toBe(201);

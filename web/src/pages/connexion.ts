@@ -102,9 +102,10 @@ async function finishCognito(cognito: NonNullable<WebConfig['cognito']>, code: s
     body: new URLSearchParams({ grant_type: 'authorization_code', client_id: cognito.clientId, code, redirect_uri: redirectUri(), code_verifier: saved.verifier }),
   });
   if (!res.ok) throw new Error('La connexion a échoué : recommencez.');
-  // The access token carries cognito:groups and client_id, which API Gateway's JWT authorizer checks.
-  const tokens = (await res.json()) as { access_token: string };
-  const identity = signIn(tokens.access_token);
+  // The ID token: Cognito puts the account's readable attributes (custom:ledger_id, custom:region) in it and not in
+  // the access token, and API Gateway's JWT authorizer admits it (its aud is this client, one of the audiences).
+  const tokens = (await res.json()) as { id_token: string };
+  const identity = signIn(tokens.id_token);
   history.replaceState(null, '', '/connexion');
   location.assign(safeReturnPath(saved.returnTo ?? null) ?? homeOf(identity.roles[0]!));
 }

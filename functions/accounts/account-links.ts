@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { notFound, refuse } from '../../domain/errors.js';
+import { readableRecord } from '../candidates/candidate-access.js';
+import { AccountEmail } from '../ports/account-directory.js';
+import type { Caller, Role } from '../shared/auth.js';
+import type { LedgerDeps } from '../shared/deps.js';
+import { centreFacts, jurorFacts } from '../sessions/session-facts.js';
+
+/**
+ * What the `…/accounts` routes share: the body, the email in a path, and the ledger id an account is linked to,
+ * which must exist (and, for a candidate, be the calling centre's). The email is personal data: it goes to the
+ * account directory and back in the answer, never into an event or a log line.
+ */
+export const InviteBody = z.object({ email: AccountEmail });
+
+/** API Gateway may hand a path parameter over still percent-encoded (`%40`); an email never holds a `%` itself. */
+export const EmailParam = z.preprocess((value) => {
+  if (typeof value !== 'string' || !value.includes('%')) return value;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}, AccountEmail);
+
+export interface Link {
+  group: Role;
+  ledgerId: string;
+}
+
+export async function centreLink(deps: LedgerDeps, centreId: string): Promise<Link> {
+  if (!(await centreFacts(deps, centreId))) throw notFound('centre-not-found', `no centre ${centreId}`);
+  return { group: 'centre', ledgerId: centreId };
+}
+
+export async function jurorLink(deps: LedgerDeps, jurorId: string): Promise<Link> {
+  if ((await jurorFacts(deps, [jurorId])).length === 0) throw notFound('juror-not-found', `no juror ${jurorId}`);
+  return { group: 'juror', ledgerId: jurorId };
+}
+
+/** The calling centre's candidate (another centre's, or an unknown one, is 403 as for its record). */
+export async function candidateLink(deps: LedgerDeps, caller: Caller, candidateId: string, purpose: 'invite' | 'disable'): Promise<Link> {
+  const record = await readableRecord(deps, caller, candidateId);
+  // An erased person has no email to invite any more; an account invited before stays disablable.
+  if (purpose === 'invite' && record.doc.erased) throw refuse('personal-data-erased', "this candidate's personal data were erased");
+  return { group: 'candidate', ledgerId: candidateId };
+}

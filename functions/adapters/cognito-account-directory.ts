@@ -1,0 +1,111 @@
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminDisableUserCommand,
+  AdminGetUserCommand,
+  type AdminGetUserCommandOutput,
+  AdminListGroupsForUserCommand,
+  UsernameExistsException,
+  UserNotFoundException,
+  type AttributeType,
+  type CognitoIdentityProviderClient,
+  type UserStatusType,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { LEDGER_ID_CLAIM, REGION_CLAIM, Role } from '../shared/auth.js';
+import { accountExists, accountNotFound, sameLink, type Account, type AccountDirectory, type AccountStatus, type Invitation } from '../ports/account-directory.js';
+
+/** What Cognito holds of an account, linked or not. */
+interface CognitoUser {
+  email: string;
+  ledgerId?: string;
+  region?: string;
+  groups: Role[];
+  status: AccountStatus;
+}
+
+const statusOf = (enabled: boolean | undefined, status: UserStatusType | string | undefined): AccountStatus =>
+  enabled === false ? 'disabled' : status === 'FORCE_CHANGE_PASSWORD' ? 'invited' : 'active';
+
+const attribute = (attributes: AttributeType[] | undefined, name: string) => attributes?.find((a) => a.Name === name)?.Value || undefined;
+
+/**
+ * Accounts in a Cognito user pool whose sign-in name is the email. AdminCreateUser sends the invitation (the
+ * pool's French `userInvitation` message) with a temporary password; `custom:ledger_id` is immutable and left out
+ * of the app clients' write attributes, so only this adapter ever sets it, once.
+ */
+export class CognitoAccountDirectory implements AccountDirectory {
+  constructor(
+    private readonly client: CognitoIdentityProviderClient,
+    private readonly userPoolId: string,
+  ) {}
+
+  async invite({ email, group, ledgerId, region }: Invitation): Promise<Account> {
+    try {
+      const { User } = await this.client.send(
+        new AdminCreateUserCommand({
+          UserPoolId: this.userPoolId,
+          Username: email,
+          UserAttributes: [
+            { Name: 'email', Value: email },
+            // The address is the one the inviter typed; the invitation reaching it is what verifies it.
+            { Name: 'email_verified', Value: 'true' },
+            { Name: LEDGER_ID_CLAIM, Value: ledgerId },
+            ...(region ? [{ Name: REGION_CLAIM, Value: region }] : []),
+          ],
+          DesiredDeliveryMediums: ['EMAIL'],
+        }),
+      );
+      await this.addToGroup(email, group);
+      return { email, group, ledgerId, ...(region ? { region } : {}), status: statusOf(User?.Enabled, User?.UserStatus) };
+    } catch (error) {
+      if (!(error instanceof UsernameExistsException)) throw error;
+    }
+    const existing = await this.lookup(email);
+    if (!existing?.ledgerId || !sameLink({ group, ledgerId: existing.ledgerId, region: existing.region }, { group, ledgerId, region })) throw accountExists();
+    if (existing.groups.length === 0) {
+      // An earlier invitation created the user and stopped before its group: this one finishes it.
+      await this.addToGroup(email, group);
+    } else if (existing.groups.length !== 1 || existing.groups[0] !== group) {
+      throw accountExists();
+    }
+    return { email, group, ledgerId, ...(region ? { region } : {}), status: existing.status };
+  }
+
+  async disable(email: string, link: { group: Role; ledgerId: string }): Promise<void> {
+    const existing = await this.lookup(email);
+    if (!existing || existing.ledgerId !== link.ledgerId || !existing.groups.includes(link.group)) throw accountNotFound();
+    await this.client.send(new AdminDisableUserCommand({ UserPoolId: this.userPoolId, Username: email }));
+  }
+
+  /** A linked account of one group; an account without `custom:ledger_id` (made by hand in the console) is not the ledger's. */
+  async find(email: string): Promise<Account | undefined> {
+    const existing = await this.lookup(email);
+    if (!existing?.ledgerId || existing.groups.length !== 1) return undefined;
+    return { email, group: existing.groups[0]!, ledgerId: existing.ledgerId, ...(existing.region ? { region: existing.region } : {}), status: existing.status };
+  }
+
+  private async addToGroup(email: string, group: Role) {
+    await this.client.send(new AdminAddUserToGroupCommand({ UserPoolId: this.userPoolId, Username: email, GroupName: group }));
+  }
+
+  private async lookup(email: string): Promise<CognitoUser | undefined> {
+    let user: AdminGetUserCommandOutput;
+    try {
+      user = await this.client.send(new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: email }));
+    } catch (error) {
+      if (error instanceof UserNotFoundException) return undefined;
+      throw error;
+    }
+    // A ledger account is in one group; 60 is the most one page holds, far more than any account has.
+    const { Groups } = await this.client.send(new AdminListGroupsForUserCommand({ UserPoolId: this.userPoolId, Username: email, Limit: 60 }));
+    const ledgerId = attribute(user.UserAttributes, LEDGER_ID_CLAIM);
+    const region = attribute(user.UserAttributes, REGION_CLAIM);
+    return {
+      email,
+      ...(ledgerId ? { ledgerId } : {}),
+      ...(region ? { region } : {}),
+      groups: (Groups ?? []).flatMap((g) => (Role.safeParse(g.GroupName).success ? [g.GroupName as Role] : [])),
+      status: statusOf(user.Enabled, user.UserStatus),
+    };
+  }
+}

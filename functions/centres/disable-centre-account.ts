@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { Id } from '../../events/define-event.js';
+import { centreLink, EmailParam } from '../accounts/account-links.js';
+import { lambdaHandler } from '../shared/lambda.js';
+import { defineRoute, noContent } from '../shared/route.js';
+
+export const route = defineRoute({
+  summary: "Disables a centre's account (it can no longer sign in); an email not linked to this centre is 404",
+  params: z.object({ centreId: Id, email: EmailParam }),
+  response: { status: 204 },
+  async handle({ params }, deps) {
+    await deps.accounts.disable(params.email, await centreLink(deps, params.centreId));
+    return noContent();
+  },
+});
+
+export const handler = lambdaHandler('centres/disable-centre-account', route);

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { Id } from '../../events/define-event.js';
+import { centreLink, InviteBody } from '../accounts/account-links.js';
+import { Account } from '../ports/account-directory.js';
+import { lambdaHandler } from '../shared/lambda.js';
+import { created, defineRoute } from '../shared/route.js';
+
+export const route = defineRoute({
+  summary: "Invites a centre's account: Cognito emails it a temporary password; its token carries custom:ledger_id = centreId (the same email for the same centre again changes nothing)",
+  params: z.object({ centreId: Id }),
+  body: InviteBody,
+  response: { status: 201, schema: Account },
+  async handle({ params, body }, deps) {
+    const link = await centreLink(deps, params.centreId);
+    return created(await deps.accounts.invite({ email: body.email, ...link }));
+  },
+});
+
+export const handler = lambdaHandler('centres/invite-centre-account', route);

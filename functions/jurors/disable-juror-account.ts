@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { Id } from '../../events/define-event.js';
+import { jurorLink, EmailParam } from '../accounts/account-links.js';
+import { lambdaHandler } from '../shared/lambda.js';
+import { defineRoute, noContent } from '../shared/route.js';
+
+export const route = defineRoute({
+  summary: "Disables a juror's account (it can no longer sign in); an email not linked to this juror is 404",
+  params: z.object({ jurorId: Id, email: EmailParam }),
+  response: { status: 204 },
+  async handle({ params }, deps) {
+    await deps.accounts.disable(params.email, await jurorLink(deps, params.jurorId));
+    return noContent();
+  },
+});
+
+export const handler = lambdaHandler('jurors/disable-juror-account', route);
