@@ -3,6 +3,11 @@ import { join } from 'node:path';
 import { refuse } from '../../domain/errors.js';
 import type { Clock } from '../ports/clock.js';
 
+/** Dates are compared as ISO strings, which holds for four-digit years only. */
+const LATEST_INSTANT = Date.parse('9999-12-31T00:00:00.000Z');
+/** A move larger than this is a mistake (or an attack on the local controls), never a demo. */
+const MAX_MOVE_MS = 100 * 365.25 * 86_400_000;
+
 export type ClockSetting = { kind: 'system' } | { kind: 'virtual'; start: string };
 
 export function parseClockSetting(value: string | undefined): ClockSetting {
@@ -55,7 +60,10 @@ export class LocalClock implements Clock {
 
   async moveTo(instant: string): Promise<void> {
     if (!this.virtualNow) throw refuse('clock-not-virtual', 'the clock follows the system time');
-    if (instant < this.virtualNow) throw refuse('clock-cannot-go-back', `the clock is at ${this.virtualNow} and never goes back`);
+    const target = Date.parse(instant);
+    if (!(target <= LATEST_INSTANT)) throw refuse('clock-out-of-range', 'the clock cannot go past 9999-12-31 (four-digit years only)');
+    if (target < Date.parse(this.virtualNow)) throw refuse('clock-cannot-go-back', `the clock is at ${this.virtualNow} and never goes back`);
+    if (target - Date.parse(this.virtualNow) > MAX_MOVE_MS) throw refuse('clock-move-too-far', 'the clock moves at most a century at a time');
     if (this.mover) await this.mover(instant);
     else this.set(instant);
   }

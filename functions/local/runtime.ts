@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -35,7 +35,8 @@ export interface LocalLedgerOptions {
  */
 export async function startLocalLedger(options: LocalLedgerOptions) {
   const { dataDir } = options;
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
   const logger = new Logger({ serviceName: 'certification-ledger', logLevel: options.logLevel ?? 'WARN' });
 
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.inMemory ? {} : { path: join(dataDir, 'dynamodb') }) });
@@ -96,6 +97,8 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
 
   return {
     url: http.url,
+    /** The address the HTTP server listens on (127.0.0.1 unless told otherwise). */
+    boundAddress: (http.server.address() as AddressInfo).address,
     /** The embedded dynalite, for tools and benches that read its tables directly (loopback only). */
     dynamoEndpoint,
     readModelTable,

@@ -24,6 +24,10 @@ export const problemResponse = (p: Problem, headers: Record<string, string> = {}
  * Idempotency-Key, and the mapping of typed errors to problem+json. The same for Lambda and local.
  */
 export async function dispatch(entry: RouteEntry, route: RouteDefinition<any, any, any>, req: HttpRequest, deps: LedgerDeps): Promise<HttpResponse> {
+  if (entry.localOnly) {
+    const refused = localControlRefusal(req);
+    if (refused) return problemResponse(problem(403, 'local-only', refused));
+  }
   const claimed = callerFromClaims(req.claims);
   const caller = claimed === UNLINKED ? null : claimed;
   if (entry.auth !== 'public') {
@@ -41,7 +45,8 @@ export async function dispatch(entry: RouteEntry, route: RouteDefinition<any, an
   const body = parseBody(route, req);
   if ('problem' in body) return problemResponse(body.problem);
 
-  const key = req.headers['idempotency-key'];
+  // The local controls are never replayed: a stored answer would hand a token to whoever repeats the key.
+  const key = entry.localOnly ? undefined : req.headers['idempotency-key'];
   const isWrite = entry.method !== 'GET';
   if (key !== undefined && isWrite && !IDEMPOTENCY_KEY.test(key)) {
     return problemResponse(problem(400, 'invalid-idempotency-key', 'Idempotency-Key: 1 to 128 letters, digits or . _ : -'));
@@ -77,6 +82,25 @@ export async function dispatch(entry: RouteEntry, route: RouteDefinition<any, an
     else await deps.idempotency.complete(scopedKey, fingerprint, toStored(response));
   }
   return response;
+}
+
+/** Loopback addresses as Node reports them (IPv4, IPv6, IPv4-mapped IPv6). */
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+/** The names this machine answers to: a page elsewhere that rebinds its own name to 127.0.0.1 sends its own Host. */
+const LOCAL_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d{1,5})?$/i;
+
+/**
+ * The local controls (/_local/*) answer a program or a page of this machine only: a loopback peer, a Host header
+ * naming this machine (DNS rebinding), and a JSON body (a page elsewhere cannot post JSON across origins without a
+ * preflight, which the local server never grants). Why a request is refused, or undefined.
+ */
+function localControlRefusal(req: HttpRequest): string | undefined {
+  if (!LOOPBACK.test(req.sourceIp)) return 'the local controls answer callers on this machine only';
+  if (!LOCAL_HOST.test(req.headers.host ?? '')) return 'the local controls answer requests addressed to localhost only';
+  if (req.method !== 'GET' && !/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) return 'the local controls take JSON only (content-type: application/json)';
+  const origin = req.headers.origin;
+  if (origin && !/^https?:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d{1,5})?$/i.test(origin)) return 'the local controls answer pages of this machine only';
+  return undefined;
 }
 
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'path' | 'query'): { value: T } | { problem: Problem } {

@@ -38,7 +38,12 @@ export async function callRoute(deps: LedgerDeps, method: string, url: string, c
       path: parsed.pathname,
       params: found.params,
       query: Object.fromEntries(parsed.searchParams),
-      headers: Object.fromEntries(Object.entries(call.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+      // What any HTTP client sends: the Host it addressed, and the JSON content type with a body.
+      headers: {
+        host: 'localhost',
+        ...(call.body !== undefined || call.rawBody !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...Object.fromEntries(Object.entries(call.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+      },
       body: call.rawBody ?? (call.body === undefined ? undefined : JSON.stringify(call.body)),
       claims: call.as ? claimsOf(call.as) : undefined,
       sourceIp: '127.0.0.1',
