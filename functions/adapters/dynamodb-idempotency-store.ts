@@ -2,7 +2,7 @@ import {
   ConditionalCheckFailedException,
   DeleteItemCommand,
   GetItemCommand,
-  PutItemCommand,
+  UpdateItemCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -15,18 +15,21 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
     private readonly tableName: string,
   ) {}
 
-  async begin(key: string, fingerprint: string, now: number): Promise<IdempotencyClaim> {
+  async begin(key: string, fingerprint: string, now: number, nonce: string): Promise<IdempotencyClaim> {
     try {
-      await this.client.send(
-        new PutItemCommand({
+      // One conditional write claims a new key or takes over a stale claim, keeping the nonce of the first attempt.
+      const { Attributes } = await this.client.send(
+        new UpdateItemCommand({
           TableName: this.tableName,
-          Item: marshall({ pk: key, fingerprint, claimedAt: now, expiresAt: Math.floor(now / 1000) + 86_400 }),
+          Key: marshall({ pk: key }),
+          UpdateExpression: 'SET fingerprint = :fingerprint, claimedAt = :now, expiresAt = :expires, nonce = if_not_exists(nonce, :nonce)',
           ConditionExpression: 'attribute_not_exists(pk) OR (attribute_not_exists(#response) AND claimedAt < :stale)',
           ExpressionAttributeNames: { '#response': 'response' },
-          ExpressionAttributeValues: marshall({ ':stale': now - IN_PROGRESS_TTL_MS }),
+          ExpressionAttributeValues: marshall({ ':fingerprint': fingerprint, ':now': now, ':expires': Math.floor(now / 1000) + 86_400, ':nonce': nonce, ':stale': now - IN_PROGRESS_TTL_MS }),
+          ReturnValues: 'ALL_NEW',
         }),
       );
-      return { state: 'new' };
+      return { state: 'new', nonce: (unmarshall(Attributes ?? {}) as { nonce?: string }).nonce ?? nonce };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
@@ -42,9 +45,12 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
   async complete(key: string, fingerprint: string, response: StoredResponse): Promise<void> {
     const now = Date.now();
     await this.client.send(
-      new PutItemCommand({
+      new UpdateItemCommand({
         TableName: this.tableName,
-        Item: marshall({ pk: key, fingerprint, claimedAt: now, response: JSON.stringify(response), expiresAt: Math.floor(now / 1000) + 86_400 }),
+        Key: marshall({ pk: key }),
+        UpdateExpression: 'SET fingerprint = :fingerprint, claimedAt = :now, #response = :response, expiresAt = :expires',
+        ExpressionAttributeNames: { '#response': 'response' },
+        ExpressionAttributeValues: marshall({ ':fingerprint': fingerprint, ':now': now, ':response': JSON.stringify(response), ':expires': Math.floor(now / 1000) + 86_400 }),
       }),
     );
   }

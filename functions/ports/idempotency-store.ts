@@ -5,7 +5,11 @@ export interface StoredResponse {
 }
 
 export type IdempotencyClaim =
-  | { state: 'new' }
+  /**
+   * The key is this request's: `nonce` is the one given, or — when it takes over the stale claim of a request that
+   * died — that request's, so a retry derives the same ids as the attempt it finishes.
+   */
+  | { state: 'new'; nonce: string }
   | { state: 'replay'; response: StoredResponse }
   | { state: 'mismatch' }
   | { state: 'in-progress' };
@@ -15,7 +19,7 @@ export type IdempotencyClaim =
  * write), so of two concurrent requests with the same key only one runs.
  */
 export interface IdempotencyStore {
-  begin(key: string, fingerprint: string, now: number): Promise<IdempotencyClaim>;
+  begin(key: string, fingerprint: string, now: number, nonce: string): Promise<IdempotencyClaim>;
   complete(key: string, fingerprint: string, response: StoredResponse): Promise<void>;
   /** The request failed without effect: the key may be used again. */
   release(key: string): Promise<void>;

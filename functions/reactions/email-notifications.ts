@@ -17,7 +17,7 @@ export const emailNotifications: Reaction = {
     for (const event of recordedEvents(commit)) {
       if (event.type !== 'CandidateNotified') continue;
       const key = `notification|${event.eventId}`;
-      const claim = await deps.idempotency.begin(key, 'sent', Date.now());
+      const claim = await deps.idempotency.begin(key, 'sent', Date.now(), event.eventId);
       if (claim.state === 'replay') continue;
       if (claim.state !== 'new') throw new Error(`notification ${event.eventId} is being sent by another consumer`);
       try {

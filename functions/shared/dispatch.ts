@@ -53,8 +53,9 @@ export async function dispatch(entry: RouteEntry, route: RouteDefinition<any, an
   }
   const scopedKey = key && isWrite ? `${caller?.sub ?? 'anonymous'}|${entry.method} ${req.path}|${key}` : undefined;
   const fingerprint = scopedKey ? sha256(`${entry.method} ${req.path}\n${req.body ?? ''}`) : '';
+  let commandId: string = newCommandId();
   if (scopedKey) {
-    const claim = await deps.idempotency.begin(scopedKey, fingerprint, Date.now());
+    const claim = await deps.idempotency.begin(scopedKey, fingerprint, Date.now(), newCommandId());
     if (claim.state === 'replay') return { ...claim.response, headers: { ...claim.response.headers, 'idempotent-replayed': 'true' } };
     if (claim.state === 'mismatch') {
       return problemResponse(problem(422, 'idempotency-key-reused', 'this Idempotency-Key was used with another request'));
@@ -62,9 +63,11 @@ export async function dispatch(entry: RouteEntry, route: RouteDefinition<any, an
     if (claim.state === 'in-progress') {
       return problemResponse(problem(409, 'request-in-progress', 'a request with this Idempotency-Key is still running'));
     }
+    // Random per claim, the same for a retry that takes over a dead attempt: ids nobody can predict from the key,
+    // and a key used again after its record expired never maps to what the first use created.
+    commandId = sha256(`${scopedKey}|${claim.nonce}`);
   }
 
-  const commandId = scopedKey ? sha256(scopedKey) : newCommandId();
   const ctx = {
     caller,
     request: req,

@@ -190,7 +190,7 @@ export class LedgerFunctions extends Construct {
       tables.readModels.grantReadData(role);
       if (access.readModels === 'write') tables.readModels.grant(role, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
     }
-    if (access.idempotency) tables.idempotency.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem');
+    if (access.idempotency) tables.idempotency.grant(role, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
     if (access.rateLimit) tables.rateLimit.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
     if (access.verifications) {
       tables.verifications.grant(role, 'dynamodb:Query');

@@ -177,7 +177,7 @@ describe('functions', () => {
     const statements = statementsOfRole(resources, roleIdOf(write!.module));
     const on = (table: string) => actionsOf(statements.filter((s) => JSON.stringify(s.Resource).includes(`"${table}"`)));
     expect(on(logicalIdOf(stack, stack.tables.events))).toContain('dynamodb:PutItem');
-    expect(on(logicalIdOf(stack, stack.tables.idempotency))).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:DeleteItem']));
+    expect(on(logicalIdOf(stack, stack.tables.idempotency))).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:DeleteItem']));
     expect(on(logicalIdOf(stack, stack.tables.readModels)).filter((a) => WRITE_ACTION.test(a))).toEqual([]);
     expect(actionsOf(statements).filter((a) => /^(kms|s3|ses|states|scheduler):/.test(a))).toEqual([]);
   });

@@ -31,6 +31,15 @@ const CLOCK = 'virtual:2025-09-01T08:00:00Z';
 const DREETS: As = ['dreets', 'agent-1'];
 const executionArn = localExecutionArn;
 
+/**
+ * The command id an acknowledged write was appended under: sha256("<account sub>|<method> <path>|<key>|<nonce>"),
+ * the nonce being the one its Idempotency-Key record holds (functions/shared/dispatch.ts).
+ */
+async function commandIdsOfKeys(client: Parameters<typeof scanTable>[0]) {
+  const nonces = new Map((await scanTable(client, TABLES.idempotency)).map((item) => [item.pk as string, item.nonce as string]));
+  return (scopedKey: string) => sha256(`${scopedKey}|${nonces.get(scopedKey) ?? 'no idempotency record'}`);
+}
+
 export interface CrashReport {
   seconds: number;
   acknowledged: number;
@@ -116,14 +125,14 @@ export async function crashScenario(options: { dataDir?: string; writers?: numbe
 
     // The stream: writers appending new streams and to shared ones (409s expected), each with an Idempotency-Key,
     // so an acknowledged write is known by its command id: sha256("<account sub>|<method> <path>|<key>").
-    const acknowledged: { what: string; commandId: string; stream?: string }[] = [];
+    const acknowledged: { what: string; scopedKey: string; stream?: string }[] = [];
     let refusedOrCut = 0;
     let killed = false;
     const server = L;
     const write = async (as: [Role, string], path: string, body: unknown, key: string, streamOf?: (json: any) => string) => {
       try {
         const res = await server.call('POST', path, { as, body, headers: { 'idempotency-key': key } });
-        if (res.status >= 200 && res.status < 300) acknowledged.push({ what: `POST ${path} (${key})`, commandId: sha256(`${localAccountSub(as[0], as[1])}|POST ${path}|${key}`), stream: streamOf?.(res.json) });
+        if (res.status >= 200 && res.status < 300) acknowledged.push({ what: `POST ${path} (${key})`, scopedKey: `${localAccountSub(as[0], as[1])}|POST ${path}|${key}`, stream: streamOf?.(res.json) });
         else refusedOrCut++;
       } catch {
         refusedOrCut++; // cut by the kill: never acknowledged
@@ -175,6 +184,7 @@ export async function crashScenario(options: { dataDir?: string; writers?: numbe
       const raws = await collect(rawCommitsOfTable(client, TABLES.events));
       const check = await checkLedger((async function* () { yield* raws; })());
       const commandIds = new Set(raws.flatMap((r) => (r.commit ? [r.commit.commandId] : [])));
+      const commandIdOf = await commandIdsOfKeys(client);
       const streams = new Set(raws.map((r) => r.stream));
       const journal = await scanTable(client, TABLES.workflows);
       const byId = new Map(journal.map((e) => [e.pk as string, e]));
@@ -183,7 +193,7 @@ export async function crashScenario(options: { dataDir?: string; writers?: numbe
         commits: raws.length,
         broken: check.broken.map((b) => b.reason),
         halfWritten: wholeCommits(raws),
-        lost: acknowledged.filter((a) => !commandIds.has(a.commandId) || (a.stream && !streams.has(a.stream))).map((a) => a.what),
+        lost: acknowledged.filter((a) => !commandIds.has(commandIdOf(a.scopedKey)) || (a.stream && !streams.has(a.stream))).map((a) => a.what),
         executionsRunning: journal.filter((e) => e.status === 'RUNNING').length,
         pvAcknowledged: pvAcknowledged.length,
         // The ledger is the outbox: an acknowledged PV validation is a PvValidated commit; its workflow may not have
@@ -234,12 +244,13 @@ export async function crashScenario(options: { dataDir?: string; writers?: numbe
       const raws = await collect(rawCommitsOfTable(client, TABLES.events));
       const check = await checkLedger((async function* () { yield* raws; })());
       const commandIds = new Set(raws.flatMap((r) => (r.commit ? [r.commit.commandId] : [])));
+      const commandIdOf = await commandIdsOfKeys(client);
       const journal = await scanTable(client, TABLES.workflows);
       const byId = new Map(journal.map((e) => [e.pk as string, e]));
       return {
         broken: check.broken.map((b) => b.reason),
         halfWritten: wholeCommits(raws),
-        lost: acknowledged.filter((a) => !commandIds.has(a.commandId)).map((a) => a.what),
+        lost: acknowledged.filter((a) => !commandIds.has(commandIdOf(a.scopedKey))).map((a) => a.what),
         executionsNotSucceeded: journal.filter((e) => e.status !== 'SUCCEEDED').map((e) => `${e.pk}: ${e.status}`),
         reactionsWithoutExecution: raws
           .flatMap((r) => (r.commit && triggersCapitalisation(r.commit) ? [r.commit] : []))
