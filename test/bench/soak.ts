@@ -13,8 +13,10 @@ import { centreStream } from '../../domain/centre.js';
 import { sha256 } from '../../events/canonical-json.js';
 import { newCertificateCode } from '../../functions/certificates/issue-certificate.js';
 import { issueCertificate } from '../../functions/certificates/issue-whole-certificate.js';
-import { localTokenKeys, signLocalToken } from '../../functions/local/local-token.js';
-import { startLocalLedger } from '../../functions/local/runtime.js';
+import { localAccountSub, localTokenKeys, signLocalToken } from '../../functions/local/local-token.js';
+import { startLocalLedger, TABLES } from '../../functions/local/runtime.js';
+import { localDynamoClient } from '../../functions/adapters/dynamodb-client.js';
+import { scanTable } from '../support/spawned-ledger.js';
 import type { Role } from '../../functions/shared/auth.js';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 30);
@@ -78,7 +80,8 @@ await L.settle();
 interface Acked {
   what: string;
   stream: string;
-  commandId: string;
+  /** The Idempotency-Key as the server scopes it: the write's command id is sha256("<scopedKey>|<nonce of its record>"). */
+  scopedKey: string;
   candidateId?: string;
   centreId: string;
 }
@@ -109,7 +112,7 @@ const operations: [weight: number, label: string, run: (client: number, n: numbe
       count('POST /candidates', res.status, res.body);
       if (res.status === 201) {
         const { candidateId } = JSON.parse(res.body) as { candidateId: string };
-        acked.push({ what: `candidate ${candidateId}`, stream: candidateStream(candidateId), commandId: sha256(`${centreId}|POST /candidates|${key}`), candidateId, centreId });
+        acked.push({ what: `candidate ${candidateId}`, stream: candidateStream(candidateId), scopedKey: `${localAccountSub('centre', centreId)}|POST /candidates|${key}`, candidateId, centreId });
         candidates.push({ candidateId, centreId });
       }
     },
@@ -124,7 +127,7 @@ const operations: [weight: number, label: string, run: (client: number, n: numbe
       const path = `/centres/${centreId}/agrements`;
       const res = await call('POST', path, { as: DREETS, body: { rncp: RNCP, validUntil }, key });
       count('POST /centres/{id}/agrements', res.status, res.body);
-      if (res.status === 201) acked.push({ what: `agrément ${validUntil} of ${centreId}`, stream: centreStream(centreId), commandId: sha256(`agent-1|POST ${path}|${key}`), centreId });
+      if (res.status === 201) acked.push({ what: `agrément ${validUntil} of ${centreId}`, stream: centreStream(centreId), scopedKey: `${localAccountSub(DREETS[0], DREETS[1])}|POST ${path}|${key}`, centreId });
     },
   ],
   [
@@ -197,9 +200,13 @@ await L.settle();
 console.log(`change feed and workflows caught up ${((performance.now() - settling) / 1000).toFixed(1)} s after the load`);
 const lost: string[] = [];
 const streams = new Map<string, Set<string>>();
+const idempotency = localDynamoClient(L.dynamoEndpoint);
+const nonces = new Map((await scanTable(idempotency, TABLES.idempotency)).map((item) => [item.pk as string, item.nonce as string]));
+idempotency.destroy();
+const commandIdOf = (scopedKey: string) => sha256(`${scopedKey}|${nonces.get(scopedKey) ?? 'no idempotency record'}`);
 for (const a of acked) {
   if (!streams.has(a.stream)) streams.set(a.stream, new Set((await L.deps.store.read(a.stream)).commits.map((c) => c.commandId)));
-  if (!streams.get(a.stream)!.has(a.commandId)) lost.push(`${a.what}: no commit`);
+  if (!streams.get(a.stream)!.has(commandIdOf(a.scopedKey))) lost.push(`${a.what}: no commit`);
   else if (a.candidateId) {
     const res = await call('GET', `/candidates/${a.candidateId}/record`, { as: ['centre', a.centreId] });
     if (res.status !== 200) lost.push(`${a.what}: GET record ${res.status}`);
