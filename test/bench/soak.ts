@@ -12,7 +12,7 @@ import { candidateStream } from '../../domain/candidate.js';
 import { centreStream } from '../../domain/centre.js';
 import { sha256 } from '../../events/canonical-json.js';
 import { newCertificateCode } from '../../functions/certificates/issue-certificate.js';
-import { issueCertificate } from '../../functions/certificates/issue-whole-certificate.js';
+import { issueCertificate } from '../support/issue-certificate.js';
 import { localAccountSub, localTokenKeys, signLocalToken } from '../../functions/local/local-token.js';
 import { startLocalLedger, TABLES } from '../../functions/local/runtime.js';
 import { localDynamoClient } from '../../functions/adapters/dynamodb-client.js';

@@ -12,7 +12,7 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { localDynamoClient } from '../../functions/adapters/dynamodb-client.js';
 import { newCertificateCode } from '../../functions/certificates/issue-certificate.js';
-import { issueCertificate } from '../../functions/certificates/issue-whole-certificate.js';
+import { issueCertificate } from '../support/issue-certificate.js';
 import { localTokenKeys, signLocalToken } from '../../functions/local/local-token.js';
 import { startLocalLedger } from '../../functions/local/runtime.js';
 import { certificateStatus } from '../../functions/projections/certificate-status.js';

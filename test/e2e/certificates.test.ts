@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitToItem, itemToCommit } from '../../functions/adapters/dynamodb-event-store.js';
 import { localDynamoClient } from '../../functions/adapters/dynamodb-client.js';
 import { newCertificateCode } from '../../functions/certificates/issue-certificate.js';
-import { issueCertificate } from '../../functions/certificates/issue-whole-certificate.js';
+import { issueCertificate } from '../support/issue-certificate.js';
 import { TABLES } from '../../functions/local/runtime.js';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { startTestLedger, type LocalLedger } from '../support/local-ledger.js';

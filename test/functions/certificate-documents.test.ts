@@ -10,7 +10,7 @@ import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verificationUrl } from '../../functions/certificates/certificate-facts.js';
 import { newCertificateCode } from '../../functions/certificates/issue-certificate.js';
-import { issueCertificate } from '../../functions/certificates/issue-whole-certificate.js';
+import { issueCertificate } from '../support/issue-certificate.js';
 import { memoryDeps } from '../support/memory-deps.js';
 
 const standards = join(import.meta.dirname, '../../../shared/standards');

@@ -5,7 +5,7 @@ import { certificateCodeFromBytes } from '../../domain/certificate-code.js';
 import { sha256 } from '../../events/canonical-json.js';
 import { MemoryRateLimiter } from '../../functions/adapters/memory-rate-limiter.js';
 import { newCertificateCode, type IssueCertificateInput } from '../../functions/certificates/issue-certificate.js';
-import { issueCertificate } from '../../functions/certificates/issue-whole-certificate.js';
+import { issueCertificate } from '../support/issue-certificate.js';
 import type { Signer } from '../../functions/ports/signer.js';
 import { callRoute, commitCount } from '../support/call-route.js';
 import { memoryDeps, TestClock } from '../support/memory-deps.js';
