@@ -2,6 +2,7 @@ import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminDisableUserCommand,
+  AdminEnableUserCommand,
   AdminGetUserCommand,
   type AdminGetUserCommandOutput,
   AdminListGroupsForUserCommand,
@@ -67,6 +68,12 @@ export class CognitoAccountDirectory implements AccountDirectory {
       await this.addToGroup(email, group);
     } else if (existing.groups.length !== 1 || existing.groups[0] !== group) {
       throw accountExists();
+    }
+    if (existing.status === 'disabled') {
+      // Invited again after it was disabled: the inviter's way to let the person back in.
+      await this.client.send(new AdminEnableUserCommand({ UserPoolId: this.userPoolId, Username: email }));
+      const enabled = await this.lookup(email);
+      return { email, group, ledgerId, ...(region ? { region } : {}), status: enabled?.status ?? 'invited' };
     }
     return { email, group, ledgerId, ...(region ? { region } : {}), status: existing.status };
   }

@@ -29,7 +29,18 @@ export class LocalAccountDirectory implements AccountDirectory {
     }
     const existing = await this.find(email);
     if (!existing || !sameLink(existing, { group, ledgerId, region })) throw accountExists();
-    return existing;
+    if (existing.status !== 'disabled') return existing;
+    // Invited again after it was disabled: enabled again.
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: marshall({ pk: keyOf(email) }),
+        UpdateExpression: 'SET #status = :invited',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: marshall({ ':invited': 'invited' }),
+      }),
+    );
+    return { ...existing, status: 'invited' };
   }
 
   async disable(email: string, link: { group: Role; ledgerId: string }): Promise<void> {

@@ -10,6 +10,8 @@ export class MemoryAccountDirectory implements AccountDirectory {
     const existing = this.accounts.get(email);
     if (existing) {
       if (!sameLink(existing, { group, ledgerId, region })) throw accountExists();
+      // Invited again after it was disabled: enabled again (locally an account is never more than invited).
+      if (existing.status === 'disabled') existing.status = 'invited';
       return { ...existing };
     }
     const account: Account = { email, group, ledgerId, ...(region ? { region } : {}), status: 'invited' };

@@ -237,6 +237,7 @@ export const ACCOUNT_ACTIONS = [
   'cognito-idp:AdminGetUser',
   'cognito-idp:AdminListGroupsForUser',
   'cognito-idp:AdminDisableUser',
+  'cognito-idp:AdminEnableUser',
 ] as const;
 
 export const grantAccounts = (grantee: iam.IGrantable, userPool: cognito.IUserPool) => userPool.grant(grantee, ...ACCOUNT_ACTIONS);

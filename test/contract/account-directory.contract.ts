@@ -79,13 +79,14 @@ export function accountDirectoryContract(name: string, start: () => Promise<Acco
       expect((await h.directory.find(e))?.ledgerId).toBe(won[0]);
     });
 
-    it('disables the account of its link, again without error, and a re-invitation leaves it disabled', async () => {
+    it('disables the account of its link, again without error, and a re-invitation enables it again without a second email', async () => {
       const e = email();
       await h.directory.invite({ email: e, group: 'centre', ledgerId: 'centre-d' });
       await h.directory.disable(e, { group: 'centre', ledgerId: 'centre-d' });
       expect(await h.directory.find(e)).toEqual({ email: e, group: 'centre', ledgerId: 'centre-d', status: 'disabled' });
       await h.directory.disable(e, { group: 'centre', ledgerId: 'centre-d' });
-      expect((await h.directory.invite({ email: e, group: 'centre', ledgerId: 'centre-d' })).status).toBe('disabled');
+      expect((await h.directory.invite({ email: e, group: 'centre', ledgerId: 'centre-d' })).status).toBe('invited');
+      expect((await h.directory.find(e))?.status).toBe('invited');
       if (h.invitationsTo) expect(h.invitationsTo(e)).toBe(1);
     });
 

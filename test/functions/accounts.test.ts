@@ -110,13 +110,14 @@ describe('accounts linked to the ledger, through the route manifest', () => {
     await refused('POST', `/candidates/${erased}/accounts`, ['centre', centreA], { email: 'gamma@exemple.fr' }, 422, 'personal-data-erased');
   });
 
-  it('204 disables the account of that centre, juror or candidate; again 204; the answer of a re-invitation says disabled', async () => {
+  it('204 disables the account of that centre, juror or candidate; again 204; a re-invitation enables it again', async () => {
     expect((await call('POST', `/centres/${centreA}/accounts`, agent, { email: 'depart@exemple.fr' })).status).toBe(201);
     const res = await call('DELETE', `/centres/${centreA}/accounts/${encodeURIComponent('Depart@exemple.fr')}`, agent);
     expect(res.status, res.text).toBe(204);
     expect((await h.deps.accounts.find('depart@exemple.fr'))?.status).toBe('disabled');
     expect((await call('DELETE', `/centres/${centreA}/accounts/depart@exemple.fr`, agent)).status).toBe(204);
-    expect((await call('POST', `/centres/${centreA}/accounts`, agent, { email: 'depart@exemple.fr' })).json.status).toBe('disabled');
+    expect((await call('POST', `/centres/${centreA}/accounts`, agent, { email: 'depart@exemple.fr' })).json.status).toBe('invited');
+    expect((await h.deps.accounts.find('depart@exemple.fr'))?.status).toBe('invited');
 
     expect((await call('DELETE', `/jurors/${jurorId}/accounts/jure%40exemple.fr`, agent)).status).toBe(204);
     expect((await h.deps.accounts.find('jure@exemple.fr'))?.status).toBe('disabled');

@@ -3,6 +3,7 @@ import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminDisableUserCommand,
+  AdminEnableUserCommand,
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
   CognitoIdentityProviderClient,
@@ -78,6 +79,10 @@ export function mockCognito(userPoolId = 'eu-west-3_TestPool') {
   });
   mock.on(AdminDisableUserCommand).callsFake((input: { UserPoolId?: string; Username?: string }) => {
     userOf(input).enabled = false;
+    return {};
+  });
+  mock.on(AdminEnableUserCommand).callsFake((input: { UserPoolId?: string; Username?: string }) => {
+    userOf(input).enabled = true;
     return {};
   });
 
