@@ -5,7 +5,7 @@ import type { RouteEntry } from '../functions/routes.js';
  * from this and nothing else (plus writing to its own log group).
  */
 export interface FunctionAccess {
-  /** The ledger: `read` = GetItem/Query/Scan; `append` = read + PutItem. No function may update or delete a commit. */
+  /** The ledger: `read` = GetItem/Query (never Scan); `append` = read + PutItem. No function may update or delete a commit. */
   events?: 'read' | 'append';
   readModels?: 'read' | 'write';
   /** The Idempotency-Key table (claim, complete, release). */

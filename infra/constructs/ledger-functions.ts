@@ -182,12 +182,14 @@ export class LedgerFunctions extends Construct {
   private grant(fn: LedgerFunction, access: FunctionAccess) {
     const { tables, buckets, keys, scheduler } = this.props;
     const role = fn.role;
+    // Reads are GetItem and Query on the keys a function serves; no function of the ledger Scans a table (the
+    // rebuild is an operator's tool), so none may.
     if (access.events) {
-      tables.events.grantReadData(role);
+      tables.events.grant(role, 'dynamodb:GetItem', 'dynamodb:Query');
       if (access.events === 'append') tables.events.grant(role, 'dynamodb:PutItem');
     }
     if (access.readModels) {
-      tables.readModels.grantReadData(role);
+      tables.readModels.grant(role, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem');
       if (access.readModels === 'write') tables.readModels.grant(role, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
     }
     if (access.idempotency) tables.idempotency.grant(role, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');

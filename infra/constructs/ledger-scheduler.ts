@@ -31,12 +31,16 @@ export class LedgerScheduler extends Construct {
       resource: 'schedule',
       resourceName: `${this.group.scheduleGroupName}/*`,
     });
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'],
-      resourceArns: [schedules],
-    });
-    this.role.grantPassRole(grantee.grantPrincipal);
+    // Create only: a timer is never changed (a new purpose is a new name) and deletes itself after it fires.
+    iam.Grant.addToPrincipal({ grantee, actions: ['scheduler:CreateSchedule'], resourceArns: [schedules] });
+    // The schedules' role may be handed to EventBridge Scheduler only.
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [this.role.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
     if (grantee instanceof Construct) {
       acknowledge(grantee, 'AwsSolutions-IAM5', 'Schedules are named at run time (one per timer); the grant is limited to the ledger\'s schedule group.', [
         /^Resource::arn:[^:]+:scheduler:[^:]+:.+:schedule\/[^/]+\/\*$/,

@@ -419,3 +419,34 @@ describe('deployable as it stands (issue 12)', () => {
     expect(workflows.map((w) => w.name).sort()).toEqual([...WORKFLOW_NAMES].sort());
   });
 });
+
+describe('least privilege (issue 18)', () => {
+  it('no function of the ledger may Scan a table: reads are GetItem, Query and BatchGetItem on the keys served', () => {
+    for (const [id] of ledgerFunctions()) {
+      const roleId = (resources[id]!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const actions = actionsOf(statementsOfRole(resources, roleId));
+      expect(actions.filter((a) => /^dynamodb:(Scan|\*)$/.test(a)), id).toEqual([]);
+    }
+  });
+
+  it('only the functions that append to the ledger may PutItem on the events table', () => {
+    const events = logicalIdOf(stack, stack.tables.events);
+    for (const [module, fn] of stack.functions.all()) {
+      const puts = statementsOfRole(resources, logicalIdOf(stack, fn.role)).filter(
+        (st) => actionsOf([st]).includes('dynamodb:PutItem') && JSON.stringify(st.Resource).includes(events),
+      );
+      expect(puts.length > 0, module).toBe(accessOf(module, routes.find((r) => r.module === module)?.method).events === 'append');
+    }
+  });
+});
+
+describe('least privilege of the timers (issue 18)', () => {
+  it('the timer planner creates schedules only, and may pass the schedules role to EventBridge Scheduler only', () => {
+    const statements = statementsOfRole(resources, roleIdOf('workflows/plan-usability-timers'));
+    const scheduler = actionsOf(statements).filter((a) => a.startsWith('scheduler:'));
+    expect(scheduler).toEqual(['scheduler:CreateSchedule']);
+    const passRole = statements.filter((st) => actionsOf([st]).includes('iam:PassRole'));
+    expect(passRole).toHaveLength(1);
+    expect((passRole[0] as unknown as { Condition: unknown }).Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } });
+  });
+});
