@@ -7,11 +7,13 @@ export interface StreamConsumer {
   /** Handler module under functions/, exporting `handler`. */
   module: string;
   batchSize?: number;
+  /** Also receives MODIFY and REMOVE records (inserts only otherwise). */
+  seesOverwrites?: boolean;
 }
 
 export const streamConsumers: readonly StreamConsumer[] = [
   // Read models (DESIGN.md §3 "Projections").
-  { module: 'projections/project-change-feed', batchSize: 100 },
+  { module: 'projections/project-change-feed', batchSize: 100, seesOverwrites: true },
   // Starts workflows in reaction to commits (capitalisation on CcpAcquired).
   { module: 'reactions/react-to-change-feed', batchSize: 100 },
 ];

@@ -53,7 +53,9 @@ export class ChangeFeed extends Construct {
           reportBatchItemFailures: true,
           parallelizationFactor: 1,
           onFailure: new SqsDlq(this.onFailure),
-          filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT') })],
+          // The projector also gets MODIFY and REMOVE records, which never happen to a commit unless someone
+          // tampered with the table: it logs them for the CommitOverwritten alarm.
+          ...(consumer.seesOverwrites ? {} : { filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT') })] }),
         }),
       );
       this.consumers.set(consumer.module, fn);

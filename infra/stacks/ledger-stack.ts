@@ -101,6 +101,9 @@ export class LedgerStack extends Stack {
       onFailureQueue: this.changeFeed.onFailure,
       stateMachines: this.workflows.stateMachines,
       api: this.http.api,
+      functions: this.functions.all(),
+      consumers: this.changeFeed.consumers,
+      projectorLogs: this.functions.get('projections/project-change-feed').logGroup,
       ...(props.alarmEmail ? { email: props.alarmEmail } : {}),
     });
   }

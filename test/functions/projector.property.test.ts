@@ -7,7 +7,7 @@ import { MemoryReadModelStore } from '../../functions/adapters/memory-read-model
 import type { EventStore } from '../../functions/ports/event-store.js';
 import { recordOfItem } from '../../functions/projections/change-feed.js';
 import { projections } from '../../functions/projections/index.js';
-import { projectBatch } from '../../functions/projections/project-change-feed.js';
+import { COMMIT_OVERWRITTEN, projectBatch } from '../../functions/projections/project-change-feed.js';
 import { ProjectionGapError, Projector } from '../../functions/projections/projector.js';
 import { computeStatistics, readStatisticsFacts } from '../../functions/statistics/statistics-report.js';
 import type { Commit } from '../../events/envelope.js';
@@ -198,5 +198,23 @@ describe('the projector converges whatever the delivery', () => {
     await healthy.apply(c2);
     await healthy.apply(c1);
     expect(await readModels.get('statistics-centre', 'x')).toMatchObject({ position: 2, doc: { centreId: 'x', region: 'Bretagne' } });
+  });
+
+  it('a MODIFY or REMOVE of a commit (the table tampered with) is logged for the alarm and changes no read model', async () => {
+    const source = new MemoryEventStore();
+    const c1 = await appendEvents(source, 'centre#z', [{ type: 'CentreRegistered', data: { centreId: 'z', name: 'Centre z', region: 'Bretagne' } }]);
+    const readModels = new MemoryReadModelStore();
+    const projector = new Projector(source, readModels, projections);
+    const logged: unknown[] = [];
+    const logger = { error: (...args: unknown[]) => void logged.push(args) };
+    const inserted = recordOfItem(commitToItem(c1), 1);
+    await projectBatch(projector, { Records: [inserted] }, undefined, logger);
+    const before = await readModels.get('statistics-centre', 'z');
+    const tampered = { ...c1, events: [{ ...c1.events[0]!, data: { centreId: 'z', name: 'Centre falsifié', region: 'Corse' } }] };
+    const modify = { ...recordOfItem(commitToItem(tampered), 2), eventName: 'MODIFY' as const };
+    const remove = { ...recordOfItem(commitToItem(c1), 3), eventName: 'REMOVE' as const };
+    expect(await projectBatch(projector, { Records: [modify, remove] }, undefined, logger)).toEqual({ batchItemFailures: [] });
+    expect(logged.map((l) => (l as unknown[])[0])).toEqual([COMMIT_OVERWRITTEN, COMMIT_OVERWRITTEN]);
+    expect(await readModels.get('statistics-centre', 'z')).toEqual(before);
   });
 });

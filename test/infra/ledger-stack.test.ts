@@ -450,3 +450,38 @@ describe('least privilege of the timers (issue 18)', () => {
     expect((passRole[0] as unknown as { Condition: unknown }).Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } });
   });
 });
+
+describe('alarms someone receives (issue 18)', () => {
+  const alarms = () => ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+  const dimensionOf = (a: Record<string, any>) => JSON.stringify(a.Dimensions ?? []);
+
+  it('every ledger function has an alarm on its errors and throttles; each change-feed consumer an iterator-age alarm', () => {
+    for (const [module, fn] of stack.functions.all()) {
+      const id = logicalIdOf(stack, fn.handler);
+      const alarm = alarms().find((a) => JSON.stringify(a.Metrics ?? []).includes(`"${id}"`));
+      const names = (alarm?.Metrics ?? []).flatMap((m: any) => (m.MetricStat && JSON.stringify(m.MetricStat.Metric.Dimensions).includes(`"${id}"`) ? [m.MetricStat.Metric.MetricName] : []));
+      expect(names.sort(), module).toEqual(['Errors', 'Throttles']);
+      expect(alarm!.AlarmDescription, module).toContain(module);
+    }
+    for (const consumer of streamConsumers) {
+      const age = alarms().find((a) => a.MetricName === 'IteratorAge' && dimensionOf(a).includes(functionIdOf(consumer.module)));
+      expect(age, consumer.module).toMatchObject({ Statistic: 'Maximum', Threshold: 300_000 });
+    }
+  });
+
+  it('failed and timed-out executions of each workflow are alarmed on', () => {
+    for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut']) expect(alarms().filter((a) => a.MetricName === metric)).toHaveLength(workflows.length);
+  });
+
+  it('a MODIFY or REMOVE of a commit reaches the projector, whose log raises the CommitOverwritten alarm', () => {
+    const mappings = ofType('AWS::Lambda::EventSourceMapping');
+    const of = (module: string) => mappings.find(([, m]) => JSON.stringify(m.Properties.FunctionName) === JSON.stringify(ref(functionIdOf(module))))![1];
+    expect(of('projections/project-change-feed').Properties.FilterCriteria).toBeUndefined();
+    expect(JSON.stringify(of('reactions/react-to-change-feed').Properties.FilterCriteria)).toContain('INSERT');
+    const [, filter] = ofType('AWS::Logs::MetricFilter').find(([, f]) => f.Properties.FilterPattern.includes('ledger-commit-overwritten'))!;
+    expect(filter.Properties.LogGroupName).toEqual(ref(logicalIdOf(stack, functionOf('projections/project-change-feed').logGroup)));
+    const alarm = alarms().find((a) => a.MetricName === filter.Properties.MetricTransformations[0].MetricName);
+    expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(alarm!.AlarmActions).toHaveLength(1);
+  });
+});
