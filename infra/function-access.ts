@@ -82,7 +82,8 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'workflows/attach-certificate-documents': { events: 'append', readModels: 'read', signing: 'sign' },
   'workflows/notify-session-results': { events: 'append', readModels: 'read' },
   'workflows/report-session-issuance': {},
-  'workflows/plan-usability-timers': { events: 'read', readModels: 'read', schedules: true },
+  // Schedules its timers; a timer already due starts the capitalisation workflow at once.
+  'workflows/plan-usability-timers': { events: 'read', readModels: 'read', schedules: true, startsWorkflows: ['capitalisation'] },
   'workflows/send-usability-reminder': { events: 'append', readModels: 'read' },
   'workflows/check-usability': { events: 'append', readModels: 'read' },
 };

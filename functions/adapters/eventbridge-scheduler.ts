@@ -1,15 +1,35 @@
 import { createHash } from 'node:crypto';
 import { ConflictException, CreateScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
-import type { Scheduler, Timer } from '../ports/scheduler.js';
+import type { Clock } from '../ports/clock.js';
+import { type Scheduler, type Timer, timerExecutionName } from '../ports/scheduler.js';
+import type { Workflows } from '../ports/workflows.js';
 
-/** One-time EventBridge Scheduler schedules that start a state machine, deleted after they ran. */
+/** A timer due within this margin is not worth a schedule (Scheduler fires with a minute's precision anyway). */
+const DUE_MARGIN_MS = 60_000;
+
+/**
+ * One-time EventBridge Scheduler schedules that start a state machine, deleted after they ran; a schedule whose
+ * target keeps failing goes to the dead-letter queue (alarmed on). A timer already due (a bloc acquired long ago,
+ * a check recomputed late) starts its workflow at once, under the name its schedule would have used.
+ */
 export class EventBridgeScheduler implements Scheduler {
   constructor(
     private readonly client: SchedulerClient,
-    private readonly options: { groupName: string; roleArn: string; stateMachineArn: (workflow: string) => string },
+    private readonly options: {
+      groupName: string;
+      roleArn: string;
+      deadLetterArn: string;
+      stateMachineArn: (workflow: string) => string;
+      clock: Clock;
+      workflows: () => Workflows;
+    },
   ) {}
 
   async schedule(timer: Timer): Promise<void> {
+    if (Date.parse(timer.at) <= Date.parse(this.options.clock.now()) + DUE_MARGIN_MS) {
+      await this.options.workflows().start(timer.workflow, timerExecutionName(timer), timer.input);
+      return;
+    }
     try {
       await this.client.send(
         new CreateScheduleCommand({
@@ -25,6 +45,7 @@ export class EventBridgeScheduler implements Scheduler {
             RoleArn: this.options.roleArn,
             Input: JSON.stringify(timer.input),
             RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 86_400 },
+            DeadLetterConfig: { Arn: this.options.deadLetterArn },
           },
         }),
       );

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, DeleteItemCommand, PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { Scheduler, Timer } from '../ports/scheduler.js';
+import { type Scheduler, type Timer, timerExecutionName } from '../ports/scheduler.js';
 import type { Workflows } from '../ports/workflows.js';
 
 /** What the local clock needs to fire timers in time order. */
@@ -51,7 +51,7 @@ export class LocalScheduler implements Scheduler, DueTimers {
 
   /** Starts the timer's workflow, then removes the timer; a crash in between fires it again (steps are idempotent). */
   async fire(timer: Timer): Promise<{ executionId: string }> {
-    const started = await this.workflows().start(timer.workflow, timer.name.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 80), timer.input);
+    const started = await this.workflows().start(timer.workflow, timerExecutionName(timer), timer.input);
     await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: marshall({ pk: 'timer', sk: `${timer.at}|${timer.name}` }) }));
     return started;
   }

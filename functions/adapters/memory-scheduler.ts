@@ -1,4 +1,4 @@
-import type { Scheduler, Timer } from '../ports/scheduler.js';
+import { type Scheduler, type Timer, timerExecutionName } from '../ports/scheduler.js';
 import type { Workflows } from '../ports/workflows.js';
 import type { DueTimers } from './local-scheduler.js';
 
@@ -19,7 +19,7 @@ export class MemoryScheduler implements Scheduler, DueTimers {
   }
 
   async fire(timer: Timer) {
-    const started = await this.workflows().start(timer.workflow, timer.name.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 80), timer.input);
+    const started = await this.workflows().start(timer.workflow, timerExecutionName(timer), timer.input);
     this.timers.delete(`${timer.at}|${timer.name}`);
     return started;
   }

@@ -57,7 +57,15 @@ export function awsAdapters(env: AwsEnvironment, options: { referentialDir?: str
     accounts: new CognitoAccountDirectory(new CognitoIdentityProviderClient({}), env.USER_POOL_ID),
     publicBaseUrl: env.PUBLIC_BASE_URL,
     workflows: () => new SfnWorkflows(new SFNClient({}), stateMachineArn),
-    scheduler: () => new EventBridgeScheduler(new SchedulerClient({}), { groupName: env.SCHEDULER_GROUP, roleArn: env.SCHEDULER_ROLE_ARN, stateMachineArn }),
+    scheduler: (workflows) =>
+      new EventBridgeScheduler(new SchedulerClient({}), {
+        groupName: env.SCHEDULER_GROUP,
+        roleArn: env.SCHEDULER_ROLE_ARN,
+        deadLetterArn: env.SCHEDULER_DLQ_ARN,
+        stateMachineArn,
+        clock: systemClock,
+        workflows,
+      }),
     ...(options.referentialDir ? { referentialDir: options.referentialDir } : {}),
   };
 }

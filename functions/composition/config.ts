@@ -44,6 +44,8 @@ export const AwsEnvironment = z.object({
   /** The Cognito user pool whose accounts the …/accounts routes invite. */
   USER_POOL_ID: name,
   SCHEDULER_ROLE_ARN: name,
+  /** Where a schedule whose target keeps failing is sent (alarmed on). */
+  SCHEDULER_DLQ_ARN: name,
   SESSION_STATE_MACHINE_ARN: name,
   CAPITALISATION_STATE_MACHINE_ARN: name,
   /** Printed in every certificate's QR code. */

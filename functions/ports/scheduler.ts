@@ -11,6 +11,9 @@ export interface Timer {
   input: Record<string, unknown>;
 }
 
+/** The execution a timer starts: named after the timer, so firing it twice starts one execution. */
+export const timerExecutionName = (timer: Pick<Timer, 'name'>) => timer.name.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 80);
+
 export interface Scheduler {
   schedule(timer: Timer): Promise<void>;
 }

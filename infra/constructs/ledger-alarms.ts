@@ -27,6 +27,8 @@ export const ITERATOR_AGE_THRESHOLD = Duration.minutes(5);
 
 export interface LedgerAlarmsProps {
   onFailureQueue: sqs.IQueue;
+  /** Schedules whose target kept failing. */
+  scheduleDeadLetters: sqs.IQueue;
   stateMachines: ReadonlyMap<string, sfn.IStateMachine>;
   api: apigw.IHttpApi;
   /** Every function of the ledger: its errors and throttles. */
@@ -83,6 +85,12 @@ export class LedgerAlarms extends Construct {
       'ChangeFeedOnFailure',
       'Change-feed records failed every retry and are parked in the on-failure queue: a projection is behind until they are replayed.',
       props.onFailureQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+      0,
+    );
+    add(
+      'ScheduleDeadLetters',
+      'A timer (a reminder or a usability check) could not start its workflow after every retry: it sits in the schedules dead-letter queue.',
+      props.scheduleDeadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
       0,
     );
     for (const [name, machine] of props.stateMachines) {

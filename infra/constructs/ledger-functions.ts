@@ -127,6 +127,7 @@ export class LedgerFunctions extends Construct {
       EXPORTS_BUCKET: buckets.exports.bucketName,
       SCHEDULER_GROUP: scheduler.group.scheduleGroupName,
       SCHEDULER_ROLE_ARN: scheduler.role.roleArn,
+      SCHEDULER_DLQ_ARN: scheduler.deadLetters.queueArn,
       SESSION_STATE_MACHINE_ARN: stateMachineArn(this, 'session'),
       CAPITALISATION_STATE_MACHINE_ARN: stateMachineArn(this, 'capitalisation'),
       ...(props.sesIdentity ? { SES_IDENTITY: props.sesIdentity } : {}),

@@ -1,4 +1,5 @@
-import { Aws, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Stack } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
@@ -12,6 +13,8 @@ import { acknowledge } from '../nag.js';
 export class LedgerScheduler extends Construct {
   readonly group: scheduler.ScheduleGroup;
   readonly role: iam.Role;
+  /** Schedules whose target kept failing (alarmed on). */
+  readonly deadLetters: sqs.Queue;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -22,6 +25,9 @@ export class LedgerScheduler extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
       }),
     });
+    this.deadLetters = new sqs.Queue(this, 'DeadLetters', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    acknowledge(this.deadLetters, 'AwsSolutions-SQS3', 'This queue is itself the dead-letter queue of the schedules; it is alarmed on, not consumed.');
+    this.deadLetters.grantSendMessages(this.role);
   }
 
   /** Create, read, update and delete schedules of this group, and pass them the scheduler role. */

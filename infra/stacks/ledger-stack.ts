@@ -99,6 +99,7 @@ export class LedgerStack extends Stack {
     this.startUp = new LedgerStartUp(this, 'StartUp', { functions: this.functions, executeAfter: [this.tables, this.changeFeed] });
     this.alarms = new LedgerAlarms(this, 'Alarms', {
       onFailureQueue: this.changeFeed.onFailure,
+      scheduleDeadLetters: this.scheduler.deadLetters,
       stateMachines: this.workflows.stateMachines,
       api: this.http.api,
       functions: this.functions.all(),

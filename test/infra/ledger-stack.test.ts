@@ -485,3 +485,16 @@ describe('alarms someone receives (issue 18)', () => {
     expect(alarm!.AlarmActions).toHaveLength(1);
   });
 });
+
+describe('timers that cannot be lost (issue 18)', () => {
+  it('schedules send what they cannot deliver to a dead-letter queue the schedules role may write to, alarmed on', () => {
+    const queueId = logicalIdOf(stack, stack.scheduler.deadLetters);
+    expect(resources[queueId]!.Type).toBe('AWS::SQS::Queue');
+    const fn = resources[functionIdOf('workflows/plan-usability-timers')]!;
+    expect(fn.Properties.Environment.Variables.SCHEDULER_DLQ_ARN).toEqual(arnOf(queueId));
+    const sends = statementsOfRole(resources, logicalIdOf(stack, stack.scheduler.role)).filter((st) => actionsOf([st]).includes('sqs:SendMessage'));
+    expect(JSON.stringify(sends.map((st) => st.Resource))).toContain(queueId);
+    const alarm = ofType('AWS::CloudWatch::Alarm').find(([, a]) => JSON.stringify(a.Properties.Dimensions ?? []).includes(queueId));
+    expect(alarm![1].Properties).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+  });
+});
