@@ -3,7 +3,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { VerificationRecord, type VerificationLog } from '../ports/verification-log.js';
 
 /** How long a verification stays visible to the holder (TTL `expiresAt`). */
-export const VERIFICATION_RETENTION_DAYS = 366;
+const VERIFICATION_RETENTION_DAYS = 366;
 const BATCH = 25; // BatchWriteItem's maximum
 
 interface Pending {

@@ -62,7 +62,7 @@ type AwsInput = z.input<typeof AwsEnvironment>;
 export type RequiredAwsVariable = { [K in keyof AwsInput]-?: undefined extends AwsInput[K] ? never : K }[keyof AwsInput];
 
 /** The names infra/ must set on every function, and those it may. */
-export const AWS_VARIABLES = Object.keys(AwsEnvironment.shape) as AwsVariable[];
+const AWS_VARIABLES = Object.keys(AwsEnvironment.shape) as AwsVariable[];
 export const REQUIRED_AWS_VARIABLES = AWS_VARIABLES.filter((v) => !AwsEnvironment.shape[v].safeParse(undefined).success) as RequiredAwsVariable[];
 
 export class ConfigurationError extends Error {

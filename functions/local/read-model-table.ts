@@ -6,7 +6,7 @@ import { join } from 'node:path';
  * switches this pointer (a one-line file in the data dir, replaced atomically by a rename); `startLocalLedger`
  * reads it at start. Without the file, the default table name.
  */
-export const READ_MODEL_POINTER = 'read-models-table';
+const READ_MODEL_POINTER = 'read-models-table';
 
 export function activeReadModelTable(dataDir: string, fallback: string): string {
   try {
