@@ -4,20 +4,16 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { CreateScheduleCommand, DeleteScheduleCommand, GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import dynalite from 'dynalite';
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callersOf, resourcePoliciesOf, type Caller } from '../../functions/twin/authorise.js';
-import { startAwsGateway, type AwsGateway } from '../../functions/twin/aws-gateway.js';
-import { LocalKms } from '../../functions/twin/local-kms.js';
-import { LocalScheduler, LocalSes, LocalStepFunctions, type Execution } from '../../functions/twin/local-services.js';
-import { bucketNames, kmsKeySpecs, provisionTables } from '../../functions/twin/provision.js';
+import type { Caller } from '../../functions/twin/authorise.js';
+import type { AwsGateway } from '../../functions/twin/aws-gateway.js';
+import { startLocalAws, type LocalAws } from '../../functions/twin/local-aws.js';
+import type { Execution, LocalStepFunctions } from '../../functions/twin/local-services.js';
 import { createResolver, type Resolver } from '../../functions/twin/resolver.js';
 import type { StackModel } from '../../functions/twin/template.js';
 import { SYNTH_TIMEOUT, synthesizedStack } from './synthesized.js';
@@ -30,51 +26,24 @@ let stepFunctions: LocalStepFunctions;
 let direct: { dynamo: DynamoDBClient; s3: S3Client };
 const started: Execution[] = [];
 const work = mkdtempSync(join(tmpdir(), 'twin-gateway-'));
-const stops: (() => Promise<void>)[] = [];
+let aws: LocalAws;
 
 beforeAll(async () => {
   stack = await synthesizedStack();
   resolver = createResolver(stack);
-  callers = callersOf(stack, resolver);
-
-  const db = dynalite({ createTableMs: 0 });
-  await new Promise<void>((r) => db.listen(0, '127.0.0.1', r));
-  const dynamoUrl = `http://127.0.0.1:${(db.address() as AddressInfo).port}`;
-  stops.push(() => new Promise((r) => db.close(() => r())));
-  // The twin's own provisioning talks to dynalite directly, as CloudFormation would, not through IAM.
-  direct = {
-    dynamo: new DynamoDBClient({ endpoint: dynamoUrl, region: resolver.region, credentials: { accessKeyId: 'twin', secretAccessKey: 'twin' } }),
-    s3: undefined as unknown as S3Client,
-  };
-  await provisionTables(direct.dynamo, stack, resolver);
-
-  const s3dir = join(work, 's3');
-  const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3dir, configureBuckets: bucketNames(stack, resolver).map((name) => ({ name })) });
-  const { port: s3port } = await s3.run();
-  stops.push(() => s3.close());
-  direct.s3 = new S3Client({ endpoint: `http://127.0.0.1:${s3port}`, region: resolver.region, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
-
-  const machines = stack.stateMachines.map((m) => resolver.ref(m.logicalId));
-  stepFunctions = new LocalStepFunctions(machines, async (execution) => {
-    started.push(execution);
-    return { ok: true };
+  aws = await startLocalAws(stack, resolver, {
+    dataDir: work,
+    runExecution: async (execution) => {
+      started.push(execution);
+      return { ok: true };
+    },
   });
-  gateway = await startAwsGateway({
-    region: resolver.region,
-    account: resolver.account,
-    callers: new Map([...callers.values()].map((c) => [c.functionName, c])),
-    resourcePolicies: resourcePoliciesOf(stack, resolver),
-    upstreams: { dynamodb: dynamoUrl, s3: `http://127.0.0.1:${s3port}` },
-    kms: new LocalKms(kmsKeySpecs(stack, resolver), join(work, 'kms')),
-    stepFunctions,
-    scheduler: new LocalScheduler(resolver.region, resolver.account, join(work, 'schedules.json')),
-    ses: new LocalSes(join(work, 'outbox.jsonl')),
-  });
-  stops.unshift(() => gateway.close());
+  ({ gateway, callers, stepFunctions } = aws);
+  direct = { dynamo: aws.admin.dynamodb, s3: aws.admin.s3 };
 }, SYNTH_TIMEOUT);
 
 afterAll(async () => {
-  for (const stop of stops) await stop();
+  await aws?.stop();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -205,7 +174,7 @@ describe('the AWS gateway, with real SDK clients signing as a function', () => {
     const notifier = callerAllowedTo('ses:SendEmail');
     const email = { FromEmailAddress: 'Ledger <no-reply@example.org>', Destination: { ToAddresses: ['a@example.org'] }, Content: { Simple: { Subject: { Data: 'Hi' }, Body: { Text: { Data: 'Body' } } } } };
     const { MessageId } = await clientAs(SESv2Client, notifier).send(new SendEmailCommand(email));
-    const outbox = readFileSync(join(work, 'outbox.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { MessageId: string; caller: string });
+    const outbox = readFileSync(aws.outbox, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { MessageId: string; caller: string });
     expect(outbox).toContainEqual(expect.objectContaining({ MessageId, caller: notifier.functionName }));
     const e = await rejection(clientAs(SESv2Client, callerOfRoute('GET /health')).send(new SendEmailCommand(email)));
     expect(e.name).toBe('AccessDeniedException');
