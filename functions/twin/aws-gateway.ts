@@ -6,6 +6,7 @@ import { authorise, type AccessRequest, type Caller, type Decision, type Resourc
 import { KmsError, kmsRequests, type KmsOperation, type LocalKms } from './local-kms.js';
 import { addressOf, ServiceError, sfnRequests, type LocalScheduler, type LocalSes, type LocalStepFunctions, type SfnOperation } from './local-services.js';
 import { signedScope } from './sigv4.js';
+import type { TableStream } from './stream-delivery.js';
 
 /**
  * The one AWS endpoint every function of the twin talks to (AWS_ENDPOINT_URL): it reads who is calling from
@@ -26,6 +27,8 @@ export interface GatewayOptions {
   stepFunctions?: LocalStepFunctions;
   scheduler?: LocalScheduler;
   ses?: LocalSes;
+  /** By table name: the streams of the tables whose template asks for one (dynalite has none). */
+  streams?: Map<string, TableStream>;
   /** Each decision, allowed or not (the twin logs denials; tests read them). */
   onDecision?: (entry: { caller: string; request: AccessRequest; decision: Decision }) => void;
 }
@@ -39,6 +42,8 @@ interface Call {
   /** Answer in process; undefined: forward upstream. */
   serve?: () => unknown;
   upstream?: string;
+  /** A write to a table with a stream: the item's key, so the gateway can record its change. */
+  streamed?: { stream: TableStream; key: Record<string, unknown>; operation: 'PutItem' | 'UpdateItem' | 'DeleteItem'; item?: Record<string, unknown> };
 }
 
 interface Reply {
@@ -118,7 +123,14 @@ export async function startAwsGateway(options: GatewayOptions) {
       const index = typeof input.IndexName === 'string' ? `/index/${input.IndexName}` : '';
       checks = [{ action, resource: `${tableArn(input.TableName)}${index}` }];
     } else checks = [{ action, resource: '*' }];
-    return { protocol: 'json', operation, checks, ...(options.upstreams.dynamodb ? { upstream: options.upstreams.dynamodb } : {}) };
+    const stream = typeof input.TableName === 'string' ? options.streams?.get(input.TableName) : undefined;
+    let streamed: Call['streamed'];
+    if (stream && (operation === 'PutItem' || operation === 'UpdateItem' || operation === 'DeleteItem')) {
+      const source = (operation === 'PutItem' ? input.Item : input.Key) as Record<string, unknown> | undefined;
+      const key = Object.fromEntries(stream.spec.keyNames.map((k) => [k, source?.[k]]));
+      streamed = { stream, key, operation, ...(operation === 'PutItem' ? { item: input.Item as Record<string, unknown> } : {}) };
+    }
+    return { protocol: 'json', operation, checks, ...(options.upstreams.dynamodb ? { upstream: options.upstreams.dynamodb } : {}), ...(streamed ? { streamed } : {}) };
   };
 
   const kms = (target: string, body: Buffer): Call => {
@@ -255,6 +267,48 @@ export async function startAwsGateway(options: GatewayOptions) {
       out.end(prepared.body);
     });
 
+  /** One buffered exchange with dynalite, signed as the caller signed (dynalite checks the form, not the signature). */
+  const exchange = (upstream: string, headers: IncomingHttpHeaders, path: string, body: Buffer, target?: string) =>
+    new Promise<Reply>((resolve, reject) => {
+      const to = new URL(upstream);
+      const out: Record<string, string | string[]> = {};
+      for (const [k, v] of Object.entries(headers)) if (v !== undefined && k !== 'host' && k !== 'connection' && k !== 'transfer-encoding') out[k] = v;
+      if (target) out['x-amz-target'] = target;
+      out['content-length'] = String(body.length);
+      const r = httpRequest({ host: to.hostname, port: to.port, method: 'POST', path, headers: { ...out, host: to.host } }, (upstreamRes) => {
+        const chunks: Buffer[] = [];
+        upstreamRes.on('data', (c: Buffer) => chunks.push(c));
+        upstreamRes.on('end', () => {
+          const replyHeaders: Record<string, string> = {};
+          for (const [k, v] of Object.entries(upstreamRes.headers)) if (typeof v === 'string' && k !== 'content-length' && k !== 'connection') replyHeaders[k] = v;
+          resolve({ status: upstreamRes.statusCode ?? 502, headers: replyHeaders, body: Buffer.concat(chunks) });
+        });
+        upstreamRes.on('error', reject);
+      });
+      r.on('error', reject);
+      r.end(body);
+    });
+
+  /**
+   * A write to a table with a stream: read the item before and after, so the stream record carries what
+   * DynamoDB Streams would (INSERT, MODIFY or REMOVE, and the images of the stream's view type).
+   */
+  const writeWithStream = async (upstream: string, streamed: NonNullable<Call['streamed']>, req: IncomingMessage, url: URL, body: Buffer): Promise<Reply> => {
+    const path = url.pathname + url.search;
+    const tableName = streamed.stream.spec.tableName;
+    const read = async () => {
+      const got = await exchange(upstream, req.headers, path, Buffer.from(JSON.stringify({ TableName: tableName, Key: streamed.key, ConsistentRead: true })), 'DynamoDB_20120810.GetItem');
+      return got.status === 200 ? ((JSON.parse(got.body.toString('utf8')) as { Item?: Record<string, unknown> }).Item) : undefined;
+    };
+    const before = await read();
+    const reply = await exchange(upstream, req.headers, path, body);
+    if (reply.status === 200) {
+      const after = streamed.operation === 'PutItem' ? streamed.item : streamed.operation === 'DeleteItem' ? undefined : await read();
+      streamed.stream.append(before, after);
+    }
+    return reply;
+  };
+
   const send = (res: ServerResponse, reply: Reply) => {
     res.writeHead(reply.status, { ...reply.headers, 'content-length': String(reply.body.length) });
     res.end(reply.body);
@@ -314,6 +368,7 @@ export async function startAwsGateway(options: GatewayOptions) {
       }
     }
     if (!call.upstream) return send(res, awsError(protocol, 'UnknownOperationException', `the twin has no upstream for ${service}`, 400));
+    if (call.streamed) return send(res, await writeWithStream(call.upstream, call.streamed, req, url, body));
     await forward(call.upstream, service, req, url, body, res);
   };
 

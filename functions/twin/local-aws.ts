@@ -11,6 +11,7 @@ import { LocalKms } from './local-kms.js';
 import { LocalScheduler, LocalSes, LocalStepFunctions, type ExecutionRunner } from './local-services.js';
 import { bucketNames, kmsKeySpecs, provisionTables } from './provision.js';
 import type { Resolver } from './resolver.js';
+import { TableStream } from './stream-delivery.js';
 import type { StackModel } from './template.js';
 
 /**
@@ -34,6 +35,8 @@ export interface LocalAws {
   callers: Map<string, Caller>;
   stepFunctions: LocalStepFunctions;
   scheduler: LocalScheduler;
+  /** By table logical id: the stream of each table whose template asks for one. */
+  streams: Map<string, TableStream>;
   /** Clients that bypass IAM, for the twin's own provisioning and for tests that look behind the API. */
   admin: { dynamodb: DynamoDBClient; s3: S3Client };
   outbox: string;
@@ -64,6 +67,11 @@ export async function startLocalAws(model: StackModel, resolver: Resolver, optio
     stops.push(async () => s3.destroy());
 
     const byLogicalId = callersOf(model, resolver);
+    const streams = new Map(
+      model.tables
+        .filter((t) => t.streamViewType)
+        .map((t) => [t.logicalId, new TableStream({ tableName: resolver.ref(t.logicalId), streamArn: resolver.getAtt(t.logicalId, 'StreamArn'), viewType: t.streamViewType!, keyNames: t.keySchema.map((k) => k.AttributeName), region: resolver.region })]),
+    );
     const stepFunctions = new LocalStepFunctions(
       model.stateMachines.map((m) => resolver.ref(m.logicalId)),
       options.runExecution ?? (async () => { throw new Error('the twin runs no state machine yet'); }),
@@ -80,10 +88,11 @@ export async function startLocalAws(model: StackModel, resolver: Resolver, optio
       stepFunctions,
       scheduler,
       ses: new LocalSes(outbox),
+      streams: new Map([...streams.values()].map((st) => [st.spec.tableName, st])),
       ...(options.onDecision ? { onDecision: options.onDecision } : {}),
     });
     stops.push(() => gateway.close());
-    return { gateway, callers: byLogicalId, stepFunctions, scheduler, admin: { dynamodb, s3 }, outbox, stop };
+    return { gateway, callers: byLogicalId, stepFunctions, scheduler, streams, admin: { dynamodb, s3 }, outbox, stop };
   } catch (e) {
     await stop();
     throw e;
