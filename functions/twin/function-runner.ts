@@ -124,6 +124,8 @@ export class FunctionRunner {
       TZ: ':UTC',
       LANG: 'en_US.UTF-8',
       PATH: '/usr/local/bin:/usr/bin:/bin',
+      // The machine's Node (20) is older than the runtime's (22): the SDK's warning about it is not the function's.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
   }
 

@@ -1,0 +1,43 @@
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { startTwin, twinToken } from './twin.js';
+
+/**
+ * `npm run twin`: the stack of cdk.out served on PORT (3000), its state under LEDGER_DATA_DIR/twin (.ledger/).
+ * `npm run --silent twin -- token <role> <ledgerId> [region]`: an ID token the twin's authorizer accepts,
+ * with the claims of an invited account (`cognito:groups`, `custom:ledger_id`, `custom:region`).
+ */
+const env = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    LEDGER_DATA_DIR: z.string().default('.ledger'),
+    LEDGER_CLOCK: z.string().default('system'),
+  })
+  .parse(process.env);
+
+const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+const dataDir = resolve(env.LEDGER_DATA_DIR);
+const [command, ...args] = process.argv.slice(2);
+
+if (env.LEDGER_CLOCK !== 'system') {
+  console.error(`LEDGER_CLOCK=${env.LEDGER_CLOCK}: the twin runs on the system clock only, for now (functions/twin/README.md)`);
+  process.exit(2);
+}
+
+if (command === 'token') {
+  const [role, ledgerId, region] = args;
+  if (!role || !ledgerId) {
+    console.error('usage: npm run --silent twin -- token <role> <ledgerId> [region]');
+    process.exit(2);
+  }
+  console.log(await twinToken(root, dataDir, { 'cognito:groups': [role], 'custom:ledger_id': ledgerId, ...(region ? { 'custom:region': region } : {}) }));
+} else {
+  const twin = await startTwin({ root, dataDir, port: env.PORT, log: (line) => console.log(line) });
+  console.log(`twin of ${twin.model.stackName} on ${twin.url} (data in ${join(dataDir, 'twin')})`);
+  const shutdown = () => {
+    twin.stop().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}

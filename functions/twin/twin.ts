@@ -1,0 +1,148 @@
+import { join } from 'node:path';
+import { FunctionHost } from './function-host.js';
+import { startHttpApi } from './http-api.js';
+import { startLocalAws, type LocalAws } from './local-aws.js';
+import { LocalIssuer } from './local-issuer.js';
+import type { ExecutionRunner } from './local-services.js';
+import { createResolver, type Resolver } from './resolver.js';
+import { fireDueSchedules } from './schedules.js';
+import { stateMachineRunner } from './state-machines.js';
+import { mappingSettingsOf, StreamConsumer } from './stream-delivery.js';
+import { ensureSynth } from './synth.js';
+import { readStack, type StackModel } from './template.js';
+
+/**
+ * The twin: what AWS would run, from cdk.out alone. The stack is synthesised when the sources changed, its
+ * tables and buckets provisioned locally, its functions run from their bundles behind its HTTP API, its
+ * streams feed its consumers, its state machines run their definitions, its schedules fire, and every AWS
+ * call a function makes is authorised against that function's role.
+ */
+export interface TwinOptions {
+  /** The project root (cdk.json). */
+  root: string;
+  /** The twin keeps its state in `<dataDir>/twin` (apart from `npm start`'s). */
+  dataDir: string;
+  /** 0: any free port. */
+  port: number;
+  log?: (line: string) => void;
+  /** How often due schedules are looked for (ms). */
+  scheduleTickMs?: number;
+}
+
+export interface Twin {
+  url: string;
+  port: number;
+  model: StackModel;
+  resolver: Resolver;
+  aws: LocalAws;
+  host: FunctionHost;
+  /** An ID token of the template's user pool, as Cognito would issue it, with these claims. */
+  token(claims: Record<string, unknown>, ttlSeconds?: number): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startTwin(options: TwinOptions): Promise<Twin> {
+  const log = options.log ?? (() => {});
+  const dir = join(options.dataDir, 'twin');
+  const { outdir, synthesized } = await ensureSynth({ root: options.root, log });
+  log(synthesized ? `synthesised ${outdir}` : `reusing ${outdir} (sources unchanged)`);
+  const model = readStack(outdir);
+  // Filled once the port is known: the public domain of a CloudFront distribution is the twin's own address.
+  const overrides: Record<string, string> = {};
+  const resolver = createResolver(model, { overrides });
+
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((e: unknown) => log(`stopping: ${(e as Error).message}`));
+  };
+  try {
+    let runExecution: ExecutionRunner | undefined;
+    const aws = await startLocalAws(model, resolver, {
+      dataDir: dir,
+      persist: true,
+      runExecution: (execution) => runExecution!(execution),
+      onDecision: ({ caller, decision }) => {
+        if (!decision.allowed) log(`denied ${caller}: ${decision.message}`);
+      },
+    });
+    stops.push(() => aws.stop());
+    const host = new FunctionHost(model, resolver, aws.gateway, aws.callers, { onLog: (fn, line) => log(`[${fn}] ${line}`) });
+    stops.push(() => host.close());
+    runExecution = stateMachineRunner(model, resolver, host);
+
+    for (const mapping of model.eventSourceMappings) {
+      const stream = mapping.sourceLogicalId ? aws.streams.get(mapping.sourceLogicalId) : undefined;
+      if (!stream || !mapping.functionLogicalId || !mapping.enabled) {
+        log(`event source mapping ${mapping.logicalId}: no local source, not delivered`);
+        continue;
+      }
+      const consumer = new StreamConsumer(stream, mappingSettingsOf(mapping, resolver, join(dir, 'stream-failures.jsonl')), (event) => host.invoke(mapping.functionLogicalId!, event), { log });
+      stops.push(async () => consumer.stop());
+    }
+
+    const issuer = await LocalIssuer.open(issuerKeyFile(options.dataDir));
+    const api = await startHttpApi({
+      model,
+      resolver,
+      port: options.port,
+      invoke: (id, event) => host.invoke(id, event),
+      keysFor: () => issuer.keys(),
+      onError: (e) => log(`http: ${(e as Error).stack ?? String(e)}`),
+    });
+    stops.push(() => api.close());
+    for (const r of Object.entries(model.template.Resources)) {
+      if (r[1].Type === 'AWS::CloudFront::Distribution') overrides[`${r[0]}.DomainName`] = `localhost:${api.port}`;
+    }
+
+    // Deploy-time duties: CloudFormation runs each Trigger's function once before the stack is complete.
+    for (const trigger of model.triggers) {
+      if (!trigger.functionLogicalId) continue;
+      log(`trigger ${trigger.logicalId}: invoking its function`);
+      const out = await host.invoke(trigger.functionLogicalId, { RequestType: 'Create', LogicalResourceId: trigger.logicalId, StackId: resolver.ref('AWS::StackId'), ResourceProperties: {} });
+      if (!out.ok) throw new Error(`trigger ${trigger.logicalId} failed: ${out.error.errorType}: ${out.error.errorMessage}`);
+    }
+
+    const tick = setInterval(() => {
+      fireDueSchedules(new Date(), aws.scheduler, aws.stepFunctions, model, resolver).then(
+        (fired) => fired.forEach((f) => log(`schedule ${f.schedule.Name}: ${f.outcome}${f.detail ? ` (${f.detail})` : ''}`)),
+        (e: unknown) => log(`schedules: ${(e as Error).message}`),
+      );
+    }, options.scheduleTickMs ?? 1000);
+    stops.push(async () => clearInterval(tick));
+
+    const { issuerUrl, clientId } = tokenAudience(model, resolver);
+    return {
+      url: api.url,
+      port: api.port,
+      model,
+      resolver,
+      aws,
+      host,
+      token: (claims, ttl) => issuer.mint(issuerUrl, clientId, claims, ttl),
+      stop,
+    };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+const issuerKeyFile = (dataDir: string) => join(dataDir, 'twin', 'issuer-key.json');
+
+/** The issuer and the first audience of the stack's JWT authorizer: what a token of its user pool carries. */
+function tokenAudience(model: StackModel, resolver: Resolver) {
+  const [authorizer] = model.jwtAuthorizers;
+  if (!authorizer) throw new Error('the stack has no JWT authorizer: no token to make');
+  return { issuerUrl: resolver.resolveString(authorizer.issuer), clientId: String((resolver.resolve(authorizer.audience) as unknown[])[0]) };
+}
+
+/**
+ * A token the twin on this data dir accepts, made without starting it (its dynalite holds a lock on the
+ * data dir while it runs).
+ */
+export async function twinToken(root: string, dataDir: string, claims: Record<string, unknown>, ttlSeconds?: number): Promise<string> {
+  const { outdir } = await ensureSynth({ root });
+  const model = readStack(outdir);
+  const { issuerUrl, clientId } = tokenAudience(model, createResolver(model));
+  return (await LocalIssuer.open(issuerKeyFile(dataDir))).mint(issuerUrl, clientId, claims, ttlSeconds);
+}
