@@ -21,6 +21,8 @@ export class FunctionHost {
       /** Variables the twin sets over the template's (a public URL the template resolves to a CloudFront domain). */
       environmentOverrides?: (fn: LambdaFunction) => Record<string, string>;
       onLog?: (functionName: string, line: string, stream: 'stdout' | 'stderr') => void;
+      /** A virtual clock the functions' `Date` follows. */
+      clock?: () => Date;
     } = {},
   ) {
     for (const fn of model.functions) this.byArn.set(resolver.getAtt(fn.logicalId, 'Arn'), fn);
@@ -42,6 +44,7 @@ export class FunctionHost {
       functionName: caller.functionName,
       functionArn: this.resolver.getAtt(fn.logicalId, 'Arn'),
       environment: { ...functionEnvironment(fn, this.resolver), ...this.options.environmentOverrides?.(fn), ...this.gateway.environmentFor(caller) },
+      ...(this.options.clock ? { clock: this.options.clock } : {}),
       ...(this.options.onLog ? { onLog: (line: string, stream: 'stdout' | 'stderr') => this.options.onLog!(caller.functionName, line, stream) } : {}),
     });
     this.runners.set(logicalId, runner);

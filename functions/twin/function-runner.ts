@@ -24,6 +24,8 @@ export interface RunnerOptions {
   environment: Record<string, string>;
   /** Each line the function writes, to stdout or stderr. */
   onLog?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** A virtual clock: the container's `Date` follows it. Undefined: the system clock, untouched. */
+  clock?: () => Date;
 }
 
 const fromContainer = z.discriminatedUnion('type', [
@@ -43,8 +45,18 @@ const BOOTSTRAP = String.raw`
 if (typeof Promise.withResolvers !== 'function') {
   Promise.withResolvers = function () { let resolve, reject; const promise = new Promise((a, b) => { resolve = a; reject = b; }); return { promise, resolve, reject }; };
 }
-const { moduleUrl, exportName } = JSON.parse(process.env.TWIN_HANDLER);
+const { moduleUrl, exportName, virtualClock } = JSON.parse(process.env.TWIN_HANDLER);
 delete process.env.TWIN_HANDLER;
+// A virtual clock (LEDGER_CLOCK=virtual:…): Date in this container runs at the twin's time, set per invocation.
+let clockOffset = 0;
+if (virtualClock) {
+  const RealDate = Date;
+  class TwinDate extends RealDate {
+    constructor(...args) { if (args.length === 0) super(RealDate.now() + clockOffset); else super(...args); }
+    static now() { return RealDate.now() + clockOffset; }
+  }
+  globalThis.Date = TwinDate;
+}
 const errorOf = (e) => ({ errorType: (e && e.name) || 'Error', errorMessage: (e && e.message) || String(e), trace: e && e.stack ? String(e.stack).split('\n') : undefined });
 let handler;
 try {
@@ -58,7 +70,8 @@ try {
   process.send({ type: 'init-error', errorType: 'Runtime.ImportModuleError', errorMessage: String(e && e.stack || e) });
   process.exit(1);
 }
-process.on('message', async ({ id, event, context }) => {
+process.on('message', async ({ id, event, context, nowMs }) => {
+  if (virtualClock && typeof nowMs === 'number') clockOffset = nowMs - Date.now() + clockOffset;
   const deadline = context.deadlineMs;
   const ctx = { ...context, callbackWaitsForEmptyEventLoop: true, getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) };
   try {
@@ -134,7 +147,7 @@ export class FunctionRunner {
     const { file, exportName } = handlerModule(fn.assetDir!, fn.handler);
     // Lambda reserves part of the memory for the runtime; the heap gets most of it, as the Node runtime sets it.
     const heapMb = Math.max(64, Math.floor(fn.memorySize * 0.9));
-    const env = { ...this.lambdaEnvironment(), ...options.environment, TWIN_HANDLER: JSON.stringify({ moduleUrl: pathToFileURL(file).href, exportName }) };
+    const env = { ...this.lambdaEnvironment(), ...options.environment, TWIN_HANDLER: JSON.stringify({ moduleUrl: pathToFileURL(file).href, exportName, virtualClock: !!options.clock }) };
     const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, '--input-type=module', '-e', BOOTSTRAP], {
       cwd: fn.assetDir!,
       env,
@@ -231,6 +244,7 @@ export class FunctionRunner {
           container.child.send({
             id,
             event,
+            ...(this.options.clock ? { nowMs: this.options.clock().getTime() } : {}),
             context: {
               functionName: this.options.functionName,
               functionVersion: '$LATEST',

@@ -20,11 +20,6 @@ const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const dataDir = resolve(env.LEDGER_DATA_DIR);
 const [command, ...args] = process.argv.slice(2);
 
-if (env.LEDGER_CLOCK !== 'system') {
-  console.error(`LEDGER_CLOCK=${env.LEDGER_CLOCK}: the twin runs on the system clock only, for now (functions/twin/README.md)`);
-  process.exit(2);
-}
-
 if (command === 'token') {
   const [role, ledgerId, region] = args;
   if (!role || !ledgerId) {
@@ -33,7 +28,7 @@ if (command === 'token') {
   }
   console.log(await twinToken(root, dataDir, { 'cognito:groups': [role], 'custom:ledger_id': ledgerId, ...(region ? { 'custom:region': region } : {}) }));
 } else {
-  const twin = await startTwin({ root, dataDir, port: env.PORT, log: (line) => console.log(line) });
+  const twin = await startTwin({ root, dataDir, port: env.PORT, clock: env.LEDGER_CLOCK, log: (line) => console.log(line) });
   console.log(`twin of ${twin.model.stackName} on ${twin.url} (data in ${join(dataDir, 'twin')})`);
   const shutdown = () => {
     twin.stop().then(() => process.exit(0), () => process.exit(1));

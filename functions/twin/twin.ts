@@ -10,6 +10,9 @@ import { stateMachineRunner } from './state-machines.js';
 import { mappingSettingsOf, StreamConsumer } from './stream-delivery.js';
 import { ensureSynth } from './synth.js';
 import { readStack, type StackModel } from './template.js';
+import { localControls } from './local-controls.js';
+import { twinClock, type TwinClock } from './twin-clock.js';
+import type { StreamConsumer as Consumer } from './stream-delivery.js';
 
 /**
  * The twin: what AWS would run, from cdk.out alone. The stack is synthesised when the sources changed, its
@@ -25,6 +28,8 @@ export interface TwinOptions {
   /** 0: any free port. */
   port: number;
   log?: (line: string) => void;
+  /** LEDGER_CLOCK: `system` (the default) or `virtual:<ISO instant>`. */
+  clock?: string;
   /** How often due schedules are looked for (ms). */
   scheduleTickMs?: number;
 }
@@ -36,6 +41,7 @@ export interface Twin {
   resolver: Resolver;
   aws: LocalAws;
   host: FunctionHost;
+  clock: TwinClock;
   /** An ID token of the template's user pool, as Cognito would issue it, with these claims. */
   token(claims: Record<string, unknown>, ttlSeconds?: number): Promise<string>;
   stop(): Promise<void>;
@@ -56,6 +62,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     for (const s of stops.reverse()) await s().catch((e: unknown) => log(`stopping: ${(e as Error).message}`));
   };
   try {
+    const clock = twinClock(options.clock ?? 'system', join(dir, 'virtual-clock.json'));
     let runExecution: ExecutionRunner | undefined;
     const aws = await startLocalAws(model, resolver, {
       dataDir: dir,
@@ -66,10 +73,11 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       },
     });
     stops.push(() => aws.stop());
-    const host = new FunctionHost(model, resolver, aws.gateway, aws.callers, { onLog: (fn, line) => log(`[${fn}] ${line}`) });
+    const host = new FunctionHost(model, resolver, aws.gateway, aws.callers, { onLog: (fn, line) => log(`[${fn}] ${line}`), ...(clock.virtual ? { clock: () => clock.now() } : {}) });
     stops.push(() => host.close());
     runExecution = stateMachineRunner(model, resolver, host);
 
+    const consumers: Consumer[] = [];
     for (const mapping of model.eventSourceMappings) {
       const stream = mapping.sourceLogicalId ? aws.streams.get(mapping.sourceLogicalId) : undefined;
       if (!stream || !mapping.functionLogicalId || !mapping.enabled) {
@@ -77,16 +85,55 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
         continue;
       }
       const consumer = new StreamConsumer(stream, mappingSettingsOf(mapping, resolver, join(dir, 'stream-failures.jsonl')), (event) => host.invoke(mapping.functionLogicalId!, event), { log });
+      consumers.push(consumer);
       stops.push(async () => consumer.stop());
     }
 
+    const fire = async () => {
+      const fired = await fireDueSchedules(clock.now(), aws.scheduler, aws.stepFunctions, model, resolver);
+      for (const f of fired) log(`schedule ${f.schedule.Name}: ${f.outcome}${f.detail ? ` (${f.detail})` : ''}`);
+      return fired.length;
+    };
+    /** Until nothing runs: no execution, no stream batch (which may start executions, which may schedule more). */
+    const settle = async () => {
+      for (;;) {
+        await Promise.all(consumers.map((c) => c.idle()));
+        if (![...aws.stepFunctions.executions.values()].some((e) => e.status === 'RUNNING')) {
+          await Promise.all(consumers.map((c) => c.idle()));
+          if (![...aws.stepFunctions.executions.values()].some((e) => e.status === 'RUNNING')) return;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    /** The virtual clock walks to `target` through each schedule due on the way, in order, as time would. */
+    const advance = async (target: Date) => {
+      await settle();
+      for (;;) {
+        const next = aws.scheduler
+          .list()
+          .filter((x) => x.State === 'ENABLED' && x.At && Date.parse(x.At) <= target.getTime())
+          .map((x) => Date.parse(x.At!))
+          .sort((a, b) => a - b)[0];
+        if (next === undefined) break;
+        if (next > clock.now().getTime()) clock.set(new Date(next));
+        await fire();
+        await settle();
+      }
+      clock.set(target);
+    };
+
     const issuer = await LocalIssuer.open(issuerKeyFile(options.dataDir));
+    const mintFor = (claims: Record<string, unknown>, ttlSeconds?: number) => {
+      const { issuerUrl, clientId } = tokenAudience(model, resolver);
+      return issuer.mint(issuerUrl, clientId, claims, ttlSeconds);
+    };
     const api = await startHttpApi({
       model,
       resolver,
       port: options.port,
       invoke: (id, event) => host.invoke(id, event),
       keysFor: () => issuer.keys(),
+      local: localControls({ clock, advance, token: (claims) => mintFor(claims) }),
       onError: (e) => log(`http: ${(e as Error).stack ?? String(e)}`),
     });
     stops.push(() => api.close());
@@ -103,14 +150,10 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     }
 
     const tick = setInterval(() => {
-      fireDueSchedules(new Date(), aws.scheduler, aws.stepFunctions, model, resolver).then(
-        (fired) => fired.forEach((f) => log(`schedule ${f.schedule.Name}: ${f.outcome}${f.detail ? ` (${f.detail})` : ''}`)),
-        (e: unknown) => log(`schedules: ${(e as Error).message}`),
-      );
+      fire().catch((e: unknown) => log(`schedules: ${(e as Error).message}`));
     }, options.scheduleTickMs ?? 1000);
     stops.push(async () => clearInterval(tick));
 
-    const { issuerUrl, clientId } = tokenAudience(model, resolver);
     return {
       url: api.url,
       port: api.port,
@@ -118,7 +161,8 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       resolver,
       aws,
       host,
-      token: (claims, ttl) => issuer.mint(issuerUrl, clientId, claims, ttl),
+      clock,
+      token: mintFor,
       stop,
     };
   } catch (e) {
