@@ -24,6 +24,8 @@ export interface HttpApiOptions {
   /** Requests the twin answers itself before the API (local-only controls); true when answered. */
   local?: (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean>;
   onError?: (error: unknown) => void;
+  /** False while the deploy-time duties run: the API is not there yet, as before a deployment completes. */
+  ready?: () => boolean;
 }
 
 const message = (status: number, text: string, headers: Record<string, string> = {}): HttpReply => ({
@@ -75,7 +77,7 @@ export async function startHttpApi(options: HttpApiOptions) {
       for await (const c of req) chunks.push(c as Buffer);
       const body = Buffer.concat(chunks);
       if (options.local && (await options.local(req, res, body))) return;
-      const reply = await answer(req, body);
+      const reply = options.ready && !options.ready() ? message(503, 'Service Unavailable') : await answer(req, body);
       res.writeHead(reply.status, { ...reply.headers, 'content-length': String(reply.body.length), 'apigw-requestid': randomUUID() });
       res.end(reply.body);
     })().catch((e: unknown) => {

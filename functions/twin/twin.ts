@@ -23,6 +23,8 @@ import type { StreamConsumer as Consumer } from './stream-delivery.js';
 export interface TwinOptions {
   /** The project root (cdk.json). */
   root: string;
+  /** A cloud assembly to serve as it is, without synthesising (default: cdk.out of `root`, synthesised when stale). */
+  cdkOut?: string;
   /** The twin keeps its state in `<dataDir>/twin` (apart from `npm start`'s). */
   dataDir: string;
   /** 0: any free port. */
@@ -50,8 +52,12 @@ export interface Twin {
 export async function startTwin(options: TwinOptions): Promise<Twin> {
   const log = options.log ?? (() => {});
   const dir = join(options.dataDir, 'twin');
-  const { outdir, synthesized } = await ensureSynth({ root: options.root, log });
-  log(synthesized ? `synthesised ${outdir}` : `reusing ${outdir} (sources unchanged)`);
+  let outdir = options.cdkOut;
+  if (!outdir) {
+    const synth = await ensureSynth({ root: options.root, log });
+    outdir = synth.outdir;
+    log(synth.synthesized ? `synthesised ${outdir}` : `reusing ${outdir} (sources unchanged)`);
+  }
   const model = readStack(outdir);
   // Filled once the port is known: the public domain of a CloudFront distribution is the twin's own address.
   const overrides: Record<string, string> = {};
@@ -127,7 +133,9 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       const { issuerUrl, clientId } = tokenAudience(model, resolver);
       return issuer.mint(issuerUrl, clientId, claims, ttlSeconds);
     };
+    let deployed = false;
     const api = await startHttpApi({
+      ready: () => deployed,
       model,
       resolver,
       port: options.port,
@@ -148,6 +156,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       const out = await host.invoke(trigger.functionLogicalId, { RequestType: 'Create', LogicalResourceId: trigger.logicalId, StackId: resolver.ref('AWS::StackId'), ResourceProperties: {} });
       if (!out.ok) throw new Error(`trigger ${trigger.logicalId} failed: ${out.error.errorType}: ${out.error.errorMessage}`);
     }
+    deployed = true;
 
     const tick = setInterval(() => {
       fire().catch((e: unknown) => log(`schedules: ${(e as Error).message}`));
