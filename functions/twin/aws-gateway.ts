@@ -22,7 +22,8 @@ export interface GatewayOptions {
   /** By access key id (the function's physical name). */
   callers: Map<string, Caller>;
   resourcePolicies: ResourcePolicies;
-  upstreams: { dynamodb?: string; s3?: string };
+  /** Where calls are forwarded once authorised; a service without one is answered by the twin or refused. */
+  upstreams: { dynamodb?: string; s3?: string; 'cognito-idp'?: string };
   kms?: LocalKms;
   stepFunctions?: LocalStepFunctions;
   scheduler?: LocalScheduler;
@@ -157,6 +158,20 @@ export async function startAwsGateway(options: GatewayOptions) {
     if (!local || !(operation in sfnRequests)) return { protocol: 'json', operation, checks: [], serve: () => { throw new ServiceError('UnknownOperationException', `the twin's Step Functions does not serve ${operation}`); } };
     const resource = String(input.stateMachineArn ?? input.executionArn ?? '*');
     return { protocol: 'json', operation, checks: [{ action: `states:${operation}`, resource }], serve: () => local.handle(operation as SfnOperation, input) };
+  };
+
+  /** Cognito user pools (awsJson1_1): authorised on the pool, forwarded to a local Cognito when there is one. */
+  const cognito = (target: string, body: Buffer): Call => {
+    const operation = target.slice(target.indexOf('.') + 1);
+    const input = parseJson(body);
+    const resource = typeof input.UserPoolId === 'string' ? `arn:aws:cognito-idp:${region}:${account}:userpool/${input.UserPoolId}` : '*';
+    const upstream = options.upstreams['cognito-idp'];
+    return {
+      protocol: 'json',
+      operation,
+      checks: [{ action: `cognito-idp:${operation}`, resource }],
+      ...(upstream ? { upstream } : { serve: () => { throw new ServiceError('ServiceUnavailable', `the twin has no local Cognito yet to serve ${operation}`, 503); } }),
+    };
   };
 
   const scheduler = (method: string, url: URL, body: Buffer): Call => {
@@ -342,6 +357,9 @@ export async function startAwsGateway(options: GatewayOptions) {
         break;
       case 'scheduler':
         call = scheduler(method, url, body);
+        break;
+      case 'cognito-idp':
+        call = cognito(target, body);
         break;
       case 'ses':
         call = ses(method, url, body, caller.functionName);

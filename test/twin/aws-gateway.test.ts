@@ -179,4 +179,22 @@ describe('the AWS gateway, with real SDK clients signing as a function', () => {
     const e = await rejection(clientAs(SESv2Client, callerOfRoute('GET /health')).send(new SendEmailCommand(email)));
     expect(e.name).toBe('AccessDeniedException');
   });
+
+  it('authorises a Cognito user pool call on the pool (as the account routes will make), denying a role without the grant', async () => {
+    const health = callerOfRoute('GET /health');
+    const pool = resolver.ref(stack.userPools[0]!.logicalId);
+    const res = await fetch(gateway.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'AWSCognitoIdentityProviderService.AdminCreateUser',
+        // The SigV4 scope is what the gateway reads; the SDK client for Cognito is not a dependency of the project yet.
+        authorization: `AWS4-HMAC-SHA256 Credential=${health.functionName}/20261125/${resolver.region}/cognito-idp/aws4_request, SignedHeaders=host, Signature=0`,
+      },
+      body: JSON.stringify({ UserPoolId: pool, Username: 'someone@example.org' }),
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
+    expect(((await res.json()) as { message: string }).message).toContain(`cognito-idp:AdminCreateUser on resource: arn:aws:cognito-idp:${resolver.region}:000000000000:userpool/${pool}`);
+  });
 });
