@@ -27,6 +27,8 @@ export interface LocalAwsOptions {
   /** Runs a Step Functions execution (the twin binds it to aws-local-stepfunctions). */
   runExecution?: ExecutionRunner;
   onDecision?: GatewayOptions['onDecision'];
+  /** Where Cognito user pool calls go once authorised (cognito-local). */
+  cognitoUrl?: string;
 }
 
 export interface LocalAws {
@@ -83,7 +85,7 @@ export async function startLocalAws(model: StackModel, resolver: Resolver, optio
       account: resolver.account,
       callers: new Map([...byLogicalId.values()].map((c) => [c.functionName, c])),
       resourcePolicies: resourcePoliciesOf(model, resolver),
-      upstreams: { dynamodb: dynamoUrl, s3: `http://127.0.0.1:${s3port}` },
+      upstreams: { dynamodb: dynamoUrl, s3: `http://127.0.0.1:${s3port}`, ...(options.cognitoUrl ? { 'cognito-idp': options.cognitoUrl } : {}) },
       kms: new LocalKms(kmsKeySpecs(model, resolver), join(options.dataDir, 'kms')),
       stepFunctions,
       scheduler,

@@ -78,7 +78,14 @@ export function localControls(options: LocalControlsOptions) {
     }
     const input = parsed(tokenBody, body, res);
     if (!input) return true;
-    const token = await options.token({ 'cognito:groups': [input.role], 'custom:ledger_id': input.ledgerId, ...(input.region ? { 'custom:region': input.region } : {}) });
+    let token: string;
+    try {
+      token = await options.token({ 'cognito:groups': [input.role], 'custom:ledger_id': input.ledgerId, ...(input.region ? { 'custom:region': input.region } : {}) });
+    } catch (e) {
+      // The user pool refused the account (an attribute its schema does not declare, …): say why.
+      problem(res, 422, 'token-refused', (e as Error).message);
+      return true;
+    }
     send(res, 200, { token, role: input.role, ledgerId: input.ledgerId });
     return true;
   };

@@ -11,6 +11,9 @@ import { mappingSettingsOf, StreamConsumer } from './stream-delivery.js';
 import { ensureSynth } from './synth.js';
 import { readStack, type StackModel } from './template.js';
 import { localControls } from './local-controls.js';
+import { startLocalCognito } from './local-cognito.js';
+import { createHash } from 'node:crypto';
+import { createRemoteJWKSet } from 'jose';
 import { twinClock, type TwinClock } from './twin-clock.js';
 import type { StreamConsumer as Consumer } from './stream-delivery.js';
 
@@ -30,6 +33,12 @@ export interface TwinOptions {
   /** 0: any free port. */
   port: number;
   log?: (line: string) => void;
+  /**
+   * Cognito from cognito-local (the template's pools, groups and clients; tokens signed in through it), instead
+   * of the local issuer. Off by default while the template's pool declares no custom:ledger_id attribute:
+   * Cognito refuses to put an undeclared attribute on an account.
+   */
+  cognito?: boolean;
   /** LEDGER_CLOCK: `system` (the default) or `virtual:<ISO instant>`. */
   clock?: string;
   /** How often due schedules are looked for (ms). */
@@ -69,8 +78,15 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   };
   try {
     const clock = twinClock(options.clock ?? 'system', join(dir, 'virtual-clock.json'));
+    // Before anything resolves the pool's and clients' ids: cognito-local chooses them.
+    const cognito = options.cognito && model.userPools.length ? await startLocalCognito(model, resolver.region, join(dir, 'cognito')) : undefined;
+    if (cognito) {
+      Object.assign(overrides, cognito.ids);
+      stops.push(() => cognito.stop());
+    }
     let runExecution: ExecutionRunner | undefined;
     const aws = await startLocalAws(model, resolver, {
+      ...(cognito ? { cognitoUrl: cognito.url } : {}),
       dataDir: dir,
       persist: true,
       runExecution: (execution) => runExecution!(execution),
@@ -130,6 +146,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
 
     const issuer = await LocalIssuer.open(issuerKeyFile(options.dataDir));
     const mintFor = (claims: Record<string, unknown>, ttlSeconds?: number) => {
+      if (cognito) return cognito.signIn(model.userPools[0]!.logicalId, accountOf(claims));
       const { issuerUrl, clientId } = tokenAudience(model, resolver);
       return issuer.mint(issuerUrl, clientId, claims, ttlSeconds);
     };
@@ -140,7 +157,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       resolver,
       port: options.port,
       invoke: (id, event) => host.invoke(id, event),
-      keysFor: () => issuer.keys(),
+      keysFor: (iss) => (cognito ? createRemoteJWKSet(new URL(cognito.jwksUrl(iss.split('/').at(-1)!))) : issuer.keys()),
       local: localControls({ clock, advance, token: (claims) => mintFor(claims) }),
       onError: (e) => log(`http: ${(e as Error).stack ?? String(e)}`),
     });
@@ -198,4 +215,12 @@ export async function twinToken(root: string, dataDir: string, claims: Record<st
   const model = readStack(outdir);
   const { issuerUrl, clientId } = tokenAudience(model, createResolver(model));
   return (await LocalIssuer.open(issuerKeyFile(dataDir))).mint(issuerUrl, clientId, claims, ttlSeconds);
+}
+
+/** The account a token's claims describe: its groups, its custom attributes, a stable address of its own. */
+function accountOf(claims: Record<string, unknown>) {
+  const groups = [claims['cognito:groups'] ?? []].flat().map(String);
+  const attributes = Object.fromEntries(Object.entries(claims).filter(([k, v]) => k.startsWith('custom:') && typeof v === 'string')) as Record<string, string>;
+  const email = typeof claims.email === 'string' ? claims.email : `${createHash('sha256').update(JSON.stringify([groups, attributes])).digest('hex').slice(0, 16)}@twin.invalid`;
+  return { email, groups, attributes };
 }
