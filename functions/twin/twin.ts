@@ -1,7 +1,11 @@
+import { createRemoteJWKSet } from 'jose';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { FunctionHost } from './function-host.js';
 import { startHttpApi } from './http-api.js';
 import { startLocalAws, type LocalAws } from './local-aws.js';
+import { startLocalCognito } from './local-cognito.js';
+import { localControls } from './local-controls.js';
 import { LocalIssuer } from './local-issuer.js';
 import type { ExecutionRunner } from './local-services.js';
 import { createResolver, type Resolver } from './resolver.js';
@@ -10,12 +14,7 @@ import { stateMachineRunner } from './state-machines.js';
 import { mappingSettingsOf, StreamConsumer } from './stream-delivery.js';
 import { ensureSynth } from './synth.js';
 import { readStack, type StackModel } from './template.js';
-import { localControls } from './local-controls.js';
-import { startLocalCognito } from './local-cognito.js';
-import { createHash } from 'node:crypto';
-import { createRemoteJWKSet } from 'jose';
 import { twinClock, type TwinClock } from './twin-clock.js';
-import type { StreamConsumer as Consumer } from './stream-delivery.js';
 
 /**
  * The twin: what AWS would run, from cdk.out alone. The stack is synthesised when the sources changed, its
@@ -99,7 +98,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     stops.push(() => host.close());
     runExecution = stateMachineRunner(model, resolver, host);
 
-    const consumers: Consumer[] = [];
+    const consumers: StreamConsumer[] = [];
     for (const mapping of model.eventSourceMappings) {
       const stream = mapping.sourceLogicalId ? aws.streams.get(mapping.sourceLogicalId) : undefined;
       if (!stream || !mapping.functionLogicalId || !mapping.enabled) {
