@@ -169,7 +169,13 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     for (const trigger of model.triggers) {
       if (!trigger.functionLogicalId) continue;
       log(`trigger ${trigger.logicalId}: invoking its function`);
-      const out = await host.invoke(trigger.functionLogicalId, { RequestType: 'Create', LogicalResourceId: trigger.logicalId, StackId: resolver.ref('AWS::StackId'), ResourceProperties: {} });
+      const run = host.invoke(trigger.functionLogicalId, { RequestType: 'Create', LogicalResourceId: trigger.logicalId, StackId: resolver.ref('AWS::StackId'), ResourceProperties: {} });
+      if (trigger.invocationType === 'Event') {
+        // Asynchronous: the deployment does not wait for it, nor fail with it.
+        void run.then((out) => !out.ok && log(`trigger ${trigger.logicalId} failed: ${out.error.errorType}: ${out.error.errorMessage}`));
+        continue;
+      }
+      const out = await run;
       if (!out.ok) throw new Error(`trigger ${trigger.logicalId} failed: ${out.error.errorType}: ${out.error.errorMessage}`);
     }
     deployed = true;
