@@ -17,7 +17,7 @@ import { projectRoot } from './synthesized.js';
 const work = mkdtempSync(join(tmpdir(), 'twin-triggers-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function synth(name: string, duty: string) {
+function synth(name: string, duty: string, invocationType = triggers.InvocationType.REQUEST_RESPONSE) {
   const assetDir = join(work, `${name}-asset`);
   mkdirSync(assetDir);
   const marker = join(work, `${name}.done`);
@@ -32,7 +32,7 @@ export const health = async () => ({ statusCode: existsSync(process.env.MARKER) 
   const code = lambda.Code.fromAsset(assetDir);
   const environment = { MARKER: marker };
   const dutyFn = new lambda.Function(s, 'Duty', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.duty', code, environment });
-  new triggers.Trigger(s, 'StartUp', { handler: dutyFn });
+  new triggers.Trigger(s, 'StartUp', { handler: dutyFn, invocationType });
   const healthFn = new lambda.Function(s, 'Health', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.health', code, environment });
   new apigw.HttpApi(s, 'Api').addRoutes({ path: '/health', methods: [apigw.HttpMethod.GET], integration: new HttpLambdaIntegration('H', healthFn) });
   app.synth();
@@ -55,5 +55,11 @@ describe("the template's deploy-time Trigger", () => {
   it('keeps the twin from coming up when it fails', async () => {
     const { cdkOut } = synth('Bad', "throw Object.assign(new Error('referential missing'), { name: 'DutyFailed' })");
     await expect(startTwin({ root: projectRoot, cdkOut, dataDir: join(work, 'bad-data'), port: 0 })).rejects.toThrow(/DutyFailed: referential missing/);
+  }, 60_000);
+
+  it('does not wait for an asynchronous (Event) trigger, nor fail with it', async () => {
+    const { cdkOut } = synth('Async', "throw new Error('later')", triggers.InvocationType.EVENT);
+    const twin = await startTwin({ root: projectRoot, cdkOut, dataDir: join(work, 'async-data'), port: 0 });
+    await twin.stop();
   }, 60_000);
 });
