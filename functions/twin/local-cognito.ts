@@ -1,0 +1,156 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer, type AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import type { StackModel, UserPool } from './template.js';
+
+/**
+ * The template's user pools in cognito-local: each pool with its schema (custom attributes included),
+ * groups and clients, created once and found again on restart. cognito-local keeps its state under its
+ * working directory, so it runs as a child process there; its tokens carry the issuer AWS would
+ * (`https://cognito-idp.<region>.amazonaws.com/<pool>`) so the API's JWT authorizer checks them as on AWS.
+ */
+
+export class CognitoError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+
+export interface LocalCognito {
+  url: string;
+  /** By logical id: the pool ids and client ids cognito-local chose (the resolver's overrides). */
+  ids: Record<string, string>;
+  jwksUrl(poolId: string): string;
+  call(operation: string, body: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /**
+   * An ID token of an account of `pool` signed in through `client`: the account is created (admin, as the
+   * ledger invites), given the attributes and groups, and signed in with a password.
+   */
+  signIn(poolLogicalId: string, account: { email: string; groups: string[]; attributes: Record<string, string> }): Promise<string>;
+  stop(): Promise<void>;
+}
+
+const listPools = z.object({ UserPools: z.array(z.object({ Id: z.string(), Name: z.string() })).default([]) });
+const listClients = z.object({ UserPoolClients: z.array(z.object({ ClientId: z.string(), ClientName: z.string() })).default([]) });
+
+export async function startLocalCognito(model: StackModel, region: string, dir: string): Promise<LocalCognito> {
+  mkdirSync(join(dir, '.cognito'), { recursive: true });
+  // Only the issuer is configured: everything else about the pools comes from the template.
+  writeFileSync(join(dir, '.cognito', 'config.json'), JSON.stringify({ TokenConfig: { IssuerDomain: `https://cognito-idp.${region}.amazonaws.com` } }));
+  const port = await freePort();
+  const bin = join(dirname(createRequire(import.meta.url).resolve('cognito-local/package.json')), 'lib', 'bin', 'start.js');
+  const child: ChildProcess = spawn(process.execPath, [bin], { cwd: dir, env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString('utf8')));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString('utf8')));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+
+  const call = async (operation: string, body: Record<string, unknown>) => {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${operation}` }, body: JSON.stringify(body) });
+    const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+    if (!res.ok) throw new CognitoError(String(json.__type ?? json.code ?? res.status).split('#').at(-1)!, String(json.message ?? json.Message ?? ''));
+    return json;
+  };
+
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        await call('ListUserPools', { MaxResults: 60 });
+        break;
+      } catch (e) {
+        if (e instanceof CognitoError || i > 200 || child.exitCode !== null) throw new Error(`cognito-local did not start: ${(e as Error).message}\n${output}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    const ids: Record<string, string> = {};
+    for (const pool of model.userPools) {
+      const name = `${model.stackName}-${pool.logicalId}`;
+      const existing = listPools.parse(await call('ListUserPools', { MaxResults: 60 })).UserPools.find((p) => p.Name === name);
+      const poolId = existing?.Id ?? String(((await call('CreateUserPool', createPoolRequest(name, pool))).UserPool as { Id: string }).Id);
+      ids[pool.logicalId] = poolId;
+      const clients = listClients.parse(await call('ListUserPoolClients', { UserPoolId: poolId, MaxResults: 60 })).UserPoolClients;
+      for (const client of pool.clients) {
+        const found = clients.find((c) => c.ClientName === client.logicalId);
+        ids[client.logicalId] = found?.ClientId ?? String(((await call('CreateUserPoolClient', { UserPoolId: poolId, ClientName: client.logicalId, ExplicitAuthFlows: client.explicitAuthFlows, GenerateSecret: false })).UserPoolClient as { ClientId: string }).ClientId);
+      }
+      for (const group of pool.groups) {
+        try {
+          await call('CreateGroup', { UserPoolId: poolId, GroupName: group.groupName, ...(group.description ? { Description: group.description } : {}) });
+        } catch (e) {
+          if (!(e instanceof CognitoError && e.code === 'GroupExistsException')) throw e;
+        }
+      }
+    }
+
+    return {
+      url,
+      ids,
+      jwksUrl: (poolId) => `${url}/${poolId}/.well-known/jwks.json`,
+      call,
+      signIn: async (poolLogicalId, account) => {
+        const pool = model.userPools.find((p) => p.logicalId === poolLogicalId);
+        const poolId = ids[poolLogicalId];
+        const client = pool?.clients[0];
+        if (!pool || !poolId || !client) throw new Error(`no user pool ${poolLogicalId} with a client in the template`);
+        // Cognito refuses an attribute the pool does not declare; cognito-local lets it through on AdminCreateUser.
+        const declared = new Set(pool.schema.map((a) => (STANDARD_ATTRIBUTES.has(a.name) ? a.name : `custom:${a.name.replace(/^custom:/, '')}`)));
+        for (const name of Object.keys(account.attributes)) {
+          if (!STANDARD_ATTRIBUTES.has(name) && !declared.has(name)) throw new CognitoError('InvalidParameterException', `user.${name}: Attribute does not exist in the schema.`);
+        }
+        const password = `Tw1n!${randomBytes(12).toString('base64url')}`;
+        const attributes = [{ Name: 'email', Value: account.email }, { Name: 'email_verified', Value: 'true' }, ...Object.entries(account.attributes).map(([Name, Value]) => ({ Name, Value }))];
+        try {
+          await call('AdminCreateUser', { UserPoolId: poolId, Username: account.email, UserAttributes: attributes, MessageAction: 'SUPPRESS' });
+        } catch (e) {
+          if (!(e instanceof CognitoError && e.code === 'UsernameExistsException')) throw e;
+          await call('AdminUpdateUserAttributes', { UserPoolId: poolId, Username: account.email, UserAttributes: attributes });
+        }
+        await call('AdminSetUserPassword', { UserPoolId: poolId, Username: account.email, Password: password, Permanent: true });
+        for (const group of account.groups) await call('AdminAddUserToGroup', { UserPoolId: poolId, Username: account.email, GroupName: group });
+        const auth = await call('AdminInitiateAuth', { UserPoolId: poolId, ClientId: ids[client.logicalId], AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: account.email, PASSWORD: password } });
+        const token = (auth.AuthenticationResult as { IdToken?: string } | undefined)?.IdToken;
+        if (!token) throw new Error(`cognito-local answered no ID token: ${JSON.stringify(auth)}`);
+        return token;
+      },
+      stop,
+    };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** The attributes every user pool has (Cognito's standard set). */
+const STANDARD_ATTRIBUTES = new Set(['address', 'birthdate', 'email', 'email_verified', 'family_name', 'gender', 'given_name', 'locale', 'middle_name', 'name', 'nickname', 'phone_number', 'phone_number_verified', 'picture', 'preferred_username', 'profile', 'updated_at', 'website', 'zoneinfo']);
+
+/** The template's pool as CreateUserPool takes it; custom attributes are named without their `custom:` prefix. */
+function createPoolRequest(name: string, pool: UserPool) {
+  return {
+    PoolName: name,
+    UsernameAttributes: pool.usernameAttributes,
+    Schema: pool.schema.map((a) => ({ Name: a.name.replace(/^custom:/, ''), AttributeDataType: a.attributeDataType, Mutable: a.mutable, Required: a.required })),
+  };
+}

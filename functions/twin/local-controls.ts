@@ -1,0 +1,92 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { ClockCannotGoBack, type TwinClock } from './twin-clock.js';
+
+/**
+ * The local-only controls of API.md, served by the twin itself (they never exist in AWS): POST /_local/clock
+ * moves a virtual clock and fires what fell due; POST /_local/tokens mints a token of the stack's user pool.
+ * Both answer loopback callers only, in problem+json like the API.
+ */
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
+const clockBody = z.object({ now: z.iso.datetime({ offset: true }) });
+const tokenBody = z.object({ role: z.string().min(1), ledgerId: z.string().min(1), region: z.string().min(1).max(100).optional() });
+
+export interface LocalControlsOptions {
+  clock: TwinClock;
+  /** Walks the clock to `instant`, firing each schedule due on the way. */
+  advance: (instant: Date) => Promise<void>;
+  token: (claims: Record<string, unknown>) => Promise<string>;
+}
+
+const send = (res: ServerResponse, status: number, body: unknown, contentType = 'application/json') => {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': contentType, 'content-length': String(Buffer.byteLength(text)) });
+  res.end(text);
+};
+const problem = (res: ServerResponse, status: number, code: string, detail: string, errors?: unknown) =>
+  send(res, status, { type: `/problems/${code}`, title: code, status, detail, ...(errors ? { errors } : {}) }, 'application/problem+json');
+
+function parsed<T>(schema: z.ZodType<T>, body: Buffer, res: ServerResponse): T | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8') || 'null');
+  } catch {
+    problem(res, 400, 'bad-request', 'the body is not JSON');
+    return undefined;
+  }
+  const r = schema.safeParse(json);
+  if (!r.success) {
+    problem(res, 400, 'bad-request', 'the body does not match', r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    return undefined;
+  }
+  return r.data;
+}
+
+export function localControls(options: LocalControlsOptions) {
+  return async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean> => {
+    const path = new URL(req.url ?? '/', 'http://twin').pathname;
+    if (req.method !== 'POST' || (path !== '/_local/clock' && path !== '/_local/tokens')) return false;
+    if (!LOOPBACK.test(req.socket.remoteAddress ?? '')) {
+      problem(res, 403, 'forbidden', 'local controls answer callers on this machine only');
+      return true;
+    }
+    if (path === '/_local/clock') {
+      if (!options.clock.virtual) {
+        problem(res, 404, 'not-found', 'no virtual clock: start with LEDGER_CLOCK=virtual:<instant>');
+        return true;
+      }
+      const input = parsed(clockBody, body, res);
+      if (!input) return true;
+      const target = new Date(input.now);
+      if (target < options.clock.now()) {
+        problem(res, 422, 'clock-cannot-go-back', `the clock is at ${options.clock.now().toISOString()} and never goes back`);
+        return true;
+      }
+      try {
+        await options.advance(target);
+      } catch (e) {
+        if (e instanceof ClockCannotGoBack) {
+          problem(res, 422, 'clock-cannot-go-back', e.message);
+          return true;
+        }
+        throw e;
+      }
+      send(res, 200, { now: options.clock.now().toISOString() });
+      return true;
+    }
+    const input = parsed(tokenBody, body, res);
+    if (!input) return true;
+    let token: string;
+    try {
+      token = await options.token({ 'cognito:groups': [input.role], 'custom:ledger_id': input.ledgerId, ...(input.region ? { 'custom:region': input.region } : {}) });
+    } catch (e) {
+      // The user pool refused the account (an attribute its schema does not declare, …): say why.
+      problem(res, 422, 'token-refused', (e as Error).message);
+      return true;
+    }
+    send(res, 200, { token, role: input.role, ledgerId: input.ledgerId });
+    return true;
+  };
+}

@@ -1,0 +1,62 @@
+import { createRemoteJWKSet, decodeJwt } from 'jose';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authorizeJwt } from '../../functions/twin/jwt-authorizer.js';
+import { startLocalCognito, type LocalCognito } from '../../functions/twin/local-cognito.js';
+import { createResolver, type Resolver } from '../../functions/twin/resolver.js';
+import type { StackModel } from '../../functions/twin/template.js';
+import { SYNTH_TIMEOUT, synthesizedStack } from './synthesized.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'twin-cognito-'));
+let stack: StackModel;
+let resolver: Resolver;
+let cognito: LocalCognito;
+
+beforeAll(async () => {
+  stack = await synthesizedStack();
+  const region = createResolver(stack).region;
+  cognito = await startLocalCognito(stack, region, dir);
+  resolver = createResolver(stack, { overrides: cognito.ids });
+}, SYNTH_TIMEOUT);
+
+afterAll(async () => {
+  await cognito?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const pool = () => stack.userPools[0]!;
+const authorizerConfig = () => {
+  const [authorizer] = stack.jwtAuthorizers;
+  const issuer = resolver.resolveString(authorizer!.issuer);
+  return { issuer, audience: (resolver.resolve(authorizer!.audience) as unknown[]).map(String), keys: createRemoteJWKSet(new URL(cognito.jwksUrl(cognito.ids[pool().logicalId]!))) };
+};
+
+describe("the template's user pool in cognito-local", () => {
+  it('holds the groups of the template', async () => {
+    const { Groups } = (await cognito.call('ListGroups', { UserPoolId: cognito.ids[pool().logicalId] })) as { Groups: { GroupName: string }[] };
+    expect(Groups.map((g) => g.GroupName).sort()).toEqual(pool().groups.map((g) => g.groupName).sort());
+  });
+
+  it("issues ID tokens the API's JWT authorizer accepts as the template configures it (issuer, client as audience)", async () => {
+    const token = await cognito.signIn(pool().logicalId, { email: 'agent-1@example.org', groups: ['dreets'], attributes: {} });
+    const claims = decodeJwt(token);
+    expect(claims.iss).toBe(`https://cognito-idp.${resolver.region}.amazonaws.com/${cognito.ids[pool().logicalId]}`);
+    const auth = await authorizeJwt(authorizerConfig(), `Bearer ${token}`, []);
+    expect(auth.ok).toBe(true);
+    expect(auth.ok && auth.claims['cognito:groups']).toEqual(['dreets']);
+    expect(auth.ok && auth.claims.token_use).toBe('id');
+  });
+
+  it('refuses an attribute the template does not declare, as Cognito does (cognito-local would not)', async () => {
+    await expect(cognito.signIn(pool().logicalId, { email: 'c-1@example.org', groups: [], attributes: { 'custom:not_in_template': 'x' } })).rejects.toThrow(/does not exist in the schema/);
+  });
+
+  it('finds the same pool and client again after a restart', async () => {
+    const before = { ...cognito.ids };
+    await cognito.stop();
+    cognito = await startLocalCognito(stack, resolver.region, dir);
+    expect(cognito.ids).toEqual(before);
+  }, 60_000);
+});
