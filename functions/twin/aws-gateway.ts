@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ZodError } from 'zod';
 import { authorise, type AccessRequest, type Caller, type Decision, type ResourcePolicies } from './authorise.js';
 import { KmsError, kmsRequests, type KmsOperation, type LocalKms } from './local-kms.js';
-import { addressOf, ServiceError, sfnRequests, type LocalScheduler, type LocalSes, type LocalStepFunctions, type SfnOperation } from './local-services.js';
+import { addressOf, ServiceError, sfnRequests, type TwinScheduler, type LocalSes, type LocalStepFunctions, type SfnOperation } from './local-services.js';
 import { signedScope } from './sigv4.js';
 import type { TableStream } from './stream-delivery.js';
 
@@ -26,7 +26,7 @@ export interface GatewayOptions {
   upstreams: { dynamodb?: string; s3?: string; 'cognito-idp'?: string };
   kms?: LocalKms;
   stepFunctions?: LocalStepFunctions;
-  scheduler?: LocalScheduler;
+  scheduler?: TwinScheduler;
   ses?: LocalSes;
   /** By table name: the streams of the tables whose template asks for one (dynalite has none). */
   streams?: Map<string, TableStream>;

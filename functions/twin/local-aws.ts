@@ -8,7 +8,7 @@ import S3rver from 's3rver';
 import { callersOf, resourcePoliciesOf, type Caller } from './authorise.js';
 import { startAwsGateway, type AwsGateway, type GatewayOptions } from './aws-gateway.js';
 import { LocalKms } from './local-kms.js';
-import { LocalScheduler, LocalSes, LocalStepFunctions, type ExecutionRunner } from './local-services.js';
+import { TwinScheduler, LocalSes, LocalStepFunctions, type ExecutionRunner } from './local-services.js';
 import { bucketNames, kmsKeySpecs, provisionTables } from './provision.js';
 import type { Resolver } from './resolver.js';
 import { TableStream } from './stream-delivery.js';
@@ -36,7 +36,7 @@ export interface LocalAws {
   /** By logical id of the function. */
   callers: Map<string, Caller>;
   stepFunctions: LocalStepFunctions;
-  scheduler: LocalScheduler;
+  scheduler: TwinScheduler;
   /** By table logical id: the stream of each table whose template asks for one. */
   streams: Map<string, TableStream>;
   /** Clients that bypass IAM, for the twin's own provisioning and for tests that look behind the API. */
@@ -78,7 +78,7 @@ export async function startLocalAws(model: StackModel, resolver: Resolver, optio
       model.stateMachines.map((m) => resolver.ref(m.logicalId)),
       options.runExecution ?? (async () => { throw new Error('the twin runs no state machine yet'); }),
     );
-    const scheduler = new LocalScheduler(resolver.region, resolver.account, join(options.dataDir, 'schedules.json'));
+    const scheduler = new TwinScheduler(resolver.region, resolver.account, join(options.dataDir, 'schedules.json'));
     const outbox = join(options.dataDir, 'ses-outbox.jsonl');
     const gateway = await startAwsGateway({
       region: resolver.region,

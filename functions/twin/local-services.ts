@@ -102,7 +102,7 @@ export const scheduleSchema = z.object({
 const storedSchedule = scheduleSchema.extend({ Name: z.string(), Arn: z.string(), At: z.string().optional() });
 export type Schedule = z.infer<typeof storedSchedule>;
 
-export class LocalScheduler {
+export class TwinScheduler {
   private readonly schedules = new Map<string, Schedule>();
 
   constructor(

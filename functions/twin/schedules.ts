@@ -1,5 +1,5 @@
 import { authorise, type Caller } from './authorise.js';
-import type { LocalScheduler, LocalStepFunctions, Schedule } from './local-services.js';
+import type { TwinScheduler, LocalStepFunctions, Schedule } from './local-services.js';
 import type { Resolver } from './resolver.js';
 import type { StackModel } from './template.js';
 
@@ -33,7 +33,7 @@ export interface FiredSchedule {
 
 export async function fireDueSchedules(
   now: Date,
-  scheduler: LocalScheduler,
+  scheduler: TwinScheduler,
   stepFunctions: LocalStepFunctions,
   model: StackModel,
   resolver: Resolver,

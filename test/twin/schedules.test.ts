@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalScheduler, LocalStepFunctions, type Execution } from '../../functions/twin/local-services.js';
+import { TwinScheduler, LocalStepFunctions, type Execution } from '../../functions/twin/local-services.js';
 import { createResolver, type Resolver } from '../../functions/twin/resolver.js';
 import { fireDueSchedules, roleCallerByArn } from '../../functions/twin/schedules.js';
 import type { StackModel } from '../../functions/twin/template.js';
@@ -11,7 +11,7 @@ import { SYNTH_TIMEOUT, synthesizedStack } from './synthesized.js';
 const work = mkdtempSync(join(tmpdir(), 'twin-schedules-'));
 let stack: StackModel;
 let resolver: Resolver;
-let scheduler: LocalScheduler;
+let scheduler: TwinScheduler;
 let stepFunctions: LocalStepFunctions;
 const started: Execution[] = [];
 
@@ -22,7 +22,7 @@ beforeAll(async () => {
     started.push(e);
     return null;
   });
-  scheduler = new LocalScheduler(resolver.region, resolver.account, join(work, 'schedules.json'));
+  scheduler = new TwinScheduler(resolver.region, resolver.account, join(work, 'schedules.json'));
 }, SYNTH_TIMEOUT);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -60,7 +60,7 @@ describe('one-time schedules firing as their role', () => {
     schedule('remind-3', '2030-01-01T00:00:00', schedulerRoleArn(), 'NONE');
     schedule('remind-4', '2031-01-01T00:00:00', schedulerRoleArn());
     await fireDueSchedules(new Date('2030-06-01T00:00:00Z'), scheduler, stepFunctions, stack, resolver);
-    const reopened = new LocalScheduler(resolver.region, resolver.account, join(work, 'schedules.json'));
+    const reopened = new TwinScheduler(resolver.region, resolver.account, join(work, 'schedules.json'));
     expect(reopened.get(group(), 'remind-3').State).toBe('DISABLED');
     expect(reopened.get(group(), 'remind-4')).toMatchObject({ State: 'ENABLED', At: '2031-01-01T00:00:00Z' });
   });
