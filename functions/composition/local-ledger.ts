@@ -12,6 +12,7 @@ import { DynamoRateLimiter } from '../adapters/dynamodb-rate-limiter.js';
 import { DynamoReadModelStore, ensureKeyValueTable } from '../adapters/dynamodb-read-model-store.js';
 import { DynamoVerificationLog } from '../adapters/dynamodb-verification-log.js';
 import { EncryptedPersonVault } from '../adapters/encrypted-person-vault.js';
+import { FileKeyStore } from '../adapters/file-key-store.js';
 import { FileKeyRingStore, KeyRingSigner } from '../adapters/key-ring-signer.js';
 import { LeasingRateLimiter } from '../adapters/leasing-rate-limiter.js';
 import { LocalAccountDirectory } from '../adapters/local-account-directory.js';
@@ -100,7 +101,10 @@ export function composeLocalLedger(options: LocalPlatformOptions): LocalLedger {
     clock: options.clock,
     logger: options.logger,
     vault: new CachingPersonVault(
-      new EncryptedPersonVault(new WrappedKeyStore(dynamo, LOCAL_TABLES.vault, localMasterKey(options.dataDir)), new DynamoCiphertextStore(dynamo, LOCAL_TABLES.vault)),
+      new EncryptedPersonVault(
+        new FileKeyStore(join(options.dataDir, 'vault-keys'), localMasterKey(options.dataDir), new WrappedKeyStore(dynamo, LOCAL_TABLES.vault, localMasterKey(options.dataDir))),
+        new DynamoCiphertextStore(dynamo, LOCAL_TABLES.vault),
+      ),
     ),
     documents: new S3DocumentStore(s3, LOCAL_BUCKETS.documents),
     exports: new S3DocumentStore(s3, LOCAL_BUCKETS.exports),

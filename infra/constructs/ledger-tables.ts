@@ -16,6 +16,9 @@ export const TTL_ATTRIBUTE = 'expiresAt';
  * - verifications: one item per answered verification (pk = certificate code, sk = `<at>#<requestId>`), shown
  *   to the holder, expiring after a year (TTL `expiresAt`); kept apart from the ledger so the hot path never contends.
  */
+/** How long an erased person's key can still be restored from the vault's continuous backups (AWS). */
+export const VAULT_BACKUP_DAYS = 7;
+
 export class LedgerTables extends Construct {
   readonly events: dynamodb.TableV2;
   readonly readModels: dynamodb.TableV2;
@@ -49,7 +52,13 @@ export class LedgerTables extends Construct {
       ...kept,
       sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
     });
-    this.personVault = new dynamodb.TableV2(this, 'PersonVault', { ...base, ...kept });
+    // An erased person's wrapped key survives in the table's continuous backups as long as they are kept: the
+    // shortest window that still covers an operator's mistake (README, "Privacy"), instead of the default 35 days.
+    this.personVault = new dynamodb.TableV2(this, 'PersonVault', {
+      ...base,
+      ...kept,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: VAULT_BACKUP_DAYS },
+    });
     this.idempotency = new dynamodb.TableV2(this, 'Idempotency', { ...base, ...expiring });
     this.rateLimit = new dynamodb.TableV2(this, 'RateLimit', { ...base, ...expiring });
     this.verifications = new dynamodb.TableV2(this, 'Verifications', {

@@ -13,6 +13,7 @@ import { renderWorkflow } from '../../infra/workflows/render.js';
 import { stateMachineArnVariable } from '../../infra/workflows/workflow.js';
 import { REQUIRED_AWS_VARIABLES, WORKFLOW_NAMES } from '../../functions/composition/config.js';
 import { START_UP_MODULE } from '../../infra/constructs/ledger-start-up.js';
+import { VAULT_BACKUP_DAYS } from '../../infra/constructs/ledger-tables.js';
 import { actionsOf, definitionOf, taskTargets, type CfnResourceJson, logicalIdOf, statementsOfRole, SYNTH_TIMEOUT, synthesize, WRITE_ACTION } from './support.js';
 
 let stack: LedgerStack;
@@ -74,7 +75,10 @@ describe('tables', () => {
     }
     for (const table of [stack.tables.readModels, stack.tables.personVault, stack.tables.verifications]) {
       const t = resources[logicalIdOf(stack, table)]!;
-      expect(t.Properties.Replicas[0].PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+      // The vault's backups keep an erased person's wrapped key: a short window, stated in the README.
+      expect(t.Properties.Replicas[0].PointInTimeRecoverySpecification).toEqual(
+        table === stack.tables.personVault ? { PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: VAULT_BACKUP_DAYS } : { PointInTimeRecoveryEnabled: true },
+      );
       expect(t.Properties.Replicas[0].DeletionProtectionEnabled).toBe(true);
     }
     expect(resources[logicalIdOf(stack, stack.tables.readModels)]!.Properties.KeySchema).toEqual([

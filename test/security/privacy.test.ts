@@ -6,6 +6,7 @@ import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCiphertextStore, WrappedKeyStore } from '../../functions/adapters/dynamodb-person-vault.js';
 import { EncryptedPersonVault } from '../../functions/adapters/encrypted-person-vault.js';
+import { FileKeyStore } from '../../functions/adapters/file-key-store.js';
 import { ERASED_HOLDER } from '../../functions/certificates/verification.js';
 import { localMasterKey } from '../../functions/local/local-master-key.js';
 import { TABLES } from '../../functions/local/runtime.js';
@@ -206,7 +207,7 @@ describe('personal data: only in the vault, only encrypted, and gone for good wh
 
   it('the vault gives the data back to the ledger alone, with its key (positive control)', async () => {
     await withDataDirDynamo(dataDir, async (client) => {
-      const vault = new EncryptedPersonVault(new WrappedKeyStore(client, TABLES.vault, localMasterKey(dataDir)), new DynamoCiphertextStore(client, TABLES.vault));
+      const vault = new EncryptedPersonVault(new FileKeyStore(join(dataDir, 'vault-keys'), localMasterKey(dataDir), new WrappedKeyStore(client, TABLES.vault, localMasterKey(dataDir))), new DynamoCiphertextStore(client, TABLES.vault));
       expect(await vault.get(ids.titre)).toEqual(people.titre);
       expect(await vault.get(jurors[0]!)).toEqual({ name: jurorNames[0] });
     });
@@ -236,7 +237,7 @@ describe('personal data: only in the vault, only encrypted, and gone for good wh
     L = undefined;
 
     await withDataDirDynamo(dataDir, async (client) => {
-      const vault = new EncryptedPersonVault(new WrappedKeyStore(client, TABLES.vault, localMasterKey(dataDir)), new DynamoCiphertextStore(client, TABLES.vault));
+      const vault = new EncryptedPersonVault(new FileKeyStore(join(dataDir, 'vault-keys'), localMasterKey(dataDir), new WrappedKeyStore(client, TABLES.vault, localMasterKey(dataDir))), new DynamoCiphertextStore(client, TABLES.vault));
       expect(await vault.get(ids.titre)).toBeUndefined();
       expect(await vault.get(ids.ccp)).toEqual(people.ccp);
     });
