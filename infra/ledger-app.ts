@@ -17,6 +17,23 @@ export interface LedgerAppOptions extends AppProps {
   stack?: LedgerStackProps;
 }
 
+/**
+ * The public address from the context. A production stage must have its own domain: the *.cloudfront.net name
+ * of a distribution is printed in every certificate's QR code and credential, and would change with the
+ * distribution. A development stage may go without (the distribution's own address).
+ */
+export function publicDomain(stage: string, name: string | undefined, certificateArn: string | undefined): { name: string; certificateArn: string } | undefined {
+  if (stage !== 'production' && stage !== 'development') throw new Error(`ledger:stage must be "production" or "development", not "${stage}"`);
+  if (!name && !certificateArn) {
+    if (stage === 'production') throw new Error('a production stage needs context ledger:domainName and ledger:certificateArn (its ACM certificate in us-east-1)');
+    return undefined;
+  }
+  if (!name || !certificateArn) throw new Error('ledger:domainName and ledger:certificateArn go together');
+  if (!/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/.test(name)) throw new Error(`ledger:domainName is not a host name: ${name}`);
+  if (!/^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/.test(certificateArn)) throw new Error('ledger:certificateArn must be an ACM certificate in us-east-1 (CloudFront takes no other region)');
+  return { name, certificateArn };
+}
+
 /** The CDK app: one stack, in the region of the `ledger:region` context (no lookups, so synthesis is offline). */
 export function ledgerApp(options: LedgerAppOptions = {}) {
   const { nag = true, stack: stackProps = {}, ...appProps } = options;
@@ -25,6 +42,7 @@ export function ledgerApp(options: LedgerAppOptions = {}) {
   const alarmEmail = context('ledger:alarmEmail');
   const sesIdentity = context('ledger:sesIdentity');
   const publicBaseUrl = context('ledger:publicBaseUrl');
+  const domain = publicDomain(context('ledger:stage') ?? 'development', context('ledger:domainName'), context('ledger:certificateArn'));
   const stack = new LedgerStack(app, STACK_NAME, {
     description: 'certification-ledger: event-sourced ledger of titres professionnels (DESIGN.md)',
     // Account-agnostic (resolved at deploy time), so the template is the same on every machine.
@@ -32,6 +50,7 @@ export function ledgerApp(options: LedgerAppOptions = {}) {
     ...(alarmEmail ? { alarmEmail } : {}),
     ...(sesIdentity ? { sesIdentity } : {}),
     ...(publicBaseUrl ? { publicBaseUrl } : {}),
+    ...(domain ? { domain } : {}),
     ...stackProps,
   });
   if (nag) Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));

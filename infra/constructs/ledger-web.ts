@@ -1,5 +1,6 @@
 import { Aws, CfnOutput, DockerImage, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -30,6 +31,11 @@ export interface LedgerWebProps {
   accessLogs: s3.IBucket;
   /** The Cognito hosted sign-in domain prefix (globally unique). @default `certification-ledger-<account>` */
   signInDomainPrefix?: string;
+  /**
+   * The public host name (`registre.example.gouv.fr`) and its ACM certificate (in us-east-1, as CloudFront requires):
+   * every QR code and credential names this address, which outlives any distribution. @default the distribution's own
+   */
+  domain?: { name: string; certificateArn: string };
 }
 
 /**
@@ -146,8 +152,15 @@ export class LedgerWeb extends Construct {
         compress: true,
       },
       additionalBehaviors: Object.fromEntries(apiPathPatterns(props.routes).map((pattern) => [pattern, apiBehavior])),
+      ...(props.domain
+        ? {
+            domainNames: [props.domain.name],
+            certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn),
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
     });
-    this.url = `https://${this.distribution.distributionDomainName}`;
+    this.url = `https://${props.domain?.name ?? this.distribution.distributionDomainName}`;
 
     // The pages' sign-in client: authorisation code with PKCE, no secret (a browser keeps none), back to /connexion.
     this.client = new cognito.UserPoolClient(this, 'SignInClient', {

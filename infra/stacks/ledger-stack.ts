@@ -38,6 +38,8 @@ export interface LedgerStackProps extends StackProps {
   access?: Record<string, FunctionAccess>;
   /** The pages of web/ on S3 behind CloudFront, with the API under the same origin (infra/constructs/ledger-web.ts). @default true */
   web?: boolean;
+  /** The public host name and its us-east-1 ACM certificate (required in production, ledger-app.ts). */
+  domain?: { name: string; certificateArn: string };
 }
 
 /** Everything certification-ledger runs on in AWS (DESIGN.md §3), derived from the route manifest, the consumers and the workflows. */
@@ -81,7 +83,7 @@ export class LedgerStack extends Stack {
     });
     if (props.web !== false) {
       const prefix = this.node.tryGetContext('ledger:signInDomainPrefix') as string | undefined;
-      this.web = new LedgerWeb(this, 'Web', { http: this.http, routes: (props.routes ?? manifest).filter((r) => !r.localOnly), accessLogs: this.buckets.accessLogs, ...(prefix ? { signInDomainPrefix: prefix } : {}) });
+      this.web = new LedgerWeb(this, 'Web', { http: this.http, routes: (props.routes ?? manifest).filter((r) => !r.localOnly), accessLogs: this.buckets.accessLogs, ...(prefix ? { signInDomainPrefix: prefix } : {}), ...(props.domain ? { domain: props.domain } : {}) });
     }
     this.functions.setEnvironment('PUBLIC_BASE_URL', props.publicBaseUrl ?? this.web?.url ?? this.http.stage.url.replace(/\/$/, ''));
     this.changeFeed = new ChangeFeed(this, 'ChangeFeed', {

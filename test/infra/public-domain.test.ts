@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { publicDomain } from '../../infra/ledger-app.js';
+import { logicalIdOf, SYNTH_TIMEOUT, synthesize } from './support.js';
+
+const CERTIFICATE = 'arn:aws:acm:us-east-1:111122223333:certificate/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e';
+
+describe('the public address (issue 18)', () => {
+  it('a production stage refuses to synthesise without its own domain and us-east-1 certificate', () => {
+    expect(() => publicDomain('production', undefined, undefined)).toThrow(/production stage needs context ledger:domainName and ledger:certificateArn/);
+    expect(() => publicDomain('production', 'registre.example.gouv.fr', undefined)).toThrow(/go together/);
+    expect(() => publicDomain('production', 'registre.example.gouv.fr', CERTIFICATE.replace('us-east-1', 'eu-west-3'))).toThrow(/us-east-1/);
+    expect(() => publicDomain('staging', undefined, undefined)).toThrow(/ledger:stage/);
+    expect(publicDomain('development', undefined, undefined)).toBeUndefined();
+    expect(() => synthesize({ context: { 'ledger:stage': 'production' }, stack: { web: true } })).toThrow(/ledger:domainName/);
+  });
+
+  it('with a domain, CloudFront answers to it with its certificate (TLS 1.2), and the QR codes and sign-in use it', () => {
+    const { stack, resources } = synthesize({ context: { 'ledger:stage': 'production', 'ledger:domainName': 'registre.example.gouv.fr', 'ledger:certificateArn': CERTIFICATE } });
+    const config = resources[logicalIdOf(stack, stack.web!.distribution)]!.Properties.DistributionConfig;
+    expect(config.Aliases).toEqual(['registre.example.gouv.fr']);
+    expect(config.ViewerCertificate).toMatchObject({ AcmCertificateArn: CERTIFICATE, MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' });
+    const fn = resources[logicalIdOf(stack, stack.functions.get('certificates/verify-certificate').handler)]!;
+    expect(fn.Properties.Environment.Variables.PUBLIC_BASE_URL).toBe('https://registre.example.gouv.fr');
+    const client = resources[logicalIdOf(stack, stack.web!.client)]!;
+    expect(client.Properties.CallbackURLs).toEqual(['https://registre.example.gouv.fr/connexion']);
+  }, SYNTH_TIMEOUT);
+});
