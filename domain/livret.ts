@@ -1,4 +1,4 @@
-import type { AcquisitionVia } from '../events/candidate.js';
+import type { AcquisitionVia, TitreRoute } from '../events/candidate.js';
 import type { CertificationVersion, Correspondence } from '../events/certification.js';
 import type { LedgerEvent } from '../events/registry.js';
 import { addYears } from './dates.js';
@@ -34,10 +34,13 @@ export interface LivretCertification {
   rncp: string;
   title: string;
   blocs: LivretBloc[];
-  /** All blocs held and usable, and no titre yet: a titre jury may issue the titre. */
+  /**
+   * Exactly "a jury may issue the titre now": no titre yet, and every bloc held and usable, so a titre session
+   * on none of the blocs (capitalisation, DESIGN.md rule 10) can issue it.
+   */
   eligible: boolean;
   missing: string[];
-  titre: { issuedAt: string; sessionId: string; certificateCode: string | null } | null;
+  titre: { issuedAt: string; sessionId: string; route: TitreRoute; certificateCode: string | null } | null;
 }
 
 interface Held {
@@ -54,7 +57,7 @@ export function livret(events: readonly DatedEvent[], referential: ReadonlyMap<s
   const known = events.filter((e) => e.recordedOn <= asOf);
   const direct = new Map<string, Map<string, Held>>();
   const lapsed = new Set<string>();
-  const titres = new Map<string, { issuedAt: string; sessionId: string }>();
+  const titres = new Map<string, { issuedAt: string; sessionId: string; route: TitreRoute }>();
   const codes = new Map<string, string>();
   for (const e of known) {
     switch (e.type) {
@@ -78,7 +81,7 @@ export function livret(events: readonly DatedEvent[], referential: ReadonlyMap<s
         lapsed.add(`${e.data.rncp}|${e.data.bloc}`);
         break;
       case 'TitreIssued':
-        if (!titres.has(e.data.rncp)) titres.set(e.data.rncp, { issuedAt: e.data.issuedOn, sessionId: e.data.sessionId });
+        if (!titres.has(e.data.rncp)) titres.set(e.data.rncp, { issuedAt: e.data.issuedOn, sessionId: e.data.sessionId, route: e.data.route });
         break;
       case 'TitreAnnulled':
         if (titres.get(e.data.rncp)?.sessionId === e.data.sessionId) titres.delete(e.data.rncp);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AccessRoute } from './certification.js';
 import { BlocCode, defineEvent, Id, IsoDate, RncpCode } from './define-event.js';
 
 /** A candidate exists: only ids here, the person's names and birth date live in the vault under candidateId. */
@@ -22,17 +23,29 @@ export const CcpAcquired = defineEvent('CcpAcquired', {
   latest: z.object({ candidateId: Id, rncp: RncpCode, bloc: BlocCode, acquiredOn: IsoDate, via: AcquisitionVia }),
 });
 
-/** The titre of a version, issued by a jury (session titre, or capitalisation with the entretien final). */
-export const TitreIssued = defineEvent('TitreIssued', {
-  latest: z.object({
-    candidateId: Id,
-    rncp: RncpCode,
-    issuedOn: IsoDate,
-    sessionId: Id,
-    /** The blocs it was issued on, as held in that version (directly or by correspondence). */
-    blocs: z.array(BlocCode),
-  }),
+/**
+ * How a titre was obtained (arrêté du 22/12/2015 art. 1): a session titre on every bloc, capitalisation of the
+ * CCPs (the last one at a CCP session, or the missing ones at a titre session), équivalence, or VAE.
+ */
+export const TitreRoute = z.enum(['session', 'capitalisation', 'equivalence', 'vae']);
+export type TitreRoute = z.infer<typeof TitreRoute>;
+
+const TitreIssuedV1 = z.object({
+  candidateId: Id,
+  rncp: RncpCode,
+  issuedOn: IsoDate,
+  sessionId: Id,
+  /** The blocs it was issued on, as held in that version (directly or by correspondence). */
+  blocs: z.array(BlocCode),
 });
+
+/** The titre of a version, issued by a jury (session titre, or capitalisation) after the PV, with its route. */
+export const TitreIssued = defineEvent(
+  'TitreIssued',
+  { 1: TitreIssuedV1, latest: TitreIssuedV1.extend({ route: TitreRoute }) },
+  // Before capitalisation was recognised, a titre could only come from a session titre on every bloc.
+  { 1: (d: z.infer<typeof TitreIssuedV1>) => ({ ...d, route: 'session' }) },
+);
 
 /** A bloc not used for a titre before its usableUntil: no longer counts toward the titre of that version. */
 export const CcpUsabilityLapsed = defineEvent('CcpUsabilityLapsed', {
@@ -81,5 +94,34 @@ export const InsertionSurveyRecorded = defineEvent('InsertionSurveyRecorded', {
     horizon: z.enum(['6m', '24m']),
     situation: z.enum(['employed_target_job', 'employed_other', 'unemployed', 'neutralised']),
     recordedBy: z.string(),
+  }),
+});
+
+/**
+ * A training declared by the candidate's centre, with its end date: after the one-year re-sit window of a
+ * training-route candidate (règlement général des sessions), it opens enrolment again.
+ */
+export const TrainingDeclared = defineEvent('TrainingDeclared', {
+  latest: z.object({ candidateId: Id, rncp: RncpCode, route: AccessRoute, endsOn: IsoDate, declaredBy: Id }),
+});
+
+/**
+ * What a validated PV decided for the candidate, whatever the outcome (ajourné and absent included): the
+ * candidate's sessions in the livret, and the start of the re-sit window of a training-route candidate.
+ */
+export const SessionOutcomeRecorded = defineEvent('SessionOutcomeRecorded', {
+  latest: z.object({
+    candidateId: Id,
+    sessionId: Id,
+    rncp: RncpCode,
+    kind: z.enum(['titre', 'ccp', 'ccs']),
+    route: AccessRoute,
+    outcome: z.enum(['titre', 'ccp', 'ajourne', 'absent', 'exclu']),
+    /** Every bloc the candidate was enrolled on, and those acquired at this session. */
+    enrolledBlocs: z.array(BlocCode),
+    blocs: z.array(BlocCode),
+    startsOn: IsoDate,
+    endsOn: IsoDate,
+    decidedOn: IsoDate,
   }),
 });

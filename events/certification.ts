@@ -53,6 +53,12 @@ export const CertificationVersion = z.object({
   jury: z.object({ minMembers: z.number().int().min(1), minIndependent: z.number().int().nonnegative() }),
   /** Whether a titre deliberation needs the entretien final to have been held. */
   finalInterviewRequired: z.boolean(),
+  /**
+   * Whether a jury issuing the titre by capitalisation (at the CCP session of the last missing bloc, or at a
+   * titre session on the missing blocs only) must hold the entretien final first: an open question
+   * (research/domain_rules.md §2.5), so each version states its choice. Absent: as `finalInterviewRequired`.
+   */
+  capitalisationFinalInterviewRequired: z.boolean().optional(),
   /** The session titre's exam, entretien final included. */
   titreExam: z.object({ parts: z.array(ExamPart), totalMinutes: z.number().int().positive() }).optional(),
   blocs: z.array(Bloc).min(1),

@@ -11,12 +11,14 @@ import {
   PersonalDataErased,
   TitreAnnulled,
   TitreIssued,
+  TrainingDeclared,
+  SessionOutcomeRecorded,
 } from './candidate.js';
 import type { EventMeta, StoredEvent } from './envelope.js';
 import { CertificateDocumentsAttached, CertificateIssued, CertificateReinstated, CertificateRevoked, CertificateSuspended } from './certificate.js';
 import { AgrementGranted, CentreRegistered } from './centre.js';
 import { HabilitationGranted, JurorRegistered } from './juror.js';
-import { AssessmentRecorded, CandidateEnrolled, DecisionAnnulled, DeliberationFinalised, DeliberationProposed, DeliberationSigned, JuryConstituted, JurorRecused, PvValidated, SessionScheduled } from './session.js';
+import { AssessmentRecorded, CandidateEnrolled, DecisionAnnulled, JurorAddedForCandidate, DeliberationFinalised, DeliberationProposed, DeliberationSigned, JuryConstituted, JurorRecused, PvValidated, SessionScheduled } from './session.js';
 
 /** Every event type the ledger has ever stored. A type is never removed: old streams must still decode. */
 export const eventDefinitions = [
@@ -32,7 +34,9 @@ export const eventDefinitions = [
   CertificateCodeReserved,
   CandidateNotified,
   InsertionSurveyRecorded,
-  CentreRegistered, AgrementGranted, JurorRegistered, HabilitationGranted, SessionScheduled, JuryConstituted, CandidateEnrolled, JurorRecused, AssessmentRecorded, DeliberationProposed, DeliberationSigned, DeliberationFinalised, PvValidated, DecisionAnnulled,
+  TrainingDeclared,
+  SessionOutcomeRecorded,
+  CentreRegistered, AgrementGranted, JurorRegistered, HabilitationGranted, SessionScheduled, JuryConstituted, CandidateEnrolled, JurorRecused, AssessmentRecorded, DeliberationProposed, DeliberationSigned, DeliberationFinalised, PvValidated, DecisionAnnulled, JurorAddedForCandidate,
   CertificateIssued, CertificateDocumentsAttached, CertificateSuspended, CertificateReinstated, CertificateRevoked,
 ] as const;
 

@@ -37,13 +37,35 @@ export const JuryConstituted = defineEvent('JuryConstituted', {
   latest: z.object({ members: z.array(JuryMember).min(1) }),
 });
 
-export const CandidateEnrolled = defineEvent('CandidateEnrolled', {
-  latest: z.object({ candidateId: Id, route: AccessRoute, blocs: z.array(BlocCode).min(1) }),
-});
+const CandidateEnrolledV1 = z.object({ candidateId: Id, route: AccessRoute, blocs: z.array(BlocCode).min(1) });
+/**
+ * At a titre session a capitalising candidate is enrolled only on the blocs still missing, and on none when they
+ * hold them all (the jury then only issues the titre).
+ */
+export const CandidateEnrolled = defineEvent(
+  'CandidateEnrolled',
+  { 1: CandidateEnrolledV1, latest: CandidateEnrolledV1.extend({ blocs: z.array(BlocCode) }) },
+  { 1: (d: z.infer<typeof CandidateEnrolledV1>) => d },
+);
 
-/** A juror who knows a candidate stands aside for that candidate only. */
-export const JurorRecused = defineEvent('JurorRecused', {
-  latest: z.object({ jurorId: Id, candidateId: Id, reason: Text }),
+const JurorRecusedV1 = z.object({ jurorId: Id, candidateId: Id, reason: Text });
+export const RecusalDeclarer = z.enum(['juror', 'centre', 'dreets']);
+/**
+ * A juror who knows a candidate stands aside for that candidate only, declared by the juror, the centre or the
+ * DREETS. The reason may speak of the person: it is kept in the person vault, not here (v1 events still carry it).
+ */
+export const JurorRecused = defineEvent(
+  'JurorRecused',
+  {
+    1: JurorRecusedV1,
+    latest: z.object({ jurorId: Id, candidateId: Id, declaredBy: RecusalDeclarer, declarer: z.string().min(1).max(128), reason: Text.optional() }),
+  },
+  { 1: (d: z.infer<typeof JurorRecusedV1>) => ({ ...d, declaredBy: 'juror', declarer: d.jurorId }) },
+);
+
+/** A habilitated juror added to the jury for one candidate, when recusals left it below the minimum. */
+export const JurorAddedForCandidate = defineEvent('JurorAddedForCandidate', {
+  latest: z.object({ jurorId: Id, independent: z.boolean(), candidateId: Id }),
 });
 
 export const AssessmentRecorded = defineEvent('AssessmentRecorded', {

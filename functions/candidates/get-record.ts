@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TitreRoute } from '../../events/candidate.js';
 import { Id, IsoDate } from '../../events/define-event.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { defineRoute, ok } from '../shared/route.js';
@@ -27,7 +28,20 @@ export const Record = z.object({
       blocs: z.array(Bloc),
       eligible: z.boolean(),
       missing: z.array(z.string()),
-      titre: z.object({ issuedAt: z.string(), sessionId: z.string(), certificateCode: z.string().nullable() }).nullable(),
+      titre: z.object({ issuedAt: z.string(), sessionId: z.string(), route: TitreRoute, certificateCode: z.string().nullable() }).nullable(),
+    }),
+  ),
+  /** The sessions the candidate sat and what the validated PV decided; `resitUntil` for a training-route shortfall. */
+  sessions: z.array(
+    z.object({
+      sessionId: z.string(),
+      rncp: z.string(),
+      kind: z.string(),
+      startsOn: z.string(),
+      endsOn: z.string(),
+      outcome: z.string(),
+      pvValidatedOn: z.string(),
+      resitUntil: z.string().optional(),
     }),
   ),
   certificates: z.array(z.object({ code: z.string(), kind: z.enum(['titre', 'ccp']), rncp: z.string(), blocs: z.array(z.string()), status: z.enum(['valid', 'suspended', 'revoked', 'pending']) })),

@@ -29,6 +29,7 @@ export async function recordView(deps: LedgerDeps, { doc, position }: ReadModelD
     asOf,
     position: { stream: `candidate#${doc.candidateId}`, version },
     certifications: livret(doc.events, await referentialOf(deps), asOf),
+    sessions: (doc.sessions ?? []).filter((s) => s.recordedOn <= asOf).map(({ recordedOn: _, ...s }) => s),
     certificates,
   };
 }

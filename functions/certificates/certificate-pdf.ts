@@ -4,7 +4,9 @@ import HelveticaBold from 'pdfkit/standard-fonts/HelveticaBold';
 import Courier from 'pdfkit/standard-fonts/Courier';
 import CourierBold from 'pdfkit/standard-fonts/CourierBold';
 import QRCode from 'qrcode';
+import type { TitreRoute } from '../../events/candidate.js';
 import type { CertificateKind, LedgerCoordinates } from '../../events/certificate.js';
+import { titreRouteText } from './titre-route-text.js';
 import { verificationUrl } from './certificate-urls.js';
 
 // In the Lambda bundle pdfkit is its browser build, which takes the standard fonts from registerStdFonts instead
@@ -20,6 +22,8 @@ export interface CertificatePdfInput {
   blocs: { code: string; title: string }[];
   issuedOn: string;
   issuance: LedgerCoordinates;
+  /** A titre's route: the certificate says how it was obtained. */
+  route?: TitreRoute;
 }
 
 const months = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
@@ -78,6 +82,7 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
   }
   doc.moveDown(1);
   doc.font('Helvetica').fontSize(12).text(`Délivré le ${frenchDate(issuedOn)}`);
+  if (kind === 'titre' && input.route) doc.font('Helvetica').fontSize(12).text(`Titre obtenu ${titreRouteText[input.route]}`);
   doc.moveDown(2);
 
   const top = doc.y;

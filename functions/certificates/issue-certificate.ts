@@ -52,6 +52,7 @@ export async function beginIssuance(deps: LedgerDeps, input: IssueCertificateInp
       blocs: input.blocs,
       issuedOn: input.issuedOn,
       ...(input.sessionId ? { sessionId: input.sessionId } : {}),
+      ...(input.route ? { route: input.route } : {}),
     },
     issuerContext(deps, input, 'issue'),
   );
@@ -70,6 +71,7 @@ export async function beginIssuance(deps: LedgerDeps, input: IssueCertificateInp
         blocs: input.blocs.map((b) => ({ code: b, title: entry.version.blocs.find((v) => v.code === b)!.title })),
         issuedOn: input.issuedOn,
         issuance: { stream, version: first.version, hash: first.hash },
+        ...(input.route ? { route: input.route } : {}),
       },
     },
   };

@@ -4,11 +4,29 @@ import { callerId, jurorFacts, runSessionCommand } from './session-facts.js';
 import { JuryAnswer, JuryBody, SessionParams } from './session-schemas.js';
 
 export const route = defineRoute({
-  summary: 'Set the whole jury of a session (habilitated jurors, size and independence as the version requires)',
+  summary: 'Set the whole jury of a session (habilitated jurors, size and independence as the version requires); with candidateId, add jurors for that candidate after recusals',
   params: SessionParams,
   body: JuryBody,
   response: { status: 200, schema: JuryAnswer },
   async handle({ params: { sessionId }, body, ctx }, deps) {
+    const { candidateId } = body;
+    if (candidateId) {
+      const found = await jurorFacts(deps, body.members);
+      let state;
+      for (const jurorId of body.members) {
+        const result = await runSessionCommand(deps, ctx, sessionId, ({ certification }) => ({
+          type: 'AddJurorForCandidate',
+          actingCentre: callerId(ctx),
+          candidateId,
+          jurorId,
+          juror: found.find((j) => j.jurorId === jurorId),
+          certification,
+        }));
+        state = result.state;
+      }
+      const added = state && state.status !== 'unknown' ? (state.added[candidateId] ?? []) : [];
+      return ok({ sessionId, members: added });
+    }
     const result = await runSessionCommand(deps, ctx, sessionId, async ({ certification }) => ({
       type: 'ConstituteJury',
       actingCentre: callerId(ctx),

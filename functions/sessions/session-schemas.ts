@@ -20,7 +20,9 @@ export const SessionView = z.object({
   endsOn: z.string(),
   jury: z.array(Member),
   candidates: z.array(z.object({ candidateId: z.string(), route: AccessRoute, blocs: z.array(z.string()), enrolledAt: z.string() })),
-  recusals: z.array(z.object({ jurorId: z.string(), candidateId: z.string(), reason: z.string(), recordedAt: z.string() })),
+  /** Who declared each recusal; its reason is kept in the person vault. */
+  recusals: z.array(z.object({ jurorId: z.string(), candidateId: z.string(), declaredBy: z.enum(['juror', 'centre', 'dreets']), declarer: z.string(), reason: z.string().optional(), recordedAt: z.string() })),
+  added: z.array(z.object({ jurorId: z.string(), independent: z.boolean(), candidateId: z.string(), addedAt: z.string() })).optional(),
   assessments: z.array(
     z.object({
       jurorId: z.string(),
@@ -28,6 +30,8 @@ export const SessionView = z.object({
       bloc: z.string(),
       competences: z.array(z.object({ code: z.string(), result: CompetenceResult })),
       recordedAt: z.string(),
+      /** False once this juror is recused for this candidate. */
+      counts: z.boolean().optional(),
     }),
   ),
   deliberations: z.array(
@@ -50,13 +54,16 @@ export const SessionView = z.object({
   position: z.number(),
 });
 
-export const JuryBody = z.object({ members: z.array(Id).min(1).max(20) });
+/** The whole jury; with `candidateId`, the jurors added for that candidate only, after recusals left it too small. */
+export const JuryBody = z.object({ members: z.array(Id).min(1).max(20), candidateId: Id.optional() });
 export const JuryAnswer = z.object({ sessionId: z.string(), members: z.array(Member) });
 
-export const EnrolmentBody = z.object({ candidateId: Id, route: AccessRoute, blocs: z.array(BlocCode).min(1).optional() });
+/** At a titre session a capitalising candidate names only the blocs they still lack (none when they hold them all). */
+export const EnrolmentBody = z.object({ candidateId: Id, route: AccessRoute, blocs: z.array(BlocCode).max(50).optional() });
 export const EnrolmentAnswer = z.object({ sessionId: z.string(), candidateId: z.string(), route: AccessRoute, blocs: z.array(z.string()) });
 
-export const RecusalBody = z.object({ candidateId: Id, reason: Text });
+/** `jurorId` defaults to the calling juror; a centre or a DREETS agent names the juror. */
+export const RecusalBody = z.object({ candidateId: Id, jurorId: Id.optional(), reason: Text });
 
 export const AssessmentBody = z.object({
   candidateId: Id,

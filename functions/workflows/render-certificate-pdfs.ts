@@ -18,6 +18,7 @@ const PdfInput = z.object({
   blocs: z.array(z.object({ code: z.string(), title: z.string() })),
   issuedOn: z.string(),
   issuance: Coordinates,
+  route: z.optional(z.enum(['session', 'capitalisation', 'equivalence', 'vae'])),
 });
 const Input = z.object({ certificates: z.object({ pending: z.array(z.object({ pdf: PdfInput })) }) });
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { candidate, type CandidateEvent } from '../../domain/candidate.js';
+import { candidate, candidateFactsFor, type CandidateEvent } from '../../domain/candidate.js';
 import type { CertificationVersion } from '../../events/certification.js';
 import { specFor } from '../support/decider-spec.js';
 import { referentialMap } from '../support/referential.js';
@@ -18,43 +18,84 @@ const acquired = (rncp: string, bloc: string, acquiredOn: string, sessionId = 's
   type: 'CcpAcquired',
   data: { candidateId: 'k1', rncp, bloc, acquiredOn, via: { kind: 'session', sessionId } },
 });
-const outcome = (version: CertificationVersion, o: 'titre' | 'ccp' | 'ajourne' | 'absent', blocs: string[], sessionId = 's1', decidedOn = '2025-10-06') =>
-  ({ type: 'RecordSessionOutcome', candidateId: 'k1', sessionId, version, outcome: o, blocs, decidedOn }) as const;
+type Outcome = 'titre' | 'ccp' | 'ajourne' | 'absent';
+const enrolment = (blocs = ['RNCP38665BC01', 'RNCP38665BC02'], route: 'formation_continue' | 'vae' = 'formation_continue') =>
+  ({ kind: 'titre' as const, route, blocs, startsOn: '2025-10-01', endsOn: '2025-10-03' });
+const outcome = (
+  version: CertificationVersion,
+  o: Outcome,
+  blocs: string[],
+  sessionId = 's1',
+  decidedOn = '2025-10-06',
+  over: { usableBlocs?: string[]; titreRoute?: 'session' | 'capitalisation'; enrolled?: string[] } = {},
+) =>
+  ({
+    type: 'RecordSessionOutcome',
+    candidateId: 'k1',
+    sessionId,
+    version,
+    outcome: o,
+    blocs,
+    decidedOn,
+    enrolment: enrolment(over.enrolled ?? (blocs.length ? blocs : ['RNCP38665BC01', 'RNCP38665BC02'])),
+    titreRoute: over.titreRoute ?? 'session',
+    usableBlocs: over.usableBlocs ?? [],
+  }) as const;
+/** The decision itself, recorded first whatever the outcome. */
+const decision = (o: Outcome, blocs: string[], enrolled = blocs.length ? blocs : ['RNCP38665BC01', 'RNCP38665BC02'], sessionId = 's1', decidedOn = '2025-10-06', rncp = 'RNCP38665'): CandidateEvent => ({
+  type: 'SessionOutcomeRecorded',
+  data: { candidateId: 'k1', sessionId, rncp, kind: 'titre', route: 'formation_continue', outcome: o, enrolledBlocs: enrolled, blocs, startsOn: '2025-10-01', endsOn: '2025-10-03', decidedOn },
+});
+const titreIssued = (route: 'session' | 'capitalisation', blocs = ['RNCP38665BC01', 'RNCP38665BC02']): CandidateEvent => ({
+  type: 'TitreIssued',
+  data: { candidateId: 'k1', rncp: 'RNCP38665', issuedOn: '2025-10-06', sessionId: 's1', blocs, route },
+});
 
 describe('candidate record: outcomes of a validated PV', () => {
-  it('a ccp outcome records each bloc acquired, via the session', () => {
-    spec.given([registered]).when(outcome(rncp38665, 'ccp', ['RNCP38665BC01'])).then([acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06')]);
+  it('a ccp outcome records the decision and each bloc acquired, via the session', () => {
+    spec.given([registered]).when(outcome(rncp38665, 'ccp', ['RNCP38665BC01'])).then([decision('ccp', ['RNCP38665BC01']), acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06')]);
   });
-  it('a titre outcome records the blocs and the titre', () => {
+  it('a titre outcome at a titre session records the blocs and the titre, by the session route', () => {
     spec
       .given([registered])
       .when(outcome(rncp38665, 'titre', ['RNCP38665BC01', 'RNCP38665BC02']))
       .then([
+        decision('titre', ['RNCP38665BC01', 'RNCP38665BC02']),
         acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06'),
         acquired('RNCP38665', 'RNCP38665BC02', '2025-10-06'),
-        { type: 'TitreIssued', data: { candidateId: 'k1', rncp: 'RNCP38665', issuedOn: '2025-10-06', sessionId: 's1', blocs: ['RNCP38665BC01', 'RNCP38665BC02'] } },
+        titreIssued('session'),
       ]);
   });
-  it('ajourné and absent record nothing', () => {
-    spec.given([registered]).when(outcome(rncp38665, 'ajourne', [])).thenNothing();
-    spec.given([registered]).when(outcome(rncp38665, 'absent', [])).thenNothing();
+  it('ajourné and absent record the decision only (it opens the re-sit window)', () => {
+    spec.given([registered]).when(outcome(rncp38665, 'ajourne', [])).then([decision('ajourne', [])]);
+    spec.given([registered]).when(outcome(rncp38665, 'absent', [])).then([decision('absent', [])]);
   });
   it('recording the same outcome again appends nothing (the workflow retries)', () => {
-    spec.given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06')]).when(outcome(rncp38665, 'ccp', ['RNCP38665BC01'])).thenNothing();
+    spec
+      .given([registered, decision('ccp', ['RNCP38665BC01']), acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06')])
+      .when(outcome(rncp38665, 'ccp', ['RNCP38665BC01']))
+      .thenNothing();
   });
-  it('the titre by capitalisation: blocs held from earlier sessions count', () => {
+  it('the titre by capitalisation: a bloc held from an earlier session and usable counts, only the new bloc is acquired', () => {
     spec
       .given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-03-01', 's0')])
-      .when(outcome(rncp38665, 'titre', ['RNCP38665BC02']))
-      .thenEvents((events) => expect(events.map((e) => e.type)).toEqual(['CcpAcquired', 'TitreIssued']));
+      .when(outcome(rncp38665, 'titre', ['RNCP38665BC02'], 's1', '2025-10-06', { usableBlocs: ['RNCP38665BC01'], titreRoute: 'capitalisation' }))
+      .then([decision('titre', ['RNCP38665BC02']), acquired('RNCP38665', 'RNCP38665BC02', '2025-10-06'), titreIssued('capitalisation')]);
   });
-  it('a titre without every bloc held is refused', () => {
+  it('the titre by capitalisation: a bloc carried by correspondence (no CcpAcquired in this version) counts when the livret says it is usable', () => {
+    spec
+      .given([registered, { type: 'CcpAcquired', data: { candidateId: 'k1', rncp: 'RNCP32340', bloc: 'RNCP32340BC01', acquiredOn: '2021-06-01', via: { kind: 'session', sessionId: 's0' } } }])
+      .when(outcome(rncp38665, 'titre', ['RNCP38665BC02'], 's1', '2025-10-06', { usableBlocs: ['RNCP38665BC01'], titreRoute: 'capitalisation' }))
+      .then([decision('titre', ['RNCP38665BC02']), acquired('RNCP38665', 'RNCP38665BC02', '2025-10-06'), titreIssued('capitalisation')]);
+  });
+  it('a titre without every bloc acquired now or held usable is refused', () => {
     spec.given([registered]).when(outcome(rncp38665, 'titre', ['RNCP38665BC02'])).thenRefused('titre-blocs-missing');
+    // Held, but no longer usable (the livret leaves it out of usableBlocs): refused too.
+    spec.given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-03-01', 's0')]).when(outcome(rncp38665, 'titre', ['RNCP38665BC02'])).thenRefused('titre-blocs-missing');
   });
   it('at most one titre per candidate and version', () => {
-    const titre: CandidateEvent = { type: 'TitreIssued', data: { candidateId: 'k1', rncp: 'RNCP38665', issuedOn: '2025-10-06', sessionId: 's1', blocs: [] } };
     spec
-      .given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06'), acquired('RNCP38665', 'RNCP38665BC02', '2025-10-06'), titre])
+      .given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06'), acquired('RNCP38665', 'RNCP38665BC02', '2025-10-06'), titreIssued('session', [])])
       .when(outcome(rncp38665, 'titre', ['RNCP38665BC01', 'RNCP38665BC02'], 's2'))
       .thenRefused('titre-already-issued');
   });
@@ -63,6 +104,26 @@ describe('candidate record: outcomes of a validated PV', () => {
   });
   it('an unknown candidate is not found', () => {
     spec.given([]).when(outcome(rncp38665, 'ccp', ['RNCP38665BC01'])).thenRefused('candidate-not-found');
+  });
+});
+
+describe('candidate record: trainings and the re-sit facts a session reads (DESIGN.md rule 12)', () => {
+  const declare = (over: Partial<{ actingCentre: string; endsOn: string }> = {}) =>
+    ({ type: 'DeclareTraining', candidateId: 'k1', actingCentre: 'c1', rncp: 'RNCP38665', route: 'formation_continue', endsOn: '2026-04-30', ...over }) as const;
+  const declared: CandidateEvent = { type: 'TrainingDeclared', data: { candidateId: 'k1', rncp: 'RNCP38665', route: 'formation_continue', endsOn: '2026-04-30', declaredBy: 'c1' } };
+  it('the candidate’s centre declares a training by its end date, once', () => {
+    spec.given([registered]).when(declare()).then([declared]);
+    spec.given([registered, declared]).when(declare()).thenNothing();
+  });
+  it('another centre may not declare it', () => {
+    spec.given([registered]).when(declare({ actingCentre: 'c2' })).thenRefused('not-your-candidate');
+  });
+  const facts = (events: CandidateEvent[]) => candidateFactsFor(events.reduce(candidate.evolve, candidate.initialState), 'k1', 'RNCP38665', []);
+  it('an ajourné training-route decision is a shortfall; a full success is not; a partial success is', () => {
+    expect(facts([registered, decision('ajourne', [], undefined, 's1', '2025-03-14')])?.lastShortfall).toEqual({ sessionId: 's1', decidedOn: '2025-03-14' });
+    expect(facts([registered, decision('ajourne', [], undefined, 's1', '2025-03-14'), decision('ccp', ['RNCP38665BC01', 'RNCP38665BC02'], undefined, 's2', '2025-09-01')])?.lastShortfall).toBeUndefined();
+    expect(facts([registered, decision('ccp', ['RNCP38665BC01'], ['RNCP38665BC01', 'RNCP38665BC02'], 's2', '2025-09-01')])?.lastShortfall).toEqual({ sessionId: 's2', decidedOn: '2025-09-01' });
+    expect(facts([registered, decision('ajourne', []), declared])?.trainings).toEqual([{ endsOn: '2026-04-30' }]);
   });
 });
 
@@ -85,7 +146,7 @@ describe('candidate record: usability of capitalised blocs', () => {
       .then([{ type: 'CcpUsabilityLapsed', data: { candidateId: 'k1', rncp: 'RNCP38665', bloc: 'RNCP38665BC01', usableUntil: '2030-05-12' } }]);
   });
   it('a bloc used for a titre never lapses', () => {
-    const titre: CandidateEvent = { type: 'TitreIssued', data: { candidateId: 'k1', rncp: 'RNCP38665', issuedOn: '2025-10-06', sessionId: 's1', blocs: [] } };
+    const titre = titreIssued('session', []);
     spec.given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06'), titre]).when(check(rncp38665, 'RNCP38665BC01', '2031-01-01')).thenNothing();
   });
   it('a lapse is recorded once', () => {
@@ -97,13 +158,13 @@ describe('candidate record: usability of capitalised blocs', () => {
     spec
       .given([registered, acquired('RNCP12505', 'RNCP12505BC01', '2014-03-10'), lapsed])
       .when(outcome(rncp12505, 'ccp', ['RNCP12505BC01'], 's9', '2019-05-01'))
-      .then([acquired('RNCP12505', 'RNCP12505BC01', '2019-05-01', 's9')]);
+      .then([decision('ccp', ['RNCP12505BC01'], undefined, 's9', '2019-05-01', 'RNCP12505'), acquired('RNCP12505', 'RNCP12505BC01', '2019-05-01', 's9')]);
   });
 });
 
 describe('candidate record: annulment, certificates, notifications, surveys, erasure', () => {
   it('annulling a session decision appends compensating events for what it produced', () => {
-    const titre: CandidateEvent = { type: 'TitreIssued', data: { candidateId: 'k1', rncp: 'RNCP38665', issuedOn: '2025-10-06', sessionId: 's1', blocs: [] } };
+    const titre = titreIssued('session', []);
     spec
       .given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06'), titre, acquired('RNCP38665', 'RNCP38665BC02', '2025-03-01', 's0')])
       .when({ type: 'AnnulSessionDecision', candidateId: 'k1', sessionId: 's1', reason: 'fraude', legalBasis: 'art. 12' })
