@@ -105,8 +105,10 @@ describe('property: the livret kept incrementally by the projector equals the li
           const version = ref.get(s.rncp)!.version;
           const blocs = blocsOf(s.rncp);
           const bloc = blocs[s.pick % blocs.length]!;
-          if (s.kind === 'ccp') await run({ type: 'RecordSessionOutcome', candidateId: 'k', sessionId: `s${n}`, version, outcome: 'ccp', blocs: [bloc], decidedOn: day });
-          if (s.kind === 'titre') await run({ type: 'RecordSessionOutcome', candidateId: 'k', sessionId: `s${n}`, version, outcome: 'titre', blocs, decidedOn: day });
+          const enrolment = { kind: s.kind === 'titre' ? ('titre' as const) : ('ccp' as const), route: 'formation_continue' as const, blocs, startsOn: day, endsOn: day };
+          const recorded = { type: 'RecordSessionOutcome' as const, candidateId: 'k', sessionId: `s${n}`, version, decidedOn: day, enrolment, titreRoute: 'session' as const, usableBlocs: [] };
+          if (s.kind === 'ccp') await run({ ...recorded, outcome: 'ccp', blocs: [bloc] });
+          if (s.kind === 'titre') await run({ ...recorded, outcome: 'titre', blocs });
           if (s.kind === 'check') await run({ type: 'RecordUsabilityCheck', candidateId: 'k', version, bloc, today: day });
           if (s.kind === 'annul') await run({ type: 'AnnulSessionDecision', candidateId: 'k', sessionId: `s${Math.max(0, n - 2)}`, reason: 'r', legalBasis: 'l' });
         }
