@@ -12,6 +12,7 @@ export const routeModules: Record<string, () => Promise<RouteModule>> = {
   'candidates/get-record': () => import('./candidates/get-record.js'),
   'candidates/list-notifications': () => import('./candidates/list-notifications.js'),
   'candidates/record-insertion-survey': () => import('./candidates/record-insertion-survey.js'),
+  'candidates/declare-training': () => import('./candidates/declare-training.js'),
   'candidates/erase-personal-data': () => import('./candidates/erase-personal-data.js'),
   'centres/register-centre': () => import('./centres/register-centre.js'),
   'centres/list-centre-sessions': () => import('./centres/list-centre-sessions.js'),

@@ -49,6 +49,8 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'candidates/register-candidate': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
   'jurors/register-juror': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
   'candidates/erase-personal-data': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'erase' },
+  // The recusal's reason goes to the candidate's vault entry (it may tell of their private life).
+  'sessions/recuse-juror': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
   'sessions/validate-pv': { events: 'append', readModels: 'read', idempotency: 'write', startsWorkflows: ['session'] },
   // Public certificate routes: rate limited per client (the limiter writes its counters), holder name from the vault.
   'certificates/verify-certificate': { events: 'read', readModels: 'read', rateLimit: 'write', vault: 'read', verifications: 'write' },

@@ -51,6 +51,12 @@ const table: Record<string, Expectation> = {
     owner: { candidate: (w) => w.candidateA, centre: (w) => w.centreA },
     foreign: { candidate: (w) => w.candidateB, centre: (w) => w.centreB },
   },
+  'POST /candidates/{candidateId}/trainings': {
+    path: (w) => `/candidates/${w.candidateA}/trainings`,
+    body: () => ({ rncp: RNCP, route: 'formation_continue', endsOn: '2026-04-30' }),
+    owner: { centre: (w) => w.centreA },
+    foreign: { centre: (w) => w.centreB },
+  },
   'POST /candidates/{candidateId}/insertion-surveys': {
     path: (w) => `/candidates/${w.candidateA}/insertion-surveys`,
     body: () => ({ horizon: '6m', situation: 'employed_target_job' }),
@@ -81,7 +87,12 @@ const table: Record<string, Expectation> = {
     owner: { centre: (w) => w.centreB },
     foreign: { centre: (w) => w.centreA },
   },
-  'POST /sessions/{sessionId}/recusals': { path: (w) => `/sessions/${w.sessionB}/recusals`, body: (w) => ({ candidateId: w.candidateB, reason: 'lien' }), owner: { juror: (w) => w.jurorB }, foreign: { juror: (w) => w.jurorA } },
+  'POST /sessions/{sessionId}/recusals': {
+    path: (w) => `/sessions/${w.sessionB}/recusals`,
+    body: (w) => ({ candidateId: w.candidateB, jurorId: w.jurorB, reason: 'lien' }),
+    owner: { juror: (w) => w.jurorB, centre: (w) => w.centreB },
+    foreign: { juror: (w) => w.jurorA, centre: (w) => w.centreA },
+  },
   'POST /sessions/{sessionId}/assessments': {
     path: (w) => `/sessions/${w.sessionB}/assessments`,
     body: (w) => ({ candidateId: w.candidateB, bloc: 'RNCP38665BC01', competences: [{ code: 'RNCP38665BC01C1', result: 'acquis' }] }),
