@@ -92,7 +92,7 @@ export function livret(events: readonly DatedEvent[], referential: ReadonlyMap<s
     }
   }
 
-  const held = carryOver(direct, referential, asOf, lapsed);
+  const held = carryOver(direct, referential, asOf);
   const out: LivretCertification[] = [];
   for (const [rncp, blocs] of [...held.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const entry = referential.get(rncp);
@@ -148,7 +148,6 @@ function carryOver(
   direct: Map<string, Map<string, Held>>,
   referential: ReadonlyMap<string, ReferentialEntry>,
   asOf: string,
-  lapsed: Set<string>,
 ): Map<string, Map<string, Held>> {
   const held = new Map<string, Map<string, Held>>();
   for (const [rncp, blocs] of direct) held.set(rncp, new Map(blocs));
@@ -160,9 +159,9 @@ function carryOver(
     if (!from) continue;
     for (const c of revision.correspondences) {
       const sources = c.from.map((code) => from.get(code));
-      const usableThen = sources.every(
-        (h, i) => h && !lapsed.has(`${version.rncp}|${c.from[i]}`) && usableUntilOf(version, h.acquiredOn) >= revision.effectiveOn,
-      );
+      // Usable on the day the revision took effect: a lapse recorded later (its usableUntil after that day)
+      // ends its use toward the old version only, not the correspondence already made.
+      const usableThen = sources.every((h) => h && usableUntilOf(version, h.acquiredOn) >= revision.effectiveOn);
       if (!usableThen) continue;
       const target = held.get(revision.successor) ?? new Map<string, Held>();
       if (!target.has(c.to)) {

@@ -49,6 +49,19 @@ describe('the livret', () => {
     expect(after.blocs[0]).toMatchObject({ code: 'RNCP38665BC01', acquired: true, acquiredAt: '2022-06-01', via: { kind: 'correspondence', from: 'RNCP32340', blocs: ['RNCP32340BC01'] } });
   });
 
+  it('a bloc carried by a revision stays carried when it later lapses toward the old version (grace year over)', () => {
+    const lapsedOld = dated('CcpUsabilityLapsed', { candidateId: 'k', rncp: 'RNCP32340', bloc: 'RNCP32340BC01', usableUntil: '2025-05-11' }, '2025-05-12');
+    const events = [ccp('RNCP32340', 'RNCP32340BC01', '2021-06-07'), lapsedOld];
+    const lines = livret(events, ref, '2025-09-01');
+    expect(lines.find((c) => c.rncp === 'RNCP32340')!.blocs[0]).toMatchObject({ usable: false, lapsed: true });
+    expect(lines.find((c) => c.rncp === 'RNCP38665')!.blocs[0]).toMatchObject({ code: 'RNCP38665BC01', usable: true, usableUntil: '2030-05-12' });
+  });
+
+  it('a bloc no longer usable on the day the revision takes effect is not carried', () => {
+    const events = [ccp('RNCP12505', 'RNCP12505BC01', '2013-01-10'), ccp('RNCP12505', 'RNCP12505BC03', '2013-02-10')];
+    expect(livret(events, ref, '2019-08-01').find((c) => c.rncp === 'RNCP32340')).toBeUndefined();
+  });
+
   it('a correspondence that needs two old blocs needs both', () => {
     const one = [ccp('RNCP12505', 'RNCP12505BC01', '2017-01-10')];
     const both = [...one, ccp('RNCP12505', 'RNCP12505BC03', '2018-02-10')];
