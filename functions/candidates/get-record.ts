@@ -44,7 +44,17 @@ export const Record = z.object({
       resitUntil: z.string().optional(),
     }),
   ),
-  certificates: z.array(z.object({ code: z.string(), kind: z.enum(['titre', 'ccp']), rncp: z.string(), blocs: z.array(z.string()), status: z.enum(['valid', 'suspended', 'revoked', 'pending']) })),
+  certificates: z.array(
+    z.object({
+      code: z.string(),
+      kind: z.enum(['titre', 'ccp']),
+      rncp: z.string(),
+      blocs: z.array(z.string()),
+      status: z.enum(['valid', 'suspended', 'revoked', 'pending']),
+      /** For the holder and the DREETS: each status with its reason and legal basis. */
+      history: z.array(z.object({ status: z.string(), on: z.string(), reason: z.string().optional(), legalBasis: z.string().optional() })).optional(),
+    }),
+  ),
 });
 
 export const route = defineRoute({
@@ -54,7 +64,8 @@ export const route = defineRoute({
   response: { status: 200, schema: Record },
   async handle({ params, query, ctx }, deps) {
     const found = await readableRecord(deps, ctx.caller!, params.candidateId);
-    return ok(await recordView(deps, found, query.asOf));
+    const roles = ctx.caller!.roles;
+    return ok(await recordView(deps, found, query.asOf, { reasons: roles.includes('candidate') || roles.includes('dreets') }));
   },
 });
 

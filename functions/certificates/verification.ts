@@ -40,11 +40,13 @@ export async function limitedLookup(deps: LedgerDeps, request: Pick<HttpRequest,
   return { doc };
 }
 
-export const HistoryEntry = z.object({ status: z.enum(['valid', 'suspended', 'revoked']), on: z.string(), reason: z.string().optional(), legalBasis: z.string().optional() });
+/** Public: each status and the date it took effect. The reason and legal basis go to the holder and the DREETS only (their record). */
+export const HistoryEntry = z.object({ status: z.enum(['valid', 'suspended', 'revoked']), on: z.string() });
 
 export const VerificationAnswer = z.object({
   code: z.string(),
   status: z.enum(['valid', 'suspended', 'revoked']),
+  statusSince: z.string(),
   kind: z.enum(['titre', 'ccp']),
   certification: z.object({ rncp: z.string(), title: z.string(), level: z.number() }),
   blocs: z.array(z.object({ code: z.string(), title: z.string() })),
@@ -125,6 +127,7 @@ export async function verifyCertificate(deps: LedgerDeps, input: VerifyInput): P
   return ok({
     code: doc.code,
     status: then.status,
+    statusSince: then.history.at(-1)!.on,
     kind: doc.kind,
     certification: { rncp: doc.rncp, title: entry.version.title, level: entry.version.level },
     blocs: doc.blocs.map((code) => ({ code, title: entry.version.blocs.find((b) => b.code === code)?.title ?? code })),
@@ -132,7 +135,7 @@ export async function verifyCertificate(deps: LedgerDeps, input: VerifyInput): P
     holder: { display: maskedHolder(person) },
     ...(familyNameMatches !== undefined ? { familyNameMatches } : {}),
     asOf,
-    history: then.history.map(({ status, on, reason, legalBasis }) => ({ status, on, ...(reason ? { reason } : {}), ...(legalBasis ? { legalBasis } : {}) })),
+    history: then.history.map(({ status, on }) => ({ status, on })),
     ledger,
   });
 }
