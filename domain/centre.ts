@@ -2,6 +2,7 @@ import type { CertificationVersion } from '../events/certification.js';
 import type { EventData, LedgerEvent } from '../events/registry.js';
 import type { DateWindow } from './dates.js';
 import { assertNever, type Decider } from './decider.js';
+import { graceUntilOf } from './certification.js';
 import { conflict, notFound, refuse } from './errors.js';
 
 export type CentreEvent = Extract<LedgerEvent, { type: 'CentreRegistered' | 'AgrementGranted' }>;
@@ -45,8 +46,10 @@ function decide(command: CentreCommand, state: CentreState): CentreEvent[] {
       if (state.status !== 'registered') throw notFound('centre-not-found', `no centre ${centreId}`);
       if (!certification) throw notFound('certification-not-found', `no certification ${rncp}`);
       if (validUntil < validFrom) throw refuse('invalid-validity-window', 'validUntil must not precede validFrom');
-      if (validUntil > certification.validUntil) {
-        throw refuse('agrement-beyond-version', `${rncp} is registered until ${certification.validUntil}: an agrément cannot outlive it`);
+      // Into the grace years only where the referential says so (assumption agrementsExtendIntoGrace).
+      const cap = certification.agrementsExtendIntoGrace ? graceUntilOf(certification) : certification.validUntil;
+      if (validUntil > cap) {
+        throw refuse('agrement-beyond-version', `${rncp} is registered until ${certification.validUntil}${cap > certification.validUntil ? ` (its grace years until ${cap})` : ''}: an agrément cannot outlive it`);
       }
       if (state.agrements.some((a) => a.rncp === rncp && a.validFrom === validFrom && a.validUntil === validUntil)) return [];
       return [{ type: 'AgrementGranted', data: { centreId, rncp, validFrom, validUntil } }];

@@ -2,6 +2,7 @@ import type { CertificationVersion } from '../events/certification.js';
 import type { EventData, LedgerEvent } from '../events/registry.js';
 import type { DateWindow } from './dates.js';
 import { assertNever, type Decider } from './decider.js';
+import { graceUntilOf } from './certification.js';
 import { conflict, notFound, refuse } from './errors.js';
 
 export type JurorEvent = Extract<LedgerEvent, { type: 'JurorRegistered' | 'HabilitationGranted' }>;
@@ -45,8 +46,10 @@ function decide(command: JurorCommand, state: JurorState): JurorEvent[] {
       if (state.status !== 'registered') throw notFound('juror-not-found', `no juror ${jurorId}`);
       if (!certification) throw notFound('certification-not-found', `no certification ${rncp}`);
       if (validUntil < validFrom) throw refuse('invalid-validity-window', 'validUntil must not precede validFrom');
-      if (validUntil > certification.validUntil) {
-        throw refuse('habilitation-beyond-version', `${rncp} is registered until ${certification.validUntil}: a habilitation cannot outlive it`);
+      // Into the grace years only where the referential says so (assumption agrementsExtendIntoGrace).
+      const cap = certification.agrementsExtendIntoGrace ? graceUntilOf(certification) : certification.validUntil;
+      if (validUntil > cap) {
+        throw refuse('habilitation-beyond-version', `${rncp} is registered until ${certification.validUntil}${cap > certification.validUntil ? ` (its grace years until ${cap})` : ''}: a habilitation cannot outlive it`);
       }
       if (state.habilitations.some((h) => h.rncp === rncp && h.validFrom === validFrom && h.validUntil === validUntil)) return [];
       return [{ type: 'HabilitationGranted', data: { jurorId, rncp, validFrom, validUntil } }];

@@ -2,6 +2,7 @@ import type { AccessRoute, CertificationVersion } from '../events/certification.
 import type { LedgerEvent } from '../events/registry.js';
 import type { TitreRoute } from '../events/candidate.js';
 import type { CompetenceResult, DeliberationOutcome, JuryMember, SessionKind } from '../events/session.js';
+import { graceUntilOf, inGrace } from './certification.js';
 import { addYears, coversEveryDate, type DateWindow } from './dates.js';
 import { assertNever, type Decider } from './decider.js';
 import { conflict, forbidden, notFound, refuse } from './errors.js';
@@ -253,8 +254,10 @@ function schedule(command: Extract<SessionCommand, { type: 'ScheduleSession' }>,
   if (!certification) throw notFound('certification-not-found', `no certification ${rncp}`);
   if (endsOn < startsOn) throw refuse('invalid-session-dates', 'endsOn must not precede startsOn');
   if (startsOn < command.today) throw refuse('session-in-the-past', `a session cannot start before today (${command.today})`);
-  if (startsOn < certification.validFrom || endsOn > certification.validUntil) {
-    throw refuse('certification-not-valid-on-dates', `${rncp} is valid from ${certification.validFrom} to ${certification.validUntil}`);
+  // After the version ends, sessions go on through its grace years, for holders of its usable CCPs (rule 11).
+  if (startsOn < certification.validFrom || endsOn > graceUntilOf(certification)) {
+    const grace = graceUntilOf(certification) > certification.validUntil ? `, and for holders of its CCPs until ${graceUntilOf(certification)}` : '';
+    throw refuse('certification-not-valid-on-dates', `${rncp} is valid from ${certification.validFrom} to ${certification.validUntil}${grace}`);
   }
   const versionBlocs = certification.blocs.map((b) => b.code);
   const requested = command.blocs ?? [];
@@ -351,6 +354,9 @@ function enrol(command: Extract<SessionCommand, { type: 'EnrolCandidate' }>, sta
   if (command.today > state.endsOn) throw refuse('session-ended', `session ${state.sessionId} ended on ${state.endsOn}`);
   if (!certification.accessRoutes.allowed.includes(route)) {
     throw refuse('route-not-allowed', `${certification.rncp} is not open to the access route ${route}`);
+  }
+  if (inGrace(certification, state.endsOn) && candidate.usableBlocs.length === 0) {
+    throw refuse('grace-year-holders-only', `${certification.rncp} ended on ${certification.validUntil}: until ${graceUntilOf(certification)} its sessions are open only to holders of its usable CCPs`);
   }
   if (state.kind === 'titre') {
     // Capitalisation (art. 1 2° of the arrêté of 22/12/2015): at a titre session, a candidate may sit only the

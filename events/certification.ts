@@ -59,6 +59,12 @@ export const CertificationVersion = z.object({
    * (research/domain_rules.md §2.5), so each version states its choice. Absent: as `finalInterviewRequired`.
    */
   capitalisationFinalInterviewRequired: z.boolean().optional(),
+  /**
+   * Whether agréments and habilitations may run into the grace year after the version ends (art. 3 of the arrêté
+   * of 22/12/2015 gives holders of its CCPs a year to obtain the titre; the texts do not say who examines them
+   * then). Absent: no, they end with the version.
+   */
+  agrementsExtendIntoGrace: z.boolean().optional(),
   /** The session titre's exam, entretien final included. */
   titreExam: z.object({ parts: z.array(ExamPart), totalMinutes: z.number().int().positive() }).optional(),
   blocs: z.array(Bloc).min(1),
@@ -89,4 +95,17 @@ export const CertificationVersionRevised = defineEvent('CertificationVersionRevi
     correspondences: z.array(Correspondence),
     assumptions: z.array(z.string()).default([]),
   }),
+});
+
+/**
+ * A version closed (art. 3 3° of the arrêté of 22/12/2015): no successor; holders of its usable CCPs have until
+ * `graceUntil` to obtain its titre. `closedOn` is its last day of registration.
+ */
+export const CertificationVersionClosed = defineEvent('CertificationVersionClosed', {
+  latest: z.object({ rncp: RncpCode, closedOn: IsoDate, graceUntil: IsoDate, assumptions: z.array(z.string()).default([]) }),
+});
+
+/** A version prorogued as it is (art. 3 1°): registered until a later date, nothing else changes. */
+export const CertificationVersionProrogued = defineEvent('CertificationVersionProrogued', {
+  latest: z.object({ rncp: RncpCode, previousValidUntil: IsoDate, validUntil: IsoDate, decidedOn: IsoDate, assumptions: z.array(z.string()).default([]) }),
 });

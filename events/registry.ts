@@ -1,5 +1,5 @@
 import type { EventDefinition } from './define-event.js';
-import { CertificationVersionRegistered, CertificationVersionRevised } from './certification.js';
+import { CertificationVersionClosed, CertificationVersionProrogued, CertificationVersionRegistered, CertificationVersionRevised } from './certification.js';
 import {
   CandidateNotified,
   CandidateRegistered,
@@ -24,6 +24,8 @@ import { AssessmentRecorded, CandidateEnrolled, DecisionAnnulled, JurorAddedForC
 export const eventDefinitions = [
   CertificationVersionRegistered,
   CertificationVersionRevised,
+  CertificationVersionClosed,
+  CertificationVersionProrogued,
   CandidateRegistered,
   PersonalDataErased,
   CcpAcquired,

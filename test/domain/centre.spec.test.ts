@@ -39,6 +39,12 @@ describe('agréments', () => {
   it('an agrément ending after the version is registered is refused (agrement-beyond-version)', () => {
     spec.given([registered]).when(grant({ validUntil: '2029-05-13' })).thenRefused('agrement-beyond-version');
   });
+  it('into the grace year only where the referential says so (assumption agrementsExtendIntoGrace)', () => {
+    const extending = version({ agrementsExtendIntoGrace: true });
+    spec.given([registered]).when(grant({ validUntil: '2030-05-12', certification: extending })).then([{ ...granted, data: { ...granted.data, validUntil: '2030-05-12' } }]);
+    spec.given([registered]).when(grant({ validUntil: '2030-05-13', certification: extending })).thenRefused('agrement-beyond-version');
+    spec.given([registered]).when(grant({ validUntil: '2030-05-12', certification: version({ agrementsExtendIntoGrace: false }) })).thenRefused('agrement-beyond-version');
+  });
   it('an agrément ending on the version’s last day is granted', () => {
     spec.given([registered]).when(grant({ validUntil: '2029-05-12' })).then([{ type: 'AgrementGranted', data: { ...granted.data, validUntil: '2029-05-12' } }]);
   });

@@ -39,6 +39,10 @@ describe('habilitations', () => {
   it('a habilitation ending after the version is registered is refused', () => {
     spec.given([registered]).when(grant({ validUntil: '2030-01-01' })).thenRefused('habilitation-beyond-version');
   });
+  it('into the grace year only where the referential says so (assumption agrementsExtendIntoGrace)', () => {
+    spec.given([registered]).when(grant({ validUntil: '2030-01-01', certification: version({ agrementsExtendIntoGrace: true }) })).then([{ ...granted, data: { ...granted.data, validUntil: '2030-01-01' } }]);
+    spec.given([registered]).when(grant({ validUntil: '2030-05-13', certification: version({ agrementsExtendIntoGrace: true }) })).thenRefused('habilitation-beyond-version');
+  });
   it('a habilitation that ends before it starts is refused', () => {
     spec.given([registered]).when(grant({ validFrom: '2026-01-01', validUntil: '2025-12-31' })).thenRefused('invalid-validity-window');
   });

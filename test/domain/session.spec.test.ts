@@ -150,8 +150,8 @@ describe('scheduling a session', () => {
   it('a session cannot start in the past', () => {
     spec.given().when(scheduleCommand({ today: '2025-10-07' })).thenRefused('session-in-the-past');
   });
-  it('the version must be valid on every session date (certification-not-valid-on-dates)', () => {
-    const closing = version({ validUntil: '2025-10-07' });
+  it('the version must be valid on every session date, grace years included (certification-not-valid-on-dates)', () => {
+    const closing = version({ validUntil: '2025-10-07', regime: { kind: 'titre-validity', graceYears: 0 } });
     const shortAgrement = { ...centre, agrements: [{ rncp: 'RNCP38665', validFrom: '2025-01-01', validUntil: '2025-10-07' }] };
     spec.given().when(scheduleCommand({ certification: closing, centre: shortAgrement })).thenRefused('certification-not-valid-on-dates');
   });
@@ -291,6 +291,30 @@ describe('enrolment', () => {
   });
   it('a centre enrols candidates in its own sessions only (not-your-session)', () => {
     spec.given([scheduled]).when(enrol({ actingCentre: 'c2' })).thenRefused('not-your-session');
+  });
+});
+
+describe('the grace year after a version ends (DESIGN.md rule 11)', () => {
+  // RNCP38665 is registered until 2029-05-12, with one grace year (regime titre-validity, graceYears 1).
+  const graceCentre = { ...centre, agrements: [{ rncp: 'RNCP38665', validFrom: '2025-01-01', validUntil: '2030-05-12' }] };
+  const graceDates = { startsOn: '2029-10-01', endsOn: '2029-10-02', today: '2029-09-01' };
+  const graceScheduled: SessionEvent = { type: 'SessionScheduled', data: { ...scheduled.data, kind: 'ccp', blocs: [BC02], ...{ startsOn: '2029-10-01', endsOn: '2029-10-02' } } } as SessionEvent;
+  it('a session may be held in the year after the version ends', () => {
+    spec.given().when(scheduleCommand({ ...graceDates, kind: 'ccp', blocs: [BC02], centre: graceCentre })).then([graceScheduled]);
+  });
+  it('not after the grace year (certification-not-valid-on-dates)', () => {
+    spec.given().when(scheduleCommand({ startsOn: '2030-05-12', endsOn: '2030-05-13', today: '2029-09-01', centre: graceCentre })).thenRefused('certification-not-valid-on-dates');
+  });
+  it('nor at all under the 2006 regime, which has none', () => {
+    const fixed = version({ regime: { kind: 'fixed-years', years: 5 } });
+    spec.given().when(scheduleCommand({ ...graceDates, certification: fixed, centre: graceCentre })).thenRefused('certification-not-valid-on-dates');
+  });
+  it('a holder of a usable CCP of the version enrols; a newcomer is refused (grace-year-holders-only)', () => {
+    spec.given([graceScheduled]).when(enrol({ today: '2029-09-01', candidate: { ...newcomer, usableBlocs: [BC01] } })).then([enrolled('cand-a', [BC02])]);
+    spec.given([graceScheduled]).when(enrol({ today: '2029-09-01' })).thenRefused('grace-year-holders-only');
+  });
+  it('before the version ends, sessions are open to all', () => {
+    spec.given([scheduled]).when(enrol()).then([enrolled('cand-a')]);
   });
 });
 

@@ -126,6 +126,32 @@ describe('the routes to the titre, through HTTP only', () => {
     expect(titre).toMatchObject({ rncp: 'RNCP38665', blocs: [BC01, BC02], status: 'valid' });
   }, 180_000);
 
+  it('the grace year: a holder of BC01 sits BC02 after RNCP38665 ends and gets the titre, while a newcomer is refused', async () => {
+    const L = await start('2028-09-01T08:00:00Z');
+    const s = scenario(callerOf(L));
+    const rncp = 'RNCP38665';
+    // Agréments and habilitations run into the grace year (assumption agrementsExtendIntoGrace of the referential).
+    const centreId = await s.centre(rncp, { validUntil: '2030-05-12' });
+    const jurors = await s.jurors(rncp, 2, { validUntil: '2030-05-12' });
+    const holder = await s.candidate(centreId, 'Girard');
+    const newcomer = await s.candidate(centreId, 'Petit');
+    await sitting(L, { centreId, jurors }, holder, { rncp, kind: 'ccp', blocs: [BC01], day: '2028-10-02' }, 'ccp', [BC01]);
+
+    await moveTo(L, '2029-09-01T08:00:00Z');
+    const sessionId = await s.session(centreId, { rncp, kind: 'ccp', blocs: [BC02], startsOn: '2029-10-01', endsOn: '2029-10-01' }, jurors);
+    const refused = await L.call('POST', `/sessions/${sessionId}/enrolments`, { as: ['centre', centreId], body: { candidateId: newcomer, route: 'formation_continue', blocs: [BC02] } });
+    expect(refused.status, refused.text).toBe(422);
+    expect(refused.json.type).toBe('/problems/grace-year-holders-only');
+    await s.enrol(centreId, sessionId, holder, 'formation_continue', [BC02]);
+    await moveTo(L, '2029-10-01T15:00:00Z');
+    const all = await s.blocs(rncp);
+    await s.deliberate(sessionId, jurors, holder, 'titre', all.filter((b) => b.code === BC02), [BC02]);
+    await s.validatePv(sessionId);
+    expect(lineOf(await record(L, holder), rncp)).toMatchObject({ titre: { route: 'capitalisation', issuedAt: '2029-10-01' } });
+    const beyond = await L.call('POST', '/sessions', { as: ['centre', centreId], body: { rncp, kind: 'ccp', blocs: [BC02], centreId, startsOn: '2030-05-13', endsOn: '2030-05-13' } });
+    expect(beyond.json.type).toBe('/problems/certification-not-valid-on-dates');
+  }, 180_000);
+
   it('a formation-continue candidate ajourné in March 2025 is refused in May 2026 (resit-window-passed), and accepted once a new training is declared', async () => {
     const L = await start('2025-02-01T08:00:00Z');
     const s = scenario(callerOf(L));
