@@ -4,6 +4,7 @@ import type { DateWindow } from './dates.js';
 import { assertNever, type Decider } from './decider.js';
 import { graceUntilOf } from './certification.js';
 import { conflict, notFound, refuse } from './errors.js';
+import { requireTerritory } from './territory.js';
 
 export type CentreEvent = Extract<LedgerEvent, { type: 'CentreRegistered' | 'AgrementGranted' }>;
 
@@ -17,6 +18,8 @@ export type CentreCommand =
       validUntil: string;
       /** The version as the referential has it (loaded by the handler); undefined when there is none. */
       certification: CertificationVersion | undefined;
+      /** The deciding DREETS agent's region (`custom:region`). */
+      actingRegion: string | undefined;
     };
 
 export interface Agrement extends DateWindow {
@@ -44,6 +47,7 @@ function decide(command: CentreCommand, state: CentreState): CentreEvent[] {
     case 'GrantAgrement': {
       const { centreId, rncp, validFrom, validUntil, certification } = command;
       if (state.status !== 'registered') throw notFound('centre-not-found', `no centre ${centreId}`);
+      requireTerritory(command.actingRegion, state.region, `centre ${centreId}`);
       if (!certification) throw notFound('certification-not-found', `no certification ${rncp}`);
       if (validUntil < validFrom) throw refuse('invalid-validity-window', 'validUntil must not precede validFrom');
       // Into the grace years only where the referential says so (assumption agrementsExtendIntoGrace).

@@ -6,6 +6,7 @@ import { graceUntilOf, inGrace } from './certification.js';
 import { addYears, coversEveryDate, type DateWindow } from './dates.js';
 import { assertNever, type Decider } from './decider.js';
 import { conflict, forbidden, notFound, refuse } from './errors.js';
+import { requireTerritory } from './territory.js';
 
 export type SessionEvent = Extract<
   LedgerEvent,
@@ -28,6 +29,7 @@ export type SessionEvent = Extract<
 /** What the session needs to know of its centre (loaded from the centre's stream by the handler). */
 export interface CentreFacts {
   centreId: string;
+  region?: string;
   agrements: (DateWindow & { rncp: string })[];
 }
 
@@ -142,7 +144,14 @@ export type SessionCommand =
       certification: CertificationVersion;
     }
   | { type: 'SignDeliberation'; jurorId: string; candidateId: string; certification: CertificationVersion }
-  | { type: 'ValidatePv'; validatedBy: string; today: string }
+  | {
+      type: 'ValidatePv';
+      validatedBy: string;
+      today: string;
+      /** The agent's region and the region of the session's centre: the DREETS validates the PVs of its territory. */
+      actingRegion: string | undefined;
+      centreRegion: string | undefined;
+    }
   | { type: 'AnnulDecision'; candidateId: string; reason: string; legalBasis: string; annulledBy: string };
 
 export interface Deliberation {
@@ -529,6 +538,7 @@ function sign(command: Extract<SessionCommand, { type: 'SignDeliberation' }>, st
 }
 
 function validatePv(command: Extract<SessionCommand, { type: 'ValidatePv' }>, state: OpenSession): SessionEvent[] {
+  requireTerritory(command.actingRegion, command.centreRegion, `the PV of session ${state.sessionId}`);
   if (state.pv) return [];
   if (command.today < state.endsOn) throw refuse('session-not-ended', `session ${state.sessionId} ends on ${state.endsOn}`);
   const candidates = Object.keys(state.enrolments);

@@ -39,11 +39,12 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
   });
 
   /** The sign-in page's local convenience, by keyboard: role, identifier, submit; lands on the role's page. */
-  async function signIn(keys: Keys, page: Page, roleLabel: string, role: string, sub: string, landing: string) {
+  async function signIn(keys: Keys, page: Page, roleLabel: string, role: string, sub: string, landing: string, region?: string) {
     await page.goto('/connexion');
     await keys.select(labelled(page, 'Rôle'), role);
     expect(await labelled(page, 'Rôle').locator('option:checked').textContent()).toBe(roleLabel);
     await keys.type(labelled(page, 'Identifiant'), sub);
+    if (region) await keys.type(labelled(page, 'Région (agent de la DREETS)'), region);
     await keys.press(page.getByRole('button', { name: 'Obtenir un jeton et se connecter' }));
     await page.waitForURL(`**${landing}`);
   }
@@ -177,7 +178,8 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
 
   it('the DREETS agent finds the session through the centre and validates the PV', async () => {
     const { page, keys, context } = await newUser(browser, L.url);
-    await signIn(keys, page, 'Agent de la DREETS', 'dreets', 'agent-1', '/certificateurs');
+    // The agent of the centre's region: PV validation is territorial (DESIGN.md rule 16).
+    await signIn(keys, page, 'Agent de la DREETS', 'dreets', 'agent-1', '/certificateurs', 'Bretagne');
     const lookup = page.getByRole('form', { name: 'Sessions d’un centre' });
     await keys.type(labelled(lookup, 'Identifiant du centre'), centreId);
     await keys.press(lookup.getByRole('button', { name: 'Afficher les sessions' }));

@@ -6,13 +6,14 @@ import { version } from './fixtures.js';
 
 const spec = specFor(centre);
 const registered = { type: 'CentreRegistered' as const, data: { centreId: 'c1', name: 'AFPA Roubaix', region: 'Hauts-de-France' } };
-const grant = (over: { validFrom?: string; validUntil?: string; certification?: CertificationVersion | undefined } = {}) => ({
+const grant = (over: { validFrom?: string; validUntil?: string; certification?: CertificationVersion | undefined; actingRegion?: string | undefined } = {}) => ({
   type: 'GrantAgrement' as const,
   centreId: 'c1',
   rncp: 'RNCP38665',
   validFrom: '2025-01-01',
   validUntil: '2027-12-31',
   certification: version(),
+  actingRegion: 'Hauts-de-France',
   ...over,
 });
 const granted = { type: 'AgrementGranted' as const, data: { centreId: 'c1', rncp: 'RNCP38665', validFrom: '2025-01-01', validUntil: '2027-12-31' } };
@@ -30,6 +31,12 @@ describe('centres', () => {
 });
 
 describe('agréments', () => {
+  it('a DREETS agent grants agréments in its own region only (outside-territory, DESIGN.md rule 16)', () => {
+    spec.given([registered]).when(grant({ actingRegion: 'Bretagne' })).thenRefused('outside-territory');
+  });
+  it('an agent whose account carries no region grants none (outside-territory)', () => {
+    spec.given([registered]).when(grant({ actingRegion: undefined })).thenRefused('outside-territory');
+  });
   it('an agrément is granted for a certification version with its dates', () => {
     spec.given([registered]).when(grant()).then([granted]);
   });

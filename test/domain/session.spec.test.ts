@@ -115,7 +115,8 @@ const propose = (jurorId: string, over: Partial<Command<'ProposeDeliberation'>> 
   ...over,
 });
 const sign = (jurorId: string, candidateId = 'cand-a'): SessionCommand => ({ type: 'SignDeliberation', jurorId, candidateId, certification: v });
-const validate = (today = endsOn): SessionCommand => ({ type: 'ValidatePv', validatedBy: 'agent-1', today });
+/** `region` null: an agent whose account carries no region. */
+const validate = (today = endsOn, region: string | null = 'Bretagne'): SessionCommand => ({ type: 'ValidatePv', validatedBy: 'agent-1', today, actingRegion: region ?? undefined, centreRegion: 'Bretagne' });
 const annul = (over: Partial<Command<'AnnulDecision'>> = {}): SessionCommand => ({
   type: 'AnnulDecision',
   candidateId: 'cand-a',
@@ -581,6 +582,10 @@ describe('PV validation', () => {
   });
   it('a session without candidates has no PV to validate', () => {
     spec.given([scheduled, jury2]).when(validate()).thenRefused('no-candidates');
+  });
+  it('a DREETS agent validates the PVs of its region’s centres only (outside-territory, DESIGN.md rule 16)', () => {
+    spec.given(deliberated).when(validate(endsOn, 'Occitanie')).thenRefused('outside-territory');
+    spec.given(deliberated).when(validate(endsOn, null)).thenRefused('outside-territory');
   });
   it('validating twice appends nothing', () => {
     spec.given([...deliberated, pvValidated]).when(validate()).thenNothing();

@@ -14,7 +14,7 @@ import { startTestLedger, type LocalLedger } from '../support/local-ledger.js';
 const callerOf = (L: LocalLedger): Caller => (method, path, opts = {}) => L.call(method, path, { as: opts.as as never, body: opts.body, headers: opts.headers });
 const BC01 = 'RNCP38665BC01';
 const BC02 = 'RNCP38665BC02';
-const DREETS = ['dreets', 'agent-1'] as const;
+const DREETS = ['dreets', 'agent-1', 'Bretagne'] as const;
 
 const moveTo = async (L: LocalLedger, now: string) => expect((await L.call('POST', '/_local/clock', { body: { now } })).status).toBe(200);
 const record = async (L: LocalLedger, candidateId: string) => {

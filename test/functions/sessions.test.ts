@@ -22,7 +22,8 @@ const BC01 = 'RNCP38665BC01';
 const BC02 = 'RNCP38665BC02';
 const STARTS = '2025-10-06';
 const ENDS = '2025-10-08';
-const agent: Call['as'] = ['dreets', 'agent-1'];
+/** The DREETS agent of the region of the centres below (territorial competence, DESIGN.md rule 16). */
+const agent: Call['as'] = ['dreets', 'agent-1', 'Hauts-de-France'];
 
 type Harness = { deps: LedgerDeps; clock: TestClock; settle: () => Promise<void> };
 
@@ -265,9 +266,12 @@ describe('refusals answer their status and problem type, and append nothing', ()
     await api.refused('POST', '/sessions', ['centre', centreId], { rncp: RNCP, kind: 'titre', centreId, startsOn: STARTS, endsOn: ENDS }, 422, 'centre-not-agreed');
   });
 
-  it('an agrément beyond the version (agrement-beyond-version)', async () => {
+  it('an agrément beyond the version and its grace year (agrement-beyond-version), or outside the agent’s region (outside-territory)', async () => {
     const { api, centreId } = await referentialWorld(h, 0);
-    await api.refused('POST', `/centres/${centreId}/agrements`, agent, { rncp: RNCP, validUntil: '2030-01-01' }, 422, 'agrement-beyond-version');
+    // RNCP38665 ends on 2029-05-12; its agréments may run through the grace year (referential assumption), not beyond.
+    await api.refused('POST', `/centres/${centreId}/agrements`, agent, { rncp: RNCP, validUntil: '2030-05-13' }, 422, 'agrement-beyond-version');
+    await api.refused('POST', `/centres/${centreId}/agrements`, ['dreets', 'agent-2', 'Bretagne'], { rncp: RNCP, validUntil: '2027-12-31' }, 403, 'outside-territory');
+    await api.refused('POST', `/centres/${centreId}/agrements`, ['dreets', 'agent-3'], { rncp: RNCP, validUntil: '2027-12-31' }, 403, 'outside-territory');
   });
 
   it('session dates outside the version (certification-not-valid-on-dates)', async () => {

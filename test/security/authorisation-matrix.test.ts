@@ -29,6 +29,8 @@ interface Expectation {
   owner?: Partial<Record<Role, Sub>>;
   /** A caller of an allowed role who does not own it: must get 403. */
   foreign?: Partial<Record<Role, Sub>>;
+  /** Territorial routes (DESIGN.md rule 16): the DREETS agent of the owner's region gets through, another region's gets 403. */
+  regions?: { owner: string; foreign: string };
 }
 
 /**
@@ -66,9 +68,9 @@ const table: Record<string, Expectation> = {
   'DELETE /candidates/{candidateId}/personal-data': { path: (w) => `/candidates/${w.candidateB}/personal-data` },
   'POST /centres': { path: () => '/centres', body: () => ({ name: 'Centre matrice', region: 'Normandie' }) },
   'GET /centres/{centreId}/sessions': { path: (w) => `/centres/${w.centreA}/sessions`, owner: { centre: (w) => w.centreA }, foreign: { centre: (w) => w.centreB } },
-  'POST /centres/{centreId}/agrements': { path: (w) => `/centres/${w.centreB}/agrements`, body: () => ({ rncp: RNCP, validUntil: '2027-12-31' }) },
+  'POST /centres/{centreId}/agrements': { path: (w) => `/centres/${w.centreB}/agrements`, body: () => ({ rncp: RNCP, validUntil: '2027-12-31' }), regions: { owner: 'Occitanie', foreign: 'Bretagne' } },
   'POST /jurors': { path: () => '/jurors', body: () => ({ name: 'Juré matrice' }) },
-  'POST /jurors/{jurorId}/habilitations': { path: (w) => `/jurors/${w.jurorB}/habilitations`, body: () => ({ rncp: RNCP, validUntil: '2027-12-31' }) },
+  'POST /jurors/{jurorId}/habilitations': { path: (w) => `/jurors/${w.jurorB}/habilitations`, body: () => ({ rncp: RNCP, validUntil: '2027-12-31' }), regions: { owner: 'Bretagne', foreign: 'Occitanie' } },
   'POST /sessions': {
     path: () => '/sessions',
     body: (w) => ({ rncp: RNCP, kind: 'titre', centreId: w.centreA, startsOn: '2026-01-12', endsOn: '2026-01-12' }),
@@ -110,7 +112,7 @@ const table: Record<string, Expectation> = {
     owner: { juror: (w) => w.jurorB },
     foreign: { juror: (w) => w.jurorA },
   },
-  'POST /sessions/{sessionId}/pv-validation': { path: (w) => `/sessions/${w.sessionB}/pv-validation` },
+  'POST /sessions/{sessionId}/pv-validation': { path: (w) => `/sessions/${w.sessionB}/pv-validation`, regions: { owner: 'Occitanie', foreign: 'Bretagne' } },
   'POST /sessions/{sessionId}/deliberations/{candidateId}/annulment': { path: (w) => `/sessions/${w.sessionA}/deliberations/${w.candidateA}/annulment`, body: () => ({ reason: 'matrice', legalBasis: 'test' }) },
   'GET /verify/{code}': { path: (w) => `/verify/${w.code}` },
   'GET /certificates/{code}/credential': { path: (w) => `/certificates/${w.code}/credential` },
@@ -208,11 +210,16 @@ describe('authorisation matrix: every route, every role, every owner, every bad 
       for (const role of ROLES) {
         const allowed = entry.auth.includes(role);
         const owner = e.owner?.[role]?.(w) ?? genericSub[role];
-        const res = await L.call(entry.method, path, { as: [role, owner], body });
+        const region = role === 'dreets' ? e.regions?.owner : undefined;
+        const res = await L.call(entry.method, path, { as: [role, owner, region], body });
         if (!allowed) check(`${role} (not allowed)`, res.status, (s) => s === 403);
         else check(`${role} ${owner}`, res.status, (s) => s !== 401 && s !== 403 && s < 500);
         const foreign = e.foreign?.[role]?.(w);
         if (allowed && foreign) check(`${role} ${foreign} (not the owner)`, (await L.call(entry.method, path, { as: [role, foreign], body })).status, (s) => s === 403);
+        if (allowed && role === 'dreets' && e.regions) {
+          check(`dreets of ${e.regions.foreign} (outside its territory)`, (await L.call(entry.method, path, { as: ['dreets', owner, e.regions.foreign], body })).status, (s) => s === 403);
+          check('dreets without region', (await L.call(entry.method, path, { as: ['dreets', owner], body })).status, (s) => s === 403);
+        }
       }
     });
   }
