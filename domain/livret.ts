@@ -135,9 +135,12 @@ export function livret(events: readonly DatedEvent[], referential: ReadonlyMap<s
 
 /** Until when a bloc acquired on `acquiredOn` counts toward the titre of `version` (DESIGN.md rule 1). */
 export function usableUntilOf(version: CertificationVersion, acquiredOn: string): string {
-  return version.regime.kind === 'fixed-years'
-    ? addYears(acquiredOn, version.regime.years)
-    : addYears(version.validUntil, version.regime.graceYears);
+  const { regime } = version;
+  if (regime.kind === 'titre-validity') return addYears(version.validUntil, regime.graceYears);
+  // The regime of a bloc is the one in force when it was acquired; the five years never outlive the version.
+  if (regime.acquiredBefore && acquiredOn >= regime.acquiredBefore) return addYears(version.validUntil, regime.laterGraceYears ?? 0);
+  const fiveYears = addYears(acquiredOn, regime.years);
+  return fiveYears < version.validUntil ? fiveYears : version.validUntil;
 }
 
 /**

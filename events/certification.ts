@@ -31,8 +31,17 @@ export const Bloc = z.object({
 export type Bloc = z.infer<typeof Bloc>;
 
 export const UsabilityRegime = z.discriminatedUnion('kind', [
-  /** 2006 regime: a CCP counts toward the titre for `years` after its acquisition. */
-  z.object({ kind: z.literal('fixed-years'), years: z.number().int().positive() }),
+  /**
+   * 2006 regime: a CCP counts toward the titre for `years` after its acquisition, and never after the version
+   * ends. `acquiredBefore`: the regime holds for CCPs acquired before that date; later ones count, as under the
+   * 2016 regime, while the version is registered plus `laterGraceYears` (décret 2016-954, in force 14 July 2016).
+   */
+  z.object({
+    kind: z.literal('fixed-years'),
+    years: z.number().int().positive(),
+    acquiredBefore: IsoDate.optional(),
+    laterGraceYears: z.number().int().nonnegative().optional(),
+  }),
   /** Since 14 July 2016: while the version is registered, plus `graceYears` after it closes. */
   z.object({ kind: z.literal('titre-validity'), graceYears: z.number().int().nonnegative() }),
 ]);

@@ -25,12 +25,26 @@ describe('the livret', () => {
     const [line] = livret(events, ref, '2017-01-01').filter((c) => c.rncp === 'RNCP12505');
     expect(line!.blocs).toEqual([
       expect.objectContaining({ code: 'RNCP12505BC01', acquired: true, acquiredAt: '2014-03-10', usableUntil: '2019-03-10', usable: true }),
-      expect.objectContaining({ code: 'RNCP12505BC02', acquired: true, acquiredAt: '2016-06-15', usableUntil: '2021-06-15', usable: true }),
+      // Five years would reach 2021-06-15: bounded by the version's end (2019-06-30).
+      expect.objectContaining({ code: 'RNCP12505BC02', acquired: true, acquiredAt: '2016-06-15', usableUntil: '2019-06-30', usable: true }),
       expect.objectContaining({ code: 'RNCP12505BC03', acquired: false, usable: false }),
     ]);
     expect(line!.eligible).toBe(false);
     expect(line!.missing).toEqual(['RNCP12505BC03']);
     expect(livret(events, ref, '2019-03-11').find((c) => c.rncp === 'RNCP12505')!.blocs[0]!.usable).toBe(false);
+  });
+
+  it('RNCP12505 (2006 regime): the five years never outlive the version (2019-06-30)', () => {
+    const events = [ccp('RNCP12505', 'RNCP12505BC02', '2016-06-15')];
+    expect(livret(events, ref, '2017-01-01').find((c) => c.rncp === 'RNCP12505')!.blocs[1]).toMatchObject({ usableUntil: '2019-06-30', usable: true });
+    expect(livret(events, ref, '2019-07-01').find((c) => c.rncp === 'RNCP12505')!.blocs[1]).toMatchObject({ usable: false });
+  });
+
+  it('RNCP12505: a bloc acquired from 14 July 2016 follows the 2016 regime (version end plus a year), one acquired the day before the 2006 regime', () => {
+    const after = livret([ccp('RNCP12505', 'RNCP12505BC02', '2016-07-14')], ref, '2017-01-01').find((c) => c.rncp === 'RNCP12505')!;
+    expect(after.blocs[1]).toMatchObject({ usableUntil: '2020-06-30' });
+    const before = livret([ccp('RNCP12505', 'RNCP12505BC02', '2016-07-13')], ref, '2017-01-01').find((c) => c.rncp === 'RNCP12505')!;
+    expect(before.blocs[1]).toMatchObject({ usableUntil: '2019-06-30' });
   });
 
   it('RNCP38665 (titre-validity): blocs of 2025 and 2026 make the candidate eligible, usable until a year after the version closes', () => {
