@@ -30,7 +30,7 @@ export type CandidateCommand =
       candidateId: string;
       sessionId: string;
       version: CertificationVersion;
-      outcome: 'titre' | 'ccp' | 'ajourne' | 'absent';
+      outcome: 'titre' | 'ccp' | 'ajourne' | 'absent' | 'exclu';
       blocs: string[];
       decidedOn: string;
       /** The session and the candidate's enrolment in it. */
@@ -138,7 +138,7 @@ function decide(command: CandidateCommand, state: CandidateState): CandidateEven
           data: { candidateId, sessionId, rncp, kind: enrolment.kind, route: enrolment.route, outcome, enrolledBlocs: enrolment.blocs, blocs: command.blocs, startsOn: enrolment.startsOn, endsOn: enrolment.endsOn, decidedOn },
         });
       }
-      if (outcome === 'ajourne' || outcome === 'absent') return events;
+      if (outcome === 'ajourne' || outcome === 'absent' || outcome === 'exclu') return events;
       events.push(
         ...command.blocs
           .filter((bloc) => !state.acquisitions.some((a) => a.rncp === rncp && a.bloc === bloc && a.sessionId === sessionId && !a.annulled))

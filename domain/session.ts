@@ -138,6 +138,8 @@ export type SessionCommand =
       outcome: DeliberationOutcome;
       blocs: string[];
       finalInterviewHeld: boolean;
+      /** Whether the candidate presented their dossier professionnel (rule 17); a titre needs it. */
+      dossierProfessionnel?: 'presented' | 'missing';
       /** The blocs of the version the candidate may use toward the titre today (CandidateFacts.usableBlocs). */
       usableBlocs: string[];
       today: string;
@@ -460,8 +462,9 @@ function propose(command: Extract<SessionCommand, { type: 'ProposeDeliberation' 
   }
   checkJuryRules(sittingFor(state, candidateId), certification, true);
   const blocs = outcomeBlocs(command, state, enrolment, certification);
+  const dossier = command.dossierProfessionnel ? { dossierProfessionnel: command.dossierProfessionnel } : {};
   const proposed: SessionEvent[] = [
-    { type: 'DeliberationProposed', data: { candidateId, outcome, blocs, finalInterviewHeld, proposedBy: jurorId } },
+    { type: 'DeliberationProposed', data: { candidateId, outcome, blocs, finalInterviewHeld, proposedBy: jurorId, ...dossier } },
     { type: 'DeliberationSigned', data: { candidateId, jurorId } },
   ];
   return [...proposed, ...finalisation(state, candidateId, [jurorId], { outcome, blocs, finalInterviewHeld }, certification)];
@@ -492,6 +495,8 @@ function outcomeBlocs(
       if (interviewRequired && !command.finalInterviewHeld) {
         throw refuse('final-interview-required', `${certification.rncp} issues the titre${capitalisation ? ' by capitalisation' : ''} only after the entretien final`);
       }
+      // The DP is presented at every session and the jury's decision on the titre rests on it.
+      if (command.dossierProfessionnel === 'missing') throw refuse('dossier-professionnel-missing', 'the titre is not issued without the dossier professionnel');
       return all.filter((code) => acquiredNow.includes(code));
     }
     case 'ccp':
@@ -500,6 +505,7 @@ function outcomeBlocs(
       return state.blocs.filter((code) => blocs.includes(code));
     case 'ajourne':
     case 'absent':
+    case 'exclu':
       if (blocs.length) throw refuse('outcome-takes-no-blocs', `an ${outcome} outcome acquires no bloc`);
       return [];
     default:

@@ -8,8 +8,12 @@ export type SessionKind = z.infer<typeof SessionKind>;
 export const CompetenceResult = z.enum(['acquis', 'non_acquis']);
 export type CompetenceResult = z.infer<typeof CompetenceResult>;
 
-export const DeliberationOutcome = z.enum(['titre', 'ccp', 'ajourne', 'absent']);
+const DeliberationOutcomeV1 = z.enum(['titre', 'ccp', 'ajourne', 'absent']);
+/** `exclu`: excluded from the session for fraud or attempted fraud; nothing is acquired. */
+export const DeliberationOutcome = z.enum(['titre', 'ccp', 'ajourne', 'absent', 'exclu']);
 export type DeliberationOutcome = z.infer<typeof DeliberationOutcome>;
+/** Whether the candidate presented their dossier professionnel, which they must bring to every session. */
+export const DossierProfessionnel = z.enum(['presented', 'missing']);
 
 /** Free text the DREETS and the jury write (reasons, legal bases): bounded, and never a place for names. */
 const Text = z.string().min(1).max(1000);
@@ -77,26 +81,38 @@ export const AssessmentRecorded = defineEvent('AssessmentRecorded', {
   }),
 });
 
-/** A juror proposes the jury's decision for a candidate; the proposer's signature follows in the same commit. */
-export const DeliberationProposed = defineEvent('DeliberationProposed', {
-  latest: z.object({
-    candidateId: Id,
-    outcome: DeliberationOutcome,
-    /** The blocs acquired: every bloc of the version for titre, the CCPs for ccp, none for ajourne and absent. */
-    blocs: z.array(BlocCode),
-    finalInterviewHeld: z.boolean(),
-    proposedBy: Id,
-  }),
+const DeliberationProposedV1 = z.object({
+  candidateId: Id,
+  outcome: DeliberationOutcomeV1,
+  /** The blocs acquired: every bloc of the version for titre, the CCPs for ccp, none for ajourne and absent. */
+  blocs: z.array(BlocCode),
+  finalInterviewHeld: z.boolean(),
+  proposedBy: Id,
 });
+/**
+ * A juror proposes the jury's decision for a candidate; the proposer's signature follows in the same commit.
+ * `blocs`: those acquired at this session (a titre by capitalisation names only the blocs sat now).
+ */
+export const DeliberationProposed = defineEvent(
+  'DeliberationProposed',
+  {
+    1: DeliberationProposedV1,
+    latest: DeliberationProposedV1.extend({ outcome: DeliberationOutcome, dossierProfessionnel: DossierProfessionnel.optional() }),
+  },
+  { 1: (d: z.infer<typeof DeliberationProposedV1>) => d },
+);
 
 export const DeliberationSigned = defineEvent('DeliberationSigned', {
   latest: z.object({ candidateId: Id, jurorId: Id }),
 });
 
 /** Appended with the last signature a deliberation needs: every non-recused jury member has signed it. */
-export const DeliberationFinalised = defineEvent('DeliberationFinalised', {
-  latest: z.object({ candidateId: Id, outcome: DeliberationOutcome, blocs: z.array(BlocCode), finalInterviewHeld: z.boolean() }),
-});
+const DeliberationFinalisedV1 = z.object({ candidateId: Id, outcome: DeliberationOutcomeV1, blocs: z.array(BlocCode), finalInterviewHeld: z.boolean() });
+export const DeliberationFinalised = defineEvent(
+  'DeliberationFinalised',
+  { 1: DeliberationFinalisedV1, latest: DeliberationFinalisedV1.extend({ outcome: DeliberationOutcome }) },
+  { 1: (d: z.infer<typeof DeliberationFinalisedV1>) => d },
+);
 
 /** The DREETS validates the procès-verbal: from here the decisions take effect (the session workflow runs). */
 export const PvValidated = defineEvent('PvValidated', {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AccessRoute } from '../../events/certification.js';
 import { BlocCode, Id, IsoDate, RncpCode } from '../../events/define-event.js';
-import { CompetenceResult, DeliberationOutcome, SessionKind } from '../../events/session.js';
+import { CompetenceResult, DeliberationOutcome, DossierProfessionnel, SessionKind } from '../../events/session.js';
 
 export const SessionParams = z.object({ sessionId: Id });
 export const DeliberationParams = z.object({ sessionId: Id, candidateId: Id });
@@ -76,6 +76,8 @@ export const DeliberationBody = z.object({
   outcome: DeliberationOutcome,
   blocs: z.array(BlocCode).max(50),
   finalInterviewHeld: z.boolean().default(false),
+  /** `missing`: the candidate came without their dossier professionnel; a titre is then refused. */
+  dossierProfessionnel: DossierProfessionnel.optional(),
 });
 
 export const DeliberationAnswer = z.object({

@@ -10,7 +10,7 @@ export const SessionItem = z.object({
   decidedOn: IsoDate,
   candidate: z.object({
     candidateId: Id,
-    outcome: z.enum(['titre', 'ccp', 'ajourne', 'absent']),
+    outcome: z.enum(['titre', 'ccp', 'ajourne', 'absent', 'exclu']),
     /** The blocs acquired at this session (for a titre by capitalisation, only those sat now). */
     blocs: z.array(BlocCode),
     enrolment: z.object({ kind: z.enum(['titre', 'ccp']), route: AccessRoute, blocs: z.array(BlocCode), startsOn: IsoDate, endsOn: IsoDate }),

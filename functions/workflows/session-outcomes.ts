@@ -7,7 +7,7 @@ import type { LedgerDeps } from '../shared/deps.js';
 
 export interface PvOutcome {
   candidateId: string;
-  outcome: 'titre' | 'ccp' | 'ajourne' | 'absent';
+  outcome: 'titre' | 'ccp' | 'ajourne' | 'absent' | 'exclu';
   blocs: string[];
   /** The session and the enrolment, for the candidate's own record of the decision (and the re-sit window). */
   enrolment: { kind: 'titre' | 'ccp'; route: AccessRoute; blocs: string[]; startsOn: string; endsOn: string };

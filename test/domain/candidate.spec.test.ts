@@ -18,7 +18,7 @@ const acquired = (rncp: string, bloc: string, acquiredOn: string, sessionId = 's
   type: 'CcpAcquired',
   data: { candidateId: 'k1', rncp, bloc, acquiredOn, via: { kind: 'session', sessionId } },
 });
-type Outcome = 'titre' | 'ccp' | 'ajourne' | 'absent';
+type Outcome = 'titre' | 'ccp' | 'ajourne' | 'absent' | 'exclu';
 const enrolment = (blocs = ['RNCP38665BC01', 'RNCP38665BC02'], route: 'formation_continue' | 'vae' = 'formation_continue') =>
   ({ kind: 'titre' as const, route, blocs, startsOn: '2025-10-01', endsOn: '2025-10-03' });
 const outcome = (
@@ -66,9 +66,10 @@ describe('candidate record: outcomes of a validated PV', () => {
         titreIssued('session'),
       ]);
   });
-  it('ajourné and absent record the decision only (it opens the re-sit window)', () => {
+  it('ajourné, absent and exclu record the decision only (it opens the re-sit window)', () => {
     spec.given([registered]).when(outcome(rncp38665, 'ajourne', [])).then([decision('ajourne', [])]);
     spec.given([registered]).when(outcome(rncp38665, 'absent', [])).then([decision('absent', [])]);
+    spec.given([registered]).when(outcome(rncp38665, 'exclu', [])).then([decision('exclu', [])]);
   });
   it('recording the same outcome again appends nothing (the workflow retries)', () => {
     spec

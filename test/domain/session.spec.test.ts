@@ -515,6 +515,21 @@ describe('deliberations', () => {
     // Flipped the other way, a titre session on every bloc still needs it.
     spec.given([scheduled, jury3, enrolled('cand-a')]).when(propose('j1', { finalInterviewHeld: false, certification: version({ capitalisationFinalInterviewRequired: false }) })).thenRefused('final-interview-required');
   });
+  it('a titre is refused when the candidate came without their dossier professionnel (dossier-professionnel-missing)', () => {
+    spec.given([scheduled, jury3, enrolled('cand-a')]).when(propose('j1', { dossierProfessionnel: 'missing' })).thenRefused('dossier-professionnel-missing');
+    spec
+      .given([scheduled, jury3, enrolled('cand-a')])
+      .when(propose('j1', { dossierProfessionnel: 'presented' }))
+      .thenEvents((events) => expect(events[0]).toMatchObject({ type: 'DeliberationProposed', data: { outcome: 'titre', dossierProfessionnel: 'presented' } }));
+    spec.given([scheduled, jury3, enrolled('cand-a')]).when(propose('j1', { outcome: 'ajourne', blocs: [], dossierProfessionnel: 'missing' })).thenEvents((events) => expect(events[0]?.type).toBe('DeliberationProposed'));
+  });
+  it('a candidate excluded for fraud (exclu) acquires nothing', () => {
+    spec.given([scheduled, jury3, enrolled('cand-a')]).when(propose('j1', { outcome: 'exclu', blocs: [BC01] })).thenRefused('outcome-takes-no-blocs');
+    spec
+      .given([scheduled, jury3, enrolled('cand-a')])
+      .when(propose('j1', { outcome: 'exclu', blocs: [] }))
+      .then([{ type: 'DeliberationProposed', data: { candidateId: 'cand-a', outcome: 'exclu', blocs: [], finalInterviewHeld: true, proposedBy: 'j1' } }, signed('cand-a', 'j1')]);
+  });
   it('a titre names only blocs the candidate sat (bloc-not-enrolled)', () => {
     spec.given([scheduled, jury3, enrolled('cand-a', [BC02])]).when(propose('j1', { blocs: [BC01, BC02], usableBlocs: [BC01] })).thenRefused('bloc-not-enrolled');
   });
