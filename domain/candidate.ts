@@ -3,6 +3,7 @@ import type { AccessRoute, CertificationVersion } from '../events/certification.
 import type { EventData, LedgerEvent } from '../events/registry.js';
 import { assertNever, type Decider } from './decider.js';
 import { conflict, forbidden, notFound, refuse } from './errors.js';
+import { requireTerritory } from './territory.js';
 import { usableUntilOf } from './livret.js';
 import { TRAINING_ROUTES, type CandidateFacts } from './session.js';
 
@@ -18,7 +19,9 @@ type CandidateEventType =
   | 'CandidateNotified'
   | 'InsertionSurveyRecorded'
   | 'TrainingDeclared'
-  | 'SessionOutcomeRecorded';
+  | 'SessionOutcomeRecorded'
+  | 'VaeRecevabiliteDecided'
+  | 'EquivalenceGranted';
 export type CandidateEvent = Extract<LedgerEvent, { type: CandidateEventType }>;
 
 export type CandidateCommand =
@@ -41,6 +44,16 @@ export type CandidateCommand =
       usableBlocs: string[];
     }
   | { type: 'DeclareTraining'; candidateId: string; actingCentre: string; rncp: string; route: AccessRoute; endsOn: string }
+  | ({ type: 'DecideVaeRecevabilite' } & EventData<'VaeRecevabiliteDecided'>)
+  | ({
+      /** Total (titre) or partial (blocs) équivalence, decided by the DREETS of the candidate's centre's region. */
+      type: 'GrantEquivalence';
+      version: CertificationVersion;
+      /** The blocs of the version usable before this decision (livret), for a titre by cumul. */
+      usableBlocs: string[];
+      actingRegion: string | undefined;
+      candidateRegion: string | undefined;
+    } & EventData<'EquivalenceGranted'>)
   | { type: 'RecordUsabilityCheck'; candidateId: string; version: CertificationVersion; bloc: string; today: string }
   | { type: 'AnnulSessionDecision'; candidateId: string; sessionId: string; reason: string; legalBasis: string }
   | ({ type: 'ReserveCertificateCode' } & EventData<'CertificateCodeReserved'>)
@@ -64,6 +77,8 @@ export interface CandidateState {
   /** Every PV decision on the candidate, in the order recorded. */
   outcomes: EventData<'SessionOutcomeRecorded'>[];
   trainings: { rncp: string; route: AccessRoute; endsOn: string }[];
+  vaeRecevable: string[];
+  equivalences: string[];
   lapsed: string[];
   reservations: Record<string, EventData<'CertificateCodeReserved'>>;
   notifications: string[];
@@ -79,6 +94,8 @@ const initialState: CandidateState = {
   titres: [],
   outcomes: [],
   trainings: [],
+  vaeRecevable: [],
+  equivalences: [],
   lapsed: [],
   reservations: {},
   notifications: [],
@@ -105,6 +122,7 @@ export function candidateFactsFor(state: CandidateState, candidateId: string, rn
     holdsTitre: Boolean(activeTitre(state, rncp)),
     ...(latest && !fullSuccess ? { lastShortfall: { sessionId: latest.sessionId, decidedOn: latest.decidedOn } } : {}),
     trainings: state.trainings.filter((t) => t.rncp === rncp).map((t) => ({ endsOn: t.endsOn })),
+    vaeRecevable: state.vaeRecevable.includes(rncp),
   };
 }
 
@@ -164,6 +182,36 @@ function decide(command: CandidateCommand, state: CandidateState): CandidateEven
       if (state.registeredBy !== actingCentre) throw forbidden('not-your-candidate', `candidate ${candidateId} was registered by another centre`);
       if (state.trainings.some((t) => t.rncp === rncp && t.route === route && t.endsOn === endsOn)) return [];
       return [{ type: 'TrainingDeclared', data: { candidateId, rncp, route, endsOn, declaredBy: actingCentre } }];
+    }
+
+    case 'DecideVaeRecevabilite': {
+      requireRegistered(state, command.candidateId);
+      const { type: _, ...data } = command;
+      if (state.vaeRecevable.includes(data.rncp)) return [];
+      return [{ type: 'VaeRecevabiliteDecided', data }];
+    }
+
+    case 'GrantEquivalence': {
+      requireRegistered(state, command.candidateId);
+      const { type: _, version, usableBlocs, actingRegion, candidateRegion, ...data } = command;
+      requireTerritory(actingRegion, candidateRegion, `candidate ${data.candidateId}`);
+      if (state.equivalences.includes(data.decisionId)) return [];
+      const known = version.blocs.map((b) => b.code);
+      const unknown = data.blocs.filter((b) => !known.includes(b));
+      if (unknown.length) throw refuse('unknown-bloc', `${unknown.join(', ')} not in ${version.rncp}`);
+      if (data.blocs.length === 0 && !data.titre) throw refuse('equivalence-grants-nothing', 'an équivalence grants blocs, the titre, or both');
+      const { candidateId, rncp, decidedOn, decisionId } = data;
+      const events: CandidateEvent[] = [{ type: 'EquivalenceGranted', data }];
+      const via = { kind: 'equivalence' as const, decision: decisionId };
+      for (const bloc of data.blocs.filter((b) => !holds(state, rncp, b))) events.push({ type: 'CcpAcquired', data: { candidateId, rncp, bloc, acquiredOn: decidedOn, via } });
+      if (data.titre) {
+        if (activeTitre(state, rncp)) throw conflict('titre-already-issued', `${candidateId} already holds the titre ${rncp}`);
+        // A total équivalence names the titre; a cumul of partial ones and CCPs must cover every bloc (art. 1 4°).
+        const missing = known.filter((b) => !data.blocs.includes(b) && !usableBlocs.includes(b));
+        if (missing.length && data.blocs.length > 0) throw refuse('titre-blocs-missing', `the titre ${rncp} needs ${missing.join(', ')}`);
+        events.push({ type: 'TitreIssued', data: { candidateId, rncp, issuedOn: decidedOn, sessionId: decisionId, blocs: known, route: 'equivalence' } });
+      }
+      return events;
     }
 
     case 'RecordUsabilityCheck': {
@@ -239,6 +287,10 @@ function evolve(state: CandidateState, event: CandidateEvent): CandidateState {
       return { ...state, titres: [...state.titres, { rncp: event.data.rncp, sessionId: event.data.sessionId, issuedOn: event.data.issuedOn, route: event.data.route, annulled: false }] };
     case 'SessionOutcomeRecorded':
       return { ...state, outcomes: [...state.outcomes, event.data] };
+    case 'VaeRecevabiliteDecided':
+      return { ...state, vaeRecevable: [...state.vaeRecevable, event.data.rncp] };
+    case 'EquivalenceGranted':
+      return { ...state, equivalences: [...state.equivalences, event.data.decisionId] };
     case 'TrainingDeclared':
       return { ...state, trainings: [...state.trainings, { rncp: event.data.rncp, route: event.data.route, endsOn: event.data.endsOn }] };
     case 'CcpUsabilityLapsed':

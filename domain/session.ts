@@ -46,6 +46,8 @@ export interface CandidateFacts {
   lastShortfall?: { sessionId: string; decidedOn: string };
   /** Trainings declared for this version, by their end dates. */
   trainings: { endsOn: string }[];
+  /** The DREETS found their VAE request for this version admissible. */
+  vaeRecevable: boolean;
 }
 
 /** Routes through a training: after a shortfall, such a candidate may sit again within a year without a new training. */
@@ -365,6 +367,9 @@ function enrol(command: Extract<SessionCommand, { type: 'EnrolCandidate' }>, sta
   if (command.today > state.endsOn) throw refuse('session-ended', `session ${state.sessionId} ended on ${state.endsOn}`);
   if (!certification.accessRoutes.allowed.includes(route)) {
     throw refuse('route-not-allowed', `${certification.rncp} is not open to the access route ${route}`);
+  }
+  if (route === 'vae' && !candidate.vaeRecevable) {
+    throw refuse('vae-recevabilite-required', `candidate ${candidateId} enrols by VAE once the DREETS has found their request for ${certification.rncp} admissible`);
   }
   if (inGrace(certification, state.endsOn) && candidate.usableBlocs.length === 0) {
     throw refuse('grace-year-holders-only', `${certification.rncp} ended on ${certification.validUntil}: until ${graceUntilOf(certification)} its sessions are open only to holders of its usable CCPs`);

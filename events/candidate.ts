@@ -125,3 +125,28 @@ export const SessionOutcomeRecorded = defineEvent('SessionOutcomeRecorded', {
     decidedOn: IsoDate,
   }),
 });
+
+/**
+ * The DREETS found a VAE request admissible (recevable) for a version: only then may the candidate enrol by
+ * the VAE route (research/domain_rules.md §2.6).
+ */
+export const VaeRecevabiliteDecided = defineEvent('VaeRecevabiliteDecided', {
+  latest: z.object({ candidateId: Id, rncp: RncpCode, decidedOn: IsoDate, decidedBy: z.string().min(1).max(128) }),
+});
+
+/**
+ * A DREETS decision of total or partial équivalence (art. 1 3° and 4° of the arrêté of 22/12/2015), with its
+ * legal basis and date; the blocs it grants follow as CcpAcquired (via équivalence) and, for the titre, TitreIssued.
+ */
+export const EquivalenceGranted = defineEvent('EquivalenceGranted', {
+  latest: z.object({
+    candidateId: Id,
+    decisionId: Id,
+    rncp: RncpCode,
+    blocs: z.array(BlocCode),
+    titre: z.boolean(),
+    decidedOn: IsoDate,
+    legalBasis: z.string().min(1).max(500),
+    decidedBy: z.string().min(1).max(128),
+  }),
+});

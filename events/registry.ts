@@ -13,6 +13,8 @@ import {
   TitreIssued,
   TrainingDeclared,
   SessionOutcomeRecorded,
+  VaeRecevabiliteDecided,
+  EquivalenceGranted,
 } from './candidate.js';
 import type { EventMeta, StoredEvent } from './envelope.js';
 import { CertificateDocumentsAttached, CertificateIssued, CertificateReinstated, CertificateRevoked, CertificateSuspended } from './certificate.js';
@@ -38,6 +40,8 @@ export const eventDefinitions = [
   InsertionSurveyRecorded,
   TrainingDeclared,
   SessionOutcomeRecorded,
+  VaeRecevabiliteDecided,
+  EquivalenceGranted,
   CentreRegistered, AgrementGranted, JurorRegistered, HabilitationGranted, SessionScheduled, JuryConstituted, CandidateEnrolled, JurorRecused, AssessmentRecorded, DeliberationProposed, DeliberationSigned, DeliberationFinalised, PvValidated, DecisionAnnulled, JurorAddedForCandidate,
   CertificateIssued, CertificateDocumentsAttached, CertificateSuspended, CertificateReinstated, CertificateRevoked,
 ] as const;

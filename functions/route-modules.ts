@@ -13,6 +13,8 @@ export const routeModules: Record<string, () => Promise<RouteModule>> = {
   'candidates/list-notifications': () => import('./candidates/list-notifications.js'),
   'candidates/record-insertion-survey': () => import('./candidates/record-insertion-survey.js'),
   'candidates/declare-training': () => import('./candidates/declare-training.js'),
+  'candidates/decide-vae-recevabilite': () => import('./candidates/decide-vae-recevabilite.js'),
+  'candidates/grant-equivalence': () => import('./candidates/grant-equivalence.js'),
   'candidates/erase-personal-data': () => import('./candidates/erase-personal-data.js'),
   'centres/register-centre': () => import('./centres/register-centre.js'),
   'centres/list-centre-sessions': () => import('./centres/list-centre-sessions.js'),

@@ -24,6 +24,8 @@ export const routes: readonly RouteEntry[] = [
   { method: 'GET', path: '/candidates/{candidateId}/record', auth: ['candidate', 'centre', 'dreets'], module: 'candidates/get-record' },
   { method: 'GET', path: '/candidates/{candidateId}/notifications', auth: ['candidate', 'centre', 'dreets'], module: 'candidates/list-notifications' },
   { method: 'POST', path: '/candidates/{candidateId}/trainings', auth: ['centre'], module: 'candidates/declare-training' },
+  { method: 'POST', path: '/candidates/{candidateId}/vae-recevabilite', auth: ['dreets'], module: 'candidates/decide-vae-recevabilite' },
+  { method: 'POST', path: '/candidates/{candidateId}/equivalences', auth: ['dreets'], module: 'candidates/grant-equivalence' },
   { method: 'POST', path: '/candidates/{candidateId}/insertion-surveys', auth: ['centre', 'ministry'], module: 'candidates/record-insertion-survey' },
   { method: 'DELETE', path: '/candidates/{candidateId}/personal-data', auth: ['dreets'], module: 'candidates/erase-personal-data' },
   { method: 'POST', path: '/centres', auth: ['dreets'], module: 'centres/register-centre' },

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { candidate, candidateFactsFor, type CandidateEvent } from '../../domain/candidate.js';
+import { candidate, candidateFactsFor, type CandidateCommand, type CandidateEvent } from '../../domain/candidate.js';
 import type { CertificationVersion } from '../../events/certification.js';
 import { specFor } from '../support/decider-spec.js';
 import { referentialMap } from '../support/referential.js';
@@ -125,6 +125,61 @@ describe('candidate record: trainings and the re-sit facts a session reads (DESI
     expect(facts([registered, decision('ajourne', [], undefined, 's1', '2025-03-14'), decision('ccp', ['RNCP38665BC01', 'RNCP38665BC02'], undefined, 's2', '2025-09-01')])?.lastShortfall).toBeUndefined();
     expect(facts([registered, decision('ccp', ['RNCP38665BC01'], ['RNCP38665BC01', 'RNCP38665BC02'], 's2', '2025-09-01')])?.lastShortfall).toEqual({ sessionId: 's2', decidedOn: '2025-09-01' });
     expect(facts([registered, decision('ajourne', []), declared])?.trainings).toEqual([{ endsOn: '2026-04-30' }]);
+  });
+});
+
+describe('candidate record: VAE recevabilité and équivalences (DESIGN.md rules 15 and 17)', () => {
+  it('the DREETS records a VAE request admissible for a version, once; the session reads it', () => {
+    const decided: CandidateEvent = { type: 'VaeRecevabiliteDecided', data: { candidateId: 'k1', rncp: 'RNCP38665', decidedOn: '2025-09-01', decidedBy: 'dreets:agent-1' } };
+    spec.given([registered]).when({ type: 'DecideVaeRecevabilite', ...decided.data }).then([decided]);
+    spec.given([registered, decided]).when({ type: 'DecideVaeRecevabilite', ...decided.data }).thenNothing();
+    expect(candidateFactsFor([registered, decided].reduce(candidate.evolve, candidate.initialState), 'k1', 'RNCP38665', [])?.vaeRecevable).toBe(true);
+    expect(candidateFactsFor([registered].reduce(candidate.evolve, candidate.initialState), 'k1', 'RNCP38665', [])?.vaeRecevable).toBe(false);
+  });
+  const equivalence = (over: Partial<{ blocs: string[]; titre: boolean; usableBlocs: string[]; actingRegion: string | undefined }> = {}): CandidateCommand =>
+    ({
+      type: 'GrantEquivalence',
+      candidateId: 'k1',
+      decisionId: 'eq1',
+      rncp: 'RNCP38665',
+      blocs: ['RNCP38665BC01'],
+      titre: false,
+      decidedOn: '2025-09-15',
+      legalBasis: 'arrêté de spécialité, annexe équivalences',
+      decidedBy: 'dreets:agent-1',
+      version: rncp38665,
+      usableBlocs: [],
+      actingRegion: 'Bretagne',
+      candidateRegion: 'Bretagne',
+      ...over,
+    });
+  const granted = (blocs: string[], titre: boolean): CandidateEvent => ({
+    type: 'EquivalenceGranted',
+    data: { candidateId: 'k1', decisionId: 'eq1', rncp: 'RNCP38665', blocs, titre, decidedOn: '2025-09-15', legalBasis: 'arrêté de spécialité, annexe équivalences', decidedBy: 'dreets:agent-1' },
+  });
+  const byEquivalence = (bloc: string): CandidateEvent => ({ type: 'CcpAcquired', data: { candidateId: 'k1', rncp: 'RNCP38665', bloc, acquiredOn: '2025-09-15', via: { kind: 'equivalence', decision: 'eq1' } } });
+  it('a partial équivalence grants blocs via équivalence, with its legal basis and date', () => {
+    spec.given([registered]).when(equivalence()).then([granted(['RNCP38665BC01'], false), byEquivalence('RNCP38665BC01')]);
+  });
+  it('a total équivalence issues the titre by the équivalence route', () => {
+    spec
+      .given([registered])
+      .when(equivalence({ blocs: [], titre: true }))
+      .then([granted([], true), { type: 'TitreIssued', data: { candidateId: 'k1', rncp: 'RNCP38665', issuedOn: '2025-09-15', sessionId: 'eq1', blocs: ['RNCP38665BC01', 'RNCP38665BC02'], route: 'equivalence' } }]);
+  });
+  it('a cumul of partial équivalence and CCPs gives the titre only when it covers every bloc (titre-blocs-missing)', () => {
+    spec.given([registered]).when(equivalence({ titre: true })).thenRefused('titre-blocs-missing');
+    spec.given([registered, acquired('RNCP38665', 'RNCP38665BC02', '2025-03-01', 's0')]).when(equivalence({ titre: true, usableBlocs: ['RNCP38665BC02'] })).thenEvents((events) => {
+      expect(events.map((e) => e.type)).toEqual(['EquivalenceGranted', 'CcpAcquired', 'TitreIssued']);
+    });
+  });
+  it('the DREETS of the candidate’s centre’s region decides it (outside-territory), and the same decision again changes nothing', () => {
+    spec.given([registered]).when(equivalence({ actingRegion: 'Occitanie' })).thenRefused('outside-territory');
+    spec.given([registered, granted(['RNCP38665BC01'], false), byEquivalence('RNCP38665BC01')]).when(equivalence()).thenNothing();
+  });
+  it('an équivalence grants something (equivalence-grants-nothing), of the version (unknown-bloc)', () => {
+    spec.given([registered]).when(equivalence({ blocs: [] })).thenRefused('equivalence-grants-nothing');
+    spec.given([registered]).when(equivalence({ blocs: ['RNCP12505BC01'] })).thenRefused('unknown-bloc');
   });
 });
 

@@ -49,7 +49,7 @@ const recused = (jurorId: string, candidateId: string, declaredBy: 'juror' | 'ce
   data: { jurorId, candidateId, declaredBy, declarer },
 });
 const added = (jurorId: string, candidateId: string): SessionEvent => ({ type: 'JurorAddedForCandidate', data: { jurorId, independent: false, candidateId } });
-const newcomer: CandidateFacts = { candidateId: 'cand-a', usableBlocs: [], holdsTitre: false, trainings: [] };
+const newcomer: CandidateFacts = { candidateId: 'cand-a', usableBlocs: [], holdsTitre: false, trainings: [], vaeRecevable: false };
 const assessed = (jurorId: string, candidateId: string): SessionEvent => ({
   type: 'AssessmentRecorded',
   data: { jurorId, candidateId, bloc: BC01, competences: [{ code: 'RNCP38665BC01C1', result: 'acquis' }] },
@@ -284,6 +284,10 @@ describe('enrolment', () => {
   it('enrolling the same candidate the same way again changes nothing', () => {
     spec.given([scheduled, enrolled('cand-a')]).when(enrol()).thenNothing();
   });
+  it('a VAE enrolment needs the DREETS to have found the request admissible (vae-recevabilite-required)', () => {
+    spec.given([scheduled]).when(enrol({ route: 'vae' })).thenRefused('vae-recevabilite-required');
+    spec.given([scheduled]).when(enrol({ route: 'vae', candidate: { ...newcomer, vaeRecevable: true } })).then([{ type: 'CandidateEnrolled', data: { candidateId: 'cand-a', route: 'vae', blocs: [BC01, BC02] } }]);
+  });
   it('enrolling an enrolled candidate differently is a conflict', () => {
     spec.given([scheduled, enrolled('cand-a')]).when(enrol({ route: 'vae' })).thenRefused('candidate-already-enrolled');
   });
@@ -336,7 +340,7 @@ describe('re-sit window of training-route candidates (DESIGN.md rule 12)', () =>
     spec.given([scheduled]).when(enrol({ candidate: { ...failedOn('2024-03-14'), trainings: [{ endsOn: '2024-02-28' }] } })).thenRefused('resit-window-passed');
   });
   it('a VAE enrolment is not a training-route re-sit', () => {
-    spec.given([scheduled]).when(enrol({ route: 'vae', candidate: failedOn('2024-03-14') })).then([{ type: 'CandidateEnrolled', data: { candidateId: 'cand-a', route: 'vae', blocs: [BC01, BC02] } }]);
+    spec.given([scheduled]).when(enrol({ route: 'vae', candidate: { ...failedOn('2024-03-14'), vaeRecevable: true } })).then([{ type: 'CandidateEnrolled', data: { candidateId: 'cand-a', route: 'vae', blocs: [BC01, BC02] } }]);
   });
 });
 

@@ -152,6 +152,32 @@ describe('the routes to the titre, through HTTP only', () => {
     expect(beyond.json.type).toBe('/problems/certification-not-valid-on-dates');
   }, 180_000);
 
+  it('équivalences and VAE: a partial équivalence gives BC01, the titre follows by capitalisation; a total one gives the titre; VAE waits for the recevabilité', async () => {
+    const L = await start('2025-09-01T08:00:00Z');
+    const s = scenario(callerOf(L));
+    const rncp = 'RNCP38665';
+    const centreId = await s.centre(rncp, { validUntil: '2029-05-12' });
+    const jurors = await s.jurors(rncp, 2, { validUntil: '2029-05-12' });
+    const [partial, total, vae] = [await s.candidate(centreId, 'Partiel'), await s.candidate(centreId, 'Total'), await s.candidate(centreId, 'Experience')];
+    const grant = (candidateId: string, body: object, region = 'Bretagne') =>
+      L.call('POST', `/candidates/${candidateId}/equivalences`, { as: ['dreets', 'agent-1', region], body: { rncp, decidedOn: '2025-09-01', legalBasis: 'Arrêté de spécialité, équivalences', ...body } });
+    expect((await grant(partial, { blocs: [BC01] }, 'Occitanie')).json.type).toBe('/problems/outside-territory');
+    expect((await grant(partial, { blocs: [BC01] })).status).toBe(201);
+    expect((await grant(total, { blocs: [], titre: true })).status).toBe(201);
+    const partialLine = lineOf(await record(L, partial), rncp);
+    expect(partialLine.blocs[0]).toMatchObject({ code: BC01, usable: true, via: { kind: 'equivalence' } });
+    expect(lineOf(await record(L, total), rncp)).toMatchObject({ titre: { route: 'equivalence', issuedAt: '2025-09-01' } });
+
+    const sessionId = await sitting(L, { centreId, jurors }, partial, { rncp, kind: 'ccp', blocs: [BC02], day: '2025-10-06' }, 'titre', [BC02]);
+    expect(lineOf(await record(L, partial), rncp)).toMatchObject({ titre: { route: 'capitalisation', sessionId } });
+
+    const vaeSession = await s.session(centreId, { rncp, kind: 'titre', startsOn: '2025-11-03', endsOn: '2025-11-03' }, jurors);
+    const enrolVae = () => L.call('POST', `/sessions/${vaeSession}/enrolments`, { as: ['centre', centreId], body: { candidateId: vae, route: 'vae' } });
+    expect((await enrolVae()).json.type).toBe('/problems/vae-recevabilite-required');
+    expect((await L.call('POST', `/candidates/${vae}/vae-recevabilite`, { as: [...DREETS], body: { rncp, decidedOn: '2025-10-20' } })).status).toBe(201);
+    expect((await enrolVae()).status).toBe(201);
+  }, 180_000);
+
   it('a formation-continue candidate ajourné in March 2025 is refused in May 2026 (resit-window-passed), and accepted once a new training is declared', async () => {
     const L = await start('2025-02-01T08:00:00Z');
     const s = scenario(callerOf(L));

@@ -59,6 +59,12 @@ const table: Record<string, Expectation> = {
     owner: { centre: (w) => w.centreA },
     foreign: { centre: (w) => w.centreB },
   },
+  'POST /candidates/{candidateId}/vae-recevabilite': { path: (w) => `/candidates/${w.candidateB}/vae-recevabilite`, body: () => ({ rncp: RNCP, decidedOn: '2025-09-01' }) },
+  'POST /candidates/{candidateId}/equivalences': {
+    path: (w) => `/candidates/${w.candidateB}/equivalences`,
+    body: () => ({ rncp: RNCP, blocs: ['RNCP38665BC01'], decidedOn: '2025-09-01', legalBasis: 'annexe équivalences' }),
+    regions: { owner: 'Occitanie', foreign: 'Bretagne' },
+  },
   'POST /candidates/{candidateId}/insertion-surveys': {
     path: (w) => `/candidates/${w.candidateA}/insertion-surveys`,
     body: () => ({ horizon: '6m', situation: 'employed_target_job' }),
