@@ -22,7 +22,8 @@ export type SessionEvent = Extract<
       | 'DeliberationFinalised'
       | 'PvValidated'
       | 'DecisionAnnulled'
-      | 'JurorAddedForCandidate';
+      | 'JurorAddedForCandidate'
+      | 'AccommodationDecided';
   }
 >;
 
@@ -148,6 +149,7 @@ export type SessionCommand =
       certification: CertificationVersion;
     }
   | { type: 'SignDeliberation'; jurorId: string; candidateId: string; certification: CertificationVersion }
+  | { type: 'DecideAccommodation'; candidateId: string; decidedBy: string }
   | {
       type: 'ValidatePv';
       validatedBy: string;
@@ -182,6 +184,8 @@ export interface OpenSession {
   recusals: Record<string, string[]>;
   /** candidateId → the jurors added to the jury for that candidate only. */
   added: Record<string, JuryMember[]>;
+  /** The candidates for whom accommodations were decided. */
+  accommodated: string[];
   /** `jurorId|candidateId|bloc` → competence code → the latest result that juror recorded. */
   assessments: Record<string, Record<string, CompetenceResult>>;
   deliberations: Record<string, Deliberation>;
@@ -239,6 +243,10 @@ function decide(command: SessionCommand, state: SessionState): SessionEvent[] {
       return recuse(command, state);
     case 'AddJurorForCandidate':
       return addJurorFor(command, state);
+    case 'DecideAccommodation':
+      if (state.pv) throw refuse('session-closed', 'the procès-verbal is validated: the session can no longer change');
+      enrolled(state, command.candidateId);
+      return [{ type: 'AccommodationDecided', data: { candidateId: command.candidateId, decidedBy: command.decidedBy } }];
     case 'RecordAssessment':
       return assess(command, state);
     case 'ProposeDeliberation':
@@ -573,7 +581,7 @@ function annul(command: Extract<SessionCommand, { type: 'AnnulDecision' }>, stat
 
 function evolve(state: SessionState, event: SessionEvent): SessionState {
   if (event.type === 'SessionScheduled') {
-    return { status: 'scheduled', ...event.data, jury: [], enrolments: {}, recusals: {}, added: {}, assessments: {}, deliberations: {}, annulments: {} };
+    return { status: 'scheduled', ...event.data, jury: [], enrolments: {}, recusals: {}, added: {}, accommodated: [], assessments: {}, deliberations: {}, annulments: {} };
   }
   if (state.status === 'unknown') return state;
   switch (event.type) {
@@ -594,6 +602,8 @@ function evolve(state: SessionState, event: SessionEvent): SessionState {
       else if (deliberation.signedBy.includes(jurorId)) deliberations[candidateId] = { ...deliberation, signedBy: deliberation.signedBy.filter((j) => j !== jurorId), final: false };
       return { ...state, recusals, deliberations };
     }
+    case 'AccommodationDecided':
+      return { ...state, accommodated: [...state.accommodated, event.data.candidateId] };
     case 'JurorAddedForCandidate': {
       const { candidateId, jurorId, independent } = event.data;
       return { ...state, added: { ...state.added, [candidateId]: [...(state.added[candidateId] ?? []), { jurorId, independent }] } };

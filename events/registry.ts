@@ -20,7 +20,7 @@ import type { EventMeta, StoredEvent } from './envelope.js';
 import { CertificateDocumentsAttached, CertificateIssued, CertificateReinstated, CertificateRevoked, CertificateSuspended } from './certificate.js';
 import { AgrementGranted, CentreRegistered } from './centre.js';
 import { HabilitationGranted, JurorRegistered } from './juror.js';
-import { AssessmentRecorded, CandidateEnrolled, DecisionAnnulled, JurorAddedForCandidate, DeliberationFinalised, DeliberationProposed, DeliberationSigned, JuryConstituted, JurorRecused, PvValidated, SessionScheduled } from './session.js';
+import { AccommodationDecided, AssessmentRecorded, CandidateEnrolled, DecisionAnnulled, JurorAddedForCandidate, DeliberationFinalised, DeliberationProposed, DeliberationSigned, JuryConstituted, JurorRecused, PvValidated, SessionScheduled } from './session.js';
 
 /** Every event type the ledger has ever stored. A type is never removed: old streams must still decode. */
 export const eventDefinitions = [
@@ -42,7 +42,7 @@ export const eventDefinitions = [
   SessionOutcomeRecorded,
   VaeRecevabiliteDecided,
   EquivalenceGranted,
-  CentreRegistered, AgrementGranted, JurorRegistered, HabilitationGranted, SessionScheduled, JuryConstituted, CandidateEnrolled, JurorRecused, AssessmentRecorded, DeliberationProposed, DeliberationSigned, DeliberationFinalised, PvValidated, DecisionAnnulled, JurorAddedForCandidate,
+  CentreRegistered, AgrementGranted, JurorRegistered, HabilitationGranted, SessionScheduled, JuryConstituted, CandidateEnrolled, JurorRecused, AssessmentRecorded, DeliberationProposed, DeliberationSigned, DeliberationFinalised, PvValidated, DecisionAnnulled, JurorAddedForCandidate, AccommodationDecided,
   CertificateIssued, CertificateDocumentsAttached, CertificateSuspended, CertificateReinstated, CertificateRevoked,
 ] as const;
 

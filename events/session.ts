@@ -123,3 +123,11 @@ export const PvValidated = defineEvent('PvValidated', {
 export const DecisionAnnulled = defineEvent('DecisionAnnulled', {
   latest: z.object({ candidateId: Id, reason: Text, legalBasis: Text, annulledBy: AgentId }),
 });
+
+/**
+ * Accommodations decided for a disabled candidate (C. trav. L5211-4; règlement général, art. 2): that they were
+ * decided, by whom. The measures are health data: they are in the candidate's vault entry, never here.
+ */
+export const AccommodationDecided = defineEvent('AccommodationDecided', {
+  latest: z.object({ candidateId: Id, decidedBy: AgentId }),
+});

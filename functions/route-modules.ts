@@ -13,6 +13,7 @@ export const routeModules: Record<string, () => Promise<RouteModule>> = {
   'candidates/list-notifications': () => import('./candidates/list-notifications.js'),
   'candidates/record-insertion-survey': () => import('./candidates/record-insertion-survey.js'),
   'candidates/declare-training': () => import('./candidates/declare-training.js'),
+  'sessions/decide-accommodation': () => import('./sessions/decide-accommodation.js'),
   'candidates/decide-vae-recevabilite': () => import('./candidates/decide-vae-recevabilite.js'),
   'candidates/grant-equivalence': () => import('./candidates/grant-equivalence.js'),
   'candidates/erase-personal-data': () => import('./candidates/erase-personal-data.js'),

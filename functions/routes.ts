@@ -38,6 +38,7 @@ export const routes: readonly RouteEntry[] = [
   { method: 'PUT', path: '/sessions/{sessionId}/jury', auth: ['centre'], module: 'sessions/constitute-jury' },
   { method: 'POST', path: '/sessions/{sessionId}/enrolments', auth: ['centre'], module: 'sessions/enrol-candidate' },
   { method: 'POST', path: '/sessions/{sessionId}/recusals', auth: ['juror', 'centre', 'dreets'], module: 'sessions/recuse-juror' },
+  { method: 'POST', path: '/sessions/{sessionId}/accommodations', auth: ['dreets'], module: 'sessions/decide-accommodation' },
   { method: 'POST', path: '/sessions/{sessionId}/assessments', auth: ['juror'], module: 'sessions/record-assessment' },
   { method: 'POST', path: '/sessions/{sessionId}/deliberations', auth: ['juror'], module: 'sessions/propose-deliberation' },
   { method: 'POST', path: '/sessions/{sessionId}/deliberations/{candidateId}/signatures', auth: ['juror'], module: 'sessions/sign-deliberation' },

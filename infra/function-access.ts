@@ -51,6 +51,8 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'candidates/erase-personal-data': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'erase' },
   // The recusal's reason goes to the candidate's vault entry (it may tell of their private life).
   'sessions/recuse-juror': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
+  // The measures are health data: the candidate's vault entry.
+  'sessions/decide-accommodation': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
   'sessions/validate-pv': { events: 'append', readModels: 'read', idempotency: 'write', startsWorkflows: ['session'] },
   // Public certificate routes: rate limited per client (the limiter writes its counters), holder name from the vault.
   'certificates/verify-certificate': { events: 'read', readModels: 'read', rateLimit: 'write', vault: 'read', verifications: 'write' },

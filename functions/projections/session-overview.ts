@@ -14,6 +14,8 @@ export interface SessionOverview {
   candidates: { candidateId: string; route: AccessRoute; blocs: string[]; enrolledAt: string }[];
   /** The reason is in the person vault (events before v2 carried it). */
   recusals: { jurorId: string; candidateId: string; declaredBy: 'juror' | 'centre' | 'dreets'; declarer: string; reason?: string; recordedAt: string }[];
+  /** Candidates with accommodations decided (the measures are in their vault entry). */
+  accommodations?: { candidateId: string; decidedAt: string }[];
   /** Jurors added to the jury for one candidate, after recusals. */
   added?: { jurorId: string; independent: boolean; candidateId: string; addedAt: string }[];
   /** One entry per juror, candidate and bloc, with the latest result of each competence; `counts` false once that juror is recused for that candidate. */
@@ -61,6 +63,8 @@ export const sessionOverview: DocumentProjection<SessionOverview> = {
         const assessments = replace(doc.assessments, (a) => a.jurorId === jurorId && mine(a), (a) => ({ ...a, counts: false }));
         return { ...doc, recusals: [...doc.recusals, { ...event.data, recordedAt: at }], deliberations, assessments };
       }
+      case 'AccommodationDecided':
+        return { ...doc, accommodations: [...(doc.accommodations ?? []), { candidateId: event.data.candidateId, decidedAt: at }] };
       case 'JurorAddedForCandidate':
         return { ...doc, added: [...(doc.added ?? []), { ...event.data, addedAt: at }] };
       case 'AssessmentRecorded': {

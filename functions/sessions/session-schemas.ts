@@ -23,6 +23,8 @@ export const SessionView = z.object({
   /** Who declared each recusal; its reason is kept in the person vault. */
   recusals: z.array(z.object({ jurorId: z.string(), candidateId: z.string(), declaredBy: z.enum(['juror', 'centre', 'dreets']), declarer: z.string(), reason: z.string().optional(), recordedAt: z.string() })),
   added: z.array(z.object({ jurorId: z.string(), independent: z.boolean(), candidateId: z.string(), addedAt: z.string() })).optional(),
+  /** Who has accommodations; what they are is health data, kept in the candidate's vault entry. */
+  accommodations: z.array(z.object({ candidateId: z.string(), decidedAt: z.string() })).optional(),
   assessments: z.array(
     z.object({
       jurorId: z.string(),

@@ -392,6 +392,17 @@ describe('recusals (DESIGN.md rule 13)', () => {
   });
 });
 
+describe('accommodations for a disabled candidate (DESIGN.md rule 17)', () => {
+  const decide = (candidateId = 'cand-a'): SessionCommand => ({ type: 'DecideAccommodation', candidateId, decidedBy: 'dreets:agent-1' });
+  it('are recorded for an enrolled candidate (the measures are not in the event)', () => {
+    spec.given([scheduled, enrolled('cand-a')]).when(decide()).then([{ type: 'AccommodationDecided', data: { candidateId: 'cand-a', decidedBy: 'dreets:agent-1' } }]);
+  });
+  it('only for a candidate of the session (candidate-not-enrolled), before the PV (session-closed)', () => {
+    spec.given([scheduled, enrolled('cand-a')]).when(decide('cand-z')).thenRefused('candidate-not-enrolled');
+    spec.given([scheduled, jury2, enrolled('cand-a'), ...decided('cand-a'), pvValidated]).when(decide()).thenRefused('session-closed');
+  });
+});
+
 describe('a juror added for a candidate after recusals', () => {
   const short = [scheduled, jury2, enrolled('cand-a'), assessed('j1', 'cand-a'), assessed('j2', 'cand-a'), recused('j2', 'cand-a')];
   it('the centre adds a habilitated juror for that candidate when the rest is below the minimum', () => {

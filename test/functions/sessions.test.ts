@@ -310,6 +310,17 @@ describe('refusals answer their status and problem type, and append nothing', ()
     expect((await h.deps.vault.get(candidates[0]!))?.notes).toMatchObject({ [`recusal:${path.split('/')[2]}:${view.json.jury[2].jurorId}`]: 'former colleague' });
   });
 
+  it('accommodations: the DREETS records them, the measures (health data) go to the vault only', async () => {
+    const { api, path, asJuror, candidates } = await readySession(h, 2);
+    const decided = await api.post(`${path}/accommodations`, agent, { candidateId: candidates[0], measures: 'tiers temps, salle au rez-de-chaussée' });
+    expect(decided.status, decided.text).toBe(201);
+    await api.refused('POST', `${path}/accommodations`, agent, { candidateId: 'nobody', measures: 'tiers temps' }, 422, 'candidate-not-enrolled');
+    const view = await api.get(path, asJuror(0));
+    expect(view.json.accommodations).toMatchObject([{ candidateId: candidates[0] }]);
+    expect(view.text).not.toContain('tiers temps');
+    expect((await h.deps.vault.get(candidates[0]!))?.notes).toMatchObject({ [`accommodation:${path.split('/')[2]}`]: 'tiers temps, salle au rez-de-chaussée' });
+  });
+
   it('the centre and the DREETS declare a recusal for a juror who assessed; the centre adds a juror for that candidate', async () => {
     const { api, path, asJuror, candidates, centreId } = await readySession(h, 2);
     const assessment = { candidateId: candidates[0], bloc: BC01, competences: [{ code: 'RNCP38665BC01C1', result: 'acquis' }] };

@@ -101,6 +101,7 @@ const table: Record<string, Expectation> = {
     owner: { juror: (w) => w.jurorB, centre: (w) => w.centreB },
     foreign: { juror: (w) => w.jurorA, centre: (w) => w.centreA },
   },
+  'POST /sessions/{sessionId}/accommodations': { path: (w) => `/sessions/${w.sessionB}/accommodations`, body: (w) => ({ candidateId: w.candidateB, measures: 'tiers temps' }) },
   'POST /sessions/{sessionId}/assessments': {
     path: (w) => `/sessions/${w.sessionB}/assessments`,
     body: (w) => ({ candidateId: w.candidateB, bloc: 'RNCP38665BC01', competences: [{ code: 'RNCP38665BC01C1', result: 'acquis' }] }),
