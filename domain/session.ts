@@ -392,7 +392,8 @@ function enrol(command: Extract<SessionCommand, { type: 'EnrolCandidate' }>, sta
     throw refuse('enrolment-needs-blocs', 'an enrolment names at least one bloc');
   }
   const shortfall = candidate.lastShortfall;
-  if (TRAINING_ROUTES.includes(route) && shortfall && state.startsOn > resitUntil(shortfall.decidedOn)) {
+  // Sitting no bloc (the titre by capitalisation of blocs all held) is no re-sit: nothing is examined again.
+  if (TRAINING_ROUTES.includes(route) && shortfall && blocs.length > 0 && state.startsOn > resitUntil(shortfall.decidedOn)) {
     const retrained = candidate.trainings.some((t) => t.endsOn > shortfall.decidedOn);
     if (!retrained) {
       throw refuse(

@@ -339,6 +339,9 @@ describe('re-sit window of training-route candidates (DESIGN.md rule 12)', () =>
   it('a training that ended before that PV does not', () => {
     spec.given([scheduled]).when(enrol({ candidate: { ...failedOn('2024-03-14'), trainings: [{ endsOn: '2024-02-28' }] } })).thenRefused('resit-window-passed');
   });
+  it('sitting no bloc at a titre session (every bloc held) is no re-sit: the livret’s eligible holds', () => {
+    spec.given([scheduled]).when(enrol({ blocs: [], candidate: { ...failedOn('2024-03-14'), usableBlocs: [BC01, BC02] } })).then([enrolled('cand-a', [])]);
+  });
   it('a VAE enrolment is not a training-route re-sit', () => {
     spec.given([scheduled]).when(enrol({ route: 'vae', candidate: { ...failedOn('2024-03-14'), vaeRecevable: true } })).then([{ type: 'CandidateEnrolled', data: { candidateId: 'cand-a', route: 'vae', blocs: [BC01, BC02] } }]);
   });

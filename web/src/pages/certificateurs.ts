@@ -415,7 +415,8 @@ function assessmentForm(s: SessionView, cert: Certification, jurorId: string, ca
 }
 
 function proposalForm(s: SessionView, c: SessionView['candidates'][number], n: number) {
-  const outcomes = (s.kind === 'titre' ? ['titre', 'ccp', 'ajourne', 'absent'] : ['ccp', 'ajourne', 'absent']).map((o) => ({ value: o, label: outcomeLabels[o]! }));
+  // A CCP session issues the titre too, to a candidate whose last missing bloc it examines (capitalisation).
+  const outcomes = (s.kind === 'titre' ? ['titre', 'ccp', 'ajourne', 'absent', 'exclu'] : ['ccp', 'titre', 'ajourne', 'absent', 'exclu']).map((o) => ({ value: o, label: outcomeLabels[o]! }));
   return h(
     'div',
     null,
