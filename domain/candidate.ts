@@ -21,7 +21,8 @@ type CandidateEventType =
   | 'TrainingDeclared'
   | 'SessionOutcomeRecorded'
   | 'VaeRecevabiliteDecided'
-  | 'EquivalenceGranted';
+  | 'EquivalenceGranted'
+  | 'CcsAcquired';
 export type CandidateEvent = Extract<LedgerEvent, { type: CandidateEventType }>;
 
 export type CandidateCommand =
@@ -37,7 +38,7 @@ export type CandidateCommand =
       blocs: string[];
       decidedOn: string;
       /** The session and the candidate's enrolment in it. */
-      enrolment: { kind: 'titre' | 'ccp'; route: AccessRoute; blocs: string[]; startsOn: string; endsOn: string };
+      enrolment: { kind: 'titre' | 'ccp' | 'ccs'; route: AccessRoute; blocs: string[]; startsOn: string; endsOn: string };
       /** How a titre outcome was obtained (session titre, capitalisation, VAE). */
       titreRoute: TitreRoute;
       /** The blocs of the version usable on `decidedOn` (livret: acquired, by correspondence, by équivalence). */
@@ -79,6 +80,7 @@ export interface CandidateState {
   trainings: { rncp: string; route: AccessRoute; endsOn: string }[];
   vaeRecevable: string[];
   equivalences: string[];
+  ccs: { rncp: string; ccs: string; sessionId: string }[];
   lapsed: string[];
   reservations: Record<string, EventData<'CertificateCodeReserved'>>;
   notifications: string[];
@@ -96,6 +98,7 @@ const initialState: CandidateState = {
   trainings: [],
   vaeRecevable: [],
   equivalences: [],
+  ccs: [],
   lapsed: [],
   reservations: {},
   notifications: [],
@@ -145,7 +148,7 @@ function decide(command: CandidateCommand, state: CandidateState): CandidateEven
       requireRegistered(state, command.candidateId);
       const { candidateId, sessionId, version, outcome, decidedOn, enrolment } = command;
       const rncp = version.rncp;
-      const known = new Set(version.blocs.map((b) => b.code));
+      const known = new Set((enrolment.kind === 'ccs' ? version.ccs : version.blocs).map((b) => b.code));
       const unknown = command.blocs.filter((b) => !known.has(b));
       if (unknown.length) throw refuse('unknown-bloc', `${unknown.join(', ')} not in ${rncp}`);
       const events: CandidateEvent[] = [];
@@ -157,6 +160,13 @@ function decide(command: CandidateCommand, state: CandidateState): CandidateEven
         });
       }
       if (outcome === 'ajourne' || outcome === 'absent' || outcome === 'exclu') return events;
+      if (enrolment.kind === 'ccs') {
+        // A CCS is obtained only after the titre it complements (art. 1 of the arrêté of 22/12/2015).
+        if (!activeTitre(state, rncp)) throw refuse('ccs-needs-titre', `${candidateId} does not hold the titre ${rncp}`);
+        const already = (ccs: string) => state.ccs.some((c) => c.rncp === rncp && c.ccs === ccs);
+        for (const ccs of command.blocs.filter((c) => !already(c))) events.push({ type: 'CcsAcquired', data: { candidateId, rncp, ccs, acquiredOn: decidedOn, sessionId } });
+        return events;
+      }
       events.push(
         ...command.blocs
           .filter((bloc) => !state.acquisitions.some((a) => a.rncp === rncp && a.bloc === bloc && a.sessionId === sessionId && !a.annulled))
@@ -287,6 +297,8 @@ function evolve(state: CandidateState, event: CandidateEvent): CandidateState {
       return { ...state, titres: [...state.titres, { rncp: event.data.rncp, sessionId: event.data.sessionId, issuedOn: event.data.issuedOn, route: event.data.route, annulled: false }] };
     case 'SessionOutcomeRecorded':
       return { ...state, outcomes: [...state.outcomes, event.data] };
+    case 'CcsAcquired':
+      return { ...state, ccs: [...state.ccs, { rncp: event.data.rncp, ccs: event.data.ccs, sessionId: event.data.sessionId }] };
     case 'VaeRecevabiliteDecided':
       return { ...state, vaeRecevable: [...state.vaeRecevable, event.data.rncp] };
     case 'EquivalenceGranted':

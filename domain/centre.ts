@@ -20,10 +20,13 @@ export type CentreCommand =
       certification: CertificationVersion | undefined;
       /** The deciding DREETS agent's region (`custom:region`). */
       actingRegion: string | undefined;
+      /** The CCS of the version the centre may also examine. */
+      ccs?: string[];
     };
 
 export interface Agrement extends DateWindow {
   rncp: string;
+  ccs?: string[];
 }
 
 export type CentreState =
@@ -55,8 +58,12 @@ function decide(command: CentreCommand, state: CentreState): CentreEvent[] {
       if (validUntil > cap) {
         throw refuse('agrement-beyond-version', `${rncp} is registered until ${certification.validUntil}${cap > certification.validUntil ? ` (its grace years until ${cap})` : ''}: an agrément cannot outlive it`);
       }
-      if (state.agrements.some((a) => a.rncp === rncp && a.validFrom === validFrom && a.validUntil === validUntil)) return [];
-      return [{ type: 'AgrementGranted', data: { centreId, rncp, validFrom, validUntil } }];
+      const ccs = command.ccs ?? [];
+      const unknown = ccs.filter((code) => !certification.ccs.some((c) => c.code === code));
+      if (unknown.length) throw refuse('unknown-ccs', `${rncp} has no CCS ${unknown.join(', ')}`);
+      const same = (a: Agrement) => a.rncp === rncp && a.validFrom === validFrom && a.validUntil === validUntil && (a.ccs ?? []).join() === ccs.join();
+      if (state.agrements.some(same)) return [];
+      return [{ type: 'AgrementGranted', data: { centreId, rncp, validFrom, validUntil, ...(ccs.length ? { ccs } : {}) } }];
     }
     default:
       return assertNever(command);
@@ -69,8 +76,8 @@ function evolve(state: CentreState, event: CentreEvent): CentreState {
       return { status: 'registered', ...event.data, agrements: [] };
     case 'AgrementGranted': {
       if (state.status !== 'registered') return state;
-      const { rncp, validFrom, validUntil } = event.data;
-      return { ...state, agrements: [...state.agrements, { rncp, validFrom, validUntil }] };
+      const { rncp, validFrom, validUntil, ccs } = event.data;
+      return { ...state, agrements: [...state.agrements, { rncp, validFrom, validUntil, ...(ccs ? { ccs } : {}) }] };
     }
     default:
       return state;

@@ -31,7 +31,7 @@ export type SessionEvent = Extract<
 export interface CentreFacts {
   centreId: string;
   region?: string;
-  agrements: (DateWindow & { rncp: string })[];
+  agrements: (DateWindow & { rncp: string; ccs?: string[] })[];
 }
 
 /**
@@ -280,7 +280,8 @@ function schedule(command: Extract<SessionCommand, { type: 'ScheduleSession' }>,
     const grace = graceUntilOf(certification) > certification.validUntil ? `, and for holders of its CCPs until ${graceUntilOf(certification)}` : '';
     throw refuse('certification-not-valid-on-dates', `${rncp} is valid from ${certification.validFrom} to ${certification.validUntil}${grace}`);
   }
-  const versionBlocs = certification.blocs.map((b) => b.code);
+  // A ccs session examines CCS of the version (DESIGN.md rule 14), the others its blocs.
+  const versionBlocs = (kind === 'ccs' ? certification.ccs : certification.blocs).map((b) => b.code);
   const requested = command.blocs ?? [];
   const unknown = requested.filter((code) => !versionBlocs.includes(code));
   if (unknown.length) throw refuse('unknown-bloc', `no bloc ${unknown.join(', ')} in ${rncp}`);
@@ -294,6 +295,12 @@ function schedule(command: Extract<SessionCommand, { type: 'ScheduleSession' }>,
   } else {
     if (requested.length === 0) throw refuse('ccp-session-needs-blocs', 'a ccp session names the blocs it examines');
     blocs = versionBlocs.filter((code) => requested.includes(code));
+  }
+  if (kind === 'ccs') {
+    const forCcs = centre.agrements.filter((a) => a.rncp === rncp && blocs.every((code) => a.ccs?.includes(code)));
+    if (!coversEveryDate(forCcs, startsOn, endsOn)) {
+      throw refuse('centre-not-agreed-for-ccs', `centre ${centreId} has no agrément for the CCS ${blocs.join(', ')} of ${rncp} on every date from ${startsOn} to ${endsOn}`);
+    }
   }
   const agrements = centre.agrements.filter((a) => a.rncp === rncp);
   if (!coversEveryDate(agrements, startsOn, endsOn)) {
@@ -391,6 +398,7 @@ function enrol(command: Extract<SessionCommand, { type: 'EnrolCandidate' }>, sta
   } else if (blocs.length === 0) {
     throw refuse('enrolment-needs-blocs', 'an enrolment names at least one bloc');
   }
+  if (state.kind === 'ccs' && !candidate.holdsTitre) throw refuse('ccs-needs-titre', `a CCS of ${certification.rncp} is open only to holders of its titre`);
   const shortfall = candidate.lastShortfall;
   // Sitting no bloc (the titre by capitalisation of blocs all held) is no re-sit: nothing is examined again.
   if (TRAINING_ROUTES.includes(route) && shortfall && blocs.length > 0 && state.startsOn > resitUntil(shortfall.decidedOn)) {
@@ -452,7 +460,7 @@ function assess(command: Extract<SessionCommand, { type: 'RecordAssessment' }>, 
   started(state, command.today);
   if (!state.blocs.includes(bloc)) throw refuse('unknown-bloc', `session ${state.sessionId} does not examine ${bloc}`);
   if (!enrolment.blocs.includes(bloc)) throw refuse('bloc-not-enrolled', `candidate ${candidateId} is not enrolled for ${bloc}`);
-  const known = certification.blocs.find((b) => b.code === bloc)?.competences.map((c) => c.code) ?? [];
+  const known = [...certification.blocs, ...certification.ccs].find((b) => b.code === bloc)?.competences.map((c) => c.code) ?? [];
   const unknown = competences.map((c) => c.code).filter((code) => !known.includes(code));
   if (unknown.length) throw refuse('unknown-competence', `${bloc} has no competence ${unknown.join(', ')}`);
   const codes = competences.map((c) => c.code);
@@ -497,6 +505,7 @@ function outcomeBlocs(
   const notEnrolled = blocs.filter((code) => !enrolledBlocs.includes(code));
   switch (outcome) {
     case 'titre': {
+      if (state.kind === 'ccs') throw refuse('ccs-session-awards-ccs', 'a CCS session awards CCS (outcome ccp), never the titre');
       // The titre is issued on the blocs acquired now together with those already held and usable: at a
       // titre session on every bloc, or by capitalisation (DESIGN.md rule 10).
       if (notEnrolled.length) throw refuse('bloc-not-enrolled', `candidate ${command.candidateId} is not enrolled for ${notEnrolled.join(', ')}`);

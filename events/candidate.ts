@@ -64,16 +64,19 @@ export const TitreAnnulled = defineEvent('TitreAnnulled', {
  * The random code of a certificate to issue, reserved on the candidate's stream first, so that a retried
  * issuance finds the same code instead of drawing a new one.
  */
-export const CertificateCodeReserved = defineEvent('CertificateCodeReserved', {
-  latest: z.object({
-    candidateId: Id,
-    issuanceKey: z.string().min(1),
-    code: z.string().min(1),
-    kind: z.enum(['titre', 'ccp']),
-    rncp: RncpCode,
-    blocs: z.array(BlocCode),
-  }),
+const CertificateCodeReservedV1 = z.object({
+  candidateId: Id,
+  issuanceKey: z.string().min(1),
+  code: z.string().min(1),
+  kind: z.enum(['titre', 'ccp']),
+  rncp: RncpCode,
+  blocs: z.array(BlocCode),
 });
+export const CertificateCodeReserved = defineEvent(
+  'CertificateCodeReserved',
+  { 1: CertificateCodeReservedV1, latest: CertificateCodeReservedV1.extend({ kind: z.enum(['titre', 'ccp', 'ccs']) }) },
+  { 1: (d: z.infer<typeof CertificateCodeReservedV1>) => d },
+);
 
 /** Notifications sent to the candidate (results, reminders, lapses): the local outbox is built from these. */
 export const CandidateNotified = defineEvent('CandidateNotified', {
@@ -149,4 +152,9 @@ export const EquivalenceGranted = defineEvent('EquivalenceGranted', {
     legalBasis: z.string().min(1).max(500),
     decidedBy: z.string().min(1).max(128),
   }),
+});
+
+/** A certificat complémentaire de spécialisation obtained at a CCS session, by a holder of the version's titre. */
+export const CcsAcquired = defineEvent('CcsAcquired', {
+  latest: z.object({ candidateId: Id, rncp: RncpCode, ccs: BlocCode, acquiredOn: IsoDate, sessionId: Id }),
 });

@@ -77,6 +77,8 @@ export const CertificationVersion = z.object({
   /** The session titre's exam, entretien final included. */
   titreExam: z.object({ parts: z.array(ExamPart), totalMinutes: z.number().int().positive() }).optional(),
   blocs: z.array(Bloc).min(1),
+  /** The certificats complémentaires de spécialisation (CCS) of the version: open only to holders of its titre. */
+  ccs: z.array(Bloc).default([]),
   predecessor: RncpCode.optional(),
   /** Where each fact comes from, and what was chosen where the seeds are silent. */
   source: z.string(),

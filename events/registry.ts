@@ -15,6 +15,7 @@ import {
   SessionOutcomeRecorded,
   VaeRecevabiliteDecided,
   EquivalenceGranted,
+  CcsAcquired,
 } from './candidate.js';
 import type { EventMeta, StoredEvent } from './envelope.js';
 import { CertificateDocumentsAttached, CertificateIssued, CertificateReinstated, CertificateRevoked, CertificateSuspended } from './certificate.js';
@@ -42,6 +43,7 @@ export const eventDefinitions = [
   SessionOutcomeRecorded,
   VaeRecevabiliteDecided,
   EquivalenceGranted,
+  CcsAcquired,
   CentreRegistered, AgrementGranted, JurorRegistered, HabilitationGranted, SessionScheduled, JuryConstituted, CandidateEnrolled, JurorRecused, AssessmentRecorded, DeliberationProposed, DeliberationSigned, DeliberationFinalised, PvValidated, DecisionAnnulled, JurorAddedForCandidate, AccommodationDecided,
   CertificateIssued, CertificateDocumentsAttached, CertificateSuspended, CertificateReinstated, CertificateRevoked,
 ] as const;

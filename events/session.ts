@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { AccessRoute } from './certification.js';
 import { BlocCode, defineEvent, Id, IsoDate, RncpCode } from './define-event.js';
 
-export const SessionKind = z.enum(['titre', 'ccp']);
+const SessionKindV1 = z.enum(['titre', 'ccp']);
+/** `ccs`: a session of certificats complémentaires de spécialisation, for holders of the titre (DESIGN.md rule 14). */
+export const SessionKind = z.enum(['titre', 'ccp', 'ccs']);
 export type SessionKind = z.infer<typeof SessionKind>;
 
 export const CompetenceResult = z.enum(['acquis', 'non_acquis']);
@@ -20,18 +22,22 @@ const Text = z.string().min(1).max(1000);
 /** Who acted, when not a juror: the caller's sub (a DREETS agent). */
 const AgentId = z.string().min(1).max(128);
 
-export const SessionScheduled = defineEvent('SessionScheduled', {
-  latest: z.object({
-    sessionId: Id,
-    rncp: RncpCode,
-    kind: SessionKind,
-    /** Every bloc of the version for a titre session; the blocs examined for a ccp session. */
-    blocs: z.array(BlocCode).min(1),
-    centreId: Id,
-    startsOn: IsoDate,
-    endsOn: IsoDate,
-  }),
+const SessionScheduledV1 = z.object({
+  sessionId: Id,
+  rncp: RncpCode,
+  kind: SessionKindV1,
+  /** Every bloc of the version for a titre session; the blocs examined for a ccp session. */
+  blocs: z.array(BlocCode).min(1),
+  centreId: Id,
+  startsOn: IsoDate,
+  endsOn: IsoDate,
 });
+/** `blocs`: for a ccs session, the CCS it examines. */
+export const SessionScheduled = defineEvent(
+  'SessionScheduled',
+  { 1: SessionScheduledV1, latest: SessionScheduledV1.extend({ kind: SessionKind }) },
+  { 1: (d: z.infer<typeof SessionScheduledV1>) => d },
+);
 
 export const JuryMember = z.object({ jurorId: Id, independent: z.boolean() });
 export type JuryMember = z.infer<typeof JuryMember>;

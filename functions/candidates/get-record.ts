@@ -47,7 +47,7 @@ export const Record = z.object({
   certificates: z.array(
     z.object({
       code: z.string(),
-      kind: z.enum(['titre', 'ccp']),
+      kind: z.enum(['titre', 'ccp', 'ccs']),
       rncp: z.string(),
       blocs: z.array(z.string()),
       status: z.enum(['valid', 'suspended', 'revoked', 'pending']),

@@ -42,7 +42,7 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
   const { code, kind, certification, blocs, issuedOn, issuance } = input;
   const url = verificationUrl(input.publicBaseUrl, code);
   const qr = await QRCode.toBuffer(url, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 6 });
-  const heading = kind === 'titre' ? 'Titre professionnel' : 'Certificat de compétences professionnelles';
+  const heading = kind === 'titre' ? 'Titre professionnel' : kind === 'ccs' ? 'Certificat complémentaire de spécialisation' : 'Certificat de compétences professionnelles';
   const doc = new PDFDocument({
     size: 'A4',
     margin: 56,
@@ -69,7 +69,7 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
   doc.font('Helvetica').fontSize(14).fillColor('#000000').text(heading, { align: 'center' });
   doc.moveDown(0.6);
   doc.font('Helvetica-Bold').fontSize(22).text(kind === 'titre' ? certification.title : blocs[0]!.title, { align: 'center' });
-  if (kind === 'ccp') doc.moveDown(0.3).font('Helvetica').fontSize(12).text(`du titre professionnel « ${certification.title} »`, { align: 'center' });
+  if (kind !== 'titre') doc.moveDown(0.3).font('Helvetica').fontSize(12).text(`du titre professionnel « ${certification.title} »`, { align: 'center' });
   doc.moveDown(0.6);
   doc.font('Helvetica').fontSize(12).text(`Enregistré au RNCP sous le code ${certification.rncp} — niveau ${certification.level}`, { align: 'center' });
   doc.moveDown(2);

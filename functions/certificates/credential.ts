@@ -50,9 +50,9 @@ export function buildCredential(input: CredentialInput) {
       : {
           id: `${register}#${bloc.code}`,
           type: ['Achievement'],
-          achievementType: 'ext:CertificatDeCompetencesProfessionnelles',
+          achievementType: kind === 'ccs' ? 'ext:CertificatComplementaireDeSpecialisation' : 'ext:CertificatDeCompetencesProfessionnelles',
           name: bloc.title,
-          description: `Certificat de compétences professionnelles (bloc ${bloc.code}) du titre professionnel « ${certification.title} », niveau ${certification.level}, ${certification.rncp}.`,
+          description: `${kind === 'ccs' ? 'Certificat complémentaire de spécialisation' : 'Certificat de compétences professionnelles'} (bloc ${bloc.code}) du titre professionnel « ${certification.title} », niveau ${certification.level}, ${certification.rncp}.`,
           humanCode: bloc.code,
         };
   const issuedAt = `${issuedOn}T00:00:00Z`;
@@ -69,7 +69,7 @@ export function buildCredential(input: CredentialInput) {
     ],
     id: credentialUrl(publicBaseUrl, code),
     type: ['VerifiableCredential', 'AchievementCredential'],
-    name: kind === 'titre' ? `Titre professionnel — ${certification.title}` : `CCP — ${bloc.title}`,
+    name: kind === 'titre' ? `Titre professionnel — ${certification.title}` : `${kind === 'ccs' ? 'CCS' : 'CCP'} — ${bloc.title}`,
     description: `Certificat ${code}. Statut et vérification : ${verificationUrl(publicBaseUrl, code)}`,
     issuer,
     validFrom: issuedAt,

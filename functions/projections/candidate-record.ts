@@ -10,7 +10,7 @@ export interface CandidateRecordDoc {
   erased: boolean;
   /** The livret's facts, with the date each was recorded (for `asOf`). */
   events: DatedEvent[];
-  certificates: { code: string; kind: 'titre' | 'ccp'; rncp: string; blocs: string[]; recordedOn: string }[];
+  certificates: { code: string; kind: 'titre' | 'ccp' | 'ccs'; rncp: string; blocs: string[]; recordedOn: string }[];
   notifications: { key: string; topic: string; message: string; at: string; rncp?: string; bloc?: string }[];
   surveys: { horizon: '6m' | '24m'; situation: string; recordedOn: string }[];
   /** What each validated PV decided for the candidate (absent from records projected before it existed). */

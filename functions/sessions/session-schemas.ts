@@ -103,3 +103,5 @@ export const ScheduleBody = z.object({
 
 /** An agrément or a habilitation for a certification version: validFrom defaults to the ledger's date. */
 export const GrantBody = z.object({ rncp: RncpCode, validUntil: IsoDate, validFrom: IsoDate.optional() });
+/** An agrément may also cover CCS of the version, named by code (a CCS needs its own agrément). */
+export const AgrementBody = GrantBody.extend({ ccs: z.array(BlocCode).max(20).optional() });

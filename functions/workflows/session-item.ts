@@ -13,7 +13,7 @@ export const SessionItem = z.object({
     outcome: z.enum(['titre', 'ccp', 'ajourne', 'absent', 'exclu']),
     /** The blocs acquired at this session (for a titre by capitalisation, only those sat now). */
     blocs: z.array(BlocCode),
-    enrolment: z.object({ kind: z.enum(['titre', 'ccp']), route: AccessRoute, blocs: z.array(BlocCode), startsOn: IsoDate, endsOn: IsoDate }),
+    enrolment: z.object({ kind: z.enum(['titre', 'ccp', 'ccs']), route: AccessRoute, blocs: z.array(BlocCode), startsOn: IsoDate, endsOn: IsoDate }),
     titreRoute: TitreRoute,
   }),
 });

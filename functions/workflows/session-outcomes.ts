@@ -10,7 +10,7 @@ export interface PvOutcome {
   outcome: 'titre' | 'ccp' | 'ajourne' | 'absent' | 'exclu';
   blocs: string[];
   /** The session and the enrolment, for the candidate's own record of the decision (and the re-sit window). */
-  enrolment: { kind: 'titre' | 'ccp'; route: AccessRoute; blocs: string[]; startsOn: string; endsOn: string };
+  enrolment: { kind: 'titre' | 'ccp' | 'ccs'; route: AccessRoute; blocs: string[]; startsOn: string; endsOn: string };
   titreRoute: TitreRoute;
 }
 
@@ -19,7 +19,7 @@ export async function pvOutcomes(deps: LedgerDeps, sessionId: string) {
   const slice = await deps.store.read(sessionStream(sessionId));
   let rncp: string | undefined;
   let decidedOn: string | undefined;
-  let session = { kind: 'titre' as 'titre' | 'ccp', blocs: [] as string[], startsOn: '', endsOn: '' };
+  let session = { kind: 'titre' as 'titre' | 'ccp' | 'ccs', blocs: [] as string[], startsOn: '', endsOn: '' };
   const enrolments = new Map<string, { route: AccessRoute; blocs: string[] }>();
   const finals = new Map<string, PvOutcome>();
   for (const event of slice.commits.flatMap(recordedEvents)) {

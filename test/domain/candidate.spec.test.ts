@@ -183,6 +183,32 @@ describe('candidate record: VAE recevabilité and équivalences (DESIGN.md rules
   });
 });
 
+describe('candidate record: CCS (DESIGN.md rule 14)', () => {
+  const CCS = 'RNCP38665CCS01';
+  const withCcs = () => ({ ...rncp38665, ccs: [{ code: CCS, title: 'Spécialisation', competences: [{ code: `${CCS}C1`, title: 'c1' }] }] });
+  const ccsOutcome = (): CandidateCommand => ({
+    type: 'RecordSessionOutcome',
+    candidateId: 'k1',
+    sessionId: 's5',
+    version: withCcs(),
+    outcome: 'ccp',
+    blocs: [CCS],
+    decidedOn: '2026-06-12',
+    enrolment: { kind: 'ccs', route: 'formation_continue', blocs: [CCS], startsOn: '2026-06-10', endsOn: '2026-06-11' },
+    titreRoute: 'capitalisation',
+    usableBlocs: [],
+  });
+  it('a holder of the titre obtains the CCS of a ccs session', () => {
+    spec.given([registered, titreIssued('session')]).when(ccsOutcome()).thenEvents((events) => {
+      expect(events.map((e) => e.type)).toEqual(['SessionOutcomeRecorded', 'CcsAcquired']);
+      expect(events[1]).toEqual({ type: 'CcsAcquired', data: { candidateId: 'k1', rncp: 'RNCP38665', ccs: CCS, acquiredOn: '2026-06-12', sessionId: 's5' } });
+    });
+  });
+  it('never without the titre (ccs-needs-titre)', () => {
+    spec.given([registered]).when(ccsOutcome()).thenRefused('ccs-needs-titre');
+  });
+});
+
 describe('candidate record: usability of capitalised blocs', () => {
   const check = (version: CertificationVersion, bloc: string, today: string) => ({ type: 'RecordUsabilityCheck', candidateId: 'k1', version, bloc, today }) as const;
   it('fixed-years regime: a bloc not used for a titre lapses the day after its fifth anniversary', () => {

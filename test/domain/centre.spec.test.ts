@@ -34,6 +34,11 @@ describe('agréments', () => {
   it('a DREETS agent grants agréments in its own region only (outside-territory, DESIGN.md rule 16)', () => {
     spec.given([registered]).when(grant({ actingRegion: 'Bretagne' })).thenRefused('outside-territory');
   });
+  it('an agrément may cover CCS of the version, named by code (unknown-ccs otherwise)', () => {
+    const withCcs = version({ ccs: [{ code: 'RNCP38665CCS01', title: 'Spécialisation', competences: [{ code: 'RNCP38665CCS01C1', title: 'c1' }] }] });
+    spec.given([registered]).when({ ...grant({ certification: withCcs }), ccs: ['RNCP38665CCS01'] }).then([{ ...granted, data: { ...granted.data, ccs: ['RNCP38665CCS01'] } }]);
+    spec.given([registered]).when({ ...grant(), ccs: ['RNCP38665CCS01'] }).thenRefused('unknown-ccs');
+  });
   it('an agent whose account carries no region grants none (outside-territory)', () => {
     spec.given([registered]).when(grant({ actingRegion: undefined })).thenRefused('outside-territory');
   });

@@ -395,6 +395,32 @@ describe('recusals (DESIGN.md rule 13)', () => {
   });
 });
 
+describe('CCS sessions (DESIGN.md rule 14)', () => {
+  const CCS = 'RNCP38665CCS01';
+  const withCcs = version({ ccs: [{ code: CCS, title: 'Spécialisation', competences: [{ code: `${CCS}C1`, title: 'c1' }] }] });
+  const ccsCentre: CentreFacts = { ...centre, agrements: [{ rncp: 'RNCP38665', validFrom: '2025-01-01', validUntil: '2027-12-31', ccs: [CCS] }] };
+  const ccsScheduled: SessionEvent = { type: 'SessionScheduled', data: { ...scheduled.data, kind: 'ccs', blocs: [CCS] } } as SessionEvent;
+  it('a centre with an agrément for the CCS schedules a session of it', () => {
+    spec.given().when(scheduleCommand({ kind: 'ccs', blocs: [CCS], certification: withCcs, centre: ccsCentre })).then([ccsScheduled]);
+  });
+  it('without an agrément naming the CCS, no ccs session (centre-not-agreed-for-ccs)', () => {
+    spec.given().when(scheduleCommand({ kind: 'ccs', blocs: [CCS], certification: withCcs })).thenRefused('centre-not-agreed-for-ccs');
+  });
+  it('a ccs session examines CCS of the version only (unknown-bloc)', () => {
+    spec.given().when(scheduleCommand({ kind: 'ccs', blocs: [BC01], certification: withCcs, centre: ccsCentre })).thenRefused('unknown-bloc');
+  });
+  it('only holders of the titre enrol (ccs-needs-titre)', () => {
+    spec.given([ccsScheduled]).when(enrol({ certification: withCcs })).thenRefused('ccs-needs-titre');
+    spec.given([ccsScheduled]).when(enrol({ certification: withCcs, candidate: { ...newcomer, holdsTitre: true } })).then([enrolled('cand-a', [CCS])]);
+  });
+  it('the jury assesses the CCS competences and awards the CCS, never the titre (ccs-session-awards-ccs)', () => {
+    const ready = [ccsScheduled, jury3, enrolled('cand-a', [CCS])];
+    spec.given(ready).when(assess('j1', { bloc: CCS, competences: [{ code: `${CCS}C1`, result: 'acquis' }], certification: withCcs })).thenEvents((events) => expect(events[0]?.type).toBe('AssessmentRecorded'));
+    spec.given(ready).when(propose('j1', { outcome: 'titre', blocs: [CCS], certification: withCcs })).thenRefused('ccs-session-awards-ccs');
+    spec.given(ready).when(propose('j1', { outcome: 'ccp', blocs: [CCS], certification: withCcs })).thenEvents((events) => expect(events[0]).toMatchObject({ data: { outcome: 'ccp', blocs: [CCS] } }));
+  });
+});
+
 describe('accommodations for a disabled candidate (DESIGN.md rule 17)', () => {
   const decide = (candidateId = 'cand-a'): SessionCommand => ({ type: 'DecideAccommodation', candidateId, decidedBy: 'dreets:agent-1' });
   it('are recorded for an enrolled candidate (the measures are not in the event)', () => {
