@@ -7,7 +7,9 @@ import { conflict, notFound, refuse } from './errors.js';
 
 export type CertificationEvent = Extract<
   LedgerEvent,
-  { type: 'CertificationVersionRegistered' | 'CertificationVersionRevised' | 'CertificationVersionClosed' | 'CertificationVersionProrogued' }
+  {
+    type: 'CertificationVersionRegistered' | 'CertificationVersionRevised' | 'CertificationVersionClosed' | 'CertificationVersionProrogued' | 'CertificationVersionAmended';
+  }
 >;
 
 export type CertificationCommand =
@@ -29,6 +31,8 @@ export type CertificationState =
 
 export const certificationStream = (rncp: string) => `certification#${rncp}`;
 
+const FIXED_FIELDS: readonly (keyof CertificationVersion)[] = ['rncp', 'title', 'level', 'certifier', 'validFrom', 'validUntil', 'blocs', 'ccs'];
+
 /**
  * The last day a session of the version may be held: its registration end, then, for CCPs usable after it
  * (titre-validity regime), the grace years in which holders of its usable CCPs may still obtain its titre
@@ -49,7 +53,12 @@ function decide(command: CertificationCommand, state: CertificationState): Certi
       if (state.status === 'registered') {
         // The referential is loaded at every start: the same version again is a no-op, a different one an error.
         if (canonicalJson(state.version) === canonicalJson(version)) return [];
-        throw conflict('certification-already-registered', `${version.rncp} is already registered with other content`);
+        const keys = [...new Set([...Object.keys(state.version), ...Object.keys(version)])] as (keyof CertificationVersion)[];
+        const changed = keys.filter((k) => canonicalJson(state.version[k] ?? null) !== canonicalJson(version[k] ?? null)).sort();
+        // What certificates and sessions rest on never changes; the rules read from the texts may be amended.
+        const fixed = changed.filter((k) => FIXED_FIELDS.includes(k));
+        if (fixed.length) throw conflict('certification-already-registered', `${version.rncp} is already registered with another ${fixed.join(', ')}`);
+        return [{ type: 'CertificationVersionAmended', data: { version, changed } }];
       }
       if (version.validUntil <= version.validFrom) throw refuse('invalid-validity-window', 'validUntil must follow validFrom');
       const codes = version.blocs.map((b) => b.code);
@@ -103,6 +112,9 @@ function evolve(state: CertificationState, event: CertificationEvent): Certifica
     case 'CertificationVersionRevised':
       if (state.status !== 'registered') return state;
       return { ...state, revision: event.data };
+    case 'CertificationVersionAmended':
+      if (state.status !== 'registered') return state;
+      return { ...state, version: event.data.version };
     case 'CertificationVersionClosed':
       if (state.status !== 'registered') return state;
       return { ...state, closure: { closedOn: event.data.closedOn, graceUntil: event.data.graceUntil }, validUntil: event.data.closedOn };

@@ -120,3 +120,12 @@ export const CertificationVersionClosed = defineEvent('CertificationVersionClose
 export const CertificationVersionProrogued = defineEvent('CertificationVersionProrogued', {
   latest: z.object({ rncp: RncpCode, previousValidUntil: IsoDate, validUntil: IsoDate, decidedOn: IsoDate, assumptions: z.array(z.string()).default([]) }),
 });
+
+/**
+ * The referential's reading of a registered version changed where no certificate depends on it (its rules and
+ * assumptions: regime details, jury rules, switches such as capitalisationFinalInterviewRequired): the version as
+ * now read, and the fields that changed. Its code, title, level, certifier, dates, blocs and CCS never change.
+ */
+export const CertificationVersionAmended = defineEvent('CertificationVersionAmended', {
+  latest: z.object({ version: CertificationVersion, changed: z.array(z.string()).min(1) }),
+});

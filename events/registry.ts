@@ -1,5 +1,5 @@
 import type { EventDefinition } from './define-event.js';
-import { CertificationVersionClosed, CertificationVersionProrogued, CertificationVersionRegistered, CertificationVersionRevised } from './certification.js';
+import { CertificationVersionAmended, CertificationVersionClosed, CertificationVersionProrogued, CertificationVersionRegistered, CertificationVersionRevised } from './certification.js';
 import {
   CandidateNotified,
   CandidateRegistered,
@@ -29,6 +29,7 @@ export const eventDefinitions = [
   CertificationVersionRevised,
   CertificationVersionClosed,
   CertificationVersionProrogued,
+  CertificationVersionAmended,
   CandidateRegistered,
   PersonalDataErased,
   CcpAcquired,

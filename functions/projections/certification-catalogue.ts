@@ -25,6 +25,10 @@ export const certificationCatalogue: DocumentProjection<CatalogueEntry> = {
           successor: event.data.successor,
           revision: { successor: event.data.successor, effectiveOn: event.data.effectiveOn, correspondences: event.data.correspondences },
         };
+      case 'CertificationVersionAmended':
+        if (!doc) return doc;
+        // The dates in effect stay those of prorogations and closure.
+        return { ...doc, version: { ...event.data.version, validUntil: doc.version.validUntil } };
       case 'CertificationVersionClosed':
         if (!doc) return doc;
         return { ...doc, version: { ...doc.version, validUntil: event.data.closedOn }, closure: { closedOn: event.data.closedOn, graceUntil: event.data.graceUntil } };

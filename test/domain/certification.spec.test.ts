@@ -16,6 +16,15 @@ describe('certification versions', () => {
   });
   it('registering other content under a registered code is refused', () => {
     spec.given([registered]).when({ type: 'RegisterCertificationVersion', version: version({ level: 6 }) }).thenRefused('certification-already-registered');
+    spec.given([registered]).when({ type: 'RegisterCertificationVersion', version: version({ blocs: version().blocs.slice(0, 1) }) }).thenRefused('certification-already-registered');
+  });
+  it('a changed reading of its rules (an assumption switched, a field added) amends it, naming what changed', () => {
+    const amended = version({ capitalisationFinalInterviewRequired: false, assumptions: ['entretien final not required at capitalisation'] });
+    spec
+      .given([registered])
+      .when({ type: 'RegisterCertificationVersion', version: amended })
+      .then([{ type: 'CertificationVersionAmended', data: { version: amended, changed: ['assumptions', 'capitalisationFinalInterviewRequired'] } }]);
+    spec.given([registered, { type: 'CertificationVersionAmended', data: { version: amended, changed: ['assumptions'] } }]).when({ type: 'RegisterCertificationVersion', version: amended }).thenNothing();
   });
   it('a validity window that ends before it starts is refused', () => {
     spec.given().when({ type: 'RegisterCertificationVersion', version: version({ validUntil: '2020-01-01' }) }).thenRefused('invalid-validity-window');

@@ -33,4 +33,22 @@ describe('the referential records the end of a version as data: prorogations, th
     expect(entry.closure).toEqual({ closedOn: '2030-12-31', graceUntil: '2031-12-31' });
     expect(entry.prorogations).toEqual([{ previousValidUntil: '2029-05-12', validUntil: '2030-12-31', decidedOn: '2029-04-01' }]);
   });
+
+  it('a ledger whose versions were registered before this reading of the rules is amended at start, not refused', async () => {
+    const current = await loadReferentialFiles();
+    // As main registered them: without the switches this change added, and the 2006 regime unbounded.
+    const before = current.map((f) => {
+      const { capitalisationFinalInterviewRequired: _c, agrementsExtendIntoGrace: _a, ...older } = f.registration;
+      return { ...f, registration: { ...older, regime: older.regime.kind === 'fixed-years' ? { kind: 'fixed-years' as const, years: older.regime.years } : older.regime } };
+    });
+    const store = new MemoryEventStore();
+    const commands = new CommandHandler(store);
+    const clock = new TestClock('2025-09-01T08:00:00.000Z');
+    await loadReferential(commands, clock, before);
+    const after = await loadReferential(commands, clock, current);
+    expect(after.appended).toBe(current.length);
+    const amended = (await store.read(certificationStream('RNCP12505'))).commits.flatMap((c) => c.events).find((e) => e.type === 'CertificationVersionAmended');
+    expect(amended?.data).toMatchObject({ changed: ['capitalisationFinalInterviewRequired', 'regime'] });
+    expect((await loadReferential(commands, clock, current)).appended).toBe(0);
+  });
 });
