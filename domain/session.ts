@@ -117,12 +117,13 @@ export type SessionCommand =
       declaredBy: { role: 'juror' | 'centre' | 'dreets'; id: string };      certification: CertificationVersion;
     }
   | {
-      /** The centre adds a habilitated juror for one candidate whose jury recusals left below the minimum. */
-      type: 'AddJurorForCandidate';
+      /** The centre adds habilitated jurors for one candidate whose jury recusals left below the minimum. */
+      type: 'AddJurorsForCandidate';
       actingCentre: string;
       candidateId: string;
-      juror: JurorFacts | undefined;
-      jurorId: string;
+      jurorIds: string[];
+      /** The facts of the jurors found; one without facts is an unknown juror. */
+      jurors: JurorFacts[];
       certification: CertificationVersion;
     }
   | {
@@ -241,8 +242,8 @@ function decide(command: SessionCommand, state: SessionState): SessionEvent[] {
       return enrol(command, state);
     case 'RecuseJuror':
       return recuse(command, state);
-    case 'AddJurorForCandidate':
-      return addJurorFor(command, state);
+    case 'AddJurorsForCandidate':
+      return addJurorsFor(command, state);
     case 'DecideAccommodation':
       if (state.pv) throw refuse('session-closed', 'the procès-verbal is validated: the session can no longer change');
       enrolled(state, command.candidateId);
@@ -429,18 +430,25 @@ function recuse(command: Extract<SessionCommand, { type: 'RecuseJuror' }>, state
   return [recused, ...refinalised];
 }
 
-function addJurorFor(command: Extract<SessionCommand, { type: 'AddJurorForCandidate' }>, state: OpenSession): SessionEvent[] {
+function addJurorsFor(command: Extract<SessionCommand, { type: 'AddJurorsForCandidate' }>, state: OpenSession): SessionEvent[] {
   ownedOpen(state, command.actingCentre);
-  const { candidateId, jurorId, juror, certification } = command;
+  const { candidateId, certification } = command;
   enrolled(state, candidateId);
-  if (sittingFor(state, candidateId).some((m) => m.jurorId === jurorId)) return [];
-  if (!juror) throw notFound('juror-not-found', `no juror ${jurorId}`);
-  if ((state.recusals[candidateId] ?? []).includes(jurorId)) throw refuse('juror-recused', `juror ${jurorId} is recused for candidate ${candidateId}`);
-  if (juryRulesMet(sittingFor(state, candidateId), certification)) {
+  if (duplicates(command.jurorIds).length) throw refuse('duplicate-jury-member', `listed twice: ${duplicates(command.jurorIds).join(', ')}`);
+  const sitting = sittingFor(state, candidateId);
+  const newcomers = command.jurorIds.filter((id) => !sitting.some((m) => m.jurorId === id));
+  if (newcomers.length === 0) return [];
+  if (juryRulesMet(sitting, certification)) {
     throw refuse('jury-complete-for-candidate', `the jury sitting for candidate ${candidateId} already meets the rules of ${certification.rncp}`);
   }
-  habilitatedForSession(state, juror);
-  return [{ type: 'JurorAddedForCandidate', data: { jurorId, independent: juror.independent, candidateId } }];
+  // All or none: the additions are one decision.
+  return newcomers.map((jurorId) => {
+    const juror = command.jurors.find((j) => j.jurorId === jurorId);
+    if (!juror) throw notFound('juror-not-found', `no juror ${jurorId}`);
+    if ((state.recusals[candidateId] ?? []).includes(jurorId)) throw refuse('juror-recused', `juror ${jurorId} is recused for candidate ${candidateId}`);
+    habilitatedForSession(state, juror);
+    return { type: 'JurorAddedForCandidate', data: { jurorId, independent: juror.independent, candidateId } };
+  });
 }
 
 function juryRulesMet(members: readonly JuryMember[], certification: CertificationVersion) {

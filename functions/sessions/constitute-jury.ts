@@ -11,20 +11,15 @@ export const route = defineRoute({
   async handle({ params: { sessionId }, body, ctx }, deps) {
     const { candidateId } = body;
     if (candidateId) {
-      const found = await jurorFacts(deps, body.members);
-      let state;
-      for (const jurorId of body.members) {
-        const result = await runSessionCommand(deps, ctx, sessionId, ({ certification }) => ({
-          type: 'AddJurorForCandidate',
-          actingCentre: callerId(ctx),
-          candidateId,
-          jurorId,
-          juror: found.find((j) => j.jurorId === jurorId),
-          certification,
-        }));
-        state = result.state;
-      }
-      const added = state && state.status !== 'unknown' ? (state.added[candidateId] ?? []) : [];
+      const { state } = await runSessionCommand(deps, ctx, sessionId, async ({ certification }) => ({
+        type: 'AddJurorsForCandidate',
+        actingCentre: callerId(ctx),
+        candidateId,
+        jurorIds: body.members,
+        jurors: await jurorFacts(deps, body.members),
+        certification,
+      }));
+      const added = state.status === 'unknown' ? [] : (state.added[candidateId] ?? []);
       return ok({ sessionId, members: added });
     }
     const result = await runSessionCommand(deps, ctx, sessionId, async ({ certification }) => ({

@@ -83,12 +83,12 @@ const recuse = (jurorId: string, over: Partial<Command<'RecuseJuror'>> = {}): Se
   certification: v,
   ...over,
 });
-const addJuror = (jurorId: string, over: Partial<Command<'AddJurorForCandidate'>> = {}): SessionCommand => ({
-  type: 'AddJurorForCandidate',
+const addJuror = (jurorId: string, over: Partial<Command<'AddJurorsForCandidate'>> = {}): SessionCommand => ({
+  type: 'AddJurorsForCandidate',
   actingCentre: 'c1',
   candidateId: 'cand-a',
-  jurorId,
-  juror: [...jurors, habilitated('j4')].find((j) => j.jurorId === jurorId),
+  jurorIds: [jurorId],
+  jurors: [...jurors, habilitated('j4')],
   certification: v,
   ...over,
 });
@@ -449,7 +449,10 @@ describe('a juror added for a candidate after recusals', () => {
     spec.given([scheduled, jury3, enrolled('cand-a'), recused('j3', 'cand-a')]).when(addJuror('j4')).thenRefused('jury-complete-for-candidate');
   });
   it('the added juror is habilitated for the session dates (juror-not-habilitated), and not one recused for the candidate (juror-recused)', () => {
-    spec.given(short).when(addJuror('j4', { juror: habilitated('j4', false, '2025-10-07') })).thenRefused('juror-not-habilitated');
+    spec.given(short).when(addJuror('j4', { jurors: [habilitated('j4', false, '2025-10-07')] })).thenRefused('juror-not-habilitated');
+    // All or none: one unhabilitated juror among those added, and none is added.
+    spec.given(short).when(addJuror('j3', { jurorIds: ['j3', 'j4'], jurors: [...jurors, habilitated('j4', false, '2025-10-07')] })).thenRefused('juror-not-habilitated');
+    spec.given(short).when(addJuror('j3', { jurorIds: ['j3', 'nobody'] })).thenRefused('juror-not-found');
     spec.given(short).when(addJuror('j2')).thenRefused('juror-recused');
   });
   it('a centre adds jurors in its own sessions only (not-your-session)', () => {
