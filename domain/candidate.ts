@@ -1,8 +1,11 @@
-import type { CertificationVersion } from '../events/certification.js';
+import type { TitreRoute } from '../events/candidate.js';
+import type { AccessRoute, CertificationVersion } from '../events/certification.js';
 import type { EventData, LedgerEvent } from '../events/registry.js';
 import { assertNever, type Decider } from './decider.js';
-import { conflict, notFound, refuse } from './errors.js';
+import { conflict, forbidden, notFound, refuse } from './errors.js';
+import { requireTerritory } from './territory.js';
 import { usableUntilOf } from './livret.js';
+import { TRAINING_ROUTES, type CandidateFacts } from './session.js';
 
 type CandidateEventType =
   | 'CandidateRegistered'
@@ -14,7 +17,12 @@ type CandidateEventType =
   | 'TitreAnnulled'
   | 'CertificateCodeReserved'
   | 'CandidateNotified'
-  | 'InsertionSurveyRecorded';
+  | 'InsertionSurveyRecorded'
+  | 'TrainingDeclared'
+  | 'SessionOutcomeRecorded'
+  | 'VaeRecevabiliteDecided'
+  | 'EquivalenceGranted'
+  | 'CcsAcquired';
 export type CandidateEvent = Extract<LedgerEvent, { type: CandidateEventType }>;
 
 export type CandidateCommand =
@@ -26,10 +34,27 @@ export type CandidateCommand =
       candidateId: string;
       sessionId: string;
       version: CertificationVersion;
-      outcome: 'titre' | 'ccp' | 'ajourne' | 'absent';
+      outcome: 'titre' | 'ccp' | 'ajourne' | 'absent' | 'exclu';
       blocs: string[];
       decidedOn: string;
+      /** The session and the candidate's enrolment in it. */
+      enrolment: { kind: 'titre' | 'ccp' | 'ccs'; route: AccessRoute; blocs: string[]; startsOn: string; endsOn: string };
+      /** How a titre outcome was obtained (session titre, capitalisation, VAE). */
+      titreRoute: TitreRoute;
+      /** The blocs of the version usable on `decidedOn` (livret: acquired, by correspondence, by équivalence). */
+      usableBlocs: string[];
     }
+  | { type: 'DeclareTraining'; candidateId: string; actingCentre: string; rncp: string; route: AccessRoute; endsOn: string }
+  | ({ type: 'DecideVaeRecevabilite' } & EventData<'VaeRecevabiliteDecided'>)
+  | ({
+      /** Total (titre) or partial (blocs) équivalence, decided by the DREETS of the candidate's centre's region. */
+      type: 'GrantEquivalence';
+      version: CertificationVersion;
+      /** The blocs of the version usable before this decision (livret), for a titre by cumul. */
+      usableBlocs: string[];
+      actingRegion: string | undefined;
+      candidateRegion: string | undefined;
+    } & EventData<'EquivalenceGranted'>)
   | { type: 'RecordUsabilityCheck'; candidateId: string; version: CertificationVersion; bloc: string; today: string }
   | { type: 'AnnulSessionDecision'; candidateId: string; sessionId: string; reason: string; legalBasis: string }
   | ({ type: 'ReserveCertificateCode' } & EventData<'CertificateCodeReserved'>)
@@ -49,7 +74,13 @@ export interface CandidateState {
   registeredBy?: string;
   erased: boolean;
   acquisitions: Acquisition[];
-  titres: { rncp: string; sessionId: string; issuedOn: string; annulled: boolean }[];
+  titres: { rncp: string; sessionId: string; issuedOn: string; route: TitreRoute; annulled: boolean }[];
+  /** Every PV decision on the candidate, in the order recorded. */
+  outcomes: EventData<'SessionOutcomeRecorded'>[];
+  trainings: { rncp: string; route: AccessRoute; endsOn: string }[];
+  vaeRecevable: string[];
+  equivalences: string[];
+  ccs: { rncp: string; ccs: string; sessionId: string }[];
   lapsed: string[];
   reservations: Record<string, EventData<'CertificateCodeReserved'>>;
   notifications: string[];
@@ -63,6 +94,11 @@ const initialState: CandidateState = {
   erased: false,
   acquisitions: [],
   titres: [],
+  outcomes: [],
+  trainings: [],
+  vaeRecevable: [],
+  equivalences: [],
+  ccs: [],
   lapsed: [],
   reservations: {},
   notifications: [],
@@ -73,6 +109,25 @@ const activeTitre = (s: CandidateState, rncp: string) => s.titres.find((t) => t.
 /** Held and still counting: a lapsed bloc can be sat and acquired again. */
 const holds = (s: CandidateState, rncp: string, bloc: string) =>
   !s.lapsed.includes(`${rncp}|${bloc}`) && s.acquisitions.some((a) => a.rncp === rncp && a.bloc === bloc && !a.annulled);
+
+/**
+ * What a session needs to know of the candidate for `rncp`: the blocs usable today (from the livret, which knows
+ * the correspondences), the titre, and the re-sit facts: the latest decision on a training-route enrolment, when
+ * it fell short of what was sat (ajourné, absent, or only part of the blocs), and the trainings declared since.
+ */
+export function candidateFactsFor(state: CandidateState, candidateId: string, rncp: string, usableBlocs: string[]): CandidateFacts | undefined {
+  if (!state.registered) return undefined;
+  const latest = state.outcomes.filter((o) => o.rncp === rncp && TRAINING_ROUTES.includes(o.route)).at(-1);
+  const fullSuccess = latest && (latest.outcome === 'titre' || (latest.outcome === 'ccp' && latest.enrolledBlocs.every((b) => latest.blocs.includes(b))));
+  return {
+    candidateId,
+    usableBlocs,
+    holdsTitre: Boolean(activeTitre(state, rncp)),
+    ...(latest && !fullSuccess ? { lastShortfall: { sessionId: latest.sessionId, decidedOn: latest.decidedOn } } : {}),
+    trainings: state.trainings.filter((t) => t.rncp === rncp).map((t) => ({ endsOn: t.endsOn })),
+    vaeRecevable: state.vaeRecevable.includes(rncp),
+  };
+}
 
 function requireRegistered(state: CandidateState, candidateId: string) {
   if (!state.registered) throw notFound('candidate-not-found', `no candidate ${candidateId}`);
@@ -91,25 +146,80 @@ function decide(command: CandidateCommand, state: CandidateState): CandidateEven
 
     case 'RecordSessionOutcome': {
       requireRegistered(state, command.candidateId);
-      const { candidateId, sessionId, version, outcome, decidedOn } = command;
+      const { candidateId, sessionId, version, outcome, decidedOn, enrolment } = command;
       const rncp = version.rncp;
-      if (outcome === 'ajourne' || outcome === 'absent') return [];
-      const known = new Set(version.blocs.map((b) => b.code));
+      const known = new Set((enrolment.kind === 'ccs' ? version.ccs : version.blocs).map((b) => b.code));
       const unknown = command.blocs.filter((b) => !known.has(b));
       if (unknown.length) throw refuse('unknown-bloc', `${unknown.join(', ')} not in ${rncp}`);
-      // Idempotent per session: a bloc this session already recorded is not recorded again.
-      const events: CandidateEvent[] = command.blocs
-        .filter((bloc) => !state.acquisitions.some((a) => a.rncp === rncp && a.bloc === bloc && a.sessionId === sessionId && !a.annulled))
-        .filter((bloc) => !holds(state, rncp, bloc))
-        .map((bloc) => ({ type: 'CcpAcquired', data: { candidateId, rncp, bloc, acquiredOn: decidedOn, via: { kind: 'session', sessionId } } }));
+      const events: CandidateEvent[] = [];
+      // Idempotent per session: a retried step records the decision, the blocs and the titre once.
+      if (!state.outcomes.some((o) => o.sessionId === sessionId)) {
+        events.push({
+          type: 'SessionOutcomeRecorded',
+          data: { candidateId, sessionId, rncp, kind: enrolment.kind, route: enrolment.route, outcome, enrolledBlocs: enrolment.blocs, blocs: command.blocs, startsOn: enrolment.startsOn, endsOn: enrolment.endsOn, decidedOn },
+        });
+      }
+      if (outcome === 'ajourne' || outcome === 'absent' || outcome === 'exclu') return events;
+      if (enrolment.kind === 'ccs') {
+        // A CCS is obtained only after the titre it complements (art. 1 of the arrêté of 22/12/2015).
+        if (!activeTitre(state, rncp)) throw refuse('ccs-needs-titre', `${candidateId} does not hold the titre ${rncp}`);
+        const already = (ccs: string) => state.ccs.some((c) => c.rncp === rncp && c.ccs === ccs);
+        for (const ccs of command.blocs.filter((c) => !already(c))) events.push({ type: 'CcsAcquired', data: { candidateId, rncp, ccs, acquiredOn: decidedOn, sessionId } });
+        return events;
+      }
+      events.push(
+        ...command.blocs
+          .filter((bloc) => !state.acquisitions.some((a) => a.rncp === rncp && a.bloc === bloc && a.sessionId === sessionId && !a.annulled))
+          .filter((bloc) => !holds(state, rncp, bloc))
+          .map((bloc): CandidateEvent => ({ type: 'CcpAcquired', data: { candidateId, rncp, bloc, acquiredOn: decidedOn, via: { kind: 'session', sessionId } } })),
+      );
       if (outcome === 'titre') {
         const titre = activeTitre(state, rncp);
         if (titre?.sessionId === sessionId) return events;
         if (titre) throw conflict('titre-already-issued', `${candidateId} already holds the titre ${rncp}`);
-        const held = new Set([...command.blocs, ...state.acquisitions.filter((a) => a.rncp === rncp && !a.annulled && !state.lapsed.includes(`${rncp}|${a.bloc}`)).map((a) => a.bloc)]);
+        // The blocs acquired now, and those held and usable: acquired earlier, carried by a revision, or by équivalence.
+        const held = new Set([...command.blocs, ...command.usableBlocs]);
         const missing = [...known].filter((b) => !held.has(b));
         if (missing.length) throw refuse('titre-blocs-missing', `the titre ${rncp} needs ${missing.join(', ')}`);
-        events.push({ type: 'TitreIssued', data: { candidateId, rncp, issuedOn: decidedOn, sessionId, blocs: [...known] } });
+        events.push({ type: 'TitreIssued', data: { candidateId, rncp, issuedOn: decidedOn, sessionId, blocs: [...known], route: command.titreRoute } });
+      }
+      return events;
+    }
+
+    case 'DeclareTraining': {
+      requireRegistered(state, command.candidateId);
+      const { candidateId, actingCentre, rncp, route, endsOn } = command;
+      if (state.registeredBy !== actingCentre) throw forbidden('not-your-candidate', `candidate ${candidateId} was registered by another centre`);
+      if (state.trainings.some((t) => t.rncp === rncp && t.route === route && t.endsOn === endsOn)) return [];
+      return [{ type: 'TrainingDeclared', data: { candidateId, rncp, route, endsOn, declaredBy: actingCentre } }];
+    }
+
+    case 'DecideVaeRecevabilite': {
+      requireRegistered(state, command.candidateId);
+      const { type: _, ...data } = command;
+      if (state.vaeRecevable.includes(data.rncp)) return [];
+      return [{ type: 'VaeRecevabiliteDecided', data }];
+    }
+
+    case 'GrantEquivalence': {
+      requireRegistered(state, command.candidateId);
+      const { type: _, version, usableBlocs, actingRegion, candidateRegion, ...data } = command;
+      requireTerritory(actingRegion, candidateRegion, `candidate ${data.candidateId}`);
+      if (state.equivalences.includes(data.decisionId)) return [];
+      const known = version.blocs.map((b) => b.code);
+      const unknown = data.blocs.filter((b) => !known.includes(b));
+      if (unknown.length) throw refuse('unknown-bloc', `${unknown.join(', ')} not in ${version.rncp}`);
+      if (data.blocs.length === 0 && !data.titre) throw refuse('equivalence-grants-nothing', 'an équivalence grants blocs, the titre, or both');
+      const { candidateId, rncp, decidedOn, decisionId } = data;
+      const events: CandidateEvent[] = [{ type: 'EquivalenceGranted', data }];
+      const via = { kind: 'equivalence' as const, decision: decisionId };
+      for (const bloc of data.blocs.filter((b) => !holds(state, rncp, b))) events.push({ type: 'CcpAcquired', data: { candidateId, rncp, bloc, acquiredOn: decidedOn, via } });
+      if (data.titre) {
+        if (activeTitre(state, rncp)) throw conflict('titre-already-issued', `${candidateId} already holds the titre ${rncp}`);
+        // A total équivalence names the titre; a cumul of partial ones and CCPs must cover every bloc (art. 1 4°).
+        const missing = known.filter((b) => !data.blocs.includes(b) && !usableBlocs.includes(b));
+        if (missing.length && data.blocs.length > 0) throw refuse('titre-blocs-missing', `the titre ${rncp} needs ${missing.join(', ')}`);
+        events.push({ type: 'TitreIssued', data: { candidateId, rncp, issuedOn: decidedOn, sessionId: decisionId, blocs: known, route: 'equivalence' } });
       }
       return events;
     }
@@ -184,7 +294,17 @@ function evolve(state: CandidateState, event: CandidateEvent): CandidateState {
       };
     }
     case 'TitreIssued':
-      return { ...state, titres: [...state.titres, { rncp: event.data.rncp, sessionId: event.data.sessionId, issuedOn: event.data.issuedOn, annulled: false }] };
+      return { ...state, titres: [...state.titres, { rncp: event.data.rncp, sessionId: event.data.sessionId, issuedOn: event.data.issuedOn, route: event.data.route, annulled: false }] };
+    case 'SessionOutcomeRecorded':
+      return { ...state, outcomes: [...state.outcomes, event.data] };
+    case 'CcsAcquired':
+      return { ...state, ccs: [...state.ccs, { rncp: event.data.rncp, ccs: event.data.ccs, sessionId: event.data.sessionId }] };
+    case 'VaeRecevabiliteDecided':
+      return { ...state, vaeRecevable: [...state.vaeRecevable, event.data.rncp] };
+    case 'EquivalenceGranted':
+      return { ...state, equivalences: [...state.equivalences, event.data.decisionId] };
+    case 'TrainingDeclared':
+      return { ...state, trainings: [...state.trainings, { rncp: event.data.rncp, route: event.data.route, endsOn: event.data.endsOn }] };
     case 'CcpUsabilityLapsed':
       return { ...state, lapsed: [...state.lapsed, `${event.data.rncp}|${event.data.bloc}`] };
     case 'CcpAcquisitionAnnulled':

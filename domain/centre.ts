@@ -2,7 +2,9 @@ import type { CertificationVersion } from '../events/certification.js';
 import type { EventData, LedgerEvent } from '../events/registry.js';
 import type { DateWindow } from './dates.js';
 import { assertNever, type Decider } from './decider.js';
+import { graceUntilOf } from './certification.js';
 import { conflict, notFound, refuse } from './errors.js';
+import { requireTerritory } from './territory.js';
 
 export type CentreEvent = Extract<LedgerEvent, { type: 'CentreRegistered' | 'AgrementGranted' }>;
 
@@ -16,10 +18,15 @@ export type CentreCommand =
       validUntil: string;
       /** The version as the referential has it (loaded by the handler); undefined when there is none. */
       certification: CertificationVersion | undefined;
+      /** The deciding DREETS agent's region (`custom:region`). */
+      actingRegion: string | undefined;
+      /** The CCS of the version the centre may also examine. */
+      ccs?: string[];
     };
 
 export interface Agrement extends DateWindow {
   rncp: string;
+  ccs?: string[];
 }
 
 export type CentreState =
@@ -43,13 +50,20 @@ function decide(command: CentreCommand, state: CentreState): CentreEvent[] {
     case 'GrantAgrement': {
       const { centreId, rncp, validFrom, validUntil, certification } = command;
       if (state.status !== 'registered') throw notFound('centre-not-found', `no centre ${centreId}`);
+      requireTerritory(command.actingRegion, state.region, `centre ${centreId}`);
       if (!certification) throw notFound('certification-not-found', `no certification ${rncp}`);
       if (validUntil < validFrom) throw refuse('invalid-validity-window', 'validUntil must not precede validFrom');
-      if (validUntil > certification.validUntil) {
-        throw refuse('agrement-beyond-version', `${rncp} is registered until ${certification.validUntil}: an agrément cannot outlive it`);
+      // Into the grace years only where the referential says so (assumption agrementsExtendIntoGrace).
+      const cap = certification.agrementsExtendIntoGrace ? graceUntilOf(certification) : certification.validUntil;
+      if (validUntil > cap) {
+        throw refuse('agrement-beyond-version', `${rncp} is registered until ${certification.validUntil}${cap > certification.validUntil ? ` (its grace years until ${cap})` : ''}: an agrément cannot outlive it`);
       }
-      if (state.agrements.some((a) => a.rncp === rncp && a.validFrom === validFrom && a.validUntil === validUntil)) return [];
-      return [{ type: 'AgrementGranted', data: { centreId, rncp, validFrom, validUntil } }];
+      const ccs = command.ccs ?? [];
+      const unknown = ccs.filter((code) => !certification.ccs.some((c) => c.code === code));
+      if (unknown.length) throw refuse('unknown-ccs', `${rncp} has no CCS ${unknown.join(', ')}`);
+      const same = (a: Agrement) => a.rncp === rncp && a.validFrom === validFrom && a.validUntil === validUntil && (a.ccs ?? []).join() === ccs.join();
+      if (state.agrements.some(same)) return [];
+      return [{ type: 'AgrementGranted', data: { centreId, rncp, validFrom, validUntil, ...(ccs.length ? { ccs } : {}) } }];
     }
     default:
       return assertNever(command);
@@ -62,8 +76,8 @@ function evolve(state: CentreState, event: CentreEvent): CentreState {
       return { status: 'registered', ...event.data, agrements: [] };
     case 'AgrementGranted': {
       if (state.status !== 'registered') return state;
-      const { rncp, validFrom, validUntil } = event.data;
-      return { ...state, agrements: [...state.agrements, { rncp, validFrom, validUntil }] };
+      const { rncp, validFrom, validUntil, ccs } = event.data;
+      return { ...state, agrements: [...state.agrements, { rncp, validFrom, validUntil, ...(ccs ? { ccs } : {}) }] };
     }
     default:
       return state;

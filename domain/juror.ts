@@ -2,7 +2,9 @@ import type { CertificationVersion } from '../events/certification.js';
 import type { EventData, LedgerEvent } from '../events/registry.js';
 import type { DateWindow } from './dates.js';
 import { assertNever, type Decider } from './decider.js';
+import { graceUntilOf } from './certification.js';
 import { conflict, notFound, refuse } from './errors.js';
+import { requireTerritory } from './territory.js';
 
 export type JurorEvent = Extract<LedgerEvent, { type: 'JurorRegistered' | 'HabilitationGranted' }>;
 
@@ -16,6 +18,8 @@ export type JurorCommand =
       validUntil: string;
       /** The version as the referential has it (loaded by the handler); undefined when there is none. */
       certification: CertificationVersion | undefined;
+      /** The deciding DREETS agent's region (`custom:region`). */
+      actingRegion: string | undefined;
     };
 
 export interface Habilitation extends DateWindow {
@@ -24,7 +28,7 @@ export interface Habilitation extends DateWindow {
 
 export type JurorState =
   | { status: 'unknown' }
-  | { status: 'registered'; jurorId: string; independent: boolean; habilitations: Habilitation[] };
+  | { status: 'registered'; jurorId: string; independent: boolean; region?: string; habilitations: Habilitation[] };
 
 export const jurorStream = (jurorId: string) => `juror#${jurorId}`;
 
@@ -35,7 +39,7 @@ function decide(command: JurorCommand, state: JurorState): JurorEvent[] {
     case 'RegisterJuror': {
       const { type: _, ...data } = command;
       if (state.status === 'registered') {
-        if (state.independent === data.independent) return [];
+        if (state.independent === data.independent && state.region === data.region) return [];
         throw conflict('juror-already-registered', `juror ${data.jurorId} is already registered with other details`);
       }
       return [{ type: 'JurorRegistered', data }];
@@ -43,10 +47,13 @@ function decide(command: JurorCommand, state: JurorState): JurorEvent[] {
     case 'GrantHabilitation': {
       const { jurorId, rncp, validFrom, validUntil, certification } = command;
       if (state.status !== 'registered') throw notFound('juror-not-found', `no juror ${jurorId}`);
+      requireTerritory(command.actingRegion, state.region, `juror ${jurorId}`);
       if (!certification) throw notFound('certification-not-found', `no certification ${rncp}`);
       if (validUntil < validFrom) throw refuse('invalid-validity-window', 'validUntil must not precede validFrom');
-      if (validUntil > certification.validUntil) {
-        throw refuse('habilitation-beyond-version', `${rncp} is registered until ${certification.validUntil}: a habilitation cannot outlive it`);
+      // Into the grace years only where the referential says so (assumption agrementsExtendIntoGrace).
+      const cap = certification.agrementsExtendIntoGrace ? graceUntilOf(certification) : certification.validUntil;
+      if (validUntil > cap) {
+        throw refuse('habilitation-beyond-version', `${rncp} is registered until ${certification.validUntil}${cap > certification.validUntil ? ` (its grace years until ${cap})` : ''}: a habilitation cannot outlive it`);
       }
       if (state.habilitations.some((h) => h.rncp === rncp && h.validFrom === validFrom && h.validUntil === validUntil)) return [];
       return [{ type: 'HabilitationGranted', data: { jurorId, rncp, validFrom, validUntil } }];

@@ -1,4 +1,4 @@
-import type { AcquisitionVia } from '../events/candidate.js';
+import type { AcquisitionVia, TitreRoute } from '../events/candidate.js';
 import type { CertificationVersion, Correspondence } from '../events/certification.js';
 import type { LedgerEvent } from '../events/registry.js';
 import { addYears } from './dates.js';
@@ -34,10 +34,13 @@ export interface LivretCertification {
   rncp: string;
   title: string;
   blocs: LivretBloc[];
-  /** All blocs held and usable, and no titre yet: a titre jury may issue the titre. */
+  /**
+   * Exactly "a jury may issue the titre now": no titre yet, and every bloc held and usable, so a titre session
+   * on none of the blocs (capitalisation, DESIGN.md rule 10) can issue it.
+   */
   eligible: boolean;
   missing: string[];
-  titre: { issuedAt: string; sessionId: string; certificateCode: string | null } | null;
+  titre: { issuedAt: string; sessionId: string; route: TitreRoute; certificateCode: string | null } | null;
 }
 
 interface Held {
@@ -54,7 +57,7 @@ export function livret(events: readonly DatedEvent[], referential: ReadonlyMap<s
   const known = events.filter((e) => e.recordedOn <= asOf);
   const direct = new Map<string, Map<string, Held>>();
   const lapsed = new Set<string>();
-  const titres = new Map<string, { issuedAt: string; sessionId: string }>();
+  const titres = new Map<string, { issuedAt: string; sessionId: string; route: TitreRoute }>();
   const codes = new Map<string, string>();
   for (const e of known) {
     switch (e.type) {
@@ -78,7 +81,7 @@ export function livret(events: readonly DatedEvent[], referential: ReadonlyMap<s
         lapsed.add(`${e.data.rncp}|${e.data.bloc}`);
         break;
       case 'TitreIssued':
-        if (!titres.has(e.data.rncp)) titres.set(e.data.rncp, { issuedAt: e.data.issuedOn, sessionId: e.data.sessionId });
+        if (!titres.has(e.data.rncp)) titres.set(e.data.rncp, { issuedAt: e.data.issuedOn, sessionId: e.data.sessionId, route: e.data.route });
         break;
       case 'TitreAnnulled':
         if (titres.get(e.data.rncp)?.sessionId === e.data.sessionId) titres.delete(e.data.rncp);
@@ -89,7 +92,7 @@ export function livret(events: readonly DatedEvent[], referential: ReadonlyMap<s
     }
   }
 
-  const held = carryOver(direct, referential, asOf, lapsed);
+  const held = carryOver(direct, referential, asOf);
   const out: LivretCertification[] = [];
   for (const [rncp, blocs] of [...held.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const entry = referential.get(rncp);
@@ -132,9 +135,12 @@ export function livret(events: readonly DatedEvent[], referential: ReadonlyMap<s
 
 /** Until when a bloc acquired on `acquiredOn` counts toward the titre of `version` (DESIGN.md rule 1). */
 export function usableUntilOf(version: CertificationVersion, acquiredOn: string): string {
-  return version.regime.kind === 'fixed-years'
-    ? addYears(acquiredOn, version.regime.years)
-    : addYears(version.validUntil, version.regime.graceYears);
+  const { regime } = version;
+  if (regime.kind === 'titre-validity') return addYears(version.validUntil, regime.graceYears);
+  // The regime of a bloc is the one in force when it was acquired; the five years never outlive the version.
+  if (regime.acquiredBefore && acquiredOn >= regime.acquiredBefore) return addYears(version.validUntil, regime.laterGraceYears ?? 0);
+  const fiveYears = addYears(acquiredOn, regime.years);
+  return fiveYears < version.validUntil ? fiveYears : version.validUntil;
 }
 
 /**
@@ -145,7 +151,6 @@ function carryOver(
   direct: Map<string, Map<string, Held>>,
   referential: ReadonlyMap<string, ReferentialEntry>,
   asOf: string,
-  lapsed: Set<string>,
 ): Map<string, Map<string, Held>> {
   const held = new Map<string, Map<string, Held>>();
   for (const [rncp, blocs] of direct) held.set(rncp, new Map(blocs));
@@ -157,9 +162,9 @@ function carryOver(
     if (!from) continue;
     for (const c of revision.correspondences) {
       const sources = c.from.map((code) => from.get(code));
-      const usableThen = sources.every(
-        (h, i) => h && !lapsed.has(`${version.rncp}|${c.from[i]}`) && usableUntilOf(version, h.acquiredOn) >= revision.effectiveOn,
-      );
+      // Usable on the day the revision took effect: a lapse recorded later (its usableUntil after that day)
+      // ends its use toward the old version only, not the correspondence already made.
+      const usableThen = sources.every((h) => h && usableUntilOf(version, h.acquiredOn) >= revision.effectiveOn);
       if (!usableThen) continue;
       const target = held.get(revision.successor) ?? new Map<string, Held>();
       if (!target.has(c.to)) {

@@ -1,9 +1,12 @@
 import type { AccessRoute, CertificationVersion } from '../events/certification.js';
 import type { LedgerEvent } from '../events/registry.js';
+import type { TitreRoute } from '../events/candidate.js';
 import type { CompetenceResult, DeliberationOutcome, JuryMember, SessionKind } from '../events/session.js';
-import { coversEveryDate, type DateWindow } from './dates.js';
+import { graceUntilOf, inGrace } from './certification.js';
+import { addYears, coversEveryDate, type DateWindow } from './dates.js';
 import { assertNever, type Decider } from './decider.js';
 import { conflict, forbidden, notFound, refuse } from './errors.js';
+import { requireTerritory } from './territory.js';
 
 export type SessionEvent = Extract<
   LedgerEvent,
@@ -18,15 +21,41 @@ export type SessionEvent = Extract<
       | 'DeliberationSigned'
       | 'DeliberationFinalised'
       | 'PvValidated'
-      | 'DecisionAnnulled';
+      | 'DecisionAnnulled'
+      | 'JurorAddedForCandidate'
+      | 'AccommodationDecided';
   }
 >;
 
 /** What the session needs to know of its centre (loaded from the centre's stream by the handler). */
 export interface CentreFacts {
   centreId: string;
-  agrements: (DateWindow & { rncp: string })[];
+  region?: string;
+  agrements: (DateWindow & { rncp: string; ccs?: string[] })[];
 }
+
+/**
+ * What the session needs to know of a candidate for the session's version (loaded by the handler from the
+ * candidate's stream and the livret).
+ */
+export interface CandidateFacts {
+  candidateId: string;
+  /** The blocs of the version the candidate holds and may still use toward its titre today: acquired at a session, carried by a revision's correspondences, or granted by équivalence. */
+  usableBlocs: string[];
+  holdsTitre: boolean;
+  /** The last decision on a training-route enrolment in this version short of the titre or of every bloc enrolled on (ajourné, absent, partial success). */
+  lastShortfall?: { sessionId: string; decidedOn: string };
+  /** Trainings declared for this version, by their end dates. */
+  trainings: { endsOn: string }[];
+  /** The DREETS found their VAE request for this version admissible. */
+  vaeRecevable: boolean;
+}
+
+/** Routes through a training: after a shortfall, such a candidate may sit again within a year without a new training. */
+export const TRAINING_ROUTES: readonly AccessRoute[] = ['formation_continue', 'apprentissage', 'contrat_professionnalisation'];
+
+/** The last day a training-route candidate may sit again without declaring a new training (règlement général des sessions). */
+export const resitUntil = (decidedOn: string) => addYears(decidedOn, 1);
 
 /** What the session needs to know of a juror (loaded from the juror's stream by the handler). */
 export interface JurorFacts {
@@ -72,15 +101,31 @@ export type SessionCommand =
       type: 'EnrolCandidate';
       actingCentre: string;
       candidateId: string;
-      /** Whether the candidate's stream exists (loaded by the handler). */
-      candidateRegistered: boolean;
+      /** Undefined when there is no such candidate. */
+      candidate: CandidateFacts | undefined;
       route: AccessRoute;
-      /** Defaults to every bloc of the session. */
+      /** Defaults to every bloc of the session; at a titre session, only the blocs the candidate still lacks. */
       blocs?: string[];
       today: string;
       certification: CertificationVersion;
     }
-  | { type: 'RecuseJuror'; jurorId: string; candidateId: string; reason: string; certification: CertificationVersion }
+  | {
+      type: 'RecuseJuror';
+      jurorId: string;
+      candidateId: string;
+      /** Who declares it: the juror themself, the session's centre, or a DREETS agent. */
+      declaredBy: { role: 'juror' | 'centre' | 'dreets'; id: string };      certification: CertificationVersion;
+    }
+  | {
+      /** The centre adds habilitated jurors for one candidate whose jury recusals left below the minimum. */
+      type: 'AddJurorsForCandidate';
+      actingCentre: string;
+      candidateId: string;
+      jurorIds: string[];
+      /** The facts of the jurors found; one without facts is an unknown juror. */
+      jurors: JurorFacts[];
+      certification: CertificationVersion;
+    }
   | {
       type: 'RecordAssessment';
       jurorId: string;
@@ -97,11 +142,23 @@ export type SessionCommand =
       outcome: DeliberationOutcome;
       blocs: string[];
       finalInterviewHeld: boolean;
+      /** Whether the candidate presented their dossier professionnel (rule 17); a titre needs it. */
+      dossierProfessionnel?: 'presented' | 'missing';
+      /** The blocs of the version the candidate may use toward the titre today (CandidateFacts.usableBlocs). */
+      usableBlocs: string[];
       today: string;
       certification: CertificationVersion;
     }
-  | { type: 'SignDeliberation'; jurorId: string; candidateId: string }
-  | { type: 'ValidatePv'; validatedBy: string; today: string }
+  | { type: 'SignDeliberation'; jurorId: string; candidateId: string; certification: CertificationVersion }
+  | { type: 'DecideAccommodation'; candidateId: string; decidedBy: string }
+  | {
+      type: 'ValidatePv';
+      validatedBy: string;
+      today: string;
+      /** The agent's region and the region of the session's centre: the DREETS validates the PVs of its territory. */
+      actingRegion: string | undefined;
+      centreRegion: string | undefined;
+    }
   | { type: 'AnnulDecision'; candidateId: string; reason: string; legalBasis: string; annulledBy: string };
 
 export interface Deliberation {
@@ -124,8 +181,12 @@ export interface OpenSession {
   endsOn: string;
   jury: JuryMember[];
   enrolments: Record<string, { route: AccessRoute; blocs: string[] }>;
-  /** candidateId → the jurors who recused themselves for that candidate. */
+  /** candidateId → the jurors recused for that candidate. */
   recusals: Record<string, string[]>;
+  /** candidateId → the jurors added to the jury for that candidate only. */
+  added: Record<string, JuryMember[]>;
+  /** The candidates for whom accommodations were decided. */
+  accommodated: string[];
   /** `jurorId|candidateId|bloc` → competence code → the latest result that juror recorded. */
   assessments: Record<string, Record<string, CompetenceResult>>;
   deliberations: Record<string, Deliberation>;
@@ -146,10 +207,16 @@ const sameSet = (a: readonly string[], b: readonly string[]) => {
 const assessmentKey = (jurorId: string, candidateId: string, bloc: string) => `${jurorId}|${candidateId}|${bloc}`;
 const duplicates = (values: readonly string[]) => values.filter((v, i) => values.indexOf(v) !== i);
 
-/** The jury members who sit for this candidate: everyone but those who recused themselves for them. */
+/** The jury members who sit for this candidate: the jury and those added for them, but those recused for them. */
 export function sittingFor(state: OpenSession, candidateId: string): JuryMember[] {
   const recused = state.recusals[candidateId] ?? [];
-  return state.jury.filter((m) => !recused.includes(m.jurorId));
+  return [...state.jury, ...(state.added[candidateId] ?? [])].filter((m) => !recused.includes(m.jurorId));
+}
+
+/** How a titre decided at this session for this enrolment was obtained (DESIGN.md rule 10). */
+export function titreRouteOf(session: { kind: SessionKind; blocs: readonly string[] }, enrolment: { route: AccessRoute; blocs: readonly string[] }): TitreRoute {
+  if (session.kind !== 'titre' || !sameSet(enrolment.blocs, session.blocs)) return 'capitalisation';
+  return enrolment.route === 'vae' ? 'vae' : 'session';
 }
 
 function checkJuryRules(members: readonly JuryMember[], certification: CertificationVersion, afterRecusal: boolean) {
@@ -175,6 +242,12 @@ function decide(command: SessionCommand, state: SessionState): SessionEvent[] {
       return enrol(command, state);
     case 'RecuseJuror':
       return recuse(command, state);
+    case 'AddJurorsForCandidate':
+      return addJurorsFor(command, state);
+    case 'DecideAccommodation':
+      if (state.pv) throw refuse('session-closed', 'the procès-verbal is validated: the session can no longer change');
+      enrolled(state, command.candidateId);
+      return [{ type: 'AccommodationDecided', data: { candidateId: command.candidateId, decidedBy: command.decidedBy } }];
     case 'RecordAssessment':
       return assess(command, state);
     case 'ProposeDeliberation':
@@ -203,10 +276,13 @@ function schedule(command: Extract<SessionCommand, { type: 'ScheduleSession' }>,
   if (!certification) throw notFound('certification-not-found', `no certification ${rncp}`);
   if (endsOn < startsOn) throw refuse('invalid-session-dates', 'endsOn must not precede startsOn');
   if (startsOn < command.today) throw refuse('session-in-the-past', `a session cannot start before today (${command.today})`);
-  if (startsOn < certification.validFrom || endsOn > certification.validUntil) {
-    throw refuse('certification-not-valid-on-dates', `${rncp} is valid from ${certification.validFrom} to ${certification.validUntil}`);
+  // After the version ends, sessions go on through its grace years, for holders of its usable CCPs (rule 11).
+  if (startsOn < certification.validFrom || endsOn > graceUntilOf(certification)) {
+    const grace = graceUntilOf(certification) > certification.validUntil ? `, and for holders of its CCPs until ${graceUntilOf(certification)}` : '';
+    throw refuse('certification-not-valid-on-dates', `${rncp} is valid from ${certification.validFrom} to ${certification.validUntil}${grace}`);
   }
-  const versionBlocs = certification.blocs.map((b) => b.code);
+  // A ccs session examines CCS of the version (DESIGN.md rule 14), the others its blocs.
+  const versionBlocs = (kind === 'ccs' ? certification.ccs : certification.blocs).map((b) => b.code);
   const requested = command.blocs ?? [];
   const unknown = requested.filter((code) => !versionBlocs.includes(code));
   if (unknown.length) throw refuse('unknown-bloc', `no bloc ${unknown.join(', ')} in ${rncp}`);
@@ -221,6 +297,12 @@ function schedule(command: Extract<SessionCommand, { type: 'ScheduleSession' }>,
     if (requested.length === 0) throw refuse('ccp-session-needs-blocs', 'a ccp session names the blocs it examines');
     blocs = versionBlocs.filter((code) => requested.includes(code));
   }
+  if (kind === 'ccs') {
+    const forCcs = centre.agrements.filter((a) => a.rncp === rncp && blocs.every((code) => a.ccs?.includes(code)));
+    if (!coversEveryDate(forCcs, startsOn, endsOn)) {
+      throw refuse('centre-not-agreed-for-ccs', `centre ${centreId} has no agrément for the CCS ${blocs.join(', ')} of ${rncp} on every date from ${startsOn} to ${endsOn}`);
+    }
+  }
   const agrements = centre.agrements.filter((a) => a.rncp === rncp);
   if (!coversEveryDate(agrements, startsOn, endsOn)) {
     throw refuse('centre-not-agreed', `centre ${centreId} has no agrément for ${rncp} on every date from ${startsOn} to ${endsOn}`);
@@ -233,8 +315,8 @@ function ownedOpen(state: OpenSession, actingCentre: string) {
   if (state.pv) throw refuse('session-closed', 'the procès-verbal is validated: the session can no longer change');
 }
 
-function member(state: OpenSession, jurorId: string): JuryMember {
-  const found = state.jury.find((m) => m.jurorId === jurorId);
+function member(state: OpenSession, jurorId: string, candidateId?: string): JuryMember {
+  const found = state.jury.find((m) => m.jurorId === jurorId) ?? (candidateId ? state.added[candidateId]?.find((m) => m.jurorId === jurorId) : undefined);
   if (!found) throw forbidden('not-a-jury-member', `juror ${jurorId} is not on the jury of session ${state.sessionId}`);
   if (state.pv) throw refuse('session-closed', 'the procès-verbal is validated: the session can no longer change');
   return found;
@@ -248,7 +330,7 @@ function enrolled(state: OpenSession, candidateId: string) {
 
 function notRecused(state: OpenSession, jurorId: string, candidateId: string) {
   if ((state.recusals[candidateId] ?? []).includes(jurorId)) {
-    throw refuse('juror-recused', `juror ${jurorId} recused themself for candidate ${candidateId}`);
+    throw refuse('juror-recused', `juror ${jurorId} is recused for candidate ${candidateId}`);
   }
 }
 
@@ -267,28 +349,30 @@ function constituteJury(command: Extract<SessionCommand, { type: 'ConstituteJury
   });
   const jury = members.map((m) => ({ jurorId: m.jurorId, independent: m.independent }));
   if (sameSet(jury.map((m) => m.jurorId), state.jury.map((m) => m.jurorId))) return [];
+  // Once the jury has assessed or deliberated, members may still join it, never leave it.
   const locked = Object.keys(state.assessments).length > 0 || Object.keys(state.deliberations).length > 0;
-  if (locked) throw refuse('jury-locked', 'the jury cannot change once assessments or deliberations are recorded');
-  checkJuryRules(jury, certification, false);
-  for (const m of members) {
-    const windows = m.habilitations.filter((h) => h.rncp === state.rncp);
-    if (!coversEveryDate(windows, state.startsOn, state.endsOn)) {
-      throw refuse('juror-not-habilitated', `juror ${m.jurorId} is not habilitated for ${state.rncp} on every date from ${state.startsOn} to ${state.endsOn}`);
-    }
+  if (locked && !state.jury.every((m) => command.members.includes(m.jurorId))) {
+    throw refuse('jury-locked', 'once assessments or deliberations are recorded, jury members may be added, never removed');
   }
-  const next = { ...state, jury };
-  for (const candidateId of Object.keys(state.recusals)) checkJuryRules(sittingFor(next, candidateId), certification, true);
+  checkJuryRules(jury, certification, false);
+  for (const m of members) habilitatedForSession(state, m);
   return [{ type: 'JuryConstituted', data: { members: jury } }];
+}
+
+function habilitatedForSession(state: OpenSession, juror: JurorFacts) {
+  const windows = juror.habilitations.filter((h) => h.rncp === state.rncp);
+  if (!coversEveryDate(windows, state.startsOn, state.endsOn)) {
+    throw refuse('juror-not-habilitated', `juror ${juror.jurorId} is not habilitated for ${state.rncp} on every date from ${state.startsOn} to ${state.endsOn}`);
+  }
 }
 
 function enrol(command: Extract<SessionCommand, { type: 'EnrolCandidate' }>, state: OpenSession): SessionEvent[] {
   ownedOpen(state, command.actingCentre);
-  const { candidateId, route, certification } = command;
-  if (!command.candidateRegistered) throw notFound('candidate-not-found', `no candidate ${candidateId}`);
+  const { candidateId, route, certification, candidate } = command;
+  if (!candidate) throw notFound('candidate-not-found', `no candidate ${candidateId}`);
   const requested = command.blocs ?? state.blocs;
   const unknown = requested.filter((code) => !state.blocs.includes(code));
   if (unknown.length) throw refuse('unknown-bloc', `session ${state.sessionId} does not examine ${unknown.join(', ')}`);
-  if (requested.length === 0) throw refuse('enrolment-needs-blocs', 'an enrolment names at least one bloc');
   if (duplicates(requested).length) throw refuse('duplicate-bloc', 'each bloc is listed once');
   const blocs = state.blocs.filter((code) => requested.includes(code));
   const existing = state.enrolments[candidateId];
@@ -300,32 +384,91 @@ function enrol(command: Extract<SessionCommand, { type: 'EnrolCandidate' }>, sta
   if (!certification.accessRoutes.allowed.includes(route)) {
     throw refuse('route-not-allowed', `${certification.rncp} is not open to the access route ${route}`);
   }
+  if (route === 'vae' && !candidate.vaeRecevable) {
+    throw refuse('vae-recevabilite-required', `candidate ${candidateId} enrols by VAE once the DREETS has found their request for ${certification.rncp} admissible`);
+  }
+  if (inGrace(certification, state.endsOn) && candidate.usableBlocs.length === 0) {
+    throw refuse('grace-year-holders-only', `${certification.rncp} ended on ${certification.validUntil}: until ${graceUntilOf(certification)} its sessions are open only to holders of its usable CCPs`);
+  }
+  if (state.kind === 'titre') {
+    // Capitalisation (art. 1 2° of the arrêté of 22/12/2015): at a titre session, a candidate may sit only the
+    // blocs they still lack; every other bloc must be held and usable. Holding them all, they sit none.
+    const notHeld = state.blocs.filter((code) => !blocs.includes(code) && !candidate.usableBlocs.includes(code));
+    if (notHeld.length) throw refuse('titre-session-blocs-not-held', `candidate ${candidateId} neither sits nor holds ${notHeld.join(', ')}`);
+    if (candidate.holdsTitre) throw conflict('titre-already-issued', `candidate ${candidateId} already holds the titre ${certification.rncp}`);
+  } else if (blocs.length === 0) {
+    throw refuse('enrolment-needs-blocs', 'an enrolment names at least one bloc');
+  }
+  if (state.kind === 'ccs' && !candidate.holdsTitre) throw refuse('ccs-needs-titre', `a CCS of ${certification.rncp} is open only to holders of its titre`);
+  const shortfall = candidate.lastShortfall;
+  // Sitting no bloc (the titre by capitalisation of blocs all held) is no re-sit: nothing is examined again.
+  if (TRAINING_ROUTES.includes(route) && shortfall && blocs.length > 0 && state.startsOn > resitUntil(shortfall.decidedOn)) {
+    const retrained = candidate.trainings.some((t) => t.endsOn > shortfall.decidedOn);
+    if (!retrained) {
+      throw refuse(
+        'resit-window-passed',
+        `candidate ${candidateId} could sit again without a new training until ${resitUntil(shortfall.decidedOn)} (decision of session ${shortfall.sessionId}); declare the new training first`,
+      );
+    }
+  }
   return [{ type: 'CandidateEnrolled', data: { candidateId, route, blocs } }];
 }
 
 function recuse(command: Extract<SessionCommand, { type: 'RecuseJuror' }>, state: OpenSession): SessionEvent[] {
-  const { jurorId, candidateId, reason, certification } = command;
-  member(state, jurorId);
+  const { jurorId, candidateId, declaredBy, certification } = command;
+  if (declaredBy.role === 'juror' && declaredBy.id !== jurorId) throw forbidden('not-yourself', 'a juror declares only their own recusal');
+  if (declaredBy.role === 'centre' && declaredBy.id !== state.centreId) throw forbidden('not-your-session', `session ${state.sessionId} belongs to another centre`);
+  member(state, jurorId, candidateId);
   enrolled(state, candidateId);
   if ((state.recusals[candidateId] ?? []).includes(jurorId)) return [];
-  const assessed = state.blocs.some((bloc) => state.assessments[assessmentKey(jurorId, candidateId, bloc)]);
-  if (assessed || state.deliberations[candidateId]) {
-    throw refuse('recusal-too-late', `juror ${jurorId} already assessed candidate ${candidateId}, or the deliberation is proposed`);
+  // Until the PV is validated (member() refuses after): the juror's assessments, proposal and signature for
+  // this candidate stop counting. The rest of the jury deliberates; below the minimum, the centre adds a juror.
+  const recused: SessionEvent = { type: 'JurorRecused', data: { jurorId, candidateId, declaredBy: declaredBy.role, declarer: declaredBy.id } };
+  const next = evolve(state, recused) as OpenSession;
+  const deliberation = next.deliberations[candidateId];
+  const refinalised = deliberation && !deliberation.final ? finalisation(next, candidateId, deliberation.signedBy, deliberation, certification) : [];
+  return [recused, ...refinalised];
+}
+
+function addJurorsFor(command: Extract<SessionCommand, { type: 'AddJurorsForCandidate' }>, state: OpenSession): SessionEvent[] {
+  ownedOpen(state, command.actingCentre);
+  const { candidateId, certification } = command;
+  enrolled(state, candidateId);
+  if (duplicates(command.jurorIds).length) throw refuse('duplicate-jury-member', `listed twice: ${duplicates(command.jurorIds).join(', ')}`);
+  const sitting = sittingFor(state, candidateId);
+  const newcomers = command.jurorIds.filter((id) => !sitting.some((m) => m.jurorId === id));
+  if (newcomers.length === 0) return [];
+  if (juryRulesMet(sitting, certification)) {
+    throw refuse('jury-complete-for-candidate', `the jury sitting for candidate ${candidateId} already meets the rules of ${certification.rncp}`);
   }
-  const next = { ...state, recusals: { ...state.recusals, [candidateId]: [...(state.recusals[candidateId] ?? []), jurorId] } };
-  checkJuryRules(sittingFor(next, candidateId), certification, true);
-  return [{ type: 'JurorRecused', data: { jurorId, candidateId, reason } }];
+  // All or none: the additions are one decision.
+  return newcomers.map((jurorId) => {
+    const juror = command.jurors.find((j) => j.jurorId === jurorId);
+    if (!juror) throw notFound('juror-not-found', `no juror ${jurorId}`);
+    if ((state.recusals[candidateId] ?? []).includes(jurorId)) throw refuse('juror-recused', `juror ${jurorId} is recused for candidate ${candidateId}`);
+    habilitatedForSession(state, juror);
+    return { type: 'JurorAddedForCandidate', data: { jurorId, independent: juror.independent, candidateId } };
+  });
+}
+
+function juryRulesMet(members: readonly JuryMember[], certification: CertificationVersion) {
+  try {
+    checkJuryRules(members, certification, true);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function assess(command: Extract<SessionCommand, { type: 'RecordAssessment' }>, state: OpenSession): SessionEvent[] {
   const { jurorId, candidateId, bloc, competences, certification } = command;
-  member(state, jurorId);
+  member(state, jurorId, candidateId);
   const enrolment = enrolled(state, candidateId);
   notRecused(state, jurorId, candidateId);
   started(state, command.today);
   if (!state.blocs.includes(bloc)) throw refuse('unknown-bloc', `session ${state.sessionId} does not examine ${bloc}`);
   if (!enrolment.blocs.includes(bloc)) throw refuse('bloc-not-enrolled', `candidate ${candidateId} is not enrolled for ${bloc}`);
-  const known = certification.blocs.find((b) => b.code === bloc)?.competences.map((c) => c.code) ?? [];
+  const known = [...certification.blocs, ...certification.ccs].find((b) => b.code === bloc)?.competences.map((c) => c.code) ?? [];
   const unknown = competences.map((c) => c.code).filter((code) => !known.includes(code));
   if (unknown.length) throw refuse('unknown-competence', `${bloc} has no competence ${unknown.join(', ')}`);
   const codes = competences.map((c) => c.code);
@@ -340,42 +483,52 @@ function assess(command: Extract<SessionCommand, { type: 'RecordAssessment' }>, 
 
 function propose(command: Extract<SessionCommand, { type: 'ProposeDeliberation' }>, state: OpenSession): SessionEvent[] {
   const { jurorId, candidateId, outcome, finalInterviewHeld, certification } = command;
-  member(state, jurorId);
+  member(state, jurorId, candidateId);
   const enrolment = enrolled(state, candidateId);
   notRecused(state, jurorId, candidateId);
   started(state, command.today);
   if (state.deliberations[candidateId]) {
     throw conflict('deliberation-already-proposed', `a deliberation for candidate ${candidateId} is already proposed: sign it instead`);
   }
-  const blocs = outcomeBlocs(command, state, enrolment.blocs, certification);
+  checkJuryRules(sittingFor(state, candidateId), certification, true);
+  const blocs = outcomeBlocs(command, state, enrolment, certification);
+  const dossier = command.dossierProfessionnel ? { dossierProfessionnel: command.dossierProfessionnel } : {};
   const proposed: SessionEvent[] = [
-    { type: 'DeliberationProposed', data: { candidateId, outcome, blocs, finalInterviewHeld, proposedBy: jurorId } },
+    { type: 'DeliberationProposed', data: { candidateId, outcome, blocs, finalInterviewHeld, proposedBy: jurorId, ...dossier } },
     { type: 'DeliberationSigned', data: { candidateId, jurorId } },
   ];
-  return [...proposed, ...finalisation(state, candidateId, [jurorId], { outcome, blocs, finalInterviewHeld })];
+  return [...proposed, ...finalisation(state, candidateId, [jurorId], { outcome, blocs, finalInterviewHeld }, certification)];
 }
 
 /** The blocs a deliberation awards, in the session's order, after checking they fit the outcome. */
 function outcomeBlocs(
   command: Extract<SessionCommand, { type: 'ProposeDeliberation' }>,
   state: OpenSession,
-  enrolledBlocs: string[],
+  enrolment: { route: AccessRoute; blocs: string[] },
   certification: CertificationVersion,
 ): string[] {
   const { outcome, blocs } = command;
+  const enrolledBlocs = enrolment.blocs;
   if (duplicates(blocs).length) throw refuse('duplicate-bloc', 'each bloc is listed once');
   const notEnrolled = blocs.filter((code) => !enrolledBlocs.includes(code));
   switch (outcome) {
     case 'titre': {
-      if (state.kind !== 'titre') throw refuse('titre-needs-titre-session', 'a ccp session awards CCPs, not the titre');
+      if (state.kind === 'ccs') throw refuse('ccs-session-awards-ccs', 'a CCS session awards CCS (outcome ccp), never the titre');
+      // The titre is issued on the blocs acquired now together with those already held and usable: at a
+      // titre session on every bloc, or by capitalisation (DESIGN.md rule 10).
+      if (notEnrolled.length) throw refuse('bloc-not-enrolled', `candidate ${command.candidateId} is not enrolled for ${notEnrolled.join(', ')}`);
+      const acquiredNow = blocs.length > 0 ? blocs : enrolledBlocs;
       const all = certification.blocs.map((b) => b.code);
-      if (!sameSet(enrolledBlocs, all) || (blocs.length > 0 && !sameSet(blocs, all))) {
-        throw refuse('titre-needs-all-blocs', `the titre is awarded with every bloc of ${certification.rncp}: ${all.join(', ')}`);
+      const missing = all.filter((code) => !acquiredNow.includes(code) && !command.usableBlocs.includes(code));
+      if (missing.length) throw refuse('titre-blocs-missing', `the titre ${certification.rncp} needs ${missing.join(', ')}, neither acquired now nor held`);
+      const capitalisation = titreRouteOf(state, enrolment) === 'capitalisation';
+      const interviewRequired = capitalisation ? (certification.capitalisationFinalInterviewRequired ?? certification.finalInterviewRequired) : certification.finalInterviewRequired;
+      if (interviewRequired && !command.finalInterviewHeld) {
+        throw refuse('final-interview-required', `${certification.rncp} issues the titre${capitalisation ? ' by capitalisation' : ''} only after the entretien final`);
       }
-      if (certification.finalInterviewRequired && !command.finalInterviewHeld) {
-        throw refuse('final-interview-required', `${certification.rncp} awards the titre only after the entretien final`);
-      }
-      return all;
+      // The DP is presented at every session and the jury's decision on the titre rests on it.
+      if (command.dossierProfessionnel === 'missing') throw refuse('dossier-professionnel-missing', 'the titre is not issued without the dossier professionnel');
+      return all.filter((code) => acquiredNow.includes(code));
     }
     case 'ccp':
       if (blocs.length === 0) throw refuse('ccp-needs-blocs', 'a ccp outcome names the blocs acquired');
@@ -383,6 +536,7 @@ function outcomeBlocs(
       return state.blocs.filter((code) => blocs.includes(code));
     case 'ajourne':
     case 'absent':
+    case 'exclu':
       if (blocs.length) throw refuse('outcome-takes-no-blocs', `an ${outcome} outcome acquires no bloc`);
       return [];
     default:
@@ -390,27 +544,38 @@ function outcomeBlocs(
   }
 }
 
-/** DeliberationFinalised when, with `signing`, every member sitting for the candidate has signed. */
-function finalisation(state: OpenSession, candidateId: string, signedBy: string[], decision: Omit<Deliberation, 'proposedBy' | 'signedBy' | 'final'>): SessionEvent[] {
-  const complete = sittingFor(state, candidateId).every((m) => signedBy.includes(m.jurorId));
+/**
+ * DeliberationFinalised when every member sitting for the candidate has signed, and they are enough: a jury
+ * that recusals left below the minimum waits for the juror the centre adds.
+ */
+function finalisation(
+  state: OpenSession,
+  candidateId: string,
+  signedBy: string[],
+  decision: Omit<Deliberation, 'proposedBy' | 'signedBy' | 'final'>,
+  certification: CertificationVersion,
+): SessionEvent[] {
+  const sitting = sittingFor(state, candidateId);
+  const complete = sitting.every((m) => signedBy.includes(m.jurorId)) && juryRulesMet(sitting, certification);
   if (!complete) return [];
   const { outcome, blocs, finalInterviewHeld } = decision;
   return [{ type: 'DeliberationFinalised', data: { candidateId, outcome, blocs, finalInterviewHeld } }];
 }
 
 function sign(command: Extract<SessionCommand, { type: 'SignDeliberation' }>, state: OpenSession): SessionEvent[] {
-  const { jurorId, candidateId } = command;
-  member(state, jurorId);
+  const { jurorId, candidateId, certification } = command;
+  member(state, jurorId, candidateId);
   enrolled(state, candidateId);
   notRecused(state, jurorId, candidateId);
   const deliberation = state.deliberations[candidateId];
   if (!deliberation) throw notFound('deliberation-not-found', `no deliberation is proposed for candidate ${candidateId}`);
   if (deliberation.signedBy.includes(jurorId)) return [];
   const signedBy = [...deliberation.signedBy, jurorId];
-  return [{ type: 'DeliberationSigned', data: { candidateId, jurorId } }, ...finalisation(state, candidateId, signedBy, deliberation)];
+  return [{ type: 'DeliberationSigned', data: { candidateId, jurorId } }, ...finalisation(state, candidateId, signedBy, deliberation, certification)];
 }
 
 function validatePv(command: Extract<SessionCommand, { type: 'ValidatePv' }>, state: OpenSession): SessionEvent[] {
+  requireTerritory(command.actingRegion, command.centreRegion, `the PV of session ${state.sessionId}`);
   if (state.pv) return [];
   if (command.today < state.endsOn) throw refuse('session-not-ended', `session ${state.sessionId} ends on ${state.endsOn}`);
   const candidates = Object.keys(state.enrolments);
@@ -434,7 +599,7 @@ function annul(command: Extract<SessionCommand, { type: 'AnnulDecision' }>, stat
 
 function evolve(state: SessionState, event: SessionEvent): SessionState {
   if (event.type === 'SessionScheduled') {
-    return { status: 'scheduled', ...event.data, jury: [], enrolments: {}, recusals: {}, assessments: {}, deliberations: {}, annulments: {} };
+    return { status: 'scheduled', ...event.data, jury: [], enrolments: {}, recusals: {}, added: {}, accommodated: [], assessments: {}, deliberations: {}, annulments: {} };
   }
   if (state.status === 'unknown') return state;
   switch (event.type) {
@@ -446,7 +611,20 @@ function evolve(state: SessionState, event: SessionEvent): SessionState {
     }
     case 'JurorRecused': {
       const { candidateId, jurorId } = event.data;
-      return { ...state, recusals: { ...state.recusals, [candidateId]: [...(state.recusals[candidateId] ?? []), jurorId] } };
+      const recusals = { ...state.recusals, [candidateId]: [...(state.recusals[candidateId] ?? []), jurorId] };
+      const deliberation = state.deliberations[candidateId];
+      if (!deliberation) return { ...state, recusals };
+      const deliberations = { ...state.deliberations };
+      // A proposal by the recused juror falls; their signature no longer counts, so the decision awaits the others.
+      if (deliberation.proposedBy === jurorId) delete deliberations[candidateId];
+      else if (deliberation.signedBy.includes(jurorId)) deliberations[candidateId] = { ...deliberation, signedBy: deliberation.signedBy.filter((j) => j !== jurorId), final: false };
+      return { ...state, recusals, deliberations };
+    }
+    case 'AccommodationDecided':
+      return { ...state, accommodated: [...state.accommodated, event.data.candidateId] };
+    case 'JurorAddedForCandidate': {
+      const { candidateId, jurorId, independent } = event.data;
+      return { ...state, added: { ...state.added, [candidateId]: [...(state.added[candidateId] ?? []), { jurorId, independent }] } };
     }
     case 'AssessmentRecorded': {
       const { jurorId, candidateId, bloc, competences } = event.data;
@@ -478,7 +656,8 @@ function evolve(state: SessionState, event: SessionEvent): SessionState {
       return { ...state, annulments: { ...state.annulments, [candidateId]: annulment } };
     }
     default:
-      return assertNever(event);
+      // Like the other deciders: an event that changes nothing this decider decides on leaves the state as it is.
+      return state;
   }
 }
 

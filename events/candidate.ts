@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AccessRoute } from './certification.js';
 import { BlocCode, defineEvent, Id, IsoDate, RncpCode } from './define-event.js';
 
 /** A candidate exists: only ids here, the person's names and birth date live in the vault under candidateId. */
@@ -22,17 +23,29 @@ export const CcpAcquired = defineEvent('CcpAcquired', {
   latest: z.object({ candidateId: Id, rncp: RncpCode, bloc: BlocCode, acquiredOn: IsoDate, via: AcquisitionVia }),
 });
 
-/** The titre of a version, issued by a jury (session titre, or capitalisation with the entretien final). */
-export const TitreIssued = defineEvent('TitreIssued', {
-  latest: z.object({
-    candidateId: Id,
-    rncp: RncpCode,
-    issuedOn: IsoDate,
-    sessionId: Id,
-    /** The blocs it was issued on, as held in that version (directly or by correspondence). */
-    blocs: z.array(BlocCode),
-  }),
+/**
+ * How a titre was obtained (arrêté du 22/12/2015 art. 1): a session titre on every bloc, capitalisation of the
+ * CCPs (the last one at a CCP session, or the missing ones at a titre session), équivalence, or VAE.
+ */
+export const TitreRoute = z.enum(['session', 'capitalisation', 'equivalence', 'vae']);
+export type TitreRoute = z.infer<typeof TitreRoute>;
+
+const TitreIssuedV1 = z.object({
+  candidateId: Id,
+  rncp: RncpCode,
+  issuedOn: IsoDate,
+  sessionId: Id,
+  /** The blocs it was issued on, as held in that version (directly or by correspondence). */
+  blocs: z.array(BlocCode),
 });
+
+/** The titre of a version, issued by a jury (session titre, or capitalisation) after the PV, with its route. */
+export const TitreIssued = defineEvent(
+  'TitreIssued',
+  { 1: TitreIssuedV1, latest: TitreIssuedV1.extend({ route: TitreRoute }) },
+  // Before capitalisation was recognised, a titre could only come from a session titre on every bloc.
+  { 1: (d: z.infer<typeof TitreIssuedV1>) => ({ ...d, route: 'session' }) },
+);
 
 /** A bloc not used for a titre before its usableUntil: no longer counts toward the titre of that version. */
 export const CcpUsabilityLapsed = defineEvent('CcpUsabilityLapsed', {
@@ -51,16 +64,19 @@ export const TitreAnnulled = defineEvent('TitreAnnulled', {
  * The random code of a certificate to issue, reserved on the candidate's stream first, so that a retried
  * issuance finds the same code instead of drawing a new one.
  */
-export const CertificateCodeReserved = defineEvent('CertificateCodeReserved', {
-  latest: z.object({
-    candidateId: Id,
-    issuanceKey: z.string().min(1),
-    code: z.string().min(1),
-    kind: z.enum(['titre', 'ccp']),
-    rncp: RncpCode,
-    blocs: z.array(BlocCode),
-  }),
+const CertificateCodeReservedV1 = z.object({
+  candidateId: Id,
+  issuanceKey: z.string().min(1),
+  code: z.string().min(1),
+  kind: z.enum(['titre', 'ccp']),
+  rncp: RncpCode,
+  blocs: z.array(BlocCode),
 });
+export const CertificateCodeReserved = defineEvent(
+  'CertificateCodeReserved',
+  { 1: CertificateCodeReservedV1, latest: CertificateCodeReservedV1.extend({ kind: z.enum(['titre', 'ccp', 'ccs']) }) },
+  { 1: (d: z.infer<typeof CertificateCodeReservedV1>) => d },
+);
 
 /** Notifications sent to the candidate (results, reminders, lapses): the local outbox is built from these. */
 export const CandidateNotified = defineEvent('CandidateNotified', {
@@ -82,4 +98,63 @@ export const InsertionSurveyRecorded = defineEvent('InsertionSurveyRecorded', {
     situation: z.enum(['employed_target_job', 'employed_other', 'unemployed', 'neutralised']),
     recordedBy: z.string(),
   }),
+});
+
+/**
+ * A training declared by the candidate's centre, with its end date: after the one-year re-sit window of a
+ * training-route candidate (règlement général des sessions), it opens enrolment again.
+ */
+export const TrainingDeclared = defineEvent('TrainingDeclared', {
+  latest: z.object({ candidateId: Id, rncp: RncpCode, route: AccessRoute, endsOn: IsoDate, declaredBy: Id }),
+});
+
+/**
+ * What a validated PV decided for the candidate, whatever the outcome (ajourné and absent included): the
+ * candidate's sessions in the livret, and the start of the re-sit window of a training-route candidate.
+ */
+export const SessionOutcomeRecorded = defineEvent('SessionOutcomeRecorded', {
+  latest: z.object({
+    candidateId: Id,
+    sessionId: Id,
+    rncp: RncpCode,
+    kind: z.enum(['titre', 'ccp', 'ccs']),
+    route: AccessRoute,
+    outcome: z.enum(['titre', 'ccp', 'ajourne', 'absent', 'exclu']),
+    /** Every bloc the candidate was enrolled on, and those acquired at this session. */
+    enrolledBlocs: z.array(BlocCode),
+    blocs: z.array(BlocCode),
+    startsOn: IsoDate,
+    endsOn: IsoDate,
+    decidedOn: IsoDate,
+  }),
+});
+
+/**
+ * The DREETS found a VAE request admissible (recevable) for a version: only then may the candidate enrol by
+ * the VAE route (research/domain_rules.md §2.6).
+ */
+export const VaeRecevabiliteDecided = defineEvent('VaeRecevabiliteDecided', {
+  latest: z.object({ candidateId: Id, rncp: RncpCode, decidedOn: IsoDate, decidedBy: z.string().min(1).max(128) }),
+});
+
+/**
+ * A DREETS decision of total or partial équivalence (art. 1 3° and 4° of the arrêté of 22/12/2015), with its
+ * legal basis and date; the blocs it grants follow as CcpAcquired (via équivalence) and, for the titre, TitreIssued.
+ */
+export const EquivalenceGranted = defineEvent('EquivalenceGranted', {
+  latest: z.object({
+    candidateId: Id,
+    decisionId: Id,
+    rncp: RncpCode,
+    blocs: z.array(BlocCode),
+    titre: z.boolean(),
+    decidedOn: IsoDate,
+    legalBasis: z.string().min(1).max(500),
+    decidedBy: z.string().min(1).max(128),
+  }),
+});
+
+/** A certificat complémentaire de spécialisation obtained at a CCS session, by a holder of the version's titre. */
+export const CcsAcquired = defineEvent('CcsAcquired', {
+  latest: z.object({ candidateId: Id, rncp: RncpCode, ccs: BlocCode, acquiredOn: IsoDate, sessionId: Id }),
 });

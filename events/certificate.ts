@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { TitreRoute } from './candidate.js';
 import { BlocCode, defineEvent, Id, IsoDate, RncpCode } from './define-event.js';
 
 /** A certificate code as printed (domain/certificate-code.ts makes and reads them): four groups, the last with the check symbol. */
 export const CERTIFICATE_CODE_PATTERN = /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}[0-9A-HJKMNP-TV-Z*~$=U]$/;
 export const CertificateCode = z.string().regex(CERTIFICATE_CODE_PATTERN, 'a certificate code such as 7KQ2-M9XD-4HTB-P3WXK');
-export const CertificateKind = z.enum(['titre', 'ccp']);
+const CertificateKindV1 = z.enum(['titre', 'ccp']);
+export const CertificateKind = z.enum(['titre', 'ccp', 'ccs']);
 export type CertificateKind = z.infer<typeof CertificateKind>;
 
 /** Where a commit sits in the ledger: what a PDF, a credential and a verification quote. */
@@ -20,17 +22,21 @@ export type LedgerCoordinates = z.infer<typeof LedgerCoordinates>;
  * of the commit holding this event: the signed credential and the PDF quote them, so they are made after this
  * commit and recorded by CertificateDocumentsAttached.
  */
-export const CertificateIssued = defineEvent('CertificateIssued', {
-  latest: z.object({
-    code: CertificateCode,
-    candidateId: Id,
-    kind: CertificateKind,
-    rncp: RncpCode,
-    blocs: z.array(BlocCode).min(1),
-    issuedOn: IsoDate,
-    sessionId: Id.optional(),
-  }),
+const CertificateIssuedV1 = z.object({
+  code: CertificateCode,
+  candidateId: Id,
+  kind: CertificateKindV1,
+  rncp: RncpCode,
+  blocs: z.array(BlocCode).min(1),
+  issuedOn: IsoDate,
+  sessionId: Id.optional(),
 });
+export const CertificateIssued = defineEvent(
+  'CertificateIssued',
+  // A titre's certificate says how it was obtained (capitalisation, équivalence, VAE, session titre).
+  { 1: CertificateIssuedV1, latest: CertificateIssuedV1.extend({ kind: CertificateKind, route: TitreRoute.optional() }) },
+  { 1: (d: z.infer<typeof CertificateIssuedV1>) => d },
+);
 
 /** The signed credential and the PDF of an issued certificate, each quoting the issuance's coordinates. */
 export const CertificateDocumentsAttached = defineEvent('CertificateDocumentsAttached', {

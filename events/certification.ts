@@ -31,8 +31,17 @@ export const Bloc = z.object({
 export type Bloc = z.infer<typeof Bloc>;
 
 export const UsabilityRegime = z.discriminatedUnion('kind', [
-  /** 2006 regime: a CCP counts toward the titre for `years` after its acquisition. */
-  z.object({ kind: z.literal('fixed-years'), years: z.number().int().positive() }),
+  /**
+   * 2006 regime: a CCP counts toward the titre for `years` after its acquisition, and never after the version
+   * ends. `acquiredBefore`: the regime holds for CCPs acquired before that date; later ones count, as under the
+   * 2016 regime, while the version is registered plus `laterGraceYears` (décret 2016-954, in force 14 July 2016).
+   */
+  z.object({
+    kind: z.literal('fixed-years'),
+    years: z.number().int().positive(),
+    acquiredBefore: IsoDate.optional(),
+    laterGraceYears: z.number().int().nonnegative().optional(),
+  }),
   /** Since 14 July 2016: while the version is registered, plus `graceYears` after it closes. */
   z.object({ kind: z.literal('titre-validity'), graceYears: z.number().int().nonnegative() }),
 ]);
@@ -53,9 +62,23 @@ export const CertificationVersion = z.object({
   jury: z.object({ minMembers: z.number().int().min(1), minIndependent: z.number().int().nonnegative() }),
   /** Whether a titre deliberation needs the entretien final to have been held. */
   finalInterviewRequired: z.boolean(),
+  /**
+   * Whether a jury issuing the titre by capitalisation (at the CCP session of the last missing bloc, or at a
+   * titre session on the missing blocs only) must hold the entretien final first: an open question
+   * (research/domain_rules.md §2.5), so each version states its choice. Absent: as `finalInterviewRequired`.
+   */
+  capitalisationFinalInterviewRequired: z.boolean().optional(),
+  /**
+   * Whether agréments and habilitations may run into the grace year after the version ends (art. 3 of the arrêté
+   * of 22/12/2015 gives holders of its CCPs a year to obtain the titre; the texts do not say who examines them
+   * then). Absent: no, they end with the version.
+   */
+  agrementsExtendIntoGrace: z.boolean().optional(),
   /** The session titre's exam, entretien final included. */
   titreExam: z.object({ parts: z.array(ExamPart), totalMinutes: z.number().int().positive() }).optional(),
   blocs: z.array(Bloc).min(1),
+  /** The certificats complémentaires de spécialisation (CCS) of the version: open only to holders of its titre. */
+  ccs: z.array(Bloc).default([]),
   predecessor: RncpCode.optional(),
   /** Where each fact comes from, and what was chosen where the seeds are silent. */
   source: z.string(),
@@ -83,4 +106,26 @@ export const CertificationVersionRevised = defineEvent('CertificationVersionRevi
     correspondences: z.array(Correspondence),
     assumptions: z.array(z.string()).default([]),
   }),
+});
+
+/**
+ * A version closed (art. 3 3° of the arrêté of 22/12/2015): no successor; holders of its usable CCPs have until
+ * `graceUntil` to obtain its titre. `closedOn` is its last day of registration.
+ */
+export const CertificationVersionClosed = defineEvent('CertificationVersionClosed', {
+  latest: z.object({ rncp: RncpCode, closedOn: IsoDate, graceUntil: IsoDate, assumptions: z.array(z.string()).default([]) }),
+});
+
+/** A version prorogued as it is (art. 3 1°): registered until a later date, nothing else changes. */
+export const CertificationVersionProrogued = defineEvent('CertificationVersionProrogued', {
+  latest: z.object({ rncp: RncpCode, previousValidUntil: IsoDate, validUntil: IsoDate, decidedOn: IsoDate, assumptions: z.array(z.string()).default([]) }),
+});
+
+/**
+ * The referential's reading of a registered version changed where no certificate depends on it (its rules and
+ * assumptions: regime details, jury rules, switches such as capitalisationFinalInterviewRequired): the version as
+ * now read, and the fields that changed. Its code, title, level, certifier, dates, blocs and CCS never change.
+ */
+export const CertificationVersionAmended = defineEvent('CertificationVersionAmended', {
+  latest: z.object({ version: CertificationVersion, changed: z.array(z.string()).min(1) }),
 });

@@ -1,5 +1,5 @@
 import type { EventDefinition } from './define-event.js';
-import { CertificationVersionRegistered, CertificationVersionRevised } from './certification.js';
+import { CertificationVersionAmended, CertificationVersionClosed, CertificationVersionProrogued, CertificationVersionRegistered, CertificationVersionRevised } from './certification.js';
 import {
   CandidateNotified,
   CandidateRegistered,
@@ -11,17 +11,25 @@ import {
   PersonalDataErased,
   TitreAnnulled,
   TitreIssued,
+  TrainingDeclared,
+  SessionOutcomeRecorded,
+  VaeRecevabiliteDecided,
+  EquivalenceGranted,
+  CcsAcquired,
 } from './candidate.js';
 import type { EventMeta, StoredEvent } from './envelope.js';
 import { CertificateDocumentsAttached, CertificateIssued, CertificateReinstated, CertificateRevoked, CertificateSuspended } from './certificate.js';
 import { AgrementGranted, CentreRegistered } from './centre.js';
 import { HabilitationGranted, JurorRegistered } from './juror.js';
-import { AssessmentRecorded, CandidateEnrolled, DecisionAnnulled, DeliberationFinalised, DeliberationProposed, DeliberationSigned, JuryConstituted, JurorRecused, PvValidated, SessionScheduled } from './session.js';
+import { AccommodationDecided, AssessmentRecorded, CandidateEnrolled, DecisionAnnulled, JurorAddedForCandidate, DeliberationFinalised, DeliberationProposed, DeliberationSigned, JuryConstituted, JurorRecused, PvValidated, SessionScheduled } from './session.js';
 
 /** Every event type the ledger has ever stored. A type is never removed: old streams must still decode. */
 export const eventDefinitions = [
   CertificationVersionRegistered,
   CertificationVersionRevised,
+  CertificationVersionClosed,
+  CertificationVersionProrogued,
+  CertificationVersionAmended,
   CandidateRegistered,
   PersonalDataErased,
   CcpAcquired,
@@ -32,7 +40,12 @@ export const eventDefinitions = [
   CertificateCodeReserved,
   CandidateNotified,
   InsertionSurveyRecorded,
-  CentreRegistered, AgrementGranted, JurorRegistered, HabilitationGranted, SessionScheduled, JuryConstituted, CandidateEnrolled, JurorRecused, AssessmentRecorded, DeliberationProposed, DeliberationSigned, DeliberationFinalised, PvValidated, DecisionAnnulled,
+  TrainingDeclared,
+  SessionOutcomeRecorded,
+  VaeRecevabiliteDecided,
+  EquivalenceGranted,
+  CcsAcquired,
+  CentreRegistered, AgrementGranted, JurorRegistered, HabilitationGranted, SessionScheduled, JuryConstituted, CandidateEnrolled, JurorRecused, AssessmentRecorded, DeliberationProposed, DeliberationSigned, DeliberationFinalised, PvValidated, DecisionAnnulled, JurorAddedForCandidate, AccommodationDecided,
   CertificateIssued, CertificateDocumentsAttached, CertificateSuspended, CertificateReinstated, CertificateRevoked,
 ] as const;
 

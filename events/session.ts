@@ -2,32 +2,42 @@ import { z } from 'zod';
 import { AccessRoute } from './certification.js';
 import { BlocCode, defineEvent, Id, IsoDate, RncpCode } from './define-event.js';
 
-export const SessionKind = z.enum(['titre', 'ccp']);
+const SessionKindV1 = z.enum(['titre', 'ccp']);
+/** `ccs`: a session of certificats complémentaires de spécialisation, for holders of the titre (DESIGN.md rule 14). */
+export const SessionKind = z.enum(['titre', 'ccp', 'ccs']);
 export type SessionKind = z.infer<typeof SessionKind>;
 
 export const CompetenceResult = z.enum(['acquis', 'non_acquis']);
 export type CompetenceResult = z.infer<typeof CompetenceResult>;
 
-export const DeliberationOutcome = z.enum(['titre', 'ccp', 'ajourne', 'absent']);
+const DeliberationOutcomeV1 = z.enum(['titre', 'ccp', 'ajourne', 'absent']);
+/** `exclu`: excluded from the session for fraud or attempted fraud; nothing is acquired. */
+export const DeliberationOutcome = z.enum(['titre', 'ccp', 'ajourne', 'absent', 'exclu']);
 export type DeliberationOutcome = z.infer<typeof DeliberationOutcome>;
+/** Whether the candidate presented their dossier professionnel, which they must bring to every session. */
+export const DossierProfessionnel = z.enum(['presented', 'missing']);
 
 /** Free text the DREETS and the jury write (reasons, legal bases): bounded, and never a place for names. */
 const Text = z.string().min(1).max(1000);
 /** Who acted, when not a juror: the caller's sub (a DREETS agent). */
 const AgentId = z.string().min(1).max(128);
 
-export const SessionScheduled = defineEvent('SessionScheduled', {
-  latest: z.object({
-    sessionId: Id,
-    rncp: RncpCode,
-    kind: SessionKind,
-    /** Every bloc of the version for a titre session; the blocs examined for a ccp session. */
-    blocs: z.array(BlocCode).min(1),
-    centreId: Id,
-    startsOn: IsoDate,
-    endsOn: IsoDate,
-  }),
+const SessionScheduledV1 = z.object({
+  sessionId: Id,
+  rncp: RncpCode,
+  kind: SessionKindV1,
+  /** Every bloc of the version for a titre session; the blocs examined for a ccp session. */
+  blocs: z.array(BlocCode).min(1),
+  centreId: Id,
+  startsOn: IsoDate,
+  endsOn: IsoDate,
 });
+/** `blocs`: for a ccs session, the CCS it examines. */
+export const SessionScheduled = defineEvent(
+  'SessionScheduled',
+  { 1: SessionScheduledV1, latest: SessionScheduledV1.extend({ kind: SessionKind }) },
+  { 1: (d: z.infer<typeof SessionScheduledV1>) => d },
+);
 
 export const JuryMember = z.object({ jurorId: Id, independent: z.boolean() });
 export type JuryMember = z.infer<typeof JuryMember>;
@@ -37,13 +47,35 @@ export const JuryConstituted = defineEvent('JuryConstituted', {
   latest: z.object({ members: z.array(JuryMember).min(1) }),
 });
 
-export const CandidateEnrolled = defineEvent('CandidateEnrolled', {
-  latest: z.object({ candidateId: Id, route: AccessRoute, blocs: z.array(BlocCode).min(1) }),
-});
+const CandidateEnrolledV1 = z.object({ candidateId: Id, route: AccessRoute, blocs: z.array(BlocCode).min(1) });
+/**
+ * At a titre session a capitalising candidate is enrolled only on the blocs still missing, and on none when they
+ * hold them all (the jury then only issues the titre).
+ */
+export const CandidateEnrolled = defineEvent(
+  'CandidateEnrolled',
+  { 1: CandidateEnrolledV1, latest: CandidateEnrolledV1.extend({ blocs: z.array(BlocCode) }) },
+  { 1: (d: z.infer<typeof CandidateEnrolledV1>) => d },
+);
 
-/** A juror who knows a candidate stands aside for that candidate only. */
-export const JurorRecused = defineEvent('JurorRecused', {
-  latest: z.object({ jurorId: Id, candidateId: Id, reason: Text }),
+const JurorRecusedV1 = z.object({ jurorId: Id, candidateId: Id, reason: Text });
+export const RecusalDeclarer = z.enum(['juror', 'centre', 'dreets']);
+/**
+ * A juror who knows a candidate stands aside for that candidate only, declared by the juror, the centre or the
+ * DREETS. The reason may speak of the person: it is kept in the person vault, not here (v1 events still carry it).
+ */
+export const JurorRecused = defineEvent(
+  'JurorRecused',
+  {
+    1: JurorRecusedV1,
+    latest: z.object({ jurorId: Id, candidateId: Id, declaredBy: RecusalDeclarer, declarer: z.string().min(1).max(128), reason: Text.optional() }),
+  },
+  { 1: (d: z.infer<typeof JurorRecusedV1>) => ({ ...d, declaredBy: 'juror', declarer: d.jurorId }) },
+);
+
+/** A habilitated juror added to the jury for one candidate, when recusals left it below the minimum. */
+export const JurorAddedForCandidate = defineEvent('JurorAddedForCandidate', {
+  latest: z.object({ jurorId: Id, independent: z.boolean(), candidateId: Id }),
 });
 
 export const AssessmentRecorded = defineEvent('AssessmentRecorded', {
@@ -55,26 +87,38 @@ export const AssessmentRecorded = defineEvent('AssessmentRecorded', {
   }),
 });
 
-/** A juror proposes the jury's decision for a candidate; the proposer's signature follows in the same commit. */
-export const DeliberationProposed = defineEvent('DeliberationProposed', {
-  latest: z.object({
-    candidateId: Id,
-    outcome: DeliberationOutcome,
-    /** The blocs acquired: every bloc of the version for titre, the CCPs for ccp, none for ajourne and absent. */
-    blocs: z.array(BlocCode),
-    finalInterviewHeld: z.boolean(),
-    proposedBy: Id,
-  }),
+const DeliberationProposedV1 = z.object({
+  candidateId: Id,
+  outcome: DeliberationOutcomeV1,
+  /** The blocs acquired: every bloc of the version for titre, the CCPs for ccp, none for ajourne and absent. */
+  blocs: z.array(BlocCode),
+  finalInterviewHeld: z.boolean(),
+  proposedBy: Id,
 });
+/**
+ * A juror proposes the jury's decision for a candidate; the proposer's signature follows in the same commit.
+ * `blocs`: those acquired at this session (a titre by capitalisation names only the blocs sat now).
+ */
+export const DeliberationProposed = defineEvent(
+  'DeliberationProposed',
+  {
+    1: DeliberationProposedV1,
+    latest: DeliberationProposedV1.extend({ outcome: DeliberationOutcome, dossierProfessionnel: DossierProfessionnel.optional() }),
+  },
+  { 1: (d: z.infer<typeof DeliberationProposedV1>) => d },
+);
 
 export const DeliberationSigned = defineEvent('DeliberationSigned', {
   latest: z.object({ candidateId: Id, jurorId: Id }),
 });
 
 /** Appended with the last signature a deliberation needs: every non-recused jury member has signed it. */
-export const DeliberationFinalised = defineEvent('DeliberationFinalised', {
-  latest: z.object({ candidateId: Id, outcome: DeliberationOutcome, blocs: z.array(BlocCode), finalInterviewHeld: z.boolean() }),
-});
+const DeliberationFinalisedV1 = z.object({ candidateId: Id, outcome: DeliberationOutcomeV1, blocs: z.array(BlocCode), finalInterviewHeld: z.boolean() });
+export const DeliberationFinalised = defineEvent(
+  'DeliberationFinalised',
+  { 1: DeliberationFinalisedV1, latest: DeliberationFinalisedV1.extend({ outcome: DeliberationOutcome }) },
+  { 1: (d: z.infer<typeof DeliberationFinalisedV1>) => d },
+);
 
 /** The DREETS validates the procès-verbal: from here the decisions take effect (the session workflow runs). */
 export const PvValidated = defineEvent('PvValidated', {
@@ -84,4 +128,12 @@ export const PvValidated = defineEvent('PvValidated', {
 /** An appeal or a correction annuls a final decision. History stays: compensating events follow on the candidate. */
 export const DecisionAnnulled = defineEvent('DecisionAnnulled', {
   latest: z.object({ candidateId: Id, reason: Text, legalBasis: Text, annulledBy: AgentId }),
+});
+
+/**
+ * Accommodations decided for a disabled candidate (C. trav. L5211-4; règlement général, art. 2): that they were
+ * decided, by whom. The measures are health data: they are in the candidate's vault entry, never here.
+ */
+export const AccommodationDecided = defineEvent('AccommodationDecided', {
+  latest: z.object({ candidateId: Id, decidedBy: AgentId }),
 });

@@ -61,6 +61,10 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'jurors/disable-juror-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: true },
   'candidates/invite-candidate-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: true },
   'candidates/disable-candidate-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: true },
+  // The recusal's reason goes to the candidate's vault entry (it may tell of their private life).
+  'sessions/recuse-juror': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
+  // The measures are health data: the candidate's vault entry.
+  'sessions/decide-accommodation': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
   // Public certificate routes: rate limited per client (the limiter writes its counters), holder name from the vault.
   'certificates/verify-certificate': { events: 'read', readModels: 'read', rateLimit: 'write', vault: 'read', verifications: 'write' },
   'certificates/get-credential': { events: 'read', readModels: 'read', rateLimit: 'write', vault: 'read' },

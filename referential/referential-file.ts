@@ -19,6 +19,10 @@ export const ReferentialFile = z.object({
       assumptions: z.array(z.string()).default([]),
     })
     .optional(),
+  /** The version closed without successor (art. 3 3°): its last day of registration. */
+  closure: z.object({ closedOn: IsoDate, assumptions: z.array(z.string()).default([]) }).optional(),
+  /** Prorogations as they are (art. 3 1°), in order. */
+  prorogations: z.array(z.object({ validUntil: IsoDate, decidedOn: IsoDate, assumptions: z.array(z.string()).default([]) })).default([]),
 });
 export type ReferentialFile = z.output<typeof ReferentialFile>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TitreRoute } from '../../events/candidate.js';
 import { Id, IsoDate } from '../../events/define-event.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { defineRoute, ok } from '../shared/route.js';
@@ -27,10 +28,33 @@ export const Record = z.object({
       blocs: z.array(Bloc),
       eligible: z.boolean(),
       missing: z.array(z.string()),
-      titre: z.object({ issuedAt: z.string(), sessionId: z.string(), certificateCode: z.string().nullable() }).nullable(),
+      titre: z.object({ issuedAt: z.string(), sessionId: z.string(), route: TitreRoute, certificateCode: z.string().nullable() }).nullable(),
     }),
   ),
-  certificates: z.array(z.object({ code: z.string(), kind: z.enum(['titre', 'ccp']), rncp: z.string(), blocs: z.array(z.string()), status: z.enum(['valid', 'suspended', 'revoked', 'pending']) })),
+  /** The sessions the candidate sat and what the validated PV decided; `resitUntil` for a training-route shortfall. */
+  sessions: z.array(
+    z.object({
+      sessionId: z.string(),
+      rncp: z.string(),
+      kind: z.string(),
+      startsOn: z.string(),
+      endsOn: z.string(),
+      outcome: z.string(),
+      pvValidatedOn: z.string(),
+      resitUntil: z.string().optional(),
+    }),
+  ),
+  certificates: z.array(
+    z.object({
+      code: z.string(),
+      kind: z.enum(['titre', 'ccp', 'ccs']),
+      rncp: z.string(),
+      blocs: z.array(z.string()),
+      status: z.enum(['valid', 'suspended', 'revoked', 'pending']),
+      /** For the holder and the DREETS: each status with its reason and legal basis. */
+      history: z.array(z.object({ status: z.string(), on: z.string(), reason: z.string().optional(), legalBasis: z.string().optional() })).optional(),
+    }),
+  ),
 });
 
 export const route = defineRoute({
@@ -40,7 +64,8 @@ export const route = defineRoute({
   response: { status: 200, schema: Record },
   async handle({ params, query, ctx }, deps) {
     const found = await readableRecord(deps, ctx.caller!, params.candidateId);
-    return ok(await recordView(deps, found, query.asOf));
+    const roles = ctx.caller!.roles;
+    return ok(await recordView(deps, found, query.asOf, { reasons: roles.includes('candidate') || roles.includes('dreets') }));
   },
 });
 

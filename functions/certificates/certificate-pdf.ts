@@ -4,7 +4,9 @@ import HelveticaBold from 'pdfkit/standard-fonts/HelveticaBold';
 import Courier from 'pdfkit/standard-fonts/Courier';
 import CourierBold from 'pdfkit/standard-fonts/CourierBold';
 import QRCode from 'qrcode';
+import type { TitreRoute } from '../../events/candidate.js';
 import type { CertificateKind, LedgerCoordinates } from '../../events/certificate.js';
+import { titreRouteText } from './titre-route-text.js';
 import { verificationUrl } from './certificate-urls.js';
 
 // In the Lambda bundle pdfkit is its browser build, which takes the standard fonts from registerStdFonts instead
@@ -20,6 +22,8 @@ export interface CertificatePdfInput {
   blocs: { code: string; title: string }[];
   issuedOn: string;
   issuance: LedgerCoordinates;
+  /** A titre's route: the certificate says how it was obtained. */
+  route?: TitreRoute;
 }
 
 const months = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
@@ -38,7 +42,7 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
   const { code, kind, certification, blocs, issuedOn, issuance } = input;
   const url = verificationUrl(input.publicBaseUrl, code);
   const qr = await QRCode.toBuffer(url, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 6 });
-  const heading = kind === 'titre' ? 'Titre professionnel' : 'Certificat de compétences professionnelles';
+  const heading = kind === 'titre' ? 'Titre professionnel' : kind === 'ccs' ? 'Certificat complémentaire de spécialisation' : 'Certificat de compétences professionnelles';
   const doc = new PDFDocument({
     size: 'A4',
     margin: 56,
@@ -65,7 +69,7 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
   doc.font('Helvetica').fontSize(14).fillColor('#000000').text(heading, { align: 'center' });
   doc.moveDown(0.6);
   doc.font('Helvetica-Bold').fontSize(22).text(kind === 'titre' ? certification.title : blocs[0]!.title, { align: 'center' });
-  if (kind === 'ccp') doc.moveDown(0.3).font('Helvetica').fontSize(12).text(`du titre professionnel « ${certification.title} »`, { align: 'center' });
+  if (kind !== 'titre') doc.moveDown(0.3).font('Helvetica').fontSize(12).text(`du titre professionnel « ${certification.title} »`, { align: 'center' });
   doc.moveDown(0.6);
   doc.font('Helvetica').fontSize(12).text(`Enregistré au RNCP sous le code ${certification.rncp} — niveau ${certification.level}`, { align: 'center' });
   doc.moveDown(2);
@@ -78,6 +82,7 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
   }
   doc.moveDown(1);
   doc.font('Helvetica').fontSize(12).text(`Délivré le ${frenchDate(issuedOn)}`);
+  if (kind === 'titre' && input.route) doc.font('Helvetica').fontSize(12).text(`Titre obtenu ${titreRouteText[input.route]}`);
   doc.moveDown(2);
 
   const top = doc.y;

@@ -1,5 +1,7 @@
 import { sha256 } from '../../events/canonical-json.js';
+import type { TitreRoute } from '../../events/candidate.js';
 import type { CertificateKind, LedgerCoordinates } from '../../events/certificate.js';
+import { titreRouteText } from './titre-route-text.js';
 import { credentialUrl, registerUrl, verificationUrl, withoutTrailingSlash } from './certificate-facts.js';
 
 export interface CredentialInput {
@@ -11,6 +13,7 @@ export interface CredentialInput {
   blocs: { code: string; title: string }[];
   issuedOn: string;
   issuance: LedgerCoordinates;
+  route?: TitreRoute;
 }
 
 const CONTEXT_VC2 = 'https://www.w3.org/ns/credentials/v2';
@@ -47,9 +50,9 @@ export function buildCredential(input: CredentialInput) {
       : {
           id: `${register}#${bloc.code}`,
           type: ['Achievement'],
-          achievementType: 'ext:CertificatDeCompetencesProfessionnelles',
+          achievementType: kind === 'ccs' ? 'ext:CertificatComplementaireDeSpecialisation' : 'ext:CertificatDeCompetencesProfessionnelles',
           name: bloc.title,
-          description: `Certificat de compétences professionnelles (bloc ${bloc.code}) du titre professionnel « ${certification.title} », niveau ${certification.level}, ${certification.rncp}.`,
+          description: `${kind === 'ccs' ? 'Certificat complémentaire de spécialisation' : 'Certificat de compétences professionnelles'} (bloc ${bloc.code}) du titre professionnel « ${certification.title} », niveau ${certification.level}, ${certification.rncp}.`,
           humanCode: bloc.code,
         };
   const issuedAt = `${issuedOn}T00:00:00Z`;
@@ -66,7 +69,7 @@ export function buildCredential(input: CredentialInput) {
     ],
     id: credentialUrl(publicBaseUrl, code),
     type: ['VerifiableCredential', 'AchievementCredential'],
-    name: kind === 'titre' ? `Titre professionnel — ${certification.title}` : `CCP — ${bloc.title}`,
+    name: kind === 'titre' ? `Titre professionnel — ${certification.title}` : `${kind === 'ccs' ? 'CCS' : 'CCP'} — ${bloc.title}`,
     description: `Certificat ${code}. Statut et vérification : ${verificationUrl(publicBaseUrl, code)}`,
     issuer,
     validFrom: issuedAt,
@@ -77,7 +80,7 @@ export function buildCredential(input: CredentialInput) {
       achievement: {
         ...achievement,
         criteria: {
-          narrative: 'Délivré sur décision d’un jury habilité, après validation du procès-verbal de la session par la DREETS (arrêté du 22 décembre 2015 relatif aux conditions de délivrance du titre professionnel).',
+          narrative: `${kind === 'titre' && input.route ? `Titre obtenu ${titreRouteText[input.route]}. ` : ''}Délivré sur décision d’un jury habilité, après validation du procès-verbal de la session par la DREETS (arrêté du 22 décembre 2015 relatif aux conditions de délivrance du titre professionnel).`,
         },
         creator: issuer,
         inLanguage: 'fr',

@@ -9,9 +9,8 @@ export const route = defineRoute({
   response: { status: 200, contentType: 'application/pdf' },
   async handle({ params, ctx }, deps) {
     const looked = await limitedLookup(deps, ctx.request, params.code);
-    if ('limited' in looked) return looked.limited;
     const recorded = looked.doc?.pdf;
-    if (!recorded) return certificateNotFound();
+    if (!recorded) throw certificateNotFound();
     const stored = await deps.documents.get(recorded.key);
     if (!stored || sha256(stored.body) !== recorded.sha256) throw new Error(`the stored PDF of ${looked.doc!.code} does not match the SHA-256 in the ledger`);
     return {

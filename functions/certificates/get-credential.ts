@@ -9,8 +9,7 @@ export const route = defineRoute({
   response: { status: 200, schema: z.string(), contentType: 'application/vc+jwt' },
   async handle({ params, ctx }, deps) {
     const looked = await limitedLookup(deps, ctx.request, params.code);
-    if ('limited' in looked) return looked.limited;
-    if (!looked.doc?.credential) return certificateNotFound();
+    if (!looked.doc?.credential) throw certificateNotFound();
     return { status: 200, headers: { 'content-type': 'application/vc+jwt' }, body: looked.doc.credential.jws };
   },
 });

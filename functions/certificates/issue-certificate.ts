@@ -44,7 +44,7 @@ export async function beginIssuance(deps: LedgerDeps, input: IssueCertificateInp
     stream,
     {
       type: 'IssueCertificate',
-      certificationBlocs: entry.version.blocs.map((b) => b.code),
+      certificationBlocs: [...entry.version.blocs, ...entry.version.ccs].map((b) => b.code),
       code,
       candidateId: input.candidateId,
       kind: input.kind,
@@ -52,6 +52,7 @@ export async function beginIssuance(deps: LedgerDeps, input: IssueCertificateInp
       blocs: input.blocs,
       issuedOn: input.issuedOn,
       ...(input.sessionId ? { sessionId: input.sessionId } : {}),
+      ...(input.route ? { route: input.route } : {}),
     },
     issuerContext(deps, input, 'issue'),
   );
@@ -67,9 +68,10 @@ export async function beginIssuance(deps: LedgerDeps, input: IssueCertificateInp
         code,
         kind: input.kind,
         certification: { rncp, title, level, certifier },
-        blocs: input.blocs.map((b) => ({ code: b, title: entry.version.blocs.find((v) => v.code === b)!.title })),
+        blocs: input.blocs.map((b) => ({ code: b, title: [...entry.version.blocs, ...entry.version.ccs].find((v) => v.code === b)!.title })),
         issuedOn: input.issuedOn,
         issuance: { stream, version: first.version, hash: first.hash },
+        ...(input.route ? { route: input.route } : {}),
       },
     },
   };

@@ -5,13 +5,15 @@ import { defineRoute, ok } from '../shared/route.js';
 import { certificateByCode, certificateNotFound, CodeParams, verificationsOf } from './verification.js';
 
 export const route = defineRoute({
-  summary: 'Who verified a certificate and when (never who): for its holder and the DREETS',
+  summary: 'Who verified a certificate and when (never who), and each status with its reason and legal basis: for its holder and the DREETS',
   params: CodeParams,
   response: {
     status: 200,
     schema: z.object({
       code: z.string(),
       verifications: z.array(z.object({ at: z.string(), status: z.string(), asOf: z.string(), familyNameChecked: z.boolean(), familyNameMatches: z.boolean().optional() })),
+      /** What the public verification leaves out: why each status change was decided, and on what legal basis. */
+      statusHistory: z.array(z.object({ status: z.string(), on: z.string(), reason: z.string().optional(), legalBasis: z.string().optional() })),
     }),
   },
   async handle({ params, ctx }, deps) {
@@ -20,8 +22,9 @@ export const route = defineRoute({
     // A candidate learns nothing of a code that is not theirs, not even whether it exists.
     const allowed = caller.roles.includes('dreets') || (caller.roles.includes('candidate') && doc?.candidateId === caller.ledgerId);
     if (!allowed) throw forbidden('not-your-certificate', 'this certificate belongs to someone else');
-    if (!doc) return certificateNotFound();
-    return ok({ code: doc.code, verifications: await verificationsOf(deps, doc.code) });
+    if (!doc) throw certificateNotFound();
+    const statusHistory = doc.history.map(({ status, on, reason, legalBasis }) => ({ status, on, ...(reason ? { reason } : {}), ...(legalBasis ? { legalBasis } : {}) }));
+    return ok({ code: doc.code, verifications: await verificationsOf(deps, doc.code), statusHistory });
   },
 });
 

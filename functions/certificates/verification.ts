@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { parseCertificateCode } from '../../domain/certificate-code.js';
+import { notFound } from '../../domain/errors.js';
 import { certificateStatus, statusOn, type CertificateDoc } from '../projections/certificate-status.js';
 import type { PersonalData } from '../ports/person-vault.js';
 import type { VerificationRecord } from '../ports/verification-log.js';
-import { problemResponse } from '../shared/dispatch.js';
 import type { LedgerDeps } from '../shared/deps.js';
 import { ledgerDate } from '../shared/ledger-date.js';
-import { problem } from '../shared/problem.js';
+import { RateLimitedError } from '../shared/problem.js';
 import { ok, type HttpRequest, type HttpResponse } from '../shared/route.js';
 import { catalogueEntry } from './certificate-facts.js';
 
@@ -18,7 +18,7 @@ import { catalogueEntry } from './certificate-facts.js';
 export const CodeParams = z.object({ code: z.string().regex(/^[0-9A-Za-z*~$= -]{1,64}$/, 'the characters of a certificate code') });
 
 /** The one answer for an unknown, a malformed and a not-yet-issued code: same status, same bytes. */
-export const certificateNotFound = (): HttpResponse => problemResponse(problem(404, 'certificate-not-found', 'no certificate answers to this code'));
+export const certificateNotFound = () => notFound('certificate-not-found', 'no certificate answers to this code');
 
 /** The certificate a typed code designates, or undefined (malformed codes never reach the table). */
 export async function certificateByCode(deps: Pick<LedgerDeps, 'readModels'>, typed: string): Promise<CertificateDoc | undefined> {
@@ -30,22 +30,24 @@ export async function certificateByCode(deps: Pick<LedgerDeps, 'readModels'>, ty
  * Counts one public request of the caller's address (verify, credential, PDF: one budget) and looks the code
  * up at the same time, so the limiter adds no wait; refused requests learn nothing of the code.
  */
-export async function limitedLookup(deps: LedgerDeps, request: Pick<HttpRequest, 'sourceIp'>, typed: string): Promise<{ limited: HttpResponse } | { doc: CertificateDoc | undefined }> {
+export async function limitedLookup(deps: LedgerDeps, request: Pick<HttpRequest, 'sourceIp'>, typed: string): Promise<{ doc: CertificateDoc | undefined }> {
   const limiter = deps.rateLimiter;
   const [count, doc] = await Promise.all([limiter.take(`public#${request.sourceIp}`, Date.now()), certificateByCode(deps, typed)]);
   if (count.admitted === 0) {
     const seconds = Math.max(1, Math.ceil((count.resetAt - Date.now()) / 1000));
-    return { limited: problemResponse(problem(429, 'rate-limited', `too many requests from this address; retry in ${seconds} s`), { 'retry-after': String(seconds) }) };
+    throw new RateLimitedError(seconds);
   }
   return { doc };
 }
 
-export const HistoryEntry = z.object({ status: z.enum(['valid', 'suspended', 'revoked']), on: z.string(), reason: z.string().optional(), legalBasis: z.string().optional() });
+/** Public: each status and the date it took effect. The reason and legal basis go to the holder and the DREETS only (their record). */
+export const HistoryEntry = z.object({ status: z.enum(['valid', 'suspended', 'revoked']), on: z.string() });
 
 export const VerificationAnswer = z.object({
   code: z.string(),
   status: z.enum(['valid', 'suspended', 'revoked']),
-  kind: z.enum(['titre', 'ccp']),
+  statusSince: z.string(),
+  kind: z.enum(['titre', 'ccp', 'ccs']),
   certification: z.object({ rncp: z.string(), title: z.string(), level: z.number() }),
   blocs: z.array(z.object({ code: z.string(), title: z.string() })),
   issuedAt: z.string(),
@@ -93,14 +95,12 @@ export interface VerifyInput {
  * after the answer, grouped with others.
  */
 export async function verifyCertificate(deps: LedgerDeps, input: VerifyInput): Promise<HttpResponse> {
-  const looked = await limitedLookup(deps, input.request, input.typedCode);
-  if ('limited' in looked) return looked.limited;
-  const { doc } = looked;
-  if (!doc) return certificateNotFound();
+  const { doc } = await limitedLookup(deps, input.request, input.typedCode);
+  if (!doc) throw certificateNotFound();
   const today = ledgerDate(deps.clock.now());
   const asOf = input.asOf && input.asOf < today ? input.asOf : today;
   const then = statusOn(doc, asOf);
-  if (!then) return certificateNotFound();
+  if (!then) throw certificateNotFound();
 
   const [entry, person] = await Promise.all([catalogueEntry(deps, doc.rncp), deps.vault.get(doc.candidateId)]);
   if (!entry) throw new Error(`certificate ${doc.code} names ${doc.rncp}, which the catalogue does not have`);
@@ -125,14 +125,15 @@ export async function verifyCertificate(deps: LedgerDeps, input: VerifyInput): P
   return ok({
     code: doc.code,
     status: then.status,
+    statusSince: then.history.at(-1)!.on,
     kind: doc.kind,
     certification: { rncp: doc.rncp, title: entry.version.title, level: entry.version.level },
-    blocs: doc.blocs.map((code) => ({ code, title: entry.version.blocs.find((b) => b.code === code)?.title ?? code })),
+    blocs: doc.blocs.map((code) => ({ code, title: [...entry.version.blocs, ...entry.version.ccs].find((b) => b.code === code)?.title ?? code })),
     issuedAt: doc.issuedOn,
     holder: { display: maskedHolder(person) },
     ...(familyNameMatches !== undefined ? { familyNameMatches } : {}),
     asOf,
-    history: then.history.map(({ status, on, reason, legalBasis }) => ({ status, on, ...(reason ? { reason } : {}), ...(legalBasis ? { legalBasis } : {}) })),
+    history: then.history.map(({ status, on }) => ({ status, on })),
     ledger,
   });
 }

@@ -14,13 +14,17 @@ export const CertificationSummary = z.object({
 
 export const CertificationDetail = CertificationSummary.extend({
   tpCode: z.string().optional(),
-  regime: z.object({ kind: z.enum(['fixed-years', 'titre-validity']), years: z.number().optional(), graceYears: z.number().optional() }),
+  regime: z.object({ kind: z.enum(['fixed-years', 'titre-validity']), years: z.number().optional(), graceYears: z.number().optional(), acquiredBefore: z.string().optional(), laterGraceYears: z.number().optional() }),
   accessRoutes: z.object({ allowed: z.array(AccessRoute), refused: z.array(AccessRoute) }),
   jury: z.object({ minMembers: z.number(), minIndependent: z.number() }),
   finalInterviewRequired: z.boolean(),
   blocs: z.array(z.object({ code: z.string(), title: z.string(), competences: z.array(z.object({ code: z.string(), title: z.string() })) })),
+  ccs: z.array(z.object({ code: z.string(), title: z.string(), competences: z.array(z.object({ code: z.string(), title: z.string() })) })).optional(),
   predecessor: z.string().optional(),
   successor: z.string().optional(),
+  /** The end of the version: prorogations, closure and the end of its grace year (DESIGN.md rule 11). */
+  closure: z.object({ closedOn: z.string(), graceUntil: z.string() }).optional(),
+  prorogations: z.array(z.object({ previousValidUntil: z.string(), validUntil: z.string(), decidedOn: z.string() })).optional(),
   correspondences: z.array(z.object({ from: z.array(z.string()), to: z.string() })).optional(),
   assumptions: z.array(z.string()),
 });
@@ -47,6 +51,9 @@ export const detailOf = (entry: CatalogueEntry) => {
     finalInterviewRequired: v.finalInterviewRequired,
     blocs: v.blocs.map((b) => ({ code: b.code, title: b.title, competences: b.competences, ...(b.exam ? { exam: b.exam } : {}) })),
     ...(v.titreExam ? { titreExam: v.titreExam } : {}),
+    ...(v.ccs.length ? { ccs: v.ccs.map((c) => ({ code: c.code, title: c.title, competences: c.competences })) } : {}),
+    ...(entry.closure ? { closure: entry.closure } : {}),
+    ...(entry.prorogations ? { prorogations: entry.prorogations } : {}),
     predecessor: v.predecessor,
     successor: entry.successor,
     correspondences: entry.revision?.correspondences,

@@ -17,7 +17,7 @@ export const route = defineRoute({
   async handle({ params: { jurorId }, body, ctx }, deps) {
     const validFrom = body.validFrom ?? ledgerDate(ctx.command.now);
     const certification = await certificationOf(deps, body.rncp);
-    const command = { type: 'GrantHabilitation' as const, jurorId, rncp: body.rncp, validFrom, validUntil: body.validUntil, certification };
+    const command = { type: 'GrantHabilitation' as const, jurorId, rncp: body.rncp, validFrom, validUntil: body.validUntil, certification, actingRegion: ctx.caller!.region };
     await deps.commands.handle(juror, jurorStream(jurorId), command, ctx.command);
     return created({ jurorId, rncp: body.rncp, validFrom, validUntil: body.validUntil });
   },

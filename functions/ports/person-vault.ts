@@ -8,6 +8,11 @@ export const PersonalData = z.object({
   email: z.string().optional(),
   /** A juror's or agent's display name. */
   name: z.string().optional(),
+  /**
+   * What others decided about the person that may tell of their private life or health (a recusal's reason, an
+   * accommodation), by key: erased with the person.
+   */
+  notes: z.record(z.string(), z.string()).optional(),
 });
 export type PersonalData = z.infer<typeof PersonalData>;
 

@@ -1,4 +1,5 @@
 import { isLivretEvent, type DatedEvent } from '../../domain/livret.js';
+import { resitUntil, TRAINING_ROUTES } from '../../domain/session.js';
 import { ledgerDate } from '../shared/ledger-date.js';
 import type { DocumentProjection } from './projection.js';
 
@@ -9,9 +10,11 @@ export interface CandidateRecordDoc {
   erased: boolean;
   /** The livret's facts, with the date each was recorded (for `asOf`). */
   events: DatedEvent[];
-  certificates: { code: string; kind: 'titre' | 'ccp'; rncp: string; blocs: string[]; recordedOn: string }[];
+  certificates: { code: string; kind: 'titre' | 'ccp' | 'ccs'; rncp: string; blocs: string[]; recordedOn: string }[];
   notifications: { key: string; topic: string; message: string; at: string; rncp?: string; bloc?: string }[];
   surveys: { horizon: '6m' | '24m'; situation: string; recordedOn: string }[];
+  /** What each validated PV decided for the candidate (absent from records projected before it existed). */
+  sessions?: { sessionId: string; rncp: string; kind: string; startsOn: string; endsOn: string; outcome: string; pvValidatedOn: string; resitUntil?: string; recordedOn: string }[];
   /** The stream version reached at the end of each day something was recorded: the position of an `asOf`. */
   positions: [day: string, version: number][];
 }
@@ -44,6 +47,13 @@ export const candidateRecord: DocumentProjection<CandidateRecordDoc> = {
           { key: event.data.notificationKey, topic: event.data.topic, message: event.data.message, at: event.meta.occurredAt, ...(event.data.rncp ? { rncp: event.data.rncp } : {}), ...(event.data.bloc ? { bloc: event.data.bloc } : {}) },
         ];
         break;
+      case 'SessionOutcomeRecorded': {
+        const { sessionId, rncp, kind, startsOn, endsOn, outcome, decidedOn, route, enrolledBlocs, blocs } = event.data;
+        const fullSuccess = outcome === 'titre' || (outcome === 'ccp' && enrolledBlocs.every((b) => blocs.includes(b)));
+        const resit = TRAINING_ROUTES.includes(route) && !fullSuccess ? { resitUntil: resitUntil(decidedOn) } : {};
+        next.sessions = [...(doc.sessions ?? []), { sessionId, rncp, kind, startsOn, endsOn, outcome, pvValidatedOn: decidedOn, ...resit, recordedOn }];
+        break;
+      }
       case 'InsertionSurveyRecorded':
         next.surveys = [...doc.surveys, { horizon: event.data.horizon, situation: event.data.situation, recordedOn }];
         break;

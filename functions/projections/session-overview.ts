@@ -12,9 +12,14 @@ export interface SessionOverview {
   endsOn: string;
   jury: { jurorId: string; independent: boolean }[];
   candidates: { candidateId: string; route: AccessRoute; blocs: string[]; enrolledAt: string }[];
-  recusals: { jurorId: string; candidateId: string; reason: string; recordedAt: string }[];
-  /** One entry per juror, candidate and bloc, with the latest result of each competence. */
-  assessments: { jurorId: string; candidateId: string; bloc: string; competences: { code: string; result: CompetenceResult }[]; recordedAt: string }[];
+  /** The reason is in the person vault (events before v2 carried it). */
+  recusals: { jurorId: string; candidateId: string; declaredBy: 'juror' | 'centre' | 'dreets'; declarer: string; reason?: string; recordedAt: string }[];
+  /** Candidates with accommodations decided (the measures are in their vault entry). */
+  accommodations?: { candidateId: string; decidedAt: string }[];
+  /** Jurors added to the jury for one candidate, after recusals. */
+  added?: { jurorId: string; independent: boolean; candidateId: string; addedAt: string }[];
+  /** One entry per juror, candidate and bloc, with the latest result of each competence; `counts` false once that juror is recused for that candidate. */
+  assessments: { jurorId: string; candidateId: string; bloc: string; competences: { code: string; result: CompetenceResult }[]; recordedAt: string; counts?: boolean }[];
   deliberations: {
     candidateId: string;
     outcome: DeliberationOutcome;
@@ -48,8 +53,20 @@ export const sessionOverview: DocumentProjection<SessionOverview> = {
         return { ...doc, jury: event.data.members };
       case 'CandidateEnrolled':
         return { ...doc, candidates: [...doc.candidates, { ...event.data, enrolledAt: at }] };
-      case 'JurorRecused':
-        return { ...doc, recusals: [...doc.recusals, { ...event.data, recordedAt: at }] };
+      case 'JurorRecused': {
+        const { jurorId, candidateId } = event.data;
+        const mine = (d: { candidateId: string }) => d.candidateId === candidateId;
+        // As the decider: the recused juror's proposal falls, their signature and assessments stop counting.
+        const deliberations = doc.deliberations
+          .filter((d) => !(mine(d) && d.proposedBy === jurorId && !d.annulled))
+          .map((d) => (mine(d) && d.signatures.some((s) => s.jurorId === jurorId) ? { ...d, signatures: d.signatures.filter((s) => s.jurorId !== jurorId), final: false } : d));
+        const assessments = replace(doc.assessments, (a) => a.jurorId === jurorId && mine(a), (a) => ({ ...a, counts: false }));
+        return { ...doc, recusals: [...doc.recusals, { ...event.data, recordedAt: at }], deliberations, assessments };
+      }
+      case 'AccommodationDecided':
+        return { ...doc, accommodations: [...(doc.accommodations ?? []), { candidateId: event.data.candidateId, decidedAt: at }] };
+      case 'JurorAddedForCandidate':
+        return { ...doc, added: [...(doc.added ?? []), { ...event.data, addedAt: at }] };
       case 'AssessmentRecorded': {
         const { jurorId, candidateId, bloc, competences } = event.data;
         const same = (a: SessionOverview['assessments'][number]) => a.jurorId === jurorId && a.candidateId === candidateId && a.bloc === bloc;

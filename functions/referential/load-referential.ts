@@ -34,5 +34,24 @@ export async function loadReferential(commands: CommandHandler, clock: Clock, fi
     );
     appended += result.events.length;
   }
+  for (const { registration, closure, prorogations } of all) {
+    for (const prorogation of prorogations ?? []) {
+      const result = await commands.handle(
+        certification,
+        certificationStream(registration.rncp),
+        { type: 'ProrogueCertificationVersion', rncp: registration.rncp, ...prorogation },
+        ctx(`prorogue:${registration.rncp}`, prorogation),
+      );
+      appended += result.events.length;
+    }
+    if (!closure) continue;
+    const result = await commands.handle(
+      certification,
+      certificationStream(registration.rncp),
+      { type: 'CloseCertificationVersion', rncp: registration.rncp, ...closure },
+      ctx(`close:${registration.rncp}`, closure),
+    );
+    appended += result.events.length;
+  }
   return { versions: all.length, appended };
 }

@@ -1,21 +1,23 @@
 import { lambdaHandler } from '../shared/lambda.js';
 import { ledgerDate } from '../shared/ledger-date.js';
 import { created, defineRoute } from '../shared/route.js';
-import { callerId, candidateRegistered, runSessionCommand } from './session-facts.js';
+import { candidateFactsOf } from '../candidates/candidate-facts.js';
+import { callerId, runSessionCommand } from './session-facts.js';
 import { EnrolmentAnswer, EnrolmentBody, SessionParams } from './session-schemas.js';
 
 export const route = defineRoute({
-  summary: 'Enrol a registered candidate in a session, by an access route the version allows (blocs default to all of the session’s)',
+  summary: 'Enrol a registered candidate in a session, by an access route the version allows (blocs default to all of the session’s; at a titre session, only those the candidate lacks)',
   params: SessionParams,
   body: EnrolmentBody,
   response: { status: 201, schema: EnrolmentAnswer },
   async handle({ params: { sessionId }, body, ctx }, deps) {
+    const today = ledgerDate(ctx.command.now);
     const result = await runSessionCommand(deps, ctx, sessionId, async ({ certification }) => ({
       type: 'EnrolCandidate',
       actingCentre: callerId(ctx),
       ...body,
-      candidateRegistered: await candidateRegistered(deps, body.candidateId),
-      today: ledgerDate(ctx.command.now),
+      candidate: await candidateFactsOf(deps, body.candidateId, certification.rncp, today),
+      today,
       certification,
     }));
     const enrolment = result.state.status === 'unknown' ? undefined : result.state.enrolments[body.candidateId];

@@ -16,7 +16,7 @@ export const route = defineRoute({
     const allowed =
       roles.includes('dreets') ||
       (roles.includes('centre') && view.centreId === ledgerId) ||
-      (roles.includes('juror') && view.jury.some((m) => m.jurorId === ledgerId));
+      (roles.includes('juror') && [...view.jury, ...(view.added ?? [])].some((m) => m.jurorId === ledgerId));
     if (!allowed) throw forbidden('not-your-session', 'only the session’s centre, its jurors and the DREETS see a session');
     return ok({ ...view, position: found.position });
   },

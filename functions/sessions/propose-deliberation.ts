@@ -1,6 +1,7 @@
 import { lambdaHandler } from '../shared/lambda.js';
 import { ledgerDate } from '../shared/ledger-date.js';
 import { created, defineRoute } from '../shared/route.js';
+import { candidateFactsOf } from '../candidates/candidate-facts.js';
 import { deliberationAnswer } from './deliberation-answer.js';
 import { callerId, runSessionCommand } from './session-facts.js';
 import { DeliberationAnswer, DeliberationBody, SessionParams } from './session-schemas.js';
@@ -12,7 +13,10 @@ export const route = defineRoute({
   response: { status: 201, schema: DeliberationAnswer },
   async handle({ params: { sessionId }, body, ctx }, deps) {
     const today = ledgerDate(ctx.command.now);
-    const result = await runSessionCommand(deps, ctx, sessionId, ({ certification }) => ({ type: 'ProposeDeliberation', jurorId: callerId(ctx), ...body, today, certification }));
+    const result = await runSessionCommand(deps, ctx, sessionId, async ({ certification }) => {
+      const candidate = await candidateFactsOf(deps, body.candidateId, certification.rncp, today);
+      return { type: 'ProposeDeliberation', jurorId: callerId(ctx), ...body, usableBlocs: candidate?.usableBlocs ?? [], today, certification };
+    });
     return created(deliberationAnswer(result.state, body.candidateId));
   },
 });

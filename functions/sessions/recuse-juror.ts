@@ -1,16 +1,30 @@
+import { refuse } from '../../domain/errors.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { created, defineRoute } from '../shared/route.js';
 import { callerId, runSessionCommand } from './session-facts.js';
 import { RecusalBody, SessionParams } from './session-schemas.js';
 
 export const route = defineRoute({
-  summary: 'The calling juror stands aside for one candidate they know; the others must still make a jury',
+  summary: 'A juror who knows a candidate stands aside for them, declared by the juror, the centre or the DREETS, until the PV is validated',
   params: SessionParams,
   body: RecusalBody,
   response: { status: 201 },
   async handle({ params: { sessionId }, body, ctx }, deps) {
-    await runSessionCommand(deps, ctx, sessionId, ({ certification }) => ({ type: 'RecuseJuror', jurorId: callerId(ctx), ...body, certification }));
-    return created({ sessionId, candidateId: body.candidateId, jurorId: callerId(ctx) });
+    const roles = ctx.caller!.roles;
+    const role = roles.includes('dreets') ? 'dreets' : roles.includes('centre') ? 'centre' : 'juror';
+    const jurorId = body.jurorId ?? (role === 'juror' ? callerId(ctx) : undefined);
+    if (!jurorId) throw refuse('recusal-names-juror', 'a centre or a DREETS agent names the juror who must stand aside');
+    await runSessionCommand(deps, ctx, sessionId, ({ certification }) => ({
+      type: 'RecuseJuror',
+      jurorId,
+      candidateId: body.candidateId,
+      declaredBy: { role, id: callerId(ctx) },
+      certification,
+    }));
+    // The reason may tell of the candidate's private life: it goes to their vault entry, erased with them.
+    const person = await deps.vault.get(body.candidateId);
+    if (person) await deps.vault.put(body.candidateId, { ...person, notes: { ...person.notes, [`recusal:${sessionId}:${jurorId}`]: body.reason } });
+    return created({ sessionId, candidateId: body.candidateId, jurorId, declaredBy: role });
   },
 });
 

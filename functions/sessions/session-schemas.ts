@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AccessRoute } from '../../events/certification.js';
 import { BlocCode, Id, IsoDate, RncpCode } from '../../events/define-event.js';
-import { CompetenceResult, DeliberationOutcome, SessionKind } from '../../events/session.js';
+import { CompetenceResult, DeliberationOutcome, DossierProfessionnel, SessionKind } from '../../events/session.js';
 
 export const SessionParams = z.object({ sessionId: Id });
 export const DeliberationParams = z.object({ sessionId: Id, candidateId: Id });
@@ -20,7 +20,11 @@ export const SessionView = z.object({
   endsOn: z.string(),
   jury: z.array(Member),
   candidates: z.array(z.object({ candidateId: z.string(), route: AccessRoute, blocs: z.array(z.string()), enrolledAt: z.string() })),
-  recusals: z.array(z.object({ jurorId: z.string(), candidateId: z.string(), reason: z.string(), recordedAt: z.string() })),
+  /** Who declared each recusal; its reason is kept in the person vault. */
+  recusals: z.array(z.object({ jurorId: z.string(), candidateId: z.string(), declaredBy: z.enum(['juror', 'centre', 'dreets']), declarer: z.string(), reason: z.string().optional(), recordedAt: z.string() })),
+  added: z.array(z.object({ jurorId: z.string(), independent: z.boolean(), candidateId: z.string(), addedAt: z.string() })).optional(),
+  /** Who has accommodations; what they are is health data, kept in the candidate's vault entry. */
+  accommodations: z.array(z.object({ candidateId: z.string(), decidedAt: z.string() })).optional(),
   assessments: z.array(
     z.object({
       jurorId: z.string(),
@@ -28,6 +32,8 @@ export const SessionView = z.object({
       bloc: z.string(),
       competences: z.array(z.object({ code: z.string(), result: CompetenceResult })),
       recordedAt: z.string(),
+      /** False once this juror is recused for this candidate. */
+      counts: z.boolean().optional(),
     }),
   ),
   deliberations: z.array(
@@ -50,13 +56,16 @@ export const SessionView = z.object({
   position: z.number(),
 });
 
-export const JuryBody = z.object({ members: z.array(Id).min(1).max(20) });
+/** The whole jury; with `candidateId`, the jurors added for that candidate only, after recusals left it too small. */
+export const JuryBody = z.object({ members: z.array(Id).min(1).max(20), candidateId: Id.optional() });
 export const JuryAnswer = z.object({ sessionId: z.string(), members: z.array(Member) });
 
-export const EnrolmentBody = z.object({ candidateId: Id, route: AccessRoute, blocs: z.array(BlocCode).min(1).optional() });
+/** At a titre session a capitalising candidate names only the blocs they still lack (none when they hold them all). */
+export const EnrolmentBody = z.object({ candidateId: Id, route: AccessRoute, blocs: z.array(BlocCode).max(50).optional() });
 export const EnrolmentAnswer = z.object({ sessionId: z.string(), candidateId: z.string(), route: AccessRoute, blocs: z.array(z.string()) });
 
-export const RecusalBody = z.object({ candidateId: Id, reason: Text });
+/** `jurorId` defaults to the calling juror; a centre or a DREETS agent names the juror. */
+export const RecusalBody = z.object({ candidateId: Id, jurorId: Id.optional(), reason: Text });
 
 export const AssessmentBody = z.object({
   candidateId: Id,
@@ -69,6 +78,8 @@ export const DeliberationBody = z.object({
   outcome: DeliberationOutcome,
   blocs: z.array(BlocCode).max(50),
   finalInterviewHeld: z.boolean().default(false),
+  /** `missing`: the candidate came without their dossier professionnel; a titre is then refused. */
+  dossierProfessionnel: DossierProfessionnel.optional(),
 });
 
 export const DeliberationAnswer = z.object({
@@ -92,3 +103,5 @@ export const ScheduleBody = z.object({
 
 /** An agrément or a habilitation for a certification version: validFrom defaults to the ledger's date. */
 export const GrantBody = z.object({ rncp: RncpCode, validUntil: IsoDate, validFrom: IsoDate.optional() });
+/** An agrément may also cover CCS of the version, named by code (a CCS needs its own agrément). */
+export const AgrementBody = GrantBody.extend({ ccs: z.array(BlocCode).max(20).optional() });

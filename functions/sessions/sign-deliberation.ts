@@ -9,7 +9,7 @@ export const route = defineRoute({
   params: DeliberationParams,
   response: { status: 201, schema: DeliberationAnswer },
   async handle({ params: { sessionId, candidateId }, ctx }, deps) {
-    const result = await runSessionCommand(deps, ctx, sessionId, () => ({ type: 'SignDeliberation', jurorId: callerId(ctx), candidateId }));
+    const result = await runSessionCommand(deps, ctx, sessionId, ({ certification }) => ({ type: 'SignDeliberation', jurorId: callerId(ctx), candidateId, certification }));
     return created(deliberationAnswer(result.state, candidateId));
   },
 });

@@ -7,7 +7,7 @@ import { actorOf, callerFromClaims, UNLINKED } from './auth.js';
 import type { LedgerDeps } from './deps.js';
 import { sha256 } from '../../events/canonical-json.js';
 import { idsFor, newCommandId } from './ids.js';
-import { problem, zodProblem, type Problem } from './problem.js';
+import { problem, RateLimitedError, zodProblem, type Problem } from './problem.js';
 import type { HttpRequest, HttpResponse, RouteDefinition } from './route.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -138,6 +138,7 @@ export function errorResponse(error: unknown, deps: Pick<LedgerDeps, 'logger'>, 
     return problemResponse(problem(409, 'concurrent-write', 'another write changed this resource at the same time; read it again and retry'));
   }
   if (error instanceof z.ZodError) return problemResponse(zodProblem(error, 'body'));
+  if (error instanceof RateLimitedError) return problemResponse(problem(429, 'rate-limited', error.message), { 'retry-after': String(error.retryAfterSeconds) });
   deps.logger.error('unhandled error', { error: error as Error, method: req.method, path: loggablePath(req.path), requestId: req.requestId });
   return problemResponse(problem(500, 'internal-error', `the request failed; reference ${req.requestId}`));
 }

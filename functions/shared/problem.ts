@@ -1,5 +1,13 @@
 import { z } from 'zod';
 
+/** The caller spent its budget of public requests: 429 with Retry-After, mapped by dispatch. */
+export class RateLimitedError extends Error {
+  override name = 'RateLimitedError';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`too many requests from this address; retry in ${retryAfterSeconds} s`);
+  }
+}
+
 export const PROBLEM_BASE = '/problems/';
 
 export interface Problem {

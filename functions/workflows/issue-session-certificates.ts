@@ -1,6 +1,7 @@
 import { candidate, candidateStream } from '../../domain/candidate.js';
 import { beginIssuance, newCertificateCode, type PendingDocuments } from '../certificates/issue-certificate.js';
 import { workflowStep } from '../shared/workflow-step.js';
+import { certificationVersion } from './session-outcomes.js';
 import { SessionItem, stepContext } from './session-item.js';
 import { stepHandler } from './workflow-lambda.js';
 
@@ -11,12 +12,16 @@ import { stepHandler } from './workflow-lambda.js';
  * (AttachCertificateDocuments) follow as their own Tasks.
  */
 export const step = workflowStep(SessionItem, async (deps, item) => {
-  const { candidateId, outcome, blocs } = item.candidate;
+  const { candidateId, outcome, blocs, titreRoute, enrolment } = item.candidate;
+  // At a CCS session, a ccp outcome names the CCS obtained: one CCS certificate each.
+  const partKind = enrolment.kind === 'ccs' ? ('ccs' as const) : ('ccp' as const);
+  // The titre's certificate names every bloc of the version, those sat now and those held before (capitalisation).
+  const versionBlocs = outcome === 'titre' ? (await certificationVersion(deps, item.rncp)).blocs.map((b) => b.code) : [];
   const wanted =
     outcome === 'titre'
-      ? [{ kind: 'titre' as const, blocs, key: `${item.sessionId}:titre:${item.rncp}` }]
+      ? [{ kind: 'titre' as const, blocs: versionBlocs, key: `${item.sessionId}:titre:${item.rncp}` }]
       : outcome === 'ccp'
-        ? blocs.map((bloc) => ({ kind: 'ccp' as const, blocs: [bloc], key: `${item.sessionId}:ccp:${bloc}` }))
+        ? blocs.map((bloc) => ({ kind: partKind, blocs: [bloc], key: `${item.sessionId}:${partKind}:${bloc}` }))
         : [];
   const issued: string[] = [];
   const pending: PendingDocuments[] = [];
@@ -36,6 +41,7 @@ export const step = workflowStep(SessionItem, async (deps, item) => {
       blocs: w.blocs,
       issuedOn: item.decidedOn,
       sessionId: item.sessionId,
+      ...(w.kind === 'titre' ? { route: titreRoute } : {}),
       commandId: `certificate:${w.key}:${candidateId}`,
     });
     if ('pending' in begun) pending.push(begun.pending);

@@ -12,11 +12,12 @@ const Coordinates = z.object({ stream: z.string(), version: z.number(), hash: z.
 const PdfInput = z.object({
   publicBaseUrl: z.string(),
   code: z.string(),
-  kind: z.enum(['titre', 'ccp']),
+  kind: z.enum(['titre', 'ccp', 'ccs']),
   certification: z.object({ rncp: z.string(), title: z.string(), level: z.number(), certifier: z.string() }),
   blocs: z.array(z.object({ code: z.string(), title: z.string() })),
   issuedOn: z.string(),
   issuance: Coordinates,
+  route: z.optional(z.enum(['session', 'capitalisation', 'equivalence', 'vae'])),
 });
 const Input = z.object({ certificates: z.object({ pending: z.array(z.object({ pdf: PdfInput })) }) });
 

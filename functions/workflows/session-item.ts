@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { TitreRoute } from '../../events/candidate.js';
+import { AccessRoute } from '../../events/certification.js';
 import { BlocCode, Id, IsoDate, RncpCode } from '../../events/define-event.js';
 
 /** The input of each Map iteration of the session workflow: one candidate of a validated PV. */
@@ -6,7 +8,14 @@ export const SessionItem = z.object({
   sessionId: Id,
   rncp: RncpCode,
   decidedOn: IsoDate,
-  candidate: z.object({ candidateId: Id, outcome: z.enum(['titre', 'ccp', 'ajourne', 'absent']), blocs: z.array(BlocCode) }),
+  candidate: z.object({
+    candidateId: Id,
+    outcome: z.enum(['titre', 'ccp', 'ajourne', 'absent', 'exclu']),
+    /** The blocs acquired at this session (for a titre by capitalisation, only those sat now). */
+    blocs: z.array(BlocCode),
+    enrolment: z.object({ kind: z.enum(['titre', 'ccp', 'ccs']), route: AccessRoute, blocs: z.array(BlocCode), startsOn: IsoDate, endsOn: IsoDate }),
+    titreRoute: TitreRoute,
+  }),
 });
 export type SessionItem = z.infer<typeof SessionItem>;
 

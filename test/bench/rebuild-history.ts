@@ -147,7 +147,7 @@ export async function generateHistory(targetEvents: number, seed = 20220101): Pr
       if (outcome === 'ajourne' || outcome === 'absent') continue;
       const acquired = outcome === 'titre' ? blocs : [blocs[0]!];
       const outcomeEvents: LedgerEvent[] = acquired.map((bloc) => ({ type: 'CcpAcquired', data: { candidateId, rncp: version.rncp, bloc, acquiredOn: validatedOn, via: { kind: 'session', sessionId } } }));
-      if (outcome === 'titre') outcomeEvents.push({ type: 'TitreIssued', data: { candidateId, rncp: version.rncp, issuedOn: validatedOn, sessionId, blocs } });
+      if (outcome === 'titre') outcomeEvents.push({ type: 'TitreIssued', data: { candidateId, rncp: version.rncp, issuedOn: validatedOn, sessionId, blocs, route: 'session' } });
       commit(cstream, at(validatedOn, 10), workflow, outcomeEvents);
       const certificates = outcome === 'titre' ? [{ kind: 'titre' as const, blocs }] : acquired.map((bloc) => ({ kind: 'ccp' as const, blocs: [bloc] }));
       for (const c of certificates) {

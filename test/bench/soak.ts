@@ -31,13 +31,13 @@ const port = Number(new URL(L.url).port);
 const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS + 4 });
 const keys = await localTokenKeys(dataDir);
 const tokens = new Map<string, string>();
-const token = async (role: Role, sub: string) => {
-  const k = `${role}:${sub}`;
-  if (!tokens.has(k)) tokens.set(k, await signLocalToken(keys, role, sub));
+const token = async (role: Role, sub: string, region?: string) => {
+  const k = `${role}:${sub}:${region ?? ''}`;
+  if (!tokens.has(k)) tokens.set(k, await signLocalToken(keys, role, sub, region ? { region } : {}));
   return tokens.get(k)!;
 };
 
-function call(method: string, path: string, opts: { as?: [Role, string]; body?: unknown; key?: string } = {}): Promise<{ status: number; body: string }> {
+function call(method: string, path: string, opts: { as?: [Role, string, string?]; body?: unknown; key?: string } = {}): Promise<{ status: number; body: string }> {
   return (async () => {
     const text = opts.body === undefined ? undefined : JSON.stringify(opts.body);
     const headers: Record<string, string | number> = {};
@@ -58,11 +58,14 @@ function call(method: string, path: string, opts: { as?: [Role, string]; body?: 
 }
 
 // The world: centres with an agrément, candidates with certificates to verify.
-const DREETS: [Role, string] = ['dreets', 'agent-1'];
+const DREETS: [Role, string, string] = ['dreets', 'agent-1', 'Bretagne'];
 const centres: string[] = [];
+/** Each centre's agréments are granted by an agent of its region (territorial competence). */
+const regionOf = new Map<string, string>();
 for (const region of ['Bretagne', 'Occitanie', 'Normandie']) {
   const res = await call('POST', '/centres', { as: DREETS, body: { name: `Centre ${region}`, region } });
   centres.push(JSON.parse(res.body).centreId);
+  regionOf.set(JSON.parse(res.body).centreId, region);
 }
 const codes: string[] = [];
 const candidates: { candidateId: string; centreId: string }[] = [];
@@ -125,7 +128,7 @@ const operations: [weight: number, label: string, run: (client: number, n: numbe
       const validUntil = new Date(Date.parse('2026-01-01') + (agrementDay++ % 1200) * 86_400_000).toISOString().slice(0, 10);
       const key = `soak-a-${client}-${n}-${randomUUID()}`;
       const path = `/centres/${centreId}/agrements`;
-      const res = await call('POST', path, { as: DREETS, body: { rncp: RNCP, validUntil }, key });
+      const res = await call('POST', path, { as: ['dreets', 'agent-1', regionOf.get(centreId)!], body: { rncp: RNCP, validUntil }, key });
       count('POST /centres/{id}/agrements', res.status, res.body);
       if (res.status === 201) acked.push({ what: `agrément ${validUntil} of ${centreId}`, stream: centreStream(centreId), scopedKey: `${localAccountSub(DREETS[0], DREETS[1])}|POST ${path}|${key}`, centreId });
     },

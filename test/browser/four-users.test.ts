@@ -32,6 +32,8 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     centreId = await s.centre(RNCP, { region: 'Bretagne', validUntil: '2027-12-31' });
     jurors = await s.jurors(RNCP, 2, { validUntil: '2027-12-31' });
     petit = await s.candidate(centreId, 'Petit');
+    // Petit enrols by VAE: the DREETS has found the request admissible first (DESIGN.md rule 17).
+    expect((await call('POST', `/candidates/${petit}/vae-recevabilite`, { as: ['dreets', 'agent-1'], body: { rncp: RNCP, decidedOn: '2025-09-01' } })).status).toBe(201);
   });
   afterAll(async () => {
     await browser?.close();
@@ -39,11 +41,12 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
   });
 
   /** The sign-in page's local convenience, by keyboard: role, identifier, submit; lands on the role's page. */
-  async function signIn(keys: Keys, page: Page, roleLabel: string, role: string, sub: string, landing: string) {
+  async function signIn(keys: Keys, page: Page, roleLabel: string, role: string, sub: string, landing: string, region?: string) {
     await page.goto('/connexion');
     await keys.select(labelled(page, 'Rôle'), role);
     expect(await labelled(page, 'Rôle').locator('option:checked').textContent()).toBe(roleLabel);
     await keys.type(labelled(page, 'Identifiant'), sub);
+    if (region) await keys.type(labelled(page, 'Région (agent de la DREETS)'), region);
     await keys.press(page.getByRole('button', { name: 'Obtenir un jeton et se connecter' }));
     await page.waitForURL(`**${landing}`);
   }
@@ -177,7 +180,8 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
 
   it('the DREETS agent finds the session through the centre and validates the PV', async () => {
     const { page, keys, context } = await newUser(browser, L.url);
-    await signIn(keys, page, 'Agent de la DREETS', 'dreets', 'agent-1', '/certificateurs');
+    // The agent of the centre's region: PV validation is territorial (DESIGN.md rule 16).
+    await signIn(keys, page, 'Agent de la DREETS', 'dreets', 'agent-1', '/certificateurs', 'Bretagne');
     const lookup = page.getByRole('form', { name: 'Sessions d’un centre' });
     await keys.type(labelled(lookup, 'Identifiant du centre'), centreId);
     await keys.press(lookup.getByRole('button', { name: 'Afficher les sessions' }));
@@ -236,12 +240,13 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     await screenshot(page, 'verification-valide');
     await checkAccessibility(page, 'verification');
 
-    // A suspended certificate reads differently, with its reason and legal basis in the history.
+    // A suspended certificate reads differently; its reason and legal basis are not public.
     const suspended = await call('POST', `/certificates/${ccpCode}/suspension`, { as: ['dreets', 'agent-1'], body: { reason: 'Recours en cours', legalBasis: 'Code du travail, art. R. 338-8' } });
     expect(suspended.status, suspended.text).toBe(201);
     await page.goto(`/v/${ccpCode}`);
     await expect.poll(() => page.locator('#statut').textContent()).toContain('Certificat suspendu');
-    expect(await page.locator('.timeline').textContent()).toContain('Motif : Recours en cours');
+    // The public page shows the status and its date, never the reason (for the holder and the DREETS only).
+    expect(await page.locator('.timeline').textContent()).not.toContain('Recours en cours');
     await screenshot(page, 'verification-suspendu');
 
     await page.goto('/v/0000-0000-0000-0000');

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { candidate, type CandidateEvent } from '../../domain/candidate.js';
+import { candidate, candidateFactsFor, type CandidateCommand, type CandidateEvent } from '../../domain/candidate.js';
 import type { CertificationVersion } from '../../events/certification.js';
 import { specFor } from '../support/decider-spec.js';
 import { referentialMap } from '../support/referential.js';
@@ -18,43 +18,85 @@ const acquired = (rncp: string, bloc: string, acquiredOn: string, sessionId = 's
   type: 'CcpAcquired',
   data: { candidateId: 'k1', rncp, bloc, acquiredOn, via: { kind: 'session', sessionId } },
 });
-const outcome = (version: CertificationVersion, o: 'titre' | 'ccp' | 'ajourne' | 'absent', blocs: string[], sessionId = 's1', decidedOn = '2025-10-06') =>
-  ({ type: 'RecordSessionOutcome', candidateId: 'k1', sessionId, version, outcome: o, blocs, decidedOn }) as const;
+type Outcome = 'titre' | 'ccp' | 'ajourne' | 'absent' | 'exclu';
+const enrolment = (blocs = ['RNCP38665BC01', 'RNCP38665BC02'], route: 'formation_continue' | 'vae' = 'formation_continue') =>
+  ({ kind: 'titre' as const, route, blocs, startsOn: '2025-10-01', endsOn: '2025-10-03' });
+const outcome = (
+  version: CertificationVersion,
+  o: Outcome,
+  blocs: string[],
+  sessionId = 's1',
+  decidedOn = '2025-10-06',
+  over: { usableBlocs?: string[]; titreRoute?: 'session' | 'capitalisation'; enrolled?: string[] } = {},
+) =>
+  ({
+    type: 'RecordSessionOutcome',
+    candidateId: 'k1',
+    sessionId,
+    version,
+    outcome: o,
+    blocs,
+    decidedOn,
+    enrolment: enrolment(over.enrolled ?? (blocs.length ? blocs : ['RNCP38665BC01', 'RNCP38665BC02'])),
+    titreRoute: over.titreRoute ?? 'session',
+    usableBlocs: over.usableBlocs ?? [],
+  }) as const;
+/** The decision itself, recorded first whatever the outcome. */
+const decision = (o: Outcome, blocs: string[], enrolled = blocs.length ? blocs : ['RNCP38665BC01', 'RNCP38665BC02'], sessionId = 's1', decidedOn = '2025-10-06', rncp = 'RNCP38665'): CandidateEvent => ({
+  type: 'SessionOutcomeRecorded',
+  data: { candidateId: 'k1', sessionId, rncp, kind: 'titre', route: 'formation_continue', outcome: o, enrolledBlocs: enrolled, blocs, startsOn: '2025-10-01', endsOn: '2025-10-03', decidedOn },
+});
+const titreIssued = (route: 'session' | 'capitalisation', blocs = ['RNCP38665BC01', 'RNCP38665BC02']): CandidateEvent => ({
+  type: 'TitreIssued',
+  data: { candidateId: 'k1', rncp: 'RNCP38665', issuedOn: '2025-10-06', sessionId: 's1', blocs, route },
+});
 
 describe('candidate record: outcomes of a validated PV', () => {
-  it('a ccp outcome records each bloc acquired, via the session', () => {
-    spec.given([registered]).when(outcome(rncp38665, 'ccp', ['RNCP38665BC01'])).then([acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06')]);
+  it('a ccp outcome records the decision and each bloc acquired, via the session', () => {
+    spec.given([registered]).when(outcome(rncp38665, 'ccp', ['RNCP38665BC01'])).then([decision('ccp', ['RNCP38665BC01']), acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06')]);
   });
-  it('a titre outcome records the blocs and the titre', () => {
+  it('a titre outcome at a titre session records the blocs and the titre, by the session route', () => {
     spec
       .given([registered])
       .when(outcome(rncp38665, 'titre', ['RNCP38665BC01', 'RNCP38665BC02']))
       .then([
+        decision('titre', ['RNCP38665BC01', 'RNCP38665BC02']),
         acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06'),
         acquired('RNCP38665', 'RNCP38665BC02', '2025-10-06'),
-        { type: 'TitreIssued', data: { candidateId: 'k1', rncp: 'RNCP38665', issuedOn: '2025-10-06', sessionId: 's1', blocs: ['RNCP38665BC01', 'RNCP38665BC02'] } },
+        titreIssued('session'),
       ]);
   });
-  it('ajourné and absent record nothing', () => {
-    spec.given([registered]).when(outcome(rncp38665, 'ajourne', [])).thenNothing();
-    spec.given([registered]).when(outcome(rncp38665, 'absent', [])).thenNothing();
+  it('ajourné, absent and exclu record the decision only (it opens the re-sit window)', () => {
+    spec.given([registered]).when(outcome(rncp38665, 'ajourne', [])).then([decision('ajourne', [])]);
+    spec.given([registered]).when(outcome(rncp38665, 'absent', [])).then([decision('absent', [])]);
+    spec.given([registered]).when(outcome(rncp38665, 'exclu', [])).then([decision('exclu', [])]);
   });
   it('recording the same outcome again appends nothing (the workflow retries)', () => {
-    spec.given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06')]).when(outcome(rncp38665, 'ccp', ['RNCP38665BC01'])).thenNothing();
+    spec
+      .given([registered, decision('ccp', ['RNCP38665BC01']), acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06')])
+      .when(outcome(rncp38665, 'ccp', ['RNCP38665BC01']))
+      .thenNothing();
   });
-  it('the titre by capitalisation: blocs held from earlier sessions count', () => {
+  it('the titre by capitalisation: a bloc held from an earlier session and usable counts, only the new bloc is acquired', () => {
     spec
       .given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-03-01', 's0')])
-      .when(outcome(rncp38665, 'titre', ['RNCP38665BC02']))
-      .thenEvents((events) => expect(events.map((e) => e.type)).toEqual(['CcpAcquired', 'TitreIssued']));
+      .when(outcome(rncp38665, 'titre', ['RNCP38665BC02'], 's1', '2025-10-06', { usableBlocs: ['RNCP38665BC01'], titreRoute: 'capitalisation' }))
+      .then([decision('titre', ['RNCP38665BC02']), acquired('RNCP38665', 'RNCP38665BC02', '2025-10-06'), titreIssued('capitalisation')]);
   });
-  it('a titre without every bloc held is refused', () => {
+  it('the titre by capitalisation: a bloc carried by correspondence (no CcpAcquired in this version) counts when the livret says it is usable', () => {
+    spec
+      .given([registered, { type: 'CcpAcquired', data: { candidateId: 'k1', rncp: 'RNCP32340', bloc: 'RNCP32340BC01', acquiredOn: '2021-06-01', via: { kind: 'session', sessionId: 's0' } } }])
+      .when(outcome(rncp38665, 'titre', ['RNCP38665BC02'], 's1', '2025-10-06', { usableBlocs: ['RNCP38665BC01'], titreRoute: 'capitalisation' }))
+      .then([decision('titre', ['RNCP38665BC02']), acquired('RNCP38665', 'RNCP38665BC02', '2025-10-06'), titreIssued('capitalisation')]);
+  });
+  it('a titre without every bloc acquired now or held usable is refused', () => {
     spec.given([registered]).when(outcome(rncp38665, 'titre', ['RNCP38665BC02'])).thenRefused('titre-blocs-missing');
+    // Held, but no longer usable (the livret leaves it out of usableBlocs): refused too.
+    spec.given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-03-01', 's0')]).when(outcome(rncp38665, 'titre', ['RNCP38665BC02'])).thenRefused('titre-blocs-missing');
   });
   it('at most one titre per candidate and version', () => {
-    const titre: CandidateEvent = { type: 'TitreIssued', data: { candidateId: 'k1', rncp: 'RNCP38665', issuedOn: '2025-10-06', sessionId: 's1', blocs: [] } };
     spec
-      .given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06'), acquired('RNCP38665', 'RNCP38665BC02', '2025-10-06'), titre])
+      .given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06'), acquired('RNCP38665', 'RNCP38665BC02', '2025-10-06'), titreIssued('session', [])])
       .when(outcome(rncp38665, 'titre', ['RNCP38665BC01', 'RNCP38665BC02'], 's2'))
       .thenRefused('titre-already-issued');
   });
@@ -63,6 +105,107 @@ describe('candidate record: outcomes of a validated PV', () => {
   });
   it('an unknown candidate is not found', () => {
     spec.given([]).when(outcome(rncp38665, 'ccp', ['RNCP38665BC01'])).thenRefused('candidate-not-found');
+  });
+});
+
+describe('candidate record: trainings and the re-sit facts a session reads (DESIGN.md rule 12)', () => {
+  const declare = (over: Partial<{ actingCentre: string; endsOn: string }> = {}) =>
+    ({ type: 'DeclareTraining', candidateId: 'k1', actingCentre: 'c1', rncp: 'RNCP38665', route: 'formation_continue', endsOn: '2026-04-30', ...over }) as const;
+  const declared: CandidateEvent = { type: 'TrainingDeclared', data: { candidateId: 'k1', rncp: 'RNCP38665', route: 'formation_continue', endsOn: '2026-04-30', declaredBy: 'c1' } };
+  it('the candidate’s centre declares a training by its end date, once', () => {
+    spec.given([registered]).when(declare()).then([declared]);
+    spec.given([registered, declared]).when(declare()).thenNothing();
+  });
+  it('another centre may not declare it', () => {
+    spec.given([registered]).when(declare({ actingCentre: 'c2' })).thenRefused('not-your-candidate');
+  });
+  const facts = (events: CandidateEvent[]) => candidateFactsFor(events.reduce(candidate.evolve, candidate.initialState), 'k1', 'RNCP38665', []);
+  it('an ajourné training-route decision is a shortfall; a full success is not; a partial success is', () => {
+    expect(facts([registered, decision('ajourne', [], undefined, 's1', '2025-03-14')])?.lastShortfall).toEqual({ sessionId: 's1', decidedOn: '2025-03-14' });
+    expect(facts([registered, decision('ajourne', [], undefined, 's1', '2025-03-14'), decision('ccp', ['RNCP38665BC01', 'RNCP38665BC02'], undefined, 's2', '2025-09-01')])?.lastShortfall).toBeUndefined();
+    expect(facts([registered, decision('ccp', ['RNCP38665BC01'], ['RNCP38665BC01', 'RNCP38665BC02'], 's2', '2025-09-01')])?.lastShortfall).toEqual({ sessionId: 's2', decidedOn: '2025-09-01' });
+    expect(facts([registered, decision('ajourne', []), declared])?.trainings).toEqual([{ endsOn: '2026-04-30' }]);
+  });
+});
+
+describe('candidate record: VAE recevabilité and équivalences (DESIGN.md rules 15 and 17)', () => {
+  it('the DREETS records a VAE request admissible for a version, once; the session reads it', () => {
+    const decided: CandidateEvent = { type: 'VaeRecevabiliteDecided', data: { candidateId: 'k1', rncp: 'RNCP38665', decidedOn: '2025-09-01', decidedBy: 'dreets:agent-1' } };
+    spec.given([registered]).when({ type: 'DecideVaeRecevabilite', ...decided.data }).then([decided]);
+    spec.given([registered, decided]).when({ type: 'DecideVaeRecevabilite', ...decided.data }).thenNothing();
+    expect(candidateFactsFor([registered, decided].reduce(candidate.evolve, candidate.initialState), 'k1', 'RNCP38665', [])?.vaeRecevable).toBe(true);
+    expect(candidateFactsFor([registered].reduce(candidate.evolve, candidate.initialState), 'k1', 'RNCP38665', [])?.vaeRecevable).toBe(false);
+  });
+  const equivalence = (over: Partial<{ blocs: string[]; titre: boolean; usableBlocs: string[]; actingRegion: string | undefined }> = {}): CandidateCommand =>
+    ({
+      type: 'GrantEquivalence',
+      candidateId: 'k1',
+      decisionId: 'eq1',
+      rncp: 'RNCP38665',
+      blocs: ['RNCP38665BC01'],
+      titre: false,
+      decidedOn: '2025-09-15',
+      legalBasis: 'arrêté de spécialité, annexe équivalences',
+      decidedBy: 'dreets:agent-1',
+      version: rncp38665,
+      usableBlocs: [],
+      actingRegion: 'Bretagne',
+      candidateRegion: 'Bretagne',
+      ...over,
+    });
+  const granted = (blocs: string[], titre: boolean): CandidateEvent => ({
+    type: 'EquivalenceGranted',
+    data: { candidateId: 'k1', decisionId: 'eq1', rncp: 'RNCP38665', blocs, titre, decidedOn: '2025-09-15', legalBasis: 'arrêté de spécialité, annexe équivalences', decidedBy: 'dreets:agent-1' },
+  });
+  const byEquivalence = (bloc: string): CandidateEvent => ({ type: 'CcpAcquired', data: { candidateId: 'k1', rncp: 'RNCP38665', bloc, acquiredOn: '2025-09-15', via: { kind: 'equivalence', decision: 'eq1' } } });
+  it('a partial équivalence grants blocs via équivalence, with its legal basis and date', () => {
+    spec.given([registered]).when(equivalence()).then([granted(['RNCP38665BC01'], false), byEquivalence('RNCP38665BC01')]);
+  });
+  it('a total équivalence issues the titre by the équivalence route', () => {
+    spec
+      .given([registered])
+      .when(equivalence({ blocs: [], titre: true }))
+      .then([granted([], true), { type: 'TitreIssued', data: { candidateId: 'k1', rncp: 'RNCP38665', issuedOn: '2025-09-15', sessionId: 'eq1', blocs: ['RNCP38665BC01', 'RNCP38665BC02'], route: 'equivalence' } }]);
+  });
+  it('a cumul of partial équivalence and CCPs gives the titre only when it covers every bloc (titre-blocs-missing)', () => {
+    spec.given([registered]).when(equivalence({ titre: true })).thenRefused('titre-blocs-missing');
+    spec.given([registered, acquired('RNCP38665', 'RNCP38665BC02', '2025-03-01', 's0')]).when(equivalence({ titre: true, usableBlocs: ['RNCP38665BC02'] })).thenEvents((events) => {
+      expect(events.map((e) => e.type)).toEqual(['EquivalenceGranted', 'CcpAcquired', 'TitreIssued']);
+    });
+  });
+  it('the DREETS of the candidate’s centre’s region decides it (outside-territory), and the same decision again changes nothing', () => {
+    spec.given([registered]).when(equivalence({ actingRegion: 'Occitanie' })).thenRefused('outside-territory');
+    spec.given([registered, granted(['RNCP38665BC01'], false), byEquivalence('RNCP38665BC01')]).when(equivalence()).thenNothing();
+  });
+  it('an équivalence grants something (equivalence-grants-nothing), of the version (unknown-bloc)', () => {
+    spec.given([registered]).when(equivalence({ blocs: [] })).thenRefused('equivalence-grants-nothing');
+    spec.given([registered]).when(equivalence({ blocs: ['RNCP12505BC01'] })).thenRefused('unknown-bloc');
+  });
+});
+
+describe('candidate record: CCS (DESIGN.md rule 14)', () => {
+  const CCS = 'RNCP38665CCS01';
+  const withCcs = () => ({ ...rncp38665, ccs: [{ code: CCS, title: 'Spécialisation', competences: [{ code: `${CCS}C1`, title: 'c1' }] }] });
+  const ccsOutcome = (): CandidateCommand => ({
+    type: 'RecordSessionOutcome',
+    candidateId: 'k1',
+    sessionId: 's5',
+    version: withCcs(),
+    outcome: 'ccp',
+    blocs: [CCS],
+    decidedOn: '2026-06-12',
+    enrolment: { kind: 'ccs', route: 'formation_continue', blocs: [CCS], startsOn: '2026-06-10', endsOn: '2026-06-11' },
+    titreRoute: 'capitalisation',
+    usableBlocs: [],
+  });
+  it('a holder of the titre obtains the CCS of a ccs session', () => {
+    spec.given([registered, titreIssued('session')]).when(ccsOutcome()).thenEvents((events) => {
+      expect(events.map((e) => e.type)).toEqual(['SessionOutcomeRecorded', 'CcsAcquired']);
+      expect(events[1]).toEqual({ type: 'CcsAcquired', data: { candidateId: 'k1', rncp: 'RNCP38665', ccs: CCS, acquiredOn: '2026-06-12', sessionId: 's5' } });
+    });
+  });
+  it('never without the titre (ccs-needs-titre)', () => {
+    spec.given([registered]).when(ccsOutcome()).thenRefused('ccs-needs-titre');
   });
 });
 
@@ -85,7 +228,7 @@ describe('candidate record: usability of capitalised blocs', () => {
       .then([{ type: 'CcpUsabilityLapsed', data: { candidateId: 'k1', rncp: 'RNCP38665', bloc: 'RNCP38665BC01', usableUntil: '2030-05-12' } }]);
   });
   it('a bloc used for a titre never lapses', () => {
-    const titre: CandidateEvent = { type: 'TitreIssued', data: { candidateId: 'k1', rncp: 'RNCP38665', issuedOn: '2025-10-06', sessionId: 's1', blocs: [] } };
+    const titre = titreIssued('session', []);
     spec.given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06'), titre]).when(check(rncp38665, 'RNCP38665BC01', '2031-01-01')).thenNothing();
   });
   it('a lapse is recorded once', () => {
@@ -97,13 +240,13 @@ describe('candidate record: usability of capitalised blocs', () => {
     spec
       .given([registered, acquired('RNCP12505', 'RNCP12505BC01', '2014-03-10'), lapsed])
       .when(outcome(rncp12505, 'ccp', ['RNCP12505BC01'], 's9', '2019-05-01'))
-      .then([acquired('RNCP12505', 'RNCP12505BC01', '2019-05-01', 's9')]);
+      .then([decision('ccp', ['RNCP12505BC01'], undefined, 's9', '2019-05-01', 'RNCP12505'), acquired('RNCP12505', 'RNCP12505BC01', '2019-05-01', 's9')]);
   });
 });
 
 describe('candidate record: annulment, certificates, notifications, surveys, erasure', () => {
   it('annulling a session decision appends compensating events for what it produced', () => {
-    const titre: CandidateEvent = { type: 'TitreIssued', data: { candidateId: 'k1', rncp: 'RNCP38665', issuedOn: '2025-10-06', sessionId: 's1', blocs: [] } };
+    const titre = titreIssued('session', []);
     spec
       .given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06'), titre, acquired('RNCP38665', 'RNCP38665BC02', '2025-03-01', 's0')])
       .when({ type: 'AnnulSessionDecision', candidateId: 'k1', sessionId: 's1', reason: 'fraude', legalBasis: 'art. 12' })

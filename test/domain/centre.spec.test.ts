@@ -6,13 +6,14 @@ import { version } from './fixtures.js';
 
 const spec = specFor(centre);
 const registered = { type: 'CentreRegistered' as const, data: { centreId: 'c1', name: 'AFPA Roubaix', region: 'Hauts-de-France' } };
-const grant = (over: { validFrom?: string; validUntil?: string; certification?: CertificationVersion | undefined } = {}) => ({
+const grant = (over: { validFrom?: string; validUntil?: string; certification?: CertificationVersion | undefined; actingRegion?: string | undefined } = {}) => ({
   type: 'GrantAgrement' as const,
   centreId: 'c1',
   rncp: 'RNCP38665',
   validFrom: '2025-01-01',
   validUntil: '2027-12-31',
   certification: version(),
+  actingRegion: 'Hauts-de-France',
   ...over,
 });
 const granted = { type: 'AgrementGranted' as const, data: { centreId: 'c1', rncp: 'RNCP38665', validFrom: '2025-01-01', validUntil: '2027-12-31' } };
@@ -30,6 +31,17 @@ describe('centres', () => {
 });
 
 describe('agréments', () => {
+  it('a DREETS agent grants agréments in its own region only (outside-territory, DESIGN.md rule 16)', () => {
+    spec.given([registered]).when(grant({ actingRegion: 'Bretagne' })).thenRefused('outside-territory');
+  });
+  it('an agrément may cover CCS of the version, named by code (unknown-ccs otherwise)', () => {
+    const withCcs = version({ ccs: [{ code: 'RNCP38665CCS01', title: 'Spécialisation', competences: [{ code: 'RNCP38665CCS01C1', title: 'c1' }] }] });
+    spec.given([registered]).when({ ...grant({ certification: withCcs }), ccs: ['RNCP38665CCS01'] }).then([{ ...granted, data: { ...granted.data, ccs: ['RNCP38665CCS01'] } }]);
+    spec.given([registered]).when({ ...grant(), ccs: ['RNCP38665CCS01'] }).thenRefused('unknown-ccs');
+  });
+  it('an agent whose account carries no region grants none (outside-territory)', () => {
+    spec.given([registered]).when(grant({ actingRegion: undefined })).thenRefused('outside-territory');
+  });
   it('an agrément is granted for a certification version with its dates', () => {
     spec.given([registered]).when(grant()).then([granted]);
   });
@@ -38,6 +50,12 @@ describe('agréments', () => {
   });
   it('an agrément ending after the version is registered is refused (agrement-beyond-version)', () => {
     spec.given([registered]).when(grant({ validUntil: '2029-05-13' })).thenRefused('agrement-beyond-version');
+  });
+  it('into the grace year only where the referential says so (assumption agrementsExtendIntoGrace)', () => {
+    const extending = version({ agrementsExtendIntoGrace: true });
+    spec.given([registered]).when(grant({ validUntil: '2030-05-12', certification: extending })).then([{ ...granted, data: { ...granted.data, validUntil: '2030-05-12' } }]);
+    spec.given([registered]).when(grant({ validUntil: '2030-05-13', certification: extending })).thenRefused('agrement-beyond-version');
+    spec.given([registered]).when(grant({ validUntil: '2030-05-12', certification: version({ agrementsExtendIntoGrace: false }) })).thenRefused('agrement-beyond-version');
   });
   it('an agrément ending on the version’s last day is granted', () => {
     spec.given([registered]).when(grant({ validUntil: '2029-05-12' })).then([{ type: 'AgrementGranted', data: { ...granted.data, validUntil: '2029-05-12' } }]);

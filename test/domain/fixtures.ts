@@ -34,6 +34,7 @@ export const version = (over: Partial<CertificationVersion> = {}): Certification
       ],
     },
   ],
+  ccs: [],
   source: 'test',
   assumptions: [],
   ...over,

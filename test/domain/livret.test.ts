@@ -25,12 +25,26 @@ describe('the livret', () => {
     const [line] = livret(events, ref, '2017-01-01').filter((c) => c.rncp === 'RNCP12505');
     expect(line!.blocs).toEqual([
       expect.objectContaining({ code: 'RNCP12505BC01', acquired: true, acquiredAt: '2014-03-10', usableUntil: '2019-03-10', usable: true }),
-      expect.objectContaining({ code: 'RNCP12505BC02', acquired: true, acquiredAt: '2016-06-15', usableUntil: '2021-06-15', usable: true }),
+      // Five years would reach 2021-06-15: bounded by the version's end (2019-06-30).
+      expect.objectContaining({ code: 'RNCP12505BC02', acquired: true, acquiredAt: '2016-06-15', usableUntil: '2019-06-30', usable: true }),
       expect.objectContaining({ code: 'RNCP12505BC03', acquired: false, usable: false }),
     ]);
     expect(line!.eligible).toBe(false);
     expect(line!.missing).toEqual(['RNCP12505BC03']);
     expect(livret(events, ref, '2019-03-11').find((c) => c.rncp === 'RNCP12505')!.blocs[0]!.usable).toBe(false);
+  });
+
+  it('RNCP12505 (2006 regime): the five years never outlive the version (2019-06-30)', () => {
+    const events = [ccp('RNCP12505', 'RNCP12505BC02', '2016-06-15')];
+    expect(livret(events, ref, '2017-01-01').find((c) => c.rncp === 'RNCP12505')!.blocs[1]).toMatchObject({ usableUntil: '2019-06-30', usable: true });
+    expect(livret(events, ref, '2019-07-01').find((c) => c.rncp === 'RNCP12505')!.blocs[1]).toMatchObject({ usable: false });
+  });
+
+  it('RNCP12505: a bloc acquired from 14 July 2016 follows the 2016 regime (version end plus a year), one acquired the day before the 2006 regime', () => {
+    const after = livret([ccp('RNCP12505', 'RNCP12505BC02', '2016-07-14')], ref, '2017-01-01').find((c) => c.rncp === 'RNCP12505')!;
+    expect(after.blocs[1]).toMatchObject({ usableUntil: '2020-06-30' });
+    const before = livret([ccp('RNCP12505', 'RNCP12505BC02', '2016-07-13')], ref, '2017-01-01').find((c) => c.rncp === 'RNCP12505')!;
+    expect(before.blocs[1]).toMatchObject({ usableUntil: '2019-06-30' });
   });
 
   it('RNCP38665 (titre-validity): blocs of 2025 and 2026 make the candidate eligible, usable until a year after the version closes', () => {
@@ -47,6 +61,19 @@ describe('the livret', () => {
     expect(livret(events, ref, '2024-05-11').map((c) => c.rncp)).toEqual(['RNCP32340']);
     const after = livret(events, ref, '2024-05-12').find((c) => c.rncp === 'RNCP38665')!;
     expect(after.blocs[0]).toMatchObject({ code: 'RNCP38665BC01', acquired: true, acquiredAt: '2022-06-01', via: { kind: 'correspondence', from: 'RNCP32340', blocs: ['RNCP32340BC01'] } });
+  });
+
+  it('a bloc carried by a revision stays carried when it later lapses toward the old version (grace year over)', () => {
+    const lapsedOld = dated('CcpUsabilityLapsed', { candidateId: 'k', rncp: 'RNCP32340', bloc: 'RNCP32340BC01', usableUntil: '2025-05-11' }, '2025-05-12');
+    const events = [ccp('RNCP32340', 'RNCP32340BC01', '2021-06-07'), lapsedOld];
+    const lines = livret(events, ref, '2025-09-01');
+    expect(lines.find((c) => c.rncp === 'RNCP32340')!.blocs[0]).toMatchObject({ usable: false, lapsed: true });
+    expect(lines.find((c) => c.rncp === 'RNCP38665')!.blocs[0]).toMatchObject({ code: 'RNCP38665BC01', usable: true, usableUntil: '2030-05-12' });
+  });
+
+  it('a bloc no longer usable on the day the revision takes effect is not carried', () => {
+    const events = [ccp('RNCP12505', 'RNCP12505BC01', '2013-01-10'), ccp('RNCP12505', 'RNCP12505BC03', '2013-02-10')];
+    expect(livret(events, ref, '2019-08-01').find((c) => c.rncp === 'RNCP32340')).toBeUndefined();
   });
 
   it('a correspondence that needs two old blocs needs both', () => {
@@ -105,8 +132,10 @@ describe('property: the livret kept incrementally by the projector equals the li
           const version = ref.get(s.rncp)!.version;
           const blocs = blocsOf(s.rncp);
           const bloc = blocs[s.pick % blocs.length]!;
-          if (s.kind === 'ccp') await run({ type: 'RecordSessionOutcome', candidateId: 'k', sessionId: `s${n}`, version, outcome: 'ccp', blocs: [bloc], decidedOn: day });
-          if (s.kind === 'titre') await run({ type: 'RecordSessionOutcome', candidateId: 'k', sessionId: `s${n}`, version, outcome: 'titre', blocs, decidedOn: day });
+          const enrolment = { kind: s.kind === 'titre' ? ('titre' as const) : ('ccp' as const), route: 'formation_continue' as const, blocs, startsOn: day, endsOn: day };
+          const recorded = { type: 'RecordSessionOutcome' as const, candidateId: 'k', sessionId: `s${n}`, version, decidedOn: day, enrolment, titreRoute: 'session' as const, usableBlocs: [] };
+          if (s.kind === 'ccp') await run({ ...recorded, outcome: 'ccp', blocs: [bloc] });
+          if (s.kind === 'titre') await run({ ...recorded, outcome: 'titre', blocs });
           if (s.kind === 'check') await run({ type: 'RecordUsabilityCheck', candidateId: 'k', version, bloc, today: day });
           if (s.kind === 'annul') await run({ type: 'AnnulSessionDecision', candidateId: 'k', sessionId: `s${Math.max(0, n - 2)}`, reason: 'r', legalBasis: 'l' });
         }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { session, type CentreFacts, type JurorFacts, type SessionCommand, type SessionEvent } from '../../domain/session.js';
+import { session, titreRouteOf, type CandidateFacts, type CentreFacts, type JurorFacts, type SessionCommand, type SessionEvent } from '../../domain/session.js';
 import { specFor } from '../support/decider-spec.js';
 import { version } from './fixtures.js';
 
@@ -44,7 +44,12 @@ const juryOf = (...ids: string[]): SessionEvent => ({
 const jury2 = juryOf('j1', 'j2');
 const jury3 = juryOf('j1', 'j2', 'j3');
 const enrolled = (candidateId: string, blocs = [BC01, BC02]): SessionEvent => ({ type: 'CandidateEnrolled', data: { candidateId, route: 'formation_continue', blocs } });
-const recused = (jurorId: string, candidateId: string): SessionEvent => ({ type: 'JurorRecused', data: { jurorId, candidateId, reason: 'former colleague' } });
+const recused = (jurorId: string, candidateId: string, declaredBy: 'juror' | 'centre' | 'dreets' = 'juror', declarer = jurorId): SessionEvent => ({
+  type: 'JurorRecused',
+  data: { jurorId, candidateId, declaredBy, declarer },
+});
+const added = (jurorId: string, candidateId: string): SessionEvent => ({ type: 'JurorAddedForCandidate', data: { jurorId, independent: false, candidateId } });
+const newcomer: CandidateFacts = { candidateId: 'cand-a', usableBlocs: [], holdsTitre: false, trainings: [], vaeRecevable: false };
 const assessed = (jurorId: string, candidateId: string): SessionEvent => ({
   type: 'AssessmentRecorded',
   data: { jurorId, candidateId, bloc: BC01, competences: [{ code: 'RNCP38665BC01C1', result: 'acquis' }] },
@@ -64,13 +69,29 @@ const enrol = (over: Partial<Command<'EnrolCandidate'>> = {}): SessionCommand =>
   type: 'EnrolCandidate',
   actingCentre: 'c1',
   candidateId: 'cand-a',
-  candidateRegistered: true,
+  candidate: newcomer,
   route: 'formation_continue',
   today: '2025-09-01',
   certification: v,
   ...over,
 });
-const recuse = (jurorId: string, over: Partial<Command<'RecuseJuror'>> = {}): SessionCommand => ({ type: 'RecuseJuror', jurorId, candidateId: 'cand-a', reason: 'former colleague', certification: v, ...over });
+const recuse = (jurorId: string, over: Partial<Command<'RecuseJuror'>> = {}): SessionCommand => ({
+  type: 'RecuseJuror',
+  jurorId,
+  candidateId: 'cand-a',
+  declaredBy: { role: 'juror', id: jurorId },
+  certification: v,
+  ...over,
+});
+const addJuror = (jurorId: string, over: Partial<Command<'AddJurorsForCandidate'>> = {}): SessionCommand => ({
+  type: 'AddJurorsForCandidate',
+  actingCentre: 'c1',
+  candidateId: 'cand-a',
+  jurorIds: [jurorId],
+  jurors: [...jurors, habilitated('j4')],
+  certification: v,
+  ...over,
+});
 const assess = (jurorId: string, over: Partial<Command<'RecordAssessment'>> = {}): SessionCommand => ({
   type: 'RecordAssessment',
   jurorId,
@@ -88,12 +109,14 @@ const propose = (jurorId: string, over: Partial<Command<'ProposeDeliberation'>> 
   outcome: 'titre',
   blocs: [BC01, BC02],
   finalInterviewHeld: true,
+  usableBlocs: [],
   today: endsOn,
   certification: v,
   ...over,
 });
-const sign = (jurorId: string, candidateId = 'cand-a'): SessionCommand => ({ type: 'SignDeliberation', jurorId, candidateId });
-const validate = (today = endsOn): SessionCommand => ({ type: 'ValidatePv', validatedBy: 'agent-1', today });
+const sign = (jurorId: string, candidateId = 'cand-a'): SessionCommand => ({ type: 'SignDeliberation', jurorId, candidateId, certification: v });
+/** `region` null: an agent whose account carries no region. */
+const validate = (today = endsOn, region: string | null = 'Bretagne'): SessionCommand => ({ type: 'ValidatePv', validatedBy: 'agent-1', today, actingRegion: region ?? undefined, centreRegion: 'Bretagne' });
 const annul = (over: Partial<Command<'AnnulDecision'>> = {}): SessionCommand => ({
   type: 'AnnulDecision',
   candidateId: 'cand-a',
@@ -128,8 +151,8 @@ describe('scheduling a session', () => {
   it('a session cannot start in the past', () => {
     spec.given().when(scheduleCommand({ today: '2025-10-07' })).thenRefused('session-in-the-past');
   });
-  it('the version must be valid on every session date (certification-not-valid-on-dates)', () => {
-    const closing = version({ validUntil: '2025-10-07' });
+  it('the version must be valid on every session date, grace years included (certification-not-valid-on-dates)', () => {
+    const closing = version({ validUntil: '2025-10-07', regime: { kind: 'titre-validity', graceYears: 0 } });
     const shortAgrement = { ...centre, agrements: [{ rncp: 'RNCP38665', validFrom: '2025-01-01', validUntil: '2025-10-07' }] };
     spec.given().when(scheduleCommand({ certification: closing, centre: shortAgrement })).thenRefused('certification-not-valid-on-dates');
   });
@@ -214,11 +237,11 @@ describe('the jury', () => {
   it('a centre constitutes the jury of its own sessions only (not-your-session)', () => {
     spec.given([scheduled]).when(constitute(['j1', 'j2'], { actingCentre: 'c2' })).thenRefused('not-your-session');
   });
-  it('the jury cannot change once assessments are recorded', () => {
+  it('once assessments are recorded no member leaves the jury (jury-locked)', () => {
     spec.given([scheduled, jury2, enrolled('cand-a'), assessed('j1', 'cand-a')]).when(constitute(['j1', 'j3'])).thenRefused('jury-locked');
   });
-  it('a new jury must still meet the minimum for a candidate after the recusals made (jury-too-small-after-recusal)', () => {
-    spec.given([scheduled, jury3, enrolled('cand-a'), recused('j3', 'cand-a')]).when(constitute(['j1', 'j3'])).thenRefused('jury-too-small-after-recusal');
+  it('once assessments are recorded members may still join the jury', () => {
+    spec.given([scheduled, jury2, enrolled('cand-a'), assessed('j1', 'cand-a')]).when(constitute(['j1', 'j2', 'j3'])).then([jury3]);
   });
   it('an unknown session is refused as not found', () => {
     spec.given().when(constitute(['j1', 'j2'])).thenRefused('session-not-found');
@@ -229,8 +252,25 @@ describe('enrolment', () => {
   it('a candidate is enrolled for every bloc of the session by default', () => {
     spec.given([scheduled]).when(enrol()).then([enrolled('cand-a')]);
   });
-  it('a candidate may be enrolled for some blocs of the session only', () => {
-    spec.given([scheduled]).when(enrol({ blocs: [BC02] })).then([enrolled('cand-a', [BC02])]);
+  it('at a ccp session a candidate may be enrolled for some of its blocs', () => {
+    const both: SessionEvent = { type: 'SessionScheduled', data: { ...scheduled.data, kind: 'ccp' } } as SessionEvent;
+    spec.given([both]).when(enrol({ blocs: [BC02] })).then([enrolled('cand-a', [BC02])]);
+  });
+  it('at a ccp session an enrolment names at least one bloc (enrolment-needs-blocs)', () => {
+    spec.given([ccpScheduled]).when(enrol({ blocs: [] })).thenRefused('enrolment-needs-blocs');
+  });
+  it('capitalisation: at a titre session a candidate holding BC01 usable is enrolled on the missing BC02 only', () => {
+    spec.given([scheduled]).when(enrol({ blocs: [BC02], candidate: { ...newcomer, usableBlocs: [BC01] } })).then([enrolled('cand-a', [BC02])]);
+  });
+  it('capitalisation: a candidate holding every bloc usable is enrolled at a titre session on none (the jury only issues the titre)', () => {
+    spec.given([scheduled]).when(enrol({ blocs: [], candidate: { ...newcomer, usableBlocs: [BC01, BC02] } })).then([enrolled('cand-a', [])]);
+  });
+  it('at a titre session a bloc neither sat nor held and usable is refused (titre-session-blocs-not-held)', () => {
+    spec.given([scheduled]).when(enrol({ blocs: [BC02] })).thenRefused('titre-session-blocs-not-held');
+    spec.given([scheduled]).when(enrol({ blocs: [] })).thenRefused('titre-session-blocs-not-held');
+  });
+  it('a holder of the titre is not enrolled at a titre session of that version (titre-already-issued)', () => {
+    spec.given([scheduled]).when(enrol({ candidate: { ...newcomer, holdsTitre: true } })).thenRefused('titre-already-issued');
   });
   it('the access route must be allowed by the version (route-not-allowed)', () => {
     spec.given([scheduled]).when(enrol({ route: 'candidature_individuelle' })).thenRefused('route-not-allowed');
@@ -239,10 +279,14 @@ describe('enrolment', () => {
     spec.given([ccpScheduled]).when(enrol({ blocs: [BC02] })).thenRefused('unknown-bloc');
   });
   it('an unregistered candidate is refused as not found', () => {
-    spec.given([scheduled]).when(enrol({ candidateRegistered: false })).thenRefused('candidate-not-found');
+    spec.given([scheduled]).when(enrol({ candidate: undefined })).thenRefused('candidate-not-found');
   });
   it('enrolling the same candidate the same way again changes nothing', () => {
     spec.given([scheduled, enrolled('cand-a')]).when(enrol()).thenNothing();
+  });
+  it('a VAE enrolment needs the DREETS to have found the request admissible (vae-recevabilite-required)', () => {
+    spec.given([scheduled]).when(enrol({ route: 'vae' })).thenRefused('vae-recevabilite-required');
+    spec.given([scheduled]).when(enrol({ route: 'vae', candidate: { ...newcomer, vaeRecevable: true } })).then([{ type: 'CandidateEnrolled', data: { candidateId: 'cand-a', route: 'vae', blocs: [BC01, BC02] } }]);
   });
   it('enrolling an enrolled candidate differently is a conflict', () => {
     spec.given([scheduled, enrolled('cand-a')]).when(enrol({ route: 'vae' })).thenRefused('candidate-already-enrolled');
@@ -255,28 +299,164 @@ describe('enrolment', () => {
   });
 });
 
-describe('recusals', () => {
+describe('the grace year after a version ends (DESIGN.md rule 11)', () => {
+  // RNCP38665 is registered until 2029-05-12, with one grace year (regime titre-validity, graceYears 1).
+  const graceCentre = { ...centre, agrements: [{ rncp: 'RNCP38665', validFrom: '2025-01-01', validUntil: '2030-05-12' }] };
+  const graceDates = { startsOn: '2029-10-01', endsOn: '2029-10-02', today: '2029-09-01' };
+  const graceScheduled: SessionEvent = { type: 'SessionScheduled', data: { ...scheduled.data, kind: 'ccp', blocs: [BC02], ...{ startsOn: '2029-10-01', endsOn: '2029-10-02' } } } as SessionEvent;
+  it('a session may be held in the year after the version ends', () => {
+    spec.given().when(scheduleCommand({ ...graceDates, kind: 'ccp', blocs: [BC02], centre: graceCentre })).then([graceScheduled]);
+  });
+  it('not after the grace year (certification-not-valid-on-dates)', () => {
+    spec.given().when(scheduleCommand({ startsOn: '2030-05-12', endsOn: '2030-05-13', today: '2029-09-01', centre: graceCentre })).thenRefused('certification-not-valid-on-dates');
+  });
+  it('nor at all under the 2006 regime, which has none', () => {
+    const fixed = version({ regime: { kind: 'fixed-years', years: 5 } });
+    spec.given().when(scheduleCommand({ ...graceDates, certification: fixed, centre: graceCentre })).thenRefused('certification-not-valid-on-dates');
+  });
+  it('a holder of a usable CCP of the version enrols; a newcomer is refused (grace-year-holders-only)', () => {
+    spec.given([graceScheduled]).when(enrol({ today: '2029-09-01', candidate: { ...newcomer, usableBlocs: [BC01] } })).then([enrolled('cand-a', [BC02])]);
+    spec.given([graceScheduled]).when(enrol({ today: '2029-09-01' })).thenRefused('grace-year-holders-only');
+  });
+  it('before the version ends, sessions are open to all', () => {
+    spec.given([scheduled]).when(enrol()).then([enrolled('cand-a')]);
+  });
+});
+
+describe('re-sit window of training-route candidates (DESIGN.md rule 12)', () => {
+  // The session starts 2025-10-06.
+  const failedOn = (decidedOn: string): CandidateFacts => ({ ...newcomer, lastShortfall: { sessionId: 's0', decidedOn } });
+  it('within a year of the PV that left them short, a training-route candidate sits again without a new training', () => {
+    spec.given([scheduled]).when(enrol({ candidate: failedOn('2024-10-06') })).then([enrolled('cand-a')]);
+  });
+  it('later, enrolment is refused (resit-window-passed)', () => {
+    spec.given([scheduled]).when(enrol({ candidate: failedOn('2024-10-05') })).thenRefused('resit-window-passed');
+    spec.given([scheduled]).when(enrol({ route: 'apprentissage', candidate: failedOn('2024-03-14') })).thenRefused('resit-window-passed');
+  });
+  it('a new training ending after that PV opens enrolment again', () => {
+    spec.given([scheduled]).when(enrol({ candidate: { ...failedOn('2024-03-14'), trainings: [{ endsOn: '2025-06-30' }] } })).then([enrolled('cand-a')]);
+  });
+  it('a training that ended before that PV does not', () => {
+    spec.given([scheduled]).when(enrol({ candidate: { ...failedOn('2024-03-14'), trainings: [{ endsOn: '2024-02-28' }] } })).thenRefused('resit-window-passed');
+  });
+  it('sitting no bloc at a titre session (every bloc held) is no re-sit: the livret’s eligible holds', () => {
+    spec.given([scheduled]).when(enrol({ blocs: [], candidate: { ...failedOn('2024-03-14'), usableBlocs: [BC01, BC02] } })).then([enrolled('cand-a', [])]);
+  });
+  it('a VAE enrolment is not a training-route re-sit', () => {
+    spec.given([scheduled]).when(enrol({ route: 'vae', candidate: { ...failedOn('2024-03-14'), vaeRecevable: true } })).then([{ type: 'CandidateEnrolled', data: { candidateId: 'cand-a', route: 'vae', blocs: [BC01, BC02] } }]);
+  });
+});
+
+describe('recusals (DESIGN.md rule 13)', () => {
   it('a juror who knows a candidate recuses themself for that candidate', () => {
     spec.given([scheduled, jury3, enrolled('cand-a')]).when(recuse('j3')).then([recused('j3', 'cand-a')]);
   });
-  it('after a recusal the others must still meet the minimum (jury-too-small-after-recusal)', () => {
-    spec.given([scheduled, jury2, enrolled('cand-a')]).when(recuse('j1')).thenRefused('jury-too-small-after-recusal');
+  it('the centre or the DREETS may declare it for a juror', () => {
+    spec.given([scheduled, jury3, enrolled('cand-a')]).when(recuse('j3', { declaredBy: { role: 'centre', id: 'c1' } })).then([recused('j3', 'cand-a', 'centre', 'c1')]);
+    spec.given([scheduled, jury3, enrolled('cand-a')]).when(recuse('j3', { declaredBy: { role: 'dreets', id: 'agent-1' } })).then([recused('j3', 'cand-a', 'dreets', 'agent-1')]);
   });
-  it('after a recusal the others must still include the independent members required (jury-lacks-independent-after-recusal)', () => {
+  it('a juror declares only their own recusal (not-yourself); a centre only in its sessions (not-your-session)', () => {
+    spec.given([scheduled, jury3, enrolled('cand-a')]).when(recuse('j3', { declaredBy: { role: 'juror', id: 'j1' } })).thenRefused('not-yourself');
+    spec.given([scheduled, jury3, enrolled('cand-a')]).when(recuse('j3', { declaredBy: { role: 'centre', id: 'c2' } })).thenRefused('not-your-session');
+  });
+  it('a juror who already assessed the candidate may still recuse: until the PV is validated', () => {
+    spec.given([scheduled, jury3, enrolled('cand-a'), assessed('j3', 'cand-a')]).when(recuse('j3')).then([recused('j3', 'cand-a')]);
+  });
+  it('the recused juror’s proposal falls: another member proposes anew', () => {
+    const given = [scheduled, jury3, enrolled('cand-a'), ...proposed('cand-a', 'j3'), recused('j3', 'cand-a')];
+    spec.given(given).when(propose('j1', { outcome: 'ajourne', blocs: [] })).thenEvents((events) => {
+      expect(events.map((e) => e.type)).toEqual(['DeliberationProposed', 'DeliberationSigned']);
+    });
+  });
+  it('the recused juror’s signature stops counting; the others having all signed, the decision is final again', () => {
+    spec
+      .given([scheduled, jury3, enrolled('cand-a'), ...proposed('cand-a'), signed('cand-a', 'j2'), signed('cand-a', 'j3'), finalised('cand-a')])
+      .when(recuse('j3'))
+      .then([recused('j3', 'cand-a'), finalised('cand-a')]);
+  });
+  it('a final decision signed by the recused juror does not stand while the others are below the minimum (deliberations-incomplete)', () => {
+    spec.given([scheduled, jury2, enrolled('cand-a'), ...decided('cand-a'), recused('j2', 'cand-a')]).when(validate()).thenRefused('deliberations-incomplete');
+  });
+  it('a jury left below the minimum for the candidate cannot deliberate (jury-too-small-after-recusal)', () => {
+    spec.given([scheduled, jury2, enrolled('cand-a'), recused('j1', 'cand-a')]).when(propose('j2')).thenRefused('jury-too-small-after-recusal');
+  });
+  it('nor one left without the independent members required (jury-lacks-independent-after-recusal)', () => {
     const seed004 = version({ jury: { minMembers: 2, minIndependent: 1 } });
-    spec.given([scheduled, jury3, enrolled('cand-a')]).when(recuse('j2', { certification: seed004 })).thenRefused('jury-lacks-independent-after-recusal');
+    spec.given([scheduled, jury3, enrolled('cand-a'), recused('j2', 'cand-a')]).when(propose('j1', { certification: seed004 })).thenRefused('jury-lacks-independent-after-recusal');
   });
   it('recusing twice for the same candidate changes nothing', () => {
     spec.given([scheduled, jury3, enrolled('cand-a'), recused('j3', 'cand-a')]).when(recuse('j3')).thenNothing();
   });
-  it('a juror who already assessed the candidate can no longer recuse (recusal-too-late)', () => {
-    spec.given([scheduled, jury3, enrolled('cand-a'), assessed('j3', 'cand-a')]).when(recuse('j3')).thenRefused('recusal-too-late');
-  });
-  it('only a member of the jury recuses (not-a-jury-member)', () => {
+  it('only a member of the jury is recused (not-a-jury-member)', () => {
     spec.given([scheduled, jury2, enrolled('cand-a')]).when(recuse('j3')).thenRefused('not-a-jury-member');
   });
   it('a recusal names an enrolled candidate (candidate-not-enrolled)', () => {
     spec.given([scheduled, jury3]).when(recuse('j3')).thenRefused('candidate-not-enrolled');
+  });
+});
+
+describe('CCS sessions (DESIGN.md rule 14)', () => {
+  const CCS = 'RNCP38665CCS01';
+  const withCcs = version({ ccs: [{ code: CCS, title: 'Spécialisation', competences: [{ code: `${CCS}C1`, title: 'c1' }] }] });
+  const ccsCentre: CentreFacts = { ...centre, agrements: [{ rncp: 'RNCP38665', validFrom: '2025-01-01', validUntil: '2027-12-31', ccs: [CCS] }] };
+  const ccsScheduled: SessionEvent = { type: 'SessionScheduled', data: { ...scheduled.data, kind: 'ccs', blocs: [CCS] } } as SessionEvent;
+  it('a centre with an agrément for the CCS schedules a session of it', () => {
+    spec.given().when(scheduleCommand({ kind: 'ccs', blocs: [CCS], certification: withCcs, centre: ccsCentre })).then([ccsScheduled]);
+  });
+  it('without an agrément naming the CCS, no ccs session (centre-not-agreed-for-ccs)', () => {
+    spec.given().when(scheduleCommand({ kind: 'ccs', blocs: [CCS], certification: withCcs })).thenRefused('centre-not-agreed-for-ccs');
+  });
+  it('a ccs session examines CCS of the version only (unknown-bloc)', () => {
+    spec.given().when(scheduleCommand({ kind: 'ccs', blocs: [BC01], certification: withCcs, centre: ccsCentre })).thenRefused('unknown-bloc');
+  });
+  it('only holders of the titre enrol (ccs-needs-titre)', () => {
+    spec.given([ccsScheduled]).when(enrol({ certification: withCcs })).thenRefused('ccs-needs-titre');
+    spec.given([ccsScheduled]).when(enrol({ certification: withCcs, candidate: { ...newcomer, holdsTitre: true } })).then([enrolled('cand-a', [CCS])]);
+  });
+  it('the jury assesses the CCS competences and awards the CCS, never the titre (ccs-session-awards-ccs)', () => {
+    const ready = [ccsScheduled, jury3, enrolled('cand-a', [CCS])];
+    spec.given(ready).when(assess('j1', { bloc: CCS, competences: [{ code: `${CCS}C1`, result: 'acquis' }], certification: withCcs })).thenEvents((events) => expect(events[0]?.type).toBe('AssessmentRecorded'));
+    spec.given(ready).when(propose('j1', { outcome: 'titre', blocs: [CCS], certification: withCcs })).thenRefused('ccs-session-awards-ccs');
+    spec.given(ready).when(propose('j1', { outcome: 'ccp', blocs: [CCS], certification: withCcs })).thenEvents((events) => expect(events[0]).toMatchObject({ data: { outcome: 'ccp', blocs: [CCS] } }));
+  });
+});
+
+describe('accommodations for a disabled candidate (DESIGN.md rule 17)', () => {
+  const decide = (candidateId = 'cand-a'): SessionCommand => ({ type: 'DecideAccommodation', candidateId, decidedBy: 'dreets:agent-1' });
+  it('are recorded for an enrolled candidate (the measures are not in the event)', () => {
+    spec.given([scheduled, enrolled('cand-a')]).when(decide()).then([{ type: 'AccommodationDecided', data: { candidateId: 'cand-a', decidedBy: 'dreets:agent-1' } }]);
+  });
+  it('only for a candidate of the session (candidate-not-enrolled), before the PV (session-closed)', () => {
+    spec.given([scheduled, enrolled('cand-a')]).when(decide('cand-z')).thenRefused('candidate-not-enrolled');
+    spec.given([scheduled, jury2, enrolled('cand-a'), ...decided('cand-a'), pvValidated]).when(decide()).thenRefused('session-closed');
+  });
+});
+
+describe('a juror added for a candidate after recusals', () => {
+  const short = [scheduled, jury2, enrolled('cand-a'), assessed('j1', 'cand-a'), assessed('j2', 'cand-a'), recused('j2', 'cand-a')];
+  it('the centre adds a habilitated juror for that candidate when the rest is below the minimum', () => {
+    spec.given(short).when(addJuror('j3')).then([added('j3', 'cand-a')]);
+  });
+  it('the added juror assesses, and the deliberation is final when they and the others sign', () => {
+    const withJ3 = [...short, added('j3', 'cand-a')];
+    spec.given(withJ3).when(assess('j3')).then([assessed('j3', 'cand-a')]);
+    spec.given([...withJ3, assessed('j3', 'cand-a'), ...proposed('cand-a')]).when(sign('j3')).then([signed('cand-a', 'j3'), finalised('cand-a')]);
+  });
+  it('the added juror sits for that candidate only (not-a-jury-member)', () => {
+    spec.given([...short, enrolled('cand-b'), added('j3', 'cand-a')]).when(assess('j3', { candidateId: 'cand-b' })).thenRefused('not-a-jury-member');
+  });
+  it('no juror is added while the jury sitting for the candidate meets the rules (jury-complete-for-candidate)', () => {
+    spec.given([scheduled, jury3, enrolled('cand-a'), recused('j3', 'cand-a')]).when(addJuror('j4')).thenRefused('jury-complete-for-candidate');
+  });
+  it('the added juror is habilitated for the session dates (juror-not-habilitated), and not one recused for the candidate (juror-recused)', () => {
+    spec.given(short).when(addJuror('j4', { jurors: [habilitated('j4', false, '2025-10-07')] })).thenRefused('juror-not-habilitated');
+    // All or none: one unhabilitated juror among those added, and none is added.
+    spec.given(short).when(addJuror('j3', { jurorIds: ['j3', 'j4'], jurors: [...jurors, habilitated('j4', false, '2025-10-07')] })).thenRefused('juror-not-habilitated');
+    spec.given(short).when(addJuror('j3', { jurorIds: ['j3', 'nobody'] })).thenRefused('juror-not-found');
+    spec.given(short).when(addJuror('j2')).thenRefused('juror-recused');
+  });
+  it('a centre adds jurors in its own sessions only (not-your-session)', () => {
+    spec.given(short).when(addJuror('j3', { actingCentre: 'c2' })).thenRefused('not-your-session');
   });
 });
 
@@ -348,11 +528,57 @@ describe('deliberations', () => {
       expect(events.map((e) => e.type)).toEqual(['DeliberationProposed', 'DeliberationSigned']);
     });
   });
-  it('a titre outcome is decided in a titre session only', () => {
-    spec.given([ccpScheduled, jury3, enrolled('cand-a', [BC01])]).when(propose('j1', { blocs: [BC01] })).thenRefused('titre-needs-titre-session');
+  it('a titre session on every bloc issues the titre with them all (route session)', () => {
+    expect(titreRouteOf({ kind: 'titre', blocs: [BC01, BC02] }, { route: 'formation_continue', blocs: [BC01, BC02] })).toBe('session');
+    expect(titreRouteOf({ kind: 'titre', blocs: [BC01, BC02] }, { route: 'vae', blocs: [BC01, BC02] })).toBe('vae');
   });
-  it('a titre outcome awards every bloc of the version, to a candidate enrolled for all of them', () => {
-    spec.given([scheduled, jury3, enrolled('cand-a', [BC01])]).when(propose('j1', { blocs: [BC01] })).thenRefused('titre-needs-all-blocs');
+  it('a titre needs every bloc acquired now or held and usable (titre-blocs-missing)', () => {
+    spec.given([scheduled, jury3, enrolled('cand-a', [BC01])]).when(propose('j1', { blocs: [BC01] })).thenRefused('titre-blocs-missing');
+    spec.given([ccpScheduled, jury3, enrolled('cand-a', [BC01])]).when(propose('j1', { blocs: [BC01] })).thenRefused('titre-blocs-missing');
+  });
+  it('capitalisation at the CCP session of the last missing bloc: the titre, with only that bloc acquired now', () => {
+    spec
+      .given([ccpScheduled, jury3, enrolled('cand-a', [BC01])])
+      .when(propose('j1', { blocs: [BC01], usableBlocs: [BC02] }))
+      .then([{ type: 'DeliberationProposed', data: { candidateId: 'cand-a', outcome: 'titre', blocs: [BC01], finalInterviewHeld: true, proposedBy: 'j1' } }, signed('cand-a', 'j1')]);
+    expect(titreRouteOf({ kind: 'ccp', blocs: [BC01] }, { route: 'formation_continue', blocs: [BC01] })).toBe('capitalisation');
+  });
+  it('capitalisation at a titre session where the candidate sits the missing blocs only, or none', () => {
+    spec
+      .given([scheduled, jury3, enrolled('cand-a', [BC02])])
+      .when(propose('j1', { blocs: [], usableBlocs: [BC01] }))
+      .thenEvents((events) => expect(events[0]).toEqual({ type: 'DeliberationProposed', data: { candidateId: 'cand-a', outcome: 'titre', blocs: [BC02], finalInterviewHeld: true, proposedBy: 'j1' } }));
+    spec
+      .given([scheduled, jury3, enrolled('cand-a', [])])
+      .when(propose('j1', { blocs: [], usableBlocs: [BC01, BC02] }))
+      .thenEvents((events) => expect(events[0]).toMatchObject({ type: 'DeliberationProposed', data: { outcome: 'titre', blocs: [] } }));
+    expect(titreRouteOf({ kind: 'titre', blocs: [BC01, BC02] }, { route: 'formation_continue', blocs: [BC02] })).toBe('capitalisation');
+  });
+  it('the entretien final at capitalisation follows the version’s switch (assumption capitalisationFinalInterviewRequired)', () => {
+    const given = [ccpScheduled, jury3, enrolled('cand-a', [BC01])];
+    const command = (certification: typeof v) => propose('j1', { blocs: [BC01], usableBlocs: [BC02], finalInterviewHeld: false, certification });
+    spec.given(given).when(command(version({ capitalisationFinalInterviewRequired: true }))).thenRefused('final-interview-required');
+    spec.given(given).when(command(version({ capitalisationFinalInterviewRequired: false }))).thenEvents((events) => expect(events[0]?.type).toBe('DeliberationProposed'));
+    // Flipped the other way, a titre session on every bloc still needs it.
+    spec.given([scheduled, jury3, enrolled('cand-a')]).when(propose('j1', { finalInterviewHeld: false, certification: version({ capitalisationFinalInterviewRequired: false }) })).thenRefused('final-interview-required');
+  });
+  it('a titre is refused when the candidate came without their dossier professionnel (dossier-professionnel-missing)', () => {
+    spec.given([scheduled, jury3, enrolled('cand-a')]).when(propose('j1', { dossierProfessionnel: 'missing' })).thenRefused('dossier-professionnel-missing');
+    spec
+      .given([scheduled, jury3, enrolled('cand-a')])
+      .when(propose('j1', { dossierProfessionnel: 'presented' }))
+      .thenEvents((events) => expect(events[0]).toMatchObject({ type: 'DeliberationProposed', data: { outcome: 'titre', dossierProfessionnel: 'presented' } }));
+    spec.given([scheduled, jury3, enrolled('cand-a')]).when(propose('j1', { outcome: 'ajourne', blocs: [], dossierProfessionnel: 'missing' })).thenEvents((events) => expect(events[0]?.type).toBe('DeliberationProposed'));
+  });
+  it('a candidate excluded for fraud (exclu) acquires nothing', () => {
+    spec.given([scheduled, jury3, enrolled('cand-a')]).when(propose('j1', { outcome: 'exclu', blocs: [BC01] })).thenRefused('outcome-takes-no-blocs');
+    spec
+      .given([scheduled, jury3, enrolled('cand-a')])
+      .when(propose('j1', { outcome: 'exclu', blocs: [] }))
+      .then([{ type: 'DeliberationProposed', data: { candidateId: 'cand-a', outcome: 'exclu', blocs: [], finalInterviewHeld: true, proposedBy: 'j1' } }, signed('cand-a', 'j1')]);
+  });
+  it('a titre names only blocs the candidate sat (bloc-not-enrolled)', () => {
+    spec.given([scheduled, jury3, enrolled('cand-a', [BC02])]).when(propose('j1', { blocs: [BC01, BC02], usableBlocs: [BC01] })).thenRefused('bloc-not-enrolled');
   });
   it('a ccp outcome awards blocs the candidate is enrolled for only (bloc-not-enrolled)', () => {
     spec.given([scheduled, jury3, enrolled('cand-a', [BC01])]).when(propose('j1', { outcome: 'ccp', blocs: [BC02] })).thenRefused('bloc-not-enrolled');
@@ -418,6 +644,10 @@ describe('PV validation', () => {
   });
   it('a session without candidates has no PV to validate', () => {
     spec.given([scheduled, jury2]).when(validate()).thenRefused('no-candidates');
+  });
+  it('a DREETS agent validates the PVs of its region’s centres only (outside-territory, DESIGN.md rule 16)', () => {
+    spec.given(deliberated).when(validate(endsOn, 'Occitanie')).thenRefused('outside-territory');
+    spec.given(deliberated).when(validate(endsOn, null)).thenRefused('outside-territory');
   });
   it('validating twice appends nothing', () => {
     spec.given([...deliberated, pvValidated]).when(validate()).thenNothing();

@@ -53,7 +53,8 @@ describe('capitalisation against the local server with a virtual clock, through 
     await second.call('POST', '/_local/clock', { body: { now: '2019-03-11T12:00:00Z' } });
     const lapsedRecord = await record(second, candidateId);
     expect(blocOf(lapsedRecord, rncp, 'RNCP12505BC01')).toMatchObject({ acquired: true, usable: false, lapsed: true });
-    expect(blocOf(lapsedRecord, rncp, 'RNCP12505BC02')).toMatchObject({ usable: true, usableUntil: '2021-06-15' });
+    // Five years from 2016-06-15 would be 2021-06-15; the 2006 regime never outlives the version (2019-06-30).
+    expect(blocOf(lapsedRecord, rncp, 'RNCP12505BC02')).toMatchObject({ usable: true, usableUntil: '2019-06-30' });
     expect(blocOf(await record(second, candidateId, '2019-03-10'), rncp, 'RNCP12505BC01')).toMatchObject({ usable: true });
     const after = (await second.call('GET', `/candidates/${candidateId}/notifications`, { as: ['candidate', candidateId] })).json.notifications;
     expect(after.find((n: any) => n.topic === 'usability-lapsed' && n.bloc === 'RNCP12505BC01')).toMatchObject({ at: '2019-03-11T00:00:00.000Z' });

@@ -97,7 +97,7 @@ describe('certificates on the local ledger, over HTTP', () => {
     expect(createHash('sha256').update(body).digest('hex')).toBe(result.pdf.sha256);
   });
 
-  it('revocation: status revoked with its reason; as of the day before, valid', async () => {
+  it('revocation: status revoked with its date, the reason for the holder only; as of the day before, valid', async () => {
     const { code, candidateId } = await registerAndIssue(L);
     await L.call('POST', '/_local/clock', { body: { now: '2025-12-01T10:00:00Z' } });
     const revoked = await L.call('POST', `/certificates/${code}/revocation`, { as: ['dreets', 'agent-1'], body: { reason: 'Fraude établie à l’épreuve', legalBasis: 'Arrêté du 22 décembre 2015, art. 9' } });
@@ -105,7 +105,11 @@ describe('certificates on the local ledger, over HTTP', () => {
     await L.settle();
     const now = await L.call('GET', `/verify/${code}`);
     expect(now.json).toMatchObject({ status: 'revoked', asOf: '2025-12-01' });
-    expect(now.json.history.at(-1)).toEqual({ status: 'revoked', on: '2025-12-01', reason: 'Fraude établie à l’épreuve', legalBasis: 'Arrêté du 22 décembre 2015, art. 9' });
+    expect(now.json.history.at(-1)).toEqual({ status: 'revoked', on: '2025-12-01' });
+    expect(now.json.statusSince).toBe('2025-12-01');
+    expect(now.text).not.toContain('Fraude');
+    const held = (await L.call('GET', `/certificates/${code}/verifications`, { as: ['candidate', candidateId] })).json;
+    expect(held.statusHistory.at(-1)).toEqual({ status: 'revoked', on: '2025-12-01', reason: 'Fraude établie à l’épreuve', legalBasis: 'Arrêté du 22 décembre 2015, art. 9' });
     expect((await L.call('GET', `/verify/${code}?asOf=2025-11-30`)).json).toMatchObject({ status: 'valid', asOf: '2025-11-30' });
     const seen = await L.call('GET', `/certificates/${code}/verifications`, { as: ['candidate', candidateId] });
     // Both at the same (virtual) instant: in any order.

@@ -82,7 +82,12 @@ describe('yearly statistics through the local server', () => {
       const sessionId = await api.session(session.centreId, { rncp: RNCP, kind: 'titre', startsOn: session.startsOn, endsOn: session.endsOn }, jurors);
       const candidates: string[] = [];
       await inParallel(session.outcomes, 8, async (_, i) => (candidates[i] = await api.candidate(session.centreId, `Candidat ${s}-${i}`)));
-      for (const [i, candidateId] of candidates.entries()) await api.enrol(session.centreId, sessionId, candidateId, s === 0 && i === 0 ? 'vae' : routes[i % routes.length]);
+      for (const [i, candidateId] of candidates.entries()) {
+        const vae = s === 0 && i === 0;
+        // A VAE enrolment follows the DREETS's recevabilité decision (DESIGN.md rule 17).
+        if (vae) expect((await L!.call('POST', `/candidates/${candidateId}/vae-recevabilite`, { as: ['dreets', 'agent-1'], body: { rncp: RNCP, decidedOn: '2022-01-10' } })).status).toBe(201);
+        await api.enrol(session.centreId, sessionId, candidateId, vae ? 'vae' : routes[i % routes.length]);
+      }
       held.push({ ...session, sessionId, candidates });
     }
     for (const session of held) {

@@ -50,6 +50,7 @@ describe('certificates: issuance and verification by code', () => {
     expect(res.json).toEqual({
       code,
       status: 'valid',
+      statusSince: '2025-09-01',
       kind: 'titre',
       certification: { rncp: 'RNCP38665', title: expect.stringContaining('Manager d'), level: 5 },
       blocs: [
@@ -213,7 +214,7 @@ describe('certificates: issuance is idempotent', () => {
 });
 
 describe('certificates: suspension, reinstatement, revocation', () => {
-  it('shows each status with its reason and legal basis, and answers as of a past date', async () => {
+  it('shows each status with its date, never its reason (the holder and the DREETS read it in the record), and answers as of a past date', async () => {
     const clock = new TestClock('2025-09-01T08:00:00.000Z');
     const h = await memoryDeps({ clock });
     const { code } = await issue(h);
@@ -230,13 +231,18 @@ describe('certificates: suspension, reinstatement, revocation', () => {
 
     const now = await callRoute(h.deps, 'GET', `/verify/${code}`);
     expect(now.json).toMatchObject({ status: 'revoked', asOf: '2025-11-05' });
+    expect(now.json).toMatchObject({ statusSince: '2025-11-05' });
     expect(now.json.history).toEqual([
       { status: 'valid', on: '2025-09-01' },
-      { status: 'suspended', on: '2025-10-10', reason: 'Enquête sur une fraude', legalBasis: 'Arrêté du 22 décembre 2015, art. 9' },
-      { status: 'valid', on: '2025-10-20', reason: 'Enquête close sans suite', legalBasis: 'Arrêté du 22 décembre 2015, art. 9' },
-      { status: 'revoked', on: '2025-11-05', reason: 'Fraude établie', legalBasis: 'Arrêté du 22 décembre 2015, art. 9' },
+      { status: 'suspended', on: '2025-10-10' },
+      { status: 'valid', on: '2025-10-20' },
+      { status: 'revoked', on: '2025-11-05' },
     ]);
     expect(now.text).not.toContain('agent-1');
+    expect(now.text).not.toContain('Fraude');
+    expect(now.text).not.toContain('Arrêté');
+    const forHolder = await callRoute(h.deps, 'GET', `/certificates/${code}/verifications`, { as: dreets });
+    expect(forHolder.json.statusHistory.at(-1)).toEqual({ status: 'revoked', on: '2025-11-05', reason: 'Fraude établie', legalBasis: 'Arrêté du 22 décembre 2015, art. 9' });
     const dayBefore = await callRoute(h.deps, 'GET', `/verify/${code}?asOf=2025-11-04`);
     expect(dayBefore.json).toMatchObject({ status: 'valid', asOf: '2025-11-04' });
     expect(dayBefore.json.history).toHaveLength(3);
@@ -296,6 +302,7 @@ describe('certificates: the holder sees every verification', () => {
         { at: '2025-09-01T08:00:00.000Z', status: 'valid', asOf: '2025-09-01', familyNameChecked: false },
         { at: '2025-09-02T10:00:00.000Z', status: 'valid', asOf: '2025-09-01', familyNameChecked: true, familyNameMatches: true },
       ],
+      statusHistory: [{ status: 'valid', on: '2025-09-01' }],
     });
     expect((await callRoute(h.deps, 'GET', `/certificates/${code}/verifications`, dreetsCall())).json.verifications).toHaveLength(2);
     expect((await callRoute(h.deps, 'GET', `/certificates/${code}/verifications`, { as: ['candidate', 'someone-else'] })).status).toBe(403);

@@ -43,7 +43,7 @@ const sessionEvent: fc.Arbitrary<LedgerEvent> = fc.oneof(
 const candidateEvent = (id: string): fc.Arbitrary<LedgerEvent> =>
   fc.oneof(
     fc.record({ rncp, bloc, acquiredOn: date, sessionId: fc.constantFrom(...SESSIONS) }).map(({ sessionId, ...d }) => ({ type: 'CcpAcquired' as const, data: { ...d, candidateId: id, via: { kind: 'session' as const, sessionId } } })),
-    fc.record({ rncp, issuedOn: date, sessionId: fc.constantFrom(...SESSIONS) }).map((d) => ({ type: 'TitreIssued' as const, data: { ...d, candidateId: id, blocs: BLOCS } })),
+    fc.record({ rncp, issuedOn: date, sessionId: fc.constantFrom(...SESSIONS) }).map((d) => ({ type: 'TitreIssued' as const, data: { ...d, candidateId: id, blocs: BLOCS, route: 'session' as const } })),
     fc.record({ rncp, sessionId: fc.constantFrom(...SESSIONS) }).map((d) => ({ type: 'TitreAnnulled' as const, data: { ...d, candidateId: id, reason: 'appel', legalBasis: 'R338-7' } })),
     fc.record({ rncp, bloc, sessionId: fc.constantFrom(...SESSIONS) }).map((d) => ({ type: 'CcpAcquisitionAnnulled' as const, data: { ...d, candidateId: id, reason: 'appel', legalBasis: 'R338-7' } })),
     fc

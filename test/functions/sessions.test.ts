@@ -14,7 +14,8 @@ const BC01 = 'RNCP38665BC01';
 const BC02 = 'RNCP38665BC02';
 const STARTS = '2025-10-06';
 const ENDS = '2025-10-08';
-const agent: Call['as'] = ['dreets', 'agent-1'];
+/** The DREETS agent of the region of the centres below (territorial competence, DESIGN.md rule 16). */
+const agent: Call['as'] = ['dreets', 'agent-1', 'Hauts-de-France'];
 
 type Harness = { deps: LedgerDeps; clock: TestClock; settle: () => Promise<void> };
 
@@ -257,9 +258,12 @@ describe('refusals answer their status and problem type, and append nothing', ()
     await api.refused('POST', '/sessions', ['centre', centreId], { rncp: RNCP, kind: 'titre', centreId, startsOn: STARTS, endsOn: ENDS }, 422, 'centre-not-agreed');
   });
 
-  it('an agrément beyond the version (agrement-beyond-version)', async () => {
+  it('an agrément beyond the version and its grace year (agrement-beyond-version), or outside the agent’s region (outside-territory)', async () => {
     const { api, centreId } = await referentialWorld(h, 0);
-    await api.refused('POST', `/centres/${centreId}/agrements`, agent, { rncp: RNCP, validUntil: '2030-01-01' }, 422, 'agrement-beyond-version');
+    // RNCP38665 ends on 2029-05-12; its agréments may run through the grace year (referential assumption), not beyond.
+    await api.refused('POST', `/centres/${centreId}/agrements`, agent, { rncp: RNCP, validUntil: '2030-05-13' }, 422, 'agrement-beyond-version');
+    await api.refused('POST', `/centres/${centreId}/agrements`, ['dreets', 'agent-2', 'Bretagne'], { rncp: RNCP, validUntil: '2027-12-31' }, 403, 'outside-territory');
+    await api.refused('POST', `/centres/${centreId}/agrements`, ['dreets', 'agent-3'], { rncp: RNCP, validUntil: '2027-12-31' }, 403, 'outside-territory');
   });
 
   it('session dates outside the version (certification-not-valid-on-dates)', async () => {
@@ -285,9 +289,50 @@ describe('refusals answer their status and problem type, and append nothing', ()
     expect(recusal.status, recusal.text).toBe(201);
     const assessment = { candidateId: candidates[0], bloc: BC01, competences: [{ code: 'RNCP38665BC01C1', result: 'acquis' }] };
     await api.refused('POST', `${path}/assessments`, asJuror(2), assessment, 422, 'juror-recused');
-    await api.refused('POST', `${path}/recusals`, asJuror(1), { candidateId: candidates[0], reason: 'neighbour' }, 422, 'jury-too-small-after-recusal');
+    // A second recusal is a fact too; what it refuses is a deliberation by the one juror left.
+    expect((await api.post(`${path}/recusals`, asJuror(1), { candidateId: candidates[0], reason: 'neighbour' })).status).toBe(201);
+    await api.refused('POST', `${path}/deliberations`, asJuror(0), { candidateId: candidates[0], outcome: 'ajourne', blocs: [] }, 422, 'jury-too-small-after-recusal');
     const view = await api.get(path, asJuror(0));
-    expect(view.json.recusals).toMatchObject([{ jurorId: view.json.jury[2].jurorId, candidateId: candidates[0], reason: 'former colleague' }]);
+    expect(view.json.recusals).toMatchObject([
+      { jurorId: view.json.jury[2].jurorId, candidateId: candidates[0], declaredBy: 'juror' },
+      { jurorId: view.json.jury[1].jurorId, candidateId: candidates[0], declaredBy: 'juror' },
+    ]);
+    // The reason tells of the candidate's life: it is in their vault entry, not in the ledger or the view.
+    expect(JSON.stringify(view.json)).not.toContain('former colleague');
+    expect((await h.deps.vault.get(candidates[0]!))?.notes).toMatchObject({ [`recusal:${path.split('/')[2]}:${view.json.jury[2].jurorId}`]: 'former colleague' });
+  });
+
+  it('accommodations: the DREETS records them, the measures (health data) go to the vault only', async () => {
+    const { api, path, asJuror, candidates } = await readySession(h, 2);
+    const decided = await api.post(`${path}/accommodations`, agent, { candidateId: candidates[0], measures: 'tiers temps, salle au rez-de-chaussée' });
+    expect(decided.status, decided.text).toBe(201);
+    await api.refused('POST', `${path}/accommodations`, agent, { candidateId: 'nobody', measures: 'tiers temps' }, 422, 'candidate-not-enrolled');
+    const view = await api.get(path, asJuror(0));
+    expect(view.json.accommodations).toMatchObject([{ candidateId: candidates[0] }]);
+    expect(view.text).not.toContain('tiers temps');
+    expect((await h.deps.vault.get(candidates[0]!))?.notes).toMatchObject({ [`accommodation:${path.split('/')[2]}`]: 'tiers temps, salle au rez-de-chaussée' });
+  });
+
+  it('the centre and the DREETS declare a recusal for a juror who assessed; the centre adds a juror for that candidate', async () => {
+    const { api, path, asJuror, candidates, centreId } = await readySession(h, 2);
+    const assessment = { candidateId: candidates[0], bloc: BC01, competences: [{ code: 'RNCP38665BC01C1', result: 'acquis' }] };
+    for (const j of [0, 1]) expect((await api.post(`${path}/assessments`, asJuror(j), assessment)).status).toBe(201);
+    const view = await api.get(path, asJuror(0));
+    const [j0, j1] = view.json.jury.map((m: { jurorId: string }) => m.jurorId);
+    await api.refused('POST', `${path}/recusals`, ['centre', centreId], { candidateId: candidates[0], reason: 'cousin' }, 422, 'recusal-names-juror');
+    await api.refused('POST', `${path}/recusals`, ['centre', 'another-centre'], { candidateId: candidates[0], jurorId: j1, reason: 'cousin' }, 403, 'not-your-session');
+    await api.refused('POST', `${path}/recusals`, asJuror(0), { candidateId: candidates[0], jurorId: j1, reason: 'cousin' }, 403, 'not-yourself');
+    expect((await api.post(`${path}/recusals`, ['centre', centreId], { candidateId: candidates[0], jurorId: j1, reason: 'cousin' })).status).toBe(201);
+    expect((await api.post(`${path}/recusals`, agent, { candidateId: candidates[1], jurorId: j0, reason: 'former employer' })).status).toBe(201);
+    const after = await api.get(path, asJuror(0));
+    expect(after.json.assessments.find((a: any) => a.jurorId === j1 && a.candidateId === candidates[0])).toMatchObject({ counts: false });
+    expect(after.json.recusals.map((r: any) => r.declaredBy)).toEqual(['centre', 'dreets']);
+    const { jurorId: j2 } = (await api.post('/jurors', agent, { name: 'Juré ajouté' })).json;
+    expect((await api.post(`/jurors/${j2}/habilitations`, agent, { rncp: RNCP, validUntil: '2027-12-31' })).status).toBe(201);
+    await api.refused('PUT', `${path}/jury`, ['centre', centreId], { members: [j2], candidateId: candidates[2] }, 422, 'jury-complete-for-candidate');
+    const addition = await api.put(`${path}/jury`, ['centre', centreId], { members: [j2], candidateId: candidates[0] });
+    expect(addition.status, addition.text).toBe(200);
+    expect(addition.json.members).toEqual([{ jurorId: j2, independent: false }]);
   });
 
   it('assessing a competence of another bloc (unknown-competence), or before the session starts (session-not-started)', async () => {

@@ -55,7 +55,7 @@ describe('GET /statistics and POST /statistics/exports over fact documents', () 
       if (outcome === 'titre' || outcome === 'ccp') {
         for (const bloc of outcome === 'titre' ? blocs : [blocs[0]!]) events.push({ type: 'CcpAcquired', data: { candidateId, rncp, bloc, acquiredOn: validatedOn, via: { kind: 'session', sessionId } } });
       }
-      if (outcome === 'titre') events.push({ type: 'TitreIssued', data: { candidateId, rncp, issuedOn: validatedOn, sessionId, blocs } });
+      if (outcome === 'titre') events.push({ type: 'TitreIssued', data: { candidateId, rncp, issuedOn: validatedOn, sessionId, blocs, route: 'session' } });
       await appendEvents(store, `candidate#${candidateId}`, events);
     }
   };

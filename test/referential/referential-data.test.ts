@@ -128,7 +128,8 @@ describe('validity and regimes', () => {
   });
 
   it('has the regimes of the rules', () => {
-    expect(get('RNCP12505').registration.regime).toEqual({ kind: 'fixed-years', years: 5 });
+    // The 2006 regime for CCPs acquired before décret 2016-954 took effect, the 2016 one after (assumption in the file).
+    expect(get('RNCP12505').registration.regime).toEqual({ kind: 'fixed-years', years: 5, acquiredBefore: '2016-07-14', laterGraceYears: 1 });
     expect(get('RNCP32340').registration.regime).toEqual({ kind: 'titre-validity', graceYears: 1 });
     expect(get('RNCP38665').registration.regime).toEqual({ kind: 'titre-validity', graceYears: 1 });
     expect(get('SEED004').registration.regime.kind).toBe('titre-validity');

@@ -29,6 +29,8 @@ interface Expectation {
   owner?: Partial<Record<Role, Sub>>;
   /** A caller of an allowed role who does not own it: must get 403. */
   foreign?: Partial<Record<Role, Sub>>;
+  /** Territorial routes (DESIGN.md rule 16): the DREETS agent of the owner's region gets through, another region's gets 403. */
+  regions?: { owner: string; foreign: string };
 }
 
 /**
@@ -51,6 +53,18 @@ const table: Record<string, Expectation> = {
     owner: { candidate: (w) => w.candidateA, centre: (w) => w.centreA },
     foreign: { candidate: (w) => w.candidateB, centre: (w) => w.centreB },
   },
+  'POST /candidates/{candidateId}/trainings': {
+    path: (w) => `/candidates/${w.candidateA}/trainings`,
+    body: () => ({ rncp: RNCP, route: 'formation_continue', endsOn: '2026-04-30' }),
+    owner: { centre: (w) => w.centreA },
+    foreign: { centre: (w) => w.centreB },
+  },
+  'POST /candidates/{candidateId}/vae-recevabilite': { path: (w) => `/candidates/${w.candidateB}/vae-recevabilite`, body: () => ({ rncp: RNCP, decidedOn: '2025-09-01' }) },
+  'POST /candidates/{candidateId}/equivalences': {
+    path: (w) => `/candidates/${w.candidateB}/equivalences`,
+    body: () => ({ rncp: RNCP, blocs: ['RNCP38665BC01'], decidedOn: '2025-09-01', legalBasis: 'annexe équivalences' }),
+    regions: { owner: 'Occitanie', foreign: 'Bretagne' },
+  },
   'POST /candidates/{candidateId}/insertion-surveys': {
     path: (w) => `/candidates/${w.candidateA}/insertion-surveys`,
     body: () => ({ horizon: '6m', situation: 'employed_target_job' }),
@@ -71,11 +85,11 @@ const table: Record<string, Expectation> = {
   'DELETE /candidates/{candidateId}/personal-data': { path: (w) => `/candidates/${w.candidateB}/personal-data` },
   'POST /centres': { path: () => '/centres', body: () => ({ name: 'Centre matrice', region: 'Normandie' }) },
   'GET /centres/{centreId}/sessions': { path: (w) => `/centres/${w.centreA}/sessions`, owner: { centre: (w) => w.centreA }, foreign: { centre: (w) => w.centreB } },
-  'POST /centres/{centreId}/agrements': { path: (w) => `/centres/${w.centreB}/agrements`, body: () => ({ rncp: RNCP, validUntil: '2027-12-31' }) },
+  'POST /centres/{centreId}/agrements': { path: (w) => `/centres/${w.centreB}/agrements`, body: () => ({ rncp: RNCP, validUntil: '2027-12-31' }), regions: { owner: 'Occitanie', foreign: 'Bretagne' } },
   'POST /centres/{centreId}/accounts': { path: (w) => `/centres/${w.centreB}/accounts`, body: () => ({ email: 'matrice-centre@exemple.fr' }) },
   'DELETE /centres/{centreId}/accounts/{email}': { path: (w) => `/centres/${w.centreB}/accounts/matrice-centre%40exemple.fr` },
   'POST /jurors': { path: () => '/jurors', body: () => ({ name: 'Juré matrice' }) },
-  'POST /jurors/{jurorId}/habilitations': { path: (w) => `/jurors/${w.jurorB}/habilitations`, body: () => ({ rncp: RNCP, validUntil: '2027-12-31' }) },
+  'POST /jurors/{jurorId}/habilitations': { path: (w) => `/jurors/${w.jurorB}/habilitations`, body: () => ({ rncp: RNCP, validUntil: '2027-12-31' }), regions: { owner: 'Bretagne', foreign: 'Occitanie' } },
   'POST /jurors/{jurorId}/accounts': { path: (w) => `/jurors/${w.jurorB}/accounts`, body: () => ({ email: 'matrice-jure@exemple.fr' }) },
   'DELETE /jurors/{jurorId}/accounts/{email}': { path: (w) => `/jurors/${w.jurorB}/accounts/matrice-jure%40exemple.fr` },
   'POST /sessions': {
@@ -96,7 +110,13 @@ const table: Record<string, Expectation> = {
     owner: { centre: (w) => w.centreB },
     foreign: { centre: (w) => w.centreA },
   },
-  'POST /sessions/{sessionId}/recusals': { path: (w) => `/sessions/${w.sessionB}/recusals`, body: (w) => ({ candidateId: w.candidateB, reason: 'lien' }), owner: { juror: (w) => w.jurorB }, foreign: { juror: (w) => w.jurorA } },
+  'POST /sessions/{sessionId}/recusals': {
+    path: (w) => `/sessions/${w.sessionB}/recusals`,
+    body: (w) => ({ candidateId: w.candidateB, jurorId: w.jurorB, reason: 'lien' }),
+    owner: { juror: (w) => w.jurorB, centre: (w) => w.centreB },
+    foreign: { juror: (w) => w.jurorA, centre: (w) => w.centreA },
+  },
+  'POST /sessions/{sessionId}/accommodations': { path: (w) => `/sessions/${w.sessionB}/accommodations`, body: (w) => ({ candidateId: w.candidateB, measures: 'tiers temps' }) },
   'POST /sessions/{sessionId}/assessments': {
     path: (w) => `/sessions/${w.sessionB}/assessments`,
     body: (w) => ({ candidateId: w.candidateB, bloc: 'RNCP38665BC01', competences: [{ code: 'RNCP38665BC01C1', result: 'acquis' }] }),
@@ -114,7 +134,7 @@ const table: Record<string, Expectation> = {
     owner: { juror: (w) => w.jurorB },
     foreign: { juror: (w) => w.jurorA },
   },
-  'POST /sessions/{sessionId}/pv-validation': { path: (w) => `/sessions/${w.sessionB}/pv-validation` },
+  'POST /sessions/{sessionId}/pv-validation': { path: (w) => `/sessions/${w.sessionB}/pv-validation`, regions: { owner: 'Occitanie', foreign: 'Bretagne' } },
   'POST /sessions/{sessionId}/deliberations/{candidateId}/annulment': { path: (w) => `/sessions/${w.sessionA}/deliberations/${w.candidateA}/annulment`, body: () => ({ reason: 'matrice', legalBasis: 'test' }) },
   'GET /verify/{code}': { path: (w) => `/verify/${w.code}` },
   'GET /certificates/{code}/credential': { path: (w) => `/certificates/${w.code}/credential` },
@@ -212,11 +232,16 @@ describe('authorisation matrix: every route, every role, every owner, every bad 
       for (const role of ROLES) {
         const allowed = entry.auth.includes(role);
         const owner = e.owner?.[role]?.(w) ?? genericSub[role];
-        const res = await L.call(entry.method, path, { as: [role, owner], body });
+        const region = role === 'dreets' ? e.regions?.owner : undefined;
+        const res = await L.call(entry.method, path, { as: [role, owner, region], body });
         if (!allowed) check(`${role} (not allowed)`, res.status, (s) => s === 403);
         else check(`${role} ${owner}`, res.status, (s) => s !== 401 && s !== 403 && s < 500);
         const foreign = e.foreign?.[role]?.(w);
         if (allowed && foreign) check(`${role} ${foreign} (not the owner)`, (await L.call(entry.method, path, { as: [role, foreign], body })).status, (s) => s === 403);
+        if (allowed && role === 'dreets' && e.regions) {
+          check(`dreets of ${e.regions.foreign} (outside its territory)`, (await L.call(entry.method, path, { as: ['dreets', owner, e.regions.foreign], body })).status, (s) => s === 403);
+          check('dreets without region', (await L.call(entry.method, path, { as: ['dreets', owner], body })).status, (s) => s === 403);
+        }
       }
     });
   }

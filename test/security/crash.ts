@@ -28,7 +28,7 @@ import { eventually } from '../support/eventually.js';
 
 const RNCP = 'RNCP38665';
 const CLOCK = 'virtual:2025-09-01T08:00:00Z';
-const DREETS: As = ['dreets', 'agent-1'];
+const DREETS: As = ['dreets', 'agent-1', 'Bretagne'];
 const executionArn = localExecutionArn;
 
 /**
@@ -129,7 +129,7 @@ export async function crashScenario(options: { dataDir?: string; writers?: numbe
     let refusedOrCut = 0;
     let killed = false;
     const server = L;
-    const write = async (as: [Role, string], path: string, body: unknown, key: string, streamOf?: (json: any) => string) => {
+    const write = async (as: [Role, string, string?], path: string, body: unknown, key: string, streamOf?: (json: any) => string) => {
       try {
         const res = await server.call('POST', path, { as, body, headers: { 'idempotency-key': key } });
         if (res.status >= 200 && res.status < 300) acknowledged.push({ what: `POST ${path} (${key})`, scopedKey: `${localAccountSub(as[0], as[1])}|POST ${path}|${key}`, stream: streamOf?.(res.json) });
@@ -145,7 +145,8 @@ export async function crashScenario(options: { dataDir?: string; writers?: numbe
         else {
           const until = new Date(Date.parse('2026-01-01') + day++ * 86_400_000).toISOString().slice(0, 10);
           const centre = otherCentres[n % otherCentres.length]!;
-          await write(DREETS, `/centres/${centre}/agrements`, { rncp: RNCP, validUntil: until }, `w${w}-a${n}`);
+          // Each centre's agrément by an agent of its own region (territorial competence).
+          await write(['dreets', 'agent-1', n % otherCentres.length === 0 ? 'Occitanie' : 'Normandie'], `/centres/${centre}/agrements`, { rncp: RNCP, validUntil: until }, `w${w}-a${n}`);
         }
       }
     });

@@ -16,7 +16,7 @@ import { scanAllTables, spawnLedger, withDataDirDynamo, type SpawnedLedger } fro
 import { eventually } from '../support/eventually.js';
 
 const RNCP = 'RNCP38665';
-const DREETS: As = ['dreets', 'agent-1'];
+const DREETS: As = ['dreets', 'agent-1', 'Bretagne'];
 const MINISTRY: As = ['ministry', 'dgefp-1'];
 
 // Distinctive enough that no id, hash, key or ciphertext contains them by chance.

@@ -1,9 +1,11 @@
 import { expect } from 'vitest';
 
-export type As = [role: 'centre' | 'juror' | 'dreets' | 'ministry' | 'candidate', sub: string];
+export type As = [role: 'centre' | 'juror' | 'dreets' | 'ministry' | 'candidate', sub: string, region?: string];
 export type Caller = (method: string, path: string, opts?: { as?: As; body?: unknown; headers?: Record<string, string> }) => Promise<{ status: number; json: any; text: string }>;
 
-const DREETS: As = ['dreets', 'agent-1'];
+/** A DREETS agent of `region`: agréments, habilitations and PV validation are decided by the agents of the territory. */
+const dreetsOf = (region: string): As => ['dreets', 'agent-1', region];
+const DEFAULT_REGION = 'Bretagne';
 
 async function ok(res: Promise<{ status: number; json: any; text: string }>, status: number, what: string) {
   const r = await res;
@@ -16,17 +18,20 @@ async function ok(res: Promise<{ status: number; json: any; text: string }>, sta
  * and a session driven to PV validation. Works over the route manifest (tests) or real HTTP (e2e).
  */
 export function scenario(call: Caller) {
+  const centreRegions = new Map<string, string>();
+  const sessionCentres = new Map<string, string>();
   return {
-    async centre(rncp: string, { region = 'Bretagne', validUntil, validFrom }: { region?: string; validUntil: string; validFrom?: string }) {
-      const { centreId } = await ok(call('POST', '/centres', { as: DREETS, body: { name: `Centre ${region}`, region } }), 201, 'POST /centres');
-      await ok(call('POST', `/centres/${centreId}/agrements`, { as: DREETS, body: { rncp, validUntil, ...(validFrom ? { validFrom } : {}) } }), 201, 'POST agrement');
+    async centre(rncp: string, { region = DEFAULT_REGION, validUntil, validFrom }: { region?: string; validUntil: string; validFrom?: string }) {
+      const { centreId } = await ok(call('POST', '/centres', { as: dreetsOf(region), body: { name: `Centre ${region}`, region } }), 201, 'POST /centres');
+      await ok(call('POST', `/centres/${centreId}/agrements`, { as: dreetsOf(region), body: { rncp, validUntil, ...(validFrom ? { validFrom } : {}) } }), 201, 'POST agrement');
+      centreRegions.set(centreId, region);
       return centreId as string;
     },
-    async jurors(rncp: string, count: number, { validUntil, validFrom }: { validUntil: string; validFrom?: string }) {
+    async jurors(rncp: string, count: number, { validUntil, validFrom, region = DEFAULT_REGION }: { validUntil: string; validFrom?: string; region?: string }) {
       const ids: string[] = [];
       for (let i = 0; i < count; i++) {
-        const { jurorId } = await ok(call('POST', '/jurors', { as: DREETS, body: { name: `Juré ${i + 1}`, independent: i === 0 } }), 201, 'POST /jurors');
-        await ok(call('POST', `/jurors/${jurorId}/habilitations`, { as: DREETS, body: { rncp, validUntil, ...(validFrom ? { validFrom } : {}) } }), 201, 'POST habilitation');
+        const { jurorId } = await ok(call('POST', '/jurors', { as: dreetsOf(region), body: { name: `Juré ${i + 1}`, independent: i === 0 } }), 201, 'POST /jurors');
+        await ok(call('POST', `/jurors/${jurorId}/habilitations`, { as: dreetsOf(region), body: { rncp, validUntil, ...(validFrom ? { validFrom } : {}) } }), 201, 'POST habilitation');
         ids.push(jurorId);
       }
       return ids;
@@ -38,6 +43,7 @@ export function scenario(call: Caller) {
     async session(centreId: string, body: { rncp: string; kind: 'titre' | 'ccp'; blocs?: string[]; startsOn: string; endsOn: string }, jurors: string[]) {
       const { sessionId } = await ok(call('POST', '/sessions', { as: ['centre', centreId], body: { ...body, centreId } }), 201, 'POST /sessions');
       await ok(call('PUT', `/sessions/${sessionId}/jury`, { as: ['centre', centreId], body: { members: jurors } }), 200, 'PUT jury');
+      sessionCentres.set(sessionId, centreId);
       return sessionId as string;
     },
     async enrol(centreId: string, sessionId: string, candidateId: string, route = 'formation_continue', blocs?: string[]) {
@@ -56,7 +62,8 @@ export function scenario(call: Caller) {
       for (const j of jurors.slice(1)) await ok(call('POST', `/sessions/${sessionId}/deliberations/${candidateId}/signatures`, { as: ['juror', j] }), 201, 'signature');
     },
     async validatePv(sessionId: string) {
-      return ok(call('POST', `/sessions/${sessionId}/pv-validation`, { as: DREETS }), 202, 'PV validation');
+      const region = centreRegions.get(sessionCentres.get(sessionId) ?? '') ?? DEFAULT_REGION;
+      return ok(call('POST', `/sessions/${sessionId}/pv-validation`, { as: dreetsOf(region) }), 202, 'PV validation');
     },
     async blocs(rncp: string) {
       return (await ok(call('GET', `/certifications/${rncp}`), 200, 'GET certification')).blocs as { code: string; competences: { code: string }[] }[];

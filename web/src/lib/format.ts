@@ -49,7 +49,7 @@ export const shortRouteLabels: Record<string, string> = {
   candidature_individuelle: 'Candidature individuelle',
 };
 
-export const outcomeLabels: Record<string, string> = { titre: 'Titre délivré', ccp: 'CCP acquis', ajourne: 'Ajourné', absent: 'Absent' };
+export const outcomeLabels: Record<string, string> = { titre: 'Titre délivré', ccp: 'CCP acquis', ajourne: 'Ajourné', absent: 'Absent', exclu: 'Exclu (fraude)' };
 export const resultLabels: Record<string, string> = { acquis: 'Acquis', non_acquis: 'Non acquis' };
 
 /** A long id shortened for reading (the full id stays available where it must be copied). */

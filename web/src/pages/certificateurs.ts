@@ -68,7 +68,7 @@ interface SessionView {
   endsOn: string;
   jury: { jurorId: string; independent: boolean }[];
   candidates: { candidateId: string; route: string; blocs: string[]; enrolledAt: string }[];
-  recusals: { jurorId: string; candidateId: string; reason: string; recordedAt: string }[];
+  recusals: { jurorId: string; candidateId: string; declaredBy?: string; recordedAt: string }[];
   assessments: { jurorId: string; candidateId: string; bloc: string; competences: { code: string; result: string }[]; recordedAt: string }[];
   deliberations: Deliberation[];
   pv: { status: 'open' | 'validated'; validatedBy?: string; validatedOn?: string; validatedAt?: string };
@@ -340,7 +340,7 @@ function candidateWork(s: SessionView, cert: Certification, jurorId: string, c: 
   const recusal = s.recusals.find((r) => r.jurorId === jurorId && r.candidateId === c.candidateId);
   const heading = h('h4', { id: anchor, tabindex: -1 }, `Candidat n°${n}`, h('span', { class: 'muted' }, ` — identifiant ${c.candidateId}`));
   if (recusal) {
-    return h('div', { class: 'candidate-block', role: 'group', 'aria-labelledby': anchor }, heading, h('p', null, h('span', { class: 'badge neutral' }, 'Récusé'), ` Vous vous êtes récusé pour ce candidat le ${instantFr(recusal.recordedAt)} (motif : ${recusal.reason}). Vous ne l’évaluez pas et ne signez pas sa délibération.`));
+    return h('div', { class: 'candidate-block', role: 'group', 'aria-labelledby': anchor }, heading, h('p', null, h('span', { class: 'badge neutral' }, 'Récusé'), ` Vous vous êtes récusé pour ce candidat le ${instantFr(recusal.recordedAt)}. Vous ne l’évaluez pas et ne signez pas sa délibération.`));
   }
   const deliberation = s.deliberations.find((d) => d.candidateId === c.candidateId && !d.annulled);
   return h(
@@ -415,7 +415,8 @@ function assessmentForm(s: SessionView, cert: Certification, jurorId: string, ca
 }
 
 function proposalForm(s: SessionView, c: SessionView['candidates'][number], n: number) {
-  const outcomes = (s.kind === 'titre' ? ['titre', 'ccp', 'ajourne', 'absent'] : ['ccp', 'ajourne', 'absent']).map((o) => ({ value: o, label: outcomeLabels[o]! }));
+  // A CCP session issues the titre too, to a candidate whose last missing bloc it examines (capitalisation).
+  const outcomes = (s.kind === 'titre' ? ['titre', 'ccp', 'ajourne', 'absent', 'exclu'] : ['ccp', 'titre', 'ajourne', 'absent', 'exclu']).map((o) => ({ value: o, label: outcomeLabels[o]! }));
   return h(
     'div',
     null,
@@ -488,7 +489,7 @@ function recusalForm(s: SessionView, candidateId: string, n: number) {
           await act(area, () => send('POST', `/sessions/${enc(s.sessionId)}/recusals`, { candidateId, reason: text(data, 'reason') }), `Vous êtes récusé pour le candidat n°${n}.`, `#candidat-${candidateId}`);
         },
       },
-      field({ label: 'Motif de la récusation', name: 'reason', type: 'textarea', required: true, hint: 'Par exemple : « je connais le candidat (ancien collègue) ». Ce motif figure au procès-verbal.', attrs: { maxlength: 1000 } }),
+      field({ label: 'Motif de la récusation', name: 'reason', type: 'textarea', required: true, hint: 'Par exemple : « je connais le candidat (ancien collègue) ». Ce motif est conservé avec les données personnelles du candidat.', attrs: { maxlength: 1000 } }),
     ),
   );
 }

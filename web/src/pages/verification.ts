@@ -15,7 +15,7 @@ interface Verification {
   holder: { display: string };
   familyNameMatches?: boolean;
   asOf: string;
-  history: { status: string; on: string; reason?: string; legalBasis?: string }[];
+  history: { status: string; on: string }[];
   ledger: { stream: string; version: number; hash: string };
 }
 
@@ -142,8 +142,6 @@ function history(v: Verification) {
           { class: e.status === 'valid' ? 'acquired' : e.status === 'suspended' ? 'lapsed' : '' },
           h('p', { class: 'when' }, dateFr(e.on)),
           h('p', null, h('span', { class: `badge ${e.status}` }, statusLabels[e.status] ?? e.status)),
-          e.reason ? h('p', null, `Motif : ${e.reason}`) : null,
-          e.legalBasis ? h('p', null, `Base légale : ${e.legalBasis}`) : null,
         ),
       ),
     ),

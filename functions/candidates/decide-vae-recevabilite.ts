@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { candidate, candidateStream } from '../../domain/candidate.js';
+import { notFound } from '../../domain/errors.js';
+import { Id, IsoDate, RncpCode } from '../../events/define-event.js';
+import { lambdaHandler } from '../shared/lambda.js';
+import { created, defineRoute } from '../shared/route.js';
+import { certificationOf } from '../sessions/session-facts.js';
+
+export const route = defineRoute({
+  summary: 'A DREETS agent records a VAE request admissible (recevable) for a version: the candidate may then enrol by the VAE route',
+  params: z.object({ candidateId: Id }),
+  body: z.object({ rncp: RncpCode, decidedOn: IsoDate }),
+  response: { status: 201 },
+  async handle({ params: { candidateId }, body, ctx }, deps) {
+    if (!(await certificationOf(deps, body.rncp))) throw notFound('certification-not-found', `no certification ${body.rncp}`);
+    await deps.commands.handle(candidate, candidateStream(candidateId), { type: 'DecideVaeRecevabilite', candidateId, ...body, decidedBy: ctx.command.actor }, ctx.command);
+    return created({ candidateId, ...body });
+  },
+});
+
+export const handler = lambdaHandler('candidates/decide-vae-recevabilite', route);

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { candidate, candidateStream } from '../../domain/candidate.js';
+import { AccessRoute } from '../../events/certification.js';
+import { Id, IsoDate, RncpCode } from '../../events/define-event.js';
+import { lambdaHandler } from '../shared/lambda.js';
+import { created, defineRoute } from '../shared/route.js';
+import { readableRecord } from './candidate-access.js';
+
+export const route = defineRoute({
+  summary: 'The candidate’s centre declares a new training by its end date: after the one-year re-sit window, it opens enrolment again',
+  params: z.object({ candidateId: Id }),
+  body: z.object({ rncp: RncpCode, route: AccessRoute, endsOn: IsoDate }),
+  response: { status: 201 },
+  async handle({ params, body, ctx }, deps) {
+    await readableRecord(deps, ctx.caller!, params.candidateId);
+    await deps.commands.handle(
+      candidate,
+      candidateStream(params.candidateId),
+      { type: 'DeclareTraining', candidateId: params.candidateId, actingCentre: ctx.caller!.ledgerId, ...body },
+      ctx.command,
+    );
+    return created({ candidateId: params.candidateId, ...body });
+  },
+});
+
+export const handler = lambdaHandler('candidates/declare-training', route);

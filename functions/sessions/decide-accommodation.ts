@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { Id } from '../../events/define-event.js';
+import { lambdaHandler } from '../shared/lambda.js';
+import { created, defineRoute } from '../shared/route.js';
+import { runSessionCommand } from './session-facts.js';
+import { SessionParams, Text } from './session-schemas.js';
+
+export const route = defineRoute({
+  summary: 'A DREETS agent records the accommodations decided for a disabled candidate of the session; the measures go to the candidate’s vault entry',
+  params: SessionParams,
+  body: z.object({ candidateId: Id, measures: Text }),
+  response: { status: 201 },
+  async handle({ params: { sessionId }, body, ctx }, deps) {
+    await runSessionCommand(deps, ctx, sessionId, () => ({ type: 'DecideAccommodation', candidateId: body.candidateId, decidedBy: ctx.command.actor }));
+    // Health data (RGPD art. 9): in the person's vault, erased with them.
+    const person = await deps.vault.get(body.candidateId);
+    if (person) await deps.vault.put(body.candidateId, { ...person, notes: { ...person.notes, [`accommodation:${sessionId}`]: body.measures } });
+    return created({ sessionId, candidateId: body.candidateId });
+  },
+});
+
+export const handler = lambdaHandler('sessions/decide-accommodation', route);
