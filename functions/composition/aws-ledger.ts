@@ -26,10 +26,10 @@ import { SesNotifier } from '../adapters/ses-notifier.js';
 import { SfnWorkflows } from '../adapters/sfn-workflows.js';
 import { systemClock } from '../ports/clock.js';
 import { type AwsEnvironment, parseAwsEnvironment, publicRateLimitOf, stateMachineArnVariable, WORKFLOW_NAMES, type WorkflowName } from './config.js';
-import { composeLedger, type Ledger, type PlatformAdapters } from './compose-ledger.js';
+import { composeLedger, type Ledger, type LedgerWiring, type PlatformAdapters, ROUTE_WIRING } from './compose-ledger.js';
 
 /** The ports on AWS, from the environment CDK sets (parsed and checked by `parseAwsEnvironment`). */
-export function awsAdapters(env: AwsEnvironment, options: { referentialDir?: string } = {}): PlatformAdapters {
+export function awsAdapters(env: AwsEnvironment): PlatformAdapters {
   const logger = new Logger({ serviceName: 'certification-ledger' });
   const dynamo = new DynamoDBClient({});
   const s3 = new S3Client({});
@@ -66,17 +66,17 @@ export function awsAdapters(env: AwsEnvironment, options: { referentialDir?: str
         clock: systemClock,
         workflows,
       }),
-    ...(options.referentialDir ? { referentialDir: options.referentialDir } : {}),
   };
 }
 
 let ledger: Ledger | undefined;
 
 /**
- * The ledger of this Lambda instance, composed once per cold start. A variable the stack forgot fails here,
+ * The ledger of this Lambda instance, composed once per cold start: a route's with ROUTE_WIRING, the Streams
+ * consumers and the start-up Trigger with the ledger's whole wiring (functions/composition/wiring.ts). A variable the stack forgot fails here,
  * naming it, before any request is answered.
  */
-export function awsLedger(options: { referentialDir?: string } = {}): Ledger {
-  ledger ??= composeLedger(awsAdapters(parseAwsEnvironment(process.env), options));
+export function awsLedger(wiring: LedgerWiring = ROUTE_WIRING): Ledger {
+  ledger ??= composeLedger(awsAdapters(parseAwsEnvironment(process.env)), wiring);
   return ledger;
 }

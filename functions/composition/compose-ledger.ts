@@ -13,11 +13,9 @@ import type { Scheduler } from '../ports/scheduler.js';
 import type { Signer } from '../ports/signer.js';
 import type { VerificationLog } from '../ports/verification-log.js';
 import type { Workflows } from '../ports/workflows.js';
-import { projections } from '../projections/index.js';
+import type { DocumentProjection } from '../projections/projection.js';
 import { Projector } from '../projections/projector.js';
-import { reactions as ledgerReactions } from '../reactions/index.js';
 import type { Reaction } from '../reactions/reaction.js';
-import { loadReferential } from '../referential/load-referential.js';
 import { CommandHandler } from '../shared/command-handler.js';
 import type { LedgerDeps } from '../shared/deps.js';
 
@@ -54,9 +52,22 @@ export interface PlatformAdapters {
   scheduler: (workflows: () => Workflows) => Scheduler;
   /** The platform's own duties, run before the ledger's (locally: the tables). */
   startUpDuties?: readonly StartUpDuty[];
-  /** Where the referential's JSON files are (a Lambda asset has them beside its bundle). @default referential/ */
-  referentialDir?: string;
 }
+
+/**
+ * What the ledger does beside answering: the read models it projects, the reactions to each commit, the duties
+ * at start (functions/composition/wiring.ts has the ledger's own). A route's Lambda neither projects nor reacts nor
+ * starts up (the Streams consumers and the deploy-time Trigger do), so it is composed without them and its bundle
+ * carries none of them.
+ */
+export interface LedgerWiring {
+  projections: readonly DocumentProjection<unknown>[];
+  reactions: readonly Reaction[];
+  startUpDuties: readonly StartUpDuty[];
+}
+
+/** A route's wiring: it answers requests, nothing more. */
+export const ROUTE_WIRING: LedgerWiring = { projections: [], reactions: [], startUpDuties: [] };
 
 export interface Ledger {
   deps: LedgerDeps;
@@ -77,7 +88,7 @@ export interface Ledger {
  * The one composition of the ledger: Lambda handlers, the local runtime, the twin and the tests all build it here
  * from their platform's adapters, with the same command handler, projector, reactions and start-up duties.
  */
-export function composeLedger(platform: PlatformAdapters): Ledger {
+export function composeLedger(platform: PlatformAdapters, wiring: LedgerWiring): Ledger {
   const { store } = platform;
   let workflows: Workflows | undefined;
   const deps: LedgerDeps = {
@@ -102,11 +113,11 @@ export function composeLedger(platform: PlatformAdapters): Ledger {
     scheduler: undefined as unknown as Scheduler,
   };
   deps.scheduler = platform.scheduler(() => deps.workflows);
-  const projector = new Projector(store, platform.readModels, projections);
+  const projector = new Projector(store, platform.readModels, wiring.projections);
 
   const react = async (commit: Commit) => {
     const failures: unknown[] = [];
-    for (const reaction of ledgerReactions) {
+    for (const reaction of wiring.reactions) {
       if (!reaction.applies(commit)) continue;
       try {
         await reaction.react(deps, commit);
@@ -124,14 +135,11 @@ export function composeLedger(platform: PlatformAdapters): Ledger {
     await react(commit);
   };
 
-  const startUpDuties: StartUpDuty[] = [
-    ...(platform.startUpDuties ?? []),
-    { name: 'referential', run: (ledger) => loadReferential(ledger.commands, ledger.clock, undefined, platform.referentialDir).then(() => undefined) },
-  ];
+  const startUpDuties: StartUpDuty[] = [...(platform.startUpDuties ?? []), ...wiring.startUpDuties];
   return {
     deps,
     projector,
-    reactions: ledgerReactions,
+    reactions: wiring.reactions,
     project,
     react,
     onCommit,

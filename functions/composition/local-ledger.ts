@@ -26,6 +26,7 @@ import { LocalWorkflows } from '../local/local-workflows.js';
 import { commitOfRecord, LocalChangeFeed, recordOfItem } from '../projections/change-feed.js';
 import type { Commit } from '../../events/envelope.js';
 import { composeLedger, type Ledger } from './compose-ledger.js';
+import { ledgerWiring } from './wiring.js';
 
 export const LOCAL_TABLES = {
   events: 'ledger-events',
@@ -139,7 +140,7 @@ export function composeLocalLedger(options: LocalPlatformOptions): LocalLedger {
         },
       },
     ],
-  });
+  }, ledgerWiring());
   const localWorkflows = () => (workflows ??= ledger.deps.workflows as LocalWorkflows);
   const settle = async () => {
     const flows = localWorkflows();

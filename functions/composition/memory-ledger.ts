@@ -18,6 +18,7 @@ import { LocalWorkflows } from '../local/local-workflows.js';
 import type { Clock } from '../ports/clock.js';
 import { LocalChangeFeed } from '../projections/change-feed.js';
 import { composeLedger, type Ledger } from './compose-ledger.js';
+import { ledgerWiring } from './wiring.js';
 
 export interface MemoryPlatformOptions {
   clock: Clock;
@@ -70,7 +71,7 @@ export function composeMemoryLedger(options: MemoryPlatformOptions): MemoryLedge
     publicBaseUrl: 'https://ledger.test',
     workflows: (deps) => (workflows = new LocalWorkflows(deps, workflowDefinitions, { retryIntervalMs: 0, ...options.workflowOptions })),
     scheduler: (flows) => (scheduler = new MemoryScheduler(flows)),
-  });
+  }, ledgerWiring());
   const localWorkflows = () => (workflows ??= ledger.deps.workflows as LocalWorkflows);
   let givenUp = 0;
   return {

@@ -14,6 +14,12 @@ import type { LedgerFunctions } from './ledger-functions.js';
  * The invitation Cognito emails with AdminCreateUser (the …/accounts routes): French, since the users are French
  * certifiers and candidates. Cognito requires {username} and {####} (the temporary password) in the body.
  */
+/** The code Cognito sends to verify an address or reset a password, in French like the invitation. */
+export const USER_VERIFICATION = {
+  emailSubject: 'Registre des titres professionnels : votre code',
+  emailBody: 'Bonjour,\n\nVoici votre code pour le registre des titres professionnels : {####}\n\nSi vous n’êtes pas à l’origine de cette demande, ignorez ce message.',
+} as const;
+
 export const USER_INVITATION = {
   emailSubject: 'Votre accès au registre des titres professionnels',
   emailBody: [
@@ -67,6 +73,9 @@ export class LedgerHttpApi extends Construct {
     this.userPool = new cognito.UserPool(this, 'Users', {
       selfSignUpEnabled: false,
       signInAliases: { email: true },
+      // The ledger invites accounts by their email in lower case; people type it as they like.
+      signInCaseSensitive: false,
+      userVerification: { emailSubject: USER_VERIFICATION.emailSubject, emailBody: USER_VERIFICATION.emailBody, emailStyle: cognito.VerificationEmailStyle.CODE },
       standardAttributes: { email: { required: true, mutable: true } },
       // The link to the ledger, set once by the ledger's invitation (functions/adapters/cognito-account-directory.ts).
       customAttributes: {

@@ -266,6 +266,12 @@ describe('accounts (DESIGN.md §6)', () => {
     expect(schema.find((a) => a.Name === 'region')).toMatchObject({ AttributeDataType: 'String' });
   });
 
+  it('sign-in ignores the case of the email, and the verification code mail is in French', () => {
+    expect(pool().Properties.UsernameConfiguration).toEqual({ CaseSensitive: false });
+    expect(pool().Properties.VerificationMessageTemplate).toMatchObject({ DefaultEmailOption: 'CONFIRM_WITH_CODE', EmailSubject: expect.stringContaining('votre code') });
+    expect(pool().Properties.VerificationMessageTemplate.EmailMessage).toContain('{####}');
+  });
+
   it('the app client reads both custom attributes (so the ID token carries them) and writes neither, nor the email', () => {
     const clients = ofType('AWS::Cognito::UserPoolClient');
     expect(clients.length).toBeGreaterThan(0);
