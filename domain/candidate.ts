@@ -45,7 +45,7 @@ export type CandidateCommand =
       usableBlocs: string[];
     }
   | { type: 'DeclareTraining'; candidateId: string; actingCentre: string; rncp: string; route: AccessRoute; endsOn: string }
-  | ({ type: 'DecideVaeRecevabilite' } & EventData<'VaeRecevabiliteDecided'>)
+  | ({ type: 'DecideVaeRecevabilite'; today: string } & EventData<'VaeRecevabiliteDecided'>)
   | ({
       /** Total (titre) or partial (blocs) équivalence, decided by the DREETS of the candidate's centre's region. */
       type: 'GrantEquivalence';
@@ -54,6 +54,7 @@ export type CandidateCommand =
       usableBlocs: string[];
       actingRegion: string | undefined;
       candidateRegion: string | undefined;
+      today: string;
     } & EventData<'EquivalenceGranted'>)
   | { type: 'RecordUsabilityCheck'; candidateId: string; version: CertificationVersion; bloc: string; today: string }
   | { type: 'AnnulSessionDecision'; candidateId: string; sessionId: string; reason: string; legalBasis: string }
@@ -133,6 +134,11 @@ function requireRegistered(state: CandidateState, candidateId: string) {
   if (!state.registered) throw notFound('candidate-not-found', `no candidate ${candidateId}`);
 }
 
+/** A decision is recorded once taken: dated today at the latest (a future date would take effect at once). */
+function requireDecidedBy(decidedOn: string, today: string) {
+  if (decidedOn > today) throw refuse('decided-in-the-future', `a decision dated ${decidedOn} cannot be recorded on ${today}`);
+}
+
 function decide(command: CandidateCommand, state: CandidateState): CandidateEvent[] {
   switch (command.type) {
     case 'RegisterCandidate':
@@ -196,15 +202,17 @@ function decide(command: CandidateCommand, state: CandidateState): CandidateEven
 
     case 'DecideVaeRecevabilite': {
       requireRegistered(state, command.candidateId);
-      const { type: _, ...data } = command;
+      const { type: _, today, ...data } = command;
+      requireDecidedBy(data.decidedOn, today);
       if (state.vaeRecevable.includes(data.rncp)) return [];
       return [{ type: 'VaeRecevabiliteDecided', data }];
     }
 
     case 'GrantEquivalence': {
       requireRegistered(state, command.candidateId);
-      const { type: _, version, usableBlocs, actingRegion, candidateRegion, ...data } = command;
+      const { type: _, version, usableBlocs, actingRegion, candidateRegion, today, ...data } = command;
       requireTerritory(actingRegion, candidateRegion, `candidate ${data.candidateId}`);
+      requireDecidedBy(data.decidedOn, today);
       if (state.equivalences.includes(data.decisionId)) return [];
       const known = version.blocs.map((b) => b.code);
       const unknown = data.blocs.filter((b) => !known.includes(b));

@@ -3,6 +3,7 @@ import { candidate, candidateStream } from '../../domain/candidate.js';
 import { notFound } from '../../domain/errors.js';
 import { Id, IsoDate, RncpCode } from '../../events/define-event.js';
 import { lambdaHandler } from '../shared/lambda.js';
+import { ledgerDate } from '../shared/ledger-date.js';
 import { created, defineRoute } from '../shared/route.js';
 import { certificationOf } from '../sessions/session-facts.js';
 
@@ -13,7 +14,7 @@ export const route = defineRoute({
   response: { status: 201 },
   async handle({ params: { candidateId }, body, ctx }, deps) {
     if (!(await certificationOf(deps, body.rncp))) throw notFound('certification-not-found', `no certification ${body.rncp}`);
-    await deps.commands.handle(candidate, candidateStream(candidateId), { type: 'DecideVaeRecevabilite', candidateId, ...body, decidedBy: ctx.command.actor }, ctx.command);
+    await deps.commands.handle(candidate, candidateStream(candidateId), { type: 'DecideVaeRecevabilite', candidateId, ...body, decidedBy: ctx.command.actor, today: ledgerDate(ctx.command.now) }, ctx.command);
     return created({ candidateId, ...body });
   },
 });

@@ -37,6 +37,7 @@ export const route = defineRoute({
         version,
         usableBlocs: (await candidateFactsOf(deps, candidateId, body.rncp, ledgerDate(ctx.command.now)))?.usableBlocs ?? [],
         actingRegion: ctx.caller!.region,
+        today: ledgerDate(ctx.command.now),
         candidateRegion: registeredBy ? (await centreFacts(deps, registeredBy))?.region : undefined,
       },
       ctx.command,

@@ -131,12 +131,17 @@ describe('candidate record: trainings and the re-sit facts a session reads (DESI
 describe('candidate record: VAE recevabilité and équivalences (DESIGN.md rules 15 and 17)', () => {
   it('the DREETS records a VAE request admissible for a version, once; the session reads it', () => {
     const decided: CandidateEvent = { type: 'VaeRecevabiliteDecided', data: { candidateId: 'k1', rncp: 'RNCP38665', decidedOn: '2025-09-01', decidedBy: 'dreets:agent-1' } };
-    spec.given([registered]).when({ type: 'DecideVaeRecevabilite', ...decided.data }).then([decided]);
-    spec.given([registered, decided]).when({ type: 'DecideVaeRecevabilite', ...decided.data }).thenNothing();
+    spec.given([registered]).when({ type: 'DecideVaeRecevabilite', ...decided.data, today: '2025-09-01' }).then([decided]);
+    spec.given([registered, decided]).when({ type: 'DecideVaeRecevabilite', ...decided.data, today: '2025-09-02' }).thenNothing();
     expect(candidateFactsFor([registered, decided].reduce(candidate.evolve, candidate.initialState), 'k1', 'RNCP38665', [])?.vaeRecevable).toBe(true);
     expect(candidateFactsFor([registered].reduce(candidate.evolve, candidate.initialState), 'k1', 'RNCP38665', [])?.vaeRecevable).toBe(false);
   });
-  const equivalence = (over: Partial<{ blocs: string[]; titre: boolean; usableBlocs: string[]; actingRegion: string | undefined }> = {}): CandidateCommand =>
+  it('a decision dated after today is refused, never recorded to take effect at once (decided-in-the-future)', () => {
+    const decided = { candidateId: 'k1', rncp: 'RNCP38665', decidedOn: '2027-01-01', decidedBy: 'dreets:agent-1' };
+    spec.given([registered]).when({ type: 'DecideVaeRecevabilite', ...decided, today: '2026-04-16' }).thenRefused('decided-in-the-future');
+    spec.given([registered]).when(equivalence({ today: '2025-09-14' })).thenRefused('decided-in-the-future');
+  });
+  const equivalence = (over: Partial<{ blocs: string[]; titre: boolean; usableBlocs: string[]; actingRegion: string | undefined; today: string }> = {}): CandidateCommand =>
     ({
       type: 'GrantEquivalence',
       candidateId: 'k1',
@@ -151,6 +156,7 @@ describe('candidate record: VAE recevabilité and équivalences (DESIGN.md rules
       usableBlocs: [],
       actingRegion: 'Bretagne',
       candidateRegion: 'Bretagne',
+      today: '2025-09-15',
       ...over,
     });
   const granted = (blocs: string[], titre: boolean): CandidateEvent => ({

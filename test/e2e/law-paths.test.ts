@@ -174,7 +174,7 @@ describe('the routes to the titre, through HTTP only', () => {
     const vaeSession = await s.session(centreId, { rncp, kind: 'titre', startsOn: '2025-11-03', endsOn: '2025-11-03' }, jurors);
     const enrolVae = () => L.call('POST', `/sessions/${vaeSession}/enrolments`, { as: ['centre', centreId], body: { candidateId: vae, route: 'vae' } });
     expect((await enrolVae()).json.type).toBe('/problems/vae-recevabilite-required');
-    expect((await L.call('POST', `/candidates/${vae}/vae-recevabilite`, { as: [...DREETS], body: { rncp, decidedOn: '2025-10-20' } })).status).toBe(201);
+    expect((await L.call('POST', `/candidates/${vae}/vae-recevabilite`, { as: [...DREETS], body: { rncp, decidedOn: '2025-10-06' } })).status).toBe(201);
     expect((await enrolVae()).status).toBe(201);
   }, 180_000);
 

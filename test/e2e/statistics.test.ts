@@ -85,7 +85,7 @@ describe('yearly statistics through the local server', () => {
       for (const [i, candidateId] of candidates.entries()) {
         const vae = s === 0 && i === 0;
         // A VAE enrolment follows the DREETS's recevabilité decision (DESIGN.md rule 17).
-        if (vae) expect((await L!.call('POST', `/candidates/${candidateId}/vae-recevabilite`, { as: ['dreets', 'agent-1'], body: { rncp: RNCP, decidedOn: '2022-01-10' } })).status).toBe(201);
+        if (vae) expect((await L!.call('POST', `/candidates/${candidateId}/vae-recevabilite`, { as: ['dreets', 'agent-1'], body: { rncp: RNCP, decidedOn: '2022-01-03' } })).status).toBe(201);
         await api.enrol(session.centreId, sessionId, candidateId, vae ? 'vae' : routes[i % routes.length]);
       }
       held.push({ ...session, sessionId, candidates });
