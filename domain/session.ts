@@ -624,7 +624,12 @@ function evolve(state: SessionState, event: SessionEvent): SessionState {
       return { ...state, accommodated: [...state.accommodated, event.data.candidateId] };
     case 'JurorAddedForCandidate': {
       const { candidateId, jurorId, independent } = event.data;
-      return { ...state, added: { ...state.added, [candidateId]: [...(state.added[candidateId] ?? []), { jurorId, independent }] } };
+      const added = { ...state.added, [candidateId]: [...(state.added[candidateId] ?? []), { jurorId, independent }] };
+      // A proposal made before the jury was completed falls: the added juror assesses, and the jury decides again.
+      const deliberation = state.deliberations[candidateId];
+      if (!deliberation || deliberation.final) return { ...state, added };
+      const { [candidateId]: _, ...deliberations } = state.deliberations;
+      return { ...state, added, deliberations };
     }
     case 'AssessmentRecorded': {
       const { jurorId, candidateId, bloc, competences } = event.data;

@@ -66,7 +66,12 @@ export const sessionOverview: DocumentProjection<SessionOverview> = {
       case 'AccommodationDecided':
         return { ...doc, accommodations: [...(doc.accommodations ?? []), { candidateId: event.data.candidateId, decidedAt: at }] };
       case 'JurorAddedForCandidate':
-        return { ...doc, added: [...(doc.added ?? []), { ...event.data, addedAt: at }] };
+        return {
+          ...doc,
+          added: [...(doc.added ?? []), { ...event.data, addedAt: at }],
+          // As the decider: a proposal not yet final falls, the jury completed decides again.
+          deliberations: doc.deliberations.filter((d) => !(d.candidateId === event.data.candidateId && !d.final && !d.annulled)),
+        };
       case 'AssessmentRecorded': {
         const { jurorId, candidateId, bloc, competences } = event.data;
         const same = (a: SessionOverview['assessments'][number]) => a.jurorId === jurorId && a.candidateId === candidateId && a.bloc === bloc;

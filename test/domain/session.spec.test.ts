@@ -442,6 +442,10 @@ describe('a juror added for a candidate after recusals', () => {
     spec.given(withJ3).when(assess('j3')).then([assessed('j3', 'cand-a')]);
     spec.given([...withJ3, assessed('j3', 'cand-a'), ...proposed('cand-a')]).when(sign('j3')).then([signed('cand-a', 'j3'), finalised('cand-a')]);
   });
+  it('a proposal made before the juror was added falls: the added juror assesses, and the jury proposes again', () => {
+    const proposedBeforeAddition = [scheduled, jury2, enrolled('cand-a'), assessed('j1', 'cand-a'), assessed('j2', 'cand-a'), ...proposed('cand-a'), recused('j2', 'cand-a'), added('j3', 'cand-a')];
+    spec.given(proposedBeforeAddition).when(assess('j3')).then([assessed('j3', 'cand-a')]);
+  });
   it('the added juror sits for that candidate only (not-a-jury-member)', () => {
     spec.given([...short, enrolled('cand-b'), added('j3', 'cand-a')]).when(assess('j3', { candidateId: 'cand-b' })).thenRefused('not-a-jury-member');
   });
