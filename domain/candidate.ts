@@ -44,7 +44,7 @@ export type CandidateCommand =
       /** The blocs of the version usable on `decidedOn` (livret: acquired, by correspondence, by équivalence). */
       usableBlocs: string[];
     }
-  | { type: 'DeclareTraining'; candidateId: string; actingCentre: string; rncp: string; route: AccessRoute; endsOn: string }
+  | { type: 'DeclareTraining'; candidateId: string; actingCentre: string; rncp: string; route: AccessRoute; endsOn: string; allowedRoutes: readonly AccessRoute[] }
   | ({ type: 'DecideVaeRecevabilite'; today: string } & EventData<'VaeRecevabiliteDecided'>)
   | ({
       /** Total (titre) or partial (blocs) équivalence, decided by the DREETS of the candidate's centre's region. */
@@ -194,8 +194,10 @@ function decide(command: CandidateCommand, state: CandidateState): CandidateEven
 
     case 'DeclareTraining': {
       requireRegistered(state, command.candidateId);
-      const { candidateId, actingCentre, rncp, route, endsOn } = command;
+      const { candidateId, actingCentre, rncp, route, endsOn, allowedRoutes } = command;
       if (state.registeredBy !== actingCentre) throw forbidden('not-your-candidate', `candidate ${candidateId} was registered by another centre`);
+      // A training toward the titre by a route the version refuses opens no enrolment: it is not one to declare.
+      if (!allowedRoutes.includes(route)) throw refuse('route-not-allowed', `${rncp} is not open to the route ${route}`);
       if (state.trainings.some((t) => t.rncp === rncp && t.route === route && t.endsOn === endsOn)) return [];
       return [{ type: 'TrainingDeclared', data: { candidateId, rncp, route, endsOn, declaredBy: actingCentre } }];
     }

@@ -109,8 +109,17 @@ describe('candidate record: outcomes of a validated PV', () => {
 });
 
 describe('candidate record: trainings and the re-sit facts a session reads (DESIGN.md rule 12)', () => {
-  const declare = (over: Partial<{ actingCentre: string; endsOn: string }> = {}) =>
-    ({ type: 'DeclareTraining', candidateId: 'k1', actingCentre: 'c1', rncp: 'RNCP38665', route: 'formation_continue', endsOn: '2026-04-30', ...over }) as const;
+  const declare = (over: Partial<{ actingCentre: string; endsOn: string; route: 'formation_continue' | 'eleve_etudiant' }> = {}) =>
+    ({
+      type: 'DeclareTraining',
+      candidateId: 'k1',
+      actingCentre: 'c1',
+      rncp: 'RNCP38665',
+      route: 'formation_continue',
+      endsOn: '2026-04-30',
+      allowedRoutes: rncp38665.accessRoutes.allowed,
+      ...over,
+    }) as const;
   const declared: CandidateEvent = { type: 'TrainingDeclared', data: { candidateId: 'k1', rncp: 'RNCP38665', route: 'formation_continue', endsOn: '2026-04-30', declaredBy: 'c1' } };
   it('the candidate’s centre declares a training by its end date, once', () => {
     spec.given([registered]).when(declare()).then([declared]);
@@ -118,6 +127,9 @@ describe('candidate record: trainings and the re-sit facts a session reads (DESI
   });
   it('another centre may not declare it', () => {
     spec.given([registered]).when(declare({ actingCentre: 'c2' })).thenRefused('not-your-candidate');
+  });
+  it('a training by a route the version refuses is not declared (route-not-allowed)', () => {
+    spec.given([registered]).when(declare({ route: 'eleve_etudiant' })).thenRefused('route-not-allowed');
   });
   const facts = (events: CandidateEvent[]) => candidateFactsFor(events.reduce(candidate.evolve, candidate.initialState), 'k1', 'RNCP38665', []);
   it('an ajourné training-route decision is a shortfall; a full success is not; a partial success is', () => {
