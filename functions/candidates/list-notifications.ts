@@ -9,11 +9,12 @@ export const route = defineRoute({
   params: z.object({ candidateId: Id }),
   response: {
     status: 200,
-    schema: z.object({ candidateId: z.string(), notifications: z.array(z.object({ topic: z.string(), message: z.string(), at: z.string(), rncp: z.string().optional(), bloc: z.string().optional() })) }),
+    // API.md: `[{at, kind, text}]`, and the certification and bloc a notification is about.
+    schema: z.array(z.object({ at: z.string(), kind: z.string(), text: z.string(), rncp: z.string().optional(), bloc: z.string().optional() })),
   },
   async handle({ params, ctx }, deps) {
     const { doc } = await readableRecord(deps, ctx.caller!, params.candidateId);
-    return ok({ candidateId: doc.candidateId, notifications: doc.notifications.map(({ key: _, ...n }) => n) });
+    return ok(doc.notifications.map(({ at, topic, message, rncp, bloc }) => ({ at, kind: topic, text: message, ...(rncp ? { rncp } : {}), ...(bloc ? { bloc } : {}) })));
   },
 });
 

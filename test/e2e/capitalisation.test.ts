@@ -40,10 +40,10 @@ describe('capitalisation against the local server with a virtual clock, through 
 
     // First move: past the reminder (90 days before 2019-03-10), not yet the check.
     await first.call('POST', '/_local/clock', { body: { now: '2019-01-01T00:00:00Z' } });
-    const notes = (await first.call('GET', `/candidates/${candidateId}/notifications`, { as: ['candidate', candidateId] })).json.notifications;
-    const reminder = notes.find((n: any) => n.topic === 'usability-reminder' && n.bloc === 'RNCP12505BC01');
+    const notes = (await first.call('GET', `/candidates/${candidateId}/notifications`, { as: ['candidate', candidateId] })).json;
+    const reminder = notes.find((n: any) => n.kind === 'usability-reminder' && n.bloc === 'RNCP12505BC01');
     expect(reminder).toMatchObject({ at: '2018-12-10T08:00:00.000Z', rncp });
-    expect(reminder.message).toContain('10 mars 2019');
+    expect(reminder.text).toContain('10 mars 2019');
     await first.stop();
 
     // Restart on the same data: the check timer must still be there.
@@ -56,8 +56,8 @@ describe('capitalisation against the local server with a virtual clock, through 
     // Five years from 2016-06-15 would be 2021-06-15; the 2006 regime never outlives the version (2019-06-30).
     expect(blocOf(lapsedRecord, rncp, 'RNCP12505BC02')).toMatchObject({ usable: true, usableUntil: '2019-06-30' });
     expect(blocOf(await record(second, candidateId, '2019-03-10'), rncp, 'RNCP12505BC01')).toMatchObject({ usable: true });
-    const after = (await second.call('GET', `/candidates/${candidateId}/notifications`, { as: ['candidate', candidateId] })).json.notifications;
-    expect(after.find((n: any) => n.topic === 'usability-lapsed' && n.bloc === 'RNCP12505BC01')).toMatchObject({ at: '2019-03-11T00:00:00.000Z' });
+    const after = (await second.call('GET', `/candidates/${candidateId}/notifications`, { as: ['candidate', candidateId] })).json;
+    expect(after.find((n: any) => n.kind === 'usability-lapsed' && n.bloc === 'RNCP12505BC01')).toMatchObject({ at: '2019-03-11T00:00:00.000Z' });
     const lapses = (await second.deps.store.read(`candidate#${candidateId}`)).commits.flatMap((c) => c.events).filter((e) => e.type === 'CcpUsabilityLapsed');
     expect(lapses).toHaveLength(1);
   }, 120_000);

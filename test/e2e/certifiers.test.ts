@@ -55,8 +55,8 @@ describe('certifiers, through HTTP only, against the local server', () => {
 
     const ajourneRecord = (await L.call('GET', `/candidates/${ajourne}/record`, { as: ['dreets', 'agent-1'] })).json;
     expect(ajourneRecord.certifications).toEqual([]);
-    const notes = (await L.call('GET', `/candidates/${ajourne}/notifications`, { as: ['candidate', ajourne] })).json.notifications;
-    expect(notes).toEqual([expect.objectContaining({ topic: 'session-results', message: expect.stringContaining('ajourné') })]);
+    const notes = (await L.call('GET', `/candidates/${ajourne}/notifications`, { as: ['candidate', ajourne] })).json;
+    expect(notes).toEqual([expect.objectContaining({ kind: 'session-results', text: expect.stringContaining('ajourné') })]);
 
     const session = (await L.call('GET', `/sessions/${sessionId}`, { as: ['juror', jurors[0]!] })).json;
     expect(session.pv).toMatchObject({ status: 'validated' });
@@ -146,8 +146,8 @@ describe('appeals, through HTTP only', () => {
       // History stays: the record as of before the annulment still shows the titre.
       const before = (await L.call('GET', `/candidates/${candidateId}/record?asOf=2025-11-19`, { as: ['candidate', candidateId] })).json;
       expect(before.certifications[0].titre).toMatchObject({ certificateCode: code });
-      const notes = (await L.call('GET', `/candidates/${candidateId}/notifications`, { as: ['candidate', candidateId] })).json.notifications;
-      expect(notes.map((n: any) => n.topic)).toEqual(['session-results', 'decision-annulled']);
+      const notes = (await L.call('GET', `/candidates/${candidateId}/notifications`, { as: ['candidate', candidateId] })).json;
+      expect(notes.map((n: any) => n.kind)).toEqual(['session-results', 'decision-annulled']);
       const types = (await L.deps.store.read(`candidate#${candidateId}`)).commits.flatMap((c) => c.events.map((e) => e.type));
       expect(types.filter((t) => t === 'TitreAnnulled')).toHaveLength(1);
       expect(types.filter((t) => t === 'CcpAcquisitionAnnulled')).toHaveLength(2);

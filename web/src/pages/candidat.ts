@@ -29,8 +29,8 @@ interface CandidateRecord {
   certificates: { code: string; kind: 'titre' | 'ccp'; rncp: string; blocs?: string[]; status: string }[];
 }
 interface Notification {
-  topic: string;
-  message: string;
+  kind: string;
+  text: string;
   at: string;
   rncp?: string;
   bloc?: string;
@@ -184,7 +184,7 @@ function notifications(list: Notification[]) {
     { class: 'card', 'aria-labelledby': 'notifications-titre' },
     h('h2', { id: 'notifications-titre' }, 'Mes notifications'),
     list.length
-      ? h('ul', null, [...list].reverse().map((n) => h('li', null, h('strong', null, `${instantFr(n.at)} — ${topicLabels[n.topic] ?? n.topic} : `), n.message)))
+      ? h('ul', null, [...list].reverse().map((n) => h('li', null, h('strong', null, `${instantFr(n.at)} — ${topicLabels[n.kind] ?? n.kind} : `), n.text)))
       : h('p', null, 'Aucune notification.'),
   );
 }
@@ -193,9 +193,9 @@ async function main(candidateId: string) {
   try {
     const [record, notes] = await Promise.all([
       getJson<CandidateRecord>(`/candidates/${encodeURIComponent(candidateId)}/record`),
-      getJson<{ notifications: Notification[] }>(`/candidates/${encodeURIComponent(candidateId)}/notifications`),
+      getJson<Notification[]>(`/candidates/${encodeURIComponent(candidateId)}/notifications`),
     ]);
-    replaceChildren(app, livret(record), await certificates(record), notifications(notes.notifications));
+    replaceChildren(app, livret(record), await certificates(record), notifications(notes));
   } catch (error) {
     const area = h('div', null);
     replaceChildren(app, area);
