@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { claimsOf } from './token.js';
 import { ClockCannotGoBack, type TwinClock } from './twin-clock.js';
 
 /**
@@ -80,7 +81,7 @@ export function localControls(options: LocalControlsOptions) {
     if (!input) return true;
     let token: string;
     try {
-      token = await options.token({ 'cognito:groups': [input.role], 'custom:ledger_id': input.ledgerId, ...(input.region ? { 'custom:region': input.region } : {}) });
+      token = await options.token(claimsOf(input));
     } catch (e) {
       // The user pool refused the account (an attribute its schema does not declare, …): say why.
       problem(res, 422, 'token-refused', (e as Error).message);
