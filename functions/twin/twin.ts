@@ -177,6 +177,10 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       const out = await run;
       if (!out.ok) throw new Error(`trigger ${trigger.logicalId} failed: ${out.error.errorType}: ${out.error.errorMessage}`);
     }
+    // What the duties set in motion (their stream records, the projections they feed, executions) runs out
+    // before the API answers: a deployment is seconds long on AWS, time enough for them; here the first
+    // request would otherwise race them.
+    await settle();
     deployed = true;
     // Where the token command finds this twin (functions/twin/token.ts); gone when it stops.
     const running = runningFile(options.dataDir);
