@@ -80,7 +80,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     }
     let runExecution: ExecutionRunner | undefined;
     const aws = await startLocalAws(model, resolver, {
-      ...(cognito ? { cognitoUrl: cognito.url } : {}),
+      ...(cognito ? { cognito: { url: cognito.url, beforeForward: cognito.beforeForward } } : {}),
       dataDir: dir,
       persist: true,
       runExecution: (execution) => runExecution!(execution),
@@ -156,7 +156,15 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
           : async () => {
               throw new Error(`no keys for ${iss}`);
             },
-      local: localControls({ clock, advance, token: (claims) => mintFor(claims) }),
+      local: localControls({
+        clock,
+        advance,
+        token: (claims) => mintFor(claims),
+        signInAs: async (email) => {
+          if (!cognito) throw new Error('the stack has no user pool: nobody to sign in as');
+          return cognito.signInAs(model.userPools[0]!.logicalId, email);
+        },
+      }),
       onError: (e) => log(`http: ${(e as Error).stack ?? String(e)}`),
     });
     stops.push(() => api.close());

@@ -1,11 +1,11 @@
-import { compactVerify, createLocalJWKSet } from 'jose';
+import { compactVerify, createLocalJWKSet, decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.js';
 import { startLedgerTarget, TARGET, type As, type HttpLedger } from '../support/ledger-target.js';
 import { scenario, type Caller } from '../support/scenario.js';
 
 /**
- * The four users' main journeys, through HTTP only, against the target LEDGER_TARGET names: the local runtime
+ * The four users' main journeys, and their accounts, through HTTP only, against the target LEDGER_TARGET names: the local runtime
  * (`npm test`) or the twin of the synthesized stack (`npm run test:twin`). One ledger, one virtual clock that
  * only moves forward, so the journeys run in the order of their dates. Whatever the ledger does after an
  * answer (projections, workflows, timers) is waited for by asking again.
@@ -166,4 +166,32 @@ describe(`the four users' journeys over HTTP, on the ${TARGET} target`, () => {
     expect(lapsed).toMatchObject({ eligible: false });
     expect(line(await record(candidateId, ['candidate', candidateId], '2030-05-12'))).toMatchObject({ eligible: true });
   }, 300_000);
+
+  it("accounts: an agent invites a centre's account, the centre signs in as it and acts for its centre; once disabled it cannot sign in", async () => {
+    const centre = async (name: string) => (await L.call('POST', '/centres', { as: DREETS, body: { name, region: 'Bretagne' } })).json.centreId as string;
+    const [centreId, otherId] = [await centre('Centre AFPA Rennes'), await centre('Centre AFPA Brest')];
+    const email = `direction-${centreId.slice(0, 8)}@afpa-rennes.fr`;
+    const invited = await L.call('POST', `/centres/${centreId}/accounts`, { as: DREETS, body: { email } });
+    expect(invited.status, invited.text).toBe(201);
+    expect(invited.json).toEqual({ email, group: 'centre', ledgerId: centreId, status: 'invited' });
+
+    // The sign-in page's local control (loopback only): signing in as the invited account.
+    const signIn = (address: string) => L.call('POST', '/_local/tokens', { body: { email: address } });
+    const signedIn = await signIn(email);
+    expect(signedIn.status, signedIn.text).toBe(200);
+    expect(signedIn.json).toMatchObject({ role: 'centre', ledgerId: centreId });
+    const claims = decodeJwt(signedIn.json.token);
+    expect(claims).toMatchObject({ 'custom:ledger_id': centreId, 'cognito:groups': ['centre'] });
+    expect(claims.sub).not.toBe(centreId);
+    const bearer = { authorization: `Bearer ${signedIn.json.token}` };
+    const registered = await L.call('POST', '/candidates', { headers: bearer, body: { familyName: 'Martin', givenNames: 'Léa', birthDate: '1995-06-14' } });
+    expect(registered.status, registered.text).toBe(201);
+    expect((await L.call('GET', `/centres/${centreId}/sessions`, { headers: bearer })).status).toBe(200);
+    expect((await L.call('GET', `/centres/${otherId}/sessions`, { headers: bearer })).status).toBe(403);
+
+    expect((await signIn('nobody@exemple.fr')).json).toMatchObject({ status: 404, type: '/problems/account-not-found' });
+    const disabled = await L.call('DELETE', `/centres/${centreId}/accounts/${encodeURIComponent(email)}`, { as: DREETS });
+    expect(disabled.status, disabled.text).toBe(204);
+    expect((await signIn(email)).json).toMatchObject({ status: 403, type: '/problems/account-disabled' });
+  }, 120_000);
 });

@@ -53,6 +53,19 @@ describe("the template's user pool in cognito-local", () => {
     await expect(cognito.signIn(pool().logicalId, { email: 'c-1@example.org', groups: [], attributes: { 'custom:not_in_template': 'x' } })).rejects.toThrow(/does not exist in the schema/);
   });
 
+  it("answers a function's AdminListGroupsForUser by email as Cognito does, with the account's groups", async () => {
+    const UserPoolId = cognito.ids[pool().logicalId]!;
+    await cognito.signIn(pool().logicalId, { email: 'centre-9@example.org', groups: ['centre'], attributes: { 'custom:ledger_id': 'centre-9' } });
+    const asItCame = { UserPoolId, Username: 'centre-9@example.org' };
+    // cognito-local alone compares the alias with the groups' members, which are usernames: none.
+    expect(((await cognito.call('AdminListGroupsForUser', asItCame)) as { Groups: unknown[] }).Groups).toEqual([]);
+    const prepared = JSON.parse((await cognito.beforeForward('AdminListGroupsForUser', Buffer.from(JSON.stringify(asItCame)))).toString('utf8'));
+    const { Groups } = (await cognito.call('AdminListGroupsForUser', prepared)) as { Groups: { GroupName: string }[] };
+    expect(Groups.map((g) => g.GroupName)).toEqual(['centre']);
+    const other = Buffer.from(JSON.stringify({ UserPoolId, Username: 'centre-9@example.org' }));
+    expect(await cognito.beforeForward('AdminGetUser', other)).toBe(other);
+  });
+
   it('finds the same pool and client again after a restart', async () => {
     const before = { ...cognito.ids };
     await cognito.stop();
