@@ -23,11 +23,8 @@ export interface TwinAccount {
   region?: string;
 }
 
-/** True when the data dir holds a twin's state (it keeps it in `<dir>/twin`). */
-export const holdsTwinState = (dataDir: string) => existsSync(join(dataDir, 'twin'));
-
 /** The twin running on this data dir, if one is: the file it writes once its API answers, and its process alive. */
-export function runningTwin(dataDir: string): { url: string } | undefined {
+function runningTwin(dataDir: string): { url: string } | undefined {
   const file = runningFile(dataDir);
   if (!existsSync(file)) return undefined;
   const parsed = running.safeParse(JSON.parse(readFileSync(file, 'utf8')));
