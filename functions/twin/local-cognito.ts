@@ -35,6 +35,8 @@ const freePort = () =>
 
 export interface LocalCognito {
   url: string;
+  /** Its process. */
+  pid: number;
   /** By logical id: the pool ids and client ids cognito-local chose (the resolver's overrides). */
   ids: Record<string, string>;
   jwksUrl(poolId: string): string;
@@ -70,7 +72,15 @@ export async function startLocalCognito(model: StackModel, region: string, dir: 
   writeFileSync(join(dir, '.cognito', 'config.json'), JSON.stringify({ TokenConfig: { IssuerDomain: `https://cognito-idp.${region}.amazonaws.com` } }));
   const port = await freePort();
   const bin = join(dirname(createRequire(import.meta.url).resolve('cognito-local/package.json')), 'lib', 'bin', 'start.js');
-  const child: ChildProcess = spawn(process.execPath, [bin], { cwd: dir, env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its server would outlive a twin that dies without stopping it: with an IPC channel to the twin, it exits
+  // when the channel closes, which the system does when the twin's process ends, however it ends.
+  const child: ChildProcess = spawn(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent("process.on('disconnect', () => process.exit(0));")}`, bin], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  // The channel must not keep the twin's own process alive.
+  child.channel?.unref();
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString('utf8')));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString('utf8')));
@@ -135,6 +145,7 @@ export async function startLocalCognito(model: StackModel, region: string, dir: 
 
     return {
       url,
+      pid: child.pid!,
       ids,
       jwksUrl: (poolId) => `${url}/${poolId}/.well-known/jwks.json`,
       call,

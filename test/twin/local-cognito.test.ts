@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, decodeJwt } from 'jose';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +8,7 @@ import { authorizeJwt } from '../../functions/twin/jwt-authorizer.js';
 import { startLocalCognito, type LocalCognito } from '../../functions/twin/local-cognito.js';
 import { createResolver, type Resolver } from '../../functions/twin/resolver.js';
 import type { StackModel } from '../../functions/twin/template.js';
-import { SYNTH_TIMEOUT, synthesizedStack } from './synthesized.js';
+import { projectRoot, SYNTH_TIMEOUT, synthesizedStack } from './synthesized.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'twin-cognito-'));
 let stack: StackModel;
@@ -65,6 +66,31 @@ describe("the template's user pool in cognito-local", () => {
     const other = Buffer.from(JSON.stringify({ UserPoolId, Username: 'centre-9@example.org' }));
     expect(await cognito.beforeForward('AdminGetUser', other)).toBe(other);
   });
+
+  it('does not outlive a twin that dies without stopping it', async () => {
+    const script = join(dir, 'dies.mts');
+    writeFileSync(
+      script,
+      `import { startLocalCognito } from ${JSON.stringify(join(projectRoot, 'functions/twin/local-cognito.ts'))};
+import { readStack } from ${JSON.stringify(join(projectRoot, 'functions/twin/template.ts'))};
+const c = await startLocalCognito(readStack(${JSON.stringify(stack.cdkOut)}), 'eu-west-3', ${JSON.stringify(join(dir, 'orphan'))});
+console.log(c.url);
+console.log(c.pid);
+process.exit(0);`,
+    );
+    const [url, pid] = execFileSync(process.execPath, ['--import', 'tsx', script], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 }).trim().split('\n').slice(-2) as [string, string];
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    try {
+      await expect.poll(async () => fetch(url).then(() => 'answers', () => 'gone'), { timeout: 10_000 }).toBe('gone');
+    } finally {
+      // Should it have outlived its twin, this test started it and ends it.
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        /* gone, as it should be */
+      }
+    }
+  }, 60_000);
 
   it('finds the same pool and client again after a restart', async () => {
     const before = { ...cognito.ids };
