@@ -5,7 +5,7 @@ import { startLedgerTarget, TARGET, type As, type HttpLedger } from '../support/
 import { scenario, type Caller } from '../support/scenario.js';
 
 /**
- * The four users' main journeys, and their accounts, through HTTP only, against the target LEDGER_TARGET names: the local runtime
+ * The four users' main journeys, an appeal and accounts, through HTTP only, against the target LEDGER_TARGET names: the local runtime
  * (`npm test`) or the twin of the synthesized stack (`npm run test:twin`). One ledger, one virtual clock that
  * only moves forward, so the journeys run in the order of their dates. Whatever the ledger does after an
  * answer (projections, workflows, timers) is waited for by asking again.
@@ -130,6 +130,36 @@ describe(`the four users' journeys over HTTP, on the ${TARGET} target`, () => {
     await eventually(async () => (await L.call('GET', `/verify/${encodeURIComponent(code)}`)).json?.status === 'revoked', 'the revocation seen', WAIT);
     expect((await L.call('GET', `/verify/${encodeURIComponent(code)}?asOf=2025-11-30`)).json).toMatchObject({ status: 'valid', asOf: '2025-11-30' });
   }, 120_000);
+
+  it('appeals: a DREETS agent annuls a final decision; compensating events withdraw the titre and revoke its certificate, the candidate is told, history stays', async () => {
+    expect(world.centreId, 'the certifiers journey ran').toBeDefined();
+    const { centreId, jurors } = world;
+    const blocs = await s.blocs(RNCP);
+    const candidateId = await s.candidate(centreId, 'Recours');
+    const sessionId = await s.session(centreId, { rncp: RNCP, kind: 'titre', startsOn: '2025-12-02', endsOn: '2025-12-02' }, jurors);
+    await s.enrol(centreId, sessionId, candidateId);
+    await L.setClock('2025-12-02T15:00:00Z');
+    await s.deliberate(sessionId, jurors, candidateId, 'titre', blocs, blocs.map((b) => b.code));
+    await s.validatePv(sessionId);
+    const code = (await eventually(async () => line(await record(candidateId))?.titre?.certificateCode, 'the titre issued', WAIT)) as string;
+
+    await L.setClock('2025-12-03T10:00:00Z');
+    const annulled = await L.call('POST', `/sessions/${sessionId}/deliberations/${candidateId}/annulment`, { as: DREETS, body: { reason: 'fraude constatée', legalBasis: 'arrêté du 22 décembre 2015, art. 12' } });
+    expect(annulled.status, annulled.text).toBe(201);
+    const after = await eventually(async () => {
+      const r = await record(candidateId);
+      return (line(r)?.titre ?? null) === null && r.certificates[0]?.status === 'revoked' ? r : undefined;
+    }, 'the titre withdrawn and its certificate revoked', WAIT);
+    expect(after.certificates[0]).toMatchObject({ code, status: 'revoked' });
+    expect((await L.call('GET', `/verify/${encodeURIComponent(code)}`)).json).toMatchObject({ status: 'revoked' });
+    expect((await L.call('GET', `/verify/${encodeURIComponent(code)}?asOf=2025-12-02`)).json).toMatchObject({ status: 'valid' });
+    expect(line(await record(candidateId, ['candidate', candidateId], '2025-12-02')).titre).toMatchObject({ certificateCode: code });
+    const topics = await eventually(async () => {
+      const t = (await notifications(candidateId)).map((n) => n.topic);
+      return t.length === 2 ? t : undefined;
+    }, 'the candidate told', WAIT);
+    expect(topics).toEqual(['session-results', 'decision-annulled']);
+  }, 180_000);
 
   it('candidates: blocs capitalised over two CCP sessions make one eligible, reminded before they lapse, and lapsed a year after the version closes', async () => {
     expect(world.centreId, 'the certifiers journey ran').toBeDefined();
