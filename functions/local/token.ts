@@ -1,5 +1,9 @@
-// `npm run --silent token -- <role> <ledgerId> [region]`: prints a token the local server accepts, with the
-// claims of an invited account (`custom:ledger_id`, and `custom:region` for a DREETS agent).
+// `npm run --silent token -- <role> <ledgerId> [region]`: prints a token the server on LEDGER_DATA_DIR accepts,
+// with the claims of an invited account (`custom:ledger_id`, and `custom:region` for a DREETS agent): the local
+// runtime's, or, when the data dir is a twin's (`npm run twin`), an ID token of the stack's user pool.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { resolveDataDir } from './data-dir.js';
 import { isRole, localTokenKeys, signLocalToken } from './local-token.js';
 
@@ -8,5 +12,17 @@ if (!role || !ledgerId || !isRole(role)) {
   console.error('usage: npm run --silent token -- <centre|juror|dreets|ministry|candidate> <ledgerId> [region]');
   process.exit(2);
 }
-const keys = await localTokenKeys(resolveDataDir());
-console.log(await signLocalToken(keys, role, ledgerId, region ? { region } : {}));
+const dataDir = resolveDataDir();
+// A twin keeps its state in <dir>/twin and says where it runs in <dir>/twin/running.json; npm start keeps its
+// dynalite in <dir>/dynamodb. The twin's token when one runs on this dir, or when only a twin ever ran here.
+const twinState = join(dataDir, 'twin');
+const forTwin = existsSync(join(twinState, 'running.json')) || (existsSync(twinState) && !existsSync(join(dataDir, 'dynamodb')));
+if (forTwin) {
+  // Loaded only here: the twin (and its dev dependencies) is no part of the local runtime.
+  const { twinToken } = await import('../twin/token.js');
+  const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+  console.log(await twinToken(root, dataDir, { role, ledgerId, ...(region ? { region } : {}) }));
+} else {
+  const keys = await localTokenKeys(dataDir);
+  console.log(await signLocalToken(keys, role, ledgerId, region ? { region } : {}));
+}

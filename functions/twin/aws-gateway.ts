@@ -30,6 +30,11 @@ export interface GatewayOptions {
   ses?: LocalSes;
   /** By table name: the streams of the tables whose template asks for one (dynalite has none). */
   streams?: Map<string, TableStream>;
+  /**
+   * A request as the upstream must see it to answer as AWS would (cognito-local reads an alias where Cognito
+   * reads the account): applied after the call is authorised, before it is forwarded.
+   */
+  beforeForward?: Partial<Record<'cognito-idp', (operation: string, body: Buffer) => Promise<Buffer>>>;
   /** Each decision, allowed or not (the twin logs denials; tests read them). */
   onDecision?: (entry: { caller: string; request: AccessRequest; decision: Decision }) => void;
 }
@@ -387,7 +392,8 @@ export async function startAwsGateway(options: GatewayOptions) {
     }
     if (!call.upstream) return send(res, awsError(protocol, 'UnknownOperationException', `the twin has no upstream for ${service}`, 400));
     if (call.streamed) return send(res, await writeWithStream(call.upstream, call.streamed, req, url, body));
-    await forward(call.upstream, service, req, url, body, res);
+    const prepare = service === 'cognito-idp' ? options.beforeForward?.[service] : undefined;
+    await forward(call.upstream, service, req, url, prepare ? await prepare(call.operation, body) : body, res);
   };
 
   const server = createServer((req, res) => {

@@ -27,8 +27,8 @@ export interface LocalAwsOptions {
   /** Runs a Step Functions execution (the twin binds it to aws-local-stepfunctions). */
   runExecution?: ExecutionRunner;
   onDecision?: GatewayOptions['onDecision'];
-  /** Where Cognito user pool calls go once authorised (cognito-local). */
-  cognitoUrl?: string;
+  /** Where Cognito user pool calls go once authorised (cognito-local), and how each is made ready for it. */
+  cognito?: { url: string; beforeForward: (operation: string, body: Buffer) => Promise<Buffer> };
 }
 
 export interface LocalAws {
@@ -85,7 +85,8 @@ export async function startLocalAws(model: StackModel, resolver: Resolver, optio
       account: resolver.account,
       callers: new Map([...byLogicalId.values()].map((c) => [c.functionName, c])),
       resourcePolicies: resourcePoliciesOf(model, resolver),
-      upstreams: { dynamodb: dynamoUrl, s3: `http://127.0.0.1:${s3port}`, ...(options.cognitoUrl ? { 'cognito-idp': options.cognitoUrl } : {}) },
+      upstreams: { dynamodb: dynamoUrl, s3: `http://127.0.0.1:${s3port}`, ...(options.cognito ? { 'cognito-idp': options.cognito.url } : {}) },
+      ...(options.cognito ? { beforeForward: { 'cognito-idp': options.cognito.beforeForward } } : {}),
       kms: new LocalKms(kmsKeySpecs(model, resolver), join(options.dataDir, 'kms')),
       stepFunctions,
       scheduler,

@@ -35,6 +35,8 @@ const freePort = () =>
 
 export interface LocalCognito {
   url: string;
+  /** Its process. */
+  pid: number;
   /** By logical id: the pool ids and client ids cognito-local chose (the resolver's overrides). */
   ids: Record<string, string>;
   jwksUrl(poolId: string): string;
@@ -44,10 +46,24 @@ export interface LocalCognito {
    * ledger invites), given the attributes and groups, and signed in with a password.
    */
   signIn(poolLogicalId: string, account: { email: string; groups: string[]; attributes: Record<string, string> }): Promise<string>;
+  /**
+   * An ID token of an account already in `pool` (one the ledger invited), as its user signing in gets it: a
+   * `UserNotFoundException` when there is none, `NotAuthorizedException` when it is disabled.
+   */
+  signInAs(poolLogicalId: string, email: string): Promise<string>;
+  /**
+   * A function's call as cognito-local must see it to answer as Cognito does: AdminListGroupsForUser compares
+   * the groups' members with the Username as given, so an alias (the email of a pool whose usernames are
+   * emails) finds no group there, while Cognito resolves it to the account. The alias becomes the account's
+   * username; every other call goes as it came.
+   */
+  beforeForward(operation: string, body: Buffer): Promise<Buffer>;
   stop(): Promise<void>;
 }
 
 const listPools = z.object({ UserPools: z.array(z.object({ Id: z.string(), Name: z.string() })).default([]) });
+const adminUser = z.object({ Username: z.string(), Enabled: z.boolean().default(true) });
+const aliasedRequest = z.looseObject({ UserPoolId: z.string(), Username: z.string() });
 const listClients = z.object({ UserPoolClients: z.array(z.object({ ClientId: z.string(), ClientName: z.string() })).default([]) });
 
 export async function startLocalCognito(model: StackModel, region: string, dir: string): Promise<LocalCognito> {
@@ -56,7 +72,15 @@ export async function startLocalCognito(model: StackModel, region: string, dir: 
   writeFileSync(join(dir, '.cognito', 'config.json'), JSON.stringify({ TokenConfig: { IssuerDomain: `https://cognito-idp.${region}.amazonaws.com` } }));
   const port = await freePort();
   const bin = join(dirname(createRequire(import.meta.url).resolve('cognito-local/package.json')), 'lib', 'bin', 'start.js');
-  const child: ChildProcess = spawn(process.execPath, [bin], { cwd: dir, env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its server would outlive a twin that dies without stopping it: with an IPC channel to the twin, it exits
+  // when the channel closes, which the system does when the twin's process ends, however it ends.
+  const child: ChildProcess = spawn(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent("process.on('disconnect', () => process.exit(0));")}`, bin], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  // The channel must not keep the twin's own process alive.
+  child.channel?.unref();
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString('utf8')));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString('utf8')));
@@ -105,8 +129,23 @@ export async function startLocalCognito(model: StackModel, region: string, dir: 
       }
     }
 
+    /** The account signs in with a password of the twin's (the invitation's temporary one is never seen here). */
+    const passwordSignIn = async (poolLogicalId: string, email: string) => {
+      const pool = model.userPools.find((p) => p.logicalId === poolLogicalId);
+      const poolId = ids[poolLogicalId];
+      const client = pool?.clients[0];
+      if (!pool || !poolId || !client) throw new Error(`no user pool ${poolLogicalId} with a client in the template`);
+      const password = `Tw1n!${randomBytes(12).toString('base64url')}`;
+      await call('AdminSetUserPassword', { UserPoolId: poolId, Username: email, Password: password, Permanent: true });
+      const auth = await call('AdminInitiateAuth', { UserPoolId: poolId, ClientId: ids[client.logicalId], AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD: password } });
+      const token = (auth.AuthenticationResult as { IdToken?: string } | undefined)?.IdToken;
+      if (!token) throw new Error(`cognito-local answered no ID token: ${JSON.stringify(auth)}`);
+      return token;
+    };
+
     return {
       url,
+      pid: child.pid!,
       ids,
       jwksUrl: (poolId) => `${url}/${poolId}/.well-known/jwks.json`,
       call,
@@ -120,7 +159,6 @@ export async function startLocalCognito(model: StackModel, region: string, dir: 
         for (const name of Object.keys(account.attributes)) {
           if (!STANDARD_ATTRIBUTES.has(name) && !declared.has(name)) throw new CognitoError('InvalidParameterException', `user.${name}: Attribute does not exist in the schema.`);
         }
-        const password = `Tw1n!${randomBytes(12).toString('base64url')}`;
         const attributes = [{ Name: 'email', Value: account.email }, { Name: 'email_verified', Value: 'true' }, ...Object.entries(account.attributes).map(([Name, Value]) => ({ Name, Value }))];
         try {
           await call('AdminCreateUser', { UserPoolId: poolId, Username: account.email, UserAttributes: attributes, MessageAction: 'SUPPRESS' });
@@ -128,12 +166,29 @@ export async function startLocalCognito(model: StackModel, region: string, dir: 
           if (!(e instanceof CognitoError && e.code === 'UsernameExistsException')) throw e;
           await call('AdminUpdateUserAttributes', { UserPoolId: poolId, Username: account.email, UserAttributes: attributes });
         }
-        await call('AdminSetUserPassword', { UserPoolId: poolId, Username: account.email, Password: password, Permanent: true });
         for (const group of account.groups) await call('AdminAddUserToGroup', { UserPoolId: poolId, Username: account.email, GroupName: group });
-        const auth = await call('AdminInitiateAuth', { UserPoolId: poolId, ClientId: ids[client.logicalId], AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: account.email, PASSWORD: password } });
-        const token = (auth.AuthenticationResult as { IdToken?: string } | undefined)?.IdToken;
-        if (!token) throw new Error(`cognito-local answered no ID token: ${JSON.stringify(auth)}`);
-        return token;
+        return passwordSignIn(poolLogicalId, account.email);
+      },
+      signInAs: async (poolLogicalId, email) => {
+        const poolId = ids[poolLogicalId];
+        if (!poolId) throw new Error(`no user pool ${poolLogicalId} in the template`);
+        const user = adminUser.parse(await call('AdminGetUser', { UserPoolId: poolId, Username: email }));
+        // Cognito refuses a disabled account at sign-in; setting a password first would not tell.
+        if (!user.Enabled) throw new CognitoError('NotAuthorizedException', 'User is disabled.');
+        return passwordSignIn(poolLogicalId, email);
+      },
+      beforeForward: async (operation, body) => {
+        if (operation !== 'AdminListGroupsForUser') return body;
+        const request = aliasedRequest.safeParse(JSON.parse(body.toString('utf8') || '{}'));
+        if (!request.success) return body;
+        try {
+          const { Username } = adminUser.parse(await call('AdminGetUser', { UserPoolId: request.data.UserPoolId, Username: request.data.Username }));
+          return Buffer.from(JSON.stringify({ ...request.data, Username }));
+        } catch (e) {
+          // No such account: cognito-local gives the answer Cognito would (UserNotFoundException) to the call as it came.
+          if (e instanceof CognitoError) return body;
+          throw e;
+        }
       },
       stop,
     };

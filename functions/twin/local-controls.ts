@@ -1,5 +1,8 @@
+import { decodeJwt } from 'jose';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { CognitoError } from './local-cognito.js';
+import { claimsOf } from './token.js';
 import { ClockCannotGoBack, type TwinClock } from './twin-clock.js';
 
 /**
@@ -11,13 +14,17 @@ import { ClockCannotGoBack, type TwinClock } from './twin-clock.js';
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 
 const clockBody = z.object({ now: z.iso.datetime({ offset: true }) });
-const tokenBody = z.object({ role: z.string().min(1), ledgerId: z.string().min(1), region: z.string().min(1).max(100).optional() });
+const tokenBody = z.union([z.object({ role: z.string().min(1), ledgerId: z.string().min(1), region: z.string().min(1).max(100).optional() }), z.object({ email: z.email() })]);
+/** What the answer says of the account, read from the ID token the pool issued. */
+const idClaims = z.object({ 'cognito:groups': z.array(z.string()).default([]), 'custom:ledger_id': z.string().optional() });
 
 export interface LocalControlsOptions {
   clock: TwinClock;
   /** Walks the clock to `instant`, firing each schedule due on the way. */
   advance: (instant: Date) => Promise<void>;
   token: (claims: Record<string, unknown>) => Promise<string>;
+  /** Signs in as an account already in the user pool (invited through the API), as the sign-in page does. */
+  signInAs: (email: string) => Promise<string>;
 }
 
 const send = (res: ServerResponse, status: number, body: unknown, contentType = 'application/json') => {
@@ -80,13 +87,18 @@ export function localControls(options: LocalControlsOptions) {
     if (!input) return true;
     let token: string;
     try {
-      token = await options.token({ 'cognito:groups': [input.role], 'custom:ledger_id': input.ledgerId, ...(input.region ? { 'custom:region': input.region } : {}) });
+      token = 'email' in input ? await options.signInAs(input.email) : await options.token(claimsOf(input));
     } catch (e) {
+      // The answers npm start gives (API.md, local-only controls), from what the user pool said.
+      const code = e instanceof CognitoError ? e.code : undefined;
+      if (code === 'UserNotFoundException') problem(res, 404, 'account-not-found', 'no account was invited with this email');
+      else if (code === 'NotAuthorizedException') problem(res, 403, 'account-disabled', 'this account was disabled');
       // The user pool refused the account (an attribute its schema does not declare, …): say why.
-      problem(res, 422, 'token-refused', (e as Error).message);
+      else problem(res, 422, 'token-refused', (e as Error).message);
       return true;
     }
-    send(res, 200, { token, role: input.role, ledgerId: input.ledgerId });
+    const claims = idClaims.parse(decodeJwt(token));
+    send(res, 200, { token, role: claims['cognito:groups'][0] ?? null, ledgerId: claims['custom:ledger_id'] ?? null });
     return true;
   };
 }

@@ -15,7 +15,8 @@ export interface ResolverOptions {
   /** The stack's own region when it names one; this otherwise. */
   region?: string;
   /**
-   * Physical values the twin knows better than a derivation: `LogicalId` for Ref, `LogicalId.Attr` for
+   * Physical values the twin knows better than a derivation: `LogicalId` for Ref (and the name its ARN and
+   * attributes are built on), `LogicalId.Attr` for
    * Fn::GetAtt (a Cognito pool id chosen by cognito-local, the public URL of the local server, …).
    */
   overrides?: Record<string, string>;
@@ -107,6 +108,8 @@ export function createResolver(model: StackModel, options: ResolverOptions = {})
   };
 
   const nameOf = (id: string): string => {
+    // A physical id a local service chose (cognito-local's pool ids): its ARN and attributes are built on it too.
+    if (id in overrides) return overrides[id]!;
     const r = resourceOf(id);
     switch (r.Type) {
       case 'AWS::DynamoDB::Table':

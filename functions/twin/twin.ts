@@ -1,12 +1,11 @@
 import { createRemoteJWKSet } from 'jose';
-import { createHash } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FunctionHost } from './function-host.js';
 import { startHttpApi } from './http-api.js';
 import { startLocalAws, type LocalAws } from './local-aws.js';
 import { startLocalCognito } from './local-cognito.js';
 import { localControls } from './local-controls.js';
-import { LocalIssuer } from './local-issuer.js';
 import type { ExecutionRunner } from './local-services.js';
 import { createResolver, type Resolver } from './resolver.js';
 import { fireDueSchedules } from './schedules.js';
@@ -15,6 +14,7 @@ import { mappingSettingsOf, StreamConsumer } from './stream-delivery.js';
 import { ensureSynth } from './synth.js';
 import { readStack, type StackModel } from './template.js';
 import { twinClock, type TwinClock } from './twin-clock.js';
+import { accountOf, runningFile } from './token.js';
 
 /**
  * The twin: what AWS would run, from cdk.out alone. The stack is synthesised when the sources changed, its
@@ -32,12 +32,6 @@ export interface TwinOptions {
   /** 0: any free port. */
   port: number;
   log?: (line: string) => void;
-  /**
-   * Cognito from cognito-local (the template's pools, groups and clients; tokens signed in through it), instead
-   * of the local issuer. Off by default while the template's pool declares no custom:ledger_id attribute:
-   * Cognito refuses to put an undeclared attribute on an account.
-   */
-  cognito?: boolean;
   /** LEDGER_CLOCK: `system` (the default) or `virtual:<ISO instant>`. */
   clock?: string;
   /** How often due schedules are looked for (ms). */
@@ -52,8 +46,8 @@ export interface Twin {
   aws: LocalAws;
   host: FunctionHost;
   clock: TwinClock;
-  /** An ID token of the template's user pool, as Cognito would issue it, with these claims. */
-  token(claims: Record<string, unknown>, ttlSeconds?: number): Promise<string>;
+  /** An ID token of the template's user pool, signed in through cognito-local, with these claims as attributes and groups. */
+  token(claims: Record<string, unknown>): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -78,14 +72,15 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   try {
     const clock = twinClock(options.clock ?? 'system', join(dir, 'virtual-clock.json'));
     // Before anything resolves the pool's and clients' ids: cognito-local chooses them.
-    const cognito = options.cognito && model.userPools.length ? await startLocalCognito(model, resolver.region, join(dir, 'cognito')) : undefined;
+    // The template's user pools are the token issuer, as on AWS: cognito-local holds them.
+    const cognito = model.userPools.length ? await startLocalCognito(model, resolver.region, join(dir, 'cognito')) : undefined;
     if (cognito) {
       Object.assign(overrides, cognito.ids);
       stops.push(() => cognito.stop());
     }
     let runExecution: ExecutionRunner | undefined;
     const aws = await startLocalAws(model, resolver, {
-      ...(cognito ? { cognitoUrl: cognito.url } : {}),
+      ...(cognito ? { cognito: { url: cognito.url, beforeForward: cognito.beforeForward } } : {}),
       dataDir: dir,
       persist: true,
       runExecution: (execution) => runExecution!(execution),
@@ -143,11 +138,9 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       clock.set(target);
     };
 
-    const issuer = await LocalIssuer.open(issuerKeyFile(options.dataDir));
-    const mintFor = (claims: Record<string, unknown>, ttlSeconds?: number) => {
-      if (cognito) return cognito.signIn(model.userPools[0]!.logicalId, accountOf(claims));
-      const { issuerUrl, clientId } = tokenAudience(model, resolver);
-      return issuer.mint(issuerUrl, clientId, claims, ttlSeconds);
+    const mintFor = async (claims: Record<string, unknown>) => {
+      if (!cognito) throw new Error('the stack has no user pool: no token to make');
+      return cognito.signIn(model.userPools[0]!.logicalId, accountOf(claims));
     };
     let deployed = false;
     const api = await startHttpApi({
@@ -156,8 +149,22 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       resolver,
       port: options.port,
       invoke: (id, event) => host.invoke(id, event),
-      keysFor: (iss) => (cognito ? createRemoteJWKSet(new URL(cognito.jwksUrl(iss.split('/').at(-1)!))) : issuer.keys()),
-      local: localControls({ clock, advance, token: (claims) => mintFor(claims) }),
+      // An issuer the twin does not hold (no user pool in the template) has no keys here: its tokens are refused.
+      keysFor: (iss) =>
+        cognito
+          ? createRemoteJWKSet(new URL(cognito.jwksUrl(iss.split('/').at(-1)!)))
+          : async () => {
+              throw new Error(`no keys for ${iss}`);
+            },
+      local: localControls({
+        clock,
+        advance,
+        token: (claims) => mintFor(claims),
+        signInAs: async (email) => {
+          if (!cognito) throw new Error('the stack has no user pool: nobody to sign in as');
+          return cognito.signInAs(model.userPools[0]!.logicalId, email);
+        },
+      }),
       onError: (e) => log(`http: ${(e as Error).stack ?? String(e)}`),
     });
     stops.push(() => api.close());
@@ -178,7 +185,15 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       const out = await run;
       if (!out.ok) throw new Error(`trigger ${trigger.logicalId} failed: ${out.error.errorType}: ${out.error.errorMessage}`);
     }
+    // What the duties set in motion (their stream records, the projections they feed, executions) runs out
+    // before the API answers: a deployment is seconds long on AWS, time enough for them; here the first
+    // request would otherwise race them.
+    await settle();
     deployed = true;
+    // Where the token command finds this twin (functions/twin/token.ts); gone when it stops.
+    const running = runningFile(options.dataDir);
+    writeFileSync(running, JSON.stringify({ pid: process.pid, url: api.url }), { mode: 0o600 });
+    stops.push(async () => rmSync(running, { force: true }));
 
     const tick = setInterval(() => {
       fire().catch((e: unknown) => log(`schedules: ${(e as Error).message}`));
@@ -200,32 +215,4 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     await stop();
     throw e;
   }
-}
-
-const issuerKeyFile = (dataDir: string) => join(dataDir, 'twin', 'issuer-key.json');
-
-/** The issuer and the first audience of the stack's JWT authorizer: what a token of its user pool carries. */
-function tokenAudience(model: StackModel, resolver: Resolver) {
-  const [authorizer] = model.jwtAuthorizers;
-  if (!authorizer) throw new Error('the stack has no JWT authorizer: no token to make');
-  return { issuerUrl: resolver.resolveString(authorizer.issuer), clientId: String((resolver.resolve(authorizer.audience) as unknown[])[0]) };
-}
-
-/**
- * A token the twin on this data dir accepts, made without starting it (its dynalite holds a lock on the
- * data dir while it runs).
- */
-export async function twinToken(root: string, dataDir: string, claims: Record<string, unknown>, ttlSeconds?: number): Promise<string> {
-  const { outdir } = await ensureSynth({ root });
-  const model = readStack(outdir);
-  const { issuerUrl, clientId } = tokenAudience(model, createResolver(model));
-  return (await LocalIssuer.open(issuerKeyFile(dataDir))).mint(issuerUrl, clientId, claims, ttlSeconds);
-}
-
-/** The account a token's claims describe: its groups, its custom attributes, a stable address of its own. */
-function accountOf(claims: Record<string, unknown>) {
-  const groups = [claims['cognito:groups'] ?? []].flat().map(String);
-  const attributes = Object.fromEntries(Object.entries(claims).filter(([k, v]) => k.startsWith('custom:') && typeof v === 'string')) as Record<string, string>;
-  const email = typeof claims.email === 'string' ? claims.email : `${createHash('sha256').update(JSON.stringify([groups, attributes])).digest('hex').slice(0, 16)}@twin.invalid`;
-  return { email, groups, attributes };
 }

@@ -13,6 +13,16 @@ const sources = (dir: string): string[] =>
     e.isDirectory() ? (e.name === 'node_modules' ? [] : sources(join(dir, e.name))) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
   );
 const importsOf = (file: string) => [...readFileSync(join(projectRoot, file), 'utf8').matchAll(/(?:import|export)[^'"]*from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g)].map((m) => m[1] ?? m[2]!);
+const dynamicImportsOf = (file: string) => [...readFileSync(join(projectRoot, file), 'utf8').matchAll(/import\(\s*'([^']+)'\s*\)/g)].map((m) => m[1]!);
+/** The token command mints for a twin's data dir: the one place outside the twin that loads it, on demand only. */
+const TOKEN_COMMAND = 'functions/local/token.ts';
+/** Every module of functions/twin that `file` reaches through its own relative imports. */
+const closureOf = (file: string, seen = new Set<string>()): Set<string> => {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  for (const spec of importsOf(file).filter((s) => s.startsWith('./'))) closureOf(join('functions/twin', spec.replace(/\.js$/, '.ts')), seen);
+  return seen;
+};
 
 let stack: StackModel;
 beforeAll(async () => {
@@ -23,9 +33,17 @@ describe('the twin stays apart', () => {
   it('is imported by nothing outside functions/twin but its tests', () => {
     for (const dir of ['domain', 'events', 'functions', 'infra', 'referential', 'web']) {
       for (const file of sources(dir).filter((f) => !f.startsWith('functions/twin/'))) {
-        for (const spec of importsOf(file)) expect(spec, `${file} imports ${spec}`).not.toMatch(/(^|\/)twin\//);
+        const allowed = file === TOKEN_COMMAND ? dynamicImportsOf(file) : [];
+        for (const spec of importsOf(file).filter((s) => !allowed.includes(s))) expect(spec, `${file} imports ${spec}`).not.toMatch(/(^|\/)twin\//);
       }
     }
+  });
+
+  it('is loaded by the token command only on demand, and that part of it never reaches iam-simulate', () => {
+    expect(dynamicImportsOf(TOKEN_COMMAND)).toEqual(['../twin/token.js']);
+    const reached = closureOf('functions/twin/token.ts');
+    expect(reached.has('functions/twin/local-cognito.ts')).toBe(true);
+    for (const file of reached) for (const spec of importsOf(file)) expect(spec, `${file} imports ${spec}`).not.toMatch(/iam-simulate/);
   });
 
   it("imports nothing of the project's own code: only its own modules and packages", () => {

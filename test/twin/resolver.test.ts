@@ -14,6 +14,7 @@ const template: CfnTemplate = {
     AVeryLongLogicalIdOfAFunctionThatGoesOnAndOnHandler0123456789ABCDEF: { Type: 'AWS::Lambda::Function', Properties: {} },
     AVeryLongLogicalIdOfAFunctionThatGoesOnAndOnHandler0123456789ABCDEG: { Type: 'AWS::Lambda::Function', Properties: {} },
     Widget: { Type: 'AWS::Custom::Widget', Properties: {} },
+    Users: { Type: 'AWS::Cognito::UserPool', Properties: {} },
   },
   Conditions: {
     IsParis: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'eu-west-3'] },
@@ -27,6 +28,13 @@ const model = modelOf(template, { cdkOut: '/nowhere', stackName: 'S', region: 'e
 const r = createResolver(model);
 
 describe('the intrinsic resolver', () => {
+  it("builds a resource's ARN and attributes on the physical id a local service chose (cognito-local's pool id), as grants name it", () => {
+    const local = createResolver(model, { overrides: { Users: 'local_5Hm2Qx9a' } });
+    expect(local.resolve({ Ref: 'Users' })).toBe('local_5Hm2Qx9a');
+    expect(local.resolve({ 'Fn::GetAtt': ['Users', 'Arn'] })).toBe('arn:aws:cognito-idp:eu-west-3:000000000000:userpool/local_5Hm2Qx9a');
+    expect(local.resolve({ 'Fn::GetAtt': ['Users', 'ProviderURL'] })).toBe('https://cognito-idp.eu-west-3.amazonaws.com/local_5Hm2Qx9a');
+  });
+
   it('gives Ref and Fn::GetAtt the local physical names and ARNs of each kind of resource', () => {
     expect(r.resolve({ Ref: 'Ledger' })).toBe('S-Ledger');
     expect(r.resolve({ 'Fn::GetAtt': ['Ledger', 'Arn'] })).toBe('arn:aws:dynamodb:eu-west-3:000000000000:table/S-Ledger');

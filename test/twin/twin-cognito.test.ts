@@ -1,16 +1,18 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { decodeJwt, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalIssuer } from '../../functions/twin/local-issuer.js';
 import { startTwin, type Twin } from '../../functions/twin/twin.js';
 import { projectRoot, SYNTH_TIMEOUT } from './synthesized.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'twin-with-cognito-'));
-let twin: Twin;
+let twin: Twin | undefined;
 
 beforeAll(async () => {
-  twin = await startTwin({ root: projectRoot, dataDir, port: 0, cognito: true });
+  twin = await startTwin({ root: projectRoot, dataDir, port: 0 });
 }, SYNTH_TIMEOUT);
 
 afterAll(async () => {
@@ -18,23 +20,58 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const pool = () => twin.model.userPools[0]!;
+const pool = () => twin!.model.userPools[0]!;
+const run = promisify(execFile);
+/** The project's token command, as a user runs it, on this twin's data dir. */
+const tokenCommand = async (...args: string[]) =>
+  (await run('npm', ['run', '--silent', 'token', '--', ...args], { cwd: projectRoot, env: { ...process.env, LEDGER_DATA_DIR: dataDir }, timeout: 120_000 })).stdout.trim();
+const get = (path: string, token: string) => fetch(`${twin!.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+const createCentre = (token: string) =>
+  fetch(`${twin!.url}/centres`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Centre AFPA Rennes', region: 'Bretagne' }) });
 
-describe('the twin with cognito-local as its user pool', () => {
+describe('the twin with cognito-local as its user pool, by default', () => {
   it("gives the template's pool and clients the ids cognito-local chose, in the authorizer's issuer and audience", () => {
-    const poolId = twin.resolver.ref(pool().logicalId);
+    const poolId = twin!.resolver.ref(pool().logicalId);
     expect(poolId).toMatch(/^local_/);
-    const [authorizer] = twin.model.jwtAuthorizers;
-    expect(twin.resolver.resolveString(authorizer!.issuer)).toBe(`https://cognito-idp.${twin.resolver.region}.amazonaws.com/${poolId}`);
+    const [authorizer] = twin!.model.jwtAuthorizers;
+    expect(twin!.resolver.resolveString(authorizer!.issuer)).toBe(`https://cognito-idp.${twin!.resolver.region}.amazonaws.com/${poolId}`);
   });
 
-  it('lets through a token signed in through the pool, and refuses one the pool did not sign', async () => {
-    const token = await twin.token({ 'cognito:groups': ['ministry'] });
-    const res = await fetch(`${twin.url}/statistics?year=2025`, { headers: { authorization: `Bearer ${token}` } });
-    expect(res.status).not.toBe(401);
-    const stranger = await LocalIssuer.open(join(dataDir, 'stranger-key.json'));
-    const [authorizer] = twin.model.jwtAuthorizers;
-    const forged = await stranger.mint(twin.resolver.resolveString(authorizer!.issuer), String((twin.resolver.resolve(authorizer!.audience) as unknown[])[0]), { 'cognito:groups': ['ministry'] });
-    expect((await fetch(`${twin.url}/statistics?year=2025`, { headers: { authorization: `Bearer ${forged}` } })).status).toBe(401);
+  it('signs an invited account in: its ID token carries custom:ledger_id and custom:region; the ledger reads the caller from it', async () => {
+    const token = await twin!.token({ 'cognito:groups': ['dreets'], 'custom:ledger_id': 'agent-1', 'custom:region': 'Bretagne' });
+    expect(decodeJwt(token)).toMatchObject({ token_use: 'id', 'cognito:groups': ['dreets'], 'custom:ledger_id': 'agent-1', 'custom:region': 'Bretagne' });
+    expect(decodeJwt(token).sub).not.toBe('agent-1');
+    const created = await createCentre(token);
+    expect(created.status, await created.clone().text()).toBe(201);
+    // An account never linked to the ledger (no custom:ledger_id) is a valid token all the same, refused by the ledger.
+    const unlinked = await createCentre(await twin!.token({ 'cognito:groups': ['dreets'] }));
+    expect(unlinked.status).toBe(403);
+    expect(((await unlinked.json()) as { type: string }).type).toBe('/problems/account-not-linked');
   }, 60_000);
+
+  it('refuses a token the pool did not sign', async () => {
+    const { privateKey } = await generateKeyPair('RS256');
+    const [authorizer] = twin!.model.jwtAuthorizers;
+    const forged = await new SignJWT({ token_use: 'id', 'cognito:groups': ['ministry'], 'custom:ledger_id': 'm-1' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'CognitoLocal' })
+      .setIssuer(twin!.resolver.resolveString(authorizer!.issuer))
+      .setAudience(String((twin!.resolver.resolve(authorizer!.audience) as unknown[])[0]))
+      .setSubject('someone')
+      .setExpirationTime('1h')
+      .sign(privateKey);
+    expect((await get('/statistics?year=2025', forged)).status).toBe(401);
+  });
+
+  it('npm run token on the data dir mints through the running twin, and through its pool once it is stopped', async () => {
+    const running = await tokenCommand('ministry', 'm-1');
+    expect(decodeJwt(running)).toMatchObject({ 'cognito:groups': ['ministry'], 'custom:ledger_id': 'm-1' });
+    expect((await get('/statistics?year=2025', running)).status).toBe(200);
+
+    await twin!.stop();
+    twin = undefined;
+    const stopped = await tokenCommand('dreets', 'agent-3', 'Bretagne');
+    twin = await startTwin({ root: projectRoot, dataDir, port: 0 });
+    expect((await createCentre(stopped)).status).toBe(201);
+    expect((await get('/statistics?year=2025', running)).status).toBe(200);
+  }, SYNTH_TIMEOUT);
 });
