@@ -32,7 +32,7 @@ const record = async (candidateId: string, as: As = ['candidate', candidateId], 
   expect(r.status, r.text).toBe(200);
   return r.json;
 };
-const notifications = async (candidateId: string) => (await L.call('GET', `/candidates/${candidateId}/notifications`, { as: ['candidate', candidateId] })).json.notifications as { topic: string; bloc?: string; message: string; at: string }[];
+const notifications = async (candidateId: string) => (await L.call('GET', `/candidates/${candidateId}/notifications`, { as: ['candidate', candidateId] })).json as { kind: string; bloc?: string; text: string; at: string }[];
 const line = (rec: any, rncp = RNCP) => rec.certifications.find((c: any) => c.rncp === rncp);
 
 describe(`the four users' journeys over HTTP, on the ${TARGET} target`, () => {
@@ -73,7 +73,7 @@ describe(`the four users' journeys over HTTP, on the ${TARGET} target`, () => {
       const n = await notifications(ajourne);
       return n.length ? n : undefined;
     }, 'the ajourné candidate told', WAIT);
-    expect(told).toEqual([expect.objectContaining({ topic: 'session-results', message: expect.stringContaining('ajourné') })]);
+    expect(told).toEqual([expect.objectContaining({ kind: 'session-results', text: expect.stringContaining('ajourné') })]);
     expect((await L.call('GET', `/sessions/${sessionId}`, { as: ['juror', jurors[0]!] })).json.pv).toMatchObject({ status: 'validated' });
     // Another candidate may not read this record.
     expect((await L.call('GET', `/candidates/${titre}/record`, { as: ['candidate', partial] })).status).toBe(403);
@@ -155,7 +155,7 @@ describe(`the four users' journeys over HTTP, on the ${TARGET} target`, () => {
     expect((await L.call('GET', `/verify/${encodeURIComponent(code)}?asOf=2025-12-02`)).json).toMatchObject({ status: 'valid' });
     expect(line(await record(candidateId, ['candidate', candidateId], '2025-12-02')).titre).toMatchObject({ certificateCode: code });
     const topics = await eventually(async () => {
-      const t = (await notifications(candidateId)).map((n) => n.topic);
+      const t = (await notifications(candidateId)).map((n) => n.kind);
       return t.length === 2 ? t : undefined;
     }, 'the candidate told', WAIT);
     expect(topics).toEqual(['session-results', 'decision-annulled']);
@@ -183,7 +183,7 @@ describe(`the four users' journeys over HTTP, on the ${TARGET} target`, () => {
     await L.setClock('2030-05-12T20:00:00Z');
     expect(line(await record(candidateId))).toMatchObject({ eligible: true });
     const reminded = await eventually(async () => {
-      const n = (await notifications(candidateId)).filter((x) => x.topic === 'usability-reminder');
+      const n = (await notifications(candidateId)).filter((x) => x.kind === 'usability-reminder');
       return n.length === 2 ? n : undefined;
     }, 'the reminders', WAIT);
     expect(reminded.map((n) => n.bloc).sort()).toEqual(['RNCP38665BC01', 'RNCP38665BC02']);
