@@ -216,7 +216,8 @@ describe(`the four users' journeys over HTTP, on the ${TARGET} target`, () => {
     const bearer = { authorization: `Bearer ${signedIn.json.token}` };
     const registered = await L.call('POST', '/candidates', { headers: bearer, body: { familyName: 'Martin', givenNames: 'Léa', birthDate: '1995-06-14' } });
     expect(registered.status, registered.text).toBe(201);
-    expect((await L.call('GET', `/centres/${centreId}/sessions`, { headers: bearer })).status).toBe(200);
+    // The centre's read model follows its commit through the change feed (on the twin, DynamoDB Streams).
+    await eventually(async () => (await L.call('GET', `/centres/${centreId}/sessions`, { headers: bearer })).status === 200, 'the centre reads its sessions', WAIT);
     expect((await L.call('GET', `/centres/${otherId}/sessions`, { headers: bearer })).status).toBe(403);
 
     expect((await signIn('nobody@exemple.fr')).json).toMatchObject({ status: 404, type: '/problems/account-not-found' });
