@@ -162,7 +162,19 @@ function decide(command: CandidateCommand, state: CandidateState): CandidateEven
       if (!state.outcomes.some((o) => o.sessionId === sessionId)) {
         events.push({
           type: 'SessionOutcomeRecorded',
-          data: { candidateId, sessionId, rncp, kind: enrolment.kind, route: enrolment.route, outcome, enrolledBlocs: enrolment.blocs, blocs: command.blocs, startsOn: enrolment.startsOn, endsOn: enrolment.endsOn, decidedOn },
+          data: {
+            candidateId,
+            sessionId,
+            rncp,
+            kind: enrolment.kind,
+            route: enrolment.route,
+            outcome,
+            enrolledBlocs: enrolment.blocs,
+            blocs: command.blocs,
+            startsOn: enrolment.startsOn,
+            endsOn: enrolment.endsOn,
+            decidedOn,
+          },
         });
       }
       if (outcome === 'ajourne' || outcome === 'absent' || outcome === 'exclu') return events;
@@ -304,7 +316,10 @@ function evolve(state: CandidateState, event: CandidateEvent): CandidateState {
       };
     }
     case 'TitreIssued':
-      return { ...state, titres: [...state.titres, { rncp: event.data.rncp, sessionId: event.data.sessionId, issuedOn: event.data.issuedOn, route: event.data.route, annulled: false }] };
+      return {
+        ...state,
+        titres: [...state.titres, { rncp: event.data.rncp, sessionId: event.data.sessionId, issuedOn: event.data.issuedOn, route: event.data.route, annulled: false }],
+      };
     case 'SessionOutcomeRecorded':
       return { ...state, outcomes: [...state.outcomes, event.data] };
     case 'CcsAcquired':

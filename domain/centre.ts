@@ -29,9 +29,7 @@ export interface Agrement extends DateWindow {
   ccs?: string[];
 }
 
-export type CentreState =
-  | { status: 'unknown' }
-  | { status: 'registered'; centreId: string; name: string; region: string; agrements: Agrement[] };
+export type CentreState = { status: 'unknown' } | { status: 'registered'; centreId: string; name: string; region: string; agrements: Agrement[] };
 
 export const centreStream = (centreId: string) => `centre#${centreId}`;
 
@@ -56,7 +54,10 @@ function decide(command: CentreCommand, state: CentreState): CentreEvent[] {
       // Into the grace years only where the referential says so (assumption agrementsExtendIntoGrace).
       const cap = certification.agrementsExtendIntoGrace ? graceUntilOf(certification) : certification.validUntil;
       if (validUntil > cap) {
-        throw refuse('agrement-beyond-version', `${rncp} is registered until ${certification.validUntil}${cap > certification.validUntil ? ` (its grace years until ${cap})` : ''}: an agrément cannot outlive it`);
+        throw refuse(
+          'agrement-beyond-version',
+          `${rncp} is registered until ${certification.validUntil}${cap > certification.validUntil ? ` (its grace years until ${cap})` : ''}: an agrément cannot outlive it`,
+        );
       }
       const ccs = command.ccs ?? [];
       const unknown = ccs.filter((code) => !certification.ccs.some((c) => c.code === code));

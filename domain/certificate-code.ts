@@ -44,11 +44,7 @@ export function certificateCodeFromBytes(bytes: Uint8Array): string {
  */
 export function parseCertificateCode(input: string): string | undefined {
   if (input.length > 64) return undefined;
-  const compact = input
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  const compact = input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   if (compact.length !== SYMBOLS + 1) return undefined;
   const symbols = compact.slice(0, SYMBOLS);
   for (const s of symbols) if (!ALPHABET.includes(s)) return undefined;

@@ -1,7 +1,6 @@
 /** Calendar dates (`YYYY-MM-DD`): compared as strings, shifted in UTC so no time zone can move a day. */
 
-export const addDays = (date: string, days: number): string =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+export const addDays = (date: string, days: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /** A window of dates, both ends included (agréments, habilitations, certification versions). */
 export interface DateWindow {

@@ -26,9 +26,7 @@ export interface Habilitation extends DateWindow {
   rncp: string;
 }
 
-export type JurorState =
-  | { status: 'unknown' }
-  | { status: 'registered'; jurorId: string; independent: boolean; region?: string; habilitations: Habilitation[] };
+export type JurorState = { status: 'unknown' } | { status: 'registered'; jurorId: string; independent: boolean; region?: string; habilitations: Habilitation[] };
 
 export const jurorStream = (jurorId: string) => `juror#${jurorId}`;
 
@@ -53,7 +51,10 @@ function decide(command: JurorCommand, state: JurorState): JurorEvent[] {
       // Into the grace years only where the referential says so (assumption agrementsExtendIntoGrace).
       const cap = certification.agrementsExtendIntoGrace ? graceUntilOf(certification) : certification.validUntil;
       if (validUntil > cap) {
-        throw refuse('habilitation-beyond-version', `${rncp} is registered until ${certification.validUntil}${cap > certification.validUntil ? ` (its grace years until ${cap})` : ''}: a habilitation cannot outlive it`);
+        throw refuse(
+          'habilitation-beyond-version',
+          `${rncp} is registered until ${certification.validUntil}${cap > certification.validUntil ? ` (its grace years until ${cap})` : ''}: a habilitation cannot outlive it`,
+        );
       }
       if (state.habilitations.some((h) => h.rncp === rncp && h.validFrom === validFrom && h.validUntil === validUntil)) return [];
       return [{ type: 'HabilitationGranted', data: { jurorId, rncp, validFrom, validUntil } }];

@@ -147,11 +147,7 @@ export function usableUntilOf(version: CertificationVersion, acquiredOn: string)
  * Blocs held per version: direct acquisitions, plus those a revision's correspondences carry into its
  * successor (once the revision is in effect at `asOf`, for blocs still usable when it took effect).
  */
-function carryOver(
-  direct: Map<string, Map<string, Held>>,
-  referential: ReadonlyMap<string, ReferentialEntry>,
-  asOf: string,
-): Map<string, Map<string, Held>> {
+function carryOver(direct: Map<string, Map<string, Held>>, referential: ReadonlyMap<string, ReferentialEntry>, asOf: string): Map<string, Map<string, Held>> {
   const held = new Map<string, Map<string, Held>>();
   for (const [rncp, blocs] of direct) held.set(rncp, new Map(blocs));
   // Follow lineages in order of validity so a bloc can travel RNCP12505 → RNCP32340 → RNCP38665.
@@ -168,7 +164,10 @@ function carryOver(
       if (!usableThen) continue;
       const target = held.get(revision.successor) ?? new Map<string, Held>();
       if (!target.has(c.to)) {
-        const acquiredOn = sources.map((h) => h!.acquiredOn).sort().at(-1)!;
+        const acquiredOn = sources
+          .map((h) => h!.acquiredOn)
+          .sort()
+          .at(-1)!;
         target.set(c.to, { acquiredOn, via: { kind: 'correspondence', from: version.rncp, blocs: c.from } });
       }
       held.set(revision.successor, target);

@@ -114,7 +114,8 @@ export type SessionCommand =
       jurorId: string;
       candidateId: string;
       /** Who declares it: the juror themself, the session's centre, or a DREETS agent. */
-      declaredBy: { role: 'juror' | 'centre' | 'dreets'; id: string };      certification: CertificationVersion;
+      declaredBy: { role: 'juror' | 'centre' | 'dreets'; id: string };
+      certification: CertificationVersion;
     }
   | {
       /** The centre adds habilitated jurors for one candidate whose jury recusals left below the minimum. */
@@ -348,7 +349,13 @@ function constituteJury(command: Extract<SessionCommand, { type: 'ConstituteJury
     return facts;
   });
   const jury = members.map((m) => ({ jurorId: m.jurorId, independent: m.independent }));
-  if (sameSet(jury.map((m) => m.jurorId), state.jury.map((m) => m.jurorId))) return [];
+  if (
+    sameSet(
+      jury.map((m) => m.jurorId),
+      state.jury.map((m) => m.jurorId),
+    )
+  )
+    return [];
   // Once the jury has assessed or deliberated, members may still join it, never leave it.
   const locked = Object.keys(state.assessments).length > 0 || Object.keys(state.deliberations).length > 0;
   if (locked && !state.jury.every((m) => command.members.includes(m.jurorId))) {
@@ -388,7 +395,10 @@ function enrol(command: Extract<SessionCommand, { type: 'EnrolCandidate' }>, sta
     throw refuse('vae-recevabilite-required', `candidate ${candidateId} enrols by VAE once the DREETS has found their request for ${certification.rncp} admissible`);
   }
   if (inGrace(certification, state.endsOn) && candidate.usableBlocs.length === 0) {
-    throw refuse('grace-year-holders-only', `${certification.rncp} ended on ${certification.validUntil}: until ${graceUntilOf(certification)} its sessions are open only to holders of its usable CCPs`);
+    throw refuse(
+      'grace-year-holders-only',
+      `${certification.rncp} ended on ${certification.validUntil}: until ${graceUntilOf(certification)} its sessions are open only to holders of its usable CCPs`,
+    );
   }
   if (state.kind === 'titre') {
     // Capitalisation (art. 1 2° of the arrêté of 22/12/2015): at a titre session, a candidate may sit only the
@@ -522,7 +532,9 @@ function outcomeBlocs(
       const missing = all.filter((code) => !acquiredNow.includes(code) && !command.usableBlocs.includes(code));
       if (missing.length) throw refuse('titre-blocs-missing', `the titre ${certification.rncp} needs ${missing.join(', ')}, neither acquired now nor held`);
       const capitalisation = titreRouteOf(state, enrolment) === 'capitalisation';
-      const interviewRequired = capitalisation ? (certification.capitalisationFinalInterviewRequired ?? certification.finalInterviewRequired) : certification.finalInterviewRequired;
+      const interviewRequired = capitalisation
+        ? (certification.capitalisationFinalInterviewRequired ?? certification.finalInterviewRequired)
+        : certification.finalInterviewRequired;
       if (interviewRequired && !command.finalInterviewHeld) {
         throw refuse('final-interview-required', `${certification.rncp} issues the titre${capitalisation ? ' by capitalisation' : ''} only after the entretien final`);
       }
@@ -617,7 +629,8 @@ function evolve(state: SessionState, event: SessionEvent): SessionState {
       const deliberations = { ...state.deliberations };
       // A proposal by the recused juror falls; their signature no longer counts, so the decision awaits the others.
       if (deliberation.proposedBy === jurorId) delete deliberations[candidateId];
-      else if (deliberation.signedBy.includes(jurorId)) deliberations[candidateId] = { ...deliberation, signedBy: deliberation.signedBy.filter((j) => j !== jurorId), final: false };
+      else if (deliberation.signedBy.includes(jurorId))
+        deliberations[candidateId] = { ...deliberation, signedBy: deliberation.signedBy.filter((j) => j !== jurorId), final: false };
       return { ...state, recusals, deliberations };
     }
     case 'AccommodationDecided':

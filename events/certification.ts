@@ -1,14 +1,7 @@
 import { z } from 'zod';
 import { BlocCode, defineEvent, IsoDate, RncpCode } from './define-event.js';
 
-export const AccessRoute = z.enum([
-  'formation_continue',
-  'apprentissage',
-  'contrat_professionnalisation',
-  'vae',
-  'eleve_etudiant',
-  'candidature_individuelle',
-]);
+export const AccessRoute = z.enum(['formation_continue', 'apprentissage', 'contrat_professionnalisation', 'vae', 'eleve_etudiant', 'candidature_individuelle']);
 export type AccessRoute = z.infer<typeof AccessRoute>;
 
 export const ExamPart = z.object({

@@ -21,7 +21,9 @@ export function defineEvent<T extends string, S extends z.ZodType>(
   upcasters: Upcasters = {},
 ): EventDefinition<T, z.output<S>> {
   const { latest: schema, ...older } = versions;
-  const numbers = Object.keys(older).map(Number).sort((a, b) => a - b);
+  const numbers = Object.keys(older)
+    .map(Number)
+    .sort((a, b) => a - b);
   const latest = (numbers.at(-1) ?? 0) + 1;
   const all: Record<number, z.ZodType> = { ...older, [latest]: schema };
   return {
@@ -44,7 +46,10 @@ export function defineEvent<T extends string, S extends z.ZodType>(
 }
 
 export class UnknownEventVersionError extends Error {
-  constructor(readonly eventType: string, readonly schemaVersion: number) {
+  constructor(
+    readonly eventType: string,
+    readonly schemaVersion: number,
+  ) {
     super(`no schema for ${eventType} v${schemaVersion}`);
   }
 }

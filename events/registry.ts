@@ -1,5 +1,11 @@
 import type { EventDefinition } from './define-event.js';
-import { CertificationVersionAmended, CertificationVersionClosed, CertificationVersionProrogued, CertificationVersionRegistered, CertificationVersionRevised } from './certification.js';
+import {
+  CertificationVersionAmended,
+  CertificationVersionClosed,
+  CertificationVersionProrogued,
+  CertificationVersionRegistered,
+  CertificationVersionRevised,
+} from './certification.js';
 import {
   CandidateNotified,
   CandidateRegistered,
@@ -21,7 +27,20 @@ import type { EventMeta, StoredEvent } from './envelope.js';
 import { CertificateDocumentsAttached, CertificateIssued, CertificateReinstated, CertificateRevoked, CertificateSuspended } from './certificate.js';
 import { AgrementGranted, CentreRegistered } from './centre.js';
 import { HabilitationGranted, JurorRegistered } from './juror.js';
-import { AccommodationDecided, AssessmentRecorded, CandidateEnrolled, DecisionAnnulled, JurorAddedForCandidate, DeliberationFinalised, DeliberationProposed, DeliberationSigned, JuryConstituted, JurorRecused, PvValidated, SessionScheduled } from './session.js';
+import {
+  AccommodationDecided,
+  AssessmentRecorded,
+  CandidateEnrolled,
+  DecisionAnnulled,
+  JurorAddedForCandidate,
+  DeliberationFinalised,
+  DeliberationProposed,
+  DeliberationSigned,
+  JuryConstituted,
+  JurorRecused,
+  PvValidated,
+  SessionScheduled,
+} from './session.js';
 
 /** Every event type the ledger has ever stored. A type is never removed: old streams must still decode. */
 export const eventDefinitions = [
@@ -45,8 +64,27 @@ export const eventDefinitions = [
   VaeRecevabiliteDecided,
   EquivalenceGranted,
   CcsAcquired,
-  CentreRegistered, AgrementGranted, JurorRegistered, HabilitationGranted, SessionScheduled, JuryConstituted, CandidateEnrolled, JurorRecused, AssessmentRecorded, DeliberationProposed, DeliberationSigned, DeliberationFinalised, PvValidated, DecisionAnnulled, JurorAddedForCandidate, AccommodationDecided,
-  CertificateIssued, CertificateDocumentsAttached, CertificateSuspended, CertificateReinstated, CertificateRevoked,
+  CentreRegistered,
+  AgrementGranted,
+  JurorRegistered,
+  HabilitationGranted,
+  SessionScheduled,
+  JuryConstituted,
+  CandidateEnrolled,
+  JurorRecused,
+  AssessmentRecorded,
+  DeliberationProposed,
+  DeliberationSigned,
+  DeliberationFinalised,
+  PvValidated,
+  DecisionAnnulled,
+  JurorAddedForCandidate,
+  AccommodationDecided,
+  CertificateIssued,
+  CertificateDocumentsAttached,
+  CertificateSuspended,
+  CertificateReinstated,
+  CertificateRevoked,
 ] as const;
 
 type Definitions = (typeof eventDefinitions)[number];

@@ -37,9 +37,7 @@ export interface FunctionAccess {
 
 /** A GET reads; anything else appends to the ledger under an Idempotency-Key. */
 export const defaultAccess = (method: RouteEntry['method'] | undefined): FunctionAccess =>
-  method === 'GET' || method === undefined
-    ? { events: 'read', readModels: 'read' }
-    : { events: 'append', readModels: 'read', idempotency: 'write' };
+  method === 'GET' || method === undefined ? { events: 'read', readModels: 'read' } : { events: 'append', readModels: 'read', idempotency: 'write' };
 
 /**
  * Per handler module (route, consumer or workflow step), when it needs something else than its default.
@@ -92,5 +90,4 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'workflows/check-usability': { events: 'append', readModels: 'read' },
 };
 
-export const accessOf = (module: string, method?: RouteEntry['method']): FunctionAccess =>
-  functionAccess[module] ?? defaultAccess(method);
+export const accessOf = (module: string, method?: RouteEntry['method']): FunctionAccess => functionAccess[module] ?? defaultAccess(method);

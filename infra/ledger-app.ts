@@ -30,7 +30,8 @@ export function publicDomain(stage: string, name: string | undefined, certificat
   }
   if (!name || !certificateArn) throw new Error('ledger:domainName and ledger:certificateArn go together');
   if (!/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/.test(name)) throw new Error(`ledger:domainName is not a host name: ${name}`);
-  if (!/^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/.test(certificateArn)) throw new Error('ledger:certificateArn must be an ACM certificate in us-east-1 (CloudFront takes no other region)');
+  if (!/^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/.test(certificateArn))
+    throw new Error('ledger:certificateArn must be an ACM certificate in us-east-1 (CloudFront takes no other region)');
   return { name, certificateArn };
 }
 

@@ -30,7 +30,10 @@ export type ReferentialFile = z.output<typeof ReferentialFile>;
 export const referentialDir = fileURLToPath(new URL('.', import.meta.url));
 
 export class ReferentialFileError extends Error {
-  constructor(readonly file: string, detail: string) {
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
     super(`referential file ${file}: ${detail}`);
     this.name = 'ReferentialFileError';
   }

@@ -4,9 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
 const sources = (dir: string): string[] =>
-  readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
-  );
+  readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
 const importsOf = (file: string) => [...readFileSync(join(root, file), 'utf8').matchAll(/^\s*(?:import|export)[^'"]*from\s+'([^']+)'/gm)].map((m) => m[1]!);
 
 describe('the shape of the code (DESIGN.md section 3)', () => {
@@ -40,7 +38,9 @@ describe('the shape of the code (DESIGN.md section 3)', () => {
     const construction = new RegExp(`new (${adapterClasses.join('|')})\\(`);
     // Everything that runs the ledger: the handlers, the local runtime, the stack, the pages, the test harness and the
     // end-to-end tests. (Tests of an adapter itself — test/contract, test/adapters — construct the adapter they test.)
-    const checked = ['functions', 'infra', 'web', 'test/support', 'test/e2e'].flatMap(sources).filter((f) => !f.startsWith('functions/composition/') && !f.startsWith('functions/adapters/'));
+    const checked = ['functions', 'infra', 'web', 'test/support', 'test/e2e']
+      .flatMap(sources)
+      .filter((f) => !f.startsWith('functions/composition/') && !f.startsWith('functions/adapters/'));
     expect(checked.length).toBeGreaterThan(100);
     for (const file of checked) expect(readFileSync(join(root, file), 'utf8'), `${file} constructs an adapter`).not.toMatch(construction);
   });

@@ -13,13 +13,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { commitHash } from '../../events/canonical-json.js';
 import { Commit, GENESIS_HASH } from '../../events/envelope.js';
-import {
-  ConcurrencyError,
-  type AppendRequest,
-  type AppendResult,
-  type EventStore,
-  type StreamSlice,
-} from '../ports/event-store.js';
+import { ConcurrencyError, type AppendRequest, type AppendResult, type EventStore, type StreamSlice } from '../ports/event-store.js';
 import { verifyChain } from './hash-chain.js';
 
 export type CommitItem = Record<string, AttributeValue>;
@@ -51,9 +45,7 @@ export class DynamoEventStore implements EventStore {
     const commit = buildCommit(request);
     const item = commitToItem(commit);
     try {
-      await this.client.send(
-        new PutItemCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
-      );
+      await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       return this.resolveCollision(request);
@@ -103,7 +95,7 @@ export class DynamoEventStore implements EventStore {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: backward ? 'pk = :pk AND sk < :v' : 'pk = :pk AND sk >= :v',
-          ExpressionAttributeValues: marshall({ ':pk': stream, ':v': backward ? range.below : range.from ?? 1 }),
+          ExpressionAttributeValues: marshall({ ':pk': stream, ':v': backward ? range.below : (range.from ?? 1) }),
           ScanIndexForward: !backward,
           ConsistentRead: true,
           Limit: range.limit,
@@ -120,9 +112,7 @@ export class DynamoEventStore implements EventStore {
     const byStream = new Map<string, Commit[]>();
     let ExclusiveStartKey: CommitItem | undefined;
     do {
-      const page = await this.client.send(
-        new ScanCommand({ TableName: this.tableName, ConsistentRead: true, ExclusiveStartKey }),
-      );
+      const page = await this.client.send(new ScanCommand({ TableName: this.tableName, ConsistentRead: true, ExclusiveStartKey }));
       for (const item of page.Items ?? []) {
         const commit = itemToCommit(item);
         const list = byStream.get(commit.stream) ?? [];

@@ -1,10 +1,4 @@
-import {
-  ConditionalCheckFailedException,
-  DeleteItemCommand,
-  GetItemCommand,
-  UpdateItemCommand,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { IN_PROGRESS_TTL_MS, type IdempotencyClaim, type IdempotencyStore, type StoredResponse } from '../ports/idempotency-store.js';
 
@@ -25,7 +19,13 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
           UpdateExpression: 'SET fingerprint = :fingerprint, claimedAt = :now, expiresAt = :expires, nonce = if_not_exists(nonce, :nonce)',
           ConditionExpression: 'attribute_not_exists(pk) OR (attribute_not_exists(#response) AND claimedAt < :stale)',
           ExpressionAttributeNames: { '#response': 'response' },
-          ExpressionAttributeValues: marshall({ ':fingerprint': fingerprint, ':now': now, ':expires': Math.floor(now / 1000) + 86_400, ':nonce': nonce, ':stale': now - IN_PROGRESS_TTL_MS }),
+          ExpressionAttributeValues: marshall({
+            ':fingerprint': fingerprint,
+            ':now': now,
+            ':expires': Math.floor(now / 1000) + 86_400,
+            ':nonce': nonce,
+            ':stale': now - IN_PROGRESS_TTL_MS,
+          }),
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -33,9 +33,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
-    const { Item } = await this.client.send(
-      new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk: key }), ConsistentRead: true }),
-    );
+    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk: key }), ConsistentRead: true }));
     if (!Item) return { state: 'in-progress' };
     const entry = unmarshall(Item) as { fingerprint: string; response?: string };
     if (entry.fingerprint !== fingerprint) return { state: 'mismatch' };

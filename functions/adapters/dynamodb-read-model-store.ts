@@ -21,9 +21,7 @@ export class DynamoReadModelStore implements ReadModelStore {
   ) {}
 
   async get<T>(model: string, key: string): Promise<ReadModelDoc<T> | undefined> {
-    const { Item } = await this.client.send(
-      new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk: model, sk: key }), ConsistentRead: true }),
-    );
+    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk: model, sk: key }), ConsistentRead: true }));
     return Item && toDoc<T>(Item);
   }
 
@@ -75,10 +73,7 @@ export async function ensureKeyValueTable(client: DynamoDBClient, tableName: str
     await client.send(
       new CreateTableCommand({
         TableName: tableName,
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          ...(withSortKey ? [{ AttributeName: 'sk', AttributeType: 'S' as const }] : []),
-        ],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, ...(withSortKey ? [{ AttributeName: 'sk', AttributeType: 'S' as const }] : [])],
         KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, ...(withSortKey ? [{ AttributeName: 'sk', KeyType: 'RANGE' as const }] : [])],
         BillingMode: 'PAY_PER_REQUEST',
       }),

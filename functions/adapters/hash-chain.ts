@@ -8,9 +8,7 @@ export function verifyChain(commits: readonly Commit[]): void {
   if (problem) throw new IntegrityError(problem.stream, problem.version, problem.reason);
 }
 
-export function findBrokenLink(
-  commits: readonly Commit[],
-): { stream: string; version: number; reason: string } | undefined {
+export function findBrokenLink(commits: readonly Commit[]): { stream: string; version: number; reason: string } | undefined {
   let previous: Commit | undefined;
   for (const commit of commits) {
     const { hash, ...unsigned } = commit;

@@ -90,7 +90,12 @@ async function newKey(validFrom: string, serial: number): Promise<StoredSigningK
 
 function publicKeyOf(key: StoredSigningKey): PublicSigningKey {
   const { kty, crv, x, y } = key.privateJwk;
-  return { kid: key.kid, jwk: { kty, crv, x, y, kid: key.kid, alg: SIGNING_ALGORITHM, use: 'sig' }, validFrom: key.validFrom, ...(key.validUntil ? { validUntil: key.validUntil } : {}) };
+  return {
+    kid: key.kid,
+    jwk: { kty, crv, x, y, kid: key.kid, alg: SIGNING_ALGORITHM, use: 'sig' },
+    validFrom: key.validFrom,
+    ...(key.validUntil ? { validUntil: key.validUntil } : {}),
+  };
 }
 
 export class MemoryKeyRingStore implements KeyRingStore {

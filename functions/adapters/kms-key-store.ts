@@ -20,9 +20,7 @@ export class KmsKeyStore implements KeyStore {
     if (existing === 'destroyed') return undefined;
     if (existing) return existing;
     if (!create) return undefined;
-    const generated = await this.kms.send(
-      new GenerateDataKeyCommand({ KeyId: this.keyId, KeySpec: 'AES_256', EncryptionContext: { personId } }),
-    );
+    const generated = await this.kms.send(new GenerateDataKeyCommand({ KeyId: this.keyId, KeySpec: 'AES_256', EncryptionContext: { personId } }));
     try {
       await this.dynamo.send(
         new PutItemCommand({
@@ -44,15 +42,11 @@ export class KmsKeyStore implements KeyStore {
   }
 
   private async read(personId: string): Promise<Uint8Array | 'destroyed' | undefined> {
-    const { Item } = await this.dynamo.send(
-      new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk: `key#${personId}` }), ConsistentRead: true }),
-    );
+    const { Item } = await this.dynamo.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk: `key#${personId}` }), ConsistentRead: true }));
     if (!Item) return undefined;
     const item = unmarshall(Item) as { encryptedKey?: string; destroyed?: boolean };
     if (item.destroyed || !item.encryptedKey) return 'destroyed';
-    const out = await this.kms.send(
-      new DecryptCommand({ CiphertextBlob: Buffer.from(item.encryptedKey, 'base64'), EncryptionContext: { personId } }),
-    );
+    const out = await this.kms.send(new DecryptCommand({ CiphertextBlob: Buffer.from(item.encryptedKey, 'base64'), EncryptionContext: { personId } }));
     return out.Plaintext!;
   }
 }

@@ -93,7 +93,9 @@ export class KmsSigner implements Signer {
 }
 
 /** The keys of the deployment: SIGNING_KEY_ID (current) and SIGNING_KEY_HISTORY (JSON list of earlier keys with their windows). */
-export function kmsSigningKeys(env: { SIGNING_KEY_ID?: string | undefined; SIGNING_KEY_VALID_FROM?: string | undefined; SIGNING_KEY_HISTORY?: string | undefined } = process.env): KmsSigningKey[] {
+export function kmsSigningKeys(
+  env: { SIGNING_KEY_ID?: string | undefined; SIGNING_KEY_VALID_FROM?: string | undefined; SIGNING_KEY_HISTORY?: string | undefined } = process.env,
+): KmsSigningKey[] {
   const current = env.SIGNING_KEY_ID;
   if (!current) throw new SigningKeyError('environment variable SIGNING_KEY_ID is not set');
   const history = env.SIGNING_KEY_HISTORY ? (JSON.parse(env.SIGNING_KEY_HISTORY) as KmsSigningKey[]) : [];

@@ -18,8 +18,6 @@ export class MemoryReadModelStore implements ReadModelStore {
 
   async list<T>(model: string): Promise<ReadModelDoc<T>[]> {
     const docs = this.models.get(model) ?? new Map<string, { doc: string; position: number }>();
-    return [...docs.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([key, e]) => ({ key, doc: JSON.parse(e.doc) as T, position: e.position }));
+    return [...docs.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, e]) => ({ key, doc: JSON.parse(e.doc) as T, position: e.position }));
   }
 }

@@ -14,7 +14,12 @@ export const route = defineRoute({
   response: { status: 201 },
   async handle({ params: { candidateId }, body, ctx }, deps) {
     if (!(await certificationOf(deps, body.rncp))) throw notFound('certification-not-found', `no certification ${body.rncp}`);
-    await deps.commands.handle(candidate, candidateStream(candidateId), { type: 'DecideVaeRecevabilite', candidateId, ...body, decidedBy: ctx.command.actor, today: ledgerDate(ctx.command.now) }, ctx.command);
+    await deps.commands.handle(
+      candidate,
+      candidateStream(candidateId),
+      { type: 'DecideVaeRecevabilite', candidateId, ...body, decidedBy: ctx.command.actor, today: ledgerDate(ctx.command.now) },
+      ctx.command,
+    );
     return created({ candidateId, ...body });
   },
 });

@@ -11,7 +11,12 @@ export const route = defineRoute({
   async handle({ params, ctx }, deps) {
     const { candidateId } = params;
     // Ledger first (404 for an unknown candidate), then the key: a retry after a crash finishes the erasure.
-    await deps.commands.handle(candidate, candidateStream(candidateId), { type: 'ErasePersonalData', candidateId, erasedBy: ctx.command.actor, legalBasis: 'RGPD art. 17' }, ctx.command);
+    await deps.commands.handle(
+      candidate,
+      candidateStream(candidateId),
+      { type: 'ErasePersonalData', candidateId, erasedBy: ctx.command.actor, legalBasis: 'RGPD art. 17' },
+      ctx.command,
+    );
     await deps.vault.forget(candidateId);
     return noContent();
   },

@@ -6,7 +6,8 @@ import { lambdaHandler } from '../shared/lambda.js';
 import { created, defineRoute } from '../shared/route.js';
 
 export const route = defineRoute({
-  summary: "Invites a candidate's account, by the centre that registered them: its token carries custom:ledger_id = candidateId (the same email for the same candidate again changes nothing)",
+  summary:
+    "Invites a candidate's account, by the centre that registered them: its token carries custom:ledger_id = candidateId (the same email for the same candidate again changes nothing)",
   params: z.object({ candidateId: Id }),
   body: InviteBody,
   response: { status: 201, schema: Account },

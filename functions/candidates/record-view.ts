@@ -24,7 +24,10 @@ export async function recordView(deps: LedgerDeps, { doc, position }: ReadModelD
         const then = found?.doc.credential ? statusOn(found.doc, asOf) : undefined;
         const status = then?.status ?? 'pending';
         // The holder and the DREETS see why a certificate was suspended or revoked; the public verification does not.
-        const history = options.reasons && then ? { history: then.history.map(({ status, on, reason, legalBasis }) => ({ status, on, ...(reason ? { reason } : {}), ...(legalBasis ? { legalBasis } : {}) })) } : {};
+        const history =
+          options.reasons && then
+            ? { history: then.history.map(({ status, on, reason, legalBasis }) => ({ status, on, ...(reason ? { reason } : {}), ...(legalBasis ? { legalBasis } : {}) })) }
+            : {};
         return { code: c.code, kind: c.kind, rncp: c.rncp, blocs: c.blocs, status, ...history };
       }),
   );

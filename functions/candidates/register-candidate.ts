@@ -19,7 +19,9 @@ export const route = defineRoute({
     const candidateId = ctx.ids.next();
     // Vault first: a candidate id in the ledger always has its person data, until erased on purpose.
     await deps.vault.put(candidateId, body);
-    await deps.commands.handle(candidate, candidateStream(candidateId), { type: 'RegisterCandidate', candidateId, centreId: ctx.caller!.ledgerId }, ctx.command, { assumeEmpty: true });
+    await deps.commands.handle(candidate, candidateStream(candidateId), { type: 'RegisterCandidate', candidateId, centreId: ctx.caller!.ledgerId }, ctx.command, {
+      assumeEmpty: true,
+    });
     return created({ candidateId });
   },
 });

@@ -17,7 +17,16 @@ export const route = defineRoute({
   async handle({ params: { centreId }, body, ctx }, deps) {
     const validFrom = body.validFrom ?? ledgerDate(ctx.command.now);
     const certification = await certificationOf(deps, body.rncp);
-    const command = { type: 'GrantAgrement' as const, centreId, rncp: body.rncp, validFrom, validUntil: body.validUntil, certification, actingRegion: ctx.caller!.region, ...(body.ccs ? { ccs: body.ccs } : {}) };
+    const command = {
+      type: 'GrantAgrement' as const,
+      centreId,
+      rncp: body.rncp,
+      validFrom,
+      validUntil: body.validUntil,
+      certification,
+      actingRegion: ctx.caller!.region,
+      ...(body.ccs ? { ccs: body.ccs } : {}),
+    };
     await deps.commands.handle(centre, centreStream(centreId), command, ctx.command);
     return created({ centreId, rncp: body.rncp, validFrom, validUntil: body.validUntil });
   },

@@ -6,7 +6,8 @@ import { lambdaHandler } from '../shared/lambda.js';
 import { created, defineRoute } from '../shared/route.js';
 
 export const route = defineRoute({
-  summary: "Invites a centre's account: Cognito emails it a temporary password; its token carries custom:ledger_id = centreId (the same email for the same centre again changes nothing)",
+  summary:
+    "Invites a centre's account: Cognito emails it a temporary password; its token carries custom:ledger_id = centreId (the same email for the same centre again changes nothing)",
   params: z.object({ centreId: Id }),
   body: InviteBody,
   response: { status: 201, schema: Account },

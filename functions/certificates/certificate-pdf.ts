@@ -68,20 +68,29 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
   doc.moveDown(2.5);
   doc.font('Helvetica').fontSize(14).fillColor('#000000').text(heading, { align: 'center' });
   doc.moveDown(0.6);
-  doc.font('Helvetica-Bold').fontSize(22).text(kind === 'titre' ? certification.title : blocs[0]!.title, { align: 'center' });
+  doc
+    .font('Helvetica-Bold')
+    .fontSize(22)
+    .text(kind === 'titre' ? certification.title : blocs[0]!.title, { align: 'center' });
   if (kind !== 'titre') doc.moveDown(0.3).font('Helvetica').fontSize(12).text(`du titre professionnel « ${certification.title} »`, { align: 'center' });
   doc.moveDown(0.6);
   doc.font('Helvetica').fontSize(12).text(`Enregistré au RNCP sous le code ${certification.rncp} — niveau ${certification.level}`, { align: 'center' });
   doc.moveDown(2);
 
-  doc.font('Helvetica-Bold').fontSize(12).text(kind === 'titre' ? 'Blocs de compétences' : 'Bloc de compétences', 56);
+  doc
+    .font('Helvetica-Bold')
+    .fontSize(12)
+    .text(kind === 'titre' ? 'Blocs de compétences' : 'Bloc de compétences', 56);
   doc.moveDown(0.4);
   for (const bloc of blocs) {
     doc.font('Helvetica-Bold').fontSize(10).text(bloc.code, { continued: true }).font('Helvetica').text(` — ${bloc.title}`, { width });
     doc.moveDown(0.3);
   }
   doc.moveDown(1);
-  doc.font('Helvetica').fontSize(12).text(`Délivré le ${frenchDate(issuedOn)}`);
+  doc
+    .font('Helvetica')
+    .fontSize(12)
+    .text(`Délivré le ${frenchDate(issuedOn)}`);
   if (kind === 'titre' && input.route) doc.font('Helvetica').fontSize(12).text(`Titre obtenu ${titreRouteText[input.route]}`);
   doc.moveDown(2);
 
@@ -89,17 +98,37 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
   const qrSize = 150;
   doc.image(qr, 56, top, { width: qrSize, height: qrSize });
   const textX = 56 + qrSize + 20;
-  doc.font('Helvetica').fontSize(10).text('Code de vérification', textX, top + 10);
-  doc.font('Courier-Bold').fontSize(20).text(code, textX, top + 26);
-  doc.font('Helvetica').fontSize(9).text('Pour vérifier ce certificat, scannez le code QR ou ouvrez :', textX, top + 60, { width: width - qrSize - 20 });
-  doc.font('Courier').fontSize(9).text(url, textX, top + 74, { width: width - qrSize - 20 });
-  doc.font('Helvetica').fontSize(8).fillColor('#333333').text('La vérification indique si le certificat est valide, suspendu ou retiré, à la date du jour ou à une date passée.', textX, top + 104, { width: width - qrSize - 20 });
+  doc
+    .font('Helvetica')
+    .fontSize(10)
+    .text('Code de vérification', textX, top + 10);
+  doc
+    .font('Courier-Bold')
+    .fontSize(20)
+    .text(code, textX, top + 26);
+  doc
+    .font('Helvetica')
+    .fontSize(9)
+    .text('Pour vérifier ce certificat, scannez le code QR ou ouvrez :', textX, top + 60, { width: width - qrSize - 20 });
+  doc
+    .font('Courier')
+    .fontSize(9)
+    .text(url, textX, top + 74, { width: width - qrSize - 20 });
+  doc
+    .font('Helvetica')
+    .fontSize(8)
+    .fillColor('#333333')
+    .text('La vérification indique si le certificat est valide, suspendu ou retiré, à la date du jour ou à une date passée.', textX, top + 104, { width: width - qrSize - 20 });
 
   doc.y = top + qrSize + 30;
   doc.fillColor('#000000').font('Helvetica-Bold').fontSize(9).text('Inscription au registre', 56);
   doc.font('Helvetica').fontSize(8).text(`Flux ${issuance.stream}, version ${issuance.version}, empreinte SHA-256 :`, { width });
   doc.font('Courier').fontSize(8).text(issuance.hash, { width });
-  doc.font('Helvetica').fontSize(8).fillColor('#333333').text('Chaque inscription du registre est chaînée à la précédente par son empreinte : toute modification ultérieure serait détectée.', { width });
+  doc
+    .font('Helvetica')
+    .fontSize(8)
+    .fillColor('#333333')
+    .text('Chaque inscription du registre est chaînée à la précédente par son empreinte : toute modification ultérieure serait détectée.', { width });
 
   doc.end();
   await done;

@@ -13,4 +13,3 @@ export function registerUrl(publicBaseUrl: string, rncp: string): string {
   if (match) return `https://www.francecompetences.fr/recherche/${match[1]!.toLowerCase()}/${match[2]}/`;
   return `${withoutTrailingSlash(publicBaseUrl)}/certifications/${rncp}`;
 }
-

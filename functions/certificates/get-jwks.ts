@@ -8,7 +8,9 @@ export const route = defineRoute({
   response: {
     status: 200,
     contentType: 'application/jwk-set+json',
-    schema: z.object({ keys: z.array(z.object({ kty: z.string(), kid: z.string(), alg: z.string(), use: z.string(), validFrom: z.string().optional(), validUntil: z.string().optional() }).loose()) }),
+    schema: z.object({
+      keys: z.array(z.object({ kty: z.string(), kid: z.string(), alg: z.string(), use: z.string(), validFrom: z.string().optional(), validUntil: z.string().optional() }).loose()),
+    }),
   },
   async handle(_, deps) {
     const keys = await deps.signer.publicKeys();

@@ -25,7 +25,6 @@ export interface IssuedCertificate {
   pdf: { key: string; sha256: string };
 }
 
-
 /** What the PDF needs, for a certificate whose documents are not attached yet. */
 export interface PendingDocuments {
   input: IssueCertificateInput;
@@ -86,7 +85,12 @@ export async function completeIssuance(deps: LedgerDeps, pending: PendingDocumen
   const facts = { ...pending.pdf, certification: entry.version };
   const credential = buildCredential({ ...facts, candidateId: input.candidateId });
   const signed = await deps.signer.sign(new TextEncoder().encode(JSON.stringify(credential)), { typ: 'vc+jwt', cty: 'vc' });
-  const attached = await deps.commands.handle(certificate, certificateStream(code), { type: 'AttachCertificateDocuments', code, issuance, credential: signed, pdf }, issuerContext(deps, input, 'documents'));
+  const attached = await deps.commands.handle(
+    certificate,
+    certificateStream(code),
+    { type: 'AttachCertificateDocuments', code, issuance, credential: signed, pdf },
+    issuerContext(deps, input, 'documents'),
+  );
   const documents = documentsOf(attached.state);
   if (!documents) throw new Error(`the documents of ${code} were not attached`);
   return resultOf(documents);

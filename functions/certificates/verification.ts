@@ -104,8 +104,7 @@ export async function verifyCertificate(deps: LedgerDeps, input: VerifyInput): P
 
   const [entry, person] = await Promise.all([catalogueEntry(deps, doc.rncp), deps.vault.get(doc.candidateId)]);
   if (!entry) throw new Error(`certificate ${doc.code} names ${doc.rncp}, which the catalogue does not have`);
-  const familyNameMatches =
-    input.familyName === undefined ? undefined : person?.familyName !== undefined && comparableName(person.familyName) === comparableName(input.familyName);
+  const familyNameMatches = input.familyName === undefined ? undefined : person?.familyName !== undefined && comparableName(person.familyName) === comparableName(input.familyName);
   const ledger = await issuanceCoordinates(deps, doc);
 
   // Recorded after the answer, with others (the log flushes within milliseconds, on shutdown, and at the end of

@@ -14,7 +14,13 @@ export const CertificationSummary = z.object({
 
 export const CertificationDetail = CertificationSummary.extend({
   tpCode: z.string().optional(),
-  regime: z.object({ kind: z.enum(['fixed-years', 'titre-validity']), years: z.number().optional(), graceYears: z.number().optional(), acquiredBefore: z.string().optional(), laterGraceYears: z.number().optional() }),
+  regime: z.object({
+    kind: z.enum(['fixed-years', 'titre-validity']),
+    years: z.number().optional(),
+    graceYears: z.number().optional(),
+    acquiredBefore: z.string().optional(),
+    laterGraceYears: z.number().optional(),
+  }),
   accessRoutes: z.object({ allowed: z.array(AccessRoute), refused: z.array(AccessRoute) }),
   jury: z.object({ minMembers: z.number(), minIndependent: z.number() }),
   finalInterviewRequired: z.boolean(),

@@ -35,7 +35,9 @@ export function awsAdapters(env: AwsEnvironment): PlatformAdapters {
   const s3 = new S3Client({});
   const kms = new KMSClient({});
   const readModels = new DynamoReadModelStore(dynamo, env.READ_MODELS_TABLE);
-  const vault = new CachingPersonVault(new EncryptedPersonVault(new KmsKeyStore(kms, env.VAULT_KEY_ID, dynamo, env.PERSON_VAULT_TABLE), new DynamoCiphertextStore(dynamo, env.PERSON_VAULT_TABLE)));
+  const vault = new CachingPersonVault(
+    new EncryptedPersonVault(new KmsKeyStore(kms, env.VAULT_KEY_ID, dynamo, env.PERSON_VAULT_TABLE), new DynamoCiphertextStore(dynamo, env.PERSON_VAULT_TABLE)),
+  );
   const stateMachineArn = (workflow: string) => {
     if (!(WORKFLOW_NAMES as readonly string[]).includes(workflow)) throw new Error(`no workflow ${workflow}`);
     return env[stateMachineArnVariable(workflow) as `${Uppercase<WorkflowName>}_STATE_MACHINE_ARN`];

@@ -94,53 +94,58 @@ export function composeLocalLedger(options: LocalPlatformOptions): LocalLedger {
   let workflows: LocalWorkflows | undefined;
   let scheduler: LocalScheduler | undefined;
   const toReplay: Commit[] = [];
-  const ledger = composeLedger({
-    store,
-    readModels,
-    routeReadModels: new BatchingReadModelStore(readModels, dynamo, options.readModelTable),
-    idempotency: new DynamoIdempotencyStore(dynamo, LOCAL_TABLES.idempotency),
-    clock: options.clock,
-    logger: options.logger,
-    vault: new CachingPersonVault(
-      new EncryptedPersonVault(
-        new FileKeyStore(join(options.dataDir, 'vault-keys'), localMasterKey(options.dataDir), new WrappedKeyStore(dynamo, LOCAL_TABLES.vault, localMasterKey(options.dataDir))),
-        new DynamoCiphertextStore(dynamo, LOCAL_TABLES.vault),
+  const ledger = composeLedger(
+    {
+      store,
+      readModels,
+      routeReadModels: new BatchingReadModelStore(readModels, dynamo, options.readModelTable),
+      idempotency: new DynamoIdempotencyStore(dynamo, LOCAL_TABLES.idempotency),
+      clock: options.clock,
+      logger: options.logger,
+      vault: new CachingPersonVault(
+        new EncryptedPersonVault(
+          new FileKeyStore(join(options.dataDir, 'vault-keys'), localMasterKey(options.dataDir), new WrappedKeyStore(dynamo, LOCAL_TABLES.vault, localMasterKey(options.dataDir))),
+          new DynamoCiphertextStore(dynamo, LOCAL_TABLES.vault),
+        ),
       ),
-    ),
-    documents: new S3DocumentStore(s3, LOCAL_BUCKETS.documents),
-    exports: new S3DocumentStore(s3, LOCAL_BUCKETS.exports),
-    signer: new KeyRingSigner(new FileKeyRingStore(join(options.dataDir, 'signing-keys')), options.clock),
-    rateLimiter: new LeasingRateLimiter(new DynamoRateLimiter(dynamo, LOCAL_TABLES.rateLimit, options.publicRateLimit)),
-    verifications: new DynamoVerificationLog(dynamo, LOCAL_TABLES.verifications),
-    notifier,
-    accounts: new LocalAccountDirectory(dynamo, LOCAL_TABLES.accounts),
-    publicBaseUrl: options.publicBaseUrl,
-    // Each execution is recorded in dynalite before it runs: a restart resumes those a crash cut short.
-    workflows: (deps) => (workflows = new LocalWorkflows(deps, workflowDefinitions, { ...options.workflowOptions, journal: new DynamoExecutionJournal(dynamo, LOCAL_TABLES.workflows) })),
-    scheduler: (flows) => (scheduler = new LocalScheduler(dynamo, LOCAL_TABLES.timers, flows)),
-    startUpDuties: [
-      {
-        name: 'tables',
-        async run() {
-          await ensureEventsTable(dynamo, LOCAL_TABLES.events);
-          await ensureKeyValueTable(dynamo, options.readModelTable);
-          for (const table of [LOCAL_TABLES.idempotency, LOCAL_TABLES.vault, LOCAL_TABLES.rateLimit, LOCAL_TABLES.workflows, LOCAL_TABLES.accounts]) await ensureKeyValueTable(dynamo, table, false);
-          for (const table of [LOCAL_TABLES.timers, LOCAL_TABLES.verifications]) await ensureKeyValueTable(dynamo, table);
+      documents: new S3DocumentStore(s3, LOCAL_BUCKETS.documents),
+      exports: new S3DocumentStore(s3, LOCAL_BUCKETS.exports),
+      signer: new KeyRingSigner(new FileKeyRingStore(join(options.dataDir, 'signing-keys')), options.clock),
+      rateLimiter: new LeasingRateLimiter(new DynamoRateLimiter(dynamo, LOCAL_TABLES.rateLimit, options.publicRateLimit)),
+      verifications: new DynamoVerificationLog(dynamo, LOCAL_TABLES.verifications),
+      notifier,
+      accounts: new LocalAccountDirectory(dynamo, LOCAL_TABLES.accounts),
+      publicBaseUrl: options.publicBaseUrl,
+      // Each execution is recorded in dynalite before it runs: a restart resumes those a crash cut short.
+      workflows: (deps) =>
+        (workflows = new LocalWorkflows(deps, workflowDefinitions, { ...options.workflowOptions, journal: new DynamoExecutionJournal(dynamo, LOCAL_TABLES.workflows) })),
+      scheduler: (flows) => (scheduler = new LocalScheduler(dynamo, LOCAL_TABLES.timers, flows)),
+      startUpDuties: [
+        {
+          name: 'tables',
+          async run() {
+            await ensureEventsTable(dynamo, LOCAL_TABLES.events);
+            await ensureKeyValueTable(dynamo, options.readModelTable);
+            for (const table of [LOCAL_TABLES.idempotency, LOCAL_TABLES.vault, LOCAL_TABLES.rateLimit, LOCAL_TABLES.workflows, LOCAL_TABLES.accounts])
+              await ensureKeyValueTable(dynamo, table, false);
+            for (const table of [LOCAL_TABLES.timers, LOCAL_TABLES.verifications]) await ensureKeyValueTable(dynamo, table);
+          },
         },
-      },
-      // What an earlier run committed but did not project (a crash) is projected; the in-process feed may also have
-      // lost reactions, which the runtime runs again once it listens (each is idempotent).
-      {
-        name: 'read-model catch-up',
-        run: async () => {
-          toReplay.length = 0;
-          await ledger.projector.replayAll((commit) => {
-            if (ledger.reactions.some((r) => r.applies(commit))) toReplay.push(commit);
-          });
+        // What an earlier run committed but did not project (a crash) is projected; the in-process feed may also have
+        // lost reactions, which the runtime runs again once it listens (each is idempotent).
+        {
+          name: 'read-model catch-up',
+          run: async () => {
+            toReplay.length = 0;
+            await ledger.projector.replayAll((commit) => {
+              if (ledger.reactions.some((r) => r.applies(commit))) toReplay.push(commit);
+            });
+          },
         },
-      },
-    ],
-  }, ledgerWiring());
+      ],
+    },
+    ledgerWiring(),
+  );
   const localWorkflows = () => (workflows ??= ledger.deps.workflows as LocalWorkflows);
   const settle = async () => {
     const flows = localWorkflows();

@@ -54,24 +54,27 @@ export function composeMemoryLedger(options: MemoryPlatformOptions): MemoryLedge
   const notifier = new MemoryNotifier();
   let workflows: LocalWorkflows | undefined;
   let scheduler: MemoryScheduler | undefined;
-  const ledger = composeLedger({
-    store,
-    readModels,
-    idempotency: new MemoryIdempotencyStore(),
-    clock: options.clock,
-    logger: options.logger ?? new Logger({ serviceName: 'certification-ledger', logLevel: 'SILENT' }),
-    vault: new EncryptedPersonVault(new MemoryKeyStore(), new MemoryCiphertextStore()),
-    documents: new MemoryDocumentStore(),
-    exports: new MemoryDocumentStore(),
-    signer: new KeyRingSigner(new MemoryKeyRingStore(), options.clock),
-    rateLimiter: new MemoryRateLimiter(options.rateLimit ?? { limit: 1_000_000, windowSeconds: 60 }),
-    verifications: new MemoryVerificationLog(),
-    notifier,
-    accounts: new MemoryAccountDirectory(),
-    publicBaseUrl: 'https://ledger.test',
-    workflows: (deps) => (workflows = new LocalWorkflows(deps, workflowDefinitions, { retryIntervalMs: 0, ...options.workflowOptions })),
-    scheduler: (flows) => (scheduler = new MemoryScheduler(flows)),
-  }, ledgerWiring());
+  const ledger = composeLedger(
+    {
+      store,
+      readModels,
+      idempotency: new MemoryIdempotencyStore(),
+      clock: options.clock,
+      logger: options.logger ?? new Logger({ serviceName: 'certification-ledger', logLevel: 'SILENT' }),
+      vault: new EncryptedPersonVault(new MemoryKeyStore(), new MemoryCiphertextStore()),
+      documents: new MemoryDocumentStore(),
+      exports: new MemoryDocumentStore(),
+      signer: new KeyRingSigner(new MemoryKeyRingStore(), options.clock),
+      rateLimiter: new MemoryRateLimiter(options.rateLimit ?? { limit: 1_000_000, windowSeconds: 60 }),
+      verifications: new MemoryVerificationLog(),
+      notifier,
+      accounts: new MemoryAccountDirectory(),
+      publicBaseUrl: 'https://ledger.test',
+      workflows: (deps) => (workflows = new LocalWorkflows(deps, workflowDefinitions, { retryIntervalMs: 0, ...options.workflowOptions })),
+      scheduler: (flows) => (scheduler = new MemoryScheduler(flows)),
+    },
+    ledgerWiring(),
+  );
   const localWorkflows = () => (workflows ??= ledger.deps.workflows as LocalWorkflows);
   let givenUp = 0;
   return {

@@ -6,7 +6,8 @@ import { lambdaHandler } from '../shared/lambda.js';
 import { created, defineRoute } from '../shared/route.js';
 
 export const route = defineRoute({
-  summary: "Invites a juror's account: Cognito emails it a temporary password; its token carries custom:ledger_id = jurorId (the same email for the same juror again changes nothing)",
+  summary:
+    "Invites a juror's account: Cognito emails it a temporary password; its token carries custom:ledger_id = jurorId (the same email for the same juror again changes nothing)",
   params: z.object({ jurorId: Id }),
   body: InviteBody,
   response: { status: 201, schema: Account },

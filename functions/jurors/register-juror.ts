@@ -11,7 +11,13 @@ export const route = defineRoute({
     const jurorId = ctx.ids.next();
     // Vault first: a juror id in the ledger always has its name, until erased on purpose.
     await deps.vault.put(jurorId, { name: body.name });
-    await deps.commands.handle(juror, jurorStream(jurorId), { type: 'RegisterJuror', jurorId, independent: body.independent, ...(ctx.caller!.region ? { region: ctx.caller!.region } : {}) }, ctx.command, { assumeEmpty: true });
+    await deps.commands.handle(
+      juror,
+      jurorStream(jurorId),
+      { type: 'RegisterJuror', jurorId, independent: body.independent, ...(ctx.caller!.region ? { region: ctx.caller!.region } : {}) },
+      ctx.command,
+      { assumeEmpty: true },
+    );
     return created({ jurorId });
   },
 });

@@ -60,7 +60,8 @@ export async function checkLedger(commits: AsyncIterable<RawCommit>): Promise<Le
         ? { stream, version: unreadable.version, reason: `commit ${stream}@${unreadable.version} no longer decodes: ${unreadable.error}` }
         : first && (first.version !== 1 || first.prevHash !== GENESIS_HASH)
           ? { stream, version: first.version, reason: `commit ${stream}@${first.version} does not start the stream` }
-          : (findBrokenLink(decoded) ?? (unreadable && { stream, version: unreadable.version, reason: `commit ${stream}@${unreadable.version} no longer decodes: ${unreadable.error}` }));
+          : (findBrokenLink(decoded) ??
+            (unreadable && { stream, version: unreadable.version, reason: `commit ${stream}@${unreadable.version} no longer decodes: ${unreadable.error}` }));
     if (problem) broken.push(problem);
     const last = decoded.at(-1);
     if (last) heads.push({ stream, version: last.last, hash: last.hash });

@@ -69,7 +69,12 @@ export class DynamoExecutionJournal implements ExecutionJournal {
 
   async rerun(executionId: string, runs: number): Promise<void> {
     await this.client.send(
-      new UpdateItemCommand({ TableName: this.tableName, Key: marshall({ pk: executionId }), UpdateExpression: 'SET runs = :runs', ExpressionAttributeValues: marshall({ ':runs': runs }) }),
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: marshall({ pk: executionId }),
+        UpdateExpression: 'SET runs = :runs',
+        ExpressionAttributeValues: marshall({ ':runs': runs }),
+      }),
     );
   }
 

@@ -104,7 +104,14 @@ export async function startHttpServer(options: {
     const response = await dispatch(found.compiled.entry, found.compiled.route, request, options.deps);
     send(res, { ...response, headers: { 'x-request-id': request.requestId, ...response.headers } });
     // The route and the path (ids and codes, no email), never the query (GET /verify takes a family name) or a body.
-    options.deps.logger.debug('request', { method, route: found.compiled.entry.path, path: loggablePath(url.pathname), status: response.status, ms: Math.round(performance.now() - started), requestId: request.requestId });
+    options.deps.logger.debug('request', {
+      method,
+      route: found.compiled.entry.path,
+      path: loggablePath(url.pathname),
+      status: response.status,
+      ms: Math.round(performance.now() - started),
+      requestId: request.requestId,
+    });
   }
 
   await new Promise<void>((resolve, reject) => {

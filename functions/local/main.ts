@@ -8,7 +8,13 @@ const dataDir = resolveDataDir();
 const port = Number(process.env.PORT ?? 3000);
 // LEDGER_HOST: the address to listen on; this machine only (127.0.0.1) unless told otherwise, since the local
 // controls (/_local/clock, /_local/tokens) must never be reachable from elsewhere.
-const ledger = await startLocalLedger({ dataDir, port, host: process.env.LEDGER_HOST || undefined, clock: process.env.LEDGER_CLOCK, logLevel: (process.env.LOG_LEVEL as 'INFO') ?? 'WARN' });
+const ledger = await startLocalLedger({
+  dataDir,
+  port,
+  host: process.env.LEDGER_HOST || undefined,
+  clock: process.env.LEDGER_CLOCK,
+  logLevel: (process.env.LOG_LEVEL as 'INFO') ?? 'WARN',
+});
 
 console.log(`certification-ledger is running on ${ledger.url}  (data in ${dataDir}, clock ${ledger.clock.isVirtual ? `virtual at ${ledger.clock.now()}` : 'system'})`);
 console.log(`  health:     curl ${ledger.url}/health`);

@@ -46,7 +46,10 @@ export async function rebuildLocalReadModels(options: { dataDir: string; keepPre
   try {
     const started = performance.now();
     const previous = activeReadModelTable(dataDir, TABLES.readModels);
-    const stamp = (options.now?.() ?? new Date()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const stamp = (options.now?.() ?? new Date())
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z');
     let active = `${TABLES.readModels}-${stamp}`;
     if (active === previous) active = `${active}-${Date.now().toString(36)}`;
     await ensureKeyValueTable(client, active);

@@ -72,7 +72,10 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
   clock.setMover((target) => advanceThroughTimers(clock, local.scheduler, target, settle).then(() => undefined));
   const systemTicks = clock.isVirtual
     ? undefined
-    : setInterval(() => void advanceThroughTimers({ now: () => clock.now(), set: () => {} }, local.scheduler, clock.now(), settle).catch((error) => logger.error('timers failed', { error })), 15_000);
+    : setInterval(
+        () => void advanceThroughTimers({ now: () => clock.now(), set: () => {} }, local.scheduler, clock.now(), settle).catch((error) => logger.error('timers failed', { error })),
+        15_000,
+      );
 
   // The tables, the read models caught up on what a crash left unprojected, the referential.
   await ledger.startUp();

@@ -9,10 +9,7 @@ export type IdempotencyClaim =
    * The key is this request's: `nonce` is the one given, or — when it takes over the stale claim of a request that
    * died — that request's, so a retry derives the same ids as the attempt it finishes.
    */
-  | { state: 'new'; nonce: string }
-  | { state: 'replay'; response: StoredResponse }
-  | { state: 'mismatch' }
-  | { state: 'in-progress' };
+  { state: 'new'; nonce: string } | { state: 'replay'; response: StoredResponse } | { state: 'mismatch' } | { state: 'in-progress' };
 
 /**
  * Remembers the first answer to each Idempotency-Key. `begin` claims the key atomically (one conditional

@@ -19,14 +19,23 @@ export interface CandidateRecordDoc {
   positions: [day: string, version: number][];
 }
 
-
 /** A candidate's record (livret, certificates, outbox), one document per candidate stream. */
 export const candidateRecord: DocumentProjection<CandidateRecordDoc> = {
   model: 'candidate-record',
   keyOf: (stream) => (stream.startsWith('candidate#') ? stream.slice('candidate#'.length) : undefined),
   evolve(doc, event) {
     if (event.type === 'CandidateRegistered') {
-      return { candidateId: event.data.candidateId, registeredBy: event.data.registeredBy, registeredOn: ledgerDate(event.meta.occurredAt), erased: false, events: [], certificates: [], notifications: [], surveys: [], positions: [[ledgerDate(event.meta.occurredAt), event.version]] };
+      return {
+        candidateId: event.data.candidateId,
+        registeredBy: event.data.registeredBy,
+        registeredOn: ledgerDate(event.meta.occurredAt),
+        erased: false,
+        events: [],
+        certificates: [],
+        notifications: [],
+        surveys: [],
+        positions: [[ledgerDate(event.meta.occurredAt), event.version]],
+      };
     }
     if (!doc) return doc;
     const recordedOn = ledgerDate(event.meta.occurredAt);
@@ -44,7 +53,14 @@ export const candidateRecord: DocumentProjection<CandidateRecordDoc> = {
       case 'CandidateNotified':
         next.notifications = [
           ...doc.notifications,
-          { key: event.data.notificationKey, topic: event.data.topic, message: event.data.message, at: event.meta.occurredAt, ...(event.data.rncp ? { rncp: event.data.rncp } : {}), ...(event.data.bloc ? { bloc: event.data.bloc } : {}) },
+          {
+            key: event.data.notificationKey,
+            topic: event.data.topic,
+            message: event.data.message,
+            at: event.meta.occurredAt,
+            ...(event.data.rncp ? { rncp: event.data.rncp } : {}),
+            ...(event.data.bloc ? { bloc: event.data.bloc } : {}),
+          },
         ];
         break;
       case 'SessionOutcomeRecorded': {

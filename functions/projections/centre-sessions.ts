@@ -28,7 +28,19 @@ export const centreSessions: DocumentProjection<CentreSessionLine> = {
   evolve(doc, event) {
     if (event.type === 'SessionScheduled') {
       const { sessionId, centreId, rncp, kind, blocs, startsOn, endsOn } = event.data;
-      return { sessionId, centreId, rncp, kind, blocs, startsOn, endsOn, juryMembers: 0, candidates: 0, deliberations: { proposed: 0, final: 0, annulled: 0 }, pv: { status: 'open' } };
+      return {
+        sessionId,
+        centreId,
+        rncp,
+        kind,
+        blocs,
+        startsOn,
+        endsOn,
+        juryMembers: 0,
+        candidates: 0,
+        deliberations: { proposed: 0, final: 0, annulled: 0 },
+        pv: { status: 'open' },
+      };
     }
     if (!doc) return doc;
     switch (event.type) {

@@ -7,4 +7,13 @@ import { sessionOverview } from './session-overview.js';
 import { candidateFacts, centreFacts, sessionFacts } from './statistics-facts.js';
 
 /** Every read model fed by the change feed, locally and by the projector Lambda in AWS. */
-export const projections: readonly DocumentProjection<any>[] = [certificationCatalogue, sessionOverview, candidateRecord, certificateStatus, sessionFacts, candidateFacts, centreFacts, centreSessions];
+export const projections: readonly DocumentProjection<any>[] = [
+  certificationCatalogue,
+  sessionOverview,
+  candidateRecord,
+  certificateStatus,
+  sessionFacts,
+  candidateFacts,
+  centreFacts,
+  centreSessions,
+];

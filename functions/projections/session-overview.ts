@@ -60,7 +60,11 @@ export const sessionOverview: DocumentProjection<SessionOverview> = {
         const deliberations = doc.deliberations
           .filter((d) => !(mine(d) && d.proposedBy === jurorId && !d.annulled))
           .map((d) => (mine(d) && d.signatures.some((s) => s.jurorId === jurorId) ? { ...d, signatures: d.signatures.filter((s) => s.jurorId !== jurorId), final: false } : d));
-        const assessments = replace(doc.assessments, (a) => a.jurorId === jurorId && mine(a), (a) => ({ ...a, counts: false }));
+        const assessments = replace(
+          doc.assessments,
+          (a) => a.jurorId === jurorId && mine(a),
+          (a) => ({ ...a, counts: false }),
+        );
         return { ...doc, recusals: [...doc.recusals, { ...event.data, recordedAt: at }], deliberations, assessments };
       }
       case 'AccommodationDecided':
@@ -84,16 +88,34 @@ export const sessionOverview: DocumentProjection<SessionOverview> = {
         return { ...doc, deliberations: [...doc.deliberations, { ...event.data, proposedAt: at, signatures: [], final: false, annulled: false }] };
       case 'DeliberationSigned': {
         const { candidateId, jurorId } = event.data;
-        return { ...doc, deliberations: replace(doc.deliberations, (d) => d.candidateId === candidateId, (d) => ({ ...d, signatures: [...d.signatures, { jurorId, signedAt: at }] })) };
+        return {
+          ...doc,
+          deliberations: replace(
+            doc.deliberations,
+            (d) => d.candidateId === candidateId,
+            (d) => ({ ...d, signatures: [...d.signatures, { jurorId, signedAt: at }] }),
+          ),
+        };
       }
       case 'DeliberationFinalised':
-        return { ...doc, deliberations: replace(doc.deliberations, (d) => d.candidateId === event.data.candidateId, (d) => ({ ...d, final: true, finalisedAt: at })) };
+        return {
+          ...doc,
+          deliberations: replace(
+            doc.deliberations,
+            (d) => d.candidateId === event.data.candidateId,
+            (d) => ({ ...d, final: true, finalisedAt: at }),
+          ),
+        };
       case 'PvValidated':
         return { ...doc, pv: { status: 'validated', ...event.data, validatedAt: at } };
       case 'DecisionAnnulled':
         return {
           ...doc,
-          deliberations: replace(doc.deliberations, (d) => d.candidateId === event.data.candidateId, (d) => ({ ...d, annulled: true })),
+          deliberations: replace(
+            doc.deliberations,
+            (d) => d.candidateId === event.data.candidateId,
+            (d) => ({ ...d, annulled: true }),
+          ),
           annulments: [...doc.annulments, { ...event.data, annulledAt: at }],
         };
       default:

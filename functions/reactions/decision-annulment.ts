@@ -42,7 +42,14 @@ async function compensateAnnulment(deps: LedgerDeps, commit: Commit): Promise<vo
       await deps.commands.handle(
         certificate,
         certificateStream(code),
-        { type: 'RevokeCertificate', code, reason, legalBasis, by: event.meta.actor, on: ledgerDate(event.meta.occurredAt) < state.issued.issuedOn ? state.issued.issuedOn : ledgerDate(event.meta.occurredAt) },
+        {
+          type: 'RevokeCertificate',
+          code,
+          reason,
+          legalBasis,
+          by: event.meta.actor,
+          on: ledgerDate(event.meta.occurredAt) < state.issued.issuedOn ? state.issued.issuedOn : ledgerDate(event.meta.occurredAt),
+        },
         ctx(`revoke:${code}`),
       );
     }

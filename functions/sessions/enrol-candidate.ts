@@ -6,7 +6,8 @@ import { callerId, runSessionCommand } from './session-facts.js';
 import { EnrolmentAnswer, EnrolmentBody, SessionParams } from './session-schemas.js';
 
 export const route = defineRoute({
-  summary: 'Enrol a registered candidate in a session, by an access route the version allows (blocs default to all of the session’s; at a titre session, only those the candidate lacks)',
+  summary:
+    'Enrol a registered candidate in a session, by an access route the version allows (blocs default to all of the session’s; at a titre session, only those the candidate lacks)',
   params: SessionParams,
   body: EnrolmentBody,
   response: { status: 201, schema: EnrolmentAnswer },

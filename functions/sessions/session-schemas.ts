@@ -21,7 +21,16 @@ export const SessionView = z.object({
   jury: z.array(Member),
   candidates: z.array(z.object({ candidateId: z.string(), route: AccessRoute, blocs: z.array(z.string()), enrolledAt: z.string() })),
   /** Who declared each recusal; its reason is kept in the person vault. */
-  recusals: z.array(z.object({ jurorId: z.string(), candidateId: z.string(), declaredBy: z.enum(['juror', 'centre', 'dreets']), declarer: z.string(), reason: z.string().optional(), recordedAt: z.string() })),
+  recusals: z.array(
+    z.object({
+      jurorId: z.string(),
+      candidateId: z.string(),
+      declaredBy: z.enum(['juror', 'centre', 'dreets']),
+      declarer: z.string(),
+      reason: z.string().optional(),
+      recordedAt: z.string(),
+    }),
+  ),
   added: z.array(z.object({ jurorId: z.string(), independent: z.boolean(), candidateId: z.string(), addedAt: z.string() })).optional(),
   /** Who has accommodations; what they are is health data, kept in the candidate's vault entry. */
   accommodations: z.array(z.object({ candidateId: z.string(), decidedAt: z.string() })).optional(),
@@ -70,7 +79,10 @@ export const RecusalBody = z.object({ candidateId: Id, jurorId: Id.optional(), r
 export const AssessmentBody = z.object({
   candidateId: Id,
   bloc: BlocCode,
-  competences: z.array(z.object({ code: z.string().min(1).max(32), result: CompetenceResult })).min(1).max(100),
+  competences: z
+    .array(z.object({ code: z.string().min(1).max(32), result: CompetenceResult }))
+    .min(1)
+    .max(100),
 });
 
 export const DeliberationBody = z.object({

@@ -32,7 +32,10 @@ export function callerFromClaims(claims: Record<string, unknown> | undefined): C
   const groups = Array.isArray(raw)
     ? raw.map(String)
     : typeof raw === 'string'
-      ? raw.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean)
+      ? raw
+          .replace(/^\[|\]$/g, '')
+          .split(/[\s,]+/)
+          .filter(Boolean)
       : [];
   const roles = groups.flatMap((g) => (Role.safeParse(g).success ? [g as Role] : []));
   const ledgerId = claims[LEDGER_ID_CLAIM];
@@ -42,5 +45,4 @@ export function callerFromClaims(claims: Record<string, unknown> | undefined): C
 }
 
 /** The actor recorded on events: the role and the ledger id it acted for. */
-export const actorOf = (caller: Caller | null, role?: Role) =>
-  caller ? `${role ?? caller.roles[0] ?? 'user'}:${caller.ledgerId}` : 'public:anonymous';
+export const actorOf = (caller: Caller | null, role?: Role) => (caller ? `${role ?? caller.roles[0] ?? 'user'}:${caller.ledgerId}` : 'public:anonymous');

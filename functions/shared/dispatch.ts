@@ -32,7 +32,8 @@ export async function dispatch(entry: RouteEntry, route: RouteDefinition<any, an
   const caller = claimed === UNLINKED ? null : claimed;
   if (entry.auth !== 'public') {
     if (!claimed) return problemResponse(problem(401, 'unauthorized', 'a valid bearer token is required'), { 'www-authenticate': 'Bearer' });
-    if (!caller) return problemResponse(problem(403, 'account-not-linked', 'this account is not linked to a centre, juror, candidate or agent of the ledger (no custom:ledger_id)'));
+    if (!caller)
+      return problemResponse(problem(403, 'account-not-linked', 'this account is not linked to a centre, juror, candidate or agent of the ledger (no custom:ledger_id)'));
     if (!caller.roles.some((r) => entry.auth.includes(r))) {
       return problemResponse(problem(403, 'forbidden', `this route is for: ${entry.auth.join(', ')}`));
     }
@@ -72,7 +73,12 @@ export async function dispatch(entry: RouteEntry, route: RouteDefinition<any, an
     caller,
     request: req,
     ids: idsFor(commandId),
-    command: { commandId, actor: actorOf(caller, entry.auth === 'public' ? undefined : caller?.roles.find((r) => entry.auth.includes(r))), correlationId: req.requestId, now: deps.clock.now() },
+    command: {
+      commandId,
+      actor: actorOf(caller, entry.auth === 'public' ? undefined : caller?.roles.find((r) => entry.auth.includes(r))),
+      correlationId: req.requestId,
+      now: deps.clock.now(),
+    },
   };
   let response: HttpResponse;
   try {
@@ -127,7 +133,11 @@ function parseBody(route: RouteDefinition<any, any, any>, req: HttpRequest): { v
 }
 
 /** A path as it may be logged: a segment holding an email (`…/accounts/{email}`) is personal data and left out. */
-export const loggablePath = (path: string) => path.split('/').map((segment) => (/@|%40/i.test(segment) ? '{email}' : segment)).join('/');
+export const loggablePath = (path: string) =>
+  path
+    .split('/')
+    .map((segment) => (/@|%40/i.test(segment) ? '{email}' : segment))
+    .join('/');
 
 export function errorResponse(error: unknown, deps: Pick<LedgerDeps, 'logger'>, req: Pick<HttpRequest, 'method' | 'path' | 'requestId'>): HttpResponse {
   if (error instanceof DomainError) {

@@ -1,2 +1,1 @@
-export const textual = (contentType: string | undefined) =>
-  !contentType || /^(text\/|application\/(json|problem\+json|vc\+jwt|javascript))/.test(contentType);
+export const textual = (contentType: string | undefined) => !contentType || /^(text\/|application\/(json|problem\+json|vc\+jwt|javascript))/.test(contentType);

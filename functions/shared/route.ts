@@ -42,9 +42,7 @@ export interface RouteDefinition<P = unknown, Q = unknown, B = unknown> {
   handle(input: { params: P; query: Q; body: B; ctx: RouteContext }, deps: LedgerDeps): Promise<HttpResponse>;
 }
 
-export const defineRoute = <P = Record<string, never>, Q = Record<string, never>, B = undefined>(
-  route: RouteDefinition<P, Q, B>,
-): RouteDefinition<P, Q, B> => route;
+export const defineRoute = <P = Record<string, never>, Q = Record<string, never>, B = undefined>(route: RouteDefinition<P, Q, B>): RouteDefinition<P, Q, B> => route;
 
 export const json = (status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse => ({
   status,

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { RncpCode } from '../../events/define-event.js';
 
 /** A year of obtention, as the fiche writes it. */
-export const StatisticsYear = z.string().regex(/^(19|20)\d\d$/, 'a year such as 2022').transform(Number);
+export const StatisticsYear = z
+  .string()
+  .regex(/^(19|20)\d\d$/, 'a year such as 2022')
+  .transform(Number);
 
 export const StatisticsQuerySchema = z.object({
   rncp: RncpCode.optional(),
@@ -51,6 +54,8 @@ export const StatisticsAnswerSchema = z.object({
   position: z
     .number()
     .int()
-    .describe('The ledger position reflected: the sum of the per-stream checkpoints of the documents read, i.e. the number of events of the session, candidate, centre and certification streams the answer has seen'),
+    .describe(
+      'The ledger position reflected: the sum of the per-stream checkpoints of the documents read, i.e. the number of events of the session, candidate, centre and certification streams the answer has seen',
+    ),
   rows: z.array(StatisticsRowSchema),
 });

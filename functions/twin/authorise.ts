@@ -29,9 +29,7 @@ export interface AccessRequest {
   context?: Record<string, string | string[]>;
 }
 
-export type Decision =
-  | { allowed: true; result: 'Allowed' }
-  | { allowed: false; result: 'ImplicitlyDenied' | 'ExplicitlyDenied' | 'Invalid'; message: string };
+export type Decision = { allowed: true; result: 'Allowed' } | { allowed: false; result: 'ImplicitlyDenied' | 'ExplicitlyDenied' | 'Invalid'; message: string };
 
 /** A resource-based policy (KMS key policy, bucket policy) that applies to an ARN, if any. */
 export type ResourcePolicies = (resourceArn: string) => unknown;

@@ -74,7 +74,11 @@ export function awsError(protocol: Protocol, code: string, message: string, stat
     return { status: status ?? 403, headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId }, body: Buffer.from(body) };
   }
   if (protocol === 'rest-json') {
-    return { status: status ?? 403, headers: { 'content-type': 'application/json', 'x-amzn-errortype': code, 'x-amzn-requestid': requestId }, body: Buffer.from(JSON.stringify({ Message: message, message })) };
+    return {
+      status: status ?? 403,
+      headers: { 'content-type': 'application/json', 'x-amzn-errortype': code, 'x-amzn-requestid': requestId },
+      body: Buffer.from(JSON.stringify({ Message: message, message })),
+    };
   }
   return {
     status: status ?? 400,
@@ -142,16 +146,32 @@ export async function startAwsGateway(options: GatewayOptions) {
   const kms = (target: string, body: Buffer): Call => {
     const operation = target.slice(target.indexOf('.') + 1);
     const local = options.kms;
-    if (!local || !(operation in kmsRequests)) return { protocol: 'json', operation, checks: [], serve: () => { throw new ServiceError('UnsupportedOperationException', `the twin's KMS does not serve ${operation}`); } };
+    if (!local || !(operation in kmsRequests))
+      return {
+        protocol: 'json',
+        operation,
+        checks: [],
+        serve: () => {
+          throw new ServiceError('UnsupportedOperationException', `the twin's KMS does not serve ${operation}`);
+        },
+      };
     const input = parseJson(body);
     const op = operation as KmsOperation;
     let resource: string;
     try {
-      resource = op === 'Decrypt' && typeof input.KeyId !== 'string'
-        ? local.keyOfCiphertext(Buffer.from(String(input.CiphertextBlob ?? ''), 'base64')).arn
-        : local.keyOf(String(input.KeyId ?? '')).arn;
+      resource =
+        op === 'Decrypt' && typeof input.KeyId !== 'string'
+          ? local.keyOfCiphertext(Buffer.from(String(input.CiphertextBlob ?? ''), 'base64')).arn
+          : local.keyOf(String(input.KeyId ?? '')).arn;
     } catch (e) {
-      return { protocol: 'json', operation, checks: [], serve: () => { throw e; } };
+      return {
+        protocol: 'json',
+        operation,
+        checks: [],
+        serve: () => {
+          throw e;
+        },
+      };
     }
     return { protocol: 'json', operation, checks: [{ action: `kms:${operation}`, resource }], serve: () => local.handle(op, input) };
   };
@@ -160,7 +180,15 @@ export async function startAwsGateway(options: GatewayOptions) {
     const operation = target.slice(target.indexOf('.') + 1);
     const local = options.stepFunctions;
     const input = parseJson(body);
-    if (!local || !(operation in sfnRequests)) return { protocol: 'json', operation, checks: [], serve: () => { throw new ServiceError('UnknownOperationException', `the twin's Step Functions does not serve ${operation}`); } };
+    if (!local || !(operation in sfnRequests))
+      return {
+        protocol: 'json',
+        operation,
+        checks: [],
+        serve: () => {
+          throw new ServiceError('UnknownOperationException', `the twin's Step Functions does not serve ${operation}`);
+        },
+      };
     const resource = String(input.stateMachineArn ?? input.executionArn ?? '*');
     return { protocol: 'json', operation, checks: [{ action: `states:${operation}`, resource }], serve: () => local.handle(operation as SfnOperation, input) };
   };
@@ -175,14 +203,27 @@ export async function startAwsGateway(options: GatewayOptions) {
       protocol: 'json',
       operation,
       checks: [{ action: `cognito-idp:${operation}`, resource }],
-      ...(upstream ? { upstream } : { serve: () => { throw new ServiceError('ServiceUnavailable', `the twin has no local Cognito yet to serve ${operation}`, 503); } }),
+      ...(upstream
+        ? { upstream }
+        : {
+            serve: () => {
+              throw new ServiceError('ServiceUnavailable', `the twin has no local Cognito yet to serve ${operation}`, 503);
+            },
+          }),
     };
   };
 
   const scheduler = (method: string, url: URL, body: Buffer): Call => {
     const local = options.scheduler;
     const name = decodeURIComponent(/^\/schedules\/([^/]+)$/.exec(url.pathname)?.[1] ?? '');
-    const unknown = (): Call => ({ protocol: 'rest-json', operation: `${method} ${url.pathname}`, checks: [], serve: () => { throw new ServiceError('ValidationException', `the twin's Scheduler does not serve ${method} ${url.pathname}`); } });
+    const unknown = (): Call => ({
+      protocol: 'rest-json',
+      operation: `${method} ${url.pathname}`,
+      checks: [],
+      serve: () => {
+        throw new ServiceError('ValidationException', `the twin's Scheduler does not serve ${method} ${url.pathname}`);
+      },
+    });
     if (!local || !name) return unknown();
     const input = body.length ? parseJson(body) : {};
     const group = String(input.GroupName ?? url.searchParams.get('groupName') ?? 'default');
@@ -193,9 +234,19 @@ export async function startAwsGateway(options: GatewayOptions) {
     };
     switch (method) {
       case 'POST':
-        return { protocol: 'rest-json', operation: 'CreateSchedule', checks: [{ action: 'scheduler:CreateSchedule', resource }, ...passRole()], serve: () => local.create(name, input, false) };
+        return {
+          protocol: 'rest-json',
+          operation: 'CreateSchedule',
+          checks: [{ action: 'scheduler:CreateSchedule', resource }, ...passRole()],
+          serve: () => local.create(name, input, false),
+        };
       case 'PUT':
-        return { protocol: 'rest-json', operation: 'UpdateSchedule', checks: [{ action: 'scheduler:UpdateSchedule', resource }, ...passRole()], serve: () => local.create(name, input, true) };
+        return {
+          protocol: 'rest-json',
+          operation: 'UpdateSchedule',
+          checks: [{ action: 'scheduler:UpdateSchedule', resource }, ...passRole()],
+          serve: () => local.create(name, input, true),
+        };
       case 'GET':
         return { protocol: 'rest-json', operation: 'GetSchedule', checks: [{ action: 'scheduler:GetSchedule', resource }], serve: () => local.get(group, name) };
       case 'DELETE':
@@ -208,11 +259,23 @@ export async function startAwsGateway(options: GatewayOptions) {
   const ses = (method: string, url: URL, body: Buffer, caller: string): Call => {
     const local = options.ses;
     if (!local || method !== 'POST' || url.pathname !== '/v2/email/outbound-emails') {
-      return { protocol: 'rest-json', operation: `${method} ${url.pathname}`, checks: [], serve: () => { throw new ServiceError('BadRequestException', `the twin's SES does not serve ${method} ${url.pathname}`); } };
+      return {
+        protocol: 'rest-json',
+        operation: `${method} ${url.pathname}`,
+        checks: [],
+        serve: () => {
+          throw new ServiceError('BadRequestException', `the twin's SES does not serve ${method} ${url.pathname}`);
+        },
+      };
     }
     const input = parseJson(body);
     const from = typeof input.FromEmailAddress === 'string' ? addressOf(input.FromEmailAddress) : '';
-    return { protocol: 'rest-json', operation: 'SendEmail', checks: [{ action: 'ses:SendEmail', resource: `arn:aws:ses:${region}:${account}:identity/${from}` }], serve: () => local.send(input, caller) };
+    return {
+      protocol: 'rest-json',
+      operation: 'SendEmail',
+      checks: [{ action: 'ses:SendEmail', resource: `arn:aws:ses:${region}:${account}:identity/${from}` }],
+      serve: () => local.send(input, caller),
+    };
   };
 
   const s3 = (method: string, url: URL, headers: IncomingHttpHeaders, body: Buffer): Call => {
@@ -261,7 +324,10 @@ export async function startAwsGateway(options: GatewayOptions) {
       const encoding = String(headers['content-encoding'] ?? '');
       if (encoding.includes('aws-chunked') || String(headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-')) {
         body = decodeAwsChunked(body);
-        const rest = encoding.split(',').map((e) => e.trim()).filter((e) => e && e !== 'aws-chunked');
+        const rest = encoding
+          .split(',')
+          .map((e) => e.trim())
+          .filter((e) => e && e !== 'aws-chunked');
         if (rest.length) out['content-encoding'] = rest.join(',');
         else delete out['content-encoding'];
         for (const h of ['x-amz-decoded-content-length', 'x-amz-trailer', 'transfer-encoding']) delete out[h];
@@ -277,12 +343,15 @@ export async function startAwsGateway(options: GatewayOptions) {
     new Promise<void>((resolve, reject) => {
       const target = new URL(upstream);
       const prepared = forUpstream(service, req.headers, url, body);
-      const out = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: prepared.path, headers: { ...prepared.headers, host: target.host } }, (upstreamRes) => {
-        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-        upstreamRes.pipe(res);
-        upstreamRes.on('end', resolve);
-        upstreamRes.on('error', reject);
-      });
+      const out = httpRequest(
+        { host: target.hostname, port: target.port, method: req.method, path: prepared.path, headers: { ...prepared.headers, host: target.host } },
+        (upstreamRes) => {
+          res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+          upstreamRes.pipe(res);
+          upstreamRes.on('end', resolve);
+          upstreamRes.on('error', reject);
+        },
+      );
       out.on('error', reject);
       out.end(prepared.body);
     });
@@ -317,8 +386,14 @@ export async function startAwsGateway(options: GatewayOptions) {
     const path = url.pathname + url.search;
     const tableName = streamed.stream.spec.tableName;
     const read = async () => {
-      const got = await exchange(upstream, req.headers, path, Buffer.from(JSON.stringify({ TableName: tableName, Key: streamed.key, ConsistentRead: true })), 'DynamoDB_20120810.GetItem');
-      return got.status === 200 ? ((JSON.parse(got.body.toString('utf8')) as { Item?: Record<string, unknown> }).Item) : undefined;
+      const got = await exchange(
+        upstream,
+        req.headers,
+        path,
+        Buffer.from(JSON.stringify({ TableName: tableName, Key: streamed.key, ConsistentRead: true })),
+        'DynamoDB_20120810.GetItem',
+      );
+      return got.status === 200 ? (JSON.parse(got.body.toString('utf8')) as { Item?: Record<string, unknown> }).Item : undefined;
     };
     const before = await read();
     const reply = await exchange(upstream, req.headers, path, body);
@@ -344,9 +419,12 @@ export async function startAwsGateway(options: GatewayOptions) {
     const caller = scope && options.callers.get(scope.accessKeyId);
     if (!caller) {
       // AWS's answer to a key it does not know; the twin's functions always sign with their own name.
-      return send(res, protocol === 'rest-xml'
-        ? awsError(protocol, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', 403)
-        : awsError(protocol, 'UnrecognizedClientException', 'The security token included in the request is invalid.', protocol === 'json' ? 400 : 403));
+      return send(
+        res,
+        protocol === 'rest-xml'
+          ? awsError(protocol, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', 403)
+          : awsError(protocol, 'UnrecognizedClientException', 'The security token included in the request is invalid.', protocol === 'json' ? 400 : 403),
+      );
     }
     const body = await readBody(req);
     let call: Call;
@@ -416,10 +494,11 @@ export async function startAwsGateway(options: GatewayOptions) {
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
     }),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -30,7 +30,9 @@ export class FunctionHost {
 
   /** A function by ARN, by ARN with a version or alias qualifier, or by name. */
   functionOf(nameOrArn: string): LambdaFunction | undefined {
-    const unqualified = nameOrArn.startsWith('arn:') ? nameOrArn.split(':').slice(0, 7).join(':') : `arn:aws:lambda:${this.resolver.region}:${this.resolver.account}:function:${nameOrArn}`;
+    const unqualified = nameOrArn.startsWith('arn:')
+      ? nameOrArn.split(':').slice(0, 7).join(':')
+      : `arn:aws:lambda:${this.resolver.region}:${this.resolver.account}:function:${nameOrArn}`;
     return this.byArn.get(unqualified);
   }
 

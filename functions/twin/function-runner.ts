@@ -147,7 +147,11 @@ export class FunctionRunner {
     const { file, exportName } = handlerModule(fn.assetDir!, fn.handler);
     // Lambda reserves part of the memory for the runtime; the heap gets most of it, as the Node runtime sets it.
     const heapMb = Math.max(64, Math.floor(fn.memorySize * 0.9));
-    const env = { ...this.lambdaEnvironment(), ...options.environment, TWIN_HANDLER: JSON.stringify({ moduleUrl: pathToFileURL(file).href, exportName, virtualClock: !!options.clock }) };
+    const env = {
+      ...this.lambdaEnvironment(),
+      ...options.environment,
+      TWIN_HANDLER: JSON.stringify({ moduleUrl: pathToFileURL(file).href, exportName, virtualClock: !!options.clock }),
+    };
     const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, '--input-type=module', '-e', BOOTSTRAP], {
       cwd: fn.assetDir!,
       env,
@@ -234,7 +238,10 @@ export class FunctionRunner {
         }
       };
       const onExit = (code: number | null, signal: string | null) =>
-        finish(done({ ok: false, error: { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${id} Error: Runtime exited with error: ${signal ?? `exit status ${code}`}` } }), false);
+        finish(
+          done({ ok: false, error: { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${id} Error: Runtime exited with error: ${signal ?? `exit status ${code}`}` } }),
+          false,
+        );
       container.child.on('message', onMessage);
       container.child.once('exit', onExit);
       container.ready.then(

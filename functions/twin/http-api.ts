@@ -63,7 +63,14 @@ export async function startHttpApi(options: HttpApiOptions) {
     }
     if (!route.functionLogicalId || route.integrationType !== 'AWS_PROXY') return integrationFailure();
     const event = apiGatewayV2Event(
-      { method, rawPath: url.pathname, rawQueryString: url.search.replace(/^\?/, ''), headers: req.headers, body, sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1' },
+      {
+        method,
+        rawPath: url.pathname,
+        rawQueryString: url.search.replace(/^\?/, ''),
+        headers: req.headers,
+        body,
+        sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+      },
       match,
       { apiId, accountId: resolver.account, region: resolver.region, claims },
     );

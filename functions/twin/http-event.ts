@@ -15,8 +15,7 @@ export function flattenClaim(value: unknown): string {
   return String(value);
 }
 
-export const flattenClaims = (claims: Record<string, unknown>): Record<string, string> =>
-  Object.fromEntries(Object.entries(claims).map(([k, v]) => [k, flattenClaim(v)]));
+export const flattenClaims = (claims: Record<string, unknown>): Record<string, string> => Object.fromEntries(Object.entries(claims).map(([k, v]) => [k, flattenClaim(v)]));
 
 export interface RouteMatch {
   route: HttpRoute;
@@ -106,7 +105,12 @@ export function apiGatewayV2Event(request: IncomingRequest, match: RouteMatch, c
     if (value === undefined) continue;
     const key = name.toLowerCase();
     // Payload 2.0 moves cookies out of the headers into their own list.
-    if (key === 'cookie') cookies = [value].flat().flatMap((c) => c.split(';')).map((c) => c.trim()).filter(Boolean);
+    if (key === 'cookie')
+      cookies = [value]
+        .flat()
+        .flatMap((c) => c.split(';'))
+        .map((c) => c.trim())
+        .filter(Boolean);
     else headers[key] = [value].flat().join(',');
   }
   headers.host = domainName;

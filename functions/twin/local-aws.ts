@@ -61,22 +61,46 @@ export async function startLocalAws(model: StackModel, resolver: Resolver, optio
     stops.push(async () => dynamodb.destroy());
     await provisionTables(dynamodb, model, resolver);
 
-    const s3server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: join(options.dataDir, 's3'), configureBuckets: bucketNames(model, resolver).map((name) => ({ name })) });
+    const s3server = new S3rver({
+      address: '127.0.0.1',
+      port: 0,
+      silent: true,
+      directory: join(options.dataDir, 's3'),
+      configureBuckets: bucketNames(model, resolver).map((name) => ({ name })),
+    });
     const { port: s3port } = await s3server.run();
     stops.push(() => s3server.close());
     // s3rver only knows its own key; and without WHEN_REQUIRED it stores streamed bodies chunk-encoded.
-    const s3 = new S3Client({ endpoint: `http://127.0.0.1:${s3port}`, region: resolver.region, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    const s3 = new S3Client({
+      endpoint: `http://127.0.0.1:${s3port}`,
+      region: resolver.region,
+      forcePathStyle: true,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
     stops.push(async () => s3.destroy());
 
     const byLogicalId = callersOf(model, resolver);
     const streams = new Map(
       model.tables
         .filter((t) => t.streamViewType)
-        .map((t) => [t.logicalId, new TableStream({ tableName: resolver.ref(t.logicalId), streamArn: resolver.getAtt(t.logicalId, 'StreamArn'), viewType: t.streamViewType!, keyNames: t.keySchema.map((k) => k.AttributeName), region: resolver.region })]),
+        .map((t) => [
+          t.logicalId,
+          new TableStream({
+            tableName: resolver.ref(t.logicalId),
+            streamArn: resolver.getAtt(t.logicalId, 'StreamArn'),
+            viewType: t.streamViewType!,
+            keyNames: t.keySchema.map((k) => k.AttributeName),
+            region: resolver.region,
+          }),
+        ]),
     );
     const stepFunctions = new LocalStepFunctions(
       model.stateMachines.map((m) => resolver.ref(m.logicalId)),
-      options.runExecution ?? (async () => { throw new Error('the twin runs no state machine yet'); }),
+      options.runExecution ??
+        (async () => {
+          throw new Error('the twin runs no state machine yet');
+        }),
     );
     const scheduler = new TwinScheduler(resolver.region, resolver.account, join(options.dataDir, 'schedules.json'));
     const outbox = join(options.dataDir, 'ses-outbox.jsonl');

@@ -93,9 +93,19 @@ export async function startLocalCognito(model: StackModel, region: string, dir: 
     });
 
   const call = async (operation: string, body: Record<string, unknown>) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${operation}` }, body: JSON.stringify(body) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${operation}` },
+      body: JSON.stringify(body),
+    });
     const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-    if (!res.ok) throw new CognitoError(String(json.__type ?? json.code ?? res.status).split('#').at(-1)!, String(json.message ?? json.Message ?? ''));
+    if (!res.ok)
+      throw new CognitoError(
+        String(json.__type ?? json.code ?? res.status)
+          .split('#')
+          .at(-1)!,
+        String(json.message ?? json.Message ?? ''),
+      );
     return json;
   };
 
@@ -118,7 +128,14 @@ export async function startLocalCognito(model: StackModel, region: string, dir: 
       const clients = listClients.parse(await call('ListUserPoolClients', { UserPoolId: poolId, MaxResults: 60 })).UserPoolClients;
       for (const client of pool.clients) {
         const found = clients.find((c) => c.ClientName === client.logicalId);
-        ids[client.logicalId] = found?.ClientId ?? String(((await call('CreateUserPoolClient', { UserPoolId: poolId, ClientName: client.logicalId, ExplicitAuthFlows: client.explicitAuthFlows, GenerateSecret: false })).UserPoolClient as { ClientId: string }).ClientId);
+        ids[client.logicalId] =
+          found?.ClientId ??
+          String(
+            (
+              (await call('CreateUserPoolClient', { UserPoolId: poolId, ClientName: client.logicalId, ExplicitAuthFlows: client.explicitAuthFlows, GenerateSecret: false }))
+                .UserPoolClient as { ClientId: string }
+            ).ClientId,
+          );
       }
       for (const group of pool.groups) {
         try {
@@ -137,7 +154,12 @@ export async function startLocalCognito(model: StackModel, region: string, dir: 
       if (!pool || !poolId || !client) throw new Error(`no user pool ${poolLogicalId} with a client in the template`);
       const password = `Tw1n!${randomBytes(12).toString('base64url')}`;
       await call('AdminSetUserPassword', { UserPoolId: poolId, Username: email, Password: password, Permanent: true });
-      const auth = await call('AdminInitiateAuth', { UserPoolId: poolId, ClientId: ids[client.logicalId], AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD: password } });
+      const auth = await call('AdminInitiateAuth', {
+        UserPoolId: poolId,
+        ClientId: ids[client.logicalId],
+        AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: email, PASSWORD: password },
+      });
       const token = (auth.AuthenticationResult as { IdToken?: string } | undefined)?.IdToken;
       if (!token) throw new Error(`cognito-local answered no ID token: ${JSON.stringify(auth)}`);
       return token;
@@ -159,7 +181,11 @@ export async function startLocalCognito(model: StackModel, region: string, dir: 
         for (const name of Object.keys(account.attributes)) {
           if (!STANDARD_ATTRIBUTES.has(name) && !declared.has(name)) throw new CognitoError('InvalidParameterException', `user.${name}: Attribute does not exist in the schema.`);
         }
-        const attributes = [{ Name: 'email', Value: account.email }, { Name: 'email_verified', Value: 'true' }, ...Object.entries(account.attributes).map(([Name, Value]) => ({ Name, Value }))];
+        const attributes = [
+          { Name: 'email', Value: account.email },
+          { Name: 'email_verified', Value: 'true' },
+          ...Object.entries(account.attributes).map(([Name, Value]) => ({ Name, Value })),
+        ];
         try {
           await call('AdminCreateUser', { UserPoolId: poolId, Username: account.email, UserAttributes: attributes, MessageAction: 'SUPPRESS' });
         } catch (e) {
@@ -199,7 +225,27 @@ export async function startLocalCognito(model: StackModel, region: string, dir: 
 }
 
 /** The attributes every user pool has (Cognito's standard set). */
-const STANDARD_ATTRIBUTES = new Set(['address', 'birthdate', 'email', 'email_verified', 'family_name', 'gender', 'given_name', 'locale', 'middle_name', 'name', 'nickname', 'phone_number', 'phone_number_verified', 'picture', 'preferred_username', 'profile', 'updated_at', 'website', 'zoneinfo']);
+const STANDARD_ATTRIBUTES = new Set([
+  'address',
+  'birthdate',
+  'email',
+  'email_verified',
+  'family_name',
+  'gender',
+  'given_name',
+  'locale',
+  'middle_name',
+  'name',
+  'nickname',
+  'phone_number',
+  'phone_number_verified',
+  'picture',
+  'preferred_username',
+  'profile',
+  'updated_at',
+  'website',
+  'zoneinfo',
+]);
 
 /** The template's pool as CreateUserPool takes it; custom attributes are named without their `custom:` prefix. */
 function createPoolRequest(name: string, pool: UserPool) {

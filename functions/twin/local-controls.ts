@@ -45,7 +45,13 @@ function parsed<T>(schema: z.ZodType<T>, body: Buffer, res: ServerResponse): T |
   }
   const r = schema.safeParse(json);
   if (!r.success) {
-    problem(res, 400, 'bad-request', 'the body does not match', r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    problem(
+      res,
+      400,
+      'bad-request',
+      'the body does not match',
+      r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
     return undefined;
   }
   return r.data;

@@ -19,7 +19,13 @@ export interface KmsKeySpec {
 
 export class KmsError extends Error {
   constructor(
-    readonly code: 'NotFoundException' | 'InvalidCiphertextException' | 'IncorrectKeyException' | 'InvalidKeyUsageException' | 'ValidationException' | 'UnsupportedOperationException',
+    readonly code:
+      | 'NotFoundException'
+      | 'InvalidCiphertextException'
+      | 'IncorrectKeyException'
+      | 'InvalidKeyUsageException'
+      | 'ValidationException'
+      | 'UnsupportedOperationException',
     message: string,
   ) {
     super(message);
@@ -32,7 +38,12 @@ const context = z.record(z.string(), z.string()).optional();
 export const kmsRequests = {
   Sign: z.object({ KeyId: z.string(), Message: b64, MessageType: z.enum(['RAW', 'DIGEST']).default('RAW'), SigningAlgorithm: z.string() }),
   GetPublicKey: z.object({ KeyId: z.string() }),
-  GenerateDataKey: z.object({ KeyId: z.string(), KeySpec: z.enum(['AES_256', 'AES_128']).optional(), NumberOfBytes: z.number().int().min(1).max(1024).optional(), EncryptionContext: context }),
+  GenerateDataKey: z.object({
+    KeyId: z.string(),
+    KeySpec: z.enum(['AES_256', 'AES_128']).optional(),
+    NumberOfBytes: z.number().int().min(1).max(1024).optional(),
+    EncryptionContext: context,
+  }),
   Encrypt: z.object({ KeyId: z.string(), Plaintext: b64, EncryptionContext: context }),
   Decrypt: z.object({ CiphertextBlob: b64, KeyId: z.string().optional(), EncryptionContext: context }),
   DescribeKey: z.object({ KeyId: z.string() }),
@@ -60,9 +71,12 @@ export class LocalKms {
       let material: Material;
       if (existsSync(file)) material = JSON.parse(readFileSync(file, 'utf8')) as Material;
       else {
-        material = key.keySpec === 'ECC_NIST_P256'
-          ? { privateKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() }
-          : key.keySpec === 'SYMMETRIC_DEFAULT' ? { secret: randomBytes(32).toString('base64') } : {};
+        material =
+          key.keySpec === 'ECC_NIST_P256'
+            ? { privateKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() }
+            : key.keySpec === 'SYMMETRIC_DEFAULT'
+              ? { secret: randomBytes(32).toString('base64') }
+              : {};
         writeFileSync(file, JSON.stringify(material), { mode: 0o600 });
       }
       this.keys.set(key.keyId, { ...key, material });
@@ -154,7 +168,8 @@ export class LocalKms {
       case 'Decrypt': {
         const input = kmsRequests.Decrypt.parse(body);
         const parsed = this.parseBlob(input.CiphertextBlob);
-        if (input.KeyId && this.keyOf(input.KeyId).keyId !== parsed.keyId) throw new KmsError('IncorrectKeyException', 'The key ID in the request does not identify a CMK that can perform this operation.');
+        if (input.KeyId && this.keyOf(input.KeyId).keyId !== parsed.keyId)
+          throw new KmsError('IncorrectKeyException', 'The key ID in the request does not identify a CMK that can perform this operation.');
         const { key, secret } = this.symmetric(parsed.keyId);
         try {
           const decipher = createDecipheriv('aes-256-gcm', secret, parsed.iv).setAAD(LocalKms.aad(input.EncryptionContext)).setAuthTag(parsed.tag);

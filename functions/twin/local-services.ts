@@ -24,7 +24,14 @@ export class ServiceError extends Error {
 // ---------- Step Functions ----------
 
 export const sfnRequests = {
-  StartExecution: z.object({ stateMachineArn: z.string(), name: z.string().regex(/^[\w.~-]{1,80}$/).optional(), input: z.string().default('{}') }),
+  StartExecution: z.object({
+    stateMachineArn: z.string(),
+    name: z
+      .string()
+      .regex(/^[\w.~-]{1,80}$/)
+      .optional(),
+    input: z.string().default('{}'),
+  }),
   DescribeExecution: z.object({ executionArn: z.string() }),
 } as const;
 export type SfnOperation = keyof typeof sfnRequests;
@@ -70,7 +77,8 @@ export class LocalStepFunctions {
         this.executions.set(executionArn, execution);
         this.run(execution).then(
           (output) => Object.assign(execution, { status: 'SUCCEEDED', stopDate: Date.now() / 1000, output: JSON.stringify(output ?? null) }),
-          (e: unknown) => Object.assign(execution, { status: 'FAILED', stopDate: Date.now() / 1000, error: (e as Error)?.name ?? 'Error', cause: (e as Error)?.message ?? String(e) }),
+          (e: unknown) =>
+            Object.assign(execution, { status: 'FAILED', stopDate: Date.now() / 1000, error: (e as Error)?.name ?? 'Error', cause: (e as Error)?.message ?? String(e) }),
         );
         return { executionArn, startDate: execution.startDate };
       }
@@ -156,11 +164,13 @@ export class TwinScheduler {
 
 // ---------- SES v2 ----------
 
-export const sendEmailSchema = z.object({
-  FromEmailAddress: z.string().optional(),
-  Destination: z.object({ ToAddresses: z.array(z.string()).optional(), CcAddresses: z.array(z.string()).optional(), BccAddresses: z.array(z.string()).optional() }).optional(),
-  Content: z.object({}).loose(),
-}).loose();
+export const sendEmailSchema = z
+  .object({
+    FromEmailAddress: z.string().optional(),
+    Destination: z.object({ ToAddresses: z.array(z.string()).optional(), CcAddresses: z.array(z.string()).optional(), BccAddresses: z.array(z.string()).optional() }).optional(),
+    Content: z.object({}).loose(),
+  })
+  .loose();
 
 /** The address in `Name <address>` or a bare address. */
 export const addressOf = (from: string) => /<([^>]+)>/.exec(from)?.[1] ?? from.trim();

@@ -34,7 +34,10 @@ if (command === 'token') {
   const twin = await startTwin({ root, dataDir, port: env.PORT, clock: env.LEDGER_CLOCK, log: (line) => console.log(line) });
   console.log(`twin of ${twin.model.stackName} on ${twin.url} (data in ${join(dataDir, 'twin')})`);
   const shutdown = () => {
-    twin.stop().then(() => process.exit(0), () => process.exit(1));
+    twin.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

@@ -31,13 +31,7 @@ export interface FiredSchedule {
   detail?: string;
 }
 
-export async function fireDueSchedules(
-  now: Date,
-  scheduler: TwinScheduler,
-  stepFunctions: LocalStepFunctions,
-  model: StackModel,
-  resolver: Resolver,
-): Promise<FiredSchedule[]> {
+export async function fireDueSchedules(now: Date, scheduler: TwinScheduler, stepFunctions: LocalStepFunctions, model: StackModel, resolver: Resolver): Promise<FiredSchedule[]> {
   const fired: FiredSchedule[] = [];
   for (const schedule of scheduler.list()) {
     if (!schedule.At || schedule.State !== 'ENABLED' || Date.parse(schedule.At) > now.getTime()) continue;

@@ -105,17 +105,29 @@ export function stateMachineRunner(model: StackModel, resolver: Resolver, host: 
           const { FunctionName, Payload } = params as { FunctionName: string; Payload?: JSONValue };
           return { Payload: (await invokeAs(machine.role, FunctionName, Payload ?? null)) as JSONValue, StatusCode: 200, ExecutedVersion: '$LATEST' };
         };
-      } else handlers[name] = async () => { throw new TaskError('States.Runtime', `the twin does not run the ${resource} integration`); };
+      } else
+        handlers[name] = async () => {
+          throw new TaskError('States.Runtime', `the twin does not run the ${resource} integration`);
+        };
       if (options.retryIntervalMs !== undefined) retries[name] = options.retryIntervalMs;
     }
     // The runner mutates the definition it is given: each execution gets its own copy.
-    const run = new StateMachine(structuredClone(machine.definition) as never, { validationOptions: { checkPaths: true, checkArn: false } }).run(JSON.parse(execution.input) as never, {
-      overrides: { taskResourceLocalHandlers: handlers, ...(options.retryIntervalMs !== undefined ? { retryIntervalOverrides: retries } : {}) },
-      context: {
-        Execution: { Id: execution.executionArn, Name: execution.name, StartTime: new Date(execution.startDate * 1000).toISOString(), Input: JSON.parse(execution.input), RoleArn: machine.role?.roleArn ?? '' },
-        StateMachine: { Id: execution.stateMachineArn, Name: machine.name },
+    const run = new StateMachine(structuredClone(machine.definition) as never, { validationOptions: { checkPaths: true, checkArn: false } }).run(
+      JSON.parse(execution.input) as never,
+      {
+        overrides: { taskResourceLocalHandlers: handlers, ...(options.retryIntervalMs !== undefined ? { retryIntervalOverrides: retries } : {}) },
+        context: {
+          Execution: {
+            Id: execution.executionArn,
+            Name: execution.name,
+            StartTime: new Date(execution.startDate * 1000).toISOString(),
+            Input: JSON.parse(execution.input),
+            RoleArn: machine.role?.roleArn ?? '',
+          },
+          StateMachine: { Id: execution.stateMachineArn, Name: machine.name },
+        },
       },
-    });
+    );
     try {
       return await run.result;
     } catch (e) {

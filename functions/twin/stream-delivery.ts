@@ -42,7 +42,14 @@ export interface TableStreamSpec {
 }
 
 const sameImage = (a: AttributeMap | undefined, b: AttributeMap | undefined) => {
-  const canonical = (m: AttributeMap | undefined) => (m ? JSON.stringify(Object.keys(m).sort().map((k) => [k, m[k]])) : '');
+  const canonical = (m: AttributeMap | undefined) =>
+    m
+      ? JSON.stringify(
+          Object.keys(m)
+            .sort()
+            .map((k) => [k, m[k]]),
+        )
+      : '';
   return canonical(a) === canonical(b);
 };
 
@@ -214,7 +221,13 @@ export class StreamConsumer {
     let attempts = 0;
     for (;;) {
       const fresh = batch.filter((r) => !this.expired(r));
-      if (fresh.length < batch.length) this.discard(batch.filter((r) => this.expired(r)), 'RecordAgeExceeded', attempts, undefined);
+      if (fresh.length < batch.length)
+        this.discard(
+          batch.filter((r) => this.expired(r)),
+          'RecordAgeExceeded',
+          attempts,
+          undefined,
+        );
       batch = fresh;
       if (!batch.length || this.stopped) return;
       const result = await this.invoke({ Records: batch });

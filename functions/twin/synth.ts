@@ -29,7 +29,11 @@ function filesUnder(root: string, path: string): string[] {
 export function sourceHash(root: string, sources: readonly string[] = SYNTH_SOURCES): string {
   const hash = createHash('sha256');
   for (const file of sources.flatMap((s) => filesUnder(root, s)).sort()) {
-    hash.update(relative(root, join(root, file))).update('\0').update(readFileSync(join(root, file))).update('\0');
+    hash
+      .update(relative(root, join(root, file)))
+      .update('\0')
+      .update(readFileSync(join(root, file)))
+      .update('\0');
   }
   return hash.digest('hex');
 }

@@ -13,11 +13,13 @@ import { z } from 'zod';
 const manifestSchema = z.object({
   artifacts: z.record(
     z.string(),
-    z.object({
-      type: z.string(),
-      environment: z.string().optional(),
-      properties: z.object({ templateFile: z.string().optional() }).loose().optional(),
-    }).loose(),
+    z
+      .object({
+        type: z.string(),
+        environment: z.string().optional(),
+        properties: z.object({ templateFile: z.string().optional() }).loose().optional(),
+      })
+      .loose(),
   ),
 });
 

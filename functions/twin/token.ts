@@ -74,6 +74,12 @@ export const runningFile = (dataDir: string) => join(dataDir, 'twin', 'running.j
 export function accountOf(claims: Record<string, unknown>) {
   const groups = [claims['cognito:groups'] ?? []].flat().map(String);
   const attributes = Object.fromEntries(Object.entries(claims).filter(([k, v]) => k.startsWith('custom:') && typeof v === 'string')) as Record<string, string>;
-  const email = typeof claims.email === 'string' ? claims.email : `${createHash('sha256').update(JSON.stringify([groups, attributes])).digest('hex').slice(0, 16)}@twin.invalid`;
+  const email =
+    typeof claims.email === 'string'
+      ? claims.email
+      : `${createHash('sha256')
+          .update(JSON.stringify([groups, attributes]))
+          .digest('hex')
+          .slice(0, 16)}@twin.invalid`;
   return { email, groups, attributes };
 }

@@ -19,7 +19,14 @@ export class ClockCannotGoBack extends Error {}
 const saved = z.object({ now: z.iso.datetime() });
 
 export function twinClock(setting: string, file: string): TwinClock {
-  if (setting === 'system') return { virtual: false, now: () => new Date(), set: () => { throw new Error('the clock follows the system time'); } };
+  if (setting === 'system')
+    return {
+      virtual: false,
+      now: () => new Date(),
+      set: () => {
+        throw new Error('the clock follows the system time');
+      },
+    };
   const start = /^virtual:(.+)$/.exec(setting)?.[1];
   if (!start || Number.isNaN(Date.parse(start))) throw new Error(`LEDGER_CLOCK=${setting}: expected system or virtual:<ISO instant>`);
   let now = new Date(start);

@@ -89,7 +89,10 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       },
     });
     stops.push(() => aws.stop());
-    const host = new FunctionHost(model, resolver, aws.gateway, aws.callers, { onLog: (fn, line) => log(`[${fn}] ${line}`), ...(clock.virtual ? { clock: () => clock.now() } : {}) });
+    const host = new FunctionHost(model, resolver, aws.gateway, aws.callers, {
+      onLog: (fn, line) => log(`[${fn}] ${line}`),
+      ...(clock.virtual ? { clock: () => clock.now() } : {}),
+    });
     stops.push(() => host.close());
     runExecution = stateMachineRunner(model, resolver, host);
 
@@ -100,7 +103,12 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
         log(`event source mapping ${mapping.logicalId}: no local source, not delivered`);
         continue;
       }
-      const consumer = new StreamConsumer(stream, mappingSettingsOf(mapping, resolver, join(dir, 'stream-failures.jsonl')), (event) => host.invoke(mapping.functionLogicalId!, event), { log });
+      const consumer = new StreamConsumer(
+        stream,
+        mappingSettingsOf(mapping, resolver, join(dir, 'stream-failures.jsonl')),
+        (event) => host.invoke(mapping.functionLogicalId!, event),
+        { log },
+      );
       consumers.push(consumer);
       stops.push(async () => consumer.stop());
     }
@@ -176,7 +184,12 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     for (const trigger of model.triggers) {
       if (!trigger.functionLogicalId) continue;
       log(`trigger ${trigger.logicalId}: invoking its function`);
-      const run = host.invoke(trigger.functionLogicalId, { RequestType: 'Create', LogicalResourceId: trigger.logicalId, StackId: resolver.ref('AWS::StackId'), ResourceProperties: {} });
+      const run = host.invoke(trigger.functionLogicalId, {
+        RequestType: 'Create',
+        LogicalResourceId: trigger.logicalId,
+        StackId: resolver.ref('AWS::StackId'),
+        ResourceProperties: {},
+      });
       if (trigger.invocationType === 'Event') {
         // Asynchronous: the deployment does not wait for it, nor fail with it.
         void run.then((out) => !out.ok && log(`trigger ${trigger.logicalId} failed: ${out.error.errorType}: ${out.error.errorMessage}`));

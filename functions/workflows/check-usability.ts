@@ -8,7 +8,12 @@ import { stepHandler } from './workflow-lambda.js';
 /** At a bloc's usableUntil: if it was not used for a titre, append CcpUsabilityLapsed and tell the candidate. */
 export const step = workflowStep(UsabilityTimer, async (deps, t) => {
   const version = await certificationVersion(deps, t.rncp);
-  const ctx = (what: string) => ({ commandId: `${what}:${t.candidateId}:${t.bloc}:${t.usableUntil}`, actor: 'system:capitalisation-workflow', correlationId: `capitalisation:${t.candidateId}`, now: deps.clock.now() });
+  const ctx = (what: string) => ({
+    commandId: `${what}:${t.candidateId}:${t.bloc}:${t.usableUntil}`,
+    actor: 'system:capitalisation-workflow',
+    correlationId: `capitalisation:${t.candidateId}`,
+    now: deps.clock.now(),
+  });
   const checked = await deps.commands.handle(
     candidate,
     candidateStream(t.candidateId),
@@ -21,7 +26,15 @@ export const step = workflowStep(UsabilityTimer, async (deps, t) => {
     await deps.commands.handle(
       candidate,
       candidateStream(t.candidateId),
-      { type: 'Notify', candidateId: t.candidateId, notificationKey: `lapsed:${t.rncp}:${t.bloc}:${t.usableUntil}`, topic: 'usability-lapsed', message, rncp: t.rncp, bloc: t.bloc },
+      {
+        type: 'Notify',
+        candidateId: t.candidateId,
+        notificationKey: `lapsed:${t.rncp}:${t.bloc}:${t.usableUntil}`,
+        topic: 'usability-lapsed',
+        message,
+        rncp: t.rncp,
+        bloc: t.bloc,
+      },
       ctx('lapse-notice'),
     );
   }

@@ -19,8 +19,21 @@ export const step = workflowStep(UsabilityTimer, async (deps, t) => {
   await deps.commands.handle(
     candidate,
     candidateStream(t.candidateId),
-    { type: 'Notify', candidateId: t.candidateId, notificationKey: `remind:${t.rncp}:${t.bloc}:${t.usableUntil}`, topic: 'usability-reminder', message, rncp: t.rncp, bloc: t.bloc },
-    { commandId: `remind:${t.candidateId}:${t.bloc}:${t.usableUntil}`, actor: 'system:capitalisation-workflow', correlationId: `capitalisation:${t.candidateId}`, now: deps.clock.now() },
+    {
+      type: 'Notify',
+      candidateId: t.candidateId,
+      notificationKey: `remind:${t.rncp}:${t.bloc}:${t.usableUntil}`,
+      topic: 'usability-reminder',
+      message,
+      rncp: t.rncp,
+      bloc: t.bloc,
+    },
+    {
+      commandId: `remind:${t.candidateId}:${t.bloc}:${t.usableUntil}`,
+      actor: 'system:capitalisation-workflow',
+      correlationId: `capitalisation:${t.candidateId}`,
+      now: deps.clock.now(),
+    },
   );
   return { reminded: true };
 });

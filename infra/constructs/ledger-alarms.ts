@@ -14,7 +14,12 @@ import { Construct } from 'constructs';
 import { COMMIT_OVERWRITTEN } from '../../functions/projections/project-change-feed.js';
 
 /** `projections/project-change-feed` → `ProjectionsProjectChangeFeed`. */
-const idOf = (module: string) => module.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+const idOf = (module: string) =>
+  module
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
 
 /** Errors and throttles of five functions: ten metrics, the most an alarm's metric math takes. */
 const FUNCTIONS_PER_ALARM = 5;
@@ -72,8 +77,7 @@ export class LedgerAlarms extends Construct {
         metric,
         threshold,
         evaluationPeriods: 1,
-        comparisonOperator:
-          threshold === 0 ? cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD : cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        comparisonOperator: threshold === 0 ? cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD : cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
       alarm.addAlarmAction(action);
@@ -94,13 +98,13 @@ export class LedgerAlarms extends Construct {
       0,
     );
     for (const [name, machine] of props.stateMachines) {
+      add(`Workflow-${name}-Failed`, `Executions of the ${name} workflow failed.`, machine.metricFailed({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }), 1);
       add(
-        `Workflow-${name}-Failed`,
-        `Executions of the ${name} workflow failed.`,
-        machine.metricFailed({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+        `Workflow-${name}-TimedOut`,
+        `Executions of the ${name} workflow timed out.`,
+        machine.metricTimedOut({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
         1,
       );
-      add(`Workflow-${name}-TimedOut`, `Executions of the ${name} workflow timed out.`, machine.metricTimedOut({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }), 1);
     }
     for (const [module, { handler }] of props.consumers) {
       add(
@@ -137,7 +141,12 @@ export class LedgerAlarms extends Construct {
       metricValue: '1',
       defaultValue: 0,
     });
-    add('CommitOverwritten', 'A commit of the events table was modified or deleted: the ledger was tampered with (run verify-ledger).', overwritten.metric({ period: Duration.minutes(1), statistic: cloudwatch.Stats.SUM }), 1);
+    add(
+      'CommitOverwritten',
+      'A commit of the events table was modified or deleted: the ledger was tampered with (run verify-ledger).',
+      overwritten.metric({ period: Duration.minutes(1), statistic: cloudwatch.Stats.SUM }),
+      1,
+    );
     add(
       'Api5xx',
       `The HTTP API answered ${API_5XX_THRESHOLD} or more 5xx in 5 minutes.`,

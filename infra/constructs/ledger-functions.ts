@@ -107,7 +107,11 @@ export class LedgerFunctions extends Construct {
   /** Functions with `accounts` access made before the user pool was given (granted when it is). */
   private readonly awaitingUserPool: LedgerFunction[] = [];
 
-  constructor(scope: Construct, id: string, private readonly props: LedgerFunctionsProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: LedgerFunctionsProps,
+  ) {
     super(scope, id);
     const { tables, buckets, keys, scheduler } = props;
     // Names and ids only (no secret): every function gets them all, since the composition parses them at cold start
@@ -140,7 +144,8 @@ export class LedgerFunctions extends Construct {
       NODE_OPTIONS: '--enable-source-maps',
     };
     this.node.addValidation({
-      validate: () => (this.awaitingUserPool.length && !this.userPool ? [`functions with accounts access but no user pool: ${this.awaitingUserPool.map((f) => f.node.id).join(', ')}`] : []),
+      validate: () =>
+        this.awaitingUserPool.length && !this.userPool ? [`functions with accounts access but no user pool: ${this.awaitingUserPool.map((f) => f.node.id).join(', ')}`] : [],
     });
   }
 
@@ -259,9 +264,12 @@ export function grantEmail(scope: Construct, grantee: iam.IGrantable, identity: 
     resourceArns: [stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity ?? '*' })],
   });
   if (!identity && grantee instanceof Construct) {
-    acknowledge(grantee, 'AwsSolutions-IAM5', 'No SES identity configured yet (context ledger:sesIdentity): sending is allowed from any verified identity of this account until one is set.', [
-      /^Resource::arn:[^:]+:ses:[^:]+:.+:identity\/\*$/,
-    ]);
+    acknowledge(
+      grantee,
+      'AwsSolutions-IAM5',
+      'No SES identity configured yet (context ledger:sesIdentity): sending is allowed from any verified identity of this account until one is set.',
+      [/^Resource::arn:[^:]+:ses:[^:]+:.+:identity\/\*$/],
+    );
   }
   return grant;
 }

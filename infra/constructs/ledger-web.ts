@@ -239,7 +239,11 @@ export class LedgerWeb extends Construct {
     for (const child of Stack.of(this).node.children) {
       if (!child.node.id.startsWith('Custom::CDKBucketDeployment')) continue;
       acknowledge(child, 'AwsSolutions-IAM4', 'The CDK BucketDeployment handler uses AWSLambdaBasicExecutionRole to write its own logs; it runs only during deployments.');
-      acknowledge(child, 'AwsSolutions-IAM5', 'The CDK BucketDeployment handler reads the staged asset objects and writes every key of the pages’ bucket (s3:*Object* on bucket/*), by construction.');
+      acknowledge(
+        child,
+        'AwsSolutions-IAM5',
+        'The CDK BucketDeployment handler reads the staged asset objects and writes every key of the pages’ bucket (s3:*Object* on bucket/*), by construction.',
+      );
       acknowledge(child, 'AwsSolutions-L1', 'The CDK BucketDeployment handler’s runtime is chosen by aws-cdk-lib and moves with its upgrades.');
     }
   }

@@ -45,13 +45,13 @@ export class LedgerWorkflows extends Construct {
         ...(workflow.timeout ? { timeout: workflow.timeout } : {}),
       });
       this.stateMachines.set(workflow.name, machine);
-      acknowledge(machine.role, 'AwsSolutions-IAM5', 'X-Ray tracing and CloudWatch Logs delivery only accept Resource "*" (test/infra checks that no other action gets it).', ['Resource::*']);
-      acknowledge(machine.role, 'AwsSolutions-IAM5', 'lambda:InvokeFunction on the Task functions\' versions and aliases (<function ARN>:*), as CDK grants it for Lambda tasks.', [
+      acknowledge(machine.role, 'AwsSolutions-IAM5', 'X-Ray tracing and CloudWatch Logs delivery only accept Resource "*" (test/infra checks that no other action gets it).', [
+        'Resource::*',
+      ]);
+      acknowledge(machine.role, 'AwsSolutions-IAM5', "lambda:InvokeFunction on the Task functions' versions and aliases (<function ARN>:*), as CDK grants it for Lambda tasks.", [
         /^Resource::<[A-Za-z0-9]+\.Arn>:\*$/,
       ]);
-      props.scheduler.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn(this, workflow.name)] }),
-      );
+      props.scheduler.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn(this, workflow.name)] }));
     }
   }
 }

@@ -83,7 +83,13 @@ export class LedgerStack extends Stack {
     });
     if (props.web !== false) {
       const prefix = this.node.tryGetContext('ledger:signInDomainPrefix') as string | undefined;
-      this.web = new LedgerWeb(this, 'Web', { http: this.http, routes: (props.routes ?? manifest).filter((r) => !r.localOnly), accessLogs: this.buckets.accessLogs, ...(prefix ? { signInDomainPrefix: prefix } : {}), ...(props.domain ? { domain: props.domain } : {}) });
+      this.web = new LedgerWeb(this, 'Web', {
+        http: this.http,
+        routes: (props.routes ?? manifest).filter((r) => !r.localOnly),
+        accessLogs: this.buckets.accessLogs,
+        ...(prefix ? { signInDomainPrefix: prefix } : {}),
+        ...(props.domain ? { domain: props.domain } : {}),
+      });
     }
     this.functions.setEnvironment('PUBLIC_BASE_URL', props.publicBaseUrl ?? this.web?.url ?? this.http.stage.url.replace(/\/$/, ''));
     this.changeFeed = new ChangeFeed(this, 'ChangeFeed', {

@@ -14,8 +14,7 @@ export interface RenderedWorkflow {
 }
 
 /** The stand-in ARN of a module's function in a rendered definition. */
-export const localFunctionArn = (module: string) =>
-  `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${module.replace(/[^A-Za-z0-9-]/g, '_')}`;
+export const localFunctionArn = (module: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${module.replace(/[^A-Za-z0-9-]/g, '_')}`;
 
 /** A workflow definition as ASL, without the stack: what the local runner runs. */
 export function renderWorkflow(workflow: WorkflowDefinition): RenderedWorkflow {

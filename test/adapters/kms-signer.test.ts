@@ -60,7 +60,10 @@ describe('KMS signer', () => {
   it('does not keep a failed public key read: the next call asks KMS again', async () => {
     harness = mockKms();
     const signer = new KmsSigner(harness.kms, [{ keyId: harness.createKey('k1') }]);
-    harness.mock.on(GetPublicKeyCommand).rejectsOnce(new KMSInvalidStateException({ message: 'pending', $metadata: {} })).callsFake(harness.getPublicKey);
+    harness.mock
+      .on(GetPublicKeyCommand)
+      .rejectsOnce(new KMSInvalidStateException({ message: 'pending', $metadata: {} }))
+      .callsFake(harness.getPublicKey);
     await expect(signer.publicKeys()).rejects.toThrow(/KMSInvalidStateException/);
     await expect(signer.publicKeys()).resolves.toHaveLength(1);
     expect(harness.mock).toHaveReceivedCommandTimes(GetPublicKeyCommand, 2);
@@ -74,7 +77,13 @@ describe('KMS signer', () => {
   });
 
   it('reads the keys of the deployment from the environment', () => {
-    expect(kmsSigningKeys({ SIGNING_KEY_ID: 'k2', SIGNING_KEY_VALID_FROM: '2026-01-01T00:00:00Z', SIGNING_KEY_HISTORY: JSON.stringify([{ keyId: 'k1', validFrom: '2025-01-01T00:00:00Z', validUntil: '2026-01-01T00:00:00Z' }]) })).toEqual([
+    expect(
+      kmsSigningKeys({
+        SIGNING_KEY_ID: 'k2',
+        SIGNING_KEY_VALID_FROM: '2026-01-01T00:00:00Z',
+        SIGNING_KEY_HISTORY: JSON.stringify([{ keyId: 'k1', validFrom: '2025-01-01T00:00:00Z', validUntil: '2026-01-01T00:00:00Z' }]),
+      }),
+    ).toEqual([
       { keyId: 'k1', validFrom: '2025-01-01T00:00:00Z', validUntil: '2026-01-01T00:00:00Z' },
       { keyId: 'k2', validFrom: '2026-01-01T00:00:00Z' },
     ]);

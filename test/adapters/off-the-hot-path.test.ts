@@ -4,7 +4,6 @@ import { ensureKeyValueTable } from '../../functions/adapters/dynamodb-read-mode
 import { DynamoVerificationLog } from '../../functions/adapters/dynamodb-verification-log.js';
 import { startDynalite } from '../support/dynalite.js';
 
-
 describe('the verification log costs no round trip per request under load', () => {
   it('writes concurrent verifications in grouped BatchWriteItem calls, each caller waiting for its own record', async () => {
     const dynamo = await startDynalite();

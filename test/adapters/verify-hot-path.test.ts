@@ -96,7 +96,8 @@ describe('GET /verify pays no round trip of its own for the limiter or the verif
       const log = new DynamoVerificationLog(dynamo.client, 'ledger-verifications', { lingerMs: 60_000 });
       const at = '2025-09-01T08:00:00.000Z';
       const written: number[] = [];
-      for (let i = 0; i < 10; i++) void log.record({ code: 'H', at, requestId: `r${i}`, status: 'valid', asOf: '2025-09-01', familyNameChecked: false }).then(() => written.push(i));
+      for (let i = 0; i < 10; i++)
+        void log.record({ code: 'H', at, requestId: `r${i}`, status: 'valid', asOf: '2025-09-01', familyNameChecked: false }).then(() => written.push(i));
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect(written).toEqual([]); // held: not a round trip per verification
       expect(send).not.toHaveBeenCalled();

@@ -19,7 +19,11 @@ const now = '2025-09-01T08:00:00.000Z';
 
 async function pool(count: number, work: (i: number) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: WORKERS }, async () => { while (next < count) await work(next++); }));
+  await Promise.all(
+    Array.from({ length: WORKERS }, async () => {
+      while (next < count) await work(next++);
+    }),
+  );
 }
 
 // Each stream: a registration (new stream, fresh id) then an erasure (existing stream): two appends.
@@ -38,8 +42,30 @@ async function rawPuts(prefix: string, streams: number) {
   const items = Array.from({ length: streams }, (_, i) => {
     const stream = candidateStream(`${prefix}-${i}`);
     const meta = { occurredAt: now, actor: 'centre:bench', correlationId: 'c', causationId: 'c' };
-    const first = buildCommit({ stream, expectedVersion: 0, prevHash: GENESIS_HASH, commandId: randomUUID(), recordedAt: now, events: [{ eventId: randomUUID(), type: 'CandidateRegistered', schemaVersion: 1, data: { candidateId: `${prefix}-${i}`, registeredBy: 'bench' }, meta }] });
-    const second = buildCommit({ stream, expectedVersion: 1, prevHash: first.hash, commandId: randomUUID(), recordedAt: now, events: [{ eventId: randomUUID(), type: 'PersonalDataErased', schemaVersion: 1, data: { candidateId: `${prefix}-${i}`, erasedBy: 'dreets:bench', legalBasis: 'RGPD art. 17' }, meta }] });
+    const first = buildCommit({
+      stream,
+      expectedVersion: 0,
+      prevHash: GENESIS_HASH,
+      commandId: randomUUID(),
+      recordedAt: now,
+      events: [{ eventId: randomUUID(), type: 'CandidateRegistered', schemaVersion: 1, data: { candidateId: `${prefix}-${i}`, registeredBy: 'bench' }, meta }],
+    });
+    const second = buildCommit({
+      stream,
+      expectedVersion: 1,
+      prevHash: first.hash,
+      commandId: randomUUID(),
+      recordedAt: now,
+      events: [
+        {
+          eventId: randomUUID(),
+          type: 'PersonalDataErased',
+          schemaVersion: 1,
+          data: { candidateId: `${prefix}-${i}`, erasedBy: 'dreets:bench', legalBasis: 'RGPD art. 17' },
+          meta,
+        },
+      ],
+    });
     return [commitToItem(first), commitToItem(second)];
   });
   await pool(streams, async (i) => {

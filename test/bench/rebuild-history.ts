@@ -21,7 +21,21 @@ function prng(seed: number) {
   };
 }
 
-const REGIONS = ['Auvergne-Rhône-Alpes', 'Bourgogne-Franche-Comté', 'Bretagne', 'Centre-Val de Loire', 'Corse', 'Grand Est', 'Hauts-de-France', 'Île-de-France', 'Normandie', 'Nouvelle-Aquitaine', 'Occitanie', 'Pays de la Loire', "Provence-Alpes-Côte d'Azur"];
+const REGIONS = [
+  'Auvergne-Rhône-Alpes',
+  'Bourgogne-Franche-Comté',
+  'Bretagne',
+  'Centre-Val de Loire',
+  'Corse',
+  'Grand Est',
+  'Hauts-de-France',
+  'Île-de-France',
+  'Normandie',
+  'Nouvelle-Aquitaine',
+  'Occitanie',
+  'Pays de la Loire',
+  "Provence-Alpes-Côte d'Azur",
+];
 
 interface Version {
   rncp: string;
@@ -64,29 +78,50 @@ export async function generateHistory(targetEvents: number, seed = 20220101): Pr
   const versions: Version[] = [];
   for (const { registration } of files) {
     commit(`certification#${registration.rncp}`, '2019-01-02T08:00:00.000Z', 'system:referential-loader', [{ type: 'CertificationVersionRegistered', data: registration }]);
-    versions.push({ rncp: registration.rncp, validFrom: registration.validFrom, validUntil: registration.validUntil, blocs: registration.blocs.map((b) => ({ code: b.code, competences: b.competences.map((c) => c.code) })) });
+    versions.push({
+      rncp: registration.rncp,
+      validFrom: registration.validFrom,
+      validUntil: registration.validUntil,
+      blocs: registration.blocs.map((b) => ({ code: b.code, competences: b.competences.map((c) => c.code) })),
+    });
   }
   for (const { registration, revision } of files) {
-    if (revision) commit(`certification#${registration.rncp}`, '2019-01-02T08:00:00.000Z', 'system:referential-loader', [{ type: 'CertificationVersionRevised', data: { rncp: registration.rncp, ...revision } }]);
+    if (revision)
+      commit(`certification#${registration.rncp}`, '2019-01-02T08:00:00.000Z', 'system:referential-loader', [
+        { type: 'CertificationVersionRevised', data: { rncp: registration.rncp, ...revision } },
+      ]);
   }
 
   let centreCount = 0;
   const registerCentre = () => {
     const centreId = `centre-${++centreCount}`;
-    commit(`centre#${centreId}`, '2019-01-03T08:00:00.000Z', 'dreets:agent-1', [{ type: 'CentreRegistered', data: { centreId, name: `Centre de formation ${centreCount}`, region: pick(REGIONS) } }]);
+    commit(`centre#${centreId}`, '2019-01-03T08:00:00.000Z', 'dreets:agent-1', [
+      { type: 'CentreRegistered', data: { centreId, name: `Centre de formation ${centreCount}`, region: pick(REGIONS) } },
+    ]);
     return centreId;
   };
   const centres: string[] = [];
   for (let i = 0; i < 150; i++) {
     const centreId = registerCentre();
-    for (const v of versions) commit(`centre#${centreId}`, '2019-01-03T09:00:00.000Z', 'dreets:agent-1', [{ type: 'AgrementGranted', data: { centreId, rncp: v.rncp, validFrom: v.validFrom, validUntil: v.validUntil } }]);
+    for (const v of versions)
+      commit(`centre#${centreId}`, '2019-01-03T09:00:00.000Z', 'dreets:agent-1', [
+        { type: 'AgrementGranted', data: { centreId, rncp: v.rncp, validFrom: v.validFrom, validUntil: v.validUntil } },
+      ]);
     centres.push(centreId);
   }
   const jurors = Array.from({ length: 400 }, (_, i) => `juror-${i + 1}`);
 
   const day = (base: string, plus: number) => new Date(Date.parse(`${base}T00:00:00Z`) + plus * 86_400_000).toISOString().slice(0, 10);
   const at = (date: string, hour = 9) => `${date}T${String(hour).padStart(2, '0')}:00:00.000Z`;
-  const routes = ['formation_continue', 'formation_continue', 'formation_continue', 'apprentissage', 'contrat_professionnalisation', 'contrat_professionnalisation', 'vae'] as const;
+  const routes = [
+    'formation_continue',
+    'formation_continue',
+    'formation_continue',
+    'apprentissage',
+    'contrat_professionnalisation',
+    'contrat_professionnalisation',
+    'vae',
+  ] as const;
   const situations = ['employed_target_job', 'employed_target_job', 'employed_target_job', 'employed_other', 'unemployed', 'neutralised'] as const;
 
   let sessionCount = 0;
@@ -124,7 +159,9 @@ export async function generateHistory(targetEvents: number, seed = 20220101): Pr
         for (const jurorId of jury) {
           for (const bloc of version.blocs) {
             const result = acquired.includes(bloc.code) ? 'acquis' : 'non_acquis';
-            commit(stream, at(startsOn, 10), `juror:${jurorId}`, [{ type: 'AssessmentRecorded', data: { jurorId, candidateId, bloc: bloc.code, competences: bloc.competences.slice(0, 4).map((code) => ({ code, result })) } }]);
+            commit(stream, at(startsOn, 10), `juror:${jurorId}`, [
+              { type: 'AssessmentRecorded', data: { jurorId, candidateId, bloc: bloc.code, competences: bloc.competences.slice(0, 4).map((code) => ({ code, result })) } },
+            ]);
           }
         }
       }
@@ -146,17 +183,36 @@ export async function generateHistory(targetEvents: number, seed = 20220101): Pr
       const workflow = 'system:session-workflow';
       if (outcome === 'ajourne' || outcome === 'absent') continue;
       const acquired = outcome === 'titre' ? blocs : [blocs[0]!];
-      const outcomeEvents: LedgerEvent[] = acquired.map((bloc) => ({ type: 'CcpAcquired', data: { candidateId, rncp: version.rncp, bloc, acquiredOn: validatedOn, via: { kind: 'session', sessionId } } }));
+      const outcomeEvents: LedgerEvent[] = acquired.map((bloc) => ({
+        type: 'CcpAcquired',
+        data: { candidateId, rncp: version.rncp, bloc, acquiredOn: validatedOn, via: { kind: 'session', sessionId } },
+      }));
       if (outcome === 'titre') outcomeEvents.push({ type: 'TitreIssued', data: { candidateId, rncp: version.rncp, issuedOn: validatedOn, sessionId, blocs, route: 'session' } });
       commit(cstream, at(validatedOn, 10), workflow, outcomeEvents);
       const certificates = outcome === 'titre' ? [{ kind: 'titre' as const, blocs }] : acquired.map((bloc) => ({ kind: 'ccp' as const, blocs: [bloc] }));
       for (const c of certificates) {
         const code = `${candidateId}-${c.kind}-${c.blocs.length}`.toUpperCase();
-        commit(cstream, at(validatedOn, 11), workflow, [{ type: 'CertificateCodeReserved', data: { candidateId, issuanceKey: `${sessionId}:${c.kind}:${c.blocs.join('+')}`, code, kind: c.kind, rncp: version.rncp, blocs: c.blocs } }]);
+        commit(cstream, at(validatedOn, 11), workflow, [
+          {
+            type: 'CertificateCodeReserved',
+            data: { candidateId, issuanceKey: `${sessionId}:${c.kind}:${c.blocs.join('+')}`, code, kind: c.kind, rncp: version.rncp, blocs: c.blocs },
+          },
+        ]);
       }
-      commit(cstream, at(validatedOn, 12), workflow, [{ type: 'CandidateNotified', data: { candidateId, notificationKey: `session-results:${sessionId}`, topic: 'session-results', message: `Résultats de la session ${sessionId}`, rncp: version.rncp } }]);
-      if (random() < 0.7) commit(cstream, at(day(validatedOn, 183)), 'ministry:surveys', [{ type: 'InsertionSurveyRecorded', data: { candidateId, horizon: '6m', situation: pick(situations), recordedBy: 'ministry:surveys' } }]);
-      if (random() < 0.55) commit(cstream, at(day(validatedOn, 730)), 'ministry:surveys', [{ type: 'InsertionSurveyRecorded', data: { candidateId, horizon: '24m', situation: pick(situations), recordedBy: 'ministry:surveys' } }]);
+      commit(cstream, at(validatedOn, 12), workflow, [
+        {
+          type: 'CandidateNotified',
+          data: { candidateId, notificationKey: `session-results:${sessionId}`, topic: 'session-results', message: `Résultats de la session ${sessionId}`, rncp: version.rncp },
+        },
+      ]);
+      if (random() < 0.7)
+        commit(cstream, at(day(validatedOn, 183)), 'ministry:surveys', [
+          { type: 'InsertionSurveyRecorded', data: { candidateId, horizon: '6m', situation: pick(situations), recordedBy: 'ministry:surveys' } },
+        ]);
+      if (random() < 0.55)
+        commit(cstream, at(day(validatedOn, 730)), 'ministry:surveys', [
+          { type: 'InsertionSurveyRecorded', data: { candidateId, horizon: '24m', situation: pick(situations), recordedBy: 'ministry:surveys' } },
+        ]);
     }
   }
   while (events < targetEvents) registerCentre();

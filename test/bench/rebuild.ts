@@ -54,11 +54,15 @@ for (let round = 1; round <= ROUNDS; round++) {
   last = await rebuild(history);
   seconds = (performance.now() - t0) / 1000;
   rebuildRates.push(rate(last.n, seconds));
-  console.log(`rebuild (round ${round}): ${last.n} events in ${seconds.toFixed(2)} s = ${rate(last.n, seconds).toFixed(0)} events/s (${last.rows.length} rows at position ${last.position})`);
+  console.log(
+    `rebuild (round ${round}): ${last.n} events in ${seconds.toFixed(2)} s = ${rate(last.n, seconds).toFixed(0)} events/s (${last.rows.length} rows at position ${last.position})`,
+  );
 }
 if (last!.position !== history.events) throw new Error(`the rebuild reflects ${last!.position} events, the history holds ${history.events}`);
 for (const row of last!.rows) {
-  console.log(`  ${row.rncp} ${row.year}: enrolled ${row.enrolled}, present ${row.present}, certified ${row.certified} (VAE ${row.certifiedViaVae}), CCPs ${row.ccpIssued}, success ${row.successRate} %, insertion 6m ${row.insertion6mGlobal} % / target ${row.insertion6mTargetJob} %, 24m target ${row.insertion24mTargetJob} %`);
+  console.log(
+    `  ${row.rncp} ${row.year}: enrolled ${row.enrolled}, present ${row.present}, certified ${row.certified} (VAE ${row.certifiedViaVae}), CCPs ${row.ccpIssued}, success ${row.successRate} %, insertion 6m ${row.insertion6mGlobal} % / target ${row.insertion6mTargetJob} %, 24m target ${row.insertion24mTargetJob} %`,
+  );
 }
 const rebuildRate = Math.max(...rebuildRates);
 const decodeRate = Math.max(...decodeRates);

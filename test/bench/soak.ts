@@ -74,7 +74,16 @@ for (let i = 0; i < CERTIFICATES; i++) {
   const res = await call('POST', '/candidates', { as: ['centre', centreId], body: { familyName: `Soak${i}`, givenNames: 'Camille', birthDate: '1990-04-02' } });
   const { candidateId } = JSON.parse(res.body) as { candidateId: string };
   const code = newCertificateCode();
-  await issueCertificate(L.deps, { code, candidateId, kind: 'titre', rncp: RNCP, blocs: ['RNCP38665BC01', 'RNCP38665BC02'], issuedOn: '2025-09-01', sessionId: 'session-soak', commandId: `soak:${code}` });
+  await issueCertificate(L.deps, {
+    code,
+    candidateId,
+    kind: 'titre',
+    rncp: RNCP,
+    blocs: ['RNCP38665BC01', 'RNCP38665BC02'],
+    issuedOn: '2025-09-01',
+    sessionId: 'session-soak',
+    commandId: `soak:${code}`,
+  });
   codes.push(code);
   candidates.push({ candidateId, centreId });
 }
@@ -111,11 +120,21 @@ const operations: [weight: number, label: string, run: (client: number, n: numbe
     async (client, n) => {
       const centreId = pick(centres);
       const key = `soak-${client}-${n}-${randomUUID()}`;
-      const res = await call('POST', '/candidates', { as: ['centre', centreId], body: { familyName: `Charge${client}x${n}`, givenNames: 'Camille', birthDate: '1990-04-02' }, key });
+      const res = await call('POST', '/candidates', {
+        as: ['centre', centreId],
+        body: { familyName: `Charge${client}x${n}`, givenNames: 'Camille', birthDate: '1990-04-02' },
+        key,
+      });
       count('POST /candidates', res.status, res.body);
       if (res.status === 201) {
         const { candidateId } = JSON.parse(res.body) as { candidateId: string };
-        acked.push({ what: `candidate ${candidateId}`, stream: candidateStream(candidateId), scopedKey: `${localAccountSub('centre', centreId)}|POST /candidates|${key}`, candidateId, centreId });
+        acked.push({
+          what: `candidate ${candidateId}`,
+          stream: candidateStream(candidateId),
+          scopedKey: `${localAccountSub('centre', centreId)}|POST /candidates|${key}`,
+          candidateId,
+          centreId,
+        });
         candidates.push({ candidateId, centreId });
       }
     },
@@ -130,7 +149,13 @@ const operations: [weight: number, label: string, run: (client: number, n: numbe
       const path = `/centres/${centreId}/agrements`;
       const res = await call('POST', path, { as: ['dreets', 'agent-1', regionOf.get(centreId)!], body: { rncp: RNCP, validUntil }, key });
       count('POST /centres/{id}/agrements', res.status, res.body);
-      if (res.status === 201) acked.push({ what: `agrément ${validUntil} of ${centreId}`, stream: centreStream(centreId), scopedKey: `${localAccountSub(DREETS[0], DREETS[1])}|POST ${path}|${key}`, centreId });
+      if (res.status === 201)
+        acked.push({
+          what: `agrément ${validUntil} of ${centreId}`,
+          stream: centreStream(centreId),
+          scopedKey: `${localAccountSub(DREETS[0], DREETS[1])}|POST ${path}|${key}`,
+          centreId,
+        });
     },
   ],
   [

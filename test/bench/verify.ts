@@ -46,11 +46,21 @@ function get(path: string, headers: Record<string, string> = {}): Promise<{ stat
 function post(path: string, body: unknown, token: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const text = JSON.stringify(body);
-    const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     req.on('error', reject);
     req.end(text);
   });
@@ -64,7 +74,16 @@ for (let i = 0; i < CERTIFICATES; i++) {
   if (registered.status !== 201) throw new Error(`POST /candidates: ${registered.status} ${registered.body}`);
   const { candidateId } = JSON.parse(registered.body) as { candidateId: string };
   const code = newCertificateCode();
-  await issueCertificate(L.deps, { code, candidateId, kind: 'titre', rncp: 'RNCP38665', blocs: ['RNCP38665BC01', 'RNCP38665BC02'], issuedOn: '2025-09-01', sessionId: 'session-bench', commandId: `bench:${code}` });
+  await issueCertificate(L.deps, {
+    code,
+    candidateId,
+    kind: 'titre',
+    rncp: 'RNCP38665',
+    blocs: ['RNCP38665BC01', 'RNCP38665BC02'],
+    issuedOn: '2025-09-01',
+    sessionId: 'session-bench',
+    commandId: `bench:${code}`,
+  });
   codes.push(code);
 }
 await L.settle();
@@ -137,13 +156,17 @@ async function verify() {
 const dynamo = localDynamoClient(L.dynamoEndpoint);
 const bare = () =>
   pool(async (i) => {
-    const out = await dynamo.send(new GetItemCommand({ TableName: L.readModelTable, Key: marshall({ pk: certificateStatus.model, sk: codes[i % codes.length]! }), ConsistentRead: true }));
+    const out = await dynamo.send(
+      new GetItemCommand({ TableName: L.readModelTable, Key: marshall({ pk: certificateStatus.model, sk: codes[i % codes.length]! }), ConsistentRead: true }),
+    );
     return out.Item ? 200 : 404;
   });
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-console.log(`verify bench: ${CLIENTS} concurrent clients over HTTP (127.0.0.1), ${CERTIFICATES} certificates, ${ROUNDS} rounds of ${SECONDS} s each, limiter ${process.env.PUBLIC_RATE_LIMIT}/${process.env.PUBLIC_RATE_WINDOW_SECONDS} s`);
+console.log(
+  `verify bench: ${CLIENTS} concurrent clients over HTTP (127.0.0.1), ${CERTIFICATES} certificates, ${ROUNDS} rounds of ${SECONDS} s each, limiter ${process.env.PUBLIC_RATE_LIMIT}/${process.env.PUBLIC_RATE_WINDOW_SECONDS} s`,
+);
 // Warm both paths, then alternate them so neither gets a warmer process; keep each side's best round.
 await verify();
 await bare();
@@ -152,11 +175,21 @@ const bareRounds: Awaited<ReturnType<typeof bare>>[] = [];
 for (let round = 1; round <= ROUNDS; round++) {
   const b = await bare();
   bareRounds.push(b);
-  console.log(`bare GetItem (round ${round}): ${b.n} reads, ${b.rate.toFixed(0)}/s, p50 ${percentile([...b.latencies].sort((x, y) => x - y), 50).toFixed(2)} ms, p99 ${percentile([...b.latencies].sort((x, y) => x - y), 99).toFixed(2)} ms`);
+  console.log(
+    `bare GetItem (round ${round}): ${b.n} reads, ${b.rate.toFixed(0)}/s, p50 ${percentile(
+      [...b.latencies].sort((x, y) => x - y),
+      50,
+    ).toFixed(2)} ms, p99 ${percentile(
+      [...b.latencies].sort((x, y) => x - y),
+      99,
+    ).toFixed(2)} ms`,
+  );
   const v = await verify();
   verifyRounds.push(v);
   const sorted = [...v.latencies].sort((x, y) => x - y);
-  console.log(`GET /verify (round ${round}): ${v.n} verifications, ${v.rate.toFixed(0)}/s, p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms, non-200: ${v.failures}`);
+  console.log(
+    `GET /verify (round ${round}): ${v.n} verifications, ${v.rate.toFixed(0)}/s, p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms, non-200: ${v.failures}`,
+  );
 }
 
 // Every answered verification is recorded: flush what is still batched, then count the records.

@@ -149,7 +149,10 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     await expect.poll(() => b.page.locator('#session-titre').textContent()).toContain('Session titre');
     const petitAssessments = blocs.filter((x) => x.code === 'RNCP38665BC01');
     for (const bloc of petitAssessments) {
-      const res = await call('POST', `/sessions/${sessionId}/assessments`, { as: ['juror', jurors[0]!], body: { candidateId: petit, bloc: bloc.code, competences: bloc.competences.map((c) => ({ code: c.code, result: 'acquis' })) } });
+      const res = await call('POST', `/sessions/${sessionId}/assessments`, {
+        as: ['juror', jurors[0]!],
+        body: { candidateId: petit, bloc: bloc.code, competences: bloc.competences.map((c) => ({ code: c.code, result: 'acquis' })) },
+      });
       expect(res.status, res.text).toBe(201);
     }
     const other = await call('POST', `/sessions/${sessionId}/deliberations`, { as: ['juror', jurors[0]!], body: { candidateId: petit, outcome: 'ccp', blocs: ['RNCP38665BC01'] } });
@@ -218,7 +221,8 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     await expect.poll(() => status.textContent()).toContain('Certificat valide');
     expect(await status.getAttribute('class')).toContain('valid');
     const facts = await page.locator('dl.facts').first().textContent();
-    for (const expected of ['TP - Manager d\'équipe relation client à distance', RNCP, 'niveau 5', 'RNCP38665BC01', 'RNCP38665BC02', '7 octobre 2025', 'C. M****']) expect(facts).toContain(expected);
+    for (const expected of ["TP - Manager d'équipe relation client à distance", RNCP, 'niveau 5', 'RNCP38665BC01', 'RNCP38665BC02', '7 octobre 2025', 'C. M****'])
+      expect(facts).toContain(expected);
 
     const check = page.getByRole('form', { name: 'Vérifier le nom de famille du titulaire' });
     await keys.type(labelled(check, 'Nom de famille'), 'Dupont');
@@ -241,7 +245,10 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     await checkAccessibility(page, 'verification');
 
     // A suspended certificate reads differently; its reason and legal basis are not public.
-    const suspended = await call('POST', `/certificates/${ccpCode}/suspension`, { as: ['dreets', 'agent-1'], body: { reason: 'Recours en cours', legalBasis: 'Code du travail, art. R. 338-8' } });
+    const suspended = await call('POST', `/certificates/${ccpCode}/suspension`, {
+      as: ['dreets', 'agent-1'],
+      body: { reason: 'Recours en cours', legalBasis: 'Code du travail, art. R. 338-8' },
+    });
     expect(suspended.status, suspended.text).toBe(201);
     await page.goto(`/v/${ccpCode}`);
     await expect.poll(() => page.locator('#statut').textContent()).toContain('Certificat suspendu');
@@ -321,7 +328,7 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
         stream.on('error', reject);
       });
     });
-    expect(csv.split('\n')[0]).toContain('Année d\'obtention de la certification');
+    expect(csv.split('\n')[0]).toContain("Année d'obtention de la certification");
     expect(csv.split('\n')[1]).toMatch(/^2025,1,0,/);
 
     await keys.press(page.getByRole('button', { name: 'Déposer l’export au compartiment' }));

@@ -36,7 +36,11 @@ describe('a page of another origin cannot move the local clock', () => {
     const target = `${L.url}/_local/clock`;
     const outcomes = await page.evaluate(async (url) => {
       const body = JSON.stringify({ now: '2030-01-01T00:00:00Z' });
-      const attempt = (init: RequestInit) => fetch(url, { method: 'POST', body, ...init }).then((r) => `answered ${r.status || 'opaque'}`, (e: Error) => `failed: ${e.name}`);
+      const attempt = (init: RequestInit) =>
+        fetch(url, { method: 'POST', body, ...init }).then(
+          (r) => `answered ${r.status || 'opaque'}`,
+          (e: Error) => `failed: ${e.name}`,
+        );
       return [await attempt({ mode: 'no-cors', headers: { 'content-type': 'text/plain' } }), await attempt({ headers: { 'content-type': 'application/json' } })];
     }, target);
     // The JSON request needs a preflight the local server never grants: the browser does not send it.

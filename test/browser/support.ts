@@ -59,7 +59,10 @@ export async function checkAccessibility(page: Page, name: string) {
   await page.evaluate(axeSource());
   const result = (await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(context: Document, options: unknown): Promise<{ violations: unknown[]; passes: unknown[]; incomplete: unknown[] }> } }).axe;
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations', 'incomplete'] });
+    const r = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      resultTypes: ['violations', 'incomplete'],
+    });
     return { violations: r.violations, passes: r.passes.length, incomplete: r.incomplete };
   })) as { violations: AxeResult[]; passes: number; incomplete: AxeResult[] };
   mkdirSync(AXE_RESULTS, { recursive: true });
@@ -71,7 +74,10 @@ export async function checkAccessibility(page: Page, name: string) {
   };
   writeFileSync(join(AXE_RESULTS, `${name}.json`), JSON.stringify(summary, null, 2));
   const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`), `axe on ${name}`).toEqual([]);
+  expect(
+    serious.map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`),
+    `axe on ${name}`,
+  ).toEqual([]);
   return summary;
 }
 
@@ -188,10 +194,14 @@ export class Keys {
   async radio(target: Locator) {
     const name = (await target.getAttribute('name'))!;
     const form = await target.evaluateHandle((el) => (el as HTMLInputElement).form);
-    const inGroup = () => this.page.evaluate(([f, n]) => {
-      const a = document.activeElement as HTMLInputElement | null;
-      return Boolean(a && a.type === 'radio' && a.name === n && a.form === f);
-    }, [form, name] as const);
+    const inGroup = () =>
+      this.page.evaluate(
+        ([f, n]) => {
+          const a = document.activeElement as HTMLInputElement | null;
+          return Boolean(a && a.type === 'radio' && a.name === n && a.form === f);
+        },
+        [form, name] as const,
+      );
     if (!(await inGroup())) {
       await target.waitFor({ state: 'visible' });
       const before = await target.evaluate((el) => {

@@ -64,7 +64,12 @@ describe('Cognito account directory', () => {
   it('finishes an invitation that stopped between the user and its group', async () => {
     const { cognito, directory } = setup();
     cognito.addUser('half@exemple.fr', { 'custom:ledger_id': 'juror-9' }, [], 'FORCE_CHANGE_PASSWORD');
-    expect(await directory.invite({ email: 'half@exemple.fr', group: 'juror', ledgerId: 'juror-9' })).toEqual({ email: 'half@exemple.fr', group: 'juror', ledgerId: 'juror-9', status: 'invited' });
+    expect(await directory.invite({ email: 'half@exemple.fr', group: 'juror', ledgerId: 'juror-9' })).toEqual({
+      email: 'half@exemple.fr',
+      group: 'juror',
+      ledgerId: 'juror-9',
+      status: 'invited',
+    });
     expect(cognito.mock).toHaveReceivedCommandWith(AdminAddUserToGroupCommand, { Username: 'half@exemple.fr', GroupName: 'juror' });
     expect(await directory.find('half@exemple.fr')).toMatchObject({ group: 'juror', ledgerId: 'juror-9' });
   });

@@ -39,7 +39,10 @@ export function eventStoreContract(name: string, start: () => Promise<EventStore
       const slice = await h.store.read(stream);
       expect(slice.version).toBe(3);
       expect(slice.head).toBe(second.commit.hash);
-      expect(slice.commits.map((c) => [c.version, c.last])).toEqual([[1, 2], [3, 3]]);
+      expect(slice.commits.map((c) => [c.version, c.last])).toEqual([
+        [1, 2],
+        [3, 3],
+      ]);
       expect(slice.commits.flatMap((c) => c.events.map((e) => (e.data as { n: number }).n))).toEqual([1, 2, 3]);
       expect(slice.commits[1]!.prevHash).toBe(first.commit.hash);
     });
@@ -87,9 +90,7 @@ export function eventStoreContract(name: string, start: () => Promise<EventStore
       const stream = newStream();
       const first = await append(stream, 0, GENESIS_HASH, [event(1)]);
       await append(stream, 1, first.commit.hash, [event(2), event(3), event(4)]);
-      await expect(append(stream, 1, first.commit.hash, [event(20), event(30), event(40), event(50)])).rejects.toBeInstanceOf(
-        ConcurrencyError,
-      );
+      await expect(append(stream, 1, first.commit.hash, [event(20), event(30), event(40), event(50)])).rejects.toBeInstanceOf(ConcurrencyError);
       const slice = await h.store.read(stream);
       const ns = slice.commits.flatMap((c) => c.events.map((e) => (e.data as { n: number }).n));
       expect(ns).toEqual([1, 2, 3, 4]);
@@ -98,16 +99,17 @@ export function eventStoreContract(name: string, start: () => Promise<EventStore
     it('20 concurrent appends at the same expected version: exactly one wins, 19 conflict, no gap', async () => {
       const stream = newStream();
       const base = await append(stream, 0, GENESIS_HASH, [event(0)]);
-      const results = await Promise.allSettled(
-        Array.from({ length: 20 }, (_, i) => append(stream, 1, base.commit.hash, [event(i + 1), event(i + 100)])),
-      );
+      const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => append(stream, 1, base.commit.hash, [event(i + 1), event(i + 100)])));
       const won = results.filter((r) => r.status === 'fulfilled');
       const lost = results.filter((r) => r.status === 'rejected');
       expect(won).toHaveLength(1);
       expect(lost).toHaveLength(19);
       for (const r of lost) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrencyError);
       const slice = await h.store.read(stream);
-      expect(slice.commits.map((c) => [c.version, c.last])).toEqual([[1, 1], [2, 3]]);
+      expect(slice.commits.map((c) => [c.version, c.last])).toEqual([
+        [1, 1],
+        [2, 3],
+      ]);
     });
 
     it('reads streams longer than one Query page', async () => {

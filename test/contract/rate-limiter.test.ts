@@ -23,5 +23,11 @@ const onDynalite = (wrap: (limiter: DynamoRateLimiter) => RateLimiter) => async 
   return { limiter: (rule: RateLimit) => wrap(new DynamoRateLimiter(dynamo.client, 'ledger-rate-limit', rule)), stop: dynamo.stop };
 };
 
-rateLimiterContract('DynamoDB on dynalite (one conditional ADD per call)', onDynalite((limiter) => limiter));
-rateLimiterContract('leasing, over DynamoDB on dynalite', onDynalite((limiter) => new LeasingRateLimiter(limiter)));
+rateLimiterContract(
+  'DynamoDB on dynalite (one conditional ADD per call)',
+  onDynalite((limiter) => limiter),
+);
+rateLimiterContract(
+  'leasing, over DynamoDB on dynalite',
+  onDynalite((limiter) => new LeasingRateLimiter(limiter)),
+);

@@ -35,7 +35,10 @@ signerContract('KMS (aws-sdk-client-mock signing with real P-256 keys)', async (
     signer: () => signer,
     // KMS keys do not rotate: a new key is deployed and the previous one listed with its closed window.
     rotate: async () => {
-      keys = [{ ...keys[0]!, validUntil: '2026-01-01T00:00:00.000Z' }, { keyId: createKey('key-2026'), validFrom: '2026-01-01T00:00:00.000Z' }];
+      keys = [
+        { ...keys[0]!, validUntil: '2026-01-01T00:00:00.000Z' },
+        { keyId: createKey('key-2026'), validFrom: '2026-01-01T00:00:00.000Z' },
+      ];
       signer = new KmsSigner(kms, keys);
     },
     stop: async () => void mock.restore(),

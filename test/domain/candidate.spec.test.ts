@@ -19,8 +19,13 @@ const acquired = (rncp: string, bloc: string, acquiredOn: string, sessionId = 's
   data: { candidateId: 'k1', rncp, bloc, acquiredOn, via: { kind: 'session', sessionId } },
 });
 type Outcome = 'titre' | 'ccp' | 'ajourne' | 'absent' | 'exclu';
-const enrolment = (blocs = ['RNCP38665BC01', 'RNCP38665BC02'], route: 'formation_continue' | 'vae' = 'formation_continue') =>
-  ({ kind: 'titre' as const, route, blocs, startsOn: '2025-10-01', endsOn: '2025-10-03' });
+const enrolment = (blocs = ['RNCP38665BC01', 'RNCP38665BC02'], route: 'formation_continue' | 'vae' = 'formation_continue') => ({
+  kind: 'titre' as const,
+  route,
+  blocs,
+  startsOn: '2025-10-01',
+  endsOn: '2025-10-03',
+});
 const outcome = (
   version: CertificationVersion,
   o: Outcome,
@@ -42,9 +47,28 @@ const outcome = (
     usableBlocs: over.usableBlocs ?? [],
   }) as const;
 /** The decision itself, recorded first whatever the outcome. */
-const decision = (o: Outcome, blocs: string[], enrolled = blocs.length ? blocs : ['RNCP38665BC01', 'RNCP38665BC02'], sessionId = 's1', decidedOn = '2025-10-06', rncp = 'RNCP38665'): CandidateEvent => ({
+const decision = (
+  o: Outcome,
+  blocs: string[],
+  enrolled = blocs.length ? blocs : ['RNCP38665BC01', 'RNCP38665BC02'],
+  sessionId = 's1',
+  decidedOn = '2025-10-06',
+  rncp = 'RNCP38665',
+): CandidateEvent => ({
   type: 'SessionOutcomeRecorded',
-  data: { candidateId: 'k1', sessionId, rncp, kind: 'titre', route: 'formation_continue', outcome: o, enrolledBlocs: enrolled, blocs, startsOn: '2025-10-01', endsOn: '2025-10-03', decidedOn },
+  data: {
+    candidateId: 'k1',
+    sessionId,
+    rncp,
+    kind: 'titre',
+    route: 'formation_continue',
+    outcome: o,
+    enrolledBlocs: enrolled,
+    blocs,
+    startsOn: '2025-10-01',
+    endsOn: '2025-10-03',
+    decidedOn,
+  },
 });
 const titreIssued = (route: 'session' | 'capitalisation', blocs = ['RNCP38665BC01', 'RNCP38665BC02']): CandidateEvent => ({
   type: 'TitreIssued',
@@ -53,7 +77,10 @@ const titreIssued = (route: 'session' | 'capitalisation', blocs = ['RNCP38665BC0
 
 describe('candidate record: outcomes of a validated PV', () => {
   it('a ccp outcome records the decision and each bloc acquired, via the session', () => {
-    spec.given([registered]).when(outcome(rncp38665, 'ccp', ['RNCP38665BC01'])).then([decision('ccp', ['RNCP38665BC01']), acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06')]);
+    spec
+      .given([registered])
+      .when(outcome(rncp38665, 'ccp', ['RNCP38665BC01']))
+      .then([decision('ccp', ['RNCP38665BC01']), acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06')]);
   });
   it('a titre outcome at a titre session records the blocs and the titre, by the session route', () => {
     spec
@@ -67,9 +94,18 @@ describe('candidate record: outcomes of a validated PV', () => {
       ]);
   });
   it('ajourné, absent and exclu record the decision only (it opens the re-sit window)', () => {
-    spec.given([registered]).when(outcome(rncp38665, 'ajourne', [])).then([decision('ajourne', [])]);
-    spec.given([registered]).when(outcome(rncp38665, 'absent', [])).then([decision('absent', [])]);
-    spec.given([registered]).when(outcome(rncp38665, 'exclu', [])).then([decision('exclu', [])]);
+    spec
+      .given([registered])
+      .when(outcome(rncp38665, 'ajourne', []))
+      .then([decision('ajourne', [])]);
+    spec
+      .given([registered])
+      .when(outcome(rncp38665, 'absent', []))
+      .then([decision('absent', [])]);
+    spec
+      .given([registered])
+      .when(outcome(rncp38665, 'exclu', []))
+      .then([decision('exclu', [])]);
   });
   it('recording the same outcome again appends nothing (the workflow retries)', () => {
     spec
@@ -85,14 +121,23 @@ describe('candidate record: outcomes of a validated PV', () => {
   });
   it('the titre by capitalisation: a bloc carried by correspondence (no CcpAcquired in this version) counts when the livret says it is usable', () => {
     spec
-      .given([registered, { type: 'CcpAcquired', data: { candidateId: 'k1', rncp: 'RNCP32340', bloc: 'RNCP32340BC01', acquiredOn: '2021-06-01', via: { kind: 'session', sessionId: 's0' } } }])
+      .given([
+        registered,
+        { type: 'CcpAcquired', data: { candidateId: 'k1', rncp: 'RNCP32340', bloc: 'RNCP32340BC01', acquiredOn: '2021-06-01', via: { kind: 'session', sessionId: 's0' } } },
+      ])
       .when(outcome(rncp38665, 'titre', ['RNCP38665BC02'], 's1', '2025-10-06', { usableBlocs: ['RNCP38665BC01'], titreRoute: 'capitalisation' }))
       .then([decision('titre', ['RNCP38665BC02']), acquired('RNCP38665', 'RNCP38665BC02', '2025-10-06'), titreIssued('capitalisation')]);
   });
   it('a titre without every bloc acquired now or held usable is refused', () => {
-    spec.given([registered]).when(outcome(rncp38665, 'titre', ['RNCP38665BC02'])).thenRefused('titre-blocs-missing');
+    spec
+      .given([registered])
+      .when(outcome(rncp38665, 'titre', ['RNCP38665BC02']))
+      .thenRefused('titre-blocs-missing');
     // Held, but no longer usable (the livret leaves it out of usableBlocs): refused too.
-    spec.given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-03-01', 's0')]).when(outcome(rncp38665, 'titre', ['RNCP38665BC02'])).thenRefused('titre-blocs-missing');
+    spec
+      .given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-03-01', 's0')])
+      .when(outcome(rncp38665, 'titre', ['RNCP38665BC02']))
+      .thenRefused('titre-blocs-missing');
   });
   it('at most one titre per candidate and version', () => {
     spec
@@ -101,10 +146,16 @@ describe('candidate record: outcomes of a validated PV', () => {
       .thenRefused('titre-already-issued');
   });
   it('a bloc the version does not have is refused', () => {
-    spec.given([registered]).when(outcome(rncp38665, 'ccp', ['RNCP12505BC01'])).thenRefused('unknown-bloc');
+    spec
+      .given([registered])
+      .when(outcome(rncp38665, 'ccp', ['RNCP12505BC01']))
+      .thenRefused('unknown-bloc');
   });
   it('an unknown candidate is not found', () => {
-    spec.given([]).when(outcome(rncp38665, 'ccp', ['RNCP38665BC01'])).thenRefused('candidate-not-found');
+    spec
+      .given([])
+      .when(outcome(rncp38665, 'ccp', ['RNCP38665BC01']))
+      .thenRefused('candidate-not-found');
   });
 });
 
@@ -120,22 +171,37 @@ describe('candidate record: trainings and the re-sit facts a session reads (DESI
       allowedRoutes: rncp38665.accessRoutes.allowed,
       ...over,
     }) as const;
-  const declared: CandidateEvent = { type: 'TrainingDeclared', data: { candidateId: 'k1', rncp: 'RNCP38665', route: 'formation_continue', endsOn: '2026-04-30', declaredBy: 'c1' } };
+  const declared: CandidateEvent = {
+    type: 'TrainingDeclared',
+    data: { candidateId: 'k1', rncp: 'RNCP38665', route: 'formation_continue', endsOn: '2026-04-30', declaredBy: 'c1' },
+  };
   it('the candidate’s centre declares a training by its end date, once', () => {
     spec.given([registered]).when(declare()).then([declared]);
     spec.given([registered, declared]).when(declare()).thenNothing();
   });
   it('another centre may not declare it', () => {
-    spec.given([registered]).when(declare({ actingCentre: 'c2' })).thenRefused('not-your-candidate');
+    spec
+      .given([registered])
+      .when(declare({ actingCentre: 'c2' }))
+      .thenRefused('not-your-candidate');
   });
   it('a training by a route the version refuses is not declared (route-not-allowed)', () => {
-    spec.given([registered]).when(declare({ route: 'eleve_etudiant' })).thenRefused('route-not-allowed');
+    spec
+      .given([registered])
+      .when(declare({ route: 'eleve_etudiant' }))
+      .thenRefused('route-not-allowed');
   });
   const facts = (events: CandidateEvent[]) => candidateFactsFor(events.reduce(candidate.evolve, candidate.initialState), 'k1', 'RNCP38665', []);
   it('an ajourné training-route decision is a shortfall; a full success is not; a partial success is', () => {
     expect(facts([registered, decision('ajourne', [], undefined, 's1', '2025-03-14')])?.lastShortfall).toEqual({ sessionId: 's1', decidedOn: '2025-03-14' });
-    expect(facts([registered, decision('ajourne', [], undefined, 's1', '2025-03-14'), decision('ccp', ['RNCP38665BC01', 'RNCP38665BC02'], undefined, 's2', '2025-09-01')])?.lastShortfall).toBeUndefined();
-    expect(facts([registered, decision('ccp', ['RNCP38665BC01'], ['RNCP38665BC01', 'RNCP38665BC02'], 's2', '2025-09-01')])?.lastShortfall).toEqual({ sessionId: 's2', decidedOn: '2025-09-01' });
+    expect(
+      facts([registered, decision('ajourne', [], undefined, 's1', '2025-03-14'), decision('ccp', ['RNCP38665BC01', 'RNCP38665BC02'], undefined, 's2', '2025-09-01')])
+        ?.lastShortfall,
+    ).toBeUndefined();
+    expect(facts([registered, decision('ccp', ['RNCP38665BC01'], ['RNCP38665BC01', 'RNCP38665BC02'], 's2', '2025-09-01')])?.lastShortfall).toEqual({
+      sessionId: 's2',
+      decidedOn: '2025-09-01',
+    });
     expect(facts([registered, decision('ajourne', []), declared])?.trainings).toEqual([{ endsOn: '2026-04-30' }]);
   });
 });
@@ -143,61 +209,111 @@ describe('candidate record: trainings and the re-sit facts a session reads (DESI
 describe('candidate record: VAE recevabilité and équivalences (DESIGN.md rules 15 and 17)', () => {
   it('the DREETS records a VAE request admissible for a version, once; the session reads it', () => {
     const decided: CandidateEvent = { type: 'VaeRecevabiliteDecided', data: { candidateId: 'k1', rncp: 'RNCP38665', decidedOn: '2025-09-01', decidedBy: 'dreets:agent-1' } };
-    spec.given([registered]).when({ type: 'DecideVaeRecevabilite', ...decided.data, today: '2025-09-01' }).then([decided]);
-    spec.given([registered, decided]).when({ type: 'DecideVaeRecevabilite', ...decided.data, today: '2025-09-02' }).thenNothing();
+    spec
+      .given([registered])
+      .when({ type: 'DecideVaeRecevabilite', ...decided.data, today: '2025-09-01' })
+      .then([decided]);
+    spec
+      .given([registered, decided])
+      .when({ type: 'DecideVaeRecevabilite', ...decided.data, today: '2025-09-02' })
+      .thenNothing();
     expect(candidateFactsFor([registered, decided].reduce(candidate.evolve, candidate.initialState), 'k1', 'RNCP38665', [])?.vaeRecevable).toBe(true);
     expect(candidateFactsFor([registered].reduce(candidate.evolve, candidate.initialState), 'k1', 'RNCP38665', [])?.vaeRecevable).toBe(false);
   });
   it('a decision dated after today is refused, never recorded to take effect at once (decided-in-the-future)', () => {
     const decided = { candidateId: 'k1', rncp: 'RNCP38665', decidedOn: '2027-01-01', decidedBy: 'dreets:agent-1' };
-    spec.given([registered]).when({ type: 'DecideVaeRecevabilite', ...decided, today: '2026-04-16' }).thenRefused('decided-in-the-future');
-    spec.given([registered]).when(equivalence({ today: '2025-09-14' })).thenRefused('decided-in-the-future');
+    spec
+      .given([registered])
+      .when({ type: 'DecideVaeRecevabilite', ...decided, today: '2026-04-16' })
+      .thenRefused('decided-in-the-future');
+    spec
+      .given([registered])
+      .when(equivalence({ today: '2025-09-14' }))
+      .thenRefused('decided-in-the-future');
   });
-  const equivalence = (over: Partial<{ blocs: string[]; titre: boolean; usableBlocs: string[]; actingRegion: string | undefined; today: string }> = {}): CandidateCommand =>
-    ({
-      type: 'GrantEquivalence',
+  const equivalence = (over: Partial<{ blocs: string[]; titre: boolean; usableBlocs: string[]; actingRegion: string | undefined; today: string }> = {}): CandidateCommand => ({
+    type: 'GrantEquivalence',
+    candidateId: 'k1',
+    decisionId: 'eq1',
+    rncp: 'RNCP38665',
+    blocs: ['RNCP38665BC01'],
+    titre: false,
+    decidedOn: '2025-09-15',
+    legalBasis: 'arrêté de spécialité, annexe équivalences',
+    decidedBy: 'dreets:agent-1',
+    version: rncp38665,
+    usableBlocs: [],
+    actingRegion: 'Bretagne',
+    candidateRegion: 'Bretagne',
+    today: '2025-09-15',
+    ...over,
+  });
+  const granted = (blocs: string[], titre: boolean): CandidateEvent => ({
+    type: 'EquivalenceGranted',
+    data: {
       candidateId: 'k1',
       decisionId: 'eq1',
       rncp: 'RNCP38665',
-      blocs: ['RNCP38665BC01'],
-      titre: false,
+      blocs,
+      titre,
       decidedOn: '2025-09-15',
       legalBasis: 'arrêté de spécialité, annexe équivalences',
       decidedBy: 'dreets:agent-1',
-      version: rncp38665,
-      usableBlocs: [],
-      actingRegion: 'Bretagne',
-      candidateRegion: 'Bretagne',
-      today: '2025-09-15',
-      ...over,
-    });
-  const granted = (blocs: string[], titre: boolean): CandidateEvent => ({
-    type: 'EquivalenceGranted',
-    data: { candidateId: 'k1', decisionId: 'eq1', rncp: 'RNCP38665', blocs, titre, decidedOn: '2025-09-15', legalBasis: 'arrêté de spécialité, annexe équivalences', decidedBy: 'dreets:agent-1' },
+    },
   });
-  const byEquivalence = (bloc: string): CandidateEvent => ({ type: 'CcpAcquired', data: { candidateId: 'k1', rncp: 'RNCP38665', bloc, acquiredOn: '2025-09-15', via: { kind: 'equivalence', decision: 'eq1' } } });
+  const byEquivalence = (bloc: string): CandidateEvent => ({
+    type: 'CcpAcquired',
+    data: { candidateId: 'k1', rncp: 'RNCP38665', bloc, acquiredOn: '2025-09-15', via: { kind: 'equivalence', decision: 'eq1' } },
+  });
   it('a partial équivalence grants blocs via équivalence, with its legal basis and date', () => {
-    spec.given([registered]).when(equivalence()).then([granted(['RNCP38665BC01'], false), byEquivalence('RNCP38665BC01')]);
+    spec
+      .given([registered])
+      .when(equivalence())
+      .then([granted(['RNCP38665BC01'], false), byEquivalence('RNCP38665BC01')]);
   });
   it('a total équivalence issues the titre by the équivalence route', () => {
     spec
       .given([registered])
       .when(equivalence({ blocs: [], titre: true }))
-      .then([granted([], true), { type: 'TitreIssued', data: { candidateId: 'k1', rncp: 'RNCP38665', issuedOn: '2025-09-15', sessionId: 'eq1', blocs: ['RNCP38665BC01', 'RNCP38665BC02'], route: 'equivalence' } }]);
+      .then([
+        granted([], true),
+        {
+          type: 'TitreIssued',
+          data: { candidateId: 'k1', rncp: 'RNCP38665', issuedOn: '2025-09-15', sessionId: 'eq1', blocs: ['RNCP38665BC01', 'RNCP38665BC02'], route: 'equivalence' },
+        },
+      ]);
   });
   it('a cumul of partial équivalence and CCPs gives the titre only when it covers every bloc (titre-blocs-missing)', () => {
-    spec.given([registered]).when(equivalence({ titre: true })).thenRefused('titre-blocs-missing');
-    spec.given([registered, acquired('RNCP38665', 'RNCP38665BC02', '2025-03-01', 's0')]).when(equivalence({ titre: true, usableBlocs: ['RNCP38665BC02'] })).thenEvents((events) => {
-      expect(events.map((e) => e.type)).toEqual(['EquivalenceGranted', 'CcpAcquired', 'TitreIssued']);
-    });
+    spec
+      .given([registered])
+      .when(equivalence({ titre: true }))
+      .thenRefused('titre-blocs-missing');
+    spec
+      .given([registered, acquired('RNCP38665', 'RNCP38665BC02', '2025-03-01', 's0')])
+      .when(equivalence({ titre: true, usableBlocs: ['RNCP38665BC02'] }))
+      .thenEvents((events) => {
+        expect(events.map((e) => e.type)).toEqual(['EquivalenceGranted', 'CcpAcquired', 'TitreIssued']);
+      });
   });
   it('the DREETS of the candidate’s centre’s region decides it (outside-territory), and the same decision again changes nothing', () => {
-    spec.given([registered]).when(equivalence({ actingRegion: 'Occitanie' })).thenRefused('outside-territory');
-    spec.given([registered, granted(['RNCP38665BC01'], false), byEquivalence('RNCP38665BC01')]).when(equivalence()).thenNothing();
+    spec
+      .given([registered])
+      .when(equivalence({ actingRegion: 'Occitanie' }))
+      .thenRefused('outside-territory');
+    spec
+      .given([registered, granted(['RNCP38665BC01'], false), byEquivalence('RNCP38665BC01')])
+      .when(equivalence())
+      .thenNothing();
   });
   it('an équivalence grants something (equivalence-grants-nothing), of the version (unknown-bloc)', () => {
-    spec.given([registered]).when(equivalence({ blocs: [] })).thenRefused('equivalence-grants-nothing');
-    spec.given([registered]).when(equivalence({ blocs: ['RNCP12505BC01'] })).thenRefused('unknown-bloc');
+    spec
+      .given([registered])
+      .when(equivalence({ blocs: [] }))
+      .thenRefused('equivalence-grants-nothing');
+    spec
+      .given([registered])
+      .when(equivalence({ blocs: ['RNCP12505BC01'] }))
+      .thenRefused('unknown-bloc');
   });
 });
 
@@ -217,10 +333,13 @@ describe('candidate record: CCS (DESIGN.md rule 14)', () => {
     usableBlocs: [],
   });
   it('a holder of the titre obtains the CCS of a ccs session', () => {
-    spec.given([registered, titreIssued('session')]).when(ccsOutcome()).thenEvents((events) => {
-      expect(events.map((e) => e.type)).toEqual(['SessionOutcomeRecorded', 'CcsAcquired']);
-      expect(events[1]).toEqual({ type: 'CcsAcquired', data: { candidateId: 'k1', rncp: 'RNCP38665', ccs: CCS, acquiredOn: '2026-06-12', sessionId: 's5' } });
-    });
+    spec
+      .given([registered, titreIssued('session')])
+      .when(ccsOutcome())
+      .thenEvents((events) => {
+        expect(events.map((e) => e.type)).toEqual(['SessionOutcomeRecorded', 'CcsAcquired']);
+        expect(events[1]).toEqual({ type: 'CcsAcquired', data: { candidateId: 'k1', rncp: 'RNCP38665', ccs: CCS, acquiredOn: '2026-06-12', sessionId: 's5' } });
+      });
   });
   it('never without the titre (ccs-needs-titre)', () => {
     spec.given([registered]).when(ccsOutcome()).thenRefused('ccs-needs-titre');
@@ -236,10 +355,16 @@ describe('candidate record: usability of capitalised blocs', () => {
       .then([{ type: 'CcpUsabilityLapsed', data: { candidateId: 'k1', rncp: 'RNCP12505', bloc: 'RNCP12505BC01', usableUntil: '2019-03-10' } }]);
   });
   it('fixed-years regime: on its fifth anniversary it is still usable', () => {
-    spec.given([registered, acquired('RNCP12505', 'RNCP12505BC01', '2014-03-10')]).when(check(rncp12505, 'RNCP12505BC01', '2019-03-10')).thenNothing();
+    spec
+      .given([registered, acquired('RNCP12505', 'RNCP12505BC01', '2014-03-10')])
+      .when(check(rncp12505, 'RNCP12505BC01', '2019-03-10'))
+      .thenNothing();
   });
   it('titre-validity regime: usable until one year after the version closes, not before', () => {
-    spec.given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06')]).when(check(rncp38665, 'RNCP38665BC01', '2030-05-12')).thenNothing();
+    spec
+      .given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06')])
+      .when(check(rncp38665, 'RNCP38665BC01', '2030-05-12'))
+      .thenNothing();
     spec
       .given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06')])
       .when(check(rncp38665, 'RNCP38665BC01', '2030-05-13'))
@@ -247,11 +372,17 @@ describe('candidate record: usability of capitalised blocs', () => {
   });
   it('a bloc used for a titre never lapses', () => {
     const titre = titreIssued('session', []);
-    spec.given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06'), titre]).when(check(rncp38665, 'RNCP38665BC01', '2031-01-01')).thenNothing();
+    spec
+      .given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06'), titre])
+      .when(check(rncp38665, 'RNCP38665BC01', '2031-01-01'))
+      .thenNothing();
   });
   it('a lapse is recorded once', () => {
     const lapsed: CandidateEvent = { type: 'CcpUsabilityLapsed', data: { candidateId: 'k1', rncp: 'RNCP12505', bloc: 'RNCP12505BC01', usableUntil: '2019-03-10' } };
-    spec.given([registered, acquired('RNCP12505', 'RNCP12505BC01', '2014-03-10'), lapsed]).when(check(rncp12505, 'RNCP12505BC01', '2019-04-01')).thenNothing();
+    spec
+      .given([registered, acquired('RNCP12505', 'RNCP12505BC01', '2014-03-10'), lapsed])
+      .when(check(rncp12505, 'RNCP12505BC01', '2019-04-01'))
+      .thenNothing();
   });
   it('a lapsed bloc can be sat and acquired again', () => {
     const lapsed: CandidateEvent = { type: 'CcpUsabilityLapsed', data: { candidateId: 'k1', rncp: 'RNCP12505', bloc: 'RNCP12505BC01', usableUntil: '2019-03-10' } };
@@ -274,18 +405,38 @@ describe('candidate record: annulment, certificates, notifications, surveys, era
       ]);
   });
   it('a certificate code is reserved once per issuance: a retry keeps the first code', () => {
-    const reserve = { type: 'ReserveCertificateCode' as const, candidateId: 'k1', issuanceKey: 's1:titre:RNCP38665', code: 'AAAA', kind: 'titre' as const, rncp: 'RNCP38665', blocs: [] as string[] };
+    const reserve = {
+      type: 'ReserveCertificateCode' as const,
+      candidateId: 'k1',
+      issuanceKey: 's1:titre:RNCP38665',
+      code: 'AAAA',
+      kind: 'titre' as const,
+      rncp: 'RNCP38665',
+      blocs: [] as string[],
+    };
     const { type: _, ...data } = reserve;
-    spec.given([registered]).when(reserve).then([{ type: 'CertificateCodeReserved', data }]);
-    spec.given([registered, { type: 'CertificateCodeReserved', data }]).when({ ...reserve, code: 'BBBB' }).thenNothing();
+    spec
+      .given([registered])
+      .when(reserve)
+      .then([{ type: 'CertificateCodeReserved', data }]);
+    spec
+      .given([registered, { type: 'CertificateCodeReserved', data }])
+      .when({ ...reserve, code: 'BBBB' })
+      .thenNothing();
   });
   it('a notification is recorded once per key', () => {
     const notify = { type: 'Notify', candidateId: 'k1', notificationKey: 'n1', topic: 'session-results', message: 'm' } as const;
     const { type: _, ...data } = notify;
-    spec.given([registered, { type: 'CandidateNotified', data }]).when(notify).thenNothing();
+    spec
+      .given([registered, { type: 'CandidateNotified', data }])
+      .when(notify)
+      .thenNothing();
   });
   it('an insertion survey concerns a candidate who obtained something', () => {
-    spec.given([registered]).when({ type: 'RecordInsertionSurvey', candidateId: 'k1', horizon: '6m', situation: 'unemployed', recordedBy: 'ministry:m' }).thenRefused('nothing-certified');
+    spec
+      .given([registered])
+      .when({ type: 'RecordInsertionSurvey', candidateId: 'k1', horizon: '6m', situation: 'unemployed', recordedBy: 'ministry:m' })
+      .thenRefused('nothing-certified');
   });
   it('one survey answer per horizon: the same again changes nothing, another is a conflict', () => {
     const survey: CandidateEvent = { type: 'InsertionSurveyRecorded', data: { candidateId: 'k1', horizon: '6m', situation: 'unemployed', recordedBy: 'ministry:m' } };
@@ -294,6 +445,9 @@ describe('candidate record: annulment, certificates, notifications, surveys, era
     given.when({ type: 'RecordInsertionSurvey', candidateId: 'k1', horizon: '6m', situation: 'employed_other', recordedBy: 'ministry:m' }).thenRefused('survey-already-recorded');
   });
   it('erasing personal data is recorded once', () => {
-    spec.given([registered, { type: 'PersonalDataErased', data: { candidateId: 'k1', erasedBy: 'dreets:a', legalBasis: 'RGPD' } }]).when({ type: 'ErasePersonalData', candidateId: 'k1', erasedBy: 'dreets:a', legalBasis: 'RGPD' }).thenNothing();
+    spec
+      .given([registered, { type: 'PersonalDataErased', data: { candidateId: 'k1', erasedBy: 'dreets:a', legalBasis: 'RGPD' } }])
+      .when({ type: 'ErasePersonalData', candidateId: 'k1', erasedBy: 'dreets:a', legalBasis: 'RGPD' })
+      .thenNothing();
   });
 });

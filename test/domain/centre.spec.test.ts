@@ -20,27 +20,48 @@ const granted = { type: 'AgrementGranted' as const, data: { centreId: 'c1', rncp
 
 describe('centres', () => {
   it('registering a centre records its name and region', () => {
-    spec.given().when({ type: 'RegisterCentre', ...registered.data }).then([registered]);
+    spec
+      .given()
+      .when({ type: 'RegisterCentre', ...registered.data })
+      .then([registered]);
   });
   it('registering the same centre again changes nothing', () => {
-    spec.given([registered]).when({ type: 'RegisterCentre', ...registered.data }).thenNothing();
+    spec
+      .given([registered])
+      .when({ type: 'RegisterCentre', ...registered.data })
+      .thenNothing();
   });
   it('registering other details under a registered id is refused', () => {
-    spec.given([registered]).when({ type: 'RegisterCentre', ...registered.data, region: 'Bretagne' }).thenRefused('centre-already-registered');
+    spec
+      .given([registered])
+      .when({ type: 'RegisterCentre', ...registered.data, region: 'Bretagne' })
+      .thenRefused('centre-already-registered');
   });
 });
 
 describe('agréments', () => {
   it('a DREETS agent grants agréments in its own region only (outside-territory, DESIGN.md rule 16)', () => {
-    spec.given([registered]).when(grant({ actingRegion: 'Bretagne' })).thenRefused('outside-territory');
+    spec
+      .given([registered])
+      .when(grant({ actingRegion: 'Bretagne' }))
+      .thenRefused('outside-territory');
   });
   it('an agrément may cover CCS of the version, named by code (unknown-ccs otherwise)', () => {
     const withCcs = version({ ccs: [{ code: 'RNCP38665CCS01', title: 'Spécialisation', competences: [{ code: 'RNCP38665CCS01C1', title: 'c1' }] }] });
-    spec.given([registered]).when({ ...grant({ certification: withCcs }), ccs: ['RNCP38665CCS01'] }).then([{ ...granted, data: { ...granted.data, ccs: ['RNCP38665CCS01'] } }]);
-    spec.given([registered]).when({ ...grant(), ccs: ['RNCP38665CCS01'] }).thenRefused('unknown-ccs');
+    spec
+      .given([registered])
+      .when({ ...grant({ certification: withCcs }), ccs: ['RNCP38665CCS01'] })
+      .then([{ ...granted, data: { ...granted.data, ccs: ['RNCP38665CCS01'] } }]);
+    spec
+      .given([registered])
+      .when({ ...grant(), ccs: ['RNCP38665CCS01'] })
+      .thenRefused('unknown-ccs');
   });
   it('an agent whose account carries no region grants none (outside-territory)', () => {
-    spec.given([registered]).when(grant({ actingRegion: undefined })).thenRefused('outside-territory');
+    spec
+      .given([registered])
+      .when(grant({ actingRegion: undefined }))
+      .thenRefused('outside-territory');
   });
   it('an agrément is granted for a certification version with its dates', () => {
     spec.given([registered]).when(grant()).then([granted]);
@@ -49,24 +70,45 @@ describe('agréments', () => {
     spec.given([registered, granted]).when(grant()).thenNothing();
   });
   it('an agrément ending after the version is registered is refused (agrement-beyond-version)', () => {
-    spec.given([registered]).when(grant({ validUntil: '2029-05-13' })).thenRefused('agrement-beyond-version');
+    spec
+      .given([registered])
+      .when(grant({ validUntil: '2029-05-13' }))
+      .thenRefused('agrement-beyond-version');
   });
   it('into the grace year only where the referential says so (assumption agrementsExtendIntoGrace)', () => {
     const extending = version({ agrementsExtendIntoGrace: true });
-    spec.given([registered]).when(grant({ validUntil: '2030-05-12', certification: extending })).then([{ ...granted, data: { ...granted.data, validUntil: '2030-05-12' } }]);
-    spec.given([registered]).when(grant({ validUntil: '2030-05-13', certification: extending })).thenRefused('agrement-beyond-version');
-    spec.given([registered]).when(grant({ validUntil: '2030-05-12', certification: version({ agrementsExtendIntoGrace: false }) })).thenRefused('agrement-beyond-version');
+    spec
+      .given([registered])
+      .when(grant({ validUntil: '2030-05-12', certification: extending }))
+      .then([{ ...granted, data: { ...granted.data, validUntil: '2030-05-12' } }]);
+    spec
+      .given([registered])
+      .when(grant({ validUntil: '2030-05-13', certification: extending }))
+      .thenRefused('agrement-beyond-version');
+    spec
+      .given([registered])
+      .when(grant({ validUntil: '2030-05-12', certification: version({ agrementsExtendIntoGrace: false }) }))
+      .thenRefused('agrement-beyond-version');
   });
   it('an agrément ending on the version’s last day is granted', () => {
-    spec.given([registered]).when(grant({ validUntil: '2029-05-12' })).then([{ type: 'AgrementGranted', data: { ...granted.data, validUntil: '2029-05-12' } }]);
+    spec
+      .given([registered])
+      .when(grant({ validUntil: '2029-05-12' }))
+      .then([{ type: 'AgrementGranted', data: { ...granted.data, validUntil: '2029-05-12' } }]);
   });
   it('an agrément that ends before it starts is refused', () => {
-    spec.given([registered]).when(grant({ validFrom: '2026-01-01', validUntil: '2025-12-31' })).thenRefused('invalid-validity-window');
+    spec
+      .given([registered])
+      .when(grant({ validFrom: '2026-01-01', validUntil: '2025-12-31' }))
+      .thenRefused('invalid-validity-window');
   });
   it('an agrément for an unknown centre is refused as not found', () => {
     spec.given().when(grant()).thenRefused('centre-not-found');
   });
   it('an agrément for an unknown certification is refused as not found', () => {
-    spec.given([registered]).when(grant({ certification: undefined })).thenRefused('certification-not-found');
+    spec
+      .given([registered])
+      .when(grant({ certification: undefined }))
+      .thenRefused('certification-not-found');
   });
 });

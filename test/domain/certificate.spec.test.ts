@@ -31,25 +31,43 @@ const revoked: CertificateEvent = { type: 'CertificateRevoked', data: change };
 describe('certificates', () => {
   describe('issuance', () => {
     it('issues a certificate under its code', () => {
-      spec.given().when({ type: 'IssueCertificate', certificationBlocs, ...issued }).then([wasIssued]);
+      spec
+        .given()
+        .when({ type: 'IssueCertificate', certificationBlocs, ...issued })
+        .then([wasIssued]);
     });
     it('issuing the same certificate again changes nothing (the workflow retries)', () => {
-      spec.given([wasIssued]).when({ type: 'IssueCertificate', certificationBlocs, ...issued }).thenNothing();
+      spec
+        .given([wasIssued])
+        .when({ type: 'IssueCertificate', certificationBlocs, ...issued })
+        .thenNothing();
     });
     it('another certificate under a code already issued is refused', () => {
-      spec.given([wasIssued]).when({ type: 'IssueCertificate', certificationBlocs, ...issued, candidateId: 'cand-2' }).thenRefused('certificate-code-taken');
+      spec
+        .given([wasIssued])
+        .when({ type: 'IssueCertificate', certificationBlocs, ...issued, candidateId: 'cand-2' })
+        .thenRefused('certificate-code-taken');
     });
     it('a bloc the certification does not have is refused', () => {
-      spec.given().when({ type: 'IssueCertificate', certificationBlocs, ...issued, blocs: ['RNCP38665BC09'] }).thenRefused('unknown-bloc');
+      spec
+        .given()
+        .when({ type: 'IssueCertificate', certificationBlocs, ...issued, blocs: ['RNCP38665BC09'] })
+        .thenRefused('unknown-bloc');
     });
     it('a bloc named twice is refused', () => {
-      spec.given().when({ type: 'IssueCertificate', certificationBlocs, ...issued, kind: 'ccp', blocs: ['RNCP38665BC01', 'RNCP38665BC01'] }).thenRefused('duplicate-bloc-code');
+      spec
+        .given()
+        .when({ type: 'IssueCertificate', certificationBlocs, ...issued, kind: 'ccp', blocs: ['RNCP38665BC01', 'RNCP38665BC01'] })
+        .thenRefused('duplicate-bloc-code');
     });
   });
 
   describe('documents', () => {
     it('attaches the signed credential and the PDF to an issued certificate', () => {
-      spec.given([wasIssued]).when({ type: 'AttachCertificateDocuments', ...documents }).then([{ type: 'CertificateDocumentsAttached', data: documents }]);
+      spec
+        .given([wasIssued])
+        .when({ type: 'AttachCertificateDocuments', ...documents })
+        .then([{ type: 'CertificateDocumentsAttached', data: documents }]);
     });
     it('keeps the documents attached first: a retry attaches nothing', () => {
       spec
@@ -58,39 +76,69 @@ describe('certificates', () => {
         .thenNothing();
     });
     it('documents of a certificate never issued are refused as not found', () => {
-      spec.given().when({ type: 'AttachCertificateDocuments', ...documents }).thenRefused('certificate-not-found');
+      spec
+        .given()
+        .when({ type: 'AttachCertificateDocuments', ...documents })
+        .thenRefused('certificate-not-found');
     });
   });
 
   describe('status', () => {
     it('suspends a valid certificate', () => {
-      spec.given([wasIssued]).when({ type: 'SuspendCertificate', ...change }).then([suspended]);
+      spec
+        .given([wasIssued])
+        .when({ type: 'SuspendCertificate', ...change })
+        .then([suspended]);
     });
     it('suspends only a valid one: a suspended certificate cannot be suspended again', () => {
-      spec.given([wasIssued, suspended]).when({ type: 'SuspendCertificate', ...change }).thenRefused('certificate-not-valid');
+      spec
+        .given([wasIssued, suspended])
+        .when({ type: 'SuspendCertificate', ...change })
+        .thenRefused('certificate-not-valid');
     });
     it('reinstates a suspended certificate', () => {
-      spec.given([wasIssued, suspended]).when({ type: 'ReinstateCertificate', ...change }).then([reinstated]);
+      spec
+        .given([wasIssued, suspended])
+        .when({ type: 'ReinstateCertificate', ...change })
+        .then([reinstated]);
     });
     it('reinstates only a suspended one', () => {
-      spec.given([wasIssued]).when({ type: 'ReinstateCertificate', ...change }).thenRefused('certificate-not-suspended');
+      spec
+        .given([wasIssued])
+        .when({ type: 'ReinstateCertificate', ...change })
+        .thenRefused('certificate-not-suspended');
     });
     it('revokes a valid certificate', () => {
-      spec.given([wasIssued]).when({ type: 'RevokeCertificate', ...change }).then([revoked]);
+      spec
+        .given([wasIssued])
+        .when({ type: 'RevokeCertificate', ...change })
+        .then([revoked]);
     });
     it('revokes a suspended certificate', () => {
-      spec.given([wasIssued, suspended]).when({ type: 'RevokeCertificate', ...change }).then([revoked]);
+      spec
+        .given([wasIssued, suspended])
+        .when({ type: 'RevokeCertificate', ...change })
+        .then([revoked]);
     });
     it('nothing follows a revocation', () => {
       for (const type of ['SuspendCertificate', 'ReinstateCertificate', 'RevokeCertificate'] as const) {
-        spec.given([wasIssued, revoked]).when({ type, ...change }).thenRefused('certificate-revoked');
+        spec
+          .given([wasIssued, revoked])
+          .when({ type, ...change })
+          .thenRefused('certificate-revoked');
       }
     });
     it('a change cannot take effect before the issuance', () => {
-      spec.given([wasIssued]).when({ type: 'RevokeCertificate', ...change, on: '2025-10-14' }).thenRefused('before-issuance');
+      spec
+        .given([wasIssued])
+        .when({ type: 'RevokeCertificate', ...change, on: '2025-10-14' })
+        .thenRefused('before-issuance');
     });
     it('changing an unknown certificate is refused as not found', () => {
-      spec.given().when({ type: 'RevokeCertificate', ...change }).thenRefused('certificate-not-found');
+      spec
+        .given()
+        .when({ type: 'RevokeCertificate', ...change })
+        .thenRefused('certificate-not-found');
     });
   });
 });

@@ -28,12 +28,24 @@ describe('jurors', () => {
   it('a juror registered by a regional agent records that region; their habilitations are decided there (outside-territory)', () => {
     const regional = { type: 'JurorRegistered' as const, data: { jurorId: 'j1', independent: true, region: 'Occitanie' } };
     spec.given().when({ type: 'RegisterJuror', jurorId: 'j1', independent: true, region: 'Occitanie' }).then([regional]);
-    spec.given([regional]).when(grant({ actingRegion: 'Bretagne' })).thenRefused('outside-territory');
-    spec.given([regional]).when(grant({ actingRegion: 'Occitanie' })).then([granted]);
+    spec
+      .given([regional])
+      .when(grant({ actingRegion: 'Bretagne' }))
+      .thenRefused('outside-territory');
+    spec
+      .given([regional])
+      .when(grant({ actingRegion: 'Occitanie' }))
+      .then([granted]);
   });
   it('a juror registered before regions were recorded is habilitated by any regional agent, never by an agent without region', () => {
-    spec.given([registered]).when(grant({ actingRegion: 'Normandie' })).then([granted]);
-    spec.given([registered]).when(grant({ actingRegion: undefined })).thenRefused('outside-territory');
+    spec
+      .given([registered])
+      .when(grant({ actingRegion: 'Normandie' }))
+      .then([granted]);
+    spec
+      .given([registered])
+      .when(grant({ actingRegion: undefined }))
+      .thenRefused('outside-territory');
   });
   it('registering a registered juror with another independence is refused', () => {
     spec.given([registered]).when({ type: 'RegisterJuror', jurorId: 'j1', independent: false }).thenRefused('juror-already-registered');
@@ -48,19 +60,34 @@ describe('habilitations', () => {
     spec.given([registered, granted]).when(grant()).thenNothing();
   });
   it('a habilitation ending after the version is registered is refused', () => {
-    spec.given([registered]).when(grant({ validUntil: '2030-01-01' })).thenRefused('habilitation-beyond-version');
+    spec
+      .given([registered])
+      .when(grant({ validUntil: '2030-01-01' }))
+      .thenRefused('habilitation-beyond-version');
   });
   it('into the grace year only where the referential says so (assumption agrementsExtendIntoGrace)', () => {
-    spec.given([registered]).when(grant({ validUntil: '2030-01-01', certification: version({ agrementsExtendIntoGrace: true }) })).then([{ ...granted, data: { ...granted.data, validUntil: '2030-01-01' } }]);
-    spec.given([registered]).when(grant({ validUntil: '2030-05-13', certification: version({ agrementsExtendIntoGrace: true }) })).thenRefused('habilitation-beyond-version');
+    spec
+      .given([registered])
+      .when(grant({ validUntil: '2030-01-01', certification: version({ agrementsExtendIntoGrace: true }) }))
+      .then([{ ...granted, data: { ...granted.data, validUntil: '2030-01-01' } }]);
+    spec
+      .given([registered])
+      .when(grant({ validUntil: '2030-05-13', certification: version({ agrementsExtendIntoGrace: true }) }))
+      .thenRefused('habilitation-beyond-version');
   });
   it('a habilitation that ends before it starts is refused', () => {
-    spec.given([registered]).when(grant({ validFrom: '2026-01-01', validUntil: '2025-12-31' })).thenRefused('invalid-validity-window');
+    spec
+      .given([registered])
+      .when(grant({ validFrom: '2026-01-01', validUntil: '2025-12-31' }))
+      .thenRefused('invalid-validity-window');
   });
   it('a habilitation for an unknown juror is refused as not found', () => {
     spec.given().when(grant()).thenRefused('juror-not-found');
   });
   it('a habilitation for an unknown certification is refused as not found', () => {
-    spec.given([registered]).when(grant({ certification: undefined })).thenRefused('certification-not-found');
+    spec
+      .given([registered])
+      .when(grant({ certification: undefined }))
+      .thenRefused('certification-not-found');
   });
 });

@@ -17,7 +17,8 @@ beforeAll(async () => {
 });
 
 const dated = (type: string, data: object, recordedOn: string) => ({ type, data, recordedOn }) as DatedEvent;
-const ccp = (rncp: string, bloc: string, on: string, sessionId = 's1') => dated('CcpAcquired', { candidateId: 'k', rncp, bloc, acquiredOn: on, via: { kind: 'session', sessionId } }, on);
+const ccp = (rncp: string, bloc: string, on: string, sessionId = 's1') =>
+  dated('CcpAcquired', { candidateId: 'k', rncp, bloc, acquiredOn: on, via: { kind: 'session', sessionId } }, on);
 
 describe('the livret', () => {
   it('RNCP12505 (5-year regime): each bloc usable five years from its acquisition', () => {
@@ -60,7 +61,12 @@ describe('the livret', () => {
     const events = [ccp('RNCP32340', 'RNCP32340BC01', '2022-06-01')];
     expect(livret(events, ref, '2024-05-11').map((c) => c.rncp)).toEqual(['RNCP32340']);
     const after = livret(events, ref, '2024-05-12').find((c) => c.rncp === 'RNCP38665')!;
-    expect(after.blocs[0]).toMatchObject({ code: 'RNCP38665BC01', acquired: true, acquiredAt: '2022-06-01', via: { kind: 'correspondence', from: 'RNCP32340', blocs: ['RNCP32340BC01'] } });
+    expect(after.blocs[0]).toMatchObject({
+      code: 'RNCP38665BC01',
+      acquired: true,
+      acquiredAt: '2022-06-01',
+      via: { kind: 'correspondence', from: 'RNCP32340', blocs: ['RNCP32340BC01'] },
+    });
   });
 
   it('a bloc carried by a revision stays carried when it later lapses toward the old version (grace year over)', () => {
@@ -84,14 +90,21 @@ describe('the livret', () => {
   });
 
   it('a lapse recorded in the ledger makes the bloc unusable from then on, not before', () => {
-    const events = [ccp('RNCP12505', 'RNCP12505BC01', '2014-03-10'), dated('CcpUsabilityLapsed', { candidateId: 'k', rncp: 'RNCP12505', bloc: 'RNCP12505BC01', usableUntil: '2019-03-10' }, '2019-03-11')];
+    const events = [
+      ccp('RNCP12505', 'RNCP12505BC01', '2014-03-10'),
+      dated('CcpUsabilityLapsed', { candidateId: 'k', rncp: 'RNCP12505', bloc: 'RNCP12505BC01', usableUntil: '2019-03-10' }, '2019-03-11'),
+    ];
     expect(livret(events, ref, '2019-03-10')[0]!.blocs[0]).toMatchObject({ usable: true });
     expect(livret(events, ref, '2019-03-11')[0]!.blocs[0]).toMatchObject({ usable: false, lapsed: true });
   });
 
   it('a titre shows with its certificate code; an annulled one disappears', () => {
     const titre = dated('TitreIssued', { candidateId: 'k', rncp: 'RNCP38665', issuedOn: '2025-10-06', sessionId: 's1', blocs: [] }, '2025-10-06');
-    const code = dated('CertificateCodeReserved', { candidateId: 'k', issuanceKey: 's1:titre:RNCP38665', code: '7KQ2-M9XD', kind: 'titre', rncp: 'RNCP38665', blocs: [] }, '2025-10-06');
+    const code = dated(
+      'CertificateCodeReserved',
+      { candidateId: 'k', issuanceKey: 's1:titre:RNCP38665', code: '7KQ2-M9XD', kind: 'titre', rncp: 'RNCP38665', blocs: [] },
+      '2025-10-06',
+    );
     const events = [ccp('RNCP38665', 'RNCP38665BC01', '2025-10-06'), ccp('RNCP38665', 'RNCP38665BC02', '2025-10-06'), titre, code];
     expect(livret(events, ref, '2025-10-06')[0]!.titre).toEqual({ issuedAt: '2025-10-06', sessionId: 's1', certificateCode: '7KQ2-M9XD' });
     const annulled = [...events, dated('TitreAnnulled', { candidateId: 'k', rncp: 'RNCP38665', sessionId: 's1', reason: 'r', legalBasis: 'l' }, '2025-12-01')];
@@ -120,7 +133,9 @@ describe('property: the livret kept incrementally by the projector equals the li
         let n = 0;
         const run = async (command: CandidateCommand) => {
           const now = `${day}T10:00:00.000Z`;
-          const result = await handler.handle(candidate, candidateStream('k'), command, { commandId: `c${n++}`, actor: 'system:test', correlationId: 'p', now }).catch(() => undefined);
+          const result = await handler
+            .handle(candidate, candidateStream('k'), command, { commandId: `c${n++}`, actor: 'system:test', correlationId: 'p', now })
+            .catch(() => undefined);
           if (result?.events.length) {
             const slice = await store.read(candidateStream('k'), result.events[0]!.version);
             for (const commit of slice.commits) await projector.apply(commit);
@@ -133,7 +148,16 @@ describe('property: the livret kept incrementally by the projector equals the li
           const blocs = blocsOf(s.rncp);
           const bloc = blocs[s.pick % blocs.length]!;
           const enrolment = { kind: s.kind === 'titre' ? ('titre' as const) : ('ccp' as const), route: 'formation_continue' as const, blocs, startsOn: day, endsOn: day };
-          const recorded = { type: 'RecordSessionOutcome' as const, candidateId: 'k', sessionId: `s${n}`, version, decidedOn: day, enrolment, titreRoute: 'session' as const, usableBlocs: [] };
+          const recorded = {
+            type: 'RecordSessionOutcome' as const,
+            candidateId: 'k',
+            sessionId: `s${n}`,
+            version,
+            decidedOn: day,
+            enrolment,
+            titreRoute: 'session' as const,
+            usableBlocs: [],
+          };
           if (s.kind === 'ccp') await run({ ...recorded, outcome: 'ccp', blocs: [bloc] });
           if (s.kind === 'titre') await run({ ...recorded, outcome: 'titre', blocs });
           if (s.kind === 'check') await run({ type: 'RecordUsabilityCheck', candidateId: 'k', version, bloc, today: day });

@@ -2,7 +2,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { scenario, type Caller } from '../support/scenario.js';
 import { startTestLedger, type LocalLedger } from '../support/local-ledger.js';
 
-const callerOf = (L: LocalLedger): Caller => (method, path, opts = {}) => L.call(method, path, { as: opts.as as never, body: opts.body, headers: opts.headers });
+const callerOf =
+  (L: LocalLedger): Caller =>
+  (method, path, opts = {}) =>
+    L.call(method, path, { as: opts.as as never, body: opts.body, headers: opts.headers });
 
 /** A ccp session for `blocs` of `rncp` on `day`, with PV validated the same evening; returns when recorded. */
 async function ccpSession(L: LocalLedger, rncp: string, candidateId: string, centreId: string, jurors: string[], blocs: string[], day: string) {
@@ -11,7 +14,14 @@ async function ccpSession(L: LocalLedger, rncp: string, candidateId: string, cen
   const sessionId = await s.session(centreId, { rncp, kind: 'ccp', blocs, startsOn: day, endsOn: day }, jurors);
   await s.enrol(centreId, sessionId, candidateId, 'formation_continue', blocs);
   await L.call('POST', '/_local/clock', { body: { now: `${day}T15:00:00Z` } });
-  await s.deliberate(sessionId, jurors, candidateId, 'ccp', all.filter((b) => blocs.includes(b.code)), blocs);
+  await s.deliberate(
+    sessionId,
+    jurors,
+    candidateId,
+    'ccp',
+    all.filter((b) => blocs.includes(b.code)),
+    blocs,
+  );
   await s.validatePv(sessionId);
   await L.settle();
 }

@@ -54,7 +54,16 @@ describe('certificates on the local ledger, over HTTP', () => {
     const { code, result } = await registerAndIssue(L);
     const res = await L.call('GET', `/verify/${encodeURIComponent(code)}?familyName=moreau`);
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ code, status: 'valid', kind: 'titre', certification: { rncp: 'RNCP38665', level: 5 }, issuedAt: '2025-09-01', holder: { display: 'C. M****' }, familyNameMatches: true, ledger: result.issuance });
+    expect(res.json).toMatchObject({
+      code,
+      status: 'valid',
+      kind: 'titre',
+      certification: { rncp: 'RNCP38665', level: 5 },
+      issuedAt: '2025-09-01',
+      holder: { display: 'C. M****' },
+      familyNameMatches: true,
+      ledger: result.issuance,
+    });
     const unknown = await L.call('GET', `/verify/${newCertificateCode()}`);
     const mistyped = await L.call('GET', `/verify/${code.slice(0, -1)}${code.endsWith('0') ? '1' : '0'}`);
     expect([unknown.status, mistyped.status]).toEqual([404, 404]);
@@ -100,7 +109,10 @@ describe('certificates on the local ledger, over HTTP', () => {
   it('revocation: status revoked with its date, the reason for the holder only; as of the day before, valid', async () => {
     const { code, candidateId } = await registerAndIssue(L);
     await L.call('POST', '/_local/clock', { body: { now: '2025-12-01T10:00:00Z' } });
-    const revoked = await L.call('POST', `/certificates/${code}/revocation`, { as: ['dreets', 'agent-1'], body: { reason: 'Fraude établie à l’épreuve', legalBasis: 'Arrêté du 22 décembre 2015, art. 9' } });
+    const revoked = await L.call('POST', `/certificates/${code}/revocation`, {
+      as: ['dreets', 'agent-1'],
+      body: { reason: 'Fraude établie à l’épreuve', legalBasis: 'Arrêté du 22 décembre 2015, art. 9' },
+    });
     expect(revoked.status).toBe(201);
     await L.settle();
     const now = await L.call('GET', `/verify/${code}`);

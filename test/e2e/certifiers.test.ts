@@ -50,7 +50,14 @@ describe('certifiers, through HTTP only, against the local server', () => {
 
     const partialRecord = (await L.call('GET', `/candidates/${partial}/record`, { as: ['centre', centreId] })).json;
     expect(partialRecord.certifications[0]).toMatchObject({ rncp: RNCP, eligible: false, titre: null, missing: ['RNCP38665BC02'] });
-    expect(partialRecord.certifications[0].blocs[0]).toMatchObject({ code: 'RNCP38665BC01', acquired: true, acquiredAt: '2025-10-07', usableUntil: '2030-05-12', usable: true, via: { kind: 'session', sessionId } });
+    expect(partialRecord.certifications[0].blocs[0]).toMatchObject({
+      code: 'RNCP38665BC01',
+      acquired: true,
+      acquiredAt: '2025-10-07',
+      usableUntil: '2030-05-12',
+      usable: true,
+      via: { kind: 'session', sessionId },
+    });
     expect(partialRecord.certificates).toEqual([expect.objectContaining({ kind: 'ccp', blocs: ['RNCP38665BC01'] })]);
 
     const ajourneRecord = (await L.call('GET', `/candidates/${ajourne}/record`, { as: ['dreets', 'agent-1'] })).json;
@@ -68,7 +75,9 @@ describe('certifiers, through HTTP only, against the local server', () => {
   it('refuses, with the rule named: a jury of one', async () => {
     const centreId = await s.centre(RNCP, { validUntil: '2027-12-31' });
     const [juror] = await s.jurors(RNCP, 1, { validUntil: '2027-12-31' });
-    const { sessionId } = (await call('POST', '/sessions', { as: ['centre', centreId], body: { rncp: RNCP, kind: 'titre', centreId, startsOn: '2025-11-03', endsOn: '2025-11-03' } })).json;
+    const { sessionId } = (
+      await call('POST', '/sessions', { as: ['centre', centreId], body: { rncp: RNCP, kind: 'titre', centreId, startsOn: '2025-11-03', endsOn: '2025-11-03' } })
+    ).json;
     await refused(await call('PUT', `/sessions/${sessionId}/jury`, { as: ['centre', centreId], body: { members: [juror] } }), 'jury-too-small');
   });
 
@@ -78,15 +87,21 @@ describe('certifiers, through HTTP only, against the local server', () => {
     const other = await s.jurors('RNCP32340', 1, { validUntil: '2024-05-11', validFrom: '2019-07-01' }).catch(() => [] as string[]);
     const { jurorId: bare } = (await call('POST', '/jurors', { as: ['dreets', 'agent-1'], body: { name: 'Sans habilitation' } })).json;
     const short = await s.jurors(RNCP, 1, { validUntil: '2025-11-04' });
-    const { sessionId } = (await call('POST', '/sessions', { as: ['centre', centreId], body: { rncp: RNCP, kind: 'titre', centreId, startsOn: '2025-11-03', endsOn: '2025-11-05' } })).json;
+    const { sessionId } = (
+      await call('POST', '/sessions', { as: ['centre', centreId], body: { rncp: RNCP, kind: 'titre', centreId, startsOn: '2025-11-03', endsOn: '2025-11-05' } })
+    ).json;
     await refused(await call('PUT', `/sessions/${sessionId}/jury`, { as: ['centre', centreId], body: { members: [...habilitated, bare] } }), 'juror-not-habilitated');
     await refused(await call('PUT', `/sessions/${sessionId}/jury`, { as: ['centre', centreId], body: { members: [...habilitated, ...short] } }), 'juror-not-habilitated');
-    if (other.length) await refused(await call('PUT', `/sessions/${sessionId}/jury`, { as: ['centre', centreId], body: { members: [...habilitated, ...other] } }), 'juror-not-habilitated');
+    if (other.length)
+      await refused(await call('PUT', `/sessions/${sessionId}/jury`, { as: ['centre', centreId], body: { members: [...habilitated, ...other] } }), 'juror-not-habilitated');
   });
 
   it('refuses a session at a centre without agrément', async () => {
     const { centreId } = (await call('POST', '/centres', { as: ['dreets', 'agent-1'], body: { name: 'Sans agrément', region: 'Occitanie' } })).json;
-    await refused(await call('POST', '/sessions', { as: ['centre', centreId], body: { rncp: RNCP, kind: 'titre', centreId, startsOn: '2025-11-03', endsOn: '2025-11-03' } }), 'centre-not-agreed');
+    await refused(
+      await call('POST', '/sessions', { as: ['centre', centreId], body: { rncp: RNCP, kind: 'titre', centreId, startsOn: '2025-11-03', endsOn: '2025-11-03' } }),
+      'centre-not-agreed',
+    );
   });
 
   it('refuses candidature_individuelle for RNCP38665', async () => {
@@ -94,7 +109,10 @@ describe('certifiers, through HTTP only, against the local server', () => {
     const jurors = await s.jurors(RNCP, 2, { validUntil: '2027-12-31' });
     const sessionId = await s.session(centreId, { rncp: RNCP, kind: 'titre', startsOn: '2025-11-03', endsOn: '2025-11-03' }, jurors);
     const candidateId = await s.candidate(centreId, 'Libre');
-    await refused(await call('POST', `/sessions/${sessionId}/enrolments`, { as: ['centre', centreId], body: { candidateId, route: 'candidature_individuelle' } }), 'route-not-allowed');
+    await refused(
+      await call('POST', `/sessions/${sessionId}/enrolments`, { as: ['centre', centreId], body: { candidateId, route: 'candidature_individuelle' } }),
+      'route-not-allowed',
+    );
   });
 
   it('refuses a recused juror assessing the candidate they know', async () => {
@@ -108,7 +126,10 @@ describe('certifiers, through HTTP only, against the local server', () => {
     await L.call('POST', '/_local/clock', { body: { now: '2025-11-10T09:00:00Z' } });
     const blocs = await s.blocs(RNCP);
     await refused(
-      await call('POST', `/sessions/${sessionId}/assessments`, { as: recuser, body: { candidateId, bloc: blocs[0]!.code, competences: blocs[0]!.competences.map((c) => ({ code: c.code, result: 'acquis' })) } }),
+      await call('POST', `/sessions/${sessionId}/assessments`, {
+        as: recuser,
+        body: { candidateId, bloc: blocs[0]!.code, competences: blocs[0]!.competences.map((c) => ({ code: c.code, result: 'acquis' })) },
+      }),
       'juror-recused',
     );
   });
@@ -127,13 +148,23 @@ describe('appeals, through HTTP only', () => {
       const sessionId = await s.session(centreId, { rncp: RNCP, kind: 'titre', startsOn: '2025-10-06', endsOn: '2025-10-06' }, jurors);
       await s.enrol(centreId, sessionId, candidateId);
       await L.call('POST', '/_local/clock', { body: { now: '2025-10-06T15:00:00Z' } });
-      await s.deliberate(sessionId, jurors, candidateId, 'titre', blocs, blocs.map((b) => b.code));
+      await s.deliberate(
+        sessionId,
+        jurors,
+        candidateId,
+        'titre',
+        blocs,
+        blocs.map((b) => b.code),
+      );
       await s.validatePv(sessionId);
       await L.settle();
       const code = (await L.call('GET', `/candidates/${candidateId}/record`, { as: ['candidate', candidateId] })).json.certificates[0].code;
 
       await L.call('POST', '/_local/clock', { body: { now: '2025-11-20T10:00:00Z' } });
-      const annulled = await L.call('POST', `/sessions/${sessionId}/deliberations/${candidateId}/annulment`, { as: ['dreets', 'agent-1'], body: { reason: 'fraude constatée', legalBasis: 'arrêté du 22 décembre 2015, art. 12' } });
+      const annulled = await L.call('POST', `/sessions/${sessionId}/deliberations/${candidateId}/annulment`, {
+        as: ['dreets', 'agent-1'],
+        body: { reason: 'fraude constatée', legalBasis: 'arrêté du 22 décembre 2015, art. 12' },
+      });
       expect(annulled.status, annulled.text).toBe(201);
       await L.settle();
 

@@ -51,9 +51,7 @@ describe('the local ledger over HTTP', () => {
     const { json } = await L.call('GET', '/openapi.json');
     expect(json.openapi).toBe('3.1.0');
     expect(json.paths['/certifications/{rncp}'].get.parameters[0]).toMatchObject({ name: 'rncp', in: 'path', required: true });
-    expect(json.paths['/candidates'].post.requestBody.content['application/json'].schema.required).toEqual(
-      expect.arrayContaining(['familyName', 'givenNames', 'birthDate']),
-    );
+    expect(json.paths['/candidates'].post.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['familyName', 'givenNames', 'birthDate']));
   });
 
   it('refuses a missing, expired, foreign-signed or tampered token with 401, and a wrong role with 403', async () => {
@@ -62,7 +60,13 @@ describe('the local ledger over HTTP', () => {
     const expired = await signLocalToken(L.keys, 'centre', 'c1', { ttlSeconds: -60 });
     expect((await L.call('POST', '/candidates', { body, headers: { authorization: `Bearer ${expired}` } })).status).toBe(401);
     const other = await generateKeyPair('ES256');
-    const foreign = await new SignJWT({ 'cognito:groups': ['centre'] }).setProtectedHeader({ alg: 'ES256' }).setSubject('c1').setIssuer('certification-ledger-local').setAudience('certification-ledger').setExpirationTime('1h').sign(other.privateKey);
+    const foreign = await new SignJWT({ 'cognito:groups': ['centre'] })
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject('c1')
+      .setIssuer('certification-ledger-local')
+      .setAudience('certification-ledger')
+      .setExpirationTime('1h')
+      .sign(other.privateKey);
     expect((await L.call('POST', '/candidates', { body, headers: { authorization: `Bearer ${foreign}` } })).status).toBe(401);
     const good = await L.token('centre', 'c1');
     const [h, p, s] = good.split('.');

@@ -32,7 +32,8 @@ const record = async (candidateId: string, as: As = ['candidate', candidateId], 
   expect(r.status, r.text).toBe(200);
   return r.json;
 };
-const notifications = async (candidateId: string) => (await L.call('GET', `/candidates/${candidateId}/notifications`, { as: ['candidate', candidateId] })).json as { kind: string; bloc?: string; text: string; at: string }[];
+const notifications = async (candidateId: string) =>
+  (await L.call('GET', `/candidates/${candidateId}/notifications`, { as: ['candidate', candidateId] })).json as { kind: string; bloc?: string; text: string; at: string }[];
 const line = (rec: any, rncp = RNCP) => rec.certifications.find((c: any) => c.rncp === rncp);
 
 describe(`the four users' journeys over HTTP, on the ${TARGET} target`, () => {
@@ -52,27 +53,46 @@ describe(`the four users' journeys over HTTP, on the ${TARGET} target`, () => {
 
     const { executionName } = await s.validatePv(sessionId);
     expect(executionName).toBe(`session-${sessionId}`);
-    const titreRecord = await eventually(async () => {
-      const r = await record(titre);
-      return line(r)?.titre?.certificateCode && r.certificates[0]?.status === 'valid' ? r : undefined;
-    }, 'the titre issued', WAIT);
+    const titreRecord = await eventually(
+      async () => {
+        const r = await record(titre);
+        return line(r)?.titre?.certificateCode && r.certificates[0]?.status === 'valid' ? r : undefined;
+      },
+      'the titre issued',
+      WAIT,
+    );
     expect(line(titreRecord)).toMatchObject({ rncp: RNCP, titre: { issuedAt: '2025-10-07' } });
     expect(line(titreRecord).blocs.map((b: { acquired: boolean }) => b.acquired)).toEqual([true, true]);
     expect(titreRecord.certificates).toEqual([expect.objectContaining({ kind: 'titre', rncp: RNCP, status: 'valid' })]);
 
-    const partialRecord = await eventually(async () => {
-      const r = await record(partial, ['centre', centreId]);
-      return r.certificates.length ? r : undefined;
-    }, 'the CCP issued', WAIT);
+    const partialRecord = await eventually(
+      async () => {
+        const r = await record(partial, ['centre', centreId]);
+        return r.certificates.length ? r : undefined;
+      },
+      'the CCP issued',
+      WAIT,
+    );
     expect(line(partialRecord)).toMatchObject({ rncp: RNCP, eligible: false, titre: null, missing: ['RNCP38665BC02'] });
-    expect(line(partialRecord).blocs[0]).toMatchObject({ code: 'RNCP38665BC01', acquired: true, acquiredAt: '2025-10-07', usableUntil: '2030-05-12', usable: true, via: { kind: 'session', sessionId } });
+    expect(line(partialRecord).blocs[0]).toMatchObject({
+      code: 'RNCP38665BC01',
+      acquired: true,
+      acquiredAt: '2025-10-07',
+      usableUntil: '2030-05-12',
+      usable: true,
+      via: { kind: 'session', sessionId },
+    });
     expect(partialRecord.certificates).toEqual([expect.objectContaining({ kind: 'ccp', blocs: ['RNCP38665BC01'] })]);
 
     expect((await record(ajourne, DREETS)).certifications).toEqual([]);
-    const told = await eventually(async () => {
-      const n = await notifications(ajourne);
-      return n.length ? n : undefined;
-    }, 'the ajourné candidate told', WAIT);
+    const told = await eventually(
+      async () => {
+        const n = await notifications(ajourne);
+        return n.length ? n : undefined;
+      },
+      'the ajourné candidate told',
+      WAIT,
+    );
     expect(told).toEqual([expect.objectContaining({ kind: 'session-results', text: expect.stringContaining('ajourné') })]);
     expect((await L.call('GET', `/sessions/${sessionId}`, { as: ['juror', jurors[0]!] })).json.pv).toMatchObject({ status: 'validated' });
     // Another candidate may not read this record.
@@ -82,11 +102,15 @@ describe(`the four users' journeys over HTTP, on the ${TARGET} target`, () => {
 
   it("the ministry: the year's statistics of the title, as JSON, as CSV and exported; refused to a centre", async () => {
     expect(world.code, 'the certifiers journey ran').toBeDefined();
-    const row = await eventually(async () => {
-      const r = await L.call('GET', `/statistics?rncp=${RNCP}&year=2025`, { as: MINISTRY });
-      expect(r.status, r.text).toBe(200);
-      return r.json.rows[0]?.certified === 1 && r.json.rows[0]?.ccpIssued === 1 ? r.json : undefined;
-    }, 'the statistics of 2025', WAIT);
+    const row = await eventually(
+      async () => {
+        const r = await L.call('GET', `/statistics?rncp=${RNCP}&year=2025`, { as: MINISTRY });
+        expect(r.status, r.text).toBe(200);
+        return r.json.rows[0]?.certified === 1 && r.json.rows[0]?.ccpIssued === 1 ? r.json : undefined;
+      },
+      'the statistics of 2025',
+      WAIT,
+    );
     expect(row.position).toEqual(expect.any(Number));
     expect(row.rows[0]).toMatchObject({ year: 2025, rncp: RNCP, enrolled: 3, present: 3, certified: 1, ccpIssued: 1, certifiedViaVae: 0 });
     expect(row.rows[0].byRegion).toMatchObject({ Bretagne: { enrolled: 3, certified: 1 } });
@@ -106,7 +130,15 @@ describe(`the four users' journeys over HTTP, on the ${TARGET} target`, () => {
     expect(code, 'the certifiers journey ran').toBeDefined();
     const verified = await L.call('GET', `/verify/${encodeURIComponent(code)}?familyName=moreau`);
     expect(verified.status, verified.text).toBe(200);
-    expect(verified.json).toMatchObject({ code, status: 'valid', kind: 'titre', certification: { rncp: RNCP, level: 5 }, issuedAt: '2025-10-07', familyNameMatches: true, ledger: { stream: expect.any(String) } });
+    expect(verified.json).toMatchObject({
+      code,
+      status: 'valid',
+      kind: 'titre',
+      certification: { rncp: RNCP, level: 5 },
+      issuedAt: '2025-10-07',
+      familyNameMatches: true,
+      ledger: { stream: expect.any(String) },
+    });
     expect((await L.call('GET', `/verify/${code.slice(0, -1)}${code.endsWith('0') ? '1' : '0'}`)).status).toBe(404);
 
     const credential = await L.call('GET', `/certificates/${encodeURIComponent(code)}/credential`);
@@ -122,10 +154,17 @@ describe(`the four users' journeys over HTTP, on the ${TARGET} target`, () => {
     const pdf = await fetch(`${L.url}/certificates/${encodeURIComponent(code)}/pdf`);
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString('latin1'),
+    ).toBe('%PDF-');
 
     await L.setClock('2025-12-01T10:00:00Z');
-    const revoked = await L.call('POST', `/certificates/${encodeURIComponent(code)}/revocation`, { as: DREETS, body: { reason: 'Fraude établie à l’épreuve', legalBasis: 'Arrêté du 22 décembre 2015, art. 9' } });
+    const revoked = await L.call('POST', `/certificates/${encodeURIComponent(code)}/revocation`, {
+      as: DREETS,
+      body: { reason: 'Fraude établie à l’épreuve', legalBasis: 'Arrêté du 22 décembre 2015, art. 9' },
+    });
     expect(revoked.status, revoked.text).toBe(201);
     await eventually(async () => (await L.call('GET', `/verify/${encodeURIComponent(code)}`)).json?.status === 'revoked', 'the revocation seen', WAIT);
     expect((await L.call('GET', `/verify/${encodeURIComponent(code)}?asOf=2025-11-30`)).json).toMatchObject({ status: 'valid', asOf: '2025-11-30' });
@@ -139,25 +178,43 @@ describe(`the four users' journeys over HTTP, on the ${TARGET} target`, () => {
     const sessionId = await s.session(centreId, { rncp: RNCP, kind: 'titre', startsOn: '2025-12-02', endsOn: '2025-12-02' }, jurors);
     await s.enrol(centreId, sessionId, candidateId);
     await L.setClock('2025-12-02T15:00:00Z');
-    await s.deliberate(sessionId, jurors, candidateId, 'titre', blocs, blocs.map((b) => b.code));
+    await s.deliberate(
+      sessionId,
+      jurors,
+      candidateId,
+      'titre',
+      blocs,
+      blocs.map((b) => b.code),
+    );
     await s.validatePv(sessionId);
     const code = (await eventually(async () => line(await record(candidateId))?.titre?.certificateCode, 'the titre issued', WAIT)) as string;
 
     await L.setClock('2025-12-03T10:00:00Z');
-    const annulled = await L.call('POST', `/sessions/${sessionId}/deliberations/${candidateId}/annulment`, { as: DREETS, body: { reason: 'fraude constatée', legalBasis: 'arrêté du 22 décembre 2015, art. 12' } });
+    const annulled = await L.call('POST', `/sessions/${sessionId}/deliberations/${candidateId}/annulment`, {
+      as: DREETS,
+      body: { reason: 'fraude constatée', legalBasis: 'arrêté du 22 décembre 2015, art. 12' },
+    });
     expect(annulled.status, annulled.text).toBe(201);
-    const after = await eventually(async () => {
-      const r = await record(candidateId);
-      return (line(r)?.titre ?? null) === null && r.certificates[0]?.status === 'revoked' ? r : undefined;
-    }, 'the titre withdrawn and its certificate revoked', WAIT);
+    const after = await eventually(
+      async () => {
+        const r = await record(candidateId);
+        return (line(r)?.titre ?? null) === null && r.certificates[0]?.status === 'revoked' ? r : undefined;
+      },
+      'the titre withdrawn and its certificate revoked',
+      WAIT,
+    );
     expect(after.certificates[0]).toMatchObject({ code, status: 'revoked' });
     expect((await L.call('GET', `/verify/${encodeURIComponent(code)}`)).json).toMatchObject({ status: 'revoked' });
     expect((await L.call('GET', `/verify/${encodeURIComponent(code)}?asOf=2025-12-02`)).json).toMatchObject({ status: 'valid' });
     expect(line(await record(candidateId, ['candidate', candidateId], '2025-12-02')).titre).toMatchObject({ certificateCode: code });
-    const topics = await eventually(async () => {
-      const t = (await notifications(candidateId)).map((n) => n.kind);
-      return t.length === 2 ? t : undefined;
-    }, 'the candidate told', WAIT);
+    const topics = await eventually(
+      async () => {
+        const t = (await notifications(candidateId)).map((n) => n.kind);
+        return t.length === 2 ? t : undefined;
+      },
+      'the candidate told',
+      WAIT,
+    );
     expect(topics).toEqual(['session-results', 'decision-annulled']);
   }, 180_000);
 
@@ -170,7 +227,14 @@ describe(`the four users' journeys over HTTP, on the ${TARGET} target`, () => {
       const sessionId = await s.session(centreId, { rncp: RNCP, kind: 'ccp', blocs: [bloc], startsOn: day, endsOn: day }, jurors);
       await s.enrol(centreId, sessionId, candidateId, 'formation_continue', [bloc]);
       await L.setClock(`${day}T15:00:00Z`);
-      await s.deliberate(sessionId, jurors, candidateId, 'ccp', all.filter((b) => b.code === bloc), [bloc]);
+      await s.deliberate(
+        sessionId,
+        jurors,
+        candidateId,
+        'ccp',
+        all.filter((b) => b.code === bloc),
+        [bloc],
+      );
       await s.validatePv(sessionId);
       await eventually(async () => line(await record(candidateId))?.blocs.find((b: any) => b.code === bloc)?.acquired, `${bloc} acquired`, WAIT);
     };
@@ -182,17 +246,25 @@ describe(`the four users' journeys over HTTP, on the ${TARGET} target`, () => {
 
     await L.setClock('2030-05-12T20:00:00Z');
     expect(line(await record(candidateId))).toMatchObject({ eligible: true });
-    const reminded = await eventually(async () => {
-      const n = (await notifications(candidateId)).filter((x) => x.kind === 'usability-reminder');
-      return n.length === 2 ? n : undefined;
-    }, 'the reminders', WAIT);
+    const reminded = await eventually(
+      async () => {
+        const n = (await notifications(candidateId)).filter((x) => x.kind === 'usability-reminder');
+        return n.length === 2 ? n : undefined;
+      },
+      'the reminders',
+      WAIT,
+    );
     expect(reminded.map((n) => n.bloc).sort()).toEqual(['RNCP38665BC01', 'RNCP38665BC02']);
 
     await L.setClock('2030-05-13T12:00:00Z');
-    const lapsed = await eventually(async () => {
-      const l = line(await record(candidateId));
-      return l.blocs.every((b: any) => b.lapsed && !b.usable) ? l : undefined;
-    }, 'the blocs lapsed', WAIT);
+    const lapsed = await eventually(
+      async () => {
+        const l = line(await record(candidateId));
+        return l.blocs.every((b: any) => b.lapsed && !b.usable) ? l : undefined;
+      },
+      'the blocs lapsed',
+      WAIT,
+    );
     expect(lapsed).toMatchObject({ eligible: false });
     expect(line(await record(candidateId, ['candidate', candidateId], '2030-05-12'))).toMatchObject({ eligible: true });
   }, 300_000);

@@ -11,7 +11,10 @@ import { startTestLedger, type LocalLedger } from '../support/local-ledger.js';
  * The routes to the titre the law opens (arrêté du 22 décembre 2015, art. 1 and 3; règlement général des
  * sessions; the DREETS jurors' charter), walked through HTTP only against the local server on a virtual clock.
  */
-const callerOf = (L: LocalLedger): Caller => (method, path, opts = {}) => L.call(method, path, { as: opts.as as never, body: opts.body, headers: opts.headers });
+const callerOf =
+  (L: LocalLedger): Caller =>
+  (method, path, opts = {}) =>
+    L.call(method, path, { as: opts.as as never, body: opts.body, headers: opts.headers });
 const BC01 = 'RNCP38665BC01';
 const BC02 = 'RNCP38665BC02';
 const DREETS = ['dreets', 'agent-1', 'Bretagne'] as const;
@@ -34,11 +37,22 @@ async function sitting(
 ) {
   const s = scenario(callerOf(L));
   const all = await s.blocs(body.rncp);
-  const sessionId = await s.session(world.centreId, { rncp: body.rncp, kind: body.kind, ...(body.blocs ? { blocs: body.blocs } : {}), startsOn: body.day, endsOn: body.day }, world.jurors);
+  const sessionId = await s.session(
+    world.centreId,
+    { rncp: body.rncp, kind: body.kind, ...(body.blocs ? { blocs: body.blocs } : {}), startsOn: body.day, endsOn: body.day },
+    world.jurors,
+  );
   await s.enrol(world.centreId, sessionId, candidateId, 'formation_continue', body.sat);
   await moveTo(L, `${body.day}T15:00:00Z`);
   const sat = body.sat ?? body.blocs ?? all.map((b) => b.code);
-  await s.deliberate(sessionId, world.jurors, candidateId, outcome, all.filter((b) => sat.includes(b.code)), acquired);
+  await s.deliberate(
+    sessionId,
+    world.jurors,
+    candidateId,
+    outcome,
+    all.filter((b) => sat.includes(b.code)),
+    acquired,
+  );
   await s.validatePv(sessionId);
   await L.settle();
   return sessionId;
@@ -79,7 +93,10 @@ describe('the routes to the titre, through HTTP only', () => {
     const rec = await record(L, candidateId);
     const line = lineOf(rec, rncp);
     expect(line).toMatchObject({ eligible: false, missing: [], titre: { issuedAt: '2026-03-02', sessionId, route: 'capitalisation' } });
-    expect(line.blocs.map((b: any) => [b.code, b.acquiredAt])).toEqual([[BC01, '2025-10-06'], [BC02, '2026-03-02']]);
+    expect(line.blocs.map((b: any) => [b.code, b.acquiredAt])).toEqual([
+      [BC01, '2025-10-06'],
+      [BC02, '2026-03-02'],
+    ]);
     const titres = rec.certificates.filter((c: any) => c.kind === 'titre');
     expect(titres).toHaveLength(1);
     expect(titres[0]).toMatchObject({ rncp, blocs: [BC01, BC02], status: 'valid' });
@@ -112,13 +129,23 @@ describe('the routes to the titre, through HTTP only', () => {
     expect(before).toMatchObject({ eligible: false, missing: [BC02] });
 
     const sessionId = await s.session(centreId, { rncp: 'RNCP38665', kind: 'titre', startsOn: '2025-10-06', endsOn: '2025-10-06' }, jurors);
-    const refused = await L.call('POST', `/sessions/${sessionId}/enrolments`, { as: ['centre', centreId], body: { candidateId: newcomer, route: 'formation_continue', blocs: [BC02] } });
+    const refused = await L.call('POST', `/sessions/${sessionId}/enrolments`, {
+      as: ['centre', centreId],
+      body: { candidateId: newcomer, route: 'formation_continue', blocs: [BC02] },
+    });
     expect(refused.status, refused.text).toBe(422);
     expect(refused.json.type).toBe('/problems/titre-session-blocs-not-held');
     await s.enrol(centreId, sessionId, holder, 'formation_continue', [BC02]);
     await moveTo(L, '2025-10-06T15:00:00Z');
     const all = await s.blocs('RNCP38665');
-    await s.deliberate(sessionId, jurors, holder, 'titre', all.filter((b) => b.code === BC02), [BC02]);
+    await s.deliberate(
+      sessionId,
+      jurors,
+      holder,
+      'titre',
+      all.filter((b) => b.code === BC02),
+      [BC02],
+    );
     await s.validatePv(sessionId);
     const rec = await record(L, holder);
     expect(lineOf(rec, 'RNCP38665')).toMatchObject({ titre: { route: 'capitalisation', sessionId, issuedAt: '2025-10-06' }, missing: [] });
@@ -139,16 +166,29 @@ describe('the routes to the titre, through HTTP only', () => {
 
     await moveTo(L, '2029-09-01T08:00:00Z');
     const sessionId = await s.session(centreId, { rncp, kind: 'ccp', blocs: [BC02], startsOn: '2029-10-01', endsOn: '2029-10-01' }, jurors);
-    const refused = await L.call('POST', `/sessions/${sessionId}/enrolments`, { as: ['centre', centreId], body: { candidateId: newcomer, route: 'formation_continue', blocs: [BC02] } });
+    const refused = await L.call('POST', `/sessions/${sessionId}/enrolments`, {
+      as: ['centre', centreId],
+      body: { candidateId: newcomer, route: 'formation_continue', blocs: [BC02] },
+    });
     expect(refused.status, refused.text).toBe(422);
     expect(refused.json.type).toBe('/problems/grace-year-holders-only');
     await s.enrol(centreId, sessionId, holder, 'formation_continue', [BC02]);
     await moveTo(L, '2029-10-01T15:00:00Z');
     const all = await s.blocs(rncp);
-    await s.deliberate(sessionId, jurors, holder, 'titre', all.filter((b) => b.code === BC02), [BC02]);
+    await s.deliberate(
+      sessionId,
+      jurors,
+      holder,
+      'titre',
+      all.filter((b) => b.code === BC02),
+      [BC02],
+    );
     await s.validatePv(sessionId);
     expect(lineOf(await record(L, holder), rncp)).toMatchObject({ titre: { route: 'capitalisation', issuedAt: '2029-10-01' } });
-    const beyond = await L.call('POST', '/sessions', { as: ['centre', centreId], body: { rncp, kind: 'ccp', blocs: [BC02], centreId, startsOn: '2030-05-13', endsOn: '2030-05-13' } });
+    const beyond = await L.call('POST', '/sessions', {
+      as: ['centre', centreId],
+      body: { rncp, kind: 'ccp', blocs: [BC02], centreId, startsOn: '2030-05-13', endsOn: '2030-05-13' },
+    });
     expect(beyond.json.type).toBe('/problems/certification-not-valid-on-dates');
   }, 180_000);
 
@@ -160,7 +200,10 @@ describe('the routes to the titre, through HTTP only', () => {
     const jurors = await s.jurors(rncp, 2, { validUntil: '2029-05-12' });
     const [partial, total, vae] = [await s.candidate(centreId, 'Partiel'), await s.candidate(centreId, 'Total'), await s.candidate(centreId, 'Experience')];
     const grant = (candidateId: string, body: object, region = 'Bretagne') =>
-      L.call('POST', `/candidates/${candidateId}/equivalences`, { as: ['dreets', 'agent-1', region], body: { rncp, decidedOn: '2025-09-01', legalBasis: 'Arrêté de spécialité, équivalences', ...body } });
+      L.call('POST', `/candidates/${candidateId}/equivalences`, {
+        as: ['dreets', 'agent-1', region],
+        body: { rncp, decidedOn: '2025-09-01', legalBasis: 'Arrêté de spécialité, équivalences', ...body },
+      });
     expect((await grant(partial, { blocs: [BC01] }, 'Occitanie')).json.type).toBe('/problems/outside-territory');
     expect((await grant(partial, { blocs: [BC01] })).status).toBe(201);
     expect((await grant(total, { blocs: [], titre: true })).status).toBe(201);
@@ -211,17 +254,30 @@ describe('the routes to the titre, through HTTP only', () => {
     await moveTo(L, '2025-10-06T15:00:00Z');
     const blocs = await s.blocs(rncp);
     const assess = (juror: string) =>
-      Promise.all(blocs.map((b) => L.call('POST', `/sessions/${sessionId}/assessments`, { as: ['juror', juror], body: { candidateId, bloc: b.code, competences: b.competences.map((c) => ({ code: c.code, result: 'acquis' })) } })));
+      Promise.all(
+        blocs.map((b) =>
+          L.call('POST', `/sessions/${sessionId}/assessments`, {
+            as: ['juror', juror],
+            body: { candidateId, bloc: b.code, competences: b.competences.map((c) => ({ code: c.code, result: 'acquis' })) },
+          }),
+        ),
+      );
     for (const j of [j1!, j2!]) for (const r of await assess(j)) expect(r.status).toBe(201);
 
     const recusal = await L.call('POST', `/sessions/${sessionId}/recusals`, { as: ['juror', j2!], body: { candidateId, reason: 'ancien collègue du candidat' } });
     expect(recusal.status, recusal.text).toBe(201);
-    const tooFew = await L.call('POST', `/sessions/${sessionId}/deliberations`, { as: ['juror', j1!], body: { candidateId, outcome: 'titre', blocs: [BC01, BC02], finalInterviewHeld: true } });
+    const tooFew = await L.call('POST', `/sessions/${sessionId}/deliberations`, {
+      as: ['juror', j1!],
+      body: { candidateId, outcome: 'titre', blocs: [BC01, BC02], finalInterviewHeld: true },
+    });
     expect(tooFew.json.type).toBe('/problems/jury-too-small-after-recusal');
     const addition = await L.call('PUT', `/sessions/${sessionId}/jury`, { as: ['centre', centreId], body: { members: [j3!], candidateId } });
     expect(addition.status, addition.text).toBe(200);
     for (const r of await assess(j3!)) expect(r.status).toBe(201);
-    const proposal = await L.call('POST', `/sessions/${sessionId}/deliberations`, { as: ['juror', j1!], body: { candidateId, outcome: 'titre', blocs: [BC01, BC02], finalInterviewHeld: true } });
+    const proposal = await L.call('POST', `/sessions/${sessionId}/deliberations`, {
+      as: ['juror', j1!],
+      body: { candidateId, outcome: 'titre', blocs: [BC01, BC02], finalInterviewHeld: true },
+    });
     expect(proposal.status, proposal.text).toBe(201);
     const signature = await L.call('POST', `/sessions/${sessionId}/deliberations/${candidateId}/signatures`, { as: ['juror', j3!] });
     expect(signature.json).toMatchObject({ final: true, signedBy: [j1, j3] });

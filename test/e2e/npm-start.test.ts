@@ -27,10 +27,11 @@ async function startNpm(dataDir: string, port: number) {
   throw new Error('npm start did not answer /health');
 }
 
-const answers = async (port: number) => fetch(`http://127.0.0.1:${port}/health`).then(
-  (r) => r.ok,
-  () => false,
-);
+const answers = async (port: number) =>
+  fetch(`http://127.0.0.1:${port}/health`).then(
+    (r) => r.ok,
+    () => false,
+  );
 
 describe('npm start as a person or a process manager runs it (issue 16)', () => {
   it('SIGTERM to npm stops the server itself, and the next start on the same data dir works', async () => {

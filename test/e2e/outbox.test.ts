@@ -24,7 +24,14 @@ async function sessionReadyForPv(L: LocalLedger) {
   const sessionId = await s.session(centreId, { rncp: RNCP, kind: 'titre', startsOn: '2025-10-06', endsOn: '2025-10-07' }, jurors);
   await s.enrol(centreId, sessionId, candidateId);
   await L.call('POST', '/_local/clock', { body: { now: '2025-10-07T14:00:00Z' } });
-  await s.deliberate(sessionId, jurors, candidateId, 'titre', blocs, blocs.map((b) => b.code));
+  await s.deliberate(
+    sessionId,
+    jurors,
+    candidateId,
+    'titre',
+    blocs,
+    blocs.map((b) => b.code),
+  );
   return { s, sessionId, candidateId };
 }
 

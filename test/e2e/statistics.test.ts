@@ -21,7 +21,14 @@ type Outcome = 'titre' | 'ccp' | 'ajourne' | 'absent';
 /** Runs `work` over `items`, `width` at a time (requests on distinct streams only). */
 async function inParallel<T>(items: readonly T[], width: number, work: (item: T, index: number) => Promise<unknown>) {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => { while (next < items.length) { const i = next++; await work(items[i]!, i); } }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await work(items[i]!, i);
+      }
+    }),
+  );
 }
 
 /** Every item of a read-model table, in key order. */
@@ -85,7 +92,10 @@ describe('yearly statistics through the local server', () => {
       for (const [i, candidateId] of candidates.entries()) {
         const vae = s === 0 && i === 0;
         // A VAE enrolment follows the DREETS's recevabilité decision (DESIGN.md rule 17).
-        if (vae) expect((await L!.call('POST', `/candidates/${candidateId}/vae-recevabilite`, { as: ['dreets', 'agent-1'], body: { rncp: RNCP, decidedOn: '2022-01-03' } })).status).toBe(201);
+        if (vae)
+          expect((await L!.call('POST', `/candidates/${candidateId}/vae-recevabilite`, { as: ['dreets', 'agent-1'], body: { rncp: RNCP, decidedOn: '2022-01-03' } })).status).toBe(
+            201,
+          );
         await api.enrol(session.centreId, sessionId, candidateId, vae ? 'vae' : routes[i % routes.length]);
       }
       held.push({ ...session, sessionId, candidates });
@@ -114,12 +124,21 @@ describe('yearly statistics through the local server', () => {
     };
     // Six months on: 33 in the target job, 19 unemployed, 3 neutralised: 33 / 52 = 63.5 % → 63 %, both rates.
     await moveClock('2022-12-15T09:00:00Z');
-    await answer('6m', [['employed_target_job', 33], ['unemployed', 19], ['neutralised', 3]]);
+    await answer('6m', [
+      ['employed_target_job', 33],
+      ['unemployed', 19],
+      ['neutralised', 3],
+    ]);
     // A CCP holder's answer is not a certified respondent's: it must not move the rates.
     expect((await L!.call('POST', `/candidates/${ccpHolders[0]}/insertion-surveys`, { as: MINISTRY, body: { horizon: '6m', situation: 'employed_other' } })).status).toBe(201);
     // Two years on: 31 in the target job, 5 elsewhere, 14 unemployed, 5 neutralised: 31 / 50 = 62 %.
     await moveClock('2024-03-15T09:00:00Z');
-    await answer('24m', [['employed_target_job', 31], ['employed_other', 5], ['unemployed', 14], ['neutralised', 5]]);
+    await answer('24m', [
+      ['employed_target_job', 31],
+      ['employed_other', 5],
+      ['unemployed', 14],
+      ['neutralised', 5],
+    ]);
 
     const res = await get('/statistics?rncp=RNCP38665&year=2022');
     expect(res.status, res.text).toBe(200);
@@ -141,7 +160,10 @@ describe('yearly statistics through the local server', () => {
       ccpIssued: 2,
       successRate: 93,
     });
-    expect(row.byRegion).toMatchObject({ 'Hauts-de-France': { enrolled: 30, present: 30, certified: 28, certifiedViaVae: 1 }, Bretagne: { enrolled: 30, present: 29, certified: 27 } });
+    expect(row.byRegion).toMatchObject({
+      'Hauts-de-France': { enrolled: 30, present: 30, certified: 28, certifiedViaVae: 1 },
+      Bretagne: { enrolled: 30, present: 29, certified: 27 },
+    });
     expect(row.byRoute.vae).toEqual({ enrolled: 1, present: 1, certified: 1, certifiedViaVae: 1, ccpIssued: 0, successRate: 100 });
     expect(Object.keys(row.byCentre).sort()).toEqual([roubaix, rennes].sort());
 
@@ -149,13 +171,22 @@ describe('yearly statistics through the local server', () => {
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const [header, line] = csv.text.split('\r\n');
-    expect(header!.startsWith("Année d'obtention de la certification,Nombre de certifiés,Nombre de certifiés à la suite d’un parcours vae,Taux d'insertion global à 6 mois (en %),Taux d'insertion dans le métier visé à 6 mois (en %),Taux d'insertion dans le métier visé à 2 ans (en %),")).toBe(true);
+    expect(
+      header!.startsWith(
+        "Année d'obtention de la certification,Nombre de certifiés,Nombre de certifiés à la suite d’un parcours vae,Taux d'insertion global à 6 mois (en %),Taux d'insertion dans le métier visé à 6 mois (en %),Taux d'insertion dans le métier visé à 2 ans (en %),",
+      ),
+    ).toBe(true);
     expect(line!.startsWith('2022,55,1,63,63,62,RNCP38665,')).toBe(true);
 
     const exported = await L!.call('POST', '/statistics/exports', { as: MINISTRY, body: { year: 2022 } });
     expect(exported.status, exported.text).toBe(201);
     const stored = await L!.deps.exports.get(exported.json.key);
-    expect(Buffer.from(stored!.body).toString('utf8').split('\r\n').some((l) => l.startsWith('2022,55,1,63,63,62,RNCP38665,'))).toBe(true);
+    expect(
+      Buffer.from(stored!.body)
+        .toString('utf8')
+        .split('\r\n')
+        .some((l) => l.startsWith('2022,55,1,63,63,62,RNCP38665,')),
+    ).toBe(true);
 
     expect((await get('/statistics?year=2022', ['centre', roubaix])).status).toBe(403);
     expect((await get('/statistics?year=twenty')).status).toBe(400);

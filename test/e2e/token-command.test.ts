@@ -21,7 +21,13 @@ describe('npm run token on a data dir of npm start', () => {
   it("prints the local runtime's token, with the claims of an invited account", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'token-local-'));
     dirs.push(dataDir);
-    expect(decodeJwt(await token(dataDir, 'dreets', 'agent-1', 'Bretagne'))).toMatchObject({ iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE, 'cognito:groups': ['dreets'], 'custom:ledger_id': 'agent-1', 'custom:region': 'Bretagne' });
+    expect(decodeJwt(await token(dataDir, 'dreets', 'agent-1', 'Bretagne'))).toMatchObject({
+      iss: LOCAL_ISSUER,
+      aud: LOCAL_AUDIENCE,
+      'cognito:groups': ['dreets'],
+      'custom:ledger_id': 'agent-1',
+      'custom:region': 'Bretagne',
+    });
   });
 
   it("still prints the local runtime's when the dir also holds a stopped twin's state beside npm start's", async () => {

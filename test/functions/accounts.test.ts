@@ -125,7 +125,7 @@ describe('accounts linked to the ledger, through the route manifest', () => {
     expect((await h.deps.accounts.find('alpha@exemple.fr'))?.status).toBe('disabled');
   });
 
-  it('404 disabling an account of another centre, an unknown email or an unknown centre; 403 for another centre\'s candidate', async () => {
+  it("404 disabling an account of another centre, an unknown email or an unknown centre; 403 for another centre's candidate", async () => {
     expect((await call('POST', `/centres/${centreB}/accounts`, agent, { email: 'occitanie@exemple.fr' })).status).toBe(201);
     expect((await call('POST', `/candidates/${candidateB}/accounts`, ['centre', centreB], { email: 'beta@exemple.fr' })).status).toBe(201);
     await refused('DELETE', `/centres/${centreA}/accounts/occitanie%40exemple.fr`, agent, undefined, 404, 'account-not-found');

@@ -42,8 +42,18 @@ describe('bad input on every route', () => {
         await fc.assert(
           fc.asyncProperty(
             fc.oneof(
-              fc.jsonValue().filter((v) => !route.body!.safeParse(v).success).map((v) => JSON.stringify(v)),
-              fc.string().filter((s) => { try { JSON.parse(s); return false; } catch { return s.trim() !== ''; } }),
+              fc
+                .jsonValue()
+                .filter((v) => !route.body!.safeParse(v).success)
+                .map((v) => JSON.stringify(v)),
+              fc.string().filter((s) => {
+                try {
+                  JSON.parse(s);
+                  return false;
+                } catch {
+                  return s.trim() !== '';
+                }
+              }),
             ),
             async (raw) => {
               await expectBadRequest(await callRoute(h.deps, entry.method, fillPath(entry.path), { as, rawBody: raw }));
@@ -63,7 +73,12 @@ describe('bad input on every route', () => {
         for (const name of names) {
           await fc.assert(
             fc.asyncProperty(
-              fc.string({ minLength: 1, maxLength: 80 }).filter((s) => !s.includes('/') && s !== '.' && s !== '..' && !route.params!.safeParse(Object.fromEntries(names.map((n) => [n, n === name ? s : validSegmentOf(n)]))).success),
+              fc
+                .string({ minLength: 1, maxLength: 80 })
+                .filter(
+                  (s) =>
+                    !s.includes('/') && s !== '.' && s !== '..' && !route.params!.safeParse(Object.fromEntries(names.map((n) => [n, n === name ? s : validSegmentOf(n)]))).success,
+                ),
               async (value) => {
                 await expectBadRequest(await callRoute(h.deps, entry.method, fillPath(entry.path, { name, value }), { as, body: {} }));
               },

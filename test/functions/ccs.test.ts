@@ -22,7 +22,12 @@ describe('CCS through the route manifest', () => {
   it('a titre holder sits a CCS at a centre agreed for it and gets a CCS certificate; a candidate without the titre is refused', async () => {
     const clock = new TestClock('2025-09-01T08:00:00.000Z');
     const h = await memoryDeps({ clock });
-    await h.deps.commands.handle(certification, certificationStream(RNCP), { type: 'RegisterCertificationVersion', version: withCcs }, { commandId: 'ccs-test', actor: 'system:test', correlationId: 'ccs-test', now: clock.now() });
+    await h.deps.commands.handle(
+      certification,
+      certificationStream(RNCP),
+      { type: 'RegisterCertificationVersion', version: withCcs },
+      { commandId: 'ccs-test', actor: 'system:test', correlationId: 'ccs-test', now: clock.now() },
+    );
     await h.settle();
     const call: Caller = async (method, path, opts = {}) => {
       const res = await callRoute(h.deps, method, path, { as: opts.as, body: opts.body, headers: opts.headers });
@@ -37,13 +42,22 @@ describe('CCS through the route manifest', () => {
     const titreSession = await s.session(centreId, { rncp: RNCP, kind: 'titre', startsOn: '2025-10-06', endsOn: '2025-10-06' }, jurors);
     await s.enrol(centreId, titreSession, holder);
     clock.set('2025-10-06T15:00:00Z');
-    await s.deliberate(titreSession, jurors, holder, 'titre', blocs, blocs.map((b) => b.code));
+    await s.deliberate(
+      titreSession,
+      jurors,
+      holder,
+      'titre',
+      blocs,
+      blocs.map((b) => b.code),
+    );
     await s.validatePv(titreSession);
 
     const ccsBody = { rncp: RNCP, kind: 'ccs', blocs: [CCS], centreId, startsOn: '2025-11-03', endsOn: '2025-11-03' };
     const notAgreed = await call('POST', '/sessions', { as: ['centre', centreId], body: ccsBody });
     expect(notAgreed.json.type).toBe('/problems/centre-not-agreed-for-ccs');
-    expect((await call('POST', `/centres/${centreId}/agrements`, { as: ['dreets', 'agent-1', 'Bretagne'], body: { rncp: RNCP, validUntil: '2027-12-31', ccs: [CCS] } })).status).toBe(201);
+    expect(
+      (await call('POST', `/centres/${centreId}/agrements`, { as: ['dreets', 'agent-1', 'Bretagne'], body: { rncp: RNCP, validUntil: '2027-12-31', ccs: [CCS] } })).status,
+    ).toBe(201);
     const { sessionId } = (await call('POST', '/sessions', { as: ['centre', centreId], body: ccsBody })).json;
     expect((await call('PUT', `/sessions/${sessionId}/jury`, { as: ['centre', centreId], body: { members: jurors } })).status).toBe(200);
     const refused = await call('POST', `/sessions/${sessionId}/enrolments`, { as: ['centre', centreId], body: { candidateId: newcomer, route: 'formation_continue' } });

@@ -36,7 +36,11 @@ describe('the documents of a certificate', () => {
     const ajv = addFormats(new Ajv2019({ strict: false, allErrors: true }));
     const validate = ajv.compile(JSON.parse(readFileSync(join(standards, 'ob_v3p0_achievementcredential.schema.json'), 'utf8')));
     const validateProfile = ajv.compile(JSON.parse(readFileSync(join(standards, 'ob_v3p0_profile.schema.json'), 'utf8')));
-    for (const [kind, blocs, rncp] of [['titre', ['RNCP38665BC01', 'RNCP38665BC02'], 'RNCP38665'], ['ccp', ['RNCP38665BC02'], 'RNCP38665'], ['ccp', ['RNCP12505BC01'], 'RNCP12505']] as const) {
+    for (const [kind, blocs, rncp] of [
+      ['titre', ['RNCP38665BC01', 'RNCP38665BC02'], 'RNCP38665'],
+      ['ccp', ['RNCP38665BC02'], 'RNCP38665'],
+      ['ccp', ['RNCP12505BC01'], 'RNCP12505'],
+    ] as const) {
       const { result } = await issue(kind, [...blocs], rncp);
       const credential = decodeJwt(result.credential.jws);
       expect(validate(credential), JSON.stringify(validate.errors, null, 1)).toBe(true);
@@ -52,7 +56,12 @@ describe('the documents of a certificate', () => {
     const achievement = credential.credentialSubject.achievement;
     expect(achievement).toMatchObject({ achievementType: 'Certificate', humanCode: 'RNCP38665', id: 'https://www.francecompetences.fr/recherche/rncp/38665/' });
     expect(achievement.alignment.map((a: { targetCode: string }) => a.targetCode)).toEqual(['RNCP38665', 'RNCP38665BC01', 'RNCP38665BC02']);
-    expect(credential.evidence[0]).toMatchObject({ id: verificationUrl('https://ledger.test', code), ledgerStream: result.issuance.stream, ledgerVersion: 1, ledgerHash: result.issuance.hash });
+    expect(credential.evidence[0]).toMatchObject({
+      id: verificationUrl('https://ledger.test', code),
+      ledgerStream: result.issuance.stream,
+      ledgerVersion: 1,
+      ledgerHash: result.issuance.hash,
+    });
     expect(credential.credentialSubject.identifier[0]).toMatchObject({ type: 'IdentityObject', hashed: true, salt: code });
     const text = JSON.stringify(credential);
     for (const personal of ['Moreau', 'Claire', '1990', 'claire@', candidateId]) expect(text).not.toContain(personal);
@@ -73,7 +82,18 @@ describe('the documents of a certificate', () => {
       const qr = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
       expect(qr?.data).toBe(verificationUrl('https://ledger.test', code));
       const text = execFileSync('pdftotext', ['-layout', join(dir, 'c.pdf'), '-'], { encoding: 'utf8' });
-      for (const expected of ['Titre professionnel', 'RNCP38665', 'niveau 5', 'RNCP38665BC01', 'RNCP38665BC02', 'Délivré le 1er septembre 2025', code, `certificate#${code}`, 'version 1', result.issuance.hash]) {
+      for (const expected of [
+        'Titre professionnel',
+        'RNCP38665',
+        'niveau 5',
+        'RNCP38665BC01',
+        'RNCP38665BC02',
+        'Délivré le 1er septembre 2025',
+        code,
+        `certificate#${code}`,
+        'version 1',
+        result.issuance.hash,
+      ]) {
         expect(text).toContain(expected);
       }
       for (const personal of ['Moreau', 'Claire']) expect(text).not.toContain(personal);

@@ -89,7 +89,9 @@ describe('certificates: issuance and verification by code', () => {
     const { code } = await issue(h);
     const wrongCheck = code.slice(0, -1) + (code.endsWith('0') ? '1' : '0');
     const answers = await Promise.all(
-      [newCertificateCode(), wrongCheck, 'not-a-code', 'ABCD', `${code}7`, code.replace(/-/g, '').slice(1)].map((c) => callRoute(h.deps, 'GET', `/verify/${encodeURIComponent(c)}`)),
+      [newCertificateCode(), wrongCheck, 'not-a-code', 'ABCD', `${code}7`, code.replace(/-/g, '').slice(1)].map((c) =>
+        callRoute(h.deps, 'GET', `/verify/${encodeURIComponent(c)}`),
+      ),
     );
     for (const a of answers) {
       expect(a.status).toBe(404);
@@ -185,7 +187,15 @@ describe('certificates: issuance is idempotent', () => {
     const failing: Signer = { ...signer, publicKeys: () => signer.publicKeys(), rotate: () => signer.rotate(), sign: async () => Promise.reject(new Error('KMS unavailable')) };
     h.deps.signer = failing;
     const candidateId = await registerCandidate(h);
-    const input: IssueCertificateInput = { code: newCertificateCode(), candidateId, kind: 'ccp', rncp: 'RNCP38665', blocs: ['RNCP38665BC02'], issuedOn: '2025-09-01', commandId: 'crash-1' };
+    const input: IssueCertificateInput = {
+      code: newCertificateCode(),
+      candidateId,
+      kind: 'ccp',
+      rncp: 'RNCP38665',
+      blocs: ['RNCP38665BC02'],
+      issuedOn: '2025-09-01',
+      commandId: 'crash-1',
+    };
     await expect(issueCertificate(h.deps, input)).rejects.toThrow(/KMS unavailable/);
     await h.settle();
     // Issued already: verification answers, quoting the issuance commit read from the ledger.
@@ -218,7 +228,8 @@ describe('certificates: suspension, reinstatement, revocation', () => {
     const clock = new TestClock('2025-09-01T08:00:00.000Z');
     const h = await memoryDeps({ clock });
     const { code } = await issue(h);
-    const change = (verb: string, reason: string) => callRoute(h.deps, 'POST', `/certificates/${code}/${verb}`, { as: dreets, body: { reason, legalBasis: 'Arrêté du 22 décembre 2015, art. 9' } });
+    const change = (verb: string, reason: string) =>
+      callRoute(h.deps, 'POST', `/certificates/${code}/${verb}`, { as: dreets, body: { reason, legalBasis: 'Arrêté du 22 décembre 2015, art. 9' } });
 
     clock.set('2025-10-10T09:00:00Z');
     expect((await change('suspension', 'Enquête sur une fraude')).json).toEqual({ code, status: 'suspended' });
@@ -275,7 +286,8 @@ describe('certificates: suspension, reinstatement, revocation', () => {
   it('replays a status change sent again with the same Idempotency-Key', async () => {
     const h = await memoryDeps();
     const { code } = await issue(h);
-    const call = () => callRoute(h.deps, 'POST', `/certificates/${code}/suspension`, { as: dreets, body: { reason: 'r', legalBasis: 'l' }, headers: { 'idempotency-key': 'suspend-1' } });
+    const call = () =>
+      callRoute(h.deps, 'POST', `/certificates/${code}/suspension`, { as: dreets, body: { reason: 'r', legalBasis: 'l' }, headers: { 'idempotency-key': 'suspend-1' } });
     expect((await call()).status).toBe(201);
     const again = await call();
     expect(again.status).toBe(201);

@@ -31,21 +31,33 @@ const bloc = fc.constantFrom(...BLOCS);
 const outcome = fc.constantFrom('titre', 'ccp', 'ajourne', 'absent' as const);
 
 const sessionEvent: fc.Arbitrary<LedgerEvent> = fc.oneof(
-  fc.record({ candidateId, route: fc.constantFrom('formation_continue', 'vae', 'apprentissage' as const) }).map((d) => ({ type: 'CandidateEnrolled' as const, data: { ...d, blocs: BLOCS } })),
+  fc
+    .record({ candidateId, route: fc.constantFrom('formation_continue', 'vae', 'apprentissage' as const) })
+    .map((d) => ({ type: 'CandidateEnrolled' as const, data: { ...d, blocs: BLOCS } })),
   fc.record({ candidateId, outcome }).map((d) => ({ type: 'DeliberationProposed' as const, data: { ...d, blocs: [], finalInterviewHeld: true, proposedBy: 'j1' } })),
   fc.record({ candidateId }).map((d) => ({ type: 'DeliberationSigned' as const, data: { ...d, jurorId: 'j2' } })),
   fc.record({ candidateId, outcome }).map((d) => ({ type: 'DeliberationFinalised' as const, data: { ...d, blocs: [], finalInterviewHeld: true } })),
-  fc.record({ candidateId, bloc, result: fc.constantFrom('acquis', 'non_acquis' as const) }).map(({ result, ...d }) => ({ type: 'AssessmentRecorded' as const, data: { ...d, jurorId: 'j1', competences: [{ code: `${d.bloc}C1`, result }] } })),
+  fc
+    .record({ candidateId, bloc, result: fc.constantFrom('acquis', 'non_acquis' as const) })
+    .map(({ result, ...d }) => ({ type: 'AssessmentRecorded' as const, data: { ...d, jurorId: 'j1', competences: [{ code: `${d.bloc}C1`, result }] } })),
   date.map((validatedOn) => ({ type: 'PvValidated' as const, data: { validatedBy: 'agent-1', validatedOn } })),
   candidateId.map((id) => ({ type: 'DecisionAnnulled' as const, data: { candidateId: id, reason: 'appel', legalBasis: 'R338-7', annulledBy: 'agent-1' } })),
 );
 
 const candidateEvent = (id: string): fc.Arbitrary<LedgerEvent> =>
   fc.oneof(
-    fc.record({ rncp, bloc, acquiredOn: date, sessionId: fc.constantFrom(...SESSIONS) }).map(({ sessionId, ...d }) => ({ type: 'CcpAcquired' as const, data: { ...d, candidateId: id, via: { kind: 'session' as const, sessionId } } })),
-    fc.record({ rncp, issuedOn: date, sessionId: fc.constantFrom(...SESSIONS) }).map((d) => ({ type: 'TitreIssued' as const, data: { ...d, candidateId: id, blocs: BLOCS, route: 'session' as const } })),
-    fc.record({ rncp, sessionId: fc.constantFrom(...SESSIONS) }).map((d) => ({ type: 'TitreAnnulled' as const, data: { ...d, candidateId: id, reason: 'appel', legalBasis: 'R338-7' } })),
-    fc.record({ rncp, bloc, sessionId: fc.constantFrom(...SESSIONS) }).map((d) => ({ type: 'CcpAcquisitionAnnulled' as const, data: { ...d, candidateId: id, reason: 'appel', legalBasis: 'R338-7' } })),
+    fc
+      .record({ rncp, bloc, acquiredOn: date, sessionId: fc.constantFrom(...SESSIONS) })
+      .map(({ sessionId, ...d }) => ({ type: 'CcpAcquired' as const, data: { ...d, candidateId: id, via: { kind: 'session' as const, sessionId } } })),
+    fc
+      .record({ rncp, issuedOn: date, sessionId: fc.constantFrom(...SESSIONS) })
+      .map((d) => ({ type: 'TitreIssued' as const, data: { ...d, candidateId: id, blocs: BLOCS, route: 'session' as const } })),
+    fc
+      .record({ rncp, sessionId: fc.constantFrom(...SESSIONS) })
+      .map((d) => ({ type: 'TitreAnnulled' as const, data: { ...d, candidateId: id, reason: 'appel', legalBasis: 'R338-7' } })),
+    fc
+      .record({ rncp, bloc, sessionId: fc.constantFrom(...SESSIONS) })
+      .map((d) => ({ type: 'CcpAcquisitionAnnulled' as const, data: { ...d, candidateId: id, reason: 'appel', legalBasis: 'R338-7' } })),
     fc
       .record({ horizon: fc.constantFrom('6m', '24m' as const), situation: fc.constantFrom('employed_target_job', 'employed_other', 'unemployed', 'neutralised' as const) })
       .map((d) => ({ type: 'InsertionSurveyRecorded' as const, data: { ...d, candidateId: id, recordedBy: 'ministry:m' } })),
@@ -56,7 +68,10 @@ type Stream = { stream: string; first: (id: string) => fc.Arbitrary<LedgerEvent>
 const kinds: Stream[] = [
   ...SESSIONS.map((id) => ({
     stream: `session#${id}`,
-    first: () => fc.record({ rncp, centreId: fc.constantFrom(...CENTRES) }).map((d) => ({ type: 'SessionScheduled' as const, data: { ...d, sessionId: id, kind: 'titre' as const, blocs: BLOCS, startsOn: '2022-03-07', endsOn: '2022-03-09' } })),
+    first: () =>
+      fc
+        .record({ rncp, centreId: fc.constantFrom(...CENTRES) })
+        .map((d) => ({ type: 'SessionScheduled' as const, data: { ...d, sessionId: id, kind: 'titre' as const, blocs: BLOCS, startsOn: '2022-03-07', endsOn: '2022-03-09' } })),
     next: () => sessionEvent,
   })),
   ...CANDIDATES.map((id) => ({
@@ -73,7 +88,11 @@ const kinds: Stream[] = [
 
 /** A history: appends, each to one stream, of 1 to 3 events (a stream's first append starts with its creation event). */
 const history = fc.array(
-  fc.nat({ max: kinds.length - 1 }).chain((k) => fc.tuple(fc.constant(k), fc.array(kinds[k]!.next(kinds[k]!.stream.split('#')[1]!), { minLength: 1, maxLength: 3 }), kinds[k]!.first(kinds[k]!.stream.split('#')[1]!))),
+  fc
+    .nat({ max: kinds.length - 1 })
+    .chain((k) =>
+      fc.tuple(fc.constant(k), fc.array(kinds[k]!.next(kinds[k]!.stream.split('#')[1]!), { minLength: 1, maxLength: 3 }), kinds[k]!.first(kinds[k]!.stream.split('#')[1]!)),
+    ),
   { minLength: 1, maxLength: 40 },
 );
 

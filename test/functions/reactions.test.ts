@@ -20,7 +20,12 @@ describe('the reactions of the change feed', () => {
   it('emails each CandidateNotified once, however often and in whatever order its record is delivered', async () => {
     const h = await memoryDeps();
     const candidateId = 'c0ffee00-0000-4000-8000-000000000001';
-    await h.deps.commands.handle(candidate, candidateStream(candidateId), { type: 'RegisterCandidate', candidateId, centreId: 'centre-1' }, { commandId: 'register', actor: 'centre:centre-1', correlationId: 'c', now: h.clock.now() });
+    await h.deps.commands.handle(
+      candidate,
+      candidateStream(candidateId),
+      { type: 'RegisterCandidate', candidateId, centreId: 'centre-1' },
+      { commandId: 'register', actor: 'centre:centre-1', correlationId: 'c', now: h.clock.now() },
+    );
     await notify(h, candidateId, 'a');
     await notify(h, candidateId, 'b');
     await h.settle();
@@ -34,7 +39,12 @@ describe('the reactions of the change feed', () => {
   it('a notification whose sending fails is sent on the redelivery, once', async () => {
     const h = await memoryDeps();
     const candidateId = 'c0ffee00-0000-4000-8000-000000000002';
-    await h.deps.commands.handle(candidate, candidateStream(candidateId), { type: 'RegisterCandidate', candidateId, centreId: 'centre-1' }, { commandId: 'register', actor: 'centre:centre-1', correlationId: 'c', now: h.clock.now() });
+    await h.deps.commands.handle(
+      candidate,
+      candidateStream(candidateId),
+      { type: 'RegisterCandidate', candidateId, centreId: 'centre-1' },
+      { commandId: 'register', actor: 'centre:centre-1', correlationId: 'c', now: h.clock.now() },
+    );
     const send = h.notifier.send.bind(h.notifier);
     let failures = 1;
     h.notifier.send = async (...args) => {

@@ -26,14 +26,20 @@ async function world(workflowOptions: MemoryDepsOptions['workflowOptions']) {
   const sessionId = await s.session(centreId, { rncp: RNCP, kind: 'titre', startsOn: '2025-10-06', endsOn: '2025-10-06' }, jurors);
   for (const k of [titre, partial, failed]) await s.enrol(centreId, sessionId, k);
   clock.set('2025-10-06T15:00:00Z');
-  await s.deliberate(sessionId, jurors, titre, 'titre', blocs, blocs.map((b) => b.code));
+  await s.deliberate(
+    sessionId,
+    jurors,
+    titre,
+    'titre',
+    blocs,
+    blocs.map((b) => b.code),
+  );
   await s.deliberate(sessionId, jurors, partial, 'ccp', blocs, ['RNCP38665BC01']);
   await s.deliberate(sessionId, jurors, failed, 'ccp', blocs, ['RNCP38665BC02']);
   return { h, s, sessionId, titre, partial, failed };
 }
 
-const eventsOf = async (h: Awaited<ReturnType<typeof memoryDeps>>, candidateId: string) =>
-  (await h.store.read(candidateStream(candidateId))).commits.flatMap(recordedEvents);
+const eventsOf = async (h: Awaited<ReturnType<typeof memoryDeps>>, candidateId: string) => (await h.store.read(candidateStream(candidateId))).commits.flatMap(recordedEvents);
 
 describe('the session workflow, run from the CDK definition by aws-local-stepfunctions', () => {
   it('renders the ASL the stack deploys: a Map over the candidates with retried, idempotent Tasks', () => {

@@ -1,4 +1,3 @@
-
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { jurorStream } from '../../domain/juror.js';
 import { sessionStream } from '../../domain/session.js';
@@ -97,8 +96,7 @@ describe('sessions through the route manifest', () => {
     const { api, asCentre, asJuror, candidates, jurors, sessionId, path } = await readySession(h);
     const [titre, partial, ajourne] = candidates as [string, string, string];
 
-    const results = (code: string, n: number, result: 'acquis' | 'non_acquis') =>
-      Array.from({ length: n }, (_, i) => ({ code: `${code}C${i + 1}`, result }));
+    const results = (code: string, n: number, result: 'acquis' | 'non_acquis') => Array.from({ length: n }, (_, i) => ({ code: `${code}C${i + 1}`, result }));
     const assessments = [
       { candidateId: titre, bloc: BC01, competences: results(BC01, 3, 'acquis') },
       { candidateId: titre, bloc: BC02, competences: results(BC02, 4, 'acquis') },
@@ -337,9 +335,23 @@ describe('refusals answer their status and problem type, and append nothing', ()
 
   it('assessing a competence of another bloc (unknown-competence), or before the session starts (session-not-started)', async () => {
     const { api, path, asJuror, candidates } = await readySession(h);
-    await api.refused('POST', `${path}/assessments`, asJuror(0), { candidateId: candidates[0], bloc: BC01, competences: [{ code: 'RNCP38665BC02C1', result: 'acquis' }] }, 422, 'unknown-competence');
+    await api.refused(
+      'POST',
+      `${path}/assessments`,
+      asJuror(0),
+      { candidateId: candidates[0], bloc: BC01, competences: [{ code: 'RNCP38665BC02C1', result: 'acquis' }] },
+      422,
+      'unknown-competence',
+    );
     h.clock.set('2025-10-05T20:00:00Z');
-    await api.refused('POST', `${path}/assessments`, asJuror(0), { candidateId: candidates[0], bloc: BC01, competences: [{ code: 'RNCP38665BC01C1', result: 'acquis' }] }, 422, 'session-not-started');
+    await api.refused(
+      'POST',
+      `${path}/assessments`,
+      asJuror(0),
+      { candidateId: candidates[0], bloc: BC01, competences: [{ code: 'RNCP38665BC01C1', result: 'acquis' }] },
+      422,
+      'session-not-started',
+    );
   });
 
   it('a titre without the entretien final (final-interview-required), and a second proposal (deliberation-already-proposed)', async () => {

@@ -53,7 +53,8 @@ describe('GET /statistics and POST /statistics/exports over fact documents', () 
     for (const [candidateId, , outcome] of enrolments) {
       const events: LedgerEvent[] = [{ type: 'CandidateRegistered', data: { candidateId, registeredBy: centreId } }];
       if (outcome === 'titre' || outcome === 'ccp') {
-        for (const bloc of outcome === 'titre' ? blocs : [blocs[0]!]) events.push({ type: 'CcpAcquired', data: { candidateId, rncp, bloc, acquiredOn: validatedOn, via: { kind: 'session', sessionId } } });
+        for (const bloc of outcome === 'titre' ? blocs : [blocs[0]!])
+          events.push({ type: 'CcpAcquired', data: { candidateId, rncp, bloc, acquiredOn: validatedOn, via: { kind: 'session', sessionId } } });
       }
       if (outcome === 'titre') events.push({ type: 'TitreIssued', data: { candidateId, rncp, issuedOn: validatedOn, sessionId, blocs, route: 'session' } });
       await appendEvents(store, `candidate#${candidateId}`, events);
@@ -73,7 +74,19 @@ describe('GET /statistics and POST /statistics/exports over fact documents', () 
     await appendEvents(store, 'centre#roubaix', [{ type: 'CentreRegistered', data: { centreId: 'roubaix', name: 'AFPA Roubaix', region: 'Hauts-de-France' } }]);
     await appendEvents(store, 'centre#rennes', [{ type: 'CentreRegistered', data: { centreId: 'rennes', name: 'GRETA Rennes', region: 'Bretagne' } }]);
     // 2022, RNCP32340: a titre, a titre via VAE later annulled, a CCP, an ajourné, an absent.
-    await session('s1', 'RNCP32340', 'roubaix', [['a', 'formation_continue', 'titre'], ['b', 'vae', 'titre'], ['c', 'apprentissage', 'ccp'], ['d', 'formation_continue', 'ajourne'], ['e', 'contrat_professionnalisation', 'absent']], '2022-03-10');
+    await session(
+      's1',
+      'RNCP32340',
+      'roubaix',
+      [
+        ['a', 'formation_continue', 'titre'],
+        ['b', 'vae', 'titre'],
+        ['c', 'apprentissage', 'ccp'],
+        ['d', 'formation_continue', 'ajourne'],
+        ['e', 'contrat_professionnalisation', 'absent'],
+      ],
+      '2022-03-10',
+    );
     // 2022 too, at another centre: a titre via VAE.
     await session('s2', 'RNCP32340', 'rennes', [['f', 'vae', 'titre']], '2022-11-30');
     // PV still open: counts in no year.
@@ -91,7 +104,10 @@ describe('GET /statistics and POST /statistics/exports over fact documents', () 
     await appendEvents(store, 'session#s1', [{ type: 'DecisionAnnulled', data: { candidateId: 'b', reason: 'fraude', legalBasis: 'R338-7', annulledBy: 'agent-1' } }]);
     await appendEvents(store, 'candidate#b', [
       { type: 'TitreAnnulled', data: { candidateId: 'b', rncp: 'RNCP32340', sessionId: 's1', reason: 'fraude', legalBasis: 'R338-7' } },
-      ...BC.map((bloc) => ({ type: 'CcpAcquisitionAnnulled' as const, data: { candidateId: 'b', rncp: 'RNCP32340', bloc, sessionId: 's1', reason: 'fraude', legalBasis: 'R338-7' } })),
+      ...BC.map((bloc) => ({
+        type: 'CcpAcquisitionAnnulled' as const,
+        data: { candidateId: 'b', rncp: 'RNCP32340', bloc, sessionId: 's1', reason: 'fraude', legalBasis: 'R338-7' },
+      })),
     ]);
     await new Projector(store, readModels, projections).replayAll();
   });
@@ -131,17 +147,32 @@ describe('GET /statistics and POST /statistics/exports over fact documents', () 
       vae: { enrolled: 2, present: 1, certified: 1, certifiedViaVae: 1, ccpIssued: 0, successRate: 100 },
     });
     expect(row.byRegion).toMatchObject({ 'Hauts-de-France': { enrolled: 5, present: 3, certified: 1 }, Bretagne: { enrolled: 1, present: 1, certified: 1, certifiedViaVae: 1 } });
-    expect(row.byCentre).toMatchObject({ roubaix: { name: 'AFPA Roubaix', region: 'Hauts-de-France', enrolled: 5 }, rennes: { name: 'GRETA Rennes', region: 'Bretagne', enrolled: 1 } });
+    expect(row.byCentre).toMatchObject({
+      roubaix: { name: 'AFPA Roubaix', region: 'Hauts-de-France', enrolled: 5 },
+      rennes: { name: 'GRETA Rennes', region: 'Bretagne', enrolled: 1 },
+    });
   });
 
-  it("includes predecessors, never successors, and answers every year of a lineage when no year is given", async () => {
+  it('includes predecessors, never successors, and answers every year of a lineage when no year is given', async () => {
     const all = await get('?rncp=RNCP38665');
-    expect(all.json.rows.map((r: any) => [r.year, r.certified])).toEqual([[2018, 1], [2022, 2], [2024, 1]]);
+    expect(all.json.rows.map((r: any) => [r.year, r.certified])).toEqual([
+      [2018, 1],
+      [2022, 2],
+      [2024, 1],
+    ]);
     const older = await get('?rncp=RNCP32340');
-    expect(older.json.rows.map((r: any) => [r.year, r.certified])).toEqual([[2018, 1], [2022, 2]]);
-    expect((await get('?rncp=RNCP32340&year=2024')).json.rows).toMatchObject([{ year: 2024, rncp: 'RNCP32340', enrolled: 0, certified: 0, successRate: null, insertion6mGlobal: null }]);
+    expect(older.json.rows.map((r: any) => [r.year, r.certified])).toEqual([
+      [2018, 1],
+      [2022, 2],
+    ]);
+    expect((await get('?rncp=RNCP32340&year=2024')).json.rows).toMatchObject([
+      { year: 2024, rncp: 'RNCP32340', enrolled: 0, certified: 0, successRate: null, insertion6mGlobal: null },
+    ]);
     const year = await get('?year=2022');
-    expect(year.json.rows.map((r: any) => [r.rncp, r.certified])).toEqual([['RNCP38665', 2], ['SEED004', 0]]);
+    expect(year.json.rows.map((r: any) => [r.rncp, r.certified])).toEqual([
+      ['RNCP38665', 2],
+      ['SEED004', 0],
+    ]);
   });
 
   it('gives the same rows as CSV, the fiche’s columns first', async () => {

@@ -43,7 +43,9 @@ describe('verify-ledger', () => {
     store = new DynamoEventStore(dynamo.client, TableName);
     for (const stream of streams) {
       let head = GENESIS_HASH;
-      for (let v = 0; v < 3; v++) head = (await store.append({ stream, expectedVersion: v, prevHash: head, events: [event(v + 1)], commandId: randomUUID(), recordedAt: '2025-09-01T08:00:00.000Z' })).commit.hash;
+      for (let v = 0; v < 3; v++)
+        head = (await store.append({ stream, expectedVersion: v, prevHash: head, events: [event(v + 1)], commandId: randomUUID(), recordedAt: '2025-09-01T08:00:00.000Z' })).commit
+          .hash;
     }
   });
   afterAll(async () => dynamo?.stop());
@@ -64,7 +66,15 @@ describe('verify-ledger', () => {
     const check = await checkLedger(rawCommitsOfTable(dynamo.client, TableName));
     const signed = await signCheckpoint(check, signer, '2025-09-01T08:00:00.000Z');
     const { payload } = await compactVerify(signed.jws, createLocalJWKSet(jwksOf(await signer.publicKeys()) as never));
-    expect(JSON.parse(new TextDecoder().decode(payload))).toEqual({ type: 'LedgerCheckpoint', at: '2025-09-01T08:00:00.000Z', streams: 3, commits: 9, events: 9, root: check.root, intact: true });
+    expect(JSON.parse(new TextDecoder().decode(payload))).toEqual({
+      type: 'LedgerCheckpoint',
+      at: '2025-09-01T08:00:00.000Z',
+      streams: 3,
+      commits: 9,
+      events: 9,
+      root: check.root,
+      intact: true,
+    });
   });
 
   it('names the stream and version of a commit with one flipped byte, wherever the byte is', async () => {
@@ -89,11 +99,15 @@ describe('verify-ledger', () => {
       await ensureEventsTable(local.client, TableName);
       const s = new DynamoEventStore(local.client, TableName);
       let head = GENESIS_HASH;
-      for (let v = 0; v < 3; v++) head = (await s.append({ stream: 'x#1', expectedVersion: v, prevHash: head, events: [event(v)], commandId: randomUUID(), recordedAt: '2025-09-01T08:00:00.000Z' })).commit.hash;
+      for (let v = 0; v < 3; v++)
+        head = (await s.append({ stream: 'x#1', expectedVersion: v, prevHash: head, events: [event(v)], commandId: randomUUID(), recordedAt: '2025-09-01T08:00:00.000Z' })).commit
+          .hash;
       await local.client.send(new DeleteItemCommand({ TableName, Key: marshall({ pk: 'x#1', sk: 2 }) }));
       expect((await checkLedger(rawCommitsOfTable(local.client, TableName))).broken).toEqual([{ stream: 'x#1', version: 3, reason: expect.stringContaining('does not follow') }]);
       await local.client.send(new DeleteItemCommand({ TableName, Key: marshall({ pk: 'x#1', sk: 1 }) }));
-      expect((await checkLedger(rawCommitsOfTable(local.client, TableName))).broken).toEqual([{ stream: 'x#1', version: 3, reason: expect.stringContaining('does not start the stream') }]);
+      expect((await checkLedger(rawCommitsOfTable(local.client, TableName))).broken).toEqual([
+        { stream: 'x#1', version: 3, reason: expect.stringContaining('does not start the stream') },
+      ]);
     } finally {
       await local.stop();
     }

@@ -113,9 +113,7 @@ describe('buckets', () => {
       expect(b.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
       const policy = ofType('AWS::S3::BucketPolicy').find(([, p]) => JSON.stringify(p.Properties.Bucket) === JSON.stringify(ref(id)));
       expect(policy, `policy of ${id}`).toBeDefined();
-      expect(policy![1].Properties.PolicyDocument.Statement).toContainEqual(
-        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-      );
+      expect(policy![1].Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
     }
   });
 
@@ -162,14 +160,28 @@ describe('functions', () => {
 
   it('a read-only function (a GET route) has no write action at all', () => {
     const readOnly = (a: FunctionAccess) =>
-      a.events !== 'append' && a.readModels !== 'write' && !a.idempotency && (!a.vault || a.vault === 'read') && a.documents !== 'write' &&
-      a.exports !== 'write' && !a.rateLimit && a.verifications !== 'write' && a.signing !== 'sign' && !a.email && !a.schedules && !a.startsWorkflows?.length && !a.accounts;
+      a.events !== 'append' &&
+      a.readModels !== 'write' &&
+      !a.idempotency &&
+      (!a.vault || a.vault === 'read') &&
+      a.documents !== 'write' &&
+      a.exports !== 'write' &&
+      !a.rateLimit &&
+      a.verifications !== 'write' &&
+      a.signing !== 'sign' &&
+      !a.email &&
+      !a.schedules &&
+      !a.startsWorkflows?.length &&
+      !a.accounts;
     const checked = deployed.filter((r) => readOnly(accessOf(r.module, r.method)));
     expect(checked.map((r) => r.module)).toContain('certifications/get-certification');
     expect(checked.every((r) => r.method === 'GET')).toBe(true);
     for (const route of checked) {
       const actions = actionsOf(statementsOfRole(resources, roleIdOf(route.module)));
-      expect(actions.filter((a) => WRITE_ACTION.test(a)), route.module).toEqual([]);
+      expect(
+        actions.filter((a) => WRITE_ACTION.test(a)),
+        route.module,
+      ).toEqual([]);
     }
     const getCertification = actionsOf(statementsOfRole(resources, roleIdOf('certifications/get-certification')));
     expect(getCertification).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
@@ -308,7 +320,9 @@ describe('accounts (DESIGN.md §6)', () => {
       const events = logicalIdOf(stack, stack.tables.events);
       expect(actionsOf(statementsOfRole(resources, roleIdOf(module)).filter((s) => JSON.stringify(s.Resource).includes(`"${events}"`))), module).not.toContain('dynamodb:PutItem');
     }
-    const grantees = Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy' && actionsOf(r.Properties.PolicyDocument.Statement).some((a) => a.startsWith('cognito-idp:')));
+    const grantees = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::IAM::Policy' && actionsOf(r.Properties.PolicyDocument.Statement).some((a) => a.startsWith('cognito-idp:')),
+    );
     expect(grantees).toHaveLength(accountModules.length);
   });
 
@@ -343,9 +357,7 @@ describe('change feed', () => {
     const queueId = logicalIdOf(stack, stack.changeFeed.onFailure);
     expect(resources[queueId]!.Properties.SqsManagedSseEnabled).toBe(true);
     const policy = ofType('AWS::SQS::QueuePolicy').find(([, p]) => JSON.stringify(p.Properties.Queues).includes(queueId));
-    expect(policy![1].Properties.PolicyDocument.Statement).toContainEqual(
-      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-    );
+    expect(policy![1].Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
     const alarm = ofType('AWS::CloudWatch::Alarm').find(([, a]) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
     expect(alarm![1].Properties).toMatchObject({
       Namespace: 'AWS/SQS',
@@ -435,7 +447,10 @@ describe('least privilege (issue 18)', () => {
     for (const [id] of ledgerFunctions()) {
       const roleId = (resources[id]!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
       const actions = actionsOf(statementsOfRole(resources, roleId));
-      expect(actions.filter((a) => /^dynamodb:(Scan|\*)$/.test(a)), id).toEqual([]);
+      expect(
+        actions.filter((a) => /^dynamodb:(Scan|\*)$/.test(a)),
+        id,
+      ).toEqual([]);
     }
   });
 
@@ -469,7 +484,9 @@ describe('alarms someone receives (issue 18)', () => {
     for (const [module, fn] of stack.functions.all()) {
       const id = logicalIdOf(stack, fn.handler);
       const alarm = alarms().find((a) => JSON.stringify(a.Metrics ?? []).includes(`"${id}"`));
-      const names = (alarm?.Metrics ?? []).flatMap((m: any) => (m.MetricStat && JSON.stringify(m.MetricStat.Metric.Dimensions).includes(`"${id}"`) ? [m.MetricStat.Metric.MetricName] : []));
+      const names = (alarm?.Metrics ?? []).flatMap((m: any) =>
+        m.MetricStat && JSON.stringify(m.MetricStat.Metric.Dimensions).includes(`"${id}"`) ? [m.MetricStat.Metric.MetricName] : [],
+      );
       expect(names.sort(), module).toEqual(['Errors', 'Throttles']);
       expect(alarm!.AlarmDescription, module).toContain(module);
     }

@@ -23,8 +23,9 @@ function check(stackProps: LedgerStackProps) {
   const errors = Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'));
   expect(errors.map((e) => `${e.id}: ${String(e.entry.data).split('\n')[0]}`)).toEqual([]);
 
-  const suppressions = Object.entries(template!.toJSON().Resources as Record<string, { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }>)
-    .flatMap(([id, r]) => (r.Metadata?.cdk_nag?.rules_to_suppress ?? []).map((s) => ({ resource: id, ...s })));
+  const suppressions = Object.entries(template!.toJSON().Resources as Record<string, { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }>).flatMap(
+    ([id, r]) => (r.Metadata?.cdk_nag?.rules_to_suppress ?? []).map((s) => ({ resource: id, ...s })),
+  );
   expect(suppressions.length).toBeGreaterThan(0);
   for (const s of suppressions) expect(s.reason.length, `${s.id} on ${s.resource}`).toBeGreaterThanOrEqual(40);
 }

@@ -14,14 +14,18 @@ describe('the public address (issue 18)', () => {
     expect(() => synthesize({ context: { 'ledger:stage': 'production' }, stack: { web: true } })).toThrow(/ledger:domainName/);
   });
 
-  it('with a domain, CloudFront answers to it with its certificate (TLS 1.2), and the QR codes and sign-in use it', () => {
-    const { stack, resources } = synthesize({ context: { 'ledger:stage': 'production', 'ledger:domainName': 'registre.example.gouv.fr', 'ledger:certificateArn': CERTIFICATE } });
-    const config = resources[logicalIdOf(stack, stack.web!.distribution)]!.Properties.DistributionConfig;
-    expect(config.Aliases).toEqual(['registre.example.gouv.fr']);
-    expect(config.ViewerCertificate).toMatchObject({ AcmCertificateArn: CERTIFICATE, MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' });
-    const fn = resources[logicalIdOf(stack, stack.functions.get('certificates/verify-certificate').handler)]!;
-    expect(fn.Properties.Environment.Variables.PUBLIC_BASE_URL).toBe('https://registre.example.gouv.fr');
-    const client = resources[logicalIdOf(stack, stack.web!.client)]!;
-    expect(client.Properties.CallbackURLs).toEqual(['https://registre.example.gouv.fr/connexion']);
-  }, SYNTH_TIMEOUT);
+  it(
+    'with a domain, CloudFront answers to it with its certificate (TLS 1.2), and the QR codes and sign-in use it',
+    () => {
+      const { stack, resources } = synthesize({ context: { 'ledger:stage': 'production', 'ledger:domainName': 'registre.example.gouv.fr', 'ledger:certificateArn': CERTIFICATE } });
+      const config = resources[logicalIdOf(stack, stack.web!.distribution)]!.Properties.DistributionConfig;
+      expect(config.Aliases).toEqual(['registre.example.gouv.fr']);
+      expect(config.ViewerCertificate).toMatchObject({ AcmCertificateArn: CERTIFICATE, MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' });
+      const fn = resources[logicalIdOf(stack, stack.functions.get('certificates/verify-certificate').handler)]!;
+      expect(fn.Properties.Environment.Variables.PUBLIC_BASE_URL).toBe('https://registre.example.gouv.fr');
+      const client = resources[logicalIdOf(stack, stack.web!.client)]!;
+      expect(client.Properties.CallbackURLs).toEqual(['https://registre.example.gouv.fr/connexion']);
+    },
+    SYNTH_TIMEOUT,
+  );
 });

@@ -25,7 +25,12 @@ beforeAll(async () => {
   mkdirSync(cache, { recursive: true });
   outdir = mkdtempSync(join(cache, 'ledger-start-up-bundle-'));
   const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
-  const fn = new LedgerFunction(new Stack(app, 'StartUp'), 'Fn', { module: START_UP_MODULE, environment: {}, logRetention: logs.RetentionDays.ONE_DAY, assetFolders: ['referential'] });
+  const fn = new LedgerFunction(new Stack(app, 'StartUp'), 'Fn', {
+    module: START_UP_MODULE,
+    environment: {},
+    logRetention: logs.RetentionDays.ONE_DAY,
+    assetFolders: ['referential'],
+  });
   app.synth();
   assetDir = join(outdir, (fn.handler.node.defaultChild as CfnFunction).getMetadata('aws:asset:path') as string);
   dynamo = await startDynalite();
@@ -54,14 +59,23 @@ const commitsOf = async () => {
 
 describe('the start-up function, as deployed', () => {
   it('ships the referential beside its bundle', () => {
-    expect(readdirSync(join(assetDir, 'referential')).sort()).toEqual(readdirSync(join(projectRoot, 'referential')).filter((f) => f.endsWith('.json')).sort());
+    expect(readdirSync(join(assetDir, 'referential')).sort()).toEqual(
+      readdirSync(join(projectRoot, 'referential'))
+        .filter((f) => f.endsWith('.json'))
+        .sort(),
+    );
   });
 
   it('loads the four certifications into an empty ledger, and a second run appends nothing', async () => {
     const { handler } = (await import(pathToFileURL(join(assetDir, 'index.mjs')).href)) as { handler: (event: unknown) => Promise<{ duties: string[] }> };
     expect(await handler({ RequestType: 'Create' })).toEqual({ duties: ['referential'] });
     const streams = new Set((await commitsOf()).map((c) => c.stream));
-    expect([...streams].filter((s) => s.startsWith('certification#')).sort()).toEqual(['certification#RNCP12505', 'certification#RNCP32340', 'certification#RNCP38665', 'certification#SEED004']);
+    expect([...streams].filter((s) => s.startsWith('certification#')).sort()).toEqual([
+      'certification#RNCP12505',
+      'certification#RNCP32340',
+      'certification#RNCP38665',
+      'certification#SEED004',
+    ]);
     const count = (await commitsOf()).length;
     await handler({ RequestType: 'Update' });
     expect((await commitsOf()).length).toBe(count);

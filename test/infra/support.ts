@@ -5,7 +5,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import * as sfnLib from 'aws-cdk-lib/aws-stepfunctions';
 import type { IConstruct } from 'constructs';
-import { mkdtempSync, } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ledgerApp, type LedgerAppOptions } from '../../infra/ledger-app.js';
@@ -39,8 +39,7 @@ export interface CfnResourceJson {
 export const sampleAwsEnvironment = (): Record<string, string> =>
   Object.fromEntries(REQUIRED_AWS_VARIABLES.map((n) => [n, n === 'PUBLIC_BASE_URL' ? 'https://ledger.example' : `test-${n.toLowerCase()}`]));
 
-export const logicalIdOf = (stack: Stack, construct: IConstruct) =>
-  stack.resolve((construct.node.defaultChild as CfnElement).logicalId) as string;
+export const logicalIdOf = (stack: Stack, construct: IConstruct) => stack.resolve((construct.node.defaultChild as CfnElement).logicalId) as string;
 
 export interface Statement {
   Effect: string;

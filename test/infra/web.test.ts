@@ -84,7 +84,10 @@ describe('the pages in AWS (infra/constructs/ledger-web.ts)', () => {
     const handler = runInNewContext(`${cloudFrontRewriteSource()}; handler`) as (e: { request: { uri: string } }) => { uri: string };
     for (const page of pages) {
       for (const path of pathsOf(page)) {
-        expect(patterns.filter((p) => p.test(path)), path).toEqual([]);
+        expect(
+          patterns.filter((p) => p.test(path)),
+          path,
+        ).toEqual([]);
         expect(handler({ request: { uri: path } }).uri, path).toBe(`/${page.file}`);
         if (path !== '/') expect(handler({ request: { uri: `${path}/` } }).uri, `${path}/`).toBe(`/${pageFor(`${path}/`)}`);
       }
@@ -94,7 +97,9 @@ describe('the pages in AWS (infra/constructs/ledger-web.ts)', () => {
   });
 
   it('answer with security headers: a CSP without inline code that lets the pages reach Cognito, no framing, no referrer, HSTS', () => {
-    const [[, policy]] = ofType('AWS::CloudFront::ResponseHeadersPolicy').filter(([, p]) => p.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy) as [[string, CfnResourceJson]];
+    const [[, policy]] = ofType('AWS::CloudFront::ResponseHeadersPolicy').filter(
+      ([, p]) => p.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy,
+    ) as [[string, CfnResourceJson]];
     const headers = policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
     expect(distribution().DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual({ Ref: Object.entries(resources).find(([, r]) => r === policy)![0] });
     const csp = JSON.stringify(headers.ContentSecurityPolicy.ContentSecurityPolicy);

@@ -36,7 +36,7 @@ describe('workflows', () => {
     expect(resources[logGroup]!.Properties.LogGroupName).toMatch(/^\/aws\/vendedlogs\/states\//);
   });
 
-  it("the Task states point at the intended functions, and the state machine may invoke exactly those", () => {
+  it('the Task states point at the intended functions, and the state machine may invoke exactly those', () => {
     const [, machine] = sampleMachine();
     const definition = definitionOf(machine);
     const tasks = Object.entries(definition.States).filter(([, s]) => s.Type === 'Task');
@@ -53,7 +53,10 @@ describe('workflows', () => {
     expect(JSON.stringify(invoked)).toContain(fnId('health/get-health'));
     // Resource "*" is for X-Ray and log delivery only.
     const star = statements.filter((s) => s.Resource === '*');
-    expect(actionsOf(star).every((a) => /^(xray|logs):/.test(a)), actionsOf(star).join()).toBe(true);
+    expect(
+      actionsOf(star).every((a) => /^(xray|logs):/.test(a)),
+      actionsOf(star).join(),
+    ).toBe(true);
   });
 
   it('every function knows the state machine ARN; only the functions allowed to may start it, and the scheduler role', () => {

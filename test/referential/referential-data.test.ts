@@ -13,8 +13,7 @@ const get = (code: string): ReferentialFile => {
   if (!file) throw new Error(`no referential file for ${code}`);
   return file;
 };
-const covers = (f: ReferentialFile, from: string, until: string) =>
-  f.registration.validFrom <= from && until <= f.registration.validUntil;
+const covers = (f: ReferentialFile, from: string, until: string) => f.registration.validFrom <= from && until <= f.registration.validUntil;
 
 describe('referential files', () => {
   it('every JSON file of the folder parses with the schema', () => {
@@ -33,11 +32,7 @@ describe('referential files', () => {
   it('has the blocs of each version', () => {
     expect(get('RNCP38665').registration.blocs.map((b) => b.code)).toEqual(['RNCP38665BC01', 'RNCP38665BC02']);
     expect(get('RNCP32340').registration.blocs.map((b) => b.code)).toEqual(['RNCP32340BC01', 'RNCP32340BC02']);
-    expect(get('RNCP12505').registration.blocs.map((b) => b.code)).toEqual([
-      'RNCP12505BC01',
-      'RNCP12505BC02',
-      'RNCP12505BC03',
-    ]);
+    expect(get('RNCP12505').registration.blocs.map((b) => b.code)).toEqual(['RNCP12505BC01', 'RNCP12505BC02', 'RNCP12505BC03']);
     expect(get('SEED004').registration.blocs).toHaveLength(3);
     // REAC TP-01276 v04: 2 activités types, 7 compétences professionnelles.
     expect(get('RNCP32340').registration.blocs.flatMap((b) => b.competences)).toHaveLength(7);

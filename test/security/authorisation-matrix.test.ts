@@ -85,11 +85,19 @@ const table: Record<string, Expectation> = {
   'DELETE /candidates/{candidateId}/personal-data': { path: (w) => `/candidates/${w.candidateB}/personal-data` },
   'POST /centres': { path: () => '/centres', body: () => ({ name: 'Centre matrice', region: 'Normandie' }) },
   'GET /centres/{centreId}/sessions': { path: (w) => `/centres/${w.centreA}/sessions`, owner: { centre: (w) => w.centreA }, foreign: { centre: (w) => w.centreB } },
-  'POST /centres/{centreId}/agrements': { path: (w) => `/centres/${w.centreB}/agrements`, body: () => ({ rncp: RNCP, validUntil: '2027-12-31' }), regions: { owner: 'Occitanie', foreign: 'Bretagne' } },
+  'POST /centres/{centreId}/agrements': {
+    path: (w) => `/centres/${w.centreB}/agrements`,
+    body: () => ({ rncp: RNCP, validUntil: '2027-12-31' }),
+    regions: { owner: 'Occitanie', foreign: 'Bretagne' },
+  },
   'POST /centres/{centreId}/accounts': { path: (w) => `/centres/${w.centreB}/accounts`, body: () => ({ email: 'matrice-centre@exemple.fr' }) },
   'DELETE /centres/{centreId}/accounts/{email}': { path: (w) => `/centres/${w.centreB}/accounts/matrice-centre%40exemple.fr` },
   'POST /jurors': { path: () => '/jurors', body: () => ({ name: 'Juré matrice' }) },
-  'POST /jurors/{jurorId}/habilitations': { path: (w) => `/jurors/${w.jurorB}/habilitations`, body: () => ({ rncp: RNCP, validUntil: '2027-12-31' }), regions: { owner: 'Bretagne', foreign: 'Occitanie' } },
+  'POST /jurors/{jurorId}/habilitations': {
+    path: (w) => `/jurors/${w.jurorB}/habilitations`,
+    body: () => ({ rncp: RNCP, validUntil: '2027-12-31' }),
+    regions: { owner: 'Bretagne', foreign: 'Occitanie' },
+  },
   'POST /jurors/{jurorId}/accounts': { path: (w) => `/jurors/${w.jurorB}/accounts`, body: () => ({ email: 'matrice-jure@exemple.fr' }) },
   'DELETE /jurors/{jurorId}/accounts/{email}': { path: (w) => `/jurors/${w.jurorB}/accounts/matrice-jure%40exemple.fr` },
   'POST /sessions': {
@@ -103,7 +111,12 @@ const table: Record<string, Expectation> = {
     owner: { centre: (w) => w.centreA, juror: (w) => w.jurorA },
     foreign: { centre: (w) => w.centreB, juror: (w) => w.jurorB },
   },
-  'PUT /sessions/{sessionId}/jury': { path: (w) => `/sessions/${w.sessionB}/jury`, body: (w) => ({ members: [w.jurorB] }), owner: { centre: (w) => w.centreB }, foreign: { centre: (w) => w.centreA } },
+  'PUT /sessions/{sessionId}/jury': {
+    path: (w) => `/sessions/${w.sessionB}/jury`,
+    body: (w) => ({ members: [w.jurorB] }),
+    owner: { centre: (w) => w.centreB },
+    foreign: { centre: (w) => w.centreA },
+  },
   'POST /sessions/{sessionId}/enrolments': {
     path: (w) => `/sessions/${w.sessionB}/enrolments`,
     body: (w) => ({ candidateId: w.candidateB, route: 'formation_continue' }),
@@ -135,11 +148,18 @@ const table: Record<string, Expectation> = {
     foreign: { juror: (w) => w.jurorA },
   },
   'POST /sessions/{sessionId}/pv-validation': { path: (w) => `/sessions/${w.sessionB}/pv-validation`, regions: { owner: 'Occitanie', foreign: 'Bretagne' } },
-  'POST /sessions/{sessionId}/deliberations/{candidateId}/annulment': { path: (w) => `/sessions/${w.sessionA}/deliberations/${w.candidateA}/annulment`, body: () => ({ reason: 'matrice', legalBasis: 'test' }) },
+  'POST /sessions/{sessionId}/deliberations/{candidateId}/annulment': {
+    path: (w) => `/sessions/${w.sessionA}/deliberations/${w.candidateA}/annulment`,
+    body: () => ({ reason: 'matrice', legalBasis: 'test' }),
+  },
   'GET /verify/{code}': { path: (w) => `/verify/${w.code}` },
   'GET /certificates/{code}/credential': { path: (w) => `/certificates/${w.code}/credential` },
   'GET /certificates/{code}/pdf': { path: (w) => `/certificates/${w.code}/pdf` },
-  'GET /certificates/{code}/verifications': { path: (w) => `/certificates/${w.code}/verifications`, owner: { candidate: (w) => w.candidateA }, foreign: { candidate: (w) => w.candidateB } },
+  'GET /certificates/{code}/verifications': {
+    path: (w) => `/certificates/${w.code}/verifications`,
+    owner: { candidate: (w) => w.candidateA },
+    foreign: { candidate: (w) => w.candidateB },
+  },
   'POST /certificates/{code}/suspension': { path: (w) => `/certificates/${w.code}/suspension`, body: () => ({ reason: 'vérification', legalBasis: 'test' }) },
   'POST /certificates/{code}/reinstatement': { path: (w) => `/certificates/${w.code}/reinstatement`, body: () => ({ reason: 'vérifié', legalBasis: 'test' }) },
   'POST /certificates/{code}/revocation': { path: (w) => `/certificates/${w.code}/revocation`, body: () => ({ reason: 'fraude', legalBasis: 'test' }) },
@@ -173,7 +193,14 @@ describe('authorisation matrix: every route, every role, every owner, every bad 
     await s.enrol(centreA, sessionA, candidateA);
     await s.enrol(centreB, sessionB, candidateB);
     await L.call('POST', '/_local/clock', { body: { now: '2025-10-06T15:00:00Z' } });
-    await s.deliberate(sessionA, jurorsA, candidateA, 'titre', blocs, blocs.map((b) => b.code));
+    await s.deliberate(
+      sessionA,
+      jurorsA,
+      candidateA,
+      'titre',
+      blocs,
+      blocs.map((b) => b.code),
+    );
     await s.validatePv(sessionA);
     await L.settle();
     const record = (await L.call('GET', `/candidates/${candidateA}/record`, { as: ['candidate', candidateA] })).json;
@@ -206,7 +233,13 @@ describe('authorisation matrix: every route, every role, every owner, every bad 
       const fresh = await signLocalToken(L.keys, 'dreets', 'agent-1');
       const expired = await signLocalToken(L.keys, 'dreets', 'agent-1', { ttlSeconds: -60 });
       const stranger = await generateKeyPair('ES256');
-      const foreignKey = await new SignJWT({ 'cognito:groups': ['dreets'] }).setProtectedHeader({ alg: 'ES256' }).setSubject('agent-1').setIssuer(LOCAL_ISSUER).setAudience(LOCAL_AUDIENCE).setExpirationTime('1h').sign(stranger.privateKey);
+      const foreignKey = await new SignJWT({ 'cognito:groups': ['dreets'] })
+        .setProtectedHeader({ alg: 'ES256' })
+        .setSubject('agent-1')
+        .setIssuer(LOCAL_ISSUER)
+        .setAudience(LOCAL_AUDIENCE)
+        .setExpirationTime('1h')
+        .sign(stranger.privateKey);
       const [h, p, sig] = fresh.split('.');
       const claims = JSON.parse(Buffer.from(p!, 'base64url').toString());
       const tampered = [h, Buffer.from(JSON.stringify({ ...claims, 'custom:ledger_id': 'agent-2' })).toString('base64url'), sig].join('.');
@@ -226,7 +259,13 @@ describe('authorisation matrix: every route, every role, every owner, every bad 
       }
       for (const [who, auth] of badTokens) check(who, (await send(entry.method, path, body, auth)).status, (s) => s === 401);
       // A genuine token of an account never linked to the ledger (no custom:ledger_id): 403, whatever its role or sub.
-      const unlinked = await new SignJWT({ 'cognito:groups': [entry.auth[0]], token_use: 'id' }).setProtectedHeader({ alg: 'ES256' }).setSubject(genericSub[entry.auth[0]!]).setIssuer(LOCAL_ISSUER).setAudience(LOCAL_AUDIENCE).setExpirationTime('1h').sign(L.keys.privateKey);
+      const unlinked = await new SignJWT({ 'cognito:groups': [entry.auth[0]], token_use: 'id' })
+        .setProtectedHeader({ alg: 'ES256' })
+        .setSubject(genericSub[entry.auth[0]!])
+        .setIssuer(LOCAL_ISSUER)
+        .setAudience(LOCAL_AUDIENCE)
+        .setExpirationTime('1h')
+        .sign(L.keys.privateKey);
       const unlinkedAnswer = await send(entry.method, path, body, `Bearer ${unlinked}`);
       check('an account without custom:ledger_id', unlinkedAnswer.status, (s) => s === 403);
       for (const role of ROLES) {
@@ -239,7 +278,11 @@ describe('authorisation matrix: every route, every role, every owner, every bad 
         const foreign = e.foreign?.[role]?.(w);
         if (allowed && foreign) check(`${role} ${foreign} (not the owner)`, (await L.call(entry.method, path, { as: [role, foreign], body })).status, (s) => s === 403);
         if (allowed && role === 'dreets' && e.regions) {
-          check(`dreets of ${e.regions.foreign} (outside its territory)`, (await L.call(entry.method, path, { as: ['dreets', owner, e.regions.foreign], body })).status, (s) => s === 403);
+          check(
+            `dreets of ${e.regions.foreign} (outside its territory)`,
+            (await L.call(entry.method, path, { as: ['dreets', owner, e.regions.foreign], body })).status,
+            (s) => s === 403,
+          );
           check('dreets without region', (await L.call(entry.method, path, { as: ['dreets', owner], body })).status, (s) => s === 403);
         }
       }

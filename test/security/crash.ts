@@ -44,9 +44,29 @@ export interface CrashReport {
   seconds: number;
   acknowledged: number;
   refusedOrCut: number;
-  atKill: { commits: number; broken: string[]; halfWritten: string[]; lost: string[]; executionsRunning: number; pvAcknowledged: number; pvNotRecorded: string[]; certificatesIssued: number; reactionsMissing: number };
+  atKill: {
+    commits: number;
+    broken: string[];
+    halfWritten: string[];
+    lost: string[];
+    executionsRunning: number;
+    pvAcknowledged: number;
+    pvNotRecorded: string[];
+    certificatesIssued: number;
+    reactionsMissing: number;
+  };
   afterRestart: { resumed: number; sessionsCompleted: number; sessionsExpected: number; unverifiable: string[]; writeAfterRestart: number };
-  final: { verifyLedgerExit: number | null; verifyLedgerOutput: string; broken: string[]; halfWritten: string[]; lost: string[]; executionsNotSucceeded: string[]; reactionsWithoutExecution: string[]; readModelItems: number; readModelDifferences: string[] };
+  final: {
+    verifyLedgerExit: number | null;
+    verifyLedgerOutput: string;
+    broken: string[];
+    halfWritten: string[];
+    lost: string[];
+    executionsNotSucceeded: string[];
+    reactionsWithoutExecution: string[];
+    readModelItems: number;
+    readModelDifferences: string[];
+  };
 }
 
 /** Structure of the commits: each one whole (events exactly sk..last) and each stream's versions following on from 1. */
@@ -92,7 +112,9 @@ function runVerifyLedger(dataDir: string): Promise<{ code: number | null; output
   });
 }
 
-export async function crashScenario(options: { dataDir?: string; writers?: number; sessions?: number; candidatesPerSession?: number; log?: (line: string) => void } = {}): Promise<CrashReport> {
+export async function crashScenario(
+  options: { dataDir?: string; writers?: number; sessions?: number; candidatesPerSession?: number; log?: (line: string) => void } = {},
+): Promise<CrashReport> {
   const t0 = performance.now();
   const log = options.log ?? (() => {});
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ledger-crash-'));
@@ -132,7 +154,8 @@ export async function crashScenario(options: { dataDir?: string; writers?: numbe
     const write = async (as: [Role, string, string?], path: string, body: unknown, key: string, streamOf?: (json: any) => string) => {
       try {
         const res = await server.call('POST', path, { as, body, headers: { 'idempotency-key': key } });
-        if (res.status >= 200 && res.status < 300) acknowledged.push({ what: `POST ${path} (${key})`, scopedKey: `${localAccountSub(as[0], as[1])}|POST ${path}|${key}`, stream: streamOf?.(res.json) });
+        if (res.status >= 200 && res.status < 300)
+          acknowledged.push({ what: `POST ${path} (${key})`, scopedKey: `${localAccountSub(as[0], as[1])}|POST ${path}|${key}`, stream: streamOf?.(res.json) });
         else refusedOrCut++;
       } catch {
         refusedOrCut++; // cut by the kill: never acknowledged
@@ -141,12 +164,24 @@ export async function crashScenario(options: { dataDir?: string; writers?: numbe
     let day = 0;
     const writers = Array.from({ length: WRITERS }, async (_, w) => {
       for (let n = 0; !killed; n++) {
-        if (n % 2 === 0) await write(['centre', centreId], '/candidates', { familyName: `Flux${w}x${n}`, givenNames: 'Camille', birthDate: '1990-04-02' }, `w${w}-c${n}`, (j) => `candidate#${j.candidateId}`);
+        if (n % 2 === 0)
+          await write(
+            ['centre', centreId],
+            '/candidates',
+            { familyName: `Flux${w}x${n}`, givenNames: 'Camille', birthDate: '1990-04-02' },
+            `w${w}-c${n}`,
+            (j) => `candidate#${j.candidateId}`,
+          );
         else {
           const until = new Date(Date.parse('2026-01-01') + day++ * 86_400_000).toISOString().slice(0, 10);
           const centre = otherCentres[n % otherCentres.length]!;
           // Each centre's agrément by an agent of its own region (territorial competence).
-          await write(['dreets', 'agent-1', n % otherCentres.length === 0 ? 'Occitanie' : 'Normandie'], `/centres/${centre}/agrements`, { rncp: RNCP, validUntil: until }, `w${w}-a${n}`);
+          await write(
+            ['dreets', 'agent-1', n % otherCentres.length === 0 ? 'Occitanie' : 'Normandie'],
+            `/centres/${centre}/agrements`,
+            { rncp: RNCP, validUntil: until },
+            `w${w}-a${n}`,
+          );
         }
       }
     });
@@ -183,7 +218,11 @@ export async function crashScenario(options: { dataDir?: string; writers?: numbe
     // At the kill, the data dir as the dead server left it.
     const atKill = await withDataDirDynamo(dataDir, async (client) => {
       const raws = await collect(rawCommitsOfTable(client, TABLES.events));
-      const check = await checkLedger((async function* () { yield* raws; })());
+      const check = await checkLedger(
+        (async function* () {
+          yield* raws;
+        })(),
+      );
       const commandIds = new Set(raws.flatMap((r) => (r.commit ? [r.commit.commandId] : [])));
       const commandIdOf = await commandIdsOfKeys(client);
       const streams = new Set(raws.map((r) => r.stream));
@@ -205,7 +244,9 @@ export async function crashScenario(options: { dataDir?: string; writers?: numbe
         reactionsMissing: triggers.filter((c) => !byId.has(executionArn('capitalisation', `recompute-${c.stream.slice('candidate#'.length)}-${c.version}`))).length,
       };
     });
-    log(`at the kill: ${atKill.commits} commits, ${atKill.executionsRunning} executions running, ${atKill.certificatesIssued} certificates issued, ${atKill.reactionsMissing} reactions and ${atKill.pvWithoutExecution} session workflows not started`);
+    log(
+      `at the kill: ${atKill.commits} commits, ${atKill.executionsRunning} executions running, ${atKill.certificatesIssued} certificates issued, ${atKill.reactionsMissing} reactions and ${atKill.pvWithoutExecution} session workflows not started`,
+    );
 
     // Restart on the same data dir: the acknowledged PV validations complete without being asked again.
     L = await spawnLedger({ dataDir, clock: CLOCK });
@@ -233,7 +274,9 @@ export async function crashScenario(options: { dataDir?: string; writers?: numbe
     }
     // A client retries what was cut before its answer; new writes are accepted.
     for (const { sessionId } of sessions.filter((x) => !pvAcknowledged.includes(x.sessionId))) await restarted.call('POST', `/sessions/${sessionId}/pv-validation`, { as: DREETS });
-    const writeAfterRestart = (await restarted.call('POST', '/candidates', { as: ['centre', centreId], body: { familyName: 'Apres', givenNames: 'Camille', birthDate: '1990-04-02' } })).status;
+    const writeAfterRestart = (
+      await restarted.call('POST', '/candidates', { as: ['centre', centreId], body: { familyName: 'Apres', givenNames: 'Camille', birthDate: '1990-04-02' } })
+    ).status;
     const stopped = await restarted.stop(); // drains every execution, then exits
     L = undefined;
     if (stopped !== 0) throw new Error(`the restarted ledger did not stop cleanly (${stopped}):\n${restarted.output()}`);
@@ -243,7 +286,11 @@ export async function crashScenario(options: { dataDir?: string; writers?: numbe
     const verifyLedger = await runVerifyLedger(dataDir);
     const final = await withDataDirDynamo(dataDir, async (client) => {
       const raws = await collect(rawCommitsOfTable(client, TABLES.events));
-      const check = await checkLedger((async function* () { yield* raws; })());
+      const check = await checkLedger(
+        (async function* () {
+          yield* raws;
+        })(),
+      );
       const commandIds = new Set(raws.flatMap((r) => (r.commit ? [r.commit.commandId] : [])));
       const commandIdOf = await commandIdsOfKeys(client);
       const journal = await scanTable(client, TABLES.workflows);
@@ -267,7 +314,10 @@ export async function crashScenario(options: { dataDir?: string; writers?: numbe
       const live = canonical(await scanTable(client, rebuilt.previous));
       const fresh = canonical(await scanTable(client, rebuilt.active));
       const keys = new Set([...live.keys(), ...fresh.keys()]);
-      return { items: live.size, differences: [...keys].filter((k) => live.get(k) !== fresh.get(k)).map((k) => `${k}: ${live.has(k) ? (fresh.has(k) ? 'differs' : 'not in the rebuild') : 'missing'}`) };
+      return {
+        items: live.size,
+        differences: [...keys].filter((k) => live.get(k) !== fresh.get(k)).map((k) => `${k}: ${live.has(k) ? (fresh.has(k) ? 'differs' : 'not in the rebuild') : 'missing'}`),
+      };
     });
 
     return {
@@ -298,7 +348,17 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const report = await crashScenario({ log: (line) => console.log(line) });
   console.log(JSON.stringify(report, null, 2));
   const f = report.final;
-  const clean = !report.atKill.broken.length && !report.atKill.halfWritten.length && !report.atKill.lost.length && !f.broken.length && !f.halfWritten.length && !f.lost.length && f.verifyLedgerExit === 0 && !f.executionsNotSucceeded.length && !f.reactionsWithoutExecution.length && !f.readModelDifferences.length;
+  const clean =
+    !report.atKill.broken.length &&
+    !report.atKill.halfWritten.length &&
+    !report.atKill.lost.length &&
+    !f.broken.length &&
+    !f.halfWritten.length &&
+    !f.lost.length &&
+    f.verifyLedgerExit === 0 &&
+    !f.executionsNotSucceeded.length &&
+    !f.reactionsWithoutExecution.length &&
+    !f.readModelDifferences.length;
   console.log(clean ? 'crash safety: clean' : 'crash safety: FAILED');
   process.exitCode = clean ? 0 : 1;
 }

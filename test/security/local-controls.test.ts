@@ -55,7 +55,9 @@ describe('the local controls cannot be reached from outside this machine (issue 
     const body = JSON.stringify({ now: '2026-01-01T00:00:00Z' });
     expect((await raw(L, '/_local/clock', body, { host: 'rebound.attacker.example', 'content-type': 'application/json' })).status).toBe(403);
     expect((await raw(L, '/_local/clock', body, { host: host(), 'content-type': 'application/json', origin: 'https://attacker.example' })).status).toBe(403);
-    expect((await raw(L, '/_local/tokens', JSON.stringify({ role: 'dreets', ledgerId: 'agent-1' }), { host: 'rebound.attacker.example', 'content-type': 'application/json' })).status).toBe(403);
+    expect(
+      (await raw(L, '/_local/tokens', JSON.stringify({ role: 'dreets', ledgerId: 'agent-1' }), { host: 'rebound.attacker.example', 'content-type': 'application/json' })).status,
+    ).toBe(403);
     expect(L.clock.now()).toBe('2025-09-01T08:00:00.000Z');
   });
 

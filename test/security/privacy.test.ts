@@ -134,7 +134,11 @@ describe('personal data: only in the vault, only encrypted, and gone for good wh
       ids[outcome] = first.json.candidateId;
     }
     // A refused registration: the problem (stored under its key too) must not echo what was typed.
-    const refused = await call('POST', '/candidates', { as: ['centre', centreId], body: { ...people.titre, email: `${people.titre.familyName}-chez-exemple` }, headers: { 'idempotency-key': 'bad-email' } });
+    const refused = await call('POST', '/candidates', {
+      as: ['centre', centreId],
+      body: { ...people.titre, email: `${people.titre.familyName}-chez-exemple` },
+      headers: { 'idempotency-key': 'bad-email' },
+    });
     expect(refused.status).toBe(400);
     expect(found(refused.text, allNeedles)).toEqual([]);
 
@@ -153,7 +157,14 @@ describe('personal data: only in the vault, only encrypted, and gone for good wh
     expect((await call('POST', `/sessions/${sessionId}/recusals`, { as: ['juror', jurors[2]!], body: { candidateId: ids.ajourne, reason: RECUSAL_REASON } })).status).toBe(201);
     expect((await call('POST', '/_local/clock', { body: { now: '2025-10-06T15:00:00Z' } })).status).toBe(200);
     const blocs = await s.blocs(RNCP);
-    await s.deliberate(sessionId, jurors, ids.titre, 'titre', blocs, blocs.map((b) => b.code));
+    await s.deliberate(
+      sessionId,
+      jurors,
+      ids.titre,
+      'titre',
+      blocs,
+      blocs.map((b) => b.code),
+    );
     await s.deliberate(sessionId, jurors, ids.ccp, 'ccp', blocs, ['RNCP38665BC01']);
     await s.deliberate(sessionId, jurors.slice(0, 2), ids.ajourne, 'ajourne', blocs, []);
     await s.validatePv(sessionId);
@@ -207,7 +218,10 @@ describe('personal data: only in the vault, only encrypted, and gone for good wh
 
   it('the vault gives the data back to the ledger alone, with its key (positive control)', async () => {
     await withDataDirDynamo(dataDir, async (client) => {
-      const vault = new EncryptedPersonVault(new FileKeyStore(join(dataDir, 'vault-keys'), localMasterKey(dataDir), new WrappedKeyStore(client, TABLES.vault, localMasterKey(dataDir))), new DynamoCiphertextStore(client, TABLES.vault));
+      const vault = new EncryptedPersonVault(
+        new FileKeyStore(join(dataDir, 'vault-keys'), localMasterKey(dataDir), new WrappedKeyStore(client, TABLES.vault, localMasterKey(dataDir))),
+        new DynamoCiphertextStore(client, TABLES.vault),
+      );
       expect(await vault.get(ids.titre)).toEqual(people.titre);
       expect(await vault.get(jurors[0]!)).toEqual({ name: jurorNames[0] });
     });
@@ -237,7 +251,10 @@ describe('personal data: only in the vault, only encrypted, and gone for good wh
     L = undefined;
 
     await withDataDirDynamo(dataDir, async (client) => {
-      const vault = new EncryptedPersonVault(new FileKeyStore(join(dataDir, 'vault-keys'), localMasterKey(dataDir), new WrappedKeyStore(client, TABLES.vault, localMasterKey(dataDir))), new DynamoCiphertextStore(client, TABLES.vault));
+      const vault = new EncryptedPersonVault(
+        new FileKeyStore(join(dataDir, 'vault-keys'), localMasterKey(dataDir), new WrappedKeyStore(client, TABLES.vault, localMasterKey(dataDir))),
+        new DynamoCiphertextStore(client, TABLES.vault),
+      );
       expect(await vault.get(ids.titre)).toBeUndefined();
       expect(await vault.get(ids.ccp)).toEqual(people.ccp);
     });

@@ -48,21 +48,23 @@ export function mockCognito(userPoolId = 'eu-west-3_TestPool') {
     return user;
   };
 
-  mock.on(AdminCreateUserCommand).callsFake((input: { UserPoolId?: string; Username?: string; UserAttributes?: AttributeType[]; DesiredDeliveryMediums?: string[]; MessageAction?: string }) => {
-    pool(input.UserPoolId);
-    const username = (input.Username ?? '').toLowerCase();
-    if (users.has(username)) throw new UsernameExistsException({ message: 'An account with the given email already exists.', $metadata });
-    const attributes = new Map<string, string>();
-    for (const a of input.UserAttributes ?? []) {
-      if (!schema.has(a.Name!)) throw new InvalidParameterException({ message: `Attribute does not exist in the schema: ${a.Name}`, $metadata });
-      attributes.set(a.Name!, a.Value ?? '');
-    }
-    if (attributes.get('email')?.toLowerCase() !== username) throw new InvalidParameterException({ message: 'Username should be an email.', $metadata });
-    const user: MockUser = { sub: randomUUID(), attributes, enabled: true, status: 'FORCE_CHANGE_PASSWORD', groups: new Set() };
-    users.set(username, user);
-    if (input.MessageAction !== 'SUPPRESS' && input.DesiredDeliveryMediums?.includes('EMAIL')) invitations.push(username);
-    return { User: { Username: user.sub, Attributes: attributesOf(user), Enabled: true, UserStatus: user.status } };
-  });
+  mock
+    .on(AdminCreateUserCommand)
+    .callsFake((input: { UserPoolId?: string; Username?: string; UserAttributes?: AttributeType[]; DesiredDeliveryMediums?: string[]; MessageAction?: string }) => {
+      pool(input.UserPoolId);
+      const username = (input.Username ?? '').toLowerCase();
+      if (users.has(username)) throw new UsernameExistsException({ message: 'An account with the given email already exists.', $metadata });
+      const attributes = new Map<string, string>();
+      for (const a of input.UserAttributes ?? []) {
+        if (!schema.has(a.Name!)) throw new InvalidParameterException({ message: `Attribute does not exist in the schema: ${a.Name}`, $metadata });
+        attributes.set(a.Name!, a.Value ?? '');
+      }
+      if (attributes.get('email')?.toLowerCase() !== username) throw new InvalidParameterException({ message: 'Username should be an email.', $metadata });
+      const user: MockUser = { sub: randomUUID(), attributes, enabled: true, status: 'FORCE_CHANGE_PASSWORD', groups: new Set() };
+      users.set(username, user);
+      if (input.MessageAction !== 'SUPPRESS' && input.DesiredDeliveryMediums?.includes('EMAIL')) invitations.push(username);
+      return { User: { Username: user.sub, Attributes: attributesOf(user), Enabled: true, UserStatus: user.status } };
+    });
   mock.on(AdminAddUserToGroupCommand).callsFake((input: { UserPoolId?: string; Username?: string; GroupName?: string }) => {
     const user = userOf(input);
     if (!groups.has(input.GroupName ?? '')) throw new ResourceNotFoundException({ message: 'Group not found.', $metadata });

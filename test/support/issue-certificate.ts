@@ -17,4 +17,3 @@ export async function issueCertificate(deps: LedgerDeps, input: IssueCertificate
   const pdf = await storeCertificatePdf(deps.documents, begun.pending.pdf);
   return completeIssuance(deps, begun.pending, pdf);
 }
-

@@ -10,7 +10,14 @@ export type LocalLedger = Awaited<ReturnType<typeof startTestLedger>>;
 /** The whole local runtime in this process, on a free port, talked to over real HTTP. */
 export async function startTestLedger(options: { dataDir?: string; clock?: string; workflowOptions?: LocalLedgerOptions['workflowOptions'] } = {}) {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ledger-test-'));
-  const ledger = await startLocalLedger({ dataDir, port: 0, host: '127.0.0.1', clock: options.clock, logLevel: 'SILENT', ...(options.workflowOptions ? { workflowOptions: options.workflowOptions } : {}) });
+  const ledger = await startLocalLedger({
+    dataDir,
+    port: 0,
+    host: '127.0.0.1',
+    clock: options.clock,
+    logLevel: 'SILENT',
+    ...(options.workflowOptions ? { workflowOptions: options.workflowOptions } : {}),
+  });
   const keys = await localTokenKeys(dataDir);
   const tokens = new Map<string, string>();
   const token = async (role: Role, ledgerId: string, region?: string) => {
@@ -22,7 +29,11 @@ export async function startTestLedger(options: { dataDir?: string; clock?: strin
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.as) headers.authorization = `Bearer ${await token(...opts.as)}`;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(ledger.url + path, { method, headers, body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) });
+    const res = await fetch(ledger.url + path, {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
+    });
     const text = await res.text();
     let json: any;
     try {

@@ -60,4 +60,3 @@ export function signDigestDer(privateKey: KeyObject, digest: Uint8Array): Uint8A
     return new Uint8Array(Buffer.concat([Buffer.from([0x30, body.length]), body]));
   }
 }
-

@@ -31,13 +31,21 @@ export function scenario(call: Caller) {
       const ids: string[] = [];
       for (let i = 0; i < count; i++) {
         const { jurorId } = await ok(call('POST', '/jurors', { as: dreetsOf(region), body: { name: `Juré ${i + 1}`, independent: i === 0 } }), 201, 'POST /jurors');
-        await ok(call('POST', `/jurors/${jurorId}/habilitations`, { as: dreetsOf(region), body: { rncp, validUntil, ...(validFrom ? { validFrom } : {}) } }), 201, 'POST habilitation');
+        await ok(
+          call('POST', `/jurors/${jurorId}/habilitations`, { as: dreetsOf(region), body: { rncp, validUntil, ...(validFrom ? { validFrom } : {}) } }),
+          201,
+          'POST habilitation',
+        );
         ids.push(jurorId);
       }
       return ids;
     },
     async candidate(centreId: string, familyName: string) {
-      const { candidateId } = await ok(call('POST', '/candidates', { as: ['centre', centreId], body: { familyName, givenNames: 'Camille', birthDate: '1990-04-02' } }), 201, 'POST /candidates');
+      const { candidateId } = await ok(
+        call('POST', '/candidates', { as: ['centre', centreId], body: { familyName, givenNames: 'Camille', birthDate: '1990-04-02' } }),
+        201,
+        'POST /candidates',
+      );
       return candidateId as string;
     },
     async session(centreId: string, body: { rncp: string; kind: 'titre' | 'ccp'; blocs?: string[]; startsOn: string; endsOn: string }, jurors: string[]) {
@@ -50,12 +58,27 @@ export function scenario(call: Caller) {
       await ok(call('POST', `/sessions/${sessionId}/enrolments`, { as: ['centre', centreId], body: { candidateId, route, ...(blocs ? { blocs } : {}) } }), 201, 'enrol');
     },
     /** Every juror assesses the competences of the blocs, then the first proposes and the others sign. */
-    async deliberate(sessionId: string, jurors: string[], candidateId: string, outcome: 'titre' | 'ccp' | 'ajourne' | 'absent', blocs: { code: string; competences: { code: string }[] }[], acquis: string[]) {
+    async deliberate(
+      sessionId: string,
+      jurors: string[],
+      candidateId: string,
+      outcome: 'titre' | 'ccp' | 'ajourne' | 'absent',
+      blocs: { code: string; competences: { code: string }[] }[],
+      acquis: string[],
+    ) {
       if (outcome !== 'absent') {
-        for (const j of jurors) for (const b of blocs) {
-          const result = acquis.includes(b.code) ? 'acquis' : 'non_acquis';
-          await ok(call('POST', `/sessions/${sessionId}/assessments`, { as: ['juror', j], body: { candidateId, bloc: b.code, competences: b.competences.map((c) => ({ code: c.code, result })) } }), 201, 'assessment');
-        }
+        for (const j of jurors)
+          for (const b of blocs) {
+            const result = acquis.includes(b.code) ? 'acquis' : 'non_acquis';
+            await ok(
+              call('POST', `/sessions/${sessionId}/assessments`, {
+                as: ['juror', j],
+                body: { candidateId, bloc: b.code, competences: b.competences.map((c) => ({ code: c.code, result })) },
+              }),
+              201,
+              'assessment',
+            );
+          }
       }
       const proposal = { candidateId, outcome, blocs: outcome === 'ccp' || outcome === 'titre' ? acquis : [], ...(outcome === 'titre' ? { finalInterviewHeld: true } : {}) };
       await ok(call('POST', `/sessions/${sessionId}/deliberations`, { as: ['juror', jurors[0]!], body: proposal }), 201, 'deliberation');

@@ -10,7 +10,11 @@ import type { Role } from '../../functions/shared/auth.js';
 
 export const projectRoot = join(import.meta.dirname, '../..');
 
-export type Call = (method: string, path: string, opts?: { as?: [Role, string, string?]; body?: unknown; headers?: Record<string, string> }) => Promise<{ status: number; json: any; text: string }>;
+export type Call = (
+  method: string,
+  path: string,
+  opts?: { as?: [Role, string, string?]; body?: unknown; headers?: Record<string, string> },
+) => Promise<{ status: number; json: any; text: string }>;
 
 export interface SpawnedLedger {
   url: string;

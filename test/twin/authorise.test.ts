@@ -70,7 +70,9 @@ describe("a function's AWS calls, decided against its role from the template", (
     const exportCaller = callerOfRoute('POST /statistics/exports');
     const object = `arn:aws:s3:::${resolver.ref(byPath('Buckets/Exports'))}/some/key`;
     expect(resourcePolicies(object)).toBeDefined();
-    expect(await authorise(exportCaller, { action: 's3:PutObject', resource: object, context: { 's3:TlsVersion': '1.3' } }, resourcePolicies(object))).toMatchObject({ allowed: true });
+    expect(await authorise(exportCaller, { action: 's3:PutObject', resource: object, context: { 's3:TlsVersion': '1.3' } }, resourcePolicies(object))).toMatchObject({
+      allowed: true,
+    });
     const insecure = await authorise(exportCaller, { action: 's3:PutObject', resource: object, context: { 'aws:SecureTransport': 'false' } }, resourcePolicies(object));
     expect(insecure).toMatchObject({ allowed: false, result: 'ExplicitlyDenied' });
     expect(!insecure.allowed && insecure.message).toMatch(/with an explicit deny in a resource-based policy$/);

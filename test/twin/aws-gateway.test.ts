@@ -59,9 +59,20 @@ const byPath = (path: string) => Object.entries(stack.template.Resources).find((
 /** A real SDK client of `service`, configured as a function of the twin is: only the environment it would get. */
 function clientAs<T>(Client: new (config: object) => T, caller: Caller, extra: object = {}): T {
   const env = gateway.environmentFor(caller);
-  return new Client({ endpoint: env.AWS_ENDPOINT_URL, region: env.AWS_REGION, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY }, ...extra });
+  return new Client({
+    endpoint: env.AWS_ENDPOINT_URL,
+    region: env.AWS_REGION,
+    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
+    ...extra,
+  });
 }
-const rejection = async (p: Promise<unknown>) => p.then(() => { throw new Error('expected a rejection'); }, (e: unknown) => e as Error & { $metadata: { httpStatusCode: number }; Code?: string });
+const rejection = async (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (e: unknown) => e as Error & { $metadata: { httpStatusCode: number }; Code?: string },
+  );
 
 describe('the AWS gateway, with real SDK clients signing as a function', () => {
   it("forwards a DynamoDB call the function's role allows to dynalite", async () => {
@@ -78,7 +89,9 @@ describe('the AWS gateway, with real SDK clients signing as a function', () => {
     const e = await rejection(clientAs(DynamoDBClient, health).send(new ScanCommand({ TableName: events })));
     expect(e.name).toBe('AccessDeniedException');
     expect(e.$metadata.httpStatusCode).toBe(400);
-    expect(e.message).toContain(`assumed-role/${health.roleName}/${health.functionName} is not authorized to perform: dynamodb:Scan on resource: ${resolver.getAtt(byPath('Tables/Events'), 'Arn')}`);
+    expect(e.message).toContain(
+      `assumed-role/${health.roleName}/${health.functionName} is not authorized to perform: dynamodb:Scan on resource: ${resolver.getAtt(byPath('Tables/Events'), 'Arn')}`,
+    );
   });
 
   it('refuses a key that names no function of the stack, as AWS refuses an unknown key', async () => {
@@ -90,12 +103,14 @@ describe('the AWS gateway, with real SDK clients signing as a function', () => {
   it('forwards an allowed S3 upload to s3rver, streamed with the default checksums, and stores the plain bytes', async () => {
     const writer = callerAllowedTo('s3:PutObject');
     const bucket = JSON.stringify(writer.policies).match(/arn:aws:s3:::([^/"]+)\/\*/)![1]!;
-    await clientAs(S3Client, writer).send(new PutObjectCommand({ Bucket: bucket, Key: 'a/b.csv', Body: Readable.from([Buffer.from('line1\n'), Buffer.from('line2\n')]), ContentLength: 12 }));
+    await clientAs(S3Client, writer).send(
+      new PutObjectCommand({ Bucket: bucket, Key: 'a/b.csv', Body: Readable.from([Buffer.from('line1\n'), Buffer.from('line2\n')]), ContentLength: 12 }),
+    );
     const got = await direct.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'a/b.csv' }));
     expect(await got.Body!.transformToString()).toBe('line1\nline2\n');
   });
 
-  it("answers a denied S3 call as S3 does: 403, AccessDenied, in XML", async () => {
+  it('answers a denied S3 call as S3 does: 403, AccessDenied, in XML', async () => {
     const health = callerOfRoute('GET /health');
     const bucket = resolver.ref(byPath('Buckets/Documents'));
     const e = await rejection(clientAs(S3Client, health).send(new GetObjectCommand({ Bucket: bucket, Key: 'x.pdf' })));
@@ -130,7 +145,11 @@ describe('the AWS gateway, with real SDK clients signing as a function', () => {
 
   it('denies a KMS operation the role lacks, on the key the ciphertext names', async () => {
     const health = callerOfRoute('GET /health');
-    const e = await rejection(clientAs(KMSClient, health).send(new SignCommand({ KeyId: resolver.ref(byPath('Keys/Signing')), Message: Buffer.alloc(32), MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' })));
+    const e = await rejection(
+      clientAs(KMSClient, health).send(
+        new SignCommand({ KeyId: resolver.ref(byPath('Keys/Signing')), Message: Buffer.alloc(32), MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }),
+      ),
+    );
     expect(e.name).toBe('AccessDeniedException');
     expect(e.message).toContain('kms:Sign');
   });
@@ -162,11 +181,23 @@ describe('the AWS gateway, with real SDK clients signing as a function', () => {
     const group = resolver.resolveString(stack.scheduleGroups[0]!.name);
     const passable = JSON.stringify(planner.policies).match(/"Action":"iam:PassRole",(?:"Condition":\{[^}]*\}\},)?"Effect":"Allow","Resource":"([^"]+)"/)![1]!;
     const target = { Arn: resolver.ref(stack.stateMachines[0]!.logicalId), RoleArn: passable, Input: '{}' };
-    const created = await scheduler.send(new CreateScheduleCommand({ Name: 's1', GroupName: group, ScheduleExpression: 'at(2030-01-01T00:00:00)', FlexibleTimeWindow: { Mode: 'OFF' }, Target: target }));
+    const created = await scheduler.send(
+      new CreateScheduleCommand({ Name: 's1', GroupName: group, ScheduleExpression: 'at(2030-01-01T00:00:00)', FlexibleTimeWindow: { Mode: 'OFF' }, Target: target }),
+    );
     expect(created.ScheduleArn).toBe(`arn:aws:scheduler:${resolver.region}:000000000000:schedule/${group}/s1`);
     expect(aws.scheduler.list().find((x) => x.Name === 's1')?.Target?.RoleArn).toBe(passable);
     const other = callerOfRoute('GET /health').roleArn;
-    const e = await rejection(scheduler.send(new CreateScheduleCommand({ Name: 's2', GroupName: group, ScheduleExpression: 'at(2030-01-01T00:00:00)', FlexibleTimeWindow: { Mode: 'OFF' }, Target: { ...target, RoleArn: other } })));
+    const e = await rejection(
+      scheduler.send(
+        new CreateScheduleCommand({
+          Name: 's2',
+          GroupName: group,
+          ScheduleExpression: 'at(2030-01-01T00:00:00)',
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          Target: { ...target, RoleArn: other },
+        }),
+      ),
+    );
     expect(e.name).toBe('AccessDeniedException');
     expect(e.message).toContain('iam:PassRole');
     // The planner creates schedules only: deleting one is another grant it does not hold.
@@ -175,9 +206,16 @@ describe('the AWS gateway, with real SDK clients signing as a function', () => {
 
   it('records an allowed email in the outbox, and denies a function without ses:SendEmail', async () => {
     const notifier = callerAllowedTo('ses:SendEmail');
-    const email = { FromEmailAddress: 'Ledger <no-reply@example.org>', Destination: { ToAddresses: ['a@example.org'] }, Content: { Simple: { Subject: { Data: 'Hi' }, Body: { Text: { Data: 'Body' } } } } };
+    const email = {
+      FromEmailAddress: 'Ledger <no-reply@example.org>',
+      Destination: { ToAddresses: ['a@example.org'] },
+      Content: { Simple: { Subject: { Data: 'Hi' }, Body: { Text: { Data: 'Body' } } } },
+    };
     const { MessageId } = await clientAs(SESv2Client, notifier).send(new SendEmailCommand(email));
-    const outbox = readFileSync(aws.outbox, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { MessageId: string; caller: string });
+    const outbox = readFileSync(aws.outbox, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { MessageId: string; caller: string });
     expect(outbox).toContainEqual(expect.objectContaining({ MessageId, caller: notifier.functionName }));
     const e = await rejection(clientAs(SESv2Client, callerOfRoute('GET /health')).send(new SendEmailCommand(email)));
     expect(e.name).toBe('AccessDeniedException');
@@ -198,6 +236,8 @@ describe('the AWS gateway, with real SDK clients signing as a function', () => {
     });
     expect(res.status).toBe(400);
     expect(res.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
-    expect(((await res.json()) as { message: string }).message).toContain(`cognito-idp:AdminCreateUser on resource: arn:aws:cognito-idp:${resolver.region}:000000000000:userpool/${pool}`);
+    expect(((await res.json()) as { message: string }).message).toContain(
+      `cognito-idp:AdminCreateUser on resource: arn:aws:cognito-idp:${resolver.region}:000000000000:userpool/${pool}`,
+    );
   });
 });

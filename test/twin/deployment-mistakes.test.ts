@@ -36,49 +36,75 @@ const functionOf = (t: Twin, module: string) => {
 };
 
 describe('deployment mistakes, on the twin', () => {
-  it('a grant removed from infra/function-access.ts (through the stack\'s access prop): the journey fails, the call denied with AccessDeniedException naming the function and the action', async () => {
-    const granted = accessOf(JWKS_MODULE);
-    expect(granted.signing).toBe('publicKey');
-    const { signing: _forgotten, ...rest } = granted;
-    const outdir = join(scratch, 'without-grant.out');
-    // Synthesised as `cdk synth` does, bundles included, with one grant fewer.
-    ledgerApp({ nag: false, outdir, context: { 'aws:cdk:enable-asset-metadata': true, 'aws:cdk:enable-path-metadata': true }, stack: { access: { [JWKS_MODULE]: rest } } }).app.synth();
-    const log: string[] = [];
-    twin = await startTwin({ root: projectRoot, cdkOut: outdir, dataDir: join(work, 'grant-data'), port: 0, log: (line) => log.push(line) });
-    const res = await fetch(`${twin.url}/.well-known/jwks.json`);
-    expect(res.status).toBe(500);
-    expect(((await res.json()) as { type: string }).type).toBe('/problems/internal-error');
-    const { name } = functionOf(twin, JWKS_MODULE);
-    // The gateway's denial, in AWS's words: the function's role and name, the action, the key.
-    expect(log).toContainEqual(expect.stringMatching(new RegExp(`^denied ${name}: User: arn:aws:sts::\\d+:assumed-role/[^/]+/${name} is not authorized to perform: kms:GetPublicKey on resource: arn:aws:kms:`)));
-    // The function's own log: the SDK's AccessDeniedException behind its error.
-    expect(log).toContainEqual(expect.stringMatching(new RegExp(`^\\[${name}\\] .*"level":"ERROR".*AccessDeniedException`)));
-    await twin.stop();
-    twin = undefined;
-  }, SYNTH_TIMEOUT);
+  it(
+    "a grant removed from infra/function-access.ts (through the stack's access prop): the journey fails, the call denied with AccessDeniedException naming the function and the action",
+    async () => {
+      const granted = accessOf(JWKS_MODULE);
+      expect(granted.signing).toBe('publicKey');
+      const { signing: _forgotten, ...rest } = granted;
+      const outdir = join(scratch, 'without-grant.out');
+      // Synthesised as `cdk synth` does, bundles included, with one grant fewer.
+      ledgerApp({
+        nag: false,
+        outdir,
+        context: { 'aws:cdk:enable-asset-metadata': true, 'aws:cdk:enable-path-metadata': true },
+        stack: { access: { [JWKS_MODULE]: rest } },
+      }).app.synth();
+      const log: string[] = [];
+      twin = await startTwin({ root: projectRoot, cdkOut: outdir, dataDir: join(work, 'grant-data'), port: 0, log: (line) => log.push(line) });
+      const res = await fetch(`${twin.url}/.well-known/jwks.json`);
+      expect(res.status).toBe(500);
+      expect(((await res.json()) as { type: string }).type).toBe('/problems/internal-error');
+      const { name } = functionOf(twin, JWKS_MODULE);
+      // The gateway's denial, in AWS's words: the function's role and name, the action, the key.
+      expect(log).toContainEqual(
+        expect.stringMatching(
+          new RegExp(`^denied ${name}: User: arn:aws:sts::\\d+:assumed-role/[^/]+/${name} is not authorized to perform: kms:GetPublicKey on resource: arn:aws:kms:`),
+        ),
+      );
+      // The function's own log: the SDK's AccessDeniedException behind its error.
+      expect(log).toContainEqual(expect.stringMatching(new RegExp(`^\\[${name}\\] .*"level":"ERROR".*AccessDeniedException`)));
+      await twin.stop();
+      twin = undefined;
+    },
+    SYNTH_TIMEOUT,
+  );
 
-  it('an environment variable the function reads, absent from the template: the function fails at cold start, naming it', async () => {
-    // The stack of cdk.out, its template with one variable fewer for one function; the assets are the same files.
-    const { outdir } = await ensureSynth({ root: projectRoot });
-    const copy = join(work, 'without-variable.out');
-    mkdirSync(copy);
-    const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { artifacts: Record<string, { type: string; properties?: { templateFile?: string } }> };
-    const templateFile = Object.values(manifest.artifacts).find((a) => a.type === 'aws:cloudformation:stack')!.properties!.templateFile!;
-    for (const entry of readdirSync(outdir)) if (entry !== templateFile) symlinkSync(join(outdir, entry), join(copy, entry));
-    const template = JSON.parse(readFileSync(join(outdir, templateFile), 'utf8')) as { Resources: Record<string, { Type: string; Metadata?: Record<string, unknown>; Properties?: { Environment?: { Variables?: Record<string, unknown> } } }> };
-    const [logicalId, jwks] = Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && String(r.Metadata?.['aws:cdk:path']).includes(`/${constructIdOf(JWKS_MODULE)}/`))!;
-    expect(jwks.Properties!.Environment!.Variables).toHaveProperty('SIGNING_KEY_ID');
-    delete jwks.Properties!.Environment!.Variables!.SIGNING_KEY_ID;
-    writeFileSync(join(copy, templateFile), JSON.stringify(template));
+  it(
+    'an environment variable the function reads, absent from the template: the function fails at cold start, naming it',
+    async () => {
+      // The stack of cdk.out, its template with one variable fewer for one function; the assets are the same files.
+      const { outdir } = await ensureSynth({ root: projectRoot });
+      const copy = join(work, 'without-variable.out');
+      mkdirSync(copy);
+      const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { artifacts: Record<string, { type: string; properties?: { templateFile?: string } }> };
+      const templateFile = Object.values(manifest.artifacts).find((a) => a.type === 'aws:cloudformation:stack')!.properties!.templateFile!;
+      for (const entry of readdirSync(outdir)) if (entry !== templateFile) symlinkSync(join(outdir, entry), join(copy, entry));
+      const template = JSON.parse(readFileSync(join(outdir, templateFile), 'utf8')) as {
+        Resources: Record<string, { Type: string; Metadata?: Record<string, unknown>; Properties?: { Environment?: { Variables?: Record<string, unknown> } } }>;
+      };
+      const [logicalId, jwks] = Object.entries(template.Resources).find(
+        ([, r]) => r.Type === 'AWS::Lambda::Function' && String(r.Metadata?.['aws:cdk:path']).includes(`/${constructIdOf(JWKS_MODULE)}/`),
+      )!;
+      expect(jwks.Properties!.Environment!.Variables).toHaveProperty('SIGNING_KEY_ID');
+      delete jwks.Properties!.Environment!.Variables!.SIGNING_KEY_ID;
+      writeFileSync(join(copy, templateFile), JSON.stringify(template));
 
-    twin = await startTwin({ root: projectRoot, cdkOut: copy, dataDir: join(work, 'variable-data'), port: 0 });
-    // API Gateway's own answer to a function that failed: no problem+json, the function never ran its handler.
-    const res = await fetch(`${twin.url}/.well-known/jwks.json`);
-    expect([res.status, await res.json()]).toEqual([500, { message: 'Internal Server Error' }]);
-    const out = await twin.host.invoke(logicalId, { version: '2.0', rawPath: '/.well-known/jwks.json', requestContext: { http: { method: 'GET', path: '/.well-known/jwks.json' } }, headers: {} });
-    expect(out.ok).toBe(false);
-    expect(!out.ok && out.error).toMatchObject({ errorType: 'ConfigurationError', errorMessage: expect.stringContaining('SIGNING_KEY_ID') });
-    // Every other function is untouched: the catalogue still answers.
-    expect((await fetch(`${twin.url}/certifications`)).status).toBe(200);
-  }, SYNTH_TIMEOUT);
+      twin = await startTwin({ root: projectRoot, cdkOut: copy, dataDir: join(work, 'variable-data'), port: 0 });
+      // API Gateway's own answer to a function that failed: no problem+json, the function never ran its handler.
+      const res = await fetch(`${twin.url}/.well-known/jwks.json`);
+      expect([res.status, await res.json()]).toEqual([500, { message: 'Internal Server Error' }]);
+      const out = await twin.host.invoke(logicalId, {
+        version: '2.0',
+        rawPath: '/.well-known/jwks.json',
+        requestContext: { http: { method: 'GET', path: '/.well-known/jwks.json' } },
+        headers: {},
+      });
+      expect(out.ok).toBe(false);
+      expect(!out.ok && out.error).toMatchObject({ errorType: 'ConfigurationError', errorMessage: expect.stringContaining('SIGNING_KEY_ID') });
+      // Every other function is untouched: the catalogue still answers.
+      expect((await fetch(`${twin.url}/certifications`)).status).toBe(200);
+    },
+    SYNTH_TIMEOUT,
+  );
 });

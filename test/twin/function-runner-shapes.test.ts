@@ -32,7 +32,14 @@ beforeAll(() => {
   const app = new App({ outdir: join(work, 'cdk.out'), context: { 'aws:cdk:enable-asset-metadata': true } });
   const s = new Stack(app, 'Runner');
   const code = lambda.Code.fromAsset(assetDir);
-  for (const [id, handler, timeout] of [['Slow', 'main.slow', 1], ['Fails', 'main.fails', 5], ['Dies', 'main.dies', 5], ['Env', 'main.env', 7], ['Callback', 'main.callback', 5], ['Missing', 'main.nothing', 5]] as const) {
+  for (const [id, handler, timeout] of [
+    ['Slow', 'main.slow', 1],
+    ['Fails', 'main.fails', 5],
+    ['Dies', 'main.dies', 5],
+    ['Env', 'main.env', 7],
+    ['Callback', 'main.callback', 5],
+    ['Missing', 'main.nothing', 5],
+  ] as const) {
     new lambda.Function(s, id, { runtime: lambda.Runtime.NODEJS_22_X, handler, code, timeout: Duration.seconds(timeout), environment: { STAGE: `stage-${id}` } });
   }
   app.synth();
@@ -47,7 +54,11 @@ afterAll(async () => {
 const runnerOf = (handler: string) => {
   const fn = stack.functions.find((f) => f.handler === handler)!;
   const resolver = createResolver(stack);
-  const runner = new FunctionRunner(fn, { functionName: resolver.ref(fn.logicalId), functionArn: resolver.getAtt(fn.logicalId, 'Arn'), environment: functionEnvironment(fn, resolver) });
+  const runner = new FunctionRunner(fn, {
+    functionName: resolver.ref(fn.logicalId),
+    functionArn: resolver.getAtt(fn.logicalId, 'Arn'),
+    environment: functionEnvironment(fn, resolver),
+  });
   runners.push(runner);
   return runner;
 };

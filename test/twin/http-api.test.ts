@@ -35,7 +35,12 @@ beforeAll(async () => {
   const [authorizer] = stack.jwtAuthorizers;
   issuer = resolver.resolveString(authorizer!.issuer);
   audience = String((resolver.resolve(authorizer!.audience) as unknown[])[0]);
-  api = await startHttpApi({ model: stack, resolver, invoke: (id, event) => host.invoke(id, event), keysFor: (iss) => (iss === issuer ? createLocalJWKSet({ keys: [jwk] }) : createLocalJWKSet({ keys: [] })) });
+  api = await startHttpApi({
+    model: stack,
+    resolver,
+    invoke: (id, event) => host.invoke(id, event),
+    keysFor: (iss) => (iss === issuer ? createLocalJWKSet({ keys: [jwk] }) : createLocalJWKSet({ keys: [] })),
+  });
 }, SYNTH_TIMEOUT);
 
 afterAll(async () => {
@@ -57,7 +62,11 @@ const token = (claims: Record<string, unknown>, opts: { iss?: string; aud?: stri
     .sign(privateKey);
 
 const post = (path: string, body: unknown, bearer?: string) =>
-  fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) }, body: JSON.stringify(body) });
+  fetch(`${api.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+    body: JSON.stringify(body),
+  });
 const centre = { name: 'Centre AFPA Rennes', region: 'Bretagne' };
 const dreets = { 'cognito:groups': ['dreets'], 'custom:ledger_id': 'agent-1', 'custom:region': 'Bretagne' };
 
@@ -75,14 +84,19 @@ describe('the HTTP API of the template', () => {
 
   it("refuses a protected route without a token, or with a token of another issuer, audience or an expired one, with API Gateway's 401", async () => {
     expect((await post('/centres', centre)).status).toBe(401);
-    for (const bad of [await token(dreets, { iss: 'https://elsewhere.example/pool' }), await token(dreets, { aud: 'another-client' }), await token(dreets, { expiresIn: '-1m' }), 'not-a-jwt']) {
+    for (const bad of [
+      await token(dreets, { iss: 'https://elsewhere.example/pool' }),
+      await token(dreets, { aud: 'another-client' }),
+      await token(dreets, { expiresIn: '-1m' }),
+      'not-a-jwt',
+    ]) {
       const res = await post('/centres', centre, bad);
       expect(res.status).toBe(401);
       expect(await res.json()).toEqual({ message: 'Unauthorized' });
     }
   });
 
-  it("hands the function the claims as API Gateway flattens them, so its own role check runs on them", async () => {
+  it('hands the function the claims as API Gateway flattens them, so its own role check runs on them', async () => {
     const asCandidate = await post('/centres', centre, await token({ 'cognito:groups': ['candidate'], 'custom:ledger_id': 'cand-1' }));
     expect(asCandidate.status).toBe(403);
     const asDreets = await post('/centres', centre, await token(dreets));

@@ -4,9 +4,28 @@ import type { HttpRoute } from '../../functions/twin/template.js';
 
 const route = (routeKey: string): HttpRoute => {
   const [method, path] = routeKey === '$default' ? [undefined, undefined] : routeKey.split(' ');
-  return { logicalId: routeKey, apiLogicalId: 'Api', routeKey, method, path, authorizationType: 'NONE', authorizerLogicalId: undefined, authorizationScopes: [], integrationLogicalId: undefined, integrationType: 'AWS_PROXY', payloadFormatVersion: '2.0', functionLogicalId: 'F' };
+  return {
+    logicalId: routeKey,
+    apiLogicalId: 'Api',
+    routeKey,
+    method,
+    path,
+    authorizationType: 'NONE',
+    authorizerLogicalId: undefined,
+    authorizationScopes: [],
+    integrationLogicalId: undefined,
+    integrationType: 'AWS_PROXY',
+    payloadFormatVersion: '2.0',
+    functionLogicalId: 'F',
+  };
 };
-const routes = ['GET /sessions/{sessionId}', 'GET /sessions/open', 'ANY /sessions/{sessionId}', 'GET /files/{proxy+}', 'POST /sessions/{sessionId}/deliberations/{candidateId}/signatures'].map(route);
+const routes = [
+  'GET /sessions/{sessionId}',
+  'GET /sessions/open',
+  'ANY /sessions/{sessionId}',
+  'GET /files/{proxy+}',
+  'POST /sessions/{sessionId}/deliberations/{candidateId}/signatures',
+].map(route);
 
 describe('claims as API Gateway hands them to a function', () => {
   it('flattens arrays to "[a b]", numbers and booleans to strings, objects to JSON', () => {
@@ -43,10 +62,32 @@ describe('the payload 2.0 event', () => {
 
   it('carries the route, raw path and query, joined multi-values, cookies apart, and API Gateway headers', () => {
     const e = apiGatewayV2Event({ ...base, headers: { 'User-Agent': 'ua', Cookie: 'a=1; b=2', 'X-Multi': ['1', '2'] } }, match, ctx);
-    expect(e).toMatchObject({ version: '2.0', routeKey: 'GET /sessions/{sessionId}', rawPath: '/sessions/s-1', rawQueryString: 'a=1&a=2&b=x', cookies: ['a=1', 'b=2'], queryStringParameters: { a: '1,2', b: 'x' }, pathParameters: { sessionId: 's-1' }, isBase64Encoded: false });
-    expect(e.headers).toMatchObject({ 'user-agent': 'ua', 'x-multi': '1,2', host: 'abc123defg.execute-api.eu-west-3.amazonaws.com', 'x-forwarded-for': '10.0.0.1', 'x-forwarded-proto': 'https' });
+    expect(e).toMatchObject({
+      version: '2.0',
+      routeKey: 'GET /sessions/{sessionId}',
+      rawPath: '/sessions/s-1',
+      rawQueryString: 'a=1&a=2&b=x',
+      cookies: ['a=1', 'b=2'],
+      queryStringParameters: { a: '1,2', b: 'x' },
+      pathParameters: { sessionId: 's-1' },
+      isBase64Encoded: false,
+    });
+    expect(e.headers).toMatchObject({
+      'user-agent': 'ua',
+      'x-multi': '1,2',
+      host: 'abc123defg.execute-api.eu-west-3.amazonaws.com',
+      'x-forwarded-for': '10.0.0.1',
+      'x-forwarded-proto': 'https',
+    });
     expect(e.headers).not.toHaveProperty('cookie');
-    expect(e.requestContext).toMatchObject({ accountId: '000000000000', apiId: 'abc123defg', stage: '$default', time: '25/Nov/2026:16:00:05 +0000', timeEpoch: Date.parse('2026-11-25T16:00:05Z'), http: { method: 'GET', path: '/sessions/s-1', sourceIp: '10.0.0.1', userAgent: 'ua' } });
+    expect(e.requestContext).toMatchObject({
+      accountId: '000000000000',
+      apiId: 'abc123defg',
+      stage: '$default',
+      time: '25/Nov/2026:16:00:05 +0000',
+      timeEpoch: Date.parse('2026-11-25T16:00:05Z'),
+      http: { method: 'GET', path: '/sessions/s-1', sourceIp: '10.0.0.1', userAgent: 'ua' },
+    });
     expect(e.requestContext).not.toHaveProperty('authorizer');
     expect(e).not.toHaveProperty('body');
   });
@@ -67,7 +108,13 @@ describe('the payload 2.0 event', () => {
 
 describe('the reply API Gateway makes of a result', () => {
   it('uses a statusCode result as given, decoding a base64 body and setting cookies', () => {
-    const r = httpReplyOf({ statusCode: 201, headers: { 'Content-Type': 'application/pdf' }, body: Buffer.from('%PDF').toString('base64'), isBase64Encoded: true, cookies: ['s=1'] });
+    const r = httpReplyOf({
+      statusCode: 201,
+      headers: { 'Content-Type': 'application/pdf' },
+      body: Buffer.from('%PDF').toString('base64'),
+      isBase64Encoded: true,
+      cookies: ['s=1'],
+    });
     expect(r).toEqual({ status: 201, headers: { 'content-type': 'application/pdf', 'set-cookie': ['s=1'] }, body: Buffer.from('%PDF') });
   });
 

@@ -12,7 +12,8 @@ const sources = (dir: string): string[] =>
   readdirSync(join(projectRoot, dir), { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? (e.name === 'node_modules' ? [] : sources(join(dir, e.name))) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
   );
-const importsOf = (file: string) => [...readFileSync(join(projectRoot, file), 'utf8').matchAll(/(?:import|export)[^'"]*from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g)].map((m) => m[1] ?? m[2]!);
+const importsOf = (file: string) =>
+  [...readFileSync(join(projectRoot, file), 'utf8').matchAll(/(?:import|export)[^'"]*from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g)].map((m) => m[1] ?? m[2]!);
 const dynamicImportsOf = (file: string) => [...readFileSync(join(projectRoot, file), 'utf8').matchAll(/import\(\s*'([^']+)'\s*\)/g)].map((m) => m[1]!);
 /** The token command mints for a twin's data dir: the one place outside the twin that loads it, on demand only. */
 const TOKEN_COMMAND = 'functions/local/token.ts';

@@ -31,13 +31,21 @@ const pool = () => stack.userPools[0]!;
 const authorizerConfig = () => {
   const [authorizer] = stack.jwtAuthorizers;
   const issuer = resolver.resolveString(authorizer!.issuer);
-  return { issuer, audience: (resolver.resolve(authorizer!.audience) as unknown[]).map(String), keys: createRemoteJWKSet(new URL(cognito.jwksUrl(cognito.ids[pool().logicalId]!))) };
+  return {
+    issuer,
+    audience: (resolver.resolve(authorizer!.audience) as unknown[]).map(String),
+    keys: createRemoteJWKSet(new URL(cognito.jwksUrl(cognito.ids[pool().logicalId]!))),
+  };
 };
 
 describe("the template's user pool in cognito-local", () => {
   it('holds the groups of the template', async () => {
     const { Groups } = (await cognito.call('ListGroups', { UserPoolId: cognito.ids[pool().logicalId] })) as { Groups: { GroupName: string }[] };
-    expect(Groups.map((g) => g.GroupName).sort()).toEqual(pool().groups.map((g) => g.groupName).sort());
+    expect(Groups.map((g) => g.GroupName).sort()).toEqual(
+      pool()
+        .groups.map((g) => g.groupName)
+        .sort(),
+    );
   });
 
   it("issues ID tokens the API's JWT authorizer accepts as the template configures it (issuer, client as audience)", async () => {
@@ -51,7 +59,9 @@ describe("the template's user pool in cognito-local", () => {
   });
 
   it('refuses an attribute the template does not declare, as Cognito does (cognito-local would not)', async () => {
-    await expect(cognito.signIn(pool().logicalId, { email: 'c-1@example.org', groups: [], attributes: { 'custom:not_in_template': 'x' } })).rejects.toThrow(/does not exist in the schema/);
+    await expect(cognito.signIn(pool().logicalId, { email: 'c-1@example.org', groups: [], attributes: { 'custom:not_in_template': 'x' } })).rejects.toThrow(
+      /does not exist in the schema/,
+    );
   });
 
   it("answers a function's AdminListGroupsForUser by email as Cognito does, with the account's groups", async () => {
@@ -78,10 +88,22 @@ console.log(c.url);
 console.log(c.pid);
 process.exit(0);`,
     );
-    const [url, pid] = execFileSync(process.execPath, ['--import', 'tsx', script], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 }).trim().split('\n').slice(-2) as [string, string];
+    const [url, pid] = execFileSync(process.execPath, ['--import', 'tsx', script], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 }).trim().split('\n').slice(-2) as [
+      string,
+      string,
+    ];
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     try {
-      await expect.poll(async () => fetch(url).then(() => 'answers', () => 'gone'), { timeout: 10_000 }).toBe('gone');
+      await expect
+        .poll(
+          async () =>
+            fetch(url).then(
+              () => 'answers',
+              () => 'gone',
+            ),
+          { timeout: 10_000 },
+        )
+        .toBe('gone');
     } finally {
       // Should it have outlived its twin, this test started it and ends it.
       try {

@@ -42,7 +42,11 @@ afterAll(async () => {
 describe('a grant missing from the template', () => {
   it('denies the call the function makes, and the route fails instead of answering', async () => {
     const match = matchRoute(stack.httpRoutes, 'GET', '/certifications')!;
-    const event = apiGatewayV2Event({ method: 'GET', rawPath: '/certifications', rawQueryString: '', headers: {}, body: Buffer.alloc(0), sourceIp: '127.0.0.1' }, match, { apiId: 'api', accountId: resolver.account, region: resolver.region });
+    const event = apiGatewayV2Event({ method: 'GET', rawPath: '/certifications', rawQueryString: '', headers: {}, body: Buffer.alloc(0), sourceIp: '127.0.0.1' }, match, {
+      apiId: 'api',
+      accountId: resolver.account,
+      region: resolver.region,
+    });
     const out = await host.invoke(match.route.functionLogicalId!, event);
     const status = out.ok ? httpReplyOf(out.result).status : 500;
     expect(status).toBeGreaterThanOrEqual(500);

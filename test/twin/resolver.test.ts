@@ -82,7 +82,9 @@ describe('the intrinsic resolver', () => {
   it('derives names deterministically, truncating long ones without collisions', () => {
     const again = createResolver(model);
     expect(again.physicalIds()).toEqual(r.physicalIds());
-    const [a, b] = ['AVeryLongLogicalIdOfAFunctionThatGoesOnAndOnHandler0123456789ABCDEF', 'AVeryLongLogicalIdOfAFunctionThatGoesOnAndOnHandler0123456789ABCDEG'].map((id) => r.ref(id));
+    const [a, b] = ['AVeryLongLogicalIdOfAFunctionThatGoesOnAndOnHandler0123456789ABCDEF', 'AVeryLongLogicalIdOfAFunctionThatGoesOnAndOnHandler0123456789ABCDEG'].map((id) =>
+      r.ref(id),
+    );
     expect(a!.length).toBeLessThanOrEqual(64);
     expect(b!.length).toBeLessThanOrEqual(64);
     expect(a).not.toBe(b);

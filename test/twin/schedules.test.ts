@@ -18,10 +18,13 @@ const started: Execution[] = [];
 beforeAll(async () => {
   stack = await synthesizedStack();
   resolver = createResolver(stack);
-  stepFunctions = new LocalStepFunctions(stack.stateMachines.map((m) => resolver.ref(m.logicalId)), async (e) => {
-    started.push(e);
-    return null;
-  });
+  stepFunctions = new LocalStepFunctions(
+    stack.stateMachines.map((m) => resolver.ref(m.logicalId)),
+    async (e) => {
+      started.push(e);
+      return null;
+    },
+  );
   scheduler = new TwinScheduler(resolver.region, resolver.account, join(work, 'schedules.json'));
 }, SYNTH_TIMEOUT);
 
@@ -35,7 +38,17 @@ const schedulerRoleArn = () => {
 const machine = (name: string) => stack.stateMachines.map((m) => resolver.ref(m.logicalId)).find((arn) => arn.endsWith(`-${name}`))!;
 const group = () => resolver.resolveString(stack.scheduleGroups[0]!.name);
 const schedule = (name: string, at: string, roleArn: string, action: 'NONE' | 'DELETE' = 'DELETE') =>
-  scheduler.create(name, { GroupName: group(), ScheduleExpression: `at(${at})`, FlexibleTimeWindow: { Mode: 'OFF' }, Target: { Arn: machine('capitalisation'), RoleArn: roleArn, Input: JSON.stringify({ action: 'check', name }) }, ActionAfterCompletion: action }, false);
+  scheduler.create(
+    name,
+    {
+      GroupName: group(),
+      ScheduleExpression: `at(${at})`,
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: { Arn: machine('capitalisation'), RoleArn: roleArn, Input: JSON.stringify({ action: 'check', name }) },
+      ActionAfterCompletion: action,
+    },
+    false,
+  );
 
 describe('one-time schedules firing as their role', () => {
   it('starts the target when the clock passes the schedule, not before, then deletes it', async () => {

@@ -49,7 +49,11 @@ async function start(machine: string, name: string, input: unknown) {
   const arn = machineArn(machine);
   const starter = [...aws.callers.values()].find((c) => JSON.stringify(c.policies).includes(arn))!;
   const env = aws.gateway.environmentFor(starter);
-  const sfn = new SFNClient({ endpoint: env.AWS_ENDPOINT_URL, region: env.AWS_REGION, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY } });
+  const sfn = new SFNClient({
+    endpoint: env.AWS_ENDPOINT_URL,
+    region: env.AWS_REGION,
+    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
+  });
   const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name, input: JSON.stringify(input) }));
   await expect.poll(() => aws.stepFunctions.executions.get(executionArn!)?.status, { timeout: 60_000 }).not.toBe('RUNNING');
   return aws.stepFunctions.executions.get(executionArn!)!;

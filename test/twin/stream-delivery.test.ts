@@ -69,12 +69,25 @@ beforeAll(async () => {
   aws = await startLocalAws(stack, resolver, { dataDir: join(work, 'data') });
   const consumeFn = stack.functions.find((f) => f.environment.RECEIVED)!;
   const caller = aws.callers.get(consumeFn.logicalId)!;
-  runner = new FunctionRunner(consumeFn, { functionName: caller.functionName, functionArn: resolver.getAtt(consumeFn.logicalId, 'Arn'), environment: { ...functionEnvironment(consumeFn, resolver), ...aws.gateway.environmentFor(caller) } });
+  runner = new FunctionRunner(consumeFn, {
+    functionName: caller.functionName,
+    functionArn: resolver.getAtt(consumeFn.logicalId, 'Arn'),
+    environment: { ...functionEnvironment(consumeFn, resolver), ...aws.gateway.environmentFor(caller) },
+  });
   const [mapping] = stack.eventSourceMappings;
-  consumer = new StreamConsumer(aws.streams.get(mapping!.sourceLogicalId!)!, mappingSettingsOf(mapping!, resolver, join(work, 'data', 'on-failure.jsonl')), (e) => runner.invoke(e), { retryDelayMs: 10 });
+  consumer = new StreamConsumer(
+    aws.streams.get(mapping!.sourceLogicalId!)!,
+    mappingSettingsOf(mapping!, resolver, join(work, 'data', 'on-failure.jsonl')),
+    (e) => runner.invoke(e),
+    { retryDelayMs: 10 },
+  );
   const writeCaller = [...aws.callers.values()].find((c) => c.functionLogicalId !== consumeFn.logicalId)!;
   const env = aws.gateway.environmentFor(writeCaller);
-  writer = new DynamoDBClient({ endpoint: env.AWS_ENDPOINT_URL, region: env.AWS_REGION, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY } });
+  writer = new DynamoDBClient({
+    endpoint: env.AWS_ENDPOINT_URL,
+    region: env.AWS_REGION,
+    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -88,10 +101,27 @@ afterAll(async () => {
 const pkOf = (r: StreamRecord) => (r.dynamodb.NewImage?.pk as { S?: string } | undefined)?.S;
 const tableName = () => resolver.ref(stack.tables[0]!.logicalId);
 const put = (pk: string, extra: Record<string, { S: string }> = {}) => writer.send(new PutItemCommand({ TableName: tableName(), Item: { pk: { S: pk }, ...extra } }));
-const batches = () => (existsSync(received) ? readFileSync(received, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as StreamRecord[]) : []);
+const batches = () =>
+  existsSync(received)
+    ? readFileSync(received, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as StreamRecord[])
+    : [];
 const failures = () => {
   const file = join(work, 'data', 'on-failure.jsonl');
-  return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { requestContext: { condition: string; approximateInvokeCount: number }; DDBStreamBatchInfo: { startSequenceNumber: string; batchSize: number; streamArn: string } }) : [];
+  return existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map(
+          (l) =>
+            JSON.parse(l) as {
+              requestContext: { condition: string; approximateInvokeCount: number };
+              DDBStreamBatchInfo: { startSequenceNumber: string; batchSize: number; streamArn: string };
+            },
+        )
+    : [];
 };
 
 describe('stream records delivered per the event source mapping', () => {
@@ -130,10 +160,15 @@ describe('stream records delivered per the event source mapping', () => {
     const before = batches().length;
     await put('bad-1');
     await consumer.idle();
-    const tries = batches().slice(before).filter((b) => b.some((r) => pkOf(r) === 'bad-1'));
+    const tries = batches()
+      .slice(before)
+      .filter((b) => b.some((r) => pkOf(r) === 'bad-1'));
     expect(tries).toHaveLength(3);
     const [failure] = failures().filter((f) => f.requestContext.condition === 'RetryAttemptsExhausted');
-    expect(failure).toMatchObject({ requestContext: { approximateInvokeCount: 3 }, DDBStreamBatchInfo: { batchSize: 1, streamArn: resolver.getAtt(stack.tables[0]!.logicalId, 'StreamArn') } });
+    expect(failure).toMatchObject({
+      requestContext: { approximateInvokeCount: 3 },
+      DDBStreamBatchInfo: { batchSize: 1, streamArn: resolver.getAtt(stack.tables[0]!.logicalId, 'StreamArn') },
+    });
     expect(failure!.DDBStreamBatchInfo.startSequenceNumber).toBe(tries[0]!.find((r) => pkOf(r) === 'bad-1')!.dynamodb.SequenceNumber);
   });
 
@@ -144,7 +179,10 @@ describe('stream records delivered per the event source mapping', () => {
     await consumer.idle();
     const later = batches().slice(before);
     expect(later.some((b) => b.length > 1 && b.some((r) => pkOf(r) === 'boom-1'))).toBe(true);
-    const clean = later.filter((b) => !b.some((r) => pkOf(r) === 'boom-1')).flat().map((r) => pkOf(r));
+    const clean = later
+      .filter((b) => !b.some((r) => pkOf(r) === 'boom-1'))
+      .flat()
+      .map((r) => pkOf(r));
     expect(clean).toEqual(expect.arrayContaining(['ok-6', 'ok-7']));
     expect(failures().filter((f) => f.DDBStreamBatchInfo.batchSize === 1).length).toBeGreaterThanOrEqual(2);
   });

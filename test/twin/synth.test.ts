@@ -45,10 +45,14 @@ describe('the cache key of cdk.out', () => {
 });
 
 describe('ensureSynth', () => {
-  it('reuses cdk.out when it holds the synthesis of the current sources', async () => {
-    const first = await ensureSynth({ root: projectRoot });
-    const second = await ensureSynth({ root: projectRoot });
-    expect(second).toEqual({ outdir: first.outdir, hash: first.hash, synthesized: false });
-    expect(first.hash).toBe(sourceHash(projectRoot));
-  }, SYNTH_TIMEOUT);
+  it(
+    'reuses cdk.out when it holds the synthesis of the current sources',
+    async () => {
+      const first = await ensureSynth({ root: projectRoot });
+      const second = await ensureSynth({ root: projectRoot });
+      expect(second).toEqual({ outdir: first.outdir, hash: first.hash, synthesized: false });
+      expect(first.hash).toBe(sourceHash(projectRoot));
+    },
+    SYNTH_TIMEOUT,
+  );
 });

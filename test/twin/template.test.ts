@@ -95,7 +95,11 @@ describe('the stack read from cdk.out', () => {
     const events = stack.tables.find((t) => t.streamViewType)!;
     expect(grants(register.roleLogicalId!, 'dynamodb:PutItem', resolver.getAtt(events.logicalId, 'Arn'))).toBe(true);
     const health = fn(route('GET /health').functionLogicalId);
-    expect(statementsOf(health.roleLogicalId!).flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+    expect(
+      statementsOf(health.roleLogicalId!)
+        .flatMap((s) => [s.Action].flat())
+        .filter((a) => a.startsWith('dynamodb:')),
+    ).toEqual([]);
   });
 
   it('reads the stream event source mappings with their batching, retry and failure settings', () => {

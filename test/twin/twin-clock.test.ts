@@ -20,7 +20,11 @@ afterAll(async () => {
 });
 
 const post = (path: string, body: unknown, token?: string) =>
-  fetch(`${twin.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+  fetch(`${twin.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
 
 describe("the twin's local-only controls and virtual clock", () => {
   it('mints a token for a loopback caller that the authorizer accepts, and functions record the virtual time', async () => {
@@ -28,7 +32,9 @@ describe("the twin's local-only controls and virtual clock", () => {
     expect(res.status).toBe(200);
     const { token } = (await res.json()) as { token: string };
     expect((await post('/centres', { name: 'Centre AFPA Rennes', region: 'Bretagne' }, token)).status).toBe(201);
-    const table = twin.resolver.ref(Object.entries(twin.model.template.Resources).find(([, r]) => r.Metadata?.['aws:cdk:path'] === `${twin.model.stackName}/Tables/Events/Resource`)![0]);
+    const table = twin.resolver.ref(
+      Object.entries(twin.model.template.Resources).find(([, r]) => r.Metadata?.['aws:cdk:path'] === `${twin.model.stackName}/Tables/Events/Resource`)![0],
+    );
     const items = (await twin.aws.admin.dynamodb.send(new ScanCommand({ TableName: table }))).Items ?? [];
     expect(items.map((i) => i.recordedAt?.S)).toContainEqual(expect.stringMatching(/^2030-01-01T08:0/));
   }, 60_000);
@@ -37,7 +43,17 @@ describe("the twin's local-only controls and virtual clock", () => {
     const role = twin.model.roles.find((r) => JSON.stringify(r.assumeRolePolicy).includes('scheduler.amazonaws.com'))!;
     const machine = twin.model.stateMachines.map((m) => twin.resolver.ref(m.logicalId)).find((arn) => arn.endsWith('-capitalisation'))!;
     const group = twin.resolver.resolveString(twin.model.scheduleGroups[0]!.name);
-    twin.aws.scheduler.create('due-on-the-way', { GroupName: group, ScheduleExpression: 'at(2030-03-01T00:00:00)', FlexibleTimeWindow: { Mode: 'OFF' }, Target: { Arn: machine, RoleArn: twin.resolver.getAtt(role.roleLogicalId, 'Arn'), Input: '{"action":"nothing-to-do"}' }, ActionAfterCompletion: 'DELETE' }, false);
+    twin.aws.scheduler.create(
+      'due-on-the-way',
+      {
+        GroupName: group,
+        ScheduleExpression: 'at(2030-03-01T00:00:00)',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: { Arn: machine, RoleArn: twin.resolver.getAtt(role.roleLogicalId, 'Arn'), Input: '{"action":"nothing-to-do"}' },
+        ActionAfterCompletion: 'DELETE',
+      },
+      false,
+    );
     const moved = await post('/_local/clock', { now: '2030-06-01T00:00:00Z' });
     expect(moved.status).toBe(200);
     expect(await moved.json()).toEqual({ now: '2030-06-01T00:00:00.000Z' });

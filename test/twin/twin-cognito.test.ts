@@ -27,7 +27,11 @@ const tokenCommand = async (...args: string[]) =>
   (await run('npm', ['run', '--silent', 'token', '--', ...args], { cwd: projectRoot, env: { ...process.env, LEDGER_DATA_DIR: dataDir }, timeout: 120_000 })).stdout.trim();
 const get = (path: string, token: string) => fetch(`${twin!.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
 const createCentre = (token: string) =>
-  fetch(`${twin!.url}/centres`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Centre AFPA Rennes', region: 'Bretagne' }) });
+  fetch(`${twin!.url}/centres`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Centre AFPA Rennes', region: 'Bretagne' }),
+  });
 
 describe('the twin with cognito-local as its user pool, by default', () => {
   it("gives the template's pool and clients the ids cognito-local chose, in the authorizer's issuer and audience", () => {
@@ -62,16 +66,20 @@ describe('the twin with cognito-local as its user pool, by default', () => {
     expect((await get('/statistics?year=2025', forged)).status).toBe(401);
   });
 
-  it('npm run token on the data dir mints through the running twin, and through its pool once it is stopped', async () => {
-    const running = await tokenCommand('ministry', 'm-1');
-    expect(decodeJwt(running)).toMatchObject({ 'cognito:groups': ['ministry'], 'custom:ledger_id': 'm-1' });
-    expect((await get('/statistics?year=2025', running)).status).toBe(200);
+  it(
+    'npm run token on the data dir mints through the running twin, and through its pool once it is stopped',
+    async () => {
+      const running = await tokenCommand('ministry', 'm-1');
+      expect(decodeJwt(running)).toMatchObject({ 'cognito:groups': ['ministry'], 'custom:ledger_id': 'm-1' });
+      expect((await get('/statistics?year=2025', running)).status).toBe(200);
 
-    await twin!.stop();
-    twin = undefined;
-    const stopped = await tokenCommand('dreets', 'agent-3', 'Bretagne');
-    twin = await startTwin({ root: projectRoot, dataDir, port: 0 });
-    expect((await createCentre(stopped)).status).toBe(201);
-    expect((await get('/statistics?year=2025', running)).status).toBe(200);
-  }, SYNTH_TIMEOUT);
+      await twin!.stop();
+      twin = undefined;
+      const stopped = await tokenCommand('dreets', 'agent-3', 'Bretagne');
+      twin = await startTwin({ root: projectRoot, dataDir, port: 0 });
+      expect((await createCentre(stopped)).status).toBe(201);
+      expect((await get('/statistics?year=2025', running)).status).toBe(200);
+    },
+    SYNTH_TIMEOUT,
+  );
 });

@@ -28,7 +28,10 @@ export const roleLabels: Record<Role, string> = {
 };
 
 function base64UrlDecode(part: string): string {
-  const base64 = part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '=');
+  const base64 = part
+    .replace(/-/g, '+')
+    .replace(/_/g, '/')
+    .padEnd(Math.ceil(part.length / 4) * 4, '=');
   const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
   return new TextDecoder().decode(bytes);
 }
@@ -49,7 +52,8 @@ export function decodeToken(token: string): Identity {
   if (typeof claims.sub !== 'string' || !claims.sub) throw new Error('Ce jeton ne désigne personne (il n’a pas de « sub »).');
   if (!roles.length) throw new Error('Ce jeton ne donne aucun rôle du registre (centre, juré, DREETS, ministère, candidat).');
   const ledgerId = claims['custom:ledger_id'];
-  if (typeof ledgerId !== 'string' || !ledgerId) throw new Error('Ce compte n’est rattaché à aucun centre, juré, candidat ou agent du registre (il n’a pas de « custom:ledger_id ») : demandez à être invité.');
+  if (typeof ledgerId !== 'string' || !ledgerId)
+    throw new Error('Ce compte n’est rattaché à aucun centre, juré, candidat ou agent du registre (il n’a pas de « custom:ledger_id ») : demandez à être invité.');
   return { token: token.trim(), sub: claims.sub, ledgerId, roles, ...(typeof claims.exp === 'number' ? { exp: claims.exp } : {}) };
 }
 

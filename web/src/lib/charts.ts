@@ -16,7 +16,11 @@ const FILLS: Record<Series['swatch'], string> = { s1: '#000091', s2: '#6a6af4', 
 const INK = '#161616';
 
 function legend(series: readonly Series[]) {
-  return h('ul', { class: 'chart-legend', 'aria-hidden': 'true' }, series.map((s) => h('li', null, h('span', { class: `swatch ${s.swatch}` }), s.name)));
+  return h(
+    'ul',
+    { class: 'chart-legend', 'aria-hidden': 'true' },
+    series.map((s) => h('li', null, h('span', { class: `swatch ${s.swatch}` }), s.name)),
+  );
 }
 
 function dataTable(caption: string, series: readonly Series[], groups: readonly Group[], firstHeader: string) {
@@ -31,8 +35,28 @@ function dataTable(caption: string, series: readonly Series[], groups: readonly 
         'table',
         null,
         h('caption', { class: 'sr-only' }, caption),
-        h('thead', null, h('tr', null, h('th', { scope: 'col' }, firstHeader), series.map((s) => h('th', { scope: 'col', class: 'num' }, s.name)))),
-        h('tbody', null, groups.map((g) => h('tr', null, h('th', { scope: 'row' }, g.label), g.values.map((v) => h('td', { class: 'num' }, numberFr(v)))))),
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            h('th', { scope: 'col' }, firstHeader),
+            series.map((s) => h('th', { scope: 'col', class: 'num' }, s.name)),
+          ),
+        ),
+        h(
+          'tbody',
+          null,
+          groups.map((g) =>
+            h(
+              'tr',
+              null,
+              h('th', { scope: 'row' }, g.label),
+              g.values.map((v) => h('td', { class: 'num' }, numberFr(v))),
+            ),
+          ),
+        ),
       ),
     ),
   );
@@ -98,7 +122,11 @@ export function barChart(o: { caption: string; series: readonly Series[]; groups
   const shapes = o.groups.flatMap((g, gi) => {
     const y0 = 5 + gi * groupHeight;
     return [
-      svg('text', { x: labelWidth - 8, y: y0 + (barHeight * o.series.length) / 2 + 5, 'text-anchor': 'end', 'font-size': 14, fill: INK }, g.label.length > 34 ? `${g.label.slice(0, 33)}…` : g.label),
+      svg(
+        'text',
+        { x: labelWidth - 8, y: y0 + (barHeight * o.series.length) / 2 + 5, 'text-anchor': 'end', 'font-size': 14, fill: INK },
+        g.label.length > 34 ? `${g.label.slice(0, 33)}…` : g.label,
+      ),
       ...g.values.map((v, si) => {
         const w = (v / max) * plotWidth;
         const y = y0 + si * barHeight;

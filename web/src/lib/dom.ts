@@ -86,7 +86,14 @@ export function field(o: FieldOptions): HTMLDivElement {
 }
 
 /** A labelled select. */
-export function selectField(o: { label: string; name: string; options: readonly { value: string; label: string }[]; value?: string; required?: boolean; hint?: string }): HTMLDivElement {
+export function selectField(o: {
+  label: string;
+  name: string;
+  options: readonly { value: string; label: string }[];
+  value?: string;
+  required?: boolean;
+  hint?: string;
+}): HTMLDivElement {
   const id = uid(o.name);
   const hintId = o.hint ? `${id}-aide` : undefined;
   return h(
@@ -94,12 +101,23 @@ export function selectField(o: { label: string; name: string; options: readonly 
     { class: 'field' },
     h('label', { for: id }, o.label, o.required ? h('span', { class: 'required', 'aria-hidden': 'true' }, ' (obligatoire)') : null),
     o.hint ? h('p', { class: 'hint', id: hintId }, o.hint) : null,
-    h('select', { id, name: o.name, required: o.required, 'aria-describedby': hintId }, o.options.map((opt) => h('option', { value: opt.value, selected: opt.value === o.value }, opt.label))),
+    h(
+      'select',
+      { id, name: o.name, required: o.required, 'aria-describedby': hintId },
+      o.options.map((opt) => h('option', { value: opt.value, selected: opt.value === o.value }, opt.label)),
+    ),
   );
 }
 
 /** A group of checkboxes (or radios) under a legend. */
-export function choiceGroup(o: { legend: string; name: string; type?: 'checkbox' | 'radio'; options: readonly { value: string; label: string; checked?: boolean }[]; hint?: string; className?: string }): HTMLFieldSetElement {
+export function choiceGroup(o: {
+  legend: string;
+  name: string;
+  type?: 'checkbox' | 'radio';
+  options: readonly { value: string; label: string; checked?: boolean }[];
+  hint?: string;
+  className?: string;
+}): HTMLFieldSetElement {
   const hintId = o.hint ? uid(`${o.name}-aide`) : undefined;
   return h(
     'fieldset',
@@ -108,7 +126,12 @@ export function choiceGroup(o: { legend: string; name: string; type?: 'checkbox'
     o.hint ? h('p', { class: 'hint', id: hintId }, o.hint) : null,
     o.options.map((opt) => {
       const id = uid(o.name);
-      return h('div', { class: 'choice' }, h('input', { type: o.type ?? 'checkbox', id, name: o.name, value: opt.value, checked: opt.checked }), h('label', { for: id }, opt.label));
+      return h(
+        'div',
+        { class: 'choice' },
+        h('input', { type: o.type ?? 'checkbox', id, name: o.name, value: opt.value, checked: opt.checked }),
+        h('label', { for: id }, opt.label),
+      );
     }),
   );
 }
@@ -139,7 +162,10 @@ export function showInfo(area: HTMLElement, ...content: Child[]) {
  * aria-invalid, listed in the message area, and the first one gets the focus. The submit button is never
  * disabled (that would drop the keyboard focus): a second submit while one runs is ignored.
  */
-export function form(o: { label?: string; submit: string; className?: string; action: (data: FormData, f: HTMLFormElement, area: HTMLElement) => Promise<void> }, ...children: Child[]): HTMLFormElement {
+export function form(
+  o: { label?: string; submit: string; className?: string; action: (data: FormData, f: HTMLFormElement, area: HTMLElement) => Promise<void> },
+  ...children: Child[]
+): HTMLFormElement {
   const area = messageArea();
   const submit = h('button', { type: 'submit', class: 'button primary' }, o.submit);
   const f = h('form', { novalidate: true, class: o.className, 'aria-label': o.label }, ...children, h('div', { class: 'actions' }, submit), area);
@@ -159,7 +185,9 @@ export function form(o: { label?: string; submit: string; className?: string; ac
     }
     if (invalid.length) {
       const nameOf = (el: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement) =>
-        (el instanceof HTMLInputElement && (el.type === 'radio' || el.type === 'checkbox') ? el.closest('fieldset')?.querySelector('legend')?.textContent : el.labels?.[0]?.textContent) ?? el.name;
+        (el instanceof HTMLInputElement && (el.type === 'radio' || el.type === 'checkbox')
+          ? el.closest('fieldset')?.querySelector('legend')?.textContent
+          : el.labels?.[0]?.textContent) ?? el.name;
       const names = [...new Set(invalid.map((el) => nameOf(el).replace(' (obligatoire)', '').trim()))];
       showError(area, h('p', null, `Le formulaire est incomplet. À corriger : ${names.join(', ')}.`));
       invalid[0]!.focus();
@@ -190,8 +218,26 @@ export function table(o: { caption: string; headers: readonly string[]; rows: re
       'table',
       { class: o.className },
       h('caption', { class: o.captionHidden ? 'sr-only' : undefined }, o.caption),
-      h('thead', null, h('tr', null, o.headers.map((label) => h('th', { scope: 'col' }, label)))),
-      h('tbody', null, o.rows.map((cells) => h('tr', null, cells.map((cell, i) => (i === 0 ? h('th', { scope: 'row' }, cell) : h('td', null, cell)))))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          o.headers.map((label) => h('th', { scope: 'col' }, label)),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        o.rows.map((cells) =>
+          h(
+            'tr',
+            null,
+            cells.map((cell, i) => (i === 0 ? h('th', { scope: 'row' }, cell) : h('td', null, cell))),
+          ),
+        ),
+      ),
     ),
   );
 }

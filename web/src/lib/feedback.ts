@@ -8,8 +8,16 @@ export function refusalContent(error: unknown): Child[] {
   const lead = p.status === 422 || p.status === 409 ? 'Refusé : ' : p.status === 403 || p.status === 401 ? 'Accès refusé : ' : 'Échec : ';
   return [
     h('p', null, h('strong', null, lead), error.message),
-    p.errors?.length ? h('ul', null, p.errors.map((e) => h('li', null, `${e.path || 'demande'} : ${e.message}`))) : null,
-    p.detail ? h('p', { class: 'problem-detail' }, 'Détail transmis par le registre : ', h('span', { lang: 'en' }, p.detail), ` (règle « ${error.code} », code ${p.status}).`) : null,
+    p.errors?.length
+      ? h(
+          'ul',
+          null,
+          p.errors.map((e) => h('li', null, `${e.path || 'demande'} : ${e.message}`)),
+        )
+      : null,
+    p.detail
+      ? h('p', { class: 'problem-detail' }, 'Détail transmis par le registre : ', h('span', { lang: 'en' }, p.detail), ` (règle « ${error.code} », code ${p.status}).`)
+      : null,
   ];
 }
 

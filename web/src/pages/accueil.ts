@@ -9,8 +9,18 @@ replaceChildren(
     'ul',
     { class: 'tiles', 'aria-label': 'Espaces du registre' },
     h('li', null, h('a', { href: '/v' }, 'Vérifier un certificat'), h('p', null, 'Employeurs : le statut d’un titre ou d’un CCP à partir de son code, sans compte.')),
-    h('li', null, h('a', { href: '/candidat' }, 'Espace candidat'), h('p', null, 'Votre livret : blocs acquis, jusqu’à quand ils comptent, ce qui manque pour le titre, vos certificats.')),
-    h('li', null, h('a', { href: '/certificateurs' }, 'Console des certificateurs'), h('p', null, 'Centres, jurés et DREETS : sessions, jurys, évaluations, délibérations, procès-verbaux.')),
+    h(
+      'li',
+      null,
+      h('a', { href: '/candidat' }, 'Espace candidat'),
+      h('p', null, 'Votre livret : blocs acquis, jusqu’à quand ils comptent, ce qui manque pour le titre, vos certificats.'),
+    ),
+    h(
+      'li',
+      null,
+      h('a', { href: '/certificateurs' }, 'Console des certificateurs'),
+      h('p', null, 'Centres, jurés et DREETS : sessions, jurys, évaluations, délibérations, procès-verbaux.'),
+    ),
     h('li', null, h('a', { href: '/ministere' }, 'Tableau de bord du ministère'), h('p', null, 'Statistiques annuelles par titre, voie d’accès et région, export CSV.')),
   ),
   h(

@@ -66,7 +66,12 @@ function timeline(line: RecordLine) {
         h('p', null, b.via?.kind === 'session' ? 'Obtenu en session d’examen.' : b.via?.kind ? 'Obtenu par équivalence.' : null),
         b.usable
           ? h('p', null, h('span', { class: 'badge ok' }, 'Utilisable'), b.usableUntil ? ` pour obtenir le titre jusqu’au ${dateFr(b.usableUntil)}.` : ' pour obtenir le titre.')
-          : h('p', null, h('span', { class: 'badge warn' }, 'N’est plus utilisable'), b.usableUntil ? ` pour le titre depuis le ${dateFr(b.usableUntil)}. Le bloc reste acquis : c’est un fait définitif.` : ' pour le titre.'),
+          : h(
+              'p',
+              null,
+              h('span', { class: 'badge warn' }, 'N’est plus utilisable'),
+              b.usableUntil ? ` pour le titre depuis le ${dateFr(b.usableUntil)}. Le bloc reste acquis : c’est un fait définitif.` : ' pour le titre.',
+            ),
       ],
     });
   }
@@ -74,7 +79,11 @@ function timeline(line: RecordLine) {
     steps.push({
       date: line.titre.issuedAt,
       cls: 'titre',
-      node: [h('h4', null, 'Titre professionnel délivré'), h('p', null, line.title ?? line.rncp), line.titre.certificateCode ? h('p', null, 'Certificat : ', h('code', null, line.titre.certificateCode)) : null],
+      node: [
+        h('h4', null, 'Titre professionnel délivré'),
+        h('p', null, line.title ?? line.rncp),
+        line.titre.certificateCode ? h('p', null, 'Certificat : ', h('code', null, line.titre.certificateCode)) : null,
+      ],
     });
   }
   steps.sort((a, b) => a.date.localeCompare(b.date));
@@ -92,12 +101,20 @@ function summary(line: RecordLine) {
   const titleOf = (code: string) => line.blocs.find((b) => b.code === code)?.title;
   const missing = line.missing ?? line.blocs.filter((b) => !b.acquired || !b.usable).map((b) => b.code);
   if (line.eligible || missing.length === 0)
-    return h('p', { class: 'message info' }, 'Tous les blocs sont acquis et utilisables : vous pouvez vous présenter au jury du titre (entretien final, si la certification l’exige).');
+    return h(
+      'p',
+      { class: 'message info' },
+      'Tous les blocs sont acquis et utilisables : vous pouvez vous présenter au jury du titre (entretien final, si la certification l’exige).',
+    );
   return h(
     'div',
     { class: 'message info' },
     h('p', null, h('strong', null, `Pour obtenir le titre, il vous manque ${missing.length > 1 ? `${missing.length} blocs` : 'un bloc'} :`)),
-    h('ul', null, missing.map((code) => h('li', null, h('code', null, code), titleOf(code) ? ` — ${titleOf(code)}` : ''))),
+    h(
+      'ul',
+      null,
+      missing.map((code) => h('li', null, h('code', null, code), titleOf(code) ? ` — ${titleOf(code)}` : '')),
+    ),
   );
 }
 
@@ -110,7 +127,13 @@ function livret(record: CandidateRecord) {
     record.certifications.length === 0
       ? h('p', null, 'Aucun bloc n’est encore inscrit à votre livret. Les résultats apparaissent ici dès que la DREETS a validé le procès-verbal de votre session.')
       : record.certifications.map((line) =>
-          h('section', { 'aria-label': line.title ?? line.rncp }, h('h3', null, `${line.title ?? 'Certification'} `, h('span', { class: 'muted' }, `(${line.rncp})`)), summary(line), timeline(line)),
+          h(
+            'section',
+            { 'aria-label': line.title ?? line.rncp },
+            h('h3', null, `${line.title ?? 'Certification'} `, h('span', { class: 'muted' }, `(${line.rncp})`)),
+            summary(line),
+            timeline(line),
+          ),
         ),
   );
 }
@@ -184,7 +207,11 @@ function notifications(list: Notification[]) {
     { class: 'card', 'aria-labelledby': 'notifications-titre' },
     h('h2', { id: 'notifications-titre' }, 'Mes notifications'),
     list.length
-      ? h('ul', null, [...list].reverse().map((n) => h('li', null, h('strong', null, `${instantFr(n.at)} — ${topicLabels[n.kind] ?? n.kind} : `), n.text)))
+      ? h(
+          'ul',
+          null,
+          [...list].reverse().map((n) => h('li', null, h('strong', null, `${instantFr(n.at)} — ${topicLabels[n.kind] ?? n.kind} : `), n.text)),
+        )
       : h('p', null, 'Aucune notification.'),
   );
 }

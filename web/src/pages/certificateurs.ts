@@ -177,7 +177,15 @@ function renderSession(s: SessionView, cert: Certification, me: Identity): Child
         h('dt', null, 'Centre'),
         h('dd', null, h('code', null, s.centreId)),
         h('dt', null, 'Blocs évalués'),
-        h('dd', null, h('ul', null, s.blocs.map((b) => h('li', null, h('code', null, b), ` — ${blocTitle(b)}`)))),
+        h(
+          'dd',
+          null,
+          h(
+            'ul',
+            null,
+            s.blocs.map((b) => h('li', null, h('code', null, b), ` — ${blocTitle(b)}`)),
+          ),
+        ),
         h('dt', null, 'Procès-verbal'),
         h('dd', null, open ? h('span', { class: 'badge neutral' }, 'Ouvert') : h('span', { class: 'badge ok' }, `Validé le ${dateFr(s.pv.validatedOn)}`)),
       ),
@@ -199,7 +207,11 @@ function juryPart(s: SessionView, cert: Certification, editable: boolean) {
     { class: 'card', 'aria-labelledby': 'jury-titre' },
     h('h3', { id: 'jury-titre' }, 'Jury'),
     s.jury.length
-      ? h('ul', null, s.jury.map((m) => h('li', null, h('code', null, m.jurorId), m.independent ? ' — indépendant du certificateur' : '')))
+      ? h(
+          'ul',
+          null,
+          s.jury.map((m) => h('li', null, h('code', null, m.jurorId), m.independent ? ' — indépendant du certificateur' : '')),
+        )
       : h('p', null, 'Aucun jury n’est encore constitué.'),
     h('p', { class: 'muted' }, rule),
     editable
@@ -208,11 +220,21 @@ function juryPart(s: SessionView, cert: Certification, editable: boolean) {
             submit: s.jury.length ? 'Modifier le jury' : 'Constituer le jury',
             label: 'Constitution du jury',
             async action(data, _f, formArea) {
-              const members = text(data, 'members').split(/[\s,;]+/).filter(Boolean);
+              const members = text(data, 'members')
+                .split(/[\s,;]+/)
+                .filter(Boolean);
               await act(formArea, () => send('PUT', `/sessions/${enc(s.sessionId)}/jury`, { members }), `Jury constitué : ${members.length} membres.`, '#jury-titre');
             },
           },
-          field({ label: 'Identifiants des jurés', name: 'members', type: 'textarea', required: true, value: s.jury.map((m) => m.jurorId).join('\n'), hint: 'Un identifiant par ligne, tel que la DREETS l’a communiqué lors de l’habilitation.', attrs: { spellcheck: 'false' } }),
+          field({
+            label: 'Identifiants des jurés',
+            name: 'members',
+            type: 'textarea',
+            required: true,
+            value: s.jury.map((m) => m.jurorId).join('\n'),
+            hint: 'Un identifiant par ligne, tel que la DREETS l’a communiqué lors de l’habilitation.',
+            attrs: { spellcheck: 'false' },
+          }),
         )
       : null,
     area,
@@ -255,17 +277,39 @@ function enrolForm(s: SessionView, cert: Certification) {
         async action(data, _f, area) {
           const blocs = data.getAll('blocs').map(String);
           const body = { candidateId: text(data, 'candidateId'), route: text(data, 'route'), ...(s.kind === 'ccp' && blocs.length ? { blocs } : {}) };
-          await act(area, () => send('POST', `/sessions/${enc(s.sessionId)}/enrolments`, body), `Candidat ${body.candidateId} inscrit (${routeLabels[body.route]}).`, '#candidats-titre');
+          await act(
+            area,
+            () => send('POST', `/sessions/${enc(s.sessionId)}/enrolments`, body),
+            `Candidat ${body.candidateId} inscrit (${routeLabels[body.route]}).`,
+            '#candidats-titre',
+          );
         },
       },
       h(
         'div',
         { class: 'form-row' },
-        field({ label: 'Identifiant du candidat', name: 'candidateId', required: true, hint: 'Donné à l’enregistrement du candidat au registre.', attrs: { pattern: idPattern, spellcheck: 'false' } }),
-        selectField({ label: 'Voie d’accès', name: 'route', required: true, hint: `Ouvertes pour cette certification : ${allowed}.`, options: Object.entries(routeLabels).map(([value, label]) => ({ value, label })) }),
+        field({
+          label: 'Identifiant du candidat',
+          name: 'candidateId',
+          required: true,
+          hint: 'Donné à l’enregistrement du candidat au registre.',
+          attrs: { pattern: idPattern, spellcheck: 'false' },
+        }),
+        selectField({
+          label: 'Voie d’accès',
+          name: 'route',
+          required: true,
+          hint: `Ouvertes pour cette certification : ${allowed}.`,
+          options: Object.entries(routeLabels).map(([value, label]) => ({ value, label })),
+        }),
       ),
       s.kind === 'ccp'
-        ? choiceGroup({ legend: 'Blocs présentés', name: 'blocs', hint: 'Sans choix, le candidat présente tous les blocs de la session.', options: s.blocs.map((b) => ({ value: b, label: b })) })
+        ? choiceGroup({
+            legend: 'Blocs présentés',
+            name: 'blocs',
+            hint: 'Sans choix, le candidat présente tous les blocs de la session.',
+            options: s.blocs.map((b) => ({ value: b, label: b })),
+          })
         : null,
     ),
   );
@@ -290,7 +334,11 @@ function deliberationsPart(s: SessionView) {
               outcomeLabels[d.outcome] ?? d.outcome,
               d.blocs.length ? d.blocs.join(', ') : '—',
               `${d.signatures.length} sur ${members - recused}`,
-              d.annulled ? h('span', { class: 'badge ko' }, 'Annulée') : d.final ? h('span', { class: 'badge ok' }, 'Définitive') : h('span', { class: 'badge warn' }, 'En attente de signatures'),
+              d.annulled
+                ? h('span', { class: 'badge ko' }, 'Annulée')
+                : d.final
+                  ? h('span', { class: 'badge ok' }, 'Définitive')
+                  : h('span', { class: 'badge warn' }, 'En attente de signatures'),
             ];
           }),
         })
@@ -306,17 +354,35 @@ function pvPart(s: SessionView) {
     { class: 'card', 'aria-labelledby': 'pv-titre' },
     h('h3', { id: 'pv-titre' }, 'Procès-verbal'),
     s.pv.status === 'validated'
-      ? h('p', null, h('span', { class: 'badge ok' }, 'Validé'), ` le ${dateFr(s.pv.validatedOn)} par `, h('code', null, s.pv.validatedBy ?? '—'), '. Les CCP, titres et certificats sont délivrés aux candidats.')
+      ? h(
+          'p',
+          null,
+          h('span', { class: 'badge ok' }, 'Validé'),
+          ` le ${dateFr(s.pv.validatedOn)} par `,
+          h('code', null, s.pv.validatedBy ?? '—'),
+          '. Les CCP, titres et certificats sont délivrés aux candidats.',
+        )
       : [
-          h('p', null, 'La validation du procès-verbal par la DREETS donne effet aux décisions du jury : le registre délivre alors les CCP, les titres et les certificats, et prévient les candidats.'),
-          pending.length ? h('p', { class: 'muted' }, `${pending.length} candidat(s) sans délibération définitive.`) : h('p', { class: 'muted' }, 'Toutes les délibérations sont définitives.'),
+          h(
+            'p',
+            null,
+            'La validation du procès-verbal par la DREETS donne effet aux décisions du jury : le registre délivre alors les CCP, les titres et les certificats, et prévient les candidats.',
+          ),
+          pending.length
+            ? h('p', { class: 'muted' }, `${pending.length} candidat(s) sans délibération définitive.`)
+            : h('p', { class: 'muted' }, 'Toutes les délibérations sont définitives.'),
           h(
             'p',
             { class: 'actions' },
             button('Valider le procès-verbal', {
               class: 'button primary',
               onclick: () =>
-                void act(area, () => send('POST', `/sessions/${enc(s.sessionId)}/pv-validation`), 'Procès-verbal validé : la délivrance des certificats est en cours.', '#pv-titre'),
+                void act(
+                  area,
+                  () => send('POST', `/sessions/${enc(s.sessionId)}/pv-validation`),
+                  'Procès-verbal validé : la délivrance des certificats est en cours.',
+                  '#pv-titre',
+                ),
             }),
           ),
         ],
@@ -330,7 +396,11 @@ function jurorPart(s: SessionView, cert: Certification, jurorId: string, open: b
     'section',
     { class: 'card', 'aria-labelledby': 'grille-titre' },
     h('h3', { id: 'grille-titre' }, 'Évaluer les candidats'),
-    h('p', null, 'Pour chaque candidat, enregistrez le résultat de chaque compétence, bloc par bloc, puis proposez ou signez la délibération. Si vous connaissez un candidat, récusez-vous avant de l’évaluer.'),
+    h(
+      'p',
+      null,
+      'Pour chaque candidat, enregistrez le résultat de chaque compétence, bloc par bloc, puis proposez ou signez la délibération. Si vous connaissez un candidat, récusez-vous avant de l’évaluer.',
+    ),
     s.candidates.length ? s.candidates.map((c, i) => candidateWork(s, cert, jurorId, c, i + 1, open)) : h('p', null, 'Aucun candidat n’est inscrit.'),
   );
 }
@@ -340,7 +410,17 @@ function candidateWork(s: SessionView, cert: Certification, jurorId: string, c: 
   const recusal = s.recusals.find((r) => r.jurorId === jurorId && r.candidateId === c.candidateId);
   const heading = h('h4', { id: anchor, tabindex: -1 }, `Candidat n°${n}`, h('span', { class: 'muted' }, ` — identifiant ${c.candidateId}`));
   if (recusal) {
-    return h('div', { class: 'candidate-block', role: 'group', 'aria-labelledby': anchor }, heading, h('p', null, h('span', { class: 'badge neutral' }, 'Récusé'), ` Vous vous êtes récusé pour ce candidat le ${instantFr(recusal.recordedAt)}. Vous ne l’évaluez pas et ne signez pas sa délibération.`));
+    return h(
+      'div',
+      { class: 'candidate-block', role: 'group', 'aria-labelledby': anchor },
+      heading,
+      h(
+        'p',
+        null,
+        h('span', { class: 'badge neutral' }, 'Récusé'),
+        ` Vous vous êtes récusé pour ce candidat le ${instantFr(recusal.recordedAt)}. Vous ne l’évaluez pas et ne signez pas sa délibération.`,
+      ),
+    );
   }
   const deliberation = s.deliberations.find((d) => d.candidateId === c.candidateId && !d.annulled);
   return h(
@@ -374,7 +454,12 @@ function assessmentForm(s: SessionView, cert: Certification, jurorId: string, ca
           h('legend', { class: 'sr-only' }, `Candidat n°${n}, ${comp.code} : ${comp.title}`),
           ['acquis', 'non_acquis'].map((result) => {
             const id = `${candidateId}-${comp.code}-${result}`;
-            return h('label', { for: id }, h('input', { type: 'radio', id, name: comp.code, value: result, checked: resultOf(comp.code) === result, disabled: !open }), resultLabels[result]);
+            return h(
+              'label',
+              { for: id },
+              h('input', { type: 'radio', id, name: comp.code, value: result, checked: resultOf(comp.code) === result, disabled: !open }),
+              resultLabels[result],
+            );
           }),
         ),
       ),
@@ -391,7 +476,12 @@ function assessmentForm(s: SessionView, cert: Certification, jurorId: string, ca
       h('tbody', null, rows),
     ),
   );
-  const status = h('p', { class: 'muted' }, mine ? `Votre évaluation est enregistrée (${instantFr(mine.recordedAt)}).` : 'Pas encore évalué par vous.', ` Jurés ayant évalué ce bloc : ${others.size} sur ${s.jury.length}.`);
+  const status = h(
+    'p',
+    { class: 'muted' },
+    mine ? `Votre évaluation est enregistrée (${instantFr(mine.recordedAt)}).` : 'Pas encore évalué par vous.',
+    ` Jurés ayant évalué ce bloc : ${others.size} sur ${s.jury.length}.`,
+  );
   if (!open) return h('div', null, grid, status);
   return form(
     {
@@ -406,7 +496,12 @@ function assessmentForm(s: SessionView, cert: Certification, jurorId: string, ca
           showError(area, h('p', null, 'Choisissez « Acquis » ou « Non acquis » pour au moins une compétence.'));
           return;
         }
-        await act(area, () => send('POST', `/sessions/${enc(s.sessionId)}/assessments`, { candidateId, bloc, competences }), `Évaluation du bloc ${bloc} enregistrée pour le candidat n°${n}.`, `#candidat-${candidateId}`);
+        await act(
+          area,
+          () => send('POST', `/sessions/${enc(s.sessionId)}/assessments`, { candidateId, bloc, competences }),
+          `Évaluation du bloc ${bloc} enregistrée pour le candidat n°${n}.`,
+          `#candidat-${candidateId}`,
+        );
       },
     },
     grid,
@@ -416,25 +511,50 @@ function assessmentForm(s: SessionView, cert: Certification, jurorId: string, ca
 
 function proposalForm(s: SessionView, c: SessionView['candidates'][number], n: number) {
   // A CCP session issues the titre too, to a candidate whose last missing bloc it examines (capitalisation).
-  const outcomes = (s.kind === 'titre' ? ['titre', 'ccp', 'ajourne', 'absent', 'exclu'] : ['ccp', 'titre', 'ajourne', 'absent', 'exclu']).map((o) => ({ value: o, label: outcomeLabels[o]! }));
+  const outcomes = (s.kind === 'titre' ? ['titre', 'ccp', 'ajourne', 'absent', 'exclu'] : ['ccp', 'titre', 'ajourne', 'absent', 'exclu']).map((o) => ({
+    value: o,
+    label: outcomeLabels[o]!,
+  }));
   return h(
     'div',
     null,
     h('h5', { class: 'h5' }, 'Délibération'),
-    h('p', null, 'Aucune délibération n’est proposée pour ce candidat. Celle que vous proposez porte votre signature ; elle devient définitive quand tous les membres non récusés l’ont signée.'),
+    h(
+      'p',
+      null,
+      'Aucune délibération n’est proposée pour ce candidat. Celle que vous proposez porte votre signature ; elle devient définitive quand tous les membres non récusés l’ont signée.',
+    ),
     form(
       {
         submit: 'Proposer la délibération',
         label: `Proposition de délibération, candidat n°${n}`,
         async action(data, _f, area) {
           const outcome = text(data, 'outcome');
-          const body = { candidateId: c.candidateId, outcome, blocs: outcome === 'titre' || outcome === 'ccp' ? data.getAll('blocs').map(String) : [], finalInterviewHeld: data.get('finalInterviewHeld') === 'oui' };
-          await act(area, () => send('POST', `/sessions/${enc(s.sessionId)}/deliberations`, body), `Délibération proposée et signée pour le candidat n°${n} : ${outcomeLabels[outcome]}.`, `#candidat-${c.candidateId}`);
+          const body = {
+            candidateId: c.candidateId,
+            outcome,
+            blocs: outcome === 'titre' || outcome === 'ccp' ? data.getAll('blocs').map(String) : [],
+            finalInterviewHeld: data.get('finalInterviewHeld') === 'oui',
+          };
+          await act(
+            area,
+            () => send('POST', `/sessions/${enc(s.sessionId)}/deliberations`, body),
+            `Délibération proposée et signée pour le candidat n°${n} : ${outcomeLabels[outcome]}.`,
+            `#candidat-${c.candidateId}`,
+          );
         },
       },
       selectField({ label: 'Décision', name: 'outcome', required: true, options: outcomes }),
-      choiceGroup({ legend: 'Blocs acquis', name: 'blocs', className: 'inline', hint: 'Pour « Titre délivré » ou « CCP acquis » seulement.', options: c.blocs.map((b) => ({ value: b, label: b })) }),
-      s.kind === 'titre' ? choiceGroup({ legend: 'Entretien final', name: 'finalInterviewHeld', options: [{ value: 'oui', label: 'L’entretien final avec le jury a eu lieu' }] }) : null,
+      choiceGroup({
+        legend: 'Blocs acquis',
+        name: 'blocs',
+        className: 'inline',
+        hint: 'Pour « Titre délivré » ou « CCP acquis » seulement.',
+        options: c.blocs.map((b) => ({ value: b, label: b })),
+      }),
+      s.kind === 'titre'
+        ? choiceGroup({ legend: 'Entretien final', name: 'finalInterviewHeld', options: [{ value: 'oui', label: 'L’entretien final avec le jury a eu lieu' }] })
+        : null,
     ),
   );
 }
@@ -466,7 +586,13 @@ function deliberationSummary(s: SessionView, jurorId: string, d: Deliberation, n
           { class: 'actions' },
           button(`Signer la délibération du candidat n°${n}`, {
             class: 'button primary',
-            onclick: () => void act(area, () => send('POST', `/sessions/${enc(s.sessionId)}/deliberations/${enc(d.candidateId)}/signatures`), `Délibération du candidat n°${n} signée.`, `#candidat-${d.candidateId}`),
+            onclick: () =>
+              void act(
+                area,
+                () => send('POST', `/sessions/${enc(s.sessionId)}/deliberations/${enc(d.candidateId)}/signatures`),
+                `Délibération du candidat n°${n} signée.`,
+                `#candidat-${d.candidateId}`,
+              ),
           }),
         )
       : signed
@@ -486,10 +612,22 @@ function recusalForm(s: SessionView, candidateId: string, n: number) {
         submit: 'Me récuser pour ce candidat',
         label: `Récusation, candidat n°${n}`,
         async action(data, _f, area) {
-          await act(area, () => send('POST', `/sessions/${enc(s.sessionId)}/recusals`, { candidateId, reason: text(data, 'reason') }), `Vous êtes récusé pour le candidat n°${n}.`, `#candidat-${candidateId}`);
+          await act(
+            area,
+            () => send('POST', `/sessions/${enc(s.sessionId)}/recusals`, { candidateId, reason: text(data, 'reason') }),
+            `Vous êtes récusé pour le candidat n°${n}.`,
+            `#candidat-${candidateId}`,
+          );
         },
       },
-      field({ label: 'Motif de la récusation', name: 'reason', type: 'textarea', required: true, hint: 'Par exemple : « je connais le candidat (ancien collègue) ». Ce motif est conservé avec les données personnelles du candidat.', attrs: { maxlength: 1000 } }),
+      field({
+        label: 'Motif de la récusation',
+        name: 'reason',
+        type: 'textarea',
+        required: true,
+        hint: 'Par exemple : « je connais le candidat (ancien collègue) ». Ce motif est conservé avec les données personnelles du candidat.',
+        attrs: { maxlength: 1000 },
+      }),
     ),
   );
 }
@@ -508,7 +646,11 @@ function sessionsTable(list: SessionLine[], caption: string) {
       s.juryMembers ? `${s.juryMembers} membres` : 'à constituer',
       `${s.deliberations.final} sur ${s.candidates}`,
       s.pv.status === 'validated' ? `Validé le ${dateFr(s.pv.validatedOn)}` : 'Ouvert',
-      button('Ouvrir', { class: 'button small', onclick: () => void openSession(s.sessionId) }, h('span', { class: 'sr-only' }, ` la session du ${dateFr(s.startsOn)} (${s.rncp})`)),
+      button(
+        'Ouvrir',
+        { class: 'button small', onclick: () => void openSession(s.sessionId) },
+        h('span', { class: 'sr-only' }, ` la session du ${dateFr(s.startsOn)} (${s.rncp})`),
+      ),
     ]),
   });
 }
@@ -544,7 +686,13 @@ function openByIdForm() {
           await openSession(text(data, 'sessionId'), { errorArea: area });
         },
       },
-      field({ label: 'Identifiant de la session', name: 'sessionId', required: true, hint: 'Communiqué par le centre qui organise la session.', attrs: { pattern: idPattern, spellcheck: 'false' } }),
+      field({
+        label: 'Identifiant de la session',
+        name: 'sessionId',
+        required: true,
+        hint: 'Communiqué par le centre qui organise la session.',
+        attrs: { pattern: idPattern, spellcheck: 'false' },
+      }),
     ),
   );
 }
@@ -562,7 +710,15 @@ async function scheduleForm(centreId: string, reload: (expected?: string) => Pro
   const showBlocs = () => {
     const rncp = (certSelect.querySelector('select') as HTMLSelectElement).value;
     const entry = list.find((c) => c.rncp === rncp);
-    replaceChildren(blocsHolder, choiceGroup({ legend: 'Blocs évalués (session CCP seulement)', name: 'blocs', hint: 'Une session titre évalue tous les blocs.', options: (entry?.blocs ?? []).map((b) => ({ value: b.code, label: `${b.code} — ${b.title}` })) }));
+    replaceChildren(
+      blocsHolder,
+      choiceGroup({
+        legend: 'Blocs évalués (session CCP seulement)',
+        name: 'blocs',
+        hint: 'Une session titre évalue tous les blocs.',
+        options: (entry?.blocs ?? []).map((b) => ({ value: b.code, label: `${b.code} — ${b.title}` })),
+      }),
+    );
   };
   certSelect.querySelector('select')!.addEventListener('change', showBlocs);
   showBlocs();
@@ -591,9 +747,22 @@ async function scheduleForm(centreId: string, reload: (expected?: string) => Pro
         },
       },
       certSelect,
-      selectField({ label: 'Type de session', name: 'kind', required: true, options: [{ value: 'titre', label: 'Session titre (tous les blocs, entretien final)' }, { value: 'ccp', label: 'Session CCP (certains blocs)' }] }),
+      selectField({
+        label: 'Type de session',
+        name: 'kind',
+        required: true,
+        options: [
+          { value: 'titre', label: 'Session titre (tous les blocs, entretien final)' },
+          { value: 'ccp', label: 'Session CCP (certains blocs)' },
+        ],
+      }),
       blocsHolder,
-      h('div', { class: 'form-row' }, field({ label: 'Premier jour', name: 'startsOn', type: 'date', required: true }), field({ label: 'Dernier jour', name: 'endsOn', type: 'date', required: true })),
+      h(
+        'div',
+        { class: 'form-row' },
+        field({ label: 'Premier jour', name: 'startsOn', type: 'date', required: true }),
+        field({ label: 'Dernier jour', name: 'endsOn', type: 'date', required: true }),
+      ),
     ),
   );
 }
@@ -614,14 +783,29 @@ function registerCandidateForm() {
           try {
             const { candidateId } = await send<{ candidateId: string }>('POST', '/candidates', body);
             f.reset();
-            showSuccess(area, `${body.givenNames} ${body.familyName} est enregistré sous l’identifiant `, h('code', { class: 'candidate-id' }, candidateId), '. Transmettez-le au candidat : c’est son identifiant de connexion.');
+            showSuccess(
+              area,
+              `${body.givenNames} ${body.familyName} est enregistré sous l’identifiant `,
+              h('code', { class: 'candidate-id' }, candidateId),
+              '. Transmettez-le au candidat : c’est son identifiant de connexion.',
+            );
           } catch (error) {
             showRefusal(area, error);
           }
         },
       },
-      h('div', { class: 'form-row' }, field({ label: 'Nom de famille', name: 'familyName', required: true, autocomplete: 'off' }), field({ label: 'Prénoms', name: 'givenNames', required: true, autocomplete: 'off' })),
-      h('div', { class: 'form-row' }, field({ label: 'Date de naissance', name: 'birthDate', type: 'date', required: true }), field({ label: 'Courriel', name: 'email', type: 'email', hint: 'Facultatif : pour recevoir les résultats.', autocomplete: 'off' })),
+      h(
+        'div',
+        { class: 'form-row' },
+        field({ label: 'Nom de famille', name: 'familyName', required: true, autocomplete: 'off' }),
+        field({ label: 'Prénoms', name: 'givenNames', required: true, autocomplete: 'off' }),
+      ),
+      h(
+        'div',
+        { class: 'form-row' },
+        field({ label: 'Date de naissance', name: 'birthDate', type: 'date', required: true }),
+        field({ label: 'Courriel', name: 'email', type: 'email', hint: 'Facultatif : pour recevoir les résultats.', autocomplete: 'off' }),
+      ),
     ),
   );
 }
@@ -649,7 +833,12 @@ async function dreetsForms() {
         },
       },
       h('div', { class: 'form-row' }, field({ label: 'Nom du centre', name: 'name', required: true }), field({ label: 'Région', name: 'region', required: true })),
-      h('div', { class: 'form-row' }, selectField({ label: 'Certification de l’agrément', name: 'rncp', required: true, options }), field({ label: 'Agrément valable jusqu’au', name: 'validUntil', type: 'date', required: true })),
+      h(
+        'div',
+        { class: 'form-row' },
+        selectField({ label: 'Certification de l’agrément', name: 'rncp', required: true, options }),
+        field({ label: 'Agrément valable jusqu’au', name: 'validUntil', type: 'date', required: true }),
+      ),
     ),
     h('h3', null, 'Enregistrer un juré et son habilitation'),
     form(
@@ -669,7 +858,12 @@ async function dreetsForms() {
       },
       field({ label: 'Nom du juré', name: 'name', required: true }),
       choiceGroup({ legend: 'Indépendance', name: 'independent', options: [{ value: 'oui', label: 'Indépendant du certificateur' }] }),
-      h('div', { class: 'form-row' }, selectField({ label: 'Certification de l’habilitation', name: 'rncp', required: true, options }), field({ label: 'Habilitation valable jusqu’au', name: 'validUntil', type: 'date', required: true })),
+      h(
+        'div',
+        { class: 'form-row' },
+        selectField({ label: 'Certification de l’habilitation', name: 'rncp', required: true, options }),
+        field({ label: 'Habilitation valable jusqu’au', name: 'validUntil', type: 'date', required: true }),
+      ),
     ),
   );
 }

@@ -25,7 +25,13 @@ function pasteToken() {
     'section',
     { class: 'card', 'aria-labelledby': 'jeton-titre' },
     h('h2', { id: 'jeton-titre' }, 'Se connecter avec un jeton'),
-    h('p', null, 'Collez le jeton d’accès que vous avez reçu (sur le poste de développement : ', h('code', null, 'npm run --silent token -- <rôle> <identifiant>'), '). Il reste dans cet onglet seulement et disparaît à sa fermeture.'),
+    h(
+      'p',
+      null,
+      'Collez le jeton d’accès que vous avez reçu (sur le poste de développement : ',
+      h('code', null, 'npm run --silent token -- <rôle> <identifiant>'),
+      '). Il reste dans cet onglet seulement et disparaît à sa fermeture.',
+    ),
     form(
       {
         submit: 'Utiliser ce jeton',
@@ -50,14 +56,24 @@ function localMint() {
     'section',
     { class: 'card', 'aria-labelledby': 'local-titre' },
     h('h2', { id: 'local-titre' }, 'Poste local : obtenir un jeton'),
-    h('p', null, 'Sur le serveur local seulement (', h('code', null, 'npm start'), '), le registre fabrique un jeton pour un rôle et un identifiant : celui du centre, du juré ou du candidat concerné. Cette commodité n’existe pas dans le déploiement AWS.'),
+    h(
+      'p',
+      null,
+      'Sur le serveur local seulement (',
+      h('code', null, 'npm start'),
+      '), le registre fabrique un jeton pour un rôle et un identifiant : celui du centre, du juré ou du candidat concerné. Cette commodité n’existe pas dans le déploiement AWS.',
+    ),
     form(
       {
         submit: 'Obtenir un jeton et se connecter',
         label: 'Obtenir un jeton local',
         async action(data, _f, area) {
           try {
-            const answer = await send<{ token: string; role: Role }>('POST', '/_local/tokens', { role: text(data, 'role'), ledgerId: text(data, 'ledgerId'), ...(text(data, 'region') ? { region: text(data, 'region') } : {}) });
+            const answer = await send<{ token: string; role: Role }>('POST', '/_local/tokens', {
+              role: text(data, 'role'),
+              ledgerId: text(data, 'ledgerId'),
+              ...(text(data, 'region') ? { region: text(data, 'region') } : {}),
+            });
             signIn(answer.token);
             showSuccess(area, `Connecté en tant que ${roleLabels[answer.role]}.`);
             done(answer.role);
@@ -70,7 +86,13 @@ function localMint() {
         'div',
         { class: 'form-row' },
         selectField({ label: 'Rôle', name: 'role', required: true, options: ROLES.map((r) => ({ value: r, label: roleLabels[r] })) }),
-        field({ label: 'Identifiant', name: 'ledgerId', required: true, hint: 'L’identifiant du centre, du juré ou du candidat ; pour la DREETS et le ministère, celui de l’agent.', attrs: { pattern: '[A-Za-z0-9][A-Za-z0-9_\\-]{0,63}', spellcheck: 'false' } }),
+        field({
+          label: 'Identifiant',
+          name: 'ledgerId',
+          required: true,
+          hint: 'L’identifiant du centre, du juré ou du candidat ; pour la DREETS et le ministère, celui de l’agent.',
+          attrs: { pattern: '[A-Za-z0-9][A-Za-z0-9_\\-]{0,63}', spellcheck: 'false' },
+        }),
         field({ label: 'Région (agent de la DREETS)', name: 'region', hint: 'La région où l’agent est compétent, par exemple Bretagne.' }),
       ),
     ),
@@ -78,7 +100,11 @@ function localMint() {
 }
 
 // --- Cognito's hosted sign-in (authorisation code with PKCE) ---
-const base64Url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const base64Url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 const randomString = () => base64Url(crypto.getRandomValues(new Uint8Array(32)));
 const redirectUri = () => `${location.origin}/connexion`;
 
@@ -88,7 +114,16 @@ async function startCognito(cognito: NonNullable<WebConfig['cognito']>) {
   const challenge = base64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
   sessionStorage.setItem('registre.pkce', JSON.stringify({ verifier, state, returnTo }));
   const url = new URL(`${cognito.domain}/oauth2/authorize`);
-  url.search = new URLSearchParams({ response_type: 'code', client_id: cognito.clientId, redirect_uri: redirectUri(), scope: cognito.scopes.join(' '), state, code_challenge: challenge, code_challenge_method: 'S256', lang: 'fr' }).toString();
+  url.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: cognito.clientId,
+    redirect_uri: redirectUri(),
+    scope: cognito.scopes.join(' '),
+    state,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    lang: 'fr',
+  }).toString();
   location.assign(url.toString());
 }
 
@@ -145,7 +180,18 @@ async function main() {
           { class: 'card notice', 'aria-labelledby': 'deja-titre' },
           h('h2', { id: 'deja-titre' }, 'Vous êtes connecté'),
           h('p', null, `Rôle : ${identity.roles.map((r) => roleLabels[r]).join(', ')} ; identifiant : `, h('code', null, identity.ledgerId), '.'),
-          h('p', { class: 'actions' }, h('a', { class: 'button primary', href: returnTo ?? homeOf(identity.roles[0]!) }, 'Continuer'), button('Se déconnecter', { class: 'button', onclick: () => { signOut(); location.reload(); } })),
+          h(
+            'p',
+            { class: 'actions' },
+            h('a', { class: 'button primary', href: returnTo ?? homeOf(identity.roles[0]!) }, 'Continuer'),
+            button('Se déconnecter', {
+              class: 'button',
+              onclick: () => {
+                signOut();
+                location.reload();
+              },
+            }),
+          ),
         )
       : null,
     config.cognito ? cognitoSignIn(config.cognito) : null,

@@ -48,7 +48,18 @@ const SERIES: Series[] = [
 ];
 
 function statisticsTable(rows: Row[], title: string) {
-  const headers = ['Année d’obtention', 'Inscrits', 'Présents', 'Certifiés', 'dont par la VAE', 'CCP délivrés', 'Taux de réussite', 'Insertion globale à 6 mois', 'Insertion dans le métier visé à 6 mois', 'Insertion dans le métier visé à 2 ans'];
+  const headers = [
+    'Année d’obtention',
+    'Inscrits',
+    'Présents',
+    'Certifiés',
+    'dont par la VAE',
+    'CCP délivrés',
+    'Taux de réussite',
+    'Insertion globale à 6 mois',
+    'Insertion dans le métier visé à 6 mois',
+    'Insertion dans le métier visé à 2 ans',
+  ];
   return h(
     'div',
     { class: 'table-wrap' },
@@ -56,7 +67,15 @@ function statisticsTable(rows: Row[], title: string) {
       'table',
       null,
       h('caption', null, `Statistiques de ${title}, par année d’obtention`),
-      h('thead', null, h('tr', null, headers.map((label, i) => h('th', { scope: 'col', class: i ? 'num' : undefined }, label)))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          headers.map((label, i) => h('th', { scope: 'col', class: i ? 'num' : undefined }, label)),
+        ),
+      ),
       h(
         'tbody',
         null,
@@ -107,7 +126,12 @@ async function exportCsv(rncp: string, year: string, area: HTMLElement) {
   }
   try {
     const answer = await send<{ key: string; position: number; rows: number }>('POST', '/statistics/exports', { year: Number(year), rncp });
-    showSuccess(area, 'Export déposé dans le compartiment des exports : ', h('code', null, answer.key), ` (${answer.rows} ligne${answer.rows > 1 ? 's' : ''}, position ${answer.position} du registre). Il y reste 30 jours.`);
+    showSuccess(
+      area,
+      'Export déposé dans le compartiment des exports : ',
+      h('code', null, answer.key),
+      ` (${answer.rows} ligne${answer.rows > 1 ? 's' : ''}, position ${answer.position} du registre). Il y reste 30 jours.`,
+    );
   } catch (error) {
     showRefusal(area, error);
   }
@@ -165,7 +189,12 @@ async function show(rncp: string, year: string, title: string) {
         series: SERIES,
         groups: [...all.rows].sort((a, b) => a.year - b.year).map((r) => ({ label: String(r.year), values: [r.enrolled, r.certified] })),
       }),
-      barChart({ caption: `Par voie d’accès, ${focusYear || '—'}`, firstHeader: 'Voie d’accès', series: SERIES, groups: focusRow ? groupsOf(focusRow.byRoute, (k) => shortRouteLabels[k] ?? k) : [] }),
+      barChart({
+        caption: `Par voie d’accès, ${focusYear || '—'}`,
+        firstHeader: 'Voie d’accès',
+        series: SERIES,
+        groups: focusRow ? groupsOf(focusRow.byRoute, (k) => shortRouteLabels[k] ?? k) : [],
+      }),
       barChart({ caption: `Par région, ${focusYear || '—'}`, firstHeader: 'Région', series: SERIES, groups: focusRow ? groupsOf(focusRow.byRegion, (k) => k) : [] }),
     ),
   );
@@ -202,8 +231,22 @@ async function main() {
         h(
           'div',
           { class: 'form-row' },
-          selectField({ label: 'Titre', name: 'rncp', required: true, value: initialRncp, options: list.map((c) => ({ value: c.rncp, label: `${c.rncp} — ${c.title}` })), hint: 'Un titre compte avec ses versions précédentes.' }),
-          field({ label: 'Année d’obtention', name: 'year', type: 'number', value: params.get('year') ?? '', hint: 'Laisser vide pour toutes les années.', attrs: { min: 2000, max: 2099, step: 1, inputmode: 'numeric' } }),
+          selectField({
+            label: 'Titre',
+            name: 'rncp',
+            required: true,
+            value: initialRncp,
+            options: list.map((c) => ({ value: c.rncp, label: `${c.rncp} — ${c.title}` })),
+            hint: 'Un titre compte avec ses versions précédentes.',
+          }),
+          field({
+            label: 'Année d’obtention',
+            name: 'year',
+            type: 'number',
+            value: params.get('year') ?? '',
+            hint: 'Laisser vide pour toutes les années.',
+            attrs: { min: 2000, max: 2099, step: 1, inputmode: 'numeric' },
+          }),
         ),
       ),
     ),

@@ -52,7 +52,14 @@ function codeForm(initial = '') {
           location.assign(`/v/${encodeURIComponent(code)}`);
         },
       },
-      field({ label: 'Code du certificat', name: 'code', required: true, value: initial, hint: 'Par exemple 7KQ2-M9XD-4HTB-P3W. Majuscules, tirets et espaces facultatifs.', attrs: { spellcheck: 'false', autocapitalize: 'characters', maxlength: 64, pattern: '[0-9A-Za-z*~$= \\-]{1,64}' } }),
+      field({
+        label: 'Code du certificat',
+        name: 'code',
+        required: true,
+        value: initial,
+        hint: 'Par exemple 7KQ2-M9XD-4HTB-P3W. Majuscules, tirets et espaces facultatifs.',
+        attrs: { spellcheck: 'false', autocapitalize: 'characters', maxlength: 64, pattern: '[0-9A-Za-z*~$= \\-]{1,64}' },
+      }),
     ),
   );
 }
@@ -89,7 +96,15 @@ function details(v: Verification) {
       h('dt', null, 'Nature'),
       h('dd', null, kindLabels[v.kind] ?? v.kind),
       h('dt', null, v.blocs.length > 1 ? 'Blocs de compétences' : 'Bloc de compétences'),
-      h('dd', null, h('ul', null, v.blocs.map((b) => h('li', null, h('code', null, b.code), ` — ${b.title}`)))),
+      h(
+        'dd',
+        null,
+        h(
+          'ul',
+          null,
+          v.blocs.map((b) => h('li', null, h('code', null, b.code), ` — ${b.title}`)),
+        ),
+      ),
       h('dt', null, 'Délivré le'),
       h('dd', null, dateFr(v.issuedAt)),
       h('dt', null, 'Titulaire'),
@@ -106,7 +121,11 @@ function nameCheck(v: Verification) {
     'section',
     { class: 'card', 'aria-labelledby': 'nom-titre' },
     h('h2', { id: 'nom-titre' }, 'Vérifier le nom du titulaire'),
-    h('p', null, 'Saisissez le nom de famille que la personne vous a donné. Le registre répond seulement s’il correspond, sans jamais afficher le nom enregistré. Les accents, majuscules et tirets sont ignorés.'),
+    h(
+      'p',
+      null,
+      'Saisissez le nom de famille que la personne vous a donné. Le registre répond seulement s’il correspond, sans jamais afficher le nom enregistré. Les accents, majuscules et tirets sont ignorés.',
+    ),
     form(
       {
         submit: 'Vérifier le nom',
@@ -116,7 +135,16 @@ function nameCheck(v: Verification) {
           try {
             const answer = await getJson<Verification>(`/verify/${encodeURIComponent(v.code)}?familyName=${encodeURIComponent(familyName)}`, { auth: false });
             if (answer.familyNameMatches) showSuccess(area, h('span', { class: 'badge ok' }, 'Correspond'), ' Le nom de famille saisi correspond au titulaire du certificat.');
-            else showError(area, h('p', null, h('span', { class: 'badge ko' }, 'Ne correspond pas'), ' Le nom de famille saisi ne correspond pas au titulaire. Vérifiez l’orthographe, ou demandez à la personne son nom de naissance.'));
+            else
+              showError(
+                area,
+                h(
+                  'p',
+                  null,
+                  h('span', { class: 'badge ko' }, 'Ne correspond pas'),
+                  ' Le nom de famille saisi ne correspond pas au titulaire. Vérifiez l’orthographe, ou demandez à la personne son nom de naissance.',
+                ),
+              );
           } catch (error) {
             showError(area, ...refusalContent(error));
           }
@@ -148,7 +176,13 @@ function history(v: Verification) {
     h(
       'form',
       { class: 'form-row', method: 'get', action: location.pathname, 'aria-label': 'Statut à une date passée' },
-      h('div', { class: 'field' }, h('label', { for: 'date-passee' }, 'Statut à une date passée'), h('p', { class: 'hint', id: 'date-passee-aide' }, 'Pour savoir si le certificat était valide à la date d’une embauche, par exemple.'), h('input', { id: 'date-passee', type: 'date', name: 'date', value: asOfParam, 'aria-describedby': 'date-passee-aide' })),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: 'date-passee' }, 'Statut à une date passée'),
+        h('p', { class: 'hint', id: 'date-passee-aide' }, 'Pour savoir si le certificat était valide à la date d’une embauche, par exemple.'),
+        h('input', { id: 'date-passee', type: 'date', name: 'date', value: asOfParam, 'aria-describedby': 'date-passee-aide' }),
+      ),
       h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button' }, 'Afficher le statut à cette date')),
     ),
   );
@@ -160,13 +194,33 @@ function offline(v: Verification) {
     'section',
     { class: 'card', 'aria-labelledby': 'horsligne-titre' },
     h('h2', { id: 'horsligne-titre' }, 'Vérifier la preuve signée, sans dépendre de ce site'),
-    h('p', null, 'Le registre délivre, pour chaque certificat, une attestation numérique signée (Verifiable Credential au format JWS compact, algorithme ES256). Vous pouvez la conserver et en vérifier la signature vous-même :'),
+    h(
+      'p',
+      null,
+      'Le registre délivre, pour chaque certificat, une attestation numérique signée (Verifiable Credential au format JWS compact, algorithme ES256). Vous pouvez la conserver et en vérifier la signature vous-même :',
+    ),
     h(
       'ol',
       null,
-      h('li', null, 'Téléchargez la preuve signée : ', h('a', { href: `/certificates/${code}/credential`, download: `certificat-${v.code}.jwt` }, 'preuve signée du certificat'), '.'),
-      h('li', null, 'Téléchargez les clés publiques du registre : ', h('a', { href: '/.well-known/jwks.json', download: 'jwks.json' }, 'jeu de clés publiques (JWKS)'), '. Chaque clé indique sa période de validité (validFrom, validUntil) : une clé retirée reste publiée, de sorte qu’un ancien certificat se vérifie toujours.'),
-      h('li', null, 'Vérifiez la signature avec la clé dont l’identifiant (kid) figure dans l’en-tête de la preuve, et contrôlez que cette clé était valide à la date de délivrance. Par exemple, avec Node.js et la bibliothèque « jose » :'),
+      h(
+        'li',
+        null,
+        'Téléchargez la preuve signée : ',
+        h('a', { href: `/certificates/${code}/credential`, download: `certificat-${v.code}.jwt` }, 'preuve signée du certificat'),
+        '.',
+      ),
+      h(
+        'li',
+        null,
+        'Téléchargez les clés publiques du registre : ',
+        h('a', { href: '/.well-known/jwks.json', download: 'jwks.json' }, 'jeu de clés publiques (JWKS)'),
+        '. Chaque clé indique sa période de validité (validFrom, validUntil) : une clé retirée reste publiée, de sorte qu’un ancien certificat se vérifie toujours.',
+      ),
+      h(
+        'li',
+        null,
+        'Vérifiez la signature avec la clé dont l’identifiant (kid) figure dans l’en-tête de la preuve, et contrôlez que cette clé était valide à la date de délivrance. Par exemple, avec Node.js et la bibliothèque « jose » :',
+      ),
     ),
     h(
       'pre',
@@ -189,7 +243,16 @@ function offline(v: Verification) {
       'details',
       null,
       h('summary', null, 'Coordonnées de la délivrance dans le registre'),
-      h('dl', { class: 'facts' }, h('dt', null, 'Flux'), h('dd', null, h('code', null, v.ledger.stream)), h('dt', null, 'Version'), h('dd', null, String(v.ledger.version)), h('dt', null, 'Empreinte SHA-256'), h('dd', null, h('code', null, v.ledger.hash))),
+      h(
+        'dl',
+        { class: 'facts' },
+        h('dt', null, 'Flux'),
+        h('dd', null, h('code', null, v.ledger.stream)),
+        h('dt', null, 'Version'),
+        h('dd', null, String(v.ledger.version)),
+        h('dt', null, 'Empreinte SHA-256'),
+        h('dd', null, h('code', null, v.ledger.hash)),
+      ),
       h('p', { class: 'muted' }, 'Les mêmes coordonnées sont imprimées sur l’attestation PDF : elles désignent l’inscription au registre dont le certificat est issu.'),
     ),
   );
@@ -208,7 +271,11 @@ async function show(code: string) {
     replaceChildren(app, area, codeForm(code));
     if (notFound) {
       document.title = 'Certificat introuvable — Vérifier un certificat';
-      showError(area, h('h2', null, 'Aucun certificat ne correspond à ce code'), h('p', null, 'Vérifiez le code saisi (les lettres I, L et O se lisent 1 et 0). Un certificat retiré reste vérifiable : un code introuvable n’a jamais été délivré.'));
+      showError(
+        area,
+        h('h2', null, 'Aucun certificat ne correspond à ce code'),
+        h('p', null, 'Vérifiez le code saisi (les lettres I, L et O se lisent 1 et 0). Un certificat retiré reste vérifiable : un code introuvable n’a jamais été délivré.'),
+      );
     } else showError(area, ...refusalContent(error));
     focusOn(area.firstElementChild as HTMLElement);
   }
