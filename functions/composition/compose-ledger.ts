@@ -91,6 +91,7 @@ export interface Ledger {
 export function composeLedger(platform: PlatformAdapters, wiring: LedgerWiring): Ledger {
   const { store } = platform;
   let workflows: Workflows | undefined;
+  let scheduler: Scheduler | undefined;
   const deps: LedgerDeps = {
     store,
     commands: new CommandHandler(store),
@@ -107,12 +108,14 @@ export function composeLedger(platform: PlatformAdapters, wiring: LedgerWiring):
     notifier: platform.notifier,
     accounts: platform.accounts,
     publicBaseUrl: platform.publicBaseUrl,
+    // Made on first use: the local runner and timers run their steps with this very ledger.
     get workflows() {
       return (workflows ??= platform.workflows(() => deps));
     },
-    scheduler: undefined as unknown as Scheduler,
+    get scheduler() {
+      return (scheduler ??= platform.scheduler(() => deps.workflows));
+    },
   };
-  deps.scheduler = platform.scheduler(() => deps.workflows);
   const projector = new Projector(store, platform.readModels, wiring.projections);
 
   const react = async (commit: Commit) => {

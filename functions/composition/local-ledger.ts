@@ -72,6 +72,14 @@ export interface LocalLedger {
   close(): void;
 }
 
+/** Until nothing moves in this process: the feed projects and reacts, the workflows' steps append more. */
+export async function settleInProcess(feed: Pick<LocalChangeFeed<unknown>, 'drain' | 'pending'>, workflows: Pick<LocalWorkflows, 'drain' | 'running'>) {
+  do {
+    await feed.drain();
+    await workflows.drain();
+  } while (feed.pending || workflows.running);
+}
+
 /**
  * `npm start`'s ledger: the same composition as in AWS, over dynalite and s3rver through the real SDK, the
  * in-process change feed (the record shape DynamoDB Streams delivers), aws-local-stepfunctions running the ASL
@@ -147,13 +155,7 @@ export function composeLocalLedger(options: LocalPlatformOptions): LocalLedger {
     ledgerWiring(),
   );
   const localWorkflows = () => (workflows ??= ledger.deps.workflows as LocalWorkflows);
-  const settle = async () => {
-    const flows = localWorkflows();
-    do {
-      await feed.drain();
-      await flows.drain();
-    } while (feed.pending || flows.running);
-  };
+  const settle = () => settleInProcess(feed, localWorkflows());
   return {
     ledger,
     feed,

@@ -18,6 +18,7 @@ import { LocalWorkflows } from '../local/local-workflows.js';
 import type { Clock } from '../ports/clock.js';
 import { LocalChangeFeed } from '../projections/change-feed.js';
 import { composeLedger, type Ledger } from './compose-ledger.js';
+import { settleInProcess } from './local-ledger.js';
 import { ledgerWiring } from './wiring.js';
 
 export interface MemoryPlatformOptions {
@@ -89,11 +90,7 @@ export function composeMemoryLedger(options: MemoryPlatformOptions): MemoryLedge
     readModels,
     feed,
     async settle() {
-      const flows = localWorkflows();
-      do {
-        await feed.drain();
-        await flows.drain();
-      } while (feed.pending || flows.running);
+      await settleInProcess(feed, localWorkflows());
       if (feed.failed > givenUp) {
         givenUp = feed.failed;
         throw new Error('the change feed gave up on a record: a projection or a reaction kept failing');

@@ -5,7 +5,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import { webPages } from '../../web/serve.js';
-import { LocalRateLimit } from '../composition/config.js';
+import { LocalRateLimit, publicRateLimitOf } from '../composition/config.js';
 import { composeLocalLedger, LOCAL_BUCKETS, LOCAL_TABLES, type LocalPlatformOptions } from '../composition/local-ledger.js';
 import '../shared/polyfills.js';
 import { startHttpServer } from './http-server.js';
@@ -61,7 +61,7 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
     clock,
     readModelTable,
     logger,
-    publicRateLimit: { limit: LocalRateLimit.parse(process.env).PUBLIC_RATE_LIMIT, windowSeconds: LocalRateLimit.parse(process.env).PUBLIC_RATE_WINDOW_SECONDS },
+    publicRateLimit: publicRateLimitOf(LocalRateLimit.parse(process.env)),
     publicBaseUrl: process.env.PUBLIC_BASE_URL || `http://localhost:${options.port ?? 3000}`,
     ...(options.workflowOptions ? { workflowOptions: options.workflowOptions } : {}),
   });
