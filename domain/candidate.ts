@@ -122,6 +122,7 @@ export function candidateFactsFor(state: CandidateState, candidateId: string, rn
   const fullSuccess = latest && (latest.outcome === 'titre' || (latest.outcome === 'ccp' && latest.enrolledBlocs.every((b) => latest.blocs.includes(b))));
   return {
     candidateId,
+    registeredBy: state.registeredBy ?? '',
     usableBlocs,
     holdsTitre: Boolean(activeTitre(state, rncp)),
     ...(latest && !fullSuccess ? { lastShortfall: { sessionId: latest.sessionId, decidedOn: latest.decidedOn } } : {}),
@@ -137,6 +138,27 @@ function requireRegistered(state: CandidateState, candidateId: string) {
 /** A decision is recorded once taken: dated today at the latest (a future date would take effect at once). */
 function requireDecidedBy(decidedOn: string, today: string) {
   if (decidedOn > today) throw refuse('decided-in-the-future', `a decision dated ${decidedOn} cannot be recorded on ${today}`);
+}
+
+/**
+ * The youngest a candidate registers: 15, the age at which a young person who has finished collège may enter an
+ * apprenticeship (Code du travail, art. L6222-1), the earliest route to a titre professionnel. A birth date later than
+ * that, or in the future, is a typing mistake; one before 1900 too.
+ */
+export const MINIMUM_CANDIDATE_AGE = 15;
+
+/**
+ * Refuses an implausible birth date. The birth date never enters the ledger (it lives in the person vault), so the
+ * registering route applies this rule before it writes the vault, rather than decide.
+ */
+export function requirePlausibleBirthDate(birthDate: string, today: string) {
+  const latest = `${String(Number(today.slice(0, 4)) - MINIMUM_CANDIDATE_AGE).padStart(4, '0')}${today.slice(4)}`;
+  if (birthDate < '1900-01-01' || birthDate > latest) {
+    throw refuse(
+      'implausible-birth-date',
+      `a candidate born on ${birthDate} would not be between ${MINIMUM_CANDIDATE_AGE} and ${Number(today.slice(0, 4)) - 1900} years old on ${today}`,
+    );
+  }
 }
 
 function decide(command: CandidateCommand, state: CandidateState): CandidateEvent[] {
@@ -286,6 +308,8 @@ function decide(command: CandidateCommand, state: CandidateState): CandidateEven
 
     case 'RecordInsertionSurvey': {
       requireRegistered(state, command.candidateId);
+      // Erasure ends the processing of the person's data: a survey of their situation is such processing.
+      if (state.erased) throw refuse('candidate-erased', `the personal data of candidate ${command.candidateId} were erased: no survey is recorded for them`);
       const { type: _, ...data } = command;
       if (!state.titres.some((t) => !t.annulled) && !state.acquisitions.some((a) => !a.annulled)) {
         throw refuse('nothing-certified', 'insertion surveys concern candidates who obtained a titre or a bloc');

@@ -22,6 +22,8 @@ export type CentreCommand =
       actingRegion: string | undefined;
       /** The CCS of the version the centre may also examine. */
       ccs?: string[];
+      /** The ledger's date when the DREETS decides. */
+      today: string;
     };
 
 export interface Agrement extends DateWindow {
@@ -51,6 +53,11 @@ function decide(command: CentreCommand, state: CentreState): CentreEvent[] {
       requireTerritory(command.actingRegion, state.region, `centre ${centreId}`);
       if (!certification) throw notFound('certification-not-found', `no certification ${rncp}`);
       if (validUntil < validFrom) throw refuse('invalid-validity-window', 'validUntil must not precede validFrom');
+      // An agrément is granted for sessions to come: one already over, or starting before the version exists, authorises nothing.
+      if (validUntil < command.today) throw refuse('agrement-already-expired', `an agrément valid until ${validUntil} would have ended before today (${command.today})`);
+      if (validFrom < certification.validFrom) {
+        throw refuse('agrement-before-version', `${rncp} is registered from ${certification.validFrom}: an agrément cannot start before it`);
+      }
       // Into the grace years only where the referential says so (assumption agrementsExtendIntoGrace).
       const cap = certification.agrementsExtendIntoGrace ? graceUntilOf(certification) : certification.validUntil;
       if (validUntil > cap) {

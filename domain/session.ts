@@ -40,6 +40,8 @@ export interface CentreFacts {
  */
 export interface CandidateFacts {
   candidateId: string;
+  /** The centre that registered the candidate, and so holds their file: the only one that may enrol them. */
+  registeredBy: string;
   /** The blocs of the version the candidate holds and may still use toward its titre today: acquired at a session, carried by a revision's correspondences, or granted by équivalence. */
   usableBlocs: string[];
   holdsTitre: boolean;
@@ -377,6 +379,7 @@ function enrol(command: Extract<SessionCommand, { type: 'EnrolCandidate' }>, sta
   ownedOpen(state, command.actingCentre);
   const { candidateId, route, certification, candidate } = command;
   if (!candidate) throw notFound('candidate-not-found', `no candidate ${candidateId}`);
+  if (candidate.registeredBy !== command.actingCentre) throw forbidden('not-your-candidate', `candidate ${candidateId} was registered by another centre`);
   const requested = command.blocs ?? state.blocs;
   const unknown = requested.filter((code) => !state.blocs.includes(code));
   if (unknown.length) throw refuse('unknown-bloc', `session ${state.sessionId} does not examine ${unknown.join(', ')}`);

@@ -30,6 +30,13 @@ export class CachingPersonVault implements PersonVault {
     this.entries.delete(personId);
   }
 
+  async update(personId: string, change: (data: PersonalData) => PersonalData): Promise<boolean> {
+    this.entries.delete(personId);
+    const updated = await this.inner.update(personId, change);
+    this.entries.delete(personId);
+    return updated;
+  }
+
   async forget(personId: string): Promise<void> {
     this.entries.delete(personId);
     await this.inner.forget(personId);

@@ -10,12 +10,30 @@ export class DynamoCiphertextStore implements CiphertextStore {
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
   ) {}
-  async put(personId: string, ciphertext: string) {
-    await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: marshall({ pk: `data#${personId}`, ciphertext }) }));
+  async put(personId: string, ciphertext: string, revision: number) {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: marshall({ pk: `data#${personId}`, ciphertext, revision }),
+          // The first write creates; a change replaces the revision it read, and only that one.
+          ...(revision === 1
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'revision = :read', ExpressionAttributeValues: marshall({ ':read': revision - 1 }) }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
   async get(personId: string) {
     const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk: `data#${personId}` }), ConsistentRead: true }));
-    return Item ? (unmarshall(Item) as { ciphertext: string }).ciphertext : undefined;
+    if (!Item) return undefined;
+    // Items written before revisions were kept count as the first.
+    const { ciphertext, revision } = unmarshall(Item) as { ciphertext: string; revision?: number };
+    return { ciphertext, revision: revision ?? 1 };
   }
 }
 

@@ -1,9 +1,6 @@
-import { BatchWriteItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, QueryCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { VerificationRecord, type VerificationLog } from '../ports/verification-log.js';
-
-/** How long a verification stays visible to the holder (TTL `expiresAt`). */
-const VERIFICATION_RETENTION_DAYS = 366;
+import { VERIFICATION_RETENTION_DAYS, VerificationRecord, type VerificationLog, type VerificationWindow } from '../ports/verification-log.js';
 const BATCH = 25; // BatchWriteItem's maximum
 
 interface Pending {
@@ -85,26 +82,24 @@ export class DynamoVerificationLog implements VerificationLog {
     }
   }
 
-  async list(code: string): Promise<VerificationRecord[]> {
+  async list(code: string, window: VerificationWindow): Promise<VerificationRecord[]> {
     await this.flush();
-    const records: VerificationRecord[] = [];
-    let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :code',
-          ExpressionAttributeValues: marshall({ ':code': code }),
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
+    // Newest first, one bounded page (the sort key starts with the instant), turned back to oldest first.
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :code AND sk >= :since',
+        ExpressionAttributeValues: marshall({ ':code': code, ':since': window.since }),
+        ConsistentRead: true,
+        ScanIndexForward: false,
+        Limit: window.limit,
+      }),
+    );
+    return (page.Items ?? [])
+      .map((item) => {
         const { pk: _, sk: __, expiresAt: ___, ...record } = unmarshall(item);
-        records.push(VerificationRecord.parse(record));
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return records;
+        return VerificationRecord.parse(record);
+      })
+      .reverse();
   }
 }

@@ -1,4 +1,4 @@
-import { VerificationRecord, type VerificationLog } from '../ports/verification-log.js';
+import { VerificationRecord, type VerificationLog, type VerificationWindow } from '../ports/verification-log.js';
 
 export class MemoryVerificationLog implements VerificationLog {
   private readonly records = new Map<string, Map<string, VerificationRecord>>();
@@ -11,8 +11,12 @@ export class MemoryVerificationLog implements VerificationLog {
 
   async flush(): Promise<void> {}
 
-  async list(code: string): Promise<VerificationRecord[]> {
+  async list(code: string, window: VerificationWindow): Promise<VerificationRecord[]> {
     const byKey = this.records.get(code) ?? new Map<string, VerificationRecord>();
-    return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => structuredClone(r));
+    return [...byKey.entries()]
+      .filter(([key]) => key >= window.since)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .slice(-window.limit)
+      .map(([, r]) => structuredClone(r));
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { candidate, candidateStream } from '../../domain/candidate.js';
+import { candidate, candidateStream, requirePlausibleBirthDate } from '../../domain/candidate.js';
+import { ledgerDate } from '../shared/ledger-date.js';
 import { IsoDate } from '../../events/define-event.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { created, defineRoute } from '../shared/route.js';
@@ -11,17 +12,18 @@ export const route = defineRoute({
   body: z.object({
     familyName: Name,
     givenNames: Name,
-    birthDate: IsoDate.refine((d) => d >= '1900-01-01' && d <= '2100-01-01', 'a plausible birth date'),
+    birthDate: IsoDate,
     email: z.email().max(254).optional(),
   }),
   response: { status: 201, schema: z.object({ candidateId: z.string() }) },
   async handle({ body, ctx }, deps) {
     const candidateId = ctx.ids.next();
+    // Before the vault: a refused registration leaves no person data behind.
+    requirePlausibleBirthDate(body.birthDate, ledgerDate(ctx.command.now));
     // Vault first: a candidate id in the ledger always has its person data, until erased on purpose.
     await deps.vault.put(candidateId, body);
-    await deps.commands.handle(candidate, candidateStream(candidateId), { type: 'RegisterCandidate', candidateId, centreId: ctx.caller!.ledgerId }, ctx.command, {
-      assumeEmpty: true,
-    });
+    const command = { type: 'RegisterCandidate' as const, candidateId, centreId: ctx.caller!.ledgerId };
+    await deps.commands.handle(candidate, candidateStream(candidateId), command, ctx.command, { assumeEmpty: true });
     return created({ candidateId });
   },
 });

@@ -25,6 +25,7 @@ export const route = defineRoute({
       validUntil: body.validUntil,
       certification,
       actingRegion: ctx.caller!.region,
+      today: ledgerDate(ctx.command.now),
       ...(body.ccs ? { ccs: body.ccs } : {}),
     };
     await deps.commands.handle(centre, centreStream(centreId), command, ctx.command);

@@ -1,11 +1,11 @@
 import { sha256 } from '../../events/canonical-json.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { defineRoute } from '../shared/route.js';
-import { certificateNotFound, CodeParams, limitedLookup } from './verification.js';
+import { certificateNotFound, PublicCodeParams, limitedLookup } from './verification.js';
 
 export const route = defineRoute({
   summary: 'The PDF of a certificate (public, rate limited), checked against the SHA-256 the ledger recorded',
-  params: CodeParams,
+  params: PublicCodeParams,
   response: { status: 200, contentType: 'application/pdf' },
   async handle({ params, ctx }, deps) {
     const looked = await limitedLookup(deps, ctx.request, params.code);

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { lambdaHandler } from '../shared/lambda.js';
 import { defineRoute } from '../shared/route.js';
-import { certificateNotFound, CodeParams, limitedLookup } from './verification.js';
+import { certificateNotFound, PublicCodeParams, limitedLookup } from './verification.js';
 
 export const route = defineRoute({
   summary: 'The signed credential of a certificate (public, rate limited): a compact JWS of its Open Badges 3.0 AchievementCredential',
-  params: CodeParams,
+  params: PublicCodeParams,
   response: { status: 200, schema: z.string(), contentType: 'application/vc+jwt' },
   async handle({ params, ctx }, deps) {
     const looked = await limitedLookup(deps, ctx.request, params.code);

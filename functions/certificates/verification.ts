@@ -3,7 +3,7 @@ import { parseCertificateCode } from '../../domain/certificate-code.js';
 import { notFound } from '../../domain/errors.js';
 import { certificateStatus, statusOn, type CertificateDoc } from '../projections/certificate-status.js';
 import type { PersonalData } from '../ports/person-vault.js';
-import type { VerificationRecord } from '../ports/verification-log.js';
+import { type VerificationRecord, visibleWindow } from '../ports/verification-log.js';
 import type { LedgerDeps } from '../shared/deps.js';
 import { ledgerDate } from '../shared/ledger-date.js';
 import { RateLimitedError } from '../shared/problem.js';
@@ -16,6 +16,12 @@ import { catalogueEntry } from './certificate-facts.js';
  * the same answer.
  */
 export const CodeParams = z.object({ code: z.string().regex(/^[0-9A-Za-z*~$= -]{1,64}$/, 'the characters of a certificate code') });
+
+/**
+ * A code on a public route: any text. The public learns nothing from the answer's shape, so a malformed code gets
+ * the very 404 of an unknown one (API.md), never a 400 that would tell the two apart.
+ */
+export const PublicCodeParams = z.object({ code: z.string() });
 
 /** The one answer for an unknown, a malformed and a not-yet-issued code: same status, same bytes. */
 export const certificateNotFound = () => notFound('certificate-not-found', 'no certificate answers to this code');
@@ -148,6 +154,6 @@ export type PublicVerification = Omit<VerificationRecord, 'code' | 'requestId'>;
 
 /** The verifications of a certificate, oldest first, as its holder sees them (for the candidate's record too). */
 export async function verificationsOf(deps: LedgerDeps, code: string): Promise<PublicVerification[]> {
-  const records = await deps.verifications.list(code);
+  const records = await deps.verifications.list(code, visibleWindow(deps.clock.now()));
   return records.map(({ code: _, requestId: __, ...visible }) => visible);
 }

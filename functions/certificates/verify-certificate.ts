@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { IsoDate } from '../../events/define-event.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { defineRoute } from '../shared/route.js';
-import { CodeParams, VerificationAnswer, verifyCertificate } from './verification.js';
+import { PublicCodeParams, VerificationAnswer, verifyCertificate } from './verification.js';
 
 export const route = defineRoute({
   summary: 'Verifies a certificate by its code (public, rate limited): status, certification, blocs, date, masked holder; the same 404 for unknown and malformed codes',
-  params: CodeParams,
+  params: PublicCodeParams,
   query: z.object({ familyName: z.string().trim().min(1).max(200).optional(), asOf: IsoDate.optional() }),
   response: { status: 200, schema: VerificationAnswer },
   handle: ({ params, query, ctx }, deps) => verifyCertificate(deps, { typedCode: params.code, familyName: query.familyName, asOf: query.asOf, request: ctx.request }),

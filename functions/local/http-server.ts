@@ -5,6 +5,7 @@ import { routeModules } from '../route-modules.js';
 import { dispatch, errorResponse, loggablePath, problemResponse } from '../shared/dispatch.js';
 import type { LedgerDeps } from '../shared/deps.js';
 import { problem } from '../shared/problem.js';
+import { NOT_UTF8_DETAIL, utf8Text } from '../shared/http-body.js';
 import type { HttpRequest, HttpResponse, RouteDefinition } from '../shared/route.js';
 
 interface CompiledRoute {
@@ -76,6 +77,7 @@ export async function startHttpServer(options: {
     const method = req.method ?? 'GET';
     const body = await readBody(req, 256 * 1024);
     if (body === null) return send(res, problemResponse(problem(413, 'payload-too-large', 'the body is too large')));
+    if (body === NOT_UTF8) return send(res, problemResponse(problem(400, 'invalid-request', NOT_UTF8_DETAIL)));
     const found = matchRoute(compiled, method === 'HEAD' ? 'GET' : method, url.pathname);
     if (!found.compiled) {
       const page = (method === 'GET' || method === 'HEAD') && options.staticPages ? await options.staticPages(req, url) : undefined;
@@ -131,7 +133,9 @@ export async function startHttpServer(options: {
   };
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<string | undefined | null> {
+const NOT_UTF8 = Symbol('not UTF-8');
+
+function readBody(req: IncomingMessage, limit: number): Promise<string | undefined | null | typeof NOT_UTF8> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -139,7 +143,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | undefin
       size += chunk.length;
       if (size <= limit) chunks.push(chunk);
     });
-    req.on('end', () => resolve(size > limit ? null : chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined));
+    req.on('end', () => resolve(size > limit ? null : chunks.length ? (utf8Text(Buffer.concat(chunks)) ?? NOT_UTF8) : undefined));
     req.on('error', reject);
   });
 }

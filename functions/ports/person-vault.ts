@@ -17,7 +17,17 @@ export const PersonalData = z.object({
 export type PersonalData = z.infer<typeof PersonalData>;
 
 export interface PersonVault {
+  /**
+   * Stores a new person's data. Conditional: a person already stored keeps their data (a retried registration with
+   * the same data succeeds; other data under the same id is a PersonDataConflict, never an overwrite).
+   */
   put(personId: string, data: PersonalData): Promise<void>;
+  /**
+   * Changes a stored person's data (a recusal's reason, an accommodation): read, changed, written back only if
+   * nobody wrote in between (retried otherwise), so two concurrent notes are both kept. False for an unknown or
+   * erased person.
+   */
+  update(personId: string, change: (data: PersonalData) => PersonalData): Promise<boolean>;
   /** undefined for an unknown person, and for one whose key was destroyed. */
   get(personId: string): Promise<PersonalData | undefined>;
   /** Crypto-shredding: destroys the person's key, so what is stored can never be read again. */
@@ -29,4 +39,12 @@ export interface KeyStore {
   /** The person's key, created if `create` and absent; undefined once destroyed (never re-created). */
   keyFor(personId: string, create: boolean): Promise<Uint8Array | undefined>;
   destroy(personId: string): Promise<void>;
+}
+
+/** Other data is already stored under this person's id: the vault never overwrites a person with another. */
+export class PersonDataConflict extends Error {
+  constructor(personId: string) {
+    super(`other personal data are already stored under ${personId}`);
+    this.name = 'PersonDataConflict';
+  }
 }

@@ -16,6 +16,22 @@ export const VerificationRecord = z.object({
 });
 export type VerificationRecord = z.infer<typeof VerificationRecord>;
 
+/** How long a verification stays visible to the holder (and, in AWS, stored: the table's TTL). */
+export const VERIFICATION_RETENTION_DAYS = 366;
+/** The most verifications a holder is shown at once (API.md: bounded), the newest. */
+export const VERIFICATIONS_LISTED = 100;
+
+export interface VerificationWindow {
+  since: string;
+  limit: number;
+}
+
+/** The window a holder sees at `now`: the retention period, the newest first. */
+export const visibleWindow = (now: string): VerificationWindow => ({
+  since: new Date(Date.parse(now) - VERIFICATION_RETENTION_DAYS * 86_400_000).toISOString(),
+  limit: VERIFICATIONS_LISTED,
+});
+
 /**
  * Every verification, kept apart from the ledger (an append-only item per verification, never a conflicting
  * event on the certificate's stream) so the public hot path neither contends nor waits on a commit. DynamoDB in
@@ -30,6 +46,10 @@ export interface VerificationLog {
   record(entry: VerificationRecord): Promise<void>;
   /** Resolves once every record handed over so far was written (or definitively failed, which `record` reported). */
   flush(): Promise<void>;
-  /** The verifications of one certificate, oldest first, including those this instance still held. */
-  list(code: string): Promise<VerificationRecord[]>;
+  /**
+   * The newest `limit` verifications of one certificate answered at or after `since` (an ISO instant), oldest
+   * first, including those this instance still held: a certificate verified a million times is still read in one
+   * bounded Query.
+   */
+  list(code: string, window: VerificationWindow): Promise<VerificationRecord[]>;
 }

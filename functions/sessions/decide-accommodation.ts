@@ -13,8 +13,7 @@ export const route = defineRoute({
   async handle({ params: { sessionId }, body, ctx }, deps) {
     await runSessionCommand(deps, ctx, sessionId, () => ({ type: 'DecideAccommodation', candidateId: body.candidateId, decidedBy: ctx.command.actor }));
     // Health data (RGPD art. 9): in the person's vault, erased with them.
-    const person = await deps.vault.get(body.candidateId);
-    if (person) await deps.vault.put(body.candidateId, { ...person, notes: { ...person.notes, [`accommodation:${sessionId}`]: body.measures } });
+    await deps.vault.update(body.candidateId, (person) => ({ ...person, notes: { ...person.notes, [`accommodation:${sessionId}`]: body.measures } }));
     return created({ sessionId, candidateId: body.candidateId });
   },
 });

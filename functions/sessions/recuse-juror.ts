@@ -22,8 +22,7 @@ export const route = defineRoute({
       certification,
     }));
     // The reason may tell of the candidate's private life: it goes to their vault entry, erased with them.
-    const person = await deps.vault.get(body.candidateId);
-    if (person) await deps.vault.put(body.candidateId, { ...person, notes: { ...person.notes, [`recusal:${sessionId}:${jurorId}`]: body.reason } });
+    await deps.vault.update(body.candidateId, (person) => ({ ...person, notes: { ...person.notes, [`recusal:${sessionId}:${jurorId}`]: body.reason } }));
     return created({ sessionId, candidateId: body.candidateId, jurorId, declaredBy: role });
   },
 });

@@ -1,3 +1,4 @@
+import { PersonDataConflict } from '../ports/person-vault.js';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
 import { ConcurrencyError } from '../ports/event-store.js';
@@ -147,6 +148,7 @@ export function errorResponse(error: unknown, deps: Pick<LedgerDeps, 'logger'>, 
   if (error instanceof ConcurrencyError) {
     return problemResponse(problem(409, 'concurrent-write', 'another write changed this resource at the same time; read it again and retry'));
   }
+  if (error instanceof PersonDataConflict) return problemResponse(problem(409, 'person-data-conflict', 'other personal data are already stored under this id'));
   if (error instanceof z.ZodError) return problemResponse(zodProblem(error, 'body'));
   if (error instanceof RateLimitedError) return problemResponse(problem(429, 'rate-limited', error.message), { 'retry-after': String(error.retryAfterSeconds) });
   deps.logger.error('unhandled error', { error: error as Error, method: req.method, path: loggablePath(req.path), requestId: req.requestId });

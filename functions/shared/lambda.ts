@@ -2,9 +2,10 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, 
 import { routes } from '../routes.js';
 import { awsLedger } from '../composition/aws-ledger.js';
 import type { LedgerDeps } from './deps.js';
-import { dispatch } from './dispatch.js';
+import { dispatch, problemResponse } from './dispatch.js';
 import type { RouteDefinition } from './route.js';
-import { textual } from './http-body.js';
+import { NOT_UTF8_DETAIL, textual, utf8Text } from './http-body.js';
+import { problem } from './problem.js';
 
 /**
  * The Lambda entry of one route: API Gateway's event in, the shared dispatch, API Gateway's result out.
@@ -16,8 +17,9 @@ export function lambdaHandler(module: string, route: RouteDefinition<any, any, a
   return async (event: APIGatewayProxyEventV2WithJWTAuthorizer, context?: Context): Promise<APIGatewayProxyResultV2> => {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
-    const body = event.body === undefined ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+    const body = event.body === undefined ? undefined : event.isBase64Encoded ? utf8Text(Buffer.from(event.body, 'base64')) : event.body;
     const ledger = deps();
+    if (event.body !== undefined && body === undefined) return notUtf8();
     if (context) ledger.logger.addContext(context);
     const response = await dispatch(
       entry,
@@ -45,4 +47,10 @@ export function lambdaHandler(module: string, route: RouteDefinition<any, any, a
       isBase64Encoded: typeof response.body !== 'string' && !isText,
     };
   };
+}
+
+/** API Gateway hands a body that is not text over in base64: one that is not UTF-8 either is refused as JSON would be. */
+function notUtf8(): APIGatewayProxyResultV2 {
+  const response = problemResponse(problem(400, 'invalid-request', NOT_UTF8_DETAIL));
+  return { statusCode: response.status, headers: response.headers, body: String(response.body), isBase64Encoded: false };
 }

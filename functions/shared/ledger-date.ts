@@ -1,3 +1,5 @@
+import { LAST_DATE } from '../../domain/dates.js';
+
 const paris = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
 
 /**
@@ -6,5 +8,6 @@ const paris = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year:
  */
 export function ledgerDate(instant: string): string {
   const parts = Object.fromEntries(paris.formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day}`;
+  // The last hour of 9999 in UTC is already 10000 in Paris: the ledger's dates stop at LAST_DATE.
+  return Number(parts.year) > 9999 ? LAST_DATE : `${parts.year}-${parts.month}-${parts.day}`;
 }

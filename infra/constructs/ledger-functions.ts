@@ -47,16 +47,43 @@ export const constructIdOf = (module: string) =>
     .map((w) => w[0]!.toUpperCase() + w.slice(1))
     .join('');
 
-/** One Lambda function per handler module, its own role and log group; the role holds only what FunctionAccess grants. */
+/**
+ * A role whose grants land in its own inline policy instead of a separate AWS::IAM::Policy: one resource per
+ * function rather than two, which keeps the stack far below CloudFormation's 500 resources as routes are added.
+ * The permissions are the same (an AWS::IAM::Policy is an inline policy too, under the same size quota).
+ */
+export class InlinePolicyRole extends iam.Role {
+  private readonly inlineGrants: iam.PolicyDocument;
+
+  constructor(scope: Construct, id: string, props: iam.RoleProps) {
+    const grants = new iam.PolicyDocument();
+    super(scope, id, { ...props, inlinePolicies: { ...props.inlinePolicies, grants } });
+    this.inlineGrants = grants;
+  }
+
+  override addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
+    this.inlineGrants.addStatements(statement);
+    return { statementAdded: true, policyDependable: this };
+  }
+}
+
+/**
+ * One Lambda function per handler module with its own role, holding only what FunctionAccess grants, and its own
+ * log group unless it is given a shared one (the routes': Lambda names each stream after its function).
+ */
 export class LedgerFunction extends Construct {
   readonly handler: NodejsFunction;
   readonly role: iam.Role;
-  readonly logGroup: logs.LogGroup;
+  readonly logGroup: logs.ILogGroup;
 
-  constructor(scope: Construct, id: string, props: { module: string; environment: Record<string, string>; logRetention: logs.RetentionDays } & FunctionOptions) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { module: string; environment: Record<string, string>; logRetention: logs.RetentionDays; logGroup?: logs.ILogGroup } & FunctionOptions,
+  ) {
     super(scope, id);
-    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention });
-    this.role = new iam.Role(this, 'Role', {
+    this.logGroup = props.logGroup ?? new logs.LogGroup(this, 'Logs', { retention: props.logRetention });
+    this.role = new InlinePolicyRole(this, 'Role', {
       description: `certification-ledger ${props.module}`,
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     });
@@ -103,6 +130,8 @@ export class LedgerFunction extends Construct {
 export class LedgerFunctions extends Construct {
   private readonly byModule = new Map<string, LedgerFunction>();
   private readonly environment: Record<string, string>;
+  /** One log group for every route's function: a route's logs are found by its stream names. */
+  private routeLogs?: logs.LogGroup;
   private userPool?: cognito.IUserPool;
   /** Functions with `accounts` access made before the user pool was given (granted when it is). */
   private readonly awaitingUserPool: LedgerFunction[] = [];
@@ -167,11 +196,17 @@ export class LedgerFunctions extends Construct {
       module,
       environment: this.environment,
       logRetention: this.props.logRetention,
+      ...(options.method ? { logGroup: this.routeLogGroup() } : {}),
       ...options,
     });
     this.grant(fn, this.props.access?.[module] ?? accessOf(module, options.method));
     this.byModule.set(module, fn);
     return fn;
+  }
+
+  private routeLogGroup() {
+    this.routeLogs ??= new logs.LogGroup(this, 'RouteLogs', { retention: this.props.logRetention });
+    return this.routeLogs;
   }
 
   /** Sets a variable on every function, those already made and those to come. */

@@ -25,7 +25,7 @@ describe('caching person vault', () => {
     const { vault } = setup();
     await vault.put('p1', { familyName: 'Moreau' });
     await vault.get('p1');
-    await vault.put('p1', { familyName: 'Morel' });
+    await vault.update('p1', (p) => ({ ...p, familyName: 'Morel' }));
     expect(await vault.get('p1')).toEqual({ familyName: 'Morel' });
     await vault.forget('p1');
     expect(await vault.get('p1')).toBeUndefined();

@@ -52,6 +52,11 @@ describe.sequential('the pages around the four paths, in chromium', () => {
     await keys.press(page.getByRole('button', { name: 'Vérifier', exact: true }));
     await page.waitForURL('**/v/pasuncode');
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('Aucun certificat ne correspond à ce code');
+    // An address typed by hand with a lone `%` (not URI-encoded): the same answer, not a page stuck loading.
+    for (const path of ['/v/%ZZ', '/v/%3Cscript%3E']) {
+      await page.goto(path);
+      await expect.poll(() => page.getByRole('alert').textContent(), { message: path }).toContain('Aucun certificat ne correspond à ce code');
+    }
     expect(keys.errors).toEqual([]);
     await context.close();
   });

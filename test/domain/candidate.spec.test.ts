@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { candidate, candidateFactsFor, type CandidateCommand, type CandidateEvent } from '../../domain/candidate.js';
+import { candidate, candidateFactsFor, type CandidateCommand, type CandidateEvent, MINIMUM_CANDIDATE_AGE, requirePlausibleBirthDate } from '../../domain/candidate.js';
 import type { CertificationVersion } from '../../events/certification.js';
 import { specFor } from '../support/decider-spec.js';
 import { referentialMap } from '../support/referential.js';
@@ -438,6 +438,16 @@ describe('candidate record: annulment, certificates, notifications, surveys, era
       .when({ type: 'RecordInsertionSurvey', candidateId: 'k1', horizon: '6m', situation: 'unemployed', recordedBy: 'ministry:m' })
       .thenRefused('nothing-certified');
   });
+  it('no survey is recorded once the person’s data are erased (candidate-erased)', () => {
+    spec
+      .given([
+        registered,
+        acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06'),
+        { type: 'PersonalDataErased', data: { candidateId: 'k1', erasedBy: 'dreets:a', legalBasis: 'RGPD' } },
+      ])
+      .when({ type: 'RecordInsertionSurvey', candidateId: 'k1', horizon: '6m', situation: 'unemployed', recordedBy: 'ministry:m' })
+      .thenRefused('candidate-erased');
+  });
   it('one survey answer per horizon: the same again changes nothing, another is a conflict', () => {
     const survey: CandidateEvent = { type: 'InsertionSurveyRecorded', data: { candidateId: 'k1', horizon: '6m', situation: 'unemployed', recordedBy: 'ministry:m' } };
     const given = spec.given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06'), survey]);
@@ -449,5 +459,15 @@ describe('candidate record: annulment, certificates, notifications, surveys, era
       .given([registered, { type: 'PersonalDataErased', data: { candidateId: 'k1', erasedBy: 'dreets:a', legalBasis: 'RGPD' } }])
       .when({ type: 'ErasePersonalData', candidateId: 'k1', erasedBy: 'dreets:a', legalBasis: 'RGPD' })
       .thenNothing();
+  });
+});
+
+describe('registration: a plausible birth date (issue 17)', () => {
+  it(`a candidate is at least ${MINIMUM_CANDIDATE_AGE} on the day of registration and born after 1900 (implausible-birth-date)`, () => {
+    expect(() => requirePlausibleBirthDate('2010-05-01', '2025-05-01')).not.toThrow();
+    expect(() => requirePlausibleBirthDate('2010-05-02', '2025-05-01')).toThrow(expect.objectContaining({ code: 'implausible-birth-date' }));
+    expect(() => requirePlausibleBirthDate('2100-01-01', '2025-05-01')).toThrow(expect.objectContaining({ code: 'implausible-birth-date' }));
+    expect(() => requirePlausibleBirthDate('1899-12-31', '2025-05-01')).toThrow(expect.objectContaining({ code: 'implausible-birth-date' }));
+    expect(() => requirePlausibleBirthDate('1900-01-01', '2025-05-01')).not.toThrow();
   });
 });

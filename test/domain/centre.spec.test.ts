@@ -6,7 +6,7 @@ import { version } from './fixtures.js';
 
 const spec = specFor(centre);
 const registered = { type: 'CentreRegistered' as const, data: { centreId: 'c1', name: 'AFPA Roubaix', region: 'Hauts-de-France' } };
-const grant = (over: { validFrom?: string; validUntil?: string; certification?: CertificationVersion | undefined; actingRegion?: string | undefined } = {}) => ({
+const grant = (over: { validFrom?: string; validUntil?: string; certification?: CertificationVersion | undefined; actingRegion?: string | undefined; today?: string } = {}) => ({
   type: 'GrantAgrement' as const,
   centreId: 'c1',
   rncp: 'RNCP38665',
@@ -14,6 +14,7 @@ const grant = (over: { validFrom?: string; validUntil?: string; certification?: 
   validUntil: '2027-12-31',
   certification: version(),
   actingRegion: 'Hauts-de-France',
+  today: '2025-01-01',
   ...over,
 });
 const granted = { type: 'AgrementGranted' as const, data: { centreId: 'c1', rncp: 'RNCP38665', validFrom: '2025-01-01', validUntil: '2027-12-31' } };
@@ -65,6 +66,18 @@ describe('agréments', () => {
   });
   it('an agrément is granted for a certification version with its dates', () => {
     spec.given([registered]).when(grant()).then([granted]);
+  });
+  it('an agrément already over on the day it is granted is refused (agrement-already-expired)', () => {
+    spec
+      .given([registered])
+      .when(grant({ validFrom: '2025-01-01', validUntil: '2025-06-30', today: '2025-07-01' }))
+      .thenRefused('agrement-already-expired');
+  });
+  it('an agrément starting before the version is registered is refused (agrement-before-version)', () => {
+    spec
+      .given([registered])
+      .when(grant({ validFrom: '2000-01-01', validUntil: '2027-12-31' }))
+      .thenRefused('agrement-before-version');
   });
   it('granting the same agrément again changes nothing', () => {
     spec.given([registered, granted]).when(grant()).thenNothing();

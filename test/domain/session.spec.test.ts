@@ -49,7 +49,7 @@ const recused = (jurorId: string, candidateId: string, declaredBy: 'juror' | 'ce
   data: { jurorId, candidateId, declaredBy, declarer },
 });
 const added = (jurorId: string, candidateId: string): SessionEvent => ({ type: 'JurorAddedForCandidate', data: { jurorId, independent: false, candidateId } });
-const newcomer: CandidateFacts = { candidateId: 'cand-a', usableBlocs: [], holdsTitre: false, trainings: [], vaeRecevable: false };
+const newcomer: CandidateFacts = { candidateId: 'cand-a', registeredBy: 'c1', usableBlocs: [], holdsTitre: false, trainings: [], vaeRecevable: false };
 const assessed = (jurorId: string, candidateId: string): SessionEvent => ({
   type: 'AssessmentRecorded',
   data: { jurorId, candidateId, bloc: BC01, competences: [{ code: 'RNCP38665BC01C1', result: 'acquis' }] },
@@ -407,6 +407,12 @@ describe('enrolment', () => {
       .given([scheduled])
       .when(enrol({ candidate: undefined }))
       .thenRefused('candidate-not-found');
+  });
+  it('a centre enrols only the candidates it registered (not-your-candidate): another centre holds their file', () => {
+    spec
+      .given([scheduled])
+      .when(enrol({ candidate: { ...newcomer, registeredBy: 'c2' } }))
+      .thenRefused('not-your-candidate');
   });
   it('enrolling the same candidate the same way again changes nothing', () => {
     spec

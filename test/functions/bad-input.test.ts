@@ -63,7 +63,25 @@ describe('bad input on every route', () => {
         );
         checked++;
       }
-      if (route.params) {
+      const acceptsAnyText = (names: string[]) =>
+        names.every((n) => route.params!.safeParse(Object.fromEntries(names.map((m) => [m, m === n ? '<script>%ZZ\u0000é' : validSegmentOf(m)]))).success);
+      if (route.params && entry.auth === 'public' && acceptsAnyText(namesOf(entry.path))) {
+        // A public lookup by code: malformed and unknown codes get the same 404, byte for byte (API.md).
+        const unknown = await callRoute(h.deps, entry.method, fillPath(entry.path, { name: 'code', value: '7KQ2-M9XD-4HTB-P3WX6' }));
+        expect(unknown.status).toBe(404);
+        await fc.assert(
+          fc.asyncProperty(
+            fc.string({ minLength: 1, maxLength: 80 }).filter((s) => !s.includes('/') && s !== '.' && s !== '..'),
+            async (value) => {
+              const res = await callRoute(h.deps, entry.method, fillPath(entry.path, { name: 'code', value }));
+              expect(res.status).toBe(404);
+              expect(res.text).toBe(unknown.text);
+            },
+          ),
+          { numRuns: 30 },
+        );
+        checked++;
+      } else if (route.params) {
         const names = namesOf(entry.path);
         if (names.length > 1) {
           // Beside the generated value, every other parameter must be valid, or the property would hold vacuously.

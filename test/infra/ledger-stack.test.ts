@@ -14,7 +14,7 @@ import { stateMachineArnVariable } from '../../infra/workflows/workflow.js';
 import { REQUIRED_AWS_VARIABLES, WORKFLOW_NAMES } from '../../functions/composition/config.js';
 import { START_UP_MODULE } from '../../infra/constructs/ledger-start-up.js';
 import { VAULT_BACKUP_DAYS } from '../../infra/constructs/ledger-tables.js';
-import { actionsOf, definitionOf, taskTargets, type CfnResourceJson, logicalIdOf, statementsOfRole, SYNTH_TIMEOUT, synthesize, WRITE_ACTION } from './support.js';
+import { actionsOf, definitionOf, taskTargets, type CfnResourceJson, identityPolicies, logicalIdOf, statementsOfRole, SYNTH_TIMEOUT, synthesize, WRITE_ACTION } from './support.js';
 
 let stack: LedgerStack;
 let resources: Record<string, CfnResourceJson>;
@@ -89,8 +89,8 @@ describe('tables', () => {
 
   it('no principal may update or delete a commit: the ledger is append-only', () => {
     const events = logicalIdOf(stack, stack.tables.events);
-    for (const [, policy] of ofType('AWS::IAM::Policy')) {
-      for (const s of policy.Properties.PolicyDocument.Statement) {
+    for (const policy of identityPolicies(resources)) {
+      for (const s of policy.statements) {
         if (!JSON.stringify(s.Resource).includes(`"${events}"`)) continue;
         expect(actionsOf([s]).filter((a) => /^dynamodb:(UpdateItem|DeleteItem|BatchWriteItem|PartiQL|\*)/.test(a))).toEqual([]);
       }
@@ -134,7 +134,7 @@ describe('functions', () => {
     START_UP_MODULE,
   ]);
 
-  it('one function per deployed route module, consumer and workflow step, Node 22 on arm64, with its own log group', () => {
+  it('one function per deployed route module, consumer and workflow step, Node 22 on arm64; routes share one log group, the others have their own', () => {
     expect(ledgerFunctions()).toHaveLength(modules.size);
     expect(ofType('AWS::Lambda::Function')).toHaveLength(modules.size + 1);
     for (const module of modules) {
@@ -146,6 +146,13 @@ describe('functions', () => {
       expect(resources[logGroup]!.Type).toBe('AWS::Logs::LogGroup');
       expect(resources[logGroup]!.Properties.RetentionInDays).toBeGreaterThan(0);
     }
+    const logGroupOf = (module: string) => resources[functionIdOf(module)]!.Properties.LoggingConfig.LogGroup.Ref as string;
+    const routeModules = new Set(deployed.map((r) => r.module));
+    const routeGroups = new Set([...routeModules].map(logGroupOf));
+    expect(routeGroups.size).toBe(1);
+    const others = [...modules].filter((m) => !routeModules.has(m));
+    expect(new Set(others.map(logGroupOf)).size).toBe(others.length);
+    for (const m of others) expect(routeGroups.has(logGroupOf(m)), m).toBe(false);
     for (const r of routes.filter((r) => r.localOnly)) expect(stack.functions.all().has(r.module), r.module).toBe(false);
   });
 
@@ -205,7 +212,7 @@ describe('functions', () => {
   it('the signing key is ECC P-256 for signing, and no function may sign yet', () => {
     const key = resources[logicalIdOf(stack, stack.keys.signing)]!;
     expect(key.Properties).toMatchObject({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
-    const signers = Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy' && actionsOf(r.Properties.PolicyDocument.Statement).includes('kms:Sign'));
+    const signers = identityPolicies(resources).filter((p) => actionsOf(p.statements).includes('kms:Sign'));
     const expected = [...stack.functions.all().keys()].filter((m) => accessOf(m).signing === 'sign');
     expect(signers).toHaveLength(expected.length);
   });
@@ -320,9 +327,7 @@ describe('accounts (DESIGN.md §6)', () => {
       const events = logicalIdOf(stack, stack.tables.events);
       expect(actionsOf(statementsOfRole(resources, roleIdOf(module)).filter((s) => JSON.stringify(s.Resource).includes(`"${events}"`))), module).not.toContain('dynamodb:PutItem');
     }
-    const grantees = Object.values(resources).filter(
-      (r) => r.Type === 'AWS::IAM::Policy' && actionsOf(r.Properties.PolicyDocument.Statement).some((a) => a.startsWith('cognito-idp:')),
-    );
+    const grantees = identityPolicies(resources).filter((p) => actionsOf(p.statements).some((a) => a.startsWith('cognito-idp:')));
     expect(grantees).toHaveLength(accountModules.length);
   });
 
@@ -523,5 +528,12 @@ describe('timers that cannot be lost (issue 18)', () => {
     expect(JSON.stringify(sends.map((st) => st.Resource))).toContain(queueId);
     const alarm = ofType('AWS::CloudWatch::Alarm').find(([, a]) => JSON.stringify(a.Properties.Dimensions ?? []).includes(queueId));
     expect(alarm![1].Properties).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+  });
+});
+
+describe('CloudFormation limits', () => {
+  it('the stack stays within the 500 resources of one CloudFormation stack, with room for the routes to come', () => {
+    // Each route costs a function, its role, an integration, a route and a permission (the log group is shared).
+    expect(Object.keys(resources).length).toBeLessThan(450);
   });
 });

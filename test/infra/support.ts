@@ -47,11 +47,27 @@ export interface Statement {
   Resource: unknown;
 }
 
+/**
+ * Every identity policy of the template with the roles it is attached to: the inline policies of each role (the
+ * ledger's functions keep their grants there) and the standalone AWS::IAM::Policy resources (CDK's default policies).
+ */
+export function identityPolicies(resources: Record<string, CfnResourceJson>): { roles: string[]; statements: Statement[] }[] {
+  return Object.entries(resources).flatMap(([id, r]) => {
+    if (r.Type === 'AWS::IAM::Role') {
+      return ((r.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).map((p) => ({ roles: [id], statements: p.PolicyDocument.Statement }));
+    }
+    if (r.Type === 'AWS::IAM::Policy') {
+      return [{ roles: (r.Properties.Roles as { Ref?: string }[]).flatMap((ref) => (ref.Ref ? [ref.Ref] : [])), statements: r.Properties.PolicyDocument.Statement as Statement[] }];
+    }
+    return [];
+  });
+}
+
 /** Every statement of the identity policies attached to a role (by its logical id). */
 export function statementsOfRole(resources: Record<string, CfnResourceJson>, roleId: string): Statement[] {
-  return Object.values(resources)
-    .filter((r) => r.Type === 'AWS::IAM::Policy' && (r.Properties.Roles as unknown[]).some((ref) => JSON.stringify(ref) === JSON.stringify({ Ref: roleId })))
-    .flatMap((r) => r.Properties.PolicyDocument.Statement as Statement[]);
+  return identityPolicies(resources)
+    .filter((p) => p.roles.includes(roleId))
+    .flatMap((p) => p.statements);
 }
 
 export const actionsOf = (statements: Statement[]) => statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));

@@ -4,7 +4,18 @@ import { VERIFY_THROTTLE } from '../../infra/constructs/ledger-http-api.js';
 import type { LedgerStack } from '../../infra/stacks/ledger-stack.js';
 import { localFunctionArn, renderWorkflow } from '../../infra/workflows/render.js';
 import { stateMachineArnVariable } from '../../infra/workflows/workflow.js';
-import { actionsOf, type CfnResourceJson, definitionOf, extendedStack, logicalIdOf, sampleWorkflow, statementsOfRole, SYNTH_TIMEOUT, synthesize } from './support.js';
+import {
+  actionsOf,
+  type CfnResourceJson,
+  definitionOf,
+  extendedStack,
+  identityPolicies,
+  logicalIdOf,
+  sampleWorkflow,
+  statementsOfRole,
+  SYNTH_TIMEOUT,
+  synthesize,
+} from './support.js';
 
 // The stack as the coming issues will grow it (a workflow, a public verify route, every kind of access):
 // the extension points must already hold.
@@ -68,9 +79,9 @@ describe('workflows', () => {
     }
     const startsSample = (statements: { Action: string | string[]; Resource: unknown }[]) =>
       statements.some((st) => actionsOf([st as never]).includes('states:StartExecution') && JSON.stringify(st.Resource).includes(`:stateMachine:${SAMPLE}"`));
-    const starters = ofType('AWS::IAM::Policy')
-      .filter(([, p]) => startsSample(p.Properties.PolicyDocument.Statement))
-      .flatMap(([, p]) => p.Properties.Roles.map((r: { Ref: string }) => r.Ref));
+    const starters = identityPolicies(resources)
+      .filter((p) => startsSample(p.statements))
+      .flatMap((p) => p.roles);
     expect(starters.sort()).toEqual([roleId('candidates/register-candidate'), logicalIdOf(stack, stack.scheduler.role)].sort());
   });
 

@@ -209,9 +209,9 @@ describe('personal data: only in the vault, only encrypted, and gone for good wh
     expect(found(logs.join('\n'), ['zorblaxe'])).toEqual([]);
     expect(pdfs).toBeGreaterThanOrEqual(2);
     expect(pdfTitles).toBe(pdfs); // the PDF text was read (positive control of the search)
-    // The vault holds wrapped keys and ciphertexts only.
+    // The vault holds wrapped keys and ciphertexts (with their revision) only.
     for (const item of vaultItems) {
-      expect(Object.keys(item).sort()).toEqual(item.pk.startsWith('key#') ? ['pk', 'wrapped'] : ['ciphertext', 'pk']);
+      expect(Object.keys(item).sort()).toEqual(item.pk.startsWith('key#') ? ['pk', 'wrapped'] : ['ciphertext', 'pk', 'revision']);
     }
     expect(vaultItems.filter((i) => i.pk.startsWith('data#'))).toHaveLength(Object.keys(people).length + jurorNames.length);
   });

@@ -34,7 +34,15 @@ const app = byId('app');
 initLayout();
 
 const segments = location.pathname.split('/').filter(Boolean);
-const typed = segments.length === 2 ? decodeURIComponent(segments[1]!) : undefined;
+/** A hand-typed address may hold a lone `%`: the code is then taken as typed, and the API answers that no certificate has it. */
+const decodedSegment = (segment: string) => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+};
+const typed = segments.length === 2 ? decodedSegment(segments[1]!) : undefined;
 const asOfParam = new URLSearchParams(location.search).get('date') ?? undefined;
 
 function codeForm(initial = '') {
