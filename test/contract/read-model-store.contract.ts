@@ -88,7 +88,7 @@ export function readModelStoreContract(name: string, start: () => Promise<ReadMo
       const m = model('verify');
       for (let i = 0; i < 30; i += 2) await h.store.put(m, `code-${i}`, { code: i }, i + 1, 0);
       const reads = await Promise.all(Array.from({ length: 30 }, (_, i) => h.store.get<{ code: number }>(m, `code-${i}`)));
-      reads.forEach((read, i) => expect(read).toEqual(i % 2 === 0 ? { key: `code-${i}`, doc: { code: i }, position: i + 1 } : undefined));
+      for (const [i, read] of reads.entries()) expect(read).toEqual(i % 2 === 0 ? { key: `code-${i}`, doc: { code: i }, position: i + 1 } : undefined);
       // The same key asked twice at once: two documents, not one shared object.
       const [a, b] = await Promise.all([h.store.get<{ code: number }>(m, 'code-4'), h.store.get<{ code: number }>(m, 'code-4')]);
       a!.doc.code = -1;
