@@ -1,18 +1,19 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventually } from '../support/eventually.js';
-import { startLedgerTarget, TARGET, type HttpLedger } from '../support/ledger-target.js';
 import { scenario, type Caller } from '../support/scenario.js';
+import { startTestLedger, type LocalLedger } from '../support/local-ledger.js';
 
-const blocOf = (rec: any, rncp: string, code: string) => rec.certifications.find((c: any) => c.rncp === rncp)?.blocs.find((b: any) => b.code === code);
+const callerOf =
+  (L: LocalLedger): Caller =>
+  (method, path, opts = {}) =>
+    L.call(method, path, { as: opts.as as never, body: opts.body, headers: opts.headers });
 
-/** A ccp session for `blocs` of `rncp` on `day`, with PV validated the same evening; returns once the candidate's record shows the blocs acquired. */
-async function ccpSession(L: HttpLedger, rncp: string, candidateId: string, centreId: string, jurors: string[], blocs: string[], day: string) {
-  const call: Caller = (method, path, opts = {}) => L.call(method, path, { ...opts, ...(opts.as ? { as: opts.as } : {}) });
-  const s = scenario(call);
+/** A ccp session for `blocs` of `rncp` on `day`, with PV validated the same evening; returns when recorded. */
+async function ccpSession(L: LocalLedger, rncp: string, candidateId: string, centreId: string, jurors: string[], blocs: string[], day: string) {
+  const s = scenario(callerOf(L));
   const all = await s.blocs(rncp);
   const sessionId = await s.session(centreId, { rncp, kind: 'ccp', blocs, startsOn: day, endsOn: day }, jurors);
   await s.enrol(centreId, sessionId, candidateId, 'formation_continue', blocs);
-  await L.setClock(`${day}T15:00:00Z`);
+  await L.call('POST', '/_local/clock', { body: { now: `${day}T15:00:00Z` } });
   await s.deliberate(
     sessionId,
     jurors,
@@ -22,43 +23,55 @@ async function ccpSession(L: HttpLedger, rncp: string, candidateId: string, cent
     blocs,
   );
   await s.validatePv(sessionId);
-  await eventually(
-    async () => {
-      const rec = (await L.call('GET', `/candidates/${candidateId}/record`, { as: ['candidate', candidateId] })).json;
-      return blocs.every((code) => blocOf(rec, rncp, code)?.acquired) ? rec : undefined;
-    },
-    `${blocs.join(', ')} acquired`,
-    TARGET === 'twin' ? 90_000 : 30_000,
-  );
+  await L.settle();
 }
 
-// The capitalisation workflow's timers: in-process timers on npm start, EventBridge Scheduler schedules firing the
-// state machine as the clock passes them on the twin. A clock move lets what is under way end first, then walks
-// through what falls due.
-describe(`capitalisation on the ${TARGET} target with a virtual clock, through HTTP only`, () => {
-  let L: HttpLedger | undefined;
-  afterAll(async () => L?.stop());
-  const recordOf = async (candidateId: string) => (await L!.call('GET', `/candidates/${candidateId}/record`, { as: ['candidate', candidateId] })).json;
+const record = async (L: LocalLedger, candidateId: string, asOf?: string) =>
+  (await L.call('GET', `/candidates/${candidateId}/record${asOf ? `?asOf=${asOf}` : ''}`, { as: ['candidate', candidateId] })).json;
+const blocOf = (rec: any, rncp: string, code: string) => rec.certifications.find((c: any) => c.rncp === rncp)?.blocs.find((b: any) => b.code === code);
 
-  it('RNCP38665 (titre-validity): blocs of 2025 and 2026 make the candidate eligible; without a titre they lapse a year after the version closes, not before', async () => {
-    L = await startLedgerTarget({ clock: 'virtual:2025-09-01T08:00:00Z' });
-    const call: Caller = (method, path, opts = {}) => L!.call(method, path, { ...opts, ...(opts.as ? { as: opts.as } : {}) });
-    const s = scenario(call);
-    const rncp = 'RNCP38665';
-    const centreId = await s.centre(rncp, { validUntil: '2029-05-12' });
-    const jurors = await s.jurors(rncp, 2, { validUntil: '2029-05-12' });
-    const candidateId = await s.candidate(centreId, 'Fontaine');
-    await ccpSession(L, rncp, candidateId, centreId, jurors, ['RNCP38665BC01'], '2025-10-06');
-    await ccpSession(L, rncp, candidateId, centreId, jurors, ['RNCP38665BC02'], '2026-03-02');
-    const line = (await recordOf(candidateId)).certifications.find((c: any) => c.rncp === rncp);
-    expect(line).toMatchObject({ eligible: true, missing: [], titre: null });
-    expect(line.blocs.map((b: any) => b.usableUntil)).toEqual(['2030-05-12', '2030-05-12']);
+// Local only: the ledger restarted on its data dir mid-way, and the lapse counted in the candidate's stream
+// (L.deps.store). Capitalisation over HTTP alone (two CCP sessions, the reminders, the lapse a year after the
+// version closes) is the candidates' journey in journeys.test.ts, on both targets.
+describe('capitalisation against the local server with a virtual clock: timers survive a restart', () => {
+  const ledgers: LocalLedger[] = [];
+  afterAll(async () => {
+    for (const L of ledgers) await L.stop().catch(() => {});
+  });
 
-    await L.setClock('2030-05-12T20:00:00Z');
-    expect((await recordOf(candidateId)).certifications.find((c: any) => c.rncp === rncp)).toMatchObject({ eligible: true });
-    await L.setClock('2030-05-13T12:00:00Z');
-    const lapsed = (await recordOf(candidateId)).certifications.find((c: any) => c.rncp === rncp);
-    expect(lapsed).toMatchObject({ eligible: false });
-    expect(lapsed.blocs.every((b: any) => b.lapsed && !b.usable)).toBe(true);
-  }, 600_000);
+  it('RNCP12505 (5 years): a bloc of 2014 lapses the day after its fifth anniversary, reminded 90 days before; timers survive a restart', async () => {
+    const first = await startTestLedger({ clock: 'virtual:2014-01-01T00:00:00Z' });
+    ledgers.push(first);
+    const s = scenario(callerOf(first));
+    const rncp = 'RNCP12505';
+    const centreId = await s.centre(rncp, { validUntil: '2019-06-30' });
+    const jurors = await s.jurors(rncp, 2, { validUntil: '2019-06-30' });
+    const candidateId = await s.candidate(centreId, 'Garnier');
+    await ccpSession(first, rncp, candidateId, centreId, jurors, ['RNCP12505BC01'], '2014-03-10');
+    await ccpSession(first, rncp, candidateId, centreId, jurors, ['RNCP12505BC02'], '2016-06-15');
+    expect(blocOf(await record(first, candidateId), rncp, 'RNCP12505BC01')).toMatchObject({ acquired: true, acquiredAt: '2014-03-10', usableUntil: '2019-03-10', usable: true });
+
+    // First move: past the reminder (90 days before 2019-03-10), not yet the check.
+    await first.call('POST', '/_local/clock', { body: { now: '2019-01-01T00:00:00Z' } });
+    const notes = (await first.call('GET', `/candidates/${candidateId}/notifications`, { as: ['candidate', candidateId] })).json;
+    const reminder = notes.find((n: any) => n.kind === 'usability-reminder' && n.bloc === 'RNCP12505BC01');
+    expect(reminder).toMatchObject({ at: '2018-12-10T08:00:00.000Z', rncp });
+    expect(reminder.text).toContain('10 mars 2019');
+    await first.stop();
+
+    // Restart on the same data: the check timer must still be there.
+    const second = await startTestLedger({ dataDir: first.dataDir, clock: 'virtual:2014-01-01T00:00:00Z' });
+    ledgers.push(second);
+    expect(second.clock.now()).toBe('2019-01-01T00:00:00.000Z');
+    await second.call('POST', '/_local/clock', { body: { now: '2019-03-11T12:00:00Z' } });
+    const lapsedRecord = await record(second, candidateId);
+    expect(blocOf(lapsedRecord, rncp, 'RNCP12505BC01')).toMatchObject({ acquired: true, usable: false, lapsed: true });
+    // Five years from 2016-06-15 would be 2021-06-15; the 2006 regime never outlives the version (2019-06-30).
+    expect(blocOf(lapsedRecord, rncp, 'RNCP12505BC02')).toMatchObject({ usable: true, usableUntil: '2019-06-30' });
+    expect(blocOf(await record(second, candidateId, '2019-03-10'), rncp, 'RNCP12505BC01')).toMatchObject({ usable: true });
+    const after = (await second.call('GET', `/candidates/${candidateId}/notifications`, { as: ['candidate', candidateId] })).json;
+    expect(after.find((n: any) => n.kind === 'usability-lapsed' && n.bloc === 'RNCP12505BC01')).toMatchObject({ at: '2019-03-11T00:00:00.000Z' });
+    const lapses = (await second.deps.store.read(`candidate#${candidateId}`)).commits.flatMap((c) => c.events).filter((e) => e.type === 'CcpUsabilityLapsed');
+    expect(lapses).toHaveLength(1);
+  }, 120_000);
 });

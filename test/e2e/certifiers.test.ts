@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scenario, type As, type Caller } from '../support/scenario.js';
-import { eventually } from '../support/eventually.js';
 import { startLedgerTarget, TARGET, type HttpLedger } from '../support/ledger-target.js';
 
 const RNCP = 'RNCP38665';
-/** What the ledger does after an answer (projections, the session workflow) takes longer on the twin: functions in processes of their own. */
-const WAIT = TARGET === 'twin' ? 90_000 : 30_000;
-
-describe(`certifiers, through HTTP only, on the ${TARGET} target`, () => {
+/**
+ * The certifiers' refusals, each naming its rule, through HTTP only on the target LEDGER_TARGET names (the problem
+ * types as API Gateway hands them back on the twin). Their journey to a validated PV, and the appeal, are in
+ * journeys.test.ts, on both targets too.
+ */
+describe(`certifiers' refusals, through HTTP only, on the ${TARGET} target`, () => {
   let L: HttpLedger;
   let call: Caller;
   let s: ReturnType<typeof scenario>;
@@ -22,74 +23,6 @@ describe(`certifiers, through HTTP only, on the ${TARGET} target`, () => {
     expect(res.status, res.text).toBe(422);
     expect(res.json.type).toBe(`/problems/${code}`);
   };
-
-  it('a titre session with 2 jurors and 3 candidates: titre, partial BC01, ajourné', async () => {
-    const centreId = await s.centre(RNCP, { validUntil: '2027-12-31' });
-    const jurors = await s.jurors(RNCP, 2, { validUntil: '2027-12-31' });
-    const blocs = await s.blocs(RNCP);
-    const [titre, partial, ajourne] = [await s.candidate(centreId, 'Moreau'), await s.candidate(centreId, 'Petit'), await s.candidate(centreId, 'Lambert')];
-    const sessionId = await s.session(centreId, { rncp: RNCP, kind: 'titre', startsOn: '2025-10-06', endsOn: '2025-10-07' }, jurors);
-    for (const k of [titre, partial, ajourne]) await s.enrol(centreId, sessionId, k);
-    await L.setClock('2025-10-07T14:00:00Z');
-    await s.deliberate(sessionId, jurors, titre, 'titre', blocs, ['RNCP38665BC01', 'RNCP38665BC02']);
-    await s.deliberate(sessionId, jurors, partial, 'ccp', blocs, ['RNCP38665BC01']);
-    await s.deliberate(sessionId, jurors, ajourne, 'ajourne', blocs, []);
-
-    // Nothing takes effect before the PV is validated.
-    const before = await L.call('GET', `/candidates/${titre}/record`, { as: ['candidate', titre] });
-    expect(before.json.certifications).toEqual([]);
-
-    const { executionName } = await s.validatePv(sessionId);
-    expect(executionName).toBe(`session-${sessionId}`);
-    const titreRecord = await eventually(
-      async () => {
-        const r = await L.call('GET', `/candidates/${titre}/record`, { as: ['candidate', titre] });
-        return r.json.certifications[0]?.titre?.certificateCode && r.json.certificates[0]?.status === 'valid' ? r.json : undefined;
-      },
-      'titre issued',
-      WAIT,
-    );
-    expect(titreRecord.certifications[0]).toMatchObject({ rncp: RNCP, eligible: false, titre: { issuedAt: '2025-10-07' } });
-    expect(titreRecord.certifications[0].blocs.map((b: { acquired: boolean }) => b.acquired)).toEqual([true, true]);
-    expect(titreRecord.certificates).toEqual([expect.objectContaining({ kind: 'titre', rncp: RNCP, status: 'valid' })]);
-
-    const partialRecord = await eventually(
-      async () => {
-        const r = (await L.call('GET', `/candidates/${partial}/record`, { as: ['centre', centreId] })).json;
-        return r.certificates.length ? r : undefined;
-      },
-      'the CCP issued',
-      WAIT,
-    );
-    expect(partialRecord.certifications[0]).toMatchObject({ rncp: RNCP, eligible: false, titre: null, missing: ['RNCP38665BC02'] });
-    expect(partialRecord.certifications[0].blocs[0]).toMatchObject({
-      code: 'RNCP38665BC01',
-      acquired: true,
-      acquiredAt: '2025-10-07',
-      usableUntil: '2030-05-12',
-      usable: true,
-      via: { kind: 'session', sessionId },
-    });
-    expect(partialRecord.certificates).toEqual([expect.objectContaining({ kind: 'ccp', blocs: ['RNCP38665BC01'] })]);
-
-    const ajourneRecord = (await L.call('GET', `/candidates/${ajourne}/record`, { as: ['dreets', 'agent-1'] })).json;
-    expect(ajourneRecord.certifications).toEqual([]);
-    const notes = await eventually(
-      async () => {
-        const n = (await L.call('GET', `/candidates/${ajourne}/notifications`, { as: ['candidate', ajourne] })).json;
-        return n.length ? n : undefined;
-      },
-      'the ajourné candidate told',
-      WAIT,
-    );
-    expect(notes).toEqual([expect.objectContaining({ kind: 'session-results', text: expect.stringContaining('ajourné') })]);
-
-    const session = (await L.call('GET', `/sessions/${sessionId}`, { as: ['juror', jurors[0]!] })).json;
-    expect(session.pv).toMatchObject({ status: 'validated' });
-
-    // Another candidate may not read this record.
-    expect((await L.call('GET', `/candidates/${titre}/record`, { as: ['candidate', partial] })).status).toBe(403);
-  }, 300_000);
 
   it('refuses, with the rule named: a jury of one', async () => {
     const centreId = await s.centre(RNCP, { validUntil: '2027-12-31' });
