@@ -1,7 +1,7 @@
 // `npm run --silent token -- <role> <ledgerId> [region]`: prints a token the server on LEDGER_DATA_DIR accepts,
 // with the claims of an invited account (`custom:ledger_id`, and `custom:region` for a DREETS agent): the local
 // runtime's, or, when the data dir is a twin's (`npm run twin`), an ID token of the stack's user pool.
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveDataDir } from './data-dir.js';
@@ -16,7 +16,20 @@ const dataDir = resolveDataDir();
 // A twin keeps its state in <dir>/twin and says where it runs in <dir>/twin/running.json; npm start keeps its
 // dynalite in <dir>/dynamodb. The twin's token when one runs on this dir, or when only a twin ever ran here.
 const twinState = join(dataDir, 'twin');
-const forTwin = existsSync(join(twinState, 'running.json')) || (existsSync(twinState) && !existsSync(join(dataDir, 'dynamodb')));
+let twinRuns = false;
+if (existsSync(join(twinState, 'running.json'))) {
+  // A killed twin leaves its record behind: believe it only if the twin is really there.
+  const { recordedTwin } = await import('../twin/running.js');
+  const recorded = await recordedTwin(dataDir);
+  twinRuns = recorded.state === 'alive';
+  if (recorded.state === 'stale') {
+    if (recorded.gone) rmSync(recorded.file, { force: true });
+    console.error(`token: ${recorded.file} names a twin that does not run (${recorded.why})${recorded.gone ? '; removed it' : ''}.`);
+  }
+}
+const forTwin = twinRuns || (existsSync(twinState) && !existsSync(join(dataDir, 'dynamodb')));
+if (!twinRuns && forTwin) console.error(`token: no twin runs on ${dataDir}; signing in through the user pool it keeps there.`);
+else if (!forTwin && existsSync(twinState)) console.error(`token: no twin runs on ${dataDir}; this is npm start's token.`);
 if (forTwin) {
   // Loaded only here: the twin (and its dev dependencies) is no part of the local runtime.
   const { twinToken } = await import('../twin/token.js');

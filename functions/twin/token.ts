@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { startLocalCognito } from './local-cognito.js';
+import { recordedTwin } from './running.js';
 import { createResolver } from './resolver.js';
 import { ensureSynth } from './synth.js';
 import { readStack } from './template.js';
@@ -13,7 +13,6 @@ import { readStack } from './template.js';
  * it is not there yet, then signed in, as an invited account signs in on AWS.
  */
 
-const running = z.object({ pid: z.number().int().positive(), url: z.url() });
 const answer = z.object({ token: z.string().min(1) });
 const refusal = z.object({ detail: z.string() }).partial();
 
@@ -23,24 +22,9 @@ export interface TwinAccount {
   region?: string;
 }
 
-/** The twin running on this data dir, if one is: the file it writes once its API answers, and its process alive. */
-function runningTwin(dataDir: string): { url: string } | undefined {
-  const file = runningFile(dataDir);
-  if (!existsSync(file)) return undefined;
-  const parsed = running.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) return undefined;
-  try {
-    process.kill(parsed.data.pid, 0);
-  } catch {
-    // Left behind by a twin that was killed: nobody answers there.
-    return undefined;
-  }
-  return { url: parsed.data.url };
-}
-
 export async function twinToken(root: string, dataDir: string, account: TwinAccount): Promise<string> {
-  const twin = runningTwin(dataDir);
-  if (twin) {
+  const twin = await recordedTwin(dataDir);
+  if (twin.state === 'alive') {
     // Its cognito-local owns the pool's files while it runs: ask the twin, which signs in through it.
     const res = await fetch(`${twin.url}/_local/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(account) });
     const body: unknown = await res.json().catch(() => ({}));
@@ -67,8 +51,7 @@ export const claimsOf = ({ role, ledgerId, region }: TwinAccount): Record<string
   ...(region ? { 'custom:region': region } : {}),
 });
 
-/** The running twin's address, written by the twin once its API answers. */
-export const runningFile = (dataDir: string) => join(dataDir, 'twin', 'running.json');
+export { runningFile } from './running.js';
 
 /** The account a token's claims describe: its groups, its custom attributes, a stable address of its own. */
 export function accountOf(claims: Record<string, unknown>) {

@@ -10,11 +10,30 @@ import { z } from 'zod';
 export interface TwinClock {
   readonly virtual: boolean;
   now(): Date;
-  /** Moves a virtual clock forward to `instant` (never back). */
+  /** Throws a ClockRefused when a virtual clock may not move to `instant`: back, too far, or past 9999. */
+  check(instant: Date): void;
+  /** Moves a virtual clock forward to `instant` (never back, as `check` says). */
   set(instant: Date): void;
 }
 
-export class ClockCannotGoBack extends Error {}
+/** A move the clock refuses, with the problem type `npm start` answers for it (API.md, local controls). */
+export class ClockRefused extends Error {
+  constructor(
+    readonly code: 'clock-cannot-go-back' | 'clock-move-too-far' | 'clock-out-of-range',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+export class ClockCannotGoBack extends ClockRefused {
+  constructor(message: string) {
+    super('clock-cannot-go-back', message);
+  }
+}
+
+/** The bounds of `npm start`'s clock: dates are compared as ISO strings (four-digit years), a century a move at most. */
+const LATEST_INSTANT = Date.parse('9999-12-31T00:00:00.000Z');
+const MAX_MOVE_MS = 100 * 365.25 * 86_400_000;
 
 const saved = z.object({ now: z.iso.datetime() });
 
@@ -23,6 +42,9 @@ export function twinClock(setting: string, file: string): TwinClock {
     return {
       virtual: false,
       now: () => new Date(),
+      check: () => {
+        throw new Error('the clock follows the system time');
+      },
       set: () => {
         throw new Error('the clock follows the system time');
       },
@@ -34,11 +56,17 @@ export function twinClock(setting: string, file: string): TwinClock {
     const kept = new Date(saved.parse(JSON.parse(readFileSync(file, 'utf8'))).now);
     if (kept > now) now = kept;
   }
+  const check = (instant: Date) => {
+    if (!(instant.getTime() <= LATEST_INSTANT)) throw new ClockRefused('clock-out-of-range', 'the clock cannot go past 9999-12-31 (four-digit years only)');
+    if (instant < now) throw new ClockCannotGoBack(`the clock is at ${now.toISOString()} and never goes back`);
+    if (instant.getTime() - now.getTime() > MAX_MOVE_MS) throw new ClockRefused('clock-move-too-far', 'the clock moves at most a century at a time');
+  };
   return {
     virtual: true,
     now: () => new Date(now),
+    check,
     set: (instant) => {
-      if (instant < now) throw new ClockCannotGoBack(`the clock is at ${now.toISOString()} and never goes back`);
+      check(instant);
       now = new Date(instant);
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, JSON.stringify({ now: now.toISOString() }));

@@ -14,7 +14,8 @@ import { mappingSettingsOf, StreamConsumer } from './stream-delivery.js';
 import { ensureSynth } from './synth.js';
 import { readStack, type StackModel } from './template.js';
 import { twinClock, type TwinClock } from './twin-clock.js';
-import { accountOf, runningFile } from './token.js';
+import { recordedTwin, runningFile } from './running.js';
+import { accountOf } from './token.js';
 
 /**
  * The twin: what AWS would run, from cdk.out alone. The stack is synthesised when the sources changed, its
@@ -54,6 +55,13 @@ export interface Twin {
 export async function startTwin(options: TwinOptions): Promise<Twin> {
   const log = options.log ?? (() => {});
   const dir = join(options.dataDir, 'twin');
+  // One twin per data dir (dynalite and cognito-local own their files); a record a killed twin left is replaced.
+  const recorded = await recordedTwin(options.dataDir);
+  if (recorded.state === 'alive') throw new Error(`a twin already runs on ${options.dataDir} (${recorded.url}): stop it, or give another LEDGER_DATA_DIR`);
+  if (recorded.state === 'stale') {
+    rmSync(recorded.file, { force: true });
+    log(`removed ${recorded.file}, left by a twin that no longer runs (${recorded.why})`);
+  }
   let outdir = options.cdkOut;
   if (!outdir) {
     const synth = await ensureSynth({ root: options.root, log });
@@ -205,7 +213,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     deployed = true;
     // Where the token command finds this twin (functions/twin/token.ts); gone when it stops.
     const running = runningFile(options.dataDir);
-    writeFileSync(running, JSON.stringify({ pid: process.pid, url: api.url }), { mode: 0o600 });
+    writeFileSync(running, JSON.stringify({ pid: process.pid, url: api.url, ...(cognito ? { cognitoUrl: cognito.url } : {}) }), { mode: 0o600 });
     stops.push(async () => rmSync(running, { force: true }));
 
     const tick = setInterval(() => {

@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestLedger, type LocalLedger } from '../support/local-ledger.js';
 import { eventually } from '../support/eventually.js';
 
+// Local only: it restarts the ledger on its data dir to show the accounts kept. Inviting, signing in as an invited
+// account and disabling it over HTTP alone is the accounts journey of journeys.test.ts, on both targets.
+
 const AGENT: [role: 'dreets', ledgerId: string, region: string] = ['dreets', 'agent-1', 'Bretagne'];
 
 /** Through HTTP only: an agent invites a centre's account, the centre signs in as it (locally: the token route) and acts. */

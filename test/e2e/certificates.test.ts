@@ -14,6 +14,10 @@ import { TABLES } from '../../functions/local/runtime.js';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { startTestLedger, type LocalLedger } from '../support/local-ledger.js';
 
+// Local only: it tampers with the events table in the data dir's dynalite and runs verify-ledger on it, and
+// issues certificates through the ledger's own ports; verification over HTTP is the employers' journey of
+// journeys.test.ts, on both targets.
+
 const projectRoot = join(import.meta.dirname, '../..');
 
 async function registerAndIssue(L: LocalLedger, kind: 'titre' | 'ccp' = 'titre') {

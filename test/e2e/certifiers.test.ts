@@ -1,76 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scenario, type As, type Caller } from '../support/scenario.js';
-import { startTestLedger, type LocalLedger } from '../support/local-ledger.js';
-import { eventually } from '../support/eventually.js';
+import { startLedgerTarget, TARGET, type HttpLedger } from '../support/ledger-target.js';
 
 const RNCP = 'RNCP38665';
-
-describe('certifiers, through HTTP only, against the local server', () => {
-  let L: LocalLedger;
+/**
+ * The certifiers' refusals, each naming its rule, through HTTP only on the target LEDGER_TARGET names (the problem
+ * types as API Gateway hands them back on the twin). Their journey to a validated PV, and the appeal, are in
+ * journeys.test.ts, on both targets too.
+ */
+describe(`certifiers' refusals, through HTTP only, on the ${TARGET} target`, () => {
+  let L: HttpLedger;
   let call: Caller;
   let s: ReturnType<typeof scenario>;
   beforeAll(async () => {
-    L = await startTestLedger({ clock: 'virtual:2025-09-01T08:00:00Z' });
-    call = (method, path, opts = {}) => L.call(method, path, { as: opts.as as never, body: opts.body, headers: opts.headers });
+    L = await startLedgerTarget({ clock: 'virtual:2025-09-01T08:00:00Z' });
+    call = (method, path, opts = {}) => L.call(method, path, { ...opts, ...(opts.as ? { as: opts.as } : {}) });
     s = scenario(call);
-  });
+  }, 600_000);
   afterAll(async () => L?.stop());
 
   const refused = async (res: { status: number; json: any; text: string }, code: string) => {
     expect(res.status, res.text).toBe(422);
     expect(res.json.type).toBe(`/problems/${code}`);
   };
-
-  it('a titre session with 2 jurors and 3 candidates: titre, partial BC01, ajourné', async () => {
-    const centreId = await s.centre(RNCP, { validUntil: '2027-12-31' });
-    const jurors = await s.jurors(RNCP, 2, { validUntil: '2027-12-31' });
-    const blocs = await s.blocs(RNCP);
-    const [titre, partial, ajourne] = [await s.candidate(centreId, 'Moreau'), await s.candidate(centreId, 'Petit'), await s.candidate(centreId, 'Lambert')];
-    const sessionId = await s.session(centreId, { rncp: RNCP, kind: 'titre', startsOn: '2025-10-06', endsOn: '2025-10-07' }, jurors);
-    for (const k of [titre, partial, ajourne]) await s.enrol(centreId, sessionId, k);
-    await L.call('POST', '/_local/clock', { body: { now: '2025-10-07T14:00:00Z' } });
-    await s.deliberate(sessionId, jurors, titre, 'titre', blocs, ['RNCP38665BC01', 'RNCP38665BC02']);
-    await s.deliberate(sessionId, jurors, partial, 'ccp', blocs, ['RNCP38665BC01']);
-    await s.deliberate(sessionId, jurors, ajourne, 'ajourne', blocs, []);
-
-    // Nothing takes effect before the PV is validated.
-    const before = await L.call('GET', `/candidates/${titre}/record`, { as: ['candidate', titre] });
-    expect(before.json.certifications).toEqual([]);
-
-    const { executionName } = await s.validatePv(sessionId);
-    expect(executionName).toBe(`session-${sessionId}`);
-    const titreRecord = await eventually(async () => {
-      const r = await L.call('GET', `/candidates/${titre}/record`, { as: ['candidate', titre] });
-      return r.json.certifications[0]?.titre?.certificateCode && r.json.certificates[0]?.status === 'valid' ? r.json : undefined;
-    }, 'titre issued');
-    await L.settle();
-    expect(titreRecord.certifications[0]).toMatchObject({ rncp: RNCP, eligible: false, titre: { issuedAt: '2025-10-07' } });
-    expect(titreRecord.certifications[0].blocs.map((b: { acquired: boolean }) => b.acquired)).toEqual([true, true]);
-    expect(titreRecord.certificates).toEqual([expect.objectContaining({ kind: 'titre', rncp: RNCP, status: 'valid' })]);
-
-    const partialRecord = (await L.call('GET', `/candidates/${partial}/record`, { as: ['centre', centreId] })).json;
-    expect(partialRecord.certifications[0]).toMatchObject({ rncp: RNCP, eligible: false, titre: null, missing: ['RNCP38665BC02'] });
-    expect(partialRecord.certifications[0].blocs[0]).toMatchObject({
-      code: 'RNCP38665BC01',
-      acquired: true,
-      acquiredAt: '2025-10-07',
-      usableUntil: '2030-05-12',
-      usable: true,
-      via: { kind: 'session', sessionId },
-    });
-    expect(partialRecord.certificates).toEqual([expect.objectContaining({ kind: 'ccp', blocs: ['RNCP38665BC01'] })]);
-
-    const ajourneRecord = (await L.call('GET', `/candidates/${ajourne}/record`, { as: ['dreets', 'agent-1'] })).json;
-    expect(ajourneRecord.certifications).toEqual([]);
-    const notes = (await L.call('GET', `/candidates/${ajourne}/notifications`, { as: ['candidate', ajourne] })).json;
-    expect(notes).toEqual([expect.objectContaining({ kind: 'session-results', text: expect.stringContaining('ajourné') })]);
-
-    const session = (await L.call('GET', `/sessions/${sessionId}`, { as: ['juror', jurors[0]!] })).json;
-    expect(session.pv).toMatchObject({ status: 'validated' });
-
-    // Another candidate may not read this record.
-    expect((await L.call('GET', `/candidates/${titre}/record`, { as: ['candidate', partial] })).status).toBe(403);
-  });
 
   it('refuses, with the rule named: a jury of one', async () => {
     const centreId = await s.centre(RNCP, { validUntil: '2027-12-31' });
@@ -123,7 +75,7 @@ describe('certifiers, through HTTP only, against the local server', () => {
     await s.enrol(centreId, sessionId, candidateId);
     const recuser: As = ['juror', jurors[2]!];
     expect((await call('POST', `/sessions/${sessionId}/recusals`, { as: recuser, body: { candidateId, reason: 'ancien collègue' } })).status).toBe(201);
-    await L.call('POST', '/_local/clock', { body: { now: '2025-11-10T09:00:00Z' } });
+    await L.setClock('2025-11-10T09:00:00Z');
     const blocs = await s.blocs(RNCP);
     await refused(
       await call('POST', `/sessions/${sessionId}/assessments`, {
@@ -132,58 +84,5 @@ describe('certifiers, through HTTP only, against the local server', () => {
       }),
       'juror-recused',
     );
-  });
-});
-
-describe('appeals, through HTTP only', () => {
-  it('annulling a final decision appends compensating events: blocs and titre withdrawn, certificate revoked, candidate told', async () => {
-    const L = await startTestLedger({ clock: 'virtual:2025-09-01T08:00:00Z' });
-    try {
-      const call: Caller = (method, path, opts = {}) => L.call(method, path, { as: opts.as as never, body: opts.body, headers: opts.headers });
-      const s = scenario(call);
-      const centreId = await s.centre(RNCP, { validUntil: '2027-12-31' });
-      const jurors = await s.jurors(RNCP, 2, { validUntil: '2027-12-31' });
-      const blocs = await s.blocs(RNCP);
-      const candidateId = await s.candidate(centreId, 'Recours');
-      const sessionId = await s.session(centreId, { rncp: RNCP, kind: 'titre', startsOn: '2025-10-06', endsOn: '2025-10-06' }, jurors);
-      await s.enrol(centreId, sessionId, candidateId);
-      await L.call('POST', '/_local/clock', { body: { now: '2025-10-06T15:00:00Z' } });
-      await s.deliberate(
-        sessionId,
-        jurors,
-        candidateId,
-        'titre',
-        blocs,
-        blocs.map((b) => b.code),
-      );
-      await s.validatePv(sessionId);
-      await L.settle();
-      const code = (await L.call('GET', `/candidates/${candidateId}/record`, { as: ['candidate', candidateId] })).json.certificates[0].code;
-
-      await L.call('POST', '/_local/clock', { body: { now: '2025-11-20T10:00:00Z' } });
-      const annulled = await L.call('POST', `/sessions/${sessionId}/deliberations/${candidateId}/annulment`, {
-        as: ['dreets', 'agent-1'],
-        body: { reason: 'fraude constatée', legalBasis: 'arrêté du 22 décembre 2015, art. 12' },
-      });
-      expect(annulled.status, annulled.text).toBe(201);
-      await L.settle();
-
-      const record = (await L.call('GET', `/candidates/${candidateId}/record`, { as: ['candidate', candidateId] })).json;
-      expect(record.certifications.find((c: any) => c.rncp === RNCP)?.titre ?? null).toBeNull();
-      expect(record.certificates[0]).toMatchObject({ code, status: 'revoked' });
-      const verified = (await L.call('GET', `/verify/${code}`)).json;
-      expect(verified).toMatchObject({ status: 'revoked' });
-      expect((await L.call('GET', `/verify/${code}?asOf=2025-11-19`)).json).toMatchObject({ status: 'valid' });
-      // History stays: the record as of before the annulment still shows the titre.
-      const before = (await L.call('GET', `/candidates/${candidateId}/record?asOf=2025-11-19`, { as: ['candidate', candidateId] })).json;
-      expect(before.certifications[0].titre).toMatchObject({ certificateCode: code });
-      const notes = (await L.call('GET', `/candidates/${candidateId}/notifications`, { as: ['candidate', candidateId] })).json;
-      expect(notes.map((n: any) => n.kind)).toEqual(['session-results', 'decision-annulled']);
-      const types = (await L.deps.store.read(`candidate#${candidateId}`)).commits.flatMap((c) => c.events.map((e) => e.type));
-      expect(types.filter((t) => t === 'TitreAnnulled')).toHaveLength(1);
-      expect(types.filter((t) => t === 'CcpAcquisitionAnnulled')).toHaveLength(2);
-    } finally {
-      await L.stop();
-    }
   });
 });

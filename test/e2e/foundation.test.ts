@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signLocalToken } from '../../functions/local/local-token.js';
 import { startTestLedger, type LocalLedger } from '../support/local-ledger.js';
 
+// Local only: it reads the candidate's stream from the store and restarts the ledger on its data dir.
+
 describe('the local ledger over HTTP', () => {
   let L: LocalLedger;
   beforeAll(async () => {

@@ -10,6 +10,11 @@ import { startTestLedger, type LocalLedger } from '../support/local-ledger.js';
 /**
  * The routes to the titre the law opens (arrêté du 22 décembre 2015, art. 1 and 3; règlement général des
  * sessions; the DREETS jurors' charter), walked through HTTP only against the local server on a virtual clock.
+ *
+ * Local only for now: it waits for the workflows with L.settle (the local runtime's), and on the twin its six
+ * ledgers and eight sessions would take about ten minutes (a twin's start and a session's workflow each take tens
+ * of seconds there), a third of CI's budget. The rules it walks are the deciders' (test/domain), the same code on
+ * both targets; what the twin adds (Streams, state machines, schedules) journeys.test.ts covers.
  */
 const callerOf =
   (L: LocalLedger): Caller =>

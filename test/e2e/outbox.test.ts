@@ -10,6 +10,10 @@ import { recordedEvents } from '../../functions/shared/command-handler.js';
 import { startTestLedger, type LocalLedger } from '../support/local-ledger.js';
 import { scenario, type Caller } from '../support/scenario.js';
 
+// Local only: it makes workflow starts fail through the local runner's interceptors, stops the ledger mid-way and
+// restarts it on its data dir, and reads the streams from the store; the twin's Streams delivery (retries, bisect,
+// on-failure) has its own tests in test/twin.
+
 const RNCP = 'RNCP38665';
 const CLOCK = 'virtual:2025-09-01T08:00:00Z';
 

@@ -12,6 +12,9 @@ import { statisticsStreamEvents } from '../support/ledger-history.js';
 import { startTestLedger, type LocalLedger } from '../support/local-ledger.js';
 import { scenario, type As } from '../support/scenario.js';
 
+// Local only: the read models are rebuilt on the stopped data dir (npm run rebuild, a local command) and compared
+// table for table; the ministry's statistics over HTTP alone are in journeys.test.ts, on both targets.
+
 const CLOCK = 'virtual:2022-01-03T08:00:00Z';
 const RNCP = 'RNCP32340';
 const BLOCS = ['RNCP32340BC01', 'RNCP32340BC02'];

@@ -4,6 +4,8 @@ import { pages } from '../../web/site.js';
 import { scenario, type Caller } from '../support/scenario.js';
 import { startTestLedger, type LocalLedger } from '../support/local-ledger.js';
 
+// Local only: npm start serves the pages beside the API; on AWS (and so on the twin) CloudFront serves them from S3.
+
 const RNCP = 'RNCP38665';
 
 /** What `npm start` serves besides the API (issue 6), over HTTP; the pages themselves run in test/browser. */

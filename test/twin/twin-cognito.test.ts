@@ -1,18 +1,24 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { decodeJwt, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runningFile } from '../../functions/twin/running.js';
 import { startTwin, type Twin } from '../../functions/twin/twin.js';
 import { projectRoot, SYNTH_TIMEOUT } from './synthesized.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'twin-with-cognito-'));
 let twin: Twin | undefined;
+const logged: string[] = [];
+/** What a twin killed on this data dir left behind: its record, naming a process long gone. */
+const staleRecord = { pid: 2 ** 22 + 1, url: 'http://127.0.0.1:9/', cognitoUrl: 'http://127.0.0.1:9/' };
 
 beforeAll(async () => {
-  twin = await startTwin({ root: projectRoot, dataDir, port: 0 });
+  mkdirSync(join(dataDir, 'twin'), { recursive: true });
+  writeFileSync(runningFile(dataDir), JSON.stringify(staleRecord));
+  twin = await startTwin({ root: projectRoot, dataDir, port: 0, log: (line) => logged.push(line) });
 }, SYNTH_TIMEOUT);
 
 afterAll(async () => {
@@ -34,6 +40,13 @@ const createCentre = (token: string) =>
   });
 
 describe('the twin with cognito-local as its user pool, by default', () => {
+  it('replaces the record a killed twin left at start; a second twin on the same data dir is refused', async () => {
+    expect(logged).toContainEqual(expect.stringMatching(/^removed .*running\.json, left by a twin that no longer runs \(its process \d+ is gone\)$/));
+    const record = JSON.parse(readFileSync(runningFile(dataDir), 'utf8')) as Record<string, unknown>;
+    expect(record).toEqual({ pid: process.pid, url: twin!.url, cognitoUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+    await expect(startTwin({ root: projectRoot, dataDir, port: 0 })).rejects.toThrow(`a twin already runs on ${dataDir} (${twin!.url})`);
+  });
+
   it("gives the template's pool and clients the ids cognito-local chose, in the authorizer's issuer and audience", () => {
     const poolId = twin!.resolver.ref(pool().logicalId);
     expect(poolId).toMatch(/^local_/);

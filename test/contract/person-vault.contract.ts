@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PersonalData, PersonVault } from '../../functions/ports/person-vault.js';
+
+export interface PersonVaultHarness {
+  vault: PersonVault;
+  /** Another instance over the same storage (another Lambda, or the ledger after a restart), when the adapter has one. */
+  sibling?: PersonVault;
+  stop(): Promise<void>;
+}
+
+const person = (name: string) => `candidate#${name}-${Math.random().toString(36).slice(2, 10)}`;
+const camille: PersonalData = {
+  familyName: 'Moreau',
+  givenNames: 'Camille Anaïs',
+  birthDate: '1994-03-02',
+  email: 'camille.moreau@example.org',
+  notes: { 'recusal:juror#j1': 'lien familial déclaré' },
+};
+
+export function personVaultContract(name: string, start: () => Promise<PersonVaultHarness>) {
+  describe(`PersonVault contract: ${name}`, () => {
+    let h: PersonVaultHarness;
+    beforeAll(async () => {
+      h = await start();
+    }, 600_000);
+    afterAll(async () => h?.stop());
+
+    it('what is put is read back whole; an unknown person is undefined', async () => {
+      const id = person('k1');
+      expect(await h.vault.get(id)).toBeUndefined();
+      await h.vault.put(id, camille);
+      expect(await h.vault.get(id)).toEqual(camille);
+      expect(await h.vault.get(person('k1'))).toBeUndefined();
+    });
+
+    it('a second put replaces the first, and another instance over the same storage reads the latest', async () => {
+      const id = person('k2');
+      await h.vault.put(id, camille);
+      await h.vault.put(id, { ...camille, familyName: 'Morel', notes: {} });
+      expect(await h.vault.get(id)).toEqual({ ...camille, familyName: 'Morel', notes: {} });
+      if (h.sibling) expect(await h.sibling.get(id)).toEqual({ ...camille, familyName: 'Morel', notes: {} });
+    });
+
+    it('forget destroys the person for good: nothing reads, nothing can be stored again; others are untouched', async () => {
+      const erased = person('erased');
+      const kept = person('kept');
+      await h.vault.put(erased, camille);
+      await h.vault.put(kept, { familyName: 'Petit' });
+      await h.vault.forget(erased);
+      expect(await h.vault.get(erased)).toBeUndefined();
+      if (h.sibling) expect(await h.sibling.get(erased)).toBeUndefined();
+      await expect(h.vault.put(erased, { familyName: 'Moreau' })).rejects.toThrow();
+      expect(await h.vault.get(erased)).toBeUndefined();
+      expect(await h.vault.get(kept)).toEqual({ familyName: 'Petit' });
+    });
+
+    it('a person erased before anything was stored can never be stored (the tombstone holds)', async () => {
+      const id = person('never');
+      await h.vault.forget(id);
+      await expect(h.vault.put(id, camille)).rejects.toThrow();
+      expect(await h.vault.get(id)).toBeUndefined();
+      await h.vault.forget(id); // erasing twice is no error
+    });
+
+    it('concurrent first puts of one person all succeed under one key: the stored data stays readable', async () => {
+      const id = person('race');
+      const writes = Array.from({ length: 8 }, (_, i) => ({ familyName: `Moreau-${i}` }));
+      await Promise.all(writes.map((data) => h.vault.put(id, data)));
+      const read = await h.vault.get(id);
+      expect(writes).toContainEqual(read);
+      if (h.sibling) expect(await h.sibling.get(id)).toEqual(read);
+    });
+
+    it('refuses data outside the schema, storing nothing', async () => {
+      const id = person('bad');
+      await expect(h.vault.put(id, { familyName: 42 } as unknown as PersonalData)).rejects.toThrow();
+      expect(await h.vault.get(id)).toBeUndefined();
+    });
+
+    it('hands out copies: a caller changing what it read changes nothing stored', async () => {
+      const id = person('copy');
+      await h.vault.put(id, { familyName: 'Moreau', notes: { a: 'b' } });
+      const read = await h.vault.get(id);
+      read!.familyName = 'X';
+      read!.notes!.a = 'changed';
+      expect(await h.vault.get(id)).toEqual({ familyName: 'Moreau', notes: { a: 'b' } });
+    });
+  });
+}
