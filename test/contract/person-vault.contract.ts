@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PersonalData, PersonVault } from '../../functions/ports/person-vault.js';
+import { type PersonalData, PersonDataConflict, type PersonVault } from '../../functions/ports/person-vault.js';
 
 export interface PersonVaultHarness {
   vault: PersonVault;
@@ -33,12 +33,39 @@ export function personVaultContract(name: string, start: () => Promise<PersonVau
       expect(await h.vault.get(person('k1'))).toBeUndefined();
     });
 
-    it('a second put replaces the first, and another instance over the same storage reads the latest', async () => {
+    it('a person is stored once: the same data again is a retry, other data under the id is refused and changes nothing', async () => {
       const id = person('k2');
       await h.vault.put(id, camille);
-      await h.vault.put(id, { ...camille, familyName: 'Morel', notes: {} });
+      await h.vault.put(id, camille);
+      await expect(h.vault.put(id, { ...camille, familyName: 'Morel' })).rejects.toBeInstanceOf(PersonDataConflict);
+      expect(await h.vault.get(id)).toEqual(camille);
+      if (h.sibling) expect(await h.sibling.get(id)).toEqual(camille);
+    });
+
+    it('update changes the data in place, and another instance over the same storage reads the latest', async () => {
+      const id = person('k3');
+      await h.vault.put(id, camille);
+      expect(await h.vault.update(id, (p) => ({ ...p, familyName: 'Morel', notes: {} }))).toBe(true);
       expect(await h.vault.get(id)).toEqual({ ...camille, familyName: 'Morel', notes: {} });
       if (h.sibling) expect(await h.sibling.get(id)).toEqual({ ...camille, familyName: 'Morel', notes: {} });
+    });
+
+    it('keeps every one of 12 concurrent notes on one person (optimistic updates, none lost)', async () => {
+      const id = person('notes');
+      await h.vault.put(id, camille);
+      const results = await Promise.all(Array.from({ length: 12 }, (_, i) => h.vault.update(id, (p) => ({ ...p, notes: { ...p.notes, [`note-${i}`]: `reason ${i}` } }))));
+      expect(results).toEqual(Array(12).fill(true));
+      const stored = await h.vault.get(id);
+      expect(Object.keys(stored?.notes ?? {}).sort()).toEqual([...Object.keys(camille.notes ?? {}), ...Array.from({ length: 12 }, (_, i) => `note-${i}`)].sort());
+    });
+
+    it('update changes nothing for an unknown or an erased person', async () => {
+      expect(await h.vault.update(person('nobody'), (p) => ({ ...p, familyName: 'X' }))).toBe(false);
+      const erased = person('erased-update');
+      await h.vault.put(erased, camille);
+      await h.vault.forget(erased);
+      expect(await h.vault.update(erased, (p) => ({ ...p, familyName: 'X' }))).toBe(false);
+      expect(await h.vault.get(erased)).toBeUndefined();
     });
 
     it('forget destroys the person for good: nothing reads, nothing can be stored again; others are untouched', async () => {
@@ -62,10 +89,12 @@ export function personVaultContract(name: string, start: () => Promise<PersonVau
       await h.vault.forget(id); // erasing twice is no error
     });
 
-    it('concurrent first puts of one person all succeed under one key: the stored data stays readable', async () => {
+    it('concurrent first puts of one person: exactly one set of data is stored, the others are refused, never mixed', async () => {
       const id = person('race');
       const writes = Array.from({ length: 8 }, (_, i) => ({ familyName: `Moreau-${i}` }));
-      await Promise.all(writes.map((data) => h.vault.put(id, data)));
+      const outcomes = await Promise.allSettled(writes.map((data) => h.vault.put(id, data)));
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(PersonDataConflict);
       const read = await h.vault.get(id);
       expect(writes).toContainEqual(read);
       if (h.sibling) expect(await h.sibling.get(id)).toEqual(read);
