@@ -116,6 +116,8 @@ describe('sessions through the route manifest', () => {
       { candidateId: partial, outcome: 'ccp', blocs: [BC01] },
       { candidateId: ajourne, outcome: 'ajourne', blocs: [] },
     ];
+    // A titre rests on the dossier professionnel: the jury saying it was missing refuses the titre (rule 17).
+    await api.refused('POST', `${path}/deliberations`, asJuror(0), { ...decisions[0], dossierProfessionnel: 'missing' }, 422, 'dossier-professionnel-missing');
     for (const d of decisions) {
       const proposed = await api.post(`${path}/deliberations`, asJuror(0), d);
       expect(proposed.status, proposed.text).toBe(201);
