@@ -51,6 +51,8 @@ export const SessionView = z.object({
       outcome: DeliberationOutcome,
       blocs: z.array(z.string()),
       finalInterviewHeld: z.boolean(),
+      /** What the jury stated of the dossier professionnel, when it did (rule 17). */
+      dossierProfessionnel: DossierProfessionnel.optional(),
       proposedBy: z.string(),
       proposedAt: z.string(),
       signatures: z.array(z.object({ jurorId: z.string(), signedAt: z.string() })),

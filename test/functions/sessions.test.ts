@@ -112,7 +112,7 @@ describe('sessions through the route manifest', () => {
     }
 
     const decisions = [
-      { candidateId: titre, outcome: 'titre', blocs: [BC01, BC02], finalInterviewHeld: true },
+      { candidateId: titre, outcome: 'titre', blocs: [BC01, BC02], finalInterviewHeld: true, dossierProfessionnel: 'presented' },
       { candidateId: partial, outcome: 'ccp', blocs: [BC01] },
       { candidateId: ajourne, outcome: 'ajourne', blocs: [] },
     ];
@@ -165,6 +165,8 @@ describe('sessions through the route manifest', () => {
       [partial, 'ccp', [BC01], true, 2],
       [ajourne, 'ajourne', [], true, 2],
     ]);
+    // The jury's statement on the dossier professionnel is shown where it made one.
+    expect(view.json.deliberations.map((d: any) => d.dossierProfessionnel)).toEqual(['presented', undefined, undefined]);
     const slice = await h.deps.store.read(sessionStream(sessionId));
     expect(view.json.position).toBe(slice.version);
 
