@@ -45,7 +45,13 @@ export type CandidateCommand =
       usableBlocs: string[];
     }
   | { type: 'DeclareTraining'; candidateId: string; actingCentre: string; rncp: string; route: AccessRoute; endsOn: string; allowedRoutes: readonly AccessRoute[] }
-  | ({ type: 'DecideVaeRecevabilite'; today: string } & EventData<'VaeRecevabiliteDecided'>)
+  | ({
+      /** Decided by the DREETS of the candidate's centre's region (rule 16), like an équivalence. */
+      type: 'DecideVaeRecevabilite';
+      today: string;
+      actingRegion: string | undefined;
+      candidateRegion: string | undefined;
+    } & EventData<'VaeRecevabiliteDecided'>)
   | ({
       /** Total (titre) or partial (blocs) équivalence, decided by the DREETS of the candidate's centre's region. */
       type: 'GrantEquivalence';
@@ -238,7 +244,8 @@ function decide(command: CandidateCommand, state: CandidateState): CandidateEven
 
     case 'DecideVaeRecevabilite': {
       requireRegistered(state, command.candidateId);
-      const { type: _, today, ...data } = command;
+      const { type: _, today, actingRegion, candidateRegion, ...data } = command;
+      requireTerritory(actingRegion, candidateRegion, `candidate ${data.candidateId}`);
       requireDecidedBy(data.decidedOn, today);
       if (state.vaeRecevable.includes(data.rncp)) return [];
       return [{ type: 'VaeRecevabiliteDecided', data }];

@@ -117,6 +117,9 @@ export type SessionCommand =
       candidateId: string;
       /** Who declares it: the juror themself, the session's centre, or a DREETS agent. */
       declaredBy: { role: 'juror' | 'centre' | 'dreets'; id: string };
+      /** A DREETS agent's region and the region of the session's centre: the DREETS acts in its territory (rule 16). */
+      actingRegion: string | undefined;
+      centreRegion: string | undefined;
       certification: CertificationVersion;
     }
   | {
@@ -153,7 +156,14 @@ export type SessionCommand =
       certification: CertificationVersion;
     }
   | { type: 'SignDeliberation'; jurorId: string; candidateId: string; certification: CertificationVersion }
-  | { type: 'DecideAccommodation'; candidateId: string; decidedBy: string }
+  | {
+      type: 'DecideAccommodation';
+      candidateId: string;
+      decidedBy: string;
+      /** The agent's region and the region of the session's centre: the DREETS decides in its territory (rule 16). */
+      actingRegion: string | undefined;
+      centreRegion: string | undefined;
+    }
   | {
       type: 'ValidatePv';
       validatedBy: string;
@@ -248,6 +258,7 @@ function decide(command: SessionCommand, state: SessionState): SessionEvent[] {
     case 'AddJurorsForCandidate':
       return addJurorsFor(command, state);
     case 'DecideAccommodation':
+      requireTerritory(command.actingRegion, command.centreRegion, `session ${state.sessionId}`);
       if (state.pv) throw refuse('session-closed', 'the procès-verbal is validated: the session can no longer change');
       enrolled(state, command.candidateId);
       return [{ type: 'AccommodationDecided', data: { candidateId: command.candidateId, decidedBy: command.decidedBy } }];
@@ -431,6 +442,7 @@ function recuse(command: Extract<SessionCommand, { type: 'RecuseJuror' }>, state
   const { jurorId, candidateId, declaredBy, certification } = command;
   if (declaredBy.role === 'juror' && declaredBy.id !== jurorId) throw forbidden('not-yourself', 'a juror declares only their own recusal');
   if (declaredBy.role === 'centre' && declaredBy.id !== state.centreId) throw forbidden('not-your-session', `session ${state.sessionId} belongs to another centre`);
+  if (declaredBy.role === 'dreets') requireTerritory(command.actingRegion, command.centreRegion, `session ${state.sessionId}`);
   member(state, jurorId, candidateId);
   enrolled(state, candidateId);
   if ((state.recusals[candidateId] ?? []).includes(jurorId)) return [];
@@ -541,8 +553,12 @@ function outcomeBlocs(
       if (interviewRequired && !command.finalInterviewHeld) {
         throw refuse('final-interview-required', `${certification.rncp} issues the titre${capitalisation ? ' by capitalisation' : ''} only after the entretien final`);
       }
-      // The DP is presented at every session and the jury's decision on the titre rests on it.
+      // The DP is presented at every session and the jury's decision on the titre rests on it (rule 17).
       if (command.dossierProfessionnel === 'missing') throw refuse('dossier-professionnel-missing', 'the titre is not issued without the dossier professionnel');
+      // Unstated, it is read as presented unless the version says a titre proposal must state it (a named assumption).
+      if (!command.dossierProfessionnel && certification.dossierProfessionnelMustBeStated) {
+        throw refuse('dossier-professionnel-not-stated', `a titre proposal for ${certification.rncp} states whether the dossier professionnel was presented`);
+      }
       return all.filter((code) => acquiredNow.includes(code));
     }
     case 'ccp':

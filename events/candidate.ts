@@ -83,7 +83,7 @@ export const CandidateNotified = defineEvent('CandidateNotified', {
   latest: z.object({
     candidateId: Id,
     notificationKey: z.string().min(1),
-    topic: z.enum(['session-results', 'usability-reminder', 'usability-lapsed', 'decision-annulled', 'certificate-status']),
+    topic: z.enum(['session-results', 'usability-reminder', 'usability-lapsed', 'decision-annulled', 'certificate-status', 'equivalence']),
     message: z.string(),
     rncp: RncpCode.optional(),
     bloc: BlocCode.optional(),

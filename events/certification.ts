@@ -67,6 +67,13 @@ export const CertificationVersion = z.object({
    * then). Absent: no, they end with the version.
    */
   agrementsExtendIntoGrace: z.boolean().optional(),
+  /**
+   * Whether a titre proposal must state the dossier professionnel (`presented` or `missing`). The titre needs it
+   * presented (arrêté of 22/12/2015: the jury decides on it, the candidate presents it at every session); whether a
+   * proposal that does not say is read as presented is an open point (research/domain_rules.md §2.4, §2.5), so each
+   * version states its choice. Absent: no, an unstated dossier is read as presented (API.md keeps the field optional).
+   */
+  dossierProfessionnelMustBeStated: z.boolean().optional(),
   /** The session titre's exam, entretien final included. */
   titreExam: z.object({ parts: z.array(ExamPart), totalMinutes: z.number().int().positive() }).optional(),
   blocs: z.array(Bloc).min(1),

@@ -73,7 +73,14 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'projections/project-change-feed': { events: 'read', readModels: 'write' },
   // The reactions: the workflows started from the feed (the outbox), compensations appended, each notification emailed
   // once (its claim in the idempotency table; the address from the vault).
-  'reactions/react-to-change-feed': { startsWorkflows: ['session', 'capitalisation'], events: 'append', readModels: 'read', idempotency: 'write', vault: 'read', email: true },
+  'reactions/react-to-change-feed': {
+    startsWorkflows: ['session', 'capitalisation', 'equivalence'],
+    events: 'append',
+    readModels: 'read',
+    idempotency: 'write',
+    vault: 'read',
+    email: true,
+  },
   // The start-up duties (the referential), run by the deployment's Trigger.
   'start-up/run-start-up-duties': { events: 'append', readModels: 'read' },
   // Workflow steps (infra/workflows): no Idempotency-Key, the execution and the command ids make them idempotent.
@@ -84,6 +91,8 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'workflows/attach-certificate-documents': { events: 'append', readModels: 'read', signing: 'sign' },
   'workflows/notify-session-results': { events: 'append', readModels: 'read' },
   'workflows/report-session-issuance': {},
+  'workflows/issue-equivalence-certificates': { events: 'append', readModels: 'read' },
+  'workflows/notify-equivalence': { events: 'append', readModels: 'read' },
   // Schedules its timers; a timer already due starts the capitalisation workflow at once.
   'workflows/plan-usability-timers': { events: 'read', readModels: 'read', schedules: true, startsWorkflows: ['capitalisation'] },
   'workflows/send-usability-reminder': { events: 'append', readModels: 'read' },

@@ -8,6 +8,7 @@ const subjects: Record<string, string> = {
   'usability-lapsed': 'Un de vos blocs de compétences ne compte plus pour le titre',
   'decision-annulled': 'Une décision du jury a été annulée',
   'certificate-status': 'Le statut de votre certificat a changé',
+  equivalence: 'Une équivalence vous a été accordée',
 };
 
 /**

@@ -22,7 +22,7 @@ export interface CertificatePdfInput {
   blocs: { code: string; title: string }[];
   issuedOn: string;
   issuance: LedgerCoordinates;
-  /** A titre's route: the certificate says how it was obtained. */
+  /** A titre's route, or a bloc's équivalence: the certificate says how it was obtained. */
   route?: TitreRoute;
 }
 
@@ -92,6 +92,7 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
     .fontSize(12)
     .text(`Délivré le ${frenchDate(issuedOn)}`);
   if (kind === 'titre' && input.route) doc.font('Helvetica').fontSize(12).text(`Titre obtenu ${titreRouteText[input.route]}`);
+  else if (input.route === 'equivalence') doc.font('Helvetica').fontSize(12).text('Bloc obtenu par équivalence');
   doc.moveDown(2);
 
   const top = doc.y;

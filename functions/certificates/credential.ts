@@ -80,7 +80,7 @@ export function buildCredential(input: CredentialInput) {
       achievement: {
         ...achievement,
         criteria: {
-          narrative: `${kind === 'titre' && input.route ? `Titre obtenu ${titreRouteText[input.route]}. ` : ''}Délivré sur décision d’un jury habilité, après validation du procès-verbal de la session par la DREETS (arrêté du 22 décembre 2015 relatif aux conditions de délivrance du titre professionnel).`,
+          narrative: criteriaNarrative(kind, input.route),
         },
         creator: issuer,
         inLanguage: 'fr',
@@ -122,3 +122,17 @@ export function buildCredential(input: CredentialInput) {
 }
 
 export type Credential = ReturnType<typeof buildCredential>;
+
+/**
+ * How the certificate was obtained: a jury's decision on a validated PV, or a DREETS équivalence decision, which
+ * no jury takes (art. 1 3° and 4° of the arrêté of 22/12/2015). A titre names its route; a bloc only équivalence.
+ */
+export function criteriaNarrative(kind: CertificateKind, route: TitreRoute | undefined): string {
+  const obtained =
+    kind === 'titre' && route ? `Titre obtenu ${titreRouteText[route]}. ` : route === 'equivalence' ? `${kind === 'ccs' ? 'Certificat' : 'Bloc'} obtenu par équivalence. ` : '';
+  const decided =
+    route === 'equivalence'
+      ? 'Délivré sur décision d’équivalence du représentant territorial compétent (DREETS), au titre de l’article 1er de l’arrêté du 22 décembre 2015 relatif aux conditions de délivrance du titre professionnel.'
+      : 'Délivré sur décision d’un jury habilité, après validation du procès-verbal de la session par la DREETS (arrêté du 22 décembre 2015 relatif aux conditions de délivrance du titre professionnel).';
+  return `${obtained}${decided}`;
+}

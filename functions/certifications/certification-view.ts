@@ -24,6 +24,10 @@ export const CertificationDetail = CertificationSummary.extend({
   accessRoutes: z.object({ allowed: z.array(AccessRoute), refused: z.array(AccessRoute) }),
   jury: z.object({ minMembers: z.number(), minIndependent: z.number() }),
   finalInterviewRequired: z.boolean(),
+  /** Whether the jury issuing the titre by capitalisation holds the entretien final (an assumption of the referential). */
+  capitalisationFinalInterviewRequired: z.boolean(),
+  /** Whether a titre proposal must state the dossier professionnel (an assumption of the referential). */
+  dossierProfessionnelMustBeStated: z.boolean(),
   blocs: z.array(z.object({ code: z.string(), title: z.string(), competences: z.array(z.object({ code: z.string(), title: z.string() })) })),
   ccs: z.array(z.object({ code: z.string(), title: z.string(), competences: z.array(z.object({ code: z.string(), title: z.string() })) })).optional(),
   predecessor: z.string().optional(),
@@ -55,6 +59,8 @@ export const detailOf = (entry: CatalogueEntry) => {
     accessRoutes: v.accessRoutes,
     jury: v.jury,
     finalInterviewRequired: v.finalInterviewRequired,
+    capitalisationFinalInterviewRequired: v.capitalisationFinalInterviewRequired ?? v.finalInterviewRequired,
+    dossierProfessionnelMustBeStated: v.dossierProfessionnelMustBeStated ?? false,
     blocs: v.blocs.map((b) => ({ code: b.code, title: b.title, competences: b.competences, ...(b.exam ? { exam: b.exam } : {}) })),
     ...(v.titreExam ? { titreExam: v.titreExam } : {}),
     ...(v.ccs.length ? { ccs: v.ccs.map((c) => ({ code: c.code, title: c.title, competences: c.competences })) } : {}),

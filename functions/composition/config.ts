@@ -4,7 +4,7 @@ import { z } from 'zod';
  * The workflows the stack deploys, by name. infra/workflows/index.ts defines them (with aws-cdk-lib, which no
  * Lambda bundle may import); test/infra checks that both lists agree.
  */
-export const WORKFLOW_NAMES = ['session', 'capitalisation'] as const;
+export const WORKFLOW_NAMES = ['session', 'capitalisation', 'equivalence'] as const;
 export type WorkflowName = (typeof WORKFLOW_NAMES)[number];
 
 /** SESSION_STATE_MACHINE_ARN for `session`. */
@@ -48,6 +48,7 @@ export const AwsEnvironment = z.object({
   SCHEDULER_DLQ_ARN: name,
   SESSION_STATE_MACHINE_ARN: name,
   CAPITALISATION_STATE_MACHINE_ARN: name,
+  EQUIVALENCE_STATE_MACHINE_ARN: name,
   /** Printed in every certificate's QR code. */
   PUBLIC_BASE_URL: z.url(),
   PUBLIC_RATE_LIMIT: positiveInteger.default(300),

@@ -25,6 +25,7 @@ export interface SessionOverview {
     outcome: DeliberationOutcome;
     blocs: string[];
     finalInterviewHeld: boolean;
+    dossierProfessionnel?: 'presented' | 'missing';
     proposedBy: string;
     proposedAt: string;
     signatures: { jurorId: string; signedAt: string }[];

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Id } from '../../events/define-event.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { created, defineRoute } from '../shared/route.js';
-import { runSessionCommand } from './session-facts.js';
+import { centreFacts, runSessionCommand } from './session-facts.js';
 import { SessionParams, Text } from './session-schemas.js';
 
 export const route = defineRoute({
@@ -11,7 +11,13 @@ export const route = defineRoute({
   body: z.object({ candidateId: Id, measures: Text }),
   response: { status: 201 },
   async handle({ params: { sessionId }, body, ctx }, deps) {
-    await runSessionCommand(deps, ctx, sessionId, () => ({ type: 'DecideAccommodation', candidateId: body.candidateId, decidedBy: ctx.command.actor }));
+    await runSessionCommand(deps, ctx, sessionId, async ({ state }) => ({
+      type: 'DecideAccommodation',
+      candidateId: body.candidateId,
+      decidedBy: ctx.command.actor,
+      actingRegion: ctx.caller!.region,
+      centreRegion: (await centreFacts(deps, state.centreId))?.region,
+    }));
     // Health data (RGPD art. 9): in the person's vault, erased with them.
     await deps.vault.update(body.candidateId, (person) => ({ ...person, notes: { ...person.notes, [`accommodation:${sessionId}`]: body.measures } }));
     return created({ sessionId, candidateId: body.candidateId });

@@ -51,6 +51,8 @@ export const SessionView = z.object({
       outcome: DeliberationOutcome,
       blocs: z.array(z.string()),
       finalInterviewHeld: z.boolean(),
+      /** What the jury stated of the dossier professionnel, when it did (rule 17). */
+      dossierProfessionnel: DossierProfessionnel.optional(),
       proposedBy: z.string(),
       proposedAt: z.string(),
       signatures: z.array(z.object({ jurorId: z.string(), signedAt: z.string() })),
@@ -90,8 +92,14 @@ export const DeliberationBody = z.object({
   outcome: DeliberationOutcome,
   blocs: z.array(BlocCode).max(50),
   finalInterviewHeld: z.boolean().default(false),
-  /** `missing`: the candidate came without their dossier professionnel; a titre is then refused. */
-  dossierProfessionnel: DossierProfessionnel.optional(),
+  /**
+   * `missing`: the candidate came without their dossier professionnel; a titre is then refused
+   * (dossier-professionnel-missing). Unstated on a titre proposal: read as presented, unless the version's
+   * `dossierProfessionnelMustBeStated` says otherwise (dossier-professionnel-not-stated).
+   */
+  dossierProfessionnel: DossierProfessionnel.optional().describe(
+    'Whether the candidate presented their dossier professionnel. A titre needs it: `missing` refuses the titre (dossier-professionnel-missing); unstated, it is read as presented unless the version requires it stated (dossier-professionnel-not-stated).',
+  ),
 });
 
 export const DeliberationAnswer = z.object({

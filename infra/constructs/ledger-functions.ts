@@ -163,6 +163,7 @@ export class LedgerFunctions extends Construct {
       SCHEDULER_DLQ_ARN: scheduler.deadLetters.queueArn,
       SESSION_STATE_MACHINE_ARN: stateMachineArn(this, 'session'),
       CAPITALISATION_STATE_MACHINE_ARN: stateMachineArn(this, 'capitalisation'),
+      EQUIVALENCE_STATE_MACHINE_ARN: stateMachineArn(this, 'equivalence'),
       ...(props.sesIdentity ? { SES_IDENTITY: props.sesIdentity } : {}),
     };
     this.environment = {

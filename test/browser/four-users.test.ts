@@ -33,7 +33,9 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     jurors = await s.jurors(RNCP, 2, { validUntil: '2027-12-31' });
     petit = await s.candidate(centreId, 'Petit');
     // Petit enrols by VAE: the DREETS has found the request admissible first (DESIGN.md rule 17).
-    expect((await call('POST', `/candidates/${petit}/vae-recevabilite`, { as: ['dreets', 'agent-1'], body: { rncp: RNCP, decidedOn: '2025-09-01' } })).status).toBe(201);
+    expect((await call('POST', `/candidates/${petit}/vae-recevabilite`, { as: ['dreets', 'agent-1', 'Bretagne'], body: { rncp: RNCP, decidedOn: '2025-09-01' } })).status).toBe(
+      201,
+    );
   });
   afterAll(async () => {
     await browser?.close();

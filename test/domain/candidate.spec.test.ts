@@ -207,15 +207,27 @@ describe('candidate record: trainings and the re-sit facts a session reads (DESI
 });
 
 describe('candidate record: VAE recevabilité and équivalences (DESIGN.md rules 15 and 17)', () => {
+  const bretagne = { actingRegion: 'Bretagne', candidateRegion: 'Bretagne' };
+  it('the VAE recevabilité is decided by the DREETS of the candidate’s centre’s region (outside-territory), never by an account without region', () => {
+    const decision = { candidateId: 'k1', rncp: 'RNCP38665', decidedOn: '2025-09-01', decidedBy: 'dreets:agent-1', today: '2025-09-01' };
+    spec
+      .given([registered])
+      .when({ type: 'DecideVaeRecevabilite', ...decision, actingRegion: 'Occitanie', candidateRegion: 'Bretagne' })
+      .thenRefused('outside-territory');
+    spec
+      .given([registered])
+      .when({ type: 'DecideVaeRecevabilite', ...decision, actingRegion: undefined, candidateRegion: 'Bretagne' })
+      .thenRefused('outside-territory');
+  });
   it('the DREETS records a VAE request admissible for a version, once; the session reads it', () => {
     const decided: CandidateEvent = { type: 'VaeRecevabiliteDecided', data: { candidateId: 'k1', rncp: 'RNCP38665', decidedOn: '2025-09-01', decidedBy: 'dreets:agent-1' } };
     spec
       .given([registered])
-      .when({ type: 'DecideVaeRecevabilite', ...decided.data, today: '2025-09-01' })
+      .when({ type: 'DecideVaeRecevabilite', ...decided.data, ...bretagne, today: '2025-09-01' })
       .then([decided]);
     spec
       .given([registered, decided])
-      .when({ type: 'DecideVaeRecevabilite', ...decided.data, today: '2025-09-02' })
+      .when({ type: 'DecideVaeRecevabilite', ...decided.data, ...bretagne, today: '2025-09-02' })
       .thenNothing();
     expect(candidateFactsFor([registered, decided].reduce(candidate.evolve, candidate.initialState), 'k1', 'RNCP38665', [])?.vaeRecevable).toBe(true);
     expect(candidateFactsFor([registered].reduce(candidate.evolve, candidate.initialState), 'k1', 'RNCP38665', [])?.vaeRecevable).toBe(false);
@@ -224,7 +236,7 @@ describe('candidate record: VAE recevabilité and équivalences (DESIGN.md rules
     const decided = { candidateId: 'k1', rncp: 'RNCP38665', decidedOn: '2027-01-01', decidedBy: 'dreets:agent-1' };
     spec
       .given([registered])
-      .when({ type: 'DecideVaeRecevabilite', ...decided, today: '2026-04-16' })
+      .when({ type: 'DecideVaeRecevabilite', ...decided, ...bretagne, today: '2026-04-16' })
       .thenRefused('decided-in-the-future');
     spec
       .given([registered])

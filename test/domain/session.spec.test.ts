@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { session, titreRouteOf, type CandidateFacts, type CentreFacts, type JurorFacts, type SessionCommand, type SessionEvent } from '../../domain/session.js';
 import { specFor } from '../support/decider-spec.js';
+import { referentialMap } from '../support/referential.js';
 import { version } from './fixtures.js';
 
 const spec = specFor(session);
@@ -87,6 +88,8 @@ const recuse = (jurorId: string, over: Partial<Command<'RecuseJuror'>> = {}): Se
   jurorId,
   candidateId: 'cand-a',
   declaredBy: { role: 'juror', id: jurorId },
+  actingRegion: undefined,
+  centreRegion: 'Bretagne',
   certification: v,
   ...over,
 });
@@ -554,7 +557,7 @@ describe('recusals (DESIGN.md rule 13)', () => {
       .then([recused('j3', 'cand-a', 'centre', 'c1')]);
     spec
       .given([scheduled, jury3, enrolled('cand-a')])
-      .when(recuse('j3', { declaredBy: { role: 'dreets', id: 'agent-1' } }))
+      .when(recuse('j3', { declaredBy: { role: 'dreets', id: 'agent-1' }, actingRegion: 'Bretagne' }))
       .then([recused('j3', 'cand-a', 'dreets', 'agent-1')]);
   });
   it('a juror declares only their own recusal (not-yourself); a centre only in its sessions (not-your-session)', () => {
@@ -566,6 +569,16 @@ describe('recusals (DESIGN.md rule 13)', () => {
       .given([scheduled, jury3, enrolled('cand-a')])
       .when(recuse('j3', { declaredBy: { role: 'centre', id: 'c2' } }))
       .thenRefused('not-your-session');
+  });
+  it('a DREETS agent declares it for the sessions of its region only (outside-territory), never from an account without region', () => {
+    spec
+      .given([scheduled, jury3, enrolled('cand-a')])
+      .when(recuse('j3', { declaredBy: { role: 'dreets', id: 'agent-2' }, actingRegion: 'Occitanie' }))
+      .thenRefused('outside-territory');
+    spec
+      .given([scheduled, jury3, enrolled('cand-a')])
+      .when(recuse('j3', { declaredBy: { role: 'dreets', id: 'agent-2' }, actingRegion: undefined }))
+      .thenRefused('outside-territory');
   });
   it('a juror who already assessed the candidate may still recuse: until the PV is validated', () => {
     spec
@@ -675,12 +688,29 @@ describe('CCS sessions (DESIGN.md rule 14)', () => {
 });
 
 describe('accommodations for a disabled candidate (DESIGN.md rule 17)', () => {
-  const decide = (candidateId = 'cand-a'): SessionCommand => ({ type: 'DecideAccommodation', candidateId, decidedBy: 'dreets:agent-1' });
+  /** `region` null: an agent whose account carries no region. */
+  const decide = (candidateId = 'cand-a', region: string | null = 'Bretagne'): SessionCommand => ({
+    type: 'DecideAccommodation',
+    candidateId,
+    decidedBy: 'dreets:agent-1',
+    actingRegion: region ?? undefined,
+    centreRegion: 'Bretagne',
+  });
   it('are recorded for an enrolled candidate (the measures are not in the event)', () => {
     spec
       .given([scheduled, enrolled('cand-a')])
       .when(decide())
       .then([{ type: 'AccommodationDecided', data: { candidateId: 'cand-a', decidedBy: 'dreets:agent-1' } }]);
+  });
+  it('by the DREETS of the session’s centre’s region (outside-territory), never from an account without region', () => {
+    spec
+      .given([scheduled, enrolled('cand-a')])
+      .when(decide('cand-a', 'Occitanie'))
+      .thenRefused('outside-territory');
+    spec
+      .given([scheduled, enrolled('cand-a')])
+      .when(decide('cand-a', null))
+      .thenRefused('outside-territory');
   });
   it('only for a candidate of the session (candidate-not-enrolled), before the PV (session-closed)', () => {
     spec
@@ -944,6 +974,30 @@ describe('deliberations', () => {
     spec
       .given([scheduled, jury3, enrolled('cand-a')])
       .when(propose('j1', { outcome: 'ajourne', blocs: [], dossierProfessionnel: 'missing' }))
+      .thenEvents((events) => expect(events[0]?.type).toBe('DeliberationProposed'));
+  });
+  it('a titre proposal that does not state the dossier professionnel follows the version’s switch (assumption dossierProfessionnelMustBeStated)', async () => {
+    // The shipped referential reads an unstated dossier as presented (the jurors sign a decision resting on it)...
+    const shipped = (await referentialMap()).get('RNCP38665')!.version;
+    expect(shipped.dossierProfessionnelMustBeStated).toBe(false);
+    spec
+      .given([scheduled, jury3, enrolled('cand-a')])
+      .when(propose('j1', { certification: shipped }))
+      .thenEvents((events) => expect(events[0]).toMatchObject({ type: 'DeliberationProposed', data: { outcome: 'titre' } }));
+    // ...flipped, the jury must say it was presented before proposing the titre.
+    const stated = { ...shipped, dossierProfessionnelMustBeStated: true };
+    spec
+      .given([scheduled, jury3, enrolled('cand-a')])
+      .when(propose('j1', { certification: stated }))
+      .thenRefused('dossier-professionnel-not-stated');
+    spec
+      .given([scheduled, jury3, enrolled('cand-a')])
+      .when(propose('j1', { certification: stated, dossierProfessionnel: 'presented' }))
+      .thenEvents((events) => expect(events[0]).toMatchObject({ data: { outcome: 'titre', dossierProfessionnel: 'presented' } }));
+    // Only a titre rests on it: an ajourné needs no statement.
+    spec
+      .given([scheduled, jury3, enrolled('cand-a')])
+      .when(propose('j1', { certification: stated, outcome: 'ajourne', blocs: [] }))
       .thenEvents((events) => expect(events[0]?.type).toBe('DeliberationProposed'));
   });
   it('a candidate excluded for fraud (exclu) acquires nothing', () => {

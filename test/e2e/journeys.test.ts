@@ -5,7 +5,7 @@ import { startLedgerTarget, TARGET, type As, type HttpLedger } from '../support/
 import { scenario, type Caller } from '../support/scenario.js';
 
 /**
- * The four users' main journeys, an appeal and accounts, through HTTP only, against the target LEDGER_TARGET names: the local runtime
+ * The four users' main journeys, an équivalence, an appeal and accounts, through HTTP only, against the target LEDGER_TARGET names: the local runtime
  * (`npm test`) or the twin of the synthesized stack (`npm run test:twin`). One ledger, one virtual clock that
  * only moves forward, so the journeys run in the order of their dates. Whatever the ledger does after an
  * answer (projections, workflows, timers) is waited for by asking again.
@@ -124,6 +124,40 @@ describe(`the four users' journeys over HTTP, on the ${TARGET} target`, () => {
     expect(exported.json).toMatchObject({ key: expect.stringContaining('2025'), sha256: expect.any(String) });
     expect((await L.call('GET', '/statistics?year=2025', { as: ['centre', world.centreId] })).status).toBe(403);
   }, 120_000);
+
+  it('équivalences: a DREETS agent of the region grants the titre by équivalence; its certificate is issued (the équivalence workflow), says so and verifies', async () => {
+    expect(world.centreId, 'the certifiers journey ran').toBeDefined();
+    const candidateId = await s.candidate(world.centreId, 'Equivalent');
+    const granted = await L.call('POST', `/candidates/${candidateId}/equivalences`, {
+      as: DREETS,
+      body: { rncp: RNCP, blocs: [], titre: true, decidedOn: '2025-10-07', legalBasis: 'Arrêté de spécialité du titre, équivalence totale' },
+    });
+    expect(granted.status, granted.text).toBe(201);
+    const rec = await eventually(
+      async () => {
+        const r = await record(candidateId);
+        return line(r)?.titre?.certificateCode && r.certificates[0]?.status === 'valid' ? r : undefined;
+      },
+      'the équivalence certificate issued',
+      WAIT,
+    );
+    expect(line(rec).titre).toMatchObject({ route: 'equivalence', issuedAt: '2025-10-07', sessionId: granted.json.decisionId });
+    const code = line(rec).titre.certificateCode;
+    const verified = await L.call('GET', `/verify/${code}`);
+    expect(verified.status, verified.text).toBe(200);
+    expect(verified.json).toMatchObject({ status: 'valid', kind: 'titre', issuedAt: '2025-10-07', certification: { rncp: RNCP } });
+    const vc = decodeJwt((await L.call('GET', `/certificates/${code}/credential`)).text) as any;
+    expect(vc.credentialSubject.achievement.criteria.narrative).toMatch(/^Titre obtenu par équivalence\./);
+    const told = await eventually(
+      async () => {
+        const n = await notifications(candidateId);
+        return n.length ? n : undefined;
+      },
+      'the candidate told',
+      WAIT,
+    );
+    expect(told.map((n) => n.kind)).toEqual(['equivalence']);
+  }, 180_000);
 
   it("employers: the holder's code verifies, its credential checks offline against the JWKS, its PDF is served; once revoked it says so, and as of before, valid", async () => {
     const { code } = world;

@@ -197,7 +197,7 @@ describe('the routes to the titre, through HTTP only', () => {
     expect(beyond.json.type).toBe('/problems/certification-not-valid-on-dates');
   }, 180_000);
 
-  it('équivalences and VAE: a partial équivalence gives BC01, the titre follows by capitalisation; a total one gives the titre; VAE waits for the recevabilité', async () => {
+  it('équivalences and VAE: a partial équivalence gives BC01 and its certificate, the titre follows by capitalisation; a total one gives the titre and its certificate; VAE waits for the recevabilité of the region’s DREETS', async () => {
     const L = await start('2025-09-01T08:00:00Z');
     const s = scenario(callerOf(L));
     const rncp = 'RNCP38665';
@@ -212,9 +212,25 @@ describe('the routes to the titre, through HTTP only', () => {
     expect((await grant(partial, { blocs: [BC01] }, 'Occitanie')).json.type).toBe('/problems/outside-territory');
     expect((await grant(partial, { blocs: [BC01] })).status).toBe(201);
     expect((await grant(total, { blocs: [], titre: true })).status).toBe(201);
-    const partialLine = lineOf(await record(L, partial), rncp);
+    // Each decision issues its certificates, as a validated PV does (the équivalence workflow, from the change feed).
+    const partialRecord = await record(L, partial);
+    const partialLine = lineOf(partialRecord, rncp);
     expect(partialLine.blocs[0]).toMatchObject({ code: BC01, usable: true, via: { kind: 'equivalence' } });
-    expect(lineOf(await record(L, total), rncp)).toMatchObject({ titre: { route: 'equivalence', issuedAt: '2025-09-01' } });
+    expect(partialRecord.certificates).toEqual([expect.objectContaining({ kind: 'ccp', rncp, blocs: [BC01], status: 'valid' })]);
+    const totalRecord = await record(L, total);
+    const totalLine = lineOf(totalRecord, rncp);
+    expect(totalLine).toMatchObject({ titre: { route: 'equivalence', issuedAt: '2025-09-01' } });
+    expect(totalRecord.certificates).toEqual([expect.objectContaining({ kind: 'titre', rncp, blocs: [BC01, BC02], status: 'valid' })]);
+    expect(totalLine.titre.certificateCode).toBe(totalRecord.certificates[0].code);
+    for (const code of [partialRecord.certificates[0].code, totalLine.titre.certificateCode]) {
+      const verified = await L.call('GET', `/verify/${code}`);
+      expect(verified.status, verified.text).toBe(200);
+      expect(verified.json).toMatchObject({ code, status: 'valid', issuedAt: '2025-09-01', certification: { rncp } });
+    }
+    expect(await pdfText(L, totalLine.titre.certificateCode)).toContain('Titre obtenu par équivalence');
+    expect(await pdfText(L, partialRecord.certificates[0].code)).toContain('Bloc obtenu par équivalence');
+    const vc = decodeJwt((await L.call('GET', `/certificates/${totalLine.titre.certificateCode}/credential`)).text) as any;
+    expect(vc.credentialSubject.achievement.criteria.narrative).toContain('Délivré sur décision d’équivalence');
 
     const sessionId = await sitting(L, { centreId, jurors }, partial, { rncp, kind: 'ccp', blocs: [BC02], day: '2025-10-06' }, 'titre', [BC02]);
     expect(lineOf(await record(L, partial), rncp)).toMatchObject({ titre: { route: 'capitalisation', sessionId } });
@@ -222,7 +238,12 @@ describe('the routes to the titre, through HTTP only', () => {
     const vaeSession = await s.session(centreId, { rncp, kind: 'titre', startsOn: '2025-11-03', endsOn: '2025-11-03' }, jurors);
     const enrolVae = () => L.call('POST', `/sessions/${vaeSession}/enrolments`, { as: ['centre', centreId], body: { candidateId: vae, route: 'vae' } });
     expect((await enrolVae()).json.type).toBe('/problems/vae-recevabilite-required');
-    expect((await L.call('POST', `/candidates/${vae}/vae-recevabilite`, { as: [...DREETS], body: { rncp, decidedOn: '2025-10-06' } })).status).toBe(201);
+    const recevabilite = (region: string) => L.call('POST', `/candidates/${vae}/vae-recevabilite`, { as: ['dreets', 'agent-2', region], body: { rncp, decidedOn: '2025-10-06' } });
+    const elsewhere = await recevabilite('Occitanie');
+    expect(elsewhere.status, elsewhere.text).toBe(403);
+    expect(elsewhere.json.type).toBe('/problems/outside-territory');
+    expect((await enrolVae()).json.type).toBe('/problems/vae-recevabilite-required');
+    expect((await recevabilite('Bretagne')).status).toBe(201);
     expect((await enrolVae()).status).toBe(201);
   }, 180_000);
 
@@ -247,7 +268,7 @@ describe('the routes to the titre, through HTTP only', () => {
     expect((await enrol()).status).toBe(201);
   }, 180_000);
 
-  it('a juror recuses after assessing, the centre adds a juror for that candidate, the deliberation completes and the titre is issued', async () => {
+  it('a juror recuses after assessing, the centre adds a juror for that candidate, the deliberation completes and the titre is issued; another region’s DREETS decides nothing on the session', async () => {
     const L = await start('2025-09-01T08:00:00Z');
     const s = scenario(callerOf(L));
     const rncp = 'RNCP38665';
@@ -269,6 +290,14 @@ describe('the routes to the titre, through HTTP only', () => {
       );
     for (const j of [j1!, j2!]) for (const r of await assess(j)) expect(r.status).toBe(201);
 
+    // The DREETS of another region neither recuses a juror of this session nor decides its accommodations (rule 16).
+    const foreign = ['dreets', 'agent-9', 'Occitanie'] as const;
+    const foreignRecusal = await L.call('POST', `/sessions/${sessionId}/recusals`, { as: [...foreign], body: { candidateId, jurorId: j1!, reason: 'voisin' } });
+    expect([foreignRecusal.status, foreignRecusal.json.type]).toEqual([403, '/problems/outside-territory']);
+    const foreignAccommodation = await L.call('POST', `/sessions/${sessionId}/accommodations`, { as: [...foreign], body: { candidateId, measures: 'tiers temps' } });
+    expect([foreignAccommodation.status, foreignAccommodation.json.type]).toEqual([403, '/problems/outside-territory']);
+    const accommodation = await L.call('POST', `/sessions/${sessionId}/accommodations`, { as: [...DREETS], body: { candidateId, measures: 'tiers temps' } });
+    expect(accommodation.status, accommodation.text).toBe(201);
     const recusal = await L.call('POST', `/sessions/${sessionId}/recusals`, { as: ['juror', j2!], body: { candidateId, reason: 'ancien collègue du candidat' } });
     expect(recusal.status, recusal.text).toBe(201);
     const tooFew = await L.call('POST', `/sessions/${sessionId}/deliberations`, {
@@ -291,6 +320,7 @@ describe('the routes to the titre, through HTTP only', () => {
     expect(lineOf(await record(L, candidateId), rncp)).toMatchObject({ titre: { route: 'session', sessionId } });
     const view = (await L.call('GET', `/sessions/${sessionId}`, { as: ['centre', centreId] })).json;
     expect(view.recusals).toMatchObject([{ jurorId: j2, declaredBy: 'juror' }]);
+    expect(view.accommodations).toMatchObject([{ candidateId }]);
     expect(view.assessments.filter((a: any) => a.jurorId === j2).every((a: any) => a.counts === false)).toBe(true);
     expect(view.text ?? JSON.stringify(view)).not.toContain('ancien collègue');
   }, 180_000);

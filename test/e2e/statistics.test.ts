@@ -94,11 +94,12 @@ describe('yearly statistics through the local server', () => {
       await inParallel(session.outcomes, 8, async (_, i) => (candidates[i] = await api.candidate(session.centreId, `Candidat ${s}-${i}`)));
       for (const [i, candidateId] of candidates.entries()) {
         const vae = s === 0 && i === 0;
-        // A VAE enrolment follows the DREETS's recevabilité decision (DESIGN.md rule 17).
+        // A VAE enrolment follows the recevabilité decision of the DREETS of the candidate's centre's region (rules 16, 17).
         if (vae)
-          expect((await L!.call('POST', `/candidates/${candidateId}/vae-recevabilite`, { as: ['dreets', 'agent-1'], body: { rncp: RNCP, decidedOn: '2022-01-03' } })).status).toBe(
-            201,
-          );
+          expect(
+            (await L!.call('POST', `/candidates/${candidateId}/vae-recevabilite`, { as: ['dreets', 'agent-1', 'Hauts-de-France'], body: { rncp: RNCP, decidedOn: '2022-01-03' } }))
+              .status,
+          ).toBe(201);
         await api.enrol(session.centreId, sessionId, candidateId, vae ? 'vae' : routes[i % routes.length]);
       }
       held.push({ ...session, sessionId, candidates });

@@ -13,8 +13,8 @@ const notify = async (h: Awaited<ReturnType<typeof memoryDeps>>, candidateId: st
   );
 
 describe('the reactions of the change feed', () => {
-  it('is one list: the session workflow, capitalisation, annulment compensation and email notifications', () => {
-    expect(reactions.map((r) => r.name)).toEqual(['session-workflow', 'capitalisation-workflow', 'annulment-compensation', 'email-notifications']);
+  it('is one list: the session workflow, the équivalence workflow, capitalisation, annulment compensation and email notifications', () => {
+    expect(reactions.map((r) => r.name)).toEqual(['session-workflow', 'equivalence-workflow', 'capitalisation-workflow', 'annulment-compensation', 'email-notifications']);
   });
 
   it('emails each CandidateNotified once, however often and in whatever order its record is delivered', async () => {

@@ -112,10 +112,12 @@ describe('sessions through the route manifest', () => {
     }
 
     const decisions = [
-      { candidateId: titre, outcome: 'titre', blocs: [BC01, BC02], finalInterviewHeld: true },
+      { candidateId: titre, outcome: 'titre', blocs: [BC01, BC02], finalInterviewHeld: true, dossierProfessionnel: 'presented' },
       { candidateId: partial, outcome: 'ccp', blocs: [BC01] },
       { candidateId: ajourne, outcome: 'ajourne', blocs: [] },
     ];
+    // A titre rests on the dossier professionnel: the jury saying it was missing refuses the titre (rule 17).
+    await api.refused('POST', `${path}/deliberations`, asJuror(0), { ...decisions[0], dossierProfessionnel: 'missing' }, 422, 'dossier-professionnel-missing');
     for (const d of decisions) {
       const proposed = await api.post(`${path}/deliberations`, asJuror(0), d);
       expect(proposed.status, proposed.text).toBe(201);
@@ -163,6 +165,8 @@ describe('sessions through the route manifest', () => {
       [partial, 'ccp', [BC01], true, 2],
       [ajourne, 'ajourne', [], true, 2],
     ]);
+    // The jury's statement on the dossier professionnel is shown where it made one.
+    expect(view.json.deliberations.map((d: any) => d.dossierProfessionnel)).toEqual(['presented', undefined, undefined]);
     const slice = await h.deps.store.read(sessionStream(sessionId));
     expect(view.json.position).toBe(slice.version);
 
@@ -305,6 +309,9 @@ describe('refusals answer their status and problem type, and append nothing', ()
     const decided = await api.post(`${path}/accommodations`, agent, { candidateId: candidates[0], measures: 'tiers temps, salle au rez-de-chaussée' });
     expect(decided.status, decided.text).toBe(201);
     await api.refused('POST', `${path}/accommodations`, agent, { candidateId: 'nobody', measures: 'tiers temps' }, 422, 'candidate-not-enrolled');
+    // The DREETS of another region decides nothing on this session (rule 16), and its measures reach no vault.
+    await api.refused('POST', `${path}/accommodations`, ['dreets', 'agent-9', 'Occitanie'], { candidateId: candidates[1], measures: 'secrétaire' }, 403, 'outside-territory');
+    expect(JSON.stringify((await h.deps.vault.get(candidates[1]!))?.notes ?? {})).not.toContain('secrétaire');
     const view = await api.get(path, asJuror(0));
     expect(view.json.accommodations).toMatchObject([{ candidateId: candidates[0] }]);
     expect(view.text).not.toContain('tiers temps');
@@ -321,6 +328,14 @@ describe('refusals answer their status and problem type, and append nothing', ()
     await api.refused('POST', `${path}/recusals`, ['centre', 'another-centre'], { candidateId: candidates[0], jurorId: j1, reason: 'cousin' }, 403, 'not-your-session');
     await api.refused('POST', `${path}/recusals`, asJuror(0), { candidateId: candidates[0], jurorId: j1, reason: 'cousin' }, 403, 'not-yourself');
     expect((await api.post(`${path}/recusals`, ['centre', centreId], { candidateId: candidates[0], jurorId: j1, reason: 'cousin' })).status).toBe(201);
+    await api.refused(
+      'POST',
+      `${path}/recusals`,
+      ['dreets', 'agent-9', 'Occitanie'],
+      { candidateId: candidates[1], jurorId: j0, reason: 'former employer' },
+      403,
+      'outside-territory',
+    );
     expect((await api.post(`${path}/recusals`, agent, { candidateId: candidates[1], jurorId: j0, reason: 'former employer' })).status).toBe(201);
     const after = await api.get(path, asJuror(0));
     expect(after.json.assessments.find((a: any) => a.jurorId === j1 && a.candidateId === candidates[0])).toMatchObject({ counts: false });

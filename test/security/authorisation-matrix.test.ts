@@ -59,7 +59,11 @@ const table: Record<string, Expectation> = {
     owner: { centre: (w) => w.centreA },
     foreign: { centre: (w) => w.centreB },
   },
-  'POST /candidates/{candidateId}/vae-recevabilite': { path: (w) => `/candidates/${w.candidateB}/vae-recevabilite`, body: () => ({ rncp: RNCP, decidedOn: '2025-09-01' }) },
+  'POST /candidates/{candidateId}/vae-recevabilite': {
+    path: (w) => `/candidates/${w.candidateB}/vae-recevabilite`,
+    body: () => ({ rncp: RNCP, decidedOn: '2025-09-01' }),
+    regions: { owner: 'Occitanie', foreign: 'Bretagne' },
+  },
   'POST /candidates/{candidateId}/equivalences': {
     path: (w) => `/candidates/${w.candidateB}/equivalences`,
     body: () => ({ rncp: RNCP, blocs: ['RNCP38665BC01'], decidedOn: '2025-09-01', legalBasis: 'annexe équivalences' }),
@@ -128,8 +132,13 @@ const table: Record<string, Expectation> = {
     body: (w) => ({ candidateId: w.candidateB, jurorId: w.jurorB, reason: 'lien' }),
     owner: { juror: (w) => w.jurorB, centre: (w) => w.centreB },
     foreign: { juror: (w) => w.jurorA, centre: (w) => w.centreA },
+    regions: { owner: 'Occitanie', foreign: 'Bretagne' },
   },
-  'POST /sessions/{sessionId}/accommodations': { path: (w) => `/sessions/${w.sessionB}/accommodations`, body: (w) => ({ candidateId: w.candidateB, measures: 'tiers temps' }) },
+  'POST /sessions/{sessionId}/accommodations': {
+    path: (w) => `/sessions/${w.sessionB}/accommodations`,
+    body: (w) => ({ candidateId: w.candidateB, measures: 'tiers temps' }),
+    regions: { owner: 'Occitanie', foreign: 'Bretagne' },
+  },
   'POST /sessions/{sessionId}/assessments': {
     path: (w) => `/sessions/${w.sessionB}/assessments`,
     body: (w) => ({ candidateId: w.candidateB, bloc: 'RNCP38665BC01', competences: [{ code: 'RNCP38665BC01C1', result: 'acquis' }] }),

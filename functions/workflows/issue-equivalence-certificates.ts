@@ -1,0 +1,53 @@
+import { candidate, candidateStream } from '../../domain/candidate.js';
+import { refuse } from '../../domain/errors.js';
+import { beginIssuance, newCertificateCode, type PendingDocuments } from '../certificates/issue-certificate.js';
+import { recordedEvents } from '../shared/command-handler.js';
+import { workflowStep } from '../shared/workflow-step.js';
+import { EquivalenceItem, equivalenceStepContext } from './equivalence-item.js';
+import { stepHandler } from './workflow-lambda.js';
+
+/**
+ * The certificates an équivalence decision gives, as a PV's outcome gives them: the titre's (every bloc of the
+ * version) when it granted the titre, otherwise one CCP certificate per bloc it granted (not those the candidate
+ * already held). Each says its route, équivalence. Codes are reserved on the candidate's stream under keys of the
+ * decision, so a retried step or a redelivered record issues the same certificates again, never new ones.
+ */
+export const step = workflowStep(EquivalenceItem, async (deps, item) => {
+  const { candidateId, decisionId } = item;
+  const events = (await deps.store.read(candidateStream(candidateId))).commits.flatMap(recordedEvents);
+  const decision = events.find((e) => e.type === 'EquivalenceGranted' && e.data.decisionId === decisionId);
+  if (decision?.type !== 'EquivalenceGranted') throw refuse('equivalence-not-found', `no équivalence ${decisionId} for candidate ${candidateId}`);
+  const { rncp, decidedOn } = decision.data;
+  const titre = events.find((e) => e.type === 'TitreIssued' && e.data.sessionId === decisionId && e.data.rncp === rncp);
+  const granted = events.flatMap((e) => (e.type === 'CcpAcquired' && e.data.via.kind === 'equivalence' && e.data.via.decision === decisionId ? [e.data.bloc] : []));
+  const wanted =
+    titre?.type === 'TitreIssued'
+      ? [{ kind: 'titre' as const, blocs: titre.data.blocs, key: `${decisionId}:titre:${rncp}` }]
+      : granted.map((bloc) => ({ kind: 'ccp' as const, blocs: [bloc], key: `${decisionId}:ccp:${bloc}` }));
+  const issued: string[] = [];
+  const pending: PendingDocuments[] = [];
+  for (const w of wanted) {
+    const reserved = await deps.commands.handle(
+      candidate,
+      candidateStream(candidateId),
+      { type: 'ReserveCertificateCode', candidateId, issuanceKey: w.key, code: newCertificateCode(), kind: w.kind, rncp, blocs: w.blocs },
+      equivalenceStepContext(item, `reserve:${w.key}`, deps.clock.now()),
+    );
+    const code = reserved.state.reservations[w.key]!.code;
+    const begun = await beginIssuance(deps, {
+      code,
+      candidateId,
+      kind: w.kind,
+      rncp,
+      blocs: w.blocs,
+      issuedOn: decidedOn,
+      route: 'equivalence',
+      commandId: `certificate:${w.key}:${candidateId}`,
+    });
+    if ('pending' in begun) pending.push(begun.pending);
+    issued.push(code);
+  }
+  return { issued, pending };
+});
+
+export const handler = stepHandler(step);
