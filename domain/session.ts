@@ -150,6 +150,8 @@ export type SessionCommand =
       finalInterviewHeld: boolean;
       /** Whether the candidate presented their dossier professionnel (rule 17); a titre needs it. */
       dossierProfessionnel?: 'presented' | 'missing';
+      /** Why the jury awards a bloc its own assessments found short (recorded with the decision); without it, refused. */
+      assessmentsOverridden?: string;
       /** The blocs of the version the candidate may use toward the titre today (CandidateFacts.usableBlocs). */
       usableBlocs: string[];
       today: string;
@@ -517,12 +519,36 @@ function propose(command: Extract<SessionCommand, { type: 'ProposeDeliberation' 
   }
   checkJuryRules(sittingFor(state, candidateId), certification, true);
   const blocs = outcomeBlocs(command, state, enrolment, certification);
+  const contradicted = blocsFoundShort(state, candidateId, blocs);
+  if (contradicted.length && !command.assessmentsOverridden) {
+    throw refuse(
+      'outcome-contradicts-assessments',
+      `every juror who assessed ${contradicted.join(', ')} recorded a competence non acquise: award it only with the jury's reason (assessmentsOverridden)`,
+    );
+  }
   const dossier = command.dossierProfessionnel ? { dossierProfessionnel: command.dossierProfessionnel } : {};
+  const override = contradicted.length && command.assessmentsOverridden ? { assessmentsOverridden: { blocs: contradicted, reason: command.assessmentsOverridden } } : {};
   const proposed: SessionEvent[] = [
-    { type: 'DeliberationProposed', data: { candidateId, outcome, blocs, finalInterviewHeld, proposedBy: jurorId, ...dossier } },
+    { type: 'DeliberationProposed', data: { candidateId, outcome, blocs, finalInterviewHeld, proposedBy: jurorId, ...dossier, ...override } },
     { type: 'DeliberationSigned', data: { candidateId, jurorId } },
   ];
   return [...proposed, ...finalisation(state, candidateId, [jurorId], { outcome, blocs, finalInterviewHeld }, certification)];
+}
+
+/**
+ * The awarded blocs that the jury's own grids found short: assessed by at least one juror still sitting for the
+ * candidate, and every such juror recorded at least one competence of it non acquise. The jury is sovereign, so it
+ * may still award them, but only by saying why (recorded with the decision), never by a slip of the form.
+ */
+function blocsFoundShort(state: OpenSession, candidateId: string, blocs: readonly string[]): string[] {
+  const sitting = sittingFor(state, candidateId).map((m) => m.jurorId);
+  return blocs.filter((bloc) => {
+    const grids = sitting.flatMap((jurorId) => {
+      const grid = state.assessments[assessmentKey(jurorId, candidateId, bloc)];
+      return grid ? [grid] : [];
+    });
+    return grids.length > 0 && grids.every((grid) => Object.values(grid).includes('non_acquis'));
+  });
 }
 
 /** The blocs a deliberation awards, in the session's order, after checking they fit the outcome. */

@@ -103,7 +103,12 @@ export const DeliberationProposed = defineEvent(
   'DeliberationProposed',
   {
     1: DeliberationProposedV1,
-    latest: DeliberationProposedV1.extend({ outcome: DeliberationOutcome, dossierProfessionnel: DossierProfessionnel.optional() }),
+    latest: DeliberationProposedV1.extend({
+      outcome: DeliberationOutcome,
+      dossierProfessionnel: DossierProfessionnel.optional(),
+      /** Blocs awarded although every grid found a competence non acquise, and the jury's reason. */
+      assessmentsOverridden: z.object({ blocs: z.array(BlocCode).min(1), reason: Text }).optional(),
+    }),
   },
   { 1: (d: z.infer<typeof DeliberationProposedV1>) => d },
 );

@@ -89,6 +89,8 @@ export const AssessmentBody = z.object({
 
 export const DeliberationBody = z.object({
   candidateId: Id,
+  /** Required to award a bloc that every juror's grid found short: the jury's reason, recorded with its decision. */
+  assessmentsOverridden: z.string().trim().min(1).max(2000).optional(),
   outcome: DeliberationOutcome,
   blocs: z.array(BlocCode).max(50),
   finalInterviewHeld: z.boolean().default(false),

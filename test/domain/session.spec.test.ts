@@ -877,6 +877,45 @@ describe('assessments', () => {
 });
 
 describe('deliberations', () => {
+  const graded = (jurorId: string, result: 'acquis' | 'non_acquis'): SessionEvent => ({
+    type: 'AssessmentRecorded',
+    data: { jurorId, candidateId: 'cand-a', bloc: BC01, competences: [{ code: 'RNCP38665BC01C1', result }] },
+  });
+  const ccpOnBc01 = { outcome: 'ccp' as const, blocs: [BC01] };
+  it('a bloc every sitting juror found short is awarded only with the jury’s recorded reason (outcome-contradicts-assessments)', () => {
+    const given = spec.given([scheduled, jury2, enrolled('cand-a'), graded('j1', 'non_acquis'), graded('j2', 'non_acquis')]);
+    given.when(propose('j1', ccpOnBc01)).thenRefused('outcome-contradicts-assessments');
+    given.when(propose('j1', { ...ccpOnBc01, assessmentsOverridden: 'mise en situation reprise à l’entretien' })).then([
+      {
+        type: 'DeliberationProposed',
+        data: {
+          candidateId: 'cand-a',
+          outcome: 'ccp',
+          blocs: [BC01],
+          finalInterviewHeld: true,
+          proposedBy: 'j1',
+          assessmentsOverridden: { blocs: [BC01], reason: 'mise en situation reprise à l’entretien' },
+        },
+      },
+      { type: 'DeliberationSigned', data: { candidateId: 'cand-a', jurorId: 'j1' } },
+    ]);
+  });
+  it('a bloc one juror found acquired needs no reason, nor does a bloc nobody assessed', () => {
+    spec
+      .given([scheduled, jury2, enrolled('cand-a'), graded('j1', 'non_acquis'), graded('j2', 'acquis')])
+      .when(propose('j1', ccpOnBc01))
+      .then([
+        { type: 'DeliberationProposed', data: { candidateId: 'cand-a', outcome: 'ccp', blocs: [BC01], finalInterviewHeld: true, proposedBy: 'j1' } },
+        { type: 'DeliberationSigned', data: { candidateId: 'cand-a', jurorId: 'j1' } },
+      ]);
+    spec
+      .given([scheduled, jury2, enrolled('cand-a')])
+      .when(propose('j1', ccpOnBc01))
+      .then([
+        { type: 'DeliberationProposed', data: { candidateId: 'cand-a', outcome: 'ccp', blocs: [BC01], finalInterviewHeld: true, proposedBy: 'j1' } },
+        { type: 'DeliberationSigned', data: { candidateId: 'cand-a', jurorId: 'j1' } },
+      ]);
+  });
   const ready = [scheduled, jury3, enrolled('cand-a')];
   it('the proposer signs the proposal', () => {
     spec
