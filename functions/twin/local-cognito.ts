@@ -63,6 +63,7 @@ export interface LocalCognito {
 
 const listPools = z.object({ UserPools: z.array(z.object({ Id: z.string(), Name: z.string() })).default([]) });
 const adminUser = z.object({ Username: z.string(), Enabled: z.boolean().default(true) });
+const existingUser = z.object({ UserAttributes: z.array(z.object({ Name: z.string(), Value: z.string() })).default([]) });
 const aliasedRequest = z.looseObject({ UserPoolId: z.string(), Username: z.string() });
 const listClients = z.object({ UserPoolClients: z.array(z.object({ ClientId: z.string(), ClientName: z.string() })).default([]) });
 
@@ -190,7 +191,18 @@ export async function startLocalCognito(model: StackModel, region: string, dir: 
           await call('AdminCreateUser', { UserPoolId: poolId, Username: account.email, UserAttributes: attributes, MessageAction: 'SUPPRESS' });
         } catch (e) {
           if (!(e instanceof CognitoError && e.code === 'UsernameExistsException')) throw e;
-          await call('AdminUpdateUserAttributes', { UserPoolId: poolId, Username: account.email, UserAttributes: attributes });
+          // The account exists (a second token for it): its immutable attributes (custom:ledger_id) stay as they are,
+          // as in Cognito, and must be the ones asked for; the mutable ones are brought up to date.
+          const immutable = new Set(pool.schema.filter((a) => !a.mutable).map((a) => (STANDARD_ATTRIBUTES.has(a.name) ? a.name : `custom:${a.name.replace(/^custom:/, '')}`)));
+          const existing = existingUser.parse(await call('AdminGetUser', { UserPoolId: poolId, Username: account.email }));
+          const current = new Map(existing.UserAttributes.map((a) => [a.Name, a.Value]));
+          for (const a of attributes) {
+            if (immutable.has(a.Name) && current.has(a.Name) && current.get(a.Name) !== a.Value) {
+              throw new CognitoError('InvalidParameterException', `${account.email} is already linked with ${a.Name} = ${current.get(a.Name)}, which cannot change`);
+            }
+          }
+          const mutable = attributes.filter((a) => !immutable.has(a.Name));
+          if (mutable.length) await call('AdminUpdateUserAttributes', { UserPoolId: poolId, Username: account.email, UserAttributes: mutable });
         }
         for (const group of account.groups) await call('AdminAddUserToGroup', { UserPoolId: poolId, Username: account.email, GroupName: group });
         return passwordSignIn(poolLogicalId, account.email);

@@ -66,6 +66,14 @@ describe('the twin with cognito-local as its user pool, by default', () => {
     expect(((await unlinked.json()) as { type: string }).type).toBe('/problems/account-not-linked');
   }, 60_000);
 
+  it('a second token for the same account signs in again, its ledger id unchanged (custom:ledger_id is immutable)', async () => {
+    const claims = { 'cognito:groups': ['centre'], 'custom:ledger_id': 'centre-again' };
+    const first = decodeJwt(await twin!.token(claims));
+    const second = decodeJwt(await twin!.token(claims));
+    expect(second.sub).toBe(first.sub);
+    expect(second['custom:ledger_id']).toBe('centre-again');
+  }, 60_000);
+
   it('refuses a token the pool did not sign', async () => {
     const { privateKey } = await generateKeyPair('RS256');
     const [authorizer] = twin!.model.jwtAuthorizers;
