@@ -116,6 +116,10 @@ export async function startHttpServer(options: {
     });
   }
 
+  // A client's idle connection stays open for minutes, as behind API Gateway, not Node's 5 s: a client that paused
+  // longer (a script waiting on the token command) found its pooled connection reset on its next request.
+  server.keepAliveTimeout = 300_000;
+  server.headersTimeout = 301_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());

@@ -34,6 +34,9 @@ const message = (status: number, text: string, headers: Record<string, string> =
   body: Buffer.from(JSON.stringify({ message: text })),
 });
 
+/** How long an idle client connection stays open. */
+export const IDLE_CONNECTION_MS = 300_000;
+
 export async function startHttpApi(options: HttpApiOptions) {
   const { model, resolver } = options;
   const apiIds = [...new Set(model.httpRoutes.map((r) => r.apiLogicalId).filter((id): id is string => !!id))];
@@ -93,6 +96,10 @@ export async function startHttpApi(options: HttpApiOptions) {
       res.end('{"message":"Internal Server Error"}');
     });
   });
+  // API Gateway keeps a client's idle connection open for minutes, Node 5 s: a client that paused longer (the smoke
+  // test blocks on the token command, which signs in through cognito-local) found its pooled socket closed.
+  server.keepAliveTimeout = IDLE_CONNECTION_MS;
+  server.headersTimeout = IDLE_CONNECTION_MS + 1000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());

@@ -1,4 +1,5 @@
 import { generateKeyPair, SignJWT } from 'jose';
+import { Agent, get } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signLocalToken } from '../../functions/local/local-token.js';
 import { startTestLedger, type LocalLedger } from '../support/local-ledger.js';
@@ -15,6 +16,22 @@ describe('the local ledger over HTTP', () => {
   it('answers GET /health', async () => {
     expect(await L.call('GET', '/health')).toMatchObject({ status: 200, json: { status: 'ok' } });
   });
+
+  it("keeps a client's idle connection open longer than Node's 5 s (a script pausing on the token command reuses it)", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const once = () =>
+      new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+        const req = get(`${L.url.replace('localhost', '127.0.0.1')}/health`, { agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+        });
+        req.on('error', reject);
+      });
+    expect(await once()).toEqual({ status: 200, reused: false });
+    await new Promise((r) => setTimeout(r, 6000));
+    expect(await once()).toEqual({ status: 200, reused: true });
+    agent.destroy();
+  }, 30_000);
 
   it('lists the four certifications of the referential with their blocs', async () => {
     const { status, json } = await L.call('GET', '/certifications');

@@ -1,5 +1,6 @@
 import { exportJWK, generateKeyPair, SignJWT, createLocalJWKSet, type JWK } from 'jose';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +72,22 @@ const centre = { name: 'Centre AFPA Rennes', region: 'Bretagne' };
 const dreets = { 'cognito:groups': ['dreets'], 'custom:ledger_id': 'agent-1', 'custom:region': 'Bretagne' };
 
 describe('the HTTP API of the template', () => {
+  it("keeps a client's idle connection open longer than Node's 5 s, as API Gateway does", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const once = () =>
+      new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+        const req = get(`${api.url}/no/such/route`, { agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+        });
+        req.on('error', reject);
+      });
+    expect(await once()).toEqual({ status: 404, reused: false });
+    await new Promise((r) => setTimeout(r, 6000));
+    expect(await once()).toEqual({ status: 404, reused: true });
+    agent.destroy();
+  }, 30_000);
+
   it('serves a public route from its bundle', async () => {
     const res = await fetch(`${api.url}/health`);
     expect(res.status).toBe(200);

@@ -41,9 +41,12 @@ describe('the twin stays apart', () => {
   });
 
   it('is loaded by the token command only on demand, and that part of it never reaches iam-simulate', () => {
-    expect(dynamicImportsOf(TOKEN_COMMAND)).toEqual(['../twin/token.js']);
+    // running.js: whether a recorded twin is really there; token.js: the twin's token, for a twin's data dir only.
+    expect(dynamicImportsOf(TOKEN_COMMAND)).toEqual(['../twin/running.js', '../twin/token.js']);
+    expect([...closureOf('functions/twin/running.ts')]).toEqual(['functions/twin/running.ts']);
     const reached = closureOf('functions/twin/token.ts');
     expect(reached.has('functions/twin/local-cognito.ts')).toBe(true);
+    expect(reached.has('functions/twin/running.ts')).toBe(true);
     for (const file of reached) for (const spec of importsOf(file)) expect(spec, `${file} imports ${spec}`).not.toMatch(/iam-simulate/);
   });
 
