@@ -1,7 +1,8 @@
-// `npm run bench -- <name>`: append | bundles | rebuild | verify | soak.
+// `npm run bench -- <name>`: append | bundles | coldstart | rebuild | verify | soak.
 const benches: Record<string, () => Promise<unknown>> = {
   append: () => import('./append.js'),
   bundles: () => import('./bundles.js'),
+  coldstart: () => import('./coldstart.js'),
   rebuild: () => import('./rebuild.js'),
   verify: () => import('./verify.js'),
   soak: () => import('./soak.js'),
