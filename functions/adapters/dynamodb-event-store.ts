@@ -32,6 +32,11 @@ export function itemToCommit(item: CommitItem): Commit {
 export interface DynamoEventStoreOptions {
   /** Called after each new commit is durably written: the local change feed hooks in here. */
   onCommitted?: (item: CommitItem) => void;
+  /**
+   * Called before each PutItem, and told after it whether the commit was written: the local change feed's journal
+   * records the intent first, so a crash between the write and its delivery is found again at start.
+   */
+  onAppending?: (commit: Commit) => { committed(item: CommitItem): void; abandoned(): void };
 }
 
 export class DynamoEventStore implements EventStore {
@@ -44,12 +49,16 @@ export class DynamoEventStore implements EventStore {
   async append(request: AppendRequest): Promise<AppendResult> {
     const commit = buildCommit(request);
     const item = commitToItem(commit);
+    const intent = this.options.onAppending?.(commit);
     try {
       await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (error) {
+      // Any other failure may still have written the commit (a timeout): the intent stays for the next start to check.
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      intent?.abandoned();
       return this.resolveCollision(request);
     }
+    intent?.committed(item);
     this.options.onCommitted?.(item);
     return { commit, duplicate: false };
   }
