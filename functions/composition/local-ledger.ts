@@ -56,7 +56,7 @@ export interface LocalPlatformOptions {
   /** Until the HTTP server listens (port 0), where the verification pages will be. */
   publicBaseUrl: string;
   /** Passed to the local workflow runner (tests inject failures). */
-  workflowOptions?: Pick<NonNullable<ConstructorParameters<typeof LocalWorkflows>[2]>, 'interceptStart' | 'interceptTask'>;
+  workflowOptions?: Pick<NonNullable<ConstructorParameters<typeof LocalWorkflows>[2]>, 'interceptStart' | 'interceptTask' | 'onTransition'>;
 }
 
 export interface LocalLedger {
