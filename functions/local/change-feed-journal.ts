@@ -130,6 +130,14 @@ export class ChangeFeedJournal {
     this.lines = 0;
   }
 
+  /** Stops the pending checkpoint write and lets go of the file, writing nothing (as a killed process would). */
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
   close(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
