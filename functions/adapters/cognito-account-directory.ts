@@ -1,19 +1,9 @@
-import {
-  AdminAddUserToGroupCommand,
-  AdminCreateUserCommand,
-  AdminDisableUserCommand,
-  AdminEnableUserCommand,
-  AdminGetUserCommand,
-  type AdminGetUserCommandOutput,
-  AdminListGroupsForUserCommand,
-  UsernameExistsException,
-  UserNotFoundException,
-  type AttributeType,
-  type CognitoIdentityProviderClient,
-  type UserStatusType,
-} from '@aws-sdk/client-cognito-identity-provider';
+import type { AdminGetUserCommandOutput, AttributeType, CognitoIdentityProviderClient, UserStatusType } from '@aws-sdk/client-cognito-identity-provider';
 import { LEDGER_ID_CLAIM, REGION_CLAIM, Role } from '../shared/auth.js';
 import { accountExists, accountNotFound, sameLink, type Account, type AccountDirectory, type AccountStatus, type Invitation } from '../ports/account-directory.js';
+
+// Imported on first use: only the account routes load the Cognito package.
+const sdk = () => import('@aws-sdk/client-cognito-identity-provider');
 
 /** What Cognito holds of an account, linked or not. */
 interface CognitoUser {
@@ -36,14 +26,14 @@ const attribute = (attributes: AttributeType[] | undefined, name: string) => att
  */
 export class CognitoAccountDirectory implements AccountDirectory {
   constructor(
-    private readonly client: CognitoIdentityProviderClient,
+    private readonly client: Pick<CognitoIdentityProviderClient, 'send'>,
     private readonly userPoolId: string,
   ) {}
 
   async invite({ email, group, ledgerId, region }: Invitation): Promise<Account> {
     try {
       const { User } = await this.client.send(
-        new AdminCreateUserCommand({
+        new (await sdk()).AdminCreateUserCommand({
           UserPoolId: this.userPoolId,
           Username: email,
           UserAttributes: [
@@ -59,7 +49,7 @@ export class CognitoAccountDirectory implements AccountDirectory {
       await this.addToGroup(email, group);
       return { email, group, ledgerId, ...(region ? { region } : {}), status: statusOf(User?.Enabled, User?.UserStatus) };
     } catch (error) {
-      if (!(error instanceof UsernameExistsException)) throw error;
+      if (!(error instanceof (await sdk()).UsernameExistsException)) throw error;
     }
     const existing = await this.lookup(email);
     if (!existing?.ledgerId || !sameLink({ group, ledgerId: existing.ledgerId, region: existing.region }, { group, ledgerId, region })) throw accountExists();
@@ -71,7 +61,7 @@ export class CognitoAccountDirectory implements AccountDirectory {
     }
     if (existing.status === 'disabled') {
       // Invited again after it was disabled: the inviter's way to let the person back in.
-      await this.client.send(new AdminEnableUserCommand({ UserPoolId: this.userPoolId, Username: email }));
+      await this.client.send(new (await sdk()).AdminEnableUserCommand({ UserPoolId: this.userPoolId, Username: email }));
       const enabled = await this.lookup(email);
       return { email, group, ledgerId, ...(region ? { region } : {}), status: enabled?.status ?? 'invited' };
     }
@@ -81,7 +71,7 @@ export class CognitoAccountDirectory implements AccountDirectory {
   async disable(email: string, link: { group: Role; ledgerId: string }): Promise<void> {
     const existing = await this.lookup(email);
     if (!existing || existing.ledgerId !== link.ledgerId || !existing.groups.includes(link.group)) throw accountNotFound();
-    await this.client.send(new AdminDisableUserCommand({ UserPoolId: this.userPoolId, Username: email }));
+    await this.client.send(new (await sdk()).AdminDisableUserCommand({ UserPoolId: this.userPoolId, Username: email }));
   }
 
   /** A linked account of one group; an account without `custom:ledger_id` (made by hand in the console) is not the ledger's. */
@@ -92,19 +82,19 @@ export class CognitoAccountDirectory implements AccountDirectory {
   }
 
   private async addToGroup(email: string, group: Role) {
-    await this.client.send(new AdminAddUserToGroupCommand({ UserPoolId: this.userPoolId, Username: email, GroupName: group }));
+    await this.client.send(new (await sdk()).AdminAddUserToGroupCommand({ UserPoolId: this.userPoolId, Username: email, GroupName: group }));
   }
 
   private async lookup(email: string): Promise<CognitoUser | undefined> {
     let user: AdminGetUserCommandOutput;
     try {
-      user = await this.client.send(new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: email }));
+      user = await this.client.send(new (await sdk()).AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: email }));
     } catch (error) {
-      if (error instanceof UserNotFoundException) return undefined;
+      if (error instanceof (await sdk()).UserNotFoundException) return undefined;
       throw error;
     }
     // A ledger account is in one group; 60 is the most one page holds, far more than any account has.
-    const { Groups } = await this.client.send(new AdminListGroupsForUserCommand({ UserPoolId: this.userPoolId, Username: email, Limit: 60 }));
+    const { Groups } = await this.client.send(new (await sdk()).AdminListGroupsForUserCommand({ UserPoolId: this.userPoolId, Username: email, Limit: 60 }));
     const ledgerId = attribute(user.UserAttributes, LEDGER_ID_CLAIM);
     const region = attribute(user.UserAttributes, REGION_CLAIM);
     return {

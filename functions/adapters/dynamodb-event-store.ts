@@ -13,7 +13,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { commitHash } from '../../events/canonical-json.js';
 import { Commit, GENESIS_HASH } from '../../events/envelope.js';
-import { ConcurrencyError, type AppendRequest, type AppendResult, type EventStore, type StreamSlice } from '../ports/event-store.js';
+import { ConcurrencyError, type AppendRequest, type AppendResult, type EventStore, type ScanSegment, type StreamSlice } from '../ports/event-store.js';
 import { verifyChain } from './hash-chain.js';
 
 export type CommitItem = Record<string, AttributeValue>;
@@ -32,6 +32,11 @@ export function itemToCommit(item: CommitItem): Commit {
 export interface DynamoEventStoreOptions {
   /** Called after each new commit is durably written: the local change feed hooks in here. */
   onCommitted?: (item: CommitItem) => void;
+  /**
+   * Called before each PutItem, and told after it whether the commit was written: the local change feed's journal
+   * records the intent first, so a crash between the write and its delivery is found again at start.
+   */
+  onAppending?: (commit: Commit) => { committed(item: CommitItem): void; abandoned(): void };
 }
 
 export class DynamoEventStore implements EventStore {
@@ -44,12 +49,16 @@ export class DynamoEventStore implements EventStore {
   async append(request: AppendRequest): Promise<AppendResult> {
     const commit = buildCommit(request);
     const item = commitToItem(commit);
+    const intent = this.options.onAppending?.(commit);
     try {
       await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (error) {
+      // Any other failure may still have written the commit (a timeout): the intent stays for the next start to check.
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      intent?.abandoned();
       return this.resolveCollision(request);
     }
+    intent?.committed(item);
     this.options.onCommitted?.(item);
     return { commit, duplicate: false };
   }
@@ -108,23 +117,37 @@ export class DynamoEventStore implements EventStore {
     return commits;
   }
 
-  async *scan(): AsyncIterable<Commit> {
-    const byStream = new Map<string, Commit[]>();
+  /**
+   * Page by page, one page (at most 1 MB) in memory at a time. A Scan returns the items of one partition together
+   * and in sort-key order, so each stream comes whole and in version order (a parallel scan keeps a partition
+   * within one segment); a page's items are still grouped and sorted, in case a page boundary splits a stream.
+   */
+  async *scan(segment?: ScanSegment): AsyncIterable<Commit> {
     let ExclusiveStartKey: CommitItem | undefined;
     do {
-      const page = await this.client.send(new ScanCommand({ TableName: this.tableName, ConsistentRead: true, ExclusiveStartKey }));
-      for (const item of page.Items ?? []) {
-        const commit = itemToCommit(item);
-        const list = byStream.get(commit.stream) ?? [];
-        list.push(commit);
-        byStream.set(commit.stream, list);
-      }
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          ConsistentRead: true,
+          ExclusiveStartKey,
+          ...(segment ? { Segment: segment.index, TotalSegments: segment.total } : {}),
+        }),
+      );
+      yield* inStreamOrder((page.Items ?? []).map(itemToCommit));
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
-    for (const stream of [...byStream.keys()].sort()) {
-      yield* byStream.get(stream)!.sort((a, b) => a.version - b.version);
-    }
   }
+}
+
+/** Commits grouped by stream (streams in the order they first appear), each stream's in version order. */
+function inStreamOrder(commits: readonly Commit[]): Commit[] {
+  const byStream = new Map<string, Commit[]>();
+  for (const commit of commits) {
+    const list = byStream.get(commit.stream);
+    if (list) list.push(commit);
+    else byStream.set(commit.stream, [commit]);
+  }
+  return [...byStream.values()].flatMap((list) => list.sort((a, b) => a.version - b.version));
 }
 
 export function buildCommit(request: AppendRequest): Commit {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConflictException, CreateScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { Clock } from '../ports/clock.js';
 import { type Scheduler, type Timer, timerExecutionName } from '../ports/scheduler.js';
 import type { Workflows } from '../ports/workflows.js';
@@ -14,7 +14,7 @@ const DUE_MARGIN_MS = 60_000;
  */
 export class EventBridgeScheduler implements Scheduler {
   constructor(
-    private readonly client: SchedulerClient,
+    private readonly client: Pick<SchedulerClient, 'send'>,
     private readonly options: {
       groupName: string;
       roleArn: string;
@@ -30,6 +30,8 @@ export class EventBridgeScheduler implements Scheduler {
       await this.options.workflows().start(timer.workflow, timerExecutionName(timer), timer.input);
       return;
     }
+    // Imported on first use: only the functions that schedule load this SDK package.
+    const { ConflictException, CreateScheduleCommand } = await import('@aws-sdk/client-scheduler');
     try {
       await this.client.send(
         new CreateScheduleCommand({

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
-import { GetPublicKeyCommand, type GetPublicKeyCommandOutput, SignCommand, type SignCommandOutput, type KMSClient } from '@aws-sdk/client-kms';
+import type { GetPublicKeyCommandOutput, KMSClient, SignCommandOutput } from '@aws-sdk/client-kms';
 import { calculateJwkThumbprint, exportJWK, importSPKI } from 'jose';
 import { SIGNING_ALGORITHM, type PublicSigningKey, type SignedPayload, type Signer } from '../ports/signer.js';
 import { compactJws, derToJose } from './ecdsa-jose.js';
+
+// Imported on first use: only the functions that sign or publish keys load the KMS package.
+const kmsSdk = () => import('@aws-sdk/client-kms');
 
 /** A KMS key that signs or signed certificates, and its validity window (from the deployment's configuration). */
 export interface KmsSigningKey {
@@ -28,7 +31,7 @@ export class KmsSigner implements Signer {
   private readonly publicKeyCache = new Map<string, Promise<PublicSigningKey>>();
 
   constructor(
-    private readonly kms: KMSClient,
+    private readonly kms: Pick<KMSClient, 'send'>,
     private readonly keys: readonly KmsSigningKey[],
   ) {
     if (!keys.some((k) => !k.validUntil)) throw new SigningKeyError('no current signing key: one key must have an open window');
@@ -37,6 +40,7 @@ export class KmsSigner implements Signer {
   async sign(payload: Uint8Array, header: { typ?: string; cty?: string } = {}): Promise<SignedPayload> {
     const current = this.keys.filter((k) => !k.validUntil).at(-1)!;
     const { kid } = await this.publicKey(current);
+    const { SignCommand } = await kmsSdk();
     const jws = await compactJws({ ...header, alg: SIGNING_ALGORITHM, kid }, payload, async (signingInput) => {
       const digest = createHash('sha256').update(signingInput).digest();
       let out: SignCommandOutput;
@@ -72,6 +76,7 @@ export class KmsSigner implements Signer {
 
   private async fetchPublicKey(key: KmsSigningKey): Promise<PublicSigningKey> {
     let out: GetPublicKeyCommandOutput;
+    const { GetPublicKeyCommand } = await kmsSdk();
     try {
       out = await this.kms.send(new GetPublicKeyCommand({ KeyId: key.keyId }));
     } catch (error) {

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { Commit } from '../../events/envelope.js';
 import { GENESIS_HASH } from '../../events/envelope.js';
-import { ConcurrencyError, type AppendRequest, type AppendResult, type EventStore, type StreamSlice } from '../ports/event-store.js';
+import { ConcurrencyError, type AppendRequest, type AppendResult, type EventStore, type ScanSegment, type StreamSlice } from '../ports/event-store.js';
 import { buildCommit } from './dynamodb-event-store.js';
 import { verifyChain } from './hash-chain.js';
 
@@ -32,8 +33,11 @@ export class MemoryEventStore implements EventStore {
     return { commits, version: head?.last ?? 0, head: head?.hash ?? GENESIS_HASH };
   }
 
-  async *scan(): AsyncIterable<Commit> {
-    for (const stream of [...this.streams.keys()].sort()) yield* structuredClone(this.streams.get(stream)!);
+  async *scan(segment?: ScanSegment): AsyncIterable<Commit> {
+    for (const stream of [...this.streams.keys()].sort()) {
+      if (segment && segmentOf(stream, segment.total) !== segment.index) continue;
+      yield* structuredClone(this.streams.get(stream)!);
+    }
   }
 
   /** Test hook: rewrite a stored commit as an attacker with table access would. */
@@ -41,4 +45,9 @@ export class MemoryEventStore implements EventStore {
     const commit = this.streams.get(stream)?.find((c) => c.version === version);
     if (commit) change(commit);
   }
+}
+
+/** A stream's segment: a stable hash of its id, as DynamoDB spreads partitions over parallel scan segments. */
+function segmentOf(stream: string, total: number): number {
+  return createHash('sha256').update(stream).digest().readUInt32BE(0) % total;
 }

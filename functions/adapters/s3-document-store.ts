@@ -1,20 +1,26 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { sha256 } from '../../events/canonical-json.js';
 import type { DocumentStore } from '../ports/document-store.js';
 
+// The SDK package is imported on first use, not at module load: a Lambda that never touches S3 never loads it
+// (esbuild leaves the import of an external package dynamic).
+const sdk = () => import('@aws-sdk/client-s3');
+
 export class S3DocumentStore implements DocumentStore {
   constructor(
-    private readonly client: S3Client,
+    private readonly client: Pick<S3Client, 'send'>,
     private readonly bucket: string,
   ) {}
 
   async put(key: string, body: Uint8Array | string, contentType: string) {
     const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
+    const { PutObjectCommand } = await sdk();
     await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: contentType }));
     return { key, sha256: sha256(bytes) };
   }
 
   async get(key: string) {
+    const { GetObjectCommand, NoSuchKey } = await sdk();
     try {
       const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
       return { body: await out.Body!.transformToByteArray(), contentType: out.ContentType ?? 'application/octet-stream' };
@@ -23,20 +29,4 @@ export class S3DocumentStore implements DocumentStore {
       throw error;
     }
   }
-}
-
-/**
- * A client for the embedded s3rver. s3rver stores streamed bodies corrupted under the SDK's default
- * flexible checksums, hence WHEN_REQUIRED; it only accepts the S3RVER credentials.
- */
-export function localS3Client(endpoint: string): S3Client {
-  const config: S3ClientConfig = {
-    endpoint,
-    region: 'eu-west-3',
-    forcePathStyle: true,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-  };
-  return new S3Client(config);
 }

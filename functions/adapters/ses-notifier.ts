@@ -1,4 +1,4 @@
-import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Notifier } from '../ports/notifier.js';
 import type { PersonVault } from '../ports/person-vault.js';
 
@@ -17,7 +17,7 @@ const subjects: Record<string, string> = {
  */
 export class SesNotifier implements Notifier {
   constructor(
-    private readonly ses: SESv2Client,
+    private readonly ses: Pick<SESv2Client, 'send'>,
     private readonly vault: PersonVault,
     private readonly from: string,
   ) {}
@@ -25,6 +25,8 @@ export class SesNotifier implements Notifier {
   async send(candidateId: string, notification: { topic: string; message: string }): Promise<void> {
     const person = await this.vault.get(candidateId);
     if (!person?.email) return;
+    // Imported on first use: only the functions that send email load this SDK package.
+    const { SendEmailCommand } = await import('@aws-sdk/client-sesv2');
     await this.ses.send(
       new SendEmailCommand({
         FromEmailAddress: this.from,

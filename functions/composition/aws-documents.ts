@@ -1,8 +1,8 @@
-import { S3Client } from '@aws-sdk/client-s3';
 import * as z from 'zod/mini';
 import { S3DocumentStore } from '../adapters/s3-document-store.js';
 import type { DocumentStore } from '../ports/document-store.js';
 import type { AwsVariable } from './config.js';
+import { lazyClient } from './lazy-client.js';
 
 const BUCKET = 'DOCUMENTS_BUCKET' satisfies AwsVariable;
 const Environment = z.object({ [BUCKET]: z.string().check(z.minLength(1)) });
@@ -17,6 +17,9 @@ export function awsDocuments(env: Record<string, string | undefined> = process.e
   if (documents) return documents;
   const parsed = Environment.safeParse(env);
   if (!parsed.success) throw new Error(`the function's environment is incomplete: ${BUCKET} is not set`);
-  documents = new S3DocumentStore(new S3Client({}), parsed.data[BUCKET]);
+  documents = new S3DocumentStore(
+    lazyClient(() => import('@aws-sdk/client-s3').then((sdk) => new sdk.S3Client({}))),
+    parsed.data[BUCKET],
+  );
   return documents;
 }

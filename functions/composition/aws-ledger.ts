@@ -1,10 +1,4 @@
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { BatchingReadModelStore } from '../adapters/batching-read-model-store.js';
 import { CachingPersonVault } from '../adapters/caching-person-vault.js';
@@ -25,6 +19,7 @@ import { S3DocumentStore } from '../adapters/s3-document-store.js';
 import { SesNotifier } from '../adapters/ses-notifier.js';
 import { SfnWorkflows } from '../adapters/sfn-workflows.js';
 import { systemClock } from '../ports/clock.js';
+import { lazyClient } from './lazy-client.js';
 import { type AwsEnvironment, parseAwsEnvironment, publicRateLimitOf, stateMachineArnVariable, WORKFLOW_NAMES, type WorkflowName } from './config.js';
 import { composeLedger, type Ledger, type LedgerWiring, type PlatformAdapters, ROUTE_WIRING } from './compose-ledger.js';
 
@@ -32,8 +27,9 @@ import { composeLedger, type Ledger, type LedgerWiring, type PlatformAdapters, R
 export function awsAdapters(env: AwsEnvironment): PlatformAdapters {
   const logger = new Logger({ serviceName: 'certification-ledger' });
   const dynamo = new DynamoDBClient({});
-  const s3 = new S3Client({});
-  const kms = new KMSClient({});
+  // Every function needs DynamoDB; the other services' packages are loaded by the first request that uses them.
+  const s3 = lazyClient(() => import('@aws-sdk/client-s3').then((sdk) => new sdk.S3Client({})));
+  const kms = lazyClient(() => import('@aws-sdk/client-kms').then((sdk) => new sdk.KMSClient({})));
   const readModels = new DynamoReadModelStore(dynamo, env.READ_MODELS_TABLE);
   const vault = new CachingPersonVault(
     new EncryptedPersonVault(new KmsKeyStore(kms, env.VAULT_KEY_ID, dynamo, env.PERSON_VAULT_TABLE), new DynamoCiphertextStore(dynamo, env.PERSON_VAULT_TABLE)),
@@ -55,19 +51,35 @@ export function awsAdapters(env: AwsEnvironment): PlatformAdapters {
     signer: new KmsSigner(kms, kmsSigningKeys(env)),
     rateLimiter: new LeasingRateLimiter(new DynamoRateLimiter(dynamo, env.RATE_LIMIT_TABLE, publicRateLimitOf(env))),
     verifications: new DynamoVerificationLog(dynamo, env.VERIFICATIONS_TABLE),
-    notifier: env.SES_IDENTITY ? new SesNotifier(new SESv2Client({}), vault, env.SES_IDENTITY) : new UnsentNotifier(logger),
-    accounts: new CognitoAccountDirectory(new CognitoIdentityProviderClient({}), env.USER_POOL_ID),
+    notifier: env.SES_IDENTITY
+      ? new SesNotifier(
+          lazyClient(() => import('@aws-sdk/client-sesv2').then((sdk) => new sdk.SESv2Client({}))),
+          vault,
+          env.SES_IDENTITY,
+        )
+      : new UnsentNotifier(logger),
+    accounts: new CognitoAccountDirectory(
+      lazyClient(() => import('@aws-sdk/client-cognito-identity-provider').then((sdk) => new sdk.CognitoIdentityProviderClient({}))),
+      env.USER_POOL_ID,
+    ),
     publicBaseUrl: env.PUBLIC_BASE_URL,
-    workflows: () => new SfnWorkflows(new SFNClient({}), stateMachineArn),
-    scheduler: (workflows) =>
-      new EventBridgeScheduler(new SchedulerClient({}), {
-        groupName: env.SCHEDULER_GROUP,
-        roleArn: env.SCHEDULER_ROLE_ARN,
-        deadLetterArn: env.SCHEDULER_DLQ_ARN,
+    workflows: () =>
+      new SfnWorkflows(
+        lazyClient(() => import('@aws-sdk/client-sfn').then((sdk) => new sdk.SFNClient({}))),
         stateMachineArn,
-        clock: systemClock,
-        workflows,
-      }),
+      ),
+    scheduler: (workflows) =>
+      new EventBridgeScheduler(
+        lazyClient(() => import('@aws-sdk/client-scheduler').then((sdk) => new sdk.SchedulerClient({}))),
+        {
+          groupName: env.SCHEDULER_GROUP,
+          roleArn: env.SCHEDULER_ROLE_ARN,
+          deadLetterArn: env.SCHEDULER_DLQ_ARN,
+          stateMachineArn,
+          clock: systemClock,
+          workflows,
+        },
+      ),
   };
 }
 

@@ -18,7 +18,9 @@ import { LeasingRateLimiter } from '../adapters/leasing-rate-limiter.js';
 import { LocalAccountDirectory } from '../adapters/local-account-directory.js';
 import { LocalScheduler } from '../adapters/local-scheduler.js';
 import { MemoryNotifier } from '../adapters/memory-notifier.js';
-import { localS3Client, S3DocumentStore } from '../adapters/s3-document-store.js';
+import { localS3Client } from '../adapters/local-s3-client.js';
+import { S3DocumentStore } from '../adapters/s3-document-store.js';
+import { ChangeFeedJournal } from '../local/change-feed-journal.js';
 import { DynamoExecutionJournal } from '../local/execution-journal.js';
 import type { LocalClock } from '../local/local-clock.js';
 import { localMasterKey } from '../local/local-master-key.js';
@@ -54,7 +56,7 @@ export interface LocalPlatformOptions {
   /** Until the HTTP server listens (port 0), where the verification pages will be. */
   publicBaseUrl: string;
   /** Passed to the local workflow runner (tests inject failures). */
-  workflowOptions?: Pick<NonNullable<ConstructorParameters<typeof LocalWorkflows>[2]>, 'interceptStart' | 'interceptTask'>;
+  workflowOptions?: Pick<NonNullable<ConstructorParameters<typeof LocalWorkflows>[2]>, 'interceptStart' | 'interceptTask' | 'onTransition'>;
 }
 
 export interface LocalLedger {
@@ -67,6 +69,8 @@ export interface LocalLedger {
   settle(): Promise<void>;
   /** The commits a reaction concerns, found by the catch-up at start: run again once the runtime listens. */
   reactionsToReplay(): readonly Commit[];
+  /** Hands the commits of `reactionsToReplay` to the feed again, each under its journal's sequence number. */
+  redeliverPending(): void;
   /** Hands a commit to the feed again, as a redelivered Streams record. */
   redeliver(commit: Commit): void;
   close(): void;
@@ -88,20 +92,28 @@ export async function settleInProcess(feed: Pick<LocalChangeFeed<unknown>, 'drai
 export function composeLocalLedger(options: LocalPlatformOptions): LocalLedger {
   const dynamo = localDynamoClient(options.dynamoEndpoint);
   const s3 = localS3Client(options.s3Endpoint);
+  // Where the feed resumes after a stop or a crash (functions/local/change-feed-journal.ts): start reads what it had
+  // not delivered, never the whole ledger.
+  const journal = new ChangeFeedJournal(options.dataDir);
   const feed = new LocalChangeFeed<DynamoDBRecord>(
     async (record) => {
       const commit = commitOfRecord(record);
       if (commit) await ledger.onCommit(commit);
+      journal.resolve(Number(record.eventID));
     },
     { onError: (error, attempt) => options.logger.warn('change-feed record failed', { attempt, error: error as Error }) },
   );
-  let sequence = 0;
-  const store = new DynamoEventStore(dynamo, LOCAL_TABLES.events, { onCommitted: (item) => feed.publish(recordOfItem(item, ++sequence)) });
+  const store = new DynamoEventStore(dynamo, LOCAL_TABLES.events, {
+    onAppending: (commit) => {
+      const seq = journal.intend(commit);
+      return { committed: (item) => feed.publish(recordOfItem(item, seq)), abandoned: () => journal.resolve(seq) };
+    },
+  });
   const readModels = new DynamoReadModelStore(dynamo, options.readModelTable);
   const notifier = new MemoryNotifier();
   let workflows: LocalWorkflows | undefined;
   let scheduler: LocalScheduler | undefined;
-  const toReplay: Commit[] = [];
+  const toReplay: { commit: Commit; seq: number }[] = [];
   const ledger = composeLedger(
     {
       store,
@@ -139,15 +151,32 @@ export function composeLocalLedger(options: LocalPlatformOptions): LocalLedger {
             for (const table of [LOCAL_TABLES.timers, LOCAL_TABLES.verifications]) await ensureKeyValueTable(dynamo, table);
           },
         },
-        // What an earlier run committed but did not project (a crash) is projected; the in-process feed may also have
-        // lost reactions, which the runtime runs again once it listens (each is idempotent).
+        // What an earlier run committed but did not deliver (a crash) is projected now, from the journal's intents
+        // above its checkpoint; their reactions run again once the runtime listens (each is idempotent). A data dir
+        // from before the journal is caught up once from the whole table.
         {
-          name: 'read-model catch-up',
+          name: 'change-feed catch-up',
           run: async () => {
             toReplay.length = 0;
-            await ledger.projector.replayAll((commit) => {
-              if (ledger.reactions.some((r) => r.applies(commit))) toReplay.push(commit);
-            });
+            if (!journal.hasCheckpoint) {
+              await ledger.projector.replayAll((commit) => {
+                if (ledger.reactions.some((r) => r.applies(commit))) toReplay.push({ commit, seq: journal.intend(commit) });
+              });
+              journal.persist();
+              return;
+            }
+            for (const intent of journal.pending()) {
+              const { commits } = await store.read(intent.stream, intent.version);
+              const commit = commits.find((c) => c.version === intent.version && c.commandId === intent.commandId);
+              journal.carry(intent.seq);
+              if (!commit) {
+                journal.resolve(intent.seq); // never written: its PutItem collided or was never sent
+                continue;
+              }
+              await ledger.project(commit);
+              if (ledger.reactions.some((r) => r.applies(commit))) toReplay.push({ commit, seq: intent.seq });
+              else journal.resolve(intent.seq);
+            }
           },
         },
       ],
@@ -167,9 +196,16 @@ export function composeLocalLedger(options: LocalPlatformOptions): LocalLedger {
     },
     notifier,
     settle,
-    reactionsToReplay: () => toReplay,
-    redeliver: (commit) => feed.publish(recordOfItem(commitToItem(commit), ++sequence)),
+    reactionsToReplay: () => toReplay.map(({ commit }) => commit),
+    redeliverPending: () => {
+      for (const { commit, seq } of toReplay) feed.publish(recordOfItem(commitToItem(commit), seq));
+    },
+    redeliver: (commit) => {
+      const seq = journal.intend(commit);
+      feed.publish(recordOfItem(commitToItem(commit), seq));
+    },
     close() {
+      journal.close();
       dynamo.destroy();
       s3.destroy();
     },

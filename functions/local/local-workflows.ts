@@ -43,6 +43,8 @@ export class LocalWorkflows implements Workflows {
       interceptStart?: (workflow: string, executionName: string) => void | Promise<void>;
       /** Wraps each Task: tests inject failures here. */
       interceptTask?: (state: string, input: unknown, run: () => Promise<unknown>) => Promise<unknown>;
+      /** Each state entered or retried, as Step Functions bills its state transitions (the cost bench counts them). */
+      onTransition?: (workflow: string, state: string) => void;
       /** Where executions are recorded before they run (the local runtime: dynalite); in memory only without. */
       journal?: ExecutionJournal;
     } = {},
@@ -137,6 +139,11 @@ export class LocalWorkflows implements Workflows {
       overrides: { taskResourceLocalHandlers: overrides, retryIntervalOverrides: intervals },
       context: { Execution: { Id: executionId, Name: executionName, Input: input, StartTime: record.startedAt } } as never,
     });
+    const onTransition = this.options.onTransition;
+    if (onTransition)
+      void (async () => {
+        for await (const event of run.eventLogs) if (event.type === 'StateEntered' || event.type === 'StateRetried') onTransition(workflow, event.state.name);
+      })().catch(() => undefined);
     return run.result
       .then(
         (output) => ({ status: 'SUCCEEDED' as const, output, error: undefined }),

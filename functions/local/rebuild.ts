@@ -1,8 +1,9 @@
 // `npm run rebuild`: rebuilds every read model from the events table into a fresh table, then switches to it.
 //
 // Locally (this script, with `npm start` stopped: dynalite's data dir is one process's at a time):
-//   1. scan the events table and apply every stream, in order, to every projection of functions/projections/
-//      into a new table `ledger-read-models-<time>` (Projector.replayAll: the same code as the change feed);
+//   1. scan the events table, in 4 parallel scan segments, page by page (never the whole table in memory), and apply
+//      every stream, in order, to every projection of functions/projections/ into a new table
+//      `ledger-read-models-<time>` (Projector.replayAll: the same code as the change feed);
 //   2. switch: the data dir's `read-models-table` file (functions/local/read-model-table.ts), replaced atomically,
 //      now names the new table; `startLocalLedger` reads it at start;
 //   3. drop the previous table (`--keep-previous` keeps it, for comparing or going back by editing the file).
@@ -35,7 +36,7 @@ export interface RebuildResult {
   seconds: number;
 }
 
-export async function rebuildLocalReadModels(options: { dataDir: string; keepPrevious?: boolean; now?: () => Date }): Promise<RebuildResult> {
+export async function rebuildLocalReadModels(options: { dataDir: string; keepPrevious?: boolean; now?: () => Date; segments?: number }): Promise<RebuildResult> {
   const { dataDir } = options;
   const path = join(dataDir, 'dynamodb');
   if (!existsSync(path)) throw new Error(`no ledger data in ${dataDir}: nothing to rebuild`);
@@ -53,7 +54,11 @@ export async function rebuildLocalReadModels(options: { dataDir: string; keepPre
     let active = `${TABLES.readModels}-${stamp}`;
     if (active === previous) active = `${active}-${Date.now().toString(36)}`;
     await ensureKeyValueTable(client, active);
-    const events = await ops.projectorInto(active).replayAll();
+    // The ledger in disjoint scan segments, replayed side by side (a stream, hence each document, is in one segment).
+    const projector = ops.projectorInto(active);
+    const segments = options.segments ?? 4;
+    const counts = await Promise.all(Array.from({ length: segments }, (_, index) => projector.replayAll(undefined, { index, total: segments })));
+    const events = counts.reduce((a, b) => a + b, 0);
     switchReadModelTable(dataDir, active);
     if (!options.keepPrevious) {
       try {

@@ -77,7 +77,7 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
         15_000,
       );
 
-  // The tables, the read models caught up on what a crash left unprojected, the referential.
+  // The tables, the read models caught up on what the last run left undelivered (the change feed's journal), the referential.
   await ledger.startUp();
   await feed.drain();
 
@@ -95,7 +95,7 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
   // Once the steps have everything (the public URL printed on certificates): the executions a stop cut short
   // resume, and the reactions the in-process feed may have lost run again (each is idempotent).
   const resumed = await local.workflows.recover();
-  for (const commit of local.reactionsToReplay()) local.redeliver(commit);
+  local.redeliverPending();
   if (resumed.length) logger.warn('resumed workflow executions cut short by the last stop', { executions: resumed.map((r) => r.executionId) });
 
   return {

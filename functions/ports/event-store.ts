@@ -35,8 +35,18 @@ export interface EventStore {
   append(request: AppendRequest): Promise<AppendResult>;
   /** Commits whose events reach `fromVersion` or later, in order. */
   read(stream: string, fromVersion?: number): Promise<StreamSlice>;
-  /** Every commit of the ledger, stream by stream in version order (rebuilds, verify-ledger). */
-  scan(): AsyncIterable<Commit>;
+  /**
+   * Every commit of the ledger, stream by stream in version order (rebuilds, verify-ledger), streamed: what is held
+   * in memory is bounded, not the ledger. With a segment, only that segment's streams (a stream is never split
+   * between segments), so a rebuild can run the segments in parallel.
+   */
+  scan(segment?: ScanSegment): AsyncIterable<Commit>;
+}
+
+/** One of `total` disjoint parts of the ledger, `index` from 0 (DynamoDB's parallel scan segments). */
+export interface ScanSegment {
+  index: number;
+  total: number;
 }
 
 export class ConcurrencyError extends Error {

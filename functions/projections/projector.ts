@@ -1,7 +1,7 @@
 import type { Commit } from '../../events/envelope.js';
 import type { RecordedEvent } from '../../events/registry.js';
 import { recordedEvents } from '../shared/command-handler.js';
-import { ConcurrencyError, type EventStore } from '../ports/event-store.js';
+import { ConcurrencyError, type EventStore, type ScanSegment } from '../ports/event-store.js';
 import type { ReadModelStore } from '../ports/read-model-store.js';
 import type { DocumentProjection } from './projection.js';
 
@@ -89,12 +89,14 @@ export class Projector {
   /**
    * Rebuild or catch-up: every commit of the ledger, stream by stream in order (as the store's scan yields
    * them), into the read models; what they already hold is skipped. Returns the number of events scanned.
-   * `each` sees every commit scanned (the local runtime finds there the reactions a crash may have lost).
+   * `each` sees every commit scanned (the local runtime finds there the reactions a crash may have lost). With a
+   * segment, only that part of the ledger: the segments of one scan can be replayed in parallel, since a stream is
+   * never split between them and every document belongs to one stream.
    */
-  async replayAll(each?: (commit: Commit) => void): Promise<number> {
+  async replayAll(each?: (commit: Commit) => void, segment?: ScanSegment): Promise<number> {
     let count = 0;
     let run: Commit[] = [];
-    for await (const commit of this.store.scan()) {
+    for await (const commit of this.store.scan(segment)) {
       count += commit.events.length;
       each?.(commit);
       if (run.length && run[0]!.stream !== commit.stream) {

@@ -2,8 +2,14 @@ import { LogLevel, OutputFormat, SourceMapMode, type BundlingOptions } from 'aws
 import { join } from 'node:path';
 import { projectRoot } from '../paths.js';
 
-/** Above this, a bundle fails test/bench/bundles.ts (minified JavaScript, source map excluded). */
+/** Above this, a bundle fails the tests (test/infra/bundling.test.ts, pdf-bundle.test.ts): minified, source map excluded. */
 export const MAX_BUNDLE_BYTES = 300 * 1024;
+/**
+ * The target of issue 15 for every bundle: above it, `npm run bench -- bundles` exits 1. Not met yet: zod's classic
+ * API alone is about 178 KB minified in every bundle (its methods are set on each schema, so esbuild cannot drop
+ * them); meeting it means zod/mini in everything a Lambda loads (events/, the routes' schemas).
+ */
+export const TARGET_BUNDLE_BYTES = 150 * 1024;
 
 /** ESM bundles load CommonJS dependencies through `require`, which ESM does not define. */
 export const CREATE_REQUIRE_BANNER = "import{createRequire}from'module';const require=createRequire(import.meta.url);";

@@ -37,9 +37,9 @@ async function commandPath(prefix: string, streams: number) {
   return streams * 2;
 }
 
-// The same commit items, put directly with the same condition.
-async function rawPuts(prefix: string, streams: number) {
-  const items = Array.from({ length: streams }, (_, i) => {
+// The commit items the command path writes for each stream: the registration, then the erasure.
+function commitItems(prefix: string, streams: number) {
+  return Array.from({ length: streams }, (_, i) => {
     const stream = candidateStream(`${prefix}-${i}`);
     const meta = { occurredAt: now, actor: 'centre:bench', correlationId: 'c', causationId: 'c' };
     const first = buildCommit({
@@ -68,12 +68,37 @@ async function rawPuts(prefix: string, streams: number) {
     });
     return [commitToItem(first), commitToItem(second)];
   });
+}
+
+// The same commit items, put directly with the same condition.
+async function rawPuts(prefix: string, streams: number) {
+  const items = commitItems(prefix, streams);
   await pool(streams, async (i) => {
     for (const Item of items[i]!) {
       await dynamo.client.send(new PutItemCommand({ TableName: 'bench-raw', Item, ConditionExpression: 'attribute_not_exists(pk)' }));
     }
   });
   return streams * 2;
+}
+
+// Streams this process has never read, as a fresh Lambda container meets them: registered beforehand (not timed),
+// then one command each through a new command handler (empty cache), so each append first reads its stream.
+// One read and one write per append: the physical limit is half the raw PutItem rate.
+async function seedRegistrations(prefix: string, streams: number) {
+  const items = commitItems(prefix, streams);
+  await pool(streams, async (i) => {
+    await dynamo.client.send(new PutItemCommand({ TableName: 'bench-events', Item: items[i]![0]!, ConditionExpression: 'attribute_not_exists(pk)' }));
+  });
+}
+
+async function uncachedCommandPath(prefix: string, streams: number) {
+  const fresh = new CommandHandler(store);
+  await pool(streams, async (i) => {
+    const candidateId = `${prefix}-${i}`;
+    const ctx = { commandId: randomUUID(), actor: 'dreets:bench', correlationId: `${candidateId}-2`, now };
+    await fresh.handle(candidate, candidateStream(candidateId), { type: 'ErasePersonalData', candidateId, erasedBy: 'dreets:bench', legalBasis: 'RGPD art. 17' }, ctx);
+  });
+  return streams;
 }
 
 async function timed(label: string, run: () => Promise<number>) {
@@ -89,15 +114,23 @@ console.log(`append bench: ${STREAMS} streams × 2 appends, ${WORKERS} concurren
 await commandPath('warm', 200);
 await rawPuts('warm', 200);
 // Alternate the two so neither gets a warmer process; keep each side's best round.
+await seedRegistrations('uwarm', 200);
+await uncachedCommandPath('uwarm', 200);
 const command: number[] = [];
+const uncached: number[] = [];
 const raw: number[] = [];
 for (let round = 1; round <= 2; round++) {
   raw.push(await timed(`raw PutItem (round ${round})`, () => rawPuts(`r${round}`, STREAMS)));
   command.push(await timed(`command path (round ${round})`, () => commandPath(`c${round}`, STREAMS)));
+  await seedRegistrations(`u${round}`, STREAMS * 2);
+  uncached.push(await timed(`command path on unread streams (round ${round})`, () => uncachedCommandPath(`u${round}`, STREAMS * 2)));
 }
 const commandRate = Math.max(...command);
+const uncachedRate = Math.max(...uncached);
 const rawRate = Math.max(...raw);
 console.log(`command path: ${commandRate.toFixed(0)} appends/s`);
+console.log(`command path on unread streams: ${uncachedRate.toFixed(0)} appends/s`);
 console.log(`raw PutItem: ${rawRate.toFixed(0)} puts/s`);
 await dynamo.stop();
+console.log(`uncached ratio: ${(uncachedRate / rawRate).toFixed(3)}`);
 console.log(`ratio: ${(commandRate / rawRate).toFixed(3)}`);

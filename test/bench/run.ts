@@ -1,7 +1,9 @@
-// `npm run bench -- <name>`: append | bundles | rebuild | verify | soak | twin.
+// `npm run bench -- <name>`: append | bundles | coldstart | cost | rebuild | verify | soak | twin.
 const benches: Record<string, () => Promise<unknown>> = {
   append: () => import('./append.js'),
   bundles: () => import('./bundles.js'),
+  coldstart: () => import('./coldstart.js'),
+  cost: () => import('./cost.js'),
   rebuild: () => import('./rebuild.js'),
   verify: () => import('./verify.js'),
   soak: () => import('./soak.js'),

@@ -143,5 +143,28 @@ export function eventStoreContract(name: string, start: () => Promise<EventStore
       for await (const commit of h.store.scan()) if (commit.stream === stream) seen.push(commit);
       expect(seen.map((c) => c.version)).toEqual([1, 2]);
     });
+
+    it('scans in disjoint segments that together hold every commit, each stream whole within one segment', async () => {
+      const streams = Array.from({ length: 12 }, () => newStream());
+      for (const stream of streams) {
+        const a = await append(stream, 0, GENESIS_HASH, [event(1)]);
+        await append(stream, 1, a.commit.hash, [event(2)]);
+      }
+      const ours = new Set(streams);
+      const segments: string[][] = [];
+      for (let index = 0; index < 3; index++) {
+        const seen: string[] = [];
+        for await (const commit of h.store.scan({ index, total: 3 })) if (ours.has(commit.stream)) seen.push(`${commit.stream}@${commit.version}`);
+        segments.push(seen);
+      }
+      const all = segments.flat();
+      expect(all.length).toBe(24);
+      expect(new Set(all).size).toBe(24);
+      for (const stream of streams) {
+        const holding = segments.filter((seen) => seen.some((s) => s.startsWith(`${stream}@`)));
+        expect(holding).toHaveLength(1);
+        expect(holding[0]!.filter((s) => s.startsWith(`${stream}@`))).toEqual([`${stream}@1`, `${stream}@2`]);
+      }
+    });
   });
 }

@@ -51,6 +51,12 @@ describe('Lambda bundles', () => {
     expect(Buffer.byteLength(bundle)).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
   });
 
+  it('load only the DynamoDB client at module load; the other SDK packages on first use', () => {
+    // A static import is hoisted to the bundle's top and loaded at cold start; a dynamic one waits for a request.
+    expect(/from"@aws-sdk\/client-(kms|s3|sfn|sesv2|scheduler|cognito-identity-provider)"/.test(bundle)).toBe(false);
+    expect(bundle.includes('import("@aws-sdk/client-kms")')).toBe(true); // the person vault's keys
+  });
+
   it('carry zod with English only', () => {
     expect(bundle.includes('Invalid input: expected ')).toBe(true);
     expect(bundle.includes('Entrée invalide')).toBe(false); // fr

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
-import { localS3Client } from '../../functions/adapters/s3-document-store.js';
+import { localS3Client } from '../../functions/adapters/local-s3-client.js';
 
 export async function startS3rver(buckets: string[]) {
   const directory = mkdtempSync(join(tmpdir(), 's3rver-'));

@@ -1,0 +1,25 @@
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { join } from 'node:path';
+import { ledgerApp } from '../../infra/ledger-app.js';
+
+export interface BuiltBundle {
+  /** The function's module in the route manifest or the consumers (`sessions/enrol-candidate`). */
+  module: string;
+  /** Its index.mjs, as the stack ships it. */
+  file: string;
+}
+
+/**
+ * Every Lambda bundle, built exactly as `cdk synth` builds them (the app synthesised with bundling on) into
+ * `outdir`. An outdir inside the project lets a bundle resolve the AWS SDK it leaves out from node_modules, as it
+ * resolves it from the Lambda runtime.
+ */
+export function buildLambdaBundles(outdir: string): BuiltBundle[] {
+  const { app, stack } = ledgerApp({ nag: false, outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
+  app.synth();
+  return [...stack.functions.all()].map(([module, fn]) => {
+    const assetPath = (fn.handler.node.defaultChild as CfnFunction).getMetadata('aws:asset:path') as string | undefined;
+    if (!assetPath) throw new Error(`no asset for ${module}`);
+    return { module, file: join(outdir, assetPath, 'index.mjs') };
+  });
+}
