@@ -2,9 +2,10 @@ import { certificationCatalogue } from './certification-catalogue.js';
 import { candidateRecord } from './candidate-record.js';
 import { certificateStatus } from './certificate-status.js';
 import { centreSessions } from './centre-sessions.js';
-import type { DocumentProjection } from './projection.js';
+import type { DocumentProjection, ProjectionFollower } from './projection.js';
 import { sessionOverview } from './session-overview.js';
 import { candidateFacts, centreFacts, sessionFacts } from './statistics-facts.js';
+import { statisticsRollups } from './statistics-rollups.js';
 
 /** Every read model fed by the change feed, locally and by the projector Lambda in AWS. */
 export const projections: readonly DocumentProjection<any>[] = [
@@ -17,3 +18,6 @@ export const projections: readonly DocumentProjection<any>[] = [
   centreFacts,
   centreSessions,
 ];
+
+/** What keeps aggregates from those documents after each commit: the statistics' rollups. */
+export const followers: readonly ProjectionFollower[] = [statisticsRollups];

@@ -3,7 +3,7 @@ import type { RecordedEvent } from '../../events/registry.js';
 import { recordedEvents } from '../shared/command-handler.js';
 import { ConcurrencyError, type EventStore } from '../ports/event-store.js';
 import type { ReadModelStore } from '../ports/read-model-store.js';
-import type { DocumentProjection } from './projection.js';
+import { docAt, type DocumentProjection, type IndexEntry, type ProjectionFollower } from './projection.js';
 
 /** The commits read to fill a gap do not continue the document: never apply past a hole (the record is retried). */
 export class ProjectionGapError extends Error {
@@ -30,6 +30,7 @@ export class Projector {
     private readonly store: EventStore,
     private readonly readModels: ReadModelStore,
     private readonly projections: readonly DocumentProjection<unknown>[],
+    private readonly followers: readonly ProjectionFollower[] = [],
   ) {}
 
   /** One commit of the change feed. */
@@ -51,23 +52,33 @@ export class Projector {
       if (!events) decoded.set(commit.version, (events = recordedEvents(commit)));
       return events;
     };
+    // The followers see the commits delivered and those read to fill a gap.
+    const seen = new Map(commits.map((c) => [c.version, c]));
     for (const projection of this.projections) {
-      const key = projection.keyOf(stream);
-      if (key !== undefined) await this.applyTo(projection, key, stream, commits, decode);
+      const id = projection.keyOf(stream);
+      if (id !== undefined) for (const c of await this.applyTo(projection, id, stream, commits, decode)) seen.set(c.version, c);
     }
+    if (!this.followers.length) return;
+    const events = [...seen.values()].sort((a, b) => a.version - b.version).flatMap(decode);
+    for (const follower of this.followers) await follower.follow(stream, events, this.readModels);
   }
 
   private async applyTo(
     projection: DocumentProjection<unknown>,
-    key: string,
+    id: string,
     stream: string,
     delivered: readonly Commit[],
     decode: (commit: Commit) => RecordedEvent[],
     attempt = 0,
-  ): Promise<void> {
-    const current = await this.readModels.get<unknown>(projection.model, key);
+  ): Promise<readonly Commit[]> {
+    const [partition, key] = docAt(projection, id);
+    const current = await this.readModels.get<unknown>(partition, key);
     const position = current?.position ?? 0;
-    if (delivered.at(-1)!.last <= position) return;
+    if (delivered.at(-1)!.last <= position) {
+      // Already applied; its index items may not be (a crash between the two writes): make sure they are.
+      if (projection.index && current?.doc) await this.writeIndex(projection.index(current.doc), [], position);
+      return [];
+    }
     let commits = delivered.filter((c) => c.last > position);
     if (!contiguousFrom(commits, position)) {
       // A gap (or a run with a hole): everything after the checkpoint, read from the table.
@@ -78,11 +89,35 @@ export class Projector {
     for (const commit of commits) for (const event of decode(commit)) doc = projection.evolve(doc, event);
     const last = commits.at(-1)!.last;
     try {
-      await this.readModels.put(projection.model, key, doc ?? null, last, position);
+      await this.readModels.put(partition, key, doc ?? null, last, position);
     } catch (error) {
       // Another projector instance moved this document meanwhile: start again from what it wrote.
-      if (error instanceof ConcurrencyError && attempt < 5) return this.applyTo(projection, key, stream, delivered, decode, attempt + 1);
+      if (error instanceof ConcurrencyError && attempt < 5) return this.applyTo(projection, id, stream, delivered, decode, attempt + 1);
       throw error;
+    }
+    if (projection.index) {
+      const before = current?.doc ? projection.index(current.doc) : [];
+      await this.writeIndex(doc ? projection.index(doc) : [], before, last);
+    }
+    return commits;
+  }
+
+  /** Each index item at the document's position, never back; the ones the document no longer derives become null. */
+  private async writeIndex(entries: readonly IndexEntry[], before: readonly IndexEntry[], position: number): Promise<void> {
+    const id = (e: IndexEntry) => `${e.partition}\u0000${e.key}`;
+    const kept = new Set(entries.map(id));
+    const all = [...entries, ...before.filter((e) => !kept.has(id(e))).map((e) => ({ ...e, value: null }))];
+    for (const entry of all) {
+      for (let attempt = 0; ; attempt++) {
+        const stored = await this.readModels.get<unknown>(entry.partition, entry.key);
+        if ((stored?.position ?? 0) >= position) break;
+        try {
+          await this.readModels.put(entry.partition, entry.key, entry.value, position, stored?.position ?? 0);
+          break;
+        } catch (error) {
+          if (!(error instanceof ConcurrencyError) || attempt >= 5) throw error;
+        }
+      }
     }
   }
 

@@ -3,13 +3,14 @@ import { sessionOverview, type SessionOverview } from '../projections/session-ov
 import { lambdaHandler } from '../shared/lambda.js';
 import { defineRoute, ok } from '../shared/route.js';
 import { SessionParams, SessionView } from './session-schemas.js';
+import { readDoc } from '../projections/projection.js';
 
 export const route = defineRoute({
   summary: 'A session: jury, candidates, recusals, assessments, deliberations with their signatures, PV status, annulments',
   params: SessionParams,
   response: { status: 200, schema: SessionView },
   async handle({ params, ctx }, deps) {
-    const found = await deps.readModels.get<SessionOverview>(sessionOverview.model, params.sessionId);
+    const found = await readDoc<SessionOverview>(deps.readModels, sessionOverview, params.sessionId);
     if (!found?.doc) throw notFound('session-not-found', `no session ${params.sessionId}`);
     const view = found.doc;
     const { ledgerId, roles } = ctx.caller!;
