@@ -2,13 +2,13 @@ import { certificationCatalogue } from './certification-catalogue.js';
 import { candidateRecord } from './candidate-record.js';
 import { certificateStatus } from './certificate-status.js';
 import { centreSessions } from './centre-sessions.js';
-import type { DocumentProjection, ProjectionFollower } from './projection.js';
+import type { Projection, ProjectionFollower } from './projection.js';
 import { sessionOverview } from './session-overview.js';
 import { candidateFacts, centreFacts, sessionFacts } from './statistics-facts.js';
 import { statisticsRollups } from './statistics-rollups.js';
 
 /** Every read model fed by the change feed, locally and by the projector Lambda in AWS. */
-export const projections: readonly DocumentProjection<any>[] = [
+export const projections: readonly Projection[] = [
   certificationCatalogue,
   sessionOverview,
   candidateRecord,

@@ -42,3 +42,24 @@ export interface ProjectionFollower {
   name: string;
   follow(stream: string, events: readonly RecordedEvent[], readModels: ReadModelStore): Promise<void>;
 }
+
+/**
+ * A read model made of one partition per source stream (`model#id`): a header, which carries the stream's
+ * checkpoint, and items each event of which changes one (a session's candidates). Every item keeps the last
+ * version applied to it, so a commit re-delivered after a crash between the item and the header is not applied
+ * twice; an event rewrites its own item and the header, never the whole partition.
+ */
+export interface PartitionedProjection<H, I> {
+  model: string;
+  keyOf(stream: string): string | undefined;
+  /** The key of the item an event changes: HEADER_KEY (the header) or one item's. */
+  itemOf(event: RecordedEvent): string;
+  evolveHeader(header: H | undefined, event: RecordedEvent): H | undefined;
+  evolveItem(item: I | undefined, event: RecordedEvent): I | undefined;
+}
+
+/** The key of a partitioned read model's header item. */
+export const HEADER_KEY = '#header';
+
+export type Projection = DocumentProjection<any> | PartitionedProjection<any, any>;
+export const isPartitioned = (p: Projection): p is PartitionedProjection<unknown, unknown> => 'itemOf' in p;

@@ -3,7 +3,8 @@ import type { RecordedEvent } from '../../events/registry.js';
 import { recordedEvents } from '../shared/command-handler.js';
 import { ConcurrencyError, type EventStore } from '../ports/event-store.js';
 import type { ReadModelStore } from '../ports/read-model-store.js';
-import { docAt, type DocumentProjection, type IndexEntry, type ProjectionFollower } from './projection.js';
+import { partitionOf } from '../ports/read-model-store.js';
+import { docAt, HEADER_KEY, isPartitioned, type DocumentProjection, type IndexEntry, type PartitionedProjection, type Projection, type ProjectionFollower } from './projection.js';
 
 /** The commits read to fill a gap do not continue the document: never apply past a hole (the record is retried). */
 export class ProjectionGapError extends Error {
@@ -29,7 +30,7 @@ export class Projector {
   constructor(
     private readonly store: EventStore,
     private readonly readModels: ReadModelStore,
-    private readonly projections: readonly DocumentProjection<unknown>[],
+    private readonly projections: readonly Projection[],
     private readonly followers: readonly ProjectionFollower[] = [],
   ) {}
 
@@ -56,7 +57,11 @@ export class Projector {
     const seen = new Map(commits.map((c) => [c.version, c]));
     for (const projection of this.projections) {
       const id = projection.keyOf(stream);
-      if (id !== undefined) for (const c of await this.applyTo(projection, id, stream, commits, decode)) seen.set(c.version, c);
+      if (id === undefined) continue;
+      const applied = isPartitioned(projection)
+        ? await this.applyToPartition(projection, id, stream, commits, decode)
+        : await this.applyTo(projection as DocumentProjection<unknown>, id, stream, commits, decode);
+      for (const c of applied) seen.set(c.version, c);
     }
     if (!this.followers.length) return;
     const events = [...seen.values()].sort((a, b) => a.version - b.version).flatMap(decode);
@@ -79,12 +84,7 @@ export class Projector {
       if (projection.index && current?.doc) await this.writeIndex(projection.index(current.doc), [], position);
       return [];
     }
-    let commits = delivered.filter((c) => c.last > position);
-    if (!contiguousFrom(commits, position)) {
-      // A gap (or a run with a hole): everything after the checkpoint, read from the table.
-      commits = (await this.store.read(stream, position + 1)).commits.filter((c) => c.last > position);
-      if (!commits.length || !contiguousFrom(commits, position)) throw new ProjectionGapError(stream, position, commits[0]?.version);
-    }
+    const commits = await this.commitsAfter(stream, delivered, position);
     let doc: unknown = current?.doc ?? undefined;
     for (const commit of commits) for (const event of decode(commit)) doc = projection.evolve(doc, event);
     const last = commits.at(-1)!.last;
@@ -98,6 +98,60 @@ export class Projector {
     if (projection.index) {
       const before = current?.doc ? projection.index(current.doc) : [];
       await this.writeIndex(doc ? projection.index(doc) : [], before, last);
+    }
+    return commits;
+  }
+
+  /** The commits after `position`, those delivered when they continue it, else read from the table. */
+  private async commitsAfter(stream: string, delivered: readonly Commit[], position: number): Promise<readonly Commit[]> {
+    let commits = delivered.filter((c) => c.last > position);
+    if (!contiguousFrom(commits, position)) {
+      // A gap (or a run with a hole): everything after the checkpoint, read from the table.
+      commits = (await this.store.read(stream, position + 1)).commits.filter((c) => c.last > position);
+      if (!commits.length || !contiguousFrom(commits, position)) throw new ProjectionGapError(stream, position, commits[0]?.version);
+    }
+    return commits;
+  }
+
+  /** A partitioned read model: each item changed by the commits, then the header with the checkpoint. */
+  private async applyToPartition(
+    projection: PartitionedProjection<unknown, unknown>,
+    id: string,
+    stream: string,
+    delivered: readonly Commit[],
+    decode: (commit: Commit) => RecordedEvent[],
+    attempt = 0,
+  ): Promise<readonly Commit[]> {
+    const partition = partitionOf(projection.model, id);
+    const header = await this.readModels.get<unknown>(partition, HEADER_KEY);
+    const position = header?.position ?? 0;
+    if (delivered.at(-1)!.last <= position) return [];
+    const commits = await this.commitsAfter(stream, delivered, position);
+    const last = commits.at(-1)!.last;
+    let headerDoc: unknown = header?.doc ?? undefined;
+    const byItem = new Map<string, RecordedEvent[]>();
+    for (const commit of commits) {
+      for (const event of decode(commit)) {
+        const key = projection.itemOf(event);
+        if (key === HEADER_KEY) headerDoc = projection.evolveHeader(headerDoc, event);
+        else byItem.set(key, [...(byItem.get(key) ?? []), event]);
+      }
+    }
+    try {
+      for (const [key, events] of byItem) {
+        const item = await this.readModels.get<unknown>(partition, key);
+        const from = item?.position ?? 0;
+        // Applied already when an earlier delivery stopped before the header: its events are skipped.
+        const fresh = events.filter((e) => e.version > from);
+        if (!fresh.length) continue;
+        const doc = fresh.reduce<unknown>((d, e) => projection.evolveItem(d ?? undefined, e), item?.doc ?? undefined);
+        // Its position is the version of its last event: the same however the commits were grouped.
+        await this.readModels.put(partition, key, doc ?? null, fresh.at(-1)!.version, from);
+      }
+      await this.readModels.put(partition, HEADER_KEY, headerDoc ?? null, last, position);
+    } catch (error) {
+      if (error instanceof ConcurrencyError && attempt < 5) return this.applyToPartition(projection, id, stream, delivered, decode, attempt + 1);
+      throw error;
     }
     return commits;
   }

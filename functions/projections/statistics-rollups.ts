@@ -98,8 +98,13 @@ export function candidateYearFact(
   const inPartition = (s: SessionFacts) => s.rncp === rncp && s.validatedOn !== null && yearOf(s.validatedOn) === year;
   const inputs: Record<string, number> = {};
   const own = new Map<string, SessionFacts>();
+  // The sessions this fact reads: those of the partition the candidate sat, and those of its titres and CCPs.
+  const referenced = new Set<string>();
+  for (const t of candidate?.titres ?? []) if (t.rncp === rncp && yearOf(t.issuedOn) === year) referenced.add(t.sessionId);
+  for (const c of candidate?.ccps ?? []) if (c.sessionId && c.rncp === rncp && yearOf(c.acquiredOn) === year) referenced.add(c.sessionId);
   for (const [id, s] of sessions) {
     const entry = s.candidates[candidateId];
+    if (!referenced.has(id) && !(entry && inPartition(s))) continue;
     // Only this candidate's line of each session: the fact is theirs alone.
     own.set(id, { ...s, candidates: entry ? { [candidateId]: entry } : {} });
     const at = (entry?.at ?? 0) + (inPartition(s) && entry ? (s.validatedAt ?? 0) : 0);
@@ -112,7 +117,14 @@ export function candidateYearFact(
     titresHere.add(i);
     mine += (t.at ?? 0) + (t.annulledAt ?? 0);
   });
-  for (const c of candidate?.ccps ?? []) if (c.rncp === rncp && yearOf(c.acquiredOn) === year) mine += (c.at ?? 0) + (c.annulledAt ?? 0);
+  let ccpsHere = false;
+  for (const c of candidate?.ccps ?? []) {
+    if (c.rncp !== rncp || yearOf(c.acquiredOn) !== year) continue;
+    ccpsHere = true;
+    mine += (c.at ?? 0) + (c.annulledAt ?? 0);
+  }
+  // Whether a CCP counts depends on the candidate's titres of any year (one from the same session takes it in).
+  if (ccpsHere) candidate?.titres.forEach((t, i) => void (titresHere.has(i) ? 0 : (mine += t.at ?? 0)));
   for (const s of candidate?.surveys ?? []) if (s.titre !== null && titresHere.has(s.titre)) mine += s.at ?? 0;
   if (mine) inputs.candidate = mine;
   if (!Object.keys(inputs).length) return undefined;

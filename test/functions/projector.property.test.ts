@@ -219,7 +219,7 @@ describe('the projector converges whatever the delivery', () => {
       ),
       { numRuns: 150 },
     );
-  });
+  }, 180_000);
 
   it('reports only the failed record of a batch to DynamoDB Streams, and never applies past a hole', async () => {
     const source = new MemoryEventStore();
