@@ -163,7 +163,7 @@ function candidatesConcerned(stream: string, events: readonly RecordedEvent[], s
   return out;
 }
 
-const MAX_ATTEMPTS = 20;
+const MAX_ATTEMPTS = 50;
 
 /** Keeps the facts and rollups after each commit of a session or candidate stream (a ProjectionFollower). */
 export const statisticsRollups: ProjectionFollower = {
@@ -264,8 +264,10 @@ async function writeFact(readModels: ReadModelStore, partition: string, rncp: st
     try {
       await readModels.put(partition, ROLLUP_KEY, next, rollupPosition, rollup?.position ?? 0);
     } catch (error) {
-      if (error instanceof ConcurrencyError && attempt < MAX_ATTEMPTS) continue;
-      throw error;
+      if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
+      // Another projector moved the year's rollup meanwhile (a busy year): wait a little, at random, then again.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** Math.min(attempt, 5))));
+      continue;
     }
     await finishPending(readModels, partition, next, rollupPosition);
     return;

@@ -367,6 +367,9 @@ function rowOf(head: string, year: number, lineage: string[], tally: Tally, cent
   };
 }
 
+/** A centre's name and region never change once registered (CentreRegistered is its only event): read once per process. */
+const knownCentres = new WeakMap<ReadModelStore, Map<string, CentreFacts>>();
+
 /**
  * The rows asked for, from the rollups (statistics-rollups.ts): for each lineage and year, one item per version
  * of the lineage, then the centres named in them. `position` is the sum of the positions of the rollups and
@@ -400,11 +403,16 @@ export async function readStatistics(readModels: ReadModelStore, query: Statisti
   for (const r of rollups.values()) position += r.position;
   const tallies = wanted.map((w) => w.lineage.reduce<Tally>((sum, rncp) => addTallies(sum, rollups.get(`${rncp}#${w.year}`)!.tally), {}));
   const centreIds = [...new Set(tallies.flatMap((t) => namesOf(t, 'centre')))].filter((id) => id !== UNKNOWN);
+  let cached = knownCentres.get(readModels);
+  if (!cached) knownCentres.set(readModels, (cached = new Map()));
+  const seen = cached;
   const centres = new Map<string, CentreFacts>();
   await Promise.all(
     centreIds.map(async (id) => {
-      const found = await readDoc<CentreFacts | null>(readModels, centreFacts, id);
-      if (found?.doc) centres.set(id, found.doc);
+      const found = seen.get(id) ?? (await readDoc<CentreFacts | null>(readModels, centreFacts, id))?.doc;
+      if (!found) return;
+      seen.set(id, found);
+      centres.set(id, found);
     }),
   );
   const rows = wanted.map((w, i) => rowOf(w.head, w.year, w.lineage, tallies[i]!, centres));

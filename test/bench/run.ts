@@ -1,10 +1,11 @@
-// `npm run bench -- <name>`: append | bundles | rebuild | verify | soak.
+// `npm run bench -- <name>`: append | bundles | rebuild | verify | soak | scale.
 const benches: Record<string, () => Promise<unknown>> = {
   append: () => import('./append.js'),
   bundles: () => import('./bundles.js'),
   rebuild: () => import('./rebuild.js'),
   verify: () => import('./verify.js'),
   soak: () => import('./soak.js'),
+  scale: () => import('./scale.js'),
 };
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const chosen = names.length ? names : ['append'];
