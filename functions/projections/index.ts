@@ -1,7 +1,9 @@
 import { certificationCatalogue } from './certification-catalogue.js';
 import { candidateRecord } from './candidate-record.js';
 import { certificateStatus } from './certificate-status.js';
+import { centreCandidates } from './centre-candidates.js';
 import { centreSessions } from './centre-sessions.js';
+import { jurorSessions } from './juror-sessions.js';
 import type { Projection, ProjectionFollower } from './projection.js';
 import { sessionOverview } from './session-overview.js';
 import { candidateFacts, centreFacts, sessionFacts } from './statistics-facts.js';
@@ -17,6 +19,8 @@ export const projections: readonly Projection[] = [
   candidateFacts,
   centreFacts,
   centreSessions,
+  jurorSessions,
+  centreCandidates,
 ];
 
 /** What keeps aggregates from those documents after each commit: the statistics' rollups. */

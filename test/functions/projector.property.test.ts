@@ -42,6 +42,10 @@ const sessionEvent: fc.Arbitrary<LedgerEvent> = fc.oneof(
     .record({ candidateId, bloc, result: fc.constantFrom('acquis', 'non_acquis' as const) })
     .map(({ result, ...d }) => ({ type: 'AssessmentRecorded' as const, data: { ...d, jurorId: 'j1', competences: [{ code: `${d.bloc}C1`, result }] } })),
   date.map((validatedOn) => ({ type: 'PvValidated' as const, data: { validatedBy: 'agent-1', validatedOn } })),
+  fc
+    .subarray(['j1', 'j2', 'j3'], { minLength: 1 })
+    .map((ids) => ({ type: 'JuryConstituted' as const, data: { members: ids.map((jurorId, i) => ({ jurorId, independent: i === 0 })) } })),
+  fc.record({ candidateId, jurorId: fc.constantFrom('j3', 'j4') }).map((d) => ({ type: 'JurorAddedForCandidate' as const, data: { ...d, independent: false } })),
   candidateId.map((id) => ({ type: 'DecisionAnnulled' as const, data: { candidateId: id, reason: 'appel', legalBasis: 'R338-7', annulledBy: 'agent-1' } })),
 );
 
