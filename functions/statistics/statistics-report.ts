@@ -27,11 +27,9 @@ import type { ReadModelStore } from '../ports/read-model-store.js';
  *   the denominator is 0.
  * Breakdowns by access route, centre and region use the route and centre of the session concerned.
  *
- * Position: the sum of the per-stream checkpoints of every document the answer is read from (the statistics'
- * fact documents and the certification catalogue), that is the number of events of the session, candidate,
- * centre and certification streams the answer reflects. Checkpoints only grow, so a larger position never
- * reflects less; once the feed is drained it equals the number of events those streams hold in the ledger, and
- * a rebuild gives the same position and the same rows.
+ * Position: the sum of the positions of the items the answer is read from (the rollups of the lineage's versions
+ * for the year, and the catalogue's documents). A rollup's position is the sum of its facts', each the sum of the
+ * stream versions of the events it reflects: it only grows, and a rebuild gives the same position and rows.
  */
 
 export interface Breakdown {
