@@ -5,7 +5,7 @@ import type { ReadModelDoc, ReadModelStore } from '../ports/read-model-store.js'
 const MAX_KEYS = 100; // BatchGetItem's maximum
 
 interface Waiter {
-  model: string;
+  partition: string;
   key: string;
   resolve(doc: ReadModelDoc<unknown> | undefined): void;
   reject(error: unknown): void;
@@ -16,7 +16,7 @@ interface Waiter {
  * default: measured best on dynalite) waits for it to return, and the reads that gathered meanwhile go together
  * in one strongly consistent BatchGetItem (up to 100 keys). Each caller still reads the item from the table after it asked (nothing is cached: a revoked
  * certificate answers revoked at once), but a busy public route (GET /verify) pays one round trip per batch
- * instead of one per request. A lone read is a plain GetItem; `put` and `list` go straight to the inner store.
+ * instead of one per request. A lone read is a plain GetItem; `put` and `query` go straight to the inner store.
  */
 export class BatchingReadModelStore implements ReadModelStore {
   private readonly queue: Waiter[] = [];
@@ -29,22 +29,22 @@ export class BatchingReadModelStore implements ReadModelStore {
     private readonly options: { maxInFlight?: number } = {},
   ) {}
 
-  get<T>(model: string, key: string): Promise<ReadModelDoc<T> | undefined> {
+  get<T>(partition: string, key: string): Promise<ReadModelDoc<T> | undefined> {
     if (this.inFlight < (this.options.maxInFlight ?? 1) && this.queue.length === 0) {
       this.inFlight++;
-      return this.inner.get<T>(model, key).finally(() => this.done());
+      return this.inner.get<T>(partition, key).finally(() => this.done());
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ model, key, resolve: resolve as Waiter['resolve'], reject });
+      this.queue.push({ partition, key, resolve: resolve as Waiter['resolve'], reject });
     });
   }
 
-  put<T>(model: string, key: string, doc: T, position: number, expectedPosition: number): Promise<void> {
-    return this.inner.put(model, key, doc, position, expectedPosition);
+  put<T>(partition: string, key: string, doc: T, position: number, expectedPosition: number): Promise<void> {
+    return this.inner.put(partition, key, doc, position, expectedPosition);
   }
 
-  list<T>(model: string): Promise<ReadModelDoc<T>[]> {
-    return this.inner.list<T>(model);
+  query<T>(partition: string): Promise<ReadModelDoc<T>[]> {
+    return this.inner.query<T>(partition);
   }
 
   private done() {
@@ -60,11 +60,11 @@ export class BatchingReadModelStore implements ReadModelStore {
     try {
       if (batch.length === 1) {
         const [only] = batch as [Waiter];
-        only.resolve(await this.inner.get(only.model, only.key));
+        only.resolve(await this.inner.get(only.partition, only.key));
         return;
       }
       const found = new Map<string, ReadModelDoc<unknown>>();
-      const wanted = new Map(batch.map((w) => [`${w.model}\u0000${w.key}`, { pk: w.model, sk: w.key }]));
+      const wanted = new Map(batch.map((w) => [`${w.partition}\u0000${w.key}`, { pk: w.partition, sk: w.key }]));
       let request: KeysAndAttributes | undefined = { Keys: [...wanted.values()].map((k) => marshall(k)), ConsistentRead: true };
       for (let attempt = 0; request?.Keys?.length; attempt++) {
         if (attempt > 0) {
@@ -81,7 +81,7 @@ export class BatchingReadModelStore implements ReadModelStore {
       // Each caller gets its own document, as from its own GetItem (copies only for a key asked twice).
       const given = new Set<string>();
       for (const w of batch) {
-        const id = `${w.model}\u0000${w.key}`;
+        const id = `${w.partition}\u0000${w.key}`;
         const doc = found.get(id);
         w.resolve(doc && (given.has(id) ? structuredClone(doc) : doc));
         given.add(id);

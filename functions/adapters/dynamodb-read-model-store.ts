@@ -13,36 +13,36 @@ import { ConcurrencyError } from '../ports/event-store.js';
 import type { ReadModelDoc, ReadModelStore } from '../ports/read-model-store.js';
 import { waitActive } from './dynamodb-event-store.js';
 
-/** One table for all read models: pk = model, sk = document key, doc as JSON text, position as checkpoint. */
+/** One table for all read models: pk = the partition (`model#partition`), sk = document key, doc as JSON text, position as checkpoint. */
 export class DynamoReadModelStore implements ReadModelStore {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
   ) {}
 
-  async get<T>(model: string, key: string): Promise<ReadModelDoc<T> | undefined> {
-    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk: model, sk: key }), ConsistentRead: true }));
+  async get<T>(partition: string, key: string): Promise<ReadModelDoc<T> | undefined> {
+    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: marshall({ pk: partition, sk: key }), ConsistentRead: true }));
     return Item && toDoc<T>(Item);
   }
 
-  async put<T>(model: string, key: string, doc: T, position: number, expectedPosition: number): Promise<void> {
+  async put<T>(partition: string, key: string, doc: T, position: number, expectedPosition: number): Promise<void> {
     try {
       await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
-          Item: marshall({ pk: model, sk: key, doc: JSON.stringify(doc), position }),
+          Item: marshall({ pk: partition, sk: key, doc: JSON.stringify(doc), position }),
           ...(expectedPosition === 0
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
             : { ConditionExpression: '#p = :expected', ExpressionAttributeNames: { '#p': 'position' }, ExpressionAttributeValues: marshall({ ':expected': expectedPosition }) }),
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new ConcurrencyError(`${model}/${key}`, expectedPosition);
+      if (error instanceof ConditionalCheckFailedException) throw new ConcurrencyError(`${partition}/${key}`, expectedPosition);
       throw error;
     }
   }
 
-  async list<T>(model: string): Promise<ReadModelDoc<T>[]> {
+  async query<T>(partition: string): Promise<ReadModelDoc<T>[]> {
     const docs: ReadModelDoc<T>[] = [];
     let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
     do {
@@ -50,7 +50,7 @@ export class DynamoReadModelStore implements ReadModelStore {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :m',
-          ExpressionAttributeValues: marshall({ ':m': model }),
+          ExpressionAttributeValues: marshall({ ':m': partition }),
           ConsistentRead: true,
           ExclusiveStartKey,
         }),

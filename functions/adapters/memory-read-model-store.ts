@@ -2,22 +2,33 @@ import { ConcurrencyError } from '../ports/event-store.js';
 import type { ReadModelDoc, ReadModelStore } from '../ports/read-model-store.js';
 
 export class MemoryReadModelStore implements ReadModelStore {
-  private readonly models = new Map<string, Map<string, { doc: string; position: number }>>();
+  private readonly partitions = new Map<string, Map<string, { doc: string; position: number }>>();
 
-  async get<T>(model: string, key: string): Promise<ReadModelDoc<T> | undefined> {
-    const entry = this.models.get(model)?.get(key);
+  async get<T>(partition: string, key: string): Promise<ReadModelDoc<T> | undefined> {
+    const entry = this.partitions.get(partition)?.get(key);
     return entry && { key, doc: JSON.parse(entry.doc) as T, position: entry.position };
   }
 
-  async put<T>(model: string, key: string, doc: T, position: number, expectedPosition: number): Promise<void> {
-    const docs = this.models.get(model) ?? new Map();
-    if ((docs.get(key)?.position ?? 0) !== expectedPosition) throw new ConcurrencyError(`${model}/${key}`, expectedPosition);
+  async put<T>(partition: string, key: string, doc: T, position: number, expectedPosition: number): Promise<void> {
+    const docs = this.partitions.get(partition) ?? new Map();
+    if ((docs.get(key)?.position ?? 0) !== expectedPosition) throw new ConcurrencyError(`${partition}/${key}`, expectedPosition);
     docs.set(key, { doc: JSON.stringify(doc), position });
-    this.models.set(model, docs);
+    this.partitions.set(partition, docs);
   }
 
-  async list<T>(model: string): Promise<ReadModelDoc<T>[]> {
-    const docs = this.models.get(model) ?? new Map<string, { doc: string; position: number }>();
+  async query<T>(partition: string): Promise<ReadModelDoc<T>[]> {
+    const docs = this.partitions.get(partition) ?? new Map<string, { doc: string; position: number }>();
     return [...docs.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, e]) => ({ key, doc: JSON.parse(e.doc) as T, position: e.position }));
+  }
+
+  /** Tests only (not on the port): every partition and its documents, in key order. */
+  dump(): Record<string, { key: string; doc: unknown; position: number }[]> {
+    const out: Record<string, { key: string; doc: unknown; position: number }[]> = {};
+    for (const partition of [...this.partitions.keys()].sort()) {
+      out[partition] = [...this.partitions.get(partition)!.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([key, e]) => ({ key, doc: JSON.parse(e.doc) as unknown, position: e.position }));
+    }
+    return out;
   }
 }

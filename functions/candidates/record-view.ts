@@ -5,6 +5,7 @@ import type { ReadModelDoc } from '../ports/read-model-store.js';
 import type { LedgerDeps } from '../shared/deps.js';
 import { ledgerDate } from '../shared/ledger-date.js';
 import { referentialOf } from '../workflows/capitalisation-facts.js';
+import { readDoc } from '../projections/projection.js';
 
 /**
  * The livret as the ledger stood at the end of `asOf` (today when absent or later): the events recorded up to
@@ -18,7 +19,7 @@ export async function recordView(deps: LedgerDeps, { doc, position }: ReadModelD
     doc.certificates
       .filter((c) => c.recordedOn <= asOf)
       .map(async (c) => {
-        const found = await deps.readModels.get<CertificateDoc>(certificateStatus.model, c.code);
+        const found = await readDoc<CertificateDoc>(deps.readModels, certificateStatus, c.code);
         // Reserved, or issued but without its signed credential and PDF yet (the workflow is running): pending. A
         // holder is given a code only once an employer can verify it and fetch its credential.
         const then = found?.doc.credential ? statusOn(found.doc, asOf) : undefined;

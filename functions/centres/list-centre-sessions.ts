@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { forbidden, notFound } from '../../domain/errors.js';
 import { Id } from '../../events/define-event.js';
 import { SessionKind } from '../../events/session.js';
-import { centreSessions, type CentreSessionLine } from '../projections/centre-sessions.js';
+import { centreSessionsPartition, type CentreSessionLine } from '../projections/centre-sessions.js';
 import { centreFacts, type CentreFacts } from '../projections/statistics-facts.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { defineRoute, ok } from '../shared/route.js';
+import { readDoc } from '../projections/projection.js';
 
 const SessionLine = z.object({
   sessionId: z.string(),
@@ -27,11 +28,10 @@ export const route = defineRoute({
   async handle({ params, ctx }, deps) {
     const { ledgerId, roles } = ctx.caller!;
     if (!roles.includes('dreets') && ledgerId !== params.centreId) throw forbidden('not-your-centre', 'a centre sees its own sessions only');
-    const centre = await deps.readModels.get<CentreFacts>(centreFacts.model, params.centreId);
+    const centre = await readDoc<CentreFacts>(deps.readModels, centreFacts, params.centreId);
     if (!centre?.doc) throw notFound('centre-not-found', `no centre ${params.centreId}`);
-    const sessions = (await deps.readModels.list<CentreSessionLine>(centreSessions.model))
-      .map((d) => d.doc)
-      .filter((line) => line?.centreId === params.centreId)
+    const sessions = (await deps.readModels.query<CentreSessionLine | null>(centreSessionsPartition(params.centreId)))
+      .flatMap((d) => (d.doc ? [d.doc] : []))
       .sort((a, b) => b.startsOn.localeCompare(a.startsOn) || a.sessionId.localeCompare(b.sessionId))
       .map(({ centreId: _, ...line }) => line);
     return ok({ centreId: params.centreId, name: centre.doc.name, region: centre.doc.region, sessions });

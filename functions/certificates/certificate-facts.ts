@@ -1,6 +1,7 @@
 import { certificationCatalogue, type CatalogueEntry } from '../projections/certification-catalogue.js';
 import type { ReadModelStore } from '../ports/read-model-store.js';
 import type { LedgerDeps } from '../shared/deps.js';
+import { readDoc } from '../projections/projection.js';
 
 /**
  * The catalogue entry of a certification version. A registered version never changes its title, level or blocs
@@ -14,7 +15,7 @@ export async function catalogueEntry(deps: Pick<LedgerDeps, 'readModels'>, rncp:
   if (!entries) cache.set(deps.readModels, (entries = new Map()));
   const known = entries.get(rncp);
   if (known) return known;
-  const found = await deps.readModels.get<CatalogueEntry>(certificationCatalogue.model, rncp);
+  const found = await readDoc<CatalogueEntry>(deps.readModels, certificationCatalogue, rncp);
   if (found) entries.set(rncp, found.doc);
   return found?.doc;
 }

@@ -9,6 +9,7 @@ import { ledgerDate } from '../shared/ledger-date.js';
 import { RateLimitedError } from '../shared/problem.js';
 import { ok, type HttpRequest, type HttpResponse } from '../shared/route.js';
 import { catalogueEntry } from './certificate-facts.js';
+import { readDoc } from '../projections/projection.js';
 
 /**
  * A code as it arrives in a path: anything a person may type for one (Crockford symbols in any case, the check
@@ -29,7 +30,7 @@ export const certificateNotFound = () => notFound('certificate-not-found', 'no c
 /** The certificate a typed code designates, or undefined (malformed codes never reach the table). */
 export async function certificateByCode(deps: Pick<LedgerDeps, 'readModels'>, typed: string): Promise<CertificateDoc | undefined> {
   const code = parseCertificateCode(typed);
-  return code ? (await deps.readModels.get<CertificateDoc>(certificateStatus.model, code))?.doc : undefined;
+  return code ? (await readDoc<CertificateDoc>(deps.readModels, certificateStatus, code))?.doc : undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { lambdaHandler } from '../shared/lambda.js';
 import { z } from 'zod';
-import { certificationCatalogue, type CatalogueEntry } from '../projections/certification-catalogue.js';
+import { CATALOGUE_PARTITION, type CatalogueEntry } from '../projections/certification-catalogue.js';
 import { defineRoute, ok } from '../shared/route.js';
 import { CertificationSummary, summaryOf } from './certification-view.js';
 
@@ -8,7 +8,7 @@ export const route = defineRoute({
   summary: 'The certifications of the referential',
   response: { status: 200, schema: z.array(CertificationSummary) },
   async handle(_, deps) {
-    const docs = await deps.readModels.list<CatalogueEntry>(certificationCatalogue.model);
+    const docs = await deps.readModels.query<CatalogueEntry>(CATALOGUE_PARTITION);
     return ok(docs.map((d) => summaryOf(d.doc)));
   },
 });

@@ -13,7 +13,7 @@ import type { Scheduler } from '../ports/scheduler.js';
 import type { Signer } from '../ports/signer.js';
 import type { VerificationLog } from '../ports/verification-log.js';
 import type { Workflows } from '../ports/workflows.js';
-import type { DocumentProjection } from '../projections/projection.js';
+import type { Projection, ProjectionFollower } from '../projections/projection.js';
 import { Projector } from '../projections/projector.js';
 import type { Reaction } from '../reactions/reaction.js';
 import { CommandHandler } from '../shared/command-handler.js';
@@ -61,7 +61,9 @@ export interface PlatformAdapters {
  * carries none of them.
  */
 export interface LedgerWiring {
-  projections: readonly DocumentProjection<unknown>[];
+  projections: readonly Projection[];
+  /** Aggregates kept after the documents (the statistics' rollups). */
+  followers?: readonly ProjectionFollower[];
   reactions: readonly Reaction[];
   startUpDuties: readonly StartUpDuty[];
 }
@@ -116,7 +118,7 @@ export function composeLedger(platform: PlatformAdapters, wiring: LedgerWiring):
       return (scheduler ??= platform.scheduler(() => deps.workflows));
     },
   };
-  const projector = new Projector(store, platform.readModels, wiring.projections);
+  const projector = new Projector(store, platform.readModels, wiring.projections, wiring.followers);
 
   const react = async (commit: Commit) => {
     const failures: unknown[] = [];

@@ -8,7 +8,7 @@ import { FileKeyRingStore, KeyRingSigner } from '../adapters/key-ring-signer.js'
 import { KmsSigner, kmsSigningKeys } from '../adapters/kms-signer.js';
 import { systemClock } from '../ports/clock.js';
 import type { Signer } from '../ports/signer.js';
-import { projections } from '../projections/index.js';
+import { followers, projections } from '../projections/index.js';
 import { Projector } from '../projections/projector.js';
 import { LOCAL_TABLES } from './local-ledger.js';
 
@@ -26,7 +26,7 @@ const operations = (dynamo: DynamoDBClient, eventsTable: string, signer: Signer)
   dynamo,
   eventsTable,
   signer,
-  projectorInto: (table) => new Projector(new DynamoEventStore(dynamo, eventsTable), new DynamoReadModelStore(dynamo, table), projections),
+  projectorInto: (table) => new Projector(new DynamoEventStore(dynamo, eventsTable), new DynamoReadModelStore(dynamo, table), projections, followers),
   close: () => dynamo.destroy(),
 });
 

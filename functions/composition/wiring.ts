@@ -1,4 +1,4 @@
-import { projections } from '../projections/index.js';
+import { followers, projections } from '../projections/index.js';
 import { reactions } from '../reactions/index.js';
 import { loadReferential } from '../referential/load-referential.js';
 import type { LedgerWiring, StartUpDuty } from './compose-ledger.js';
@@ -10,4 +10,4 @@ export const referentialDuty = (dir?: string): StartUpDuty => ({
 });
 
 /** The ledger's whole wiring: every read model, the one list of reactions, the start-up duties. */
-export const ledgerWiring = (referentialDir?: string): LedgerWiring => ({ projections, reactions, startUpDuties: [referentialDuty(referentialDir)] });
+export const ledgerWiring = (referentialDir?: string): LedgerWiring => ({ projections, followers, reactions, startUpDuties: [referentialDuty(referentialDir)] });

@@ -5,10 +5,19 @@ export interface ReadModelDoc<T> {
   position: number;
 }
 
-/** Documents of the read models, each carrying the checkpoint of the one stream it is built from. */
+/**
+ * Documents of the read models, keyed by what is read (DESIGN.md §3): each document sits in a partition
+ * named `model#partition` (a candidate's record, a centre's sessions, the statistics of a version and year)
+ * under a key of its own, and carries the checkpoint of the stream it is built from. There is no whole-model
+ * listing: a reader gets one document or queries one partition, so no request grows with the ledger.
+ */
 export interface ReadModelStore {
-  get<T>(model: string, key: string): Promise<ReadModelDoc<T> | undefined>;
+  get<T>(partition: string, key: string): Promise<ReadModelDoc<T> | undefined>;
   /** Writes only if the stored position is still `expectedPosition` (0: absent); else ConcurrencyError. */
-  put<T>(model: string, key: string, doc: T, position: number, expectedPosition: number): Promise<void>;
-  list<T>(model: string): Promise<ReadModelDoc<T>[]>;
+  put<T>(partition: string, key: string, doc: T, position: number, expectedPosition: number): Promise<void>;
+  /** Every document of one partition, in key order. */
+  query<T>(partition: string): Promise<ReadModelDoc<T>[]>;
 }
+
+/** The partition of a read model for one subject: `model#id`. */
+export const partitionOf = (model: string, id: string) => `${model}#${id}`;

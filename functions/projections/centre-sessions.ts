@@ -1,11 +1,13 @@
 import type { SessionKind } from '../../events/session.js';
+import { partitionOf } from '../ports/read-model-store.js';
 import type { DocumentProjection } from './projection.js';
 
 /**
  * One line per session, for the list of a centre's sessions (GET /centres/{centreId}/sessions): what a centre
  * needs to pick a session, without the assessments and signatures GET /sessions/{sessionId} carries.
- * Documents are keyed by session (one per stream, so a replay rebuilds them byte for byte); the route reads the
- * model's documents and keeps the centre's.
+ * Documents are keyed by session (one per stream, so a replay rebuilds them byte for byte) and each puts its line
+ * in its centre's partition (`centre-sessions#<centreId>`): the route reads that one partition, whatever the
+ * number of sessions held nationally.
  */
 export interface CentreSessionLine {
   sessionId: string;
@@ -22,9 +24,13 @@ export interface CentreSessionLine {
   pv: { status: 'open' | 'validated'; validatedOn?: string };
 }
 
+/** The partition of one centre's session lines. */
+export const centreSessionsPartition = (centreId: string) => partitionOf('centre-sessions', centreId);
+
 export const centreSessions: DocumentProjection<CentreSessionLine> = {
   model: 'centre-session',
   keyOf: (stream) => (stream.startsWith('session#') ? stream.slice('session#'.length) : undefined),
+  index: (line) => [{ partition: centreSessionsPartition(line.centreId), key: line.sessionId, value: line }],
   evolve(doc, event) {
     if (event.type === 'SessionScheduled') {
       const { sessionId, centreId, rncp, kind, blocs, startsOn, endsOn } = event.data;

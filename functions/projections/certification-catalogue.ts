@@ -10,10 +10,14 @@ export interface CatalogueEntry {
   revision?: { successor: string; effectiveOn: string; correspondences: Correspondence[] };
 }
 
-/** The referential as read by everyone: one document per certification version. */
+/** The one partition of the catalogue: a few dozen versions, read whole by GET /certifications and the livret. */
+export const CATALOGUE_PARTITION = 'certification#catalogue';
+
+/** The referential as read by everyone: one document per certification version, all in one small partition. */
 export const certificationCatalogue: DocumentProjection<CatalogueEntry> = {
   model: 'certification',
   keyOf: (stream) => (stream.startsWith('certification#') ? stream.slice('certification#'.length) : undefined),
+  at: (rncp) => [CATALOGUE_PARTITION, rncp],
   evolve(doc, event) {
     switch (event.type) {
       case 'CertificationVersionRegistered':

@@ -1,13 +1,16 @@
 import { certificationCatalogue } from './certification-catalogue.js';
 import { candidateRecord } from './candidate-record.js';
 import { certificateStatus } from './certificate-status.js';
+import { centreCandidates } from './centre-candidates.js';
 import { centreSessions } from './centre-sessions.js';
-import type { DocumentProjection } from './projection.js';
+import { jurorSessions } from './juror-sessions.js';
+import type { Projection, ProjectionFollower } from './projection.js';
 import { sessionOverview } from './session-overview.js';
 import { candidateFacts, centreFacts, sessionFacts } from './statistics-facts.js';
+import { statisticsRollups } from './statistics-rollups.js';
 
 /** Every read model fed by the change feed, locally and by the projector Lambda in AWS. */
-export const projections: readonly DocumentProjection<any>[] = [
+export const projections: readonly Projection[] = [
   certificationCatalogue,
   sessionOverview,
   candidateRecord,
@@ -16,4 +19,9 @@ export const projections: readonly DocumentProjection<any>[] = [
   candidateFacts,
   centreFacts,
   centreSessions,
+  jurorSessions,
+  centreCandidates,
 ];
+
+/** What keeps aggregates from those documents after each commit: the statistics' rollups. */
+export const followers: readonly ProjectionFollower[] = [statisticsRollups];

@@ -3,7 +3,8 @@ import type { RecordedEvent } from '../../events/registry.js';
 import { recordedEvents } from '../shared/command-handler.js';
 import { ConcurrencyError, type EventStore, type ScanSegment } from '../ports/event-store.js';
 import type { ReadModelStore } from '../ports/read-model-store.js';
-import type { DocumentProjection } from './projection.js';
+import { partitionOf } from '../ports/read-model-store.js';
+import { docAt, HEADER_KEY, isPartitioned, type DocumentProjection, type IndexEntry, type PartitionedProjection, type Projection, type ProjectionFollower } from './projection.js';
 
 /** The commits read to fill a gap do not continue the document: never apply past a hole (the record is retried). */
 export class ProjectionGapError extends Error {
@@ -29,7 +30,8 @@ export class Projector {
   constructor(
     private readonly store: EventStore,
     private readonly readModels: ReadModelStore,
-    private readonly projections: readonly DocumentProjection<unknown>[],
+    private readonly projections: readonly Projection[],
+    private readonly followers: readonly ProjectionFollower[] = [],
   ) {}
 
   /** One commit of the change feed. */
@@ -51,38 +53,125 @@ export class Projector {
       if (!events) decoded.set(commit.version, (events = recordedEvents(commit)));
       return events;
     };
+    // The followers see the commits delivered and those read to fill a gap.
+    const seen = new Map(commits.map((c) => [c.version, c]));
     for (const projection of this.projections) {
-      const key = projection.keyOf(stream);
-      if (key !== undefined) await this.applyTo(projection, key, stream, commits, decode);
+      const id = projection.keyOf(stream);
+      if (id === undefined) continue;
+      const applied = isPartitioned(projection)
+        ? await this.applyToPartition(projection, id, stream, commits, decode)
+        : await this.applyTo(projection as DocumentProjection<unknown>, id, stream, commits, decode);
+      for (const c of applied) seen.set(c.version, c);
     }
+    if (!this.followers.length) return;
+    const events = [...seen.values()].sort((a, b) => a.version - b.version).flatMap(decode);
+    for (const follower of this.followers) await follower.follow(stream, events, this.readModels);
   }
 
   private async applyTo(
     projection: DocumentProjection<unknown>,
-    key: string,
+    id: string,
     stream: string,
     delivered: readonly Commit[],
     decode: (commit: Commit) => RecordedEvent[],
     attempt = 0,
-  ): Promise<void> {
-    const current = await this.readModels.get<unknown>(projection.model, key);
+  ): Promise<readonly Commit[]> {
+    const [partition, key] = docAt(projection, id);
+    const current = await this.readModels.get<unknown>(partition, key);
     const position = current?.position ?? 0;
-    if (delivered.at(-1)!.last <= position) return;
+    if (delivered.at(-1)!.last <= position) {
+      // Already applied; its index items may not be (a crash between the two writes): make sure they are.
+      if (projection.index && current?.doc) await this.writeIndex(projection.index(current.doc), [], position);
+      return [];
+    }
+    const commits = await this.commitsAfter(stream, delivered, position);
+    let doc: unknown = current?.doc ?? undefined;
+    for (const commit of commits) for (const event of decode(commit)) doc = projection.evolve(doc, event);
+    const last = commits.at(-1)!.last;
+    try {
+      await this.readModels.put(partition, key, doc ?? null, last, position);
+    } catch (error) {
+      // Another projector instance moved this document meanwhile: start again from what it wrote.
+      if (error instanceof ConcurrencyError && attempt < 5) return this.applyTo(projection, id, stream, delivered, decode, attempt + 1);
+      throw error;
+    }
+    if (projection.index) {
+      const before = current?.doc ? projection.index(current.doc) : [];
+      await this.writeIndex(doc ? projection.index(doc) : [], before, last);
+    }
+    return commits;
+  }
+
+  /** The commits after `position`, those delivered when they continue it, else read from the table. */
+  private async commitsAfter(stream: string, delivered: readonly Commit[], position: number): Promise<readonly Commit[]> {
     let commits = delivered.filter((c) => c.last > position);
     if (!contiguousFrom(commits, position)) {
       // A gap (or a run with a hole): everything after the checkpoint, read from the table.
       commits = (await this.store.read(stream, position + 1)).commits.filter((c) => c.last > position);
       if (!commits.length || !contiguousFrom(commits, position)) throw new ProjectionGapError(stream, position, commits[0]?.version);
     }
-    let doc: unknown = current?.doc ?? undefined;
-    for (const commit of commits) for (const event of decode(commit)) doc = projection.evolve(doc, event);
+    return commits;
+  }
+
+  /** A partitioned read model: each item changed by the commits, then the header with the checkpoint. */
+  private async applyToPartition(
+    projection: PartitionedProjection<unknown, unknown>,
+    id: string,
+    stream: string,
+    delivered: readonly Commit[],
+    decode: (commit: Commit) => RecordedEvent[],
+    attempt = 0,
+  ): Promise<readonly Commit[]> {
+    const partition = partitionOf(projection.model, id);
+    const header = await this.readModels.get<unknown>(partition, HEADER_KEY);
+    const position = header?.position ?? 0;
+    if (delivered.at(-1)!.last <= position) return [];
+    const commits = await this.commitsAfter(stream, delivered, position);
     const last = commits.at(-1)!.last;
+    let headerDoc: unknown = header?.doc ?? undefined;
+    const byItem = new Map<string, RecordedEvent[]>();
+    for (const commit of commits) {
+      for (const event of decode(commit)) {
+        const key = projection.itemOf(event);
+        if (key === HEADER_KEY) headerDoc = projection.evolveHeader(headerDoc, event);
+        else byItem.set(key, [...(byItem.get(key) ?? []), event]);
+      }
+    }
     try {
-      await this.readModels.put(projection.model, key, doc ?? null, last, position);
+      for (const [key, events] of byItem) {
+        const item = await this.readModels.get<unknown>(partition, key);
+        const from = item?.position ?? 0;
+        // Applied already when an earlier delivery stopped before the header: its events are skipped.
+        const fresh = events.filter((e) => e.version > from);
+        if (!fresh.length) continue;
+        const doc = fresh.reduce<unknown>((d, e) => projection.evolveItem(d ?? undefined, e), item?.doc ?? undefined);
+        // Its position is the version of its last event: the same however the commits were grouped.
+        await this.readModels.put(partition, key, doc ?? null, fresh.at(-1)!.version, from);
+      }
+      await this.readModels.put(partition, HEADER_KEY, headerDoc ?? null, last, position);
     } catch (error) {
-      // Another projector instance moved this document meanwhile: start again from what it wrote.
-      if (error instanceof ConcurrencyError && attempt < 5) return this.applyTo(projection, key, stream, delivered, decode, attempt + 1);
+      if (error instanceof ConcurrencyError && attempt < 5) return this.applyToPartition(projection, id, stream, delivered, decode, attempt + 1);
       throw error;
+    }
+    return commits;
+  }
+
+  /** Each index item at the document's position, never back; the ones the document no longer derives become null. */
+  private async writeIndex(entries: readonly IndexEntry[], before: readonly IndexEntry[], position: number): Promise<void> {
+    const id = (e: IndexEntry) => `${e.partition}\u0000${e.key}`;
+    const kept = new Set(entries.map(id));
+    const all = [...entries, ...before.filter((e) => !kept.has(id(e))).map((e) => ({ ...e, value: null }))];
+    for (const entry of all) {
+      for (let attempt = 0; ; attempt++) {
+        const stored = await this.readModels.get<unknown>(entry.partition, entry.key);
+        if ((stored?.position ?? 0) >= position) break;
+        try {
+          await this.readModels.put(entry.partition, entry.key, entry.value, position, stored?.position ?? 0);
+          break;
+        } catch (error) {
+          if (!(error instanceof ConcurrencyError) || attempt >= 5) throw error;
+        }
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 import type { AccessRoute } from '../../events/certification.js';
 import type { CompetenceResult, DeliberationOutcome, SessionKind } from '../../events/session.js';
-import type { DocumentProjection } from './projection.js';
+import type { RecordedEvent } from '../../events/registry.js';
+import { HEADER_KEY, type PartitionedProjection } from './projection.js';
 
 export interface SessionOverview {
   sessionId: string;
@@ -39,11 +40,9 @@ export interface SessionOverview {
 
 const replace = <T>(list: T[], match: (item: T) => boolean, change: (item: T) => T) => list.map((item) => (match(item) ? change(item) : item));
 
-/** GET /sessions/{sessionId}: one document per session stream. */
-export const sessionOverview: DocumentProjection<SessionOverview> = {
-  model: 'session',
-  keyOf: (stream) => (stream.startsWith('session#') ? stream.slice('session#'.length) : undefined),
-  evolve(doc, event) {
+/** The whole overview from one event: what the session's items are folded with, each on its own slice. */
+function evolveOverview(doc: SessionOverview | undefined, event: RecordedEvent): SessionOverview | undefined {
+  {
     const at = event.meta.occurredAt;
     if (event.type === 'SessionScheduled') {
       return { ...event.data, jury: [], candidates: [], recusals: [], assessments: [], deliberations: [], pv: { status: 'open' }, annulments: [] };
@@ -122,5 +121,69 @@ export const sessionOverview: DocumentProjection<SessionOverview> = {
       default:
         return doc;
     }
+  }
+}
+
+/** The lists of the overview that are about one candidate each: a candidate's item holds its entries of them. */
+const PER_CANDIDATE = ['candidates', 'recusals', 'accommodations', 'added', 'assessments', 'deliberations', 'annulments'] as const;
+type PerCandidate = (typeof PER_CANDIDATE)[number];
+/** Each entry keeps `v`, the stream version that placed it, so the lists assembled from items keep the event order. */
+type Versioned<T> = T & { v?: number };
+export type SessionHeader = Omit<SessionOverview, PerCandidate>;
+export type CandidateSlice = { [K in PerCandidate]-?: Versioned<NonNullable<SessionOverview[K]>[number]>[] };
+
+const CANDIDATE_EVENTS = new Set([
+  'CandidateEnrolled',
+  'JurorRecused',
+  'AccommodationDecided',
+  'JurorAddedForCandidate',
+  'AssessmentRecorded',
+  'DeliberationProposed',
+  'DeliberationSigned',
+  'DeliberationFinalised',
+  'DecisionAnnulled',
+]);
+
+const emptySlice = (): CandidateSlice => ({ candidates: [], recusals: [], accommodations: [], added: [], assessments: [], deliberations: [], annulments: [] });
+const PLACEHOLDER: SessionHeader = { sessionId: '', rncp: '', kind: 'titre', blocs: [], centreId: '', startsOn: '', endsOn: '', jury: [], pv: { status: 'open' } };
+
+/**
+ * GET /sessions/{sessionId}: the session's partition (`session#<sessionId>`) holds a header (dates, jury, PV:
+ * bounded, whatever the number of candidates; it carries the stream's checkpoint) and one item per candidate
+ * (enrolment, recusals, assessments, deliberation, annulment). An event about a candidate rewrites that
+ * candidate's item and the header's checkpoint, never the whole session; the route assembles the items of the
+ * one partition.
+ */
+export const sessionOverview: PartitionedProjection<SessionHeader, CandidateSlice> = {
+  model: 'session',
+  keyOf: (stream) => (stream.startsWith('session#') ? stream.slice('session#'.length) : undefined),
+  itemOf: (event) => (CANDIDATE_EVENTS.has(event.type) ? `candidate#${(event.data as { candidateId: string }).candidateId}` : HEADER_KEY),
+  evolveHeader(header, event) {
+    const next = evolveOverview(header && { ...header, ...emptySlice() }, event);
+    if (!next) return next;
+    const { candidates: _c, recusals: _r, accommodations: _a, added: _d, assessments: _s, deliberations: _l, annulments: _n, ...rest } = next;
+    return rest;
+  },
+  evolveItem(slice, event) {
+    const next = evolveOverview({ ...PLACEHOLDER, ...(slice ?? emptySlice()) } as SessionOverview, event)!;
+    const out = emptySlice() as Record<PerCandidate, Versioned<object>[]>;
+    for (const list of PER_CANDIDATE) out[list] = ((next[list] ?? []) as Versioned<object>[]).map((entry) => ('v' in entry ? entry : { ...entry, v: event.version }));
+    return out as CandidateSlice;
   },
 };
+
+/** The overview from the items of its partition, each list in the order of the events that placed its entries. */
+export function assembleOverview(header: SessionHeader, slices: readonly CandidateSlice[]): SessionOverview {
+  const merged = {} as Record<PerCandidate, object[]>;
+  for (const list of PER_CANDIDATE) {
+    merged[list] = slices
+      .flatMap((slice) => slice[list] as Versioned<object>[])
+      .sort((a, b) => (a.v ?? 0) - (b.v ?? 0))
+      .map(({ v: _, ...entry }) => entry);
+  }
+  const overview = { ...header, ...merged } as unknown as SessionOverview;
+  // As the single document had them: these lists appear once the first entry does.
+  if (!overview.accommodations?.length) delete overview.accommodations;
+  if (!overview.added?.length) delete overview.added;
+  return overview;
+}

@@ -17,15 +17,23 @@ export interface SessionFacts {
   centreId: string;
   /** The PV validation date; null while the PV is open (the session then counts in no year). */
   validatedOn: string | null;
-  /** By candidateId, in enrolment order. `outcome` is the final deliberation, null until there is one. */
-  candidates: Record<string, { route: AccessRoute; outcome: DeliberationOutcome | null; annulled: boolean }>;
+  /** The stream version of the PV's validation (the statistics' position counts it). */
+  validatedAt?: number;
+  /**
+   * By candidateId, in enrolment order. `outcome` is the final deliberation, null until there is one; `at` the
+   * stream version of the last event about that candidate.
+   */
+  candidates: Record<string, { route: AccessRoute; outcome: DeliberationOutcome | null; annulled: boolean; at?: number }>;
 }
 
+/** `at`: the stream version of the event that recorded it, and of the annulment: what the statistics' position counts. */
 export interface TitreFact {
   rncp: string;
   issuedOn: string;
   sessionId: string;
   annulled: boolean;
+  at?: number;
+  annulledAt?: number;
 }
 
 export interface CcpFact {
@@ -35,6 +43,8 @@ export interface CcpFact {
   /** The session that awarded it; null for an equivalence. */
   sessionId: string | null;
   annulled: boolean;
+  at?: number;
+  annulledAt?: number;
 }
 
 export interface SurveyFact {
@@ -42,6 +52,7 @@ export interface SurveyFact {
   situation: 'employed_target_job' | 'employed_other' | 'unemployed' | 'neutralised';
   /** Index in `titres` of the titre the answer is about: the candidate's latest standing titre when it was recorded. */
   titre: number | null;
+  at?: number;
 }
 
 /** A candidate: what was issued (and annulled), and the insertion survey answers. Only ids, no personal data. */
@@ -71,20 +82,20 @@ export const sessionFacts: DocumentProjection<SessionFacts> = {
       }
       case 'CandidateEnrolled':
         if (!doc) return doc;
-        return { ...doc, candidates: { ...doc.candidates, [event.data.candidateId]: { route: event.data.route, outcome: null, annulled: false } } };
+        return { ...doc, candidates: { ...doc.candidates, [event.data.candidateId]: { route: event.data.route, outcome: null, annulled: false, at: event.version } } };
       case 'DeliberationFinalised': {
         const enrolled = doc?.candidates[event.data.candidateId];
         if (!doc || !enrolled) return doc;
-        return { ...doc, candidates: { ...doc.candidates, [event.data.candidateId]: { ...enrolled, outcome: event.data.outcome } } };
+        return { ...doc, candidates: { ...doc.candidates, [event.data.candidateId]: { ...enrolled, outcome: event.data.outcome, at: event.version } } };
       }
       case 'DecisionAnnulled': {
         const enrolled = doc?.candidates[event.data.candidateId];
         if (!doc || !enrolled) return doc;
-        return { ...doc, candidates: { ...doc.candidates, [event.data.candidateId]: { ...enrolled, annulled: true } } };
+        return { ...doc, candidates: { ...doc.candidates, [event.data.candidateId]: { ...enrolled, annulled: true, at: event.version } } };
       }
       case 'PvValidated':
         if (!doc || doc.validatedOn) return doc;
-        return { ...doc, validatedOn: event.data.validatedOn };
+        return { ...doc, validatedOn: event.data.validatedOn, validatedAt: event.version };
       default:
         return doc;
     }
@@ -103,22 +114,25 @@ export const candidateFacts: DocumentProjection<CandidateFacts> = {
       case 'CcpAcquired': {
         const base = doc ?? emptyCandidate(event.data.candidateId);
         const { rncp, bloc, acquiredOn, via } = event.data;
-        return { ...base, ccps: [...base.ccps, { rncp, bloc, acquiredOn, sessionId: via.kind === 'session' ? via.sessionId : null, annulled: false }] };
+        return { ...base, ccps: [...base.ccps, { rncp, bloc, acquiredOn, sessionId: via.kind === 'session' ? via.sessionId : null, annulled: false, at: event.version }] };
       }
       case 'TitreIssued': {
         const base = doc ?? emptyCandidate(event.data.candidateId);
         const { rncp, issuedOn, sessionId } = event.data;
-        return { ...base, titres: [...base.titres, { rncp, issuedOn, sessionId, annulled: false }] };
+        return { ...base, titres: [...base.titres, { rncp, issuedOn, sessionId, annulled: false, at: event.version }] };
       }
       case 'TitreAnnulled': {
         if (!doc) return doc;
         const { rncp, sessionId } = event.data;
-        return { ...doc, titres: doc.titres.map((t) => (t.rncp === rncp && t.sessionId === sessionId ? { ...t, annulled: true } : t)) };
+        return { ...doc, titres: doc.titres.map((t) => (t.rncp === rncp && t.sessionId === sessionId && !t.annulled ? { ...t, annulled: true, annulledAt: event.version } : t)) };
       }
       case 'CcpAcquisitionAnnulled': {
         if (!doc) return doc;
         const { rncp, bloc, sessionId } = event.data;
-        return { ...doc, ccps: doc.ccps.map((c) => (c.rncp === rncp && c.bloc === bloc && c.sessionId === sessionId ? { ...c, annulled: true } : c)) };
+        return {
+          ...doc,
+          ccps: doc.ccps.map((c) => (c.rncp === rncp && c.bloc === bloc && c.sessionId === sessionId && !c.annulled ? { ...c, annulled: true, annulledAt: event.version } : c)),
+        };
       }
       case 'InsertionSurveyRecorded': {
         const base = doc ?? emptyCandidate(event.data.candidateId);
@@ -132,7 +146,7 @@ export const candidateFacts: DocumentProjection<CandidateFacts> = {
         }
         // A later answer about the same titre and horizon replaces the earlier one.
         const others = base.surveys.filter((s) => !(s.horizon === horizon && s.titre === titre));
-        return { ...base, surveys: [...others, { horizon, situation, titre }] };
+        return { ...base, surveys: [...others, { horizon, situation, titre, at: event.version }] };
       }
       default:
         return doc;

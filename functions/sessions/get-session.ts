@@ -1,5 +1,7 @@
 import { forbidden, notFound } from '../../domain/errors.js';
-import { sessionOverview, type SessionOverview } from '../projections/session-overview.js';
+import { partitionOf } from '../ports/read-model-store.js';
+import { HEADER_KEY } from '../projections/projection.js';
+import { assembleOverview, sessionOverview, type CandidateSlice, type SessionHeader } from '../projections/session-overview.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { defineRoute, ok } from '../shared/route.js';
 import { SessionParams, SessionView } from './session-schemas.js';
@@ -9,16 +11,19 @@ export const route = defineRoute({
   params: SessionParams,
   response: { status: 200, schema: SessionView },
   async handle({ params, ctx }, deps) {
-    const found = await deps.readModels.get<SessionOverview>(sessionOverview.model, params.sessionId);
-    if (!found?.doc) throw notFound('session-not-found', `no session ${params.sessionId}`);
-    const view = found.doc;
+    // One Query of the session's partition: its header and one item per candidate.
+    const items = await deps.readModels.query<SessionHeader | CandidateSlice | null>(partitionOf(sessionOverview.model, params.sessionId));
+    const header = items.find((i) => i.key === HEADER_KEY);
+    if (!header?.doc) throw notFound('session-not-found', `no session ${params.sessionId}`);
+    const slices = items.flatMap((i) => (i.key !== HEADER_KEY && i.doc ? [i.doc as CandidateSlice] : []));
+    const view = assembleOverview(header.doc as SessionHeader, slices);
     const { ledgerId, roles } = ctx.caller!;
     const allowed =
       roles.includes('dreets') ||
       (roles.includes('centre') && view.centreId === ledgerId) ||
       (roles.includes('juror') && [...view.jury, ...(view.added ?? [])].some((m) => m.jurorId === ledgerId));
     if (!allowed) throw forbidden('not-your-session', 'only the session’s centre, its jurors and the DREETS see a session');
-    return ok({ ...view, position: found.position });
+    return ok({ ...view, position: header.position });
   },
 });
 

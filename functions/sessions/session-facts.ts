@@ -7,6 +7,7 @@ import type { CertificationVersion } from '../../events/certification.js';
 import { certificationCatalogue, type CatalogueEntry } from '../projections/certification-catalogue.js';
 import type { LedgerDeps } from '../shared/deps.js';
 import type { RouteContext } from '../shared/route.js';
+import { readDoc } from '../projections/projection.js';
 
 /**
  * The facts a session command needs from other aggregates, loaded in one place so the route handlers stay
@@ -14,7 +15,7 @@ import type { RouteContext } from '../shared/route.js';
  */
 
 export async function certificationOf(deps: LedgerDeps, rncp: string): Promise<CertificationVersion | undefined> {
-  return (await deps.readModels.get<CatalogueEntry>(certificationCatalogue.model, rncp))?.doc.version;
+  return (await readDoc<CatalogueEntry>(deps.readModels, certificationCatalogue, rncp))?.doc.version;
 }
 
 export async function centreFacts(deps: LedgerDeps, centreId: string): Promise<CentreFacts | undefined> {

@@ -1,10 +1,13 @@
-import { certificationCatalogue, type CatalogueEntry } from '../projections/certification-catalogue.js';
+import { CATALOGUE_PARTITION, type CatalogueEntry } from '../projections/certification-catalogue.js';
+import { readDoc } from '../projections/projection.js';
+import { addTallies, ROLLUP_KEY, statisticsPartition, statisticsYearsPartition, type StatisticsRollup, type Tally } from '../projections/statistics-rollups.js';
 import { candidateFacts, centreFacts, sessionFacts, type CandidateFacts, type CentreFacts, type SessionFacts } from '../projections/statistics-facts.js';
 import type { ReadModelStore } from '../ports/read-model-store.js';
 
 /**
- * The yearly statistics of a certification lineage, aggregated on read from the fact documents of
- * functions/projections/statistics-facts.ts (never from counters).
+ * The yearly statistics of a certification lineage. `computeStatistics` is the definition, over the fact
+ * documents of functions/projections/statistics-facts.ts; requests read the per-(version, year) rollups that
+ * functions/projections/statistics-rollups.ts keeps with that same function, one candidate at a time.
  *
  * Definitions (per row: a certification version with its predecessors, and a year):
  * - year of obtention: the year of the session's PV validation (TitreIssued.issuedOn and CcpAcquired.acquiredOn
@@ -24,11 +27,9 @@ import type { ReadModelStore } from '../ports/read-model-store.js';
  *   the denominator is 0.
  * Breakdowns by access route, centre and region use the route and centre of the session concerned.
  *
- * Position: the sum of the per-stream checkpoints of every document the answer is read from (the statistics'
- * fact documents and the certification catalogue), that is the number of events of the session, candidate,
- * centre and certification streams the answer reflects. Checkpoints only grow, so a larger position never
- * reflects less; once the feed is drained it equals the number of events those streams hold in the ledger, and
- * a rebuild gives the same position and the same rows.
+ * Position: the sum of the positions of the items the answer is read from (the rollups of the lineage's versions
+ * for the year, and the catalogue's documents). A rollup's position is the sum of its facts', each the sum of the
+ * stream versions of the events it reflects: it only grows, and a rebuild gives the same position and rows.
  */
 
 export interface Breakdown {
@@ -234,10 +235,12 @@ export function computeStatistics(facts: StatisticsFacts, query: StatisticsQuery
 
   for (const candidate of facts.candidates) {
     const { candidateId } = candidate;
+    // The session's route and centre, for a candidate it enrolled (none otherwise: nothing ties them).
     const whereFrom = (sessionId: string | null) => {
       const session = sessionId === null ? undefined : sessions.get(sessionId);
-      const centreId = session?.centreId ?? UNKNOWN;
-      return { route: session?.candidates[candidateId]?.route ?? UNKNOWN, centreId, region: session ? regionOf(centreId) : UNKNOWN };
+      const entry = session?.candidates[candidateId];
+      if (!session || !entry) return { route: UNKNOWN, centreId: UNKNOWN, region: UNKNOWN };
+      return { route: entry.route, centreId: session.centreId, region: regionOf(session.centreId) };
     };
     // The titres each row counts, for the survey answers about them.
     let counted: Map<RowAccumulator, Set<number>> | undefined;
@@ -280,31 +283,139 @@ export function computeStatistics(facts: StatisticsFacts, query: StatisticsQuery
   return [...rows.values()].sort((a, b) => (a.rncp === b.rncp ? a.year - b.year : a.rncp < b.rncp ? -1 : 1)).map((row) => row.row(centres));
 }
 
-/** Everything the statistics are computed from, with the position it reflects. */
-export async function readStatisticsFacts(readModels: ReadModelStore): Promise<{ facts: StatisticsFacts; position: number }> {
-  const [sessions, candidates, centres, catalogue] = await Promise.all([
-    readModels.list<SessionFacts | null>(sessionFacts.model),
-    readModels.list<CandidateFacts | null>(candidateFacts.model),
-    readModels.list<CentreFacts | null>(centreFacts.model),
-    readModels.list<CatalogueEntry | null>(certificationCatalogue.model),
-  ]);
+/**
+ * The whole ledger's fact documents, from a store that can list them all (the in-memory one's `dump`): the
+ * reference the rollups are checked against (tests, benches). No request reads this way.
+ */
+export function readStatisticsFacts(readModels: { dump(): Record<string, { doc: unknown; position: number }[]> }): { facts: StatisticsFacts; position: number } {
+  const all = readModels.dump();
   let position = 0;
-  const docs = <T>(list: { doc: T | null; position: number }[]) => {
+  const docs = <T>(model: string) => {
     const out: T[] = [];
-    for (const d of list) {
-      position += d.position;
-      if (d.doc) out.push(d.doc);
+    for (const [partition, items] of Object.entries(all)) {
+      if (!partition.startsWith(`${model}#`)) continue;
+      for (const d of items) {
+        position += d.position;
+        if (d.doc) out.push(d.doc as T);
+      }
     }
     return out;
   };
-  const facts = { sessions: docs(sessions), candidates: docs(candidates), centres: docs(centres), catalogue: docs(catalogue) };
+  const facts = {
+    sessions: docs<SessionFacts>(sessionFacts.model),
+    candidates: docs<CandidateFacts>(candidateFacts.model),
+    centres: docs<CentreFacts>(centreFacts.model),
+    catalogue: (all[CATALOGUE_PARTITION] ?? []).map((d) => d.doc as CatalogueEntry),
+  };
   return { facts, position };
 }
 
+const cellOf = (tally: Tally, prefix: string): Breakdown => {
+  const n = (f: string) => tally[`${prefix}${f}`] ?? 0;
+  return {
+    enrolled: n('enrolled'),
+    present: n('present'),
+    certified: n('certified'),
+    certifiedViaVae: n('certifiedViaVae'),
+    ccpIssued: n('ccpIssued'),
+    successRate: percent(n('certified'), n('present')),
+  };
+};
+
+/** The names after `<kind>:` in a tally (`route:vae:certified` → `vae`), sorted. */
+const namesOf = (tally: Tally, kind: string) =>
+  [...new Set(Object.keys(tally).flatMap((k) => (k.startsWith(`${kind}:`) ? [k.slice(kind.length + 1, k.lastIndexOf(':'))] : [])))].sort();
+
+/** A row from the sum of the rollups of its lineage's versions; regions from the centres' documents. */
+function rowOf(head: string, year: number, lineage: string[], tally: Tally, centres: ReadonlyMap<string, CentreFacts>): StatisticsRow {
+  const survey = (h: '6m' | '24m'): SurveyTally => ({
+    respondents: tally[`surveys:${h}:respondents`] ?? 0,
+    neutralised: tally[`surveys:${h}:neutralised`] ?? 0,
+    employedTargetJob: tally[`surveys:${h}:employedTargetJob`] ?? 0,
+    employedOther: tally[`surveys:${h}:employedOther`] ?? 0,
+    unemployed: tally[`surveys:${h}:unemployed`] ?? 0,
+  });
+  const s6 = survey('6m');
+  const s24 = survey('24m');
+  const den6 = s6.respondents - s6.neutralised;
+  const den24 = s24.respondents - s24.neutralised;
+  const byCentre = Object.fromEntries(
+    namesOf(tally, 'centre').map((id) => [id, { ...cellOf(tally, `centre:${id}:`), name: centres.get(id)?.name ?? null, region: centres.get(id)?.region ?? null }]),
+  );
+  // A centre's region never changes: a region's counts are its centres' (a candidate seen at two centres of one
+  // region in one version and year counts at both).
+  const regions: Tally = {};
+  for (const id of namesOf(tally, 'centre')) {
+    const region = centres.get(id)?.region ?? UNKNOWN;
+    for (const f of ['enrolled', 'present', 'certified', 'certifiedViaVae', 'ccpIssued'])
+      regions[`region:${region}:${f}`] = (regions[`region:${region}:${f}`] ?? 0) + (tally[`centre:${id}:${f}`] ?? 0);
+  }
+  return {
+    year,
+    rncp: head,
+    lineage,
+    ...cellOf(tally, ''),
+    insertion6mGlobal: percent(s6.employedTargetJob + s6.employedOther, den6),
+    insertion6mTargetJob: percent(s6.employedTargetJob, den6),
+    insertion24mTargetJob: percent(s24.employedTargetJob, den24),
+    surveys: { '6m': s6, '24m': s24 },
+    byRoute: Object.fromEntries(namesOf(tally, 'route').map((r) => [r, cellOf(tally, `route:${r}:`)])),
+    byCentre,
+    byRegion: Object.fromEntries(namesOf(regions, 'region').map((r) => [r, cellOf(regions, `region:${r}:`)])),
+  };
+}
+
+/** A centre's name and region never change once registered (CentreRegistered is its only event): read once per process. */
+const knownCentres = new WeakMap<ReadModelStore, Map<string, CentreFacts>>();
+
+/**
+ * The rows asked for, from the rollups (statistics-rollups.ts): for each lineage and year, one item per version
+ * of the lineage, then the centres named in them. `position` is the sum of the positions of the rollups and
+ * catalogue documents read: it only grows, and a rebuild gives the same.
+ */
 export async function readStatistics(readModels: ReadModelStore, query: StatisticsQuery = {}): Promise<StatisticsAnswer & { known: boolean }> {
-  const { facts, position } = await readStatisticsFacts(readModels);
-  const known = !query.rncp || facts.catalogue.some((e) => e.version.rncp === query.rncp);
-  return { position, known, rows: known ? computeStatistics(facts, query) : [] };
+  const catalogueDocs = await readModels.query<CatalogueEntry | null>(CATALOGUE_PARTITION);
+  const catalogue = catalogueDocs.flatMap((d) => (d.doc ? [d.doc] : []));
+  let position = catalogueDocs.reduce((sum, d) => sum + d.position, 0);
+  const known = !query.rncp || catalogue.some((e) => e.version.rncp === query.rncp);
+  if (!known) return { position, known, rows: [] };
+  const heads = query.rncp ? [query.rncp] : lineageHeads(catalogue);
+  const wanted: { head: string; year: number; lineage: string[] }[] = [];
+  for (const head of heads) {
+    const lineage = lineageOf(head, catalogue);
+    let years = query.year !== undefined ? [query.year] : [];
+    if (query.year === undefined) {
+      const found = await Promise.all(lineage.map((rncp) => readModels.query<{ year: number }>(statisticsYearsPartition(rncp))));
+      years = [...new Set(found.flat().map((d) => d.doc.year))].sort((a, b) => a - b);
+    }
+    for (const year of years) wanted.push({ head, year, lineage });
+  }
+  const rollups = new Map<string, { tally: Tally; position: number }>();
+  await Promise.all(
+    [...new Set(wanted.flatMap((w) => w.lineage.map((rncp) => `${rncp}#${w.year}`)))].map(async (id) => {
+      const [rncp, year] = id.split('#') as [string, string];
+      const found = await readModels.get<StatisticsRollup>(statisticsPartition(rncp, Number(year)), ROLLUP_KEY);
+      rollups.set(id, { tally: found?.doc.tally ?? {}, position: found?.position ?? 0 });
+    }),
+  );
+  for (const r of rollups.values()) position += r.position;
+  const tallies = wanted.map((w) => w.lineage.reduce<Tally>((sum, rncp) => addTallies(sum, rollups.get(`${rncp}#${w.year}`)!.tally), {}));
+  const centreIds = [...new Set(tallies.flatMap((t) => namesOf(t, 'centre')))].filter((id) => id !== UNKNOWN);
+  let cached = knownCentres.get(readModels);
+  if (!cached) knownCentres.set(readModels, (cached = new Map()));
+  const seen = cached;
+  const centres = new Map<string, CentreFacts>();
+  await Promise.all(
+    centreIds.map(async (id) => {
+      const found = seen.get(id) ?? (await readDoc<CentreFacts | null>(readModels, centreFacts, id))?.doc;
+      if (!found) return;
+      seen.set(id, found);
+      centres.set(id, found);
+    }),
+  );
+  const rows = wanted.map((w, i) => rowOf(w.head, w.year, w.lineage, tallies[i]!, centres));
+  rows.sort((a, b) => (a.rncp === b.rncp ? a.year - b.year : a.rncp < b.rncp ? -1 : 1));
+  return { position, known, rows };
 }
 
 /** The column names of the RNCP fiche's statistics table, as the fiche writes them. */

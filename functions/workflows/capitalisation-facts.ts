@@ -1,17 +1,18 @@
 import { addDays } from '../../domain/dates.js';
 import { livret, type ReferentialEntry } from '../../domain/livret.js';
-import { certificationCatalogue, type CatalogueEntry } from '../projections/certification-catalogue.js';
+import { CATALOGUE_PARTITION, type CatalogueEntry } from '../projections/certification-catalogue.js';
+import { readDoc } from '../projections/projection.js';
 import { candidateRecord, type CandidateRecordDoc } from '../projections/candidate-record.js';
 import type { LedgerDeps } from '../shared/deps.js';
 
 /** The referential as the livret reads it, from the catalogue read model. */
 export async function referentialOf(deps: LedgerDeps): Promise<Map<string, ReferentialEntry>> {
-  const docs = await deps.readModels.list<CatalogueEntry>(certificationCatalogue.model);
+  const docs = await deps.readModels.query<CatalogueEntry>(CATALOGUE_PARTITION);
   return new Map(docs.map(({ doc }) => [doc.version.rncp, { version: doc.version, ...(doc.revision ? { revision: doc.revision } : {}) }]));
 }
 
 export async function recordOfAt(deps: LedgerDeps, candidateId: string) {
-  return deps.readModels.get<CandidateRecordDoc>(candidateRecord.model, candidateId);
+  return readDoc<CandidateRecordDoc>(deps.readModels, candidateRecord, candidateId);
 }
 
 export async function recordOf(deps: LedgerDeps, candidateId: string): Promise<CandidateRecordDoc | undefined> {

@@ -4,6 +4,7 @@ import type { AccessRoute, CertificationVersion } from '../../events/certificati
 import { certificationCatalogue, type CatalogueEntry } from '../projections/certification-catalogue.js';
 import { recordedEvents } from '../shared/command-handler.js';
 import type { LedgerDeps } from '../shared/deps.js';
+import { readDoc } from '../projections/projection.js';
 
 export interface PvOutcome {
   candidateId: string;
@@ -45,7 +46,7 @@ export async function pvOutcomes(deps: LedgerDeps, sessionId: string) {
 }
 
 export async function certificationVersion(deps: LedgerDeps, rncp: string): Promise<CertificationVersion> {
-  const entry = await deps.readModels.get<CatalogueEntry>(certificationCatalogue.model, rncp);
+  const entry = await readDoc<CatalogueEntry>(deps.readModels, certificationCatalogue, rncp);
   if (!entry) throw new Error(`certification ${rncp} is not in the catalogue read model yet`);
   return entry.doc.version;
 }

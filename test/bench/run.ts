@@ -1,4 +1,4 @@
-// `npm run bench -- <name>`: append | bundles | coldstart | cost | rebuild | verify | soak | twin.
+// `npm run bench -- <name>`: append | bundles | coldstart | cost | rebuild | verify | soak | twin | scale.
 const benches: Record<string, () => Promise<unknown>> = {
   append: () => import('./append.js'),
   bundles: () => import('./bundles.js'),
@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   verify: () => import('./verify.js'),
   soak: () => import('./soak.js'),
   twin: () => import('./twin.js'),
+  scale: () => import('./scale.js'),
 };
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const chosen = names.length ? names : ['append'];

@@ -16,6 +16,12 @@ import { issueCertificate } from '../support/issue-certificate.js';
 import { localTokenKeys, signLocalToken } from '../../functions/local/local-token.js';
 import { startLocalLedger } from '../../functions/local/runtime.js';
 import { certificateStatus } from '../../functions/projections/certificate-status.js';
+import { docAt } from '../../functions/projections/projection.js';
+
+const itemKey = (code: string) => {
+  const [pk, sk] = docAt(certificateStatus, code);
+  return { pk, sk };
+};
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
@@ -156,9 +162,7 @@ async function verify() {
 const dynamo = localDynamoClient(L.dynamoEndpoint);
 const bare = () =>
   pool(async (i) => {
-    const out = await dynamo.send(
-      new GetItemCommand({ TableName: L.readModelTable, Key: marshall({ pk: certificateStatus.model, sk: codes[i % codes.length]! }), ConsistentRead: true }),
-    );
+    const out = await dynamo.send(new GetItemCommand({ TableName: L.readModelTable, Key: marshall(itemKey(codes[i % codes.length]!)), ConsistentRead: true }));
     return out.Item ? 200 : 404;
   });
 

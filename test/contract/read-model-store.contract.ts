@@ -8,7 +8,7 @@ export interface ReadModelHarness {
 }
 
 let n = 0;
-/** A model of its own per test, so the suites share one table without seeing each other's documents. */
+/** A partition of its own per test, so the suites share one table without seeing each other's documents. */
 const model = (name: string) => `${name}-${++n}-${Math.random().toString(36).slice(2, 8)}`;
 
 export function readModelStoreContract(name: string, start: () => Promise<ReadModelHarness>) {
@@ -56,31 +56,31 @@ export function readModelStoreContract(name: string, start: () => Promise<ReadMo
       await h.store.put(m, 'k', { blocs: ['a'] }, 1, 0);
       const read = await h.store.get<{ blocs: string[] }>(m, 'k');
       read!.doc.blocs.push('b');
-      const [listed] = await h.store.list<{ blocs: string[] }>(m);
+      const [listed] = await h.store.query<{ blocs: string[] }>(m);
       listed!.doc.blocs.push('c');
       expect((await h.store.get(m, 'k'))!.doc).toEqual({ blocs: ['a'] });
     });
 
-    it("lists one model's documents only, ordered by key, each with its checkpoint", async () => {
+    it('queries one partition only, ordered by key, each document with its checkpoint', async () => {
       const m = model('sessions-by-centre');
       const keys = ['centre#c2|s-10', 'centre#c1|s-2', 'centre#c1|s-10', 'Centre#c1|s-1'];
       for (const [i, key] of keys.entries()) await h.store.put(m, key, { i }, i + 1, 0);
       await h.store.put(model('sessions-by-centre'), 'centre#c1|s-3', { other: true }, 1, 0);
-      expect((await h.store.list(m)).map((d) => [d.key, d.position])).toEqual([
+      expect((await h.store.query(m)).map((d: { key: string; position: number }) => [d.key, d.position])).toEqual([
         ['Centre#c1|s-1', 4],
         ['centre#c1|s-10', 3],
         ['centre#c1|s-2', 2],
         ['centre#c2|s-10', 1],
       ]);
-      expect(await h.store.list(model('empty'))).toEqual([]);
+      expect(await h.store.query(model('empty'))).toEqual([]);
     });
 
-    it('lists every document of a model larger than one page of a read (1 MB in DynamoDB)', { timeout: 120_000 }, async () => {
+    it('queries every document of a partition larger than one page of a read (1 MB in DynamoDB)', { timeout: 120_000 }, async () => {
       const m = model('statistics-facts');
       const padding = 'x'.repeat(40_000);
       const keys = Array.from({ length: 40 }, (_, i) => `fact-${String(i).padStart(3, '0')}`);
       await Promise.all(keys.map((key) => h.store.put(m, key, { padding, key }, 1, 0)));
-      const listed = await h.store.list<{ key: string }>(m);
+      const listed = await h.store.query<{ key: string }>(m);
       expect(listed.map((d) => d.doc.key)).toEqual(keys);
     });
 

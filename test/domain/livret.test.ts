@@ -10,6 +10,7 @@ import { Projector } from '../../functions/projections/projector.js';
 import { CommandHandler, recordedEvents } from '../../functions/shared/command-handler.js';
 import { referentialMap } from '../support/referential.js';
 import { ledgerDate } from '../../functions/shared/ledger-date.js';
+import { readDoc } from '../../functions/projections/projection.js';
 
 let ref: Map<string, ReferentialEntry>;
 beforeAll(async () => {
@@ -164,7 +165,7 @@ describe('property: the livret kept incrementally by the projector equals the li
           if (s.kind === 'annul') await run({ type: 'AnnulSessionDecision', candidateId: 'k', sessionId: `s${Math.max(0, n - 2)}`, reason: 'r', legalBasis: 'l' });
         }
         const asOf = addDays('2014-01-01', asOfDays);
-        const doc = (await readModels.get<CandidateRecordDoc>(candidateRecord.model, 'k'))!.doc;
+        const doc = (await readDoc<CandidateRecordDoc>(readModels, candidateRecord, 'k'))!.doc;
         const replayed = (await store.read(candidateStream('k'))).commits
           .flatMap(recordedEvents)
           .filter((e) => isLivretEvent(e.type))

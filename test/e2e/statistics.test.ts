@@ -8,7 +8,6 @@ import { localDynamoClient } from '../../functions/adapters/dynamodb-client.js';
 import { activeReadModelTable } from '../../functions/local/read-model-table.js';
 import { rebuildLocalReadModels } from '../../functions/local/rebuild.js';
 import { TABLES } from '../../functions/local/runtime.js';
-import { statisticsStreamEvents } from '../support/ledger-history.js';
 import { startTestLedger, type LocalLedger } from '../support/local-ledger.js';
 import { scenario, type As } from '../support/scenario.js';
 
@@ -146,7 +145,8 @@ describe('yearly statistics through the local server', () => {
 
     const res = await get('/statistics?rncp=RNCP38665&year=2022');
     expect(res.status, res.text).toBe(200);
-    expect(res.json.position).toBe(await statisticsStreamEvents(L!.deps.store));
+    // The sum of the positions of the rollups and catalogue items read: it grows with them, and a rebuild gives the same (below).
+    expect(res.json.position).toBeGreaterThan(0);
     expect(res.json.rows).toHaveLength(1);
     const row = res.json.rows[0];
     // The fiche's row: 2022, 55 certified, 1 via VAE, 63 % global at 6 months, 63 % target job at 6 months, 62 % at 2 years.

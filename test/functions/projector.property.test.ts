@@ -6,7 +6,8 @@ import { MemoryEventStore } from '../../functions/adapters/memory-event-store.js
 import { MemoryReadModelStore } from '../../functions/adapters/memory-read-model-store.js';
 import type { EventStore } from '../../functions/ports/event-store.js';
 import { recordOfItem } from '../../functions/projections/change-feed.js';
-import { projections } from '../../functions/projections/index.js';
+import { followers, projections } from '../../functions/projections/index.js';
+import { addTallies, ROLLUP_KEY, tallyOfRow, type CandidateYearFact, type StatisticsRollup } from '../../functions/projections/statistics-rollups.js';
 import { COMMIT_OVERWRITTEN, projectBatch } from '../../functions/projections/project-change-feed.js';
 import { ProjectionGapError, Projector } from '../../functions/projections/projector.js';
 import { computeStatistics, readStatisticsFacts } from '../../functions/statistics/statistics-report.js';
@@ -41,6 +42,10 @@ const sessionEvent: fc.Arbitrary<LedgerEvent> = fc.oneof(
     .record({ candidateId, bloc, result: fc.constantFrom('acquis', 'non_acquis' as const) })
     .map(({ result, ...d }) => ({ type: 'AssessmentRecorded' as const, data: { ...d, jurorId: 'j1', competences: [{ code: `${d.bloc}C1`, result }] } })),
   date.map((validatedOn) => ({ type: 'PvValidated' as const, data: { validatedBy: 'agent-1', validatedOn } })),
+  fc
+    .subarray(['j1', 'j2', 'j3'], { minLength: 1 })
+    .map((ids) => ({ type: 'JuryConstituted' as const, data: { members: ids.map((jurorId, i) => ({ jurorId, independent: i === 0 })) } })),
+  fc.record({ candidateId, jurorId: fc.constantFrom('j3', 'j4') }).map((d) => ({ type: 'JurorAddedForCandidate' as const, data: { ...d, independent: false } })),
   candidateId.map((id) => ({ type: 'DecisionAnnulled' as const, data: { candidateId: id, reason: 'appel', legalBasis: 'R338-7', annulledBy: 'agent-1' } })),
 );
 
@@ -111,8 +116,31 @@ function flaky(store: EventStore, failures: boolean[]): EventStore & { healthy: 
   return wrapped;
 }
 
-async function documents(readModels: MemoryReadModelStore) {
-  return Object.fromEntries(await Promise.all(projections.map(async (p) => [p.model, await readModels.list(p.model)] as const)));
+const documents = (readModels: MemoryReadModelStore) => readModels.dump();
+
+/**
+ * Each statistics partition's rollup is the sum of its facts, has nothing pending, and equals what the
+ * definition (computeStatistics over every fact document, that version alone) gives for that version and year.
+ */
+function checkRollups(readModels: MemoryReadModelStore) {
+  const all = readModels.dump();
+  const { facts } = readStatisticsFacts(readModels);
+  let checked = 0;
+  for (const [partition, items] of Object.entries(all)) {
+    if (!partition.startsWith('statistics#')) continue;
+    const [, rncp, year] = partition.split('#') as [string, string, string];
+    const rollup = items.find((i) => i.key === ROLLUP_KEY)!.doc as StatisticsRollup;
+    expect(rollup.pending).toBeUndefined();
+    const sum = items.filter((i) => i.key !== ROLLUP_KEY).reduce((t, i) => addTallies(t, (i.doc as CandidateYearFact).tally), {});
+    expect(rollup.tally).toEqual(sum);
+    const [row] = computeStatistics({ ...facts, catalogue: [] }, { rncp, year: Number(year) });
+    expect(rollup.tally).toEqual(tallyOfRow(row!));
+    checked++;
+  }
+  // Every version and year the definition counts something in has its rollup.
+  const counted = computeStatistics({ ...facts, catalogue: [] }, { rncp: 'RNCP32340' }).filter((r) => Object.keys(tallyOfRow(r)).length);
+  for (const r of counted) expect(all[`statistics#RNCP32340#${r.year}`]).toBeDefined();
+  return checked;
 }
 
 describe('the projector converges whatever the delivery', () => {
@@ -143,7 +171,7 @@ describe('the projector converges whatever the delivery', () => {
           // to two projector instances sharing the read models, each batch through the Powertools handler.
           const readModels = new MemoryReadModelStore();
           const store = flaky(source, readFailures);
-          const projectors = [new Projector(store, readModels, projections), new Projector(store, readModels, projections)];
+          const projectors = [new Projector(store, readModels, projections, followers), new Projector(store, readModels, projections, followers)];
           let queue = deliveryOrder.map((i) => appended[i % appended.length]!);
           let sequence = 0;
           const deliver = async (commits: Commit[], projector: Projector) => {
@@ -183,17 +211,19 @@ describe('the projector converges whatever the delivery', () => {
           }
 
           const rebuilt = new MemoryReadModelStore();
-          await new Projector(source, rebuilt, projections).replayAll();
-          expect(await documents(readModels)).toEqual(await documents(rebuilt));
-          const incremental = await readStatisticsFacts(readModels);
-          const fromRebuild = await readStatisticsFacts(rebuilt);
+          await new Projector(source, rebuilt, projections, followers).replayAll();
+          expect(documents(readModels)).toEqual(documents(rebuilt));
+          checkRollups(readModels);
+          checkRollups(rebuilt);
+          const incremental = readStatisticsFacts(readModels);
+          const fromRebuild = readStatisticsFacts(rebuilt);
           expect(incremental.position).toBe(fromRebuild.position);
           expect(computeStatistics(incremental.facts)).toEqual(computeStatistics(fromRebuild.facts));
         },
       ),
       { numRuns: 150 },
     );
-  });
+  }, 180_000);
 
   it('reports only the failed record of a batch to DynamoDB Streams, and never applies past a hole', async () => {
     const source = new MemoryEventStore();
@@ -206,8 +236,8 @@ describe('the projector converges whatever the delivery', () => {
     // c2 arrives before c1: filling the gap needs the table, which fails: only that record is reported.
     const records = [recordOfItem(commitToItem(other), 1), recordOfItem(commitToItem(c2), 2)];
     expect(await projectBatch(projector, { Records: records })).toEqual({ batchItemFailures: [{ itemIdentifier: records[1]!.dynamodb!.SequenceNumber }] });
-    expect((await readModels.get('statistics-centre', 'y'))?.position).toBe(1);
-    expect(await readModels.get('statistics-centre', 'x')).toBeUndefined();
+    expect((await readModels.get('statistics-centre#y', 'y'))?.position).toBe(1);
+    expect(await readModels.get('statistics-centre#x', 'x')).toBeUndefined();
     // A table that returns a slice with a hole: refused rather than applied.
     const holey: EventStore = { ...broken, read: async () => ({ commits: [c2], version: 2, head: c2.hash }) };
     await expect(new Projector(holey, readModels, projections).apply(c2)).rejects.toBeInstanceOf(ProjectionGapError);
@@ -216,7 +246,7 @@ describe('the projector converges whatever the delivery', () => {
     await healthy.apply(c1);
     await healthy.apply(c2);
     await healthy.apply(c1);
-    expect(await readModels.get('statistics-centre', 'x')).toMatchObject({ position: 2, doc: { centreId: 'x', region: 'Bretagne' } });
+    expect(await readModels.get('statistics-centre#x', 'x')).toMatchObject({ position: 2, doc: { centreId: 'x', region: 'Bretagne' } });
   });
 
   it('a MODIFY or REMOVE of a commit (the table tampered with) is logged for the alarm and changes no read model', async () => {
@@ -228,12 +258,12 @@ describe('the projector converges whatever the delivery', () => {
     const logger = { error: (...args: unknown[]) => void logged.push(args) };
     const inserted = recordOfItem(commitToItem(c1), 1);
     await projectBatch(projector, { Records: [inserted] }, undefined, logger);
-    const before = await readModels.get('statistics-centre', 'z');
+    const before = await readModels.get('statistics-centre#z', 'z');
     const tampered = { ...c1, events: [{ ...c1.events[0]!, data: { centreId: 'z', name: 'Centre falsifié', region: 'Corse' } }] };
     const modify = { ...recordOfItem(commitToItem(tampered), 2), eventName: 'MODIFY' as const };
     const remove = { ...recordOfItem(commitToItem(c1), 3), eventName: 'REMOVE' as const };
     expect(await projectBatch(projector, { Records: [modify, remove] }, undefined, logger)).toEqual({ batchItemFailures: [] });
     expect(logged.map((l) => (l as unknown[])[0])).toEqual([COMMIT_OVERWRITTEN, COMMIT_OVERWRITTEN]);
-    expect(await readModels.get('statistics-centre', 'z')).toEqual(before);
+    expect(await readModels.get('statistics-centre#z', 'z')).toEqual(before);
   });
 });

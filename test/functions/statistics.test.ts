@@ -1,16 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MemoryEventStore } from '../../functions/adapters/memory-event-store.js';
 import { MemoryReadModelStore } from '../../functions/adapters/memory-read-model-store.js';
-import { projections } from '../../functions/projections/index.js';
+import { followers, projections } from '../../functions/projections/index.js';
 import { Projector } from '../../functions/projections/projector.js';
 import { loadReferential } from '../../functions/referential/load-referential.js';
 import { CommandHandler } from '../../functions/shared/command-handler.js';
 import type { LedgerDeps } from '../../functions/shared/deps.js';
-import { FICHE_COLUMNS, lineageHeads, lineageOf, percent, readStatisticsFacts } from '../../functions/statistics/statistics-report.js';
+import { computeStatistics, FICHE_COLUMNS, lineageHeads, lineageOf, percent, readStatisticsFacts } from '../../functions/statistics/statistics-report.js';
 import type { AccessRoute } from '../../events/certification.js';
 import type { LedgerEvent } from '../../events/registry.js';
 import { callRoute } from '../support/call-route.js';
-import { appendEvents, statisticsStreamEvents } from '../support/ledger-history.js';
+import { appendEvents } from '../support/ledger-history.js';
 import { memoryDeps } from '../support/memory-deps.js';
 
 const ministry: [string, string] = ['ministry', 'dgefp-1'];
@@ -38,6 +38,7 @@ describe('rates', () => {
 describe('GET /statistics and POST /statistics/exports over fact documents', () => {
   let deps: LedgerDeps;
   let store: MemoryEventStore;
+  let readModels: MemoryReadModelStore;
 
   const session = async (sessionId: string, rncp: string, centreId: string, enrolments: [string, AccessRoute, 'titre' | 'ccp' | 'ajourne' | 'absent'][], validatedOn?: string) => {
     const blocs = rncp === 'RNCP38665' ? NEW_BC : rncp === 'RNCP12505' ? ['RNCP12505BC01', 'RNCP12505BC02', 'RNCP12505BC03'] : BC;
@@ -66,7 +67,7 @@ describe('GET /statistics and POST /statistics/exports over fact documents', () 
 
   beforeAll(async () => {
     store = new MemoryEventStore();
-    const readModels = new MemoryReadModelStore();
+    readModels = new MemoryReadModelStore();
     const base = await memoryDeps({ referential: false });
     deps = { ...base.deps, store, readModels, commands: new CommandHandler(store) };
     await loadReferential(deps.commands, base.clock);
@@ -109,11 +110,11 @@ describe('GET /statistics and POST /statistics/exports over fact documents', () 
         data: { candidateId: 'b', rncp: 'RNCP32340', bloc, sessionId: 's1', reason: 'fraude', legalBasis: 'R338-7' },
       })),
     ]);
-    await new Projector(store, readModels, projections).replayAll();
+    await new Projector(store, readModels, projections, followers).replayAll();
   });
 
   it('follows the lineage back through predecessors and revisions', async () => {
-    const { facts } = await readStatisticsFacts(deps.readModels);
+    const { facts } = readStatisticsFacts(readModels);
     expect(lineageOf('RNCP38665', facts.catalogue)).toEqual(['RNCP38665', 'RNCP32340', 'RNCP12505']);
     expect(lineageOf('RNCP32340', facts.catalogue)).toEqual(['RNCP32340', 'RNCP12505']);
     expect(lineageHeads(facts.catalogue)).toEqual(['RNCP38665', 'SEED004']);
@@ -122,7 +123,9 @@ describe('GET /statistics and POST /statistics/exports over fact documents', () 
   it('counts a year of a lineage, with its breakdowns and the position it reflects', async () => {
     const res = await get('?rncp=RNCP38665&year=2022');
     expect(res.status, res.text).toBe(200);
-    expect(res.json.position).toBe(await statisticsStreamEvents(store));
+    expect(res.json.position).toBeGreaterThan(0);
+    // The rollups read give what the definition gives over every fact document of the ledger.
+    expect(res.json.rows).toEqual(computeStatistics(readStatisticsFacts(readModels).facts, { rncp: 'RNCP38665', year: 2022 }));
     expect(res.json.rows).toHaveLength(1);
     const row = res.json.rows[0];
     expect(row).toMatchObject({

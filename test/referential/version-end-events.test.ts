@@ -8,6 +8,7 @@ import { loadReferential } from '../../functions/referential/load-referential.js
 import { CommandHandler } from '../../functions/shared/command-handler.js';
 import { loadReferentialFiles } from '../../referential/referential-file.js';
 import { TestClock } from '../support/memory-deps.js';
+import { readDoc } from '../../functions/projections/projection.js';
 
 describe('the referential records the end of a version as data: prorogations, then closure (DESIGN.md rule 11)', () => {
   it('appends them once, in order, and the catalogue serves the version as in effect', async () => {
@@ -28,7 +29,7 @@ describe('the referential records the end of a version as data: prorogations, th
     const readModels = new MemoryReadModelStore();
     const projector = new Projector(store, readModels, [certificationCatalogue]);
     for (const commit of (await store.read(certificationStream('RNCP38665'))).commits) await projector.apply(commit);
-    const entry = (await readModels.get<CatalogueEntry>(certificationCatalogue.model, 'RNCP38665'))!.doc;
+    const entry = (await readDoc<CatalogueEntry>(readModels, certificationCatalogue, 'RNCP38665'))!.doc;
     expect(entry.version.validUntil).toBe('2030-12-31');
     expect(entry.closure).toEqual({ closedOn: '2030-12-31', graceUntil: '2031-12-31' });
     expect(entry.prorogations).toEqual([{ previousValidUntil: '2029-05-12', validUntil: '2030-12-31', decidedOn: '2029-04-01' }]);

@@ -29,10 +29,3 @@ export async function allCommits(store: EventStore): Promise<Commit[]> {
   for await (const c of store.scan()) commits.push(c);
   return commits;
 }
-
-/** The number of events of the streams the statistics read: what their `position` reaches once the feed is drained. */
-export async function statisticsStreamEvents(store: EventStore): Promise<number> {
-  let n = 0;
-  for await (const c of store.scan()) if (/^(session|candidate|centre|certification)#/.test(c.stream)) n += c.events.length;
-  return n;
-}
