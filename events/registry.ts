@@ -24,7 +24,15 @@ import {
   CcsAcquired,
 } from './candidate.js';
 import type { EventMeta, StoredEvent } from './envelope.js';
-import { CertificateDocumentsAttached, CertificateIssued, CertificateReinstated, CertificateRevoked, CertificateSuspended } from './certificate.js';
+import {
+  CertificateCredentialReissued,
+  CertificateDocumentsAttached,
+  CertificateIssued,
+  CertificateReinstated,
+  CertificateRevoked,
+  CertificateSuspended,
+  StatusListEntryReserved,
+} from './certificate.js';
 import { AgrementGranted, CentreRegistered } from './centre.js';
 import { HabilitationGranted, JurorRegistered } from './juror.js';
 import {
@@ -85,6 +93,8 @@ export const eventDefinitions = [
   CertificateSuspended,
   CertificateReinstated,
   CertificateRevoked,
+  CertificateCredentialReissued,
+  StatusListEntryReserved,
 ] as const;
 
 type Definitions = (typeof eventDefinitions)[number];

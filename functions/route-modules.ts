@@ -46,6 +46,8 @@ export const routeModules: Record<string, () => Promise<RouteModule>> = {
   'certificates/reinstate-certificate': () => import('./certificates/reinstate-certificate.js'),
   'certificates/revoke-certificate': () => import('./certificates/revoke-certificate.js'),
   'certificates/get-jwks': () => import('./certificates/get-jwks.js'),
+  'certificates/get-did-document': () => import('./certificates/get-did-document.js'),
+  'certificates/get-status-list': () => import('./certificates/get-status-list.js'),
   'statistics/get-statistics': () => import('./statistics/get-statistics.js'),
   'statistics/export-statistics': () => import('./statistics/export-statistics.js'),
   'local/move-clock': () => import('./local/move-clock.js'),

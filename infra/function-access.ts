@@ -68,7 +68,10 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'certificates/get-credential': { events: 'read', readModels: 'read', rateLimit: 'write', vault: 'read' },
   'certificates/get-certificate-pdf': { events: 'read', readModels: 'read', rateLimit: 'write', vault: 'read', documents: 'read' },
   'certificates/list-verifications': { events: 'read', readModels: 'read', verifications: 'read' },
-  'certificates/get-jwks': { signing: 'publicKey' },
+  'certificates/get-jwks': { readModels: 'read', signing: 'publicKey' },
+  'certificates/get-did-document': { readModels: 'read', signing: 'publicKey' },
+  // Signs the list it serves (CloudFront keeps it STATUS_LIST_MAX_AGE_SECONDS).
+  'certificates/get-status-list': { readModels: 'read', signing: 'sign' },
   'statistics/export-statistics': { readModels: 'read', idempotency: 'write', exports: 'write' },
   'projections/project-change-feed': { events: 'read', readModels: 'write' },
   // The reactions: the workflows started from the feed (the outbox), compensations appended, each notification emailed

@@ -1,4 +1,4 @@
-import type { CertificateKind } from '../../events/certificate.js';
+import type { CertificateKind, StatusListEntry } from '../../events/certificate.js';
 import type { DocumentProjection } from './projection.js';
 
 export type CertificateStatus = 'valid' | 'suspended' | 'revoked';
@@ -24,6 +24,8 @@ export interface CertificateDoc {
   /** The issuance commit; `hash` is known once the documents are attached (they quote it). */
   issuance: { stream: string; version: number; hash?: string };
   credential?: { jws: string; kid: string };
+  /** The credential's revocation bit; absent from credentials signed before issue 19 until they are reissued. */
+  statusListEntry?: StatusListEntry;
   pdf?: { key: string; sha256: string };
   status: CertificateStatus;
   /** Issuance first, then every change: the status on any date is the last entry on or before it. */
@@ -61,7 +63,15 @@ export const certificateStatus: DocumentProjection<CertificateDoc> = {
     });
     switch (event.type) {
       case 'CertificateDocumentsAttached':
-        return { ...doc, issuance: event.data.issuance, credential: event.data.credential, pdf: event.data.pdf };
+        return {
+          ...doc,
+          issuance: event.data.issuance,
+          credential: event.data.credential,
+          pdf: event.data.pdf,
+          ...(event.data.statusListEntry ? { statusListEntry: event.data.statusListEntry } : {}),
+        };
+      case 'CertificateCredentialReissued':
+        return { ...doc, credential: event.data.credential, statusListEntry: event.data.statusListEntry };
       case 'CertificateSuspended':
         return change('suspended', event.data);
       case 'CertificateReinstated':

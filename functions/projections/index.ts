@@ -3,6 +3,7 @@ import { candidateRecord } from './candidate-record.js';
 import { certificateStatus } from './certificate-status.js';
 import { centreSessions } from './centre-sessions.js';
 import type { DocumentProjection } from './projection.js';
+import { revocations } from './revocations.js';
 import { sessionOverview } from './session-overview.js';
 import { candidateFacts, centreFacts, sessionFacts } from './statistics-facts.js';
 
@@ -16,4 +17,5 @@ export const projections: readonly DocumentProjection<any>[] = [
   candidateFacts,
   centreFacts,
   centreSessions,
+  revocations,
 ];
