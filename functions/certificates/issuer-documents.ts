@@ -49,8 +49,9 @@ export function parseStatusListId(listId: string): { slug: string; serial: numbe
  * models (the revocations, then each one's certificate for its entry), so a revocation shows once projected.
  */
 export async function statusListCredential(deps: LedgerDeps, certifier: string, listId: string): Promise<string> {
-  const revoked = await deps.readModels.list<RevocationDoc>(revocations.model);
-  const certificates = await Promise.all(revoked.map((r) => deps.readModels.get<CertificateDoc>(certificateStatus.model, r.doc.code)));
+  // The projector keeps a checkpoint (a null document) for every certificate stream; the revoked ones have a document.
+  const revoked = (await deps.readModels.list<RevocationDoc | null>(revocations.model)).flatMap((r) => (r.doc ? [r.doc] : []));
+  const certificates = await Promise.all(revoked.map((r) => deps.readModels.get<CertificateDoc>(certificateStatus.model, r.code)));
   const bits = new Bitstring({ length: STATUS_LIST_SIZE });
   for (const doc of certificates) {
     const entry = doc?.doc.statusListEntry;

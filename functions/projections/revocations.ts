@@ -8,8 +8,9 @@ export interface RevocationDoc {
 
 /**
  * The revoked certificates, one document each (whether revoked by a DREETS agent or by the compensation of an
- * annulled decision, which revokes too): the status lists are built from these. Revocations are few, so a
- * status list reads them all rather than one document per certificate ever issued.
+ * annulled decision, which revokes too): the status lists are built from these, reading the certificate of each
+ * for its entry. The projector keeps a checkpoint per certificate stream (a null document until a revocation),
+ * so a list reads one small item per certificate: a per-list document needs a projection fed by many streams.
  */
 export const revocations: DocumentProjection<RevocationDoc> = {
   model: 'revocation',
