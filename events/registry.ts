@@ -34,6 +34,7 @@ import {
   StatusListEntryReserved,
 } from './certificate.js';
 import { AgrementGranted, CentreRegistered } from './centre.js';
+import { WalletOfferMade, WalletOfferRedeemed } from './wallet.js';
 import { HabilitationGranted, JurorRegistered } from './juror.js';
 import {
   AccommodationDecided,
@@ -95,6 +96,8 @@ export const eventDefinitions = [
   CertificateRevoked,
   CertificateCredentialReissued,
   StatusListEntryReserved,
+  WalletOfferMade,
+  WalletOfferRedeemed,
 ] as const;
 
 type Definitions = (typeof eventDefinitions)[number];

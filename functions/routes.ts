@@ -66,6 +66,10 @@ export const routes: readonly RouteEntry[] = [
   { method: 'GET', path: '/.well-known/did.json', auth: 'public', module: 'certificates/get-did-document', cors: true },
   { method: 'GET', path: '/certifiers/{certifier}/did.json', auth: 'public', module: 'certificates/get-did-document', cors: true },
   { method: 'GET', path: '/status-lists/{listId}', auth: 'public', module: 'certificates/get-status-list', cors: true },
+  // After the literal /.well-known routes: the local server takes the first match (API Gateway the most specific).
+  { method: 'GET', path: '/.well-known/{document}', auth: 'public', module: 'wallet/get-well-known', cors: true },
+  { method: 'POST', path: '/oid4vci/{endpoint}', auth: 'public', module: 'wallet/oid4vci-endpoint' },
+  { method: 'GET', path: '/candidates/{candidateId}/credential-offers/{code}', auth: ['candidate'], module: 'wallet/get-credential-offer' },
   { method: 'GET', path: '/statistics', auth: ['ministry'], module: 'statistics/get-statistics' },
   { method: 'POST', path: '/statistics/exports', auth: ['ministry'], module: 'statistics/export-statistics' },
   { method: 'POST', path: '/_local/clock', auth: 'public', module: 'local/move-clock', localOnly: true },

@@ -72,6 +72,11 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'certificates/get-did-document': { readModels: 'read', signing: 'publicKey' },
   // Signs the list it serves (CloudFront keeps it STATUS_LIST_MAX_AGE_SECONDS).
   'certificates/get-status-list': { readModels: 'read', signing: 'sign' },
+  // The wallet (OpenID4VCI): metadata and keys; the endpoints redeem codes (append), sign tokens, nonces and the
+  // SD-JWT VC, and read the holder's names from the vault; an offer records its code's hash (append).
+  'wallet/get-well-known': { signing: 'publicKey' },
+  'wallet/oid4vci-endpoint': { events: 'append', readModels: 'read', vault: 'read', signing: 'sign' },
+  'wallet/get-credential-offer': { events: 'append', readModels: 'read' },
   'statistics/export-statistics': { readModels: 'read', idempotency: 'write', exports: 'write' },
   'projections/project-change-feed': { events: 'read', readModels: 'write' },
   // The reactions: the workflows started from the feed (the outbox), compensations appended, each notification emailed

@@ -166,6 +166,13 @@ const table: Record<string, Expectation> = {
   'GET /.well-known/jwks.json': { path: () => '/.well-known/jwks.json' },
   'GET /.well-known/did.json': { path: () => '/.well-known/did.json' },
   'GET /certifiers/{certifier}/did.json': { path: () => '/certifiers/ministere-du-travail-du-plein-emploi-et-de-l-insertion/did.json' },
+  'GET /candidates/{candidateId}/credential-offers/{code}': {
+    path: (w) => `/candidates/${w.candidateA}/credential-offers/${w.code}`,
+    owner: { candidate: (w) => w.candidateA },
+    foreign: { candidate: (w) => w.candidateB },
+  },
+  'GET /.well-known/{document}': { path: () => '/.well-known/openid-credential-issuer' },
+  'POST /oid4vci/{endpoint}': { path: () => '/oid4vci/nonce' },
   'GET /status-lists/{listId}': { path: () => '/status-lists/ministere-du-travail-du-plein-emploi-et-de-l-insertion-1' },
   'GET /statistics': { path: () => `/statistics?rncp=${RNCP}&year=2025` },
   'POST /statistics/exports': { path: () => '/statistics/exports', body: () => ({ year: 2025 }) },
