@@ -120,7 +120,7 @@ async function credential(req: HttpRequest, deps: LedgerDeps): Promise<HttpRespo
   const metadata = issuerMetadata(deps);
   const issuer = openid4vciIssuer(deps);
   const doc = await certificateByCode(deps, offer.certificateCode);
-  if (!doc || doc.status !== 'valid') return oauthError(400, 'invalid_credential_request', 'this certificate is no longer valid');
+  if (doc?.status !== 'valid') return oauthError(400, 'invalid_credential_request', 'this certificate is no longer valid');
   const expected: WalletCredentialId = configurationIdOf(doc.kind);
   let holderKey: Jwk;
   let parsed: ReturnType<typeof issuer.parseCredentialRequest>;
@@ -157,7 +157,8 @@ async function credential(req: HttpRequest, deps: LedgerDeps): Promise<HttpRespo
     },
     verificationUrl: verificationUrl(deps.publicBaseUrl, doc.code),
   });
-  return answer(issuer.createCredentialResponse({ credential: sdJwt, credentialRequest: parsed }));
+  // OpenID4VCI 1.0's form (`credentials`), not the drafts' single `credential`.
+  return answer(issuer.createCredentialResponse({ credentials: [{ credential: sdJwt }], credentialRequest: parsed }));
 }
 
 export const route = defineRoute({
