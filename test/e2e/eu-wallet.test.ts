@@ -1,13 +1,12 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { type CallbackContext, clientAuthenticationNone, type Jwk } from '@openid4vc/oauth2';
-import { Openid4vciClient } from '@openid4vc/openid4vci';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { digest, ES256 } from '@sd-jwt/crypto-nodejs';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
-import { decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
+import { decodeProtectedHeader, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.js';
 import { startLedgerTarget, TARGET, type HttpLedger } from '../support/ledger-target.js';
 import { scenario, type Caller } from '../support/scenario.js';
+import { acceptOffer, testWallet } from '../support/test-wallet.js';
 
 /**
  * The European Digital Identity Wallet's way in, with a wallet built from the OpenWallet Foundation's OpenID4VCI
@@ -28,43 +27,8 @@ const walletFetch: typeof fetch = (input, init) => {
   const url = new URL(input instanceof Request ? input.url : String(input));
   return fetch(TARGET === 'twin' ? new URL(`${url.pathname}${url.search}`, L.url) : url, init);
 };
-
-async function newWallet() {
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  const publicJwk = (await exportJWK(publicKey)) as Jwk;
-  const callbacks: Omit<CallbackContext, 'verifyJwt' | 'decryptJwe' | 'encryptJwe'> = {
-    fetch: walletFetch,
-    hash: (data, alg) => createHash(alg.replace('-', '').toLowerCase()).update(data).digest(),
-    generateRandom: (bytes) => randomBytes(bytes),
-    clientAuthentication: clientAuthenticationNone({ clientId: 'test-wallet' }),
-    signJwt: async (_signer, { header, payload }) => ({ jwt: await new SignJWT(payload).setProtectedHeader(header).sign(privateKey), signerJwk: publicJwk }),
-  };
-  return { client: new Openid4vciClient({ callbacks }), publicJwk, privateJwk: (await exportJWK(privateKey)) as JWK };
-}
-
-/** What a wallet does with an offer: metadata, token, nonce, proof, credential. */
-async function accept(offerUri: string) {
-  const wallet = await newWallet();
-  const offer = await wallet.client.resolveCredentialOffer(offerUri);
-  const issuerMetadata = await wallet.client.resolveIssuerMetadata(offer.credential_issuer);
-  const { accessTokenResponse } = await wallet.client.retrievePreAuthorizedCodeAccessTokenFromOffer({ credentialOffer: offer, issuerMetadata });
-  const { c_nonce } = await wallet.client.requestNonce({ issuerMetadata });
-  const credentialConfigurationId = offer.credential_configuration_ids[0]!;
-  const { jwt } = await wallet.client.createCredentialRequestJwtProof({
-    credentialConfigurationId,
-    issuerMetadata,
-    signer: { method: 'jwk', alg: 'ES256', publicJwk: wallet.publicJwk },
-    nonce: c_nonce,
-  });
-  const { credentialResponse } = await wallet.client.retrieveCredentials({
-    issuerMetadata,
-    accessToken: accessTokenResponse.access_token,
-    credentialConfigurationId,
-    proofs: { jwt: [jwt] },
-  });
-  const credentials = credentialResponse.credentials as { credential: string }[];
-  return { wallet, offer, issuerMetadata, sdJwt: credentials[0]!.credential, credentialConfigurationId };
-}
+const accept = (offerUri: string) => acceptOffer(offerUri, walletFetch);
+const newWallet = () => testWallet(walletFetch);
 
 /** The issuer's key, as a verifier finds it: `<iss>/.well-known/jwt-vc-issuer`, the key named by the header's kid. */
 async function issuerKey(sdJwt: string, iss: string) {
