@@ -5,7 +5,9 @@ import { conflict, notFound, refuse } from './errors.js';
 
 export type CertificateEvent = Extract<
   LedgerEvent,
-  { type: 'CertificateIssued' | 'CertificateDocumentsAttached' | 'CertificateSuspended' | 'CertificateReinstated' | 'CertificateRevoked' }
+  {
+    type: 'CertificateIssued' | 'CertificateDocumentsAttached' | 'CertificateSuspended' | 'CertificateReinstated' | 'CertificateRevoked' | 'CertificateCredentialReissued';
+  }
 >;
 
 type StatusChange = EventData<'CertificateSuspended'>;
@@ -17,6 +19,7 @@ export type CertificateCommand =
       certificationBlocs: readonly string[];
     } & EventData<'CertificateIssued'>)
   | ({ type: 'AttachCertificateDocuments' } & EventData<'CertificateDocumentsAttached'>)
+  | ({ type: 'ReissueCredential' } & EventData<'CertificateCredentialReissued'>)
   | ({ type: 'SuspendCertificate' } & StatusChange)
   | ({ type: 'ReinstateCertificate' } & StatusChange)
   | ({ type: 'RevokeCertificate' } & StatusChange);
@@ -52,6 +55,13 @@ function decide(command: CertificateCommand, state: CertificateState): Certifica
       const { type: _, ...documents } = command;
       return [{ type: 'CertificateDocumentsAttached', data: documents }];
     }
+    case 'ReissueCredential': {
+      // Only a credential without a status list entry is replaced: once it has one, a reissue is a retry.
+      if (!state.documents) throw refuse('certificate-documents-missing', `certificate ${command.code} has no credential yet`);
+      if (state.documents.statusListEntry) return [];
+      const { type: _, ...reissued } = command;
+      return [{ type: 'CertificateCredentialReissued', data: reissued }];
+    }
     case 'SuspendCertificate':
       requireChangeable(state, command);
       if (state.status !== 'valid') throw refuse('certificate-not-valid', `certificate ${command.code} is ${state.status}: only a valid one can be suspended`);
@@ -82,6 +92,11 @@ function evolve(state: CertificateState, event: CertificateEvent): CertificateSt
   switch (event.type) {
     case 'CertificateDocumentsAttached':
       return { ...state, documents: event.data };
+    case 'CertificateCredentialReissued': {
+      if (!state.documents) return state;
+      const { credential, statusListEntry, subjectId } = event.data;
+      return { ...state, documents: { ...state.documents, credential, statusListEntry, subjectId } };
+    }
     case 'CertificateSuspended':
       return { ...state, status: 'suspended' };
     case 'CertificateReinstated':

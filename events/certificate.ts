@@ -38,16 +38,62 @@ export const CertificateIssued = defineEvent(
   { 1: (d: z.infer<typeof CertificateIssuedV1>) => d },
 );
 
-/** The signed credential and the PDF of an issued certificate, each quoting the issuance's coordinates. */
+/**
+ * The bits a status list has: W3C Bitstring Status List's minimum (16 KB), so that fetching a list tells nobody
+ * whose status was looked up.
+ */
+export const STATUS_LIST_SIZE = 131_072;
+/** A status list: the certifier's slug and a serial (`ministere-du-travail-1`). */
+export const StatusListId = z
+  .string()
+  .max(120)
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a status list id such as ministere-du-travail-1');
+/** A credential's place in a revocation status list (W3C BitstringStatusListEntry), drawn at random. */
+export const StatusListEntry = z.object({
+  listId: StatusListId,
+  index: z
+    .number()
+    .int()
+    .min(0)
+    .max(STATUS_LIST_SIZE - 1),
+});
+export type StatusListEntry = z.infer<typeof StatusListEntry>;
+/** The credential's subject: a random `urn:uuid` per certificate, which says nothing about the person. */
+export const CredentialSubjectId = z.string().regex(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+const SignedCredential = z.object({ jws: z.string().min(1), kid: z.string().min(1) });
+
+/**
+ * The signed credential and the PDF of an issued certificate, each quoting the issuance's coordinates. Since
+ * issue 19 the credential also has its revocation status list entry and its subject id (absent from credentials
+ * signed before: those are reissued, CertificateCredentialReissued).
+ */
 export const CertificateDocumentsAttached = defineEvent('CertificateDocumentsAttached', {
   latest: z.object({
     code: CertificateCode,
     issuance: LedgerCoordinates,
     /** Compact JWS (ES256) of the credential, and the id of the key that signed it. */
-    credential: z.object({ jws: z.string().min(1), kid: z.string().min(1) }),
+    credential: SignedCredential,
     /** The PDF in the documents bucket, and the SHA-256 of its bytes. */
     pdf: z.object({ key: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+    statusListEntry: StatusListEntry.optional(),
+    subjectId: CredentialSubjectId.optional(),
   }),
+});
+
+/**
+ * The credential signed again, replacing the one served: a credential signed before it had a status list entry
+ * (issue 19), so that standard verifiers can see its revocation. The certificate, its code and its PDF stay.
+ */
+export const CertificateCredentialReissued = defineEvent('CertificateCredentialReissued', {
+  latest: z.object({ code: CertificateCode, credential: SignedCredential, statusListEntry: StatusListEntry, subjectId: CredentialSubjectId }),
+});
+
+/**
+ * A status list entry given to a certificate (stream `status-list-entry#<listId>#<index>`): one stream per entry,
+ * so two certificates that draw the same index collide on the append and the second draws again.
+ */
+export const StatusListEntryReserved = defineEvent('StatusListEntryReserved', {
+  latest: StatusListEntry.extend({ code: CertificateCode }),
 });
 
 const StatusChange = z.object({

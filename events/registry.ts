@@ -24,8 +24,17 @@ import {
   CcsAcquired,
 } from './candidate.js';
 import type { EventMeta, StoredEvent } from './envelope.js';
-import { CertificateDocumentsAttached, CertificateIssued, CertificateReinstated, CertificateRevoked, CertificateSuspended } from './certificate.js';
+import {
+  CertificateCredentialReissued,
+  CertificateDocumentsAttached,
+  CertificateIssued,
+  CertificateReinstated,
+  CertificateRevoked,
+  CertificateSuspended,
+  StatusListEntryReserved,
+} from './certificate.js';
 import { AgrementGranted, CentreRegistered } from './centre.js';
+import { WalletOfferMade, WalletOfferRedeemed } from './wallet.js';
 import { HabilitationGranted, JurorRegistered } from './juror.js';
 import {
   AccommodationDecided,
@@ -85,6 +94,10 @@ export const eventDefinitions = [
   CertificateSuspended,
   CertificateReinstated,
   CertificateRevoked,
+  CertificateCredentialReissued,
+  StatusListEntryReserved,
+  WalletOfferMade,
+  WalletOfferRedeemed,
 ] as const;
 
 type Definitions = (typeof eventDefinitions)[number];

@@ -9,6 +9,11 @@ export interface RouteEntry {
   module: string;
   /** Local runtime only: never deployed to AWS. */
   localOnly?: boolean;
+  /**
+   * A public GET that verifiers and wallets read from pages elsewhere: any origin may read it (CORS, GET only,
+   * no credentials), and the preflight is answered.
+   */
+  cors?: true;
 }
 
 /**
@@ -50,14 +55,21 @@ export const routes: readonly RouteEntry[] = [
   { method: 'POST', path: '/sessions/{sessionId}/deliberations/{candidateId}/signatures', auth: ['juror'], module: 'sessions/sign-deliberation' },
   { method: 'POST', path: '/sessions/{sessionId}/pv-validation', auth: ['dreets'], module: 'sessions/validate-pv' },
   { method: 'POST', path: '/sessions/{sessionId}/deliberations/{candidateId}/annulment', auth: ['dreets'], module: 'sessions/annul-decision' },
-  { method: 'GET', path: '/verify/{code}', auth: 'public', module: 'certificates/verify-certificate' },
-  { method: 'GET', path: '/certificates/{code}/credential', auth: 'public', module: 'certificates/get-credential' },
+  { method: 'GET', path: '/verify/{code}', auth: 'public', module: 'certificates/verify-certificate', cors: true },
+  { method: 'GET', path: '/certificates/{code}/credential', auth: 'public', module: 'certificates/get-credential', cors: true },
   { method: 'GET', path: '/certificates/{code}/pdf', auth: 'public', module: 'certificates/get-certificate-pdf' },
   { method: 'GET', path: '/certificates/{code}/verifications', auth: ['candidate', 'dreets'], module: 'certificates/list-verifications' },
   { method: 'POST', path: '/certificates/{code}/suspension', auth: ['dreets'], module: 'certificates/suspend-certificate' },
   { method: 'POST', path: '/certificates/{code}/reinstatement', auth: ['dreets'], module: 'certificates/reinstate-certificate' },
   { method: 'POST', path: '/certificates/{code}/revocation', auth: ['dreets'], module: 'certificates/revoke-certificate' },
-  { method: 'GET', path: '/.well-known/jwks.json', auth: 'public', module: 'certificates/get-jwks' },
+  { method: 'GET', path: '/.well-known/jwks.json', auth: 'public', module: 'certificates/get-jwks', cors: true },
+  { method: 'GET', path: '/.well-known/did.json', auth: 'public', module: 'certificates/get-did-document', cors: true },
+  { method: 'GET', path: '/certifiers/{certifier}/did.json', auth: 'public', module: 'certificates/get-did-document', cors: true },
+  { method: 'GET', path: '/status-lists/{listId}', auth: 'public', module: 'certificates/get-status-list', cors: true },
+  // After the literal /.well-known routes: the local server takes the first match (API Gateway the most specific).
+  { method: 'GET', path: '/.well-known/{document}', auth: 'public', module: 'wallet/get-well-known', cors: true },
+  { method: 'POST', path: '/oid4vci/{endpoint}', auth: 'public', module: 'wallet/oid4vci-endpoint' },
+  { method: 'GET', path: '/candidates/{candidateId}/credential-offers/{code}', auth: ['candidate'], module: 'wallet/get-credential-offer' },
   { method: 'GET', path: '/statistics', auth: ['ministry'], module: 'statistics/get-statistics' },
   { method: 'POST', path: '/statistics/exports', auth: ['ministry'], module: 'statistics/export-statistics' },
   { method: 'POST', path: '/_local/clock', auth: 'public', module: 'local/move-clock', localOnly: true },

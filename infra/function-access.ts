@@ -68,7 +68,15 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'certificates/get-credential': { events: 'read', readModels: 'read', rateLimit: 'write', vault: 'read' },
   'certificates/get-certificate-pdf': { events: 'read', readModels: 'read', rateLimit: 'write', vault: 'read', documents: 'read' },
   'certificates/list-verifications': { events: 'read', readModels: 'read', verifications: 'read' },
-  'certificates/get-jwks': { signing: 'publicKey' },
+  'certificates/get-jwks': { readModels: 'read', signing: 'publicKey' },
+  'certificates/get-did-document': { readModels: 'read', signing: 'publicKey' },
+  // Signs the list it serves (CloudFront keeps it STATUS_LIST_MAX_AGE_SECONDS).
+  'certificates/get-status-list': { readModels: 'read', signing: 'sign' },
+  // The wallet (OpenID4VCI): metadata and keys; the endpoints redeem codes (append), sign tokens, nonces and the
+  // SD-JWT VC, and read the holder's names from the vault; an offer records its code's hash (append).
+  'wallet/get-well-known': { signing: 'publicKey' },
+  'wallet/oid4vci-endpoint': { events: 'append', readModels: 'read', vault: 'read', signing: 'sign' },
+  'wallet/get-credential-offer': { events: 'append', readModels: 'read' },
   'statistics/export-statistics': { readModels: 'read', idempotency: 'write', exports: 'write' },
   'projections/project-change-feed': { events: 'read', readModels: 'write' },
   // The reactions: the workflows started from the feed (the outbox), compensations appended, each notification emailed

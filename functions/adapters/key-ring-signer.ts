@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, CompactSign, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { Clock } from '../ports/clock.js';
-import { SIGNING_ALGORITHM, type PublicSigningKey, type SignedPayload, type Signer } from '../ports/signer.js';
+import { protectedHeader, SIGNING_ALGORITHM, type PublicSigningKey, type SignedPayload, type Signer, type SigningHeader } from '../ports/signer.js';
 
 /** A signing key as kept: the private JWK and its validity window. */
 export interface StoredSigningKey {
@@ -34,9 +34,9 @@ export class KeyRingSigner implements Signer {
     private readonly clock: Clock,
   ) {}
 
-  async sign(payload: Uint8Array, header: { typ?: string; cty?: string } = {}): Promise<SignedPayload> {
+  async sign(payload: Uint8Array, header: SigningHeader = {}): Promise<SignedPayload> {
     const { kid, key } = await this.currentKey();
-    const jws = await new CompactSign(payload).setProtectedHeader({ ...header, alg: SIGNING_ALGORITHM, kid }).sign(key);
+    const jws = await new CompactSign(payload).setProtectedHeader(protectedHeader(header, kid)).sign(key);
     return { jws, kid };
   }
 

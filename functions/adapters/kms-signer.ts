@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { GetPublicKeyCommandOutput, KMSClient, SignCommandOutput } from '@aws-sdk/client-kms';
 import { calculateJwkThumbprint, exportJWK, importSPKI } from 'jose';
-import { SIGNING_ALGORITHM, type PublicSigningKey, type SignedPayload, type Signer } from '../ports/signer.js';
+import { protectedHeader, SIGNING_ALGORITHM, type PublicSigningKey, type SignedPayload, type Signer, type SigningHeader } from '../ports/signer.js';
 import { compactJws, derToJose } from './ecdsa-jose.js';
 
 // Imported on first use: only the functions that sign or publish keys load the KMS package.
@@ -37,11 +37,11 @@ export class KmsSigner implements Signer {
     if (!keys.some((k) => !k.validUntil)) throw new SigningKeyError('no current signing key: one key must have an open window');
   }
 
-  async sign(payload: Uint8Array, header: { typ?: string; cty?: string } = {}): Promise<SignedPayload> {
+  async sign(payload: Uint8Array, header: SigningHeader = {}): Promise<SignedPayload> {
     const current = this.keys.filter((k) => !k.validUntil).at(-1)!;
     const { kid } = await this.publicKey(current);
     const { SignCommand } = await kmsSdk();
-    const jws = await compactJws({ ...header, alg: SIGNING_ALGORITHM, kid }, payload, async (signingInput) => {
+    const jws = await compactJws(protectedHeader(header, kid), payload, async (signingInput) => {
       const digest = createHash('sha256').update(signingInput).digest();
       let out: SignCommandOutput;
       try {

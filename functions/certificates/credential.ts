@@ -1,8 +1,9 @@
 import { sha256 } from '../../events/canonical-json.js';
 import type { TitreRoute } from '../../events/candidate.js';
-import type { CertificateKind, LedgerCoordinates } from '../../events/certificate.js';
+import type { CertificateKind, LedgerCoordinates, StatusListEntry } from '../../events/certificate.js';
 import { titreRouteText } from './titre-route-text.js';
 import { credentialUrl, registerUrl, verificationUrl, withoutTrailingSlash } from './certificate-facts.js';
+import { issuerDid, statusListUrl } from './issuer-identity.js';
 
 export interface CredentialInput {
   publicBaseUrl: string;
@@ -14,6 +15,10 @@ export interface CredentialInput {
   issuedOn: string;
   issuance: LedgerCoordinates;
   route?: TitreRoute;
+  /** Its revocation bit in its issuer's status list. */
+  statusListEntry: StatusListEntry;
+  /** `urn:uuid:…`, random per certificate: the subject's id, and the JWT's `sub`. */
+  subjectId: string;
 }
 
 const CONTEXT_VC2 = 'https://www.w3.org/ns/credentials/v2';
@@ -33,10 +38,12 @@ const LEDGER_VOCABULARY = 'https://certification-ledger.fr/ns#';
  * the holder the HEDD way: the holder gives the code, the verifier types the family name at GET /verify.
  */
 export function buildCredential(input: CredentialInput) {
-  const { publicBaseUrl, code, kind, certification, blocs, issuedOn, issuance } = input;
+  const { publicBaseUrl, code, kind, certification, blocs, issuedOn, issuance, statusListEntry } = input;
   const register = registerUrl(publicBaseUrl, certification.rncp);
   const bloc = blocs[0]!;
-  const issuer = { id: withoutTrailingSlash(publicBaseUrl), type: ['Profile'], name: certification.certifier, url: withoutTrailingSlash(publicBaseUrl) };
+  // One issuer per certifier (a private certifier is not the ministry): its did:web resolves to its keys.
+  const issuer = { id: issuerDid(publicBaseUrl, certification.certifier), type: ['Profile'], name: certification.certifier, url: withoutTrailingSlash(publicBaseUrl) };
+  const statusList = statusListUrl(publicBaseUrl, statusListEntry.listId);
   const achievement =
     kind === 'titre'
       ? {
@@ -74,7 +81,17 @@ export function buildCredential(input: CredentialInput) {
     issuer,
     validFrom: issuedAt,
     awardedDate: issuedAt,
+    // One object, not an array: the 1EdTech OB 3.0 schema accepts only that. Revocation only: a suspension is
+    // provisional and answered live by GET /verify (README, "Credentials and the standards they follow").
+    credentialStatus: {
+      id: `${statusList}#${statusListEntry.index}`,
+      type: 'BitstringStatusListEntry',
+      statusPurpose: 'revocation',
+      statusListIndex: String(statusListEntry.index),
+      statusListCredential: statusList,
+    },
     credentialSubject: {
+      id: input.subjectId,
       type: ['AchievementSubject'],
       identifier: [{ type: 'IdentityObject', identityType: 'identifier', hashed: true, identityHash: `sha256$${sha256(`${input.candidateId}${code}`)}`, salt: code }],
       achievement: {
@@ -136,3 +153,26 @@ export function criteriaNarrative(kind: CertificateKind, route: TitreRoute | und
       : 'Délivré sur décision d’un jury habilité, après validation du procès-verbal de la session par la DREETS (arrêté du 22 décembre 2015 relatif aux conditions de délivrance du titre professionnel).';
   return `${obtained}${decided}`;
 }
+
+const seconds = (instant: string) => Math.floor(Date.parse(instant) / 1000);
+
+/**
+ * The JWT payload of a credential, as Open Badges 3.0's VC-JWT profile wants it: the credential's members at the
+ * top level plus the registered claims `iss` (issuer id), `jti` (credential id), `sub` (subject id) and `nbf`
+ * (validFrom), which verifiers must find and match.
+ */
+export function credentialJwtPayload<C extends { id: string; issuer: { id: string }; validFrom: string; credentialSubject: { id?: string } }>(credential: C) {
+  return {
+    ...credential,
+    iss: credential.issuer.id,
+    jti: credential.id,
+    ...(credential.credentialSubject.id ? { sub: credential.credentialSubject.id } : {}),
+    nbf: seconds(credential.validFrom),
+  };
+}
+
+/**
+ * The protected header: OB 3.0's (`typ` "JWT"), not VC-JOSE-COSE's (`typ` "vc+jwt", `cty` "vc"), where they
+ * disagree; `kid` is the signing key's DID URL under the issuer's did:web, so the key is found from the JWS alone.
+ */
+export const credentialHeader = (issuer: string) => ({ typ: 'JWT', kidPrefix: `${issuer}#` });

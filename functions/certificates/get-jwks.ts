@@ -2,9 +2,12 @@ import { z } from 'zod';
 import { jwksOf } from '../ports/signer.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { defineRoute } from '../shared/route.js';
+import { certifiersBySlug } from './issuer-documents.js';
+import { issuerDid } from './issuer-identity.js';
 
 export const route = defineRoute({
-  summary: 'The keys that sign certificates, each with its validity window: every key ever used stays, so old certificates still verify',
+  summary:
+    'The keys that sign certificates, each with its validity window: every key ever used stays, so old certificates still verify; each under its thumbprint and under the DID URL of each issuer',
   response: {
     status: 200,
     contentType: 'application/jwk-set+json',
@@ -13,8 +16,13 @@ export const route = defineRoute({
     }),
   },
   async handle(_, deps) {
-    const keys = await deps.signer.publicKeys();
-    return { status: 200, headers: { 'content-type': 'application/jwk-set+json', 'cache-control': 'public, max-age=300' }, body: JSON.stringify(jwksOf(keys)) };
+    const [keys, certifiers] = await Promise.all([deps.signer.publicKeys(), certifiersBySlug(deps)]);
+    const prefixes = [...certifiers.values()].map((c) => `${issuerDid(deps.publicBaseUrl, c)}#`);
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/jwk-set+json', 'cache-control': 'public, max-age=300' },
+      body: JSON.stringify(jwksOf(keys, prefixes)),
+    };
   },
 });
 

@@ -1,14 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import { certificate, certificateStream, type CertificateState } from '../../domain/certificate.js';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { certificate, certificateStream, type CertificateEvent, type CertificateState } from '../../domain/certificate.js';
 import { CERTIFICATE_CODE_BYTES, certificateCodeFromBytes, parseCertificateCode } from '../../domain/certificate-code.js';
-import { notFound, refuse } from '../../domain/errors.js';
-import type { LedgerCoordinates } from '../../events/certificate.js';
-import type { EventData } from '../../events/registry.js';
+import { DomainError, notFound, refuse } from '../../domain/errors.js';
+import { statusListEntry, statusListEntryStream } from '../../domain/status-list-entry.js';
+import { STATUS_LIST_SIZE, type LedgerCoordinates, type StatusListEntry } from '../../events/certificate.js';
+import { decodeEvent, type EventData } from '../../events/registry.js';
 import type { CommandContext } from '../shared/command-handler.js';
 import type { LedgerDeps } from '../shared/deps.js';
 import type { CertificatePdfInput } from './certificate-pdf.js';
 import { catalogueEntry } from './certificate-facts.js';
-import { buildCredential } from './credential.js';
+import { buildCredential, credentialHeader, credentialJwtPayload, type CredentialInput } from './credential.js';
+import { statusListId } from './issuer-identity.js';
 
 /** A fresh certificate code: 80 bits from the CSPRNG, never derived from anything else. */
 export const newCertificateCode = (): string => certificateCodeFromBytes(randomBytes(CERTIFICATE_CODE_BYTES));
@@ -82,18 +84,103 @@ export async function completeIssuance(deps: LedgerDeps, pending: PendingDocumen
   const entry = await catalogueEntry(deps, input.rncp);
   if (!entry) throw notFound('certification-not-found', `no certification ${input.rncp}`);
   const { code, issuance } = pending.pdf;
+  const stream = certificateStream(code);
+  // A retried step after the documents were attached: done, without drawing another status list entry.
+  const already = documentsOf(await certificateState(deps, code));
+  if (already) return resultOf(already);
   const facts = { ...pending.pdf, certification: entry.version };
-  const credential = buildCredential({ ...facts, candidateId: input.candidateId });
-  const signed = await deps.signer.sign(new TextEncoder().encode(JSON.stringify(credential)), { typ: 'vc+jwt', cty: 'vc' });
+  const status = await reserveStatusListEntry(deps, entry.version.certifier, code, input.commandId);
+  const subjectId = `urn:uuid:${randomUUID()}`;
+  const signed = await signCredential(deps, { ...facts, candidateId: input.candidateId, statusListEntry: status, subjectId });
   const attached = await deps.commands.handle(
     certificate,
-    certificateStream(code),
-    { type: 'AttachCertificateDocuments', code, issuance, credential: signed, pdf },
+    stream,
+    { type: 'AttachCertificateDocuments', code, issuance, credential: signed, pdf, statusListEntry: status, subjectId },
     issuerContext(deps, input, 'documents'),
   );
   const documents = documentsOf(attached.state);
   if (!documents) throw new Error(`the documents of ${code} were not attached`);
   return resultOf(documents);
+}
+
+/** The certificate's state, read from its stream (to know what a retry finds already done). */
+export async function certificateState(deps: Pick<LedgerDeps, 'store'>, code: string): Promise<CertificateState> {
+  const { commits } = await deps.store.read(certificateStream(code));
+  return commits
+    .flatMap((c) => c.events)
+    .map((e) => decodeEvent(e) as CertificateEvent)
+    .reduce(certificate.evolve, certificate.initialState);
+}
+
+/** Signs a credential as its issuer: OB 3.0 JWT claims, `kid` the key's DID URL. */
+async function signCredential(deps: LedgerDeps, input: CredentialInput) {
+  const credential = buildCredential(input);
+  return deps.signer.sign(new TextEncoder().encode(JSON.stringify(credentialJwtPayload(credential))), credentialHeader(credential.issuer.id));
+}
+
+/** How many random draws in one list before moving to the next: 32 collisions in a row means it is nearly full. */
+const DRAWS_PER_LIST = 32;
+
+/**
+ * A free entry of the certifier's revocation status list, drawn at random (never in issuance order, so an index
+ * says nothing about when or to whom it was given) and reserved on its own stream.
+ */
+export async function reserveStatusListEntry(deps: LedgerDeps, certifier: string, code: string, commandId: string): Promise<StatusListEntry> {
+  for (let serial = 1; ; serial++) {
+    const listId = statusListId(certifier, serial);
+    for (let draw = 0; draw < DRAWS_PER_LIST; draw++) {
+      const index = randomInt(STATUS_LIST_SIZE);
+      try {
+        await deps.commands.handle(
+          statusListEntry,
+          statusListEntryStream(listId, index),
+          { type: 'ReserveStatusListEntry', listId, index, code },
+          { commandId: `${commandId}:status:${listId}:${index}`, actor: 'system:certificate-issuer', correlationId: commandId, now: deps.clock.now() },
+        );
+        return { listId, index };
+      } catch (error) {
+        if (!(error instanceof DomainError && error.code === 'status-list-entry-taken')) throw error;
+      }
+    }
+  }
+}
+
+/**
+ * Signs again the credential of a certificate issued before credentials had a status list entry and a subject
+ * id (issue 19), and records it (CertificateCredentialReissued); the certificate, its code and PDF stay. Returns
+ * false when there was nothing to do (no documents yet, or the credential has its entry already).
+ */
+export async function reissueCredential(deps: LedgerDeps, code: string): Promise<boolean> {
+  const state = await certificateState(deps, code);
+  if (state.status === 'unissued' || !state.documents || state.documents.statusListEntry) return false;
+  const { issued, documents } = state;
+  const entry = await catalogueEntry(deps, issued.rncp);
+  if (!entry) throw notFound('certification-not-found', `no certification ${issued.rncp}`);
+  const { rncp, title, level, certifier, millesime } = entry.version as typeof entry.version & { millesime?: string };
+  const commandId = `reissue-credential:${code}`;
+  const status = await reserveStatusListEntry(deps, certifier, code, commandId);
+  const subjectId = `urn:uuid:${randomUUID()}`;
+  const all = [...entry.version.blocs, ...entry.version.ccs];
+  const signed = await signCredential(deps, {
+    publicBaseUrl: deps.publicBaseUrl,
+    code,
+    candidateId: issued.candidateId,
+    kind: issued.kind,
+    certification: { rncp, title, level, certifier, ...(millesime ? { millesime } : {}) },
+    blocs: issued.blocs.map((b) => ({ code: b, title: all.find((v) => v.code === b)?.title ?? b })),
+    issuedOn: issued.issuedOn,
+    issuance: documents.issuance,
+    ...(issued.route ? { route: issued.route } : {}),
+    statusListEntry: status,
+    subjectId,
+  });
+  const result = await deps.commands.handle(
+    certificate,
+    certificateStream(code),
+    { type: 'ReissueCredential', code, credential: signed, statusListEntry: status, subjectId },
+    { commandId, actor: 'system:credential-reissue', correlationId: commandId, now: deps.clock.now() },
+  );
+  return result.events.length > 0;
 }
 
 const issuerContext = (deps: LedgerDeps, input: IssueCertificateInput, step: string): CommandContext => ({

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { routes, type RouteEntry } from '../routes.js';
 import { routeModules } from '../route-modules.js';
-import { dispatch, errorResponse, loggablePath, problemResponse } from '../shared/dispatch.js';
+import { corsPreflight, dispatch, errorResponse, loggablePath, problemResponse } from '../shared/dispatch.js';
 import type { LedgerDeps } from '../shared/deps.js';
 import { problem } from '../shared/problem.js';
 import { NOT_UTF8_DETAIL, utf8Text } from '../shared/http-body.js';
@@ -78,6 +78,11 @@ export async function startHttpServer(options: {
     const body = await readBody(req, 256 * 1024);
     if (body === null) return send(res, problemResponse(problem(413, 'payload-too-large', 'the body is too large')));
     if (body === NOT_UTF8) return send(res, problemResponse(problem(400, 'invalid-request', NOT_UTF8_DETAIL)));
+    if (method === 'OPTIONS') {
+      // A preflight: answered for the routes any origin may read (API Gateway's CORS configuration does it in AWS).
+      const readable = matchRoute(compiled, 'GET', url.pathname);
+      if (readable.compiled?.entry.cors) return send(res, corsPreflight());
+    }
     const found = matchRoute(compiled, method === 'HEAD' ? 'GET' : method, url.pathname);
     if (!found.compiled) {
       const page = (method === 'GET' || method === 'HEAD') && options.staticPages ? await options.staticPages(req, url) : undefined;

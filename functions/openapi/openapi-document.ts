@@ -14,7 +14,10 @@ export async function buildOpenApi(options: { includeLocal?: boolean } = {}) {
     if (entry.localOnly && !options.includeLocal) continue;
     const { route } = await routeModules[entry.module]!();
     const parameters = [
-      ...objectFields(route.params).map(([name, schema]) => ({ name, in: 'path', required: true, schema })),
+      // A module may serve several paths (the DID documents): each lists the parameters its own path has.
+      ...objectFields(route.params)
+        .filter(([name]) => entry.path.includes(`{${name}}`))
+        .map(([name, schema]) => ({ name, in: 'path', required: true, schema })),
       ...objectFields(route.query).map(([name, schema, required]) => ({ name, in: 'query', required, schema })),
     ];
     const status = String(route.response?.status ?? 200);

@@ -1,4 +1,5 @@
-import type { CertificateKind } from '../../events/certificate.js';
+import { partitionOf } from '../ports/read-model-store.js';
+import type { CertificateKind, StatusListEntry } from '../../events/certificate.js';
 import type { DocumentProjection } from './projection.js';
 
 export type CertificateStatus = 'valid' | 'suspended' | 'revoked';
@@ -13,6 +14,12 @@ export interface StatusChangeEntry {
   by?: string;
 }
 
+/** The partition of one revocation status list: one item per revoked certificate whose entry is in it. */
+export const statusListPartition = (listId: string) => partitionOf('status-list', listId);
+export interface RevokedEntry {
+  index: number;
+}
+
 export interface CertificateDoc {
   code: string;
   candidateId: string;
@@ -24,6 +31,8 @@ export interface CertificateDoc {
   /** The issuance commit; `hash` is known once the documents are attached (they quote it). */
   issuance: { stream: string; version: number; hash?: string };
   credential?: { jws: string; kid: string };
+  /** The credential's revocation bit; absent from credentials signed before issue 19 until they are reissued. */
+  statusListEntry?: StatusListEntry;
   pdf?: { key: string; sha256: string };
   status: CertificateStatus;
   /** Issuance first, then every change: the status on any date is the last entry on or before it. */
@@ -37,6 +46,11 @@ export interface CertificateDoc {
 export const certificateStatus: DocumentProjection<CertificateDoc> = {
   model: 'certificate',
   keyOf: (stream) => (stream.startsWith('certificate#') ? stream.slice('certificate#'.length) : undefined),
+  // A revoked certificate's bit, in its status list's partition: a list is built from one Query, whatever the ledger's size.
+  index: (doc) =>
+    doc.status === 'revoked' && doc.statusListEntry
+      ? [{ partition: statusListPartition(doc.statusListEntry.listId), key: doc.code, value: { index: doc.statusListEntry.index } satisfies RevokedEntry }]
+      : [],
   evolve(doc, event) {
     if (event.type === 'CertificateIssued') {
       const { code, candidateId, kind, rncp, blocs, issuedOn, sessionId } = event.data;
@@ -61,7 +75,15 @@ export const certificateStatus: DocumentProjection<CertificateDoc> = {
     });
     switch (event.type) {
       case 'CertificateDocumentsAttached':
-        return { ...doc, issuance: event.data.issuance, credential: event.data.credential, pdf: event.data.pdf };
+        return {
+          ...doc,
+          issuance: event.data.issuance,
+          credential: event.data.credential,
+          pdf: event.data.pdf,
+          ...(event.data.statusListEntry ? { statusListEntry: event.data.statusListEntry } : {}),
+        };
+      case 'CertificateCredentialReissued':
+        return { ...doc, credential: event.data.credential, statusListEntry: event.data.statusListEntry };
       case 'CertificateSuspended':
         return change('suspended', event.data);
       case 'CertificateReinstated':

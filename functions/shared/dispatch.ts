@@ -21,10 +21,30 @@ export const problemResponse = (p: Problem, headers: Record<string, string> = {}
 });
 
 /**
+ * CORS of the routes verifiers and wallets read from pages elsewhere (`cors` in the manifest): any origin may read
+ * them, GET only, never with credentials (the answers are public; nothing there depends on who asks).
+ */
+export const CORS_HEADERS = { 'access-control-allow-origin': '*' } as const;
+export const CORS_PREFLIGHT_HEADERS = {
+  ...CORS_HEADERS,
+  'access-control-allow-methods': 'GET, HEAD, OPTIONS',
+  'access-control-allow-headers': 'accept, content-type',
+  'access-control-max-age': '86400',
+} as const;
+
+/** The answer to a preflight (OPTIONS) on a `cors` route. */
+export const corsPreflight = (): HttpResponse => ({ status: 204, headers: { ...CORS_PREFLIGHT_HEADERS }, body: '' });
+
+/**
  * Everything between HTTP and a route's handle(): role check, zod parsing of path, query and body,
  * Idempotency-Key, and the mapping of typed errors to problem+json. The same for Lambda and local.
  */
 export async function dispatch(entry: RouteEntry, route: RouteDefinition<any, any, any>, req: HttpRequest, deps: LedgerDeps): Promise<HttpResponse> {
+  const response = await dispatchRoute(entry, route, req, deps);
+  return entry.cors ? { ...response, headers: { ...response.headers, ...CORS_HEADERS } } : response;
+}
+
+async function dispatchRoute(entry: RouteEntry, route: RouteDefinition<any, any, any>, req: HttpRequest, deps: LedgerDeps): Promise<HttpResponse> {
   if (entry.localOnly) {
     const refused = localControlRefusal(req);
     if (refused) return problemResponse(problem(403, 'local-only', refused));

@@ -114,6 +114,16 @@ export class LedgerHttpApi extends Construct {
     this.api = new apigw.HttpApi(this, 'Api', {
       description: 'certification-ledger',
       createDefaultStage: false,
+      // The public reads verifiers and wallets make from pages elsewhere (`cors` routes of the manifest): any origin,
+      // GET only, no credentials, and no Authorization header allowed in a preflight, so a page elsewhere reads
+      // public answers only. API Gateway answers the preflights itself (no OPTIONS route, no function).
+      corsPreflight: {
+        allowOrigins: ['*'],
+        allowMethods: [apigw.CorsHttpMethod.GET, apigw.CorsHttpMethod.HEAD, apigw.CorsHttpMethod.OPTIONS],
+        allowHeaders: ['accept', 'content-type'],
+        allowCredentials: false,
+        maxAge: Duration.days(1),
+      },
     });
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: props.logRetention });
     this.stage = new apigw.HttpStage(this, 'Stage', {

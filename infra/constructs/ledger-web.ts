@@ -22,6 +22,14 @@ export function apiPathPatterns(routes: readonly Pick<RouteEntry, 'path'>[]): st
   return [...new Set(routes.map((r) => r.path.split('/')[1]!))].sort().map((segment) => `/${segment}*`);
 }
 
+/** The path patterns (as apiPathPatterns makes them) that hold a `cors` route: CORS added by CloudFront there too. */
+export function corsPathPatterns(routes: readonly Pick<RouteEntry, 'path' | 'cors'>[]): string[] {
+  return apiPathPatterns(routes.filter((r) => r.cors));
+}
+
+/** The status lists' path pattern: the one API behavior CloudFront caches. */
+export const STATUS_LIST_PATTERN = '/status-lists*';
+
 export interface LedgerWebProps {
   /** The HTTP API (origin of the API paths), its user pool (hosted sign-in) and JWT authorizer. */
   http: LedgerHttpApi;
@@ -134,6 +142,51 @@ export class LedgerWeb extends Construct {
       responseHeadersPolicy: apiPolicy,
     };
 
+    // The public reads of verifiers and wallets elsewhere: the API's headers plus CORS (any origin, GET only).
+    const publicReadPolicy = new cloudfront.ResponseHeadersPolicy(this, 'PublicReadHeaders', {
+      comment: 'certification-ledger public reads (verification, credentials, status lists, DID documents, JWKS): CORS for any origin, GET only',
+      corsBehavior: {
+        accessControlAllowOrigins: ['*'],
+        accessControlAllowMethods: ['GET', 'HEAD', 'OPTIONS'],
+        accessControlAllowHeaders: ['accept', 'content-type'],
+        accessControlAllowCredentials: false,
+        accessControlMaxAge: Duration.days(1),
+        originOverride: true,
+      },
+      securityHeadersBehavior: {
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, override: true },
+      },
+    });
+    // Status lists are the same for everyone and signed per request: kept as long as their Cache-Control says.
+    const statusListCache = new cloudfront.CachePolicy(this, 'StatusListCache', {
+      comment: 'certification-ledger status lists: the origin Cache-Control decides (max-age), nothing of the request in the key',
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.seconds(0),
+      maxTtl: Duration.hours(1),
+      headerBehavior: cloudfront.CacheHeaderBehavior.none(),
+      queryStringBehavior: cloudfront.CacheQueryStringBehavior.none(),
+      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+    const behaviorOf = (pattern: string): cloudfront.BehaviorOptions => {
+      const cors = corsPathPatterns(props.routes).includes(pattern);
+      if (pattern === STATUS_LIST_PATTERN) {
+        return {
+          ...apiBehavior,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+          cachePolicy: statusListCache,
+          originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          responseHeadersPolicy: publicReadPolicy,
+          compress: true,
+        };
+      }
+      return cors ? { ...apiBehavior, responseHeadersPolicy: publicReadPolicy } : apiBehavior;
+    };
+
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'certification-ledger: pages and API',
       defaultRootObject: 'index.html',
@@ -151,7 +204,7 @@ export class LedgerWeb extends Construct {
         functionAssociations: [{ function: rewrite, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
         compress: true,
       },
-      additionalBehaviors: Object.fromEntries(apiPathPatterns(props.routes).map((pattern) => [pattern, apiBehavior])),
+      additionalBehaviors: Object.fromEntries(apiPathPatterns(props.routes).map((pattern) => [pattern, behaviorOf(pattern)])),
       ...(props.domain
         ? {
             domainNames: [props.domain.name],

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compactVerify, createLocalJWKSet, decodeProtectedHeader } from 'jose';
+import { compactVerify, createLocalJWKSet, decodeProtectedHeader, importJWK } from 'jose';
 import { jwksOf, type Signer } from '../../functions/ports/signer.js';
 
 export interface SignerHarness {
@@ -28,6 +28,14 @@ export function signerContract(name: string, start: () => Promise<SignerHarness>
       expect(decodeProtectedHeader(jws)).toEqual({ alg: 'ES256', kid, typ: 'vc+jwt', cty: 'vc' });
       const verified = await verifyWith(h.signer(), jws);
       expect(new TextDecoder().decode(verified.payload)).toBe('{"hello":"été","n":1}');
+    });
+
+    it('puts the kid prefix (a DID URL) before the key id in the header, and names the key by its bare id', async () => {
+      const { jws, kid } = await h.signer().sign(bytes('{"a":2}'), { typ: 'JWT', kidPrefix: 'did:web:ledger.test:certifiers:mtes#' });
+      expect(decodeProtectedHeader(jws)).toEqual({ alg: 'ES256', typ: 'JWT', kid: `did:web:ledger.test:certifiers:mtes#${kid}` });
+      expect((await h.signer().publicKeys()).map((k) => k.kid)).toContain(kid);
+      const key = (await h.signer().publicKeys()).find((k) => k.kid === kid)!;
+      await expect(compactVerify(jws, await importJWK(key.jwk, 'ES256'))).resolves.toBeDefined();
     });
 
     it('signs payloads of any size (the credential is larger than a KMS RAW message)', async () => {

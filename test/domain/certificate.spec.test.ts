@@ -83,6 +83,44 @@ describe('certificates', () => {
     });
   });
 
+  describe('credential reissued with a status list entry (credentials signed before issue 19)', () => {
+    const reissue = {
+      code,
+      credential: { jws: 'h2.p2.s2', kid: 'k2' },
+      statusListEntry: { listId: 'ministere-du-travail-1', index: 17 },
+      subjectId: 'urn:uuid:3f2504e0-4f89-41d3-9a0c-0305e82c3301',
+    };
+    const attached: CertificateEvent = { type: 'CertificateDocumentsAttached', data: documents };
+    it('replaces a credential that has no status list entry', () => {
+      spec
+        .given([wasIssued, attached])
+        .when({ type: 'ReissueCredential', ...reissue })
+        .then([{ type: 'CertificateCredentialReissued', data: reissue }]);
+    });
+    it('a revoked certificate is reissued too, so that its revocation shows in the list', () => {
+      spec
+        .given([wasIssued, attached, revoked])
+        .when({ type: 'ReissueCredential', ...reissue })
+        .then([{ type: 'CertificateCredentialReissued', data: reissue }]);
+    });
+    it('a credential that has an entry already is kept: a second run reissues nothing', () => {
+      spec
+        .given([wasIssued, attached, { type: 'CertificateCredentialReissued', data: reissue }])
+        .when({ type: 'ReissueCredential', ...reissue, statusListEntry: { listId: 'ministere-du-travail-1', index: 18 } })
+        .thenNothing();
+      spec
+        .given([wasIssued, { type: 'CertificateDocumentsAttached', data: { ...documents, statusListEntry: reissue.statusListEntry, subjectId: reissue.subjectId } }])
+        .when({ type: 'ReissueCredential', ...reissue })
+        .thenNothing();
+    });
+    it('a certificate whose documents are not attached yet is refused', () => {
+      spec
+        .given([wasIssued])
+        .when({ type: 'ReissueCredential', ...reissue })
+        .thenRefused('certificate-documents-missing');
+    });
+  });
+
   describe('status', () => {
     it('suspends a valid certificate', () => {
       spec

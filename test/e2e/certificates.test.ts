@@ -92,7 +92,8 @@ describe('certificates on the local ledger, over HTTP', () => {
     const fresh = await registerAndIssue(L, 'ccp');
     const jwks = await jwksOf(L);
     const oldKid = decodeProtectedHeader(old.result.credential.jws).kid;
-    expect(decodeProtectedHeader(fresh.result.credential.jws).kid).toBe(rotated.kid);
+    expect(fresh.result.credential.kid).toBe(rotated.kid);
+    expect(decodeProtectedHeader(fresh.result.credential.jws).kid).toMatch(new RegExp(`^did:web:localhost%3A\\d+:certifiers:[a-z0-9-]+#${rotated.kid}$`));
     expect(jwks.keys.find((k) => k.kid === oldKid)).toMatchObject({ validFrom: expect.any(String), validUntil: expect.any(String) });
     expect(jwks.keys.find((k) => k.kid === rotated.kid)?.validUntil).toBeUndefined();
     const keys = createLocalJWKSet(jwks);

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { candidate, candidateStream } from '../../domain/candidate.js';
 import { TABLES } from '../../functions/local/runtime.js';
+import { candidateRecord } from '../../functions/projections/candidate-record.js';
+import { readDoc } from '../../functions/projections/projection.js';
 import { type LocalLedger, startTestLedger } from '../support/local-ledger.js';
 
 // `npm start` on a data dir resumes the change feed from its journal's checkpoint: the events table is read for
@@ -65,7 +67,7 @@ describe('npm start resumes the change feed from its checkpoint', () => {
     expect(Object.values(large.reads).reduce((a, b) => a + b, 0)).toBeGreaterThan(0); // the referential's streams
     ledger = large.ledger;
     // And the ledger is all there: the read models of every registration made before the stops.
-    const record = await ledger.deps.readModels.get('candidate-record', 'start-219');
+    const record = await readDoc(ledger.deps.readModels, candidateRecord, 'start-219');
     expect(record).toBeDefined();
     await ledger.stop();
   }, 120_000);

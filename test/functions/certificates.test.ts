@@ -95,7 +95,7 @@ describe('certificates: issuance and verification by code', () => {
     );
     for (const a of answers) {
       expect(a.status).toBe(404);
-      expect(a.headers).toEqual({ 'content-type': 'application/problem+json' });
+      expect(a.headers).toEqual({ 'content-type': 'application/problem+json', 'access-control-allow-origin': '*' });
       expect(a.text).toBe(answers[0]!.text);
     }
     expect(answers[0]!.json).toMatchObject({ status: 404, type: '/problems/certificate-not-found' });
@@ -148,8 +148,27 @@ describe('certificates: issuance and verification by code', () => {
     const jwks = await callRoute(h.deps, 'GET', '/.well-known/jwks.json');
     expect(jwks.headers['content-type']).toBe('application/jwk-set+json');
     const { payload, protectedHeader } = await compactVerify(res.text, createLocalJWKSet(jwks.json));
-    expect(protectedHeader).toMatchObject({ alg: 'ES256', typ: 'vc+jwt', kid: result.credential.kid });
+    // OB 3.0's header (typ JWT), the key named by its DID URL under the certifier's did:web.
+    expect(protectedHeader).toEqual({
+      alg: 'ES256',
+      typ: 'JWT',
+      kid: `did:web:ledger.test:certifiers:ministere-du-travail-du-plein-emploi-et-de-l-insertion#${result.credential.kid}`,
+    });
     const credential = JSON.parse(new TextDecoder().decode(payload));
+    expect(credential).toMatchObject({
+      iss: 'did:web:ledger.test:certifiers:ministere-du-travail-du-plein-emploi-et-de-l-insertion',
+      issuer: { id: 'did:web:ledger.test:certifiers:ministere-du-travail-du-plein-emploi-et-de-l-insertion' },
+      jti: credential.id,
+      sub: expect.stringMatching(/^urn:uuid:[0-9a-f-]{36}$/),
+      nbf: Date.parse(credential.validFrom) / 1000,
+      credentialSubject: { id: credential.sub },
+      credentialStatus: {
+        type: 'BitstringStatusListEntry',
+        statusPurpose: 'revocation',
+        statusListCredential: 'https://ledger.test/status-lists/ministere-du-travail-du-plein-emploi-et-de-l-insertion-1',
+      },
+    });
+    expect(res.headers['access-control-allow-origin']).toBe('*');
     expect(credential.evidence[0]).toMatchObject({ ledgerStream: result.issuance.stream, ledgerVersion: 1, ledgerHash: result.issuance.hash });
   });
 

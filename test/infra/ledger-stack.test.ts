@@ -247,6 +247,20 @@ describe('HTTP API', () => {
     }
   });
 
+  it('answers CORS preflights itself: any origin, GET only, no credentials, no Authorization header (a page elsewhere reads public answers only)', () => {
+    const [[, api]] = ofType('AWS::ApiGatewayV2::Api') as [[string, CfnResourceJson]];
+    expect(api.Properties.CorsConfiguration).toEqual({
+      AllowOrigins: ['*'],
+      AllowMethods: ['GET', 'HEAD', 'OPTIONS'],
+      AllowHeaders: ['accept', 'content-type'],
+      AllowCredentials: false,
+      MaxAge: 86400,
+    });
+    // No OPTIONS route, hence no function, for the preflights.
+    expect(ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => String(r.Properties.RouteKey).startsWith('OPTIONS'))).toEqual([]);
+    expect(deployed.filter((r) => r.cors).every((r) => r.method === 'GET' && r.auth === 'public')).toBe(true);
+  });
+
   it('throttles the stage, and public verify routes tighter', () => {
     const [[, stage]] = ofType('AWS::ApiGatewayV2::Stage') as [[string, CfnResourceJson]];
     expect(stage.Properties.DefaultRouteSettings.ThrottlingRateLimit).toBeGreaterThan(0);

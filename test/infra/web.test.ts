@@ -1,7 +1,7 @@
 import { runInNewContext } from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../functions/routes.js';
-import { apiPathPatterns } from '../../infra/constructs/ledger-web.js';
+import { apiPathPatterns, corsPathPatterns, STATUS_LIST_PATTERN } from '../../infra/constructs/ledger-web.js';
 import type { LedgerStack } from '../../infra/stacks/ledger-stack.js';
 import { cloudFrontRewriteSource, pageFor, pages } from '../../web/site.js';
 import { logicalIdOf, SYNTH_TIMEOUT, synthesize, type CfnResourceJson } from './support.js';
@@ -70,12 +70,48 @@ describe('the pages in AWS (infra/constructs/ledger-web.ts)', () => {
     expect(patterns.some((p) => p.startsWith('/_local'))).toBe(false);
     const behaviors = config.CacheBehaviors as Record<string, any>[];
     expect(behaviors.map((b) => b.PathPattern).sort()).toEqual([...patterns].sort());
-    for (const b of behaviors) {
+    for (const b of behaviors.filter((x) => x.PathPattern !== STATUS_LIST_PATTERN)) {
       expect(b.TargetOriginId, b.PathPattern).toBe(apiOrigin.Id);
       expect(b.ViewerProtocolPolicy).toBe('https-only');
       expect(b.AllowedMethods).toEqual(expect.arrayContaining(['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS']));
       expect(b.CachePolicyId).toBe(CACHING_DISABLED);
       expect(b.OriginRequestPolicyId).toBe(ALL_VIEWER_EXCEPT_HOST_HEADER);
+    }
+  });
+
+  it('cache the status lists as long as their Cache-Control says, and add CORS (any origin, GET only, no credentials) on the public reads', () => {
+    const config = distribution();
+    const behaviors = config.CacheBehaviors as Record<string, any>[];
+    const lists = behaviors.find((b) => b.PathPattern === STATUS_LIST_PATTERN)!;
+    expect(lists.AllowedMethods).toEqual(['GET', 'HEAD', 'OPTIONS']);
+    expect(lists.CachePolicyId).not.toBe(CACHING_DISABLED);
+    expect(lists.OriginRequestPolicyId).toBe(ALL_VIEWER_EXCEPT_HOST_HEADER);
+    const cache = resources[lists.CachePolicyId.Ref]!.Properties.CachePolicyConfig;
+    // The origin's max-age decides (default 0: nothing kept without it), nothing of the request in the key.
+    expect(cache).toMatchObject({ MinTTL: 0, DefaultTTL: 0, MaxTTL: 3600 });
+    expect(cache.ParametersInCacheKeyAndForwardedToOrigin).toMatchObject({
+      HeadersConfig: { HeaderBehavior: 'none' },
+      QueryStringsConfig: { QueryStringBehavior: 'none' },
+      CookiesConfig: { CookieBehavior: 'none' },
+    });
+
+    const cors = corsPathPatterns(deployed);
+    expect(cors).toEqual(expect.arrayContaining(['/verify*', '/certificates*', '/certifiers*', '/status-lists*', '/.well-known*']));
+    for (const b of behaviors) {
+      const policy = resources[b.ResponseHeadersPolicyId.Ref]!.Properties.ResponseHeadersPolicyConfig;
+      if (!cors.includes(b.PathPattern)) {
+        expect(policy.CorsConfig, b.PathPattern).toBeUndefined();
+        continue;
+      }
+      expect(policy.CorsConfig, b.PathPattern).toEqual({
+        AccessControlAllowOrigins: { Items: ['*'] },
+        AccessControlAllowMethods: { Items: ['GET', 'HEAD', 'OPTIONS'] },
+        AccessControlAllowHeaders: { Items: ['accept', 'content-type'] },
+        AccessControlAllowCredentials: false,
+        AccessControlMaxAgeSec: 86400,
+        OriginOverride: true,
+      });
+      expect(policy.SecurityHeadersConfig.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: 63072000 });
     }
   });
 

@@ -1,4 +1,5 @@
 // /candidat: the candidate's space. The livret as a timeline, certificates to share, who verified them, notifications.
+import QRCode from 'qrcode';
 import { getJson } from '../lib/api.js';
 import { button, byId, h, replaceChildren, showError, showSuccess, table, type Child } from '../lib/dom.js';
 import { refusalContent } from '../lib/feedback.js';
@@ -160,6 +161,34 @@ function verificationsTable(code: string, list: Verification[]) {
   });
 }
 
+/**
+ * The certificate for the European Digital Identity Wallet: an OpenID4VCI offer (single use, 10 minutes) shown as a
+ * QR code to scan with the wallet on a phone, and as a link to open it on this device.
+ */
+function walletOffer(candidateId: string, code: string) {
+  const area = h('div', { class: 'wallet-offer', 'aria-live': 'polite' });
+  const ask = button('Ajouter à mon portefeuille d’identité numérique européen', {
+    type: 'button',
+    async onclick() {
+      try {
+        const { offerUri, expiresAt } = await getJson<{ offerUri: string; expiresAt: string }>(
+          `/candidates/${encodeURIComponent(candidateId)}/credential-offers/${encodeURIComponent(code)}`,
+        );
+        const qr = await QRCode.toDataURL(offerUri, { errorCorrectionLevel: 'M', margin: 2, width: 240 });
+        replaceChildren(
+          area,
+          h('img', { src: qr, width: 240, height: 240, alt: `QR code de l’offre du certificat ${code} pour le portefeuille` }),
+          h('p', null, h('a', { href: offerUri, class: 'wallet-link' }, 'Ouvrir l’offre dans l’application portefeuille de cet appareil')),
+          h('p', { class: 'muted' }, `Scannez ce QR code avec votre portefeuille. Il ne sert qu’une fois et expire le ${instantFr(expiresAt)}.`),
+        );
+      } catch (error) {
+        showError(area, ...refusalContent(error));
+      }
+    },
+  });
+  return h('div', { class: 'wallet' }, ask, area);
+}
+
 async function certificates(record: CandidateRecord) {
   const titleOf = (rncp: string) => record.certifications.find((c) => c.rncp === rncp)?.title ?? rncp;
   const cards = await Promise.all(
@@ -186,6 +215,7 @@ async function certificates(record: CandidateRecord) {
           h('a', { href: `/certificates/${encodeURIComponent(c.code)}/pdf`, download: `certificat-${c.code}.pdf` }, 'Télécharger le certificat (PDF)'),
         ),
         area,
+        c.status === 'valid' ? walletOffer(record.candidateId, c.code) : null,
         h('p', { class: 'muted' }, 'Un employeur vérifie le certificat à l’adresse ', h('span', { class: 'code' }, url), ', ou en scannant le QR code du PDF.'),
         h('h4', null, 'Qui a vérifié ce certificat'),
         h('p', { class: 'muted' }, 'Le registre note chaque vérification, sans savoir qui l’a faite.'),

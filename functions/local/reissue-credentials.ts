@@ -1,0 +1,45 @@
+// `npm run reissue-credentials`: signs again, with a revocation status list entry and a subject id, the credential
+// of every certificate issued before credentials had them (issue 19). Run it once after upgrading; a second run
+// reissues nothing.
+// Locally it opens the data dir (LEDGER_DATA_DIR, default .ledger/) in the local runtime: stop `npm start` first
+// (dynalite holds a lock on it). The credentials name the public host, so give the one `npm start` serves under:
+// PUBLIC_BASE_URL, else http://localhost:<PORT or 3000>.
+// In AWS: run it with the environment of the deployed functions (EVENTS_TABLE, READ_MODELS_TABLE, SIGNING_KEY_ID,
+// PUBLIC_BASE_URL, … as `aws lambda get-function-configuration` of the attach-certificate-documents step shows) and
+// credentials allowed what that step is allowed (append to the events table, kms:Sign); the Streams projector
+// then updates the read models, so GET …/credential serves the new credential.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { reissueCredentials } from '../certificates/reissue-credentials.js';
+import { resolveDataDir } from './data-dir.js';
+
+async function main(): Promise<number> {
+  if (process.env.EVENTS_TABLE) {
+    const { awsLedger } = await import('../composition/aws-ledger.js');
+    const { deps } = awsLedger();
+    const report = await reissueCredentials(deps, console.log);
+    console.log(`${report.reissued.length} credential(s) reissued, ${report.current} already current (AWS)`);
+    return 0;
+  }
+  const dataDir = resolveDataDir();
+  if (!existsSync(join(dataDir, 'dynamodb'))) {
+    console.error(`no ledger in ${dataDir} (set LEDGER_DATA_DIR, or EVENTS_TABLE for AWS)`);
+    return 2;
+  }
+  process.env.PUBLIC_BASE_URL ||= `http://localhost:${process.env.PORT || 3000}`;
+  const { startLocalLedger } = await import('./runtime.js');
+  const ledger = await startLocalLedger({ dataDir, port: 0, host: '127.0.0.1', logLevel: 'SILENT', clock: process.env.LEDGER_CLOCK }).catch((error: Error) => {
+    console.error(`cannot open the ledger in ${dataDir}: is \`npm start\` still running on it? Stop it first. (${error.message})`);
+    process.exit(2);
+  });
+  try {
+    const report = await reissueCredentials(ledger.deps, console.log);
+    await ledger.settle();
+    console.log(`${report.reissued.length} credential(s) reissued, ${report.current} already current, under ${ledger.deps.publicBaseUrl}`);
+    return 0;
+  } finally {
+    await ledger.stop();
+  }
+}
+
+process.exitCode = await main();

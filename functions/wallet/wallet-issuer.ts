@@ -1,0 +1,221 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import {
+  type CallbackContext,
+  clientAuthenticationNone,
+  type Jwk,
+  Oauth2AuthorizationServer,
+  preAuthorizedCodeGrantIdentifier,
+  setGlobalConfig,
+  type AuthorizationServerMetadata,
+} from '@openid4vc/oauth2';
+import { type CredentialConfigurationSupportedWithFormats, type IssuerMetadataResult, Openid4vciIssuer, Openid4vciVersion } from '@openid4vc/openid4vci';
+import { pack } from '@sd-jwt/core';
+import { digest, generateSalt } from '@sd-jwt/crypto-nodejs';
+import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
+import type { CertificateKind } from '../../events/certificate.js';
+import type { PublicSigningKey } from '../ports/signer.js';
+import type { LedgerDeps } from '../shared/deps.js';
+import { withoutTrailingSlash } from '../certificates/certificate-urls.js';
+
+/**
+ * The ledger as an OpenID for Verifiable Credential Issuance 1.0 issuer (pre-authorised code flow) of SD-JWT VCs
+ * (IETF SD-JWT VC) for the European Digital Identity Wallet: the protocol's messages are made and read by the
+ * OpenWallet Foundation's @openid4vc libraries, the selective disclosures by @sd-jwt; every signature is the
+ * ledger's Signer (KMS on AWS). The credential issuer, its authorisation server and the SD-JWT VC `iss` are the
+ * public host (its keys at /.well-known/jwt-vc-issuer); the certifier is a claim.
+ */
+
+/** The credential types (SD-JWT VC `vct`): one for a titre professionnel, one for a CCP, one for a CCS. */
+export const WALLET_CREDENTIALS = {
+  'titre-professionnel': { kind: 'titre', name: 'Titre professionnel' },
+  'certificat-de-competences-professionnelles': { kind: 'ccp', name: 'Certificat de compétences professionnelles (CCP)' },
+  'certificat-complementaire-de-specialisation': { kind: 'ccs', name: 'Certificat complémentaire de spécialisation (CCS)' },
+} as const satisfies Record<string, { kind: CertificateKind; name: string }>;
+export type WalletCredentialId = keyof typeof WALLET_CREDENTIALS;
+
+export const configurationIdOf = (kind: CertificateKind) => (Object.keys(WALLET_CREDENTIALS) as WalletCredentialId[]).find((id) => WALLET_CREDENTIALS[id].kind === kind)!;
+
+/** The `vct` of a credential type: a URN of the ledger, its type metadata in the issuer metadata. */
+export const vctOf = (id: WalletCredentialId) => `urn:certification-ledger:${id}`;
+
+/** The claims a holder may leave out when presenting: the person. Everything about the certificate stays plain. */
+export const SELECTIVELY_DISCLOSABLE = ['family_name', 'given_name', 'birthdate'] as const;
+
+/** How long a pre-authorised code, a nonce and an access token live. */
+export const OFFER_LIFETIME_SECONDS = 600;
+export const NONCE_LIFETIME_SECONDS = 300;
+export const ACCESS_TOKEN_LIFETIME_SECONDS = 300;
+
+/**
+ * The public host, the credential issuer's identifier. OpenID4VCI requires https; the local server has no TLS, so
+ * the libraries are told to accept http for a loopback host only (`npm start`, the tests), never elsewhere.
+ */
+export function issuerUrl(deps: Pick<LedgerDeps, 'publicBaseUrl'>): string {
+  const url = withoutTrailingSlash(deps.publicBaseUrl);
+  if (/^http:\/\/(localhost|127\.\d+\.\d+\.\d+)(:\d+)?$/.test(url)) setGlobalConfig({ allowInsecureUrls: true });
+  return url;
+}
+export const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
+
+const keyOf = async (deps: Pick<LedgerDeps, 'signer'>, kid: string | undefined): Promise<PublicSigningKey | undefined> =>
+  (await deps.signer.publicKeys()).find((k) => k.kid === kid);
+
+/** The libraries' callbacks, on the ledger's Signer: what they sign (access tokens) the Signer signs. */
+export function walletCallbacks(deps: Pick<LedgerDeps, 'signer'>): Omit<CallbackContext, 'decryptJwe' | 'encryptJwe'> {
+  return {
+    hash: (data, alg) => createHash(alg.replace('-', '').toLowerCase()).update(data).digest(),
+    generateRandom: (bytes) => randomBytes(bytes),
+    clientAuthentication: clientAuthenticationNone({ clientId: 'wallet' }),
+    async signJwt(_signer, { header, payload }) {
+      const signed = await deps.signer.sign(new TextEncoder().encode(JSON.stringify(payload)), { ...(header.typ ? { typ: header.typ } : {}) });
+      const key = await keyOf(deps, signed.kid);
+      return { jwt: signed.jws, signerJwk: key!.jwk as Jwk };
+    },
+    async verifyJwt(signer, { compact }) {
+      // Only the wallet's own proofs reach here: signed by the key in their header (`jwk`).
+      if (signer.method !== 'jwk') return { verified: false };
+      try {
+        await compactVerify(compact, await importJWK(signer.publicJwk as JWK, signer.alg));
+        return { verified: true, signerJwk: signer.publicJwk };
+      } catch {
+        return { verified: false };
+      }
+    },
+  };
+}
+
+export function authorizationServerMetadata(deps: Pick<LedgerDeps, 'publicBaseUrl'>): AuthorizationServerMetadata {
+  const base = issuerUrl(deps);
+  return {
+    issuer: base,
+    token_endpoint: `${base}/oid4vci/token`,
+    jwks_uri: `${base}/.well-known/jwks.json`,
+    grant_types_supported: [preAuthorizedCodeGrantIdentifier],
+    'pre-authorized_grant_anonymous_access_supported': true,
+  } as AuthorizationServerMetadata;
+}
+
+const configurations = () =>
+  Object.fromEntries(
+    (Object.keys(WALLET_CREDENTIALS) as WalletCredentialId[]).map((id) => [
+      id,
+      {
+        format: 'dc+sd-jwt',
+        vct: vctOf(id),
+        cryptographic_binding_methods_supported: ['jwk'],
+        credential_signing_alg_values_supported: ['ES256'],
+        proof_types_supported: { jwt: { proof_signing_alg_values_supported: ['ES256'] } },
+        // The type's metadata (OpenID4VCI 1.0 §12.2.4): how a wallet shows it, and which claims it holds.
+        credential_metadata: {
+          display: [{ name: WALLET_CREDENTIALS[id].name, locale: 'fr-FR' }],
+          claims: [
+            { path: ['family_name'], display: [{ name: 'Nom', locale: 'fr-FR' }] },
+            { path: ['given_name'], display: [{ name: 'Prénoms', locale: 'fr-FR' }] },
+            { path: ['birthdate'], display: [{ name: 'Date de naissance', locale: 'fr-FR' }] },
+            { path: ['certification', 'title'], display: [{ name: 'Intitulé', locale: 'fr-FR' }] },
+            { path: ['certification', 'rncp'], display: [{ name: 'Code RNCP', locale: 'fr-FR' }] },
+            { path: ['certification', 'level'], display: [{ name: 'Niveau', locale: 'fr-FR' }] },
+            { path: ['blocs'], display: [{ name: 'Blocs de compétences', locale: 'fr-FR' }] },
+            { path: ['issued_on'], display: [{ name: 'Date de délivrance', locale: 'fr-FR' }] },
+            { path: ['certificate_code'], display: [{ name: 'Code de vérification', locale: 'fr-FR' }] },
+            { path: ['certifier'], display: [{ name: 'Certificateur', locale: 'fr-FR' }] },
+          ],
+        },
+      },
+    ]),
+  ) as unknown as Record<WalletCredentialId, CredentialConfigurationSupportedWithFormats>;
+
+/** The credential issuer metadata (/.well-known/openid-credential-issuer) and its authorisation server, as the libraries take them. */
+export function issuerMetadata(deps: Pick<LedgerDeps, 'publicBaseUrl' | 'signer'>): IssuerMetadataResult {
+  const base = issuerUrl(deps);
+  const issuer = new Openid4vciIssuer({ callbacks: walletCallbacks(deps) });
+  const known = configurations();
+  const credentialIssuer = issuer.createCredentialIssuerMetadata({
+    credential_issuer: base,
+    credential_endpoint: `${base}/oid4vci/credential`,
+    nonce_endpoint: `${base}/oid4vci/nonce`,
+    display: [{ name: 'Registre des titres professionnels', locale: 'fr-FR' }],
+    credential_configurations_supported: known,
+  });
+  return { credentialIssuer, authorizationServers: [authorizationServerMetadata(deps)], originalDraftVersion: Openid4vciVersion.V1, knownCredentialConfigurations: known };
+}
+
+export const openid4vciIssuer = (deps: Pick<LedgerDeps, 'signer'>) => new Openid4vciIssuer({ callbacks: walletCallbacks(deps) });
+export const authorizationServer = (deps: Pick<LedgerDeps, 'signer'>) => new Oauth2AuthorizationServer({ callbacks: walletCallbacks(deps) });
+
+/** A fresh pre-authorised code: 256 random bits, base64url. */
+export const newPreAuthorizedCode = () => randomBytes(32).toString('base64url');
+
+/**
+ * A nonce the ledger can check without keeping it: a JWS of the ledger's key over its expiry, so that a proof of
+ * possession made for one nonce cannot be replayed after it expires.
+ */
+export async function newNonce(deps: Pick<LedgerDeps, 'signer' | 'clock'>): Promise<string> {
+  const exp = Math.floor(Date.parse(deps.clock.now()) / 1000) + NONCE_LIFETIME_SECONDS;
+  return (await deps.signer.sign(new TextEncoder().encode(JSON.stringify({ purpose: 'openid4vci-nonce', jti: randomUUID(), exp })), { typ: 'nonce+jwt' })).jws;
+}
+
+/** Whether a nonce is one of the ledger's, unexpired. */
+export async function nonceIsValid(deps: Pick<LedgerDeps, 'signer' | 'clock'>, nonce: string): Promise<boolean> {
+  const payload = await verifyOwnJws(deps, nonce, 'nonce+jwt');
+  return payload?.purpose === 'openid4vci-nonce' && typeof payload.exp === 'number' && payload.exp * 1000 > Date.parse(deps.clock.now());
+}
+
+/** The payload of a JWS the ledger signed with one of its keys and the expected `typ`, or undefined. */
+export async function verifyOwnJws(deps: Pick<LedgerDeps, 'signer'>, jws: string, typ: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    const header = decodeProtectedHeader(jws);
+    if (header.typ !== typ) return undefined;
+    const key = await keyOf(deps, header.kid);
+    if (!key) return undefined;
+    const { payload } = await compactVerify(jws, await importJWK(key.jwk, 'ES256'));
+    return JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface WalletCredentialFacts {
+  configurationId: WalletCredentialId;
+  holderKey: Jwk;
+  person: { familyName?: string; givenNames?: string; birthDate?: string };
+  certificate: { code: string; issuedOn: string; blocs: { code: string; title: string }[] };
+  certification: { rncp: string; title: string; level: number; certifier: string; certifierDid: string };
+  verificationUrl: string;
+}
+
+/**
+ * The SD-JWT VC (IETF SD-JWT-based Verifiable Credentials): `<issuer-signed JWT>~<disclosure>~…~`, `typ`
+ * dc+sd-jwt, bound to the wallet's key (`cnf.jwk`); the person's names and birth date as salted disclosures,
+ * the certificate's facts plain.
+ */
+export async function issueSdJwtVc(deps: Pick<LedgerDeps, 'signer' | 'clock' | 'publicBaseUrl'>, facts: WalletCredentialFacts): Promise<string> {
+  const { person } = facts;
+  const personal = {
+    ...(person.familyName ? { family_name: person.familyName } : {}),
+    ...(person.givenNames ? { given_name: person.givenNames } : {}),
+    ...(person.birthDate ? { birthdate: person.birthDate } : {}),
+  };
+  const { packedClaims, disclosures } = await pack(
+    personal,
+    { _sd: SELECTIVELY_DISCLOSABLE.filter((c) => c in personal) } as never,
+    { hasher: digest, alg: 'sha-256' },
+    generateSalt,
+  );
+  const payload = {
+    iss: issuerUrl(deps),
+    iat: Math.floor(Date.parse(deps.clock.now()) / 1000),
+    vct: vctOf(facts.configurationId),
+    cnf: { jwk: facts.holderKey },
+    ...packedClaims,
+    _sd_alg: 'sha-256',
+    certificate_code: facts.certificate.code,
+    certification: { rncp: facts.certification.rncp, title: facts.certification.title, level: facts.certification.level },
+    blocs: facts.certificate.blocs,
+    issued_on: facts.certificate.issuedOn,
+    certifier: { name: facts.certification.certifier, id: facts.certification.certifierDid },
+    verification_url: facts.verificationUrl,
+  };
+  const signed = await deps.signer.sign(new TextEncoder().encode(JSON.stringify(payload)), { typ: 'dc+sd-jwt' });
+  return `${signed.jws}~${disclosures.map((d) => `${d.encode()}~`).join('')}`;
+}
