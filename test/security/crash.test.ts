@@ -10,7 +10,7 @@ describe('crash safety of the local ledger (SIGKILL mid-stream, restart on the s
     expect(report.acknowledged).toBeGreaterThan(10);
     expect(report.atKill.pvAcknowledged).toBeGreaterThanOrEqual(1);
     expect(report.atKill.executionsRunning).toBeGreaterThanOrEqual(1);
-  }, 90_000);
+  }, 240_000);
 
   it('at the kill: every chain holds, no commit is half-written, every acknowledged write and PV validation is in the ledger', () => {
     expect(report.atKill.broken).toEqual([]);

@@ -206,7 +206,8 @@ export async function crashScenario(
     // dir as they come): in the middle of their Map over candidates. (The read models lag behind under this load.)
     await firstPv;
     const documents = join(dataDir, 's3', 'ledger-documents');
-    for (const until = Date.now() + 20_000; Date.now() < until; await new Promise((r) => setTimeout(r, 5))) {
+    // Up to a minute: on a loaded machine the change feed that starts the workflows lags the writers by many seconds.
+    for (const until = Date.now() + 60_000; Date.now() < until; await new Promise((r) => setTimeout(r, 5))) {
       if (existsSync(documents) && readdirSync(documents, { recursive: true }).some((f) => String(f).endsWith('.pdf._S3rver_object'))) break;
     }
     await L.kill();
