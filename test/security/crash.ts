@@ -162,8 +162,12 @@ export async function crashScenario(
       }
     };
     let day = 0;
+    // Flat out until the first PV is acknowledged, then at a pace the one local change feed can follow: otherwise
+    // the feed, which starts the session workflows, is still minutes behind the writers when the kill comes.
+    let paced = false;
     const writers = Array.from({ length: WRITERS }, async (_, w) => {
       for (let n = 0; !killed; n++) {
+        if (paced) await new Promise((r) => setTimeout(r, 250));
         if (n % 2 === 0)
           await write(
             ['centre', centreId],
@@ -196,6 +200,7 @@ export async function crashScenario(
         const res = await server.call('POST', `/sessions/${sessionId}/pv-validation`, { as: DREETS });
         if (res.status === 202) {
           pvAcknowledged.push(sessionId);
+          paced = true;
           firstPvAcknowledged(sessionId);
         }
       } catch {
