@@ -32,6 +32,13 @@ const record = async (candidateId: string, as: As = ['candidate', candidateId], 
   expect(r.status, r.text).toBe(200);
   return r.json;
 };
+/** The record once the change feed has projected the candidate (on the twin, Streams deliver a moment after the 201). */
+const projectedRecord = async (candidateId: string) => {
+  const r = await L.call('GET', `/candidates/${candidateId}/record`, { as: ['candidate', candidateId] });
+  if (r.status === 404) return undefined;
+  expect(r.status, r.text).toBe(200);
+  return r.json;
+};
 const notifications = async (candidateId: string) =>
   (await L.call('GET', `/candidates/${candidateId}/notifications`, { as: ['candidate', candidateId] })).json as { kind: string; bloc?: string; text: string; at: string }[];
 const line = (rec: any, rncp = RNCP) => rec.certifications.find((c: any) => c.rncp === rncp);
@@ -135,8 +142,8 @@ describe(`the four users' journeys over HTTP, on the ${TARGET} target`, () => {
     expect(granted.status, granted.text).toBe(201);
     const rec = await eventually(
       async () => {
-        const r = await record(candidateId);
-        return line(r)?.titre?.certificateCode && r.certificates[0]?.status === 'valid' ? r : undefined;
+        const r = await projectedRecord(candidateId);
+        return r && line(r)?.titre?.certificateCode && r.certificates[0]?.status === 'valid' ? r : undefined;
       },
       'the équivalence certificate issued',
       WAIT,
