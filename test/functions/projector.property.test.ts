@@ -119,6 +119,19 @@ function flaky(store: EventStore, failures: boolean[]): EventStore & { healthy: 
 const documents = (readModels: MemoryReadModelStore) => readModels.dump();
 
 /**
+ * An index item a document no longer derives is overwritten with null (a tombstone), which readers skip; a rebuild
+ * that never wrote the item has none. Those tombstones, and only those, are left out of the comparison.
+ */
+function withoutTombstonesOnlyIn(incremental: ReturnType<typeof documents>, rebuilt: ReturnType<typeof documents>): ReturnType<typeof documents> {
+  const out: ReturnType<typeof documents> = {};
+  for (const [partition, items] of Object.entries(incremental)) {
+    const kept = items.filter((item) => item.doc !== null || (rebuilt[partition] ?? []).some((r) => r.key === item.key));
+    if (kept.length) out[partition] = kept;
+  }
+  return out;
+}
+
+/**
  * Each statistics partition's rollup is the sum of its facts, has nothing pending, and equals what the
  * definition (computeStatistics over every fact document, that version alone) gives for that version and year.
  */
@@ -212,7 +225,7 @@ describe('the projector converges whatever the delivery', () => {
 
           const rebuilt = new MemoryReadModelStore();
           await new Projector(source, rebuilt, projections, followers).replayAll();
-          expect(documents(readModels)).toEqual(documents(rebuilt));
+          expect(withoutTombstonesOnlyIn(documents(readModels), documents(rebuilt))).toEqual(documents(rebuilt));
           checkRollups(readModels);
           checkRollups(rebuilt);
           const incremental = readStatisticsFacts(readModels);
