@@ -4,26 +4,14 @@ import type { FunctionHost } from './function-host.js';
 import type { Execution, ExecutionRunner } from './local-services.js';
 import type { Resolver } from './resolver.js';
 import type { StackModel } from './template.js';
+// aws-local-stepfunctions needs Promise.withResolvers, which Node 20 lacks.
+import '../shared/polyfills.js';
 
 /**
  * The state machines of the template run by aws-local-stepfunctions from their own DefinitionString: each
  * Lambda Task invokes the twin's function, after the state machine's role is checked for
  * lambda:InvokeFunction on it, as Step Functions would be refused.
  */
-
-// aws-local-stepfunctions calls Promise.withResolvers, which Node 20 lacks: without it every Task fails.
-const P = Promise as unknown as { withResolvers?: unknown };
-if (typeof P.withResolvers !== 'function') {
-  P.withResolvers = function withResolvers<T>() {
-    let resolve!: (value: T | PromiseLike<T>) => void;
-    let reject!: (reason?: unknown) => void;
-    const promise = new Promise<T>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    return { promise, resolve, reject };
-  };
-}
 
 /** What the runner passes between states (its own JSONValue type is not exported). */
 type JSONValue = string | number | boolean | null | JSONValue[] | { [key: string]: JSONValue };
