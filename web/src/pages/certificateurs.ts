@@ -3,6 +3,7 @@
 import { ApiError, getJson, send } from '../lib/api.js';
 import { roleLabels, type Identity } from '../lib/auth.js';
 import { button, byId, choiceGroup, field, focusOn, form, h, replaceChildren, selectField, showError, showSuccess, table, text, type Child } from '../lib/dom.js';
+import { defaultVersion, openToday, regionOptions } from '../lib/choices.js';
 import { refusalContent, showRefusal } from '../lib/feedback.js';
 import { dateFr, instantFr, outcomeLabels, resultLabels, routeLabels, sessionKindLabels, shortId } from '../lib/format.js';
 import { initLayout, requireRole } from '../lib/layout.js';
@@ -699,14 +700,19 @@ function openByIdForm() {
 
 async function certificationOptions() {
   const list = await listCertifications();
-  return list.map((c) => ({ value: c.rncp, label: `${c.rncp} — ${c.title} (enregistrée du ${dateFr(c.validFrom)} au ${dateFr(c.validUntil)})` }));
+  // The versions open today first: a form is filled for what can be done now.
+  const ordered = [...list.filter((c) => openToday(c)), ...list.filter((c) => !openToday(c))];
+  return ordered.map((c) => ({
+    value: c.rncp,
+    label: `${c.rncp} — ${c.title} (enregistrée du ${dateFr(c.validFrom)} au ${dateFr(c.validUntil)}${openToday(c) ? '' : ', fermée aujourd’hui'})`,
+  }));
 }
 
 async function scheduleForm(centreId: string, reload: (expected?: string) => Promise<void>) {
   const options = await certificationOptions();
   const list = await listCertifications();
   const blocsHolder = h('div');
-  const certSelect = selectField({ label: 'Certification', name: 'rncp', required: true, options, value: list.find((c) => c.rncp === 'RNCP38665')?.rncp });
+  const certSelect = selectField({ label: 'Certification', name: 'rncp', required: true, options, value: defaultVersion(list) });
   const showBlocs = () => {
     const rncp = (certSelect.querySelector('select') as HTMLSelectElement).value;
     const entry = list.find((c) => c.rncp === rncp);
@@ -832,7 +838,12 @@ async function dreetsForms() {
           }
         },
       },
-      h('div', { class: 'form-row' }, field({ label: 'Nom du centre', name: 'name', required: true }), field({ label: 'Région', name: 'region', required: true })),
+      h(
+        'div',
+        { class: 'form-row' },
+        field({ label: 'Nom du centre', name: 'name', required: true }),
+        selectField({ label: 'Région', name: 'region', required: true, options: regionOptions() }),
+      ),
       h(
         'div',
         { class: 'form-row' },
