@@ -20,6 +20,8 @@ export interface FunctionAccess {
   rateLimit?: 'write';
   /** The verification log: `read` = Query; `write` adds PutItem/BatchWriteItem. */
   verifications?: 'read' | 'write';
+  /** The access log (in the verifications table, under `access#<personId>`): `read` = Query; `write` = BatchWriteItem. */
+  accessLog?: 'read' | 'write';
   /** The certificate signing key: `sign` = kms:Sign + kms:GetPublicKey; `publicKey` = kms:GetPublicKey (JWKS). */
   signing?: 'sign' | 'publicKey';
   /** SES sending (the notifier). */
@@ -49,6 +51,14 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'certifications/list-certifications': { readModels: 'read' },
   'certifications/get-certification': { readModels: 'read' },
   'centres/list-centre-sessions': { readModels: 'read' },
+  'centres/list-centres': { readModels: 'read' },
+  'centres/get-centre': { readModels: 'read' },
+  'jurors/list-juror-sessions': { readModels: 'read' },
+  // Names decrypted for the request: the vault read; each candidate's name read written to their access log.
+  'centres/list-centre-candidates': { readModels: 'read', vault: 'read', accessLog: 'write' },
+  'jurors/list-jurors': { readModels: 'read', vault: 'read' },
+  'sessions/get-session': { events: 'read', readModels: 'read', vault: 'read', accessLog: 'write' },
+  'candidates/get-access-log': { readModels: 'read', accessLog: 'read' },
   'candidates/register-candidate': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
   'jurors/register-juror': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
   'candidates/erase-personal-data': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'erase' },

@@ -2,6 +2,7 @@ import { certificationCatalogue } from './certification-catalogue.js';
 import { candidateRecord } from './candidate-record.js';
 import { certificateStatus } from './certificate-status.js';
 import { centreSessions } from './centre-sessions.js';
+import { centreCandidates, centreDirectory, jurorDirectory, jurorSessions } from './directories.js';
 import type { DocumentProjection } from './projection.js';
 import { sessionOverview } from './session-overview.js';
 import { candidateFacts, centreFacts, sessionFacts } from './statistics-facts.js';
@@ -16,4 +17,8 @@ export const projections: readonly DocumentProjection<any>[] = [
   candidateFacts,
   centreFacts,
   centreSessions,
+  centreDirectory,
+  centreCandidates,
+  jurorDirectory,
+  jurorSessions,
 ];

@@ -3,7 +3,7 @@ import type { RecordedEvent } from '../../events/registry.js';
 import { recordedEvents } from '../shared/command-handler.js';
 import { ConcurrencyError, type EventStore } from '../ports/event-store.js';
 import type { ReadModelStore } from '../ports/read-model-store.js';
-import type { DocumentProjection } from './projection.js';
+import { partitionModel, type DocumentProjection } from './projection.js';
 
 /** The commits read to fill a gap do not continue the document: never apply past a hole (the record is retried). */
 export class ProjectionGapError extends Error {
@@ -67,7 +67,11 @@ export class Projector {
   ): Promise<void> {
     const current = await this.readModels.get<unknown>(projection.model, key);
     const position = current?.position ?? 0;
-    if (delivered.at(-1)!.last <= position) return;
+    if (delivered.at(-1)!.last <= position) {
+      // Already applied: the partition copies may still lag if a crash came between the two writes.
+      if (current?.doc) await this.copyToPartitions(projection, key, undefined, current.doc, position);
+      return;
+    }
     let commits = delivered.filter((c) => c.last > position);
     if (!contiguousFrom(commits, position)) {
       // A gap (or a run with a hole): everything after the checkpoint, read from the table.
@@ -79,10 +83,31 @@ export class Projector {
     const last = commits.at(-1)!.last;
     try {
       await this.readModels.put(projection.model, key, doc ?? null, last, position);
+      await this.copyToPartitions(projection, key, current?.doc ?? undefined, doc ?? undefined, last);
     } catch (error) {
       // Another projector instance moved this document meanwhile: start again from what it wrote.
       if (error instanceof ConcurrencyError && attempt < 5) return this.applyTo(projection, key, stream, delivered, decode, attempt + 1);
       throw error;
+    }
+  }
+
+  /** The document's copies in its partitions at `position`; an emptied copy where it was and is no more. */
+  private async copyToPartitions(projection: DocumentProjection<unknown>, key: string, before: unknown, after: unknown, position: number) {
+    if (!projection.partitionsOf) return;
+    const now = after ? projection.partitionsOf(after) : [];
+    const left = before ? projection.partitionsOf(before).filter((p) => !now.includes(p)) : [];
+    for (const [partition, doc] of [...now.map((p) => [p, after] as const), ...left.map((p) => [p, null] as const)]) {
+      const model = partitionModel(projection.model, partition);
+      for (let attempt = 0; ; attempt++) {
+        const copy = await this.readModels.get<unknown>(model, key);
+        if ((copy?.position ?? 0) >= position) break;
+        try {
+          await this.readModels.put(model, key, doc, position, copy?.position ?? 0);
+          break;
+        } catch (error) {
+          if (!(error instanceof ConcurrencyError) || attempt >= 5) throw error;
+        }
+      }
     }
   }
 
