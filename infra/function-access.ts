@@ -59,6 +59,7 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'jurors/list-jurors': { readModels: 'read', vault: 'read' },
   'sessions/get-session': { events: 'read', readModels: 'read', vault: 'read', accessLog: 'write' },
   'candidates/get-access-log': { readModels: 'read', accessLog: 'read' },
+  'candidates/get-record': { events: 'read', readModels: 'read', vault: 'read', accessLog: 'write' },
   'candidates/register-candidate': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
   'jurors/register-juror': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
   'candidates/erase-personal-data': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'erase' },

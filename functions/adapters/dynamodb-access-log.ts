@@ -8,7 +8,7 @@ const ACCESS_RETENTION_DAYS = 3 * 366;
 /** The access log shares the verifications table (one more table would be one more set of alarms and grants). */
 const partitionOf = (personId: string) => `access#${personId}`;
 
-/** One item per read (pk = `access#<personId>`, sk = `<at>#<requestId>#<reader>`), appended, never updated. */
+/** One item per read (pk = `access#<personId>`, sk = `<at>#<requestId>#<reader>#<purpose>`), appended, never updated. */
 export class DynamoAccessLog implements AccessLog {
   constructor(
     private readonly client: DynamoDBClient,
@@ -19,7 +19,7 @@ export class DynamoAccessLog implements AccessLog {
     const byKey = new Map<string, WriteRequest>();
     for (const entry of entries) {
       const record = AccessRecord.parse(entry);
-      const sk = `${record.at}#${record.requestId}#${record.reader}`;
+      const sk = `${record.at}#${record.requestId}#${record.reader}#${record.purpose}`;
       const Item = marshall({ ...record, pk: partitionOf(record.personId), sk, expiresAt: Math.floor(Date.parse(record.at) / 1000) + ACCESS_RETENTION_DAYS * 86_400 });
       byKey.set(`${record.personId}|${sk}`, { PutRequest: { Item } });
     }

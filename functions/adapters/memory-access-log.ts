@@ -6,7 +6,7 @@ export class MemoryAccessLog implements AccessLog {
   async record(entries: readonly AccessRecord[]): Promise<void> {
     for (const entry of entries) {
       const byKey = this.records.get(entry.personId) ?? new Map<string, AccessRecord>();
-      byKey.set(`${entry.at}#${entry.requestId}#${entry.reader}`, AccessRecord.parse(entry));
+      byKey.set(`${entry.at}#${entry.requestId}#${entry.reader}#${entry.purpose}`, AccessRecord.parse(entry));
       this.records.set(entry.personId, byKey);
     }
   }

@@ -134,4 +134,13 @@ describe('lists and names through the route manifest', () => {
     expect(listed.length).toBeGreaterThan(0);
     for (const model of listed) expect(model).toMatch(/@/);
   });
+  it('GET /candidates/{id}/record: the candidate sees their own name (not logged); their centre’s read is logged', async () => {
+    const own = await call('GET', `/candidates/${candidates[1]}/record`, ['candidate', candidates[1]!]);
+    expect(own.json.person).toEqual({ familyName: 'Durand', givenNames: 'Léa' });
+    const before = (await call('GET', `/candidates/${candidates[1]}/access-log`, ['candidate', candidates[1]!])).json.length;
+    expect((await call('GET', `/candidates/${candidates[1]}/record`, ['centre', centreId])).json.person).toEqual({ familyName: 'Durand', givenNames: 'Léa' });
+    const after = (await call('GET', `/candidates/${candidates[1]}/access-log`, ['candidate', candidates[1]!])).json;
+    expect(after).toHaveLength(before + 1);
+    expect(after.at(-1)).toMatchObject({ purpose: 'record', reader: { role: 'centre', id: centreId } });
+  });
 });
