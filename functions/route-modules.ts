@@ -54,6 +54,7 @@ export const routeModules: Record<string, () => Promise<RouteModule>> = {
   'certificates/get-jwks': () => import('./certificates/get-jwks.js'),
   'statistics/get-statistics': () => import('./statistics/get-statistics.js'),
   'statistics/export-statistics': () => import('./statistics/export-statistics.js'),
+  'statistics/download-export': () => import('./statistics/download-export.js'),
   'local/move-clock': () => import('./local/move-clock.js'),
   'local/mint-token': () => import('./local/mint-token.js'),
 };

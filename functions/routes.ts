@@ -66,6 +66,7 @@ export const routes: readonly RouteEntry[] = [
   { method: 'GET', path: '/.well-known/jwks.json', auth: 'public', module: 'certificates/get-jwks' },
   { method: 'GET', path: '/statistics', auth: ['ministry'], module: 'statistics/get-statistics' },
   { method: 'POST', path: '/statistics/exports', auth: ['ministry'], module: 'statistics/export-statistics' },
+  { method: 'GET', path: '/statistics/exports/{exportId}', auth: ['ministry'], module: 'statistics/download-export' },
   { method: 'POST', path: '/_local/clock', auth: 'public', module: 'local/move-clock', localOnly: true },
   { method: 'POST', path: '/_local/tokens', auth: 'public', module: 'local/mint-token', localOnly: true },
 ];

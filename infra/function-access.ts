@@ -81,6 +81,8 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'certificates/list-verifications': { events: 'read', readModels: 'read', verifications: 'read' },
   'certificates/get-jwks': { signing: 'publicKey' },
   'statistics/export-statistics': { readModels: 'read', idempotency: 'write', exports: 'write' },
+  // Reads the object (404 when absent) and signs its download URL with the function's own role: s3:GetObject.
+  'statistics/download-export': { exports: 'read' },
   'projections/project-change-feed': { events: 'read', readModels: 'write' },
   // The reactions: the workflows started from the feed (the outbox), compensations appended, each notification emailed
   // once (its claim in the idempotency table; the address from the vault).

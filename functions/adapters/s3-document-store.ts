@@ -1,4 +1,5 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { sha256 } from '../../events/canonical-json.js';
 import type { DocumentStore } from '../ports/document-store.js';
 
@@ -6,7 +7,15 @@ export class S3DocumentStore implements DocumentStore {
   constructor(
     private readonly client: S3Client,
     private readonly bucket: string,
+    /** Pre-signed download URLs (AWS); off where the browser cannot reach the bucket (s3rver inside `npm start`). */
+    private readonly options: { presign?: boolean } = {},
   ) {}
+
+  async downloadUrl(key: string, fileName: string, expiresInSeconds: number): Promise<string | undefined> {
+    if (!this.options.presign) return undefined;
+    const command = new GetObjectCommand({ Bucket: this.bucket, Key: key, ResponseContentDisposition: `attachment; filename="${fileName.replace(/[^\w.-]/g, '_')}"` });
+    return getSignedUrl(this.client, command, { expiresIn: expiresInSeconds });
+  }
 
   async put(key: string, body: Uint8Array | string, contentType: string) {
     const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;

@@ -52,7 +52,7 @@ export function awsAdapters(env: AwsEnvironment): PlatformAdapters {
     logger,
     vault,
     documents: new S3DocumentStore(s3, env.DOCUMENTS_BUCKET),
-    exports: new S3DocumentStore(s3, env.EXPORTS_BUCKET),
+    exports: new S3DocumentStore(s3, env.EXPORTS_BUCKET, { presign: true }),
     signer: new KmsSigner(kms, kmsSigningKeys(env)),
     rateLimiter: new LeasingRateLimiter(new DynamoRateLimiter(dynamo, env.RATE_LIMIT_TABLE, publicRateLimitOf(env))),
     verifications: new DynamoVerificationLog(dynamo, env.VERIFICATIONS_TABLE),

@@ -93,6 +93,7 @@ const table: Record<string, Expectation> = {
     owner: { candidate: (w) => w.candidateA },
     foreign: { candidate: (w) => w.candidateB },
   },
+  'GET /statistics/exports/{exportId}': { path: () => '/statistics/exports/2025-p1' },
   'POST /centres': { path: () => '/centres', body: () => ({ name: 'Centre matrice', region: 'Normandie' }) },
   'GET /centres/{centreId}/sessions': { path: (w) => `/centres/${w.centreA}/sessions`, owner: { centre: (w) => w.centreA }, foreign: { centre: (w) => w.centreB } },
   'POST /centres/{centreId}/agrements': {

@@ -21,6 +21,7 @@ export interface Answers {
   'GET /certificates/{code}/verifications': Route<typeof import('../../../functions/certificates/list-verifications.js')>;
   'GET /verify/{code}': Route<typeof import('../../../functions/certificates/verify-certificate.js')>;
   'GET /statistics': Route<typeof import('../../../functions/statistics/get-statistics.js')>;
+  'GET /statistics/exports/{exportId}': string;
   'POST /statistics/exports': Route<typeof import('../../../functions/statistics/export-statistics.js')>;
   'POST /sessions': Route<typeof import('../../../functions/sessions/schedule-session.js')>;
   'POST /candidates': Route<typeof import('../../../functions/candidates/register-candidate.js')>;
