@@ -306,6 +306,13 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     expect(await page.locator('.timeline').textContent()).not.toContain('Recours en cours');
     await screenshot(page, 'verification-suspendu');
 
+    // As of a date before its issue, the page says it was not yet issued (not that the code never was).
+    await page.goto(`/v/${titreCode}?date=2025-10-01`);
+    await expect.poll(() => page.locator('#statut').textContent()).toContain('Certificat pas encore délivré');
+    expect(await page.locator('#statut').textContent()).toContain('il l’a été le 7 octobre 2025');
+    await screenshot(page, 'verification-pas-encore-delivre');
+    await checkAccessibility(page, 'verification-pas-encore-delivre');
+
     await page.goto('/v/0000-0000-0000-0000');
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('Aucun certificat ne correspond à ce code');
     await screenshot(page, 'verification-inconnu');
