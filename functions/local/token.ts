@@ -28,6 +28,8 @@ if (forTwin) {
   const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
   console.log(await twinToken(root, dataDir, { role, ledgerId, ...(region ? { region } : {}) }));
 } else {
+  // On stderr, so `TOKEN=$(npm run --silent token …)` keeps only the token: which server will accept it.
+  console.error(`token for the server whose LEDGER_DATA_DIR is ${dataDir} (a server on another data dir refuses it: 401)`);
   const keys = await localTokenKeys(dataDir);
   console.log(await signLocalToken(keys, role, ledgerId, region ? { region } : {}));
 }
