@@ -6,6 +6,8 @@ export default defineConfig({
     include: ['test/browser/**/*.test.ts'],
     setupFiles: ['test/support/setup.ts'],
     testTimeout: 180_000,
+    // A page waits on the read models and the workflows; on 2 shared cores that takes seconds, not one.
+    expect: { poll: { timeout: 15_000, interval: 100 } },
     hookTimeout: 120_000,
     pool: 'forks',
     // One browser and one ledger at a time: 2 cores.

@@ -1,10 +1,12 @@
+import type { ProblemCode } from './problem-codes.js';
+
 /**
  * A rule of the domain refused a command. `code` is stable: it becomes the problem type
  * (`https://certification-ledger.fr/problems/<code>`) that clients branch on, so never rename one.
  */
 export class DomainError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ProblemCode,
     message: string,
     readonly kind: 'rule' | 'not-found' | 'conflict' | 'forbidden' = 'rule',
   ) {
@@ -13,8 +15,8 @@ export class DomainError extends Error {
   }
 }
 
-export const refuse = (code: string, message: string) => new DomainError(code, message, 'rule');
-export const notFound = (code: string, message: string) => new DomainError(code, message, 'not-found');
-export const conflict = (code: string, message: string) => new DomainError(code, message, 'conflict');
+export const refuse = (code: ProblemCode, message: string) => new DomainError(code, message, 'rule');
+export const notFound = (code: ProblemCode, message: string) => new DomainError(code, message, 'not-found');
+export const conflict = (code: ProblemCode, message: string) => new DomainError(code, message, 'conflict');
 /** The caller may not act on this resource (another centre's session, a session whose jury they are not in). */
-export const forbidden = (code: string, message: string) => new DomainError(code, message, 'forbidden');
+export const forbidden = (code: ProblemCode, message: string) => new DomainError(code, message, 'forbidden');

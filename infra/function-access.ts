@@ -20,6 +20,8 @@ export interface FunctionAccess {
   rateLimit?: 'write';
   /** The verification log: `read` = Query; `write` adds PutItem/BatchWriteItem. */
   verifications?: 'read' | 'write';
+  /** The access log (in the verifications table, under `access#<personId>`): `read` = Query; `write` = BatchWriteItem. */
+  accessLog?: 'read' | 'write';
   /** The certificate signing key: `sign` = kms:Sign + kms:GetPublicKey; `publicKey` = kms:GetPublicKey (JWKS). */
   signing?: 'sign' | 'publicKey';
   /** SES sending (the notifier). */
@@ -49,6 +51,15 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'certifications/list-certifications': { readModels: 'read' },
   'certifications/get-certification': { readModels: 'read' },
   'centres/list-centre-sessions': { readModels: 'read' },
+  'centres/list-centres': { readModels: 'read' },
+  'centres/get-centre': { readModels: 'read' },
+  'jurors/list-juror-sessions': { readModels: 'read' },
+  // Names decrypted for the request: the vault read; each candidate's name read written to their access log.
+  'centres/list-centre-candidates': { readModels: 'read', vault: 'read', accessLog: 'write' },
+  'jurors/list-jurors': { readModels: 'read', vault: 'read' },
+  'sessions/get-session': { events: 'read', readModels: 'read', vault: 'read', accessLog: 'write' },
+  'candidates/get-access-log': { readModels: 'read', accessLog: 'read' },
+  'candidates/get-record': { events: 'read', readModels: 'read', vault: 'read', accessLog: 'write' },
   'candidates/register-candidate': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
   'jurors/register-juror': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
   'candidates/erase-personal-data': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'erase' },
@@ -78,6 +89,8 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'wallet/oid4vci-endpoint': { events: 'append', readModels: 'read', vault: 'read', signing: 'sign' },
   'wallet/get-credential-offer': { events: 'append', readModels: 'read' },
   'statistics/export-statistics': { readModels: 'read', idempotency: 'write', exports: 'write' },
+  // Reads the object (404 when absent) and signs its download URL with the function's own role: s3:GetObject.
+  'statistics/download-export': { exports: 'read' },
   'projections/project-change-feed': { events: 'read', readModels: 'write' },
   // The reactions: the workflows started from the feed (the outbox), compensations appended, each notification emailed
   // once (its claim in the idempotency table; the address from the vault).

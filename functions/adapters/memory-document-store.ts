@@ -10,6 +10,10 @@ export class MemoryDocumentStore implements DocumentStore {
     return { key, sha256: sha256(bytes) };
   }
 
+  async downloadUrl(): Promise<string | undefined> {
+    return undefined;
+  }
+
   async get(key: string) {
     const doc = this.docs.get(key);
     return doc && { body: new Uint8Array(doc.body), contentType: doc.contentType };

@@ -10,7 +10,19 @@ export class S3DocumentStore implements DocumentStore {
   constructor(
     private readonly client: Pick<S3Client, 'send'>,
     private readonly bucket: string,
+    /**
+     * Pre-signed download URLs (AWS), signed with this S3 client (the pre-signer needs the client itself, not only
+     * its `send`); absent where the browser cannot reach the bucket (s3rver inside `npm start`).
+     */
+    private readonly options: { presignWith?: () => Promise<S3Client> } = {},
   ) {}
+
+  async downloadUrl(key: string, fileName: string, expiresInSeconds: number): Promise<string | undefined> {
+    if (!this.options.presignWith) return undefined;
+    const [{ GetObjectCommand }, { getSignedUrl }, client] = await Promise.all([sdk(), import('@aws-sdk/s3-request-presigner'), this.options.presignWith()]);
+    const command = new GetObjectCommand({ Bucket: this.bucket, Key: key, ResponseContentDisposition: `attachment; filename="${fileName.replace(/[^\w.-]/g, '_')}"` });
+    return getSignedUrl(client, command, { expiresIn: expiresInSeconds });
+  }
 
   async put(key: string, body: Uint8Array | string, contentType: string) {
     const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;

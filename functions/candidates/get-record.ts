@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TitreRoute } from '../../events/candidate.js';
 import { Id, IsoDate } from '../../events/define-event.js';
 import { lambdaHandler } from '../shared/lambda.js';
+import { candidateNames } from '../shared/person-names.js';
 import { defineRoute, ok } from '../shared/route.js';
 import { readableRecord } from './candidate-access.js';
 import { recordView } from './record-view.js';
@@ -19,6 +20,8 @@ const Bloc = z.object({
 
 export const Record = z.object({
   candidateId: z.string(),
+  /** The person's name, decrypted for this request (null once erased); a centre's or agent's read is logged. */
+  person: z.object({ familyName: z.string(), givenNames: z.string() }).nullable(),
   asOf: z.string(),
   position: z.object({ stream: z.string(), version: z.number() }),
   certifications: z.array(
@@ -65,7 +68,13 @@ export const route = defineRoute({
   async handle({ params, query, ctx }, deps) {
     const found = await readableRecord(deps, ctx.caller!, params.candidateId);
     const roles = ctx.caller!.roles;
-    return ok(await recordView(deps, found, query.asOf, { reasons: roles.includes('candidate') || roles.includes('dreets') }));
+    const self = roles.includes('candidate') && ctx.caller!.ledgerId === params.candidateId;
+    const [view, person] = await Promise.all([
+      recordView(deps, found, query.asOf, { reasons: roles.includes('candidate') || roles.includes('dreets') }),
+      self ? deps.vault.get(params.candidateId) : candidateNames(deps, ctx, [params.candidateId], 'record').then((names) => names.get(params.candidateId)),
+    ]);
+    const named = person?.familyName !== undefined && person.givenNames !== undefined ? { familyName: person.familyName, givenNames: person.givenNames } : null;
+    return ok({ ...view, person: named });
   },
 });
 

@@ -24,7 +24,7 @@ const SessionLine = z.object({
 export const route = defineRoute({
   summary: "A centre's sessions, the latest first (jury size, candidates, deliberations, PV status): for the centre itself and the DREETS",
   params: z.object({ centreId: Id }),
-  response: { status: 200, schema: z.object({ centreId: z.string(), name: z.string(), region: z.string(), sessions: z.array(SessionLine) }) },
+  response: { status: 200, schema: z.array(SessionLine) },
   async handle({ params, ctx }, deps) {
     const { ledgerId, roles } = ctx.caller!;
     if (!roles.includes('dreets') && ledgerId !== params.centreId) throw forbidden('not-your-centre', 'a centre sees its own sessions only');
@@ -34,7 +34,8 @@ export const route = defineRoute({
       .flatMap((d) => (d.doc ? [d.doc] : []))
       .sort((a, b) => b.startsOn.localeCompare(a.startsOn) || a.sessionId.localeCompare(b.sessionId))
       .map(({ centreId: _, ...line }) => line);
-    return ok({ centreId: params.centreId, name: centre.doc.name, region: centre.doc.region, sessions });
+    // The centre's name and region are GET /centres/{centreId}'s: this list is the sessions alone (API.md).
+    return ok(sessions);
   },
 });
 

@@ -52,8 +52,9 @@ export const HistoryEntry = z.object({ status: z.enum(['valid', 'suspended', 're
 
 export const VerificationAnswer = z.object({
   code: z.string(),
-  status: z.enum(['valid', 'suspended', 'revoked']),
-  statusSince: z.string(),
+  /** `not_yet_issued`: asked for a date before the issue date (the code exists, it did not yet then). */
+  status: z.enum(['valid', 'suspended', 'revoked', 'not_yet_issued']),
+  statusSince: z.string().optional(),
   kind: z.enum(['titre', 'ccp', 'ccs']),
   certification: z.object({ rncp: z.string(), title: z.string(), level: z.number() }),
   blocs: z.array(z.object({ code: z.string(), title: z.string() })),
@@ -106,8 +107,8 @@ export async function verifyCertificate(deps: LedgerDeps, input: VerifyInput): P
   if (!doc) throw certificateNotFound();
   const today = ledgerDate(deps.clock.now());
   const asOf = input.asOf && input.asOf < today ? input.asOf : today;
-  const then = statusOn(doc, asOf);
-  if (!then) throw certificateNotFound();
+  // Before the issue date the code is known and answers so: a 404 would tell the employer it was never issued.
+  const then = statusOn(doc, asOf) ?? { status: 'not_yet_issued' as const, history: [] };
 
   const [entry, person] = await Promise.all([catalogueEntry(deps, doc.rncp), deps.vault.get(doc.candidateId)]);
   if (!entry) throw new Error(`certificate ${doc.code} names ${doc.rncp}, which the catalogue does not have`);
@@ -131,7 +132,7 @@ export async function verifyCertificate(deps: LedgerDeps, input: VerifyInput): P
   return ok({
     code: doc.code,
     status: then.status,
-    statusSince: then.history.at(-1)!.on,
+    ...(then.history.length ? { statusSince: then.history.at(-1)!.on } : {}),
     kind: doc.kind,
     certification: { rncp: doc.rncp, title: entry.version.title, level: entry.version.level },
     blocs: doc.blocs.map((code) => ({ code, title: [...entry.version.blocs, ...entry.version.ccs].find((b) => b.code === code)?.title ?? code })),

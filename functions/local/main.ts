@@ -20,7 +20,8 @@ console.log(`certification-ledger is running on ${ledger.url}  (data in ${dataDi
 console.log(`  health:     curl ${ledger.url}/health`);
 console.log(`  pages:      ${ledger.url}/  (/v, /candidat, /certificateurs, /ministere; sign in at /connexion)`);
 console.log(`  contract:   ${ledger.url}/openapi.json`);
-console.log(`  a token:    npm run --silent token -- <centre|juror|dreets|ministry|candidate> <ledgerId> [region]`);
+console.log(`  a token:    LEDGER_DATA_DIR=${dataDir} npm run --silent token -- <centre|juror|dreets|ministry|candidate> <ledgerId> [region]`);
+console.log('              (each data dir signs with its own key: a token made on another data dir is refused with 401)');
 console.log(`              curl -H "Authorization: Bearer $(npm run --silent token -- dreets agent-1 Bretagne)" ...`);
 console.log('Ctrl-C stops it; the data stays for the next start.');
 

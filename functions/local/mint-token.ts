@@ -4,12 +4,13 @@ import { Id } from '../../events/define-event.js';
 import { AccountEmail } from '../ports/account-directory.js';
 import { Role } from '../shared/auth.js';
 import { lambdaHandler } from '../shared/lambda.js';
+import { Region } from '../shared/region.js';
 import { defineRoute, ok } from '../shared/route.js';
 
 export const route = defineRoute({
   summary:
     "Local only: mints a token for a role and a ledger id (and a DREETS agent's region), as `npm run token` does, or for the email of an account invited through the …/accounts routes (what signing in as it gives in AWS; a disabled account gets none), for the sign-in page (web/). Answers only to callers on this machine (loopback); never deployed",
-  body: z.union([z.object({ role: Role, ledgerId: Id, region: z.string().min(1).max(100).optional() }), z.object({ email: AccountEmail })]),
+  body: z.union([z.object({ role: Role, ledgerId: Id, region: Region.optional() }), z.object({ email: AccountEmail })]),
   response: { status: 200, schema: z.object({ token: z.string(), role: Role, ledgerId: z.string() }) },
   async handle({ body }, deps) {
     if (!deps.localTokens) throw notFound('not-found', 'tokens are minted by the local runtime only');

@@ -5,11 +5,16 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveDataDir } from './data-dir.js';
+import { REGION_NAMES } from '../../referential/regions.js';
 import { isRole, localTokenKeys, signLocalToken } from './local-token.js';
 
 const [role, ledgerId, region] = process.argv.slice(2);
 if (!role || !ledgerId || !isRole(role)) {
   console.error('usage: npm run --silent token -- <centre|juror|dreets|ministry|candidate> <ledgerId> [region]');
+  process.exit(2);
+}
+if (region !== undefined && !(REGION_NAMES as readonly string[]).includes(region)) {
+  console.error(`"${region}" is not one of the 18 regions: ${REGION_NAMES.join(', ')}`);
   process.exit(2);
 }
 const dataDir = resolveDataDir();
@@ -36,6 +41,8 @@ if (forTwin) {
   const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
   console.log(await twinToken(root, dataDir, { role, ledgerId, ...(region ? { region } : {}) }));
 } else {
+  // On stderr, so `TOKEN=$(npm run --silent token …)` keeps only the token: which server will accept it.
+  console.error(`token for the server whose LEDGER_DATA_DIR is ${dataDir} (a server on another data dir refuses it: 401)`);
   const keys = await localTokenKeys(dataDir);
   console.log(await signLocalToken(keys, role, ledgerId, region ? { region } : {}));
 }

@@ -8,7 +8,7 @@ export const VerificationRecord = z.object({
   /** Unique per request: a retried write of the same record writes it once. */
   requestId: z.string(),
   /** The status answered, and the date it was answered for. */
-  status: z.enum(['valid', 'suspended', 'revoked']),
+  status: z.enum(['valid', 'suspended', 'revoked', 'not_yet_issued']),
   asOf: z.string(),
   /** Whether the verifier typed a family name, and whether it matched (never the name itself). */
   familyNameChecked: z.boolean(),

@@ -3,6 +3,7 @@ import { candidateRecord } from './candidate-record.js';
 import { certificateStatus } from './certificate-status.js';
 import { centreCandidates } from './centre-candidates.js';
 import { centreSessions } from './centre-sessions.js';
+import { centreDirectory, jurorDirectory } from './directories.js';
 import { jurorSessions } from './juror-sessions.js';
 import type { Projection, ProjectionFollower } from './projection.js';
 import { sessionOverview } from './session-overview.js';
@@ -21,6 +22,8 @@ export const projections: readonly Projection[] = [
   centreSessions,
   jurorSessions,
   centreCandidates,
+  centreDirectory,
+  jurorDirectory,
 ];
 
 /** What keeps aggregates from those documents after each commit: the statistics' rollups. */

@@ -10,6 +10,8 @@ export interface JurorSessionLine {
   startsOn: string;
   endsOn: string;
   centreId: string;
+  /** Whether the PV is validated: what tells a juror the session is done. */
+  pv: 'open' | 'validated';
 }
 
 interface SessionJurors extends JurorSessionLine {
@@ -35,13 +37,14 @@ export const jurorSessions: DocumentProjection<SessionJurors> = {
   evolve(doc, event) {
     if (event.type === 'SessionScheduled') {
       const { sessionId, rncp, kind, startsOn, endsOn, centreId } = event.data;
-      return { sessionId, rncp, kind, startsOn, endsOn, centreId, jury: [], added: [], jurors: [] };
+      return { sessionId, rncp, kind, startsOn, endsOn, centreId, pv: 'open', jury: [], added: [], jurors: [] };
     }
     if (!doc) return doc;
     const unique = (ids: string[]) => [...new Set(ids)];
     // A later JuryConstituted replaces the jury (the jurors it drops lose the line); added jurors stay.
     if (event.type === 'JuryConstituted')
       return { ...doc, jury: event.data.members.map((m) => m.jurorId), jurors: unique([...event.data.members.map((m) => m.jurorId), ...doc.added]) };
+    if (event.type === 'PvValidated') return { ...doc, pv: 'validated' };
     if (event.type === 'JurorAddedForCandidate') return { ...doc, added: unique([...doc.added, event.data.jurorId]), jurors: unique([...doc.jurors, event.data.jurorId]) };
     return doc;
   },

@@ -3,6 +3,7 @@ import { partitionOf } from '../ports/read-model-store.js';
 import { HEADER_KEY } from '../projections/projection.js';
 import { assembleOverview, sessionOverview, type CandidateSlice, type SessionHeader } from '../projections/session-overview.js';
 import { lambdaHandler } from '../shared/lambda.js';
+import { candidateNames, jurorNames } from '../shared/person-names.js';
 import { defineRoute, ok } from '../shared/route.js';
 import { SessionParams, SessionView } from './session-schemas.js';
 
@@ -23,7 +24,31 @@ export const route = defineRoute({
       (roles.includes('centre') && view.centreId === ledgerId) ||
       (roles.includes('juror') && [...view.jury, ...(view.added ?? [])].some((m) => m.jurorId === ledgerId));
     if (!allowed) throw forbidden('not-your-session', 'only the session’s centre, its jurors and the DREETS see a session');
-    return ok({ ...view, position: header.position });
+    // The readers the law lets see the names (the centre, the jurors, the DREETS): decrypted now, each read logged.
+    const [candidates, jurors] = await Promise.all([
+      candidateNames(
+        deps,
+        ctx,
+        view.candidates.map((c) => c.candidateId),
+        'session',
+      ),
+      jurorNames(
+        deps,
+        [...view.jury, ...(view.added ?? [])].map((m) => m.jurorId),
+      ),
+    ]);
+    const named = <T extends { jurorId: string }>(m: T) => ({ ...m, name: jurors.get(m.jurorId) ?? null });
+    return ok({
+      ...view,
+      jury: view.jury.map(named),
+      ...(view.added ? { added: view.added.map(named) } : {}),
+      candidates: view.candidates.map((c) => ({
+        ...c,
+        familyName: candidates.get(c.candidateId)?.familyName ?? null,
+        givenNames: candidates.get(c.candidateId)?.givenNames ?? null,
+      })),
+      position: header.position,
+    });
   },
 });
 

@@ -8,7 +8,7 @@ export const DeliberationParams = z.object({ sessionId: Id, candidateId: Id });
 /** Free text (reasons, legal bases): about a decision, never about a person's private life. */
 export const Text = z.string().trim().min(1).max(1000);
 
-const Member = z.object({ jurorId: z.string(), independent: z.boolean() });
+const Member = z.object({ jurorId: z.string(), independent: z.boolean(), name: z.string().nullable().optional().describe('the juror’s name, from the vault') });
 
 export const SessionView = z.object({
   sessionId: z.string(),
@@ -19,7 +19,16 @@ export const SessionView = z.object({
   startsOn: z.string(),
   endsOn: z.string(),
   jury: z.array(Member),
-  candidates: z.array(z.object({ candidateId: z.string(), route: AccessRoute, blocs: z.array(z.string()), enrolledAt: z.string() })),
+  candidates: z.array(
+    z.object({
+      candidateId: z.string(),
+      route: AccessRoute,
+      blocs: z.array(z.string()),
+      enrolledAt: z.string(),
+      familyName: z.string().nullable().optional().describe('decrypted for this request (the centre, the jurors, the DREETS); null once erased'),
+      givenNames: z.string().nullable().optional(),
+    }),
+  ),
   /** Who declared each recusal; its reason is kept in the person vault. */
   recusals: z.array(
     z.object({

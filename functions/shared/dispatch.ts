@@ -8,6 +8,7 @@ import { actorOf, callerFromClaims, UNLINKED } from './auth.js';
 import type { LedgerDeps } from './deps.js';
 import { sha256 } from '../../events/canonical-json.js';
 import { idsFor, newCommandId } from './ids.js';
+import { Region } from './region.js';
 import { problem, RateLimitedError, zodProblem, type Problem } from './problem.js';
 import type { HttpRequest, HttpResponse, RouteDefinition } from './route.js';
 
@@ -57,6 +58,10 @@ async function dispatchRoute(entry: RouteEntry, route: RouteDefinition<any, any,
       return problemResponse(problem(403, 'account-not-linked', 'this account is not linked to a centre, juror, candidate or agent of the ledger (no custom:ledger_id)'));
     if (!caller.roles.some((r) => entry.auth.includes(r))) {
       return problemResponse(problem(403, 'forbidden', `this route is for: ${entry.auth.join(', ')}`));
+    }
+    // An account whose region is not one of the 18 would act for a territory no centre is in: said, not ignored.
+    if (caller.region !== undefined && !Region.safeParse(caller.region).success) {
+      return problemResponse(problem(422, 'unknown-region', `the account's custom:region "${caller.region}" is not one of the 18 French regions`));
     }
   }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ProblemCode } from '../../domain/problem-codes.js';
 
 /** The caller spent its budget of public requests: 429 with Retry-After, mapped by dispatch. */
 export class RateLimitedError extends Error {
@@ -41,7 +42,7 @@ const titles: Record<number, string> = {
   503: 'Service unavailable',
 };
 
-export const problem = (status: number, code: string, detail: string, errors?: Problem['errors']): Problem => ({
+export const problem = (status: number, code: ProblemCode, detail: string, errors?: Problem['errors']): Problem => ({
   type: `${PROBLEM_BASE}${code}`,
   title: titles[status] ?? 'Error',
   status,

@@ -18,6 +18,14 @@ export const ExportRequest = z.object({
   rncp: RncpCode.optional(),
 });
 
+/**
+ * An export's id names what it holds, so the key follows from it and nothing else is stored: the year, the
+ * lineage filter if any, and the ledger position (`2025-RNCP38665-p1234`, `2025-p1234`).
+ */
+export const ExportId = z.string().regex(/^(19|20)\d\d(-[A-Z][A-Z0-9]{2,19})?-p\d{1,12}$/, 'an exportId as POST /statistics/exports answers it');
+export const exportIdOf = (year: number, position: number, rncp?: string) => `${year}${rncp ? `-${rncp}` : ''}-p${position}`;
+export const exportKeyOf = (exportId: string) => `statistics/${exportId.slice(0, 4)}/statistics-${exportId}.csv`;
+
 const Rate = z.number().int().min(0).max(100).nullable();
 
 export const BreakdownSchema = z.object({

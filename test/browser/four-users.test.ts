@@ -4,6 +4,11 @@ import { scenario, type Caller } from '../support/scenario.js';
 import { startTestLedger, type LocalLedger } from '../support/local-ledger.js';
 import { checkAccessibility, labelled, launchChromium, newUser, screenshot, type Keys } from './support.js';
 import { eventually } from '../support/eventually.js';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { STATISTICS_COLUMNS } from '../../functions/statistics/statistics-csv.js';
+import { join } from 'node:path';
+import { projectRoot } from '../../infra/paths.js';
 import { acceptOffer } from '../support/test-wallet.js';
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
@@ -26,6 +31,7 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
   let sessionId: string;
   let moreau: string; // registered through the page; gets the titre
   let petit: string; // registered over the API; gets BC01 only
+  let bernard: string; // registered over the API; ajourné
   let titreCode: string;
   let ccpCode: string;
 
@@ -37,6 +43,7 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     centreId = await s.centre(RNCP, { region: 'Bretagne', validUntil: '2027-12-31' });
     jurors = await s.jurors(RNCP, 2, { validUntil: '2027-12-31' });
     petit = await s.candidate(centreId, 'Petit');
+    bernard = await s.candidate(centreId, 'Bernard');
     // Petit enrols by VAE: the DREETS has found the request admissible first (DESIGN.md rule 17).
     expect((await call('POST', `/candidates/${petit}/vae-recevabilite`, { as: ['dreets', 'agent-1', 'Bretagne'], body: { rncp: RNCP, decidedOn: '2025-09-01' } })).status).toBe(
       201,
@@ -53,7 +60,7 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     await keys.select(labelled(page, 'Rôle'), role);
     expect(await labelled(page, 'Rôle').locator('option:checked').textContent()).toBe(roleLabel);
     await keys.type(labelled(page, 'Identifiant'), sub);
-    if (region) await keys.type(labelled(page, 'Région (agent de la DREETS)'), region);
+    if (region) await keys.select(labelled(page, 'Région (agent de la DREETS)'), region);
     await keys.press(page.getByRole('button', { name: 'Obtenir un jeton et se connecter' }));
     await page.waitForURL(`**${landing}`);
   }
@@ -62,6 +69,8 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     const { page, keys, context } = await newUser(browser, L.url);
     await signIn(keys, page, 'Centre d’examen', 'centre', centreId, '/certificateurs');
     await expect.poll(() => page.getByText('Centre Bretagne — région Bretagne.').count()).toBe(1);
+    // Its candidates, by name (GET /centres/{centreId}/candidates).
+    await expect.poll(() => page.getByRole('table', { name: 'Candidats enregistrés par le centre' }).textContent()).toContain('Bernard');
 
     // A candidate, registered through the page: names go to the vault, the page shows the id.
     const register = page.getByRole('form', { name: 'Enregistrer un candidat' });
@@ -83,33 +92,40 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     sessionId = new URL(page.url()).searchParams.get('session')!;
     await expect.poll(() => page.locator('#session-titre').textContent()).toContain('Session titre du 6 octobre 2025 au 7 octobre 2025');
 
-    // A jury of one: the domain refuses it, in words.
+    // A jury of one, picked by name among the habilitated jurors: the domain refuses it, in words.
     const jury = page.getByRole('form', { name: 'Constitution du jury' });
-    await keys.type(labelled(jury, 'Identifiants des jurés'), jurors[0]!);
+    await keys.check(jury.getByLabel(/^Juré 1, indépendant du certificateur — habilité du/));
+    await screenshot(page, 'certificateurs-centre-choix-jury');
     await keys.press(jury.getByRole('button', { name: 'Constituer le jury' }));
     const refusal = jury.getByRole('alert');
     await expect.poll(() => refusal.textContent()).toContain('Refusé : Le jury est trop petit');
     expect(await refusal.textContent()).toContain('jury-too-small');
     await screenshot(page, 'certificateurs-centre-refus-jury');
 
-    await keys.type(labelled(jury, 'Identifiants des jurés'), jurors.join('\n'));
+    await keys.check(jury.getByLabel(/^Juré 2 — habilité du/));
     await keys.press(jury.getByRole('button', { name: 'Constituer le jury' }));
     await expect.poll(() => page.locator('.session-status').textContent()).toContain('Jury constitué : 2 membres.');
 
-    // Two enrolments: one refused (the title is not open to students), then both accepted.
-    for (const [candidateId, route] of [
-      [moreau, 'eleve_etudiant'],
-      [moreau, 'formation_continue'],
-      [petit, 'vae'],
+    // Three enrolments, each candidate picked by name: one refused (the title is not open to students), then all accepted.
+    for (const [candidateId, name, route] of [
+      [moreau, 'Camille Moreau', 'eleve_etudiant'],
+      [moreau, 'Camille Moreau', 'formation_continue'],
+      [petit, 'Camille Petit', 'vae'],
+      [bernard, 'Camille Bernard', 'formation_continue'],
     ] as const) {
       const enrol = page.getByRole('form', { name: 'Inscription d’un candidat à la session' });
-      await keys.type(labelled(enrol, 'Identifiant du candidat'), candidateId);
+      const pick = labelled(enrol, 'Candidat');
+      await keys.select(pick, candidateId);
+      expect(await pick.locator('option:checked').textContent()).toBe(name);
       await keys.select(labelled(enrol, 'Voie d’accès'), route);
       await keys.press(enrol.getByRole('button', { name: 'Inscrire à la session' }));
       if (route === 'eleve_etudiant') await expect.poll(() => enrol.getByRole('alert').textContent()).toContain('Cette voie d’accès n’est pas ouverte');
-      else await expect.poll(() => page.locator('.session-status').textContent()).toContain(`Candidat ${candidateId} inscrit`);
+      else await expect.poll(() => page.locator('.session-status').textContent()).toContain(`${name} inscrit`);
     }
-    await expect.poll(() => page.locator('#candidats-titre').textContent()).toBe('Candidats inscrits (2)');
+    await expect.poll(() => page.locator('#candidats-titre').textContent()).toBe('Candidats inscrits (3)');
+    const enrolled = (await page.getByRole('table', { name: 'Candidats inscrits à la session' }).textContent())!;
+    for (const name of ['Camille Moreau', 'Camille Petit', 'Camille Bernard']) expect(enrolled).toContain(name);
+    expect(enrolled).not.toContain(moreau);
 
     // The list of the centre's sessions (GET /centres/{id}/sessions) shows it.
     await page.reload();
@@ -128,18 +144,23 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     await signIn(a.keys, a.page, 'Juré', 'juror', jurors[0]!, '/certificateurs');
     await signIn(b.keys, b.page, 'Juré', 'juror', jurors[1]!, '/certificateurs');
 
-    // Juror A opens the session by its id and assesses Moreau, every competence of both blocs.
-    const openA = a.page.getByRole('form', { name: 'Ouvrir une session par son identifiant' });
-    await a.keys.type(labelled(openA, 'Identifiant de la session'), sessionId);
-    await a.keys.press(openA.getByRole('button', { name: 'Ouvrir la session' }));
+    // Juror A opens the session from their list (its centre by name) and assesses Moreau, every competence of both
+    // blocs, then Petit's BC01, on the grid.
+    await expect.poll(() => a.page.getByRole('table', { name: 'Les sessions dont vous êtes juré' }).textContent()).toContain('Centre Bretagne');
+    await screenshot(a.page, 'certificateurs-jure-sessions');
+    await a.keys.press(a.page.getByRole('button', { name: /^Ouvrir la session du 6 octobre 2025/ }));
     await expect.poll(() => a.page.locator('#session-titre').textContent()).toContain('Session titre');
+    expect(await a.page.locator('#candidat-' + moreau).textContent()).toBe('Candidat n°1 : Camille Moreau');
     const blocs = (await call('GET', `/certifications/${RNCP}`)).json.blocs as { code: string; competences: { code: string }[] }[];
-    for (const bloc of blocs) {
-      const grid = a.page.getByRole('form', { name: `Évaluation du bloc ${bloc.code}, candidat n°1` });
-      for (const c of bloc.competences) await a.keys.radio(grid.locator(`input[name="${c.code}"][value="acquis"]`));
+    const grids: [string, number, (typeof blocs)[number]][] = [...blocs.map((b) => [moreau, 1, b] as [string, number, (typeof blocs)[number]]), [petit, 2, blocs[0]!]];
+    for (const [candidateId, n, bloc] of grids) {
+      const grid = a.page.getByRole('form', { name: `Évaluation du bloc ${bloc.code}, candidat n°${n}` });
+      for (const c of bloc.competences) await a.keys.radio(grid.locator(`input[name="${candidateId}|${c.code}"][value="acquis"]`));
       await a.keys.press(grid.getByRole('button', { name: `Enregistrer l’évaluation du bloc ${bloc.code}` }));
-      await expect.poll(() => a.page.locator('.session-status').textContent()).toContain(`Évaluation du bloc ${bloc.code} enregistrée pour le candidat n°1`);
+      await expect.poll(() => a.page.locator('.session-status').textContent()).toContain(`Évaluation du bloc ${bloc.code} enregistrée pour le candidat n°${n}`);
     }
+    // Saving Petit's grid left Moreau's recorded results in place.
+    expect(await a.page.locator(`input[name^="${moreau}|"]:checked`).count()).toBe(blocs.reduce((n, b) => n + b.competences.length, 0));
 
     // Juror A proposes the titre for Moreau (both blocs, entretien final held): signed by the proposer.
     const proposal = a.page.getByRole('form', { name: 'Proposition de délibération, candidat n°1' });
@@ -154,14 +175,6 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     // Juror B opens the session now; then juror A proposes for Petit (over the API, as from another desk).
     await b.page.goto(`/certificateurs?session=${sessionId}`);
     await expect.poll(() => b.page.locator('#session-titre').textContent()).toContain('Session titre');
-    const petitAssessments = blocs.filter((x) => x.code === 'RNCP38665BC01');
-    for (const bloc of petitAssessments) {
-      const res = await call('POST', `/sessions/${sessionId}/assessments`, {
-        as: ['juror', jurors[0]!],
-        body: { candidateId: petit, bloc: bloc.code, competences: bloc.competences.map((c) => ({ code: c.code, result: 'acquis' })) },
-      });
-      expect(res.status, res.text).toBe(201);
-    }
     const other = await call('POST', `/sessions/${sessionId}/deliberations`, { as: ['juror', jurors[0]!], body: { candidateId: petit, outcome: 'ccp', blocs: ['RNCP38665BC01'] } });
     expect(other.status, other.text).toBe(201);
 
@@ -182,6 +195,18 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
       await expect.poll(() => b.page.locator('.session-status').textContent()).toContain(`Délibération du candidat n°${n} signée.`);
     }
     await expect.poll(() => b.page.getByRole('table', { name: 'Délibérations de la session' }).textContent()).toMatch(/Définitive.*Définitive/);
+
+    // Juror B assesses Bernard on the grid (BC01 not acquired) and proposes « ajourné »; juror A signs (over the API).
+    const bernardGrid = b.page.getByRole('form', { name: `Évaluation du bloc ${blocs[0]!.code}, candidat n°3` });
+    for (const c of blocs[0]!.competences) await b.keys.radio(bernardGrid.locator(`input[name="${bernard}|${c.code}"][value="non_acquis"]`));
+    await b.keys.press(bernardGrid.getByRole('button', { name: `Enregistrer l’évaluation du bloc ${blocs[0]!.code}` }));
+    await expect.poll(() => b.page.locator('.session-status').textContent()).toContain('enregistrée pour le candidat n°3');
+    const ajourne = b.page.getByRole('form', { name: 'Proposition de délibération, candidat n°3' });
+    await b.keys.select(labelled(ajourne, 'Décision'), 'ajourne');
+    await b.keys.press(ajourne.getByRole('button', { name: 'Proposer la délibération' }));
+    await expect.poll(() => b.page.locator('.session-status').textContent()).toContain('Délibération proposée et signée pour le candidat n°3');
+    const signed = await call('POST', `/sessions/${sessionId}/deliberations/${bernard}/signatures`, { as: ['juror', jurors[0]!] });
+    expect(signed.status, signed.text).toBe(201);
     await screenshot(b.page, 'certificateurs-jure-signatures');
     expect([...a.keys.errors, ...b.keys.errors]).toEqual([]);
     await a.context.close();
@@ -193,15 +218,40 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     // The agent of the centre's region: PV validation is territorial (DESIGN.md rule 16).
     await signIn(keys, page, 'Agent de la DREETS', 'dreets', 'agent-1', '/certificateurs', 'Bretagne');
     const lookup = page.getByRole('form', { name: 'Sessions d’un centre' });
-    await keys.type(labelled(lookup, 'Identifiant du centre'), centreId);
+    await keys.select(labelled(lookup, 'Centre'), centreId);
+    expect(await labelled(lookup, 'Centre').locator('option:checked').textContent()).toBe('Centre Bretagne');
     await keys.press(lookup.getByRole('button', { name: 'Afficher les sessions' }));
     await keys.press(page.getByRole('button', { name: /^Ouvrir la session du 6 octobre 2025/ }));
     await expect.poll(() => page.locator('#session-titre').textContent()).toContain('Session titre');
     await keys.press(page.getByRole('button', { name: 'Valider le procès-verbal' }));
-    await expect.poll(() => page.locator('.session-status').textContent()).toContain('Procès-verbal validé');
+    await expect.poll(() => page.locator('.session-status').textContent(), { timeout: 20_000 }).toContain('Procès-verbal validé');
     await expect.poll(() => page.locator('#pv-titre + p').textContent()).toContain('Validé le 7 octobre 2025');
+    // The DREETS reads the candidates' and jurors' names.
+    const named = (await page.locator('#session').textContent())!;
+    for (const name of ['Camille Moreau', 'Camille Bernard', 'Juré 1', 'Juré 2']) expect(named).toContain(name);
     await screenshot(page, 'certificateurs-dreets');
     await checkAccessibility(page, 'certificateurs-dreets');
+
+    // After the PV, each juror's page still shows every result they recorded, for every candidate.
+    for (const [juror, candidates] of [
+      [jurors[0]!, [moreau, petit]],
+      [jurors[1]!, [bernard]],
+    ] as const) {
+      const j = await newUser(browser, L.url);
+      await signIn(j.keys, j.page, 'Juré', 'juror', juror, '/certificateurs');
+      await j.page.goto(`/certificateurs?session=${sessionId}`);
+      await expect.poll(() => j.page.locator('#session-titre').textContent()).toContain('Session titre');
+      const view = (await call('GET', `/sessions/${sessionId}`, { as: ['juror', juror] })).json as {
+        assessments: { jurorId: string; candidateId: string; competences: unknown[] }[];
+      };
+      for (const candidateId of candidates) {
+        const recorded = view.assessments.filter((x) => x.jurorId === juror && x.candidateId === candidateId).reduce((n, x) => n + x.competences.length, 0);
+        expect(recorded).toBeGreaterThan(0);
+        await expect.poll(() => j.page.locator(`input[name^="${candidateId}|"]:checked`).count()).toBe(recorded);
+      }
+      await screenshot(j.page, `certificateurs-jure-apres-pv-${juror === jurors[0] ? 'a' : 'b'}`);
+      await j.context.close();
+    }
 
     const record = await eventually(async () => {
       const r = await call('GET', `/candidates/${moreau}/record`, { as: ['candidate', moreau] });
@@ -263,6 +313,13 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     expect(await page.locator('.timeline').textContent()).not.toContain('Recours en cours');
     await screenshot(page, 'verification-suspendu');
 
+    // As of a date before its issue, the page says it was not yet issued (not that the code never was).
+    await page.goto(`/v/${titreCode}?date=2025-10-01`);
+    await expect.poll(() => page.locator('#statut').textContent()).toContain('Certificat pas encore délivré');
+    expect(await page.locator('#statut').textContent()).toContain('il l’a été le 7 octobre 2025');
+    await screenshot(page, 'verification-pas-encore-delivre');
+    await checkAccessibility(page, 'verification-pas-encore-delivre');
+
     await page.goto('/v/0000-0000-0000-0000');
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('Aucun certificat ne correspond à ce code');
     await screenshot(page, 'verification-inconnu');
@@ -282,6 +339,24 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     expect(text).toContain('il vous manque un bloc');
     expect(text).toContain('Bloc RNCP38665BC02 à acquérir');
     await screenshot(page, 'candidat-ccp');
+
+    // The ajourné candidate: greeted by name, told « ajourné » and until when they may re-sit without training again.
+    await keys.press(page.getByRole('button', { name: 'Se déconnecter' }));
+    await page.waitForURL('**/connexion');
+    await signIn(keys, page, 'Candidat', 'candidate', bernard, '/candidat');
+    await expect.poll(() => page.locator('p.lead').textContent()).toBe('Bonjour Camille Bernard.');
+    const sessions = page.locator('section[aria-labelledby="sessions-titre"]');
+    await expect.poll(() => sessions.textContent()).toContain('ajourné');
+    const resitUntil = (await call('GET', `/candidates/${bernard}/record`, { as: ['candidate', bernard] })).json.sessions[0].resitUntil as string;
+    expect(resitUntil).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const resit = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${resitUntil}T00:00:00Z`));
+    expect(await sessions.textContent()).toContain(`jusqu’au ${resit}`);
+    expect(await page.locator('section[aria-labelledby="livret-titre"]').textContent()).not.toContain('Les résultats apparaissent ici');
+    // Who read their name: the centre (its list, the session), the jurors and the DREETS (the session).
+    const reads = (await page.getByRole('table', { name: 'Consultations de vos nom et prénoms' }).textContent())!;
+    for (const who of ['Votre centre', 'Un juré de votre session', 'Un agent de la DREETS']) expect(reads).toContain(who);
+    await screenshot(page, 'candidat-ajourne');
+    await checkAccessibility(page, 'candidat-ajourne');
 
     // The titre holder: certificate, code to share, the PDF, and the employer's verifications.
     await keys.press(page.getByRole('button', { name: 'Se déconnecter' }));
@@ -330,7 +405,7 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     await expect.poll(() => table.locator('tbody tr').count()).toBe(1);
     const cells = await table.locator('tbody tr').first().locator('th, td').allTextContents();
     // Year, enrolled, present, certified, via VAE, CCPs, success rate.
-    expect(cells.slice(0, 7)).toEqual(['2025', '2', '2', '1', '0', '1', '50 %']);
+    expect(cells.slice(0, 7)).toEqual(['2025', '3', '3', '1', '0', '1', '33 %']);
     for (const caption of ['Inscrits et certifiés par année', 'Par voie d’accès, 2025', 'Par région, 2025']) {
       expect(await page.getByRole('img', { name: new RegExp(`^${caption}`) }).count(), caption).toBe(1);
     }
@@ -338,19 +413,50 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
 
     const [download] = await Promise.all([page.waitForEvent('download'), keys.press(page.getByRole('button', { name: 'Télécharger le CSV' }))]);
     expect(download.suggestedFilename()).toBe(`statistiques-${RNCP}-2025.csv`);
-    const csv = await new Promise<string>((resolve, reject) => {
-      void download.createReadStream().then((stream) => {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-        stream.on('error', reject);
+    const bytesOf = (d: typeof download) =>
+      new Promise<Buffer>((resolve, reject) => {
+        void d.createReadStream().then((stream) => {
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('end', () => resolve(Buffer.concat(chunks)));
+          stream.on('error', reject);
+        });
       });
-    });
-    expect(csv.split('\n')[0]).toContain("Année d'obtention de la certification");
-    expect(csv.split('\n')[1]).toMatch(/^2025,1,0,/);
+    const bytes = await bytesOf(download);
+    // UTF-8 with its BOM (what French spreadsheets need), `;`-separated, French headers.
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const csv = bytes.subarray(3).toString('utf8');
+    expect(csv.split('\r\n')[0]).toMatch(/^Année d'obtention de la certification;Nombre de certifiés;/);
+    expect(csv.split('\r\n')[1]).toMatch(/^2025;1;0;/);
+    // LibreOffice (Debian's libreoffice-calc, headless) reads it as the fixed columns, accents intact: imported as
+    // CSV (`;`, UTF-8), saved as xlsx, and that xlsx read back as CSV.
+    const dir = join(projectRoot, 'test-results', 'libreoffice');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'statistiques.csv'), bytes);
+    const soffice = (...args: string[]) =>
+      execFileSync('soffice', ['--headless', `-env:UserInstallation=file://${dir}/profile`, ...args], { cwd: dir, timeout: 120_000, stdio: 'pipe' });
+    soffice('--infilter=CSV:59,34,76,1', '--convert-to', 'xlsx', '--outdir', join(dir, 'xlsx'), join(dir, 'statistiques.csv'));
+    soffice('--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1', '--outdir', join(dir, 'back'), join(dir, 'xlsx', 'statistiques.xlsx'));
+    const [headers, values] = readFileSync(join(dir, 'back', 'statistiques.csv'), 'utf8')
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/)
+      .map((line) =>
+        line
+          .match(/("([^"]|"")*"|[^,]*)(,|$)/g)!
+          .slice(0, -1)
+          .map((cell) => cell.replace(/,$/, '').replace(/^"|"$/g, '').replace(/""/g, '"')),
+      );
+    expect(headers).toEqual(STATISTICS_COLUMNS.map((c) => c.header));
+    expect(headers).toContain('Inscrits — Île-de-France');
+    expect(headers).toContain("Certifiés — Provence-Alpes-Côte d'Azur");
+    expect(values!.slice(0, 2)).toEqual(['2025', '1']);
+    expect(values![headers!.indexOf('Inscrits — Bretagne')]).toBe('3');
 
     await keys.press(page.getByRole('button', { name: 'Déposer l’export au compartiment' }));
-    await expect.poll(() => page.locator('.message.success').last().textContent()).toContain('statistics/2025/');
+    await expect.poll(() => page.locator('.message.success').last().textContent()).toMatch(/Export 2025-RNCP38665-p\d+ déposé/);
+    const [exported] = await Promise.all([page.waitForEvent('download'), keys.press(page.getByRole('button', { name: 'Télécharger l’export' }))]);
+    expect(exported.suggestedFilename()).toMatch(/^statistiques-2025-RNCP38665-p\d+\.csv$/);
+    expect((await bytesOf(exported)).equals(bytes)).toBe(true);
     await screenshot(page, 'ministere');
     await checkAccessibility(page, 'ministere');
     expect(keys.errors).toEqual([]);

@@ -8,3 +8,11 @@ documentStoreContract('S3 on s3rver', async () => {
   const s3 = await startS3rver(['ledger-documents']);
   return { store: new S3DocumentStore(s3.client, 'ledger-documents'), stop: s3.stop };
 });
+documentStoreContract(
+  'S3 on s3rver, pre-signed downloads',
+  async () => {
+    const s3 = await startS3rver(['ledger-documents']);
+    return { store: new S3DocumentStore(s3.client, 'ledger-documents', { presignWith: async () => s3.client }), stop: s3.stop };
+  },
+  { presigns: true },
+);

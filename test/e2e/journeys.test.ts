@@ -125,10 +125,10 @@ describe(`the four users' journeys over HTTP, on the ${TARGET} target`, () => {
     const csv = await L.call('GET', `/statistics?rncp=${RNCP}&year=2025&format=csv`, { as: MINISTRY });
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect(csv.text.split('\r\n')[1]!.startsWith(`2025,1,0,`)).toBe(true);
+    expect(csv.text.split('\r\n')[1]!.startsWith(`2025;1;0;`)).toBe(true);
     const exported = await L.call('POST', '/statistics/exports', { as: MINISTRY, body: { year: 2025 } });
     expect(exported.status, exported.text).toBe(201);
-    expect(exported.json).toMatchObject({ key: expect.stringContaining('2025'), sha256: expect.any(String) });
+    expect(exported.json).toMatchObject({ exportId: expect.stringMatching(/^2025-p\d+$/), key: expect.stringContaining('2025'), sha256: expect.any(String) });
     expect((await L.call('GET', '/statistics?year=2025', { as: ['centre', world.centreId] })).status).toBe(403);
   }, 120_000);
 

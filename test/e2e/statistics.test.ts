@@ -177,10 +177,10 @@ describe('yearly statistics through the local server', () => {
     const [header, line] = csv.text.split('\r\n');
     expect(
       header!.startsWith(
-        "Année d'obtention de la certification,Nombre de certifiés,Nombre de certifiés à la suite d’un parcours vae,Taux d'insertion global à 6 mois (en %),Taux d'insertion dans le métier visé à 6 mois (en %),Taux d'insertion dans le métier visé à 2 ans (en %),",
+        "Année d'obtention de la certification;Nombre de certifiés;Nombre de certifiés à la suite d’un parcours vae;Taux d'insertion global à 6 mois (en %);Taux d'insertion dans le métier visé à 6 mois (en %);Taux d'insertion dans le métier visé à 2 ans (en %);",
       ),
     ).toBe(true);
-    expect(line!.startsWith('2022,55,1,63,63,62,RNCP38665,')).toBe(true);
+    expect(line!.startsWith('2022;55;1;63;63;62;RNCP38665;')).toBe(true);
 
     const exported = await L!.call('POST', '/statistics/exports', { as: MINISTRY, body: { year: 2022 } });
     expect(exported.status, exported.text).toBe(201);
@@ -189,7 +189,7 @@ describe('yearly statistics through the local server', () => {
       Buffer.from(stored!.body)
         .toString('utf8')
         .split('\r\n')
-        .some((l) => l.startsWith('2022,55,1,63,63,62,RNCP38665,')),
+        .some((l) => l.startsWith('2022;55;1;63;63;62;RNCP38665;')),
     ).toBe(true);
 
     expect((await get('/statistics?year=2022', ['centre', roubaix])).status).toBe(403);

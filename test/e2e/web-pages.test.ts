@@ -70,9 +70,9 @@ describe('the web pages and their routes, against the local server', () => {
 
     const mine = await call('GET', `/centres/${centreId}/sessions`, { as: ['centre', centreId] });
     expect(mine.status, mine.text).toBe(200);
-    expect(mine.json).toMatchObject({ centreId, name: 'Centre Occitanie', region: 'Occitanie' });
-    expect(mine.json.sessions.map((x: { sessionId: string }) => x.sessionId)).toEqual([second, first]);
-    expect(mine.json.sessions[1]).toEqual({
+    // The sessions alone, as API.md lists them; the centre's name and region are GET /centres/{centreId}'s.
+    expect(mine.json.map((x: { sessionId: string }) => x.sessionId)).toEqual([second, first]);
+    expect(mine.json[1]).toEqual({
       sessionId: first,
       rncp: RNCP,
       kind: 'titre',
@@ -84,7 +84,7 @@ describe('the web pages and their routes, against the local server', () => {
       deliberations: { proposed: 0, final: 0, annulled: 0 },
       pv: { status: 'open' },
     });
-    expect((await call('GET', `/centres/${centreId}/sessions`, { as: ['dreets', 'agent-1'] })).json.sessions).toHaveLength(2);
+    expect((await call('GET', `/centres/${centreId}/sessions`, { as: ['dreets', 'agent-1'] })).json).toHaveLength(2);
 
     const notMine = await call('GET', `/centres/${centreId}/sessions`, { as: ['centre', otherCentre] });
     expect(notMine.status).toBe(403);

@@ -277,10 +277,13 @@ describe('certificates: suspension, reinstatement, revocation', () => {
     expect(dayBefore.json).toMatchObject({ status: 'valid', asOf: '2025-11-04' });
     expect(dayBefore.json.history).toHaveLength(3);
     expect((await callRoute(h.deps, 'GET', `/verify/${code}?asOf=2025-10-15`)).json.status).toBe('suspended');
-    // Before the issuance there was no certificate; a future date answers for today.
+    // Before the issue date the code answers that it was not yet issued (not the 404 of a code never issued);
+    // a future date answers for today.
     const before = await callRoute(h.deps, 'GET', `/verify/${code}?asOf=2025-08-31`);
-    expect(before.status).toBe(404);
-    expect(before.text).toBe((await callRoute(h.deps, 'GET', `/verify/${newCertificateCode()}`)).text);
+    expect(before.status).toBe(200);
+    expect(before.json).toMatchObject({ code, status: 'not_yet_issued', issuedAt: '2025-09-01', asOf: '2025-08-31', history: [] });
+    expect(before.json.statusSince).toBeUndefined();
+    expect((await callRoute(h.deps, 'GET', `/verify/${newCertificateCode()}?asOf=2025-08-31`)).status).toBe(404);
     expect((await callRoute(h.deps, 'GET', `/verify/${code}?asOf=2030-01-01`)).json).toMatchObject({ status: 'revoked', asOf: '2025-11-05' });
   });
 

@@ -59,6 +59,7 @@ describe('every read path of the route manifest reads one partition at a time (D
     ids.centreId = await s.centre(RNCP, { validUntil: '2027-12-31' });
     const jurors = await s.jurors(RNCP, 2, { validUntil: '2027-12-31' });
     jurorId = jurors[0]!;
+    ids.jurorId = jurorId;
     ids.candidateId = await s.candidate(ids.centreId, 'Martin');
     const blocs = await s.blocs(RNCP);
     ids.sessionId = await s.session(ids.centreId, { rncp: RNCP, kind: 'titre', startsOn: '2025-10-06', endsOn: '2025-10-06' }, jurors);
@@ -81,6 +82,8 @@ describe('every read path of the route manifest reads one partition at a time (D
     ids.certifier = String(credential.issuer.id).split(':').at(-1)!;
     ids.listId = String(credential.credentialStatus.statusListCredential).split('/').at(-1)!;
     ids.document = 'openid-credential-issuer';
+    const exported = await call('POST', '/statistics/exports', { as: ['ministry', 'dgefp-1'], body: { year: 2025 } });
+    ids.exportId = exported.json.exportId;
   }, 120_000);
 
   const callerFor = (auth: (typeof routes)[number]['auth']): Call['as'] => {
@@ -94,7 +97,7 @@ describe('every read path of the route manifest reads one partition at a time (D
   };
 
   const reads = routes.filter((r) => r.method === 'GET' && !r.localOnly);
-  const queries: Record<string, string> = { '/statistics': '?rncp=RNCP38665&year=2025' };
+  const queries: Record<string, string> = { '/statistics': '?rncp=RNCP38665&year=2025', '/jurors': `?rncp=${RNCP}` };
 
   it.each(reads.map((r) => [`${r.method} ${r.path}`, r] as const))('%s', async (_, route) => {
     const path = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {

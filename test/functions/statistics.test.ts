@@ -6,7 +6,9 @@ import { Projector } from '../../functions/projections/projector.js';
 import { loadReferential } from '../../functions/referential/load-referential.js';
 import { CommandHandler } from '../../functions/shared/command-handler.js';
 import type { LedgerDeps } from '../../functions/shared/deps.js';
-import { computeStatistics, FICHE_COLUMNS, lineageHeads, lineageOf, percent, readStatisticsFacts } from '../../functions/statistics/statistics-report.js';
+import { FICHE_COLUMNS, STATISTICS_COLUMNS } from '../../functions/statistics/statistics-csv.js';
+import { REGIONS } from '../../referential/regions.js';
+import { computeStatistics, lineageHeads, lineageOf, percent, readStatisticsFacts } from '../../functions/statistics/statistics-report.js';
 import type { AccessRoute } from '../../events/certification.js';
 import type { LedgerEvent } from '../../events/registry.js';
 import { callRoute } from '../support/call-route.js';
@@ -178,38 +180,51 @@ describe('GET /statistics and POST /statistics/exports over fact documents', () 
     ]);
   });
 
-  it('gives the same rows as CSV, the fiche’s columns first', async () => {
+  it('gives the ministry’s CSV: UTF-8 with BOM, `;`, French headers, the fiche’s columns first, a fixed column set', async () => {
     const json = await get('?rncp=RNCP38665&year=2022');
     const res = await get('?rncp=RNCP38665&year=2022&format=csv');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
-    const [header, line, end] = res.text.split('\r\n');
+    expect(res.headers['content-disposition']).toBe('attachment; filename="statistiques-RNCP38665-2022.csv"');
+    expect(res.text.charCodeAt(0)).toBe(0xfeff);
+    const [header, line, end] = res.text.slice(1).split('\r\n');
     expect(end).toBe('');
-    const names = header!.split(',');
-    expect(names.slice(0, 6)).toEqual(FICHE_COLUMNS.map((c) => (c.includes(',') ? `"${c}"` : c)));
-    expect(names.slice(0, 6)).toEqual([
-      "Année d'obtention de la certification",
-      'Nombre de certifiés',
-      'Nombre de certifiés à la suite d’un parcours vae',
-      "Taux d'insertion global à 6 mois (en %)",
-      "Taux d'insertion dans le métier visé à 6 mois (en %)",
-      "Taux d'insertion dans le métier visé à 2 ans (en %)",
-    ]);
-    const values = Object.fromEntries(names.map((n, i) => [n, line!.split(',')[i]]));
-    expect(line!.startsWith('2022,2,1,100,100,50,RNCP38665,RNCP38665 RNCP32340 RNCP12505,6,4,1,50,')).toBe(true);
-    expect(values['byRoute.vae.certifiedViaVae']).toBe('1');
-    expect(values['byRoute.contrat_professionnalisation.successRate']).toBe('');
-    expect(values['byRegion.Bretagne.enrolled']).toBe('1');
-    expect(values.position).toBe(String(json.json.position));
+    const names = header!.split(';');
+    expect(names.slice(0, 6)).toEqual([...FICHE_COLUMNS]);
+    expect(names).toEqual(STATISTICS_COLUMNS.map((c) => c.header));
+    // Every header French, none an API field name; every region one of the 18, as the referential spells it.
+    for (const name of names) expect(name).not.toMatch(/^(by|surveys|rncp$|position$)|\.|[a-z][A-Z]/);
+    expect(names.filter((n) => n.startsWith('Inscrits — ')).map((n) => n.slice('Inscrits — '.length))).toEqual(
+      expect.arrayContaining(['Bretagne', 'Île-de-France', "Provence-Alpes-Côte d'Azur", 'La Réunion', 'région non renseignée']),
+    );
+    expect(names.filter((n) => REGIONS.some((r) => n === `Certifiés — ${r.name}`))).toHaveLength(18);
+    const values = Object.fromEntries(names.map((n, i) => [n, line!.split(';')[i]]));
+    expect(line!.startsWith('2022;2;1;100;100;50;RNCP38665;RNCP38665 RNCP32340 RNCP12505;6;4;1;50;')).toBe(true);
+    expect(values['Certifiés — Validation des acquis de l’expérience (VAE)']).toBe('1');
+    expect(values['Inscrits — Bretagne']).toBe('1');
+    expect(values['Inscrits — Corse']).toBe('0');
+    expect(values['Position du registre']).toBe(String(json.json.position));
+    // The same columns for a year without data: they never follow the data.
+    const empty = await get('?rncp=RNCP38665&year=2019&format=csv');
+    expect(empty.text.slice(1).split('\r\n')[0]).toBe(header);
   });
 
-  it('writes the export of a year to the exports bucket', async () => {
+  it('writes the export of a year to the exports bucket, and downloads it by its exportId', async () => {
     const res = await callRoute(deps, 'POST', '/statistics/exports', { as: ministry, body: { year: 2022 } });
     expect(res.status, res.text).toBe(201);
     expect(res.json.key).toMatch(/^statistics\/2022\/.+\.csv$/);
+    expect(res.json.exportId).toMatch(/^2022-p\d+$/);
     const stored = await deps.exports.get(res.json.key);
     expect(stored?.contentType).toMatch(/^text\/csv/);
-    expect(Buffer.from(stored!.body).toString('utf8')).toBe((await get('?year=2022&format=csv')).text);
+    const csv = (await get('?year=2022&format=csv')).text;
+    expect(Buffer.from(stored!.body).toString('utf8')).toBe(csv);
+    const download = await callRoute(deps, 'GET', `/statistics/exports/${res.json.exportId}`, { as: ministry });
+    expect(download.status).toBe(200);
+    expect(download.headers['content-disposition']).toBe(`attachment; filename="statistiques-${res.json.exportId}.csv"`);
+    expect(download.text).toBe(csv);
+    expect((await callRoute(deps, 'GET', '/statistics/exports/2022-p999999', { as: ministry })).json.type).toBe('/problems/export-not-found');
+    expect((await callRoute(deps, 'GET', '/statistics/exports/statistics%2F2022', { as: ministry })).status).toBe(400);
+    expect((await callRoute(deps, 'GET', `/statistics/exports/${res.json.exportId}`, { as: ['centre', 'c-1'] })).status).toBe(403);
   });
 
   it('is for the ministry, refuses bad input with 400 and an unknown certification with 404', async () => {

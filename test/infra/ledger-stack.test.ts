@@ -175,6 +175,7 @@ describe('functions', () => {
       a.exports !== 'write' &&
       !a.rateLimit &&
       a.verifications !== 'write' &&
+      a.accessLog !== 'write' &&
       a.signing !== 'sign' &&
       !a.email &&
       !a.schedules &&
@@ -190,6 +191,9 @@ describe('functions', () => {
         route.module,
       ).toEqual([]);
     }
+    // A read of a person's name writes one thing: the person's access log (BatchWriteItem on the verifications table).
+    const listCandidates = actionsOf(statementsOfRole(resources, roleIdOf('centres/list-centre-candidates')));
+    expect(listCandidates.filter((a) => WRITE_ACTION.test(a))).toEqual(['dynamodb:BatchWriteItem']);
     const getCertification = actionsOf(statementsOfRole(resources, roleIdOf('certifications/get-certification')));
     expect(getCertification).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
   });

@@ -87,6 +87,17 @@ const table: Record<string, Expectation> = {
     foreign: { centre: (w) => w.centreB },
   },
   'DELETE /candidates/{candidateId}/personal-data': { path: (w) => `/candidates/${w.candidateB}/personal-data` },
+  'GET /centres': { path: () => '/centres?region=Bretagne', regions: { owner: 'Bretagne', foreign: 'Occitanie' } },
+  'GET /centres/{centreId}': { path: (w) => `/centres/${w.centreA}`, owner: { centre: (w) => w.centreA }, foreign: { centre: (w) => w.centreB } },
+  'GET /centres/{centreId}/candidates': { path: (w) => `/centres/${w.centreA}/candidates`, owner: { centre: (w) => w.centreA }, foreign: { centre: (w) => w.centreB } },
+  'GET /jurors': { path: () => `/jurors?rncp=${RNCP}` },
+  'GET /jurors/{jurorId}/sessions': { path: (w) => `/jurors/${w.jurorA}/sessions`, owner: { juror: (w) => w.jurorA }, foreign: { juror: (w) => w.jurorB } },
+  'GET /candidates/{candidateId}/access-log': {
+    path: (w) => `/candidates/${w.candidateA}/access-log`,
+    owner: { candidate: (w) => w.candidateA },
+    foreign: { candidate: (w) => w.candidateB },
+  },
+  'GET /statistics/exports/{exportId}': { path: () => '/statistics/exports/2025-p1' },
   'POST /centres': { path: () => '/centres', body: () => ({ name: 'Centre matrice', region: 'Normandie' }) },
   'GET /centres/{centreId}/sessions': { path: (w) => `/centres/${w.centreA}/sessions`, owner: { centre: (w) => w.centreA }, foreign: { centre: (w) => w.centreB } },
   'POST /centres/{centreId}/agrements': {

@@ -3,39 +3,15 @@ import QRCode from 'qrcode';
 import { getJson } from '../lib/api.js';
 import { button, byId, h, replaceChildren, showError, showSuccess, table, type Child } from '../lib/dom.js';
 import { refusalContent } from '../lib/feedback.js';
-import { dateFr, instantFr, kindLabels, statusLabels } from '../lib/format.js';
+import { dateFr, instantFr, kindLabels, outcomeLabels, sessionKindLabels, statusLabels } from '../lib/format.js';
 import { initLayout, requireRole } from '../lib/layout.js';
+import type { ApiAnswer } from '../lib/wire.js';
 
-interface RecordBloc {
-  code: string;
-  title?: string;
-  acquired: boolean;
-  acquiredAt?: string;
-  via?: { kind: string; sessionId?: string };
-  usableUntil?: string;
-  usable: boolean;
-}
-interface RecordLine {
-  rncp: string;
-  title?: string;
-  blocs: RecordBloc[];
-  eligible: boolean;
-  missing?: string[];
-  titre: { issuedAt: string; certificateCode?: string } | null;
-}
-interface CandidateRecord {
-  candidateId: string;
-  asOf: string;
-  certifications: RecordLine[];
-  certificates: { code: string; kind: 'titre' | 'ccp'; rncp: string; blocs?: string[]; status: string }[];
-}
-interface Notification {
-  kind: string;
-  text: string;
-  at: string;
-  rncp?: string;
-  bloc?: string;
-}
+type CandidateRecord = ApiAnswer<'GET /candidates/{candidateId}/record'>;
+type RecordLine = CandidateRecord['certifications'][number];
+type SessionOutcome = CandidateRecord['sessions'][number];
+type Notification = ApiAnswer<'GET /candidates/{candidateId}/notifications'>[number];
+type AccessLine = ApiAnswer<'GET /candidates/{candidateId}/access-log'>[number];
 interface Verification {
   at: string;
   status: string;
@@ -126,7 +102,13 @@ function livret(record: CandidateRecord) {
     h('h2', { id: 'livret-titre' }, 'Mon livret de certification'),
     h('p', { class: 'muted' }, `À jour au ${dateFr(record.asOf)}.`),
     record.certifications.length === 0
-      ? h('p', null, 'Aucun bloc n’est encore inscrit à votre livret. Les résultats apparaissent ici dès que la DREETS a validé le procès-verbal de votre session.')
+      ? h(
+          'p',
+          null,
+          record.sessions.length
+            ? 'Aucun bloc n’est encore acquis : voyez ci-dessous ce que le jury a décidé à vos sessions, et ce qui vient ensuite.'
+            : 'Aucun bloc n’est encore inscrit à votre livret. Les résultats apparaissent ici dès que la DREETS a validé le procès-verbal de votre session.',
+        )
       : record.certifications.map((line) =>
           h(
             'section',
@@ -246,13 +228,108 @@ function notifications(list: Notification[]) {
   );
 }
 
+/** Outcomes in the words a candidate reads them: what happened. */
+const outcomeSentences: Record<string, string> = {
+  titre: 'Le jury vous a délivré le titre professionnel.',
+  ccp: 'Le jury vous a attribué des blocs (certificats de compétences professionnelles).',
+  ajourne: 'Le jury vous a ajourné : aucun bloc n’a été acquis à cette session.',
+  absent: 'Vous avez été déclaré absent à cette session.',
+  exclu: 'Vous avez été exclu de cette session pour fraude.',
+};
+
+/** What happened at each session the candidate sat, and what comes next (the re-sit window, the missing blocs). */
+function sessions(record: CandidateRecord) {
+  const titleOf = (rncp: string) => record.certifications.find((c) => c.rncp === rncp)?.title ?? rncp;
+  const next = (s: SessionOutcome) => {
+    if (s.outcome === 'titre') return null;
+    const line = record.certifications.find((c) => c.rncp === s.rncp);
+    const missing = line?.missing ?? [];
+    return h(
+      'div',
+      null,
+      s.resitUntil
+        ? h(
+            'p',
+            null,
+            h('strong', null, 'Et maintenant : '),
+            `vous pouvez vous présenter de nouveau aux blocs manquants, sans refaire de formation, jusqu’au ${dateFr(s.resitUntil)}.`,
+          )
+        : h('p', null, h('strong', null, 'Et maintenant : '), 'votre centre vous indique la prochaine session à laquelle vous présenter.'),
+      missing.length ? h('p', null, `Blocs qui vous manquent pour le titre : ${missing.join(', ')}.`) : null,
+    );
+  };
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'sessions-titre' },
+    h('h2', { id: 'sessions-titre' }, 'Mes sessions d’examen'),
+    record.sessions.length
+      ? h(
+          'ol',
+          { class: 'timeline' },
+          [...record.sessions]
+            .sort((a, b) => b.startsOn.localeCompare(a.startsOn))
+            .map((s) =>
+              h(
+                'li',
+                { class: s.outcome === 'titre' || s.outcome === 'ccp' ? 'acquired' : 'lapsed' },
+                h('p', { class: 'when' }, s.endsOn !== s.startsOn ? `du ${dateFr(s.startsOn)} au ${dateFr(s.endsOn)}` : dateFr(s.startsOn)),
+                h(
+                  'h3',
+                  null,
+                  `${sessionKindLabels[s.kind] ?? s.kind} — ${titleOf(s.rncp)} : `,
+                  h('span', { class: `badge outcome-${s.outcome}` }, (outcomeLabels[s.outcome] ?? s.outcome).toLowerCase()),
+                ),
+                h('p', null, outcomeSentences[s.outcome] ?? '', ` Procès-verbal validé par la DREETS le ${dateFr(s.pvValidatedOn)}.`),
+                next(s),
+              ),
+            ),
+        )
+      : h('p', null, 'Vous n’avez encore passé aucune session, ou son procès-verbal n’est pas encore validé.'),
+  );
+}
+
+const purposeLabels: Record<string, string> = {
+  'centre-candidates': 'la liste des candidats du centre',
+  session: 'une session d’examen',
+  record: 'votre livret',
+  'named-certificate': 'votre certificat nominatif',
+};
+const readerLabels: Record<string, string> = { centre: 'Votre centre', juror: 'Un juré de votre session', dreets: 'Un agent de la DREETS', ministry: 'Le ministère' };
+
+/** Who read the person's name, when and why (GDPR art. 15). */
+function accessLog(lines: AccessLine[]) {
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'acces-titre' },
+    h('h2', { id: 'acces-titre' }, 'Qui a consulté mes données personnelles'),
+    lines.length
+      ? table({
+          caption: 'Consultations de vos nom et prénoms',
+          headers: ['Quand', 'Qui', 'Pour'],
+          rows: [...lines].reverse().map((l) => [instantFr(l.at), readerLabels[l.reader.role] ?? l.reader.role, purposeLabels[l.purpose] ?? l.purpose]),
+        })
+      : h('p', null, 'Personne n’a encore consulté vos données.'),
+  );
+}
+
 async function main(candidateId: string) {
   try {
-    const [record, notes] = await Promise.all([
-      getJson<CandidateRecord>(`/candidates/${encodeURIComponent(candidateId)}/record`),
-      getJson<Notification[]>(`/candidates/${encodeURIComponent(candidateId)}/notifications`),
+    const id = encodeURIComponent(candidateId);
+    const [record, notes, reads] = await Promise.all([
+      getJson<CandidateRecord>(`/candidates/${id}/record`),
+      getJson<Notification[]>(`/candidates/${id}/notifications`),
+      getJson<AccessLine[]>(`/candidates/${id}/access-log`),
     ]);
-    replaceChildren(app, livret(record), await certificates(record), notifications(notes));
+    // One section per concern, in reading order: another (a wallet offer, say) is one more entry.
+    const parts: Child[] = [
+      record.person ? h('p', { class: 'lead' }, `Bonjour ${record.person.givenNames} ${record.person.familyName}.`) : null,
+      livret(record),
+      sessions(record),
+      await certificates(record),
+      notifications(notes),
+      accessLog(reads),
+    ];
+    replaceChildren(app, ...parts);
   } catch (error) {
     const area = h('div', null);
     replaceChildren(app, area);

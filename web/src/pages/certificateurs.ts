@@ -3,9 +3,11 @@
 import { ApiError, getJson, send } from '../lib/api.js';
 import { roleLabels, type Identity } from '../lib/auth.js';
 import { button, byId, choiceGroup, field, focusOn, form, h, replaceChildren, selectField, showError, showSuccess, table, text, type Child } from '../lib/dom.js';
+import { defaultVersion, openToday, regionOptions } from '../lib/choices.js';
 import { refusalContent, showRefusal } from '../lib/feedback.js';
 import { dateFr, instantFr, outcomeLabels, resultLabels, routeLabels, sessionKindLabels, shortId } from '../lib/format.js';
 import { initLayout, requireRole } from '../lib/layout.js';
+import type { ApiAnswer } from '../lib/wire.js';
 
 interface Competence {
   code: string;
@@ -28,54 +30,17 @@ interface CatalogueEntry {
   validUntil: string;
   blocs: { code: string; title: string }[];
 }
-interface SessionLine {
-  sessionId: string;
-  rncp: string;
-  kind: 'titre' | 'ccp';
-  blocs: string[];
-  startsOn: string;
-  endsOn: string;
-  juryMembers: number;
-  candidates: number;
-  deliberations: { proposed: number; final: number; annulled: number };
-  pv: { status: 'open' | 'validated'; validatedOn?: string };
-}
-interface CentreSessions {
-  centreId: string;
-  name: string;
-  region: string;
-  sessions: SessionLine[];
-}
-interface Deliberation {
-  candidateId: string;
-  outcome: string;
-  blocs: string[];
-  finalInterviewHeld: boolean;
-  proposedBy: string;
-  proposedAt: string;
-  signatures: { jurorId: string; signedAt: string }[];
-  final: boolean;
-  finalisedAt?: string;
-  annulled: boolean;
-}
-interface SessionView {
-  sessionId: string;
-  rncp: string;
-  kind: 'titre' | 'ccp';
-  blocs: string[];
-  centreId: string;
-  startsOn: string;
-  endsOn: string;
-  jury: { jurorId: string; independent: boolean }[];
-  candidates: { candidateId: string; route: string; blocs: string[]; enrolledAt: string }[];
-  recusals: { jurorId: string; candidateId: string; declaredBy?: string; recordedAt: string }[];
-  assessments: { jurorId: string; candidateId: string; bloc: string; competences: { code: string; result: string }[]; recordedAt: string }[];
-  deliberations: Deliberation[];
-  pv: { status: 'open' | 'validated'; validatedBy?: string; validatedOn?: string; validatedAt?: string };
-  annulments: { candidateId: string; reason: string; legalBasis: string; annulledAt: string }[];
-  /** The session stream's version the view reflects. */
-  position: number;
-}
+type CentreSessions = ApiAnswer<'GET /centres/{centreId}/sessions'>;
+type SessionLine = CentreSessions[number];
+type SessionView = ApiAnswer<'GET /sessions/{sessionId}'>;
+type Deliberation = SessionView['deliberations'][number];
+type JurorLine = ApiAnswer<'GET /jurors'>[number];
+type CentreCandidate = ApiAnswer<'GET /centres/{centreId}/candidates'>[number];
+
+/** A person as the pages name them: "Léa Durand", or the id when the name was erased. */
+const candidateName = (c: { candidateId: string; familyName?: string | null; givenNames?: string | null }) =>
+  c.familyName ? `${c.givenNames ?? ''} ${c.familyName}`.trim() : `personne effacée (${shortId(c.candidateId)})`;
+const jurorName = (m: { jurorId: string; name?: string | null }) => m.name ?? `juré ${shortId(m.jurorId)}`;
 
 const app = byId('app');
 initLayout();
@@ -90,7 +55,6 @@ let catalogue: Promise<CatalogueEntry[]> | undefined;
 const listCertifications = () => (catalogue ??= getJson<CatalogueEntry[]>('/certifications', { auth: false }));
 
 const enc = encodeURIComponent;
-const idPattern = '[A-Za-z0-9][A-Za-z0-9_\\-]{0,63}';
 
 // --- The session being worked on: a live region that survives re-rendering, and the rendered detail. ---
 const sessionStatus = h('div', { 'aria-live': 'polite', class: 'session-status' });
@@ -99,6 +63,8 @@ const sessionSection = h('section', { id: 'session', 'aria-labelledby': 'session
 let openedId: string | undefined;
 
 let openedPosition = 0;
+/** What the centre picks from in the open session's forms. */
+const pickable: { jurors: JurorLine[]; candidates: CentreCandidate[] } = { jurors: [], candidates: [] };
 
 /** The session's read model, once it reflects a write past `after` (the read models follow the ledger within moments). */
 async function readSession(sessionId: string, after: number | undefined): Promise<SessionView> {
@@ -122,6 +88,13 @@ async function openSession(sessionId: string, options: { message?: string; focus
   try {
     view = await readSession(sessionId, options.after);
     cert = await certification(view.rncp);
+    // The centre picks jurors and candidates by name: the habilitated jurors and its candidates, read now.
+    if (who!.roles.includes('centre') && view.centreId === who!.ledgerId && view.pv.status === 'open') {
+      [pickable.jurors, pickable.candidates] = await Promise.all([
+        getJson<JurorLine[]>(`/jurors?rncp=${enc(view.rncp)}`),
+        getJson<CentreCandidate[]>(`/centres/${enc(view.centreId)}/candidates`),
+      ]);
+    }
   } catch (error) {
     if (options.errorArea) showRefusal(options.errorArea, error);
     else {
@@ -172,10 +145,7 @@ function renderSession(s: SessionView, cert: Certification, me: Identity): Child
         { class: 'facts' },
         h('dt', null, 'Certification'),
         h('dd', null, `${cert.title} (`, h('code', null, s.rncp), ')'),
-        h('dt', null, 'Identifiant de session'),
-        h('dd', null, h('code', null, s.sessionId)),
-        h('dt', null, 'Centre'),
-        h('dd', null, h('code', null, s.centreId)),
+
         h('dt', null, 'Blocs évalués'),
         h(
           'dd',
@@ -210,7 +180,7 @@ function juryPart(s: SessionView, cert: Certification, editable: boolean) {
       ? h(
           'ul',
           null,
-          s.jury.map((m) => h('li', null, h('code', null, m.jurorId), m.independent ? ' — indépendant du certificateur' : '')),
+          s.jury.map((m) => h('li', null, jurorName(m), m.independent ? ' — indépendant du certificateur' : '')),
         )
       : h('p', null, 'Aucun jury n’est encore constitué.'),
     h('p', { class: 'muted' }, rule),
@@ -220,21 +190,25 @@ function juryPart(s: SessionView, cert: Certification, editable: boolean) {
             submit: s.jury.length ? 'Modifier le jury' : 'Constituer le jury',
             label: 'Constitution du jury',
             async action(data, _f, formArea) {
-              const members = text(data, 'members')
-                .split(/[\s,;]+/)
-                .filter(Boolean);
+              const members = data.getAll('members').map(String);
               await act(formArea, () => send('PUT', `/sessions/${enc(s.sessionId)}/jury`, { members }), `Jury constitué : ${members.length} membres.`, '#jury-titre');
             },
           },
-          field({
-            label: 'Identifiants des jurés',
-            name: 'members',
-            type: 'textarea',
-            required: true,
-            value: s.jury.map((m) => m.jurorId).join('\n'),
-            hint: 'Un identifiant par ligne, tel que la DREETS l’a communiqué lors de l’habilitation.',
-            attrs: { spellcheck: 'false' },
-          }),
+          pickable.jurors.length
+            ? choiceGroup({
+                legend: 'Membres du jury',
+                name: 'members',
+                hint: `Les jurés habilités pour ${s.rncp} par la DREETS, avec leur habilitation.`,
+                options: pickable.jurors.map((j) => {
+                  const hab = j.habilitations.find((x) => x.rncp === s.rncp);
+                  return {
+                    value: j.jurorId,
+                    label: `${jurorName(j)}${j.independent ? ', indépendant du certificateur' : ''}${hab ? ` — habilité du ${dateFr(hab.validFrom)} au ${dateFr(hab.validUntil)}` : ''}`,
+                    checked: s.jury.some((m) => m.jurorId === j.jurorId),
+                  };
+                }),
+              })
+            : h('p', null, `Aucun juré n’est habilité pour ${s.rncp} : demandez à la DREETS d’en habiliter.`),
         )
       : null,
     area,
@@ -256,8 +230,8 @@ function candidatesPart(s: SessionView, cert: Certification, editable: boolean) 
       ? table({
           caption: 'Candidats inscrits à la session',
           captionHidden: true,
-          headers: ['N°', 'Identifiant du candidat', 'Voie d’accès', 'Blocs présentés', 'Délibération'],
-          rows: s.candidates.map((c, i) => [String(i + 1), h('code', null, c.candidateId), routeLabels[c.route] ?? c.route, c.blocs.join(', '), state(c.candidateId)]),
+          headers: ['N°', 'Candidat', 'Voie d’accès', 'Blocs présentés', 'Délibération'],
+          rows: s.candidates.map((c, i) => [String(i + 1), candidateName(c), routeLabels[c.route] ?? c.route, c.blocs.join(', '), state(c.candidateId)]),
         })
       : h('p', null, 'Aucun candidat n’est encore inscrit.'),
     editable ? enrolForm(s, cert) : null,
@@ -277,10 +251,11 @@ function enrolForm(s: SessionView, cert: Certification) {
         async action(data, _f, area) {
           const blocs = data.getAll('blocs').map(String);
           const body = { candidateId: text(data, 'candidateId'), route: text(data, 'route'), ...(s.kind === 'ccp' && blocs.length ? { blocs } : {}) };
+          const picked = pickable.candidates.find((c) => c.candidateId === body.candidateId);
           await act(
             area,
             () => send('POST', `/sessions/${enc(s.sessionId)}/enrolments`, body),
-            `Candidat ${body.candidateId} inscrit (${routeLabels[body.route]}).`,
+            `${picked ? candidateName(picked) : 'Candidat'} inscrit (${routeLabels[body.route]}).`,
             '#candidats-titre',
           );
         },
@@ -288,12 +263,14 @@ function enrolForm(s: SessionView, cert: Certification) {
       h(
         'div',
         { class: 'form-row' },
-        field({
-          label: 'Identifiant du candidat',
+        selectField({
+          label: 'Candidat',
           name: 'candidateId',
           required: true,
-          hint: 'Donné à l’enregistrement du candidat au registre.',
-          attrs: { pattern: idPattern, spellcheck: 'false' },
+          hint: 'Les candidats que le centre a enregistrés et qui ne sont pas encore inscrits.',
+          options: pickable.candidates
+            .filter((c) => c.familyName && !s.candidates.some((e) => e.candidateId === c.candidateId))
+            .map((c) => ({ value: c.candidateId, label: candidateName(c) })),
         }),
         selectField({
           label: 'Voie d’accès',
@@ -330,7 +307,7 @@ function deliberationsPart(s: SessionView) {
           rows: s.deliberations.map((d) => {
             const recused = s.recusals.filter((r) => r.candidateId === d.candidateId).length;
             return [
-              `N°${numberOf(d.candidateId)} (${shortId(d.candidateId)})`,
+              `N°${numberOf(d.candidateId)} : ${candidateName(s.candidates.find((c) => c.candidateId === d.candidateId) ?? { candidateId: d.candidateId })}`,
               outcomeLabels[d.outcome] ?? d.outcome,
               d.blocs.length ? d.blocs.join(', ') : '—',
               `${d.signatures.length} sur ${members - recused}`,
@@ -408,7 +385,7 @@ function jurorPart(s: SessionView, cert: Certification, jurorId: string, open: b
 function candidateWork(s: SessionView, cert: Certification, jurorId: string, c: SessionView['candidates'][number], n: number, open: boolean) {
   const anchor = `candidat-${c.candidateId}`;
   const recusal = s.recusals.find((r) => r.jurorId === jurorId && r.candidateId === c.candidateId);
-  const heading = h('h4', { id: anchor, tabindex: -1 }, `Candidat n°${n}`, h('span', { class: 'muted' }, ` — identifiant ${c.candidateId}`));
+  const heading = h('h4', { id: anchor, tabindex: -1 }, `Candidat n°${n} : ${candidateName(c)}`);
   if (recusal) {
     return h(
       'div',
@@ -457,7 +434,9 @@ function assessmentForm(s: SessionView, cert: Certification, jurorId: string, ca
             return h(
               'label',
               { for: id },
-              h('input', { type: 'radio', id, name: comp.code, value: result, checked: resultOf(comp.code) === result, disabled: !open }),
+              // One radio group per candidate and competence: grouped by the code alone, the grids of all candidates
+              // shared one group, so each showed only one result (after the PV) and a save wiped the others.
+              h('input', { type: 'radio', id, name: `${candidateId}|${comp.code}`, value: result, checked: resultOf(comp.code) === result, disabled: !open }),
               resultLabels[result],
             );
           }),
@@ -489,7 +468,7 @@ function assessmentForm(s: SessionView, cert: Certification, jurorId: string, ca
       label: `Évaluation du bloc ${bloc}, candidat n°${n}`,
       async action(data, _f, area) {
         const competences = (def?.competences ?? []).flatMap((comp) => {
-          const result = data.get(comp.code);
+          const result = data.get(`${candidateId}|${comp.code}`);
           return result ? [{ code: comp.code, result: String(result) }] : [];
         });
         if (!competences.length) {
@@ -660,12 +639,16 @@ function centreSessions(centreId: string) {
   const load = async (expected?: string) => {
     try {
       const deadline = Date.now() + 5_000;
-      let answer = await getJson<CentreSessions>(`/centres/${enc(centreId)}/sessions`);
-      while (expected && !answer.sessions.some((x) => x.sessionId === expected) && Date.now() < deadline) {
+      const [centre, listed] = await Promise.all([
+        getJson<ApiAnswer<'GET /centres/{centreId}'>>(`/centres/${enc(centreId)}`),
+        getJson<CentreSessions>(`/centres/${enc(centreId)}/sessions`),
+      ]);
+      let sessions = listed;
+      while (expected && !sessions.some((x) => x.sessionId === expected) && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 150));
-        answer = await getJson<CentreSessions>(`/centres/${enc(centreId)}/sessions`);
+        sessions = await getJson<CentreSessions>(`/centres/${enc(centreId)}/sessions`);
       }
-      replaceChildren(holder, h('p', null, `${answer.name} — région ${answer.region}.`), sessionsTable(answer.sessions, `Sessions du centre ${answer.name}`));
+      replaceChildren(holder, h('p', null, `${centre.name} — région ${centre.region}.`), sessionsTable(sessions, `Sessions du centre ${centre.name}`));
     } catch (error) {
       replaceChildren(holder, h('div', { class: 'message error' }, ...refusalContent(error)));
     }
@@ -673,40 +656,69 @@ function centreSessions(centreId: string) {
   return { holder, load };
 }
 
-function openByIdForm() {
-  return h(
-    'section',
-    { class: 'card', 'aria-labelledby': 'ouvrir-titre' },
-    h('h2', { id: 'ouvrir-titre' }, 'Ouvrir une session'),
-    form(
-      {
-        submit: 'Ouvrir la session',
-        label: 'Ouvrir une session par son identifiant',
-        async action(data, _f, area) {
-          await openSession(text(data, 'sessionId'), { errorArea: area });
-        },
-      },
-      field({
-        label: 'Identifiant de la session',
-        name: 'sessionId',
-        required: true,
-        hint: 'Communiqué par le centre qui organise la session.',
-        attrs: { pattern: idPattern, spellcheck: 'false' },
-      }),
-    ),
-  );
+/** The juror's sessions, the latest first: the juror opens one from the list. */
+async function jurorSessions(jurorId: string) {
+  let body: Child;
+  try {
+    const list = await getJson<ApiAnswer<'GET /jurors/{jurorId}/sessions'>>(`/jurors/${enc(jurorId)}/sessions`);
+    body = list.length
+      ? table({
+          caption: 'Les sessions dont vous êtes juré',
+          headers: ['Dates', 'Centre', 'Certification', 'Type', 'Procès-verbal', 'Action'],
+          rows: list.map((s) => [
+            s.endsOn !== s.startsOn ? `du ${dateFr(s.startsOn)} au ${dateFr(s.endsOn)}` : dateFr(s.startsOn),
+            s.centre.name ?? s.centre.centreId,
+            s.rncp,
+            sessionKindLabels[s.kind] ?? s.kind,
+            s.pv === 'validated' ? 'Validé' : 'Ouvert',
+            button(
+              'Ouvrir',
+              { class: 'button small', onclick: () => void openSession(s.sessionId) },
+              h('span', { class: 'sr-only' }, ` la session du ${dateFr(s.startsOn)} (${s.centre.name ?? s.rncp})`),
+            ),
+          ]),
+        })
+      : h('p', null, 'Vous ne siégez encore dans aucun jury : le centre qui organise une session vous y inscrit.');
+  } catch (error) {
+    body = h('div', { class: 'message error' }, ...refusalContent(error));
+  }
+  return h('section', { class: 'card', 'aria-labelledby': 'mes-sessions-titre' }, h('h2', { id: 'mes-sessions-titre' }, 'Mes sessions'), body);
+}
+
+/** The centre's candidates by name (what it enrols them by). */
+async function centreCandidates(centreId: string) {
+  let body: Child;
+  try {
+    const list = await getJson<CentreCandidate[]>(`/centres/${enc(centreId)}/candidates`);
+    body = list.length
+      ? table({
+          caption: 'Candidats enregistrés par le centre',
+          captionHidden: true,
+          headers: ['Nom', 'Prénoms'],
+          rows: list.map((c) => [c.familyName ?? 'données effacées', c.givenNames ?? '—']),
+        })
+      : h('p', null, 'Aucun candidat n’est encore enregistré.');
+  } catch (error) {
+    body = h('div', { class: 'message error' }, ...refusalContent(error));
+  }
+  return h('section', { class: 'card', 'aria-labelledby': 'candidats-centre-titre' }, h('h2', { id: 'candidats-centre-titre' }, 'Les candidats du centre'), body);
 }
 
 async function certificationOptions() {
   const list = await listCertifications();
-  return list.map((c) => ({ value: c.rncp, label: `${c.rncp} — ${c.title} (enregistrée du ${dateFr(c.validFrom)} au ${dateFr(c.validUntil)})` }));
+  // The versions open today first: a form is filled for what can be done now.
+  const ordered = [...list.filter((c) => openToday(c)), ...list.filter((c) => !openToday(c))];
+  return ordered.map((c) => ({
+    value: c.rncp,
+    label: `${c.rncp} — ${c.title} (enregistrée du ${dateFr(c.validFrom)} au ${dateFr(c.validUntil)}${openToday(c) ? '' : ', fermée aujourd’hui'})`,
+  }));
 }
 
 async function scheduleForm(centreId: string, reload: (expected?: string) => Promise<void>) {
   const options = await certificationOptions();
   const list = await listCertifications();
   const blocsHolder = h('div');
-  const certSelect = selectField({ label: 'Certification', name: 'rncp', required: true, options, value: list.find((c) => c.rncp === 'RNCP38665')?.rncp });
+  const certSelect = selectField({ label: 'Certification', name: 'rncp', required: true, options, value: defaultVersion(list) });
   const showBlocs = () => {
     const rncp = (certSelect.querySelector('select') as HTMLSelectElement).value;
     const entry = list.find((c) => c.rncp === rncp);
@@ -832,7 +844,12 @@ async function dreetsForms() {
           }
         },
       },
-      h('div', { class: 'form-row' }, field({ label: 'Nom du centre', name: 'name', required: true }), field({ label: 'Région', name: 'region', required: true })),
+      h(
+        'div',
+        { class: 'form-row' },
+        field({ label: 'Nom du centre', name: 'name', required: true }),
+        selectField({ label: 'Région', name: 'region', required: true, options: regionOptions() }),
+      ),
       h(
         'div',
         { class: 'form-row' },
@@ -868,7 +885,7 @@ async function dreetsForms() {
   );
 }
 
-function dreetsCentreLookup() {
+function dreetsCentreLookup(centres: ApiAnswer<'GET /centres'>) {
   const holder = h('div');
   return h(
     'section',
@@ -884,7 +901,7 @@ function dreetsCentreLookup() {
           await load();
         },
       },
-      field({ label: 'Identifiant du centre', name: 'centreId', required: true, attrs: { pattern: idPattern, spellcheck: 'false' } }),
+      selectField({ label: 'Centre', name: 'centreId', required: true, hint: 'Les centres de votre région.', options: centres.map((c) => ({ value: c.centreId, label: c.name })) }),
     ),
     holder,
   );
@@ -899,8 +916,9 @@ async function main(me: Identity) {
     parts.push(await scheduleForm(me.ledgerId, load), registerCandidateForm());
     void load();
   }
-  if (me.roles.includes('dreets')) parts.push(dreetsCentreLookup());
-  if (me.roles.includes('juror') || me.roles.includes('dreets')) parts.push(openByIdForm());
+  if (me.roles.includes('centre')) parts.push(await centreCandidates(me.ledgerId));
+  if (me.roles.includes('dreets')) parts.push(dreetsCentreLookup(await getJson<ApiAnswer<'GET /centres'>>('/centres')));
+  if (me.roles.includes('juror')) parts.push(await jurorSessions(me.ledgerId));
   if (!me.roles.includes('centre')) parts.push(sessionSection);
   if (me.roles.includes('dreets')) parts.push(await dreetsForms());
   replaceChildren(app, ...parts);

@@ -2,6 +2,7 @@
 import { ApiError, getJson, send } from '../lib/api.js';
 import { homeOf, roleLabels, ROLES, safeReturnPath, signIn, signOut, currentIdentity, type Role } from '../lib/auth.js';
 import { byId, button, field, focusOn, form, h, replaceChildren, selectField, showError, showInfo, showSuccess, text } from '../lib/dom.js';
+import { regionOptions } from '../lib/choices.js';
 import { refusalContent } from '../lib/feedback.js';
 import { initLayout } from '../lib/layout.js';
 
@@ -93,7 +94,12 @@ function localMint() {
           hint: 'L’identifiant du centre, du juré ou du candidat ; pour la DREETS et le ministère, celui de l’agent.',
           attrs: { pattern: '[A-Za-z0-9][A-Za-z0-9_\\-]{0,63}', spellcheck: 'false' },
         }),
-        field({ label: 'Région (agent de la DREETS)', name: 'region', hint: 'La région où l’agent est compétent, par exemple Bretagne.' }),
+        selectField({
+          label: 'Région (agent de la DREETS)',
+          name: 'region',
+          hint: 'La région où l’agent est compétent ; aucune pour les autres rôles.',
+          options: [{ value: '', label: 'Aucune' }, ...regionOptions()],
+        }),
       ),
     ),
   );

@@ -6,6 +6,7 @@ import { byId, button, field, focusOn, form, h, replaceChildren, selectField, sh
 import { refusalContent, showRefusal } from '../lib/feedback.js';
 import { numberFr, percentFr, shortRouteLabels } from '../lib/format.js';
 import { initLayout, requireRole } from '../lib/layout.js';
+import type { ApiAnswer } from '../lib/wire.js';
 
 interface Breakdown {
   enrolled: number;
@@ -106,7 +107,8 @@ function filename(rncp: string, year: string) {
 async function downloadCsv(rncp: string, year: string, area: HTMLElement) {
   try {
     const res = await call('GET', `/statistics?${new URLSearchParams({ rncp, ...(year ? { year } : {}), format: 'csv' })}`, { accept: 'text/csv' });
-    const blob = new Blob([await res.text()], { type: 'text/csv;charset=utf-8' });
+    // The bytes as they come (res.text() would drop the BOM that French spreadsheets need to read UTF-8).
+    const blob = new Blob([await res.arrayBuffer()], { type: 'text/csv;charset=utf-8' });
     const url = URL.createObjectURL(blob);
     const link = h('a', { href: url, download: filename(rncp, year), class: 'sr-only' }, 'CSV');
     document.body.appendChild(link);
@@ -119,18 +121,36 @@ async function downloadCsv(rncp: string, year: string, area: HTMLElement) {
   }
 }
 
+/** An export by its id: the bytes locally; on AWS a short-lived pre-signed URL, opened as a plain download. */
+async function downloadExport(exportId: string, area: HTMLElement) {
+  try {
+    const res = await call('GET', `/statistics/exports/${encodeURIComponent(exportId)}`, { accept: 'application/json, text/csv' });
+    const name = `statistiques-${exportId}.csv`;
+    const href = /json/.test(res.headers.get('content-type') ?? '')
+      ? ((await res.json()) as { downloadUrl: string }).downloadUrl
+      : URL.createObjectURL(new Blob([await res.arrayBuffer()], { type: 'text/csv;charset=utf-8' }));
+    const link = h('a', { href, download: name, class: 'sr-only' }, 'CSV');
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    if (href.startsWith('blob:')) setTimeout(() => URL.revokeObjectURL(href), 10_000);
+    showSuccess(area, `Le fichier ${name} est téléchargé.`);
+  } catch (error) {
+    showRefusal(area, error);
+  }
+}
+
 async function exportCsv(rncp: string, year: string, area: HTMLElement) {
   if (!year) {
     showError(area, h('p', null, 'Choisissez une année pour déposer un export : un export porte sur une année d’obtention.'));
     return;
   }
   try {
-    const answer = await send<{ key: string; position: number; rows: number }>('POST', '/statistics/exports', { year: Number(year), rncp });
+    const answer = await send<ApiAnswer<'POST /statistics/exports'>>('POST', '/statistics/exports', { year: Number(year), rncp });
     showSuccess(
       area,
-      'Export déposé dans le compartiment des exports : ',
-      h('code', null, answer.key),
-      ` (${answer.rows} ligne${answer.rows > 1 ? 's' : ''}, position ${answer.position} du registre). Il y reste 30 jours.`,
+      `Export ${answer.exportId} déposé dans le compartiment des exports (${answer.rows} ligne${answer.rows > 1 ? 's' : ''}, position ${answer.position} du registre). Il y reste 30 jours. `,
+      button('Télécharger l’export', { class: 'button small', onclick: () => void downloadExport(answer.exportId, area) }),
     );
   } catch (error) {
     showRefusal(area, error);

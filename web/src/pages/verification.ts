@@ -4,20 +4,9 @@ import { byId, field, focusOn, form, h, replaceChildren, showError, showSuccess,
 import { refusalContent } from '../lib/feedback.js';
 import { dateFr, kindLabels, statusExplanations, statusLabels } from '../lib/format.js';
 import { initLayout } from '../lib/layout.js';
+import type { ApiAnswer } from '../lib/wire.js';
 
-interface Verification {
-  code: string;
-  status: 'valid' | 'suspended' | 'revoked';
-  kind: 'titre' | 'ccp';
-  certification: { rncp: string; title: string; level: number };
-  blocs: { code: string; title: string }[];
-  issuedAt: string;
-  holder: { display: string };
-  familyNameMatches?: boolean;
-  asOf: string;
-  history: { status: string; on: string }[];
-  ledger: { stream: string; version: number; hash: string };
-}
+type Verification = ApiAnswer<'GET /verify/{code}'>;
 
 /** Levels of the national framework (décret du 8 janvier 2019) with the diploma French readers know. */
 const levelLabels: Record<number, string> = {
@@ -28,7 +17,7 @@ const levelLabels: Record<number, string> = {
   7: 'niveau 7 (équivalent bac + 5)',
   8: 'niveau 8 (équivalent doctorat)',
 };
-const statusIcons: Record<string, string> = { valid: '✓', suspended: '!', revoked: '✕' };
+const statusIcons: Record<string, string> = { valid: '✓', suspended: '!', revoked: '✕', not_yet_issued: '…' };
 
 const app = byId('app');
 initLayout();
@@ -80,8 +69,12 @@ function statusBanner(v: Verification) {
     h(
       'div',
       null,
-      h('h2', { id: 'statut-titre', class: 'status-word' }, `Certificat ${statusLabels[v.status]?.toLowerCase()}`),
-      h('p', null, statusExplanations[v.status]),
+      h(
+        'h2',
+        { id: 'statut-titre', class: 'status-word' },
+        v.status === 'not_yet_issued' ? 'Certificat pas encore délivré' : `Certificat ${statusLabels[v.status]?.toLowerCase()}`,
+      ),
+      h('p', null, v.status === 'not_yet_issued' ? `À cette date, ce certificat n’était pas encore délivré : il l’a été le ${dateFr(v.issuedAt)}.` : statusExplanations[v.status]),
       h('p', { class: 'muted' }, asOfParam ? `Statut à la date demandée, le ${dateFr(v.asOf)}.` : `Statut au ${dateFr(v.asOf)}, date du registre.`),
     ),
   );
@@ -270,7 +263,7 @@ async function show(code: string) {
   replaceChildren(app, h('p', { role: 'status' }, 'Vérification en cours…'));
   try {
     const v = await getJson<Verification>(`/verify/${encodeURIComponent(code)}${asOfParam ? `?asOf=${encodeURIComponent(asOfParam)}` : ''}`, { auth: false });
-    document.title = `Certificat ${statusLabels[v.status]?.toLowerCase()} — Vérifier un certificat`;
+    document.title = `Certificat ${v.status === 'not_yet_issued' ? 'pas encore délivré' : statusLabels[v.status]?.toLowerCase()} — Vérifier un certificat`;
     replaceChildren(app, statusBanner(v), details(v), nameCheck(v), history(v), offline(v), codeForm());
     focusOn(byId('statut-titre'));
   } catch (error) {

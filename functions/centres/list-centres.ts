@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { forbidden } from '../../domain/errors.js';
+import { REGION_NAMES } from '../../referential/regions.js';
+import { regionCentresPartition, type CentreListLine as Line } from '../projections/directories.js';
+import { lambdaHandler } from '../shared/lambda.js';
+import { Region } from '../shared/region.js';
+import { defineRoute, ok } from '../shared/route.js';
+
+export const CentreListLine = z.object({ centreId: z.string(), name: z.string(), region: z.string() });
+
+export const route = defineRoute({
+  summary: 'The centres of a region, by name: a DREETS agent sees its own region; the ministry one region (`region`) or all 18 (one partition per region, never the whole model)',
+  query: z.object({ region: Region.optional() }),
+  response: { status: 200, schema: z.array(CentreListLine) },
+  async handle({ query, ctx }, deps) {
+    const { roles, region: own } = ctx.caller!;
+    let regions: readonly string[];
+    if (roles.includes('dreets')) {
+      if (!own) throw forbidden('outside-territory', 'this DREETS account has no region (custom:region)');
+      if (query.region && query.region !== own) throw forbidden('outside-territory', `this agent acts for ${own}, not ${query.region}`);
+      regions = [own];
+    } else regions = query.region ? [query.region] : REGION_NAMES;
+    // The ministry's national list is the 18 regions' partitions: a fixed number of Queries, whatever the ledger's size.
+    const partitions = await Promise.all(regions.map((r) => deps.readModels.query<Line | null>(regionCentresPartition(r))));
+    const lines = partitions.flat().flatMap((d) => (d.doc ? [{ centreId: d.doc.centreId, name: d.doc.name, region: d.doc.region }] : []));
+    return ok(lines.sort((a, b) => a.name.localeCompare(b.name, 'fr') || a.centreId.localeCompare(b.centreId)));
+  },
+});
+
+export const handler = lambdaHandler('centres/list-centres', route);
