@@ -1,4 +1,5 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { candidate, candidateStream } from '../../domain/candidate.js';
 import { certificate, certificateStream, type CertificateEvent, type CertificateState } from '../../domain/certificate.js';
 import { CERTIFICATE_CODE_BYTES, certificateCodeFromBytes, parseCertificateCode } from '../../domain/certificate-code.js';
 import { DomainError, notFound, refuse } from '../../domain/errors.js';
@@ -193,3 +194,39 @@ const issuerContext = (deps: LedgerDeps, input: IssueCertificateInput, step: str
 const documentsOf = (state: CertificateState) => (state.status === 'unissued' ? undefined : state.documents);
 
 const resultOf = ({ code, issuance, credential, pdf }: EventData<'CertificateDocumentsAttached'>): IssuedCertificate => ({ code, issuance, credential, pdf });
+
+/** One certificate an outcome gives: its kind and blocs, and the issuance key its code is reserved under. */
+export interface WantedCertificate {
+  kind: IssueCertificateInput['kind'];
+  blocs: string[];
+  key: string;
+}
+
+/**
+ * Issues what an outcome gives (a PV's or an équivalence decision's): each code drawn once and reserved on the
+ * candidate's stream under the certificate's issuance key before issuing, so a retried step or a redelivered record
+ * issues under the same codes, never new ones. The PDFs and the signed credentials follow as their own steps.
+ */
+export async function issueWantedCertificates(
+  deps: LedgerDeps,
+  wanted: readonly WantedCertificate[],
+  issuance: Omit<IssueCertificateInput, 'code' | 'kind' | 'blocs' | 'commandId'>,
+  context: (what: string) => CommandContext,
+): Promise<{ issued: string[]; pending: PendingDocuments[] }> {
+  const { candidateId, rncp } = issuance;
+  const issued: string[] = [];
+  const pending: PendingDocuments[] = [];
+  for (const w of wanted) {
+    const reserved = await deps.commands.handle(
+      candidate,
+      candidateStream(candidateId),
+      { type: 'ReserveCertificateCode', candidateId, issuanceKey: w.key, code: newCertificateCode(), kind: w.kind, rncp, blocs: w.blocs },
+      context(`reserve:${w.key}`),
+    );
+    const code = reserved.state.reservations[w.key]!.code;
+    const begun = await beginIssuance(deps, { ...issuance, code, kind: w.kind, blocs: w.blocs, commandId: `certificate:${w.key}:${candidateId}` });
+    if ('pending' in begun) pending.push(begun.pending);
+    issued.push(code);
+  }
+  return { issued, pending };
+}

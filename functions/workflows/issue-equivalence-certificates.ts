@@ -1,6 +1,6 @@
-import { candidate, candidateStream } from '../../domain/candidate.js';
+import { candidateStream } from '../../domain/candidate.js';
 import { refuse } from '../../domain/errors.js';
-import { beginIssuance, newCertificateCode, type PendingDocuments } from '../certificates/issue-certificate.js';
+import { issueWantedCertificates } from '../certificates/issue-certificate.js';
 import { recordedEvents } from '../shared/command-handler.js';
 import { workflowStep } from '../shared/workflow-step.js';
 import { EquivalenceItem, equivalenceStepContext } from './equivalence-item.js';
@@ -24,30 +24,7 @@ export const step = workflowStep(EquivalenceItem, async (deps, item) => {
     titre?.type === 'TitreIssued'
       ? [{ kind: 'titre' as const, blocs: titre.data.blocs, key: `${decisionId}:titre:${rncp}` }]
       : granted.map((bloc) => ({ kind: 'ccp' as const, blocs: [bloc], key: `${decisionId}:ccp:${bloc}` }));
-  const issued: string[] = [];
-  const pending: PendingDocuments[] = [];
-  for (const w of wanted) {
-    const reserved = await deps.commands.handle(
-      candidate,
-      candidateStream(candidateId),
-      { type: 'ReserveCertificateCode', candidateId, issuanceKey: w.key, code: newCertificateCode(), kind: w.kind, rncp, blocs: w.blocs },
-      equivalenceStepContext(item, `reserve:${w.key}`, deps.clock.now()),
-    );
-    const code = reserved.state.reservations[w.key]!.code;
-    const begun = await beginIssuance(deps, {
-      code,
-      candidateId,
-      kind: w.kind,
-      rncp,
-      blocs: w.blocs,
-      issuedOn: decidedOn,
-      route: 'equivalence',
-      commandId: `certificate:${w.key}:${candidateId}`,
-    });
-    if ('pending' in begun) pending.push(begun.pending);
-    issued.push(code);
-  }
-  return { issued, pending };
+  return issueWantedCertificates(deps, wanted, { candidateId, rncp, issuedOn: decidedOn, route: 'equivalence' }, (what) => equivalenceStepContext(item, what, deps.clock.now()));
 });
 
 export const handler = stepHandler(step);

@@ -1,5 +1,4 @@
-import { candidate, candidateStream } from '../../domain/candidate.js';
-import { beginIssuance, newCertificateCode, type PendingDocuments } from '../certificates/issue-certificate.js';
+import { issueWantedCertificates } from '../certificates/issue-certificate.js';
 import { workflowStep } from '../shared/workflow-step.js';
 import { certificationVersion } from './session-outcomes.js';
 import { SessionItem, stepContext } from './session-item.js';
@@ -7,9 +6,8 @@ import { stepHandler } from './workflow-lambda.js';
 
 /**
  * The certificates a candidate's outcome gives: the titre, or one CCP certificate per bloc acquired. Each code
- * is drawn at random once and reserved on the candidate's stream before issuing, so a retry reissues the same.
- * Appends CertificateIssued; the PDFs (RenderCertificatePdfs) and the signed credentials
- * (AttachCertificateDocuments) follow as their own Tasks.
+ * is reserved on the candidate's stream before issuing (issueWantedCertificates), so a retry reissues the same.
+ * The PDFs (RenderCertificatePdfs) and the signed credentials (AttachCertificateDocuments) follow as their own Tasks.
  */
 export const step = workflowStep(SessionItem, async (deps, item) => {
   const { candidateId, outcome, blocs, titreRoute, enrolment } = item.candidate;
@@ -23,31 +21,12 @@ export const step = workflowStep(SessionItem, async (deps, item) => {
       : outcome === 'ccp'
         ? blocs.map((bloc) => ({ kind: partKind, blocs: [bloc], key: `${item.sessionId}:${partKind}:${bloc}` }))
         : [];
-  const issued: string[] = [];
-  const pending: PendingDocuments[] = [];
-  for (const w of wanted) {
-    const reserved = await deps.commands.handle(
-      candidate,
-      candidateStream(candidateId),
-      { type: 'ReserveCertificateCode', candidateId, issuanceKey: w.key, code: newCertificateCode(), kind: w.kind, rncp: item.rncp, blocs: w.blocs },
-      stepContext(item, `reserve:${w.key}`, deps.clock.now()),
-    );
-    const code = reserved.state.reservations[w.key]!.code;
-    const begun = await beginIssuance(deps, {
-      code,
-      candidateId,
-      kind: w.kind,
-      rncp: item.rncp,
-      blocs: w.blocs,
-      issuedOn: item.decidedOn,
-      sessionId: item.sessionId,
-      ...(w.kind === 'titre' ? { route: titreRoute } : {}),
-      commandId: `certificate:${w.key}:${candidateId}`,
-    });
-    if ('pending' in begun) pending.push(begun.pending);
-    issued.push(code);
-  }
-  return { issued, pending };
+  return issueWantedCertificates(
+    deps,
+    wanted,
+    { candidateId, rncp: item.rncp, issuedOn: item.decidedOn, sessionId: item.sessionId, ...(outcome === 'titre' ? { route: titreRoute } : {}) },
+    (what) => stepContext(item, what, deps.clock.now()),
+  );
 });
 
 export const handler = stepHandler(step);

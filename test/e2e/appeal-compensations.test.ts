@@ -14,19 +14,12 @@ describe('appeals, through HTTP only, and the compensating events in the store',
       const s = scenario(call);
       const centreId = await s.centre(RNCP, { validUntil: '2027-12-31' });
       const jurors = await s.jurors(RNCP, 2, { validUntil: '2027-12-31' });
-      const blocs = await s.blocs(RNCP);
-      const candidateId = await s.candidate(centreId, 'Recours');
-      const sessionId = await s.session(centreId, { rncp: RNCP, kind: 'titre', startsOn: '2025-10-06', endsOn: '2025-10-06' }, jurors);
-      await s.enrol(centreId, sessionId, candidateId);
-      await L.call('POST', '/_local/clock', { body: { now: '2025-10-06T15:00:00Z' } });
-      await s.deliberate(
-        sessionId,
-        jurors,
-        candidateId,
-        'titre',
-        blocs,
-        blocs.map((b) => b.code),
-      );
+      const { sessionId, candidateId } = await s.titreDeliberated(RNCP, centreId, jurors, 'Recours', {
+        startsOn: '2025-10-06',
+        endsOn: '2025-10-06',
+        deliberatedAt: '2025-10-06T15:00:00Z',
+        setClock: (now) => L.call('POST', '/_local/clock', { body: { now } }),
+      });
       await s.validatePv(sessionId);
       await L.settle();
       const code = (await L.call('GET', `/candidates/${candidateId}/record`, { as: ['candidate', candidateId] })).json.certificates[0].code;

@@ -214,19 +214,12 @@ describe(`the four users' journeys over HTTP, on the ${TARGET} target`, () => {
   it('appeals: a DREETS agent annuls a final decision; compensating events withdraw the titre and revoke its certificate, the candidate is told, history stays', async () => {
     expect(world.centreId, 'the certifiers journey ran').toBeDefined();
     const { centreId, jurors } = world;
-    const blocs = await s.blocs(RNCP);
-    const candidateId = await s.candidate(centreId, 'Recours');
-    const sessionId = await s.session(centreId, { rncp: RNCP, kind: 'titre', startsOn: '2025-12-02', endsOn: '2025-12-02' }, jurors);
-    await s.enrol(centreId, sessionId, candidateId);
-    await L.setClock('2025-12-02T15:00:00Z');
-    await s.deliberate(
-      sessionId,
-      jurors,
-      candidateId,
-      'titre',
-      blocs,
-      blocs.map((b) => b.code),
-    );
+    const { sessionId, candidateId } = await s.titreDeliberated(RNCP, centreId, jurors, 'Recours', {
+      startsOn: '2025-12-02',
+      endsOn: '2025-12-02',
+      deliberatedAt: '2025-12-02T15:00:00Z',
+      setClock: (now) => L.setClock(now),
+    });
     await s.validatePv(sessionId);
     const code = (await eventually(async () => line(await record(candidateId))?.titre?.certificateCode, 'the titre issued', WAIT)) as string;
 

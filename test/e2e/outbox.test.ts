@@ -23,19 +23,12 @@ async function sessionReadyForPv(L: LocalLedger) {
   const s = scenario(call);
   const centreId = await s.centre(RNCP, { validUntil: '2027-12-31' });
   const jurors = await s.jurors(RNCP, 2, { validUntil: '2027-12-31' });
-  const blocs = await s.blocs(RNCP);
-  const candidateId = await s.candidate(centreId, 'Moreau');
-  const sessionId = await s.session(centreId, { rncp: RNCP, kind: 'titre', startsOn: '2025-10-06', endsOn: '2025-10-07' }, jurors);
-  await s.enrol(centreId, sessionId, candidateId);
-  await L.call('POST', '/_local/clock', { body: { now: '2025-10-07T14:00:00Z' } });
-  await s.deliberate(
-    sessionId,
-    jurors,
-    candidateId,
-    'titre',
-    blocs,
-    blocs.map((b) => b.code),
-  );
+  const { sessionId, candidateId } = await s.titreDeliberated(RNCP, centreId, jurors, 'Moreau', {
+    startsOn: '2025-10-06',
+    endsOn: '2025-10-07',
+    deliberatedAt: '2025-10-07T14:00:00Z',
+    setClock: (now) => L.call('POST', '/_local/clock', { body: { now } }),
+  });
   return { s, sessionId, candidateId };
 }
 

@@ -20,6 +20,7 @@ async function ok(res: Promise<{ status: number; json: any; text: string }>, sta
 export function scenario(call: Caller) {
   const centreRegions = new Map<string, string>();
   const sessionCentres = new Map<string, string>();
+  const blocsOf = async (rncp: string) => (await ok(call('GET', `/certifications/${rncp}`), 200, 'GET certification')).blocs as { code: string; competences: { code: string }[] }[];
   return {
     async centre(rncp: string, { region = DEFAULT_REGION, validUntil, validFrom }: { region?: string; validUntil: string; validFrom?: string }) {
       const { centreId } = await ok(call('POST', '/centres', { as: dreetsOf(region), body: { name: `Centre ${region}`, region } }), 201, 'POST /centres');
@@ -89,7 +90,31 @@ export function scenario(call: Caller) {
       return ok(call('POST', `/sessions/${sessionId}/pv-validation`, { as: dreetsOf(region) }), 202, 'PV validation');
     },
     async blocs(rncp: string) {
-      return (await ok(call('GET', `/certifications/${rncp}`), 200, 'GET certification')).blocs as { code: string; competences: { code: string }[] }[];
+      return blocsOf(rncp);
+    },
+    /** One candidate of `centreId` at a titre session of `rncp`, every bloc acquired and the titre deliberated at
+     * `deliberatedAt` (the clock moved there by `setClock`): ready for its PV. */
+    async titreDeliberated(
+      rncp: string,
+      centreId: string,
+      jurors: string[],
+      familyName: string,
+      when: { startsOn: string; endsOn: string; deliberatedAt: string; setClock: (now: string) => Promise<unknown> },
+    ) {
+      const blocs = await blocsOf(rncp);
+      const candidateId = await this.candidate(centreId, familyName);
+      const sessionId = await this.session(centreId, { rncp, kind: 'titre', startsOn: when.startsOn, endsOn: when.endsOn }, jurors);
+      await this.enrol(centreId, sessionId, candidateId);
+      await when.setClock(when.deliberatedAt);
+      await this.deliberate(
+        sessionId,
+        jurors,
+        candidateId,
+        'titre',
+        blocs,
+        blocs.map((b) => b.code),
+      );
+      return { sessionId, candidateId, blocs };
     },
   };
 }
