@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { forbidden } from '../../domain/errors.js';
-import { REGION_NAMES } from '../../referential/regions.js';
-import { regionCentresPartition, type CentreListLine as Line } from '../projections/directories.js';
+import { NATIONAL_CENTRES_PARTITION, regionCentresPartition, type CentreListLine as Line } from '../projections/directories.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { Region } from '../shared/region.js';
 import { defineRoute, ok } from '../shared/route.js';
@@ -14,15 +13,14 @@ export const route = defineRoute({
   response: { status: 200, schema: z.array(CentreListLine) },
   async handle({ query, ctx }, deps) {
     const { roles, region: own } = ctx.caller!;
-    let regions: readonly string[];
+    let partition: string;
     if (roles.includes('dreets')) {
       if (!own) throw forbidden('outside-territory', 'this DREETS account has no region (custom:region)');
       if (query.region && query.region !== own) throw forbidden('outside-territory', `this agent acts for ${own}, not ${query.region}`);
-      regions = [own];
-    } else regions = query.region ? [query.region] : REGION_NAMES;
-    // The ministry's national list is the 18 regions' partitions: a fixed number of Queries, whatever the ledger's size.
-    const partitions = await Promise.all(regions.map((r) => deps.readModels.query<Line | null>(regionCentresPartition(r))));
-    const lines = partitions.flat().flatMap((d) => (d.doc ? [{ centreId: d.doc.centreId, name: d.doc.name, region: d.doc.region }] : []));
+      partition = regionCentresPartition(own);
+    } else partition = query.region ? regionCentresPartition(query.region) : NATIONAL_CENTRES_PARTITION;
+    const found = await deps.readModels.query<Line | null>(partition);
+    const lines = found.flatMap((d) => (d.doc ? [{ centreId: d.doc.centreId, name: d.doc.name, region: d.doc.region }] : []));
     return ok(lines.sort((a, b) => a.name.localeCompare(b.name, 'fr') || a.centreId.localeCompare(b.centreId)));
   },
 });

@@ -24,14 +24,27 @@ export interface CentreListLine {
   region: string;
 }
 
-/** The partition of one region's centres (a region's name, as the referential writes it). */
+/** The partition of one region's centres (a region's name, as the referential writes it): a DREETS agent's list. */
 export const regionCentresPartition = (region: string) => partitionOf('region-centres', region);
 
-/** A centre with its agréments (GET /centres/{centreId}), listed in its region's partition (GET /centres). */
+/** The partition of every centre of the country: the ministry's list, one Query like the others. */
+export const NATIONAL_CENTRES_PARTITION = partitionOf('national-centres', 'france');
+
+/**
+ * A centre with its agréments (GET /centres/{centreId}), listed in its region's partition and in the national one
+ * (GET /centres): a centre is registered once and rarely renamed, so the second line costs nothing a reader would
+ * notice, and every list is one Query.
+ */
 export const centreDirectory: DocumentProjection<CentreEntry> = {
   model: 'centre-directory',
   keyOf: keyAfter('centre#'),
-  index: ({ centreId, name, region }) => [{ partition: regionCentresPartition(region), key: centreId, value: { centreId, name, region } satisfies CentreListLine }],
+  index: ({ centreId, name, region }) => {
+    const value: CentreListLine = { centreId, name, region };
+    return [
+      { partition: regionCentresPartition(region), key: centreId, value },
+      { partition: NATIONAL_CENTRES_PARTITION, key: centreId, value },
+    ];
+  },
   evolve(doc, event) {
     switch (event.type) {
       case 'CentreRegistered': {

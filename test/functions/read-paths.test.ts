@@ -116,6 +116,14 @@ describe('every read path of the route manifest reads one partition at a time (D
     expect(seen.filter((r) => r.op === 'query' && r.partition !== CATALOGUE_PARTITION).length, JSON.stringify(seen)).toBeLessThanOrEqual(1);
   });
 
+  it('the ministry’s national list of centres is one partition too', async () => {
+    const seen: Read[] = [];
+    const res = await callRoute(recording(h.deps, seen), 'GET', '/centres', { as: ['ministry', 'dgefp-1'] });
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.map((c: { centreId: string }) => c.centreId)).toContain(ids.centreId);
+    expect(seen.filter((r) => r.op === 'query')).toHaveLength(1);
+  });
+
   it('no read-model adapter lists beyond one partition', () => {
     for (const adapter of [MemoryReadModelStore, DynamoReadModelStore, BatchingReadModelStore]) {
       const methods = Object.getOwnPropertyNames(adapter.prototype).filter((m) => m !== 'constructor' && m !== 'dump' && m !== 'done' && m !== 'read');
