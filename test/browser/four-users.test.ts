@@ -307,6 +307,8 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
       body: { reason: 'Recours en cours', legalBasis: 'Code du travail, art. R. 338-8' },
     });
     expect(suspended.status, suspended.text).toBe(201);
+    // Projected before the page reads it: on 2 shared cores the feed may lag the poll.
+    await L.settle();
     await page.goto(`/v/${ccpCode}`);
     await expect.poll(() => page.locator('#statut').textContent()).toContain('Certificat suspendu');
     // The public page shows the status and its date, never the reason (for the holder and the DREETS only).
