@@ -3,12 +3,12 @@ import { DomainError } from '../../domain/errors.js';
 import { issuingAuthority, nameOn, type AuthorityNames, type IssuingAuthorityInput } from '../../domain/issuing-authority.js';
 import { ISSUING_AUTHORITIES } from '../../referential/issuing-authorities.js';
 
-/** Given the referential's names, when a certificate of this kind, region and date is printed, then this authority. */
+/** Given the referential’s names, when a certificate of this kind, region and date is printed, then it names this authority (or refuses). */
 const given = (names: AuthorityNames) => ({
   when: (input: Partial<IssuingAuthorityInput>) => {
     const run = () => issuingAuthority({ kind: 'titre', certifier: "Ministère chargé de l'emploi", ofTheState: true, region: 'Bretagne', issuedOn: '2025-06-30', ...input }, names);
     return {
-      then: (expected: { header?: string; issuedBy?: string | RegExp }) => {
+      thenIssues: (expected: { header?: string; issuedBy?: string | RegExp }) => {
         const authority = run();
         if (expected.header !== undefined) expect(authority.header).toBe(expected.header);
         if (typeof expected.issuedBy === 'string') expect(authority.issuedBy).toBe(expected.issuedBy);
@@ -63,33 +63,33 @@ describe('the issuing authority as named on the issue date', () => {
   });
 
   it('a TP titre issued the day before a government changed names the outgoing ministry; the day it changed, the new one', () => {
-    referential.when({ issuedOn: '2022-05-19' }).then({ header: "Ministère du Travail, de l'Emploi et de l'Insertion" });
-    referential.when({ issuedOn: '2022-05-20' }).then({ header: "Ministère du Travail, du Plein emploi et de l'Insertion" });
-    referential.when({ issuedOn: '2024-01-10' }).then({ header: "Ministère du Travail, du Plein emploi et de l'Insertion" });
-    referential.when({ issuedOn: '2024-01-11' }).then({ header: 'Ministère du Travail, de la Santé et des Solidarités' });
-    referential.when({ issuedOn: '2025-10-12' }).then({ header: 'Ministère du Travail et des Solidarités' });
+    referential.when({ issuedOn: '2022-05-19' }).thenIssues({ header: "Ministère du Travail, de l'Emploi et de l'Insertion" });
+    referential.when({ issuedOn: '2022-05-20' }).thenIssues({ header: "Ministère du Travail, du Plein emploi et de l'Insertion" });
+    referential.when({ issuedOn: '2024-01-10' }).thenIssues({ header: "Ministère du Travail, du Plein emploi et de l'Insertion" });
+    referential.when({ issuedOn: '2024-01-11' }).thenIssues({ header: 'Ministère du Travail, de la Santé et des Solidarités' });
+    referential.when({ issuedOn: '2025-10-12' }).thenIssues({ header: 'Ministère du Travail et des Solidarités' });
   });
 
   it('a TP titre is issued « au nom de l’État » by the regional service of the jury’s region: DIRECCTE until 31 March 2021, DREETS from 1 April 2021', () => {
-    referential.when({ issuedOn: '2021-03-31' }).then({ issuedBy: /^Délivré au nom de l'État par la DIRECCTE Bretagne \(direction régionale des entreprises/ });
-    referential.when({ issuedOn: '2021-04-01' }).then({
+    referential.when({ issuedOn: '2021-03-31' }).thenIssues({ issuedBy: /^Délivré au nom de l'État par la DIRECCTE Bretagne \(direction régionale des entreprises/ });
+    referential.when({ issuedOn: '2021-04-01' }).thenIssues({
       issuedBy: "Délivré au nom de l'État par la DREETS Bretagne (direction régionale de l'économie, de l'emploi, du travail et des solidarités)",
     });
   });
 
   it('Île-de-France has its DRIEETS, the overseas regions their DEETS, Guyane its direction générale des populations', () => {
-    referential.when({ region: 'Île-de-France', issuedOn: '2023-03-01' }).then({ issuedBy: /par la DRIEETS Île-de-France \(direction régionale et interdépartementale/ });
-    referential.when({ region: 'La Réunion', issuedOn: '2023-03-01' }).then({ issuedBy: /par la DEETS La Réunion \(direction de l'économie/ });
-    referential.when({ region: 'Guyane', issuedOn: '2019-12-31' }).then({ issuedBy: /par la DIECCTE Guyane/ });
-    referential.when({ region: 'Guyane', issuedOn: '2020-01-01' }).then({ issuedBy: "Délivré au nom de l'État par la direction générale des populations de Guyane" });
+    referential.when({ region: 'Île-de-France', issuedOn: '2023-03-01' }).thenIssues({ issuedBy: /par la DRIEETS Île-de-France \(direction régionale et interdépartementale/ });
+    referential.when({ region: 'La Réunion', issuedOn: '2023-03-01' }).thenIssues({ issuedBy: /par la DEETS La Réunion \(direction de l'économie/ });
+    referential.when({ region: 'Guyane', issuedOn: '2019-12-31' }).thenIssues({ issuedBy: /par la DIECCTE Guyane/ });
+    referential.when({ region: 'Guyane', issuedOn: '2020-01-01' }).thenIssues({ issuedBy: "Délivré au nom de l'État par la direction générale des populations de Guyane" });
   });
 
   it('a CCP is recorded in the livret de certification the regional service issues, not « au nom de l’État »', () => {
-    referential.when({ kind: 'ccp', issuedOn: '2025-06-30' }).then({ issuedBy: /^Délivré par la DREETS Bretagne .*, au livret de certification$/ });
+    referential.when({ kind: 'ccp', issuedOn: '2025-06-30' }).thenIssues({ issuedBy: /^Délivré par la DREETS Bretagne .*, au livret de certification$/ });
   });
 
   it('a private certifier issues in its own name, whatever the date (no State, no region needed)', () => {
-    referential.when({ ofTheState: false, certifier: 'Organisme certificateur privé', region: undefined, issuedOn: '2010-01-01' }).then({
+    referential.when({ ofTheState: false, certifier: 'Organisme certificateur privé', region: undefined, issuedOn: '2010-01-01' }).thenIssues({
       header: 'Organisme certificateur privé',
       issuedBy: 'Délivré par Organisme certificateur privé',
     });
