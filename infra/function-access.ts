@@ -20,6 +20,8 @@ export interface FunctionAccess {
   rateLimit?: 'write';
   /** The verification log: `read` = Query; `write` adds PutItem/BatchWriteItem. */
   verifications?: 'read' | 'write';
+  /** The access log (in the verifications table, under `access#<personId>`): `read` = Query; `write` = BatchWriteItem. */
+  accessLog?: 'read' | 'write';
   /** The certificate signing key: `sign` = kms:Sign + kms:GetPublicKey; `publicKey` = kms:GetPublicKey (JWKS). */
   signing?: 'sign' | 'publicKey';
   /** SES sending (the notifier). */

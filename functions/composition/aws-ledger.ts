@@ -9,6 +9,7 @@ import { DynamoCiphertextStore } from '../adapters/dynamodb-person-vault.js';
 import { DynamoRateLimiter } from '../adapters/dynamodb-rate-limiter.js';
 import { DynamoReadModelStore } from '../adapters/dynamodb-read-model-store.js';
 import { DynamoVerificationLog } from '../adapters/dynamodb-verification-log.js';
+import { DynamoAccessLog } from '../adapters/dynamodb-access-log.js';
 import { EncryptedPersonVault } from '../adapters/encrypted-person-vault.js';
 import { EventBridgeScheduler } from '../adapters/eventbridge-scheduler.js';
 import { KmsKeyStore } from '../adapters/kms-key-store.js';
@@ -51,6 +52,7 @@ export function awsAdapters(env: AwsEnvironment): PlatformAdapters {
     signer: new KmsSigner(kms, kmsSigningKeys(env)),
     rateLimiter: new LeasingRateLimiter(new DynamoRateLimiter(dynamo, env.RATE_LIMIT_TABLE, publicRateLimitOf(env))),
     verifications: new DynamoVerificationLog(dynamo, env.VERIFICATIONS_TABLE),
+    accessLog: new DynamoAccessLog(dynamo, env.VERIFICATIONS_TABLE),
     notifier: env.SES_IDENTITY
       ? new SesNotifier(
           lazyClient(() => import('@aws-sdk/client-sesv2').then((sdk) => new sdk.SESv2Client({}))),

@@ -12,6 +12,7 @@ import type { ReadModelStore } from '../ports/read-model-store.js';
 import type { Scheduler } from '../ports/scheduler.js';
 import type { Signer } from '../ports/signer.js';
 import type { VerificationLog } from '../ports/verification-log.js';
+import type { AccessLog } from '../ports/access-log.js';
 import type { Workflows } from '../ports/workflows.js';
 import type { Projection, ProjectionFollower } from '../projections/projection.js';
 import { Projector } from '../projections/projector.js';
@@ -45,6 +46,7 @@ export interface PlatformAdapters {
   signer: Signer;
   rateLimiter: RateLimiter;
   verifications: VerificationLog;
+  accessLog: AccessLog;
   notifier: Notifier;
   accounts: AccountDirectory;
   publicBaseUrl: string;
@@ -107,6 +109,7 @@ export function composeLedger(platform: PlatformAdapters, wiring: LedgerWiring):
     signer: platform.signer,
     rateLimiter: platform.rateLimiter,
     verifications: platform.verifications,
+    accessLog: platform.accessLog,
     notifier: platform.notifier,
     accounts: platform.accounts,
     publicBaseUrl: platform.publicBaseUrl,

@@ -11,6 +11,7 @@ import { DynamoCiphertextStore, WrappedKeyStore } from '../adapters/dynamodb-per
 import { DynamoRateLimiter } from '../adapters/dynamodb-rate-limiter.js';
 import { DynamoReadModelStore, ensureKeyValueTable } from '../adapters/dynamodb-read-model-store.js';
 import { DynamoVerificationLog } from '../adapters/dynamodb-verification-log.js';
+import { DynamoAccessLog } from '../adapters/dynamodb-access-log.js';
 import { EncryptedPersonVault } from '../adapters/encrypted-person-vault.js';
 import { FileKeyStore } from '../adapters/file-key-store.js';
 import { FileKeyRingStore, KeyRingSigner } from '../adapters/key-ring-signer.js';
@@ -133,6 +134,7 @@ export function composeLocalLedger(options: LocalPlatformOptions): LocalLedger {
       signer: new KeyRingSigner(new FileKeyRingStore(join(options.dataDir, 'signing-keys')), options.clock),
       rateLimiter: new LeasingRateLimiter(new DynamoRateLimiter(dynamo, LOCAL_TABLES.rateLimit, options.publicRateLimit)),
       verifications: new DynamoVerificationLog(dynamo, LOCAL_TABLES.verifications),
+      accessLog: new DynamoAccessLog(dynamo, LOCAL_TABLES.verifications),
       notifier,
       accounts: new LocalAccountDirectory(dynamo, LOCAL_TABLES.accounts),
       publicBaseUrl: options.publicBaseUrl,

@@ -14,6 +14,7 @@ import { MemoryRateLimiter } from '../adapters/memory-rate-limiter.js';
 import { MemoryReadModelStore } from '../adapters/memory-read-model-store.js';
 import { MemoryScheduler } from '../adapters/memory-scheduler.js';
 import { MemoryVerificationLog } from '../adapters/memory-verification-log.js';
+import { MemoryAccessLog } from '../adapters/memory-access-log.js';
 import { LocalWorkflows } from '../local/local-workflows.js';
 import type { Clock } from '../ports/clock.js';
 import { LocalChangeFeed } from '../projections/change-feed.js';
@@ -68,6 +69,7 @@ export function composeMemoryLedger(options: MemoryPlatformOptions): MemoryLedge
       signer: new KeyRingSigner(new MemoryKeyRingStore(), options.clock),
       rateLimiter: new MemoryRateLimiter(options.rateLimit ?? { limit: 1_000_000, windowSeconds: 60 }),
       verifications: new MemoryVerificationLog(),
+      accessLog: new MemoryAccessLog(),
       notifier,
       accounts: new MemoryAccountDirectory(),
       publicBaseUrl: 'https://ledger.test',

@@ -11,6 +11,7 @@ import type { Scheduler } from '../ports/scheduler.js';
 import type { RateLimiter } from '../ports/rate-limiter.js';
 import type { Signer } from '../ports/signer.js';
 import type { VerificationLog } from '../ports/verification-log.js';
+import type { AccessLog } from '../ports/access-log.js';
 import type { AccountDirectory } from '../ports/account-directory.js';
 import type { CommandHandler } from './command-handler.js';
 import type { Role } from './auth.js';
@@ -37,6 +38,8 @@ export interface LedgerDeps {
   rateLimiter: RateLimiter;
   /** Every verification answered, for the certificate's holder. */
   verifications: VerificationLog;
+  /** Who read a person's data, when and why (GET /candidates/{candidateId}/access-log). */
+  accessLog: AccessLog;
   /** The public base URL of the verification pages, printed on certificates (PUBLIC_BASE_URL). */
   publicBaseUrl: string;
   logger: Logger;

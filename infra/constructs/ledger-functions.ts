@@ -240,6 +240,8 @@ export class LedgerFunctions extends Construct {
       tables.verifications.grant(role, 'dynamodb:Query');
       if (access.verifications === 'write') tables.verifications.grant(role, 'dynamodb:PutItem', 'dynamodb:BatchWriteItem');
     }
+    if (access.accessLog === 'read') tables.verifications.grant(role, 'dynamodb:Query');
+    if (access.accessLog === 'write') tables.verifications.grant(role, 'dynamodb:BatchWriteItem');
     if (access.vault) {
       tables.personVault.grant(role, 'dynamodb:GetItem');
       if (access.vault !== 'erase') keys.vault.grant(role, 'kms:Decrypt');

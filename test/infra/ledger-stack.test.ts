@@ -175,6 +175,7 @@ describe('functions', () => {
       a.exports !== 'write' &&
       !a.rateLimit &&
       a.verifications !== 'write' &&
+      a.accessLog !== 'write' &&
       a.signing !== 'sign' &&
       !a.email &&
       !a.schedules &&
