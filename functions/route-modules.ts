@@ -47,6 +47,7 @@ export const routeModules: Record<string, () => Promise<RouteModule>> = {
   'certificates/verify-certificate': () => import('./certificates/verify-certificate.js'),
   'certificates/get-credential': () => import('./certificates/get-credential.js'),
   'certificates/get-certificate-pdf': () => import('./certificates/get-certificate-pdf.js'),
+  'certificates/get-named-certificate-pdf': () => import('./certificates/get-named-certificate-pdf.js'),
   'certificates/list-verifications': () => import('./certificates/list-verifications.js'),
   'certificates/suspend-certificate': () => import('./certificates/suspend-certificate.js'),
   'certificates/reinstate-certificate': () => import('./certificates/reinstate-certificate.js'),

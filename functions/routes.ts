@@ -76,6 +76,7 @@ export const routes: readonly RouteEntry[] = [
   { method: 'GET', path: '/.well-known/{document}', auth: 'public', module: 'wallet/get-well-known', cors: true },
   { method: 'POST', path: '/oid4vci/{endpoint}', auth: 'public', module: 'wallet/oid4vci-endpoint' },
   { method: 'GET', path: '/candidates/{candidateId}/credential-offers/{code}', auth: ['candidate'], module: 'wallet/get-credential-offer' },
+  { method: 'GET', path: '/candidates/{candidateId}/certificates/{code}/pdf', auth: ['candidate'], module: 'certificates/get-named-certificate-pdf' },
   { method: 'GET', path: '/statistics', auth: ['ministry'], module: 'statistics/get-statistics' },
   { method: 'POST', path: '/statistics/exports', auth: ['ministry'], module: 'statistics/export-statistics' },
   { method: 'GET', path: '/statistics/exports/{exportId}', auth: ['ministry'], module: 'statistics/download-export' },

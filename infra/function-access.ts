@@ -78,6 +78,9 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'certificates/verify-certificate': { events: 'read', readModels: 'read', rateLimit: 'write', vault: 'read', verifications: 'write' },
   'certificates/get-credential': { events: 'read', readModels: 'read', rateLimit: 'write', vault: 'read' },
   'certificates/get-certificate-pdf': { events: 'read', readModels: 'read', rateLimit: 'write', vault: 'read', documents: 'read' },
+  // The holder's copy: the name and birth date decrypted for the request (vault read, KMS decrypt), the read written to
+  // their access log; rendered, never stored.
+  'certificates/get-named-certificate-pdf': { readModels: 'read', vault: 'read', accessLog: 'write' },
   'certificates/list-verifications': { events: 'read', readModels: 'read', verifications: 'read' },
   'certificates/get-jwks': { readModels: 'read', signing: 'publicKey' },
   'certificates/get-did-document': { readModels: 'read', signing: 'publicKey' },

@@ -24,13 +24,31 @@ export interface CertificatePdfInput {
   issuance: LedgerCoordinates;
   /** A titre's route, or a bloc's équivalence: the certificate says how it was obtained. */
   route?: TitreRoute;
+  /** The holder's own copy (GET /candidates/{candidateId}/certificates/{code}/pdf): absent from the public PDF. */
+  named?: NamedCertificate;
+}
+
+/**
+ * What the holder's named PDF adds to the public one: who holds it, where and when the jury sat, who issued it as
+ * named on the issue date, and a status other than valid. Rendered per request, never stored.
+ */
+export interface NamedCertificate {
+  holder: { familyName: string; givenNames: string; birthDate: string };
+  /** The session whose jury decided; absent for an équivalence (no jury sat). */
+  jury?: { startsOn: string; endsOn: string; centre?: { name: string; region: string } };
+  authority: { header: string; issuedBy: string; ofTheState: boolean };
+  /** Today's status when it is not valid: the document says so above everything else. */
+  status?: { status: 'suspended' | 'revoked'; since: string };
 }
 
 const months = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
-const frenchDate = (date: string) => {
+export const frenchDate = (date: string) => {
   const [year, month, day] = date.split('-').map(Number);
   return `${day === 1 ? '1er' : day} ${months[month! - 1]} ${year}`;
 };
+
+const juryDates = ({ startsOn, endsOn }: { startsOn: string; endsOn: string }) =>
+  startsOn === endsOn ? `le ${frenchDate(startsOn)}` : `du ${frenchDate(startsOn)} au ${frenchDate(endsOn)}`;
 
 /**
  * The printable certificate, in French: what was obtained (titre or CCP, RNCP code, level, blocs), when, its
@@ -39,7 +57,7 @@ const frenchDate = (date: string) => {
  * retried issuance stores the very PDF whose SHA-256 the ledger recorded.
  */
 export async function renderCertificatePdf(input: CertificatePdfInput): Promise<Uint8Array> {
-  const { code, kind, certification, blocs, issuedOn, issuance } = input;
+  const { code, kind, certification, blocs, issuedOn, issuance, named } = input;
   const url = verificationUrl(input.publicBaseUrl, code);
   const qr = await QRCode.toBuffer(url, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 6 });
   const heading = kind === 'titre' ? 'Titre professionnel' : kind === 'ccs' ? 'Certificat complémentaire de spécialisation' : 'Certificat de compétences professionnelles';
@@ -63,9 +81,35 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
   });
 
   const width = doc.page.width - 112;
-  doc.font('Helvetica-Bold').fontSize(10).fillColor('#000091').text('RÉPUBLIQUE FRANÇAISE', { align: 'center' });
-  doc.font('Helvetica').fontSize(9).fillColor('#333333').text(certification.certifier, { align: 'center' });
-  doc.moveDown(2.5);
+  // A private certifier's holder copy names the certifier alone: the Republic issues only the State's certificates.
+  if (!named || named.authority.ofTheState) doc.font('Helvetica-Bold').fontSize(10).fillColor('#000091').text('RÉPUBLIQUE FRANÇAISE', { align: 'center' });
+  doc
+    .font('Helvetica')
+    .fontSize(9)
+    .fillColor('#333333')
+    .text(named ? named.authority.header : certification.certifier, { align: 'center' });
+  if (named?.status) {
+    const withdrawn = named.status.status === 'revoked';
+    doc.moveDown(1);
+    doc
+      .font('Helvetica-Bold')
+      .fontSize(16)
+      .fillColor('#c9191e')
+      .text(withdrawn ? `CERTIFICAT RETIRÉ le ${frenchDate(named.status.since)}` : `CERTIFICAT SUSPENDU depuis le ${frenchDate(named.status.since)}`, { align: 'center' });
+    doc
+      .font('Helvetica')
+      .fontSize(10)
+      .text(
+        withdrawn
+          ? 'Ce document n’atteste plus la certification : seule la vérification en ligne fait foi.'
+          : 'Tant que la suspension dure, seule la vérification en ligne fait foi.',
+        {
+          align: 'center',
+        },
+      );
+    doc.fillColor('#000000');
+  }
+  doc.moveDown(named ? 1.5 : 2.5);
   doc.font('Helvetica').fontSize(14).fillColor('#000000').text(heading, { align: 'center' });
   doc.moveDown(0.6);
   doc
@@ -75,7 +119,19 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
   if (kind !== 'titre') doc.moveDown(0.3).font('Helvetica').fontSize(12).text(`du titre professionnel « ${certification.title} »`, { align: 'center' });
   doc.moveDown(0.6);
   doc.font('Helvetica').fontSize(12).text(`Enregistré au RNCP sous le code ${certification.rncp} — niveau ${certification.level}`, { align: 'center' });
-  doc.moveDown(2);
+  if (named) {
+    const { holder } = named;
+    doc.moveDown(1.2);
+    doc
+      .font('Helvetica-Bold')
+      .fontSize(13)
+      .text(`Titulaire : ${holder.givenNames} ${holder.familyName.toLocaleUpperCase('fr')}`, { align: 'center' });
+    doc
+      .font('Helvetica')
+      .fontSize(12)
+      .text(`Date de naissance : ${frenchDate(holder.birthDate)}`, { align: 'center' });
+  }
+  doc.moveDown(named ? 1.5 : 2);
 
   doc
     .font('Helvetica-Bold')
@@ -87,13 +143,21 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
     doc.moveDown(0.3);
   }
   doc.moveDown(1);
+  if (named?.jury) {
+    const { centre } = named.jury;
+    doc
+      .font('Helvetica')
+      .fontSize(12)
+      .text(`Jury réuni ${juryDates(named.jury)}${centre ? ` à ${centre.name} (${centre.region})` : ''}`, { width });
+  }
   doc
     .font('Helvetica')
     .fontSize(12)
     .text(`Délivré le ${frenchDate(issuedOn)}`);
+  if (named) doc.font('Helvetica').fontSize(10).text(named.authority.issuedBy, { width });
   if (kind === 'titre' && input.route) doc.font('Helvetica').fontSize(12).text(`Titre obtenu ${titreRouteText[input.route]}`);
   else if (input.route === 'equivalence') doc.font('Helvetica').fontSize(12).text('Bloc obtenu par équivalence');
-  doc.moveDown(2);
+  doc.moveDown(named ? 1.5 : 2);
 
   const top = doc.y;
   const qrSize = 150;

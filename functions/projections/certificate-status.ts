@@ -1,4 +1,5 @@
 import { partitionOf } from '../ports/read-model-store.js';
+import type { TitreRoute } from '../../events/candidate.js';
 import type { CertificateKind, StatusListEntry } from '../../events/certificate.js';
 import type { DocumentProjection } from './projection.js';
 
@@ -28,6 +29,8 @@ export interface CertificateDoc {
   blocs: string[];
   issuedOn: string;
   sessionId?: string;
+  /** How a titre was obtained, or a bloc by équivalence, as the certificate says it (absent before issue 16's read model). */
+  route?: TitreRoute;
   /** The issuance commit; `hash` is known once the documents are attached (they quote it). */
   issuance: { stream: string; version: number; hash?: string };
   credential?: { jws: string; kid: string };
@@ -53,7 +56,7 @@ export const certificateStatus: DocumentProjection<CertificateDoc> = {
       : [],
   evolve(doc, event) {
     if (event.type === 'CertificateIssued') {
-      const { code, candidateId, kind, rncp, blocs, issuedOn, sessionId } = event.data;
+      const { code, candidateId, kind, rncp, blocs, issuedOn, sessionId, route } = event.data;
       return {
         code,
         candidateId,
@@ -62,6 +65,7 @@ export const certificateStatus: DocumentProjection<CertificateDoc> = {
         blocs,
         issuedOn,
         ...(sessionId ? { sessionId } : {}),
+        ...(route ? { route } : {}),
         issuance: { stream: event.stream, version: event.version },
         status: 'valid',
         history: [{ status: 'valid', on: issuedOn }],

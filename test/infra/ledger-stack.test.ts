@@ -198,6 +198,20 @@ describe('functions', () => {
     expect(getCertification).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
   });
 
+  it("the holder's named PDF decrypts the vault and writes nothing but the person's access log", () => {
+    const statements = statementsOfRole(resources, roleIdOf('certificates/get-named-certificate-pdf'));
+    const on = (construct: Parameters<typeof logicalIdOf>[1]) =>
+      actionsOf(statements.filter((s) => JSON.stringify(s.Resource).includes(`"${logicalIdOf(stack, construct)}"`))).sort();
+    expect(on(stack.tables.personVault)).toEqual(['dynamodb:GetItem']);
+    expect(on(stack.keys.vault)).toEqual(['kms:Decrypt']);
+    expect(on(stack.tables.verifications)).toEqual(['dynamodb:BatchWriteItem']);
+    expect(actionsOf(statements).filter((a) => WRITE_ACTION.test(a))).toEqual(['dynamodb:BatchWriteItem']);
+    // Rendered per request from the read models: no stored document, no stream read, no signing.
+    expect(on(stack.buckets.documents)).toEqual([]);
+    expect(on(stack.tables.events)).toEqual([]);
+    expect(on(stack.keys.signing)).toEqual([]);
+  });
+
   it('a write route appends to the ledger and claims idempotency keys, and nothing more than its access says', () => {
     const write = deployed.find((r) => r.method !== 'GET' && !(r.module in functionAccess));
     expect(write).toBeDefined();

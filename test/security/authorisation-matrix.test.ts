@@ -191,6 +191,11 @@ const table: Record<string, Expectation> = {
     owner: { candidate: (w) => w.candidateA },
     foreign: { candidate: (w) => w.candidateB },
   },
+  'GET /candidates/{candidateId}/certificates/{code}/pdf': {
+    path: (w) => `/candidates/${w.candidateA}/certificates/${w.code}/pdf`,
+    owner: { candidate: (w) => w.candidateA },
+    foreign: { candidate: (w) => w.candidateB },
+  },
   'GET /.well-known/{document}': { path: () => '/.well-known/openid-credential-issuer' },
   'POST /oid4vci/{endpoint}': { path: () => '/oid4vci/nonce' },
   'GET /status-lists/{listId}': { path: () => '/status-lists/ministere-du-travail-du-plein-emploi-et-de-l-insertion-1' },

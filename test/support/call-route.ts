@@ -58,7 +58,7 @@ export async function callRoute(deps: LedgerDeps, method: string, url: string, c
   } catch {
     json = undefined;
   }
-  return { status: response.status, headers: response.headers, json, text };
+  return { status: response.status, headers: response.headers, json, text, body: response.body };
 }
 
 /** How many commits the whole ledger holds: a refused request must leave it unchanged. */

@@ -21,6 +21,8 @@ export interface Answer {
   status: number;
   json: any;
   text: string;
+  /** The body as sent (a PDF's bytes, which `text` would not keep). */
+  bytes: Uint8Array;
   headers: Headers;
 }
 export interface HttpLedger {
@@ -64,14 +66,15 @@ export async function startLedgerTarget(options: { clock: string; target?: Targe
     if (opts.as) headers.authorization = `Bearer ${await tokenOf(opts.as)}`;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(url + path, { method, headers, body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) });
-    const text = await res.text();
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const text = new TextDecoder().decode(bytes);
     let json: any;
     try {
       json = JSON.parse(text);
     } catch {
       json = undefined;
     }
-    return { status: res.status, json, text, headers: res.headers };
+    return { status: res.status, json, text, bytes, headers: res.headers };
   };
   return {
     target,

@@ -1,6 +1,6 @@
 // /candidat: the candidate's space. The livret as a timeline, certificates to share, who verified them, notifications.
 import QRCode from 'qrcode';
-import { getJson } from '../lib/api.js';
+import { call, getJson } from '../lib/api.js';
 import { button, byId, h, replaceChildren, showError, showSuccess, table, type Child } from '../lib/dom.js';
 import { refusalContent } from '../lib/feedback.js';
 import { dateFr, instantFr, kindLabels, outcomeLabels, sessionKindLabels, statusLabels } from '../lib/format.js';
@@ -171,6 +171,30 @@ function walletOffer(candidateId: string, code: string) {
   return h('div', { class: 'wallet' }, ask, area);
 }
 
+/**
+ * The holder's named copy (their name and birth date on it): fetched with the token, since a plain link would not
+ * send it, and handed to the browser as a download.
+ */
+function namedPdfButton(candidateId: string, code: string, area: HTMLElement) {
+  return button('Télécharger le certificat à mon nom (PDF)', {
+    type: 'button',
+    class: 'button small',
+    async onclick() {
+      try {
+        const res = await call('GET', `/candidates/${encodeURIComponent(candidateId)}/certificates/${encodeURIComponent(code)}/pdf`, { accept: 'application/pdf' });
+        const url = URL.createObjectURL(await res.blob());
+        const link = h('a', { href: url, download: `certificat-${code}-nominatif.pdf` });
+        document.body.append(link);
+        link.click();
+        link.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      } catch (error) {
+        showError(area, ...refusalContent(error));
+      }
+    },
+  });
+}
+
 async function certificates(record: CandidateRecord) {
   const titleOf = (rncp: string) => record.certifications.find((c) => c.rncp === rncp)?.title ?? rncp;
   const cards = await Promise.all(
@@ -195,6 +219,7 @@ async function certificates(record: CandidateRecord) {
           copyButton(c.code, area),
           h('a', { href: `/v/${encodeURIComponent(c.code)}` }, 'Voir la page de vérification'),
           h('a', { href: `/certificates/${encodeURIComponent(c.code)}/pdf`, download: `certificat-${c.code}.pdf` }, 'Télécharger le certificat (PDF)'),
+          namedPdfButton(record.candidateId, c.code, area),
         ),
         area,
         c.status === 'valid' ? walletOffer(record.candidateId, c.code) : null,
