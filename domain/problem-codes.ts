@@ -116,6 +116,8 @@ export const PROBLEM_SENTENCES = {
   'nothing-certified': 'L’enquête d’insertion concerne les personnes qui ont obtenu un titre ou un bloc.',
   'survey-already-recorded': 'Cette enquête d’insertion est déjà enregistrée pour cette échéance.',
   'personal-data-erased': 'Les données personnelles de cette personne ont été effacées.',
+  'issuing-authority-unknown':
+    'L’autorité qui a délivré ce certificat n’est pas connue du registre à sa date de délivrance : le certificat à votre nom ne peut pas être produit ; le certificat public reste disponible par son code.',
   'candidate-erased': 'Les données personnelles de ce candidat ont été effacées : plus rien ne peut être enregistré sur sa situation.',
   'implausible-birth-date': 'Cette date de naissance n’est pas plausible pour un candidat : vérifiez-la.',
   'person-data-conflict': 'D’autres données personnelles sont déjà enregistrées sous cet identifiant : rien n’a été modifié.',
