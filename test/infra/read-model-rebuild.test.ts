@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerStack } from '../../infra/stacks/ledger-stack.js';
-import { REBUILD_MODULES } from '../../infra/workflows/rebuild-read-models.js';
+import type { REBUILD_MODULES } from '../../infra/workflows/rebuild-read-models.js';
 import { actionsOf, type CfnResourceJson, definitionOf, identityPolicies, logicalIdOf, statementsOfRole, SYNTH_TIMEOUT, synthesize, taskTargets } from './support.js';
 
 // The read-model rebuild as deployed (infra/constructs/read-model-rebuild.ts): the blue and green tables, the switch
