@@ -13,7 +13,17 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { commitHash } from '../../events/canonical-json.js';
 import { Commit, GENESIS_HASH } from '../../events/envelope.js';
-import { ConcurrencyError, type AppendRequest, type AppendResult, type EventStore, type ScanSegment, type StreamSlice } from '../ports/event-store.js';
+import {
+  ConcurrencyError,
+  type AppendRequest,
+  type AppendResult,
+  type EventStore,
+  type ScanCursor,
+  type ScanPage,
+  type ScanPageRequest,
+  type ScanSegment,
+  type StreamSlice,
+} from '../ports/event-store.js';
 import { verifyChain } from './hash-chain.js';
 
 export type CommitItem = Record<string, AttributeValue>;
@@ -123,19 +133,27 @@ export class DynamoEventStore implements EventStore {
    * within one segment); a page's items are still grouped and sorted, in case a page boundary splits a stream.
    */
   async *scan(segment?: ScanSegment): AsyncIterable<Commit> {
-    let ExclusiveStartKey: CommitItem | undefined;
+    let after: ScanCursor | undefined;
     do {
-      const page = await this.client.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          ConsistentRead: true,
-          ExclusiveStartKey,
-          ...(segment ? { Segment: segment.index, TotalSegments: segment.total } : {}),
-        }),
-      );
-      yield* inStreamOrder((page.Items ?? []).map(itemToCommit));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+      const page = await this.scanPage({ ...(segment ? { segment } : {}), ...(after ? { after } : {}) });
+      yield* page.commits;
+      after = page.next;
+    } while (after);
+  }
+
+  async scanPage({ segment, after, limit }: ScanPageRequest): Promise<ScanPage> {
+    const page = await this.client.send(
+      new ScanCommand({
+        TableName: this.tableName,
+        ConsistentRead: true,
+        ...(after ? { ExclusiveStartKey: marshall({ pk: after.stream, sk: after.version }) } : {}),
+        ...(segment ? { Segment: segment.index, TotalSegments: segment.total } : {}),
+        ...(limit ? { Limit: limit } : {}),
+      }),
+    );
+    const commits = inStreamOrder((page.Items ?? []).map(itemToCommit));
+    const last = page.LastEvaluatedKey ? unmarshall(page.LastEvaluatedKey) : undefined;
+    return { commits, ...(last ? { next: { stream: String(last.pk), version: Number(last.sk) } } : {}) };
   }
 }
 

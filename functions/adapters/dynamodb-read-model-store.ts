@@ -1,12 +1,15 @@
 import {
+  BatchWriteItemCommand,
   ConditionalCheckFailedException,
   CreateTableCommand,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
   ResourceInUseException,
+  ScanCommand,
   type AttributeValue,
   type DynamoDBClient,
+  type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { ConcurrencyError } from '../ports/event-store.js';
@@ -82,4 +85,49 @@ export async function ensureKeyValueTable(client: DynamoDBClient, tableName: str
     if (!(error instanceof ResourceInUseException)) throw error;
   }
   await waitActive(client, tableName);
+}
+
+/** Where a page of a read-model table's scan ends (its last item's keys). */
+export interface ReadModelCursor {
+  partition: string;
+  key: string;
+}
+
+/**
+ * A whole read-model table, for the rebuild only: emptying the idle table page by page (parallel scan segments,
+ * keys only) before the read models are rebuilt into it, so that nothing of its previous generation survives.
+ * Never used on the table the functions serve from (the rebuild's plan refuses it).
+ */
+export class DynamoReadModelTable {
+  constructor(
+    private readonly client: DynamoDBClient,
+    readonly tableName: string,
+  ) {}
+
+  /** Deletes one page of a segment's items; resumable from the cursor of the page before. */
+  async clearPage(request: { segment: { index: number; total: number }; after?: ReadModelCursor; limit?: number }): Promise<{ deleted: number; next?: ReadModelCursor }> {
+    const page = await this.client.send(
+      new ScanCommand({
+        TableName: this.tableName,
+        ProjectionExpression: 'pk, sk',
+        Segment: request.segment.index,
+        TotalSegments: request.segment.total,
+        ...(request.after ? { ExclusiveStartKey: marshall({ pk: request.after.partition, sk: request.after.key }) } : {}),
+        ...(request.limit ? { Limit: request.limit } : {}),
+      }),
+    );
+    const keys = page.Items ?? [];
+    for (let i = 0; i < keys.length; i += 25) {
+      let requests: Record<string, WriteRequest[]> = { [this.tableName]: keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } })) };
+      // BatchWriteItem may leave some deletes unprocessed under load: those are sent again, after a pause.
+      for (let attempt = 0; Object.keys(requests).length; attempt++) {
+        if (attempt > 10) throw new Error(`${this.tableName}: deletes still unprocessed after ${attempt} attempts`);
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+        const out: { UnprocessedItems?: Record<string, WriteRequest[]> } = await this.client.send(new BatchWriteItemCommand({ RequestItems: requests }));
+        requests = out.UnprocessedItems ?? {};
+      }
+    }
+    const last = page.LastEvaluatedKey ? unmarshall(page.LastEvaluatedKey) : undefined;
+    return { deleted: keys.length, ...(last ? { next: { partition: String(last.pk), key: String(last.sk) } } : {}) };
+  }
 }

@@ -1,7 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Commit } from '../../events/envelope.js';
 import { GENESIS_HASH } from '../../events/envelope.js';
-import { ConcurrencyError, type AppendRequest, type AppendResult, type EventStore, type ScanSegment, type StreamSlice } from '../ports/event-store.js';
+import {
+  ConcurrencyError,
+  type AppendRequest,
+  type AppendResult,
+  type EventStore,
+  type ScanPage,
+  type ScanPageRequest,
+  type ScanSegment,
+  type StreamSlice,
+} from '../ports/event-store.js';
 import { buildCommit } from './dynamodb-event-store.js';
 import { verifyChain } from './hash-chain.js';
 
@@ -38,6 +47,16 @@ export class MemoryEventStore implements EventStore {
       if (segment && segmentOf(stream, segment.total) !== segment.index) continue;
       yield* structuredClone(this.streams.get(stream)!);
     }
+  }
+
+  async scanPage({ segment, after, limit = 100 }: ScanPageRequest): Promise<ScanPage> {
+    const commits: Commit[] = [];
+    for await (const commit of this.scan(segment)) {
+      if (after && (commit.stream < after.stream || (commit.stream === after.stream && commit.version <= after.version))) continue;
+      if (commits.length === limit) return { commits, next: { stream: commits.at(-1)!.stream, version: commits.at(-1)!.version } };
+      commits.push(commit);
+    }
+    return { commits };
   }
 
   /** Test hook: rewrite a stored commit as an attacker with table access would. */

@@ -9,14 +9,9 @@
 //   3. drop the previous table (`--keep-previous` keeps it, for comparing or going back by editing the file).
 // The rebuilt documents are identical to the incrementally maintained ones (test/e2e/statistics.test.ts).
 //
-// In AWS (the procedure; infra/ does not automate it yet and declares one read-model table today): the switch is
-// the READ_MODELS_TABLE the functions are deployed with, not a per-request lookup, so no request ever reads two
-// tables and IAM stays per table. Blue/green: declare a second read-model table; run Projector.replayAll (this
-// same code, from a one-off task with read access to the events table) into the idle one; deploy with
-// READ_MODELS_TABLE naming it (the Streams projector and the routes switch together in one deployment); then run
-// replayAll once more against it to catch up what was committed between the scan and the switch (documents
-// already there are skipped as duplicates, and a stream that moved meanwhile is also caught up by its next
-// commit through the gap filling). The old table stays untouched until the next rebuild, to switch back.
+// In AWS: the deployed state machine `<stack>-rebuild-read-models` (infra/workflows/rebuild-read-models.ts) replays
+// the same projections into the idle one of the blue and green read-model tables, page by page in parallel scan
+// segments; the switch is a deployment with `-c ledger:readModels=<colour>` (README, "Rebuilding the read models").
 import { DeleteTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';

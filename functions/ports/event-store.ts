@@ -41,6 +41,32 @@ export interface EventStore {
    * between segments), so a rebuild can run the segments in parallel.
    */
   scan(segment?: ScanSegment): AsyncIterable<Commit>;
+  /**
+   * One page of that scan, resumable from the cursor of the page before: the rebuild's workflow carries the cursor
+   * from one Lambda invocation to the next, so no invocation runs past its timeout. The pages of a segment, read
+   * in turn, hold the commits `scan(segment)` yields, in its order; a page may end inside a stream (the next
+   * page goes on with it). `limit` caps the commits examined (DynamoDB's Limit); a page is at most 1 MB anyway.
+   */
+  scanPage(request: ScanPageRequest): Promise<ScanPage>;
+}
+
+/** Where a page of a scan ends: the last commit it holds (its stream and first version). */
+export interface ScanCursor {
+  stream: string;
+  version: number;
+}
+
+export interface ScanPageRequest {
+  segment?: ScanSegment;
+  /** The cursor of the page before; the first page without. */
+  after?: ScanCursor;
+  limit?: number;
+}
+
+export interface ScanPage {
+  commits: Commit[];
+  /** Where the next page starts; absent after the last page. */
+  next?: ScanCursor;
 }
 
 /** One of `total` disjoint parts of the ledger, `index` from 0 (DynamoDB's parallel scan segments). */

@@ -9,7 +9,9 @@ export const TTL_ATTRIBUTE = 'expiresAt';
  * The DynamoDB tables, all on-demand and encrypted with the AWS managed key (aws/dynamodb):
  * - events: the ledger (DESIGN.md §3 "Event store"): pk = stream id, sk = first version of the commit;
  *   its stream (NEW_IMAGE) is the change feed; point-in-time recovery and deletion protection on.
- * - readModels: projections, pk = model, sk = key. Rebuildable from the ledger, still backed up.
+ * - readModels: projections, pk = model, sk = key. Rebuildable from the ledger, still backed up. Two tables, blue
+ *   and green (README, "Rebuilding the read models"): `readModels` is the one the functions serve from (context
+ *   `ledger:readModels`), the other is where the rebuild's state machine writes.
  * - idempotency: Idempotency-Key claims and stored responses, expiring (TTL `expiresAt`).
  * - personVault: personal data, encrypted per person (envelope encryption under the vault key), pk = `data#…`/`key#…`.
  * - rateLimit: rate-limiter counters (public verification), expiring (TTL `expiresAt`).
@@ -19,15 +21,26 @@ export const TTL_ATTRIBUTE = 'expiresAt';
 /** How long an erased person's key can still be restored from the vault's continuous backups (AWS). */
 export const VAULT_BACKUP_DAYS = 7;
 
+/** The two read-model tables: the functions serve from one, a rebuild writes the other. */
+export type ReadModelColour = 'blue' | 'green';
+
+export interface LedgerTablesProps {
+  /** The read-model table the functions serve from. @default 'blue' */
+  activeReadModels?: ReadModelColour;
+}
+
 export class LedgerTables extends Construct {
   readonly events: dynamodb.TableV2;
+  /** The read-model table the functions serve from (one of `readModelTables`). */
   readonly readModels: dynamodb.TableV2;
+  readonly readModelTables: Record<ReadModelColour, dynamodb.TableV2>;
+  readonly activeReadModels: ReadModelColour;
   readonly idempotency: dynamodb.TableV2;
   readonly personVault: dynamodb.TableV2;
   readonly rateLimit: dynamodb.TableV2;
   readonly verifications: dynamodb.TableV2;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: LedgerTablesProps = {}) {
     super(scope, id);
     const base = {
       billing: dynamodb.Billing.onDemand(),
@@ -47,11 +60,16 @@ export class LedgerTables extends Construct {
       sortKey: { name: 'sk', type: dynamodb.AttributeType.NUMBER },
       dynamoStream: dynamodb.StreamViewType.NEW_IMAGE,
     });
-    this.readModels = new dynamodb.TableV2(this, 'ReadModels', {
-      ...base,
-      ...kept,
-      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
-    });
+    const readModelTable = (constructId: string) =>
+      new dynamodb.TableV2(this, constructId, {
+        ...base,
+        ...kept,
+        sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      });
+    // Blue keeps the table's first construct id, so existing stacks keep their table.
+    this.readModelTables = { blue: readModelTable('ReadModels'), green: readModelTable('ReadModelsGreen') };
+    this.activeReadModels = props.activeReadModels ?? 'blue';
+    this.readModels = this.readModelTables[this.activeReadModels];
     // An erased person's wrapped key survives in the table's continuous backups as long as they are kept: the
     // shortest window that still covers an operator's mistake (README, "Privacy"), instead of the default 35 days.
     this.personVault = new dynamodb.TableV2(this, 'PersonVault', {

@@ -12,7 +12,8 @@ import { LedgerHttpApi } from '../constructs/ledger-http-api.js';
 import { LedgerKeys } from '../constructs/ledger-keys.js';
 import { LedgerScheduler } from '../constructs/ledger-scheduler.js';
 import { LedgerStartUp } from '../constructs/ledger-start-up.js';
-import { LedgerTables } from '../constructs/ledger-tables.js';
+import { LedgerTables, type ReadModelColour } from '../constructs/ledger-tables.js';
+import { ReadModelRebuild } from '../constructs/read-model-rebuild.js';
 import { LedgerWeb } from '../constructs/ledger-web.js';
 import { LedgerWorkflows } from '../constructs/ledger-workflows.js';
 import { workflows as registeredWorkflows } from '../workflows/index.js';
@@ -40,6 +41,8 @@ export interface LedgerStackProps extends StackProps {
   web?: boolean;
   /** The public host name and its us-east-1 ACM certificate (required in production, ledger-app.ts). */
   domain?: { name: string; certificateArn: string };
+  /** The read-model table the functions serve from; the switch after a rebuild. @default context `ledger:readModels`, else 'blue' */
+  activeReadModels?: ReadModelColour;
 }
 
 /** Everything certification-ledger runs on in AWS (DESIGN.md §3), derived from the route manifest, the consumers and the workflows. */
@@ -55,13 +58,14 @@ export class LedgerStack extends Stack {
   readonly alarms: LedgerAlarms;
   readonly startUp: LedgerStartUp;
   readonly web?: LedgerWeb;
+  readonly rebuild: ReadModelRebuild;
 
   constructor(scope: Construct, id: string, props: LedgerStackProps = {}) {
     super(scope, id, props);
     const logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
     const workflows = props.workflows ?? registeredWorkflows;
 
-    this.tables = new LedgerTables(this, 'Tables');
+    this.tables = new LedgerTables(this, 'Tables', { activeReadModels: props.activeReadModels ?? readModelsContext(this) });
     this.buckets = new LedgerBuckets(this, 'Buckets');
     this.keys = new LedgerKeys(this, 'Keys');
     this.scheduler = new LedgerScheduler(this, 'Scheduler');
@@ -103,6 +107,7 @@ export class LedgerStack extends Stack {
       scheduler: this.scheduler,
       logRetention,
     });
+    this.rebuild = new ReadModelRebuild(this, 'ReadModelRebuild', { tables: this.tables, logRetention });
     // After the change feed: the referential's events reach the projector's Streams consumer.
     this.startUp = new LedgerStartUp(this, 'StartUp', { functions: this.functions, executeAfter: [this.tables, this.changeFeed] });
     this.alarms = new LedgerAlarms(this, 'Alarms', {
@@ -116,4 +121,12 @@ export class LedgerStack extends Stack {
       ...(props.alarmEmail ? { email: props.alarmEmail } : {}),
     });
   }
+}
+
+/** `cdk deploy -c ledger:readModels=green`: the switch to the table a rebuild wrote (README, "Rebuilding the read models"). */
+function readModelsContext(scope: Construct): ReadModelColour | undefined {
+  const value: unknown = scope.node.tryGetContext('ledger:readModels');
+  if (value === undefined) return undefined;
+  if (value !== 'blue' && value !== 'green') throw new Error(`context ledger:readModels must be "blue" or "green", not ${JSON.stringify(value)}`);
+  return value;
 }

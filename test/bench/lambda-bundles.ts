@@ -1,3 +1,4 @@
+import { REBUILD_MODULES } from '../../infra/workflows/rebuild-read-models.js';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { join } from 'node:path';
 import { ledgerApp } from '../../infra/ledger-app.js';
@@ -17,7 +18,9 @@ export interface BuiltBundle {
 export function buildLambdaBundles(outdir: string): BuiltBundle[] {
   const { app, stack } = ledgerApp({ nag: false, outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
   app.synth();
-  return [...stack.functions.all()].map(([module, fn]) => {
+  // The ledger's functions, and the rebuild's (an operator's, kept apart from the registry).
+  const rebuild = Object.entries(REBUILD_MODULES).map(([step, module]) => [module, stack.rebuild.functions[step as keyof typeof REBUILD_MODULES]] as const);
+  return [...stack.functions.all(), ...rebuild].map(([module, fn]) => {
     const assetPath = (fn.handler.node.defaultChild as CfnFunction).getMetadata('aws:asset:path') as string | undefined;
     if (!assetPath) throw new Error(`no asset for ${module}`);
     return { module, file: join(outdir, assetPath, 'index.mjs') };

@@ -231,6 +231,7 @@ export function historyStore(history: GeneratedHistory): EventStore {
   }
   return {
     append: () => Promise.reject(new Error('the bench history is read-only')),
+    scanPage: () => Promise.reject(new Error('the bench reads the history with scan()')),
     read: async (stream, fromVersion = 1) => {
       const all = byStream.get(stream) ?? [];
       const head = all.at(-1);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENESIS_HASH, type Commit, type StoredEvent } from '../../events/envelope.js';
-import { ConcurrencyError, IntegrityError, type EventStore } from '../../functions/ports/event-store.js';
+import { ConcurrencyError, IntegrityError, type EventStore, type ScanCursor } from '../../functions/ports/event-store.js';
 
 export interface EventStoreHarness {
   store: EventStore;
@@ -165,6 +165,45 @@ export function eventStoreContract(name: string, start: () => Promise<EventStore
         expect(holding).toHaveLength(1);
         expect(holding[0]!.filter((s) => s.startsWith(`${stream}@`))).toEqual([`${stream}@1`, `${stream}@2`]);
       }
+    });
+
+    it('reads a segment page by page from a cursor, the pages together holding what the segment scan yields, in its order', async () => {
+      const streams = Array.from({ length: 8 }, () => newStream());
+      for (const stream of streams) {
+        let head = GENESIS_HASH;
+        for (let v = 0; v < 3; v++) head = (await append(stream, v, head, [event(v + 1)])).commit.hash;
+      }
+      const ours = new Set(streams);
+      for (let index = 0; index < 2; index++) {
+        const segment = { index, total: 2 };
+        const scanned: string[] = [];
+        for await (const commit of h.store.scan(segment)) if (ours.has(commit.stream)) scanned.push(`${commit.stream}@${commit.version}`);
+        const paged: string[] = [];
+        let after: ScanCursor | undefined;
+        let pages = 0;
+        do {
+          // Two commits a page: pages end inside streams, and the next page goes on with the same stream.
+          const page = await h.store.scanPage({ segment, limit: 2, ...(after ? { after } : {}) });
+          expect(page.commits.length).toBeLessThanOrEqual(2);
+          for (const commit of page.commits) if (ours.has(commit.stream)) paged.push(`${commit.stream}@${commit.version}`);
+          after = page.next;
+          pages++;
+        } while (after && pages < 10_000);
+        expect(after).toBeUndefined();
+        expect(paged).toEqual(scanned);
+      }
+    });
+
+    it('gives the same page again for the same cursor (a retried invocation reads what the first read)', async () => {
+      const stream = newStream();
+      const a = await append(stream, 0, GENESIS_HASH, [event(1)]);
+      await append(stream, 1, a.commit.hash, [event(2)]);
+      const first = await h.store.scanPage({ limit: 1 });
+      expect(first.next).toBeDefined();
+      const again = await h.store.scanPage({ limit: 1 });
+      expect(again).toEqual(first);
+      const second = await h.store.scanPage({ limit: 1, after: first.next! });
+      expect(second.commits.map((c) => `${c.stream}@${c.version}`)).not.toEqual(first.commits.map((c) => `${c.stream}@${c.version}`));
     });
   });
 }

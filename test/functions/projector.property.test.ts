@@ -108,6 +108,7 @@ function flaky(store: EventStore, failures: boolean[]): EventStore & { healthy: 
     healthy: false,
     append: store.append.bind(store),
     scan: store.scan.bind(store),
+    scanPage: store.scanPage.bind(store),
     read: async (stream: string, from?: number) => {
       if (!wrapped.healthy && failures[reads++ % failures.length]) throw new Error('ProvisionedThroughputExceededException');
       return store.read(stream, from);
@@ -244,7 +245,13 @@ describe('the projector converges whatever the delivery', () => {
     const c2 = await appendEvents(source, 'centre#x', [{ type: 'AgrementGranted', data: { centreId: 'x', rncp: 'RNCP32340', validFrom: '2022-01-01', validUntil: '2024-05-11' } }]);
     const other = await appendEvents(source, 'centre#y', [{ type: 'CentreRegistered', data: { centreId: 'y', name: 'Centre y', region: 'Normandie' } }]);
     const readModels = new MemoryReadModelStore();
-    const broken: EventStore = { ...source, append: source.append.bind(source), scan: source.scan.bind(source), read: async () => Promise.reject(new Error('timeout')) };
+    const broken: EventStore = {
+      ...source,
+      append: source.append.bind(source),
+      scan: source.scan.bind(source),
+      scanPage: source.scanPage.bind(source),
+      read: async () => Promise.reject(new Error('timeout')),
+    };
     const projector = new Projector(broken, readModels, projections);
     // c2 arrives before c1: filling the gap needs the table, which fails: only that record is reported.
     const records = [recordOfItem(commitToItem(other), 1), recordOfItem(commitToItem(c2), 2)];

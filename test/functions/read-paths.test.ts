@@ -35,6 +35,7 @@ function recording(deps: LedgerDeps, reads: Read[]): LedgerDeps {
     append: (commit) => note({ op: 'append' }, source.append(commit)),
     read: (stream, from) => note({ op: 'read', partition: stream }, source.read(stream, from)),
     scan: () => note({ op: 'scan' }, source.scan()),
+    scanPage: (request) => note({ op: 'scan' }, source.scanPage(request)),
   };
   return Object.assign(Object.create(Object.getPrototypeOf(deps) as object) as LedgerDeps, deps, { readModels, store });
 }

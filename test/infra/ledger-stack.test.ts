@@ -25,8 +25,11 @@ beforeAll(() => {
 }, SYNTH_TIMEOUT);
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+/** The rebuild's functions (an operator's, with an environment of their own: test/infra/read-model-rebuild.test.ts). */
+const rebuildFunctions = () => new Set(Object.values(stack.rebuild.functions).map((fn) => logicalIdOf(stack, fn.handler)));
 /** The ledger's functions; CDK adds one of its own, the Trigger's provider. */
-const ledgerFunctions = () => ofType('AWS::Lambda::Function').filter(([, fn]) => String(fn.Properties.Description ?? '').startsWith('certification-ledger '));
+const ledgerFunctions = () =>
+  ofType('AWS::Lambda::Function').filter(([id, fn]) => String(fn.Properties.Description ?? '').startsWith('certification-ledger ') && !rebuildFunctions().has(id));
 const deployed = routes.filter((r) => !r.localOnly);
 const ref = (id: string) => ({ Ref: id });
 const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
@@ -63,7 +66,8 @@ describe('tables', () => {
 
   it('every table is encrypted and on demand; idempotency and rate limiter expire on expiresAt; the others have PITR', () => {
     const tables = ofType('AWS::DynamoDB::GlobalTable');
-    expect(tables).toHaveLength(6);
+    // Read models twice: blue and green (the rebuild writes the one not served).
+    expect(tables).toHaveLength(7);
     for (const [, t] of tables) {
       expect(t.Properties.SSESpecification.SSEEnabled).toBe(true);
       expect(t.Properties.BillingMode).toBe('PAY_PER_REQUEST');
@@ -136,7 +140,7 @@ describe('functions', () => {
 
   it('one function per deployed route module, consumer and workflow step, Node 22 on arm64; routes share one log group, the others have their own', () => {
     expect(ledgerFunctions()).toHaveLength(modules.size);
-    expect(ofType('AWS::Lambda::Function')).toHaveLength(modules.size + 1);
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(modules.size + 1 + rebuildFunctions().size);
     for (const module of modules) {
       const fn = resources[functionIdOf(module)]!;
       expect(fn.Properties.Runtime, module).toBe('nodejs22.x');
@@ -409,7 +413,8 @@ describe('change feed', () => {
 describe('workflows', () => {
   it('each workflow is a Standard state machine, logged at level ALL and traced, whose Task states invoke the functions of their modules', () => {
     const machines = ofType('AWS::StepFunctions::StateMachine');
-    expect(machines).toHaveLength(workflows.length);
+    // And the rebuild's, started by an operator (test/infra/read-model-rebuild.test.ts).
+    expect(machines).toHaveLength(workflows.length + 1);
     for (const workflow of workflows) {
       const machine = resources[logicalIdOf(stack, stack.workflows.stateMachines.get(workflow.name)!)]!;
       expect(machine.Properties).toMatchObject({
@@ -481,6 +486,7 @@ describe('deployable as it stands (issue 12)', () => {
 
 describe('least privilege (issue 18)', () => {
   it('no function of the ledger may Scan a table: reads are GetItem, Query and BatchGetItem on the keys served', () => {
+    // Only the rebuild's replay and clearing may (test/infra/read-model-rebuild.test.ts).
     for (const [id] of ledgerFunctions()) {
       const roleId = (resources[id]!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
       const actions = actionsOf(statementsOfRole(resources, roleId));
