@@ -2,6 +2,7 @@ import { App, Aspects, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LedgerStage } from '../functions/shared/stage.js';
 import { projectRoot } from './paths.js';
 import { LedgerStack, type LedgerStackProps } from './stacks/ledger-stack.js';
 
@@ -43,7 +44,8 @@ export function ledgerApp(options: LedgerAppOptions = {}) {
   const alarmEmail = context('ledger:alarmEmail');
   const sesIdentity = context('ledger:sesIdentity');
   const publicBaseUrl = context('ledger:publicBaseUrl');
-  const domain = publicDomain(context('ledger:stage') ?? 'development', context('ledger:domainName'), context('ledger:certificateArn'));
+  const stage = (context('ledger:stage') ?? 'development') as LedgerStage;
+  const domain = publicDomain(stage, context('ledger:domainName'), context('ledger:certificateArn'));
   const stack = new LedgerStack(app, STACK_NAME, {
     description: 'certification-ledger: event-sourced ledger of titres professionnels (DESIGN.md)',
     // Account-agnostic (resolved at deploy time), so the template is the same on every machine.
@@ -52,6 +54,7 @@ export function ledgerApp(options: LedgerAppOptions = {}) {
     ...(sesIdentity ? { sesIdentity } : {}),
     ...(publicBaseUrl ? { publicBaseUrl } : {}),
     ...(domain ? { domain } : {}),
+    stage,
     ...stackProps,
   });
   if (nag) Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));

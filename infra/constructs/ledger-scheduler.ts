@@ -52,7 +52,7 @@ export class LedgerScheduler extends Construct {
     );
     if (grantee instanceof Construct) {
       acknowledge(grantee, 'AwsSolutions-IAM5', "Schedules are named at run time (one per timer); the grant is limited to the ledger's schedule group.", [
-        /^Resource::arn:[^:]+:scheduler:[^:]+:.+:schedule\/[^/]+\/\*$/,
+        /^Resource::arn:[^:]+:scheduler:[^:]+:.+:schedule\/[^/]+-timers-.+\/\*$/,
       ]);
     }
   }

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import type { RouteEntry } from '../../functions/routes.js';
 import { webRoot, writeWebSync } from '../../web/build.js';
 import { cloudFrontRewriteSource, contentSecurityPolicy } from '../../web/site.js';
+import type { LedgerStage } from '../../functions/shared/stage.js';
 import { acknowledge } from '../nag.js';
 import { clientReadAttributes, clientWriteAttributes, type LedgerHttpApi } from './ledger-http-api.js';
 
@@ -44,6 +45,8 @@ export interface LedgerWebProps {
    * every QR code and credential names this address, which outlives any distribution. @default the distribution's own
    */
   domain?: { name: string; certificateArn: string };
+  /** A development stage's pages carry the specimen banner. @default development */
+  stage?: LedgerStage;
 }
 
 /**
@@ -64,9 +67,12 @@ export class LedgerWeb extends Construct {
   readonly deployment: s3deploy.BucketDeployment;
   /** https://<distribution>: where the pages (and the certificates' QR codes) live. */
   readonly url: string;
+  readonly stage: LedgerStage;
 
   constructor(scope: Construct, id: string, props: LedgerWebProps) {
     super(scope, id);
+    this.stage = props.stage ?? 'development';
+    const stage = this.stage;
     const secure = {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
@@ -248,7 +254,7 @@ export class LedgerWeb extends Construct {
             image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22-alpine'),
             local: {
               tryBundle(outputDir) {
-                writeWebSync(outputDir);
+                writeWebSync(outputDir, { stage });
                 return true;
               },
             },
@@ -256,6 +262,7 @@ export class LedgerWeb extends Construct {
         }),
         s3deploy.Source.jsonData('config.json', {
           mode: 'aws',
+          stage,
           cognito: { domain: this.signInDomain.baseUrl(), clientId: this.client.userPoolClientId, scopes: ['openid', 'email'] },
         }),
       ],

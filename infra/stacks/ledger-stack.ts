@@ -18,6 +18,7 @@ import { LedgerWorkflows } from '../constructs/ledger-workflows.js';
 import { workflows as registeredWorkflows } from '../workflows/index.js';
 import type { WorkflowDefinition } from '../workflows/workflow.js';
 import type { FunctionAccess } from '../function-access.js';
+import type { LedgerStage } from '../../functions/shared/stage.js';
 
 export interface LedgerStackProps extends StackProps {
   /** @default the route manifest, functions/routes.ts (localOnly routes are never deployed) */
@@ -38,6 +39,11 @@ export interface LedgerStackProps extends StackProps {
   access?: Record<string, FunctionAccess>;
   /** The pages of web/ on S3 behind CloudFront, with the API under the same origin (infra/constructs/ledger-web.ts). @default true */
   web?: boolean;
+  /**
+   * `development` marks every page, credential and PDF as a specimen (functions/shared/stage.ts); `production` must
+   * have its own domain (ledger-app.ts). @default development
+   */
+  stage?: LedgerStage;
   /** The public host name and its us-east-1 ACM certificate (required in production, ledger-app.ts). */
   domain?: { name: string; certificateArn: string };
 }
@@ -55,11 +61,13 @@ export class LedgerStack extends Stack {
   readonly alarms: LedgerAlarms;
   readonly startUp: LedgerStartUp;
   readonly web?: LedgerWeb;
+  readonly stage: LedgerStage;
 
   constructor(scope: Construct, id: string, props: LedgerStackProps = {}) {
     super(scope, id, props);
     const logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
     const workflows = props.workflows ?? registeredWorkflows;
+    this.stage = props.stage ?? 'development';
 
     this.tables = new LedgerTables(this, 'Tables');
     this.buckets = new LedgerBuckets(this, 'Buckets');
@@ -89,8 +97,10 @@ export class LedgerStack extends Stack {
         accessLogs: this.buckets.accessLogs,
         ...(prefix ? { signInDomainPrefix: prefix } : {}),
         ...(props.domain ? { domain: props.domain } : {}),
+        stage: this.stage,
       });
     }
+    this.functions.setEnvironment('LEDGER_STAGE', this.stage);
     this.functions.setEnvironment('PUBLIC_BASE_URL', props.publicBaseUrl ?? this.web?.url ?? this.http.stage.url.replace(/\/$/, ''));
     this.changeFeed = new ChangeFeed(this, 'ChangeFeed', {
       events: this.tables.events,
