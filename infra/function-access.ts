@@ -105,6 +105,8 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'workflows/plan-usability-timers': { events: 'read', readModels: 'read', schedules: true, startsWorkflows: ['capitalisation'] },
   'workflows/send-usability-reminder': { events: 'append', readModels: 'read' },
   'workflows/check-usability': { events: 'append', readModels: 'read' },
+  // The origin secret's rotation: the secret and the distribution only (infra/constructs/ledger-origin-secret.ts).
+  'edge/rotate-origin-secret': {},
 };
 
 export const accessOf = (module: string, method?: RouteEntry['method']): FunctionAccess => functionAccess[module] ?? defaultAccess(method);

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { ledgerBundling } from '../bundling/options.js';
@@ -28,6 +29,8 @@ export interface LedgerFunctionsProps {
   logRetention: logs.RetentionDays;
   /** Access per module, over infra/function-access.ts. */
   access?: Record<string, FunctionAccess>;
+  /** Behind CloudFront: the origin secret, read by the rate-limited functions to trust the viewer's address. */
+  originSecret?: secretsmanager.ISecret;
 }
 
 export interface FunctionOptions {
@@ -165,6 +168,7 @@ export class LedgerFunctions extends Construct {
       CAPITALISATION_STATE_MACHINE_ARN: stateMachineArn(this, 'capitalisation'),
       EQUIVALENCE_STATE_MACHINE_ARN: stateMachineArn(this, 'equivalence'),
       ...(props.sesIdentity ? { SES_IDENTITY: props.sesIdentity } : {}),
+      ...(props.originSecret ? { ORIGIN_SECRET_ARN: props.originSecret.secretArn } : {}),
     };
     this.environment = {
       ...environment,
@@ -235,7 +239,11 @@ export class LedgerFunctions extends Construct {
       if (access.readModels === 'write') tables.readModels.grant(role, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
     }
     if (access.idempotency) tables.idempotency.grant(role, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
-    if (access.rateLimit) tables.rateLimit.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    if (access.rateLimit) {
+      tables.rateLimit.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+      // The limiter counts the viewer's address when CloudFront vouches for it with the origin secret.
+      this.props.originSecret?.grantRead(role);
+    }
     if (access.verifications) {
       tables.verifications.grant(role, 'dynamodb:Query');
       if (access.verifications === 'write') tables.verifications.grant(role, 'dynamodb:PutItem', 'dynamodb:BatchWriteItem');

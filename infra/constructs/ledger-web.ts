@@ -47,6 +47,10 @@ export interface LedgerWebProps {
   domain?: { name: string; certificateArn: string };
   /** A development stage's pages carry the specimen banner. @default development */
   stage?: LedgerStage;
+  /** The header CloudFront adds to every request to the API, so the API may trust CloudFront-Viewer-Address. */
+  originSecret?: { header: string; value: string };
+  /** The WAF web ACL (scope CLOUDFRONT, in us-east-1: infra/stacks/edge-stack.ts) guarding the distribution. */
+  webAclArn?: string;
 }
 
 /**
@@ -135,6 +139,7 @@ export class LedgerWeb extends Construct {
     });
 
     const api = new origins.HttpOrigin(Fn.parseDomainName(props.http.api.apiEndpoint), {
+      ...(props.originSecret ? { customHeaders: { [props.originSecret.header]: props.originSecret.value } } : {}),
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
     });
@@ -201,6 +206,7 @@ export class LedgerWeb extends Construct {
       enableLogging: true,
       logBucket: this.logs,
       logFilePrefix: 'cloudfront/',
+      ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
       defaultBehavior: {
         origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -274,22 +280,24 @@ export class LedgerWeb extends Construct {
       memoryLimit: 256,
     });
 
-    this.acknowledgeFindings();
+    this.acknowledgeFindings(props.webAclArn);
     new CfnOutput(this, 'Url', { value: this.url, description: 'The pages: /v, /candidat, /certificateurs, /ministere, /connexion' });
     new CfnOutput(this, 'SignInUrl', { value: this.signInDomain.baseUrl(), description: 'Cognito hosted sign-in' });
   }
 
-  private acknowledgeFindings() {
+  private acknowledgeFindings(webAclArn: string | undefined) {
     acknowledge(
       this.distribution,
       'AwsSolutions-CFR1',
       'No geo restriction by design: employers abroad verify French certificates through /v; the API throttles and rate-limits public calls.',
     );
-    acknowledge(
-      this.distribution,
-      'AwsSolutions-CFR2',
-      'No WAF web ACL in this stack (a CloudFront web ACL lives in us-east-1); the API Gateway stage throttles every route and the verification routes are rate limited per client by the application.',
-    );
+    if (!webAclArn) {
+      acknowledge(
+        this.distribution,
+        'AwsSolutions-CFR2',
+        'A development stage without context ledger:webAclArn: the web ACL lives in the us-east-1 stack CertificationLedgerEdge (a CloudFront web ACL must); the API Gateway stage throttles every route and the verification routes are rate limited per viewer by the application. A production stage refuses to synthesise without it.',
+      );
+    }
     acknowledge(
       this.distribution,
       'AwsSolutions-CFR4',

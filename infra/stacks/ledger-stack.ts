@@ -10,6 +10,7 @@ import { LedgerBuckets } from '../constructs/ledger-buckets.js';
 import { LedgerFunctions } from '../constructs/ledger-functions.js';
 import { LedgerHttpApi } from '../constructs/ledger-http-api.js';
 import { LedgerKeys } from '../constructs/ledger-keys.js';
+import { LedgerOriginSecret } from '../constructs/ledger-origin-secret.js';
 import { LedgerScheduler } from '../constructs/ledger-scheduler.js';
 import { LedgerStartUp } from '../constructs/ledger-start-up.js';
 import { LedgerTables } from '../constructs/ledger-tables.js';
@@ -44,6 +45,8 @@ export interface LedgerStackProps extends StackProps {
    * have its own domain (ledger-app.ts). @default development
    */
   stage?: LedgerStage;
+  /** The distribution's WAF web ACL, from the us-east-1 stack (required in production, ledger-app.ts). */
+  webAclArn?: string;
   /** The public host name and its us-east-1 ACM certificate (required in production, ledger-app.ts). */
   domain?: { name: string; certificateArn: string };
 }
@@ -62,6 +65,7 @@ export class LedgerStack extends Stack {
   readonly startUp: LedgerStartUp;
   readonly web?: LedgerWeb;
   readonly stage: LedgerStage;
+  readonly originSecret?: LedgerOriginSecret;
 
   constructor(scope: Construct, id: string, props: LedgerStackProps = {}) {
     super(scope, id, props);
@@ -72,6 +76,8 @@ export class LedgerStack extends Stack {
     this.tables = new LedgerTables(this, 'Tables');
     this.buckets = new LedgerBuckets(this, 'Buckets');
     this.keys = new LedgerKeys(this, 'Keys');
+    // Behind CloudFront only: the header that makes the viewer's address trusted.
+    if (props.web !== false) this.originSecret = new LedgerOriginSecret(this, 'OriginSecret');
     this.scheduler = new LedgerScheduler(this, 'Scheduler');
     this.functions = new LedgerFunctions(this, 'Functions', {
       tables: this.tables,
@@ -81,6 +87,7 @@ export class LedgerStack extends Stack {
       workflowNames: workflows.map((w) => w.name),
       logRetention,
       access: props.access ?? {},
+      ...(this.originSecret ? { originSecret: this.originSecret.secret } : {}),
       ...(props.sesIdentity ? { sesIdentity: props.sesIdentity } : {}),
     });
     this.http = new LedgerHttpApi(this, 'Http', {
@@ -98,7 +105,10 @@ export class LedgerStack extends Stack {
         ...(prefix ? { signInDomainPrefix: prefix } : {}),
         ...(props.domain ? { domain: props.domain } : {}),
         stage: this.stage,
+        ...(this.originSecret ? { originSecret: { header: this.originSecret.header, value: this.originSecret.headerValue() } } : {}),
+        ...(props.webAclArn ? { webAclArn: props.webAclArn } : {}),
       });
+      this.originSecret?.rotateWith(this.functions, this.web.distribution);
     }
     this.functions.setEnvironment('LEDGER_STAGE', this.stage);
     this.functions.setEnvironment('PUBLIC_BASE_URL', props.publicBaseUrl ?? this.web?.url ?? this.http.stage.url.replace(/\/$/, ''));

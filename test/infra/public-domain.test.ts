@@ -20,7 +20,14 @@ describe('the public address (issue 18)', () => {
   it(
     'with a domain, CloudFront answers to it with its certificate (TLS 1.2), and the QR codes and sign-in use it',
     () => {
-      const { stack, resources } = synthesize({ context: { 'ledger:stage': 'production', 'ledger:domainName': 'registre.example.gouv.fr', 'ledger:certificateArn': CERTIFICATE } });
+      const { stack, resources } = synthesize({
+        context: {
+          'ledger:stage': 'production',
+          'ledger:domainName': 'registre.example.gouv.fr',
+          'ledger:certificateArn': CERTIFICATE,
+          'ledger:webAclArn': 'arn:aws:wafv2:us-east-1:111122223333:global/webacl/certification-ledger/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e',
+        },
+      });
       const config = resources[logicalIdOf(stack, stack.web!.distribution)]!.Properties.DistributionConfig;
       expect(config.Aliases).toEqual(['registre.example.gouv.fr']);
       expect(config.ViewerCertificate).toMatchObject({ AcmCertificateArn: CERTIFICATE, MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' });
