@@ -33,7 +33,15 @@ const clients = () => {
   const sm = mockClient(SecretsManagerClient);
   const cf = mockClient(CloudFrontClient);
   const rotation = { secrets: new SecretsManagerClient({ region: 'eu-west-3' }), cloudfront: new CloudFrontClient({ region: 'us-east-1' }), distributionId: 'E2EXAMPLE' };
-  return { sm, cf, rotation, restore: () => (sm.restore(), cf.restore()) };
+  return {
+    sm,
+    cf,
+    rotation,
+    restore: () => {
+      sm.restore();
+      cf.restore();
+    },
+  };
 };
 const event = (Step: 'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret') => ({ SecretId: 'arn:secret', ClientRequestToken: 'v2', Step });
 

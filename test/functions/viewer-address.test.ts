@@ -62,7 +62,14 @@ async function ledgerCountingKeys(accepted: () => Promise<readonly string[]>) {
         return accepted();
       },
     },
-    rateLimiter: { limit: limiter.limit, windowSeconds: limiter.windowSeconds, take: (key, now, hits) => (keys.push(key), limiter.take(key, now, hits)) },
+    rateLimiter: {
+      limit: limiter.limit,
+      windowSeconds: limiter.windowSeconds,
+      take: (key, now, hits) => {
+        keys.push(key);
+        return limiter.take(key, now, hits);
+      },
+    },
   };
   return { deps, keys, reads: () => reads };
 }
