@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LedgerStage } from '../functions/shared/stage.js';
 import { projectRoot } from './paths.js';
+import { oidcProviderContext } from './constructs/ledger-sign-in.js';
 import { isCloudFrontWebAclArn, LedgerEdgeStack } from './stacks/edge-stack.js';
 import { LedgerStack, type LedgerStackProps } from './stacks/ledger-stack.js';
 
@@ -63,6 +64,8 @@ export function ledgerApp(options: LedgerAppOptions = {}) {
   const stage = (context('ledger:stage') ?? 'development') as LedgerStage;
   const domain = publicDomain(stage, context('ledger:domainName'), context('ledger:certificateArn'));
   const webAclArn = webAcl(stage, context('ledger:webAclArn'));
+  const franceConnect = oidcProviderContext('ledger:franceConnect', app.node.tryGetContext('ledger:franceConnect'));
+  const proConnect = oidcProviderContext('ledger:proConnect', app.node.tryGetContext('ledger:proConnect'));
   const stack = new LedgerStack(app, STACK_NAME, {
     description: 'certification-ledger: event-sourced ledger of titres professionnels (DESIGN.md)',
     // Account-agnostic (resolved at deploy time), so the template is the same on every machine.
@@ -73,6 +76,9 @@ export function ledgerApp(options: LedgerAppOptions = {}) {
     ...(domain ? { domain } : {}),
     stage,
     ...(webAclArn ? { webAclArn } : {}),
+    ...(franceConnect || proConnect
+      ? { identityProviders: { ...(franceConnect ? { FranceConnect: franceConnect } : {}), ...(proConnect ? { ProConnect: proConnect } : {}) } }
+      : {}),
     ...stackProps,
   });
   const edge = new LedgerEdgeStack(app, EDGE_STACK_NAME, {

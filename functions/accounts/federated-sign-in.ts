@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Role } from '../shared/auth.js';
+import type { Role } from '../shared/auth.js';
 
 /**
  * The French public sign-in services, as the user pool names its OIDC identity providers: FranceConnect for the

@@ -40,6 +40,8 @@ export interface FunctionOptions {
   memorySize?: number;
   /** Folders of the project copied beside the bundle (data the function reads at run time, such as referential/). */
   assetFolders?: readonly string[];
+  /** Without the ledger's environment (a Cognito trigger: the pool would name it and it the pool, a cycle). */
+  bare?: boolean;
 }
 
 /** `projections/project-change-feed` → `ProjectionsProjectChangeFeed` (stable construct ids, hence logical ids). */
@@ -132,6 +134,8 @@ export class LedgerFunction extends Construct {
  */
 export class LedgerFunctions extends Construct {
   private readonly byModule = new Map<string, LedgerFunction>();
+  /** Modules made without the ledger's environment (FunctionOptions.bare). */
+  private readonly bare = new Set<string>();
   private readonly environment: Record<string, string>;
   /** One log group for every route's function: a route's logs are found by its stream names. */
   private routeLogs?: logs.LogGroup;
@@ -199,13 +203,14 @@ export class LedgerFunctions extends Construct {
     if (existing) return existing;
     const fn = new LedgerFunction(this, constructIdOf(module), {
       module,
-      environment: this.environment,
+      environment: options.bare ? { NODE_OPTIONS: this.environment.NODE_OPTIONS! } : this.environment,
       logRetention: this.props.logRetention,
       ...(options.method ? { logGroup: this.routeLogGroup() } : {}),
       ...options,
     });
     this.grant(fn, this.props.access?.[module] ?? accessOf(module, options.method));
     this.byModule.set(module, fn);
+    if (options.bare) this.bare.add(module);
     return fn;
   }
 
@@ -217,7 +222,7 @@ export class LedgerFunctions extends Construct {
   /** Sets a variable on every function, those already made and those to come. */
   setEnvironment(name: AwsVariable, value: string) {
     this.environment[name] = value;
-    for (const fn of this.byModule.values()) fn.handler.addEnvironment(name, value);
+    for (const [module, fn] of this.byModule) if (!this.bare.has(module)) fn.handler.addEnvironment(name, value);
   }
 
   /** Every function created so far, by module. */

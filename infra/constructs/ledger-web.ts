@@ -12,6 +12,7 @@ import { webRoot, writeWebSync } from '../../web/build.js';
 import { cloudFrontRewriteSource, contentSecurityPolicy } from '../../web/site.js';
 import type { LedgerStage } from '../../functions/shared/stage.js';
 import { acknowledge } from '../nag.js';
+import type { LedgerSignIn } from './ledger-sign-in.js';
 import { clientReadAttributes, clientWriteAttributes, type LedgerHttpApi } from './ledger-http-api.js';
 
 /**
@@ -51,6 +52,8 @@ export interface LedgerWebProps {
   originSecret?: { header: string; value: string };
   /** The WAF web ACL (scope CLOUDFRONT, in us-east-1: infra/stacks/edge-stack.ts) guarding the distribution. */
   webAclArn?: string;
+  /** FranceConnect and ProConnect beside Cognito's own sign-in (infra/constructs/ledger-sign-in.ts). */
+  signIn?: LedgerSignIn;
 }
 
 /**
@@ -234,7 +237,7 @@ export class LedgerWeb extends Construct {
       authFlows: {},
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
-      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      supportedIdentityProviders: props.signIn?.clientProviders() ?? [cognito.UserPoolClientIdentityProvider.COGNITO],
       readAttributes: clientReadAttributes(),
       writeAttributes: clientWriteAttributes(),
       oAuth: {
@@ -247,6 +250,8 @@ export class LedgerWeb extends Construct {
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(12),
     });
+    // A client may name a provider only once it exists.
+    for (const provider of props.signIn?.providers.values() ?? []) this.client.node.addDependency(provider);
     // Its ID tokens (aud = this client) must pass the API's JWT authorizer too.
     const authorizer = props.http.api.node.findAll().find((c): c is apigw.CfnAuthorizer => c instanceof apigw.CfnAuthorizer);
     if (!authorizer) throw new Error('the HTTP API has no JWT authorizer to admit the pages’ client');

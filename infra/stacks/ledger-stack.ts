@@ -11,6 +11,7 @@ import { LedgerFunctions } from '../constructs/ledger-functions.js';
 import { LedgerHttpApi } from '../constructs/ledger-http-api.js';
 import { LedgerKeys } from '../constructs/ledger-keys.js';
 import { LedgerOriginSecret } from '../constructs/ledger-origin-secret.js';
+import { LedgerSignIn, type LedgerSignInProps } from '../constructs/ledger-sign-in.js';
 import { LedgerScheduler } from '../constructs/ledger-scheduler.js';
 import { LedgerStartUp } from '../constructs/ledger-start-up.js';
 import { LedgerTables } from '../constructs/ledger-tables.js';
@@ -45,6 +46,8 @@ export interface LedgerStackProps extends StackProps {
    * have its own domain (ledger-app.ts). @default development
    */
   stage?: LedgerStage;
+  /** FranceConnect (candidates) and ProConnect (professionals) as OIDC providers, from the context. @default none */
+  identityProviders?: LedgerSignInProps['providers'];
   /** The distribution's WAF web ACL, from the us-east-1 stack (required in production, ledger-app.ts). */
   webAclArn?: string;
   /** The public host name and its us-east-1 ACM certificate (required in production, ledger-app.ts). */
@@ -66,6 +69,7 @@ export class LedgerStack extends Stack {
   readonly web?: LedgerWeb;
   readonly stage: LedgerStage;
   readonly originSecret?: LedgerOriginSecret;
+  readonly signIn: LedgerSignIn;
 
   constructor(scope: Construct, id: string, props: LedgerStackProps = {}) {
     super(scope, id, props);
@@ -96,6 +100,12 @@ export class LedgerStack extends Stack {
       groups: Role.options,
       logRetention,
     });
+    this.signIn = new LedgerSignIn(this, 'SignIn', {
+      userPool: this.http.userPool,
+      functions: this.functions,
+      ...(props.sesIdentity ? { sesIdentity: props.sesIdentity } : {}),
+      ...(props.identityProviders ? { providers: props.identityProviders } : {}),
+    });
     if (props.web !== false) {
       const prefix = this.node.tryGetContext('ledger:signInDomainPrefix') as string | undefined;
       this.web = new LedgerWeb(this, 'Web', {
@@ -107,6 +117,7 @@ export class LedgerStack extends Stack {
         stage: this.stage,
         ...(this.originSecret ? { originSecret: { header: this.originSecret.header, value: this.originSecret.headerValue() } } : {}),
         ...(props.webAclArn ? { webAclArn: props.webAclArn } : {}),
+        signIn: this.signIn,
       });
       this.originSecret?.rotateWith(this.functions, this.web.distribution);
     }
