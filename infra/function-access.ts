@@ -121,6 +121,10 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'workflows/plan-usability-timers': { events: 'read', readModels: 'read', schedules: true, startsWorkflows: ['capitalisation'] },
   'workflows/send-usability-reminder': { events: 'append', readModels: 'read' },
   'workflows/check-usability': { events: 'append', readModels: 'read' },
+  // The origin secret's rotation: the secret and the distribution only (infra/constructs/ledger-origin-secret.ts).
+  'edge/rotate-origin-secret': {},
+  // The pre sign-up trigger: its Cognito grants are on the pool alone (infra/constructs/ledger-sign-in.ts).
+  'accounts/link-federated-sign-in': {},
 };
 
 export const accessOf = (module: string, method?: RouteEntry['method']): FunctionAccess => functionAccess[module] ?? defaultAccess(method);

@@ -2,10 +2,15 @@ import { App, Aspects, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LedgerStage } from '../functions/shared/stage.js';
 import { projectRoot } from './paths.js';
+import { oidcProviderContext } from './constructs/ledger-sign-in.js';
+import { isCloudFrontWebAclArn, LedgerEdgeStack } from './stacks/edge-stack.js';
 import { LedgerStack, type LedgerStackProps } from './stacks/ledger-stack.js';
 
 export const STACK_NAME = 'CertificationLedger';
+/** The us-east-1 stack of the distribution's WAF web ACL (infra/stacks/edge-stack.ts). */
+export const EDGE_STACK_NAME = 'CertificationLedgerEdge';
 
 /** The context of cdk.json, so that tests and scripts synthesise what `cdk synth` does. */
 export const cdkJsonContext = (): Record<string, unknown> =>
@@ -35,7 +40,20 @@ export function publicDomain(stage: string, name: string | undefined, certificat
   return { name, certificateArn };
 }
 
-/** The CDK app: one stack, in the region of the `ledger:region` context (no lookups, so synthesis is offline). */
+/**
+ * The distribution's web ACL from the context: a production stage must have one (deploy CertificationLedgerEdge, in
+ * us-east-1, first); a development stage may go without.
+ */
+export function webAcl(stage: LedgerStage, arn: string | undefined): string | undefined {
+  if (!arn) {
+    if (stage === 'production') throw new Error(`a production stage needs context ledger:webAclArn: deploy ${EDGE_STACK_NAME} (us-east-1) first and give its output WebAclArn`);
+    return undefined;
+  }
+  if (!isCloudFrontWebAclArn(arn)) throw new Error(`ledger:webAclArn must be a CloudFront (global, us-east-1) WAFv2 web ACL ARN, not ${arn}`);
+  return arn;
+}
+
+/** The CDK app: the ledger's stack, in the region of the `ledger:region` context (no lookups, so synthesis is offline). */
 export function ledgerApp(options: LedgerAppOptions = {}) {
   const { nag = true, stack: stackProps = {}, ...appProps } = options;
   const app = new App({ ...appProps, context: { ...cdkJsonContext(), ...appProps.context } });
@@ -43,7 +61,11 @@ export function ledgerApp(options: LedgerAppOptions = {}) {
   const alarmEmail = context('ledger:alarmEmail');
   const sesIdentity = context('ledger:sesIdentity');
   const publicBaseUrl = context('ledger:publicBaseUrl');
-  const domain = publicDomain(context('ledger:stage') ?? 'development', context('ledger:domainName'), context('ledger:certificateArn'));
+  const stage = (context('ledger:stage') ?? 'development') as LedgerStage;
+  const domain = publicDomain(stage, context('ledger:domainName'), context('ledger:certificateArn'));
+  const webAclArn = webAcl(stage, context('ledger:webAclArn'));
+  const franceConnect = oidcProviderContext('ledger:franceConnect', app.node.tryGetContext('ledger:franceConnect'));
+  const proConnect = oidcProviderContext('ledger:proConnect', app.node.tryGetContext('ledger:proConnect'));
   const stack = new LedgerStack(app, STACK_NAME, {
     description: 'certification-ledger: event-sourced ledger of titres professionnels (DESIGN.md)',
     // Account-agnostic (resolved at deploy time), so the template is the same on every machine.
@@ -52,8 +74,17 @@ export function ledgerApp(options: LedgerAppOptions = {}) {
     ...(sesIdentity ? { sesIdentity } : {}),
     ...(publicBaseUrl ? { publicBaseUrl } : {}),
     ...(domain ? { domain } : {}),
+    stage,
+    ...(webAclArn ? { webAclArn } : {}),
+    ...(franceConnect || proConnect
+      ? { identityProviders: { ...(franceConnect ? { FranceConnect: franceConnect } : {}), ...(proConnect ? { ProConnect: proConnect } : {}) } }
+      : {}),
     ...stackProps,
   });
+  const edge = new LedgerEdgeStack(app, EDGE_STACK_NAME, {
+    description: 'certification-ledger: the WAF web ACL of its CloudFront distribution (us-east-1)',
+    env: { region: 'us-east-1' },
+  });
   if (nag) Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
-  return { app, stack };
+  return { app, stack, edge };
 }

@@ -2,6 +2,7 @@ import { build, buildSync, type BuildOptions } from 'esbuild';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEVELOPMENT_MARK, type LedgerStage } from '../functions/shared/stage.js';
 import { ASSETS_PREFIX, pages, type PageEntry } from './site.js';
 
 /** This folder: web/ (layout.html the shell of every page, src/ the TypeScript of the pages, site.css the style sheet). */
@@ -39,8 +40,10 @@ const esbuildOptions = (): BuildOptions => ({
 const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /** A page's HTML: the one layout (header, navigation, footer) with the page's title, heading and script. */
-export function pageHtml(page: PageEntry, layout = readFileSync(join(webRoot, 'layout.html'), 'utf8')): string {
+export function pageHtml(page: PageEntry, layout = readFileSync(join(webRoot, 'layout.html'), 'utf8'), stage?: LedgerStage): string {
   const values: Record<string, string> = {
+    // In the page itself, not added by a script: it shows with JavaScript off, and on every page.
+    stageBanner: stage === 'development' ? `<p class="stage-banner" role="note">${escapeHtml(DEVELOPMENT_MARK)}</p>\n` : '',
     title: escapeHtml(page.title ?? `${page.heading} — Registre des titres professionnels`),
     heading: escapeHtml(page.heading),
     script: page.script,
@@ -50,10 +53,10 @@ export function pageHtml(page: PageEntry, layout = readFileSync(join(webRoot, 'l
 }
 
 /** The pages (from the layout) and the style sheet. */
-function staticFiles(): { to: string; body: Uint8Array }[] {
+function staticFiles(stage?: LedgerStage): { to: string; body: Uint8Array }[] {
   const layout = readFileSync(join(webRoot, 'layout.html'), 'utf8');
   return [
-    ...pages.map((page) => ({ to: `/${page.file}`, body: new TextEncoder().encode(pageHtml(page, layout)) })),
+    ...pages.map((page) => ({ to: `/${page.file}`, body: new TextEncoder().encode(pageHtml(page, layout, stage)) })),
     { to: `${ASSETS_PREFIX}site.css`, body: readFileSync(join(webRoot, 'site.css')) },
   ];
 }
@@ -68,9 +71,9 @@ export async function buildWeb(): Promise<Map<string, WebFile>> {
 }
 
 /** Builds the site into a folder (the CDK asset deployed to S3). Synchronous: CDK's local bundling is. */
-export function writeWebSync(outDir: string): void {
+export function writeWebSync(outDir: string, options: { stage?: LedgerStage } = {}): void {
   buildSync({ ...esbuildOptions(), outdir: join(outDir, ASSETS_PREFIX) });
-  for (const { to, body } of staticFiles()) {
+  for (const { to, body } of staticFiles(options.stage)) {
     mkdirSync(dirname(join(outDir, to)), { recursive: true });
     writeFileSync(join(outDir, to), body);
   }

@@ -1,11 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import type { HttpResponse } from '../functions/shared/route.js';
 import { buildWeb, contentTypeOf, type WebFile } from './build.js';
+import type { LedgerStage } from '../functions/shared/stage.js';
 import { CONFIG_FILE, pageFor, securityHeaders } from './site.js';
 
 /** What the pages read at /config.json: locally, that tokens can be minted; in AWS, Cognito's hosted sign-in. */
 export interface WebConfig {
   mode: 'local' | 'aws';
+  /** A development stage (its pages carry the specimen banner). */
+  stage?: LedgerStage;
   cognito?: { domain: string; clientId: string; scopes: string[] };
 }
 

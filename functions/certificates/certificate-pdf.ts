@@ -8,6 +8,7 @@ import type { TitreRoute } from '../../events/candidate.js';
 import type { CertificateKind, LedgerCoordinates } from '../../events/certificate.js';
 import { titreRouteText } from './titre-route-text.js';
 import { verificationUrl } from './certificate-urls.js';
+import { DEVELOPMENT_MARK } from '../shared/stage.js';
 
 // In the Lambda bundle pdfkit is its browser build, which takes the standard fonts from registerStdFonts instead
 // of a run-time require (infra/bundling/pdfkit); the Node build, in tests and locally, loads them itself.
@@ -16,6 +17,8 @@ registerStdFonts?.(Helvetica, HelveticaBold, Courier, CourierBold);
 
 export interface CertificatePdfInput {
   publicBaseUrl: string;
+  /** A development stage's PDF is a specimen: a red band says so at the top, and its metadata too. */
+  stage?: 'development';
   code: string;
   kind: CertificateKind;
   certification: { rncp: string; title: string; level: number; certifier: string };
@@ -67,7 +70,7 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
     info: {
       Title: `${heading} — ${kind === 'titre' ? certification.title : blocs[0]!.title} (${code})`,
       Author: certification.certifier,
-      Subject: `Certificat ${code}, ${certification.rncp}`,
+      Subject: `${input.stage ? `${DEVELOPMENT_MARK} — ` : ''}Certificat ${code}, ${certification.rncp}`,
       Creator: 'certification-ledger',
       Producer: 'certification-ledger',
       CreationDate: new Date(`${issuedOn}T00:00:00Z`),
@@ -81,6 +84,7 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
   });
 
   const width = doc.page.width - 112;
+  if (input.stage) doc.font('Helvetica-Bold').fontSize(11).fillColor('#ce0500').text(DEVELOPMENT_MARK, { align: 'center' }).moveDown(1);
   // A private certifier's holder copy names the certifier alone: the Republic issues only the State's certificates.
   if (!named || named.authority.ofTheState) doc.font('Helvetica-Bold').fontSize(10).fillColor('#000091').text('RÉPUBLIQUE FRANÇAISE', { align: 'center' });
   doc

@@ -4,9 +4,12 @@ import type { CertificateKind, LedgerCoordinates, StatusListEntry } from '../../
 import { titreRouteText } from './titre-route-text.js';
 import { credentialUrl, registerUrl, verificationUrl, withoutTrailingSlash } from './certificate-facts.js';
 import { issuerDid, statusListUrl } from './issuer-identity.js';
+import { DEVELOPMENT_MARK } from '../shared/stage.js';
 
 export interface CredentialInput {
   publicBaseUrl: string;
+  /** A development stage's credential is a specimen: named so, and claimed (`ledgerStage`). */
+  stage?: 'development';
   code: string;
   candidateId: string;
   kind: CertificateKind;
@@ -72,12 +75,14 @@ export function buildCredential(input: CredentialInput) {
         ledgerStream: `${LEDGER_VOCABULARY}ledgerStream`,
         ledgerVersion: { '@id': `${LEDGER_VOCABULARY}ledgerVersion`, '@type': 'http://www.w3.org/2001/XMLSchema#integer' },
         ledgerHash: `${LEDGER_VOCABULARY}ledgerHash`,
+        ...(input.stage ? { ledgerStage: `${LEDGER_VOCABULARY}ledgerStage` } : {}),
       },
     ],
     id: credentialUrl(publicBaseUrl, code),
     type: ['VerifiableCredential', 'AchievementCredential'],
-    name: kind === 'titre' ? `Titre professionnel — ${certification.title}` : `${kind === 'ccs' ? 'CCS' : 'CCP'} — ${bloc.title}`,
-    description: `Certificat ${code}. Statut et vérification : ${verificationUrl(publicBaseUrl, code)}`,
+    name: `${input.stage ? `${DEVELOPMENT_MARK} — ` : ''}${kind === 'titre' ? `Titre professionnel — ${certification.title}` : `${kind === 'ccs' ? 'CCS' : 'CCP'} — ${bloc.title}`}`,
+    description: `${input.stage ? `${DEVELOPMENT_MARK}. ` : ''}Certificat ${code}. Statut et vérification : ${verificationUrl(publicBaseUrl, code)}`,
+    ...(input.stage ? { ledgerStage: input.stage } : {}),
     issuer,
     validFrom: issuedAt,
     awardedDate: issuedAt,

@@ -67,6 +67,7 @@ export async function beginIssuance(deps: LedgerDeps, input: IssueCertificateInp
       input,
       pdf: {
         publicBaseUrl: deps.publicBaseUrl,
+        ...(deps.stage === 'development' ? { stage: deps.stage } : {}),
         code,
         kind: input.kind,
         certification: { rncp, title, level, certifier },
@@ -164,6 +165,7 @@ export async function reissueCredential(deps: LedgerDeps, code: string): Promise
   const all = [...entry.version.blocs, ...entry.version.ccs];
   const signed = await signCredential(deps, {
     publicBaseUrl: deps.publicBaseUrl,
+    ...(deps.stage === 'development' ? { stage: deps.stage } : {}),
     code,
     candidateId: issued.candidateId,
     kind: issued.kind,

@@ -17,6 +17,7 @@ import { KmsSigner, kmsSigningKeys } from '../adapters/kms-signer.js';
 import { LeasingRateLimiter } from '../adapters/leasing-rate-limiter.js';
 import { UnsentNotifier } from '../adapters/memory-notifier.js';
 import { S3DocumentStore } from '../adapters/s3-document-store.js';
+import { SecretsManagerOriginSecrets } from '../adapters/secrets-manager-origin-secrets.js';
 import { SesNotifier } from '../adapters/ses-notifier.js';
 import { SfnWorkflows } from '../adapters/sfn-workflows.js';
 import { systemClock } from '../ports/clock.js';
@@ -65,6 +66,15 @@ export function awsAdapters(env: AwsEnvironment): PlatformAdapters {
       env.USER_POOL_ID,
     ),
     publicBaseUrl: env.PUBLIC_BASE_URL,
+    ...(env.LEDGER_STAGE ? { stage: env.LEDGER_STAGE } : {}),
+    ...(env.ORIGIN_SECRET_ARN
+      ? {
+          originSecrets: new SecretsManagerOriginSecrets(
+            lazyClient(() => import('@aws-sdk/client-secrets-manager').then((sdk) => new sdk.SecretsManagerClient({}))),
+            env.ORIGIN_SECRET_ARN,
+          ),
+        }
+      : {}),
     workflows: () =>
       new SfnWorkflows(
         lazyClient(() => import('@aws-sdk/client-sfn').then((sdk) => new sdk.SFNClient({}))),

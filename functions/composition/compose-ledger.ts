@@ -1,3 +1,5 @@
+import type { OriginSecrets } from '../ports/origin-secrets.js';
+import type { LedgerStage } from '../shared/stage.js';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Commit } from '../../events/envelope.js';
 import type { AccountDirectory } from '../ports/account-directory.js';
@@ -50,6 +52,10 @@ export interface PlatformAdapters {
   notifier: Notifier;
   accounts: AccountDirectory;
   publicBaseUrl: string;
+  /** @default production (unmarked) */
+  stage?: LedgerStage;
+  /** AWS behind CloudFront only. */
+  originSecrets?: OriginSecrets;
   workflows: (ledger: () => LedgerDeps) => Workflows;
   scheduler: (workflows: () => Workflows) => Scheduler;
   /** The platform's own duties, run before the ledger's (locally: the tables). */
@@ -113,6 +119,8 @@ export function composeLedger(platform: PlatformAdapters, wiring: LedgerWiring):
     notifier: platform.notifier,
     accounts: platform.accounts,
     publicBaseUrl: platform.publicBaseUrl,
+    ...(platform.stage ? { stage: platform.stage } : {}),
+    ...(platform.originSecrets ? { originSecrets: platform.originSecrets } : {}),
     // Made on first use: the local runner and timers run their steps with this very ledger.
     get workflows() {
       return (workflows ??= platform.workflows(() => deps));

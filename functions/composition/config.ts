@@ -51,6 +51,10 @@ export const AwsEnvironment = z.object({
   EQUIVALENCE_STATE_MACHINE_ARN: name,
   /** Printed in every certificate's QR code. */
   PUBLIC_BASE_URL: z.url(),
+  /** A development stage marks its pages, credentials and PDFs as specimens. @default production */
+  LEDGER_STAGE: z.enum(['production', 'development']).optional(),
+  /** The secret CloudFront sends as an origin header: only then is its CloudFront-Viewer-Address believed. */
+  ORIGIN_SECRET_ARN: z.string().min(1).optional(),
   PUBLIC_RATE_LIMIT: positiveInteger.default(300),
   PUBLIC_RATE_WINDOW_SECONDS: positiveInteger.default(60),
   /** Email needs a verified SES identity; without one, the CandidateNotified events are all there is. */

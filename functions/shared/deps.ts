@@ -15,6 +15,8 @@ import type { AccessLog } from '../ports/access-log.js';
 import type { AccountDirectory } from '../ports/account-directory.js';
 import type { CommandHandler } from './command-handler.js';
 import type { Role } from './auth.js';
+import type { LedgerStage } from './stage.js';
+import type { OriginSecrets } from '../ports/origin-secrets.js';
 
 /** What handlers are given: ports only, built by functions/composition/ for AWS, the local runtime and the tests. */
 export interface LedgerDeps {
@@ -42,6 +44,10 @@ export interface LedgerDeps {
   accessLog: AccessLog;
   /** The public base URL of the verification pages, printed on certificates (PUBLIC_BASE_URL). */
   publicBaseUrl: string;
+  /** A development stage marks what it issues as a specimen (LEDGER_STAGE). @default production */
+  stage?: LedgerStage;
+  /** Behind CloudFront: the origin secret that makes its CloudFront-Viewer-Address trusted (AWS only). */
+  originSecrets?: OriginSecrets;
   logger: Logger;
   /** Local runtime only: moves the virtual clock and fires due timers. Absent in AWS. */
   localClock?: { moveTo(instant: string): Promise<void> };

@@ -6,6 +6,7 @@ import { dispatch, problemResponse } from './dispatch.js';
 import type { RouteDefinition } from './route.js';
 import { NOT_UTF8_DETAIL, textual, utf8Text } from './http-body.js';
 import { problem } from './problem.js';
+import { clientAddress, ORIGIN_SECRET_HEADER } from './viewer-address.js';
 
 /**
  * The Lambda entry of one route: API Gateway's event in, the shared dispatch, API Gateway's result out.
@@ -32,7 +33,7 @@ export function lambdaHandler(module: string, route: RouteDefinition<any, any, a
         headers,
         body,
         claims: event.requestContext.authorizer?.jwt?.claims,
-        sourceIp: event.requestContext.http.sourceIp,
+        sourceIp: await sourceIpOf(entry.auth === 'public', headers, event.requestContext.http.sourceIp, ledger),
         requestId: event.requestContext.requestId,
       },
       ledger,
@@ -53,4 +54,19 @@ export function lambdaHandler(module: string, route: RouteDefinition<any, any, a
 function notUtf8(): APIGatewayProxyResultV2 {
   const response = problemResponse(problem(400, 'invalid-request', NOT_UTF8_DETAIL));
   return { statusCode: response.status, headers: response.headers, body: String(response.body), isBase64Encoded: false };
+}
+
+/**
+ * The address a public route's rate limiter counts: the viewer's, when CloudFront vouches for it with the origin
+ * secret (functions/shared/viewer-address.ts). The secret is read only for public routes and only when the header
+ * is there; if it cannot be read, the source IP stands (a shared, stricter count, never a 5xx).
+ */
+async function sourceIpOf(isPublic: boolean, headers: Record<string, string>, sourceIp: string, ledger: LedgerDeps): Promise<string> {
+  if (!isPublic || !ledger.originSecrets || !headers[ORIGIN_SECRET_HEADER]) return sourceIp;
+  try {
+    return clientAddress(headers, sourceIp, await ledger.originSecrets.accepted());
+  } catch (error) {
+    ledger.logger.warn('origin secret unavailable: counting the source IP', { error: (error as Error).name });
+    return sourceIp;
+  }
 }

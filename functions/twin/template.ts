@@ -245,11 +245,17 @@ export function referencedLogicalIds(value: unknown): string[] {
   return [...found];
 }
 
+/** The ledger's stack in the app (infra/ledger-app.ts STACK_NAME, not imported: the twin's model loads no aws-cdk-lib). */
+const LEDGER_STACK = 'CertificationLedger';
+
 /** Reads the stack's template out of a cloud assembly (via manifest.json), and its asset folders. */
 export function readStack(cdkOut: string, stackName?: string): StackModel {
   const dir = resolvePath(cdkOut);
   const manifest = manifestSchema.parse(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')));
-  const stacks = Object.entries(manifest.artifacts).filter(([name, a]) => a.type === 'aws:cloudformation:stack' && (!stackName || name === stackName));
+  const all = Object.entries(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack');
+  // The app also holds CertificationLedgerEdge (the us-east-1 web ACL, nothing the twin runs): the ledger's stack is the one meant.
+  const chosen = stackName ?? (all.length > 1 && all.some(([n]) => n === LEDGER_STACK) ? LEDGER_STACK : undefined);
+  const stacks = all.filter(([name]) => !chosen || name === chosen);
   if (stacks.length !== 1) {
     throw new Error(`cdk.out at ${dir}: expected one stack${stackName ? ` named ${stackName}` : ''}, found ${stacks.map(([n]) => n).join(', ') || 'none'}`);
   }

@@ -11,6 +11,7 @@ import type { DocumentStore } from '../ports/document-store.js';
 const Coordinates = z.object({ stream: z.string(), version: z.number(), hash: z.string() });
 const PdfInput = z.object({
   publicBaseUrl: z.string(),
+  stage: z.optional(z.literal('development')),
   code: z.string(),
   kind: z.enum(['titre', 'ccp', 'ccs']),
   certification: z.object({ rncp: z.string(), title: z.string(), level: z.number(), certifier: z.string() }),

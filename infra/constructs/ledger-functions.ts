@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { ledgerBundling } from '../bundling/options.js';
@@ -28,6 +29,8 @@ export interface LedgerFunctionsProps {
   logRetention: logs.RetentionDays;
   /** Access per module, over infra/function-access.ts. */
   access?: Record<string, FunctionAccess>;
+  /** Behind CloudFront: the origin secret, read by the rate-limited functions to trust the viewer's address. */
+  originSecret?: secretsmanager.ISecret;
 }
 
 export interface FunctionOptions {
@@ -37,6 +40,8 @@ export interface FunctionOptions {
   memorySize?: number;
   /** Folders of the project copied beside the bundle (data the function reads at run time, such as referential/). */
   assetFolders?: readonly string[];
+  /** Without the ledger's environment (a Cognito trigger: the pool would name it and it the pool, a cycle). */
+  bare?: boolean;
 }
 
 /** `projections/project-change-feed` → `ProjectionsProjectChangeFeed` (stable construct ids, hence logical ids). */
@@ -129,6 +134,8 @@ export class LedgerFunction extends Construct {
  */
 export class LedgerFunctions extends Construct {
   private readonly byModule = new Map<string, LedgerFunction>();
+  /** Modules made without the ledger's environment (FunctionOptions.bare). */
+  private readonly bare = new Set<string>();
   private readonly environment: Record<string, string>;
   /** One log group for every route's function: a route's logs are found by its stream names. */
   private routeLogs?: logs.LogGroup;
@@ -165,6 +172,7 @@ export class LedgerFunctions extends Construct {
       CAPITALISATION_STATE_MACHINE_ARN: stateMachineArn(this, 'capitalisation'),
       EQUIVALENCE_STATE_MACHINE_ARN: stateMachineArn(this, 'equivalence'),
       ...(props.sesIdentity ? { SES_IDENTITY: props.sesIdentity } : {}),
+      ...(props.originSecret ? { ORIGIN_SECRET_ARN: props.originSecret.secretArn } : {}),
     };
     this.environment = {
       ...environment,
@@ -195,13 +203,14 @@ export class LedgerFunctions extends Construct {
     if (existing) return existing;
     const fn = new LedgerFunction(this, constructIdOf(module), {
       module,
-      environment: this.environment,
+      environment: options.bare ? { NODE_OPTIONS: this.environment.NODE_OPTIONS! } : this.environment,
       logRetention: this.props.logRetention,
       ...(options.method ? { logGroup: this.routeLogGroup() } : {}),
       ...options,
     });
     this.grant(fn, this.props.access?.[module] ?? accessOf(module, options.method));
     this.byModule.set(module, fn);
+    if (options.bare) this.bare.add(module);
     return fn;
   }
 
@@ -213,7 +222,7 @@ export class LedgerFunctions extends Construct {
   /** Sets a variable on every function, those already made and those to come. */
   setEnvironment(name: AwsVariable, value: string) {
     this.environment[name] = value;
-    for (const fn of this.byModule.values()) fn.handler.addEnvironment(name, value);
+    for (const [module, fn] of this.byModule) if (!this.bare.has(module)) fn.handler.addEnvironment(name, value);
   }
 
   /** Every function created so far, by module. */
@@ -235,7 +244,11 @@ export class LedgerFunctions extends Construct {
       if (access.readModels === 'write') tables.readModels.grant(role, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
     }
     if (access.idempotency) tables.idempotency.grant(role, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
-    if (access.rateLimit) tables.rateLimit.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    if (access.rateLimit) {
+      tables.rateLimit.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+      // The limiter counts the viewer's address when CloudFront vouches for it with the origin secret.
+      this.props.originSecret?.grantRead(role);
+    }
     if (access.verifications) {
       tables.verifications.grant(role, 'dynamodb:Query');
       if (access.verifications === 'write') tables.verifications.grant(role, 'dynamodb:PutItem', 'dynamodb:BatchWriteItem');

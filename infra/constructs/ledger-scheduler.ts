@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag.js';
+import { stackInstanceSuffix } from '../names.js';
 
 /**
  * The Scheduler port in AWS (DESIGN.md §3 "Workflows"): one-time EventBridge Scheduler schedules, in their
@@ -18,7 +19,9 @@ export class LedgerScheduler extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.group = new scheduler.ScheduleGroup(this, 'Group', { scheduleGroupName: `${Stack.of(this).stackName}-timers` });
+    // Retained (its schedules are the ledger's pending timers): suffixed by the stack instance, so a stack created
+    // again after `cdk destroy` makes its own group instead of failing on the old one's name.
+    this.group = new scheduler.ScheduleGroup(this, 'Group', { scheduleGroupName: `${Stack.of(this).stackName}-timers-${stackInstanceSuffix()}` });
     this.role = new iam.Role(this, 'Role', {
       description: 'Assumed by EventBridge Scheduler to start the ledger workflows',
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
@@ -49,7 +52,7 @@ export class LedgerScheduler extends Construct {
     );
     if (grantee instanceof Construct) {
       acknowledge(grantee, 'AwsSolutions-IAM5', "Schedules are named at run time (one per timer); the grant is limited to the ledger's schedule group.", [
-        /^Resource::arn:[^:]+:scheduler:[^:]+:.+:schedule\/[^/]+\/\*$/,
+        /^Resource::arn:[^:]+:scheduler:[^:]+:.+:schedule\/[^/]+-timers-.+\/\*$/,
       ]);
     }
   }

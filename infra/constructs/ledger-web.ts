@@ -10,7 +10,9 @@ import { Construct } from 'constructs';
 import type { RouteEntry } from '../../functions/routes.js';
 import { webRoot, writeWebSync } from '../../web/build.js';
 import { cloudFrontRewriteSource, contentSecurityPolicy } from '../../web/site.js';
+import type { LedgerStage } from '../../functions/shared/stage.js';
 import { acknowledge } from '../nag.js';
+import type { LedgerSignIn } from './ledger-sign-in.js';
 import { clientReadAttributes, clientWriteAttributes, type LedgerHttpApi } from './ledger-http-api.js';
 
 /**
@@ -44,6 +46,14 @@ export interface LedgerWebProps {
    * every QR code and credential names this address, which outlives any distribution. @default the distribution's own
    */
   domain?: { name: string; certificateArn: string };
+  /** A development stage's pages carry the specimen banner. @default development */
+  stage?: LedgerStage;
+  /** The header CloudFront adds to every request to the API, so the API may trust CloudFront-Viewer-Address. */
+  originSecret?: { header: string; value: string };
+  /** The WAF web ACL (scope CLOUDFRONT, in us-east-1: infra/stacks/edge-stack.ts) guarding the distribution. */
+  webAclArn?: string;
+  /** FranceConnect and ProConnect beside Cognito's own sign-in (infra/constructs/ledger-sign-in.ts). */
+  signIn?: LedgerSignIn;
 }
 
 /**
@@ -64,9 +74,12 @@ export class LedgerWeb extends Construct {
   readonly deployment: s3deploy.BucketDeployment;
   /** https://<distribution>: where the pages (and the certificates' QR codes) live. */
   readonly url: string;
+  readonly stage: LedgerStage;
 
   constructor(scope: Construct, id: string, props: LedgerWebProps) {
     super(scope, id);
+    this.stage = props.stage ?? 'development';
+    const stage = this.stage;
     const secure = {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
@@ -129,6 +142,7 @@ export class LedgerWeb extends Construct {
     });
 
     const api = new origins.HttpOrigin(Fn.parseDomainName(props.http.api.apiEndpoint), {
+      ...(props.originSecret ? { customHeaders: { [props.originSecret.header]: props.originSecret.value } } : {}),
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
     });
@@ -195,6 +209,7 @@ export class LedgerWeb extends Construct {
       enableLogging: true,
       logBucket: this.logs,
       logFilePrefix: 'cloudfront/',
+      ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
       defaultBehavior: {
         origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -222,7 +237,7 @@ export class LedgerWeb extends Construct {
       authFlows: {},
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
-      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      supportedIdentityProviders: props.signIn?.clientProviders() ?? [cognito.UserPoolClientIdentityProvider.COGNITO],
       readAttributes: clientReadAttributes(),
       writeAttributes: clientWriteAttributes(),
       oAuth: {
@@ -235,6 +250,8 @@ export class LedgerWeb extends Construct {
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(12),
     });
+    // A client may name a provider only once it exists.
+    for (const provider of props.signIn?.providers.values() ?? []) this.client.node.addDependency(provider);
     // Its ID tokens (aud = this client) must pass the API's JWT authorizer too.
     const authorizer = props.http.api.node.findAll().find((c): c is apigw.CfnAuthorizer => c instanceof apigw.CfnAuthorizer);
     if (!authorizer) throw new Error('the HTTP API has no JWT authorizer to admit the pages’ client');
@@ -248,7 +265,7 @@ export class LedgerWeb extends Construct {
             image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22-alpine'),
             local: {
               tryBundle(outputDir) {
-                writeWebSync(outputDir);
+                writeWebSync(outputDir, { stage });
                 return true;
               },
             },
@@ -256,6 +273,7 @@ export class LedgerWeb extends Construct {
         }),
         s3deploy.Source.jsonData('config.json', {
           mode: 'aws',
+          stage,
           cognito: { domain: this.signInDomain.baseUrl(), clientId: this.client.userPoolClientId, scopes: ['openid', 'email'] },
         }),
       ],
@@ -267,22 +285,24 @@ export class LedgerWeb extends Construct {
       memoryLimit: 256,
     });
 
-    this.acknowledgeFindings();
+    this.acknowledgeFindings(props.webAclArn);
     new CfnOutput(this, 'Url', { value: this.url, description: 'The pages: /v, /candidat, /certificateurs, /ministere, /connexion' });
     new CfnOutput(this, 'SignInUrl', { value: this.signInDomain.baseUrl(), description: 'Cognito hosted sign-in' });
   }
 
-  private acknowledgeFindings() {
+  private acknowledgeFindings(webAclArn: string | undefined) {
     acknowledge(
       this.distribution,
       'AwsSolutions-CFR1',
       'No geo restriction by design: employers abroad verify French certificates through /v; the API throttles and rate-limits public calls.',
     );
-    acknowledge(
-      this.distribution,
-      'AwsSolutions-CFR2',
-      'No WAF web ACL in this stack (a CloudFront web ACL lives in us-east-1); the API Gateway stage throttles every route and the verification routes are rate limited per client by the application.',
-    );
+    if (!webAclArn) {
+      acknowledge(
+        this.distribution,
+        'AwsSolutions-CFR2',
+        'A development stage without context ledger:webAclArn: the web ACL lives in the us-east-1 stack CertificationLedgerEdge (a CloudFront web ACL must); the API Gateway stage throttles every route and the verification routes are rate limited per viewer by the application. A production stage refuses to synthesise without it.',
+      );
+    }
     acknowledge(
       this.distribution,
       'AwsSolutions-CFR4',

@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag.js';
+import { stackInstanceSuffix } from '../names.js';
 import type { WorkflowDefinition } from '../workflows/workflow.js';
 import { constructIdOf, stateMachineArn, stateMachineName, type LedgerFunctions } from './ledger-functions.js';
 import type { LedgerScheduler } from './ledger-scheduler.js';
@@ -31,8 +32,10 @@ export class LedgerWorkflows extends Construct {
       names.add(workflow.name);
       const scopeOf = new Construct(this, constructIdOf(workflow.name));
       const name = stateMachineName(this, workflow.name);
+      // Under /aws/vendedlogs (one CloudWatch Logs resource policy covers them all) and retained: suffixed by the
+      // stack instance, so a redeployment after `cdk destroy` does not collide with the old, retained group.
       const logGroup = new logs.LogGroup(scopeOf, 'Logs', {
-        logGroupName: `/aws/vendedlogs/states/${name}`,
+        logGroupName: `/aws/vendedlogs/states/${name}-${stackInstanceSuffix()}`,
         retention: props.logRetention,
       });
       const definition = workflow.definition(new Construct(scopeOf, 'States'), (module) => props.functions.get(module, { timeout: Duration.seconds(60) }).handler);

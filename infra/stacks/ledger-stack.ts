@@ -10,6 +10,8 @@ import { LedgerBuckets } from '../constructs/ledger-buckets.js';
 import { LedgerFunctions } from '../constructs/ledger-functions.js';
 import { LedgerHttpApi } from '../constructs/ledger-http-api.js';
 import { LedgerKeys } from '../constructs/ledger-keys.js';
+import { LedgerOriginSecret } from '../constructs/ledger-origin-secret.js';
+import { LedgerSignIn, type LedgerSignInProps } from '../constructs/ledger-sign-in.js';
 import { LedgerScheduler } from '../constructs/ledger-scheduler.js';
 import { LedgerStartUp } from '../constructs/ledger-start-up.js';
 import { LedgerTables, type ReadModelColour } from '../constructs/ledger-tables.js';
@@ -19,6 +21,7 @@ import { LedgerWorkflows } from '../constructs/ledger-workflows.js';
 import { workflows as registeredWorkflows } from '../workflows/index.js';
 import type { WorkflowDefinition } from '../workflows/workflow.js';
 import type { FunctionAccess } from '../function-access.js';
+import type { LedgerStage } from '../../functions/shared/stage.js';
 
 export interface LedgerStackProps extends StackProps {
   /** @default the route manifest, functions/routes.ts (localOnly routes are never deployed) */
@@ -39,6 +42,15 @@ export interface LedgerStackProps extends StackProps {
   access?: Record<string, FunctionAccess>;
   /** The pages of web/ on S3 behind CloudFront, with the API under the same origin (infra/constructs/ledger-web.ts). @default true */
   web?: boolean;
+  /**
+   * `development` marks every page, credential and PDF as a specimen (functions/shared/stage.ts); `production` must
+   * have its own domain (ledger-app.ts). @default development
+   */
+  stage?: LedgerStage;
+  /** FranceConnect (candidates) and ProConnect (professionals) as OIDC providers, from the context. @default none */
+  identityProviders?: LedgerSignInProps['providers'];
+  /** The distribution's WAF web ACL, from the us-east-1 stack (required in production, ledger-app.ts). */
+  webAclArn?: string;
   /** The public host name and its us-east-1 ACM certificate (required in production, ledger-app.ts). */
   domain?: { name: string; certificateArn: string };
   /** The read-model table the functions serve from; the switch after a rebuild. @default context `ledger:readModels`, else 'blue' */
@@ -59,15 +71,21 @@ export class LedgerStack extends Stack {
   readonly startUp: LedgerStartUp;
   readonly web?: LedgerWeb;
   readonly rebuild: ReadModelRebuild;
+  readonly stage: LedgerStage;
+  readonly originSecret?: LedgerOriginSecret;
+  readonly signIn: LedgerSignIn;
 
   constructor(scope: Construct, id: string, props: LedgerStackProps = {}) {
     super(scope, id, props);
     const logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
     const workflows = props.workflows ?? registeredWorkflows;
+    this.stage = props.stage ?? 'development';
 
     this.tables = new LedgerTables(this, 'Tables', { activeReadModels: props.activeReadModels ?? readModelsContext(this) });
     this.buckets = new LedgerBuckets(this, 'Buckets');
     this.keys = new LedgerKeys(this, 'Keys');
+    // Behind CloudFront only: the header that makes the viewer's address trusted.
+    if (props.web !== false) this.originSecret = new LedgerOriginSecret(this, 'OriginSecret');
     this.scheduler = new LedgerScheduler(this, 'Scheduler');
     this.functions = new LedgerFunctions(this, 'Functions', {
       tables: this.tables,
@@ -77,6 +95,7 @@ export class LedgerStack extends Stack {
       workflowNames: workflows.map((w) => w.name),
       logRetention,
       access: props.access ?? {},
+      ...(this.originSecret ? { originSecret: this.originSecret.secret } : {}),
       ...(props.sesIdentity ? { sesIdentity: props.sesIdentity } : {}),
     });
     this.http = new LedgerHttpApi(this, 'Http', {
@@ -84,6 +103,12 @@ export class LedgerStack extends Stack {
       functions: this.functions,
       groups: Role.options,
       logRetention,
+    });
+    this.signIn = new LedgerSignIn(this, 'SignIn', {
+      userPool: this.http.userPool,
+      functions: this.functions,
+      ...(props.sesIdentity ? { sesIdentity: props.sesIdentity } : {}),
+      ...(props.identityProviders ? { providers: props.identityProviders } : {}),
     });
     if (props.web !== false) {
       const prefix = this.node.tryGetContext('ledger:signInDomainPrefix') as string | undefined;
@@ -93,8 +118,14 @@ export class LedgerStack extends Stack {
         accessLogs: this.buckets.accessLogs,
         ...(prefix ? { signInDomainPrefix: prefix } : {}),
         ...(props.domain ? { domain: props.domain } : {}),
+        stage: this.stage,
+        ...(this.originSecret ? { originSecret: { header: this.originSecret.header, value: this.originSecret.headerValue() } } : {}),
+        ...(props.webAclArn ? { webAclArn: props.webAclArn } : {}),
+        signIn: this.signIn,
       });
+      this.originSecret?.rotateWith(this.functions, this.web.distribution);
     }
+    this.functions.setEnvironment('LEDGER_STAGE', this.stage);
     this.functions.setEnvironment('PUBLIC_BASE_URL', props.publicBaseUrl ?? this.web?.url ?? this.http.stage.url.replace(/\/$/, ''));
     this.changeFeed = new ChangeFeed(this, 'ChangeFeed', {
       events: this.tables.events,

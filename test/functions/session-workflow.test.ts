@@ -7,6 +7,7 @@ import { callRoute } from '../support/call-route.js';
 import { memoryDeps, TestClock, type MemoryDepsOptions } from '../support/memory-deps.js';
 import { scenario, type Caller } from '../support/scenario.js';
 import { localExecutionArn } from '../../functions/local/local-workflows.js';
+import { restartSessionWorkflow, sessionExecutionName } from '../../functions/reactions/session-workflow-trigger.js';
 
 const RNCP = 'RNCP38665';
 
@@ -106,5 +107,40 @@ describe('the session workflow, run from the CDK definition by aws-local-stepfun
     expect((await eventsOf(h, titre)).some((e) => e.type === 'TitreIssued')).toBe(true);
     expect((await eventsOf(h, partial)).some((e) => e.type === 'CcpAcquired')).toBe(true);
     expect((await eventsOf(h, failed)).some((e) => e.type === 'CcpAcquired')).toBe(false);
+  });
+
+  it('an operator runs a partly failed session workflow again under a new name: the failed candidate is completed, the others untouched', async () => {
+    let poisoned = '';
+    const { h, s, sessionId, titre, partial, failed } = await world({
+      interceptTask: async (state, input, run) => {
+        if (state === 'RecordOutcome' && (input as { candidate: { candidateId: string } }).candidate.candidateId === poisoned) throw new Error('DynamoDB unavailable');
+        return run();
+      },
+    });
+    poisoned = failed;
+    await s.validatePv(sessionId);
+    await h.settle();
+    const before = { titre: (await eventsOf(h, titre)).length, partial: (await eventsOf(h, partial)).length };
+
+    // The cause is fixed; the first run's name is taken (90 days in AWS), so the re-run is attempt 2.
+    poisoned = '';
+    await expect(restartSessionWorkflow(h.deps, sessionId, 1)).rejects.toThrow(/attempt/);
+    const rerun = await restartSessionWorkflow(h.deps, sessionId, 2);
+    await h.settle();
+    expect(rerun.executionName).toBe(`session-${sessionId}-attempt-2`);
+    const execution = h.workflows.execution(localExecutionArn('session', rerun.executionName))!;
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.output).toMatchObject({ done: 3, failed: [] });
+    expect((await eventsOf(h, failed)).filter((e) => e.type === 'CcpAcquired').map((e) => (e.data as { bloc: string }).bloc)).toEqual(['RNCP38665BC02']);
+    expect((await eventsOf(h, titre)).length).toBe(before.titre);
+    expect((await eventsOf(h, partial)).length).toBe(before.partial);
+    // The same attempt again is the same execution, not a third run.
+    expect((await restartSessionWorkflow(h.deps, sessionId, 2)).executionId).toBe(rerun.executionId);
+  });
+
+  it('refuses to run the workflow of a session whose PV is not validated', async () => {
+    const { h, sessionId } = await world({});
+    await expect(restartSessionWorkflow(h.deps, sessionId, 2)).rejects.toThrow(/not validated/);
+    expect(sessionExecutionName(sessionId)).toBe(`session-${sessionId}`);
   });
 });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { publicDomain } from '../../infra/ledger-app.js';
+import { pageHtml } from '../../web/build.js';
+import { pages } from '../../web/site.js';
+import { DEVELOPMENT_MARK } from '../../functions/shared/stage.js';
 import { logicalIdOf, SYNTH_TIMEOUT, synthesize } from './support.js';
 
 const CERTIFICATE = 'arn:aws:acm:us-east-1:111122223333:certificate/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e';
@@ -17,15 +20,51 @@ describe('the public address (issue 18)', () => {
   it(
     'with a domain, CloudFront answers to it with its certificate (TLS 1.2), and the QR codes and sign-in use it',
     () => {
-      const { stack, resources } = synthesize({ context: { 'ledger:stage': 'production', 'ledger:domainName': 'registre.example.gouv.fr', 'ledger:certificateArn': CERTIFICATE } });
+      const { stack, resources } = synthesize({
+        context: {
+          'ledger:stage': 'production',
+          'ledger:domainName': 'registre.example.gouv.fr',
+          'ledger:certificateArn': CERTIFICATE,
+          'ledger:webAclArn': 'arn:aws:wafv2:us-east-1:111122223333:global/webacl/certification-ledger/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e',
+        },
+      });
       const config = resources[logicalIdOf(stack, stack.web!.distribution)]!.Properties.DistributionConfig;
       expect(config.Aliases).toEqual(['registre.example.gouv.fr']);
       expect(config.ViewerCertificate).toMatchObject({ AcmCertificateArn: CERTIFICATE, MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' });
       const fn = resources[logicalIdOf(stack, stack.functions.get('certificates/verify-certificate').handler)]!;
       expect(fn.Properties.Environment.Variables.PUBLIC_BASE_URL).toBe('https://registre.example.gouv.fr');
+      expect(fn.Properties.Environment.Variables.LEDGER_STAGE).toBe('production');
+      expect(stack.web!.stage).toBe('production');
       const client = resources[logicalIdOf(stack, stack.web!.client)]!;
       expect(client.Properties.CallbackURLs).toEqual(['https://registre.example.gouv.fr/connexion']);
     },
     SYNTH_TIMEOUT,
   );
+});
+
+describe('a development stage is marked (issue 18)', () => {
+  it(
+    'without ledger:stage the stack is a development stage on the CloudFront address: every function issues specimens, the pages carry the banner',
+    () => {
+      const { stack, resources } = synthesize({});
+      expect(stack.stage).toBe('development');
+      expect(stack.web!.stage).toBe('development');
+      const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function' && String(r.Properties.Description ?? '').startsWith('certification-ledger '));
+      expect(functions.length).toBeGreaterThan(20);
+      for (const fn of functions) expect(fn.Properties.Environment.Variables.LEDGER_STAGE).toBe('development');
+      const verify = resources[logicalIdOf(stack, stack.functions.get('certificates/verify-certificate').handler)]!;
+      expect(JSON.stringify(verify.Properties.Environment.Variables.PUBLIC_BASE_URL)).toContain(logicalIdOf(stack, stack.web!.distribution));
+    },
+    SYNTH_TIMEOUT,
+  );
+
+  it('every page of a development stage shows the specimen banner in its HTML (no script needed); a production page has none', () => {
+    for (const page of pages) {
+      const html = pageHtml(page, undefined, 'development');
+      expect(html).toMatch(/<body>\s*<a class="skip-link"[^>]*>[^<]*<\/a>\s*<p class="stage-banner" role="note">/);
+      expect(html).toContain(DEVELOPMENT_MARK);
+      expect(pageHtml(page, undefined, 'production')).not.toContain('stage-banner');
+      expect(pageHtml(page)).not.toContain('stage-banner');
+    }
+  });
 });

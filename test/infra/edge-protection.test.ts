@@ -1,0 +1,99 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Template } from 'aws-cdk-lib/assertions';
+import { webAcl } from '../../infra/ledger-app.js';
+import { MANAGED_RULE_GROUPS, RATE_LIMIT_PER_5_MINUTES, VERIFY_RATE_LIMIT_PER_5_MINUTES, type LedgerEdgeStack } from '../../infra/stacks/edge-stack.js';
+import { ORIGIN_SECRET_ROTATION, ROTATION_MODULE } from '../../infra/constructs/ledger-origin-secret.js';
+import type { LedgerStack } from '../../infra/stacks/ledger-stack.js';
+import { ORIGIN_SECRET_HEADER } from '../../functions/shared/viewer-address.js';
+import { functionAccess } from '../../infra/function-access.js';
+import { actionsOf, type CfnResourceJson, logicalIdOf, statementsOfRole, SYNTH_TIMEOUT, synthesize } from './support.js';
+
+const WEB_ACL = 'arn:aws:wafv2:us-east-1:111122223333:global/webacl/certification-ledger/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e';
+
+let stack: LedgerStack;
+let edge: LedgerEdgeStack;
+let resources: Record<string, CfnResourceJson>;
+
+beforeAll(() => {
+  const synthesized = synthesize({ context: { 'ledger:webAclArn': WEB_ACL } });
+  ({ stack, resources } = synthesized);
+  edge = (synthesized.app.node.findChild('CertificationLedgerEdge') as LedgerEdgeStack) ?? null;
+}, SYNTH_TIMEOUT);
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+describe('the WAF web ACL (issue 18)', () => {
+  it('lives in its own us-east-1 stack, scope CLOUDFRONT, with rate limits per address and the AWS managed rule groups', () => {
+    expect(edge.region).toBe('us-east-1');
+    const acls = Object.values(Template.fromStack(edge).toJSON().Resources as Record<string, CfnResourceJson>).filter((r) => r.Type === 'AWS::WAFv2::WebACL');
+    expect(acls).toHaveLength(1);
+    const acl = acls[0]!.Properties;
+    expect(acl.Scope).toBe('CLOUDFRONT');
+    expect(acl.DefaultAction).toEqual({ Allow: {} });
+    const rules = acl.Rules as { Name: string; Priority: number; Action?: unknown; OverrideAction?: unknown; Statement: any }[];
+    expect(new Set(rules.map((r) => r.Priority)).size).toBe(rules.length);
+    const rate = rules.filter((r) => r.Statement.RateBasedStatement);
+    expect(rate.map((r) => [r.Statement.RateBasedStatement.Limit, r.Statement.RateBasedStatement.AggregateKeyType, r.Action])).toEqual([
+      [VERIFY_RATE_LIMIT_PER_5_MINUTES, 'IP', { Block: {} }],
+      [RATE_LIMIT_PER_5_MINUTES, 'IP', { Block: {} }],
+    ]);
+    expect(rate[0]!.Statement.RateBasedStatement.ScopeDownStatement.ByteMatchStatement).toMatchObject({ SearchString: '/verify', PositionalConstraint: 'STARTS_WITH' });
+    const managed = rules.filter((r) => r.Statement.ManagedRuleGroupStatement);
+    expect(managed.map((r) => r.Statement.ManagedRuleGroupStatement)).toEqual(MANAGED_RULE_GROUPS.map((Name) => ({ VendorName: 'AWS', Name })));
+    for (const r of managed) expect(r.OverrideAction).toEqual({ None: {} });
+  });
+
+  it('guards the distribution when its ARN is given; a production stage needs one', () => {
+    const [, distribution] = ofType('AWS::CloudFront::Distribution')[0]!;
+    expect(distribution.Properties.DistributionConfig.WebACLId).toBe(WEB_ACL);
+    expect(() => webAcl('production', undefined)).toThrow(/production stage needs context ledger:webAclArn/);
+    expect(() => webAcl('development', 'arn:aws:wafv2:eu-west-3:111122223333:regional/webacl/x/0b1c')).toThrow(/CloudFront/);
+    expect(webAcl('development', undefined)).toBeUndefined();
+    expect(webAcl('production', WEB_ACL)).toBe(WEB_ACL);
+  });
+});
+
+describe('the origin secret (issue 18)', () => {
+  it('CloudFront sends it to the API origin only, from Secrets Manager (a dynamic reference, never the value in the template)', () => {
+    const [, distribution] = ofType('AWS::CloudFront::Distribution')[0]!;
+    const origins = distribution.Properties.DistributionConfig.Origins as { S3OriginConfig?: unknown; OriginCustomHeaders?: { HeaderName: string; HeaderValue: unknown }[] }[];
+    const api = origins.filter((o) => !o.S3OriginConfig);
+    expect(api).toHaveLength(1);
+    const header = api[0]!.OriginCustomHeaders!.find((h) => h.HeaderName === ORIGIN_SECRET_HEADER)!;
+    const secretId = logicalIdOf(stack, stack.originSecret!.secret);
+    expect(JSON.stringify(header.HeaderValue)).toMatch(/\{\{resolve:secretsmanager:/);
+    expect(JSON.stringify(header.HeaderValue)).toContain(`{"Ref":"${secretId}"}`);
+    expect(JSON.stringify(header.HeaderValue)).toContain(':SecretString:value::}}');
+    for (const o of origins.filter((o) => o.S3OriginConfig)) expect(o.OriginCustomHeaders ?? []).toEqual([]);
+  });
+
+  it('is rotated every 30 days by its function, which may change this distribution only', () => {
+    const secretId = logicalIdOf(stack, stack.originSecret!.secret);
+    const [, schedule] = ofType('AWS::SecretsManager::RotationSchedule')[0]!;
+    expect(schedule.Properties.SecretId).toEqual({ Ref: secretId });
+    expect(schedule.Properties.RotationRules.ScheduleExpression).toBe(`rate(${ORIGIN_SECRET_ROTATION.toDays()} days)`);
+    const rotation = stack.functions.all().get(ROTATION_MODULE)!;
+    expect(schedule.Properties.RotationLambdaARN).toEqual({ 'Fn::GetAtt': [logicalIdOf(stack, rotation.handler), 'Arn'] });
+    const statements = statementsOfRole(resources, logicalIdOf(stack, rotation.role));
+    const cloudfront = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('cloudfront:')));
+    expect(actionsOf(cloudfront).sort()).toEqual(['cloudfront:GetDistributionConfig', 'cloudfront:UpdateDistribution']);
+    expect(JSON.stringify(cloudfront[0]!.Resource)).toContain(`{"Ref":"${logicalIdOf(stack, stack.web!.distribution)}"}`);
+    const fn = resources[logicalIdOf(stack, rotation.handler)]!;
+    expect(fn.Properties.Environment.Variables.DISTRIBUTION_ID).toEqual({ Ref: logicalIdOf(stack, stack.web!.distribution) });
+  });
+
+  it('only the rate-limited functions may read it; every function knows its ARN', () => {
+    const secretId = logicalIdOf(stack, stack.originSecret!.secret);
+    const limited = Object.entries(functionAccess)
+      .filter(([, a]) => a.rateLimit)
+      .map(([m]) => m);
+    expect(limited.length).toBeGreaterThan(2);
+    for (const [module, fn] of stack.functions.all()) {
+      const reads = statementsOfRole(resources, logicalIdOf(stack, fn.role)).filter(
+        (s) => actionsOf([s]).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource).includes(secretId),
+      );
+      expect(reads.length > 0, module).toBe(limited.includes(module) || module === ROTATION_MODULE);
+      expect(resources[logicalIdOf(stack, fn.handler)]!.Properties.Environment.Variables.ORIGIN_SECRET_ARN).toEqual({ Ref: secretId });
+    }
+  });
+});

@@ -1,0 +1,88 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { LedgerStack } from '../../infra/stacks/ledger-stack.js';
+import { LINK_ACTIONS, oidcProviderContext, PRE_SIGN_UP_MODULE, senderOf } from '../../infra/constructs/ledger-sign-in.js';
+import { USER_INVITATION, USER_VERIFICATION } from '../../infra/constructs/ledger-http-api.js';
+import { actionsOf, type CfnResourceJson, identityPolicies, logicalIdOf, statementsOfRole, SYNTH_TIMEOUT, synthesize } from './support.js';
+
+const FRANCE_CONNECT = { issuerUrl: 'https://fcp-low.sbx.dev-franceconnect.fr/api/v2', clientId: 'fc-client', clientSecretName: 'ledger/franceconnect' };
+const PRO_CONNECT = { issuerUrl: 'https://fca.integ01.dev-agentconnect.fr/api/v2', clientId: 'pc-client', clientSecretName: 'ledger/proconnect' };
+
+let stack: LedgerStack;
+let resources: Record<string, CfnResourceJson>;
+
+beforeAll(() => {
+  ({ stack, resources } = synthesize({
+    context: { 'ledger:sesIdentity': 'registre.example.gouv.fr', 'ledger:franceConnect': JSON.stringify(FRANCE_CONNECT), 'ledger:proConnect': PRO_CONNECT },
+  }));
+}, SYNTH_TIMEOUT);
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const pool = () => resources[logicalIdOf(stack, stack.http.userPool)]!;
+
+describe('sign-in (issue 18)', () => {
+  it('Cognito emails through SES from the ledger’s identity, with the French invitation and code', () => {
+    expect(pool().Properties.EmailConfiguration).toEqual({
+      EmailSendingAccount: 'DEVELOPER',
+      From: 'Registre des titres professionnels <no-reply@registre.example.gouv.fr>',
+      SourceArn: { 'Fn::Join': ['', ['arn:aws:ses:eu-west-3:', { Ref: 'AWS::AccountId' }, ':identity/registre.example.gouv.fr']] },
+    });
+    expect(pool().Properties.AdminCreateUserConfig.InviteMessageTemplate).toMatchObject({ EmailSubject: USER_INVITATION.emailSubject });
+    expect(pool().Properties.VerificationMessageTemplate).toMatchObject({ EmailSubject: USER_VERIFICATION.emailSubject, DefaultEmailOption: 'CONFIRM_WITH_CODE' });
+    expect(senderOf('registre@example.gouv.fr')).toBe('registre@example.gouv.fr');
+  });
+
+  it('FranceConnect and ProConnect are OIDC providers of the pool, their client secrets read from Secrets Manager at deployment', () => {
+    const providers = ofType('AWS::Cognito::UserPoolIdentityProvider').map(([, r]) => r.Properties);
+    expect(providers.map((p) => p.ProviderName).sort()).toEqual(['FranceConnect', 'ProConnect']);
+    for (const [p, config] of [
+      [providers.find((p) => p.ProviderName === 'FranceConnect')!, FRANCE_CONNECT],
+      [providers.find((p) => p.ProviderName === 'ProConnect')!, PRO_CONNECT],
+    ] as const) {
+      expect(p.ProviderType).toBe('OIDC');
+      expect(p.UserPoolId).toEqual({ Ref: logicalIdOf(stack, stack.http.userPool) });
+      expect(p.ProviderDetails).toMatchObject({ client_id: config.clientId, oidc_issuer: config.issuerUrl, authorize_scopes: 'openid email given_name family_name' });
+      expect(p.ProviderDetails.client_secret).toBe(`{{resolve:secretsmanager:${config.clientSecretName}:SecretString:::}}`);
+      expect(p.AttributeMapping).toMatchObject({ email: 'email', email_verified: 'email_verified' });
+    }
+    const client = resources[logicalIdOf(stack, stack.web!.client)]!;
+    expect(client.Properties.SupportedIdentityProviders).toEqual(['COGNITO', 'FranceConnect', 'ProConnect']);
+  });
+
+  it('the pre sign-up trigger links on this pool only, through a policy of its own, and gets no ledger environment', () => {
+    const fn = stack.signIn.preSignUp!;
+    expect(pool().Properties.LambdaConfig.PreSignUp).toEqual({ 'Fn::GetAtt': [logicalIdOf(stack, fn.handler), 'Arn'] });
+    const roleId = logicalIdOf(stack, fn.role);
+    const statements = statementsOfRole(resources, roleId);
+    const cognito = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('cognito-idp:')));
+    expect(actionsOf(cognito).sort()).toEqual([...LINK_ACTIONS].sort());
+    for (const s of cognito) expect(s.Resource).toEqual({ 'Fn::GetAtt': [logicalIdOf(stack, stack.http.userPool), 'Arn'] });
+    // Nothing else of the ledger: no table, key, bucket.
+    expect(actionsOf(statements).filter((a) => !a.startsWith('cognito-idp:') && !a.startsWith('logs:'))).toEqual([]);
+    expect(identityPolicies(resources).some((p) => p.roles.includes(roleId) && p.statements.some((s) => actionsOf([s]).includes('cognito-idp:AdminLinkProviderForUser')))).toBe(
+      true,
+    );
+    expect(Object.keys(resources[logicalIdOf(stack, fn.handler)]!.Properties.Environment.Variables)).toEqual(['NODE_OPTIONS']);
+    expect(stack.functions.all().get(PRE_SIGN_UP_MODULE)).toBe(fn);
+  });
+
+  it('a provider’s context is checked: JSON, https issuer, client id and secret name', () => {
+    expect(oidcProviderContext('ledger:franceConnect', undefined)).toBeUndefined();
+    expect(() => oidcProviderContext('ledger:franceConnect', '{oops')).toThrow(/must be JSON/);
+    expect(() => oidcProviderContext('ledger:proConnect', { ...PRO_CONNECT, issuerUrl: 'http://insecure.example' })).toThrow(/ledger:proConnect: issuerUrl/);
+    expect(() => oidcProviderContext('ledger:proConnect', { issuerUrl: PRO_CONNECT.issuerUrl })).toThrow(/clientId/);
+  });
+});
+
+describe('without sign-in context', () => {
+  it(
+    'Cognito’s default sender, no provider, no trigger (what the twin runs)',
+    () => {
+      const { stack, resources } = synthesize({ stack: { web: false } });
+      const pool = resources[logicalIdOf(stack, stack.http.userPool)]!;
+      expect(pool.Properties.EmailConfiguration).toBeUndefined();
+      expect(pool.Properties.LambdaConfig).toBeUndefined();
+      expect(Object.values(resources).filter((r) => r.Type === 'AWS::Cognito::UserPoolIdentityProvider')).toEqual([]);
+    },
+    SYNTH_TIMEOUT,
+  );
+});
