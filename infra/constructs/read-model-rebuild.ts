@@ -3,6 +3,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { RebuildEnvironment } from '../../functions/composition/read-model-rebuild.js';
+import { stackInstanceSuffix } from '../names.js';
 import { acknowledge } from '../nag.js';
 import { REBUILD_MODULES, rebuildReadModelsWorkflow } from '../workflows/rebuild-read-models.js';
 import { constructIdOf, LedgerFunction, stateMachineName } from './ledger-functions.js';
@@ -11,6 +12,8 @@ import type { LedgerTables } from './ledger-tables.js';
 export interface ReadModelRebuildProps {
   tables: LedgerTables;
   logRetention: logs.RetentionDays;
+  /** The stage every function of the stack is told (issue 18): a development stage's logs and alarms say so too. */
+  stage: string;
 }
 
 /**
@@ -32,6 +35,7 @@ export class ReadModelRebuild extends Construct {
       READ_MODELS_BLUE_TABLE: tables.readModelTables.blue.tableName,
       READ_MODELS_GREEN_TABLE: tables.readModelTables.green.tableName,
       NODE_OPTIONS: '--enable-source-maps',
+      LEDGER_STAGE: props.stage,
     };
     const fn = (module: string, timeout: Duration, memorySize: number) =>
       new LedgerFunction(this, constructIdOf(module), { module, environment, logRetention: props.logRetention, timeout, memorySize });
@@ -50,7 +54,7 @@ export class ReadModelRebuild extends Construct {
     for (const table of colours) table.grant(this.functions.clear.role, 'dynamodb:Scan', 'dynamodb:BatchWriteItem');
 
     const name = stateMachineName(this, rebuildReadModelsWorkflow.name);
-    const logGroup = new logs.LogGroup(this, 'Logs', { logGroupName: `/aws/vendedlogs/states/${name}`, retention: props.logRetention });
+    const logGroup = new logs.LogGroup(this, 'Logs', { logGroupName: `/aws/vendedlogs/states/${name}-${stackInstanceSuffix()}`, retention: props.logRetention });
     const byModule = new Map<string, LedgerFunction>(Object.entries(REBUILD_MODULES).map(([step, module]) => [module, this.functions[step as keyof typeof REBUILD_MODULES]]));
     const definition = rebuildReadModelsWorkflow.definition(new Construct(this, 'States'), (module) => {
       const target = byModule.get(module);

@@ -138,7 +138,7 @@ export class LedgerStack extends Stack {
       scheduler: this.scheduler,
       logRetention,
     });
-    this.rebuild = new ReadModelRebuild(this, 'ReadModelRebuild', { tables: this.tables, logRetention });
+    this.rebuild = new ReadModelRebuild(this, 'ReadModelRebuild', { tables: this.tables, logRetention, stage: this.stage });
     // After the change feed: the referential's events reach the projector's Streams consumer.
     this.startUp = new LedgerStartUp(this, 'StartUp', { functions: this.functions, executeAfter: [this.tables, this.changeFeed] });
     this.alarms = new LedgerAlarms(this, 'Alarms', {
