@@ -253,7 +253,7 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
 
     // A suspended certificate reads differently; its reason and legal basis are not public.
     const suspended = await call('POST', `/certificates/${ccpCode}/suspension`, {
-      as: ['dreets', 'agent-1'],
+      as: ['dreets', 'agent-1', 'Bretagne'],
       body: { reason: 'Recours en cours', legalBasis: 'Code du travail, art. R. 338-8' },
     });
     expect(suspended.status, suspended.text).toBe(201);
