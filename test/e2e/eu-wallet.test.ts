@@ -3,9 +3,8 @@ import { digest, ES256 } from '@sd-jwt/crypto-nodejs';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { decodeProtectedHeader, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../support/eventually.js';
-import { startLedgerTarget, TARGET, type HttpLedger } from '../support/ledger-target.js';
-import { scenario, type Caller } from '../support/scenario.js';
+import { RNCP, startWithIssuedTitre } from '../support/issued-titre.js';
+import { TARGET, type HttpLedger } from '../support/ledger-target.js';
 import { acceptOffer, testWallet } from '../support/test-wallet.js';
 
 /**
@@ -15,18 +14,10 @@ import { acceptOffer, testWallet } from '../support/test-wallet.js';
  * and the SD-JWT VC received is presented with key binding and verified with the issuer's keys found at
  * /.well-known/jwt-vc-issuer. Nothing of the ledger's code is used on the wallet's or the verifier's side.
  */
-const RNCP = 'RNCP38665';
-const WAIT = TARGET === 'twin' ? 90_000 : 30_000;
-
 let L: HttpLedger;
 let holder: string;
 let code: string;
-
-/** On the twin the public host is the CloudFront domain it answers for: the wallet's requests go to the twin. */
-const walletFetch: typeof fetch = (input, init) => {
-  const url = new URL(input instanceof Request ? input.url : String(input));
-  return fetch(TARGET === 'twin' ? new URL(`${url.pathname}${url.search}`, L.url) : url, init);
-};
+let walletFetch: typeof fetch;
 const accept = (offerUri: string) => acceptOffer(offerUri, walletFetch);
 const newWallet = () => testWallet(walletFetch);
 
@@ -41,26 +32,7 @@ async function issuerKey(sdJwt: string, iss: string) {
 }
 
 beforeAll(async () => {
-  L = await startLedgerTarget({ clock: 'virtual:2025-09-01T08:00:00Z' });
-  const call: Caller = (method, path, opts = {}) => L.call(method, path, { ...opts, ...(opts.as ? { as: opts.as } : {}) });
-  const s = scenario(call);
-  const centreId = await s.centre(RNCP, { validUntil: '2029-05-12' });
-  const jurors = await s.jurors(RNCP, 2, { validUntil: '2029-05-12' });
-  const blocs = await s.blocs(RNCP);
-  holder = await s.candidate(centreId, 'Moreau');
-  const sessionId = await s.session(centreId, { rncp: RNCP, kind: 'titre', startsOn: '2025-10-06', endsOn: '2025-10-07' }, jurors);
-  await s.enrol(centreId, sessionId, holder);
-  await L.setClock('2025-10-07T14:00:00Z');
-  await s.deliberate(sessionId, jurors, holder, 'titre', blocs, ['RNCP38665BC01', 'RNCP38665BC02']);
-  await s.validatePv(sessionId);
-  code = await eventually(
-    async () => {
-      const record = (await L.call('GET', `/candidates/${holder}/record`, { as: ['candidate', holder] })).json;
-      return record?.certificates?.[0]?.status === 'valid' ? (record.certificates[0].code as string) : undefined;
-    },
-    'the titre issued',
-    WAIT,
-  );
+  ({ L, holder, code, publicFetch: walletFetch } = await startWithIssuedTitre());
 }, 600_000);
 afterAll(async () => L?.stop());
 
