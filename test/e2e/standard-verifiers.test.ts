@@ -135,6 +135,10 @@ describe(`a credential issued through the API, checked by other people's verifie
     expect(credential.sub).toBe(credential.credentialSubject.id);
     expect(credential.sub).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(credential.nbf).toBe(Date.parse(credential.validFrom) / 1000);
+    // Valid from the day of the PV (midnight), signed once the workflow ran after it was validated (14:00 on the virtual clock).
+    expect(credential.validFrom).toBe('2025-10-07T00:00:00Z');
+    expect(credential.iat).toBeGreaterThanOrEqual(Date.parse('2025-10-07T14:00:00Z') / 1000);
+    expect(credential.iat).toBeLessThan(Date.parse('2025-10-08T00:00:00Z') / 1000);
     expect(jws).not.toMatch(/Moreau/i);
     const ajv = addFormats(new Ajv2019({ strict: false, allErrors: true }));
     const validate = ajv.compile(JSON.parse(readFileSync(join(standards, 'ob_v3p0_achievementcredential.schema.json'), 'utf8')));

@@ -186,6 +186,8 @@ const table: Record<string, Expectation> = {
   },
   'GET /.well-known/jwks.json': { path: () => '/.well-known/jwks.json' },
   'GET /.well-known/did.json': { path: () => '/.well-known/did.json' },
+  'GET /.well-known/jwt-vc-issuer/certifiers/{certifier}': { path: () => '/.well-known/jwt-vc-issuer/certifiers/ministere-du-travail-du-plein-emploi-et-de-l-insertion' },
+  'GET /credential-types/{type}': { path: () => '/credential-types/titre-professionnel' },
   'GET /certifiers/{certifier}/did.json': { path: () => '/certifiers/ministere-du-travail-du-plein-emploi-et-de-l-insertion/did.json' },
   'GET /candidates/{candidateId}/credential-offers/{code}': {
     path: (w) => `/candidates/${w.candidateA}/credential-offers/${w.code}`,
