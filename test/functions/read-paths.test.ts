@@ -81,6 +81,7 @@ describe('every read path of the route manifest reads one partition at a time (D
     ids.certifier = String(credential.issuer.id).split(':').at(-1)!;
     ids.listId = String(credential.credentialStatus.statusListCredential).split('/').at(-1)!;
     ids.document = 'openid-credential-issuer';
+    ids.type = 'titre-professionnel';
   }, 120_000);
 
   const callerFor = (auth: (typeof routes)[number]['auth']): Call['as'] => {
