@@ -34,7 +34,7 @@ export const route = defineRoute({
       grants: {
         [preAuthorizedCodeGrantIdentifier]: {
           'pre-authorized_code': code,
-          tx_code: { input_mode: 'numeric', length: TX_CODE_LENGTH, description: 'Le code à 6 chiffres affiché à côté du QR code sur votre espace candidat' },
+          tx_code: { input_mode: 'numeric', length: TX_CODE_LENGTH, description: 'Code affiché à côté du QR code' },
         },
       },
     });

@@ -175,10 +175,12 @@ function walletOffer(candidateId: string, code: string) {
         const { offerUri, expiresAt, txCode } = await getJson<{ offerUri: string; expiresAt: string; txCode: string }>(
           `/candidates/${encodeURIComponent(candidateId)}/credential-offers/${encodeURIComponent(code)}`,
         );
-        const qr = await QRCode.toDataURL(offerUri, { errorCorrectionLevel: 'M', margin: 2, width: 320 });
+        // The offer carries its signed code: a dense QR code, drawn at 4 pixels a module with the standard quiet zone
+        // so a phone's camera reads it; low error correction keeps it as small as it can be on a screen.
+        const qr = await QRCode.toDataURL(offerUri, { errorCorrectionLevel: 'L', margin: 4, scale: 4 });
         replaceChildren(
           area,
-          h('img', { src: qr, width: 320, height: 320, alt: `QR code de l’offre du certificat ${code} pour le portefeuille` }),
+          h('img', { src: qr, class: 'wallet-qr', alt: `QR code de l’offre du certificat ${code} pour le portefeuille` }),
           h('p', null, 'Code à saisir dans le portefeuille : ', h('span', { class: 'code code-big wallet-pin' }, txCode)),
           h('p', null, h('a', { href: offerUri, class: 'wallet-link' }, 'Ouvrir l’offre dans l’application portefeuille de cet appareil')),
           h(
