@@ -2,6 +2,7 @@ import { canonicalJson } from '../events/canonical-json.js';
 import type { EventData, LedgerEvent } from '../events/registry.js';
 import { assertNever, type Decider } from './decider.js';
 import { conflict, notFound, refuse } from './errors.js';
+import { requireTerritory } from './territory.js';
 
 export type CertificateEvent = Extract<
   LedgerEvent,
@@ -12,6 +13,16 @@ export type CertificateEvent = Extract<
 
 type StatusChange = EventData<'CertificateSuspended'>;
 
+/**
+ * Who may change a certificate's status. The competent authority is the territorial representative that
+ * validated the PV (arrêté du 22 décembre 2015, art. 10: « validé par le représentant territorial compétent »), or
+ * that decided the équivalence behind it: a DREETS agent of that region (`competentRegion`, the region of the
+ * session's centre or of the candidate's centre, as the PV validation and the équivalence checked it). The
+ * compensation of an annulment decided on the session follows that decision, which was checked then.
+ */
+export type StatusAuthority = { actingRegion: string | undefined; competentRegion: string | undefined } | 'annulment-compensation';
+type StatusChangeCommand = StatusChange & { authority: StatusAuthority };
+
 export type CertificateCommand =
   | ({
       type: 'IssueCertificate';
@@ -20,9 +31,9 @@ export type CertificateCommand =
     } & EventData<'CertificateIssued'>)
   | ({ type: 'AttachCertificateDocuments' } & EventData<'CertificateDocumentsAttached'>)
   | ({ type: 'ReissueCredential' } & EventData<'CertificateCredentialReissued'>)
-  | ({ type: 'SuspendCertificate' } & StatusChange)
-  | ({ type: 'ReinstateCertificate' } & StatusChange)
-  | ({ type: 'RevokeCertificate' } & StatusChange);
+  | ({ type: 'SuspendCertificate' } & StatusChangeCommand)
+  | ({ type: 'ReinstateCertificate' } & StatusChangeCommand)
+  | ({ type: 'RevokeCertificate' } & StatusChangeCommand);
 
 export type CertificateStatus = 'valid' | 'suspended' | 'revoked';
 
@@ -78,8 +89,12 @@ function decide(command: CertificateCommand, state: CertificateState): Certifica
   }
 }
 
-/** Nothing follows a revocation, and no change takes effect before the certificate was issued. */
-function requireChangeable(state: Exclude<CertificateState, { status: 'unissued' }>, change: StatusChange) {
+/**
+ * Only the competent territory changes a status; nothing follows a revocation, and no change takes effect before
+ * the certificate was issued.
+ */
+function requireChangeable(state: Exclude<CertificateState, { status: 'unissued' }>, change: StatusChangeCommand) {
+  if (change.authority !== 'annulment-compensation') requireTerritory(change.authority.actingRegion, change.authority.competentRegion, `certificate ${change.code}`);
   if (state.status === 'revoked') throw refuse('certificate-revoked', `certificate ${change.code} was revoked: nothing can follow`);
   if (change.on < state.issued.issuedOn) throw refuse('before-issuance', `certificate ${change.code} was issued on ${state.issued.issuedOn}, after ${change.on}`);
 }

@@ -152,6 +152,7 @@ export const PROBLEM_SENTENCES = {
   'wallet-offer-not-found': 'Aucune offre pour le portefeuille ne correspond à ce code : demandez-en une nouvelle depuis votre espace.',
   'wallet-offer-used': 'Ce code d’offre a déjà servi : demandez-en un nouveau depuis votre espace.',
   'wallet-offer-expired': 'Ce code d’offre a expiré : demandez-en un nouveau depuis votre espace.',
+  'wallet-offer-locked': 'Trois codes PIN erronés : cette offre est bloquée. Demandez-en une nouvelle depuis votre espace.',
 } as const satisfies Record<string, string>;
 
 export type ProblemCode = keyof typeof PROBLEM_SENTENCES;

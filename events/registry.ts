@@ -34,7 +34,7 @@ import {
   StatusListEntryReserved,
 } from './certificate.js';
 import { AgrementGranted, CentreRegistered } from './centre.js';
-import { WalletOfferMade, WalletOfferRedeemed } from './wallet.js';
+import { WalletOfferMade, WalletOfferRedeemed, WalletOfferTxCodeRejected } from './wallet.js';
 import { HabilitationGranted, JurorRegistered } from './juror.js';
 import {
   AccommodationDecided,
@@ -98,6 +98,7 @@ export const eventDefinitions = [
   StatusListEntryReserved,
   WalletOfferMade,
   WalletOfferRedeemed,
+  WalletOfferTxCodeRejected,
 ] as const;
 
 type Definitions = (typeof eventDefinitions)[number];

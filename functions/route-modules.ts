@@ -56,6 +56,8 @@ export const routeModules: Record<string, () => Promise<RouteModule>> = {
   'certificates/get-did-document': () => import('./certificates/get-did-document.js'),
   'certificates/get-status-list': () => import('./certificates/get-status-list.js'),
   'wallet/get-well-known': () => import('./wallet/get-well-known.js'),
+  'wallet/get-jwt-vc-issuer': () => import('./wallet/get-jwt-vc-issuer.js'),
+  'wallet/get-credential-type': () => import('./wallet/get-credential-type.js'),
   'wallet/oid4vci-endpoint': () => import('./wallet/oid4vci-endpoint.js'),
   'wallet/get-credential-offer': () => import('./wallet/get-credential-offer.js'),
   'statistics/get-statistics': () => import('./statistics/get-statistics.js'),

@@ -74,6 +74,8 @@ export const routes: readonly RouteEntry[] = [
   { method: 'GET', path: '/status-lists/{listId}', auth: 'public', module: 'certificates/get-status-list', cors: true },
   // After the literal /.well-known routes: the local server takes the first match (API Gateway the most specific).
   { method: 'GET', path: '/.well-known/{document}', auth: 'public', module: 'wallet/get-well-known', cors: true },
+  { method: 'GET', path: '/.well-known/jwt-vc-issuer/certifiers/{certifier}', auth: 'public', module: 'wallet/get-jwt-vc-issuer', cors: true },
+  { method: 'GET', path: '/credential-types/{type}', auth: 'public', module: 'wallet/get-credential-type', cors: true },
   { method: 'POST', path: '/oid4vci/{endpoint}', auth: 'public', module: 'wallet/oid4vci-endpoint' },
   { method: 'GET', path: '/candidates/{candidateId}/credential-offers/{code}', auth: ['candidate'], module: 'wallet/get-credential-offer' },
   { method: 'GET', path: '/candidates/{candidateId}/certificates/{code}/pdf', auth: ['candidate'], module: 'certificates/get-named-certificate-pdf' },

@@ -87,10 +87,14 @@ export const functionAccess: Record<string, FunctionAccess> = {
   // Signs the list it serves (CloudFront keeps it STATUS_LIST_MAX_AGE_SECONDS).
   'certificates/get-status-list': { readModels: 'read', signing: 'sign' },
   // The wallet (OpenID4VCI): metadata and keys; the endpoints redeem codes (append), sign tokens, nonces and the
-  // SD-JWT VC, and read the holder's names from the vault; an offer records its code's hash (append).
+  // SD-JWT VC, and read the holder's names (and the PIN's secret) from the vault.
   'wallet/get-well-known': { signing: 'publicKey' },
+  // A certifier's SD-JWT VC keys (the catalogue names the certifiers); the credential types' metadata (no access).
+  'wallet/get-jwt-vc-issuer': { readModels: 'read', signing: 'publicKey' },
+  'wallet/get-credential-type': {},
   'wallet/oid4vci-endpoint': { events: 'append', readModels: 'read', vault: 'read', signing: 'sign' },
-  'wallet/get-credential-offer': { events: 'append', readModels: 'read' },
+  // A read: signs the pre-authorised code and derives its PIN from the holder's vault key; records nothing.
+  'wallet/get-credential-offer': { readModels: 'read', vault: 'read', signing: 'sign' },
   'statistics/export-statistics': { readModels: 'read', idempotency: 'write', exports: 'write' },
   // Reads the object (404 when absent) and signs its download URL with the function's own role: s3:GetObject.
   'statistics/download-export': { exports: 'read' },

@@ -24,6 +24,11 @@ export class CachingPersonVault implements PersonVault {
     return data && structuredClone(data);
   }
 
+  /** Not cached: an erasure must stop it at once, and it is asked only when an offer is made or redeemed. */
+  secretFor(personId: string, purpose: string): Promise<Uint8Array | undefined> {
+    return this.inner.secretFor(personId, purpose);
+  }
+
   async put(personId: string, data: PersonalData): Promise<void> {
     this.entries.delete(personId);
     await this.inner.put(personId, data);

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { PersonalData, PersonDataConflict, type KeyStore, type PersonVault } from '../ports/person-vault.js';
 
@@ -52,6 +52,13 @@ export class EncryptedPersonVault implements PersonVault {
     const key = await this.keys.keyFor(personId, false);
     if (!key) return undefined;
     return this.open(personId, key, stored.ciphertext);
+  }
+
+  async secretFor(personId: string, purpose: string): Promise<Uint8Array | undefined> {
+    if (!(await this.ciphertexts.get(personId))) return undefined;
+    const key = await this.keys.keyFor(personId, false);
+    // HKDF (RFC 5869): the data key itself never leaves the vault, and one purpose's secret tells nothing of another's.
+    return key && new Uint8Array(hkdfSync('sha256', key, Buffer.from(personId), Buffer.from(purpose), 32));
   }
 
   private seal(personId: string, key: Uint8Array, data: PersonalData): string {

@@ -164,15 +164,24 @@ const seconds = (instant: string) => Math.floor(Date.parse(instant) / 1000);
 /**
  * The JWT payload of a credential, as Open Badges 3.0's VC-JWT profile wants it: the credential's members at the
  * top level plus the registered claims `iss` (issuer id), `jti` (credential id), `sub` (subject id) and `nbf`
- * (validFrom), which verifiers must find and match.
+ * (validFrom), which verifiers must find and match, and `iat`, when it was signed.
+ *
+ * `nbf` and `iat` differ on purpose. A certificate is valid from its date of issue, the date of the PV validation
+ * or of the équivalence decision, a date without an hour: `validFrom` is that day at 00:00Z, and OB 3.0 requires
+ * `nbf` to be `validFrom` (verifiers compare them). The signature comes later (the workflow signs minutes after
+ * the PV; a reissue years after), and RFC 7519's `iat` says when: VC-JOSE-COSE leaves `iat` to the JWT, VC 2.0
+ * lets `validFrom` precede the securing, and nothing asks `nbf` ≥ `iat`. Putting the signing instant in `nbf`
+ * instead would move the date the titre was awarded to the time a machine signed it, and differ between a
+ * credential and its reissue.
  */
-export function credentialJwtPayload<C extends { id: string; issuer: { id: string }; validFrom: string; credentialSubject: { id?: string } }>(credential: C) {
+export function credentialJwtPayload<C extends { id: string; issuer: { id: string }; validFrom: string; credentialSubject: { id?: string } }>(credential: C, signedAt: string) {
   return {
     ...credential,
     iss: credential.issuer.id,
     jti: credential.id,
     ...(credential.credentialSubject.id ? { sub: credential.credentialSubject.id } : {}),
     nbf: seconds(credential.validFrom),
+    iat: seconds(signedAt),
   };
 }
 

@@ -117,7 +117,7 @@ export async function certificateState(deps: Pick<LedgerDeps, 'store'>, code: st
 /** Signs a credential as its issuer: OB 3.0 JWT claims, `kid` the key's DID URL. */
 async function signCredential(deps: LedgerDeps, input: CredentialInput) {
   const credential = buildCredential(input);
-  return deps.signer.sign(new TextEncoder().encode(JSON.stringify(credentialJwtPayload(credential))), credentialHeader(credential.issuer.id));
+  return deps.signer.sign(new TextEncoder().encode(JSON.stringify(credentialJwtPayload(credential, deps.clock.now()))), credentialHeader(credential.issuer.id));
 }
 
 /** How many random draws in one list before moving to the next: 32 collisions in a row means it is nearly full. */

@@ -68,6 +68,6 @@ export async function statusListCredential(deps: LedgerDeps, certifier: string, 
       encodedList: `u${await bits.encodeBits()}`,
     },
   };
-  const signed = await deps.signer.sign(new TextEncoder().encode(JSON.stringify(credentialJwtPayload(credential))), credentialHeader(issuer));
+  const signed = await deps.signer.sign(new TextEncoder().encode(JSON.stringify(credentialJwtPayload(credential, deps.clock.now()))), credentialHeader(issuer));
   return signed.jws;
 }

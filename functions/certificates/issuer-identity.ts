@@ -30,6 +30,19 @@ export function hostDid(publicBaseUrl: string): string {
 /** The issuer of a certifier's credentials and status lists. */
 export const issuerDid = (publicBaseUrl: string, certifier: string) => `${hostDid(publicBaseUrl)}:certifiers:${certifierSlug(certifier)}`;
 
+/**
+ * The SD-JWT VC `iss` of a certifier's wallet credentials: an https URL on the public host, the form the SD-JWT VC
+ * issuer metadata needs (its keys at `<origin>/.well-known/jwt-vc-issuer<path of iss>`), which the EU wallets
+ * resolve; one per certifier, as the did:web of its W3C credentials.
+ */
+export const sdJwtIssuer = (publicBaseUrl: string, certifier: string) => `${withoutTrailingSlash(publicBaseUrl)}/certifiers/${certifierSlug(certifier)}`;
+
+/** Where a verifier finds an SD-JWT VC issuer's keys (SD-JWT VC, JWT VC Issuer Metadata): `/.well-known/jwt-vc-issuer` inserted after the host. */
+export function jwtVcIssuerMetadataUrl(iss: string): string {
+  const url = new URL(iss);
+  return `${url.origin}/.well-known/jwt-vc-issuer${url.pathname === '/' ? '' : url.pathname}`;
+}
+
 /** The key's DID URL, the JWS header's `kid`: the DID, `#`, the key's JWK thumbprint. */
 export const keyDidUrl = (did: string, thumbprint: string) => `${did}#${thumbprint}`;
 

@@ -30,6 +30,12 @@ export interface PersonVault {
   update(personId: string, change: (data: PersonalData) => PersonalData): Promise<boolean>;
   /** undefined for an unknown person, and for one whose key was destroyed. */
   get(personId: string): Promise<PersonalData | undefined>;
+  /**
+   * A secret of the person's own for `purpose` (32 bytes, derived from the person's key, so only the ledger can make
+   * it, always the same for one person and purpose, different across purposes), undefined for an unknown or
+   * erased person. What it protects (a wallet offer's PIN) dies with the person's key.
+   */
+  secretFor(personId: string, purpose: string): Promise<Uint8Array | undefined>;
   /** Crypto-shredding: destroys the person's key, so what is stored can never be read again. */
   forget(personId: string): Promise<void>;
 }

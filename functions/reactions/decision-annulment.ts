@@ -49,6 +49,7 @@ async function compensateAnnulment(deps: LedgerDeps, commit: Commit): Promise<vo
           legalBasis,
           by: event.meta.actor,
           on: ledgerDate(event.meta.occurredAt) < state.issued.issuedOn ? state.issued.issuedOn : ledgerDate(event.meta.occurredAt),
+          authority: 'annulment-compensation',
         },
         ctx(`revoke:${code}`),
       );

@@ -28,7 +28,9 @@ export function lambdaHandler(module: string, route: RouteDefinition<any, any, a
       {
         method: event.requestContext.http.method,
         path: event.rawPath,
-        params: event.pathParameters as Record<string, string>,
+        // API Gateway leaves pathParameters out on a route without variables (GET /.well-known/did.json, whose module
+        // also serves /certifiers/{certifier}/did.json): no parameter, not a malformed request.
+        params: (event.pathParameters ?? {}) as Record<string, string>,
         query: (event.queryStringParameters ?? {}) as Record<string, string>,
         headers,
         body,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JWTVerifyGetKey } from 'jose';
+import { corsPreflightReply, withApiCors } from './api-cors.js';
 import type { InvokeResult } from './function-runner.js';
 import { apiGatewayV2Event, httpReplyOf, integrationFailure, matchRoute, type HttpReply } from './http-event.js';
 import { authorizeJwt, type JwtAuthorizerConfig } from './jwt-authorizer.js';
@@ -42,6 +43,7 @@ export async function startHttpApi(options: HttpApiOptions) {
   const apiIds = [...new Set(model.httpRoutes.map((r) => r.apiLogicalId).filter((id): id is string => !!id))];
   if (apiIds.length > 1) throw new Error(`the stack has ${apiIds.length} HTTP APIs; the twin serves one`);
   const apiId = apiIds[0] ? resolver.ref(apiIds[0]) : 'twin';
+  const cors = model.httpApis.find((a) => a.logicalId === apiIds[0])?.cors;
   const authorizers = new Map<string, JwtAuthorizerConfig>(
     model.jwtAuthorizers.map((a) => {
       const issuer = resolver.resolveString(a.issuer, `${a.logicalId} issuer`);
@@ -87,7 +89,10 @@ export async function startHttpApi(options: HttpApiOptions) {
       for await (const c of req) chunks.push(c as Buffer);
       const body = Buffer.concat(chunks);
       if (options.local && (await options.local(req, res, body))) return;
-      const reply = options.ready && !options.ready() ? message(503, 'Service Unavailable') : await answer(req, body);
+      const reply =
+        options.ready && !options.ready()
+          ? message(503, 'Service Unavailable')
+          : (corsPreflightReply(cors, req.method ?? 'GET', req.headers) ?? withApiCors(cors, req.headers, await answer(req, body)));
       res.writeHead(reply.status, { ...reply.headers, 'content-length': String(reply.body.length), 'apigw-requestid': randomUUID() });
       res.end(reply.body);
     })().catch((e: unknown) => {

@@ -97,6 +97,22 @@ export interface HttpRoute {
   functionLogicalId: string | undefined;
 }
 
+/** An HTTP API's CORS configuration (AWS::ApiGatewayV2::Api CorsConfiguration), as API Gateway applies it. */
+export interface HttpApiCors {
+  allowOrigins: string[];
+  allowMethods: string[];
+  allowHeaders: string[];
+  exposeHeaders: string[];
+  allowCredentials: boolean;
+  maxAge: number | undefined;
+}
+
+export interface HttpApi {
+  logicalId: string;
+  /** Undefined when the API has no CORS configuration: then API Gateway answers no preflight itself. */
+  cors: HttpApiCors | undefined;
+}
+
 export interface JwtAuthorizer {
   logicalId: string;
   name: string | undefined;
@@ -192,6 +208,7 @@ export interface StackModel {
   template: CfnTemplate;
   functions: LambdaFunction[];
   roles: RolePolicies[];
+  httpApis: HttpApi[];
   httpRoutes: HttpRoute[];
   jwtAuthorizers: JwtAuthorizer[];
   eventSourceMappings: EventSourceMapping[];
@@ -323,6 +340,24 @@ export function modelOf(template: CfnTemplate, where: { cdkOut: string; stackNam
       assumeRolePolicy: p.AssumeRolePolicyDocument,
       policies: [...inline, ...standalone, ...customerManaged],
       managedPolicyArns: managed.filter((m) => !firstOfType(m, 'AWS::IAM::ManagedPolicy')),
+    };
+  });
+
+  const strings = (v: unknown) => arr(v).map(String);
+  const httpApis: HttpApi[] = ofType('AWS::ApiGatewayV2::Api').map(([logicalId, r]) => {
+    const c = r.Properties.CorsConfiguration;
+    if (c === undefined) return { logicalId, cors: undefined };
+    const cors = obj(c);
+    return {
+      logicalId,
+      cors: {
+        allowOrigins: strings(cors.AllowOrigins),
+        allowMethods: strings(cors.AllowMethods),
+        allowHeaders: strings(cors.AllowHeaders),
+        exposeHeaders: strings(cors.ExposeHeaders),
+        allowCredentials: bool(cors.AllowCredentials, false),
+        maxAge: cors.MaxAge === undefined ? undefined : num(cors.MaxAge, 0),
+      },
     };
   });
 
@@ -460,6 +495,7 @@ export function modelOf(template: CfnTemplate, where: { cdkOut: string; stackNam
     template,
     functions,
     roles,
+    httpApis,
     httpRoutes,
     jwtAuthorizers,
     eventSourceMappings,

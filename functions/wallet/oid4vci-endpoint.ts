@@ -1,11 +1,12 @@
 import { type HttpMethod, type Jwk, preAuthorizedCodeGrantIdentifier } from '@openid4vc/oauth2';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { z } from 'zod';
 import { DomainError } from '../../domain/errors.js';
 import { walletOffer, walletOfferStream } from '../../domain/wallet-offer.js';
 import { decodeEvent } from '../../events/registry.js';
 import { catalogueEntry, verificationUrl } from '../certificates/certificate-facts.js';
-import { issuerDid } from '../certificates/issuer-identity.js';
+import { issuerDid, sdJwtIssuer } from '../certificates/issuer-identity.js';
 import { certificateByCode } from '../certificates/verification.js';
 import type { LedgerDeps } from '../shared/deps.js';
 import { lambdaHandler } from '../shared/lambda.js';
@@ -19,6 +20,8 @@ import {
   issuerMetadata,
   issuerUrl,
   NONCE_LIFETIME_SECONDS,
+  offerOfCode,
+  txCodeOf,
   newNonce,
   nonceIsValid,
   openid4vciIssuer,
@@ -44,8 +47,11 @@ const answer = (body: unknown): HttpResponse => ({
   body: JSON.stringify(body),
 });
 
-const TokenRequest = z.object({ grant_type: z.string().max(200), 'pre-authorized_code': z.string().max(200).optional() }).loose();
+const TokenRequest = z.object({ grant_type: z.string().max(200), 'pre-authorized_code': z.string().max(2000).optional(), tx_code: z.string().max(20).optional() }).loose();
 const CredentialRequest = z.record(z.string(), z.unknown());
+
+/** Compared in constant time: how long a wrong PIN takes tells nothing of the right one. */
+const sameText = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 const libraryRequest = (req: HttpRequest, deps: LedgerDeps) => ({
   method: req.method as HttpMethod,
@@ -64,18 +70,30 @@ async function token(req: HttpRequest, deps: LedgerDeps): Promise<HttpResponse> 
     return oauthError(400, 'invalid_request', (error as Error).message.slice(0, 300));
   }
   if (grant.grantType !== preAuthorizedCodeGrantIdentifier) return oauthError(400, 'unsupported_grant_type', 'only the pre-authorised code grant is offered');
+  const offer = await offerOfCode(deps, grant.preAuthorizedCode);
+  if (!offer) return oauthError(400, 'invalid_grant', 'this pre-authorised code is not one of the ledger’s');
+  const txCode = await txCodeOf(deps, offer.candidateId, grant.preAuthorizedCode);
   const codeHash = sha256Hex(grant.preAuthorizedCode);
+  let redeemed: boolean;
   try {
-    await deps.commands.handle(
+    const result = await deps.commands.handle(
       walletOffer,
       walletOfferStream(codeHash),
-      { type: 'RedeemWalletOffer', now: deps.clock.now() },
-      { commandId: `redeem:${codeHash}`, actor: 'system:wallet-token', correlationId: req.requestId, now: deps.clock.now() },
+      {
+        type: 'RedeemWalletOffer',
+        offer,
+        txCodeMatches: txCode !== undefined && grant.txCode !== undefined && sameText(grant.txCode, txCode),
+        now: deps.clock.now(),
+      },
+      // Each attempt is a command of its own: a wrong PIN and the right one after it are two.
+      { commandId: `redeem:${codeHash}:${randomUUID()}`, actor: 'system:wallet-token', correlationId: req.requestId, now: deps.clock.now() },
     );
+    redeemed = result.state.redeemed !== undefined;
   } catch (error) {
     if (error instanceof DomainError) return oauthError(400, 'invalid_grant', error.message);
     throw error;
   }
+  if (!redeemed) return oauthError(400, 'invalid_grant', 'the tx_code (the PIN shown with the offer) is missing or wrong');
   const response = await server.createAccessTokenResponse({
     audience: issuerUrl(deps),
     authorizationServer: issuerUrl(deps),
@@ -103,7 +121,7 @@ async function offerOfToken(req: HttpRequest, deps: LedgerDeps) {
     .flatMap((c) => c.events)
     .map((e) => decodeEvent(e) as Parameters<typeof walletOffer.evolve>[1])
     .reduce(walletOffer.evolve, walletOffer.initialState);
-  return state.made && state.redeemedAt ? state.made : undefined;
+  return state.redeemed;
 }
 
 async function credential(req: HttpRequest, deps: LedgerDeps): Promise<HttpResponse> {
@@ -154,6 +172,7 @@ async function credential(req: HttpRequest, deps: LedgerDeps): Promise<HttpRespo
       level: entry.version.level,
       certifier: entry.version.certifier,
       certifierDid: issuerDid(deps.publicBaseUrl, entry.version.certifier),
+      sdJwtIssuer: sdJwtIssuer(deps.publicBaseUrl, entry.version.certifier),
     },
     verificationUrl: verificationUrl(deps.publicBaseUrl, doc.code),
   });

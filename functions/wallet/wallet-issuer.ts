@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import {
   type CallbackContext,
   clientAuthenticationNone,
@@ -12,6 +12,7 @@ import { type CredentialConfigurationSupportedWithFormats, type IssuerMetadataRe
 import { pack } from '@sd-jwt/core';
 import { digest, generateSalt } from '@sd-jwt/crypto-nodejs';
 import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
+import type { WalletOfferFacts } from '../../domain/wallet-offer.js';
 import type { CertificateKind } from '../../events/certificate.js';
 import type { PublicSigningKey } from '../ports/signer.js';
 import type { LedgerDeps } from '../shared/deps.js';
@@ -21,8 +22,9 @@ import { withoutTrailingSlash } from '../certificates/certificate-urls.js';
  * The ledger as an OpenID for Verifiable Credential Issuance 1.0 issuer (pre-authorised code flow) of SD-JWT VCs
  * (IETF SD-JWT VC) for the European Digital Identity Wallet: the protocol's messages are made and read by the
  * OpenWallet Foundation's @openid4vc libraries, the selective disclosures by @sd-jwt; every signature is the
- * ledger's Signer (KMS on AWS). The credential issuer, its authorisation server and the SD-JWT VC `iss` are the
- * public host (its keys at /.well-known/jwt-vc-issuer); the certifier is a claim.
+ * ledger's Signer (KMS on AWS). The credential issuer and its authorisation server are the public host; the SD-JWT
+ * VC `iss` is the certifier's https issuer on that host (`<host>/certifiers/<certifier>`, its keys at
+ * /.well-known/jwt-vc-issuer/certifiers/<certifier>), one per certifier as for the W3C credentials.
  */
 
 /** The credential types (SD-JWT VC `vct`): one for a titre professionnel, one for a CCP, one for a CCS. */
@@ -35,8 +37,44 @@ export type WalletCredentialId = keyof typeof WALLET_CREDENTIALS;
 
 export const configurationIdOf = (kind: CertificateKind) => (Object.keys(WALLET_CREDENTIALS) as WalletCredentialId[]).find((id) => WALLET_CREDENTIALS[id].kind === kind)!;
 
-/** The `vct` of a credential type: a URN of the ledger, its type metadata in the issuer metadata. */
-export const vctOf = (id: WalletCredentialId) => `urn:certification-ledger:${id}`;
+/**
+ * The `vct` of a credential type: an https URL on the public host where its Type Metadata is served (SD-JWT VC,
+ * "Type Metadata" retrieved from the vct URL itself), GET /credential-types/{type}.
+ */
+export const vctOf = (deps: Pick<LedgerDeps, 'publicBaseUrl'>, id: WalletCredentialId) => `${withoutTrailingSlash(deps.publicBaseUrl)}/credential-types/${id}`;
+
+/** How a wallet shows the claims of every type (OpenID4VCI credential metadata and SD-JWT VC Type Metadata say the same). */
+const CLAIM_LABELS: { path: string[]; label: string }[] = [
+  { path: ['family_name'], label: 'Nom' },
+  { path: ['given_name'], label: 'Prénoms' },
+  { path: ['birthdate'], label: 'Date de naissance' },
+  { path: ['certification', 'title'], label: 'Intitulé' },
+  { path: ['certification', 'rncp'], label: 'Code RNCP' },
+  { path: ['certification', 'level'], label: 'Niveau' },
+  { path: ['blocs'], label: 'Blocs de compétences' },
+  { path: ['issued_on'], label: 'Date de délivrance' },
+  { path: ['certificate_code'], label: 'Code de vérification' },
+  { path: ['certifier'], label: 'Certificateur' },
+];
+
+/**
+ * A credential type's SD-JWT VC Type Metadata (IETF SD-JWT VC, "SD-JWT VC Type Metadata"): its name, how each claim
+ * is shown, and which ones may be left out (`sd`: the person's always disclosable, the certificate's never).
+ */
+export function typeMetadata(deps: Pick<LedgerDeps, 'publicBaseUrl'>, id: WalletCredentialId) {
+  const { name } = WALLET_CREDENTIALS[id];
+  return {
+    vct: vctOf(deps, id),
+    name,
+    description: `${name} délivré au nom de l’État par le ministère chargé de l’emploi ou un certificateur enregistré au RNCP, vérifiable par son code.`,
+    display: [{ lang: 'fr-FR', name }],
+    claims: CLAIM_LABELS.map(({ path, label }) => ({
+      path,
+      display: [{ lang: 'fr-FR', label }],
+      sd: (SELECTIVELY_DISCLOSABLE as readonly string[]).includes(path[0]!) ? 'always' : 'never',
+    })),
+  };
+}
 
 /** The claims a holder may leave out when presenting: the person. Everything about the certificate stays plain. */
 export const SELECTIVELY_DISCLOSABLE = ['family_name', 'given_name', 'birthdate'] as const;
@@ -95,31 +133,20 @@ export function authorizationServerMetadata(deps: Pick<LedgerDeps, 'publicBaseUr
   } as AuthorizationServerMetadata;
 }
 
-const configurations = () =>
+const configurations = (deps: Pick<LedgerDeps, 'publicBaseUrl'>) =>
   Object.fromEntries(
     (Object.keys(WALLET_CREDENTIALS) as WalletCredentialId[]).map((id) => [
       id,
       {
         format: 'dc+sd-jwt',
-        vct: vctOf(id),
+        vct: vctOf(deps, id),
         cryptographic_binding_methods_supported: ['jwk'],
         credential_signing_alg_values_supported: ['ES256'],
         proof_types_supported: { jwt: { proof_signing_alg_values_supported: ['ES256'] } },
         // The type's metadata (OpenID4VCI 1.0 §12.2.4): how a wallet shows it, and which claims it holds.
         credential_metadata: {
           display: [{ name: WALLET_CREDENTIALS[id].name, locale: 'fr-FR' }],
-          claims: [
-            { path: ['family_name'], display: [{ name: 'Nom', locale: 'fr-FR' }] },
-            { path: ['given_name'], display: [{ name: 'Prénoms', locale: 'fr-FR' }] },
-            { path: ['birthdate'], display: [{ name: 'Date de naissance', locale: 'fr-FR' }] },
-            { path: ['certification', 'title'], display: [{ name: 'Intitulé', locale: 'fr-FR' }] },
-            { path: ['certification', 'rncp'], display: [{ name: 'Code RNCP', locale: 'fr-FR' }] },
-            { path: ['certification', 'level'], display: [{ name: 'Niveau', locale: 'fr-FR' }] },
-            { path: ['blocs'], display: [{ name: 'Blocs de compétences', locale: 'fr-FR' }] },
-            { path: ['issued_on'], display: [{ name: 'Date de délivrance', locale: 'fr-FR' }] },
-            { path: ['certificate_code'], display: [{ name: 'Code de vérification', locale: 'fr-FR' }] },
-            { path: ['certifier'], display: [{ name: 'Certificateur', locale: 'fr-FR' }] },
-          ],
+          claims: CLAIM_LABELS.map(({ path, label }) => ({ path, display: [{ name: label, locale: 'fr-FR' }] })),
         },
       },
     ]),
@@ -129,7 +156,7 @@ const configurations = () =>
 export function issuerMetadata(deps: Pick<LedgerDeps, 'publicBaseUrl' | 'signer'>): IssuerMetadataResult {
   const base = issuerUrl(deps);
   const issuer = new Openid4vciIssuer({ callbacks: walletCallbacks(deps) });
-  const known = configurations();
+  const known = configurations(deps);
   const credentialIssuer = issuer.createCredentialIssuerMetadata({
     credential_issuer: base,
     credential_endpoint: `${base}/oid4vci/credential`,
@@ -143,8 +170,50 @@ export function issuerMetadata(deps: Pick<LedgerDeps, 'publicBaseUrl' | 'signer'
 export const openid4vciIssuer = (deps: Pick<LedgerDeps, 'signer'>) => new Openid4vciIssuer({ callbacks: walletCallbacks(deps) });
 export const authorizationServer = (deps: Pick<LedgerDeps, 'signer'>) => new Oauth2AuthorizationServer({ callbacks: walletCallbacks(deps) });
 
-/** A fresh pre-authorised code: 256 random bits, base64url. */
-export const newPreAuthorizedCode = () => randomBytes(32).toString('base64url');
+/** The PIN (OpenID4VCI `tx_code`) of an offer: digits, as many as this. */
+export const TX_CODE_LENGTH = 6;
+const TX_CODE_PURPOSE = 'openid4vci-tx-code';
+const PRE_AUTHORIZED_CODE_TYP = 'preauth+jwt';
+
+/**
+ * A pre-authorised code that is its own record: a JWS of the ledger's key over the offer (certificate, holder,
+ * expiry) and a random id, so that making an offer writes nothing (GET /candidates/{id}/credential-offers/{code}
+ * stays a read) and the token endpoint needs no lookup to know what it is for. Only its redemption is recorded.
+ */
+export async function newPreAuthorizedCode(deps: Pick<LedgerDeps, 'signer'>, offer: WalletOfferFacts): Promise<string> {
+  // Short member names: the code is in the QR code, whose density grows with it.
+  const payload = {
+    use: 'pre-authorized_code',
+    jti: randomUUID(),
+    certificate: offer.certificateCode,
+    holder: offer.candidateId,
+    exp: Math.floor(Date.parse(offer.expiresAt) / 1000),
+  };
+  return (await deps.signer.sign(new TextEncoder().encode(JSON.stringify(payload)), { typ: PRE_AUTHORIZED_CODE_TYP })).jws;
+}
+
+/** The offer a pre-authorised code was made for, if the ledger made it (expired or not: the decider says). */
+export async function offerOfCode(deps: Pick<LedgerDeps, 'signer'>, code: string): Promise<WalletOfferFacts | undefined> {
+  const payload = await verifyOwnJws(deps, code, PRE_AUTHORIZED_CODE_TYP);
+  if (payload?.use !== 'pre-authorized_code') return undefined;
+  const { certificate, holder, exp } = payload;
+  return typeof certificate === 'string' && typeof holder === 'string' && typeof exp === 'number'
+    ? { certificateCode: certificate, candidateId: holder, expiresAt: new Date(exp * 1000).toISOString() }
+    : undefined;
+}
+
+/**
+ * The offer's PIN: an HMAC of the code under a secret of the holder's own, derived from their vault key, so that
+ * nobody but the ledger can compute it from the code (which the QR code shows) and it needs no storing. Undefined
+ * for an erased holder: their offers die with their key.
+ */
+export async function txCodeOf(deps: Pick<LedgerDeps, 'vault'>, candidateId: string, code: string): Promise<string | undefined> {
+  const secret = await deps.vault.secretFor(candidateId, TX_CODE_PURPOSE);
+  if (!secret) return undefined;
+  const mac = createHmac('sha256', secret).update(code).digest();
+  // 32 bits reduced to 6 digits: the bias (2^32 mod 10^6 over 2^32) is below one in four thousand.
+  return String(mac.readUInt32BE(0) % 10 ** TX_CODE_LENGTH).padStart(TX_CODE_LENGTH, '0');
+}
 
 /**
  * A nonce the ledger can check without keeping it: a JWS of the ledger's key over its expiry, so that a proof of
@@ -180,7 +249,7 @@ export interface WalletCredentialFacts {
   holderKey: Jwk;
   person: { familyName?: string; givenNames?: string; birthDate?: string };
   certificate: { code: string; issuedOn: string; blocs: { code: string; title: string }[] };
-  certification: { rncp: string; title: string; level: number; certifier: string; certifierDid: string };
+  certification: { rncp: string; title: string; level: number; certifier: string; certifierDid: string; sdJwtIssuer: string };
   verificationUrl: string;
 }
 
@@ -203,9 +272,10 @@ export async function issueSdJwtVc(deps: Pick<LedgerDeps, 'signer' | 'clock' | '
     generateSalt,
   );
   const payload = {
-    iss: issuerUrl(deps),
+    // The certifier, as its W3C credential's issuer is (its keys at /.well-known/jwt-vc-issuer/certifiers/<certifier>).
+    iss: facts.certification.sdJwtIssuer,
     iat: Math.floor(Date.parse(deps.clock.now()) / 1000),
-    vct: vctOf(facts.configurationId),
+    vct: vctOf(deps, facts.configurationId),
     cnf: { jwk: facts.holderKey },
     ...packedClaims,
     _sd_alg: 'sha-256',

@@ -303,7 +303,7 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
 
     // A suspended certificate reads differently; its reason and legal basis are not public.
     const suspended = await call('POST', `/certificates/${ccpCode}/suspension`, {
-      as: ['dreets', 'agent-1'],
+      as: ['dreets', 'agent-1', 'Bretagne'],
       body: { reason: 'Recours en cours', legalBasis: 'Code du travail, art. R. 338-8' },
     });
     expect(suspended.status, suspended.text).toBe(201);
@@ -379,15 +379,18 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     expect(rows.join('\n')).toContain('Oui, nom incorrect');
     expect(await page.locator('section[aria-labelledby="notifications-titre"]').textContent()).toContain('Félicitations');
     expect(await page.locator('section[aria-labelledby="livret-titre"]').textContent()).toContain('Titre professionnel délivré');
-    // The European wallet: the offer shown as a QR code, scanned (decoded from the image) and accepted by a wallet
-    // built from @openid4vc's client; the link opens the same offer.
+    // The European wallet: the offer shown as a QR code with its PIN, scanned (decoded from the image) and accepted by
+    // a wallet built from @openid4vc's client; the link opens the same offer.
     await keys.press(certificate.getByRole('button', { name: 'Ajouter à mon portefeuille d’identité numérique européen' }));
     const qr = certificate.getByRole('img', { name: `QR code de l’offre du certificat ${titreCode} pour le portefeuille` });
     const dataUrl = (await qr.getAttribute('src', { timeout: 10_000 }))!;
     const png = PNG.sync.read(Buffer.from(dataUrl.replace(/^data:image\/png;base64,/, ''), 'base64'));
     const scanned = jsQR(new Uint8ClampedArray(png.data), png.width, png.height)!.data;
     expect(await certificate.getByRole('link', { name: 'Ouvrir l’offre dans l’application portefeuille de cet appareil' }).getAttribute('href')).toBe(scanned);
-    const accepted = await acceptOffer(scanned);
+    // The PIN shown beside the QR code, typed into the wallet.
+    const pin = (await certificate.locator('.wallet-pin').textContent())!.trim();
+    expect(pin).toMatch(/^\d{6}$/);
+    const accepted = await acceptOffer(scanned, pin);
     expect(accepted.offer.credential_configuration_ids).toEqual(['titre-professionnel']);
     expect(accepted.sdJwt.split('~').length).toBeGreaterThanOrEqual(4);
     await screenshot(page, 'candidat');

@@ -81,6 +81,22 @@ export function personVaultContract(name: string, start: () => Promise<PersonVau
       expect(await h.vault.get(kept)).toEqual({ familyName: 'Petit' });
     });
 
+    it('derives a secret per person and purpose, the same each time and from a sibling, none for an unknown or erased person', async () => {
+      const id = person('secret');
+      expect(await h.vault.secretFor(id, 'openid4vci-tx-code')).toBeUndefined();
+      await h.vault.put(id, camille);
+      const secret = await h.vault.secretFor(id, 'openid4vci-tx-code');
+      expect(secret?.length).toBe(32);
+      expect(await h.vault.secretFor(id, 'openid4vci-tx-code')).toEqual(secret);
+      if (h.sibling) expect(await h.sibling.secretFor(id, 'openid4vci-tx-code')).toEqual(secret);
+      expect(await h.vault.secretFor(id, 'another-purpose')).not.toEqual(secret);
+      const other = person('secret');
+      await h.vault.put(other, camille);
+      expect(await h.vault.secretFor(other, 'openid4vci-tx-code')).not.toEqual(secret);
+      await h.vault.forget(id);
+      expect(await h.vault.secretFor(id, 'openid4vci-tx-code')).toBeUndefined();
+    });
+
     it('a person erased before anything was stored can never be stored (the tombstone holds)', async () => {
       const id = person('never');
       await h.vault.forget(id);

@@ -21,6 +21,9 @@ const documents: EventData<'CertificateDocumentsAttached'> = {
   pdf: { key: `certificates/${code}.pdf`, sha256: 'b'.repeat(64) },
 };
 const change = { code, reason: 'Fraude à l’examen', legalBasis: 'Arrêté du 22 décembre 2015, art. 9', by: 'dreets:agent-1', on: '2025-11-05' };
+/** An agent of the region whose representative validated the PV. */
+const competent = { actingRegion: 'Bretagne', competentRegion: 'Bretagne' };
+const decided = { ...change, authority: competent };
 
 const spec = specFor(certificate);
 const wasIssued: CertificateEvent = { type: 'CertificateIssued', data: issued };
@@ -125,57 +128,90 @@ describe('certificates', () => {
     it('suspends a valid certificate', () => {
       spec
         .given([wasIssued])
-        .when({ type: 'SuspendCertificate', ...change })
+        .when({ type: 'SuspendCertificate', ...decided })
         .then([suspended]);
     });
     it('suspends only a valid one: a suspended certificate cannot be suspended again', () => {
       spec
         .given([wasIssued, suspended])
-        .when({ type: 'SuspendCertificate', ...change })
+        .when({ type: 'SuspendCertificate', ...decided })
         .thenRefused('certificate-not-valid');
     });
     it('reinstates a suspended certificate', () => {
       spec
         .given([wasIssued, suspended])
-        .when({ type: 'ReinstateCertificate', ...change })
+        .when({ type: 'ReinstateCertificate', ...decided })
         .then([reinstated]);
     });
     it('reinstates only a suspended one', () => {
       spec
         .given([wasIssued])
-        .when({ type: 'ReinstateCertificate', ...change })
+        .when({ type: 'ReinstateCertificate', ...decided })
         .thenRefused('certificate-not-suspended');
     });
     it('revokes a valid certificate', () => {
       spec
         .given([wasIssued])
-        .when({ type: 'RevokeCertificate', ...change })
+        .when({ type: 'RevokeCertificate', ...decided })
         .then([revoked]);
     });
     it('revokes a suspended certificate', () => {
       spec
         .given([wasIssued, suspended])
-        .when({ type: 'RevokeCertificate', ...change })
+        .when({ type: 'RevokeCertificate', ...decided })
         .then([revoked]);
     });
     it('nothing follows a revocation', () => {
       for (const type of ['SuspendCertificate', 'ReinstateCertificate', 'RevokeCertificate'] as const) {
         spec
           .given([wasIssued, revoked])
-          .when({ type, ...change })
+          .when({ type, ...decided })
           .thenRefused('certificate-revoked');
       }
     });
     it('a change cannot take effect before the issuance', () => {
       spec
         .given([wasIssued])
-        .when({ type: 'RevokeCertificate', ...change, on: '2025-10-14' })
+        .when({ type: 'RevokeCertificate', ...decided, on: '2025-10-14' })
         .thenRefused('before-issuance');
+    });
+    it('an agent of another region than the one that validated the PV can neither suspend, reinstate nor revoke it', () => {
+      const elsewhere = { ...change, authority: { actingRegion: 'Occitanie', competentRegion: 'Bretagne' } };
+      spec
+        .given([wasIssued])
+        .when({ type: 'SuspendCertificate', ...elsewhere })
+        .thenRefused('outside-territory');
+      spec
+        .given([wasIssued, suspended])
+        .when({ type: 'ReinstateCertificate', ...elsewhere })
+        .thenRefused('outside-territory');
+      spec
+        .given([wasIssued])
+        .when({ type: 'RevokeCertificate', ...elsewhere })
+        .thenRefused('outside-territory');
+    });
+    it('an agent whose account has no region acts for no territory', () => {
+      spec
+        .given([wasIssued])
+        .when({ type: 'RevokeCertificate', ...change, authority: { actingRegion: undefined, competentRegion: 'Bretagne' } })
+        .thenRefused('outside-territory');
+    });
+    it('a certificate whose territory was never recorded (a centre registered before regions) is left to any regional agent', () => {
+      spec
+        .given([wasIssued])
+        .when({ type: 'RevokeCertificate', ...change, authority: { actingRegion: 'Occitanie', competentRegion: undefined } })
+        .then([revoked]);
+    });
+    it('the compensation of an annulment revokes without an agent: the annulment was decided by the competent one', () => {
+      spec
+        .given([wasIssued])
+        .when({ type: 'RevokeCertificate', ...change, authority: 'annulment-compensation' })
+        .then([revoked]);
     });
     it('changing an unknown certificate is refused as not found', () => {
       spec
         .given()
-        .when({ type: 'RevokeCertificate', ...change })
+        .when({ type: 'RevokeCertificate', ...decided })
         .thenRefused('certificate-not-found');
     });
   });

@@ -115,7 +115,7 @@ describe('certificates on the local ledger, over HTTP', () => {
     const { code, candidateId } = await registerAndIssue(L);
     await L.call('POST', '/_local/clock', { body: { now: '2025-12-01T10:00:00Z' } });
     const revoked = await L.call('POST', `/certificates/${code}/revocation`, {
-      as: ['dreets', 'agent-1'],
+      as: ['dreets', 'agent-1', 'Bretagne'],
       body: { reason: 'Fraude établie à l’épreuve', legalBasis: 'Arrêté du 22 décembre 2015, art. 9' },
     });
     expect(revoked.status).toBe(201);

@@ -54,7 +54,9 @@ describe('credentials issued before issue 19 are reissued by a one-off command',
     await L.settle();
     expect(decodeJwt((await L.call('GET', `/certificates/${kept}/credential`)).text).credentialStatus).toBeUndefined();
     await L.call('POST', '/_local/clock', { body: { now: '2025-12-01T10:00:00Z' } });
-    expect((await L.call('POST', `/certificates/${revoked}/revocation`, { as: ['dreets', 'agent-1'], body: { reason: 'Fraude', legalBasis: 'Arrêté' } })).status).toBe(201);
+    expect((await L.call('POST', `/certificates/${revoked}/revocation`, { as: ['dreets', 'agent-1', 'Bretagne'], body: { reason: 'Fraude', legalBasis: 'Arrêté' } })).status).toBe(
+      201,
+    );
     await L.settle();
 
     const report = await reissueCredentials(L.deps);

@@ -8,8 +8,8 @@ import addFormatsPlugin from 'ajv-formats';
 import { decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.js';
-import { startLedgerTarget, TARGET, type As, type HttpLedger } from '../support/ledger-target.js';
-import { scenario, type Caller } from '../support/scenario.js';
+import { startWithIssuedTitre, WAIT } from '../support/issued-titre.js';
+import { TARGET, type As, type HttpLedger } from '../support/ledger-target.js';
 
 /**
  * The credential of a certificate issued through the API (a session, its deliberations, its PV validated), checked
@@ -19,14 +19,15 @@ import { scenario, type Caller } from '../support/scenario.js';
  * status list it names, decoded by the algorithm of W3C Bitstring Status List v1.0.
  */
 const addFormats = addFormatsPlugin as unknown as (ajv: Ajv2019) => Ajv2019;
-const RNCP = 'RNCP38665';
 const DREETS: As = ['dreets', 'agent-1', 'Bretagne'];
-const WAIT = TARGET === 'twin' ? 90_000 : 30_000;
 const standards = join(import.meta.dirname, '../../../shared/standards');
 const text = new TextEncoder();
 
 let L: HttpLedger;
 let code: string;
+let publicFetch: typeof fetch;
+/** A browser verifier elsewhere: every request says where the page comes from. */
+const ORIGIN = { origin: 'https://verifier.example' };
 
 /**
  * did:web resolution (W3C CCG DID Method Web): `did:web:<host>[:<path>…]` → `https://<host>/<path>/did.json`,
@@ -40,9 +41,9 @@ async function resolveDid(did: string) {
   const authority = decodeURIComponent(host!);
   const scheme = /^(localhost|127\.\d+\.\d+\.\d+)(:\d+)?$/.test(authority) ? 'http' : 'https';
   const url = new URL(path.length ? `/${path.map(decodeURIComponent).join('/')}/did.json` : '/.well-known/did.json', `${scheme}://${authority}`);
-  const reachable = TARGET === 'twin' ? new URL(url.pathname, L.url) : url;
-  const res = await fetch(reachable);
-  expect(res.status, `${reachable}`).toBe(200);
+  const res = await publicFetch(url, { headers: ORIGIN });
+  expect(res.status, `${url}`).toBe(200);
+  expect(res.headers.get('access-control-allow-origin')).toBe('*');
   const document = (await res.json()) as { id: string; verificationMethod: { id: string; controller: string; publicKeyJwk: JsonWebKey }[]; assertionMethod: string[] };
   expect(document.id).toBe(did);
   return document;
@@ -90,7 +91,7 @@ function statusBit(encodedList: string, index: number) {
 async function revocationBit(credential: any) {
   const status = credential.credentialStatus;
   expect(status).toMatchObject({ type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: expect.stringMatching(/^\d+$/) });
-  const res = await fetch(TARGET === 'twin' ? new URL(new URL(status.statusListCredential).pathname, L.url) : status.statusListCredential);
+  const res = await publicFetch(status.statusListCredential, { headers: ORIGIN });
   expect(res.status).toBe(200);
   expect(res.headers.get('access-control-allow-origin')).toBe('*');
   expect(res.headers.get('cache-control')).toMatch(/public, max-age=\d+/);
@@ -102,32 +103,13 @@ async function revocationBit(credential: any) {
 }
 
 beforeAll(async () => {
-  L = await startLedgerTarget({ clock: 'virtual:2025-09-01T08:00:00Z' });
-  const call: Caller = (method, path, opts = {}) => L.call(method, path, { ...opts, ...(opts.as ? { as: opts.as } : {}) });
-  const s = scenario(call);
-  const centreId = await s.centre(RNCP, { validUntil: '2029-05-12' });
-  const jurors = await s.jurors(RNCP, 2, { validUntil: '2029-05-12' });
-  const blocs = await s.blocs(RNCP);
-  const holder = await s.candidate(centreId, 'Moreau');
-  const sessionId = await s.session(centreId, { rncp: RNCP, kind: 'titre', startsOn: '2025-10-06', endsOn: '2025-10-07' }, jurors);
-  await s.enrol(centreId, sessionId, holder);
-  await L.setClock('2025-10-07T14:00:00Z');
-  await s.deliberate(sessionId, jurors, holder, 'titre', blocs, ['RNCP38665BC01', 'RNCP38665BC02']);
-  await s.validatePv(sessionId);
-  code = await eventually(
-    async () => {
-      const record = (await L.call('GET', `/candidates/${holder}/record`, { as: ['candidate', holder] })).json;
-      return record?.certificates?.[0]?.status === 'valid' ? (record.certificates[0].code as string) : undefined;
-    },
-    'the titre issued',
-    WAIT,
-  );
+  ({ L, code, publicFetch } = await startWithIssuedTitre());
 }, 600_000);
 afterAll(async () => L?.stop());
 
 describe(`a credential issued through the API, checked by other people's verifiers (${TARGET} target)`, () => {
   it('its key is found from the credential alone (kid → did:web → DID document) and the signature verifies with transmute and node crypto; one changed byte is refused', async () => {
-    const res = await L.call('GET', `/certificates/${encodeURIComponent(code)}/credential`);
+    const res = await L.call('GET', `/certificates/${encodeURIComponent(code)}/credential`, { headers: ORIGIN });
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     const credential = await transmuteVerify(res.text);
@@ -153,6 +135,10 @@ describe(`a credential issued through the API, checked by other people's verifie
     expect(credential.sub).toBe(credential.credentialSubject.id);
     expect(credential.sub).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(credential.nbf).toBe(Date.parse(credential.validFrom) / 1000);
+    // Valid from the day of the PV (midnight), signed once the workflow ran after it was validated (14:00 on the virtual clock).
+    expect(credential.validFrom).toBe('2025-10-07T00:00:00Z');
+    expect(credential.iat).toBeGreaterThanOrEqual(Date.parse('2025-10-07T14:00:00Z') / 1000);
+    expect(credential.iat).toBeLessThan(Date.parse('2025-10-08T00:00:00Z') / 1000);
     expect(jws).not.toMatch(/Moreau/i);
     const ajv = addFormats(new Ajv2019({ strict: false, allErrors: true }));
     const validate = ajv.compile(JSON.parse(readFileSync(join(standards, 'ob_v3p0_achievementcredential.schema.json'), 'utf8')));
@@ -180,7 +166,7 @@ describe(`a credential issued through the API, checked by other people's verifie
     const jws = (await L.call('GET', `/certificates/${encodeURIComponent(code)}/credential`)).text;
     const issuerPath = new URL(`http://x/${(await transmuteVerify(jws)).issuer.id.split(':').slice(3).join('/')}/did.json`).pathname;
     for (const path of [`/verify/${code}`, `/certificates/${code}/credential`, issuerPath, '/.well-known/did.json', '/.well-known/jwks.json']) {
-      const res = await L.call('GET', path, { headers: { origin: 'https://verifier.example' } });
+      const res = await L.call('GET', path, { headers: ORIGIN });
       expect([path, res.status, res.headers.get('access-control-allow-origin')]).toEqual([path, 200, '*']);
       const preflight = await fetch(`${L.url}${path}`, {
         method: 'OPTIONS',

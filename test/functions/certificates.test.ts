@@ -11,7 +11,7 @@ import { callRoute, commitCount } from '../support/call-route.js';
 import { memoryDeps, TestClock } from '../support/memory-deps.js';
 
 type Harness = Awaited<ReturnType<typeof memoryDeps>>;
-const dreets: [string, string] = ['dreets', 'agent-1'];
+const dreets: [string, string, string] = ['dreets', 'agent-1', 'Bretagne'];
 
 async function registerCandidate(h: Harness, familyName = 'Moreau-Lefèvre', givenNames = 'Claire Anne') {
   const res = await callRoute(h.deps, 'POST', '/candidates', { as: ['centre', 'centre-1'], body: { familyName, givenNames, birthDate: '1990-04-02' } });
@@ -303,6 +303,27 @@ describe('certificates: suspension, reinstatement, revocation', () => {
     const again = await callRoute(h.deps, 'POST', `/certificates/${code}/suspension`, { as: dreets, body });
     expect(again.status).toBe(422);
     expect(again.json.type).toBe('/problems/certificate-revoked');
+  });
+
+  it('only an agent of the region whose representative validated the PV (or decided the équivalence) changes the status: another region gets 403 outside-territory, appending nothing', async () => {
+    const h = await memoryDeps();
+    const centre = await callRoute(h.deps, 'POST', '/centres', { as: ['dreets', 'agent-0', 'Occitanie'], body: { name: 'AFPA Toulouse', region: 'Occitanie' } });
+    expect(centre.status).toBe(201);
+    const centreId = centre.json.centreId as string;
+    const registered = await callRoute(h.deps, 'POST', '/candidates', { as: ['centre', centreId], body: { familyName: 'Moreau', givenNames: 'Claire', birthDate: '1990-04-02' } });
+    // No session: an équivalence's certificate, whose competent territory is the candidate's centre's.
+    const { code } = await issue(h, { candidateId: registered.json.candidateId, sessionId: undefined, route: 'equivalence' });
+    const body = { reason: 'Fraude établie', legalBasis: 'Arrêté du 22 décembre 2015, art. 9' };
+    const before = await commitCount(h.deps);
+    for (const verb of ['suspension', 'revocation']) {
+      const elsewhere = await callRoute(h.deps, 'POST', `/certificates/${code}/${verb}`, { as: ['dreets', 'agent-1', 'Bretagne'], body });
+      expect([verb, elsewhere.status, elsewhere.json.type]).toEqual([verb, 403, '/problems/outside-territory']);
+    }
+    expect((await callRoute(h.deps, 'POST', `/certificates/${code}/revocation`, { as: ['dreets', 'agent-9'], body })).json.type).toBe('/problems/outside-territory');
+    expect(await commitCount(h.deps)).toBe(before);
+    expect((await callRoute(h.deps, 'POST', `/certificates/${code}/suspension`, { as: ['dreets', 'agent-2', 'Occitanie'], body })).status).toBe(201);
+    expect((await callRoute(h.deps, 'POST', `/certificates/${code}/reinstatement`, { as: ['dreets', 'agent-1', 'Bretagne'], body })).json.type).toBe('/problems/outside-territory');
+    expect((await callRoute(h.deps, 'POST', `/certificates/${code}/revocation`, { as: ['dreets', 'agent-2', 'Occitanie'], body })).status).toBe(201);
   });
 
   it('replays a status change sent again with the same Idempotency-Key', async () => {

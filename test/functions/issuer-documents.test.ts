@@ -10,7 +10,7 @@ import { memoryDeps } from '../support/memory-deps.js';
 
 type Harness = Awaited<ReturnType<typeof memoryDeps>>;
 const MTES = 'ministere-du-travail-du-plein-emploi-et-de-l-insertion';
-const DREETS = ['dreets', 'agent-1'] as [string, string];
+const DREETS = ['dreets', 'agent-1', 'Bretagne'] as [string, string, string];
 
 async function issue(h: Harness, rncp = 'RNCP38665', blocs = ['RNCP38665BC01', 'RNCP38665BC02']) {
   const code = newCertificateCode();

@@ -85,6 +85,7 @@ describe('every read path of the route manifest reads one partition at a time (D
     ids.document = 'openid-credential-issuer';
     const exported = await call('POST', '/statistics/exports', { as: ['ministry', 'dgefp-1'], body: { year: 2025 } });
     ids.exportId = exported.json.exportId;
+    ids.type = 'titre-professionnel';
   }, 120_000);
 
   const callerFor = (auth: (typeof routes)[number]['auth']): Call['as'] => {

@@ -180,11 +180,25 @@ const table: Record<string, Expectation> = {
     owner: { candidate: (w) => w.candidateA },
     foreign: { candidate: (w) => w.candidateB },
   },
-  'POST /certificates/{code}/suspension': { path: (w) => `/certificates/${w.code}/suspension`, body: () => ({ reason: 'vérification', legalBasis: 'test' }) },
-  'POST /certificates/{code}/reinstatement': { path: (w) => `/certificates/${w.code}/reinstatement`, body: () => ({ reason: 'vérifié', legalBasis: 'test' }) },
-  'POST /certificates/{code}/revocation': { path: (w) => `/certificates/${w.code}/revocation`, body: () => ({ reason: 'fraude', legalBasis: 'test' }) },
+  'POST /certificates/{code}/suspension': {
+    path: (w) => `/certificates/${w.code}/suspension`,
+    body: () => ({ reason: 'vérification', legalBasis: 'test' }),
+    regions: { owner: 'Bretagne', foreign: 'Occitanie' },
+  },
+  'POST /certificates/{code}/reinstatement': {
+    path: (w) => `/certificates/${w.code}/reinstatement`,
+    body: () => ({ reason: 'vérifié', legalBasis: 'test' }),
+    regions: { owner: 'Bretagne', foreign: 'Occitanie' },
+  },
+  'POST /certificates/{code}/revocation': {
+    path: (w) => `/certificates/${w.code}/revocation`,
+    body: () => ({ reason: 'fraude', legalBasis: 'test' }),
+    regions: { owner: 'Bretagne', foreign: 'Occitanie' },
+  },
   'GET /.well-known/jwks.json': { path: () => '/.well-known/jwks.json' },
   'GET /.well-known/did.json': { path: () => '/.well-known/did.json' },
+  'GET /.well-known/jwt-vc-issuer/certifiers/{certifier}': { path: () => '/.well-known/jwt-vc-issuer/certifiers/ministere-du-travail-du-plein-emploi-et-de-l-insertion' },
+  'GET /credential-types/{type}': { path: () => '/credential-types/titre-professionnel' },
   'GET /certifiers/{certifier}/did.json': { path: () => '/certifiers/ministere-du-travail-du-plein-emploi-et-de-l-insertion/did.json' },
   'GET /candidates/{candidateId}/credential-offers/{code}': {
     path: (w) => `/candidates/${w.candidateA}/credential-offers/${w.code}`,

@@ -20,12 +20,19 @@ export async function testWallet(walletFetch: typeof fetch = fetch) {
   return { client: new Openid4vciClient({ callbacks }), publicJwk, privateJwk: (await exportJWK(privateKey)) as JWK };
 }
 
-/** What a wallet does with an offer (`openid-credential-offer://…`): metadata, token, nonce, proof, credential. */
-export async function acceptOffer(offerUri: string, walletFetch: typeof fetch = fetch) {
+/**
+ * What a wallet does with an offer (`openid-credential-offer://…`): metadata, token (with the PIN the holder
+ * types, when the offer asks for one: `tx_code`), nonce, proof, credential.
+ */
+export async function acceptOffer(offerUri: string, txCode: string | undefined, walletFetch: typeof fetch = fetch) {
   const wallet = await testWallet(walletFetch);
   const offer = await wallet.client.resolveCredentialOffer(offerUri);
   const issuerMetadata = await wallet.client.resolveIssuerMetadata(offer.credential_issuer);
-  const { accessTokenResponse } = await wallet.client.retrievePreAuthorizedCodeAccessTokenFromOffer({ credentialOffer: offer, issuerMetadata });
+  const { accessTokenResponse } = await wallet.client.retrievePreAuthorizedCodeAccessTokenFromOffer({
+    credentialOffer: offer,
+    issuerMetadata,
+    ...(txCode === undefined ? {} : { txCode }),
+  });
   const { c_nonce } = await wallet.client.requestNonce({ issuerMetadata });
   const credentialConfigurationId = offer.credential_configuration_ids[0]!;
   const { jwt } = await wallet.client.createCredentialRequestJwtProof({

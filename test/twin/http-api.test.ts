@@ -119,4 +119,32 @@ describe('the HTTP API of the template', () => {
     const asDreets = await post('/centres', centre, await token(dreets));
     expect(asDreets.status, await asDreets.clone().text()).toBe(201);
   }, 60_000);
+
+  it('answers preflights itself as the template’s CorsConfiguration says, for any path and before the authorizer; other answers carry the configured CORS headers, not the function’s', async () => {
+    const cors = stack.httpApis[0]!.cors!;
+    expect(cors).toBeDefined();
+    const preflight = (path: string, method: string, headers = 'accept') =>
+      fetch(`${api.url}${path}`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://verifier.example', 'access-control-request-method': method, 'access-control-request-headers': headers },
+      });
+    for (const path of ['/verify/7KQ2-M9XD-4HTB-P3WX6', '/centres', '/no/such/route']) {
+      const res = await preflight(path, 'GET');
+      expect([path, res.status]).toEqual([path, 204]);
+      expect(res.headers.get('access-control-allow-origin')).toBe(cors.allowOrigins.includes('*') ? '*' : null);
+      expect(res.headers.get('access-control-allow-methods')).toBe(cors.allowMethods.join(','));
+      expect(res.headers.get('access-control-allow-headers')).toBe(cors.allowHeaders.join(','));
+      expect(res.headers.get('access-control-max-age')).toBe(String(cors.maxAge));
+    }
+    // What the configuration does not allow (a POST, an Authorization header) gets no CORS headers: the browser stops there.
+    expect(cors.allowMethods).not.toContain('POST');
+    expect((await preflight('/centres', 'POST')).headers.get('access-control-allow-origin')).toBeNull();
+    expect((await preflight('/candidates/c1/record', 'GET', 'authorization')).headers.get('access-control-allow-origin')).toBeNull();
+    // An OPTIONS that is no preflight goes to the routes: there is none.
+    expect((await fetch(`${api.url}/verify/7KQ2-M9XD-4HTB-P3WX6`, { method: 'OPTIONS' })).status).toBe(404);
+    // A request with an origin gets the configured header on any answer, without one none (what CloudFront adds is CloudFront's).
+    const withOrigin = await fetch(`${api.url}/no/such/route`, { headers: { origin: 'https://verifier.example' } });
+    expect([withOrigin.status, withOrigin.headers.get('access-control-allow-origin')]).toEqual([404, '*']);
+    expect((await fetch(`${api.url}/no/such/route`)).headers.get('access-control-allow-origin')).toBeNull();
+  });
 });

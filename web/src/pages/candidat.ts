@@ -145,7 +145,8 @@ function verificationsTable(code: string, list: Verification[]) {
 
 /**
  * The certificate for the European Digital Identity Wallet: an OpenID4VCI offer (single use, 10 minutes) shown as a
- * QR code to scan with the wallet on a phone, and as a link to open it on this device.
+ * QR code to scan with the wallet on a phone, and as a link to open it on this device, with the PIN the wallet asks
+ * for (tx_code): a photo of the QR code alone does not put the titre in someone else's wallet.
  */
 function walletOffer(candidateId: string, code: string) {
   const area = h('div', { class: 'wallet-offer', 'aria-live': 'polite' });
@@ -153,15 +154,22 @@ function walletOffer(candidateId: string, code: string) {
     type: 'button',
     async onclick() {
       try {
-        const { offerUri, expiresAt } = await getJson<{ offerUri: string; expiresAt: string }>(
+        const { offerUri, expiresAt, txCode } = await getJson<{ offerUri: string; expiresAt: string; txCode: string }>(
           `/candidates/${encodeURIComponent(candidateId)}/credential-offers/${encodeURIComponent(code)}`,
         );
-        const qr = await QRCode.toDataURL(offerUri, { errorCorrectionLevel: 'M', margin: 2, width: 240 });
+        // The offer carries its signed code: a dense QR code, drawn at 4 pixels a module with the standard quiet zone
+        // so a phone's camera reads it; low error correction keeps it as small as it can be on a screen.
+        const qr = await QRCode.toDataURL(offerUri, { errorCorrectionLevel: 'L', margin: 4, scale: 4 });
         replaceChildren(
           area,
-          h('img', { src: qr, width: 240, height: 240, alt: `QR code de l’offre du certificat ${code} pour le portefeuille` }),
+          h('img', { src: qr, class: 'wallet-qr', alt: `QR code de l’offre du certificat ${code} pour le portefeuille` }),
+          h('p', null, 'Code à saisir dans le portefeuille : ', h('span', { class: 'code code-big wallet-pin' }, txCode)),
           h('p', null, h('a', { href: offerUri, class: 'wallet-link' }, 'Ouvrir l’offre dans l’application portefeuille de cet appareil')),
-          h('p', { class: 'muted' }, `Scannez ce QR code avec votre portefeuille. Il ne sert qu’une fois et expire le ${instantFr(expiresAt)}.`),
+          h(
+            'p',
+            { class: 'muted' },
+            `Scannez ce QR code avec votre portefeuille, puis saisissez le code à 6 chiffres. L’offre ne sert qu’une fois et expire le ${instantFr(expiresAt)} ; après trois codes erronés, demandez-en une nouvelle.`,
+          ),
         );
       } catch (error) {
         showError(area, ...refusalContent(error));
