@@ -16,6 +16,7 @@ const sentences: Record<string, string> = {
   'not-found': 'Cette ressource n’existe pas.',
   'session-not-found': 'Aucune session ne porte cet identifiant.',
   'centre-not-found': 'Aucun centre ne porte cet identifiant.',
+  'centre-not-registered': 'Votre centre n’est pas enregistré par une DREETS : il ne peut ni inscrire de candidats ni programmer de sessions.',
   'candidate-not-found': 'Aucun candidat ne porte cet identifiant.',
   'juror-not-found': 'Aucun juré ne porte cet identifiant.',
   'certification-not-found': 'Cette certification n’existe pas au registre.',
