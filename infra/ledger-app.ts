@@ -3,6 +3,8 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from './paths.js';
+import { z } from 'zod';
+import type { LedgerKeysProps } from './constructs/ledger-keys.js';
 import { LedgerStack, type LedgerStackProps } from './stacks/ledger-stack.js';
 
 export const STACK_NAME = 'CertificationLedger';
@@ -35,6 +37,28 @@ export function publicDomain(stage: string, name: string | undefined, certificat
   return { name, certificateArn };
 }
 
+const RetiredSigningKeys = z.array(
+  z.strictObject({
+    keyArn: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/, 'a KMS key ARN'),
+    validFrom: z.iso.datetime().optional(),
+    validUntil: z.iso.datetime(),
+  }),
+);
+
+/**
+ * The signing keys from the context: `ledger:signingKeyGeneration` (a rotation raises it: a new key) and
+ * `ledger:retiredSigningKeys`, the keys it replaced (a JSON list of {keyArn, validFrom?, validUntil}, on the command
+ * line as a string), which the JWKS keeps listing so the certificates they signed still verify.
+ */
+export function signingKeysOf(generation: unknown, retired: unknown): LedgerKeysProps {
+  const list = RetiredSigningKeys.safeParse(typeof retired === 'string' ? JSON.parse(retired) : (retired ?? []));
+  if (!list.success) throw new Error(`ledger:retiredSigningKeys: ${z.prettifyError(list.error)}`);
+  const n = generation === undefined ? 1 : Number(generation);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`ledger:signingKeyGeneration must be a positive integer, not ${String(generation)}`);
+  if (n === 1 && list.data.length) throw new Error('ledger:retiredSigningKeys lists keys a rotation replaced: raise ledger:signingKeyGeneration with them');
+  return { signingGeneration: n, retiredSigning: list.data };
+}
+
 /** The CDK app: one stack, in the region of the `ledger:region` context (no lookups, so synthesis is offline). */
 export function ledgerApp(options: LedgerAppOptions = {}) {
   const { nag = true, stack: stackProps = {}, ...appProps } = options;
@@ -43,6 +67,7 @@ export function ledgerApp(options: LedgerAppOptions = {}) {
   const alarmEmail = context('ledger:alarmEmail');
   const sesIdentity = context('ledger:sesIdentity');
   const publicBaseUrl = context('ledger:publicBaseUrl');
+  const signingKeys = signingKeysOf(app.node.tryGetContext('ledger:signingKeyGeneration'), app.node.tryGetContext('ledger:retiredSigningKeys'));
   const domain = publicDomain(context('ledger:stage') ?? 'development', context('ledger:domainName'), context('ledger:certificateArn'));
   const stack = new LedgerStack(app, STACK_NAME, {
     description: 'certification-ledger: event-sourced ledger of titres professionnels (DESIGN.md)',
@@ -52,6 +77,7 @@ export function ledgerApp(options: LedgerAppOptions = {}) {
     ...(sesIdentity ? { sesIdentity } : {}),
     ...(publicBaseUrl ? { publicBaseUrl } : {}),
     ...(domain ? { domain } : {}),
+    signingKeys,
     ...stackProps,
   });
   if (nag) Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));

@@ -9,7 +9,7 @@ import { LedgerAlarms } from '../constructs/ledger-alarms.js';
 import { LedgerBuckets } from '../constructs/ledger-buckets.js';
 import { LedgerFunctions } from '../constructs/ledger-functions.js';
 import { LedgerHttpApi } from '../constructs/ledger-http-api.js';
-import { LedgerKeys } from '../constructs/ledger-keys.js';
+import { LedgerKeys, type LedgerKeysProps } from '../constructs/ledger-keys.js';
 import { LedgerScheduler } from '../constructs/ledger-scheduler.js';
 import { LedgerStartUp } from '../constructs/ledger-start-up.js';
 import { LedgerTables } from '../constructs/ledger-tables.js';
@@ -20,6 +20,8 @@ import type { WorkflowDefinition } from '../workflows/workflow.js';
 import type { FunctionAccess } from '../function-access.js';
 
 export interface LedgerStackProps extends StackProps {
+  /** The signing key's generation and the keys it replaced (context `ledger:signingKeyGeneration`, `ledger:retiredSigningKeys`). */
+  signingKeys?: LedgerKeysProps;
   /** @default the route manifest, functions/routes.ts (localOnly routes are never deployed) */
   routes?: readonly RouteEntry[];
   /** @default infra/consumers.ts */
@@ -63,7 +65,7 @@ export class LedgerStack extends Stack {
 
     this.tables = new LedgerTables(this, 'Tables');
     this.buckets = new LedgerBuckets(this, 'Buckets');
-    this.keys = new LedgerKeys(this, 'Keys');
+    this.keys = new LedgerKeys(this, 'Keys', props.signingKeys ?? {});
     this.scheduler = new LedgerScheduler(this, 'Scheduler');
     this.functions = new LedgerFunctions(this, 'Functions', {
       tables: this.tables,
