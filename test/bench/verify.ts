@@ -167,7 +167,7 @@ async function verify() {
   return { n: result.latencies.length, rate: result.latencies.length / result.elapsed, latencies: [...result.latencies], failures: result.failures };
 }
 
-const dynamo = localDynamoClient(L.dynamoEndpoint);
+const dynamo = localDynamoClient(L.dynamoEndpoint, L.standInCredentials);
 const bare = () =>
   pool(async (i) => {
     const out = await dynamo.send(new GetItemCommand({ TableName: L.readModelTable, Key: marshall(itemKey(codes[i % codes.length]!)), ConsistentRead: true }));
