@@ -72,7 +72,8 @@ const toBuffer = (data: SourceData) =>
 const AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})$/;
 /** The signer's clock may differ from ours by this much, as AWS allows. */
 const MAX_SKEW_MS = 15 * 60_000;
-const UNSIGNED_PAYLOADS = new Set(['UNSIGNED-PAYLOAD']);
+/** Declared payload hashes that are no hash of the body: unsigned, or aws-chunked (each chunk carries its own). */
+const notABodyHash = (declared: string) => declared === 'UNSIGNED-PAYLOAD' || declared.startsWith('STREAMING-');
 
 /** Why a request is refused, or undefined when its signature is the one our secret gives. */
 export async function signatureProblem(credentials: StandInCredentials, req: IncomingMessage, body: Buffer, now = Date.now()): Promise<string | undefined> {
@@ -97,7 +98,7 @@ export async function signatureProblem(credentials: StandInCredentials, req: Inc
   }
   // A payload hash the client declares must be the body's: otherwise a signed request could carry another body.
   const declared = req.headers['x-amz-content-sha256'];
-  if (typeof declared === 'string' && !UNSIGNED_PAYLOADS.has(declared) && declared !== createHash('sha256').update(body).digest('hex')) {
+  if (typeof declared === 'string' && !notABodyHash(declared) && declared !== createHash('sha256').update(body).digest('hex')) {
     return 'the body is not the one signed';
   }
   const url = new URL(req.url ?? '/', 'http://stand-in');
