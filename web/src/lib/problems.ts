@@ -38,6 +38,7 @@ const sentences: Record<string, string> = {
   'duplicate-jury-member': 'Un juré figure deux fois dans la liste.',
   'jury-locked': 'Le jury ne peut plus changer : des évaluations ou des délibérations sont enregistrées.',
   'candidate-already-enrolled': 'Ce candidat est déjà inscrit à cette session.',
+  'already-sitting-titre-session': 'Ce candidat est déjà inscrit à une autre session titre de cette certification : une nouvelle inscription attend le procès-verbal de celle-ci.',
   'route-not-allowed': 'Cette voie d’accès n’est pas ouverte pour cette certification.',
   'enrolment-needs-blocs': 'L’inscription doit porter sur au moins un bloc.',
   'bloc-not-enrolled': 'Le candidat n’est pas inscrit pour ce bloc.',
