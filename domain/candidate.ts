@@ -22,11 +22,19 @@ type CandidateEventType =
   | 'SessionOutcomeRecorded'
   | 'VaeRecevabiliteDecided'
   | 'EquivalenceGranted'
-  | 'CcsAcquired';
+  | 'CcsAcquired'
+  | 'TitreSittingReserved'
+  | 'TitreSittingReleased';
 export type CandidateEvent = Extract<LedgerEvent, { type: CandidateEventType }>;
 
 export type CandidateCommand =
-  | { type: 'RegisterCandidate'; candidateId: string; centreId: string }
+  | {
+      type: 'RegisterCandidate';
+      candidateId: string;
+      centreId: string;
+      /** The registering centre as its stream has it (loaded by the handler); undefined when no DREETS registered it. */
+      centre: { centreId: string } | undefined;
+    }
   | { type: 'ErasePersonalData'; candidateId: string; erasedBy: string; legalBasis: string }
   | {
       /** What a validated PV decided for this candidate (the session workflow). */
@@ -66,7 +74,11 @@ export type CandidateCommand =
   | { type: 'AnnulSessionDecision'; candidateId: string; sessionId: string; reason: string; legalBasis: string }
   | ({ type: 'ReserveCertificateCode' } & EventData<'CertificateCodeReserved'>)
   | ({ type: 'Notify' } & EventData<'CandidateNotified'>)
-  | ({ type: 'RecordInsertionSurvey' } & EventData<'InsertionSurveyRecorded'>);
+  | ({ type: 'RecordInsertionSurvey' } & EventData<'InsertionSurveyRecorded'>)
+  /** Before an enrolment in a titre session: the seat at that session, the one titre session of the version at a time. */
+  | ({ type: 'ReserveTitreSitting' } & EventData<'TitreSittingReserved'>)
+  /** The session refused the enrolment after the seat was taken: the seat is given back. */
+  | ({ type: 'ReleaseTitreSitting' } & EventData<'TitreSittingReleased'>);
 
 interface Acquisition {
   rncp: string;
@@ -92,6 +104,8 @@ export interface CandidateState {
   reservations: Record<string, EventData<'CertificateCodeReserved'>>;
   notifications: string[];
   surveys: { horizon: '6m' | '24m'; situation: string }[];
+  /** rncp → the titre session of that version the candidate sits and whose PV has not decided for them yet. */
+  titreSittings: Record<string, string>;
 }
 
 export const candidateStream = (candidateId: string) => `candidate#${candidateId}`;
@@ -110,6 +124,7 @@ const initialState: CandidateState = {
   reservations: {},
   notifications: [],
   surveys: [],
+  titreSittings: {},
 };
 
 const activeTitre = (s: CandidateState, rncp: string) => s.titres.find((t) => t.rncp === rncp && !t.annulled);
@@ -134,6 +149,7 @@ export function candidateFactsFor(state: CandidateState, candidateId: string, rn
     ...(latest && !fullSuccess ? { lastShortfall: { sessionId: latest.sessionId, decidedOn: latest.decidedOn } } : {}),
     trainings: state.trainings.filter((t) => t.rncp === rncp).map((t) => ({ endsOn: t.endsOn })),
     vaeRecevable: state.vaeRecevable.includes(rncp),
+    ...(state.titreSittings[rncp] ? { titreSittingAt: state.titreSittings[rncp] } : {}),
   };
 }
 
@@ -171,6 +187,10 @@ function decide(command: CandidateCommand, state: CandidateState): CandidateEven
   switch (command.type) {
     case 'RegisterCandidate':
       if (state.registered) return [];
+      // A centre token is only as good as the centre behind it: one no DREETS registered holds no candidate files.
+      if (command.centre?.centreId !== command.centreId) {
+        throw forbidden('centre-not-registered', `centre ${command.centreId} is not registered: no DREETS has registered it to hold candidate files`);
+      }
       return [{ type: 'CandidateRegistered', data: { candidateId: command.candidateId, registeredBy: command.centreId } }];
 
     case 'ErasePersonalData':
@@ -327,9 +347,33 @@ function decide(command: CandidateCommand, state: CandidateState): CandidateEven
       return [{ type: 'InsertionSurveyRecorded', data }];
     }
 
+    case 'ReserveTitreSitting': {
+      requireRegistered(state, command.candidateId);
+      const { type: _, ...data } = command;
+      const sitting = state.titreSittings[data.rncp];
+      if (sitting === data.sessionId) return [];
+      // Two titres of one version cannot both be issued (rule 8): one titre session at a time, until its PV decides.
+      if (sitting) {
+        throw conflict('already-sitting-titre-session', `candidate ${data.candidateId} sits the titre session ${sitting} of ${data.rncp}: another one waits until its PV decides`);
+      }
+      return [{ type: 'TitreSittingReserved', data }];
+    }
+
+    case 'ReleaseTitreSitting': {
+      const { type: _, ...data } = command;
+      if (state.titreSittings[data.rncp] !== data.sessionId) return [];
+      return [{ type: 'TitreSittingReleased', data }];
+    }
+
     default:
       return assertNever(command);
   }
+}
+
+function withoutSitting(sittings: Record<string, string>, { rncp, sessionId }: { rncp: string; sessionId: string }): Record<string, string> {
+  if (sittings[rncp] !== sessionId) return sittings;
+  const { [rncp]: _, ...rest } = sittings;
+  return rest;
 }
 
 function evolve(state: CandidateState, event: CandidateEvent): CandidateState {
@@ -352,7 +396,12 @@ function evolve(state: CandidateState, event: CandidateEvent): CandidateState {
         titres: [...state.titres, { rncp: event.data.rncp, sessionId: event.data.sessionId, issuedOn: event.data.issuedOn, route: event.data.route, annulled: false }],
       };
     case 'SessionOutcomeRecorded':
-      return { ...state, outcomes: [...state.outcomes, event.data] };
+      // The PV decided for the candidate: the seat at that titre session is free again.
+      return { ...state, outcomes: [...state.outcomes, event.data], titreSittings: withoutSitting(state.titreSittings, event.data) };
+    case 'TitreSittingReserved':
+      return { ...state, titreSittings: { ...state.titreSittings, [event.data.rncp]: event.data.sessionId } };
+    case 'TitreSittingReleased':
+      return { ...state, titreSittings: withoutSitting(state.titreSittings, event.data) };
     case 'CcsAcquired':
       return { ...state, ccs: [...state.ccs, { rncp: event.data.rncp, ccs: event.data.ccs, sessionId: event.data.sessionId }] };
     case 'VaeRecevabiliteDecided':

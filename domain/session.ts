@@ -51,6 +51,8 @@ export interface CandidateFacts {
   trainings: { endsOn: string }[];
   /** The DREETS found their VAE request for this version admissible. */
   vaeRecevable: boolean;
+  /** The titre session of this version the candidate sits, whose PV has not decided for them yet. */
+  titreSittingAt?: string;
 }
 
 /** Routes through a training: after a shortfall, such a candidate may sit again within a year without a new training. */
@@ -288,7 +290,8 @@ function schedule(command: Extract<SessionCommand, { type: 'ScheduleSession' }>,
     if (same && sameSet(state.blocs, command.blocs ?? state.blocs)) return [];
     throw conflict('session-already-scheduled', `session ${sessionId} already exists`);
   }
-  if (!centre) throw notFound('centre-not-found', `no centre ${centreId}`);
+  // The acting centre is this centre (above): a token for a centre no DREETS registered schedules nothing.
+  if (!centre) throw forbidden('centre-not-registered', `centre ${centreId} is not registered: no DREETS has registered it to hold sessions`);
   if (!certification) throw notFound('certification-not-found', `no certification ${rncp}`);
   if (endsOn < startsOn) throw refuse('invalid-session-dates', 'endsOn must not precede startsOn');
   if (startsOn < command.today) throw refuse('session-in-the-past', `a session cannot start before today (${command.today})`);
@@ -402,6 +405,14 @@ function enrol(command: Extract<SessionCommand, { type: 'EnrolCandidate' }>, sta
   if (existing) {
     if (existing.route === route && sameSet(existing.blocs, blocs)) return [];
     throw conflict('candidate-already-enrolled', `candidate ${candidateId} is already enrolled in session ${state.sessionId}`);
+  }
+  // One titre session of a version at a time (rule 8: a second titre would fail at issuance). The candidate's stream
+  // holds the seat (ReserveTitreSitting), so two enrolments racing on two sessions still meet there.
+  if (state.kind === 'titre' && candidate.titreSittingAt && candidate.titreSittingAt !== state.sessionId) {
+    throw conflict(
+      'already-sitting-titre-session',
+      `candidate ${candidateId} sits the titre session ${candidate.titreSittingAt} of ${certification.rncp}: another one waits until its PV decides`,
+    );
   }
   if (command.today > state.endsOn) throw refuse('session-ended', `session ${state.sessionId} ended on ${state.endsOn}`);
   if (!certification.accessRoutes.allowed.includes(route)) {

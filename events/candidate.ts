@@ -158,3 +158,18 @@ export const EquivalenceGranted = defineEvent('EquivalenceGranted', {
 export const CcsAcquired = defineEvent('CcsAcquired', {
   latest: z.object({ candidateId: Id, rncp: RncpCode, ccs: BlocCode, acquiredOn: IsoDate, sessionId: Id }),
 });
+
+/**
+ * The candidate takes a seat at a titre session of a version, until that session's PV decides for them
+ * (SessionOutcomeRecorded) or the enrolment is given up: meanwhile no other titre session of the version, whose
+ * second titre would fail at issuance (issue 17). Kept on the candidate's stream, so two enrolments racing on two
+ * sessions meet on one stream and one of them loses.
+ */
+export const TitreSittingReserved = defineEvent('TitreSittingReserved', {
+  latest: z.object({ candidateId: Id, rncp: RncpCode, sessionId: Id }),
+});
+
+/** The seat taken by TitreSittingReserved is given up: the session refused the enrolment after the seat was taken. */
+export const TitreSittingReleased = defineEvent('TitreSittingReleased', {
+  latest: z.object({ candidateId: Id, rncp: RncpCode, sessionId: Id }),
+});

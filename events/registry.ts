@@ -22,6 +22,8 @@ import {
   VaeRecevabiliteDecided,
   EquivalenceGranted,
   CcsAcquired,
+  TitreSittingReserved,
+  TitreSittingReleased,
 } from './candidate.js';
 import type { EventMeta, StoredEvent } from './envelope.js';
 import {
@@ -73,6 +75,8 @@ export const eventDefinitions = [
   VaeRecevabiliteDecided,
   EquivalenceGranted,
   CcsAcquired,
+  TitreSittingReserved,
+  TitreSittingReleased,
   CentreRegistered,
   AgrementGranted,
   JurorRegistered,

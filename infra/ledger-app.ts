@@ -6,6 +6,8 @@ import type { LedgerStage } from '../functions/shared/stage.js';
 import { projectRoot } from './paths.js';
 import { oidcProviderContext } from './constructs/ledger-sign-in.js';
 import { isCloudFrontWebAclArn, LedgerEdgeStack } from './stacks/edge-stack.js';
+import { z } from 'zod';
+import type { LedgerKeysProps } from './constructs/ledger-keys.js';
 import { LedgerStack, type LedgerStackProps } from './stacks/ledger-stack.js';
 
 export const STACK_NAME = 'CertificationLedger';
@@ -53,6 +55,28 @@ export function webAcl(stage: LedgerStage, arn: string | undefined): string | un
   return arn;
 }
 
+const RetiredSigningKeys = z.array(
+  z.strictObject({
+    keyArn: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/, 'a KMS key ARN'),
+    validFrom: z.iso.datetime().optional(),
+    validUntil: z.iso.datetime(),
+  }),
+);
+
+/**
+ * The signing keys from the context: `ledger:signingKeyGeneration` (a rotation raises it: a new key) and
+ * `ledger:retiredSigningKeys`, the keys it replaced (a JSON list of {keyArn, validFrom?, validUntil}, on the command
+ * line as a string), which the JWKS keeps listing so the certificates they signed still verify.
+ */
+export function signingKeysOf(generation: unknown, retired: unknown): LedgerKeysProps {
+  const list = RetiredSigningKeys.safeParse(typeof retired === 'string' ? JSON.parse(retired) : (retired ?? []));
+  if (!list.success) throw new Error(`ledger:retiredSigningKeys: ${z.prettifyError(list.error)}`);
+  const n = generation === undefined ? 1 : Number(generation);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`ledger:signingKeyGeneration must be a positive integer, not ${String(generation)}`);
+  if (n === 1 && list.data.length) throw new Error('ledger:retiredSigningKeys lists keys a rotation replaced: raise ledger:signingKeyGeneration with them');
+  return { signingGeneration: n, retiredSigning: list.data };
+}
+
 /** The CDK app: the ledger's stack, in the region of the `ledger:region` context (no lookups, so synthesis is offline). */
 export function ledgerApp(options: LedgerAppOptions = {}) {
   const { nag = true, stack: stackProps = {}, ...appProps } = options;
@@ -66,6 +90,7 @@ export function ledgerApp(options: LedgerAppOptions = {}) {
   const webAclArn = webAcl(stage, context('ledger:webAclArn'));
   const franceConnect = oidcProviderContext('ledger:franceConnect', app.node.tryGetContext('ledger:franceConnect'));
   const proConnect = oidcProviderContext('ledger:proConnect', app.node.tryGetContext('ledger:proConnect'));
+  const signingKeys = signingKeysOf(app.node.tryGetContext('ledger:signingKeyGeneration'), app.node.tryGetContext('ledger:retiredSigningKeys'));
   const stack = new LedgerStack(app, STACK_NAME, {
     description: 'certification-ledger: event-sourced ledger of titres professionnels (DESIGN.md)',
     // Account-agnostic (resolved at deploy time), so the template is the same on every machine.
@@ -79,6 +104,7 @@ export function ledgerApp(options: LedgerAppOptions = {}) {
     ...(franceConnect || proConnect
       ? { identityProviders: { ...(franceConnect ? { FranceConnect: franceConnect } : {}), ...(proConnect ? { ProConnect: proConnect } : {}) } }
       : {}),
+    signingKeys,
     ...stackProps,
   });
   const edge = new LedgerEdgeStack(app, EDGE_STACK_NAME, {

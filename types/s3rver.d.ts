@@ -1,7 +1,8 @@
 declare module 's3rver' {
   interface S3rverOptions {
     address?: string;
-    port?: number;
+    /** A port, or the path of a unix socket to listen on (passed to server.listen as is). */
+    port?: number | string;
     silent?: boolean;
     directory: string;
     resetOnClose?: boolean;

@@ -4,6 +4,7 @@ import { ledgerDate } from '../shared/ledger-date.js';
 import { IsoDate } from '../../events/define-event.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { created, defineRoute } from '../shared/route.js';
+import { centreFacts } from '../sessions/session-facts.js';
 
 const Name = z.string().trim().min(1).max(200);
 
@@ -18,11 +19,13 @@ export const route = defineRoute({
   response: { status: 201, schema: z.object({ candidateId: z.string() }) },
   async handle({ body, ctx }, deps) {
     const candidateId = ctx.ids.next();
-    // Before the vault: a refused registration leaves no person data behind.
+    const centreId = ctx.caller!.ledgerId;
+    const command = { type: 'RegisterCandidate' as const, candidateId, centreId, centre: await centreFacts(deps, centreId) };
+    // Before the vault, the rules (a dry run of the decider): a refused registration leaves no person data behind.
     requirePlausibleBirthDate(body.birthDate, ledgerDate(ctx.command.now));
+    candidate.decide(command, candidate.initialState);
     // Vault first: a candidate id in the ledger always has its person data, until erased on purpose.
     await deps.vault.put(candidateId, body);
-    const command = { type: 'RegisterCandidate' as const, candidateId, centreId: ctx.caller!.ledgerId };
     await deps.commands.handle(candidate, candidateStream(candidateId), command, ctx.command, { assumeEmpty: true });
     return created({ candidateId });
   },

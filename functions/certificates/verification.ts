@@ -10,6 +10,7 @@ import { RateLimitedError } from '../shared/problem.js';
 import { ok, type HttpRequest, type HttpResponse } from '../shared/route.js';
 import { catalogueEntry } from './certificate-facts.js';
 import { readDoc } from '../projections/projection.js';
+import { loggableCode } from '../shared/loggable.js';
 
 /**
  * A code as it arrives in a path: anything a person may type for one (Crockford symbols in any case, the check
@@ -127,7 +128,7 @@ export async function verifyCertificate(deps: LedgerDeps, input: VerifyInput): P
       familyNameChecked: familyNameMatches !== undefined,
       ...(familyNameMatches !== undefined ? { familyNameMatches } : {}),
     })
-    .catch((error: unknown) => deps.logger.error('verification record not written', { code: doc.code, requestId: input.request.requestId, error: error as Error }));
+    .catch((error: unknown) => deps.logger.error('verification record not written', { code: loggableCode(doc.code), requestId: input.request.requestId, error: error as Error }));
 
   return ok({
     code: doc.code,

@@ -46,9 +46,11 @@ export const LOCAL_BUCKETS = { documents: 'ledger-documents', exports: 'ledger-e
 
 export interface LocalPlatformOptions {
   dataDir: string;
-  /** The embedded dynalite and s3rver. */
+  /** The embedded dynalite and s3rver, behind their SigV4 guards (functions/local/stand-in-guard.ts). */
   dynamoEndpoint: string;
   s3Endpoint: string;
+  /** The data dir's credentials the guards check. */
+  standInCredentials: { accessKeyId: string; secretAccessKey: string };
   clock: LocalClock;
   /** The read-model table in use (`npm run rebuild` may have switched to a fresh one). */
   readModelTable: string;
@@ -91,8 +93,8 @@ export async function settleInProcess(feed: Pick<LocalChangeFeed<unknown>, 'drai
  * the stack deploys, timers in dynalite, signing keys and the vault's master key in the data dir.
  */
 export function composeLocalLedger(options: LocalPlatformOptions): LocalLedger {
-  const dynamo = localDynamoClient(options.dynamoEndpoint);
-  const s3 = localS3Client(options.s3Endpoint);
+  const dynamo = localDynamoClient(options.dynamoEndpoint, options.standInCredentials);
+  const s3 = localS3Client(options.s3Endpoint, options.standInCredentials);
   // Where the feed resumes after a stop or a crash (functions/local/change-feed-journal.ts): start reads what it had
   // not delivered, never the whole ledger.
   const journal = new ChangeFeedJournal(options.dataDir);

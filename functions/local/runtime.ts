@@ -9,6 +9,7 @@ import { LocalRateLimit, publicRateLimitOf } from '../composition/config.js';
 import { composeLocalLedger, LOCAL_BUCKETS, LOCAL_TABLES, type LocalPlatformOptions } from '../composition/local-ledger.js';
 import '../shared/polyfills.js';
 import { startHttpServer } from './http-server.js';
+import { dynamoRefusal, s3Refusal, socketFolder, standInCredentials, startSigV4Guard } from './stand-in-guard.js';
 import { LocalClock, parseClockSetting } from './local-clock.js';
 import { localTokenKeys, signLocalToken, verifyLocalToken } from './local-token.js';
 import { activeReadModelTable } from './read-model-table.js';
@@ -35,21 +36,29 @@ export interface LocalLedgerOptions {
  */
 export async function startLocalLedger(options: LocalLedgerOptions) {
   const { dataDir } = options;
+  // Whatever this process writes (dynalite's and s3rver's files included) is its user's only: folders 0700, files 0600.
+  process.umask(0o077);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   chmodSync(dataDir, 0o700);
   const logger = new Logger({ serviceName: 'certification-ledger', logLevel: options.logLevel ?? 'WARN' });
 
+  // The stand-ins serve unix sockets in a 0700 folder; clients reach them only through the SigV4 guards on loopback.
+  const credentials = standInCredentials(dataDir);
+  const sockets = socketFolder(dataDir);
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.inMemory ? {} : { path: join(dataDir, 'dynamodb') }) });
-  await new Promise<void>((resolve) => dynamo.listen(0, '127.0.0.1', resolve));
-  const dynamoEndpoint = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
+  const dynamoSocket = join(sockets.path, 'dynamodb.sock');
+  await new Promise<void>((resolve) => dynamo.listen(dynamoSocket, resolve));
+  const s3Socket = join(sockets.path, 's3.sock');
   const s3 = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
+    port: s3Socket,
     silent: true,
     directory: join(dataDir, 's3'),
     configureBuckets: Object.values(BUCKETS).map((name) => ({ name })),
   });
-  const s3Address = await s3.run();
+  await s3.run();
+  const dynamoGuard = await startSigV4Guard({ socketPath: dynamoSocket, credentials, forwardAuthorization: true, refusal: dynamoRefusal });
+  const s3Guard = await startSigV4Guard({ socketPath: s3Socket, credentials, forwardAuthorization: false, refusal: s3Refusal });
+  const dynamoEndpoint = dynamoGuard.endpoint;
 
   // `npm run rebuild` may have switched the read models to a fresh table (functions/local/rebuild.ts).
   const readModelTable = activeReadModelTable(dataDir, TABLES.readModels);
@@ -57,7 +66,8 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
   const local = composeLocalLedger({
     dataDir,
     dynamoEndpoint,
-    s3Endpoint: `http://127.0.0.1:${s3Address.port}`,
+    s3Endpoint: s3Guard.endpoint,
+    standInCredentials: credentials,
     clock,
     readModelTable,
     logger,
@@ -102,8 +112,12 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
     url: http.url,
     /** The address the HTTP server listens on (127.0.0.1 unless told otherwise). */
     boundAddress: (http.server.address() as AddressInfo).address,
-    /** The embedded dynalite, for tools and benches that read its tables directly (loopback only). */
+    /** The embedded dynalite's guard, for tools and benches that read its tables directly (signed with standInCredentials). */
     dynamoEndpoint,
+    /** The embedded s3rver's guard. */
+    s3Endpoint: s3Guard.endpoint,
+    /** The data dir's credentials the guards check. */
+    standInCredentials: credentials,
     readModelTable,
     deps,
     feed,
@@ -121,8 +135,10 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
       await feed.drain();
       await deps.verifications.flush();
       local.close();
+      await Promise.all([dynamoGuard.close(), s3Guard.close()]);
       await new Promise<void>((resolve) => dynamo.close(() => resolve()));
       await s3.close();
+      sockets.dispose();
     },
   };
 }

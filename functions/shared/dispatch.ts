@@ -11,6 +11,7 @@ import { idsFor, newCommandId } from './ids.js';
 import { Region } from './region.js';
 import { problem, RateLimitedError, zodProblem, type Problem } from './problem.js';
 import type { HttpRequest, HttpResponse, RouteDefinition } from './route.js';
+import { isCodeSegment, loggableCode } from './loggable.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -158,11 +159,14 @@ function parseBody(route: RouteDefinition<any, any, any>, req: HttpRequest): { v
   return result.success ? { value: result.data } : { problem: zodProblem(result.error, 'body') };
 }
 
-/** A path as it may be logged: a segment holding an email (`…/accounts/{email}`) is personal data and left out. */
+/**
+ * A path as it may be logged: a segment holding an email (`…/accounts/{email}`) is personal data and left out, a
+ * certificate code (`/verify/{code}`, `/certificates/{code}/…`) is hashed (loggableCode).
+ */
 export const loggablePath = (path: string) =>
   path
     .split('/')
-    .map((segment) => (/@|%40/i.test(segment) ? '{email}' : segment))
+    .map((segment) => (/@|%40/i.test(segment) ? '{email}' : isCodeSegment(segment) ? loggableCode(decodeURIComponent(segment)) : segment))
     .join('/');
 
 export function errorResponse(error: unknown, deps: Pick<LedgerDeps, 'logger'>, req: Pick<HttpRequest, 'method' | 'path' | 'requestId'>): HttpResponse {

@@ -7,6 +7,7 @@ import { KmsError, kmsRequests, type KmsOperation, type LocalKms } from './local
 import { addressOf, ServiceError, sfnRequests, type TwinScheduler, type LocalSes, type LocalStepFunctions, type SfnOperation } from './local-services.js';
 import { signedScope } from './sigv4.js';
 import type { TableStream } from './stream-delivery.js';
+import { signatureProblem } from '../local/stand-in-guard.js';
 
 /**
  * The one AWS endpoint every function of the twin talks to (AWS_ENDPOINT_URL): it reads who is calling from
@@ -21,6 +22,11 @@ export interface GatewayOptions {
   account: string;
   /** By access key id (the function's physical name). */
   callers: Map<string, Caller>;
+  /**
+   * The secret every function signs with (random per data dir): a request whose SigV4 signature it does not give
+   * is refused, so another local process cannot act as a function by naming it.
+   */
+  secret: string;
   resourcePolicies: ResourcePolicies;
   /** Where calls are forwarded once authorised; a service without one is answered by the twin or refused. */
   upstreams: { dynamodb?: string; s3?: string; 'cognito-idp'?: string };
@@ -111,6 +117,14 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 const parseJson = (body: Buffer): Record<string, unknown> => (body.length ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {});
+
+/** An upstream is a URL, or `unix:<path>` for a stand-in serving a socket (functions/local/stand-in-guard.ts). */
+const upstreamAt = (upstream: string) => {
+  if (upstream.startsWith('unix:')) return { socketPath: upstream.slice('unix:'.length) };
+  const url = new URL(upstream);
+  return { host: url.hostname, port: url.port };
+};
+const hostOf = (upstream: string) => (upstream.startsWith('unix:') ? 'localhost' : new URL(upstream).host);
 
 export async function startAwsGateway(options: GatewayOptions) {
   const { region, account } = options;
@@ -341,17 +355,13 @@ export async function startAwsGateway(options: GatewayOptions) {
 
   const forward = (upstream: string, service: string, req: IncomingMessage, url: URL, body: Buffer, res: ServerResponse) =>
     new Promise<void>((resolve, reject) => {
-      const target = new URL(upstream);
       const prepared = forUpstream(service, req.headers, url, body);
-      const out = httpRequest(
-        { host: target.hostname, port: target.port, method: req.method, path: prepared.path, headers: { ...prepared.headers, host: target.host } },
-        (upstreamRes) => {
-          res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-          upstreamRes.pipe(res);
-          upstreamRes.on('end', resolve);
-          upstreamRes.on('error', reject);
-        },
-      );
+      const out = httpRequest({ ...upstreamAt(upstream), method: req.method, path: prepared.path, headers: { ...prepared.headers, host: hostOf(upstream) } }, (upstreamRes) => {
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+        upstreamRes.pipe(res);
+        upstreamRes.on('end', resolve);
+        upstreamRes.on('error', reject);
+      });
       out.on('error', reject);
       out.end(prepared.body);
     });
@@ -359,12 +369,11 @@ export async function startAwsGateway(options: GatewayOptions) {
   /** One buffered exchange with dynalite, signed as the caller signed (dynalite checks the form, not the signature). */
   const exchange = (upstream: string, headers: IncomingHttpHeaders, path: string, body: Buffer, target?: string) =>
     new Promise<Reply>((resolve, reject) => {
-      const to = new URL(upstream);
       const out: Record<string, string | string[]> = {};
       for (const [k, v] of Object.entries(headers)) if (v !== undefined && k !== 'host' && k !== 'connection' && k !== 'transfer-encoding') out[k] = v;
       if (target) out['x-amz-target'] = target;
       out['content-length'] = String(body.length);
-      const r = httpRequest({ host: to.hostname, port: to.port, method: 'POST', path, headers: { ...out, host: to.host } }, (upstreamRes) => {
+      const r = httpRequest({ ...upstreamAt(upstream), method: 'POST', path, headers: { ...out, host: hostOf(upstream) } }, (upstreamRes) => {
         const chunks: Buffer[] = [];
         upstreamRes.on('data', (c: Buffer) => chunks.push(c));
         upstreamRes.on('end', () => {
@@ -427,6 +436,15 @@ export async function startAwsGateway(options: GatewayOptions) {
       );
     }
     const body = await readBody(req);
+    const forged = await signatureProblem({ accessKeyId: caller.functionName, secretAccessKey: options.secret }, req, body);
+    if (forged) {
+      return send(
+        res,
+        protocol === 'rest-xml'
+          ? awsError(protocol, 'SignatureDoesNotMatch', `The request signature we calculated does not match the signature you provided (${forged}).`, 403)
+          : awsError(protocol, 'InvalidSignatureException', `The request signature we calculated does not match the signature you provided (${forged}).`, 400),
+      );
+    }
     let call: Call;
     switch (service) {
       case 'dynamodb':
@@ -490,7 +508,7 @@ export async function startAwsGateway(options: GatewayOptions) {
     environmentFor: (caller: Caller) => ({
       AWS_ENDPOINT_URL: url,
       AWS_ACCESS_KEY_ID: caller.functionName,
-      AWS_SECRET_ACCESS_KEY: 'twin',
+      AWS_SECRET_ACCESS_KEY: options.secret,
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
     }),

@@ -2,11 +2,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import dynalite from 'dynalite';
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import { callersOf, resourcePoliciesOf, type Caller } from './authorise.js';
 import { startAwsGateway, type AwsGateway, type GatewayOptions } from './aws-gateway.js';
+import { dynamoRefusal, s3Refusal, socketFolder, standInCredentials, startSigV4Guard } from '../local/stand-in-guard.js';
 import { LocalKms } from './local-kms.js';
 import { TwinScheduler, LocalSes, LocalStepFunctions, type ExecutionRunner } from './local-services.js';
 import { bucketNames, kmsKeySpecs, provisionTables } from './provision.js';
@@ -51,32 +51,40 @@ export async function startLocalAws(model: StackModel, resolver: Resolver, optio
     for (const s of stops.reverse()) await s().catch(() => {});
   };
   try {
-    mkdirSync(options.dataDir, { recursive: true });
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    // dynalite and s3rver check no signature: they serve unix sockets in a 0700 folder, reached by the gateway
+    // (which checks each function's signature) and, for the twin's own provisioning, through SigV4 guards.
+    const standIn = standInCredentials(options.dataDir);
+    const sockets = socketFolder(options.dataDir);
+    stops.push(async () => sockets.dispose());
     const db = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.persist ? { path: join(options.dataDir, 'dynamodb') } : {}) });
-    await new Promise<void>((r) => db.listen(0, '127.0.0.1', r));
+    const dynamoSocket = join(sockets.path, 'dynamodb.sock');
+    await new Promise<void>((r) => db.listen(dynamoSocket, r));
     stops.push(() => new Promise((r) => db.close(() => r())));
-    const dynamoUrl = `http://127.0.0.1:${(db.address() as AddressInfo).port}`;
-    const credentials = { accessKeyId: 'twin-admin', secretAccessKey: 'twin-admin' };
-    const dynamodb = new DynamoDBClient({ endpoint: dynamoUrl, region: resolver.region, credentials });
+    const dynamoGuard = await startSigV4Guard({ socketPath: dynamoSocket, credentials: standIn, forwardAuthorization: true, refusal: dynamoRefusal });
+    stops.push(() => dynamoGuard.close());
+    const dynamodb = new DynamoDBClient({ endpoint: dynamoGuard.endpoint, region: resolver.region, credentials: standIn });
     stops.push(async () => dynamodb.destroy());
     await provisionTables(dynamodb, model, resolver);
 
+    const s3Socket = join(sockets.path, 's3.sock');
     const s3server = new S3rver({
-      address: '127.0.0.1',
-      port: 0,
+      port: s3Socket,
       silent: true,
       directory: join(options.dataDir, 's3'),
       configureBuckets: bucketNames(model, resolver).map((name) => ({ name })),
     });
-    const { port: s3port } = await s3server.run();
+    await s3server.run();
     stops.push(() => s3server.close());
-    // s3rver only knows its own key; and without WHEN_REQUIRED it stores streamed bodies chunk-encoded.
+    const s3Guard = await startSigV4Guard({ socketPath: s3Socket, credentials: standIn, forwardAuthorization: false, refusal: s3Refusal });
+    stops.push(() => s3Guard.close());
+    // Without WHEN_REQUIRED s3rver stores streamed bodies chunk-encoded.
     const s3 = new S3Client({
-      endpoint: `http://127.0.0.1:${s3port}`,
+      endpoint: s3Guard.endpoint,
       region: resolver.region,
       forcePathStyle: true,
       requestChecksumCalculation: 'WHEN_REQUIRED',
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      credentials: standIn,
     });
     stops.push(async () => s3.destroy());
 
@@ -109,7 +117,8 @@ export async function startLocalAws(model: StackModel, resolver: Resolver, optio
       account: resolver.account,
       callers: new Map([...byLogicalId.values()].map((c) => [c.functionName, c])),
       resourcePolicies: resourcePoliciesOf(model, resolver),
-      upstreams: { dynamodb: dynamoUrl, s3: `http://127.0.0.1:${s3port}`, ...(options.cognito ? { 'cognito-idp': options.cognito.url } : {}) },
+      secret: standIn.secretAccessKey,
+      upstreams: { dynamodb: `unix:${dynamoSocket}`, s3: `unix:${s3Socket}`, ...(options.cognito ? { 'cognito-idp': options.cognito.url } : {}) },
       ...(options.cognito ? { beforeForward: { 'cognito-idp': options.cognito.beforeForward } } : {}),
       kms: new LocalKms(kmsKeySpecs(model, resolver), join(options.dataDir, 'kms')),
       stepFunctions,

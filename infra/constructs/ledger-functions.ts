@@ -163,6 +163,13 @@ export class LedgerFunctions extends Construct {
       VERIFICATIONS_TABLE: tables.verifications.tableName,
       VAULT_KEY_ID: keys.vault.keyId,
       SIGNING_KEY_ID: keys.signing.keyId,
+      ...(keys.retiredSigning.length
+        ? {
+            SIGNING_KEY_HISTORY: JSON.stringify(
+              keys.retiredSigning.map(({ spec }) => ({ keyId: spec.keyArn, ...(spec.validFrom ? { validFrom: spec.validFrom } : {}), validUntil: spec.validUntil })),
+            ),
+          }
+        : {}),
       DOCUMENTS_BUCKET: buckets.documents.bucketName,
       EXPORTS_BUCKET: buckets.exports.bucketName,
       SCHEDULER_GROUP: scheduler.group.scheduleGroupName,
@@ -301,8 +308,12 @@ export const ACCOUNT_ACTIONS = [
 
 export const grantAccounts = (grantee: iam.IGrantable, userPool: cognito.IUserPool) => userPool.grant(grantee, ...ACCOUNT_ACTIONS);
 
-/** kms:Sign (and GetPublicKey) on the signing key, or GetPublicKey alone for publishing the JWKS. */
+/**
+ * kms:Sign (and GetPublicKey) on the signing key, or GetPublicKey alone for publishing the JWKS; GetPublicKey on
+ * every retired key too, since the signer lists them all in the JWKS (without it the JWKS route fails after a rotation).
+ */
 export function grantSigning(grantee: iam.IGrantable, keys: LedgerKeys, level: 'sign' | 'publicKey' = 'sign') {
+  for (const { key } of keys.retiredSigning) key.grant(grantee, 'kms:GetPublicKey');
   return level === 'sign' ? keys.signing.grant(grantee, 'kms:Sign', 'kms:GetPublicKey') : keys.signing.grant(grantee, 'kms:GetPublicKey');
 }
 

@@ -43,7 +43,8 @@ export class LedgerWorkflows extends Construct {
         stateMachineName: name,
         stateMachineType: sfn.StateMachineType.STANDARD,
         definitionBody: sfn.DefinitionBody.fromChainable(definition),
-        logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+        // Every event, without the states' input and output: they carry the certificate codes issued (issue 18).
+        logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
         tracingEnabled: true,
         ...(workflow.timeout ? { timeout: workflow.timeout } : {}),
       });

@@ -9,7 +9,7 @@ import { LedgerAlarms } from '../constructs/ledger-alarms.js';
 import { LedgerBuckets } from '../constructs/ledger-buckets.js';
 import { LedgerFunctions } from '../constructs/ledger-functions.js';
 import { LedgerHttpApi } from '../constructs/ledger-http-api.js';
-import { LedgerKeys } from '../constructs/ledger-keys.js';
+import { LedgerKeys, type LedgerKeysProps } from '../constructs/ledger-keys.js';
 import { LedgerOriginSecret } from '../constructs/ledger-origin-secret.js';
 import { LedgerSignIn, type LedgerSignInProps } from '../constructs/ledger-sign-in.js';
 import { LedgerScheduler } from '../constructs/ledger-scheduler.js';
@@ -24,6 +24,8 @@ import type { FunctionAccess } from '../function-access.js';
 import type { LedgerStage } from '../../functions/shared/stage.js';
 
 export interface LedgerStackProps extends StackProps {
+  /** The signing key's generation and the keys it replaced (context `ledger:signingKeyGeneration`, `ledger:retiredSigningKeys`). */
+  signingKeys?: LedgerKeysProps;
   /** @default the route manifest, functions/routes.ts (localOnly routes are never deployed) */
   routes?: readonly RouteEntry[];
   /** @default infra/consumers.ts */
@@ -83,7 +85,7 @@ export class LedgerStack extends Stack {
 
     this.tables = new LedgerTables(this, 'Tables', { activeReadModels: props.activeReadModels ?? readModelsContext(this) });
     this.buckets = new LedgerBuckets(this, 'Buckets');
-    this.keys = new LedgerKeys(this, 'Keys');
+    this.keys = new LedgerKeys(this, 'Keys', props.signingKeys ?? {});
     // Behind CloudFront only: the header that makes the viewer's address trusted.
     if (props.web !== false) this.originSecret = new LedgerOriginSecret(this, 'OriginSecret');
     this.scheduler = new LedgerScheduler(this, 'Scheduler');

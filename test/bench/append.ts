@@ -31,7 +31,9 @@ async function commandPath(prefix: string, streams: number) {
   await pool(streams, async (i) => {
     const candidateId = `${prefix}-${i}`;
     const ctx = (n: number) => ({ commandId: randomUUID(), actor: 'centre:bench', correlationId: `${candidateId}-${n}`, now });
-    await handler.handle(candidate, candidateStream(candidateId), { type: 'RegisterCandidate', candidateId, centreId: 'bench' }, ctx(1), { assumeEmpty: true });
+    await handler.handle(candidate, candidateStream(candidateId), { type: 'RegisterCandidate', candidateId, centreId: 'bench', centre: { centreId: 'bench' } }, ctx(1), {
+      assumeEmpty: true,
+    });
     await handler.handle(candidate, candidateStream(candidateId), { type: 'ErasePersonalData', candidateId, erasedBy: 'dreets:bench', legalBasis: 'RGPD art. 17' }, ctx(2));
   });
   return streams * 2;

@@ -187,7 +187,7 @@ async function setUp(candidates: number) {
   const began = performance.now();
   const { runs, commits, events, someCandidates } = generate(candidates, versions);
   // Straight into the events table (no change feed: no reaction runs), then the ledger's projector.
-  const dynamo = localDynamoClient(L.dynamoEndpoint);
+  const dynamo = localDynamoClient(L.dynamoEndpoint, L.standInCredentials);
   const items = runs.flat().map(commitToItem);
   const batches = Array.from({ length: Math.ceil(items.length / 25) }, (_, i) => items.slice(i * 25, i * 25 + 25));
   await inParallel(batches, 4, async (batch) => {

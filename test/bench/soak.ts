@@ -228,7 +228,7 @@ await L.settle();
 console.log(`change feed and workflows caught up ${((performance.now() - settling) / 1000).toFixed(1)} s after the load`);
 const lost: string[] = [];
 const streams = new Map<string, Set<string>>();
-const idempotency = localDynamoClient(L.dynamoEndpoint);
+const idempotency = localDynamoClient(L.dynamoEndpoint, L.standInCredentials);
 const nonces = new Map((await scanTable(idempotency, TABLES.idempotency)).map((item) => [item.pk as string, item.nonce as string]));
 idempotency.destroy();
 const commandIdOf = (scopedKey: string) => sha256(`${scopedKey}|${nonces.get(scopedKey) ?? 'no idempotency record'}`);

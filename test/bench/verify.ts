@@ -13,6 +13,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { localDynamoClient } from '../../functions/adapters/dynamodb-client.js';
 import { newCertificateCode } from '../../functions/certificates/issue-certificate.js';
 import { issueCertificate } from '../support/issue-certificate.js';
+import { registeredCentre } from '../support/registered-centre.js';
 import { localTokenKeys, signLocalToken } from '../../functions/local/local-token.js';
 import { startLocalLedger } from '../../functions/local/runtime.js';
 import { certificateStatus } from '../../functions/projections/certificate-status.js';
@@ -73,7 +74,14 @@ function post(path: string, body: unknown, token: string): Promise<{ status: num
 }
 
 // Real certificates: candidates registered over HTTP, certificates issued as the session workflow's steps do.
-const centre = await signLocalToken(await localTokenKeys(dataDir), 'centre', 'centre-bench');
+const tokenKeys = await localTokenKeys(dataDir);
+const dreets = await signLocalToken(tokenKeys, 'dreets', 'agent-bench', { region: 'Bretagne' });
+// A centre a DREETS registered: a token for an unregistered one registers no candidate (issue 17).
+const centreId = await registeredCentre(async (_method, path, call) => {
+  const res = await post(path, call.body, dreets);
+  return { status: res.status, json: JSON.parse(res.body) };
+});
+const centre = await signLocalToken(tokenKeys, 'centre', centreId);
 const codes: string[] = [];
 for (let i = 0; i < CERTIFICATES; i++) {
   const registered = await post('/candidates', { familyName: `Banc${i}`, givenNames: 'Claire', birthDate: '1990-04-02' }, centre);
@@ -159,7 +167,7 @@ async function verify() {
   return { n: result.latencies.length, rate: result.latencies.length / result.elapsed, latencies: [...result.latencies], failures: result.failures };
 }
 
-const dynamo = localDynamoClient(L.dynamoEndpoint);
+const dynamo = localDynamoClient(L.dynamoEndpoint, L.standInCredentials);
 const bare = () =>
   pool(async (i) => {
     const out = await dynamo.send(new GetItemCommand({ TableName: L.readModelTable, Key: marshall(itemKey(codes[i % codes.length]!)), ConsistentRead: true }));

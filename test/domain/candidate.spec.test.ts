@@ -483,3 +483,69 @@ describe('registration: a plausible birth date (issue 17)', () => {
     expect(() => requirePlausibleBirthDate('1900-01-01', '2025-05-01')).not.toThrow();
   });
 });
+
+describe('registration: by a registered centre only (issue 17)', () => {
+  const register = (centre: { centreId: string } | undefined): CandidateCommand => ({ type: 'RegisterCandidate', candidateId: 'k1', centreId: 'c1', centre });
+  it('a centre a DREETS registered registers its candidate', () => {
+    spec
+      .given()
+      .when(register({ centreId: 'c1' }))
+      .then([registered]);
+  });
+  it('a token for a centre no DREETS registered registers nobody (centre-not-registered)', () => {
+    spec.given().when(register(undefined)).thenRefused('centre-not-registered');
+  });
+  it('the facts of another centre do not stand for the caller’s (centre-not-registered)', () => {
+    spec
+      .given()
+      .when(register({ centreId: 'c2' }))
+      .thenRefused('centre-not-registered');
+  });
+});
+
+describe('one titre session of a version at a time (issue 17)', () => {
+  const seat = (sessionId: string, rncp = 'RNCP38665') => ({ candidateId: 'k1', rncp, sessionId });
+  const reserve = (sessionId: string, rncp?: string): CandidateCommand => ({ type: 'ReserveTitreSitting', ...seat(sessionId, rncp) });
+  const reserved = (sessionId: string, rncp?: string): CandidateEvent => ({ type: 'TitreSittingReserved', data: seat(sessionId, rncp) });
+  it('a registered candidate takes a seat at a titre session; taking it again changes nothing', () => {
+    spec
+      .given([registered])
+      .when(reserve('s1'))
+      .then([reserved('s1')]);
+    spec
+      .given([registered, reserved('s1')])
+      .when(reserve('s1'))
+      .thenNothing();
+  });
+  it('a second titre session of the same version is refused while the first has not decided (already-sitting-titre-session)', () => {
+    spec
+      .given([registered, reserved('s1')])
+      .when(reserve('s2'))
+      .thenRefused('already-sitting-titre-session');
+  });
+  it('a titre session of another version is another seat', () => {
+    spec
+      .given([registered, reserved('s1')])
+      .when(reserve('s2', 'RNCP12505'))
+      .then([reserved('s2', 'RNCP12505')]);
+  });
+  it('once the PV decided for the candidate, the next titre session of the version may be sat', () => {
+    spec
+      .given([registered, reserved('s1'), decision('ajourne', [], undefined, 's1')])
+      .when(reserve('s2'))
+      .then([reserved('s2')]);
+  });
+  it('a seat given back frees the version; giving back a seat not held changes nothing', () => {
+    spec
+      .given([registered, reserved('s1'), { type: 'TitreSittingReleased', data: seat('s1') }])
+      .when(reserve('s2'))
+      .then([reserved('s2')]);
+    spec
+      .given([registered, reserved('s1')])
+      .when({ type: 'ReleaseTitreSitting', ...seat('s2') })
+      .thenNothing();
+  });
+  it('an unknown candidate takes no seat (candidate-not-found)', () => {
+    spec.given().when(reserve('s1')).thenRefused('candidate-not-found');
+  });
+});

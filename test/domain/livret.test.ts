@@ -142,7 +142,7 @@ describe('property: the livret kept incrementally by the projector equals the li
             for (const commit of slice.commits) await projector.apply(commit);
           }
         };
-        await run({ type: 'RegisterCandidate', candidateId: 'k', centreId: 'c' });
+        await run({ type: 'RegisterCandidate', candidateId: 'k', centreId: 'c', centre: { centreId: 'c' } });
         for (const s of steps) {
           day = addDays(day, s.days);
           const version = ref.get(s.rncp)!.version;

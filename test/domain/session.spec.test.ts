@@ -158,11 +158,11 @@ describe('scheduling a session', () => {
       .when(scheduleCommand({ actingCentre: 'c2' }))
       .thenRefused('not-your-centre');
   });
-  it('the centre must exist', () => {
+  it('a token for a centre no DREETS registered schedules nothing (centre-not-registered)', () => {
     spec
       .given()
       .when(scheduleCommand({ centre: undefined }))
-      .thenRefused('centre-not-found');
+      .thenRefused('centre-not-registered');
   });
   it('the certification must exist', () => {
     spec
@@ -392,6 +392,22 @@ describe('enrolment', () => {
       .given([scheduled])
       .when(enrol({ candidate: { ...newcomer, holdsTitre: true } }))
       .thenRefused('titre-already-issued');
+  });
+  it('a candidate sitting another titre session of the version is not enrolled until its PV decides (already-sitting-titre-session)', () => {
+    spec
+      .given([scheduled])
+      .when(enrol({ candidate: { ...newcomer, titreSittingAt: 's0' } }))
+      .thenRefused('already-sitting-titre-session');
+  });
+  it('the seat held at this very session (a retried enrolment) enrols; a ccp session is not a titre sitting', () => {
+    spec
+      .given([scheduled])
+      .when(enrol({ candidate: { ...newcomer, titreSittingAt: 's1' } }))
+      .then([enrolled('cand-a')]);
+    spec
+      .given([ccpScheduled])
+      .when(enrol({ candidate: { ...newcomer, titreSittingAt: 's0' } }))
+      .then([enrolled('cand-a', [BC01])]);
   });
   it('the access route must be allowed by the version (route-not-allowed)', () => {
     spec

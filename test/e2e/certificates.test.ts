@@ -13,6 +13,7 @@ import { issueCertificate } from '../support/issue-certificate.js';
 import { TABLES } from '../../functions/local/runtime.js';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { startTestLedger, type LocalLedger } from '../support/local-ledger.js';
+import { registeredCentre } from '../support/registered-centre.js';
 
 // Local only: it tampers with the events table in the data dir's dynalite and runs verify-ledger on it, and
 // issues certificates through the ledger's own ports; verification over HTTP is the employers' journey of
@@ -21,7 +22,8 @@ import { startTestLedger, type LocalLedger } from '../support/local-ledger.js';
 const projectRoot = join(import.meta.dirname, '../..');
 
 async function registerAndIssue(L: LocalLedger, kind: 'titre' | 'ccp' = 'titre') {
-  const registered = await L.call('POST', '/candidates', { as: ['centre', 'centre-1'], body: { familyName: 'Moreau', givenNames: 'Claire', birthDate: '1990-04-02' } });
+  const centreId = await registeredCentre(L.call);
+  const registered = await L.call('POST', '/candidates', { as: ['centre', centreId], body: { familyName: 'Moreau', givenNames: 'Claire', birthDate: '1990-04-02' } });
   const candidateId = registered.json.candidateId as string;
   const code = newCertificateCode();
   // Until the session workflow issues certificates from a validated PV, issue directly, as its step does.

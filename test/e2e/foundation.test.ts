@@ -3,6 +3,7 @@ import { Agent, get } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signLocalToken } from '../../functions/local/local-token.js';
 import { startTestLedger, type LocalLedger } from '../support/local-ledger.js';
+import { registeredCentre } from '../support/registered-centre.js';
 
 // Local only: it reads the candidate's stream from the store and restarts the ledger on its data dir.
 
@@ -100,12 +101,13 @@ describe('the local ledger over HTTP', () => {
   it('replays the first answer for a repeated Idempotency-Key and appends nothing more', async () => {
     const body = { familyName: 'Martin', givenNames: 'Paul', birthDate: '1988-07-14' };
     const headers = { 'idempotency-key': 'create-paul-1' };
-    const first = await L.call('POST', '/candidates', { body, headers, as: ['centre', 'c1'] });
-    const again = await L.call('POST', '/candidates', { body, headers, as: ['centre', 'c1'] });
+    const c1 = await registeredCentre(L.call);
+    const first = await L.call('POST', '/candidates', { body, headers, as: ['centre', c1] });
+    const again = await L.call('POST', '/candidates', { body, headers, as: ['centre', c1] });
     expect(first.status).toBe(201);
     expect(again.status).toBe(201);
     expect(again.json.candidateId).toBe(first.json.candidateId);
-    const other = await L.call('POST', '/candidates', { body: { ...body, givenNames: 'Pierre' }, headers, as: ['centre', 'c1'] });
+    const other = await L.call('POST', '/candidates', { body: { ...body, givenNames: 'Pierre' }, headers, as: ['centre', c1] });
     expect(other.status).toBe(422);
     expect(other.json.type).toBe('/problems/idempotency-key-reused');
     const slice = await L.deps.store.read(`candidate#${first.json.candidateId}`);
@@ -130,7 +132,10 @@ describe('the local ledger over HTTP', () => {
 describe('restart', () => {
   it('keeps the data, the clock and the referential without appending it twice', async () => {
     const first = await startTestLedger({ clock: 'virtual:2025-09-01T08:00:00Z' });
-    const created = await first.call('POST', '/candidates', { as: ['centre', 'c1'], body: { familyName: 'Roux', givenNames: 'Ana', birthDate: '1990-01-01' } });
+    const created = await first.call('POST', '/candidates', {
+      as: ['centre', await registeredCentre(first.call)],
+      body: { familyName: 'Roux', givenNames: 'Ana', birthDate: '1990-01-01' },
+    });
     await first.call('POST', '/_local/clock', { body: { now: '2026-01-01T00:00:00Z' } });
     let commits = 0;
     for await (const _ of first.deps.store.scan()) commits++;

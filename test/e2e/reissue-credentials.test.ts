@@ -8,6 +8,7 @@ import { beginIssuance, newCertificateCode } from '../../functions/certificates/
 import { reissueCredentials } from '../../functions/certificates/reissue-credentials.js';
 import type { LedgerDeps } from '../../functions/shared/deps.js';
 import { startTestLedger } from '../support/local-ledger.js';
+import { registeredCentre } from '../support/registered-centre.js';
 
 const projectRoot = join(import.meta.dirname, '../..');
 
@@ -47,7 +48,8 @@ async function issueAsBefore(deps: LedgerDeps, candidateId: string) {
 describe('credentials issued before issue 19 are reissued by a one-off command', () => {
   it('each gets a status list entry and a subject id, a revoked one shows in its list at once; a second run reissues nothing; npm run reissue-credentials does it on a stopped data dir', async () => {
     const L = await startTestLedger({ clock: 'virtual:2025-09-01T08:00:00Z' });
-    const candidateId = (await L.call('POST', '/candidates', { as: ['centre', 'centre-1'], body: { familyName: 'Moreau', givenNames: 'Claire', birthDate: '1990-04-02' } })).json
+    const centreId = await registeredCentre(L.call);
+    const candidateId = (await L.call('POST', '/candidates', { as: ['centre', centreId], body: { familyName: 'Moreau', givenNames: 'Claire', birthDate: '1990-04-02' } })).json
       .candidateId as string;
     const kept = await issueAsBefore(L.deps, candidateId);
     const revoked = await issueAsBefore(L.deps, candidateId);

@@ -21,7 +21,7 @@ async function register(ledger: LocalLedger, from: number, count: number) {
     await ledger.deps.commands.handle(
       candidate,
       candidateStream(candidateId),
-      { type: 'RegisterCandidate', candidateId, centreId: 'centre-start' },
+      { type: 'RegisterCandidate', candidateId, centreId: 'centre-start', centre: { centreId: 'centre-start' } },
       { commandId: `register-${candidateId}`, actor: 'centre:centre-start', correlationId: candidateId, now: ledger.clock.now() },
     );
   }

@@ -9,12 +9,14 @@ import { issueCertificate } from '../support/issue-certificate.js';
 import type { Signer } from '../../functions/ports/signer.js';
 import { callRoute, commitCount } from '../support/call-route.js';
 import { memoryDeps, TestClock } from '../support/memory-deps.js';
+import { registeredCentre } from '../support/registered-centre.js';
 
 type Harness = Awaited<ReturnType<typeof memoryDeps>>;
 const dreets: [string, string, string] = ['dreets', 'agent-1', 'Bretagne'];
 
 async function registerCandidate(h: Harness, familyName = 'Moreau-Lefèvre', givenNames = 'Claire Anne') {
-  const res = await callRoute(h.deps, 'POST', '/candidates', { as: ['centre', 'centre-1'], body: { familyName, givenNames, birthDate: '1990-04-02' } });
+  const centreId = await registeredCentre((method, path, call) => callRoute(h.deps, method, path, call));
+  const res = await callRoute(h.deps, 'POST', '/candidates', { as: ['centre', centreId], body: { familyName, givenNames, birthDate: '1990-04-02' } });
   expect(res.status).toBe(201);
   return res.json.candidateId as string;
 }

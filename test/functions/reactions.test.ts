@@ -23,7 +23,7 @@ describe('the reactions of the change feed', () => {
     await h.deps.commands.handle(
       candidate,
       candidateStream(candidateId),
-      { type: 'RegisterCandidate', candidateId, centreId: 'centre-1' },
+      { type: 'RegisterCandidate', candidateId, centreId: 'centre-1', centre: { centreId: 'centre-1' } },
       { commandId: 'register', actor: 'centre:centre-1', correlationId: 'c', now: h.clock.now() },
     );
     await notify(h, candidateId, 'a');
@@ -42,7 +42,7 @@ describe('the reactions of the change feed', () => {
     await h.deps.commands.handle(
       candidate,
       candidateStream(candidateId),
-      { type: 'RegisterCandidate', candidateId, centreId: 'centre-1' },
+      { type: 'RegisterCandidate', candidateId, centreId: 'centre-1', centre: { centreId: 'centre-1' } },
       { commandId: 'register', actor: 'centre:centre-1', correlationId: 'c', now: h.clock.now() },
     );
     const send = h.notifier.send.bind(h.notifier);

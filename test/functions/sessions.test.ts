@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { jurorStream } from '../../domain/juror.js';
 import { sessionStream } from '../../domain/session.js';
+import { candidateStream } from '../../domain/candidate.js';
 import { ensureEventsTable } from '../../functions/adapters/dynamodb-event-store.js';
 import { CommandHandler } from '../../functions/shared/command-handler.js';
 import type { LedgerDeps } from '../../functions/shared/deps.js';
@@ -473,6 +474,78 @@ describe('concurrent deliberations for one candidate: exactly one 201 and one 40
       const { deps, settle, clock, store } = await memoryDeps({ eventsTable: { endpoint: dynamo.endpoint, table: TableName } });
       const h: Harness = { deps, clock, settle };
       for (let round = 0; round < 3; round++) await raceProposals(h, { ...deps, commands: new CommandHandler(store) });
+    });
+  });
+});
+
+/** Two titre sessions of RNCP38665 at one centre, each with its jury, and one candidate enrolled in neither. */
+async function twoTitreSessions(h: Harness) {
+  const { api, centreId, asCentre, jurors, candidates } = await referentialWorld(h);
+  const sessions: string[] = [];
+  for (const [startsOn, endsOn] of [
+    [STARTS, ENDS],
+    ['2025-11-03', '2025-11-05'],
+  ] as const) {
+    const scheduled = await api.post('/sessions', asCentre, { rncp: RNCP, kind: 'titre', centreId, startsOn, endsOn });
+    expect(scheduled.status, scheduled.text).toBe(201);
+    expect((await api.put(`/sessions/${scheduled.json.sessionId}/jury`, asCentre, { members: jurors })).status).toBe(200);
+    sessions.push(scheduled.json.sessionId);
+  }
+  return { api, asCentre, sessions: sessions as [string, string], candidateId: candidates[0]! };
+}
+
+/** The candidate enrolled in two titre sessions at once, through two instances: one 201 and one 409, one seat, one enrolment. */
+async function raceEnrolments(h: Harness, second?: LedgerDeps) {
+  const { asCentre, sessions, candidateId } = await twoTitreSessions(h);
+  const body = { candidateId, route: 'formation_continue' };
+  const [a, b] = await Promise.all([
+    callRoute(h.deps, 'POST', `/sessions/${sessions[0]}/enrolments`, { as: asCentre, body }),
+    callRoute(second ?? h.deps, 'POST', `/sessions/${sessions[1]}/enrolments`, { as: asCentre, body }),
+  ]);
+  expect([a.status, b.status].sort(), `${a.text} ${b.text}`).toEqual([201, 409]);
+  expect([a, b].find((r) => r.status === 409)!.json.type).toBe('/problems/already-sitting-titre-session');
+  const won = sessions[a.status === 201 ? 0 : 1];
+  const typesIn = async (stream: string) => (await h.deps.store.read(stream)).commits.flatMap((c) => c.events).map((e) => e.type);
+  // Nothing lost, nothing doubled: the seat and the enrolment at the session that won, nothing at the other.
+  const seats = (await h.deps.store.read(candidateStream(candidateId))).commits.flatMap((c) => c.events).filter((e) => e.type.startsWith('TitreSitting'));
+  expect(seats.map((e) => [e.type, (e.data as { sessionId: string }).sessionId])).toEqual([['TitreSittingReserved', won]]);
+  expect((await typesIn(sessionStream(won!))).filter((t) => t === 'CandidateEnrolled')).toHaveLength(1);
+  expect((await typesIn(sessionStream(sessions[a.status === 201 ? 1 : 0]))).filter((t) => t === 'CandidateEnrolled')).toHaveLength(0);
+}
+
+describe('concurrent enrolments of one candidate in two titre sessions of a version: exactly one 201 and one 409 (issue 17)', () => {
+  it('in memory, one process', async () => {
+    for (let round = 0; round < 3; round++) await raceEnrolments(await memoryDeps());
+  });
+
+  it('in memory, two Lambda instances with their own caches', async () => {
+    const h = await memoryDeps();
+    await raceEnrolments(h, { ...h.deps, commands: new CommandHandler(h.deps.store) });
+  });
+
+  it('one after the other: the same enrolment again is the same seat, the second session is refused and the ledger does not move', async () => {
+    const h = await memoryDeps();
+    const { api, asCentre, sessions, candidateId } = await twoTitreSessions(h);
+    expect((await api.post(`/sessions/${sessions[0]}/enrolments`, asCentre, { candidateId, route: 'formation_continue' })).status).toBe(201);
+    // The same enrolment again is the same seat: nothing more.
+    expect((await api.post(`/sessions/${sessions[0]}/enrolments`, asCentre, { candidateId, route: 'formation_continue' })).status).toBe(201);
+    await api.refused('POST', `/sessions/${sessions[1]}/enrolments`, asCentre, { candidateId, route: 'formation_continue' }, 409, 'already-sitting-titre-session');
+  });
+
+  describe('on dynalite, two Lambda instances', () => {
+    let dynamo: Awaited<ReturnType<typeof startDynalite>>;
+    beforeAll(async () => {
+      dynamo = await startDynalite();
+    });
+    afterAll(async () => {
+      await dynamo?.stop();
+    });
+
+    it('one 201, one 409', async () => {
+      const TableName = 'enrolments-race';
+      await ensureEventsTable(dynamo.client, TableName);
+      const { deps, settle, clock, store } = await memoryDeps({ eventsTable: { endpoint: dynamo.endpoint, table: TableName } });
+      await raceEnrolments({ deps, clock, settle }, { ...deps, commands: new CommandHandler(store) });
     });
   });
 });

@@ -241,6 +241,13 @@ describe('functions', () => {
 });
 
 describe('HTTP API', () => {
+  it('its access logs name the route, never the path: a certificate code is in the path of /verify/{code} (issue 18)', () => {
+    const [[, stage]] = ofType('AWS::ApiGatewayV2::Stage') as [[string, CfnResourceJson]];
+    const format = JSON.parse(stage.Properties.AccessLogSettings.Format) as Record<string, string>;
+    expect(format.routeKey).toBe('$context.routeKey');
+    expect(Object.values(format).filter((v) => /\$context\.(path|resourcePath|requestOverride|domainName|http)|\$input|\$request/.test(v))).toEqual([]);
+  });
+
   const authorizerId = () => ofType('AWS::ApiGatewayV2::Authorizer')[0]![0];
 
   it('has a JWT authorizer on the Cognito user pool and its client', () => {
@@ -421,7 +428,7 @@ describe('workflows', () => {
         StateMachineName: `${stack.stackName}-${workflow.name}`,
         StateMachineType: 'STANDARD',
         TracingConfiguration: { Enabled: true },
-        LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true },
+        LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
       });
       const expected = Object.fromEntries(Object.entries(renderWorkflow(workflow).taskModules).map(([state, module]) => [state, `<<${functionIdOf(module)}>>`]));
       expect(Object.keys(expected).length, workflow.name).toBeGreaterThan(0);

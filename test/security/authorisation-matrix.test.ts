@@ -5,6 +5,7 @@ import { routes, routeKey } from '../../functions/routes.js';
 import type { Role } from '../../functions/shared/auth.js';
 import { scenario, type Caller } from '../support/scenario.js';
 import { startTestLedger, type LocalLedger } from '../support/local-ledger.js';
+import { commitCount } from '../support/call-route.js';
 
 const RNCP = 'RNCP38665';
 const ROLES: Role[] = ['centre', 'juror', 'dreets', 'ministry', 'candidate'];
@@ -219,6 +220,8 @@ const table: Record<string, Expectation> = {
   'POST /_local/tokens': { path: () => '/_local/tokens', body: () => ({ role: 'dreets', ledgerId: 'agent-1' }) },
 };
 
+/** A centre token whose ledger id no DREETS ever registered. */
+const GHOST_CENTRE = 'centre-ghost';
 const genericSub: Record<Role, string> = { centre: 'centre-x', juror: 'juror-x', dreets: 'agent-1', ministry: 'ministry-1', candidate: 'candidate-x' };
 
 describe('authorisation matrix: every route, every role, every owner, every bad token', () => {
@@ -317,6 +320,17 @@ describe('authorisation matrix: every route, every role, every owner, every bad 
         .sign(L.keys.privateKey);
       const unlinkedAnswer = await send(entry.method, path, body, `Bearer ${unlinked}`);
       check('an account without custom:ledger_id', unlinkedAnswer.status, (s) => s === 403);
+      // A genuine centre token for an id no DREETS registered (issue 17): every centre command refused, nothing appended.
+      if (entry.auth.includes('centre') && entry.method !== 'GET') {
+        await L.settle();
+        const before = await commitCount(L.deps);
+        const ghostBody = entry.path === '/sessions' ? { ...(body as object), centreId: GHOST_CENTRE } : body;
+        const ghost = await L.call(entry.method, path, { as: ['centre', GHOST_CENTRE], body: ghostBody });
+        check(`centre ${GHOST_CENTRE} (never registered)`, ghost.status, (s) => s === 403 || s === 404);
+        if (entry.path === '/candidates' || entry.path === '/sessions') expect(ghost.json.type).toBe('/problems/centre-not-registered');
+        await L.settle();
+        expect(await commitCount(L.deps)).toBe(before);
+      }
       for (const role of ROLES) {
         const allowed = entry.auth.includes(role);
         const owner = e.owner?.[role]?.(w) ?? genericSub[role];

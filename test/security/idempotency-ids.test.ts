@@ -2,14 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { localAccountSub } from '../../functions/local/local-token.js';
 import { callRoute } from '../support/call-route.js';
 import { memoryDeps } from '../support/memory-deps.js';
+import { registeredCentre } from '../support/registered-centre.js';
 
-const CENTRE = 'centre-ids';
-const register = (h: Awaited<ReturnType<typeof memoryDeps>>, familyName: string, key: string) =>
-  callRoute(h.deps, 'POST', '/candidates', { as: ['centre', CENTRE], body: { familyName, givenNames: 'Camille', birthDate: '1990-04-02' }, headers: { 'idempotency-key': key } });
+/** A ledger with a centre a DREETS registered: the centre's account registers candidates in it. */
+async function ledgerWithCentre() {
+  const h = await memoryDeps();
+  return Object.assign(h, { centreId: await registeredCentre((method, path, call) => callRoute(h.deps, method, path, call)) });
+}
+const register = (h: Awaited<ReturnType<typeof ledgerWithCentre>>, familyName: string, key: string) =>
+  callRoute(h.deps, 'POST', '/candidates', {
+    as: ['centre', h.centreId],
+    body: { familyName, givenNames: 'Camille', birthDate: '1990-04-02' },
+    headers: { 'idempotency-key': key },
+  });
 
 describe('Idempotency-Key and ids (issue 17)', () => {
   it('the same key replays the first answer; the ids cannot be predicted from the key', async () => {
-    const [a, b] = [await memoryDeps(), await memoryDeps()];
+    const [a, b] = [await ledgerWithCentre(), await ledgerWithCentre()];
     const first = await register(a, 'Martin', 'k-1');
     const replay = await register(a, 'Martin', 'k-1');
     expect(first.status).toBe(201);
@@ -20,10 +29,10 @@ describe('Idempotency-Key and ids (issue 17)', () => {
   });
 
   it('a key used again after its record expired creates a new candidate and never touches the first one', async () => {
-    const h = await memoryDeps();
+    const h = await ledgerWithCentre();
     const first = await register(h, 'Martin', 'k-2');
     // The record expires (TTL): the key is free again.
-    await h.deps.idempotency.release(`${localAccountSub('centre', CENTRE)}|POST /candidates|k-2`);
+    await h.deps.idempotency.release(`${localAccountSub('centre', h.centreId)}|POST /candidates|k-2`);
     const second = await register(h, 'Durand', 'k-2');
     expect(second.status).toBe(201);
     expect(second.json.candidateId).not.toBe(first.json.candidateId);

@@ -14,6 +14,7 @@ import type { PersonalData } from '../../functions/ports/person-vault.js';
 import { scenario, type As } from '../support/scenario.js';
 import { scanAllTables, spawnLedger, withDataDirDynamo, type SpawnedLedger } from '../support/spawned-ledger.js';
 import { eventually } from '../support/eventually.js';
+import { loggableCode } from '../../functions/shared/loggable.js';
 
 const RNCP = 'RNCP38665';
 const DREETS: As = ['dreets', 'agent-1', 'Bretagne'];
@@ -207,6 +208,9 @@ describe('personal data: only in the vault, only encrypted, and gone for good wh
     expect(where).toEqual([]);
     // The recusal reason is the jury's free text, kept in the session's events by design: never in a log line.
     expect(found(logs.join('\n'), ['zorblaxe'])).toEqual([]);
+    // Nor a certificate code (issue 18): the requests on /verify, /certificates/{code}/… are logged with the code hashed.
+    expect(found(logs.join('\n'), [codes.titre, codes.ccp, codes.titre.toLowerCase()])).toEqual([]);
+    expect(logs[0]).toContain(`"path":"/verify/${loggableCode(codes.titre)}"`);
     expect(pdfs).toBeGreaterThanOrEqual(2);
     expect(pdfTitles).toBe(pdfs); // the PDF text was read (positive control of the search)
     // The vault holds wrapped keys and ciphertexts (with their revision) only.

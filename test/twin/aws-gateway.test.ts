@@ -1,3 +1,4 @@
+import { AdminCreateUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient, GetItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DecryptCommand, GenerateDataKeyCommand, GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -224,20 +225,31 @@ describe('the AWS gateway, with real SDK clients signing as a function', () => {
   it('authorises a Cognito user pool call on the pool (as the account routes will make), denying a role without the grant', async () => {
     const health = callerOfRoute('GET /health');
     const pool = resolver.ref(stack.userPools[0]!.logicalId);
-    const res = await fetch(gateway.url, {
+    const e = await rejection(clientAs(CognitoIdentityProviderClient, health).send(new AdminCreateUserCommand({ UserPoolId: pool, Username: 'someone@example.org' })));
+    expect(e.name).toBe('AccessDeniedException');
+    expect(e.message).toContain(`cognito-idp:AdminCreateUser on resource: arn:aws:cognito-idp:${resolver.region}:000000000000:userpool/${pool}`);
+  });
+
+  it('refuses a request that names a function without its secret: unsigned, a made-up signature, another secret (issue 17)', async () => {
+    const health = callerOfRoute('GET /health');
+    const listTables = { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.ListTables' };
+    const madeUp = await fetch(gateway.url, {
       method: 'POST',
       headers: {
-        'content-type': 'application/x-amz-json-1.1',
-        'x-amz-target': 'AWSCognitoIdentityProviderService.AdminCreateUser',
-        // The SigV4 scope is what the gateway reads; the SDK client for Cognito is not a dependency of the project yet.
-        authorization: `AWS4-HMAC-SHA256 Credential=${health.functionName}/20261125/${resolver.region}/cognito-idp/aws4_request, SignedHeaders=host, Signature=0`,
+        ...listTables,
+        'x-amz-date': new Date().toISOString().replace(/[-:]|\.\d{3}/g, ''),
+        authorization: `AWS4-HMAC-SHA256 Credential=${health.functionName}/20261125/${resolver.region}/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`,
       },
-      body: JSON.stringify({ UserPoolId: pool, Username: 'someone@example.org' }),
+      body: '{}',
     });
-    expect(res.status).toBe(400);
-    expect(res.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
-    expect(((await res.json()) as { message: string }).message).toContain(
-      `cognito-idp:AdminCreateUser on resource: arn:aws:cognito-idp:${resolver.region}:000000000000:userpool/${pool}`,
-    );
+    expect(madeUp.status).toBe(400);
+    expect(madeUp.headers.get('x-amzn-errortype')).toBe('InvalidSignatureException');
+    const unsigned = await fetch(gateway.url, { method: 'POST', headers: listTables, body: '{}' });
+    expect(unsigned.status).toBe(400);
+    const env = gateway.environmentFor(health);
+    const impostor = new DynamoDBClient({ endpoint: env.AWS_ENDPOINT_URL, region: env.AWS_REGION, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: 'twin' } });
+    const e = await rejection(impostor.send(new GetItemCommand({ TableName: 'any', Key: { pk: { S: 'x' } } })));
+    expect(e.name).toBe('InvalidSignatureException');
+    impostor.destroy();
   });
 });

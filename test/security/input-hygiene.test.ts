@@ -1,0 +1,72 @@
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { route } from '../../functions/centres/register-centre.js';
+import { lambdaHandler } from '../../functions/shared/lambda.js';
+import { commitCount } from '../support/call-route.js';
+import { startTestLedger, type LocalLedger } from '../support/local-ledger.js';
+import { memoryDeps } from '../support/memory-deps.js';
+
+// Issue 17: a body that is not UTF-8 was accepted (decoded with U+FFFD in place of the bad bytes).
+const NOT_UTF8 = Buffer.concat([Buffer.from('{"name":"Centre '), Buffer.from([0xff, 0xfe]), Buffer.from('","region":"Bretagne"}')]);
+
+describe('a body that is not UTF-8 is refused, never repaired (issue 17)', () => {
+  let L: LocalLedger;
+  beforeAll(async () => {
+    L = await startTestLedger({ clock: 'virtual:2025-09-01T08:00:00Z' });
+  }, 60_000);
+  afterAll(async () => {
+    await L?.stop();
+  });
+
+  it('by npm start: 400 problem+json, the ledger unchanged', async () => {
+    await L.settle();
+    const before = await commitCount(L.deps);
+    const token = await L.token('dreets', 'agent-1', 'Bretagne');
+    const url = new URL('/centres', L.url);
+    const answer = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': NOT_UTF8.length },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body }));
+        },
+      );
+      req.on('error', reject);
+      req.end(NOT_UTF8);
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.type).toBe('application/problem+json');
+    expect(JSON.parse(answer.body).detail).toContain('not valid UTF-8');
+    expect(await commitCount(L.deps)).toBe(before);
+  });
+
+  it('by a Lambda behind API Gateway (the body handed over in base64): 400, the ledger unchanged', async () => {
+    const h = await memoryDeps();
+    const before = await commitCount(h.deps);
+    const handler = lambdaHandler('centres/register-centre', route, () => h.deps);
+    const result = (await handler({
+      version: '2.0',
+      routeKey: 'POST /centres',
+      rawPath: '/centres',
+      rawQueryString: '',
+      headers: { 'content-type': 'application/json', host: 'registre.example.gouv.fr' },
+      body: NOT_UTF8.toString('base64'),
+      isBase64Encoded: true,
+      requestContext: {
+        http: { method: 'POST', path: '/centres', sourceIp: '192.0.2.1' },
+        requestId: 'r1',
+        authorizer: { jwt: { claims: { sub: 's', 'cognito:groups': '[dreets]', 'custom:ledger_id': 'agent-1', 'custom:region': 'Bretagne' }, scopes: [] } },
+      },
+    } as never)) as { statusCode: number; body: string };
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body).detail).toContain('not valid UTF-8');
+    expect(await commitCount(h.deps)).toBe(before);
+  });
+});
