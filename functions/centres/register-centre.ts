@@ -1,11 +1,11 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { centre, centreStream } from '../../domain/centre.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { created, defineRoute } from '../shared/route.js';
 
 export const route = defineRoute({
   summary: 'Register a training centre (an organisation: its name is not personal data)',
-  body: z.object({ name: z.string().trim().min(1).max(200), region: z.string().trim().min(1).max(100) }),
+  body: z.object({ name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)), region: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)) }),
   response: { status: 201, schema: z.object({ centreId: z.string() }) },
   async handle({ body, ctx }, deps) {
     const centreId = ctx.ids.next();

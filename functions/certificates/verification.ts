@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { parseCertificateCode } from '../../domain/certificate-code.js';
 import { notFound } from '../../domain/errors.js';
 import { certificateStatus, statusOn, type CertificateDoc } from '../projections/certificate-status.js';
@@ -16,7 +16,7 @@ import { readDoc } from '../projections/projection.js';
  * symbols, hyphens, spaces). Whether it is a code at all is decided after, so malformed and unknown codes get
  * the same answer.
  */
-export const CodeParams = z.object({ code: z.string().regex(/^[0-9A-Za-z*~$= -]{1,64}$/, 'the characters of a certificate code') });
+export const CodeParams = z.object({ code: z.string().check(z.regex(/^[0-9A-Za-z*~$= -]{1,64}$/, 'the characters of a certificate code')) });
 
 /**
  * A code on a public route: any text. The public learns nothing from the answer's shape, so a malformed code gets
@@ -59,7 +59,7 @@ export const VerificationAnswer = z.object({
   blocs: z.array(z.object({ code: z.string(), title: z.string() })),
   issuedAt: z.string(),
   holder: z.object({ display: z.string() }),
-  familyNameMatches: z.boolean().optional(),
+  familyNameMatches: z.optional(z.boolean()),
   asOf: z.string(),
   history: z.array(HistoryEntry),
   ledger: z.object({ stream: z.string(), version: z.number(), hash: z.string() }),

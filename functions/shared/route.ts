@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../../events/zod.js';
 import type { Caller } from './auth.js';
 import type { CommandContext } from './command-handler.js';
 import type { LedgerDeps } from './deps.js';
@@ -34,11 +34,11 @@ export interface RouteContext {
 
 export interface RouteDefinition<P = unknown, Q = unknown, B = unknown> {
   summary: string;
-  params?: z.ZodType<P>;
-  query?: z.ZodType<Q>;
-  body?: z.ZodType<B>;
+  params?: z.$ZodType<P>;
+  query?: z.$ZodType<Q>;
+  body?: z.$ZodType<B>;
   /** The success answer, for the OpenAPI document. */
-  response?: { status: number; schema?: z.ZodType; contentType?: string };
+  response?: { status: number; schema?: z.$ZodType; contentType?: string };
   handle(input: { params: P; query: Q; body: B; ctx: RouteContext }, deps: LedgerDeps): Promise<HttpResponse>;
 }
 

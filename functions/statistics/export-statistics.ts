@@ -1,5 +1,5 @@
 import { notFound } from '../../domain/errors.js';
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { created, defineRoute } from '../shared/route.js';
 import { readStatistics, statisticsCsv } from './statistics-report.js';
@@ -11,7 +11,7 @@ export const exportKey = (year: number, position: number, rncp?: string) => `sta
 export const route = defineRoute({
   summary: 'Writes the statistics of a year (every lineage, or the one of `rncp`) as CSV to the exports bucket; answers its key',
   body: ExportRequest,
-  response: { status: 201, schema: z.object({ key: z.string(), position: z.number().int(), rows: z.number().int(), sha256: z.string() }) },
+  response: { status: 201, schema: z.object({ key: z.string(), position: z.number().check(z.int()), rows: z.number().check(z.int()), sha256: z.string() }) },
   async handle({ body }, deps) {
     const { known, position, rows } = await readStatistics(deps.readModels, body);
     if (!known) throw notFound('certification-not-found', `no certification ${body.rncp}`);

@@ -1,6 +1,6 @@
 import { type HttpMethod, type Jwk, preAuthorizedCodeGrantIdentifier } from '@openid4vc/oauth2';
 import { decodeJwt } from 'jose';
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { DomainError } from '../../domain/errors.js';
 import { walletOffer, walletOfferStream } from '../../domain/wallet-offer.js';
 import { decodeEvent } from '../../events/registry.js';
@@ -44,7 +44,7 @@ const answer = (body: unknown): HttpResponse => ({
   body: JSON.stringify(body),
 });
 
-const TokenRequest = z.object({ grant_type: z.string().max(200), 'pre-authorized_code': z.string().max(200).optional() }).loose();
+const TokenRequest = z.looseObject(z.object({ grant_type: z.string().check(z.maxLength(200)), 'pre-authorized_code': z.optional(z.string().check(z.maxLength(200))) }).shape);
 const CredentialRequest = z.record(z.string(), z.unknown());
 
 const libraryRequest = (req: HttpRequest, deps: LedgerDeps) => ({
