@@ -1,5 +1,6 @@
 import { LogLevel, OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { join } from 'node:path';
+import type { FunctionAccess } from '../function-access.js';
 import { projectRoot } from '../paths.js';
 
 /** Above this, a bundle fails the tests (test/infra/bundling.test.ts, pdf-bundle.test.ts): minified, source map excluded. */
@@ -19,6 +20,8 @@ export const ZOD_LEAN_ENTRY = join(projectRoot, 'infra', 'bundling', 'zod');
 /** pdfkit's browser build (standard fonts registered, no run-time require) and no fontkit (no embedded fonts). */
 export const PDFKIT_ENTRY = join(projectRoot, 'infra', 'bundling', 'pdfkit');
 export const FONTKIT_STUB = join(projectRoot, 'infra', 'bundling', 'fontkit-stub.ts');
+/** pako's gzip and ungzip over node:zlib (see pako-zlib.ts). */
+export const PAKO_ZLIB = join(projectRoot, 'infra', 'bundling', 'pako-zlib.ts');
 
 /**
  * How every function is bundled: by the local esbuild (no Docker), ESM for Node 22, minified, with source
@@ -34,7 +37,26 @@ export const ledgerBundling: BundlingOptions = {
   sourceMapMode: SourceMapMode.DEFAULT,
   sourcesContent: false,
   externalModules: ['@aws-sdk/*'],
-  esbuildArgs: { '--alias': [`zod=${ZOD_LEAN_ENTRY}`, `pdfkit=${PDFKIT_ENTRY}`, `fontkit=${FONTKIT_STUB}`] },
+  esbuildArgs: { '--alias': [`zod=${ZOD_LEAN_ENTRY}`, `pdfkit=${PDFKIT_ENTRY}`, `fontkit=${FONTKIT_STUB}`, `pako=${PAKO_ZLIB}`] },
   forceDockerBundling: false,
   logLevel: LogLevel.WARNING,
 };
+
+/**
+ * The ports a function has no grant for, as constants of its bundle: functions/composition/aws-ledger.ts then builds a
+ * denying stand-in for each, and esbuild drops the adapter (and what only it imports, such as jose for the signer).
+ * The grants and the code a function carries come from the one FunctionAccess, so they cannot disagree.
+ */
+export function grantDefines(access: FunctionAccess): Record<string, string> {
+  const denied = {
+    VAULT: !access.vault,
+    DOCUMENTS: !access.documents,
+    EXPORTS: !access.exports,
+    SIGNER: !access.signing,
+    NOTIFIER: !access.email,
+    ACCOUNTS: !access.accounts,
+    WORKFLOWS: !access.startsWorkflows?.length,
+    SCHEDULER: !access.schedules,
+  };
+  return Object.fromEntries(Object.entries(denied).map(([port, no]) => [`process.env.LEDGER_BUNDLE_${port}`, JSON.stringify(no ? 'denied' : 'granted')]));
+}
