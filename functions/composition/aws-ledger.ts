@@ -31,11 +31,7 @@ import { composeLedger, type Ledger, type LedgerWiring, type PlatformAdapters, R
 const denied = <T>(port: string): T =>
   new Proxy({} as Record<string | symbol, unknown>, {
     get: (_, method) =>
-      method === 'then'
-        ? undefined
-        : () => {
-            throw new Error(`${port}.${String(method)}: this function has no grant for it (infra/function-access.ts)`);
-          },
+      method === 'then' ? undefined : () => Promise.reject(new Error(`${port}.${String(method)}: this function has no grant for it (infra/function-access.ts)`)),
   }) as T;
 
 /**
