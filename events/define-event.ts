@@ -36,7 +36,7 @@ export function defineEvent<T extends string, S extends z.ZodMiniType>(
       if (!stored) throw new UnknownEventVersionError(type, schemaVersion);
       let value: unknown = stored.parse(data);
       // Stored at the latest version (most events): parsed once, not a second time against the same schema.
-      if (schemaVersion === latest) return value as Current;
+      if (schemaVersion === latest) return value as z.output<S>;
       for (let v = schemaVersion; v < latest; v++) {
         const up = upcasters[v];
         if (!up) throw new UnknownEventVersionError(type, v);
