@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod.js';
 import { AccessRoute } from './certification.js';
 import { BlocCode, defineEvent, Id, IsoDate, RncpCode } from './define-event.js';
 
@@ -14,7 +14,7 @@ export const PersonalDataErased = defineEvent('PersonalDataErased', {
 
 export const AcquisitionVia = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('session'), sessionId: Id }),
-  z.object({ kind: z.literal('equivalence'), decision: z.string().min(1) }),
+  z.object({ kind: z.literal('equivalence'), decision: z.string().check(z.minLength(1)) }),
 ]);
 export type AcquisitionVia = z.infer<typeof AcquisitionVia>;
 
@@ -42,7 +42,7 @@ const TitreIssuedV1 = z.object({
 /** The titre of a version, issued by a jury (session titre, or capitalisation) after the PV, with its route. */
 export const TitreIssued = defineEvent(
   'TitreIssued',
-  { 1: TitreIssuedV1, latest: TitreIssuedV1.extend({ route: TitreRoute }) },
+  { 1: TitreIssuedV1, latest: z.extend(TitreIssuedV1, { route: TitreRoute }) },
   // Before capitalisation was recognised, a titre could only come from a session titre on every bloc.
   { 1: (d: z.infer<typeof TitreIssuedV1>) => ({ ...d, route: 'session' }) },
 );
@@ -66,15 +66,15 @@ export const TitreAnnulled = defineEvent('TitreAnnulled', {
  */
 const CertificateCodeReservedV1 = z.object({
   candidateId: Id,
-  issuanceKey: z.string().min(1),
-  code: z.string().min(1),
+  issuanceKey: z.string().check(z.minLength(1)),
+  code: z.string().check(z.minLength(1)),
   kind: z.enum(['titre', 'ccp']),
   rncp: RncpCode,
   blocs: z.array(BlocCode),
 });
 export const CertificateCodeReserved = defineEvent(
   'CertificateCodeReserved',
-  { 1: CertificateCodeReservedV1, latest: CertificateCodeReservedV1.extend({ kind: z.enum(['titre', 'ccp', 'ccs']) }) },
+  { 1: CertificateCodeReservedV1, latest: z.extend(CertificateCodeReservedV1, { kind: z.enum(['titre', 'ccp', 'ccs']) }) },
   { 1: (d: z.infer<typeof CertificateCodeReservedV1>) => d },
 );
 
@@ -82,11 +82,11 @@ export const CertificateCodeReserved = defineEvent(
 export const CandidateNotified = defineEvent('CandidateNotified', {
   latest: z.object({
     candidateId: Id,
-    notificationKey: z.string().min(1),
+    notificationKey: z.string().check(z.minLength(1)),
     topic: z.enum(['session-results', 'usability-reminder', 'usability-lapsed', 'decision-annulled', 'certificate-status', 'equivalence']),
     message: z.string(),
-    rncp: RncpCode.optional(),
-    bloc: BlocCode.optional(),
+    rncp: z.optional(RncpCode),
+    bloc: z.optional(BlocCode),
   }),
 });
 
@@ -134,7 +134,7 @@ export const SessionOutcomeRecorded = defineEvent('SessionOutcomeRecorded', {
  * the VAE route (research/domain_rules.md §2.6).
  */
 export const VaeRecevabiliteDecided = defineEvent('VaeRecevabiliteDecided', {
-  latest: z.object({ candidateId: Id, rncp: RncpCode, decidedOn: IsoDate, decidedBy: z.string().min(1).max(128) }),
+  latest: z.object({ candidateId: Id, rncp: RncpCode, decidedOn: IsoDate, decidedBy: z.string().check(z.minLength(1), z.maxLength(128)) }),
 });
 
 /**
@@ -149,8 +149,8 @@ export const EquivalenceGranted = defineEvent('EquivalenceGranted', {
     blocs: z.array(BlocCode),
     titre: z.boolean(),
     decidedOn: IsoDate,
-    legalBasis: z.string().min(1).max(500),
-    decidedBy: z.string().min(1).max(128),
+    legalBasis: z.string().check(z.minLength(1), z.maxLength(500)),
+    decidedBy: z.string().check(z.minLength(1), z.maxLength(128)),
   }),
 });
 

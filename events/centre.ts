@@ -1,9 +1,9 @@
-import { z } from 'zod';
+import * as z from './zod.js';
 import { BlocCode, defineEvent, Id, IsoDate, RncpCode } from './define-event.js';
 
 /** A training centre. Its name is an organisation's, not a person's: it may sit in the event. */
 export const CentreRegistered = defineEvent('CentreRegistered', {
-  latest: z.object({ centreId: Id, name: z.string().min(1).max(200), region: z.string().min(1).max(100) }),
+  latest: z.object({ centreId: Id, name: z.string().check(z.minLength(1), z.maxLength(200)), region: z.string().check(z.minLength(1), z.maxLength(100)) }),
 });
 
 const AgrementGrantedV1 = z.object({ centreId: Id, rncp: RncpCode, validFrom: IsoDate, validUntil: IsoDate });
@@ -13,6 +13,6 @@ const AgrementGrantedV1 = z.object({ centreId: Id, rncp: RncpCode, validFrom: Is
  */
 export const AgrementGranted = defineEvent(
   'AgrementGranted',
-  { 1: AgrementGrantedV1, latest: AgrementGrantedV1.extend({ ccs: z.array(BlocCode).optional() }) },
+  { 1: AgrementGrantedV1, latest: z.extend(AgrementGrantedV1, { ccs: z.optional(z.array(BlocCode)) }) },
   { 1: (d: z.infer<typeof AgrementGrantedV1>) => d },
 );

@@ -1,19 +1,19 @@
-import { z } from 'zod';
+import * as z from './zod.js';
 import { TitreRoute } from './candidate.js';
 import { BlocCode, defineEvent, Id, IsoDate, RncpCode } from './define-event.js';
 
 /** A certificate code as printed (domain/certificate-code.ts makes and reads them): four groups, the last with the check symbol. */
 export const CERTIFICATE_CODE_PATTERN = /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}[0-9A-HJKMNP-TV-Z*~$=U]$/;
-export const CertificateCode = z.string().regex(CERTIFICATE_CODE_PATTERN, 'a certificate code such as 7KQ2-M9XD-4HTB-P3WXK');
+export const CertificateCode = z.string().check(z.regex(CERTIFICATE_CODE_PATTERN, 'a certificate code such as 7KQ2-M9XD-4HTB-P3WXK'));
 const CertificateKindV1 = z.enum(['titre', 'ccp']);
 export const CertificateKind = z.enum(['titre', 'ccp', 'ccs']);
 export type CertificateKind = z.infer<typeof CertificateKind>;
 
 /** Where a commit sits in the ledger: what a PDF, a credential and a verification quote. */
 export const LedgerCoordinates = z.object({
-  stream: z.string().min(1),
-  version: z.number().int().positive(),
-  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  stream: z.string().check(z.minLength(1)),
+  version: z.number().check(z.int(), z.positive()),
+  hash: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
 });
 export type LedgerCoordinates = z.infer<typeof LedgerCoordinates>;
 
@@ -27,14 +27,14 @@ const CertificateIssuedV1 = z.object({
   candidateId: Id,
   kind: CertificateKindV1,
   rncp: RncpCode,
-  blocs: z.array(BlocCode).min(1),
+  blocs: z.array(BlocCode).check(z.minLength(1)),
   issuedOn: IsoDate,
-  sessionId: Id.optional(),
+  sessionId: z.optional(Id),
 });
 export const CertificateIssued = defineEvent(
   'CertificateIssued',
   // A titre's certificate says how it was obtained (capitalisation, équivalence, VAE, session titre).
-  { 1: CertificateIssuedV1, latest: CertificateIssuedV1.extend({ kind: CertificateKind, route: TitreRoute.optional() }) },
+  { 1: CertificateIssuedV1, latest: z.extend(CertificateIssuedV1, { kind: CertificateKind, route: z.optional(TitreRoute) }) },
   { 1: (d: z.infer<typeof CertificateIssuedV1>) => d },
 );
 
@@ -44,23 +44,16 @@ export const CertificateIssued = defineEvent(
  */
 export const STATUS_LIST_SIZE = 131_072;
 /** A status list: the certifier's slug and a serial (`ministere-du-travail-1`). */
-export const StatusListId = z
-  .string()
-  .max(120)
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a status list id such as ministere-du-travail-1');
+export const StatusListId = z.string().check(z.maxLength(120), z.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a status list id such as ministere-du-travail-1'));
 /** A credential's place in a revocation status list (W3C BitstringStatusListEntry), drawn at random. */
 export const StatusListEntry = z.object({
   listId: StatusListId,
-  index: z
-    .number()
-    .int()
-    .min(0)
-    .max(STATUS_LIST_SIZE - 1),
+  index: z.number().check(z.int(), z.gte(0), z.lte(STATUS_LIST_SIZE - 1)),
 });
 export type StatusListEntry = z.infer<typeof StatusListEntry>;
 /** The credential's subject: a random `urn:uuid` per certificate, which says nothing about the person. */
-export const CredentialSubjectId = z.string().regex(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-const SignedCredential = z.object({ jws: z.string().min(1), kid: z.string().min(1) });
+export const CredentialSubjectId = z.string().check(z.regex(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/));
+const SignedCredential = z.object({ jws: z.string().check(z.minLength(1)), kid: z.string().check(z.minLength(1)) });
 
 /**
  * The signed credential and the PDF of an issued certificate, each quoting the issuance's coordinates. Since
@@ -74,9 +67,9 @@ export const CertificateDocumentsAttached = defineEvent('CertificateDocumentsAtt
     /** Compact JWS (ES256) of the credential, and the id of the key that signed it. */
     credential: SignedCredential,
     /** The PDF in the documents bucket, and the SHA-256 of its bytes. */
-    pdf: z.object({ key: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
-    statusListEntry: StatusListEntry.optional(),
-    subjectId: CredentialSubjectId.optional(),
+    pdf: z.object({ key: z.string().check(z.minLength(1)), sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)) }),
+    statusListEntry: z.optional(StatusListEntry),
+    subjectId: z.optional(CredentialSubjectId),
   }),
 });
 
@@ -93,15 +86,15 @@ export const CertificateCredentialReissued = defineEvent('CertificateCredentialR
  * so two certificates that draw the same index collide on the append and the second draws again.
  */
 export const StatusListEntryReserved = defineEvent('StatusListEntryReserved', {
-  latest: StatusListEntry.extend({ code: CertificateCode }),
+  latest: z.extend(StatusListEntry, { code: CertificateCode }),
 });
 
 const StatusChange = z.object({
   code: CertificateCode,
-  reason: z.string().min(1).max(1000),
-  legalBasis: z.string().min(1).max(500),
+  reason: z.string().check(z.minLength(1), z.maxLength(1000)),
+  legalBasis: z.string().check(z.minLength(1), z.maxLength(500)),
   /** `<role>:<sub>` of the agent who decided. */
-  by: z.string().min(1),
+  by: z.string().check(z.minLength(1)),
   /** The date the change takes effect (the ledger's date when it was decided). */
   on: IsoDate,
 });

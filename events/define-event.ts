@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod.js';
 
 /**
  * One event type with all the versions ever stored. A published version is never edited: a change adds a
@@ -7,17 +7,17 @@ import { z } from 'zod';
 export interface EventDefinition<T extends string, Current> {
   readonly type: T;
   readonly latest: number;
-  readonly versions: Readonly<Record<number, z.ZodType>>;
-  readonly schema: z.ZodType<Current>;
+  readonly versions: Readonly<Record<number, z.ZodMiniType>>;
+  readonly schema: z.ZodMiniType<Current>;
   /** Parse `data` stored at `schemaVersion` and upcast it to the latest version. */
   upcast(schemaVersion: number, data: unknown): Current;
 }
 
 type Upcasters = Readonly<Record<number, (data: any) => unknown>>;
 
-export function defineEvent<T extends string, S extends z.ZodType>(
+export function defineEvent<T extends string, S extends z.ZodMiniType>(
   type: T,
-  versions: Readonly<Record<number, z.ZodType>> & { readonly latest: S },
+  versions: Readonly<Record<number, z.ZodMiniType>> & { readonly latest: S },
   upcasters: Upcasters = {},
 ): EventDefinition<T, z.output<S>> {
   const { latest: schema, ...older } = versions;
@@ -25,16 +25,18 @@ export function defineEvent<T extends string, S extends z.ZodType>(
     .map(Number)
     .sort((a, b) => a - b);
   const latest = (numbers.at(-1) ?? 0) + 1;
-  const all: Record<number, z.ZodType> = { ...older, [latest]: schema };
+  const all: Record<number, z.ZodMiniType> = { ...older, [latest]: schema };
   return {
     type,
     latest,
     versions: all,
-    schema: schema as z.ZodType<z.output<S>>,
+    schema: schema as z.ZodMiniType<z.output<S>>,
     upcast(schemaVersion, data) {
       const stored = all[schemaVersion];
       if (!stored) throw new UnknownEventVersionError(type, schemaVersion);
       let value: unknown = stored.parse(data);
+      // Stored at the latest version (most events): parsed once, not a second time against the same schema.
+      if (schemaVersion === latest) return value as z.output<S>;
       for (let v = schemaVersion; v < latest; v++) {
         const up = upcasters[v];
         if (!up) throw new UnknownEventVersionError(type, v);
@@ -56,6 +58,6 @@ export class UnknownEventVersionError extends Error {
 
 export const IsoDate = z.iso.date();
 export const IsoInstant = z.iso.datetime({ offset: false });
-export const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'an id of letters, digits, _ or -');
-export const RncpCode = z.string().regex(/^[A-Z][A-Z0-9]{2,19}$/, 'a certification code such as RNCP38665');
-export const BlocCode = z.string().regex(/^[A-Z][A-Z0-9]{2,31}$/, 'a bloc code such as RNCP38665BC01');
+export const Id = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'an id of letters, digits, _ or -'));
+export const RncpCode = z.string().check(z.regex(/^[A-Z][A-Z0-9]{2,19}$/, 'a certification code such as RNCP38665'));
+export const BlocCode = z.string().check(z.regex(/^[A-Z][A-Z0-9]{2,31}$/, 'a bloc code such as RNCP38665BC01'));

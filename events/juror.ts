@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod.js';
 import { defineEvent, Id, IsoDate, RncpCode } from './define-event.js';
 
 const JurorRegisteredV1 = z.object({ jurorId: Id, independent: z.boolean() });
@@ -8,7 +8,7 @@ const JurorRegisteredV1 = z.object({ jurorId: Id, independent: z.boolean() });
  */
 export const JurorRegistered = defineEvent(
   'JurorRegistered',
-  { 1: JurorRegisteredV1, latest: JurorRegisteredV1.extend({ region: z.string().min(1).max(100).optional() }) },
+  { 1: JurorRegisteredV1, latest: z.extend(JurorRegisteredV1, { region: z.optional(z.string().check(z.minLength(1), z.maxLength(100))) }) },
   { 1: (d: z.infer<typeof JurorRegisteredV1>) => d },
 );
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod.js';
 import { AccessRoute } from './certification.js';
 import { BlocCode, defineEvent, Id, IsoDate, RncpCode } from './define-event.js';
 
@@ -18,16 +18,16 @@ export type DeliberationOutcome = z.infer<typeof DeliberationOutcome>;
 export const DossierProfessionnel = z.enum(['presented', 'missing']);
 
 /** Free text the DREETS and the jury write (reasons, legal bases): bounded, and never a place for names. */
-const Text = z.string().min(1).max(1000);
+const Text = z.string().check(z.minLength(1), z.maxLength(1000));
 /** Who acted, when not a juror: the caller's sub (a DREETS agent). */
-const AgentId = z.string().min(1).max(128);
+const AgentId = z.string().check(z.minLength(1), z.maxLength(128));
 
 const SessionScheduledV1 = z.object({
   sessionId: Id,
   rncp: RncpCode,
   kind: SessionKindV1,
   /** Every bloc of the version for a titre session; the blocs examined for a ccp session. */
-  blocs: z.array(BlocCode).min(1),
+  blocs: z.array(BlocCode).check(z.minLength(1)),
   centreId: Id,
   startsOn: IsoDate,
   endsOn: IsoDate,
@@ -35,7 +35,7 @@ const SessionScheduledV1 = z.object({
 /** `blocs`: for a ccs session, the CCS it examines. */
 export const SessionScheduled = defineEvent(
   'SessionScheduled',
-  { 1: SessionScheduledV1, latest: SessionScheduledV1.extend({ kind: SessionKind }) },
+  { 1: SessionScheduledV1, latest: z.extend(SessionScheduledV1, { kind: SessionKind }) },
   { 1: (d: z.infer<typeof SessionScheduledV1>) => d },
 );
 
@@ -44,17 +44,17 @@ export type JuryMember = z.infer<typeof JuryMember>;
 
 /** The whole jury: a later JuryConstituted replaces it. */
 export const JuryConstituted = defineEvent('JuryConstituted', {
-  latest: z.object({ members: z.array(JuryMember).min(1) }),
+  latest: z.object({ members: z.array(JuryMember).check(z.minLength(1)) }),
 });
 
-const CandidateEnrolledV1 = z.object({ candidateId: Id, route: AccessRoute, blocs: z.array(BlocCode).min(1) });
+const CandidateEnrolledV1 = z.object({ candidateId: Id, route: AccessRoute, blocs: z.array(BlocCode).check(z.minLength(1)) });
 /**
  * At a titre session a capitalising candidate is enrolled only on the blocs still missing, and on none when they
  * hold them all (the jury then only issues the titre).
  */
 export const CandidateEnrolled = defineEvent(
   'CandidateEnrolled',
-  { 1: CandidateEnrolledV1, latest: CandidateEnrolledV1.extend({ blocs: z.array(BlocCode) }) },
+  { 1: CandidateEnrolledV1, latest: z.extend(CandidateEnrolledV1, { blocs: z.array(BlocCode) }) },
   { 1: (d: z.infer<typeof CandidateEnrolledV1>) => d },
 );
 
@@ -68,7 +68,7 @@ export const JurorRecused = defineEvent(
   'JurorRecused',
   {
     1: JurorRecusedV1,
-    latest: z.object({ jurorId: Id, candidateId: Id, declaredBy: RecusalDeclarer, declarer: z.string().min(1).max(128), reason: Text.optional() }),
+    latest: z.object({ jurorId: Id, candidateId: Id, declaredBy: RecusalDeclarer, declarer: z.string().check(z.minLength(1), z.maxLength(128)), reason: z.optional(Text) }),
   },
   { 1: (d: z.infer<typeof JurorRecusedV1>) => ({ ...d, declaredBy: 'juror', declarer: d.jurorId }) },
 );
@@ -83,7 +83,7 @@ export const AssessmentRecorded = defineEvent('AssessmentRecorded', {
     jurorId: Id,
     candidateId: Id,
     bloc: BlocCode,
-    competences: z.array(z.object({ code: z.string().min(1), result: CompetenceResult })).min(1),
+    competences: z.array(z.object({ code: z.string().check(z.minLength(1)), result: CompetenceResult })).check(z.minLength(1)),
   }),
 });
 
@@ -103,11 +103,11 @@ export const DeliberationProposed = defineEvent(
   'DeliberationProposed',
   {
     1: DeliberationProposedV1,
-    latest: DeliberationProposedV1.extend({
+    latest: z.extend(DeliberationProposedV1, {
       outcome: DeliberationOutcome,
-      dossierProfessionnel: DossierProfessionnel.optional(),
+      dossierProfessionnel: z.optional(DossierProfessionnel),
       /** Blocs awarded although every grid found a competence non acquise, and the jury's reason. */
-      assessmentsOverridden: z.object({ blocs: z.array(BlocCode).min(1), reason: Text }).optional(),
+      assessmentsOverridden: z.optional(z.object({ blocs: z.array(BlocCode).check(z.minLength(1)), reason: Text })),
     }),
   },
   { 1: (d: z.infer<typeof DeliberationProposedV1>) => d },
@@ -121,7 +121,7 @@ export const DeliberationSigned = defineEvent('DeliberationSigned', {
 const DeliberationFinalisedV1 = z.object({ candidateId: Id, outcome: DeliberationOutcomeV1, blocs: z.array(BlocCode), finalInterviewHeld: z.boolean() });
 export const DeliberationFinalised = defineEvent(
   'DeliberationFinalised',
-  { 1: DeliberationFinalisedV1, latest: DeliberationFinalisedV1.extend({ outcome: DeliberationOutcome }) },
+  { 1: DeliberationFinalisedV1, latest: z.extend(DeliberationFinalisedV1, { outcome: DeliberationOutcome }) },
   { 1: (d: z.infer<typeof DeliberationFinalisedV1>) => d },
 );
 

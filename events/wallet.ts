@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod.js';
 import { CertificateCode } from './certificate.js';
 import { defineEvent, Id } from './define-event.js';
 

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from '../events/zod.js';
 import { CertificationVersion, Correspondence } from '../events/certification.js';
 import { IsoDate, RncpCode } from '../events/define-event.js';
 
@@ -11,18 +11,18 @@ import { IsoDate, RncpCode } from '../events/define-event.js';
  */
 export const ReferentialFile = z.object({
   registration: CertificationVersion,
-  revision: z
-    .object({
+  revision: z.optional(
+    z.object({
       successor: RncpCode,
       effectiveOn: IsoDate,
       correspondences: z.array(Correspondence),
-      assumptions: z.array(z.string()).default([]),
-    })
-    .optional(),
+      assumptions: z._default(z.array(z.string()), []),
+    }),
+  ),
   /** The version closed without successor (art. 3 3°): its last day of registration. */
-  closure: z.object({ closedOn: IsoDate, assumptions: z.array(z.string()).default([]) }).optional(),
+  closure: z.optional(z.object({ closedOn: IsoDate, assumptions: z._default(z.array(z.string()), []) })),
   /** Prorogations as they are (art. 3 1°), in order. */
-  prorogations: z.array(z.object({ validUntil: IsoDate, decidedOn: IsoDate, assumptions: z.array(z.string()).default([]) })).default([]),
+  prorogations: z._default(z.array(z.object({ validUntil: IsoDate, decidedOn: IsoDate, assumptions: z._default(z.array(z.string()), []) })), []),
 });
 export type ReferentialFile = z.output<typeof ReferentialFile>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { notFound, refuse } from '../../domain/errors.js';
 import { readableRecord } from '../candidates/candidate-access.js';
 import { AccountEmail } from '../ports/account-directory.js';
@@ -14,14 +14,17 @@ import { centreFacts, jurorFacts } from '../sessions/session-facts.js';
 export const InviteBody = z.object({ email: AccountEmail });
 
 /** API Gateway may hand a path parameter over still percent-encoded (`%40`); an email never holds a `%` itself. */
-export const EmailParam = z.preprocess((value) => {
-  if (typeof value !== 'string' || !value.includes('%')) return value;
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-}, AccountEmail);
+export const EmailParam = z.pipe(
+  z.transform((value: unknown) => {
+    if (typeof value !== 'string' || !value.includes('%')) return value;
+    try {
+      return decodeURIComponent(value);
+    } catch {
+      return value;
+    }
+  }),
+  AccountEmail,
+);
 
 export interface Link {
   group: Role;

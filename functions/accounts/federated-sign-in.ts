@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import type { Role } from '../shared/auth.js';
 
 /**
@@ -11,10 +11,10 @@ export type FederatedProvider = keyof typeof FEDERATED_PROVIDERS;
 /** What Cognito's pre sign-up trigger is given (the fields the link needs); the answer is the event itself. */
 export const PreSignUpEvent = z.looseObject({
   triggerSource: z.string(),
-  userPoolId: z.string().min(1),
-  userName: z.string().min(1),
-  request: z.looseObject({ userAttributes: z.record(z.string(), z.string()).default({}) }),
-  response: z.looseObject({}).default({}),
+  userPoolId: z.string().check(z.minLength(1)),
+  userName: z.string().check(z.minLength(1)),
+  request: z.looseObject({ userAttributes: z._default(z.record(z.string(), z.string()), {}) }),
+  response: z._default(z.looseObject({}), {}),
 });
 export type PreSignUpEvent = z.infer<typeof PreSignUpEvent>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { candidate, candidateStream } from '../../domain/candidate.js';
 import { notFound } from '../../domain/errors.js';
 import { Id, IsoDate, RncpCode } from '../../events/define-event.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { Id } from '../../events/define-event.js';
 import { candidateLink, EmailParam } from '../accounts/account-links.js';
 import { lambdaHandler } from '../shared/lambda.js';

@@ -1,12 +1,12 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { forbidden } from '../../domain/errors.js';
 import { Id } from '../../events/define-event.js';
 import { AccessRecord } from '../ports/access-log.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { defineRoute, ok } from '../shared/route.js';
 
-export const AccessLogLine = AccessRecord.pick({ at: true, purpose: true }).extend({
-  reader: z.object({ role: z.string(), id: z.string() }).describe('who read: the role and the ledger id it acted for'),
+export const AccessLogLine = z.extend(z.pick(AccessRecord, { at: true, purpose: true }), {
+  reader: z.object({ role: z.string(), id: z.string() }).check(z.describe('who read: the role and the ledger id it acted for')),
 });
 
 export const route = defineRoute({

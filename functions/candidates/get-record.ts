@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { TitreRoute } from '../../events/candidate.js';
 import { Id, IsoDate } from '../../events/define-event.js';
 import { lambdaHandler } from '../shared/lambda.js';
@@ -9,19 +9,19 @@ import { recordView } from './record-view.js';
 
 const Bloc = z.object({
   code: z.string(),
-  title: z.string().optional(),
+  title: z.optional(z.string()),
   acquired: z.boolean(),
-  acquiredAt: z.string().optional(),
-  via: z.record(z.string(), z.unknown()).optional(),
-  usableUntil: z.string().optional(),
+  acquiredAt: z.optional(z.string()),
+  via: z.optional(z.record(z.string(), z.unknown())),
+  usableUntil: z.optional(z.string()),
   usable: z.boolean(),
-  lapsed: z.boolean().optional(),
+  lapsed: z.optional(z.boolean()),
 });
 
 export const Record = z.object({
   candidateId: z.string(),
   /** The person's name, decrypted for this request (null once erased); a centre's or agent's read is logged. */
-  person: z.object({ familyName: z.string(), givenNames: z.string() }).nullable(),
+  person: z.nullable(z.object({ familyName: z.string(), givenNames: z.string() })),
   asOf: z.string(),
   position: z.object({ stream: z.string(), version: z.number() }),
   certifications: z.array(
@@ -31,7 +31,7 @@ export const Record = z.object({
       blocs: z.array(Bloc),
       eligible: z.boolean(),
       missing: z.array(z.string()),
-      titre: z.object({ issuedAt: z.string(), sessionId: z.string(), route: TitreRoute, certificateCode: z.string().nullable() }).nullable(),
+      titre: z.nullable(z.object({ issuedAt: z.string(), sessionId: z.string(), route: TitreRoute, certificateCode: z.nullable(z.string()) })),
     }),
   ),
   /** The sessions the candidate sat and what the validated PV decided; `resitUntil` for a training-route shortfall. */
@@ -44,7 +44,7 @@ export const Record = z.object({
       endsOn: z.string(),
       outcome: z.string(),
       pvValidatedOn: z.string(),
-      resitUntil: z.string().optional(),
+      resitUntil: z.optional(z.string()),
     }),
   ),
   certificates: z.array(
@@ -55,7 +55,7 @@ export const Record = z.object({
       blocs: z.array(z.string()),
       status: z.enum(['valid', 'suspended', 'revoked', 'pending']),
       /** For the holder and the DREETS: each status with its reason and legal basis. */
-      history: z.array(z.object({ status: z.string(), on: z.string(), reason: z.string().optional(), legalBasis: z.string().optional() })).optional(),
+      history: z.optional(z.array(z.object({ status: z.string(), on: z.string(), reason: z.optional(z.string()), legalBasis: z.optional(z.string()) }))),
     }),
   ),
 });
@@ -63,7 +63,7 @@ export const Record = z.object({
 export const route = defineRoute({
   summary: "The candidate's livret: blocs held per certification, until when each counts, eligibility, titre, certificates",
   params: z.object({ candidateId: Id }),
-  query: z.object({ asOf: IsoDate.optional() }),
+  query: z.object({ asOf: z.optional(IsoDate) }),
   response: { status: 200, schema: Record },
   async handle({ params, query, ctx }, deps) {
     const found = await readableRecord(deps, ctx.caller!, params.candidateId);

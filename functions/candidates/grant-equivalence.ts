@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { candidate, candidateStream } from '../../domain/candidate.js';
 import { notFound } from '../../domain/errors.js';
 import { BlocCode, Id, IsoDate, RncpCode } from '../../events/define-event.js';
@@ -13,10 +13,10 @@ export const route = defineRoute({
   params: z.object({ candidateId: Id }),
   body: z.object({
     rncp: RncpCode,
-    blocs: z.array(BlocCode).max(50),
-    titre: z.boolean().default(false),
+    blocs: z.array(BlocCode).check(z.maxLength(50)),
+    titre: z._default(z.boolean(), false),
     decidedOn: IsoDate,
-    legalBasis: z.string().trim().min(1).max(500),
+    legalBasis: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
   }),
   response: { status: 201, schema: z.object({ candidateId: z.string(), decisionId: z.string() }) },
   async handle({ params: { candidateId }, body, ctx }, deps) {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { Id } from '../../events/define-event.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { defineRoute, ok } from '../shared/route.js';
@@ -10,7 +10,7 @@ export const route = defineRoute({
   response: {
     status: 200,
     // API.md: `[{at, kind, text}]`, and the certification and bloc a notification is about.
-    schema: z.array(z.object({ at: z.string(), kind: z.string(), text: z.string(), rncp: z.string().optional(), bloc: z.string().optional() })),
+    schema: z.array(z.object({ at: z.string(), kind: z.string(), text: z.string(), rncp: z.optional(z.string()), bloc: z.optional(z.string()) })),
   },
   async handle({ params, ctx }, deps) {
     const { doc } = await readableRecord(deps, ctx.caller!, params.candidateId);

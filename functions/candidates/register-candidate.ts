@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { candidate, candidateStream, requirePlausibleBirthDate } from '../../domain/candidate.js';
 import { ledgerDate } from '../shared/ledger-date.js';
 import { IsoDate } from '../../events/define-event.js';
@@ -6,7 +6,7 @@ import { lambdaHandler } from '../shared/lambda.js';
 import { created, defineRoute } from '../shared/route.js';
 import { centreFacts } from '../sessions/session-facts.js';
 
-const Name = z.string().trim().min(1).max(200);
+const Name = z.string().check(z.trim(), z.minLength(1), z.maxLength(200));
 
 export const route = defineRoute({
   summary: 'Register a candidate; names and birth date go to the person vault, the ledger keeps the id only',
@@ -14,7 +14,7 @@ export const route = defineRoute({
     familyName: Name,
     givenNames: Name,
     birthDate: IsoDate,
-    email: z.email().max(254).optional(),
+    email: z.optional(z.email().check(z.maxLength(254))),
   }),
   response: { status: 201, schema: z.object({ candidateId: z.string() }) },
   async handle({ body, ctx }, deps) {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { forbidden, notFound } from '../../domain/errors.js';
 import { Id } from '../../events/define-event.js';
 import { centreDirectory, type CentreEntry } from '../projections/directories.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { Id } from '../../events/define-event.js';
 import { centreLink, InviteBody } from '../accounts/account-links.js';
 import { Account } from '../ports/account-directory.js';

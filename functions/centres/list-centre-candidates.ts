@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { forbidden } from '../../domain/errors.js';
 import { Id } from '../../events/define-event.js';
 import { centreCandidatesPartition, type CentreCandidateLine as Line } from '../projections/centre-candidates.js';
@@ -8,8 +8,8 @@ import { defineRoute, ok } from '../shared/route.js';
 
 export const CentreCandidateLine = z.object({
   candidateId: z.string(),
-  familyName: z.string().nullable().describe('null once the person’s data were erased'),
-  givenNames: z.string().nullable(),
+  familyName: z.nullable(z.string()).check(z.describe('null once the person’s data were erased')),
+  givenNames: z.nullable(z.string()),
 });
 
 export const route = defineRoute({

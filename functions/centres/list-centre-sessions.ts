@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { forbidden, notFound } from '../../domain/errors.js';
 import { Id } from '../../events/define-event.js';
 import { SessionKind } from '../../events/session.js';
@@ -15,10 +15,10 @@ const SessionLine = z.object({
   blocs: z.array(z.string()),
   startsOn: z.string(),
   endsOn: z.string(),
-  juryMembers: z.number().int(),
-  candidates: z.number().int(),
-  deliberations: z.object({ proposed: z.number().int(), final: z.number().int(), annulled: z.number().int() }),
-  pv: z.object({ status: z.enum(['open', 'validated']), validatedOn: z.string().optional() }),
+  juryMembers: z.number().check(z.int()),
+  candidates: z.number().check(z.int()),
+  deliberations: z.object({ proposed: z.number().check(z.int()), final: z.number().check(z.int()), annulled: z.number().check(z.int()) }),
+  pv: z.object({ status: z.enum(['open', 'validated']), validatedOn: z.optional(z.string()) }),
 });
 
 export const route = defineRoute({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { forbidden } from '../../domain/errors.js';
 import { NATIONAL_CENTRES_PARTITION, regionCentresPartition, type CentreListLine as Line } from '../projections/directories.js';
 import { lambdaHandler } from '../shared/lambda.js';
@@ -9,7 +9,7 @@ export const CentreListLine = z.object({ centreId: z.string(), name: z.string(),
 
 export const route = defineRoute({
   summary: 'The centres of a region, by name: a DREETS agent sees its own region; the ministry one region (`region`) or all 18 (one partition per region, never the whole model)',
-  query: z.object({ region: Region.optional() }),
+  query: z.object({ region: z.optional(Region) }),
   response: { status: 200, schema: z.array(CentreListLine) },
   async handle({ query, ctx }, deps) {
     const { roles, region: own } = ctx.caller!;

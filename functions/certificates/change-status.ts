@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { candidate, candidateStream } from '../../domain/candidate.js';
 import { certificate, certificateStream, type CertificateState } from '../../domain/certificate.js';
 import { parseCertificateCode } from '../../domain/certificate-code.js';
@@ -10,8 +10,8 @@ import { centreFacts } from '../sessions/session-facts.js';
 import { created, type RouteContext } from '../shared/route.js';
 
 export const StatusChangeBody = z.object({
-  reason: z.string().trim().min(1).max(1000),
-  legalBasis: z.string().trim().min(1).max(500),
+  reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(1000)),
+  legalBasis: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
 });
 
 export const StatusChangeAnswer = z.object({ code: z.string(), status: z.enum(['valid', 'suspended', 'revoked']) });

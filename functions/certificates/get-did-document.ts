@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { notFound } from '../../domain/errors.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { defineRoute } from '../shared/route.js';
@@ -18,11 +18,7 @@ const DidDocument = z.object({
 export const route = defineRoute({
   summary: "An issuer's DID document (did:web): every signing key, current and retired, as a verification method of its DID",
   params: z.object({
-    certifier: z
-      .string()
-      .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a certifier as its DID names it')
-      .max(100)
-      .optional(),
+    certifier: z.optional(z.string().check(z.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a certifier as its DID names it'), z.maxLength(100))),
   }),
   response: { status: 200, schema: DidDocument, contentType: 'application/did+json' },
   async handle({ params }, deps) {

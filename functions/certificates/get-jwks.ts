@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { jwksOf } from '../ports/signer.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { defineRoute } from '../shared/route.js';
@@ -12,7 +12,11 @@ export const route = defineRoute({
     status: 200,
     contentType: 'application/jwk-set+json',
     schema: z.object({
-      keys: z.array(z.object({ kty: z.string(), kid: z.string(), alg: z.string(), use: z.string(), validFrom: z.string().optional(), validUntil: z.string().optional() }).loose()),
+      keys: z.array(
+        z.looseObject(
+          z.object({ kty: z.string(), kid: z.string(), alg: z.string(), use: z.string(), validFrom: z.optional(z.string()), validUntil: z.optional(z.string()) }).shape,
+        ),
+      ),
     }),
   },
   async handle(_, deps) {

@@ -1,3 +1,4 @@
+import * as z from '../../events/zod.js';
 import { forbidden } from '../../domain/errors.js';
 import { Id } from '../../events/define-event.js';
 import { lambdaHandler } from '../shared/lambda.js';
@@ -11,7 +12,7 @@ import { certificateByCode, certificateNotFound, CodeParams } from './verificati
  */
 export const route = defineRoute({
   summary: "The holder's named PDF of their certificate: name and birth date, jury, issuing authority as named on the issue date, status; the read is recorded in their access log",
-  params: CodeParams.extend({ candidateId: Id }),
+  params: z.extend(CodeParams, { candidateId: Id }),
   response: { status: 200, contentType: 'application/pdf' },
   async handle({ params, ctx }, deps) {
     if (ctx.caller!.ledgerId !== params.candidateId) throw forbidden('not-your-certificate', 'a holder downloads the named PDF of their own certificates only');

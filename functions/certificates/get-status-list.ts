@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { notFound } from '../../domain/errors.js';
 import { StatusListId } from '../../events/certificate.js';
 import { lambdaHandler } from '../shared/lambda.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { forbidden } from '../../domain/errors.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { defineRoute, ok } from '../shared/route.js';
@@ -11,9 +11,9 @@ export const route = defineRoute({
     status: 200,
     schema: z.object({
       code: z.string(),
-      verifications: z.array(z.object({ at: z.string(), status: z.string(), asOf: z.string(), familyNameChecked: z.boolean(), familyNameMatches: z.boolean().optional() })),
+      verifications: z.array(z.object({ at: z.string(), status: z.string(), asOf: z.string(), familyNameChecked: z.boolean(), familyNameMatches: z.optional(z.boolean()) })),
       /** What the public verification leaves out: why each status change was decided, and on what legal basis. */
-      statusHistory: z.array(z.object({ status: z.string(), on: z.string(), reason: z.string().optional(), legalBasis: z.string().optional() })),
+      statusHistory: z.array(z.object({ status: z.string(), on: z.string(), reason: z.optional(z.string()), legalBasis: z.optional(z.string()) })),
     }),
   },
   async handle({ params, ctx }, deps) {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { parseCertificateCode } from '../../domain/certificate-code.js';
 import { notFound } from '../../domain/errors.js';
 import { certificateStatus, statusOn, type CertificateDoc } from '../projections/certificate-status.js';
@@ -17,7 +17,7 @@ import { loggableCode } from '../shared/loggable.js';
  * symbols, hyphens, spaces). Whether it is a code at all is decided after, so malformed and unknown codes get
  * the same answer.
  */
-export const CodeParams = z.object({ code: z.string().regex(/^[0-9A-Za-z*~$= -]{1,64}$/, 'the characters of a certificate code') });
+export const CodeParams = z.object({ code: z.string().check(z.regex(/^[0-9A-Za-z*~$= -]{1,64}$/, 'the characters of a certificate code')) });
 
 /**
  * A code on a public route: any text. The public learns nothing from the answer's shape, so a malformed code gets
@@ -55,13 +55,13 @@ export const VerificationAnswer = z.object({
   code: z.string(),
   /** `not_yet_issued`: asked for a date before the issue date (the code exists, it did not yet then). */
   status: z.enum(['valid', 'suspended', 'revoked', 'not_yet_issued']),
-  statusSince: z.string().optional(),
+  statusSince: z.optional(z.string()),
   kind: z.enum(['titre', 'ccp', 'ccs']),
   certification: z.object({ rncp: z.string(), title: z.string(), level: z.number() }),
   blocs: z.array(z.object({ code: z.string(), title: z.string() })),
   issuedAt: z.string(),
   holder: z.object({ display: z.string() }),
-  familyNameMatches: z.boolean().optional(),
+  familyNameMatches: z.optional(z.boolean()),
   asOf: z.string(),
   history: z.array(HistoryEntry),
   ledger: z.object({ stream: z.string(), version: z.number(), hash: z.string() }),

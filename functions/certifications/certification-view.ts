@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { AccessRoute } from '../../events/certification.js';
 import { RncpCode } from '../../events/define-event.js';
 import type { CatalogueEntry } from '../projections/certification-catalogue.js';
@@ -12,14 +12,14 @@ export const CertificationSummary = z.object({
   blocs: z.array(z.object({ code: z.string(), title: z.string() })),
 });
 
-export const CertificationDetail = CertificationSummary.extend({
-  tpCode: z.string().optional(),
+export const CertificationDetail = z.extend(CertificationSummary, {
+  tpCode: z.optional(z.string()),
   regime: z.object({
     kind: z.enum(['fixed-years', 'titre-validity']),
-    years: z.number().optional(),
-    graceYears: z.number().optional(),
-    acquiredBefore: z.string().optional(),
-    laterGraceYears: z.number().optional(),
+    years: z.optional(z.number()),
+    graceYears: z.optional(z.number()),
+    acquiredBefore: z.optional(z.string()),
+    laterGraceYears: z.optional(z.number()),
   }),
   accessRoutes: z.object({ allowed: z.array(AccessRoute), refused: z.array(AccessRoute) }),
   jury: z.object({ minMembers: z.number(), minIndependent: z.number() }),
@@ -29,13 +29,13 @@ export const CertificationDetail = CertificationSummary.extend({
   /** Whether a titre proposal must state the dossier professionnel (an assumption of the referential). */
   dossierProfessionnelMustBeStated: z.boolean(),
   blocs: z.array(z.object({ code: z.string(), title: z.string(), competences: z.array(z.object({ code: z.string(), title: z.string() })) })),
-  ccs: z.array(z.object({ code: z.string(), title: z.string(), competences: z.array(z.object({ code: z.string(), title: z.string() })) })).optional(),
-  predecessor: z.string().optional(),
-  successor: z.string().optional(),
+  ccs: z.optional(z.array(z.object({ code: z.string(), title: z.string(), competences: z.array(z.object({ code: z.string(), title: z.string() })) }))),
+  predecessor: z.optional(z.string()),
+  successor: z.optional(z.string()),
   /** The end of the version: prorogations, closure and the end of its grace year (DESIGN.md rule 11). */
-  closure: z.object({ closedOn: z.string(), graceUntil: z.string() }).optional(),
-  prorogations: z.array(z.object({ previousValidUntil: z.string(), validUntil: z.string(), decidedOn: z.string() })).optional(),
-  correspondences: z.array(z.object({ from: z.array(z.string()), to: z.string() })).optional(),
+  closure: z.optional(z.object({ closedOn: z.string(), graceUntil: z.string() })),
+  prorogations: z.optional(z.array(z.object({ previousValidUntil: z.string(), validUntil: z.string(), decidedOn: z.string() }))),
+  correspondences: z.optional(z.array(z.object({ from: z.array(z.string()), to: z.string() }))),
   assumptions: z.array(z.string()),
 });
 

@@ -1,5 +1,5 @@
 import { lambdaHandler } from '../shared/lambda.js';
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { CATALOGUE_PARTITION, type CatalogueEntry } from '../projections/certification-catalogue.js';
 import { defineRoute, ok } from '../shared/route.js';
 import { CertificationSummary, summaryOf } from './certification-view.js';

@@ -21,11 +21,31 @@ import { SecretsManagerOriginSecrets } from '../adapters/secrets-manager-origin-
 import { SesNotifier } from '../adapters/ses-notifier.js';
 import { SfnWorkflows } from '../adapters/sfn-workflows.js';
 import { systemClock } from '../ports/clock.js';
+import type { PersonVault } from '../ports/person-vault.js';
 import { lazyClient } from './lazy-client.js';
 import { type AwsEnvironment, parseAwsEnvironment, publicRateLimitOf, stateMachineArnVariable, WORKFLOW_NAMES, type WorkflowName } from './config.js';
 import { composeLedger, type Ledger, type LedgerWiring, type PlatformAdapters, ROUTE_WIRING } from './compose-ledger.js';
 
-/** The ports on AWS, from the environment CDK sets (parsed and checked by `parseAwsEnvironment`). */
+/**
+ * A port this function has no grant for (infra/function-access.ts): any call fails, as AWS would answer it with
+ * AccessDenied, naming the grant instead.
+ */
+const denied = <T>(port: string): T =>
+  new Proxy({} as Record<string | symbol, unknown>, {
+    get: (_, method) =>
+      method === 'then' ? undefined : () => Promise.reject(new Error(`${port}.${String(method)}: this function has no grant for it (infra/function-access.ts)`)),
+  }) as T;
+
+/**
+ * The ports on AWS, from the environment CDK sets (parsed and checked by `parseAwsEnvironment`).
+ *
+ * Each `process.env.LEDGER_BUNDLE_<PORT> !== 'denied'` is a constant in a Lambda bundle: the function's bundling
+ * defines it from the grants of infra/function-access.ts (infra/constructs/ledger-functions.ts), so esbuild drops
+ * the adapters, and their libraries (jose for the signer), of every service the function may not call: a route that
+ * only appends carries no KMS, S3, Cognito, SES, Scheduler or Step Functions adapter (issue 15: bundles ≤ 150 KB).
+ * Written out at each use rather than held in a variable, since esbuild folds only the literal comparison. Anywhere
+ * else (tsx, tests) it is undefined: every adapter.
+ */
 export function awsAdapters(env: AwsEnvironment): PlatformAdapters {
   const logger = new Logger({ serviceName: 'certification-ledger' });
   const dynamo = new DynamoDBClient({});
@@ -33,9 +53,12 @@ export function awsAdapters(env: AwsEnvironment): PlatformAdapters {
   const s3 = lazyClient(() => import('@aws-sdk/client-s3').then((sdk) => new sdk.S3Client({})));
   const kms = lazyClient(() => import('@aws-sdk/client-kms').then((sdk) => new sdk.KMSClient({})));
   const readModels = new DynamoReadModelStore(dynamo, env.READ_MODELS_TABLE);
-  const vault = new CachingPersonVault(
-    new EncryptedPersonVault(new KmsKeyStore(kms, env.VAULT_KEY_ID, dynamo, env.PERSON_VAULT_TABLE), new DynamoCiphertextStore(dynamo, env.PERSON_VAULT_TABLE)),
-  );
+  const vault: PersonVault =
+    process.env.LEDGER_BUNDLE_VAULT !== 'denied'
+      ? new CachingPersonVault(
+          new EncryptedPersonVault(new KmsKeyStore(kms, env.VAULT_KEY_ID, dynamo, env.PERSON_VAULT_TABLE), new DynamoCiphertextStore(dynamo, env.PERSON_VAULT_TABLE)),
+        )
+      : denied('vault');
   const stateMachineArn = (workflow: string) => {
     if (!(WORKFLOW_NAMES as readonly string[]).includes(workflow)) throw new Error(`no workflow ${workflow}`);
     return env[stateMachineArnVariable(workflow) as `${Uppercase<WorkflowName>}_STATE_MACHINE_ARN`];
@@ -48,26 +71,33 @@ export function awsAdapters(env: AwsEnvironment): PlatformAdapters {
     clock: systemClock,
     logger,
     vault,
-    documents: new S3DocumentStore(s3, env.DOCUMENTS_BUCKET),
-    exports: new S3DocumentStore(s3, env.EXPORTS_BUCKET, { presignWith: s3.client }),
-    signer: new KmsSigner(kms, kmsSigningKeys(env)),
+    documents: process.env.LEDGER_BUNDLE_DOCUMENTS !== 'denied' ? new S3DocumentStore(s3, env.DOCUMENTS_BUCKET) : denied('documents'),
+    exports: process.env.LEDGER_BUNDLE_EXPORTS !== 'denied' ? new S3DocumentStore(s3, env.EXPORTS_BUCKET, { presignWith: s3.client }) : denied('exports'),
+    signer: process.env.LEDGER_BUNDLE_SIGNER !== 'denied' ? new KmsSigner(kms, kmsSigningKeys(env)) : denied('signer'),
     rateLimiter: new LeasingRateLimiter(new DynamoRateLimiter(dynamo, env.RATE_LIMIT_TABLE, publicRateLimitOf(env))),
     verifications: new DynamoVerificationLog(dynamo, env.VERIFICATIONS_TABLE),
-    accessLog: new DynamoAccessLog(dynamo, env.VERIFICATIONS_TABLE),
-    notifier: env.SES_IDENTITY
-      ? new SesNotifier(
-          lazyClient(() => import('@aws-sdk/client-sesv2').then((sdk) => new sdk.SESv2Client({}))),
-          vault,
-          env.SES_IDENTITY,
-        )
-      : new UnsentNotifier(logger),
-    accounts: new CognitoAccountDirectory(
-      lazyClient(() => import('@aws-sdk/client-cognito-identity-provider').then((sdk) => new sdk.CognitoIdentityProviderClient({}))),
-      env.USER_POOL_ID,
-    ),
+    accessLog: process.env.LEDGER_BUNDLE_ACCESS_LOG !== 'denied' ? new DynamoAccessLog(dynamo, env.VERIFICATIONS_TABLE) : denied('accessLog'),
+    notifier:
+      process.env.LEDGER_BUNDLE_NOTIFIER === 'denied'
+        ? denied('notifier')
+        : env.SES_IDENTITY
+          ? new SesNotifier(
+              lazyClient(() => import('@aws-sdk/client-sesv2').then((sdk) => new sdk.SESv2Client({}))),
+              vault,
+              env.SES_IDENTITY,
+            )
+          : new UnsentNotifier(logger),
+    accounts:
+      process.env.LEDGER_BUNDLE_ACCOUNTS !== 'denied'
+        ? new CognitoAccountDirectory(
+            lazyClient(() => import('@aws-sdk/client-cognito-identity-provider').then((sdk) => new sdk.CognitoIdentityProviderClient({}))),
+            env.USER_POOL_ID,
+          )
+        : denied('accounts'),
     publicBaseUrl: env.PUBLIC_BASE_URL,
     ...(env.LEDGER_STAGE ? { stage: env.LEDGER_STAGE } : {}),
-    ...(env.ORIGIN_SECRET_ARN
+    // Only the rate-limited (public) routes believe a viewer address, so only they are granted the secret.
+    ...(process.env.LEDGER_BUNDLE_ORIGIN_SECRETS !== 'denied' && env.ORIGIN_SECRET_ARN
       ? {
           originSecrets: new SecretsManagerOriginSecrets(
             lazyClient(() => import('@aws-sdk/client-secrets-manager').then((sdk) => new sdk.SecretsManagerClient({}))),
@@ -76,22 +106,26 @@ export function awsAdapters(env: AwsEnvironment): PlatformAdapters {
         }
       : {}),
     workflows: () =>
-      new SfnWorkflows(
-        lazyClient(() => import('@aws-sdk/client-sfn').then((sdk) => new sdk.SFNClient({}))),
-        stateMachineArn,
-      ),
+      process.env.LEDGER_BUNDLE_WORKFLOWS !== 'denied'
+        ? new SfnWorkflows(
+            lazyClient(() => import('@aws-sdk/client-sfn').then((sdk) => new sdk.SFNClient({}))),
+            stateMachineArn,
+          )
+        : denied('workflows'),
     scheduler: (workflows) =>
-      new EventBridgeScheduler(
-        lazyClient(() => import('@aws-sdk/client-scheduler').then((sdk) => new sdk.SchedulerClient({}))),
-        {
-          groupName: env.SCHEDULER_GROUP,
-          roleArn: env.SCHEDULER_ROLE_ARN,
-          deadLetterArn: env.SCHEDULER_DLQ_ARN,
-          stateMachineArn,
-          clock: systemClock,
-          workflows,
-        },
-      ),
+      process.env.LEDGER_BUNDLE_SCHEDULER !== 'denied'
+        ? new EventBridgeScheduler(
+            lazyClient(() => import('@aws-sdk/client-scheduler').then((sdk) => new sdk.SchedulerClient({}))),
+            {
+              groupName: env.SCHEDULER_GROUP,
+              roleArn: env.SCHEDULER_ROLE_ARN,
+              deadLetterArn: env.SCHEDULER_DLQ_ARN,
+              stateMachineArn,
+              clock: systemClock,
+              workflows,
+            },
+          )
+        : denied('scheduler'),
   };
 }
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 
 /**
  * The workflows the stack deploys, by name. infra/workflows/index.ts defines them (with aws-cdk-lib, which no
@@ -10,17 +10,19 @@ export type WorkflowName = (typeof WORKFLOW_NAMES)[number];
 /** SESSION_STATE_MACHINE_ARN for `session`. */
 export const stateMachineArnVariable = (name: string) => `${name.replace(/-/g, '_').toUpperCase()}_STATE_MACHINE_ARN`;
 
-const name = z.string().min(1, 'is not set');
-const positiveInteger = z.coerce.number().int().positive();
+const name = z.string().check(z.minLength(1, 'is not set'));
+const positiveInteger = z.coerce.number().check(z.int(), z.positive());
 
 /** Earlier KMS signing keys with their windows (after a rotation), as a JSON list (read by kmsSigningKeys). */
-const SigningKeyHistory = z.string().refine((text) => {
-  try {
-    return z.array(z.object({ keyId: name, validFrom: z.string().optional(), validUntil: z.string().optional() })).safeParse(JSON.parse(text)).success;
-  } catch {
-    return false;
-  }
-}, 'is not a JSON list of {keyId, validFrom?, validUntil?}');
+const SigningKeyHistory = z.string().check(
+  z.refine((text) => {
+    try {
+      return z.array(z.object({ keyId: name, validFrom: z.optional(z.string()), validUntil: z.optional(z.string()) })).safeParse(JSON.parse(text)).success;
+    } catch {
+      return false;
+    }
+  }, 'is not a JSON list of {keyId, validFrom?, validUntil?}'),
+);
 
 /**
  * Every variable a Lambda function of the ledger reads, parsed once at cold start. infra/ sets the functions'
@@ -38,8 +40,8 @@ export const AwsEnvironment = z.object({
   EXPORTS_BUCKET: name,
   VAULT_KEY_ID: name,
   SIGNING_KEY_ID: name,
-  SIGNING_KEY_VALID_FROM: z.string().min(1).optional(),
-  SIGNING_KEY_HISTORY: SigningKeyHistory.optional(),
+  SIGNING_KEY_VALID_FROM: z.optional(z.string().check(z.minLength(1))),
+  SIGNING_KEY_HISTORY: z.optional(SigningKeyHistory),
   SCHEDULER_GROUP: name,
   /** The Cognito user pool whose accounts the …/accounts routes invite. */
   USER_POOL_ID: name,
@@ -52,13 +54,13 @@ export const AwsEnvironment = z.object({
   /** Printed in every certificate's QR code. */
   PUBLIC_BASE_URL: z.url(),
   /** A development stage marks its pages, credentials and PDFs as specimens. @default production */
-  LEDGER_STAGE: z.enum(['production', 'development']).optional(),
+  LEDGER_STAGE: z.optional(z.enum(['production', 'development'])),
   /** The secret CloudFront sends as an origin header: only then is its CloudFront-Viewer-Address believed. */
-  ORIGIN_SECRET_ARN: z.string().min(1).optional(),
-  PUBLIC_RATE_LIMIT: positiveInteger.default(300),
-  PUBLIC_RATE_WINDOW_SECONDS: positiveInteger.default(60),
+  ORIGIN_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+  PUBLIC_RATE_LIMIT: z._default(positiveInteger, 300),
+  PUBLIC_RATE_WINDOW_SECONDS: z._default(positiveInteger, 60),
   /** Email needs a verified SES identity; without one, the CandidateNotified events are all there is. */
-  SES_IDENTITY: z.string().min(1).optional(),
+  SES_IDENTITY: z.optional(z.string().check(z.minLength(1))),
 });
 export type AwsEnvironment = z.infer<typeof AwsEnvironment>;
 export type AwsVariable = keyof typeof AwsEnvironment.shape;
@@ -89,4 +91,4 @@ export const publicRateLimitOf = (env: Pick<AwsEnvironment, 'PUBLIC_RATE_LIMIT' 
 });
 
 /** The same two settings for `npm start`, from its environment (defaults: 300 a minute). */
-export const LocalRateLimit = AwsEnvironment.pick({ PUBLIC_RATE_LIMIT: true, PUBLIC_RATE_WINDOW_SECONDS: true });
+export const LocalRateLimit = z.pick(AwsEnvironment, { PUBLIC_RATE_LIMIT: true, PUBLIC_RATE_WINDOW_SECONDS: true });

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { DynamoEventStore } from '../adapters/dynamodb-event-store.js';
 import { DynamoReadModelStore, DynamoReadModelTable } from '../adapters/dynamodb-read-model-store.js';
 import type { EventStore } from '../ports/event-store.js';
@@ -12,11 +12,11 @@ import { type Colour, RebuildRefusedError, type RebuildTables } from '../operati
  * Their own environment, parsed at cold start: they do not compose the ledger (no route, no workflow, no key).
  */
 export const RebuildEnvironment = z.object({
-  EVENTS_TABLE: z.string().min(1),
+  EVENTS_TABLE: z.string().check(z.minLength(1)),
   /** The table the functions serve from: blue's or green's name. */
-  READ_MODELS_TABLE: z.string().min(1),
-  READ_MODELS_BLUE_TABLE: z.string().min(1),
-  READ_MODELS_GREEN_TABLE: z.string().min(1),
+  READ_MODELS_TABLE: z.string().check(z.minLength(1)),
+  READ_MODELS_BLUE_TABLE: z.string().check(z.minLength(1)),
+  READ_MODELS_GREEN_TABLE: z.string().check(z.minLength(1)),
 });
 export type RebuildEnvironment = z.infer<typeof RebuildEnvironment>;
 

@@ -1,13 +1,13 @@
 import type { CloudFrontClient, DistributionConfig } from '@aws-sdk/client-cloudfront';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { rotationClients } from '../composition/edge-clients.js';
 import { ORIGIN_SECRET_HEADER } from '../shared/viewer-address.js';
 
 /** What Secrets Manager sends a rotation function, once per step. */
 export const RotationEvent = z.object({
-  SecretId: z.string().min(1),
-  ClientRequestToken: z.string().min(1),
+  SecretId: z.string().check(z.minLength(1)),
+  ClientRequestToken: z.string().check(z.minLength(1)),
   Step: z.enum(['createSecret', 'setSecret', 'testSecret', 'finishSecret']),
 });
 export type RotationEvent = z.infer<typeof RotationEvent>;
@@ -32,7 +32,7 @@ export function withOriginSecret(config: DistributionConfig, value: string, head
 
 /** The value of a version of the secret, `{"value": "…"}`. */
 export const secretValueOf = (secretString: string | undefined): string => {
-  const parsed = z.object({ value: z.string().min(32) }).safeParse(JSON.parse(secretString ?? '{}'));
+  const parsed = z.object({ value: z.string().check(z.minLength(32)) }).safeParse(JSON.parse(secretString ?? '{}'));
   if (!parsed.success) throw new Error('the origin secret is not {"value": "<at least 32 characters>"}');
   return parsed.data.value;
 };

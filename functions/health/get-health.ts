@@ -1,5 +1,5 @@
 import { lambdaHandler } from '../shared/lambda.js';
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { defineRoute, ok } from '../shared/route.js';
 
 export const route = defineRoute({

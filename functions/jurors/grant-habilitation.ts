@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { juror, jurorStream } from '../../domain/juror.js';
 import { Id } from '../../events/define-event.js';
 import { lambdaHandler } from '../shared/lambda.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { forbidden } from '../../domain/errors.js';
 import { Id } from '../../events/define-event.js';
 import { SessionKind } from '../../events/session.js';
@@ -15,7 +15,7 @@ export const JurorSessionLine = z.object({
   startsOn: z.string(),
   endsOn: z.string(),
   pv: z.enum(['open', 'validated']),
-  centre: z.object({ centreId: z.string(), name: z.string().nullable() }),
+  centre: z.object({ centreId: z.string(), name: z.nullable(z.string()) }),
 });
 
 export const route = defineRoute({

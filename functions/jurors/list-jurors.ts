@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { RncpCode } from '../../events/define-event.js';
 import { versionJurorsPartition, type JurorEntry } from '../projections/directories.js';
 import { lambdaHandler } from '../shared/lambda.js';
@@ -7,7 +7,7 @@ import { defineRoute, ok } from '../shared/route.js';
 
 export const JurorLine = z.object({
   jurorId: z.string(),
-  name: z.string().nullable(),
+  name: z.nullable(z.string()),
   independent: z.boolean(),
   habilitations: z.array(z.object({ rncp: z.string(), validFrom: z.string(), validUntil: z.string() })),
 });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { forbidden, notFound } from '../../domain/errors.js';
 import { Id } from '../../events/define-event.js';
 import { AccountEmail } from '../ports/account-directory.js';
@@ -10,7 +10,7 @@ import { defineRoute, ok } from '../shared/route.js';
 export const route = defineRoute({
   summary:
     "Local only: mints a token for a role and a ledger id (and a DREETS agent's region), as `npm run token` does, or for the email of an account invited through the …/accounts routes (what signing in as it gives in AWS; a disabled account gets none), for the sign-in page (web/). Answers only to callers on this machine (loopback); never deployed",
-  body: z.union([z.object({ role: Role, ledgerId: Id, region: Region.optional() }), z.object({ email: AccountEmail })]),
+  body: z.union([z.object({ role: Role, ledgerId: Id, region: z.optional(Region) }), z.object({ email: AccountEmail })]),
   response: { status: 200, schema: z.object({ token: z.string(), role: Role, ledgerId: z.string() }) },
   async handle({ body }, deps) {
     if (!deps.localTokens) throw notFound('not-found', 'tokens are minted by the local runtime only');

@@ -3,7 +3,7 @@ import { routes, type RouteEntry } from '../routes.js';
 import { routeModules } from '../route-modules.js';
 import { ProblemSchema } from '../shared/problem.js';
 
-const schemaOf = (schema: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<string, unknown>;
+const schemaOf = (schema: z.core.$ZodType, io: 'input' | 'output') => z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<string, unknown>;
 
 const problemContent = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
 
@@ -48,7 +48,7 @@ export async function buildOpenApi(options: { includeLocal?: boolean } = {}) {
   };
 }
 
-function objectFields(schema: z.ZodType | undefined): [string, unknown, boolean][] {
+function objectFields(schema: z.core.$ZodType | undefined): [string, unknown, boolean][] {
   if (!schema) return [];
   const json = schemaOf(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, s]) => [name, s, (json.required ?? []).includes(name)]);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import type { Commit } from '../../events/envelope.js';
 import type { ReadModelCursor } from '../adapters/dynamodb-read-model-store.js';
 import type { EventStore, ScanCursor } from '../ports/event-store.js';
@@ -15,28 +15,25 @@ export const Colour = z.enum(['blue', 'green']);
 export type Colour = z.infer<typeof Colour>;
 
 const Segment = z
-  .object({ index: z.number().int().min(0), total: z.number().int().min(1).max(1_000_000) })
-  .strict()
-  .refine((s) => s.index < s.total, 'index must be below total');
+  .strictObject({ index: z.number().check(z.int(), z.gte(0)), total: z.number().check(z.int(), z.gte(1), z.lte(1_000_000)) })
+  .check(z.refine((s) => s.index < s.total, 'index must be below total'));
 
 /** Each segment's result is kept in the execution's state (256 KB at most): a few hundred bytes each. */
 export const MAX_SEGMENTS = 512;
 
 /** What the operator starts the state machine with. */
-export const RebuildRequest = z
-  .object({
-    /** The table rebuilt: by default the idle one (a rebuild) or the active one (a catch-up). */
-    target: Colour.optional(),
-    /** Only what the target misses (after the switch, or after a roll back): the target is not emptied first. */
-    catchUp: z.boolean().default(false),
-    /** DynamoDB parallel scan segments, replayed side by side (a stream lies in one segment). */
-    segments: z.number().int().min(1).max(MAX_SEGMENTS).default(16),
-    /** Commits per Scan page (DynamoDB's Limit); a page is at most 1 MB without. */
-    pageSize: z.number().int().min(1).max(10_000).optional(),
-    /** Pages one invocation reads at most before handing on (it also hands on when its time runs short). */
-    pagesPerInvocation: z.number().int().min(1).max(100_000).default(500),
-  })
-  .strict();
+export const RebuildRequest = z.strictObject({
+  /** The table rebuilt: by default the idle one (a rebuild) or the active one (a catch-up). */
+  target: z.optional(Colour),
+  /** Only what the target misses (after the switch, or after a roll back): the target is not emptied first. */
+  catchUp: z._default(z.boolean(), false),
+  /** DynamoDB parallel scan segments, replayed side by side (a stream lies in one segment). */
+  segments: z._default(z.number().check(z.int(), z.gte(1), z.lte(MAX_SEGMENTS)), 16),
+  /** Commits per Scan page (DynamoDB's Limit); a page is at most 1 MB without. */
+  pageSize: z.optional(z.number().check(z.int(), z.gte(1), z.lte(10_000))),
+  /** Pages one invocation reads at most before handing on (it also hands on when its time runs short). */
+  pagesPerInvocation: z._default(z.number().check(z.int(), z.gte(1), z.lte(100_000)), 500),
+});
 export type RebuildRequest = z.input<typeof RebuildRequest>;
 
 export class RebuildRefusedError extends Error {
@@ -77,47 +74,40 @@ export function planRebuild(tables: RebuildTables, raw: unknown): RebuildPlan {
   };
 }
 
-const Budget = z.object({ pageSize: z.number().int().min(1).max(10_000).optional(), pagesPerInvocation: z.number().int().min(1).max(100_000) }).strict();
+const Budget = z.strictObject({
+  pageSize: z.optional(z.number().check(z.int(), z.gte(1), z.lte(10_000))),
+  pagesPerInvocation: z.number().check(z.int(), z.gte(1), z.lte(100_000)),
+});
 type Budget = z.infer<typeof Budget>;
-const count = z.number().int().min(0).default(0);
+const count = z._default(z.number().check(z.int(), z.gte(0)), 0);
 
 /** One invocation's work on a segment of the events table, and where the next one goes on. */
-export const SegmentProgress = z
-  .object({
-    target: Colour,
-    /** `documents`: every projection; then `followers`: the aggregates kept from those documents (statistics rollups). */
-    phase: z.enum(['documents', 'followers']),
-    segment: Segment,
-    budget: Budget,
-    after: z
-      .object({ stream: z.string().min(1), version: z.number().int().min(1) })
-      .strict()
-      .optional(),
-    events: count,
-    commits: count,
-    pages: count,
-    invocations: count,
-    done: z.boolean().default(false),
-  })
-  .strict();
+export const SegmentProgress = z.strictObject({
+  target: Colour,
+  /** `documents`: every projection; then `followers`: the aggregates kept from those documents (statistics rollups). */
+  phase: z.enum(['documents', 'followers']),
+  segment: Segment,
+  budget: Budget,
+  after: z.optional(z.strictObject({ stream: z.string().check(z.minLength(1)), version: z.number().check(z.int(), z.gte(1)) })),
+  events: count,
+  commits: count,
+  pages: count,
+  invocations: count,
+  done: z._default(z.boolean(), false),
+});
 export type SegmentProgress = z.infer<typeof SegmentProgress>;
 
 /** One invocation's work on a segment of the target read-model table being emptied. */
-export const ClearProgress = z
-  .object({
-    target: Colour,
-    segment: Segment,
-    budget: Budget,
-    after: z
-      .object({ partition: z.string().min(1), key: z.string() })
-      .strict()
-      .optional(),
-    deleted: count,
-    pages: count,
-    invocations: count,
-    done: z.boolean().default(false),
-  })
-  .strict();
+export const ClearProgress = z.strictObject({
+  target: Colour,
+  segment: Segment,
+  budget: Budget,
+  after: z.optional(z.strictObject({ partition: z.string().check(z.minLength(1)), key: z.string() })),
+  deleted: count,
+  pages: count,
+  invocations: count,
+  done: z._default(z.boolean(), false),
+});
 export type ClearProgress = z.infer<typeof ClearProgress>;
 
 /** An invocation stops reading pages when less than this is left before its timeout: a page takes seconds at most. */

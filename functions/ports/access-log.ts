@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 
 /** One read of a person's data (their name, birth date) by someone the law lets read it. */
 export const AccessRecord = z.object({

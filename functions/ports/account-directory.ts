@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { conflict, notFound } from '../../domain/errors.js';
 import { Role } from '../shared/auth.js';
 
@@ -6,7 +6,7 @@ import { Role } from '../shared/auth.js';
  * An email address as an account's name. Lower-cased because Cognito compares sign-in names case-insensitively:
  * two spellings of one address must be one account here too. It is personal data: never in an event or a log.
  */
-export const AccountEmail = z.email().max(254).toLowerCase();
+export const AccountEmail = z.email().check(z.maxLength(254), z.toLowerCase());
 
 /** `invited` until the first sign-in (Cognito's FORCE_CHANGE_PASSWORD), `active` after, `disabled` once disabled. */
 export const AccountStatus = z.enum(['invited', 'active', 'disabled']);
@@ -19,7 +19,7 @@ export const Account = z.object({
   /** `custom:ledger_id`: the centre, juror, candidate or agent it acts for. */
   ledgerId: z.string(),
   /** `custom:region`: a DREETS agent's region. */
-  region: z.string().optional(),
+  region: z.optional(z.string()),
   status: AccountStatus,
 });
 export type Account = z.infer<typeof Account>;

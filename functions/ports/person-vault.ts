@@ -1,18 +1,18 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 
 /** What the ledger knows of a person, kept apart from the events, which carry only ids (DESIGN.md rule 9). */
 export const PersonalData = z.object({
-  familyName: z.string().optional(),
-  givenNames: z.string().optional(),
-  birthDate: z.string().optional(),
-  email: z.string().optional(),
+  familyName: z.optional(z.string()),
+  givenNames: z.optional(z.string()),
+  birthDate: z.optional(z.string()),
+  email: z.optional(z.string()),
   /** A juror's or agent's display name. */
-  name: z.string().optional(),
+  name: z.optional(z.string()),
   /**
    * What others decided about the person that may tell of their private life or health (a recusal's reason, an
    * accommodation), by key: erased with the person.
    */
-  notes: z.record(z.string(), z.string()).optional(),
+  notes: z.optional(z.record(z.string(), z.string())),
 });
 export type PersonalData = z.infer<typeof PersonalData>;
 

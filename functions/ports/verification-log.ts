@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 
 /** One answered verification of a certificate: what its holder may see (who asked is not kept). */
 export const VerificationRecord = z.object({
@@ -12,7 +12,7 @@ export const VerificationRecord = z.object({
   asOf: z.string(),
   /** Whether the verifier typed a family name, and whether it matched (never the name itself). */
   familyNameChecked: z.boolean(),
-  familyNameMatches: z.boolean().optional(),
+  familyNameMatches: z.optional(z.boolean()),
 });
 export type VerificationRecord = z.infer<typeof VerificationRecord>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { session, sessionStream } from '../../domain/session.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { ledgerDate } from '../shared/ledger-date.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 
 export const Role = z.enum(['centre', 'juror', 'dreets', 'ministry', 'candidate']);
 export type Role = z.infer<typeof Role>;

@@ -1,5 +1,5 @@
 import { PersonDataConflict } from '../ports/person-vault.js';
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { DomainError } from '../../domain/errors.js';
 import { ConcurrencyError } from '../ports/event-store.js';
 import type { StoredResponse } from '../ports/idempotency-store.js';
@@ -139,9 +139,9 @@ function localControlRefusal(req: HttpRequest): string | undefined {
   return undefined;
 }
 
-function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: 'path' | 'query'): { value: T } | { problem: Problem } {
+function parse<T>(schema: z.$ZodType<T> | undefined, value: unknown, where: 'path' | 'query'): { value: T } | { problem: Problem } {
   if (!schema) return { value: {} as T };
-  const result = schema.safeParse(value);
+  const result = z.safeParse(schema, value);
   return result.success ? { value: result.data } : { problem: zodProblem(result.error, where) };
 }
 
@@ -155,7 +155,7 @@ function parseBody(route: RouteDefinition<any, any, any>, req: HttpRequest): { v
   } catch {
     return { problem: problem(400, 'invalid-json', 'the body is not valid JSON') };
   }
-  const result = route.body.safeParse(data);
+  const result = z.safeParse(route.body, data);
   return result.success ? { value: result.data } : { problem: zodProblem(result.error, 'body') };
 }
 
@@ -178,7 +178,7 @@ export function errorResponse(error: unknown, deps: Pick<LedgerDeps, 'logger'>, 
     return problemResponse(problem(409, 'concurrent-write', 'another write changed this resource at the same time; read it again and retry'));
   }
   if (error instanceof PersonDataConflict) return problemResponse(problem(409, 'person-data-conflict', 'other personal data are already stored under this id'));
-  if (error instanceof z.ZodError) return problemResponse(zodProblem(error, 'body'));
+  if (error instanceof z.$ZodError) return problemResponse(zodProblem(error, 'body'));
   if (error instanceof RateLimitedError) return problemResponse(problem(429, 'rate-limited', error.message), { 'retry-after': String(error.retryAfterSeconds) });
   deps.logger.error('unhandled error', { error: error as Error, method: req.method, path: loggablePath(req.path), requestId: req.requestId });
   return problemResponse(problem(500, 'internal-error', `the request failed; reference ${req.requestId}`));

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import type { ProblemCode } from '../../domain/problem-codes.js';
 
 /** The caller spent its budget of public requests: 429 with Retry-After, mapped by dispatch. */
@@ -22,9 +22,9 @@ export interface Problem {
 export const ProblemSchema = z.object({
   type: z.string(),
   title: z.string(),
-  status: z.number().int(),
+  status: z.number().check(z.int()),
   detail: z.string(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
 });
 
 const titles: Record<number, string> = {
@@ -50,7 +50,7 @@ export const problem = (status: number, code: ProblemCode, detail: string, error
   ...(errors ? { errors } : {}),
 });
 
-export const zodProblem = (error: z.ZodError, where: 'body' | 'path' | 'query'): Problem =>
+export const zodProblem = (error: z.$ZodError, where: 'body' | 'path' | 'query'): Problem =>
   problem(
     400,
     'invalid-request',

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { REGION_NAMES } from '../../referential/regions.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../../events/zod.js';
 import type { Caller } from './auth.js';
 import type { CommandContext } from './command-handler.js';
 import type { LedgerDeps } from './deps.js';
@@ -32,22 +32,22 @@ export interface RouteContext {
   request: HttpRequest;
 }
 
-export interface RouteDefinition<P = unknown, Q = unknown, B = unknown, R extends z.ZodType = z.ZodType> {
+export interface RouteDefinition<P = unknown, Q = unknown, B = unknown, R extends z.$ZodType = z.$ZodType> {
   summary: string;
-  params?: z.ZodType<P>;
-  query?: z.ZodType<Q>;
-  body?: z.ZodType<B>;
+  params?: z.$ZodType<P>;
+  query?: z.$ZodType<Q>;
+  body?: z.$ZodType<B>;
   /** The success answer, for the OpenAPI document. */
   response?: { status: number; schema?: R; contentType?: string };
   handle(input: { params: P; query: Q; body: B; ctx: RouteContext }, deps: LedgerDeps): Promise<HttpResponse>;
 }
 
-export const defineRoute = <P = Record<string, never>, Q = Record<string, never>, B = undefined, R extends z.ZodType = z.ZodType>(
+export const defineRoute = <P = Record<string, never>, Q = Record<string, never>, B = undefined, R extends z.$ZodType = z.$ZodType>(
   route: RouteDefinition<P, Q, B, R>,
 ): RouteDefinition<P, Q, B, R> => route;
 
 /** The success answer of a route as its schema declares it: what the pages receive (web/src/lib/wire.ts). */
-export type AnswerOf<T> = T extends { response?: { schema?: infer S } } ? (S extends z.ZodType ? z.output<S> : never) : never;
+export type AnswerOf<T> = T extends { response?: { schema?: infer S } } ? (S extends z.$ZodType ? z.output<S> : never) : never;
 
 export const json = (status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse => ({
   status,

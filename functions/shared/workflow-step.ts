@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { DomainError } from '../../domain/errors.js';
 import type { LedgerDeps } from './deps.js';
 
@@ -12,15 +12,15 @@ export class StepRefusedError extends Error {
 
 export interface WorkflowStep<I = unknown, O = unknown> {
   run(deps: LedgerDeps, input: unknown): Promise<O>;
-  readonly input: z.ZodType<I>;
+  readonly input: z.$ZodType<I>;
 }
 
 /** One Task of a workflow: input parsed with zod, domain refusals turned into StepRefused. */
-export function workflowStep<I, O>(input: z.ZodType<I>, run: (deps: LedgerDeps, input: I) => Promise<O>): WorkflowStep<I, O> {
+export function workflowStep<I, O>(input: z.$ZodType<I>, run: (deps: LedgerDeps, input: I) => Promise<O>): WorkflowStep<I, O> {
   return {
     input,
     async run(deps, raw) {
-      const parsed = input.parse(raw);
+      const parsed = z.parse(input, raw);
       try {
         return await run(deps, parsed);
       } catch (error) {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { notFound } from '../../domain/errors.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { defineRoute, json, type HttpResponse } from '../shared/route.js';

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { notFound } from '../../domain/errors.js';
+import * as z from '../../events/zod.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { created, defineRoute } from '../shared/route.js';
 import { CSV_CONTENT_TYPE, statisticsCsv } from './statistics-csv.js';
@@ -10,7 +10,7 @@ export const route = defineRoute({
   summary:
     'Writes the statistics of a year (every lineage, or the one of `rncp`) as the ministry’s CSV to the exports bucket; answers its exportId (GET /statistics/exports/{exportId} downloads it) and key',
   body: ExportRequest,
-  response: { status: 201, schema: z.object({ exportId: ExportId, key: z.string(), position: z.number().int(), rows: z.number().int(), sha256: z.string() }) },
+  response: { status: 201, schema: z.object({ exportId: ExportId, key: z.string(), position: z.number().check(z.int()), rows: z.number().check(z.int()), sha256: z.string() }) },
   async handle({ body }, deps) {
     const { known, position, rows } = await readStatistics(deps.readModels, body);
     if (!known) throw notFound('certification-not-found', `no certification ${body.rncp}`);

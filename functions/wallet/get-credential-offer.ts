@@ -1,5 +1,5 @@
 import { preAuthorizedCodeGrantIdentifier } from '@openid4vc/oauth2';
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { forbidden, refuse } from '../../domain/errors.js';
 import { certificateByCode, certificateNotFound, CodeParams } from '../certificates/verification.js';
 import { lambdaHandler } from '../shared/lambda.js';
@@ -15,7 +15,7 @@ import { configurationIdOf, issuerMetadata, newPreAuthorizedCode, OFFER_LIFETIME
 export const route = defineRoute({
   summary:
     "A credential offer (OpenID4VCI pre-authorised code, single use, 10 minutes, with a 6-digit PIN to type in the wallet: tx_code) putting the holder's certificate in their wallet as an SD-JWT VC; records nothing; 422 certificate-not-valid for a suspended or revoked certificate",
-  params: CodeParams.extend({ candidateId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/) }),
+  params: z.extend(CodeParams, { candidateId: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/)) }),
   response: { status: 200, schema: z.object({ offerUri: z.string(), expiresAt: z.string(), txCode: z.string() }) },
   async handle({ params, ctx }, deps) {
     const caller = ctx.caller!;

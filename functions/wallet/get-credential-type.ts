@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { defineRoute } from '../shared/route.js';
 import { typeMetadata, WALLET_CREDENTIALS, type WalletCredentialId } from './wallet-issuer.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { notFound } from '../../domain/errors.js';
 import { certifiersBySlug } from '../certificates/issuer-documents.js';
 import { sdJwtIssuer } from '../certificates/issuer-identity.js';
@@ -13,10 +13,7 @@ import { defineRoute } from '../shared/route.js';
 export const route = defineRoute({
   summary: 'A certifier’s SD-JWT VC issuer metadata: its issuer identifier and signing keys (current and retired)',
   params: z.object({
-    certifier: z
-      .string()
-      .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a certifier as its issuer names it')
-      .max(100),
+    certifier: z.string().check(z.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a certifier as its issuer names it'), z.maxLength(100)),
   }),
   response: { status: 200, schema: z.object({ issuer: z.string(), jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }) }) },
   async handle({ params }, deps) {

@@ -1,7 +1,7 @@
 import { type HttpMethod, type Jwk, preAuthorizedCodeGrantIdentifier } from '@openid4vc/oauth2';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { decodeJwt } from 'jose';
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { DomainError } from '../../domain/errors.js';
 import { walletOffer, walletOfferStream } from '../../domain/wallet-offer.js';
 import { decodeEvent } from '../../events/registry.js';
@@ -47,7 +47,11 @@ const answer = (body: unknown): HttpResponse => ({
   body: JSON.stringify(body),
 });
 
-const TokenRequest = z.object({ grant_type: z.string().max(200), 'pre-authorized_code': z.string().max(2000).optional(), tx_code: z.string().max(20).optional() }).loose();
+const TokenRequest = z.looseObject({
+  grant_type: z.string().check(z.maxLength(200)),
+  'pre-authorized_code': z.optional(z.string().check(z.maxLength(2000))),
+  tx_code: z.optional(z.string().check(z.maxLength(20))),
+});
 const CredentialRequest = z.record(z.string(), z.unknown());
 
 /** Compared in constant time: how long a wrong PIN takes tells nothing of the right one. */

@@ -1,11 +1,11 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { completeIssuance, type PendingDocuments } from '../certificates/issue-certificate.js';
 import { workflowStep } from '../shared/workflow-step.js';
 import { stepHandler } from './workflow-lambda.js';
 
 const Input = z.object({
   certificates: z.object({ pending: z.array(z.custom<PendingDocuments>((v) => typeof v === 'object' && v !== null && 'input' in v && 'pdf' in v)) }),
-  pdfs: z.object({ pdfs: z.array(z.object({ code: z.string(), key: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) })) }),
+  pdfs: z.object({ pdfs: z.array(z.object({ code: z.string(), key: z.string(), sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)) })) }),
 });
 
 /** Signs each credential and appends CertificateDocumentsAttached with it and the stored PDF's SHA-256. */

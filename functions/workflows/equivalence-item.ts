@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { Id } from '../../events/define-event.js';
 
 /** The input of the équivalence workflow: the candidate and the DREETS decision (EquivalenceGranted). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { Id } from '../../events/define-event.js';
 import { refuse } from '../../domain/errors.js';
 import { workflowStep } from '../shared/workflow-step.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { Id } from '../../events/define-event.js';
 import { ledgerDate } from '../shared/ledger-date.js';
 import { workflowStep } from '../shared/workflow-step.js';
@@ -7,7 +7,7 @@ import { stepHandler } from './workflow-lambda.js';
 
 /** Recomputes the livret and asks the Scheduler for the reminders and checks it calls for (idempotent by name). */
 export const step = workflowStep(
-  z.object({ action: z.literal('recompute'), candidateId: Id, position: z.number().int().nonnegative().optional() }),
+  z.object({ action: z.literal('recompute'), candidateId: Id, position: z.optional(z.number().check(z.int(), z.nonnegative())) }),
   async (deps, { candidateId, position }) => {
     const found = await recordOfAt(deps, candidateId);
     // In AWS the projector and this workflow read the same stream separately: wait (retry) until it caught up.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { Id } from '../../events/define-event.js';
 import { loggableCode } from '../shared/loggable.js';
 import { workflowStep } from '../shared/workflow-step.js';
@@ -6,7 +6,7 @@ import { stepHandler } from './workflow-lambda.js';
 
 const Input = z.object({
   sessionId: Id,
-  results: z.array(z.object({ candidateId: Id, status: z.enum(['done', 'failed']), error: z.unknown().optional(), certificates: z.array(z.string()).optional() })),
+  results: z.array(z.object({ candidateId: Id, status: z.enum(['done', 'failed']), error: z.optional(z.unknown()), certificates: z.optional(z.array(z.string())) })),
 });
 
 /** Last state of the session workflow: the candidates that kept failing are reported, the others are done. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../events/zod.js';
 import { TitreRoute } from '../../events/candidate.js';
 import { AccessRoute } from '../../events/certification.js';
 import { BlocCode, Id, IsoDate, RncpCode } from '../../events/define-event.js';

@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import { ledgerBundling } from '../bundling/options.js';
+import { grantDefines, ledgerBundling } from '../bundling/options.js';
 import { accessOf, type FunctionAccess } from '../function-access.js';
 import { acknowledge } from '../nag.js';
 import { entryOf, projectRoot } from '../paths.js';
@@ -84,7 +84,14 @@ export class LedgerFunction extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { module: string; environment: Record<string, string>; logRetention: logs.RetentionDays; logGroup?: logs.ILogGroup } & FunctionOptions,
+    props: {
+      module: string;
+      environment: Record<string, string>;
+      logRetention: logs.RetentionDays;
+      logGroup?: logs.ILogGroup;
+      /** What the function is granted: its bundle leaves out the adapters of the rest (grantDefines). @default - every adapter */
+      access?: FunctionAccess;
+    } & FunctionOptions,
   ) {
     super(scope, id);
     this.logGroup = props.logGroup ?? new logs.LogGroup(this, 'Logs', { retention: props.logRetention });
@@ -93,6 +100,7 @@ export class LedgerFunction extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     });
     this.logGroup.grantWrite(this.role);
+    const bundling = props.access ? { ...ledgerBundling, define: grantDefines(props.access) } : ledgerBundling;
     this.handler = new NodejsFunction(this, 'Handler', {
       description: `certification-ledger ${props.module}`,
       entry: entryOf(props.module),
@@ -108,7 +116,7 @@ export class LedgerFunction extends Construct {
       environment: props.environment,
       bundling: props.assetFolders?.length
         ? {
-            ...ledgerBundling,
+            ...bundling,
             commandHooks: {
               beforeBundling: () => [],
               beforeInstall: () => [],
@@ -116,7 +124,7 @@ export class LedgerFunction extends Construct {
                 props.assetFolders!.flatMap((folder) => [`mkdir -p "${outputDir}/${folder}"`, `cp "${inputDir}/${folder}/"*.json "${outputDir}/${folder}/"`]),
             },
           }
-        : ledgerBundling,
+        : bundling,
     });
     // The role's policy (grants are added after this) must exist before the function first runs.
     this.handler.node.addDependency(this.role);
@@ -208,14 +216,16 @@ export class LedgerFunctions extends Construct {
   get(module: string, options: FunctionOptions = {}): LedgerFunction {
     const existing = this.byModule.get(module);
     if (existing) return existing;
+    const access = this.props.access?.[module] ?? accessOf(module, options.method);
     const fn = new LedgerFunction(this, constructIdOf(module), {
       module,
       environment: options.bare ? { NODE_OPTIONS: this.environment.NODE_OPTIONS! } : this.environment,
       logRetention: this.props.logRetention,
+      access,
       ...(options.method ? { logGroup: this.routeLogGroup() } : {}),
       ...options,
     });
-    this.grant(fn, this.props.access?.[module] ?? accessOf(module, options.method));
+    this.grant(fn, access);
     this.byModule.set(module, fn);
     if (options.bare) this.bare.add(module);
     return fn;

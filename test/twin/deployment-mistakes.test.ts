@@ -10,15 +10,19 @@ import { ensureSynth } from '../../functions/twin/synth.js';
 import { projectRoot, SYNTH_TIMEOUT } from './synthesized.js';
 
 /**
- * Two deployment mistakes, made in the stack's own definition, shown as a deployment would show them: the
- * bundles are the project's, only the template changes. The employers' journey begins with the JWKS (to check
- * a credential offline), served by `certificates/get-jwks`.
+ * Two deployment mistakes, made in the stack's own definition, shown as a deployment would show them. Every journey
+ * begins with the catalogue, served by `certifications/list-certifications` from the read models. A grant of a port
+ * the bundles leave out when it is missing (the signer, the vault…: infra/bundling/options.ts grantDefines) fails in
+ * the function itself, naming the grant (test/infra/grant-bundling.test.ts); a DynamoDB table's reaches AWS, which
+ * denies the call.
  */
 const work = mkdtempSync(join(tmpdir(), 'twin-mistakes-'));
 // A cloud assembly of its own inside the project, as cdk.out is: the bundles leave @aws-sdk/* to the runtime,
 // which the twin does not provide, so they must resolve it from the project's node_modules.
 mkdirSync(join(projectRoot, '.twin-scratch'), { recursive: true });
 const scratch = mkdtempSync(join(projectRoot, '.twin-scratch', 'mistakes-'));
+const CATALOGUE_MODULE = 'certifications/list-certifications';
+// The employers' journey begins with the JWKS (to check a credential offline), served by `certificates/get-jwks`.
 const JWKS_MODULE = 'certificates/get-jwks';
 let twin: Twin | undefined;
 
@@ -39,27 +43,27 @@ describe('deployment mistakes, on the twin', () => {
   it(
     "a grant removed from infra/function-access.ts (through the stack's access prop): the journey fails, the call denied with AccessDeniedException naming the function and the action",
     async () => {
-      const granted = accessOf(JWKS_MODULE);
-      expect(granted.signing).toBe('publicKey');
-      const { signing: _forgotten, ...rest } = granted;
+      const granted = accessOf(CATALOGUE_MODULE);
+      expect(granted.readModels).toBe('read');
+      const { readModels: _forgotten, ...rest } = granted;
       const outdir = join(scratch, 'without-grant.out');
       // Synthesised as `cdk synth` does, bundles included, with one grant fewer.
       ledgerApp({
         nag: false,
         outdir,
         context: { 'aws:cdk:enable-asset-metadata': true, 'aws:cdk:enable-path-metadata': true },
-        stack: { access: { [JWKS_MODULE]: rest } },
+        stack: { access: { [CATALOGUE_MODULE]: rest } },
       }).app.synth();
       const log: string[] = [];
       twin = await startTwin({ root: projectRoot, cdkOut: outdir, dataDir: join(work, 'grant-data'), port: 0, log: (line) => log.push(line) });
-      const res = await fetch(`${twin.url}/.well-known/jwks.json`);
+      const res = await fetch(`${twin.url}/certifications`);
       expect(res.status).toBe(500);
       expect(((await res.json()) as { type: string }).type).toBe('/problems/internal-error');
-      const { name } = functionOf(twin, JWKS_MODULE);
-      // The gateway's denial, in AWS's words: the function's role and name, the action, the key.
+      const { name } = functionOf(twin, CATALOGUE_MODULE);
+      // The gateway's denial, in AWS's words: the function's role and name, the action, the table.
       expect(log).toContainEqual(
         expect.stringMatching(
-          new RegExp(`^denied ${name}: User: arn:aws:sts::\\d+:assumed-role/[^/]+/${name} is not authorized to perform: kms:GetPublicKey on resource: arn:aws:kms:`),
+          new RegExp(`^denied ${name}: User: arn:aws:sts::\\d+:assumed-role/[^/]+/${name} is not authorized to perform: dynamodb:\\w+ on resource: arn:aws:dynamodb:`),
         ),
       );
       // The function's own log: the SDK's AccessDeniedException behind its error.
