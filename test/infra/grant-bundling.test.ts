@@ -46,6 +46,8 @@ describe('a bundle carries the adapters of its grants only', () => {
       'SesNotifier',
       'EventBridgeScheduler',
       'SfnWorkflows',
+      'DynamoAccessLog',
+      'SecretsManagerOriginSecrets',
     ]) {
       expect(classes).not.toContain(adapter);
     }
@@ -59,6 +61,15 @@ describe('a bundle carries the adapters of its grants only', () => {
     expect(classes).not.toContain('CognitoAccountDirectory');
   });
 
+  it('a name read carries the access log; only a rate-limited (public) route carries the origin secrets', async () => {
+    const record = await bytesByModule('candidates/get-record', accessOf('candidates/get-record', 'GET'));
+    expect(record.classes).toContain('DynamoAccessLog');
+    expect(record.classes).not.toContain('SecretsManagerOriginSecrets');
+    const verify = await bytesByModule('certificates/verify-certificate', accessOf('certificates/verify-certificate', 'GET'));
+    expect(verify.classes).toContain('SecretsManagerOriginSecrets');
+    expect(verify.classes).not.toContain('DynamoAccessLog');
+  });
+
   it('every port is denied or granted by name, from the one FunctionAccess', () => {
     expect(grantDefines({ signing: 'publicKey', accounts: true, startsWorkflows: ['session'] })).toEqual({
       'process.env.LEDGER_BUNDLE_VAULT': '"denied"',
@@ -69,6 +80,8 @@ describe('a bundle carries the adapters of its grants only', () => {
       'process.env.LEDGER_BUNDLE_ACCOUNTS': '"granted"',
       'process.env.LEDGER_BUNDLE_WORKFLOWS': '"granted"',
       'process.env.LEDGER_BUNDLE_SCHEDULER': '"denied"',
+      'process.env.LEDGER_BUNDLE_ACCESS_LOG': '"denied"',
+      'process.env.LEDGER_BUNDLE_ORIGIN_SECRETS': '"denied"',
     });
   });
 });
