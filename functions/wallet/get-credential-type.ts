@@ -1,7 +1,7 @@
 import * as z from '../../events/zod.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { defineRoute } from '../shared/route.js';
-import { typeMetadata, WALLET_CREDENTIALS, type WalletCredentialId } from './wallet-issuer.js';
+import { typeMetadata, WALLET_CREDENTIALS, type WalletCredentialId } from './credential-types.js';
 
 /** An SD-JWT VC credential type's Type Metadata, at the URL its `vct` is: what a wallet or verifier fetches to show it. */
 export const route = defineRoute({
