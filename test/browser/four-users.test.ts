@@ -153,11 +153,15 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     expect(await a.page.locator('#candidat-' + moreau).textContent()).toBe('Candidat n°1 : Camille Moreau');
     const blocs = (await call('GET', `/certifications/${RNCP}`)).json.blocs as { code: string; competences: { code: string }[] }[];
     const grids: [string, number, (typeof blocs)[number]][] = [...blocs.map((b) => [moreau, 1, b] as [string, number, (typeof blocs)[number]]), [petit, 2, blocs[0]!]];
-    for (const [candidateId, n, bloc] of grids) {
-      const grid = a.page.getByRole('form', { name: `Évaluation du bloc ${bloc.code}, candidat n°${n}` });
-      for (const c of bloc.competences) await a.keys.radio(grid.locator(`input[name="${candidateId}|${c.code}"][value="acquis"]`));
-      await a.keys.press(grid.getByRole('button', { name: `Enregistrer l’évaluation du bloc ${bloc.code}` }));
+    const gridOf = (n: number, bloc: string) => a.page.getByRole('form', { name: `Évaluation du bloc ${bloc}, candidat n°${n}` });
+    // Every grid ticked first, then saved one by one: a save keeps what is ticked and not yet saved in the others.
+    for (const [candidateId, n, bloc] of grids)
+      for (const c of bloc.competences) await a.keys.radio(gridOf(n, bloc.code).locator(`input[name="${candidateId}|${c.code}"][value="acquis"]`));
+    const ticked = grids.reduce((sum, [, , bloc]) => sum + bloc.competences.length, 0);
+    for (const [, n, bloc] of grids) {
+      await a.keys.press(gridOf(n, bloc.code).getByRole('button', { name: `Enregistrer l’évaluation du bloc ${bloc.code}` }));
       await expect.poll(() => a.page.locator('.session-status').textContent()).toContain(`Évaluation du bloc ${bloc.code} enregistrée pour le candidat n°${n}`);
+      expect(await a.page.locator('input[type=radio]:checked').count(), 'ticks kept across the redraw').toBe(ticked);
     }
     // Saving Petit's grid left Moreau's recorded results in place.
     expect(await a.page.locator(`input[name^="${moreau}|"]:checked`).count()).toBe(blocs.reduce((n, b) => n + b.competences.length, 0));

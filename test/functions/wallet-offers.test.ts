@@ -3,11 +3,13 @@ import { newCertificateCode } from '../../functions/certificates/issue-certifica
 import { callRoute, commitCount } from '../support/call-route.js';
 import { issueCertificate } from '../support/issue-certificate.js';
 import { memoryDeps } from '../support/memory-deps.js';
+import { registeredCentre } from '../support/registered-centre.js';
 
 /** GET /candidates/{candidateId}/credential-offers/{code} and the token endpoint, through the route manifest. */
 async function holderWithTitre() {
   const h = await memoryDeps();
-  const registered = await callRoute(h.deps, 'POST', '/candidates', { as: ['centre', 'centre-1'], body: { familyName: 'Moreau', givenNames: 'Claire', birthDate: '1990-04-02' } });
+  const centreId = await registeredCentre((method, path, call) => callRoute(h.deps, method, path, call));
+  const registered = await callRoute(h.deps, 'POST', '/candidates', { as: ['centre', centreId], body: { familyName: 'Moreau', givenNames: 'Claire', birthDate: '1990-04-02' } });
   const candidateId = registered.json.candidateId as string;
   const code = newCertificateCode();
   await issueCertificate(h.deps, {

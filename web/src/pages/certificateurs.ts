@@ -104,13 +104,20 @@ async function openSession(sessionId: string, options: { message?: string; focus
     }
     return;
   }
+  const sameSession = openedId === sessionId;
   openedId = sessionId;
   openedPosition = view.position;
   const url = new URL(location.href);
   url.searchParams.set('session', sessionId);
   history.replaceState(null, '', url);
   sessionSection.hidden = false;
+  // What a juror ticked in the other grids and has not saved yet survives the redraw that follows a save.
+  const ticked = sameSession ? [...sessionBody.querySelectorAll<HTMLInputElement>('input[type=radio]:checked:enabled')].map((r) => r.id) : [];
   replaceChildren(sessionBody, renderSession(view, cert, who!));
+  for (const id of ticked) {
+    const radio = document.getElementById(id);
+    if (radio instanceof HTMLInputElement && !radio.disabled) radio.checked = true;
+  }
   if (options.message) showSuccess(sessionStatus, options.message);
   else replaceChildren(sessionStatus);
   const target = (options.focus && sessionBody.querySelector<HTMLElement>(options.focus)) || byId('session-titre');

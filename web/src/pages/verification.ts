@@ -213,7 +213,7 @@ function offline(v: Verification) {
       h(
         'li',
         null,
-        'Téléchargez les clés publiques du registre : ',
+        'Trouvez la clé : l’identifiant de clé (kid) de l’en-tête est une adresse DID (did:web) qui mène au document DID du certificateur, publié par ce registre avec ses clés actuelles et retirées ; toutes les clés sont aussi dans le ',
         h('a', { href: '/.well-known/jwks.json', download: 'jwks.json' }, 'jeu de clés publiques (JWKS)'),
         '. Chaque clé indique sa période de validité (validFrom, validUntil) : une clé retirée reste publiée, de sorte qu’un ancien certificat se vérifie toujours.',
       ),
@@ -239,7 +239,11 @@ function offline(v: Verification) {
         ].join('\n'),
       ),
     ),
-    h('p', null, 'La preuve atteste ce qui a été délivré. Une suspension ou un retrait ultérieur n’y figure pas : pour le statut du jour, revenez sur cette page.'),
+    h(
+      'p',
+      null,
+      'Retrait : la preuve ne change pas après sa délivrance, mais son champ credentialStatus désigne une liste de statuts (Bitstring Status List, W3C) publiée et signée par le même certificateur. Téléchargez la liste indiquée (statusListCredential), vérifiez sa signature comme ci-dessus et lisez le bit à la position statusListIndex : 1 signifie que le certificat a été retiré. Une suspension, provisoire, ne figure que sur cette page : pour le statut du jour, revenez-y.',
+    ),
     h(
       'details',
       null,
