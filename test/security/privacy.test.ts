@@ -174,7 +174,10 @@ describe('personal data: only in the vault, only encrypted, and gone for good wh
         const r = await call('GET', `/candidates/${id}/record`, { as: DREETS });
         return r.json.certificates?.[0]?.code as string | undefined;
       }, `certificate of ${id}`);
-    codes = { titre: await certificateOf(ids.titre), ccp: await certificateOf(ids.ccp) };
+    // The record names the code when the certificate is issued; /verify answers once its documents are attached
+    // and projected (the credential route reads the same document and, unlike /verify, logs no verification).
+    const verifiable = async (code: string) => eventually(async () => (await call('GET', `/certificates/${code}/credential`)).status === 200 && code, `documents of ${code}`);
+    codes = { titre: await verifiable(await certificateOf(ids.titre)), ccp: await verifiable(await certificateOf(ids.ccp)) };
 
     // Employers verify, typing the family name (the typed name must not be kept either).
     const verified = await call('GET', `/verify/${codes.titre}?familyName=${encodeURIComponent(people.titre.familyName)}`);
