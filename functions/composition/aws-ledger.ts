@@ -74,8 +74,11 @@ export function awsAdapters(env: AwsEnvironment): PlatformAdapters {
     documents: process.env.LEDGER_BUNDLE_DOCUMENTS !== 'denied' ? new S3DocumentStore(s3, env.DOCUMENTS_BUCKET) : denied('documents'),
     exports: process.env.LEDGER_BUNDLE_EXPORTS !== 'denied' ? new S3DocumentStore(s3, env.EXPORTS_BUCKET, { presignWith: s3.client }) : denied('exports'),
     signer: process.env.LEDGER_BUNDLE_SIGNER !== 'denied' ? new KmsSigner(kms, kmsSigningKeys(env)) : denied('signer'),
-    rateLimiter: new LeasingRateLimiter(new DynamoRateLimiter(dynamo, env.RATE_LIMIT_TABLE, publicRateLimitOf(env))),
-    verifications: new DynamoVerificationLog(dynamo, env.VERIFICATIONS_TABLE),
+    rateLimiter:
+      process.env.LEDGER_BUNDLE_RATE_LIMIT !== 'denied'
+        ? new LeasingRateLimiter(new DynamoRateLimiter(dynamo, env.RATE_LIMIT_TABLE, publicRateLimitOf(env)))
+        : denied('rateLimiter'),
+    verifications: process.env.LEDGER_BUNDLE_VERIFICATIONS !== 'denied' ? new DynamoVerificationLog(dynamo, env.VERIFICATIONS_TABLE) : denied('verifications'),
     accessLog: process.env.LEDGER_BUNDLE_ACCESS_LOG !== 'denied' ? new DynamoAccessLog(dynamo, env.VERIFICATIONS_TABLE) : denied('accessLog'),
     notifier:
       process.env.LEDGER_BUNDLE_NOTIFIER === 'denied'

@@ -40,8 +40,9 @@ export function lambdaHandler(module: string, route: RouteDefinition<any, any, a
       },
       ledger,
     );
-    // What a route left to write after its answer (verification records) is written before the instance freezes.
-    await ledger.verifications.flush();
+    // What a route left to write after its answer (verification records) is written before the instance freezes. A
+    // bundle without the verification log (its grants, infra/bundling/options.ts) has nothing to flush.
+    if (process.env.LEDGER_BUNDLE_VERIFICATIONS !== 'denied') await ledger.verifications.flush();
     const isText = textual(response.headers['content-type']);
     return {
       statusCode: response.status,

@@ -60,6 +60,9 @@ export function grantDefines(access: FunctionAccess): Record<string, string> {
     WORKFLOWS: !access.startsWorkflows?.length,
     SCHEDULER: !access.schedules,
     ACCESS_LOG: !access.accessLog,
+    // The verification log is written by the verify route and read by the holder's list; the limiter counts public routes.
+    VERIFICATIONS: !access.verifications,
+    RATE_LIMIT: !access.rateLimit,
     // The origin secret is read by the rate-limited routes alone (infra/constructs/ledger-functions.ts grants it with rateLimit).
     ORIGIN_SECRETS: !access.rateLimit,
   };

@@ -70,6 +70,20 @@ describe('a bundle carries the adapters of its grants only', () => {
     expect(verify.classes).not.toContain('DynamoAccessLog');
   });
 
+  it('only the routes granted the verification log or the rate limiter carry them, and flush the log', async () => {
+    const reactions = await bytesByModule('reactions/react-to-change-feed', accessOf('reactions/react-to-change-feed'));
+    expect(reactions.classes).not.toContain('DynamoVerificationLog');
+    expect(reactions.classes).not.toContain('DynamoRateLimiter');
+    expect(reactions.classes).not.toContain('LeasingRateLimiter');
+    const verify = await bytesByModule('certificates/verify-certificate', accessOf('certificates/verify-certificate', 'GET'));
+    expect(verify.classes).toEqual(expect.arrayContaining(['DynamoVerificationLog', 'LeasingRateLimiter', 'DynamoRateLimiter']));
+    const list = await bytesByModule('certificates/list-verifications', accessOf('certificates/list-verifications', 'GET'));
+    expect(list.classes).toContain('DynamoVerificationLog');
+    expect(list.classes).not.toContain('LeasingRateLimiter');
+    const record = await bytesByModule('candidates/get-record', accessOf('candidates/get-record', 'GET'));
+    expect(record.classes).not.toContain('DynamoVerificationLog');
+  });
+
   it('every port is denied or granted by name, from the one FunctionAccess', () => {
     expect(grantDefines({ signing: 'publicKey', accounts: true, startsWorkflows: ['session'] })).toEqual({
       'process.env.LEDGER_BUNDLE_VAULT': '"denied"',
@@ -82,6 +96,8 @@ describe('a bundle carries the adapters of its grants only', () => {
       'process.env.LEDGER_BUNDLE_SCHEDULER': '"denied"',
       'process.env.LEDGER_BUNDLE_ACCESS_LOG': '"denied"',
       'process.env.LEDGER_BUNDLE_ORIGIN_SECRETS': '"denied"',
+      'process.env.LEDGER_BUNDLE_VERIFICATIONS': '"denied"',
+      'process.env.LEDGER_BUNDLE_RATE_LIMIT': '"denied"',
     });
   });
 });
