@@ -1,10 +1,11 @@
-import { preAuthorizedCodeGrantIdentifier } from '@openid4vc/oauth2';
 import * as z from '../../events/zod.js';
 import { forbidden, refuse } from '../../domain/errors.js';
 import { certificateByCode, certificateNotFound, CodeParams } from '../certificates/verification.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { defineRoute } from '../shared/route.js';
-import { configurationIdOf, issuerMetadata, newPreAuthorizedCode, OFFER_LIFETIME_SECONDS, openid4vciIssuer, TX_CODE_LENGTH, txCodeOf } from './wallet-issuer.js';
+import { configurationIdOf } from './credential-types.js';
+import { credentialOfferUri } from './issuer-metadata.js';
+import { newPreAuthorizedCode, OFFER_LIFETIME_SECONDS, TX_CODE_LENGTH, txCodeOf } from './offer-codes.js';
 
 /**
  * A credential offer for the holder's wallet (OpenID4VCI, pre-authorised code with a PIN): `openid-credential-offer://…`,
@@ -28,15 +29,10 @@ export const route = defineRoute({
     const code = await newPreAuthorizedCode(deps, { certificateCode: doc.code, candidateId: doc.candidateId, expiresAt });
     const txCode = await txCodeOf(deps, doc.candidateId, code);
     if (!txCode) throw refuse('personal-data-erased', 'the holder’s personal data were erased: their certificate cannot go to a wallet');
-    const { credentialOffer } = await openid4vciIssuer(deps).createCredentialOffer({
-      issuerMetadata: issuerMetadata(deps),
-      credentialConfigurationIds: [configurationIdOf(doc.kind)],
-      grants: {
-        [preAuthorizedCodeGrantIdentifier]: {
-          'pre-authorized_code': code,
-          tx_code: { input_mode: 'numeric', length: TX_CODE_LENGTH, description: 'Code affiché à côté du QR code' },
-        },
-      },
+    const credentialOffer = credentialOfferUri(deps, {
+      configurationId: configurationIdOf(doc.kind),
+      preAuthorizedCode: code,
+      txCode: { input_mode: 'numeric', length: TX_CODE_LENGTH, description: 'Code affiché à côté du QR code' },
     });
     return {
       status: 200,

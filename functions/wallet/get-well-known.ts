@@ -2,7 +2,7 @@ import * as z from '../../events/zod.js';
 import { jwksOf } from '../ports/signer.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { defineRoute } from '../shared/route.js';
-import { authorizationServerMetadata, issuerMetadata, issuerUrl } from './wallet-issuer.js';
+import { authorizationServerMetadata, credentialIssuerMetadata, walletIssuerUrl } from './issuer-metadata.js';
 
 /**
  * The wallet-facing metadata of the public host, one module (one function in AWS) for the three documents:
@@ -16,10 +16,10 @@ export const route = defineRoute({
   async handle({ params }, deps) {
     const body =
       params.document === 'openid-credential-issuer'
-        ? issuerMetadata(deps).credentialIssuer
+        ? credentialIssuerMetadata(deps)
         : params.document === 'oauth-authorization-server'
           ? authorizationServerMetadata(deps)
-          : { issuer: issuerUrl(deps), jwks: jwksOf(await deps.signer.publicKeys()) };
+          : { issuer: walletIssuerUrl(deps), jwks: jwksOf(await deps.signer.publicKeys()) };
     return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' }, body: JSON.stringify(body) };
   },
 });

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { type CallbackContext, clientAuthenticationNone, type Jwk } from '@openid4vc/oauth2';
+import { type CallbackContext, clientAuthenticationNone, type Jwk, setGlobalConfig } from '@openid4vc/oauth2';
 import { Openid4vciClient } from '@openid4vc/openid4vci';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 
@@ -8,6 +8,10 @@ import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
  * (@openid4vc/openid4vci): its own ES256 key, the pre-authorised code flow. Nothing of the ledger's code.
  */
 export async function testWallet(walletFetch: typeof fetch = fetch) {
+  // The local server and the twin have no TLS: the wallet accepts their http issuer as a wallet's developer mode
+  // would. Its own setting, not one the ledger's code made in this process (the credential offer is made without
+  // the libraries).
+  setGlobalConfig({ allowInsecureUrls: true });
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
   const publicJwk = (await exportJWK(publicKey)) as Jwk;
   const callbacks: Omit<CallbackContext, 'verifyJwt' | 'decryptJwe' | 'encryptJwe'> = {
