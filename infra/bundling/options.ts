@@ -22,6 +22,9 @@ export const ZOD_LEAN_ENTRY = join(projectRoot, 'infra', 'bundling', 'zod');
 /** pdfkit's browser build (standard fonts registered, no run-time require) and no fontkit (no embedded fonts). */
 export const PDFKIT_ENTRY = join(projectRoot, 'infra', 'bundling', 'pdfkit');
 export const FONTKIT_STUB = join(projectRoot, 'infra', 'bundling', 'fontkit-stub.ts');
+/** pdfkit's zlibSync over node:zlib, and no AES (never encrypted): fflate-zlib.ts, pdf-encryption-stub.ts. */
+export const FFLATE_ZLIB = join(projectRoot, 'infra', 'bundling', 'fflate-zlib.ts');
+export const PDF_ENCRYPTION_STUB = join(projectRoot, 'infra', 'bundling', 'pdf-encryption-stub.ts');
 /** pako's gzip and ungzip over node:zlib (see pako-zlib.ts). */
 export const PAKO_ZLIB = join(projectRoot, 'infra', 'bundling', 'pako-zlib.ts');
 
@@ -39,7 +42,16 @@ export const ledgerBundling: BundlingOptions = {
   sourceMapMode: SourceMapMode.DEFAULT,
   sourcesContent: false,
   externalModules: ['@aws-sdk/*'],
-  esbuildArgs: { '--alias': [`zod=${ZOD_LEAN_ENTRY}`, `pdfkit=${PDFKIT_ENTRY}`, `fontkit=${FONTKIT_STUB}`, `pako=${PAKO_ZLIB}`] },
+  esbuildArgs: {
+    '--alias': [
+      `zod=${ZOD_LEAN_ENTRY}`,
+      `pdfkit=${PDFKIT_ENTRY}`,
+      `fontkit=${FONTKIT_STUB}`,
+      `pako=${PAKO_ZLIB}`,
+      `fflate=${FFLATE_ZLIB}`,
+      `@noble/ciphers/aes=${PDF_ENCRYPTION_STUB}`,
+    ],
+  },
   forceDockerBundling: false,
   logLevel: LogLevel.WARNING,
 };
