@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { compactVerify, decodeProtectedHeader, importJWK } from 'jose';
 import type { WalletOfferFacts } from '../../domain/wallet-offer.js';
 import type { PublicSigningKey } from '../ports/signer.js';
@@ -11,6 +11,8 @@ import type { LedgerDeps } from '../shared/deps.js';
 export const OFFER_LIFETIME_SECONDS = 600;
 export const NONCE_LIFETIME_SECONDS = 300;
 export const ACCESS_TOKEN_LIFETIME_SECONDS = 300;
+
+export const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
 const keyOf = async (deps: Pick<LedgerDeps, 'signer'>, kid: string | undefined): Promise<PublicSigningKey | undefined> =>
   (await deps.signer.publicKeys()).find((k) => k.kid === kid);

@@ -1,4 +1,4 @@
-import { type HttpMethod, type Jwk, preAuthorizedCodeGrantIdentifier } from '@openid4vc/oauth2';
+import type { HttpMethod, Jwk } from '@openid4vc/oauth2';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import * as z from '../../events/zod.js';
@@ -12,23 +12,13 @@ import type { LedgerDeps } from '../shared/deps.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { PROBLEM_BASE } from '../shared/problem.js';
 import { defineRoute, type HttpRequest, type HttpResponse } from '../shared/route.js';
-import {
-  ACCESS_TOKEN_LIFETIME_SECONDS,
-  authorizationServer,
-  configurationIdOf,
-  issueSdJwtVc,
-  issuerMetadata,
-  issuerUrl,
-  NONCE_LIFETIME_SECONDS,
-  offerOfCode,
-  txCodeOf,
-  newNonce,
-  nonceIsValid,
-  openid4vciIssuer,
-  sha256Hex,
-  verifyOwnJws,
-  type WalletCredentialId,
-} from './wallet-issuer.js';
+import { configurationIdOf, type WalletCredentialId } from './credential-types.js';
+import { PRE_AUTHORIZED_CODE_GRANT, walletIssuerUrl } from './issuer-metadata.js';
+import { ACCESS_TOKEN_LIFETIME_SECONDS, NONCE_LIFETIME_SECONDS, newNonce, nonceIsValid, offerOfCode, sha256Hex, txCodeOf, verifyOwnJws } from './offer-codes.js';
+
+// The @openid4vc libraries build their classic zod schemas when loaded (~100 ms): on the first request that speaks
+// the protocol, not at every cold start (esbuild keeps a module imported only this way lazy in the bundle).
+const libraries = () => import('./wallet-issuer.js');
 
 /**
  * The OpenID4VCI endpoints (one module, one function in AWS): `token` exchanges a pre-authorised code (once,
@@ -57,7 +47,7 @@ const CredentialRequest = z.record(z.string(), z.unknown());
 /** Compared in constant time: how long a wrong PIN takes tells nothing of the right one. */
 const sameText = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
-const libraryRequest = (req: HttpRequest, deps: LedgerDeps) => ({
+const libraryRequest = (req: HttpRequest, deps: LedgerDeps, issuerUrl: (deps: LedgerDeps) => string) => ({
   method: req.method as HttpMethod,
   url: `${issuerUrl(deps)}${req.path}`,
   headers: new Headers(req.headers),
@@ -66,14 +56,15 @@ const libraryRequest = (req: HttpRequest, deps: LedgerDeps) => ({
 async function token(req: HttpRequest, deps: LedgerDeps): Promise<HttpResponse> {
   const fields = TokenRequest.safeParse(Object.fromEntries(new URLSearchParams(req.body ?? '')));
   if (!fields.success) return oauthError(400, 'invalid_request', 'a form with grant_type and pre-authorized_code is expected');
+  const { authorizationServer, issuerUrl } = await libraries();
   const server = authorizationServer(deps);
   let grant: ReturnType<typeof server.parseAccessTokenRequest>['grant'];
   try {
-    grant = server.parseAccessTokenRequest({ accessTokenRequest: fields.data, request: libraryRequest(req, deps) }).grant;
+    grant = server.parseAccessTokenRequest({ accessTokenRequest: fields.data, request: libraryRequest(req, deps, issuerUrl) }).grant;
   } catch (error) {
     return oauthError(400, 'invalid_request', (error as Error).message.slice(0, 300));
   }
-  if (grant.grantType !== preAuthorizedCodeGrantIdentifier) return oauthError(400, 'unsupported_grant_type', 'only the pre-authorised code grant is offered');
+  if (grant.grantType !== PRE_AUTHORIZED_CODE_GRANT) return oauthError(400, 'unsupported_grant_type', 'only the pre-authorised code grant is offered');
   const offer = await offerOfCode(deps, grant.preAuthorizedCode);
   if (!offer) return oauthError(400, 'invalid_grant', 'this pre-authorised code is not one of the ledger’s');
   const txCode = await txCodeOf(deps, offer.candidateId, grant.preAuthorizedCode);
@@ -110,6 +101,7 @@ async function token(req: HttpRequest, deps: LedgerDeps): Promise<HttpResponse> 
 }
 
 async function nonce(deps: LedgerDeps): Promise<HttpResponse> {
+  const { openid4vciIssuer } = await libraries();
   return answer(openid4vciIssuer(deps).createNonceResponse({ cNonce: await newNonce(deps), cNonceExpiresIn: NONCE_LIFETIME_SECONDS }));
 }
 
@@ -119,7 +111,7 @@ async function offerOfToken(req: HttpRequest, deps: LedgerDeps) {
   if (!bearer) return undefined;
   const payload = await verifyOwnJws(deps, bearer, 'at+jwt');
   const now = Math.floor(Date.parse(deps.clock.now()) / 1000);
-  if (!payload || payload.aud !== issuerUrl(deps) || typeof payload.exp !== 'number' || payload.exp <= now || typeof payload.sub !== 'string') return undefined;
+  if (!payload || payload.aud !== walletIssuerUrl(deps) || typeof payload.exp !== 'number' || payload.exp <= now || typeof payload.sub !== 'string') return undefined;
   const { commits } = await deps.store.read(walletOfferStream(payload.sub));
   const state = commits
     .flatMap((c) => c.events)
@@ -139,6 +131,7 @@ async function credential(req: HttpRequest, deps: LedgerDeps): Promise<HttpRespo
   }
   const request = CredentialRequest.safeParse(body);
   if (!request.success) return oauthError(400, 'invalid_credential_request', 'a JSON object is expected');
+  const { issueSdJwtVc, issuerMetadata, openid4vciIssuer } = await libraries();
   const metadata = issuerMetadata(deps);
   const issuer = openid4vciIssuer(deps);
   const doc = await certificateByCode(deps, offer.certificateCode);

@@ -40,7 +40,6 @@ export function issuerUrl(deps: Pick<LedgerDeps, 'publicBaseUrl'>): string {
   if (/^http:\/\/(localhost|127\.\d+\.\d+\.\d+)(:\d+)?$/.test(url)) setGlobalConfig({ allowInsecureUrls: true });
   return url;
 }
-export const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
 const keyOf = async (deps: Pick<LedgerDeps, 'signer'>, kid: string | undefined): Promise<PublicSigningKey | undefined> =>
   (await deps.signer.publicKeys()).find((k) => k.kid === kid);
