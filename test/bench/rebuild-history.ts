@@ -3,23 +3,11 @@
 // (scheduled, jury, enrolments, two jurors' assessments per bloc, deliberations proposed and signed, PV
 // validated) and their candidates (registered, CcpAcquired / TitreIssued on the PV date, certificate codes
 // reserved, a notification, 6- and 24-month insertion surveys). Deterministic: the same seed, the same history.
-import { buildCommit } from '../../functions/adapters/dynamodb-event-store.js';
 import type { EventStore } from '../../functions/ports/event-store.js';
-import { GENESIS_HASH, type Commit, type StoredEvent } from '../../events/envelope.js';
+import { GENESIS_HASH, type Commit } from '../../events/envelope.js';
 import { eventDefinitions, type LedgerEvent } from '../../events/registry.js';
 import { loadReferentialFiles } from '../../referential/referential-file.js';
-
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { generatedStreams, prng } from './generated-streams.js';
 
 const REGIONS = [
   'Auvergne-Rhône-Alpes',
@@ -56,22 +44,11 @@ export async function generateHistory(targetEvents: number, seed = 20220101): Pr
   const random = prng(seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
   const between = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
-  const streams = new Map<string, Commit[]>();
-  let events = 0;
-  let commandSeq = 0;
-
   // Stamped with each type's latest schema version; not validated here (decoding validates every one of them).
   const latest = new Map<string, number>(eventDefinitions.map((d) => [d.type, d.latest]));
-  const commit = (stream: string, at: string, actor: string, decided: LedgerEvent[]) => {
-    const commits = streams.get(stream) ?? [];
-    const head = commits.at(-1);
-    const commandId = `cmd-${(++commandSeq).toString(36)}`;
-    const meta = { occurredAt: at, actor, correlationId: commandId, causationId: commandId };
-    const stored: StoredEvent[] = decided.map((event, i) => ({ eventId: `${commandId}-${i}`, type: event.type, schemaVersion: latest.get(event.type)!, data: event.data, meta }));
-    commits.push(buildCommit({ stream, expectedVersion: head?.last ?? 0, prevHash: head?.hash ?? GENESIS_HASH, events: stored, commandId, recordedAt: at }));
-    streams.set(stream, commits);
-    events += decided.length;
-  };
+  const log = generatedStreams('cmd', (event) => ({ type: event.type, schemaVersion: latest.get(event.type)!, data: event.data }));
+  const { streams } = log;
+  const commit = log.commit;
 
   // The referential, as the loader registers it.
   const files = await loadReferentialFiles();
@@ -129,7 +106,7 @@ export async function generateHistory(targetEvents: number, seed = 20220101): Pr
   // A session of n candidates gives at most 3 + 24 n events; stop before overshooting, fill the rest with centres.
   for (;;) {
     const n = between(8, 16);
-    if (events + 3 + n * 24 > targetEvents) break;
+    if (log.events + 3 + n * 24 > targetEvents) break;
     const startsOn = day('2019-09-02', between(0, 6 * 365));
     const endsOn = day(startsOn, 2);
     const valid = versions.filter((v) => v.rncp !== 'RNCP12505' && v.validFrom <= startsOn && endsOn <= v.validUntil);
@@ -215,10 +192,10 @@ export async function generateHistory(targetEvents: number, seed = 20220101): Pr
         ]);
     }
   }
-  while (events < targetEvents) registerCentre();
+  while (log.events < targetEvents) registerCentre();
 
   const commits = [...streams.keys()].sort().flatMap((stream) => streams.get(stream)!);
-  return { commits, events, streams: streams.size };
+  return { commits, events: log.events, streams: streams.size };
 }
 
 /** The generated history as an event store: scan yields it as the DynamoDB adapter does, stream by stream. */

@@ -15,13 +15,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
 import { localDynamoClient } from '../../functions/adapters/dynamodb-client.js';
-import { buildCommit, commitToItem } from '../../functions/adapters/dynamodb-event-store.js';
+import { commitToItem } from '../../functions/adapters/dynamodb-event-store.js';
 import { newCertificateCode } from '../../functions/certificates/issue-certificate.js';
 import { TABLES, startLocalLedger } from '../../functions/local/runtime.js';
 import { CATALOGUE_PARTITION, type CatalogueEntry } from '../../functions/projections/certification-catalogue.js';
-import { GENESIS_HASH, type Commit } from '../../events/envelope.js';
 import { encodeEvent, type LedgerEvent } from '../../events/registry.js';
 import { issueCertificate } from '../support/issue-certificate.js';
+import { generatedStreams, prng } from './generated-streams.js';
 
 const N = Number(process.env.BENCH_SCALE_N ?? 500);
 const REQUESTS = Number(process.env.BENCH_SCALE_REQUESTS ?? 200);
@@ -32,32 +32,11 @@ const REGIONS = ['Bretagne', 'Hauts-de-France', 'Occitanie', 'Normandie', 'Grand
 const ROUTES = ['formation_continue', 'formation_continue', 'apprentissage', 'contrat_professionnalisation', 'vae'] as const;
 const CERTIFICATES = 8;
 
-/** mulberry32: the same ledgers on every run. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Every stream's commits, in the order the projector is given them: centres, sessions, then candidates. */
 function generate(candidates: number, versions: readonly { rncp: string; blocs: string[] }[]) {
   const random = prng(candidates);
-  const streams = new Map<string, Commit[]>();
-  let seq = 0;
-  const commit = (stream: string, at: string, events: LedgerEvent[]) => {
-    const commits = streams.get(stream) ?? [];
-    const head = commits.at(-1);
-    const commandId = `scale-${(++seq).toString(36)}`;
-    const meta = { occurredAt: at, actor: 'system:bench', correlationId: commandId, causationId: commandId };
-    const stored = events.map((event, i) => ({ eventId: `${commandId}-${i}`, ...encodeEvent(event), meta }));
-    commits.push(buildCommit({ stream, expectedVersion: head?.last ?? 0, prevHash: head?.hash ?? GENESIS_HASH, events: stored, commandId, recordedAt: at }));
-    streams.set(stream, commits);
-  };
+  const { streams, commit: commitAs } = generatedStreams('scale', encodeEvent);
+  const commit = (stream: string, at: string, events: LedgerEvent[]) => commitAs(stream, at, 'system:bench', events);
   const centres = Array.from({ length: CENTRES }, (_, i) => `centre-${i + 1}`);
   centres.forEach((centreId, i) => {
     commit(`centre#${centreId}`, '2020-01-06T08:00:00.000Z', [{ type: 'CentreRegistered', data: { centreId, name: `Centre ${i + 1}`, region: REGIONS[i % REGIONS.length]! } }]);

@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { localDynamoClient } from '../../functions/adapters/dynamodb-client.js';
-import { newCertificateCode } from '../../functions/certificates/issue-certificate.js';
-import { issueCertificate } from '../support/issue-certificate.js';
+import { holderWithTitre } from '../support/holder-with-titre.js';
 import { registeredCentre } from '../support/registered-centre.js';
 import { localTokenKeys, signLocalToken } from '../../functions/local/local-token.js';
+import type { Role } from '../../functions/shared/auth.js';
 import { startLocalLedger } from '../../functions/local/runtime.js';
 import { certificateStatus } from '../../functions/projections/certificate-status.js';
 import { docAt } from '../../functions/projections/projection.js';
@@ -75,31 +75,16 @@ function post(path: string, body: unknown, token: string): Promise<{ status: num
 
 // Real certificates: candidates registered over HTTP, certificates issued as the session workflow's steps do.
 const tokenKeys = await localTokenKeys(dataDir);
-const dreets = await signLocalToken(tokenKeys, 'dreets', 'agent-bench', { region: 'Bretagne' });
-// A centre a DREETS registered: a token for an unregistered one registers no candidate (issue 17).
-const centreId = await registeredCentre(async (_method, path, call) => {
-  const res = await post(path, call.body, dreets);
+// Every HTTP call as its caller's own token would make it. A centre a DREETS registered: a token for an
+// unregistered one registers no candidate (issue 17).
+const asCaller = async (_method: string, path: string, call: { as: [role: Role, ledgerId: string, region?: string]; body: unknown }) => {
+  const [role, ledgerId, region] = call.as;
+  const res = await post(path, call.body, await signLocalToken(tokenKeys, role, ledgerId, region ? { region } : {}));
   return { status: res.status, json: JSON.parse(res.body) };
-});
-const centre = await signLocalToken(tokenKeys, 'centre', centreId);
+};
+const centreId = await registeredCentre(asCaller);
 const codes: string[] = [];
-for (let i = 0; i < CERTIFICATES; i++) {
-  const registered = await post('/candidates', { familyName: `Banc${i}`, givenNames: 'Claire', birthDate: '1990-04-02' }, centre);
-  if (registered.status !== 201) throw new Error(`POST /candidates: ${registered.status} ${registered.body}`);
-  const { candidateId } = JSON.parse(registered.body) as { candidateId: string };
-  const code = newCertificateCode();
-  await issueCertificate(L.deps, {
-    code,
-    candidateId,
-    kind: 'titre',
-    rncp: 'RNCP38665',
-    blocs: ['RNCP38665BC01', 'RNCP38665BC02'],
-    issuedOn: '2025-09-01',
-    sessionId: 'session-bench',
-    commandId: `bench:${code}`,
-  });
-  codes.push(code);
-}
+for (let i = 0; i < CERTIFICATES; i++) codes.push((await holderWithTitre(L.deps, asCaller, { centreId, familyName: `Banc${i}` })).code);
 await L.settle();
 const sample = await get(`/verify/${codes[0]}?familyName=banc0`);
 if (sample.status !== 200 || !JSON.parse(sample.body).familyNameMatches) throw new Error(`GET /verify: ${sample.status} ${sample.body}`);

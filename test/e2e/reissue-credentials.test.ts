@@ -8,6 +8,7 @@ import { beginIssuance, newCertificateCode } from '../../functions/certificates/
 import { reissueCredentials } from '../../functions/certificates/reissue-credentials.js';
 import type { LedgerDeps } from '../../functions/shared/deps.js';
 import { startTestLedger } from '../support/local-ledger.js';
+import { titreIssuance } from '../support/holder-with-titre.js';
 import { registeredCentre } from '../support/registered-centre.js';
 
 const projectRoot = join(import.meta.dirname, '../..');
@@ -18,15 +19,7 @@ const projectRoot = join(import.meta.dirname, '../..');
  */
 async function issueAsBefore(deps: LedgerDeps, candidateId: string) {
   const code = newCertificateCode();
-  const begun = await beginIssuance(deps, {
-    code,
-    candidateId,
-    kind: 'titre',
-    rncp: 'RNCP38665',
-    blocs: ['RNCP38665BC01', 'RNCP38665BC02'],
-    issuedOn: '2025-09-01',
-    commandId: `old:${code}`,
-  });
+  const begun = await beginIssuance(deps, { ...titreIssuance(code, candidateId), commandId: `old:${code}` });
   if (!('pending' in begun)) throw new Error('issued already');
   const pdf = await storeCertificatePdf(deps.documents, begun.pending.pdf);
   const credential = await deps.signer.sign(

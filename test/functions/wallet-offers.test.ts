@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { newCertificateCode } from '../../functions/certificates/issue-certificate.js';
 import { callRoute, commitCount } from '../support/call-route.js';
-import { issueCertificate } from '../support/issue-certificate.js';
+import { holderWithTitre } from '../support/holder-with-titre.js';
 import { memoryDeps } from '../support/memory-deps.js';
-import { registeredCentre } from '../support/registered-centre.js';
 
 /** GET /candidates/{candidateId}/credential-offers/{code} and the token endpoint, through the route manifest. */
-async function holderWithTitre() {
+async function holderOnMemoryLedger() {
   const h = await memoryDeps();
-  const centreId = await registeredCentre((method, path, call) => callRoute(h.deps, method, path, call));
-  const registered = await callRoute(h.deps, 'POST', '/candidates', { as: ['centre', centreId], body: { familyName: 'Moreau', givenNames: 'Claire', birthDate: '1990-04-02' } });
-  const candidateId = registered.json.candidateId as string;
-  const code = newCertificateCode();
-  await issueCertificate(h.deps, {
-    code,
-    candidateId,
-    kind: 'titre',
-    rncp: 'RNCP38665',
-    blocs: ['RNCP38665BC01', 'RNCP38665BC02'],
-    issuedOn: '2025-09-01',
-    commandId: `issue-${code}`,
-  });
+  const { candidateId, code } = await holderWithTitre(h.deps, (method, path, call) => callRoute(h.deps, method, path, call));
   await h.settle();
   return { h, candidateId, code };
 }
@@ -40,7 +26,7 @@ const tokenRequest = (code: string, txCode?: string) => ({
 
 describe('wallet offers', () => {
   it('GET makes an offer with a PIN and records nothing; a new GET, a new code and another PIN', async () => {
-    const { h, candidateId, code } = await holderWithTitre();
+    const { h, candidateId, code } = await holderOnMemoryLedger();
     const before = await commitCount(h.deps);
     const offer = await callRoute(h.deps, 'GET', `/candidates/${candidateId}/credential-offers/${code}`, { as: ['candidate', candidateId] });
     expect(offer.status, offer.text).toBe(200);
@@ -54,7 +40,7 @@ describe('wallet offers', () => {
   });
 
   it('the token endpoint wants the PIN; a code the ledger did not sign is refused, recording nothing', async () => {
-    const { h, candidateId, code } = await holderWithTitre();
+    const { h, candidateId, code } = await holderOnMemoryLedger();
     const offer = (await callRoute(h.deps, 'GET', `/candidates/${candidateId}/credential-offers/${code}`, { as: ['candidate', candidateId] })).json;
     const preAuthorized = preAuthorizedCode(offer.offerUri)['pre-authorized_code'];
     const before = await commitCount(h.deps);
@@ -71,7 +57,7 @@ describe('wallet offers', () => {
   });
 
   it('a suspended or revoked certificate gets no offer: 422 certificate-not-valid', async () => {
-    const { h, candidateId, code } = await holderWithTitre();
+    const { h, candidateId, code } = await holderOnMemoryLedger();
     const suspended = await callRoute(h.deps, 'POST', `/certificates/${code}/suspension`, {
       as: ['dreets', 'agent-1', 'Bretagne'],
       body: { reason: 'Enquête', legalBasis: 'Arrêté' },
