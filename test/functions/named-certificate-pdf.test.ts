@@ -118,6 +118,22 @@ describe('GET /candidates/{candidateId}/certificates/{code}/pdf: the holder’s 
     for (const personal of ['Moreau', 'MOREAU', 'Lefèvre', 'LEFÈVRE', 'Camille', '2 avril 1990', '1990-04-02', 'Titulaire', 'naissance']) expect(text).not.toContain(personal);
   });
 
+  it('the public PDF names the issuing authority as the named copy does, from the names in force on the issue date', async () => {
+    const text = pdfText((await callRoute(h.deps, 'GET', `/certificates/${titre}/pdf`)).body as Uint8Array);
+    expect(text).toContain('RÉPUBLIQUE FRANÇAISE');
+    expect(text).toContain(MINISTRY_ON_6_OCTOBER_2025);
+    expect(text).toContain("Délivré au nom de l'État par la DREETS Bretagne (direction régionale de l'économie, de l'emploi, du travail et des solidarités)");
+    // The certification's registered certifier is not the name in force on that date.
+    expect(text).not.toContain('Ministère du Travail, du Plein emploi');
+    const code = newCertificateCode();
+    await issueCertificate(h.deps, { code, candidateId: holder, kind: 'ccp', rncp: RNCP, blocs: ['RNCP38665BC02'], issuedOn: '2025-10-12', sessionId, commandId: `issue-${code}` });
+    await h.settle();
+    const later = pdfText((await callRoute(h.deps, 'GET', `/certificates/${code}/pdf`)).body as Uint8Array);
+    expect(later).toContain(MINISTRY_ON_12_OCTOBER_2025);
+    expect(later).not.toContain(MINISTRY_ON_6_OCTOBER_2025);
+    expect(later).toMatch(/Délivré par la DREETS Bretagne \(direction régionale de l'économie, de l'emploi, du travail et des solidarités\), au livret de certification/);
+  });
+
   it('only the holder: another candidate gets 403; a code that is not theirs, unknown or malformed, the same 404; their log untouched', async () => {
     const logged = (await h.deps.accessLog.list(holder)).length;
     const forbidden = await pdf(holder, titre, ['candidate', other]);
