@@ -9,7 +9,11 @@ import { requireTerritory } from './territory.js';
 export type CentreEvent = Extract<LedgerEvent, { type: 'CentreRegistered' | 'AgrementGranted' }>;
 
 export type CentreCommand =
-  | ({ type: 'RegisterCentre' } & EventData<'CentreRegistered'>)
+  | ({
+      type: 'RegisterCentre';
+      /** The registering DREETS agent's region (`custom:region`): a centre is registered in its own territory only. */
+      actingRegion: string | undefined;
+    } & EventData<'CentreRegistered'>)
   | {
       type: 'GrantAgrement';
       centreId: string;
@@ -40,7 +44,9 @@ const initialState: CentreState = { status: 'unknown' };
 function decide(command: CentreCommand, state: CentreState): CentreEvent[] {
   switch (command.type) {
     case 'RegisterCentre': {
-      const { type: _, ...data } = command;
+      const { type: _, actingRegion, ...data } = command;
+      // Registered elsewhere, the centre could get no agrément from its own DREETS nor from this one: half-made.
+      requireTerritory(actingRegion, data.region, `a centre in ${data.region}`);
       if (state.status === 'registered') {
         if (state.name === data.name && state.region === data.region) return [];
         throw conflict('centre-already-registered', `centre ${data.centreId} is already registered with other details`);

@@ -10,7 +10,7 @@ export const route = defineRoute({
   response: { status: 201, schema: z.object({ centreId: z.string() }) },
   async handle({ body, ctx }, deps) {
     const centreId = ctx.ids.next();
-    await deps.commands.handle(centre, centreStream(centreId), { type: 'RegisterCentre', centreId, ...body }, ctx.command, { assumeEmpty: true });
+    await deps.commands.handle(centre, centreStream(centreId), { type: 'RegisterCentre', centreId, ...body, actingRegion: ctx.caller!.region }, ctx.command, { assumeEmpty: true });
     return created({ centreId });
   },
 });

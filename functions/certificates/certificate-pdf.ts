@@ -27,6 +27,12 @@ export interface CertificatePdfInput {
   issuance: LedgerCoordinates;
   /** A titre's route, or a bloc's équivalence: the certificate says how it was obtained. */
   route?: TitreRoute;
+  /**
+   * Who issued it, as named on the issue date (domain/issuing-authority.ts), on the public PDF and the named copy
+   * alike. Absent when the referential does not know that name (a date before its first entry): the PDF then names
+   * no authority rather than a guess.
+   */
+  authority?: PdfAuthority;
   /** The holder's own copy (GET /candidates/{candidateId}/certificates/{code}/pdf): absent from the public PDF. */
   named?: NamedCertificate;
 }
@@ -39,9 +45,14 @@ export interface NamedCertificate {
   holder: { familyName: string; givenNames: string; birthDate: string };
   /** The session whose jury decided; absent for an équivalence (no jury sat). */
   jury?: { startsOn: string; endsOn: string; centre?: { name: string; region: string } };
-  authority: { header: string; issuedBy: string; ofTheState: boolean };
   /** Today's status when it is not valid: the document says so above everything else. */
   status?: { status: 'suspended' | 'revoked'; since: string };
+}
+
+export interface PdfAuthority {
+  header: string;
+  issuedBy: string;
+  ofTheState: boolean;
 }
 
 const months = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
@@ -60,7 +71,7 @@ const juryDates = ({ startsOn, endsOn }: { startsOn: string; endsOn: string }) =
  * retried issuance stores the very PDF whose SHA-256 the ledger recorded.
  */
 export async function renderCertificatePdf(input: CertificatePdfInput): Promise<Uint8Array> {
-  const { code, kind, certification, blocs, issuedOn, issuance, named } = input;
+  const { code, kind, certification, blocs, issuedOn, issuance, named, authority } = input;
   const url = verificationUrl(input.publicBaseUrl, code);
   const qr = await QRCode.toBuffer(url, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 6 });
   const heading = kind === 'titre' ? 'Titre professionnel' : kind === 'ccs' ? 'Certificat complémentaire de spécialisation' : 'Certificat de compétences professionnelles';
@@ -69,7 +80,7 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
     margin: 56,
     info: {
       Title: `${heading} — ${kind === 'titre' ? certification.title : blocs[0]!.title} (${code})`,
-      Author: certification.certifier,
+      Author: authority?.header ?? 'RÉPUBLIQUE FRANÇAISE',
       Subject: `${input.stage ? `${DEVELOPMENT_MARK} — ` : ''}Certificat ${code}, ${certification.rncp}`,
       Creator: 'certification-ledger',
       Producer: 'certification-ledger',
@@ -85,13 +96,9 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
 
   const width = doc.page.width - 112;
   if (input.stage) doc.font('Helvetica-Bold').fontSize(11).fillColor('#ce0500').text(DEVELOPMENT_MARK, { align: 'center' }).moveDown(1);
-  // A private certifier's holder copy names the certifier alone: the Republic issues only the State's certificates.
-  if (!named || named.authority.ofTheState) doc.font('Helvetica-Bold').fontSize(10).fillColor('#000091').text('RÉPUBLIQUE FRANÇAISE', { align: 'center' });
-  doc
-    .font('Helvetica')
-    .fontSize(9)
-    .fillColor('#333333')
-    .text(named ? named.authority.header : certification.certifier, { align: 'center' });
+  // A private certifier's certificate names the certifier alone: the Republic issues only the State's certificates.
+  if (!authority || authority.ofTheState) doc.font('Helvetica-Bold').fontSize(10).fillColor('#000091').text('RÉPUBLIQUE FRANÇAISE', { align: 'center' });
+  if (authority) doc.font('Helvetica').fontSize(9).fillColor('#333333').text(authority.header, { align: 'center' });
   if (named?.status) {
     const withdrawn = named.status.status === 'revoked';
     doc.moveDown(1);
@@ -158,7 +165,7 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
     .font('Helvetica')
     .fontSize(12)
     .text(`Délivré le ${frenchDate(issuedOn)}`);
-  if (named) doc.font('Helvetica').fontSize(10).text(named.authority.issuedBy, { width });
+  if (authority) doc.font('Helvetica').fontSize(10).text(authority.issuedBy, { width });
   if (kind === 'titre' && input.route) doc.font('Helvetica').fontSize(12).text(`Titre obtenu ${titreRouteText[input.route]}`);
   else if (input.route === 'equivalence') doc.font('Helvetica').fontSize(12).text('Bloc obtenu par équivalence');
   doc.moveDown(named ? 1.5 : 2);

@@ -23,7 +23,7 @@ export const route = defineRoute({
     const holder = await holderOf(deps, ctx, doc.candidateId);
     // Loaded on the first download, not at cold start: pdfkit and qrcode are half of this Lambda's bundle.
     const { renderCertificatePdf } = await import('./certificate-pdf.js');
-    const body = await renderCertificatePdf({ ...pdf, named: { holder, authority, ...(jury ? { jury } : {}), ...(status ? { status } : {}) } });
+    const body = await renderCertificatePdf({ ...pdf, authority, named: { holder, ...(jury ? { jury } : {}), ...(status ? { status } : {}) } });
     return {
       status: 200,
       headers: { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="certificat-${doc.code}-nominatif.pdf"`, 'cache-control': 'no-store' },

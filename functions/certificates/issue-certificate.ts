@@ -10,6 +10,7 @@ import type { CommandContext } from '../shared/command-handler.js';
 import type { LedgerDeps } from '../shared/deps.js';
 import type { CertificatePdfInput } from './certificate-pdf.js';
 import { catalogueEntry } from './certificate-facts.js';
+import { authorityOfCertificate } from './named-certificate.js';
 import { buildCredential, credentialHeader, credentialJwtPayload, type CredentialInput } from './credential.js';
 import { statusListId } from './issuer-identity.js';
 
@@ -62,6 +63,7 @@ export async function beginIssuance(deps: LedgerDeps, input: IssueCertificateInp
   if (done) return { done: resultOf(done) };
   const first = (await deps.store.read(stream)).commits[0]!;
   const { rncp, title, level, certifier } = entry.version;
+  const authority = await publicAuthority(deps, { ...input, version: entry.version });
   return {
     pending: {
       input,
@@ -75,9 +77,24 @@ export async function beginIssuance(deps: LedgerDeps, input: IssueCertificateInp
         issuedOn: input.issuedOn,
         issuance: { stream, version: first.version, hash: first.hash },
         ...(input.route ? { route: input.route } : {}),
+        ...(authority ? { authority } : {}),
       },
     },
   };
+}
+
+/**
+ * The authority the public PDF prints, from the same effective-dated names as the holder's copy. A name the
+ * referential does not know (an issue date before its first entry, no region) is left out rather than guessed: the
+ * issuance itself must not fail for a line of the PDF.
+ */
+async function publicAuthority(deps: LedgerDeps, certificate: Parameters<typeof authorityOfCertificate>[1]) {
+  try {
+    return (await authorityOfCertificate(deps, certificate)).authority;
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'issuing-authority-unknown') return undefined;
+    throw error;
+  }
 }
 
 /** Phase 3: the signed credential, and CertificateDocumentsAttached with it and the stored PDF's SHA-256. */

@@ -11,26 +11,19 @@ import type { LedgerDeps } from '../shared/deps.js';
 import type { RouteContext } from '../shared/route.js';
 import type { CertificatePdfInput, NamedCertificate } from './certificate-pdf.js';
 import { catalogueEntry } from './certificate-facts.js';
+import type { CertificateKind } from '../../events/certificate.js';
+import type { CertificationVersion } from '../../events/certification.js';
 
 /**
  * Everything the holder's named PDF says but the person: the certification, the jury (its session's dates, the
  * centre's name and region) and the issuing authority as named on the issue date. From the read models only, one
- * item each. An équivalence has no jury: the authority is that of the region of the centre that registered the
- * holder, the DREETS competent for them (DESIGN.md rule 16, as grant-equivalence checks it).
+ * item each.
  */
 export async function namedCertificateFacts(deps: LedgerDeps, doc: CertificateDoc & { issuance: { hash: string } }) {
-  const [entry, session] = await Promise.all([
-    catalogueEntry(deps, doc.rncp),
-    doc.sessionId ? deps.readModels.get<SessionHeader>(partitionOf(sessionOverview.model, doc.sessionId), HEADER_KEY) : undefined,
-  ]);
+  const entry = await catalogueEntry(deps, doc.rncp);
   if (!entry) throw new Error(`certificate ${doc.code} names ${doc.rncp}, which the catalogue does not have`);
-  const centreId = session?.doc.centreId ?? (await readDoc<CandidateRecordDoc>(deps.readModels, candidateRecord, doc.candidateId))?.doc.registeredBy;
-  const centre = centreId ? (await readDoc<CentreFacts>(deps.readModels, centreFacts, centreId))?.doc : undefined;
   const { version } = entry;
-  const authority = issuingAuthority(
-    { kind: doc.kind, certifier: version.certifier, ofTheState: version.tpCode !== undefined, region: centre?.region, issuedOn: doc.issuedOn },
-    ISSUING_AUTHORITIES,
-  );
+  const { authority, session, centre } = await authorityOfCertificate(deps, { ...doc, version });
   const titles = [...version.blocs, ...version.ccs];
   const pdf: Omit<CertificatePdfInput, 'named'> = {
     publicBaseUrl: deps.publicBaseUrl,
@@ -51,6 +44,27 @@ export async function namedCertificateFacts(deps: LedgerDeps, doc: CertificateDo
   const last = doc.history.at(-1)!;
   const status: NamedCertificate['status'] = last.status === 'valid' ? undefined : { status: last.status, since: last.on };
   return { pdf, jury, authority, status };
+}
+
+/**
+ * The issuing authority of a certificate as named on its issue date, the public PDF's and the named copy's alike:
+ * the region is that of the jury's centre, or for an équivalence (no jury) that of the centre that registered the
+ * holder, the DREETS competent for them (DESIGN.md rule 16, as grant-equivalence checks it). A region is no
+ * personal data: the public PDF may print it.
+ */
+export async function authorityOfCertificate(
+  deps: Pick<LedgerDeps, 'readModels'>,
+  certificate: { kind: CertificateKind; candidateId: string; sessionId?: string | undefined; issuedOn: string; version: CertificationVersion },
+) {
+  const session = certificate.sessionId ? await deps.readModels.get<SessionHeader>(partitionOf(sessionOverview.model, certificate.sessionId), HEADER_KEY) : undefined;
+  const centreId = session?.doc.centreId ?? (await readDoc<CandidateRecordDoc>(deps.readModels, candidateRecord, certificate.candidateId))?.doc.registeredBy;
+  const centre = centreId ? (await readDoc<CentreFacts>(deps.readModels, centreFacts, centreId))?.doc : undefined;
+  const { version } = certificate;
+  const authority = issuingAuthority(
+    { kind: certificate.kind, certifier: version.certifier, ofTheState: version.tpCode !== undefined, region: centre?.region, issuedOn: certificate.issuedOn },
+    ISSUING_AUTHORITIES,
+  );
+  return { authority, session, centre };
 }
 
 /**

@@ -62,6 +62,8 @@ export async function startHttpServer(options: {
   host?: string;
   deps: LedgerDeps;
   verifyClaims: ClaimsVerifier;
+  /** The local authoriser's hint on a refused token (another data dir's, expired); none on AWS. */
+  explainRefusedToken?: (authorization: string | undefined) => Promise<string | undefined>;
   staticPages?: StaticHandler;
 }): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const compiled = await compileRoutes(routes);
@@ -108,7 +110,11 @@ export async function startHttpServer(options: {
       requestId: randomUUID(),
     };
     const started = performance.now();
-    const response = await dispatch(found.compiled.entry, found.compiled.route, request, options.deps);
+    let response = await dispatch(found.compiled.entry, found.compiled.route, request, options.deps);
+    if (response.status === 401 && options.explainRefusedToken) {
+      const hint = await options.explainRefusedToken(headers.authorization);
+      if (hint) response = problemResponse(problem(401, 'unauthorized', hint), { 'www-authenticate': 'Bearer error="invalid_token"' });
+    }
     send(res, { ...response, headers: { 'x-request-id': request.requestId, ...response.headers } });
     // The route and the path (ids and codes, no email), never the query (GET /verify takes a family name) or a body.
     options.deps.logger.debug('request', {

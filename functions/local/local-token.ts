@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
+import { decodeJwt, decodeProtectedHeader, errors, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
 import { LEDGER_ID_CLAIM, REGION_CLAIM, Role } from '../shared/auth.js';
 
 export const LOCAL_ISSUER = 'certification-ledger-local';
@@ -80,3 +80,26 @@ export async function verifyLocalToken(keys: KeyPair, authorization: string | un
 }
 
 export const isRole = (value: string): value is Role => Role.safeParse(value).success;
+
+/**
+ * Why the local authoriser refused a token, when it looks like one minted by `npm run token` for another data dir:
+ * the local issuer and audience, ES256, a signature this data dir's key does not verify (each data dir signs with
+ * its own key), or expired. Said by the local server only: API Gateway's authorizer says nothing on AWS.
+ */
+export async function explainLocalTokenRefusal(keys: KeyPair, authorization: string | undefined): Promise<string | undefined> {
+  const match = /^Bearer\s+([A-Za-z0-9._-]+)$/.exec(authorization ?? '');
+  if (!match) return undefined;
+  try {
+    const claims = decodeJwt(match[1]!);
+    const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    if (claims.iss !== LOCAL_ISSUER || !audiences.includes(LOCAL_AUDIENCE) || decodeProtectedHeader(match[1]!).alg !== 'ES256') return undefined;
+    await jwtVerify(match[1]!, keys.publicKey, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: ['ES256'] });
+    return undefined;
+  } catch (error) {
+    if (error instanceof errors.JWSSignatureVerificationFailed) {
+      return 'this token was signed by another local ledger (each LEDGER_DATA_DIR signs with its own key): mint one with `npm run --silent token -- <role> <ledgerId> [region]` run with the same LEDGER_DATA_DIR as this server';
+    }
+    if (error instanceof errors.JWTExpired) return 'this token has expired: mint another with `npm run --silent token -- <role> <ledgerId> [region]`';
+    return undefined;
+  }
+}

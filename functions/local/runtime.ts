@@ -11,7 +11,7 @@ import '../shared/polyfills.js';
 import { startHttpServer } from './http-server.js';
 import { dynamoRefusal, s3Refusal, socketFolder, standInCredentials, startSigV4Guard } from './stand-in-guard.js';
 import { LocalClock, parseClockSetting } from './local-clock.js';
-import { localTokenKeys, signLocalToken, verifyLocalToken } from './local-token.js';
+import { localTokenKeys, signLocalToken, explainLocalTokenRefusal, verifyLocalToken } from './local-token.js';
 import { activeReadModelTable } from './read-model-table.js';
 import { advanceThroughTimers } from './timer-clock.js';
 
@@ -99,6 +99,7 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
     host: options.host,
     deps,
     verifyClaims: (authorization) => verifyLocalToken(keys, authorization),
+    explainRefusedToken: (authorization) => explainLocalTokenRefusal(keys, authorization),
     staticPages: await webPages(), // the pages of web/ (issue 6), at the paths of web/site.ts
   });
   deps.publicBaseUrl = process.env.PUBLIC_BASE_URL || http.url;

@@ -19,6 +19,7 @@ const PdfInput = z.object({
   issuedOn: z.string(),
   issuance: Coordinates,
   route: z.optional(z.enum(['session', 'capitalisation', 'equivalence', 'vae'])),
+  authority: z.optional(z.object({ header: z.string(), issuedBy: z.string(), ofTheState: z.boolean() })),
 });
 const Input = z.object({ certificates: z.object({ pending: z.array(z.object({ pdf: PdfInput })) }) });
 

@@ -58,12 +58,11 @@ function call(method: string, path: string, opts: { as?: [Role, string, string?]
 }
 
 // The world: centres with an agrément, candidates with certificates to verify.
-const DREETS: [Role, string, string] = ['dreets', 'agent-1', 'Bretagne'];
 const centres: string[] = [];
 /** Each centre's agréments are granted by an agent of its region (territorial competence). */
 const regionOf = new Map<string, string>();
 for (const region of ['Bretagne', 'Occitanie', 'Normandie']) {
-  const res = await call('POST', '/centres', { as: DREETS, body: { name: `Centre ${region}`, region } });
+  const res = await call('POST', '/centres', { as: ['dreets', 'agent-1', region], body: { name: `Centre ${region}`, region } });
   centres.push(JSON.parse(res.body).centreId);
   regionOf.set(JSON.parse(res.body).centreId, region);
 }
@@ -153,7 +152,7 @@ const operations: [weight: number, label: string, run: (client: number, n: numbe
         acked.push({
           what: `agrément ${validUntil} of ${centreId}`,
           stream: centreStream(centreId),
-          scopedKey: `${localAccountSub(DREETS[0], DREETS[1])}|POST ${path}|${key}`,
+          scopedKey: `${localAccountSub('dreets', 'agent-1')}|POST ${path}|${key}`,
           centreId,
         });
     },

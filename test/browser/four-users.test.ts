@@ -106,9 +106,14 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     await keys.press(jury.getByRole('button', { name: 'Constituer le jury' }));
     await expect.poll(() => page.locator('.session-status').textContent()).toContain('Jury constitué : 2 membres.');
 
-    // Three enrolments, each candidate picked by name: one refused (the title is not open to students), then all accepted.
+    // Three enrolments, each candidate picked by name, by the routes this titre opens only (not to students).
+    const routes = await labelled(page.getByRole('form', { name: 'Inscription d’un candidat à la session' }), 'Voie d’accès')
+      .locator('option')
+      .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    expect(routes).toContain('formation_continue');
+    expect(routes).not.toContain('eleve_etudiant');
+    const sessionsList = page.getByRole('table', { name: 'Sessions du centre Centre Bretagne' });
     for (const [candidateId, name, route] of [
-      [moreau, 'Camille Moreau', 'eleve_etudiant'],
       [moreau, 'Camille Moreau', 'formation_continue'],
       [petit, 'Camille Petit', 'vae'],
       [bernard, 'Camille Bernard', 'formation_continue'],
@@ -119,9 +124,11 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
       expect(await pick.locator('option:checked').textContent()).toBe(name);
       await keys.select(labelled(enrol, 'Voie d’accès'), route);
       await keys.press(enrol.getByRole('button', { name: 'Inscrire à la session' }));
-      if (route === 'eleve_etudiant') await expect.poll(() => enrol.getByRole('alert').textContent()).toContain('Cette voie d’accès n’est pas ouverte');
-      else await expect.poll(() => page.locator('.session-status').textContent()).toContain(`${name} inscrit`);
+      await expect.poll(() => page.locator('.session-status').textContent()).toContain(`Inscription de ${name} enregistrée`);
     }
+    // The list of the centre's sessions counts them without a reload.
+    await expect.poll(() => sessionsList.textContent()).toContain('0 sur 3');
+    expect(await sessionsList.textContent()).toContain('2 membres');
     await expect.poll(() => page.locator('#candidats-titre').textContent()).toBe('Candidats inscrits (3)');
     const enrolled = (await page.getByRole('table', { name: 'Candidats inscrits à la session' }).textContent())!;
     for (const name of ['Camille Moreau', 'Camille Petit', 'Camille Bernard']) expect(enrolled).toContain(name);
@@ -144,27 +151,38 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     await signIn(a.keys, a.page, 'Juré', 'juror', jurors[0]!, '/certificateurs');
     await signIn(b.keys, b.page, 'Juré', 'juror', jurors[1]!, '/certificateurs');
 
-    // Juror A opens the session from their list (its centre by name) and assesses Moreau, every competence of both
-    // blocs, then Petit's BC01, on the grid.
+    // Juror A opens the session from their list (its centre by name).
     await expect.poll(() => a.page.getByRole('table', { name: 'Les sessions dont vous êtes juré' }).textContent()).toContain('Centre Bretagne');
     await screenshot(a.page, 'certificateurs-jure-sessions');
     await a.keys.press(a.page.getByRole('button', { name: /^Ouvrir la session du 6 octobre 2025/ }));
     await expect.poll(() => a.page.locator('#session-titre').textContent()).toContain('Session titre');
     expect(await a.page.locator('#candidat-' + moreau).textContent()).toBe('Candidat n°1 : Camille Moreau');
     const blocs = (await call('GET', `/certifications/${RNCP}`)).json.blocs as { code: string; competences: { code: string }[] }[];
-    const grids: [string, number, (typeof blocs)[number]][] = [...blocs.map((b) => [moreau, 1, b] as [string, number, (typeof blocs)[number]]), [petit, 2, blocs[0]!]];
-    const gridOf = (n: number, bloc: string) => a.page.getByRole('form', { name: `Évaluation du bloc ${bloc}, candidat n°${n}` });
-    // Every grid ticked first, then saved one by one: a save keeps what is ticked and not yet saved in the others.
-    for (const [candidateId, n, bloc] of grids)
-      for (const c of bloc.competences) await a.keys.radio(gridOf(n, bloc.code).locator(`input[name="${candidateId}|${c.code}"][value="acquis"]`));
-    const ticked = grids.reduce((sum, [, , bloc]) => sum + bloc.competences.length, 0);
-    for (const [, n, bloc] of grids) {
-      await a.keys.press(gridOf(n, bloc.code).getByRole('button', { name: `Enregistrer l’évaluation du bloc ${bloc.code}` }));
-      await expect.poll(() => a.page.locator('.session-status').textContent()).toContain(`Évaluation du bloc ${bloc.code} enregistrée pour le candidat n°${n}`);
-      expect(await a.page.locator('input[type=radio]:checked').count(), 'ticks kept across the redraw').toBe(ticked);
-    }
-    // Saving Petit's grid left Moreau's recorded results in place.
-    expect(await a.page.locator(`input[name^="${moreau}|"]:checked`).count()).toBe(blocs.reduce((n, b) => n + b.competences.length, 0));
+    // Each juror, on the page, enters every bloc's grid of the three candidates: Moreau acquires both blocs, Petit
+    // the first, Bernard none.
+    type Grid = [candidateId: string, n: number, bloc: (typeof blocs)[number], result: 'acquis' | 'non_acquis'];
+    const grids: Grid[] = blocs.flatMap((b, i) => [
+      [moreau, 1, b, 'acquis'] as Grid,
+      [petit, 2, b, i === 0 ? 'acquis' : 'non_acquis'] as Grid,
+      [bernard, 3, b, 'non_acquis'] as Grid,
+    ]);
+    const enterGrids = async (juror: typeof a) => {
+      const gridOf = (n: number, bloc: string) => juror.page.getByRole('form', { name: `Évaluation du bloc ${bloc}, candidat n°${n}` });
+      // Every grid ticked first, then saved one by one: a save keeps what is ticked and not yet saved in the others.
+      for (const [candidateId, n, bloc, result] of grids)
+        for (const c of bloc.competences) await juror.keys.radio(gridOf(n, bloc.code).locator(`input[name="${candidateId}|${c.code}"][value="${result}"]`));
+      const ticked = grids.reduce((sum, [, , bloc]) => sum + bloc.competences.length, 0);
+      for (const [, n, bloc] of grids) {
+        await juror.keys.press(gridOf(n, bloc.code).getByRole('button', { name: `Enregistrer l’évaluation du bloc ${bloc.code}` }));
+        await expect.poll(() => juror.page.locator('.session-status').textContent()).toContain(`Évaluation du bloc ${bloc.code} enregistrée pour le candidat n°${n}`);
+        expect(await juror.page.locator('input[type=radio]:checked').count(), 'ticks kept across the redraw').toBe(ticked);
+      }
+      // Saving the later grids left the earlier candidates' recorded results in place.
+      for (const candidateId of [moreau, petit, bernard]) {
+        expect(await juror.page.locator(`input[name^="${candidateId}|"]:checked`).count()).toBe(blocs.reduce((n, b) => n + b.competences.length, 0));
+      }
+    };
+    await enterGrids(a);
 
     // Juror A proposes the titre for Moreau (both blocs, entretien final held): signed by the proposer.
     const proposal = a.page.getByRole('form', { name: 'Proposition de délibération, candidat n°1' });
@@ -176,9 +194,11 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     await screenshot(a.page, 'certificateurs-jure-grille');
     await checkAccessibility(a.page, 'certificateurs-jure');
 
-    // Juror B opens the session now; then juror A proposes for Petit (over the API, as from another desk).
+    // Juror B opens the session now and enters the same grids on the page; then juror A proposes for Petit (over
+    // the API, as from another desk).
     await b.page.goto(`/certificateurs?session=${sessionId}`);
     await expect.poll(() => b.page.locator('#session-titre').textContent()).toContain('Session titre');
+    await enterGrids(b);
     const other = await call('POST', `/sessions/${sessionId}/deliberations`, { as: ['juror', jurors[0]!], body: { candidateId: petit, outcome: 'ccp', blocs: ['RNCP38665BC01'] } });
     expect(other.status, other.text).toBe(201);
 
@@ -200,17 +220,16 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     }
     await expect.poll(() => b.page.getByRole('table', { name: 'Délibérations de la session' }).textContent()).toMatch(/Définitive.*Définitive/);
 
-    // Juror B assesses Bernard on the grid (BC01 not acquired) and proposes « ajourné »; juror A signs (over the API).
-    const bernardGrid = b.page.getByRole('form', { name: `Évaluation du bloc ${blocs[0]!.code}, candidat n°3` });
-    for (const c of blocs[0]!.competences) await b.keys.radio(bernardGrid.locator(`input[name="${bernard}|${c.code}"][value="non_acquis"]`));
-    await b.keys.press(bernardGrid.getByRole('button', { name: `Enregistrer l’évaluation du bloc ${blocs[0]!.code}` }));
-    await expect.poll(() => b.page.locator('.session-status').textContent()).toContain('enregistrée pour le candidat n°3');
+    // Juror B proposes « ajourné » for Bernard; juror A signs it on their page, which names who proposed it.
     const ajourne = b.page.getByRole('form', { name: 'Proposition de délibération, candidat n°3' });
     await b.keys.select(labelled(ajourne, 'Décision'), 'ajourne');
     await b.keys.press(ajourne.getByRole('button', { name: 'Proposer la délibération' }));
     await expect.poll(() => b.page.locator('.session-status').textContent()).toContain('Délibération proposée et signée pour le candidat n°3');
-    const signed = await call('POST', `/sessions/${sessionId}/deliberations/${bernard}/signatures`, { as: ['juror', jurors[0]!] });
-    expect(signed.status, signed.text).toBe(201);
+    await a.keys.press(a.page.getByRole('button', { name: 'Actualiser la session' }));
+    await expect.poll(() => a.page.locator('.session-status').textContent()).toContain('Session actualisée.');
+    expect(await a.page.locator('#session').textContent()).toContain('par Juré 2');
+    await a.keys.press(a.page.getByRole('button', { name: 'Signer la délibération du candidat n°3' }));
+    await expect.poll(() => a.page.locator('.session-status').textContent()).toContain('Délibération du candidat n°3 signée.');
     await screenshot(b.page, 'certificateurs-jure-signatures');
     expect([...a.keys.errors, ...b.keys.errors]).toEqual([]);
     await a.context.close();
@@ -222,9 +241,24 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     // The agent of the centre's region: PV validation is territorial (DESIGN.md rule 16).
     await signIn(keys, page, 'Agent de la DREETS', 'dreets', 'agent-1', '/certificateurs', 'Bretagne');
     const lookup = page.getByRole('form', { name: 'Sessions d’un centre' });
+    // A centre registered on the page: in the agent's region by default, then offered at once in the list of centres.
+    const registerCentre = page.getByRole('form', { name: 'Enregistrer un centre' });
+    expect(await labelled(registerCentre, 'Région').locator('option:checked').textContent()).toBe('Bretagne');
+    await keys.type(labelled(registerCentre, 'Nom du centre'), 'Centre AFPA Brest');
+    await keys.select(labelled(registerCentre, 'Certification de l’agrément'), RNCP);
+    await keys.date(labelled(registerCentre, 'Agrément valable jusqu’au'), '2027-12-31');
+    await keys.press(registerCentre.getByRole('button', { name: 'Enregistrer le centre' }));
+    await expect.poll(() => registerCentre.locator('.message-area').textContent(), { timeout: 10_000 }).toContain('il figure dans la liste des centres');
+    expect(await labelled(lookup, 'Centre').locator('option:checked').textContent()).toBe('Centre AFPA Brest');
+    // The habilitated jurors of a certification, by name.
+    const jurorsForm = page.getByRole('form', { name: 'Jurés habilités pour une certification' });
+    await keys.select(labelled(jurorsForm, 'Certification'), RNCP);
+    await keys.press(jurorsForm.getByRole('button', { name: 'Afficher les jurés' }));
+    await expect.poll(() => page.getByRole('table', { name: `Jurés habilités pour ${RNCP}` }).textContent()).toMatch(/Juré 1.*Juré 2|Juré 2.*Juré 1/);
     await keys.select(labelled(lookup, 'Centre'), centreId);
     expect(await labelled(lookup, 'Centre').locator('option:checked').textContent()).toBe('Centre Bretagne');
     await keys.press(lookup.getByRole('button', { name: 'Afficher les sessions' }));
+    await expect.poll(() => page.getByRole('table', { name: 'Agréments du centre' }).textContent()).toContain(RNCP);
     await keys.press(page.getByRole('button', { name: /^Ouvrir la session du 6 octobre 2025/ }));
     await expect.poll(() => page.locator('#session-titre').textContent()).toContain('Session titre');
     await keys.press(page.getByRole('button', { name: 'Valider le procès-verbal' }));
@@ -238,8 +272,8 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
 
     // After the PV, each juror's page still shows every result they recorded, for every candidate.
     for (const [juror, candidates] of [
-      [jurors[0]!, [moreau, petit]],
-      [jurors[1]!, [bernard]],
+      [jurors[0]!, [moreau, petit, bernard]],
+      [jurors[1]!, [moreau, petit, bernard]],
     ] as const) {
       const j = await newUser(browser, L.url);
       await signIn(j.keys, j.page, 'Juré', 'juror', juror, '/certificateurs');
@@ -360,7 +394,8 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     expect(await page.locator('section[aria-labelledby="livret-titre"]').textContent()).not.toContain('Les résultats apparaissent ici');
     // Who read their name: the centre (its list, the session), the jurors and the DREETS (the session).
     const reads = (await page.getByRole('table', { name: 'Consultations de vos nom et prénoms' }).textContent())!;
-    for (const who of ['Votre centre', 'Un juré de votre session', 'Un agent de la DREETS']) expect(reads).toContain(who);
+    for (const who of ['Votre centre (Centre Bretagne)', 'Un juré de votre session', 'Un agent de la DREETS']) expect(reads).toContain(who);
+    expect(reads).not.toMatch(/\b(juror|dreets|candidate|ministry)\b/);
     await screenshot(page, 'candidat-ajourne');
     await checkAccessibility(page, 'candidat-ajourne');
 

@@ -23,20 +23,41 @@ describe('centres', () => {
   it('registering a centre records its name and region', () => {
     spec
       .given()
-      .when({ type: 'RegisterCentre', ...registered.data })
+      .when({ type: 'RegisterCentre', ...registered.data, actingRegion: 'Hauts-de-France' })
       .then([registered]);
   });
   it('registering the same centre again changes nothing', () => {
     spec
       .given([registered])
-      .when({ type: 'RegisterCentre', ...registered.data })
+      .when({ type: 'RegisterCentre', ...registered.data, actingRegion: 'Hauts-de-France' })
       .thenNothing();
   });
   it('registering other details under a registered id is refused', () => {
     spec
       .given([registered])
-      .when({ type: 'RegisterCentre', ...registered.data, region: 'Bretagne' })
+      .when({ type: 'RegisterCentre', ...registered.data, region: 'Bretagne', actingRegion: 'Bretagne' })
       .thenRefused('centre-already-registered');
+  });
+});
+
+describe('registering a centre in the agent’s territory (DESIGN.md rule 16)', () => {
+  it('a DREETS agent of another region is refused (outside-territory), nothing recorded', () => {
+    spec
+      .given()
+      .when({ type: 'RegisterCentre', ...registered.data, actingRegion: 'Bretagne' })
+      .thenRefused('outside-territory');
+  });
+  it('an agent whose account carries no region registers no centre', () => {
+    spec
+      .given()
+      .when({ type: 'RegisterCentre', ...registered.data, actingRegion: undefined })
+      .thenRefused('outside-territory');
+  });
+  it('the same registration retried by an agent of another region is refused too, not answered as done', () => {
+    spec
+      .given([registered])
+      .when({ type: 'RegisterCentre', ...registered.data, actingRegion: 'Bretagne' })
+      .thenRefused('outside-territory');
   });
 });
 

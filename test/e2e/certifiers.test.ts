@@ -49,7 +49,7 @@ describe(`certifiers' refusals, through HTTP only, on the ${TARGET} target`, () 
   });
 
   it('refuses a session at a centre without agrément', async () => {
-    const { centreId } = (await call('POST', '/centres', { as: ['dreets', 'agent-1'], body: { name: 'Sans agrément', region: 'Occitanie' } })).json;
+    const { centreId } = (await call('POST', '/centres', { as: ['dreets', 'agent-1', 'Occitanie'], body: { name: 'Sans agrément', region: 'Occitanie' } })).json;
     await refused(
       await call('POST', '/sessions', { as: ['centre', centreId], body: { rncp: RNCP, kind: 'titre', centreId, startsOn: '2025-11-03', endsOn: '2025-11-03' } }),
       'centre-not-agreed',

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { certification, certificationStream } from '../../domain/certification.js';
 import type { CertificationVersion } from '../../events/certification.js';
-import { callRoute } from '../support/call-route.js';
-import { memoryDeps, TestClock } from '../support/memory-deps.js';
-import { scenario, type Caller } from '../support/scenario.js';
+import { memoryScenario, titreAtSession } from '../support/memory-titre.js';
 import { version } from '../domain/fixtures.js';
 
 /**
@@ -20,8 +18,8 @@ const withCcs: CertificationVersion = version({
 
 describe('CCS through the route manifest', () => {
   it('a titre holder sits a CCS at a centre agreed for it and gets a CCS certificate; a candidate without the titre is refused', async () => {
-    const clock = new TestClock('2025-09-01T08:00:00.000Z');
-    const h = await memoryDeps({ clock });
+    const w = await memoryScenario();
+    const { h, clock, call, s } = w;
     await h.deps.commands.handle(
       certification,
       certificationStream(RNCP),
@@ -29,28 +27,12 @@ describe('CCS through the route manifest', () => {
       { commandId: 'ccs-test', actor: 'system:test', correlationId: 'ccs-test', now: clock.now() },
     );
     await h.settle();
-    const call: Caller = async (method, path, opts = {}) => {
-      const res = await callRoute(h.deps, method, path, { as: opts.as, body: opts.body, headers: opts.headers });
-      await h.settle();
-      return res;
-    };
-    const s = scenario(call);
-    const centreId = await s.centre(RNCP, { validUntil: '2027-12-31' });
-    const jurors = await s.jurors(RNCP, 2, { validUntil: '2027-12-31' });
-    const [holder, newcomer] = [await s.candidate(centreId, 'Titulaire'), await s.candidate(centreId, 'Nouveau')];
-    const blocs = await s.blocs(RNCP);
-    const titreSession = await s.session(centreId, { rncp: RNCP, kind: 'titre', startsOn: '2025-10-06', endsOn: '2025-10-06' }, jurors);
-    await s.enrol(centreId, titreSession, holder);
-    clock.set('2025-10-06T15:00:00Z');
-    await s.deliberate(
-      titreSession,
+    const {
+      centreId,
       jurors,
       holder,
-      'titre',
-      blocs,
-      blocs.map((b) => b.code),
-    );
-    await s.validatePv(titreSession);
+      others: [newcomer],
+    } = await titreAtSession(w, RNCP, 'Titulaire', ['Nouveau']);
 
     const ccsBody = { rncp: RNCP, kind: 'ccs', blocs: [CCS], centreId, startsOn: '2025-11-03', endsOn: '2025-11-03' };
     const notAgreed = await call('POST', '/sessions', { as: ['centre', centreId], body: ccsBody });

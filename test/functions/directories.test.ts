@@ -94,7 +94,7 @@ describe('lists and names through the route manifest', () => {
     ]);
     expect((await call('GET', `/centres/${centreId}/candidates`, ['centre', otherCentre])).status).toBe(403);
     const log = await call('GET', `/candidates/${candidates[1]}/access-log`, ['candidate', candidates[1]!]);
-    expect(log.json).toEqual([{ at: expect.any(String), purpose: 'centre-candidates', reader: { role: 'centre', id: centreId } }]);
+    expect(log.json).toEqual([{ at: expect.any(String), purpose: 'centre-candidates', reader: { role: 'centre', id: centreId, name: 'AFPA Rennes' } }]);
     expect((await call('GET', `/candidates/${candidates[1]}/access-log`, ['candidate', candidates[0]!])).status).toBe(403);
   });
 

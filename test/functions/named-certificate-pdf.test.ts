@@ -2,9 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { newCertificateCode } from '../../functions/certificates/issue-certificate.js';
 import { callRoute, commitCount } from '../support/call-route.js';
 import { issueCertificate } from '../support/issue-certificate.js';
-import { memoryDeps, TestClock } from '../support/memory-deps.js';
+import type { memoryDeps, TestClock } from '../support/memory-deps.js';
+import { memoryScenario, titreAtSession } from '../support/memory-titre.js';
 import { pdfText } from '../support/pdf-text.js';
-import { scenario, type As, type Caller } from '../support/scenario.js';
+import type { As, Caller } from '../support/scenario.js';
 
 const RNCP = 'RNCP38665';
 const DREETS: As = ['dreets', 'agent-1', 'Bretagne'];
@@ -24,31 +25,11 @@ describe('GET /candidates/{candidateId}/certificates/{code}/pdf: the holder’s 
     callRoute(h.deps, 'GET', `/candidates/${candidateId}/certificates/${encodeURIComponent(code)}/pdf`, { as });
 
   beforeAll(async () => {
-    clock = new TestClock('2025-09-01T08:00:00.000Z');
-    h = await memoryDeps({ clock });
-    call = async (method, path, opts = {}) => {
-      const res = await callRoute(h.deps, method, path, { as: opts.as, body: opts.body, headers: opts.headers });
-      await h.settle();
-      return res;
-    };
-    const s = scenario(call);
-    const centreId = await s.centre(RNCP, { validUntil: '2027-12-31' });
-    const jurors = await s.jurors(RNCP, 2, { validUntil: '2027-12-31' });
-    holder = await s.candidate(centreId, 'Moreau-Lefèvre');
-    other = await s.candidate(centreId, 'Durand');
-    const blocs = await s.blocs(RNCP);
-    sessionId = await s.session(centreId, { rncp: RNCP, kind: 'titre', startsOn: '2025-10-06', endsOn: '2025-10-06' }, jurors);
-    await s.enrol(centreId, sessionId, holder);
-    clock.set('2025-10-06T15:00:00Z');
-    await s.deliberate(
-      sessionId,
-      jurors,
-      holder,
-      'titre',
-      blocs,
-      blocs.map((b) => b.code),
-    );
-    await s.validatePv(sessionId);
+    const w = await memoryScenario();
+    ({ h, clock, call } = w);
+    let others: string[];
+    ({ holder, others, sessionId } = await titreAtSession(w, RNCP, 'Moreau-Lefèvre', ['Durand']));
+    other = others[0]!;
     const record = (await call('GET', `/candidates/${holder}/record`, { as: ['candidate', holder] })).json;
     titre = record.certificates[0].code;
   }, 120_000);
@@ -116,6 +97,22 @@ describe('GET /candidates/{candidateId}/certificates/{code}/pdf: the holder’s 
     expect(text).toContain(titre); // the text was read (positive control)
     expect(text).toContain('RNCP38665');
     for (const personal of ['Moreau', 'MOREAU', 'Lefèvre', 'LEFÈVRE', 'Camille', '2 avril 1990', '1990-04-02', 'Titulaire', 'naissance']) expect(text).not.toContain(personal);
+  });
+
+  it('the public PDF names the issuing authority as the named copy does, from the names in force on the issue date', async () => {
+    const text = pdfText((await callRoute(h.deps, 'GET', `/certificates/${titre}/pdf`)).body as Uint8Array);
+    expect(text).toContain('RÉPUBLIQUE FRANÇAISE');
+    expect(text).toContain(MINISTRY_ON_6_OCTOBER_2025);
+    expect(text).toContain("Délivré au nom de l'État par la DREETS Bretagne (direction régionale de l'économie, de l'emploi, du travail et des solidarités)");
+    // The certification's registered certifier is not the name in force on that date.
+    expect(text).not.toContain('Ministère du Travail, du Plein emploi');
+    const code = newCertificateCode();
+    await issueCertificate(h.deps, { code, candidateId: holder, kind: 'ccp', rncp: RNCP, blocs: ['RNCP38665BC02'], issuedOn: '2025-10-12', sessionId, commandId: `issue-${code}` });
+    await h.settle();
+    const later = pdfText((await callRoute(h.deps, 'GET', `/certificates/${code}/pdf`)).body as Uint8Array);
+    expect(later).toContain(MINISTRY_ON_12_OCTOBER_2025);
+    expect(later).not.toContain(MINISTRY_ON_6_OCTOBER_2025);
+    expect(later).toMatch(/Délivré par la DREETS Bretagne \(direction régionale de l'économie, de l'emploi, du travail et des solidarités\), au livret de certification/);
   });
 
   it('only the holder: another candidate gets 403; a code that is not theirs, unknown or malformed, the same 404; their log untouched', async () => {

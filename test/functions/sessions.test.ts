@@ -257,7 +257,7 @@ describe('refusals answer their status and problem type, and append nothing', ()
 
   it('a centre without agrément (centre-not-agreed)', async () => {
     const api = client(h);
-    const { centreId } = (await api.post('/centres', agent, { name: 'Sans Agrément', region: 'Bretagne' })).json;
+    const { centreId } = (await api.post('/centres', agent, { name: 'Sans Agrément', region: 'Hauts-de-France' })).json;
     await api.refused('POST', '/sessions', ['centre', centreId], { rncp: RNCP, kind: 'titre', centreId, startsOn: STARTS, endsOn: ENDS }, 422, 'centre-not-agreed');
   });
 
@@ -415,7 +415,7 @@ describe('roles and ownership', () => {
 
   it('a centre acts on its own sessions only (not-your-session)', async () => {
     const { api, path, jurors, candidates } = await readySession(h);
-    const other: Call['as'] = ['centre', (await api.post('/centres', agent, { name: 'Autre', region: 'Normandie' })).json.centreId];
+    const other: Call['as'] = ['centre', (await api.post('/centres', agent, { name: 'Autre', region: 'Hauts-de-France' })).json.centreId];
     await api.refused('PUT', `${path}/jury`, other, { members: jurors }, 403, 'not-your-session');
     await api.refused('POST', `${path}/enrolments`, other, { candidateId: candidates[0], route: 'vae' }, 403, 'not-your-session');
     await api.refused('GET', path, other, undefined, 403, 'not-your-session');

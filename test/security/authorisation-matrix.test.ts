@@ -99,7 +99,7 @@ const table: Record<string, Expectation> = {
     foreign: { candidate: (w) => w.candidateB },
   },
   'GET /statistics/exports/{exportId}': { path: () => '/statistics/exports/2025-p1' },
-  'POST /centres': { path: () => '/centres', body: () => ({ name: 'Centre matrice', region: 'Normandie' }) },
+  'POST /centres': { path: () => '/centres', body: () => ({ name: 'Centre matrice', region: 'Normandie' }), regions: { owner: 'Normandie', foreign: 'Bretagne' } },
   'GET /centres/{centreId}/sessions': { path: (w) => `/centres/${w.centreA}/sessions`, owner: { centre: (w) => w.centreA }, foreign: { centre: (w) => w.centreB } },
   'POST /centres/{centreId}/agrements': {
     path: (w) => `/centres/${w.centreB}/agrements`,

@@ -13,6 +13,8 @@ export interface Identity {
   /** Who the account acts for in the ledger: the centre, juror, candidate or agent (`custom:ledger_id`). */
   ledgerId: string;
   roles: Role[];
+  /** A DREETS agent's region (`custom:region`): what its forms default to. */
+  region?: string;
   /** Expiry, seconds since the epoch. */
   exp?: number;
 }
@@ -54,7 +56,15 @@ export function decodeToken(token: string): Identity {
   const ledgerId = claims['custom:ledger_id'];
   if (typeof ledgerId !== 'string' || !ledgerId)
     throw new Error('Ce compte n’est rattaché à aucun centre, juré, candidat ou agent du registre (il n’a pas de « custom:ledger_id ») : demandez à être invité.');
-  return { token: token.trim(), sub: claims.sub, ledgerId, roles, ...(typeof claims.exp === 'number' ? { exp: claims.exp } : {}) };
+  const region = claims['custom:region'];
+  return {
+    token: token.trim(),
+    sub: claims.sub,
+    ledgerId,
+    roles,
+    ...(typeof region === 'string' && region ? { region } : {}),
+    ...(typeof claims.exp === 'number' ? { exp: claims.exp } : {}),
+  };
 }
 
 export function currentIdentity(): Identity | undefined {

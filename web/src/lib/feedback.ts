@@ -1,5 +1,6 @@
 import { ApiError } from './api.js';
 import { h, showError, type Child } from './dom.js';
+import { fieldErrorSentence } from './field-errors.js';
 
 /** A refusal in words: the French sentence, then what the API said (detail, fields) and the rule's code. */
 export function refusalContent(error: unknown): Child[] {
@@ -12,7 +13,7 @@ export function refusalContent(error: unknown): Child[] {
       ? h(
           'ul',
           null,
-          p.errors.map((e) => h('li', null, `${e.path || 'demande'} : ${e.message}`)),
+          p.errors.map((e) => h('li', null, fieldErrorSentence(e))),
         )
       : null,
     p.detail

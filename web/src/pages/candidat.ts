@@ -3,7 +3,7 @@ import QRCode from 'qrcode';
 import { call, getJson } from '../lib/api.js';
 import { button, byId, h, replaceChildren, showError, showSuccess, table, type Child } from '../lib/dom.js';
 import { refusalContent } from '../lib/feedback.js';
-import { dateFr, instantFr, kindLabels, outcomeLabels, sessionKindLabels, statusLabels } from '../lib/format.js';
+import { dateFr, instantFr, kindLabels, numberFr, outcomeLabels, sessionKindLabels, statusLabels } from '../lib/format.js';
 import { initLayout, requireRole } from '../lib/layout.js';
 import type { ApiAnswer } from '../lib/wire.js';
 
@@ -327,22 +327,68 @@ const purposeLabels: Record<string, string> = {
   record: 'votre livret',
   'named-certificate': 'votre certificat nominatif',
 };
-const readerLabels: Record<string, string> = { centre: 'Votre centre', juror: 'Un juré de votre session', dreets: 'Un agent de la DREETS', ministry: 'Le ministère' };
+const readerLabels: Record<string, string> = {
+  candidate: 'Vous-même',
+  centre: 'Votre centre',
+  juror: 'Un juré de votre session',
+  dreets: 'Un agent de la DREETS',
+  ministry: 'Le ministère',
+};
+/** Who read, in French: the kind of reader, and the centre's name (an organisation; a person's name stays theirs). */
+const readerText = (reader: AccessLine['reader']) => {
+  const label = readerLabels[reader.role] ?? 'Un autre service';
+  return reader.name ? `${label} (${reader.name})` : label;
+};
 
-/** Who read the person's name, when and why (GDPR art. 15). */
+/** One row per reader, day and purpose: a page viewed ten times in a morning is one consultation, counted. */
+export function accessRows(lines: readonly AccessLine[]) {
+  const rows = new Map<string, { day: string; reader: AccessLine['reader']; purpose: string; count: number }>();
+  for (const line of [...lines].reverse()) {
+    const day = line.at.slice(0, 10);
+    const key = `${day}|${line.reader.role}|${line.reader.id}|${line.purpose}`;
+    const row = rows.get(key);
+    if (row) row.count += 1;
+    else rows.set(key, { day, reader: line.reader, purpose: line.purpose, count: 1 });
+  }
+  return [...rows.values()];
+}
+
+const ACCESS_PAGE = 10;
+
+/** Who read the person's name, when and why (GDPR art. 15), newest first, ten rows a page. */
 function accessLog(lines: AccessLine[]) {
-  return h(
-    'section',
-    { class: 'card', 'aria-labelledby': 'acces-titre' },
+  const rows = accessRows(lines);
+  const section = h('section', { class: 'card', 'aria-labelledby': 'acces-titre' });
+  const status = h('p', { 'aria-live': 'polite', class: 'pager-status' });
+  const holder = h('div', null);
+  let page = 0;
+  const pages = Math.max(1, Math.ceil(rows.length / ACCESS_PAGE));
+  const previous = button('Consultations plus récentes', { type: 'button', onclick: () => show(page - 1) });
+  const next = button('Consultations plus anciennes', { type: 'button', onclick: () => show(page + 1) });
+  function show(n: number) {
+    page = Math.min(Math.max(n, 0), pages - 1);
+    const shown = rows.slice(page * ACCESS_PAGE, (page + 1) * ACCESS_PAGE);
+    replaceChildren(
+      holder,
+      table({
+        caption: 'Consultations de vos nom et prénoms, par jour',
+        headers: ['Jour', 'Qui', 'Pour', 'Consultations'],
+        rows: shown.map((r) => [dateFr(r.day), readerText(r.reader), purposeLabels[r.purpose] ?? 'un autre motif', numberFr(r.count)]),
+      }),
+    );
+    previous.disabled = page === 0;
+    next.disabled = page >= pages - 1;
+    status.textContent = `Page ${page + 1} sur ${pages}`;
+  }
+  replaceChildren(
+    section,
     h('h2', { id: 'acces-titre' }, 'Qui a consulté mes données personnelles'),
-    lines.length
-      ? table({
-          caption: 'Consultations de vos nom et prénoms',
-          headers: ['Quand', 'Qui', 'Pour'],
-          rows: [...lines].reverse().map((l) => [instantFr(l.at), readerLabels[l.reader.role] ?? l.reader.role, purposeLabels[l.purpose] ?? l.purpose]),
-        })
+    rows.length
+      ? [holder, pages > 1 ? h('nav', { 'aria-label': 'Pages des consultations', class: 'pager' }, previous, status, next) : null]
       : h('p', null, 'Personne n’a encore consulté vos données.'),
   );
+  if (rows.length) show(0);
+  return section;
 }
 
 async function main(candidateId: string) {

@@ -41,6 +41,11 @@ type CentreCandidate = ApiAnswer<'GET /centres/{centreId}/candidates'>[number];
 const candidateName = (c: { candidateId: string; familyName?: string | null; givenNames?: string | null }) =>
   c.familyName ? `${c.givenNames ?? ''} ${c.familyName}`.trim() : `personne effacée (${shortId(c.candidateId)})`;
 const jurorName = (m: { jurorId: string; name?: string | null }) => m.name ?? `juré ${shortId(m.jurorId)}`;
+/** Another juror of the session by name, as the session's jury lists them. */
+const otherJuror = (s: { jury: readonly { jurorId: string; name?: string | null }[] }, jurorId: string) => {
+  const member = s.jury.find((m) => m.jurorId === jurorId);
+  return member?.name ?? 'un autre membre du jury';
+};
 
 const app = byId('app');
 initLayout();
@@ -63,6 +68,7 @@ const sessionSection = h('section', { id: 'session', 'aria-labelledby': 'session
 let openedId: string | undefined;
 
 let openedPosition = 0;
+let lastView: SessionView | undefined;
 /** What the centre picks from in the open session's forms. */
 const pickable: { jurors: JurorLine[]; candidates: CentreCandidate[] } = { jurors: [], candidates: [] };
 
@@ -107,6 +113,7 @@ async function openSession(sessionId: string, options: { message?: string; focus
   const sameSession = openedId === sessionId;
   openedId = sessionId;
   openedPosition = view.position;
+  lastView = view;
   const url = new URL(location.href);
   url.searchParams.set('session', sessionId);
   history.replaceState(null, '', url);
@@ -124,6 +131,9 @@ async function openSession(sessionId: string, options: { message?: string; focus
   focusOn(target);
 }
 
+/** The lists above the session (the centre's sessions, with their counts), told when a write changed the session. */
+const sessionListeners: ((view: SessionView) => Promise<void>)[] = [];
+
 /** Runs a write, then shows the session again with the outcome; a refusal stays in the form's message area. */
 async function act(area: HTMLElement, write: () => Promise<unknown>, message: string, focus?: string) {
   try {
@@ -133,6 +143,7 @@ async function act(area: HTMLElement, write: () => Promise<unknown>, message: st
     return;
   }
   await openSession(openedId!, { message, focus, after: openedPosition });
+  if (lastView) await Promise.all(sessionListeners.map((refresh) => refresh(lastView!)));
 }
 
 // --- Rendering of a session ---
@@ -262,7 +273,7 @@ function enrolForm(s: SessionView, cert: Certification) {
           await act(
             area,
             () => send('POST', `/sessions/${enc(s.sessionId)}/enrolments`, body),
-            `${picked ? candidateName(picked) : 'Candidat'} inscrit (${routeLabels[body.route]}).`,
+            `Inscription de ${picked ? candidateName(picked) : 'la personne choisie'} enregistrée (${routeLabels[body.route]}).`,
             '#candidats-titre',
           );
         },
@@ -284,7 +295,8 @@ function enrolForm(s: SessionView, cert: Certification) {
           name: 'route',
           required: true,
           hint: `Ouvertes pour cette certification : ${allowed}.`,
-          options: Object.entries(routeLabels).map(([value, label]) => ({ value, label })),
+          // Only the routes this version opens: the API would refuse the others (route-not-allowed).
+          options: cert.accessRoutes.allowed.map((value) => ({ value, label: routeLabels[value] ?? value })),
         }),
       ),
       s.kind === 'ccp'
@@ -562,7 +574,8 @@ function deliberationSummary(s: SessionView, jurorId: string, d: Deliberation, n
       h('dd', null, d.blocs.length ? d.blocs.join(', ') : 'aucun'),
       s.kind === 'titre' ? [h('dt', null, 'Entretien final'), h('dd', null, d.finalInterviewHeld ? 'tenu' : 'non tenu')] : null,
       h('dt', null, 'Proposée'),
-      h('dd', null, `${d.proposedBy === jurorId ? 'par vous' : 'par un autre membre du jury'}, le ${instantFr(d.proposedAt)}`),
+      // The jurors of a session see each other's names (GET /sessions/{id} gives them to its jurors).
+      h('dd', null, `${d.proposedBy === jurorId ? 'par vous' : `par ${otherJuror(s, d.proposedBy)}`}, le ${instantFr(d.proposedAt)}`),
       h('dt', null, 'Signatures'),
       h('dd', null, `${d.signatures.length} sur ${eligible}`, d.final ? h('span', null, ' — ', h('span', { class: 'badge ok' }, 'Définitive')) : ''),
     ),
@@ -643,24 +656,49 @@ function sessionsTable(list: SessionLine[], caption: string) {
 
 function centreSessions(centreId: string) {
   const holder = h('div', null, h('p', null, 'Chargement des sessions…'));
-  const load = async (expected?: string) => {
+  /** Reads the list, until it shows `expected` (a session just scheduled, or a line as a write left it). */
+  const load = async (expected?: string | ((sessions: CentreSessions) => boolean)) => {
     try {
       const deadline = Date.now() + 5_000;
       const [centre, listed] = await Promise.all([
         getJson<ApiAnswer<'GET /centres/{centreId}'>>(`/centres/${enc(centreId)}`),
         getJson<CentreSessions>(`/centres/${enc(centreId)}/sessions`),
       ]);
+      const shows = (list: CentreSessions) => (typeof expected === 'function' ? expected(list) : list.some((x) => x.sessionId === expected));
       let sessions = listed;
-      while (expected && !sessions.some((x) => x.sessionId === expected) && Date.now() < deadline) {
+      while (expected && !shows(sessions) && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 150));
         sessions = await getJson<CentreSessions>(`/centres/${enc(centreId)}/sessions`);
       }
-      replaceChildren(holder, h('p', null, `${centre.name} — région ${centre.region}.`), sessionsTable(sessions, `Sessions du centre ${centre.name}`));
+      replaceChildren(
+        holder,
+        h('p', null, `${centre.name} — région ${centre.region}.`),
+        agrementsList(centre.agrements),
+        sessionsTable(sessions, `Sessions du centre ${centre.name}`),
+      );
     } catch (error) {
       replaceChildren(holder, h('div', { class: 'message error' }, ...refusalContent(error)));
     }
   };
-  return { holder, load };
+  // After a write on one of its sessions, the line shows the session's counts as the write left them.
+  const refresh = (view: SessionView) =>
+    view.centreId === centreId
+      ? load((list) => {
+          const line = list.find((x) => x.sessionId === view.sessionId);
+          return !line || (line.candidates === view.candidates.length && line.juryMembers === view.jury.length && line.pv.status === view.pv.status);
+        })
+      : Promise.resolve();
+  return { holder, load, refresh };
+}
+
+function agrementsList(agrements: ApiAnswer<'GET /centres/{centreId}'>['agrements']) {
+  return agrements.length
+    ? table({
+        caption: 'Agréments du centre',
+        headers: ['Certification', 'Valable jusqu’au'],
+        rows: agrements.map((a) => [a.rncp, dateFr(a.validUntil)]),
+      })
+    : h('p', null, 'Ce centre n’a encore aucun agrément.');
 }
 
 /** The juror's sessions, the latest first: the juror opens one from the list. */
@@ -804,7 +842,7 @@ function registerCandidateForm() {
             f.reset();
             showSuccess(
               area,
-              `${body.givenNames} ${body.familyName} est enregistré sous l’identifiant `,
+              `Dossier de ${body.givenNames} ${body.familyName} enregistré sous l’identifiant `,
               h('code', { class: 'candidate-id' }, candidateId),
               '. Transmettez-le au candidat : c’est son identifiant de connexion.',
             );
@@ -845,7 +883,8 @@ async function dreetsForms() {
             const { centreId } = await send<{ centreId: string }>('POST', '/centres', { name: text(data, 'name'), region: text(data, 'region') });
             await send('POST', `/centres/${enc(centreId)}/agrements`, { rncp: text(data, 'rncp'), validUntil: text(data, 'validUntil') });
             f.reset();
-            showSuccess(area, 'Centre enregistré et agréé, identifiant ', h('code', null, centreId), '.');
+            await centresChanged(centreId);
+            showSuccess(area, 'Centre enregistré et agréé, identifiant ', h('code', null, centreId), ' : il figure dans la liste des centres.');
           } catch (error) {
             showRefusal(area, error);
           }
@@ -855,7 +894,13 @@ async function dreetsForms() {
         'div',
         { class: 'form-row' },
         field({ label: 'Nom du centre', name: 'name', required: true }),
-        selectField({ label: 'Région', name: 'region', required: true, options: regionOptions() }),
+        selectField({
+          label: 'Région',
+          name: 'region',
+          required: true,
+          options: regionOptions(),
+          ...(who?.region ? { value: who.region, hint: 'Votre région : vous n’enregistrez que les centres de votre territoire.' } : {}),
+        }),
       ),
       h(
         'div',
@@ -874,7 +919,8 @@ async function dreetsForms() {
             const { jurorId } = await send<{ jurorId: string }>('POST', '/jurors', { name: text(data, 'name'), independent: data.get('independent') === 'oui' });
             await send('POST', `/jurors/${enc(jurorId)}/habilitations`, { rncp: text(data, 'rncp'), validUntil: text(data, 'validUntil') });
             f.reset();
-            showSuccess(area, 'Juré enregistré et habilité, identifiant ', h('code', null, jurorId), '.');
+            await jurorsChanged(text(data, 'rncp'), jurorId);
+            showSuccess(area, 'Juré enregistré et habilité, identifiant ', h('code', null, jurorId), ' : il figure dans la liste des jurés habilités.');
           } catch (error) {
             showRefusal(area, error);
           }
@@ -892,9 +938,31 @@ async function dreetsForms() {
   );
 }
 
-function dreetsCentreLookup(centres: ApiAnswer<'GET /centres'>) {
+function dreetsCentreLookup(initial: ApiAnswer<'GET /centres'>) {
   const holder = h('div');
-  return h(
+  const centreOptions = (list: ApiAnswer<'GET /centres'>) => list.map((c) => h('option', { value: c.centreId }, c.name));
+  const picker = selectField({
+    label: 'Centre',
+    name: 'centreId',
+    required: true,
+    hint: 'Les centres de votre région.',
+    options: initial.map((c) => ({ value: c.centreId, label: c.name })),
+  });
+  const select = picker.querySelector('select')!;
+  let shown: ((view: SessionView) => Promise<void>) | undefined;
+  sessionListeners.push((view) => shown?.(view) ?? Promise.resolve());
+  /** After a centre is registered: the list read again until it has it, that centre picked. */
+  centresChanged = async (centreId: string) => {
+    const deadline = Date.now() + 5_000;
+    let list = await getJson<ApiAnswer<'GET /centres'>>('/centres');
+    while (!list.some((c) => c.centreId === centreId) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      list = await getJson<ApiAnswer<'GET /centres'>>('/centres');
+    }
+    replaceChildren(select, ...centreOptions(list));
+    select.value = centreId;
+  };
+  const section = h(
     'section',
     { class: 'card', 'aria-labelledby': 'centre-titre' },
     h('h2', { id: 'centre-titre' }, 'Sessions d’un centre'),
@@ -903,28 +971,87 @@ function dreetsCentreLookup(centres: ApiAnswer<'GET /centres'>) {
         submit: 'Afficher les sessions',
         label: 'Sessions d’un centre',
         async action(data) {
-          const { holder: inner, load } = centreSessions(text(data, 'centreId'));
+          const { holder: inner, load, refresh } = centreSessions(text(data, 'centreId'));
+          shown = refresh;
           replaceChildren(holder, inner);
           await load();
         },
       },
-      selectField({ label: 'Centre', name: 'centreId', required: true, hint: 'Les centres de votre région.', options: centres.map((c) => ({ value: c.centreId, label: c.name })) }),
+      picker,
+    ),
+    holder,
+  );
+  return section;
+}
+
+let centresChanged: (centreId: string) => Promise<void> = async () => {};
+
+/** The jurors habilitated for a certification, by name with their windows: whom a centre may call to its juries. */
+async function dreetsJurors() {
+  const options = await certificationOptions();
+  const holder = h('div');
+  const show = async (rncp: string, expected?: string) => {
+    const deadline = Date.now() + 5_000;
+    let list = await getJson<JurorLine[]>(`/jurors?rncp=${enc(rncp)}`);
+    while (expected && !list.some((j) => j.jurorId === expected) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      list = await getJson<JurorLine[]>(`/jurors?rncp=${enc(rncp)}`);
+    }
+    replaceChildren(
+      holder,
+      list.length
+        ? table({
+            caption: `Jurés habilités pour ${rncp}`,
+            headers: ['Juré', 'Indépendant du certificateur', 'Habilitation'],
+            rows: list.map((j) => [
+              j.name ?? `juré ${shortId(j.jurorId)}`,
+              j.independent ? 'oui' : 'non',
+              j.habilitations
+                .filter((x) => x.rncp === rncp)
+                .map((x) => `du ${dateFr(x.validFrom)} au ${dateFr(x.validUntil)}`)
+                .join(' ; '),
+            ]),
+          })
+        : h('p', null, `Aucun juré n’est habilité pour ${rncp}.`),
+    );
+  };
+  jurorsChanged = show;
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'jures-titre' },
+    h('h2', { id: 'jures-titre' }, 'Jurés habilités'),
+    form(
+      {
+        submit: 'Afficher les jurés',
+        label: 'Jurés habilités pour une certification',
+        async action(data, _f, area) {
+          try {
+            await show(text(data, 'rncp'));
+          } catch (error) {
+            showRefusal(area, error);
+          }
+        },
+      },
+      selectField({ label: 'Certification', name: 'rncp', required: true, options, value: defaultVersion(await listCertifications()) }),
     ),
     holder,
   );
 }
 
+let jurorsChanged: (rncp: string, jurorId?: string) => Promise<void> = async () => {};
+
 async function main(me: Identity) {
   const parts: Child[] = [h('p', { class: 'lead' }, `Connecté en tant que ${me.roles.map((r) => roleLabels[r]).join(', ')}.`)];
   // The session opened comes right after the way it was found: the centre's list, or the form taking its id.
   if (me.roles.includes('centre')) {
-    const { holder, load } = centreSessions(me.ledgerId);
+    const { holder, load, refresh } = centreSessions(me.ledgerId);
+    sessionListeners.push(refresh);
     parts.push(h('section', { class: 'card', 'aria-labelledby': 'sessions-titre' }, h('h2', { id: 'sessions-titre' }, 'Les sessions du centre'), holder), sessionSection);
     parts.push(await scheduleForm(me.ledgerId, load), registerCandidateForm());
     void load();
   }
   if (me.roles.includes('centre')) parts.push(await centreCandidates(me.ledgerId));
-  if (me.roles.includes('dreets')) parts.push(dreetsCentreLookup(await getJson<ApiAnswer<'GET /centres'>>('/centres')));
+  if (me.roles.includes('dreets')) parts.push(dreetsCentreLookup(await getJson<ApiAnswer<'GET /centres'>>('/centres')), await dreetsJurors());
   if (me.roles.includes('juror')) parts.push(await jurorSessions(me.ledgerId));
   if (!me.roles.includes('centre')) parts.push(sessionSection);
   if (me.roles.includes('dreets')) parts.push(await dreetsForms());

@@ -5,6 +5,7 @@ import { barChart, columnChart, type Series } from '../lib/charts.js';
 import { byId, button, field, focusOn, form, h, replaceChildren, selectField, showError, showInfo, showSuccess, text, type Child } from '../lib/dom.js';
 import { refusalContent, showRefusal } from '../lib/feedback.js';
 import { numberFr, percentFr, shortRouteLabels } from '../lib/format.js';
+import { defaultVersion } from '../lib/choices.js';
 import { initLayout, requireRole } from '../lib/layout.js';
 import type { ApiAnswer } from '../lib/wire.js';
 
@@ -196,7 +197,7 @@ async function show(rncp: string, year: string, title: string) {
         button('Télécharger le CSV', { class: 'button primary', onclick: () => void downloadCsv(rncp, year, area) }),
         button('Déposer l’export au compartiment', { class: 'button', onclick: () => void exportCsv(rncp, year, area) }),
       ),
-      h('p', { class: 'muted' }, 'Le CSV reprend les colonnes de la fiche RNCP, puis le détail par voie d’accès, région et centre.'),
+      h('p', { class: 'muted' }, 'Le CSV reprend les colonnes de la fiche RNCP, puis le détail par voie d’accès et par région (les 18 régions, toujours dans le même ordre).'),
       area,
     ),
     h('h3', null, 'Graphiques'),
@@ -225,7 +226,7 @@ async function show(rncp: string, year: string, title: string) {
 async function main() {
   const list = await getJson<CatalogueEntry[]>('/certifications', { auth: false });
   const params = new URLSearchParams(location.search);
-  const initialRncp = params.get('rncp') ?? list.find((c) => c.rncp === 'RNCP38665')?.rncp ?? list[0]?.rncp;
+  const initialRncp = params.get('rncp') ?? defaultVersion(list);
   const titleOf = (rncp: string) => {
     const c = list.find((x) => x.rncp === rncp);
     return c ? `${c.title} (${c.rncp})` : rncp;

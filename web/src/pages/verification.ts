@@ -54,7 +54,7 @@ function codeForm(initial = '') {
         name: 'code',
         required: true,
         value: initial,
-        hint: 'Par exemple 7KQ2-M9XD-4HTB-P3W. Majuscules, tirets et espaces facultatifs.',
+        hint: 'Par exemple 7KQ2-M9XD-4HTB-P3WX6 : 17 caractères, le dernier de contrôle. Majuscules, tirets et espaces facultatifs.',
         attrs: { spellcheck: 'false', autocapitalize: 'characters', maxlength: 64, pattern: '[0-9A-Za-z*~$= \\-]{1,64}' },
       }),
     ),
