@@ -1,6 +1,5 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { webPages } from '../../web/serve.js';
 import { LocalRateLimit, publicRateLimitOf } from '../composition/config.js';
