@@ -40,6 +40,7 @@ export const PROBLEM_SENTENCES = {
   'duplicate-jury-member': 'Un juré figure deux fois dans la liste.',
   'jury-locked': 'Le jury ne peut plus changer : des évaluations ou des délibérations sont enregistrées.',
   'candidate-already-enrolled': 'Ce candidat est déjà inscrit à cette session.',
+  'candidate-already-assessed': 'Le jury a déjà évalué ce candidat : le procès-verbal décide pour lui (absent, ajourné…), il ne peut plus être désinscrit.',
   'already-sitting-titre-session': 'Ce candidat est déjà inscrit à une autre session titre de cette certification : une nouvelle inscription attend le procès-verbal de celle-ci.',
   'route-not-allowed': 'Cette voie d’accès n’est pas ouverte pour cette certification.',
   'enrolment-needs-blocs': 'L’inscription doit porter sur au moins un bloc.',

@@ -15,6 +15,7 @@ export type SessionEvent = Extract<
       | 'SessionScheduled'
       | 'JuryConstituted'
       | 'CandidateEnrolled'
+      | 'CandidateWithdrawn'
       | 'JurorRecused'
       | 'AssessmentRecorded'
       | 'DeliberationProposed'
@@ -112,6 +113,12 @@ export type SessionCommand =
       blocs?: string[];
       today: string;
       certification: CertificationVersion;
+    }
+  | {
+      /** DELETE /sessions/{sessionId}/enrolments/{candidateId}: the candidate will not sit this session. */
+      type: 'WithdrawCandidate';
+      actingCentre: string;
+      candidateId: string;
     }
   | {
       type: 'RecuseJuror';
@@ -257,6 +264,8 @@ function decide(command: SessionCommand, state: SessionState): SessionEvent[] {
       return constituteJury(command, state);
     case 'EnrolCandidate':
       return enrol(command, state);
+    case 'WithdrawCandidate':
+      return withdraw(command, state);
     case 'RecuseJuror':
       return recuse(command, state);
     case 'AddJurorsForCandidate':
@@ -642,6 +651,18 @@ function sign(command: Extract<SessionCommand, { type: 'SignDeliberation' }>, st
   return [{ type: 'DeliberationSigned', data: { candidateId, jurorId } }, ...finalisation(state, candidateId, signedBy, deliberation, certification)];
 }
 
+function withdraw(command: Extract<SessionCommand, { type: 'WithdrawCandidate' }>, state: OpenSession): SessionEvent[] {
+  ownedOpen(state, command.actingCentre);
+  const { candidateId } = command;
+  // Not enrolled (never, or already withdrawn): nothing to withdraw, and a retried withdrawal is this one.
+  if (!state.enrolments[candidateId]) return [];
+  // Once the jury judged the candidate, the PV decides for them: a withdrawal would erase a judgement.
+  const judged = state.deliberations[candidateId] || Object.keys(state.assessments).some((key) => key.split('|')[1] === candidateId);
+  if (judged)
+    throw conflict('candidate-already-assessed', `the jury of session ${state.sessionId} has assessed candidate ${candidateId}: the PV decides for them (absent, ajourné…)`);
+  return [{ type: 'CandidateWithdrawn', data: { candidateId, withdrawnBy: command.actingCentre } }];
+}
+
 function validatePv(command: Extract<SessionCommand, { type: 'ValidatePv' }>, state: OpenSession): SessionEvent[] {
   requireTerritory(command.actingRegion, command.centreRegion, `the PV of session ${state.sessionId}`);
   if (state.pv) return [];
@@ -676,6 +697,14 @@ function evolve(state: SessionState, event: SessionEvent): SessionState {
     case 'CandidateEnrolled': {
       const { candidateId, route, blocs } = event.data;
       return { ...state, enrolments: { ...state.enrolments, [candidateId]: { route, blocs } } };
+    }
+    case 'CandidateWithdrawn': {
+      // The candidate leaves the session with what concerned them only (recusals, added jurors, accommodations).
+      const { candidateId } = event.data;
+      const { [candidateId]: _e, ...enrolments } = state.enrolments;
+      const { [candidateId]: _r, ...recusals } = state.recusals;
+      const { [candidateId]: _a, ...added } = state.added;
+      return { ...state, enrolments, recusals, added, accommodated: state.accommodated.filter((id) => id !== candidateId) };
     }
     case 'JurorRecused': {
       const { candidateId, jurorId } = event.data;

@@ -58,6 +58,15 @@ export const CandidateEnrolled = defineEvent(
   { 1: (d: z.infer<typeof CandidateEnrolledV1>) => d },
 );
 
+/**
+ * The session's centre withdraws an enrolment before anything was recorded for the candidate (no assessment, no
+ * deliberation) and before the PV: the candidate does not sit this session (they gave up, or the centre abandons
+ * the session). A titre session's seat on the candidate's stream is given back with it (TitreSittingReleased).
+ */
+export const CandidateWithdrawn = defineEvent('CandidateWithdrawn', {
+  latest: z.object({ candidateId: Id, withdrawnBy: z.string().check(z.minLength(1), z.maxLength(128)) }),
+});
+
 const JurorRecusedV1 = z.object({ jurorId: Id, candidateId: Id, reason: Text });
 export const RecusalDeclarer = z.enum(['juror', 'centre', 'dreets']);
 /**

@@ -38,6 +38,7 @@ export const routeModules: Record<string, () => Promise<RouteModule>> = {
   'sessions/get-session': () => import('./sessions/get-session.js'),
   'sessions/constitute-jury': () => import('./sessions/constitute-jury.js'),
   'sessions/enrol-candidate': () => import('./sessions/enrol-candidate.js'),
+  'sessions/withdraw-candidate': () => import('./sessions/withdraw-candidate.js'),
   'sessions/recuse-juror': () => import('./sessions/recuse-juror.js'),
   'sessions/record-assessment': () => import('./sessions/record-assessment.js'),
   'sessions/propose-deliberation': () => import('./sessions/propose-deliberation.js'),

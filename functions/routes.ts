@@ -54,6 +54,7 @@ export const routes: readonly RouteEntry[] = [
   { method: 'GET', path: '/sessions/{sessionId}', auth: ['centre', 'juror', 'dreets'], module: 'sessions/get-session' },
   { method: 'PUT', path: '/sessions/{sessionId}/jury', auth: ['centre'], module: 'sessions/constitute-jury' },
   { method: 'POST', path: '/sessions/{sessionId}/enrolments', auth: ['centre'], module: 'sessions/enrol-candidate' },
+  { method: 'DELETE', path: '/sessions/{sessionId}/enrolments/{candidateId}', auth: ['centre'], module: 'sessions/withdraw-candidate' },
   { method: 'POST', path: '/sessions/{sessionId}/recusals', auth: ['juror', 'centre', 'dreets'], module: 'sessions/recuse-juror' },
   { method: 'POST', path: '/sessions/{sessionId}/accommodations', auth: ['dreets'], module: 'sessions/decide-accommodation' },
   { method: 'POST', path: '/sessions/{sessionId}/assessments', auth: ['juror'], module: 'sessions/record-assessment' },

@@ -30,9 +30,9 @@ const operations = (dynamo: DynamoDBClient, eventsTable: string, signer: Signer)
   close: () => dynamo.destroy(),
 });
 
-/** On a data dir opened in an embedded dynalite (`npm start` stopped). */
-export const localOperations = (dynamoEndpoint: string, dataDir: string) =>
-  operations(localDynamoClient(dynamoEndpoint), LOCAL_TABLES.events, new KeyRingSigner(new FileKeyRingStore(join(dataDir, 'signing-keys')), systemClock));
+/** On a data dir opened in an embedded dynalite (`npm start` stopped), behind its guard: signed with the data dir's credentials. */
+export const localOperations = (dynamoEndpoint: string, dataDir: string, credentials?: { accessKeyId: string; secretAccessKey: string }) =>
+  operations(localDynamoClient(dynamoEndpoint, credentials), LOCAL_TABLES.events, new KeyRingSigner(new FileKeyRingStore(join(dataDir, 'signing-keys')), systemClock));
 
 /** In AWS: EVENTS_TABLE and the KMS signing key (SIGNING_KEY_ID, SIGNING_KEY_HISTORY) from the environment. */
 export const awsOperations = (env: Record<string, string | undefined> = process.env) => {

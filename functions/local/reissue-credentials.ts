@@ -8,10 +8,8 @@
 // PUBLIC_BASE_URL, … as `aws lambda get-function-configuration` of the attach-certificate-documents step shows) and
 // credentials allowed what that step is allowed (append to the events table, kms:Sign); the Streams projector
 // then updates the read models, so GET …/credential serves the new credential.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { reissueCredentials } from '../certificates/reissue-credentials.js';
-import { resolveDataDir } from './data-dir.js';
+import { commandDataDir, openLocalLedger, runCommand } from './one-off-command.js';
 
 async function main(): Promise<number> {
   if (process.env.EVENTS_TABLE) {
@@ -21,17 +19,7 @@ async function main(): Promise<number> {
     console.log(`${report.reissued.length} credential(s) reissued, ${report.current} already current (AWS)`);
     return 0;
   }
-  const dataDir = resolveDataDir();
-  if (!existsSync(join(dataDir, 'dynamodb'))) {
-    console.error(`no ledger in ${dataDir} (set LEDGER_DATA_DIR, or EVENTS_TABLE for AWS)`);
-    return 2;
-  }
-  process.env.PUBLIC_BASE_URL ||= `http://localhost:${process.env.PORT || 3000}`;
-  const { startLocalLedger } = await import('./runtime.js');
-  const ledger = await startLocalLedger({ dataDir, port: 0, host: '127.0.0.1', logLevel: 'SILENT', clock: process.env.LEDGER_CLOCK }).catch((error: Error) => {
-    console.error(`cannot open the ledger in ${dataDir}: is \`npm start\` still running on it? Stop it first. (${error.message})`);
-    process.exit(2);
-  });
+  const ledger = await openLocalLedger(commandDataDir());
   try {
     const report = await reissueCredentials(ledger.deps, console.log);
     await ledger.settle();
@@ -42,4 +30,4 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+await runCommand(main);

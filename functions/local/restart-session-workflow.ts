@@ -7,10 +7,8 @@
 // In AWS: run it with the environment of the deployed functions (EVENTS_TABLE, READ_MODELS_TABLE,
 // SESSION_STATE_MACHINE_ARN, …) and credentials allowed states:StartExecution on the session state machine and
 // reads of the events table. Locally: on the data dir, with `npm start` stopped (dynalite holds a lock on it).
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { restartSessionWorkflow } from '../reactions/session-workflow-trigger.js';
-import { resolveDataDir } from './data-dir.js';
+import { commandDataDir, openLocalLedger, runCommand } from './one-off-command.js';
 
 async function main(): Promise<number> {
   const [sessionId, attemptText] = process.argv.slice(2);
@@ -25,14 +23,7 @@ async function main(): Promise<number> {
     console.log(`started ${started.executionName}: ${started.executionId}`);
     return 0;
   }
-  const dataDir = resolveDataDir();
-  if (!existsSync(join(dataDir, 'dynamodb'))) {
-    console.error(`no ledger in ${dataDir} (set LEDGER_DATA_DIR, or EVENTS_TABLE for AWS)`);
-    return 2;
-  }
-  process.env.PUBLIC_BASE_URL ||= `http://localhost:${process.env.PORT || 3000}`;
-  const { startLocalLedger } = await import('./runtime.js');
-  const ledger = await startLocalLedger({ dataDir, port: 0, host: '127.0.0.1', logLevel: 'SILENT', clock: process.env.LEDGER_CLOCK });
+  const ledger = await openLocalLedger(commandDataDir());
   try {
     const started = await restartSessionWorkflow(ledger.deps, sessionId, attempt);
     await ledger.settle();
@@ -43,4 +34,4 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+await runCommand(main);

@@ -1,15 +1,12 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import dynalite from 'dynalite';
-import S3rver from 's3rver';
 import { webPages } from '../../web/serve.js';
 import { LocalRateLimit, publicRateLimitOf } from '../composition/config.js';
 import { composeLocalLedger, LOCAL_BUCKETS, LOCAL_TABLES, type LocalPlatformOptions } from '../composition/local-ledger.js';
 import '../shared/polyfills.js';
 import { startHttpServer } from './http-server.js';
-import { dynamoRefusal, s3Refusal, socketFolder, standInCredentials, startSigV4Guard } from './stand-in-guard.js';
+import { startLocalStandIns } from './stand-ins.js';
 import { LocalClock, parseClockSetting } from './local-clock.js';
 import { localTokenKeys, signLocalToken, explainLocalTokenRefusal, verifyLocalToken } from './local-token.js';
 import { activeReadModelTable } from './read-model-table.js';
@@ -26,6 +23,13 @@ export interface LocalLedgerOptions {
   /** Keep dynalite in memory (tests that need no restart). */
   inMemory?: boolean;
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /**
+   * `false` for a one-off command (functions/local/one-off-command.ts): the ledger without its HTTP server, so the
+   * command opens no port but the stand-ins' guards.
+   */
+  serve?: boolean;
+  /** Where the stand-ins' sockets go (functions/local/stand-ins.ts): a one-off command's are private. */
+  sockets?: 'data-dir' | 'private';
   /** Tests only: failure injection in the local workflow runner. */
   workflowOptions?: LocalPlatformOptions['workflowOptions'];
 }
@@ -43,22 +47,8 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
   const logger = new Logger({ serviceName: 'certification-ledger', logLevel: options.logLevel ?? 'WARN' });
 
   // The stand-ins serve unix sockets in a 0700 folder; clients reach them only through the SigV4 guards on loopback.
-  const credentials = standInCredentials(dataDir);
-  const sockets = socketFolder(dataDir);
-  const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.inMemory ? {} : { path: join(dataDir, 'dynamodb') }) });
-  const dynamoSocket = join(sockets.path, 'dynamodb.sock');
-  await new Promise<void>((resolve) => dynamo.listen(dynamoSocket, resolve));
-  const s3Socket = join(sockets.path, 's3.sock');
-  const s3 = new S3rver({
-    port: s3Socket,
-    silent: true,
-    directory: join(dataDir, 's3'),
-    configureBuckets: Object.values(BUCKETS).map((name) => ({ name })),
-  });
-  await s3.run();
-  const dynamoGuard = await startSigV4Guard({ socketPath: dynamoSocket, credentials, forwardAuthorization: true, refusal: dynamoRefusal });
-  const s3Guard = await startSigV4Guard({ socketPath: s3Socket, credentials, forwardAuthorization: false, refusal: s3Refusal });
-  const dynamoEndpoint = dynamoGuard.endpoint;
+  const standIns = await startLocalStandIns({ dataDir, ...(options.inMemory ? { inMemory: true } : {}), ...(options.sockets ? { sockets: options.sockets } : {}) });
+  const { dynamoEndpoint, credentials } = standIns;
 
   // `npm run rebuild` may have switched the read models to a fresh table (functions/local/rebuild.ts).
   const readModelTable = activeReadModelTable(dataDir, TABLES.readModels);
@@ -66,7 +56,7 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
   const local = composeLocalLedger({
     dataDir,
     dynamoEndpoint,
-    s3Endpoint: s3Guard.endpoint,
+    s3Endpoint: standIns.s3Endpoint,
     standInCredentials: credentials,
     clock,
     readModelTable,
@@ -92,17 +82,21 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
   await feed.drain();
 
   await deps.signer.publicKeys(); // the first signing key is made on the first start
-  const keys = await localTokenKeys(dataDir);
-  deps.localTokens = { sign: (role, ledgerId, region) => signLocalToken(keys, role, ledgerId, region ? { region } : {}) };
-  const http = await startHttpServer({
-    port: options.port ?? 3000,
-    host: options.host,
-    deps,
-    verifyClaims: (authorization) => verifyLocalToken(keys, authorization),
-    explainRefusedToken: (authorization) => explainLocalTokenRefusal(keys, authorization),
-    staticPages: await webPages(), // the pages of web/ (issue 6), at the paths of web/site.ts
-  });
-  deps.publicBaseUrl = process.env.PUBLIC_BASE_URL || http.url;
+  const http = options.serve === false ? undefined : await serve();
+  async function serve() {
+    const keys = await localTokenKeys(dataDir);
+    deps.localTokens = { sign: (role, ledgerId, region) => signLocalToken(keys, role, ledgerId, region ? { region } : {}) };
+    const http = await startHttpServer({
+      port: options.port ?? 3000,
+      host: options.host,
+      deps,
+      verifyClaims: (authorization) => verifyLocalToken(keys, authorization),
+      explainRefusedToken: (authorization) => explainLocalTokenRefusal(keys, authorization),
+      staticPages: await webPages(), // the pages of web/ (issue 6), at the paths of web/site.ts
+    });
+    return http;
+  }
+  deps.publicBaseUrl = process.env.PUBLIC_BASE_URL || http?.url || deps.publicBaseUrl;
   // Once the steps have everything (the public URL printed on certificates): the executions a stop cut short
   // resume, and the reactions the in-process feed may have lost run again (each is idempotent).
   const resumed = await local.workflows.recover();
@@ -110,13 +104,13 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
   if (resumed.length) logger.warn('resumed workflow executions cut short by the last stop', { executions: resumed.map((r) => r.executionId) });
 
   return {
-    url: http.url,
+    url: http?.url ?? deps.publicBaseUrl,
     /** The address the HTTP server listens on (127.0.0.1 unless told otherwise). */
-    boundAddress: (http.server.address() as AddressInfo).address,
+    boundAddress: (http?.server.address() as AddressInfo | undefined)?.address,
     /** The embedded dynalite's guard, for tools and benches that read its tables directly (signed with standInCredentials). */
     dynamoEndpoint,
     /** The embedded s3rver's guard. */
-    s3Endpoint: s3Guard.endpoint,
+    s3Endpoint: standIns.s3Endpoint,
     /** The data dir's credentials the guards check. */
     standInCredentials: credentials,
     readModelTable,
@@ -131,15 +125,12 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
     notifier: local.notifier,
     async stop() {
       if (systemTicks) clearInterval(systemTicks);
-      await http.close();
+      await http?.close();
       await settle();
       await feed.drain();
       await deps.verifications.flush();
       local.close();
-      await Promise.all([dynamoGuard.close(), s3Guard.close()]);
-      await new Promise<void>((resolve) => dynamo.close(() => resolve()));
-      await s3.close();
-      sockets.dispose();
+      await standIns.close();
     },
   };
 }

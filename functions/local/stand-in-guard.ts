@@ -136,13 +136,15 @@ export async function startSigV4Guard(options: {
   forwardAuthorization: boolean;
   /** The refusal in the service's dialect. */
   refusal: (reason: string) => { contentType: string; body: string };
+  /** Requests the real service answers without credentials (cognito-local's sign-in, its JWKS): passed unchecked. */
+  unsigned?: (req: IncomingMessage) => boolean;
 }): Promise<SigV4Guard> {
   const agent = new Agent({ keepAlive: true });
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
-    const problem = await signatureProblem(options.credentials, req, body).catch((error: Error) => `unreadable signature: ${error.message}`);
+    const problem = options.unsigned?.(req) ? undefined : await signatureProblem(options.credentials, req, body).catch((error: Error) => `unreadable signature: ${error.message}`);
     if (problem) {
       const refusal = options.refusal(problem);
       res.writeHead(403, { 'content-type': refusal.contentType, 'content-length': Buffer.byteLength(refusal.body) });

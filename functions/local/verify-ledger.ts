@@ -1,15 +1,11 @@
 // `npm run verify-ledger`: recomputes every stream's hash chain, a Merkle root over the stream heads, signs it as
 // a checkpoint and prints it; names every modified commit and exits 1 then.
-// Locally it opens the data dir (LEDGER_DATA_DIR, default .ledger/): stop `npm start` first, dynalite holds a
-// lock on it. With EVENTS_TABLE set, it reads that table in AWS and signs with the KMS key (SIGNING_KEY_ID).
-import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+// Locally it opens the data dir (LEDGER_DATA_DIR, default .ledger/) as every one-off command does
+// (functions/local/one-off-command.ts): stop `npm start` first, dynalite holds a lock on it. With EVENTS_TABLE set, it reads that table in AWS and signs with the KMS key (SIGNING_KEY_ID).
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
-import { awsOperations, type LedgerOperations, localOperations } from '../composition/operations.js';
+import { awsOperations, type LedgerOperations } from '../composition/operations.js';
 import { checkLedger, rawCommitsOfTable, signCheckpoint } from '../ledger/ledger-check.js';
-import { resolveDataDir } from './data-dir.js';
+import { commandDataDir, openLocalOperations, runCommand } from './one-off-command.js';
 
 async function main(): Promise<number> {
   let ops: LedgerOperations;
@@ -19,28 +15,10 @@ async function main(): Promise<number> {
     close = async () => ops.close();
     console.log(`verifying ${ops.eventsTable} (AWS)`);
   } else {
-    const dataDir = resolveDataDir();
-    if (!existsSync(join(dataDir, 'dynamodb'))) {
-      console.error(`no ledger in ${dataDir} (set LEDGER_DATA_DIR, or EVENTS_TABLE for AWS)`);
-      return 2;
-    }
-    const locked = () => {
-      console.error(`cannot open the ledger in ${dataDir}: is \`npm start\` still running on it? Stop it first: dynalite holds a lock on its data.`);
-      process.exit(2);
-    };
-    // dynalite cannot open a database that a running ledger holds, and says so only by throwing from a request.
-    process.on('uncaughtException', (error) => {
-      if (error.message === 'Database is closed') locked();
-      console.error(error);
-      process.exit(3);
-    });
-    const server = dynalite({ path: join(dataDir, 'dynamodb') });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    ops = localOperations(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, dataDir);
-    close = async () => {
-      ops.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    };
+    const dataDir = commandDataDir();
+    const local = await openLocalOperations(dataDir);
+    ops = local;
+    close = local.close;
     console.log(`verifying ${dataDir}`);
   }
   try {
@@ -65,7 +43,4 @@ async function main(): Promise<number> {
 }
 
 // 0: intact; 1: a commit was modified; 2: nothing to verify or the ledger is in use; 3: the check itself failed.
-process.exitCode = await main().catch((error: unknown) => {
-  console.error(error);
-  return 3;
-});
+await runCommand(main);

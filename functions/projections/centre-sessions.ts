@@ -54,6 +54,8 @@ export const centreSessions: DocumentProjection<CentreSessionLine> = {
         return { ...doc, juryMembers: event.data.members.length };
       case 'CandidateEnrolled':
         return { ...doc, candidates: doc.candidates + 1 };
+      case 'CandidateWithdrawn':
+        return { ...doc, candidates: doc.candidates - 1 };
       case 'DeliberationProposed':
         return { ...doc, deliberations: { ...doc.deliberations, proposed: doc.deliberations.proposed + 1 } };
       case 'DeliberationFinalised':

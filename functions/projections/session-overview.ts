@@ -53,6 +53,17 @@ function evolveOverview(doc: SessionOverview | undefined, event: RecordedEvent):
         return { ...doc, jury: event.data.members };
       case 'CandidateEnrolled':
         return { ...doc, candidates: [...doc.candidates, { ...event.data, enrolledAt: at }] };
+      case 'CandidateWithdrawn': {
+        // As the decider: the candidate leaves the session with what concerned them only (nothing was assessed).
+        const other = (d: { candidateId: string }) => d.candidateId !== event.data.candidateId;
+        return {
+          ...doc,
+          candidates: doc.candidates.filter(other),
+          recusals: doc.recusals.filter(other),
+          ...(doc.accommodations ? { accommodations: doc.accommodations.filter(other) } : {}),
+          ...(doc.added ? { added: doc.added.filter(other) } : {}),
+        };
+      }
       case 'JurorRecused': {
         const { jurorId, candidateId } = event.data;
         const mine = (d: { candidateId: string }) => d.candidateId === candidateId;
@@ -134,6 +145,7 @@ export type CandidateSlice = { [K in PerCandidate]-?: Versioned<NonNullable<Sess
 
 const CANDIDATE_EVENTS = new Set([
   'CandidateEnrolled',
+  'CandidateWithdrawn',
   'JurorRecused',
   'AccommodationDecided',
   'JurorAddedForCandidate',

@@ -83,6 +83,12 @@ export const sessionFacts: DocumentProjection<SessionFacts> = {
       case 'CandidateEnrolled':
         if (!doc) return doc;
         return { ...doc, candidates: { ...doc.candidates, [event.data.candidateId]: { route: event.data.route, outcome: null, annulled: false, at: event.version } } };
+      case 'CandidateWithdrawn': {
+        // Before the PV (the decider refuses after): the candidate never counted here, and will not.
+        if (!doc) return doc;
+        const { [event.data.candidateId]: _, ...candidates } = doc.candidates;
+        return { ...doc, candidates };
+      }
       case 'DeliberationFinalised': {
         const enrolled = doc?.candidates[event.data.candidateId];
         if (!doc || !enrolled) return doc;

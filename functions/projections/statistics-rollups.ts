@@ -142,6 +142,7 @@ function candidatesConcerned(stream: string, events: readonly RecordedEvent[], s
   for (const e of events) {
     switch (e.type) {
       case 'CandidateEnrolled':
+      case 'CandidateWithdrawn':
       case 'DeliberationFinalised':
       case 'DecisionAnnulled':
         out.add(e.data.candidateId);

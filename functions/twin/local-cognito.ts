@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
-import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { standInCredentials, startSigV4Guard } from '../local/stand-in-guard.js';
 import { z } from 'zod';
 import type { StackModel, UserPool } from './template.js';
 
@@ -23,18 +25,48 @@ export class CognitoError extends Error {
   }
 }
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
+/**
+ * What Cognito itself answers without AWS credentials: a user's own sign-in and session (the JWKS, InitiateAuth,
+ * RespondToAuthChallenge, the calls that carry the user's access token). Everything else (Admin*, pools, groups,
+ * clients: enough to give any account `custom:ledger_id` of a DREETS agent) needs the data dir's signature, as on
+ * AWS it needs IAM credentials. Sign-up is not open: the template's pool lets administrators create accounts only.
+ */
+const PUBLIC_OPERATIONS = new Set([
+  'InitiateAuth',
+  'RespondToAuthChallenge',
+  'GetUser',
+  'GlobalSignOut',
+  'RevokeToken',
+  'ChangePassword',
+  'ForgotPassword',
+  'ConfirmForgotPassword',
+]);
+export const publicCognitoRequest = (req: IncomingMessage) => {
+  const path = new URL(req.url ?? '/', 'http://cognito').pathname;
+  if (req.method === 'GET') return /^\/[\w-]+\/\.well-known\/(jwks\.json|openid-configuration)$/.test(path);
+  const target = String(req.headers['x-amz-target'] ?? '');
+  return req.method === 'POST' && path === '/' && PUBLIC_OPERATIONS.has(target.replace(/^AWSCognitoIdentityProviderService\./, ''));
+};
+
+const cognitoRefusal = (reason: string) => ({
+  contentType: 'application/x-amz-json-1.1',
+  body: JSON.stringify({ __type: 'NotAuthorizedException', message: `The request signature is not valid (${reason})` }),
+});
+
+/** Run in cognito-local's process: its server listens on COGNITO_SOCKET instead of the port its config names. */
+const LISTEN_ON_SOCKET = `import net from 'node:net';
+process.on('disconnect', () => process.exit(0));
+const listen = net.Server.prototype.listen;
+net.Server.prototype.listen = function (...args) {
+  const done = args.find((a) => typeof a === 'function');
+  return done ? listen.call(this, process.env.COGNITO_SOCKET, done) : listen.call(this, process.env.COGNITO_SOCKET);
+};`;
 
 export interface LocalCognito {
+  /** The SigV4 guard on loopback in front of cognito-local (which itself serves a unix socket in a 0700 folder). */
   url: string;
+  /** cognito-local's socket, `unix:<path>`, for the twin's AWS gateway (which checks each function's signature). */
+  upstream: string;
   /** Its process. */
   pid: number;
   /** By logical id: the pool ids and client ids cognito-local chose (the resolver's overrides). */
@@ -71,13 +103,17 @@ export async function startLocalCognito(model: StackModel, region: string, dir: 
   mkdirSync(join(dir, '.cognito'), { recursive: true });
   // Only the issuer is configured: everything else about the pools comes from the template.
   writeFileSync(join(dir, '.cognito', 'config.json'), JSON.stringify({ TokenConfig: { IssuerDomain: `https://cognito-idp.${region}.amazonaws.com` } }));
-  const port = await freePort();
+  // cognito-local checks no signature: it serves a unix socket in a folder of its own (0700), reached from outside
+  // only through a SigV4 guard that lets unsigned only what Cognito answers unsigned (issue 17).
+  const sockets = mkdtempSync(join(tmpdir(), 'ledger-cognito-'));
+  chmodSync(sockets, 0o700);
+  const socketPath = join(sockets, 'cognito.sock');
   const bin = join(dirname(createRequire(import.meta.url).resolve('cognito-local/package.json')), 'lib', 'bin', 'start.js');
   // Its server would outlive a twin that dies without stopping it: with an IPC channel to the twin, it exits
   // when the channel closes, which the system does when the twin's process ends, however it ends.
-  const child: ChildProcess = spawn(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent("process.on('disconnect', () => process.exit(0));")}`, bin], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(LISTEN_ON_SOCKET)}`, bin], {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1' },
+    env: { PATH: process.env.PATH ?? '', COGNITO_SOCKET: socketPath },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   // The channel must not keep the twin's own process alive.
@@ -85,21 +121,47 @@ export async function startLocalCognito(model: StackModel, region: string, dir: 
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString('utf8')));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString('utf8')));
-  const url = `http://127.0.0.1:${port}`;
-  const stop = () =>
-    new Promise<void>((resolve) => {
+  let guard: Awaited<ReturnType<typeof startSigV4Guard>> | undefined;
+  const stop = async () => {
+    await guard?.close();
+    await new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     });
+    rmSync(sockets, { recursive: true, force: true });
+  };
 
-  const call = async (operation: string, body: Record<string, unknown>) => {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${operation}` },
-      body: JSON.stringify(body),
+  // The twin's own calls (provisioning, its token command) go to the socket: this process is the one that made it.
+  const overSocket = (operation: string, payload: string) =>
+    new Promise<{ ok: boolean; status: number; text: string }>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          socketPath,
+          method: 'POST',
+          path: '/',
+          headers: { host: 'localhost', 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${operation}` },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (text += c));
+          res.on('end', () => resolve({ ok: (res.statusCode ?? 500) < 300, status: res.statusCode ?? 500, text }));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
     });
-    const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+  const call = async (operation: string, body: Record<string, unknown>) => {
+    const res = await overSocket(operation, JSON.stringify(body));
+    const json = (() => {
+      try {
+        return JSON.parse(res.text) as Record<string, unknown>;
+      } catch {
+        return {};
+      }
+    })();
     if (!res.ok)
       throw new CognitoError(
         String(json.__type ?? json.code ?? res.status)
@@ -120,6 +182,8 @@ export async function startLocalCognito(model: StackModel, region: string, dir: 
         await new Promise((r) => setTimeout(r, 50));
       }
     }
+    guard = await startSigV4Guard({ socketPath, credentials: standInCredentials(dir), forwardAuthorization: false, refusal: cognitoRefusal, unsigned: publicCognitoRequest });
+    const url = guard.endpoint;
     const ids: Record<string, string> = {};
     for (const pool of model.userPools) {
       const name = `${model.stackName}-${pool.logicalId}`;
@@ -168,6 +232,7 @@ export async function startLocalCognito(model: StackModel, region: string, dir: 
 
     return {
       url,
+      upstream: `unix:${socketPath}`,
       pid: child.pid!,
       ids,
       jwksUrl: (poolId) => `${url}/${poolId}/.well-known/jwks.json`,

@@ -88,7 +88,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     }
     let runExecution: ExecutionRunner | undefined;
     const aws = await startLocalAws(model, resolver, {
-      ...(cognito ? { cognito: { url: cognito.url, beforeForward: cognito.beforeForward } } : {}),
+      ...(cognito ? { cognito: { url: cognito.upstream, beforeForward: cognito.beforeForward } } : {}),
       dataDir: dir,
       persist: true,
       runExecution: (execution) => runExecution!(execution),

@@ -15,6 +15,8 @@ import { acknowledge } from '../nag.js';
 import type { LedgerSignIn } from './ledger-sign-in.js';
 import { clientReadAttributes, clientWriteAttributes, type LedgerHttpApi } from './ledger-http-api.js';
 
+/** How long CloudFront's standard logs are kept: they carry the certificate codes of /verify and /v requests. */
+export const CDN_LOG_DAYS = 7;
 /**
  * The CloudFront path patterns that go to the HTTP API: one per first segment of the deployed routes
  * (`/sessions*`, `/verify*`, `/.well-known*`…). Everything else is the pages' bucket. The pages' paths
@@ -98,12 +100,16 @@ export class LedgerWeb extends Construct {
       lifecycleRules: [{ id: 'expire-replaced-pages', noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
     });
     // CloudFront's standard logs are written with ACLs: this bucket alone lets the object writer own them.
+    // Each line names the path, so `/verify/<code>` and `/v/<code>` (and, in cs(Referer), the /v page that loaded an
+    // asset): a certificate code, which lets whoever holds it read the certificate (issue 17). The Lambda logs hash
+    // codes (functions/shared/loggable.ts); these lines cannot be rewritten, so they are kept only as long as an
+    // incident is looked into: CDN_LOG_DAYS, then gone with their old versions (README, Privacy).
     this.logs = new s3.Bucket(this, 'CdnLogs', {
       ...secure,
       objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
       serverAccessLogsPrefix: 'cdn-logs/',
       removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [{ id: 'expire-cdn-logs', expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
+      lifecycleRules: [{ id: 'expire-cdn-logs', expiration: Duration.days(CDN_LOG_DAYS), noncurrentVersionExpiration: Duration.days(1) }],
     });
 
     const signInDomainPrefix = props.signInDomainPrefix ?? Fn.join('-', ['certification-ledger', Aws.ACCOUNT_ID]);

@@ -1241,3 +1241,54 @@ describe('annulment', () => {
       .thenRefused('decision-already-annulled');
   });
 });
+
+describe('withdrawing a candidate (issue 17: a titre session abandoned without a PV kept the seat)', () => {
+  const withdraw = (candidateId = 'cand-a', actingCentre = 'c1'): SessionCommand => ({ type: 'WithdrawCandidate', actingCentre, candidateId });
+  const withdrawn = (candidateId = 'cand-a'): SessionEvent => ({ type: 'CandidateWithdrawn', data: { candidateId, withdrawnBy: 'c1' } });
+
+  it('the session’s centre withdraws an enrolled candidate nobody assessed yet', () => {
+    spec
+      .given([scheduled, jury2, enrolled('cand-a')])
+      .when(withdraw())
+      .then([withdrawn()]);
+  });
+  it('a candidate not enrolled, or already withdrawn, is withdrawn already: nothing more', () => {
+    spec.given([scheduled, jury2]).when(withdraw()).then([]);
+    spec
+      .given([scheduled, jury2, enrolled('cand-a'), withdrawn()])
+      .when(withdraw())
+      .then([]);
+  });
+  it('another centre withdraws nobody (not-your-session)', () => {
+    spec
+      .given([scheduled, jury2, enrolled('cand-a')])
+      .when(withdraw('cand-a', 'c2'))
+      .thenRefused('not-your-session');
+  });
+  it('once the jury assessed or deliberated on the candidate, the PV decides for them (candidate-already-assessed)', () => {
+    spec
+      .given([scheduled, jury2, enrolled('cand-a'), assessed('j1', 'cand-a')])
+      .when(withdraw())
+      .thenRefused('candidate-already-assessed');
+    spec
+      .given([scheduled, jury2, enrolled('cand-a'), ...proposed('cand-a')])
+      .when(withdraw())
+      .thenRefused('candidate-already-assessed');
+  });
+  it('after the PV nothing changes (session-closed)', () => {
+    spec
+      .given([scheduled, jury2, enrolled('cand-a'), ...decided('cand-a'), pvValidated])
+      .when(withdraw())
+      .thenRefused('session-closed');
+  });
+  it('the PV no longer waits for a withdrawn candidate, and the candidate may be enrolled again', () => {
+    spec
+      .given([scheduled, jury2, enrolled('cand-a'), enrolled('cand-b'), ...decided('cand-b'), withdrawn('cand-a')])
+      .when(validate())
+      .then([pvValidated]);
+    spec
+      .given([scheduled, jury2, enrolled('cand-a'), withdrawn('cand-a')])
+      .when(enrol())
+      .then([enrolled('cand-a')]);
+  });
+});

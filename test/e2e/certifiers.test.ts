@@ -85,4 +85,25 @@ describe(`certifiers' refusals, through HTTP only, on the ${TARGET} target`, () 
       'juror-recused',
     );
   });
+
+  it('a candidate withdrawn from a titre session without a PV may enrol in another one (issue 17: the seat was kept)', async () => {
+    const centreId = await s.centre(RNCP, { validUntil: '2027-12-31' });
+    const jurors = await s.jurors(RNCP, 2, { validUntil: '2027-12-31' });
+    const first = await s.session(centreId, { rncp: RNCP, kind: 'titre', startsOn: '2026-03-02', endsOn: '2026-03-04' }, jurors);
+    const second = await s.session(centreId, { rncp: RNCP, kind: 'titre', startsOn: '2026-04-06', endsOn: '2026-04-08' }, jurors);
+    const candidateId = await s.candidate(centreId, 'Désistée');
+    const asCentre: As = ['centre', centreId];
+    const body = { candidateId, route: 'formation_continue' };
+    expect((await call('POST', `/sessions/${first}/enrolments`, { as: asCentre, body })).status).toBe(201);
+    const held = await call('POST', `/sessions/${second}/enrolments`, { as: asCentre, body });
+    expect(held.status, held.text).toBe(409);
+    expect(held.json.type).toBe('/problems/already-sitting-titre-session');
+    // The centre withdraws the candidate (or abandons the session): no PV will decide for them there.
+    const withdrawn = await call('DELETE', `/sessions/${first}/enrolments/${candidateId}`, { as: asCentre });
+    expect(withdrawn.status, withdrawn.text).toBe(204);
+    const enrolled = await call('POST', `/sessions/${second}/enrolments`, { as: asCentre, body });
+    expect(enrolled.status, enrolled.text).toBe(201);
+    const overview = (await call('GET', `/sessions/${first}`, { as: asCentre })).json;
+    expect(overview.candidates.map((c: { candidateId: string }) => c.candidateId)).not.toContain(candidateId);
+  });
 });

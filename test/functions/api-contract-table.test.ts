@@ -42,6 +42,8 @@ const BEYOND_THE_TABLE: Record<string, string> = {
     'the centre disables a candidate account it invited, as for centres and jurors (README "Accounts"); API.md names only the POST for candidates',
   'GET /.well-known/jwt-vc-issuer/certifiers/{certifier}':
     'SD-JWT VC issuer metadata of each certifier: a wallet finds the keys of an `iss` with a path there (SD-JWT VC draft, issuer metadata); API.md lists the host-wide document only',
+  'DELETE /sessions/{sessionId}/enrolments/{candidateId}':
+    'the centre withdraws a candidate nobody assessed before the PV, giving back their titre seat (issue 17: a session abandoned without a PV kept the candidate from any other titre session of the version); API.md has no way to end an enrolment short of the PV',
   'GET /credential-types/{type}': 'the SD-JWT VC type metadata a `vct` URL resolves to (SD-JWT VC draft, type metadata); not in API.md',
 };
 

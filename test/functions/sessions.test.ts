@@ -4,6 +4,7 @@ import { sessionStream } from '../../domain/session.js';
 import { candidateStream } from '../../domain/candidate.js';
 import { ensureEventsTable } from '../../functions/adapters/dynamodb-event-store.js';
 import { CommandHandler } from '../../functions/shared/command-handler.js';
+import { conflict } from '../../domain/errors.js';
 import type { LedgerDeps } from '../../functions/shared/deps.js';
 import { callRoute, commitCount, type Call } from '../support/call-route.js';
 import { startDynalite } from '../support/dynalite.js';
@@ -547,5 +548,74 @@ describe('concurrent enrolments of one candidate in two titre sessions of a vers
       const { deps, settle, clock, store } = await memoryDeps({ eventsTable: { endpoint: dynamo.endpoint, table: TableName } });
       await raceEnrolments({ deps, clock, settle }, { ...deps, commands: new CommandHandler(store) });
     });
+  });
+});
+
+describe('the seat at a titre session is given back when the candidate will not sit it (issue 17)', () => {
+  const seatsOf = async (h: Harness, candidateId: string) =>
+    (await h.deps.store.read(candidateStream(candidateId))).commits
+      .flatMap((c) => c.events)
+      .filter((e) => e.type.startsWith('TitreSitting'))
+      .map((e) => [e.type, (e.data as { sessionId: string }).sessionId]);
+
+  it('a withdrawal (DELETE …/enrolments/{candidateId}) gives the seat back: the candidate enrols at the other titre session', async () => {
+    const h = await memoryDeps();
+    const { api, asCentre, sessions, candidateId } = await twoTitreSessions(h);
+    const body = { candidateId, route: 'formation_continue' };
+    expect((await api.post(`/sessions/${sessions[0]}/enrolments`, asCentre, body)).status).toBe(201);
+    const withdrawn = await api.call('DELETE', `/sessions/${sessions[0]}/enrolments/${candidateId}`, asCentre);
+    expect(withdrawn.status, withdrawn.text).toBe(204);
+    // Again: withdrawn already, nothing more.
+    expect((await api.call('DELETE', `/sessions/${sessions[0]}/enrolments/${candidateId}`, asCentre)).status).toBe(204);
+    const enrolled = await api.post(`/sessions/${sessions[1]}/enrolments`, asCentre, body);
+    expect(enrolled.status, enrolled.text).toBe(201);
+    expect(await seatsOf(h, candidateId)).toEqual([
+      ['TitreSittingReserved', sessions[0]],
+      ['TitreSittingReleased', sessions[0]],
+      ['TitreSittingReserved', sessions[1]],
+    ]);
+    const overview = await api.get(`/sessions/${sessions[0]}`, asCentre);
+    expect(overview.json.candidates).toEqual([]);
+  });
+
+  it('another centre withdraws nobody, and a candidate the jury assessed keeps the seat until the PV decides', async () => {
+    const h = await memoryDeps();
+    const { api, asCentre, sessions, candidateId } = await twoTitreSessions(h);
+    expect((await api.post(`/sessions/${sessions[0]}/enrolments`, asCentre, { candidateId, route: 'formation_continue' })).status).toBe(201);
+    const other = await api.post('/centres', agent, { name: 'Autre centre', region: 'Hauts-de-France' });
+    await api.refused('DELETE', `/sessions/${sessions[0]}/enrolments/${candidateId}`, ['centre', other.json.centreId], undefined, 403, 'not-your-session');
+    const session = await api.get(`/sessions/${sessions[0]}`, asCentre);
+    const jurorId = session.json.jury[0].jurorId;
+    h.clock.set(`${STARTS}T09:00:00Z`);
+    const competences = [{ code: `${BC01}C1`, result: 'acquis' }];
+    const assessed = await api.post(`/sessions/${sessions[0]}/assessments`, ['juror', jurorId], { candidateId, bloc: BC01, competences });
+    if (assessed.status !== 201) return expect.fail(`assessment refused: ${assessed.text}`);
+    await api.refused('DELETE', `/sessions/${sessions[0]}/enrolments/${candidateId}`, asCentre, undefined, 409, 'candidate-already-assessed');
+    expect(await seatsOf(h, candidateId)).toEqual([['TitreSittingReserved', sessions[0]]]);
+  });
+
+  it('an enrolment the session refuses after the seat was taken gives the seat back (the give-back path of enrol-candidate)', async () => {
+    const h = await memoryDeps();
+    const { api, asCentre, sessions, candidateId } = await twoTitreSessions(h);
+    // The session changes between the handler's check and its append (another instance): its append is refused.
+    const commands = h.deps.commands;
+    let refuseOnce = true;
+    const racingCommands = Object.create(commands) as CommandHandler;
+    racingCommands.handle = ((decider, stream, command, ctx) => {
+      if (refuseOnce && stream === sessionStream(sessions[0]) && (command as { type: string }).type === 'EnrolCandidate') {
+        refuseOnce = false;
+        return Promise.reject(conflict('candidate-already-enrolled', 'the session changed meanwhile'));
+      }
+      return commands.handle(decider, stream, command, ctx);
+    }) as CommandHandler['handle'];
+    const racing: LedgerDeps = { ...h.deps, commands: racingCommands };
+    const body = { candidateId, route: 'formation_continue' };
+    const lost = await callRoute(racing, 'POST', `/sessions/${sessions[0]}/enrolments`, { as: asCentre, body });
+    expect(lost.status, lost.text).toBe(409);
+    expect(await seatsOf(h, candidateId)).toEqual([
+      ['TitreSittingReserved', sessions[0]],
+      ['TitreSittingReleased', sessions[0]],
+    ]);
+    expect((await api.post(`/sessions/${sessions[1]}/enrolments`, asCentre, body)).status).toBe(201);
   });
 });

@@ -1,7 +1,7 @@
 import { runInNewContext } from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../functions/routes.js';
-import { apiPathPatterns, corsPathPatterns, STATUS_LIST_PATTERN } from '../../infra/constructs/ledger-web.js';
+import { apiPathPatterns, CDN_LOG_DAYS, corsPathPatterns, STATUS_LIST_PATTERN } from '../../infra/constructs/ledger-web.js';
 import type { LedgerStack } from '../../infra/stacks/ledger-stack.js';
 import { cloudFrontRewriteSource, pageFor, pages } from '../../web/site.js';
 import { logicalIdOf, SYNTH_TIMEOUT, synthesize, type CfnResourceJson } from './support.js';
@@ -179,5 +179,27 @@ describe('the pages in AWS (infra/constructs/ledger-web.ts)', () => {
   it('certificates point their QR codes at the distribution: PUBLIC_BASE_URL is its address', () => {
     const fn = resources[logicalIdOf(stack, stack.functions.get('certificates/verify-certificate', { method: 'GET' }).handler)]!;
     expect(JSON.stringify(fn.Properties.Environment.Variables.PUBLIC_BASE_URL)).toContain(logicalIdOf(stack, web().distribution));
+  });
+});
+
+describe('CloudFront’s standard logs carry certificate codes (/verify/CODE, /v/CODE): kept a week only (issue 17)', () => {
+  it('the distribution logs without cookies into the CDN logs bucket, whose lines expire after CDN_LOG_DAYS and their old versions after a day', () => {
+    expect(CDN_LOG_DAYS).toBeLessThanOrEqual(7);
+    const logsId = logicalIdOf(stack, web().logs);
+    const logging = distribution().Logging;
+    expect(logging.Bucket).toEqual({ 'Fn::GetAtt': [logsId, 'RegionalDomainName'] });
+    expect(logging.IncludeCookies ?? false).toBe(false);
+    const rules = resources[logsId]!.Properties.LifecycleConfiguration.Rules as {
+      Status: string;
+      ExpirationInDays?: number;
+      NoncurrentVersionExpiration?: { NoncurrentDays: number };
+      Prefix?: string;
+    }[];
+    const expiring = rules.filter((r) => r.Status === 'Enabled' && r.ExpirationInDays !== undefined && !r.Prefix);
+    expect(expiring.map((r) => r.ExpirationInDays)).toEqual([CDN_LOG_DAYS]);
+    expect(expiring[0]!.NoncurrentVersionExpiration).toEqual({ NoncurrentDays: 1 });
+    // No other bucket of the stack receives them (a second copy kept longer would undo the expiry).
+    const distributions = ofType('AWS::CloudFront::Distribution');
+    expect(distributions).toHaveLength(1);
   });
 });

@@ -139,6 +139,11 @@ const table: Record<string, Expectation> = {
     owner: { centre: (w) => w.centreB },
     foreign: { centre: (w) => w.centreA },
   },
+  'DELETE /sessions/{sessionId}/enrolments/{candidateId}': {
+    path: (w) => `/sessions/${w.sessionB}/enrolments/${w.candidateB}`,
+    owner: { centre: (w) => w.centreB },
+    foreign: { centre: (w) => w.centreA },
+  },
   'POST /sessions/{sessionId}/recusals': {
     path: (w) => `/sessions/${w.sessionB}/recusals`,
     body: (w) => ({ candidateId: w.candidateB, jurorId: w.jurorB, reason: 'lien' }),
