@@ -16,7 +16,7 @@ import type { WalletOfferFacts } from '../../domain/wallet-offer.js';
 import type { PublicSigningKey } from '../ports/signer.js';
 import type { LedgerDeps } from '../shared/deps.js';
 import { withoutTrailingSlash } from '../certificates/certificate-urls.js';
-import { CLAIM_LABELS, SELECTIVELY_DISCLOSABLE, vctOf, WALLET_CREDENTIALS, type WalletCredentialId } from './credential-types.js';
+import { claimLabelsOf, displayNameOf, SELECTIVELY_DISCLOSABLE, vctOf, WALLET_CREDENTIALS, type WalletCredentialId } from './credential-types.js';
 
 /**
  * The ledger as an OpenID for Verifiable Credential Issuance 1.0 issuer (pre-authorised code flow) of SD-JWT VCs
@@ -90,7 +90,7 @@ export function authorizationServerMetadata(deps: Pick<LedgerDeps, 'publicBaseUr
   } as AuthorizationServerMetadata;
 }
 
-const configurations = (deps: Pick<LedgerDeps, 'publicBaseUrl'>) =>
+const configurations = (deps: Pick<LedgerDeps, 'publicBaseUrl' | 'stage'>) =>
   Object.fromEntries(
     (Object.keys(WALLET_CREDENTIALS) as WalletCredentialId[]).map((id) => [
       id,
@@ -102,15 +102,15 @@ const configurations = (deps: Pick<LedgerDeps, 'publicBaseUrl'>) =>
         proof_types_supported: { jwt: { proof_signing_alg_values_supported: ['ES256'] } },
         // The type's metadata (OpenID4VCI 1.0 §12.2.4): how a wallet shows it, and which claims it holds.
         credential_metadata: {
-          display: [{ name: WALLET_CREDENTIALS[id].name, locale: 'fr-FR' }],
-          claims: CLAIM_LABELS.map(({ path, label }) => ({ path, display: [{ name: label, locale: 'fr-FR' }] })),
+          display: [{ name: displayNameOf(deps, id), locale: 'fr-FR' }],
+          claims: claimLabelsOf(deps).map(({ path, label }) => ({ path, display: [{ name: label, locale: 'fr-FR' }] })),
         },
       },
     ]),
   ) as unknown as Record<WalletCredentialId, CredentialConfigurationSupportedWithFormats>;
 
 /** The credential issuer metadata (/.well-known/openid-credential-issuer) and its authorisation server, as the libraries take them. */
-export function issuerMetadata(deps: Pick<LedgerDeps, 'publicBaseUrl' | 'signer'>): IssuerMetadataResult {
+export function issuerMetadata(deps: Pick<LedgerDeps, 'publicBaseUrl' | 'signer' | 'stage'>): IssuerMetadataResult {
   const base = issuerUrl(deps);
   const issuer = new Openid4vciIssuer({ callbacks: walletCallbacks(deps) });
   const known = configurations(deps);
@@ -215,7 +215,7 @@ export interface WalletCredentialFacts {
  * dc+sd-jwt, bound to the wallet's key (`cnf.jwk`); the person's names and birth date as salted disclosures,
  * the certificate's facts plain.
  */
-export async function issueSdJwtVc(deps: Pick<LedgerDeps, 'signer' | 'clock' | 'publicBaseUrl'>, facts: WalletCredentialFacts): Promise<string> {
+export async function issueSdJwtVc(deps: Pick<LedgerDeps, 'signer' | 'clock' | 'publicBaseUrl' | 'stage'>, facts: WalletCredentialFacts): Promise<string> {
   const { person } = facts;
   const personal = {
     ...(person.familyName ? { family_name: person.familyName } : {}),
@@ -242,6 +242,8 @@ export async function issueSdJwtVc(deps: Pick<LedgerDeps, 'signer' | 'clock' | '
     issued_on: facts.certificate.issuedOn,
     certifier: { name: facts.certification.certifier, id: facts.certification.certifierDid },
     verification_url: facts.verificationUrl,
+    // A development stage's credential is a specimen, in a claim a verifier reads (the type's display name says it too).
+    ...(deps.stage === 'development' ? { ledger_stage: 'development' } : {}),
   };
   const signed = await deps.signer.sign(new TextEncoder().encode(JSON.stringify(payload)), { typ: 'dc+sd-jwt' });
   return `${signed.jws}~${disclosures.map((d) => `${d.encode()}~`).join('')}`;
