@@ -239,7 +239,7 @@ export class LedgerWeb extends Construct {
       enableTokenRevocation: true,
       supportedIdentityProviders: props.signIn?.clientProviders() ?? [cognito.UserPoolClientIdentityProvider.COGNITO],
       readAttributes: clientReadAttributes(),
-      writeAttributes: clientWriteAttributes(),
+      writeAttributes: props.signIn?.clientWriteAttributes() ?? clientWriteAttributes(),
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],
@@ -271,11 +271,7 @@ export class LedgerWeb extends Construct {
             },
           },
         }),
-        s3deploy.Source.jsonData('config.json', {
-          mode: 'aws',
-          stage,
-          cognito: { domain: this.signInDomain.baseUrl(), clientId: this.client.userPoolClientId, scopes: ['openid', 'email'] },
-        }),
+        s3deploy.Source.jsonData('config.json', this.pagesConfig(stage, props.signIn)),
       ],
       destinationBucket: this.bucket,
       distribution: this.distribution,
@@ -288,6 +284,17 @@ export class LedgerWeb extends Construct {
     this.acknowledgeFindings(props.webAclArn);
     new CfnOutput(this, 'Url', { value: this.url, description: 'The pages: /v, /candidat, /certificateurs, /ministere, /connexion' });
     new CfnOutput(this, 'SignInUrl', { value: this.signInDomain.baseUrl(), description: 'Cognito hosted sign-in' });
+  }
+
+  /** What the pages read at /config.json (web/serve.ts `WebConfig`): where to sign in, and with which providers. */
+  pagesConfig(stage: string, signIn?: LedgerSignIn) {
+    return {
+      mode: 'aws' as const,
+      stage,
+      cognito: { domain: this.signInDomain.baseUrl(), clientId: this.client.userPoolClientId, scopes: ['openid', 'email'] },
+      // /connexion offers a button for each provider the pool has (web/src/lib/federated-sign-in.ts), and only those.
+      providers: [...(signIn?.providers.keys() ?? [])],
+    };
   }
 
   private acknowledgeFindings(webAclArn: string | undefined) {
