@@ -256,7 +256,11 @@ async function main() {
   const code = params.get('code');
   const state = params.get('state');
   if (config.cognito && params.has('error')) {
-    if (await returnedWithError(config.cognito, state).catch((e: unknown) => (showError(status, ...refusalContent(e)), false))) {
+    const restarted = await returnedWithError(config.cognito, state).catch((e: unknown) => {
+      showError(status, ...refusalContent(e));
+      return false;
+    });
+    if (restarted) {
       replaceChildren(app, status);
       return;
     }
