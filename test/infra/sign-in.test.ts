@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerStack } from '../../infra/stacks/ledger-stack.js';
 import { LINK_ACTIONS, oidcProviderContext, PRE_SIGN_UP_MODULE, PROVIDER_PROFILES, senderOf } from '../../infra/constructs/ledger-sign-in.js';
 import { USER_INVITATION, USER_VERIFICATION } from '../../infra/constructs/ledger-http-api.js';
+import { readFileSync } from 'node:fs';
+import { COGNITO_PLAN, type CognitoPrices, yearlySignInCost } from '../bench/sign-in-cost.js';
 import { actionsOf, type CfnResourceJson, identityPolicies, logicalIdOf, statementsOfRole, SYNTH_TIMEOUT, synthesize } from './support.js';
 
 const FRANCE_CONNECT = { issuerUrl: 'https://fcp-low.sbx.dev-franceconnect.fr/api/v2', clientId: 'fc-client', clientSecretName: 'ledger/franceconnect' };
@@ -86,6 +88,18 @@ describe('sign-in (issue 18)', () => {
     );
     expect(Object.keys(resources[logicalIdOf(stack, fn.handler)]!.Properties.Environment.Variables)).toEqual(['NODE_OPTIONS']);
     expect(stack.functions.all().get(PRE_SIGN_UP_MODULE)).toBe(fn);
+  });
+
+  it('the pool’s feature plan is the one the bench prices, and the README quotes the bench’s figures', () => {
+    expect(pool().Properties.UserPoolTier).toBe(COGNITO_PLAN);
+    const prices = JSON.parse(readFileSync(new URL('../bench/prices.json', import.meta.url), 'utf8')).cognito as CognitoPrices;
+    // 212,000 candidates a year, each signing in in two months: 35,333 MAU a month, all through FranceConnect.
+    const cost = yearlySignInCost(prices, { monthlyActiveUsers: (212_000 * 2) / 12, federatedShare: 1 });
+    expect(Math.round(cost.plan)).toBe(8480);
+    expect(Math.round(cost.federation)).toBe(6351);
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain('**Cognito feature plan: Plus**');
+    for (const figure of ['$8,480', '$6,351', '$14,831']) expect(readme, figure).toContain(figure);
   });
 
   it('a provider’s context is checked: JSON, https issuer, client id and secret name', () => {
