@@ -151,7 +151,13 @@ export class LedgerWeb extends Construct {
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
       allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-      // Every header but Host (API Gateway routes on its own host name): Authorization, Idempotency-Key…
+      // Every header but Host (API Gateway routes on its own host name): Authorization, Idempotency-Key…, and CloudFront's
+      // own headers, CloudFront-Viewer-Address among them, which the public rate limit counts (functions/shared/
+      // viewer-address.ts). AWS's "Use managed origin request policies" lists for AllViewerExceptHostHeader all viewer
+      // headers except Host plus the CloudFront headers (protocol, HTTP and TLS version, device type, viewer
+      // location: CloudFront-Viewer-Address is one of "Add CloudFront request headers"' location headers); a Lambda
+      // behind it receives `cloudfront-viewer-address`. A custom policy cannot replace it: `allExcept` adds no
+      // CloudFront header, `allViewerAndWhitelistCloudFront` forwards Host as well (test/infra/web.test.ts).
       originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       responseHeadersPolicy: apiPolicy,
     };
