@@ -10,6 +10,8 @@ export interface WebConfig {
   /** A development stage (its pages carry the specimen banner). */
   stage?: LedgerStage;
   cognito?: { domain: string; clientId: string; scopes: string[] };
+  /** FranceConnect, ProConnect: the user pool's identity providers beside its own sign-in (AWS only). */
+  providers?: string[];
 }
 
 let built: Promise<Map<string, WebFile>> | undefined;

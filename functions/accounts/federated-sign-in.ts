@@ -27,9 +27,15 @@ export interface InvitedAccount {
   /** Cognito's user status: EXTERNAL_PROVIDER for a federated one. */
   status: string;
   groups: readonly string[];
+  /** The federated identities already linked to it (Cognito's `identities` attribute). */
+  identities?: readonly { providerName: string; userId: string }[];
 }
 
-export type LinkDecision = { kind: 'not-federated' } | { kind: 'link'; provider: FederatedProvider; subject: string; destination: string } | { kind: 'refuse'; reason: string };
+export type LinkDecision =
+  | { kind: 'not-federated' }
+  | { kind: 'link'; provider: FederatedProvider; subject: string; destination: string }
+  | { kind: 'already-linked'; destination: string }
+  | { kind: 'refuse'; reason: string };
 
 /** `FranceConnect_8f2c…` → the provider and its subject; undefined for a name that is not one of ours. */
 export function federatedIdentity(userName: string): { provider: FederatedProvider; subject: string } | undefined {
@@ -65,6 +71,10 @@ export function decideLink(event: Pick<PreSignUpEvent, 'triggerSource' | 'userNa
   const account = invited[0]!;
   if (!account.enabled) return { kind: 'refuse', reason: 'the invited account is disabled' };
   if (!account.groups.some((g) => roles.includes(g))) return { kind: 'refuse', reason: `${identity.provider} does not sign in this account's role` };
+  // A second first sign-in racing the first (two tabs, a double click): the link is made and linking again would fail;
+  // this one goes on as Cognito decides (at worst its known "Already found an entry for username", which /connexion
+  // starts once more, web/src/lib/federated-sign-in.ts).
+  if (account.identities?.some((i) => i.providerName === identity.provider && i.userId === identity.subject)) return { kind: 'already-linked', destination: account.username };
   return { kind: 'link', provider: identity.provider, subject: identity.subject, destination: account.username };
 }
 

@@ -5,6 +5,19 @@ import { decideLink, type InvitedAccount, PreSignUpEvent, REFUSED_MESSAGE, verif
 
 const sdk = () => import('@aws-sdk/client-cognito-identity-provider');
 
+/** Cognito's `identities` attribute (JSON: `[{"userId", "providerName", …}]`); nothing readable is none. */
+function identitiesOf(value: string | undefined): { providerName: string; userId: string }[] {
+  if (!value) return [];
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return Array.isArray(parsed)
+      ? parsed.flatMap((i) => (i && typeof i.providerName === 'string' && typeof i.userId === 'string' ? [{ providerName: i.providerName, userId: i.userId }] : []))
+      : [];
+  } catch {
+    return [];
+  }
+}
+
 /** The pool's accounts with this email (ListUsers filters on it exactly), with their groups. */
 export async function accountsWithEmail(client: Pick<CognitoIdentityProviderClient, 'send'>, userPoolId: string, email: string): Promise<InvitedAccount[]> {
   const { ListUsersCommand, AdminListGroupsForUserCommand } = await sdk();
@@ -22,6 +35,7 @@ export async function accountsWithEmail(client: Pick<CognitoIdentityProviderClie
         enabled: user.Enabled !== false,
         status: user.UserStatus ?? '',
         groups: Groups.map((g) => g.GroupName!).filter(Boolean),
+        identities: identitiesOf(attribute('identities')),
       };
     }),
   );

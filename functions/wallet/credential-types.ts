@@ -1,6 +1,7 @@
 import type { CertificateKind } from '../../events/certificate.js';
 import type { LedgerDeps } from '../shared/deps.js';
 import { withoutTrailingSlash } from '../certificates/certificate-urls.js';
+import { DEVELOPMENT_MARK } from '../shared/stage.js';
 
 // Apart from wallet-issuer.ts: the Type Metadata route needs these and none of the @openid4vc libraries, whose
 // classic zod schemas (built at module load, so never dropped) are about 200 KB of a bundle.
@@ -21,6 +22,16 @@ export const configurationIdOf = (kind: CertificateKind) => (Object.keys(WALLET_
  */
 export const vctOf = (deps: Pick<LedgerDeps, 'publicBaseUrl'>, id: WalletCredentialId) => `${withoutTrailingSlash(deps.publicBaseUrl)}/credential-types/${id}`;
 
+/**
+ * A credential type's name as a wallet shows it: a development stage's is a specimen's (its W3C credential and PDF say
+ * so too), so that a wallet's card never passes for a certificate of the State.
+ */
+export const displayNameOf = (deps: Pick<LedgerDeps, 'stage'>, id: WalletCredentialId) =>
+  deps.stage === 'development' ? `${DEVELOPMENT_MARK} — ${WALLET_CREDENTIALS[id].name}` : WALLET_CREDENTIALS[id].name;
+
+/** The claim a development stage's SD-JWT VC carries (`ledger_stage: development`), as its W3C credential carries `ledgerStage`. */
+export const STAGE_CLAIM = { path: ['ledger_stage'], label: 'Environnement (spécimen sans valeur officielle)' };
+
 /** How a wallet shows the claims of every type (OpenID4VCI credential metadata and SD-JWT VC Type Metadata say the same). */
 export const CLAIM_LABELS: { path: string[]; label: string }[] = [
   { path: ['family_name'], label: 'Nom' },
@@ -39,14 +50,14 @@ export const CLAIM_LABELS: { path: string[]; label: string }[] = [
  * A credential type's SD-JWT VC Type Metadata (IETF SD-JWT VC, "SD-JWT VC Type Metadata"): its name, how each claim
  * is shown, and which ones may be left out (`sd`: the person's always disclosable, the certificate's never).
  */
-export function typeMetadata(deps: Pick<LedgerDeps, 'publicBaseUrl'>, id: WalletCredentialId) {
-  const { name } = WALLET_CREDENTIALS[id];
+export function typeMetadata(deps: Pick<LedgerDeps, 'publicBaseUrl' | 'stage'>, id: WalletCredentialId) {
+  const name = displayNameOf(deps, id);
   return {
     vct: vctOf(deps, id),
     name,
     description: `${name} délivré au nom de l’État par le ministère chargé de l’emploi ou un certificateur enregistré au RNCP, vérifiable par son code.`,
     display: [{ lang: 'fr-FR', name }],
-    claims: CLAIM_LABELS.map(({ path, label }) => ({
+    claims: claimLabelsOf(deps).map(({ path, label }) => ({
       path,
       display: [{ lang: 'fr-FR', label }],
       sd: (SELECTIVELY_DISCLOSABLE as readonly string[]).includes(path[0]!) ? 'always' : 'never',
@@ -56,3 +67,6 @@ export function typeMetadata(deps: Pick<LedgerDeps, 'publicBaseUrl'>, id: Wallet
 
 /** The claims a holder may leave out when presenting: the person. Everything about the certificate stays plain. */
 export const SELECTIVELY_DISCLOSABLE = ['family_name', 'given_name', 'birthdate'] as const;
+
+/** The claims of a stage's credentials: a development stage's add the specimen's `ledger_stage`. */
+export const claimLabelsOf = (deps: Pick<LedgerDeps, 'stage'>) => (deps.stage === 'development' ? [...CLAIM_LABELS, STAGE_CLAIM] : CLAIM_LABELS);

@@ -1,6 +1,6 @@
 import type { LedgerDeps } from '../shared/deps.js';
 import { withoutTrailingSlash } from '../certificates/certificate-urls.js';
-import { CLAIM_LABELS, vctOf, WALLET_CREDENTIALS, type WalletCredentialId } from './credential-types.js';
+import { claimLabelsOf, displayNameOf, vctOf, WALLET_CREDENTIALS, type WalletCredentialId } from './credential-types.js';
 
 // Apart from wallet-issuer.ts, as credential-types.ts is: the metadata routes and the credential offer only publish
 // these documents, and the @openid4vc libraries' classic zod schemas (built at module load, so never dropped) would
@@ -26,7 +26,7 @@ export function authorizationServerMetadata(deps: Pick<LedgerDeps, 'publicBaseUr
 }
 
 /** The credential configurations the ledger offers, one per credential type, as SD-JWT VCs bound to a wallet key. */
-export const credentialConfigurations = (deps: Pick<LedgerDeps, 'publicBaseUrl'>) =>
+export const credentialConfigurations = (deps: Pick<LedgerDeps, 'publicBaseUrl' | 'stage'>) =>
   Object.fromEntries(
     (Object.keys(WALLET_CREDENTIALS) as WalletCredentialId[]).map((id) => [
       id,
@@ -37,8 +37,8 @@ export const credentialConfigurations = (deps: Pick<LedgerDeps, 'publicBaseUrl'>
         proof_types_supported: { jwt: { proof_signing_alg_values_supported: ['ES256'] } },
         // The type's metadata (OpenID4VCI 1.0 §12.2.4): how a wallet shows it, and which claims it holds.
         credential_metadata: {
-          display: [{ name: WALLET_CREDENTIALS[id].name, locale: 'fr-FR' }],
-          claims: CLAIM_LABELS.map(({ path, label }) => ({ path, display: [{ name: label, locale: 'fr-FR' }] })),
+          display: [{ name: displayNameOf(deps, id), locale: 'fr-FR' }],
+          claims: claimLabelsOf(deps).map(({ path, label }) => ({ path, display: [{ name: label, locale: 'fr-FR' }] })),
         },
         // Last, where the library's validation puts it: the published document is the same, byte for byte.
         vct: vctOf(deps, id),
@@ -47,7 +47,7 @@ export const credentialConfigurations = (deps: Pick<LedgerDeps, 'publicBaseUrl'>
   ) as unknown as Record<WalletCredentialId, Record<string, unknown>>;
 
 /** The credential issuer metadata (OpenID4VCI 1.0 §12.2), /.well-known/openid-credential-issuer. */
-export function credentialIssuerMetadata(deps: Pick<LedgerDeps, 'publicBaseUrl'>) {
+export function credentialIssuerMetadata(deps: Pick<LedgerDeps, 'publicBaseUrl' | 'stage'>) {
   const base = walletIssuerUrl(deps);
   return {
     credential_issuer: base,

@@ -69,7 +69,7 @@ export function walletCallbacks(deps: Pick<LedgerDeps, 'signer'>): Omit<Callback
 }
 
 /** The credential issuer metadata (/.well-known/openid-credential-issuer) and its authorisation server, as the libraries take them. */
-export function issuerMetadata(deps: Pick<LedgerDeps, 'publicBaseUrl' | 'signer'>): IssuerMetadataResult {
+export function issuerMetadata(deps: Pick<LedgerDeps, 'publicBaseUrl' | 'signer' | 'stage'>): IssuerMetadataResult {
   issuerUrl(deps);
   const issuer = new Openid4vciIssuer({ callbacks: walletCallbacks(deps) });
   // The documents the metadata routes publish (issuer-metadata.ts), validated by the library as it reads them.
@@ -100,7 +100,7 @@ export interface WalletCredentialFacts {
  * dc+sd-jwt, bound to the wallet's key (`cnf.jwk`); the person's names and birth date as salted disclosures,
  * the certificate's facts plain.
  */
-export async function issueSdJwtVc(deps: Pick<LedgerDeps, 'signer' | 'clock' | 'publicBaseUrl'>, facts: WalletCredentialFacts): Promise<string> {
+export async function issueSdJwtVc(deps: Pick<LedgerDeps, 'signer' | 'clock' | 'publicBaseUrl' | 'stage'>, facts: WalletCredentialFacts): Promise<string> {
   const { person } = facts;
   const personal = {
     ...(person.familyName ? { family_name: person.familyName } : {}),
@@ -127,6 +127,8 @@ export async function issueSdJwtVc(deps: Pick<LedgerDeps, 'signer' | 'clock' | '
     issued_on: facts.certificate.issuedOn,
     certifier: { name: facts.certification.certifier, id: facts.certification.certifierDid },
     verification_url: facts.verificationUrl,
+    // A development stage's credential is a specimen, in a claim a verifier reads (the type's display name says it too).
+    ...(deps.stage === 'development' ? { ledger_stage: 'development' } : {}),
   };
   const signed = await deps.signer.sign(new TextEncoder().encode(JSON.stringify(payload)), { typ: 'dc+sd-jwt' });
   return `${signed.jws}~${disclosures.map((d) => `${d.encode()}~`).join('')}`;

@@ -19,7 +19,7 @@ export const OidcProviderContext = z.object({
   issuerUrl: z.url().refine((u) => u.startsWith('https://'), 'must be https'),
   clientId: z.string().min(1),
   clientSecretName: z.string().min(1),
-  /** @default openid email given_name family_name */
+  /** @default the provider's (PROVIDER_PROFILES) */
   scopes: z.array(z.string().min(1)).optional(),
 });
 export type OidcProviderContext = z.infer<typeof OidcProviderContext>;
@@ -39,6 +39,37 @@ export function oidcProviderContext(key: string, value: unknown): OidcProviderCo
   if (!result.success) throw new Error(`${key}: ${result.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
   return result.data;
 }
+
+/**
+ * What the pool asks each provider and where it keeps the answers. FranceConnect's scopes are its claims
+ * (`given_name`, `family_name`, `birthdate`, `email`: docs.partenaires.franceconnect.gouv.fr, "Données
+ * disponibles"); ProConnect names the family name `usual_name`. Cognito writes a mapped attribute at every federated
+ * sign-in and refuses the sign-in when the app client may not write it (UserPoolClientType.WriteAttributes, Cognito
+ * API reference): the pages' client gets exactly these (`mappedAttributes`). The ledger reads none of them (a
+ * person's name and birth date live in the PersonVault); the email, with `email_verified`, is what the pre sign-up
+ * trigger links on.
+ */
+export const PROVIDER_PROFILES = {
+  FranceConnect: {
+    scopes: ['openid', 'given_name', 'family_name', 'birthdate', 'email'],
+    mapping: {
+      email: cognito.ProviderAttribute.other('email'),
+      emailVerified: cognito.ProviderAttribute.other('email_verified'),
+      givenName: cognito.ProviderAttribute.other('given_name'),
+      familyName: cognito.ProviderAttribute.other('family_name'),
+      birthdate: cognito.ProviderAttribute.other('birthdate'),
+    },
+  },
+  ProConnect: {
+    scopes: ['openid', 'email', 'given_name', 'usual_name'],
+    mapping: {
+      email: cognito.ProviderAttribute.other('email'),
+      emailVerified: cognito.ProviderAttribute.other('email_verified'),
+      givenName: cognito.ProviderAttribute.other('given_name'),
+      familyName: cognito.ProviderAttribute.other('usual_name'),
+    },
+  },
+} as const satisfies Record<FederatedProvider, { scopes: readonly string[]; mapping: cognito.AttributeMapping }>;
 
 /** `registre@exemple.gouv.fr` or a domain `exemple.gouv.fr` (then from no-reply@ it). */
 export const senderOf = (identity: string) => (identity.includes('@') ? identity : `no-reply@${identity}`);
@@ -74,21 +105,19 @@ export class LedgerSignIn extends Construct {
     }
     for (const [name, config] of Object.entries(props.providers ?? {}) as [FederatedProvider, OidcProviderContext | undefined][]) {
       if (!config) continue;
+      const profile = PROVIDER_PROFILES[name];
       const provider = new cognito.UserPoolIdentityProviderOidc(this, name, {
         userPool,
         name,
+        // Its endpoints and keys from the issuer's discovery document (`<issuer>/.well-known/openid-configuration`,
+        // which FranceConnect v2 and ProConnect publish under their /api/v2 issuer).
         issuerUrl: config.issuerUrl,
         clientId: config.clientId,
         // A dynamic reference: resolved by CloudFormation at deployment, never written into the template.
         clientSecret: SecretValue.secretsManager(config.clientSecretName).unsafeUnwrap(),
-        scopes: config.scopes ?? ['openid', 'email', 'given_name', 'family_name'],
+        scopes: config.scopes ?? [...profile.scopes],
         attributeRequestMethod: cognito.OidcAttributeRequestMethod.GET,
-        attributeMapping: {
-          email: cognito.ProviderAttribute.other('email'),
-          emailVerified: cognito.ProviderAttribute.other('email_verified'),
-          givenName: cognito.ProviderAttribute.other('given_name'),
-          familyName: cognito.ProviderAttribute.other('family_name'),
-        },
+        attributeMapping: profile.mapping,
       });
       this.providers.set(name, provider);
     }
@@ -103,6 +132,17 @@ export class LedgerSignIn extends Construct {
       });
       this.preSignUp = fn;
     }
+  }
+
+  /**
+   * The standard attributes the pages' client may write: the API client's, and every one a configured provider maps
+   * (Cognito refuses a federated sign-in whose mapped attribute the client cannot write). The client has no
+   * `aws.cognito.signin.user.admin` scope, so its users cannot write them themselves.
+   */
+  clientWriteAttributes(): cognito.ClientAttributes {
+    const mapped = new Set<keyof cognito.StandardAttributesMask>(['givenName', 'familyName']);
+    for (const name of this.providers.keys()) for (const key of Object.keys(PROVIDER_PROFILES[name].mapping)) mapped.add(key as keyof cognito.StandardAttributesMask);
+    return new cognito.ClientAttributes().withStandardAttributes(Object.fromEntries([...mapped].map((k) => [k, true])));
   }
 
   /** The identity providers an app client offers: Cognito's own and the federated ones. */

@@ -157,7 +157,13 @@ export class LedgerWeb extends Construct {
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
       allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-      // Every header but Host (API Gateway routes on its own host name): Authorization, Idempotency-Key…
+      // Every header but Host (API Gateway routes on its own host name): Authorization, Idempotency-Key…, and CloudFront's
+      // own headers, CloudFront-Viewer-Address among them, which the public rate limit counts (functions/shared/
+      // viewer-address.ts). AWS's "Use managed origin request policies" lists for AllViewerExceptHostHeader all viewer
+      // headers except Host plus the CloudFront headers (protocol, HTTP and TLS version, device type, viewer
+      // location: CloudFront-Viewer-Address is one of "Add CloudFront request headers"' location headers); a Lambda
+      // behind it receives `cloudfront-viewer-address`. A custom policy cannot replace it: `allExcept` adds no
+      // CloudFront header, `allViewerAndWhitelistCloudFront` forwards Host as well (test/infra/web.test.ts).
       originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       responseHeadersPolicy: apiPolicy,
     };
@@ -245,7 +251,7 @@ export class LedgerWeb extends Construct {
       enableTokenRevocation: true,
       supportedIdentityProviders: props.signIn?.clientProviders() ?? [cognito.UserPoolClientIdentityProvider.COGNITO],
       readAttributes: clientReadAttributes(),
-      writeAttributes: clientWriteAttributes(),
+      writeAttributes: props.signIn?.clientWriteAttributes() ?? clientWriteAttributes(),
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],
@@ -277,11 +283,7 @@ export class LedgerWeb extends Construct {
             },
           },
         }),
-        s3deploy.Source.jsonData('config.json', {
-          mode: 'aws',
-          stage,
-          cognito: { domain: this.signInDomain.baseUrl(), clientId: this.client.userPoolClientId, scopes: ['openid', 'email'] },
-        }),
+        s3deploy.Source.jsonData('config.json', this.pagesConfig(stage, props.signIn)),
       ],
       destinationBucket: this.bucket,
       distribution: this.distribution,
@@ -294,6 +296,17 @@ export class LedgerWeb extends Construct {
     this.acknowledgeFindings(props.webAclArn);
     new CfnOutput(this, 'Url', { value: this.url, description: 'The pages: /v, /candidat, /certificateurs, /ministere, /connexion' });
     new CfnOutput(this, 'SignInUrl', { value: this.signInDomain.baseUrl(), description: 'Cognito hosted sign-in' });
+  }
+
+  /** What the pages read at /config.json (web/serve.ts `WebConfig`): where to sign in, and with which providers. */
+  pagesConfig(stage: string, signIn?: LedgerSignIn) {
+    return {
+      mode: 'aws' as const,
+      stage,
+      cognito: { domain: this.signInDomain.baseUrl(), clientId: this.client.userPoolClientId, scopes: ['openid', 'email'] },
+      // /connexion offers a button for each provider the pool has (web/src/lib/federated-sign-in.ts), and only those.
+      providers: [...(signIn?.providers.keys() ?? [])],
+    };
   }
 
   private acknowledgeFindings(webAclArn: string | undefined) {

@@ -23,6 +23,7 @@
  * shared 2-core machine. What is optimistic: one process means warm caches (the command handler's stream cache,
  * the person vault's cache) that separate Lambda containers would not share.
  */
+import { COGNITO_PLAN, type CognitoPrices, yearlySignInCost } from './sign-in-cost.js';
 import { DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
@@ -357,11 +358,12 @@ const lines: [string, number][] = [
 ];
 console.log(`national year: ${n.toLocaleString('en')} candidates (prices: test/bench/prices.json, us-east-1 list prices)`);
 for (const [what, usd] of lines) console.log(`  ${what.padEnd(30)} $${usd.toFixed(2).padStart(9)}`);
-// Sign-in apart: each candidate assumed active (signed in) in two months of the year, under the free tier's first 10,000 a month.
+// Sign-in apart: each candidate assumed active (signed in) in two months of the year, every one through FranceConnect
+// (the upper bound of the federation charge); the user pool's Plus plan has no free tier (test/bench/sign-in-cost.ts).
 const mauPerMonth = (n * 2) / 12;
-const cognito = Math.max(0, mauPerMonth - (prices.cognito!.freeMonthlyActiveUsers!.count ?? 0)) * price('cognito', 'essentialsMonthlyActiveUser') * 12;
+const signIn = yearlySignInCost(prices.cognito as unknown as CognitoPrices, { monthlyActiveUsers: mauPerMonth, federatedShare: 1 });
 console.log(
-  `  ${'Cognito sign-in (apart)'.padEnd(30)} $${cognito.toFixed(2).padStart(9)}  (${Math.round(mauPerMonth).toLocaleString('en')} MAU a month assumed: each candidate active two months a year)`,
+  `  ${`Cognito sign-in (apart, ${COGNITO_PLAN})`.padEnd(30)} $${signIn.total.toFixed(2).padStart(9)}  (${Math.round(mauPerMonth).toLocaleString('en')} MAU a month assumed, each candidate active two months a year: plan $${signIn.plan.toFixed(0)}, FranceConnect federation $${signIn.federation.toFixed(0)})`,
 );
 const bill = lines.reduce((sum, [, usd]) => sum + usd, 0);
 console.log(`national yearly bill (without sign-in): $${bill.toFixed(0)}`);

@@ -61,6 +61,73 @@ describe.sequential('the pages around the four paths, in chromium', () => {
     await context.close();
   });
 
+  it('/connexion: FranceConnect and ProConnect — locally explained, no dead button; in AWS a keyboard-reachable button each, a linked first sign-in restarted', async () => {
+    const { page, keys, context } = await newUser(browser, L.url);
+    await page.goto('/connexion');
+    await expect.poll(() => page.locator('#federe-titre').textContent()).toBe('FranceConnect et ProConnect');
+    expect(await page.getByText('ne sont pas proposées sur le poste local').count()).toBe(1);
+    expect(await page.getByRole('button', { name: /FranceConnect|ProConnect/ }).count()).toBe(0);
+
+    // The configuration a stack with both providers publishes (infra/constructs/ledger-web.ts pagesConfig).
+    const SIGN_IN = 'https://signin.example.test';
+    await page.route('**/config.json', (route) =>
+      route.fulfill({
+        contentType: 'application/json',
+        body: JSON.stringify({ mode: 'aws', cognito: { domain: SIGN_IN, clientId: 'web-client', scopes: ['openid', 'email'] }, providers: ['FranceConnect', 'ProConnect'] }),
+      }),
+    );
+    const authorizeRequests: URL[] = [];
+    await page.route(`${SIGN_IN}/**`, (route) => {
+      authorizeRequests.push(new URL(route.request().url()));
+      return route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>Cognito</title><p>Cognito</p>' });
+    });
+    await page.goto('/connexion');
+    const franceConnect = page.getByRole('button', { name: 'S’identifier avec FranceConnect' });
+    await keys.tabTo(franceConnect);
+    await keys.tabTo(page.getByRole('link', { name: 'Qu’est-ce que FranceConnect ?' }));
+    expect(await page.getByRole('link', { name: 'Qu’est-ce que ProConnect ?' }).getAttribute('target')).toBe('_blank');
+    await keys.tabTo(page.getByRole('button', { name: 'S’identifier avec ProConnect' }));
+    await screenshot(page, 'connexion-franceconnect-proconnect');
+    await checkAccessibility(page, 'connexion-franceconnect-proconnect');
+
+    await keys.press(franceConnect);
+    await expect.poll(() => authorizeRequests.length).toBe(1);
+    await page.waitForURL(`${SIGN_IN}/**`);
+    const first = authorizeRequests[0]!;
+    expect(first.pathname).toBe('/oauth2/authorize');
+    expect(Object.fromEntries(first.searchParams)).toMatchObject({
+      identity_provider: 'FranceConnect',
+      response_type: 'code',
+      client_id: 'web-client',
+      code_challenge_method: 'S256',
+    });
+
+    // Cognito's known answer to the first sign-in its trigger linked: back with an error; the page starts it again, once.
+    const back = (state: string) =>
+      `/connexion?${new URLSearchParams({ error_description: 'Already found an entry for username FranceConnect_8f2c4e1a ', state, error: 'invalid_request' })}`;
+    // The page goes on to Cognito at once: the navigation to /connexion is cut short by that one.
+    await page.goto(back(first.searchParams.get('state')!), { waitUntil: 'commit' });
+    await expect.poll(() => authorizeRequests.length).toBe(2);
+    await page.waitForURL(`${SIGN_IN}/**`);
+    const retry = authorizeRequests[1]!;
+    expect(retry.searchParams.get('identity_provider')).toBe('FranceConnect');
+    expect(retry.searchParams.get('state')).not.toBe(first.searchParams.get('state'));
+    // The same answer to the retry: no loop, the person is told.
+    await page.goto(back(retry.searchParams.get('state')!));
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('reliée à votre compte');
+    expect(new URL(page.url()).search).toBe('');
+    expect(authorizeRequests).toHaveLength(2);
+    // The trigger's refusal, as Cognito passes it on.
+    await page.goto(
+      `/connexion?${new URLSearchParams({ error_description: 'PreSignUp failed with error Aucun compte invité ne correspond à cette identité.', error: 'invalid_request' })}`,
+    );
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Aucun compte invité');
+    await checkAccessibility(page, 'connexion-refus-federe');
+    expect(authorizeRequests).toHaveLength(2);
+    expect(keys.errors).toEqual([]);
+    await context.close();
+  });
+
   it('a page of a role asks to sign in, and brings the user back once signed in; another role is told so', async () => {
     const { page, keys, context } = await newUser(browser, L.url);
     await page.goto('/ministere');

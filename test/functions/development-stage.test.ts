@@ -5,6 +5,10 @@ import { MemoryDocumentStore } from '../../functions/adapters/memory-document-st
 import { renderPdfs } from '../../functions/workflows/render-certificate-pdfs.js';
 import { DEVELOPMENT_MARK } from '../../functions/shared/stage.js';
 import { pdfText } from '../support/pdf-text.js';
+import { decodeJwt } from 'jose';
+import { issuerMetadata, issueSdJwtVc, type WalletCredentialFacts } from '../../functions/wallet/wallet-issuer.js';
+import { typeMetadata } from '../../functions/wallet/credential-types.js';
+import { memoryDeps } from '../support/memory-deps.js';
 
 const pdfInput: CertificatePdfInput = {
   publicBaseUrl: 'https://d111111abcdef8.cloudfront.net',
@@ -37,6 +41,42 @@ describe('a development stage issues specimens (issue 18)', () => {
     const credential = buildCredential(credentialInput) as ReturnType<typeof buildCredential> & { ledgerStage?: string };
     expect(credential.ledgerStage).toBeUndefined();
     expect(JSON.stringify(credential)).not.toContain('SPÉCIMEN');
+  });
+
+  it('its SD-JWT VC claims ledger_stage: development, and its type is named a specimen wherever a wallet reads the name', async () => {
+    const { deps } = await memoryDeps({ referential: false });
+    const development = { ...deps, stage: 'development' as const };
+    const facts: WalletCredentialFacts = {
+      configurationId: 'titre-professionnel',
+      holderKey: { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' },
+      person: { familyName: 'Moreau' },
+      certificate: { code: 'TP-7K3M-9QX2-HB4R', issuedOn: '2025-10-06', blocs: [] },
+      certification: {
+        rncp: 'RNCP38665',
+        title: 'Développeur web et web mobile',
+        level: 5,
+        certifier: 'Ministère du Travail',
+        certifierDid: 'did:web:x',
+        sdJwtIssuer: 'https://x',
+      },
+      verificationUrl: 'https://x/v/TP-7K3M-9QX2-HB4R',
+    };
+    const specimen = decodeJwt((await issueSdJwtVc(development, facts)).split('~')[0]!);
+    expect(specimen.ledger_stage).toBe('development');
+    const production = decodeJwt((await issueSdJwtVc(deps, facts)).split('~')[0]!);
+    expect(production.ledger_stage).toBeUndefined();
+
+    const type = typeMetadata(development, 'titre-professionnel');
+    expect(type.name.startsWith(DEVELOPMENT_MARK)).toBe(true);
+    expect(type.display[0]!.name.startsWith(DEVELOPMENT_MARK)).toBe(true);
+    expect(type.claims.map((c) => c.path[0])).toContain('ledger_stage');
+    const offered = issuerMetadata(development).credentialIssuer.credential_configurations_supported['titre-professionnel'] as {
+      credential_metadata: { display: { name: string }[] };
+    };
+    expect(offered.credential_metadata.display[0]!.name.startsWith(DEVELOPMENT_MARK)).toBe(true);
+
+    expect(JSON.stringify(typeMetadata(deps, 'titre-professionnel'))).not.toContain('SPÉCIMEN');
+    expect(JSON.stringify(issuerMetadata(deps).credentialIssuer)).not.toContain('SPÉCIMEN');
   });
 
   it('its PDF carries the specimen band; a production PDF does not', async () => {

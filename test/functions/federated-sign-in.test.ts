@@ -59,6 +59,12 @@ describe('linking a federated first sign-in to the invited account (issue 18): t
     expect(decideLink(event('FranceConnect_s', verified), [invited({ emailVerified: false })]).kind).toBe('refuse');
   });
 
+  it('given the identity is already linked to the invited account, then it is not linked again', () => {
+    const linked = invited({ identities: [{ providerName: 'FranceConnect', userId: 'sub-123' }] });
+    expect(decideLink(event('FranceConnect_sub-123', verified), [linked])).toEqual({ kind: 'already-linked', destination: '6f1c9e1e-uuid' });
+    expect(decideLink(event('ProConnect_sub-123', verified), [invited({ groups: ['juror'], identities: linked.identities! })]).kind).toBe('link');
+  });
+
   it('leaves other sign-ups alone, and reads provider names and emails strictly', () => {
     expect(decideLink(event('someone', verified, 'PreSignUp_AdminCreateUser'), []).kind).toBe('not-federated');
     expect(federatedIdentity('ProConnect_a_b')).toEqual({ provider: 'ProConnect', subject: 'a_b' });
@@ -117,6 +123,31 @@ describe('the pre sign-up trigger against Cognito (aws-sdk-client-mock)', () => 
     await expect(linkFederatedSignIn(client, event('FranceConnect_sub-123', verified))).rejects.toThrow('try later');
     mock.on(ListUsersCommand).rejects(new InternalErrorException({ message: 'list failed', $metadata: {} }));
     await expect(linkFederatedSignIn(client, event('FranceConnect_sub-123', verified))).rejects.toThrow('list failed');
+    mock.restore();
+  });
+
+  it('an identity already linked to the invited account (a second first sign-in racing the first) is not linked again', async () => {
+    const { mock, client } = cognito();
+    mock.on(ListUsersCommand).resolves({
+      Users: [
+        {
+          Username: '6f1c9e1e-uuid',
+          Enabled: true,
+          UserStatus: 'CONFIRMED',
+          Attributes: [
+            { Name: 'email', Value: 'marie.moreau@example.fr' },
+            { Name: 'email_verified', Value: 'true' },
+            { Name: 'identities', Value: JSON.stringify([{ userId: 'sub-123', providerName: 'FranceConnect', providerType: 'OIDC', primary: false }]) },
+          ],
+        },
+      ],
+    });
+    const raw = event('FranceConnect_sub-123', verified);
+    expect(await linkFederatedSignIn(client, raw)).toBe(raw);
+    expect(mock.commandCalls(AdminLinkProviderForUserCommand)).toHaveLength(0);
+    // Another FranceConnect identity with the same email is still linked (the account had only the first).
+    await linkFederatedSignIn(client, event('FranceConnect_sub-456', verified));
+    expect(mock.commandCalls(AdminLinkProviderForUserCommand)[0]!.args[0].input.SourceUser).toMatchObject({ ProviderAttributeValue: 'sub-456' });
     mock.restore();
   });
 

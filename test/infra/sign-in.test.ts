@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerStack } from '../../infra/stacks/ledger-stack.js';
-import { LINK_ACTIONS, oidcProviderContext, PRE_SIGN_UP_MODULE, senderOf } from '../../infra/constructs/ledger-sign-in.js';
+import { LINK_ACTIONS, oidcProviderContext, PRE_SIGN_UP_MODULE, PROVIDER_PROFILES, senderOf } from '../../infra/constructs/ledger-sign-in.js';
 import { USER_INVITATION, USER_VERIFICATION } from '../../infra/constructs/ledger-http-api.js';
+import { readFileSync } from 'node:fs';
+import { COGNITO_PLAN, type CognitoPrices, yearlySignInCost } from '../bench/sign-in-cost.js';
 import { actionsOf, type CfnResourceJson, identityPolicies, logicalIdOf, statementsOfRole, SYNTH_TIMEOUT, synthesize } from './support.js';
 
 const FRANCE_CONNECT = { issuerUrl: 'https://fcp-low.sbx.dev-franceconnect.fr/api/v2', clientId: 'fc-client', clientSecretName: 'ledger/franceconnect' };
@@ -40,12 +42,35 @@ describe('sign-in (issue 18)', () => {
     ] as const) {
       expect(p.ProviderType).toBe('OIDC');
       expect(p.UserPoolId).toEqual({ Ref: logicalIdOf(stack, stack.http.userPool) });
-      expect(p.ProviderDetails).toMatchObject({ client_id: config.clientId, oidc_issuer: config.issuerUrl, authorize_scopes: 'openid email given_name family_name' });
+      expect(p.ProviderDetails).toMatchObject({ client_id: config.clientId, oidc_issuer: config.issuerUrl, attributes_request_method: 'GET' });
       expect(p.ProviderDetails.client_secret).toBe(`{{resolve:secretsmanager:${config.clientSecretName}:SecretString:::}}`);
-      expect(p.AttributeMapping).toMatchObject({ email: 'email', email_verified: 'email_verified' });
+      expect(p.AttributeMapping).toMatchObject({ email: 'email', email_verified: 'email_verified', given_name: 'given_name' });
     }
+    const fc = providers.find((p) => p.ProviderName === 'FranceConnect')!;
+    // FranceConnect v2's claims, each its own scope; the person's identity mapped to the pool's standard attributes.
+    expect(fc.ProviderDetails.authorize_scopes).toBe('openid given_name family_name birthdate email');
+    expect(fc.AttributeMapping).toEqual({ email: 'email', email_verified: 'email_verified', given_name: 'given_name', family_name: 'family_name', birthdate: 'birthdate' });
+    // ProConnect names the family name usual_name.
+    const pc = providers.find((p) => p.ProviderName === 'ProConnect')!;
+    expect(pc.ProviderDetails.authorize_scopes).toBe('openid email given_name usual_name');
+    expect(pc.AttributeMapping).toMatchObject({ family_name: 'usual_name' });
+    // Not configurable on a Cognito OIDC provider (CreateIdentityProvider's ProviderDetails keys): acr_values (README).
+    expect(Object.keys(fc.ProviderDetails).some((k) => /acr/.test(k))).toBe(false);
+
     const client = resources[logicalIdOf(stack, stack.web!.client)]!;
     expect(client.Properties.SupportedIdentityProviders).toEqual(['COGNITO', 'FranceConnect', 'ProConnect']);
+    // Cognito refuses a federated sign-in whose mapped attribute the client may not write: it may write each one.
+    const mapped = new Set([...providers.flatMap((p) => Object.keys(p.AttributeMapping))]);
+    for (const attribute of mapped) expect(client.Properties.WriteAttributes, attribute).toContain(attribute);
+    // ...and cannot let its users write them (no aws.cognito.signin.user.admin scope).
+    expect(client.Properties.AllowedOAuthScopes).toEqual(['openid', 'email']);
+    expect(Object.keys(PROVIDER_PROFILES).sort()).toEqual(['FranceConnect', 'ProConnect']);
+  });
+
+  it('/config.json names the configured providers, so /connexion shows their buttons', () => {
+    const config = stack.web!.pagesConfig('production', stack.signIn);
+    expect(config.providers).toEqual(['FranceConnect', 'ProConnect']);
+    expect(config.mode).toBe('aws');
   });
 
   it('the pre sign-up trigger links on this pool only, through a policy of its own, and gets no ledger environment', () => {
@@ -63,6 +88,18 @@ describe('sign-in (issue 18)', () => {
     );
     expect(Object.keys(resources[logicalIdOf(stack, fn.handler)]!.Properties.Environment.Variables)).toEqual(['NODE_OPTIONS']);
     expect(stack.functions.all().get(PRE_SIGN_UP_MODULE)).toBe(fn);
+  });
+
+  it('the pool’s feature plan is the one the bench prices, and the README quotes the bench’s figures', () => {
+    expect(pool().Properties.UserPoolTier).toBe(COGNITO_PLAN);
+    const prices = JSON.parse(readFileSync(new URL('../bench/prices.json', import.meta.url), 'utf8')).cognito as CognitoPrices;
+    // 212,000 candidates a year, each signing in in two months: 35,333 MAU a month, all through FranceConnect.
+    const cost = yearlySignInCost(prices, { monthlyActiveUsers: (212_000 * 2) / 12, federatedShare: 1 });
+    expect(Math.round(cost.plan)).toBe(8480);
+    expect(Math.round(cost.federation)).toBe(6351);
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain('**Cognito feature plan: Plus**');
+    for (const figure of ['$8,480', '$6,351', '$14,831']) expect(readme, figure).toContain(figure);
   });
 
   it('a provider’s context is checked: JSON, https issuer, client id and secret name', () => {

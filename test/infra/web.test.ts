@@ -79,6 +79,17 @@ describe('the pages in AWS (infra/constructs/ledger-web.ts)', () => {
     }
   });
 
+  it('every API behaviour forwards CloudFront-Viewer-Address, the address the public rate limit counts (issue 18)', () => {
+    // The managed AllViewerExceptHostHeader forwards every viewer header but Host and adds CloudFront's own headers,
+    // CloudFront-Viewer-Address among the viewer-location ones (see infra/constructs/ledger-web.ts). No custom policy
+    // can do both: `allExcept` adds no CloudFront header, `allViewerAndWhitelistCloudFront` forwards Host too, which
+    // API Gateway routes on. So every API behaviour keeps the managed one, and the stack defines no other.
+    const behaviors = distribution().CacheBehaviors as Record<string, any>[];
+    expect(behaviors.length).toBeGreaterThan(0);
+    for (const b of behaviors) expect(b.OriginRequestPolicyId, b.PathPattern).toBe(ALL_VIEWER_EXCEPT_HOST_HEADER);
+    expect(Object.values(resources).filter((r) => r.Type === 'AWS::CloudFront::OriginRequestPolicy')).toEqual([]);
+  });
+
   it('cache the status lists as long as their Cache-Control says, and add CORS (any origin, GET only, no credentials) on the public reads', () => {
     const config = distribution();
     const behaviors = config.CacheBehaviors as Record<string, any>[];

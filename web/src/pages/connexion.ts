@@ -5,10 +5,13 @@ import { byId, button, field, focusOn, form, h, replaceChildren, selectField, sh
 import { regionOptions } from '../lib/choices.js';
 import { refusalContent } from '../lib/feedback.js';
 import { initLayout } from '../lib/layout.js';
+import { FEDERATED_BUTTONS, type FederatedProviderName, isFederatedProvider, LINKED_RETRY_MESSAGE, signInReturnOf } from '../lib/federated-sign-in.js';
 
 interface WebConfig {
   mode: 'local' | 'aws';
   cognito?: { domain: string; clientId: string; scopes: string[] };
+  /** The identity providers the user pool has beside its own sign-in (FranceConnect, ProConnect), when configured. */
+  providers?: string[];
 }
 
 const app = byId('app');
@@ -114,11 +117,21 @@ const base64Url = (bytes: Uint8Array) =>
 const randomString = () => base64Url(crypto.getRandomValues(new Uint8Array(32)));
 const redirectUri = () => `${location.origin}/connexion`;
 
-async function startCognito(cognito: NonNullable<WebConfig['cognito']>) {
+interface SavedRequest {
+  verifier?: string;
+  state?: string;
+  returnTo?: string;
+  provider?: string;
+  retried?: boolean;
+}
+
+/** To Cognito's sign-in; with a provider, straight to FranceConnect or ProConnect (`identity_provider`, no Cognito page between). */
+async function startCognito(cognito: NonNullable<WebConfig['cognito']>, provider?: FederatedProviderName, previous?: SavedRequest) {
   const verifier = randomString();
   const state = randomString();
   const challenge = base64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
-  sessionStorage.setItem('registre.pkce', JSON.stringify({ verifier, state, returnTo }));
+  const saved: SavedRequest = { verifier, state, returnTo: previous?.returnTo ?? returnTo ?? undefined, ...(provider ? { provider } : {}), ...(previous ? { retried: true } : {}) };
+  sessionStorage.setItem('registre.pkce', JSON.stringify(saved));
   const url = new URL(`${cognito.domain}/oauth2/authorize`);
   url.search = new URLSearchParams({
     response_type: 'code',
@@ -129,13 +142,13 @@ async function startCognito(cognito: NonNullable<WebConfig['cognito']>) {
     code_challenge: challenge,
     code_challenge_method: 'S256',
     lang: 'fr',
+    ...(provider ? { identity_provider: provider } : {}),
   }).toString();
   location.assign(url.toString());
 }
 
 async function finishCognito(cognito: NonNullable<WebConfig['cognito']>, code: string, state: string) {
-  const saved = JSON.parse(sessionStorage.getItem('registre.pkce') ?? '{}') as { verifier?: string; state?: string; returnTo?: string };
-  sessionStorage.removeItem('registre.pkce');
+  const saved = takeSavedRequest();
   if (!saved.verifier || saved.state !== state) throw new Error('La réponse de connexion ne correspond à aucune demande de cet onglet : recommencez.');
   const res = await fetch(`${cognito.domain}/oauth2/token`, {
     method: 'POST',
@@ -149,6 +162,78 @@ async function finishCognito(cognito: NonNullable<WebConfig['cognito']>, code: s
   const identity = signIn(tokens.id_token);
   history.replaceState(null, '', '/connexion');
   location.assign(safeReturnPath(saved.returnTo ?? null) ?? homeOf(identity.roles[0]!));
+}
+
+function takeSavedRequest(): SavedRequest {
+  const saved = JSON.parse(sessionStorage.getItem('registre.pkce') ?? '{}') as SavedRequest;
+  sessionStorage.removeItem('registre.pkce');
+  return saved;
+}
+
+/**
+ * Cognito came back with an error instead of a code: a first FranceConnect or ProConnect sign-in just linked to the
+ * invited account starts again by itself (Cognito fails that first one, lib/federated-sign-in.ts); a refusal is
+ * explained. Only an answer to this tab's own request (its state) may start anything.
+ */
+async function returnedWithError(cognito: NonNullable<WebConfig['cognito']>, state: string | null) {
+  const saved = takeSavedRequest();
+  const ours = saved.state !== undefined && saved.state === state;
+  const outcome = signInReturnOf(params.get('error_description'), ours ? saved : {});
+  history.replaceState(null, '', '/connexion');
+  if (outcome.kind === 'retry') {
+    showInfo(status, LINKED_RETRY_MESSAGE);
+    await startCognito(cognito, outcome.provider, saved);
+    return true;
+  }
+  showError(status, h('p', null, outcome.message));
+  return false;
+}
+
+/** One provider's button, as the State's design system draws it, and the link that says what the provider is. */
+function federatedButton(cognito: NonNullable<WebConfig['cognito']>, provider: FederatedProviderName) {
+  const { brand, who, about } = FEDERATED_BUTTONS[provider];
+  return h(
+    'div',
+    { class: 'connect-group' },
+    h('p', { class: 'hint' }, who),
+    button(
+      '',
+      {
+        class: 'connect-button',
+        onclick: () => void startCognito(cognito, provider).catch((e: unknown) => showError(status, ...refusalContent(e))),
+      },
+      h('span', { class: 'connect-login' }, 'S’identifier avec'),
+      ' ',
+      h('span', { class: 'connect-brand' }, brand),
+    ),
+    h('p', null, h('a', { href: about, target: '_blank', rel: 'noopener', title: `Qu’est-ce que ${brand} ? - nouvelle fenêtre` }, `Qu’est-ce que ${brand} ?`)),
+  );
+}
+
+function federatedSignIn(config: WebConfig) {
+  const cognito = config.cognito;
+  const providers = (config.providers ?? []).filter(isFederatedProvider);
+  if (cognito && providers.length > 0) {
+    return h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'federe-titre' },
+      h('h2', { id: 'federe-titre' }, 'Se connecter avec FranceConnect ou ProConnect'),
+      h('p', null, 'Votre compte doit avoir été créé par une invitation du registre, à la même adresse électronique que celle de ce service.'),
+      ...providers.map((p) => federatedButton(cognito, p)),
+    );
+  }
+  if (config.mode !== 'local') return null;
+  // Locally there is no user pool to send anyone to: the page says where these buttons appear rather than offer dead ones.
+  return h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'federe-titre' },
+    h('h2', { id: 'federe-titre' }, 'FranceConnect et ProConnect'),
+    h(
+      'p',
+      null,
+      'Ces connexions ne sont pas proposées sur le poste local : elles apparaissent ici dans le déploiement AWS, quand le registre y est raccordé à FranceConnect (candidats) et à ProConnect (professionnels). Utilisez un jeton ci-dessous.',
+    ),
+  );
 }
 
 function cognitoSignIn(cognito: NonNullable<WebConfig['cognito']>) {
@@ -170,6 +255,16 @@ async function main() {
   }
   const code = params.get('code');
   const state = params.get('state');
+  if (config.cognito && params.has('error')) {
+    const restarted = await returnedWithError(config.cognito, state).catch((e: unknown) => {
+      showError(status, ...refusalContent(e));
+      return false;
+    });
+    if (restarted) {
+      replaceChildren(app, status);
+      return;
+    }
+  }
   if (config.cognito && code && state) {
     replaceChildren(app, status);
     showInfo(status, 'Connexion en cours…');
@@ -200,6 +295,7 @@ async function main() {
           ),
         )
       : null,
+    federatedSignIn(config),
     config.cognito ? cognitoSignIn(config.cognito) : null,
     config.mode === 'local' ? localMint() : null,
     pasteToken(),
