@@ -109,12 +109,14 @@ export class DynamoEventStore implements EventStore {
     const commits: Commit[] = [];
     let ExclusiveStartKey: CommitItem | undefined;
     const backward = range.below !== undefined;
+    // From the first version, the whole partition: no sort-key condition to send (and for the emulator to parse).
+    const whole = !backward && (range.from ?? 1) <= 1;
     do {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: backward ? 'pk = :pk AND sk < :v' : 'pk = :pk AND sk >= :v',
-          ExpressionAttributeValues: marshall({ ':pk': stream, ':v': backward ? range.below : (range.from ?? 1) }),
+          KeyConditionExpression: whole ? 'pk = :pk' : backward ? 'pk = :pk AND sk < :v' : 'pk = :pk AND sk >= :v',
+          ExpressionAttributeValues: whole ? { ':pk': { S: stream } } : marshall({ ':pk': stream, ':v': backward ? range.below : range.from }),
           ScanIndexForward: !backward,
           ConsistentRead: true,
           Limit: range.limit,
