@@ -184,6 +184,11 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     };
     await enterGrids(a);
 
+    // Juror B opens the session and enters the same grids on the page, before any deliberation is proposed.
+    await b.page.goto(`/certificateurs?session=${sessionId}`);
+    await expect.poll(() => b.page.locator('#session-titre').textContent()).toContain('Session titre');
+    await enterGrids(b);
+
     // Juror A proposes the titre for Moreau (both blocs, entretien final held): signed by the proposer.
     const proposal = a.page.getByRole('form', { name: 'Proposition de délibération, candidat n°1' });
     await a.keys.select(labelled(proposal, 'Décision'), 'titre');
@@ -194,11 +199,7 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     await screenshot(a.page, 'certificateurs-jure-grille');
     await checkAccessibility(a.page, 'certificateurs-jure');
 
-    // Juror B opens the session now and enters the same grids on the page; then juror A proposes for Petit (over
-    // the API, as from another desk).
-    await b.page.goto(`/certificateurs?session=${sessionId}`);
-    await expect.poll(() => b.page.locator('#session-titre').textContent()).toContain('Session titre');
-    await enterGrids(b);
+    // Then juror A proposes for Petit (over the API, as from another desk).
     const other = await call('POST', `/sessions/${sessionId}/deliberations`, { as: ['juror', jurors[0]!], body: { candidateId: petit, outcome: 'ccp', blocs: ['RNCP38665BC01'] } });
     expect(other.status, other.text).toBe(201);
 

@@ -6,6 +6,7 @@ import { refusalContent } from '../lib/feedback.js';
 import { dateFr, instantFr, kindLabels, numberFr, outcomeLabels, sessionKindLabels, statusLabels } from '../lib/format.js';
 import { initLayout, requireRole } from '../lib/layout.js';
 import type { ApiAnswer } from '../lib/wire.js';
+import { accessRows } from '../lib/access-log.js';
 
 type CandidateRecord = ApiAnswer<'GET /candidates/{candidateId}/record'>;
 type RecordLine = CandidateRecord['certifications'][number];
@@ -339,19 +340,6 @@ const readerText = (reader: AccessLine['reader']) => {
   const label = readerLabels[reader.role] ?? 'Un autre service';
   return reader.name ? `${label} (${reader.name})` : label;
 };
-
-/** One row per reader, day and purpose: a page viewed ten times in a morning is one consultation, counted. */
-export function accessRows(lines: readonly AccessLine[]) {
-  const rows = new Map<string, { day: string; reader: AccessLine['reader']; purpose: string; count: number }>();
-  for (const line of [...lines].reverse()) {
-    const day = line.at.slice(0, 10);
-    const key = `${day}|${line.reader.role}|${line.reader.id}|${line.purpose}`;
-    const row = rows.get(key);
-    if (row) row.count += 1;
-    else rows.set(key, { day, reader: line.reader, purpose: line.purpose, count: 1 });
-  }
-  return [...rows.values()];
-}
 
 const ACCESS_PAGE = 10;
 
