@@ -33,7 +33,8 @@ interface CachedStream {
 
 /**
  * Read, fold, decide, append. Stream states are cached per process (as Equinox does): a stale cache entry
- * only costs a conflict, after which the stream is read again and the decision retried.
+ * costs a conflict, after which the stream is read again and the decision retried; a decision that appends nothing
+ * (a refusal, a no-op) is taken again on a fresh read before it is answered, since no conflict would correct it.
  */
 export class CommandHandler {
   private readonly cache = new Map<string, CachedStream>();
@@ -53,10 +54,28 @@ export class CommandHandler {
     const retries = options.retries ?? this.options.retries ?? 3;
     let current = options.assumeEmpty ? this.empty(decider) : this.cache.get(stream);
     for (let attempt = 0; ; attempt++) {
+      const cached = current !== undefined && !options.assumeEmpty;
       current ??= await this.load(decider, stream);
       const state = current.state as S;
-      const decided = decider.decide(command, state);
-      if (decided.length === 0) return { events: [], state, version: current.version, head: current.head, duplicate: false };
+      let decided: E[];
+      try {
+        decided = decider.decide(command, state);
+      } catch (refusal) {
+        // A refusal or a no-op appends nothing, so a stale cache would never meet the conflict that corrects it: one
+        // read of the stream decides again (another instance may have freed what this one remembers as taken).
+        if (!cached) throw refusal;
+        this.cache.delete(stream);
+        current = undefined;
+        continue;
+      }
+      if (decided.length === 0) {
+        if (cached) {
+          this.cache.delete(stream);
+          current = undefined;
+          continue;
+        }
+        return { events: [], state, version: current.version, head: current.head, duplicate: false };
+      }
       try {
         const { commit, duplicate } = await this.store.append({
           stream,

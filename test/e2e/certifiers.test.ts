@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/eventually.js';
 import { scenario, type As, type Caller } from '../support/scenario.js';
 import { startLedgerTarget, TARGET, type HttpLedger } from '../support/ledger-target.js';
 
@@ -103,7 +104,10 @@ describe(`certifiers' refusals, through HTTP only, on the ${TARGET} target`, () 
     expect(withdrawn.status, withdrawn.text).toBe(204);
     const enrolled = await call('POST', `/sessions/${second}/enrolments`, { as: asCentre, body });
     expect(enrolled.status, enrolled.text).toBe(201);
-    const overview = (await call('GET', `/sessions/${first}`, { as: asCentre })).json;
-    expect(overview.candidates.map((c: { candidateId: string }) => c.candidateId)).not.toContain(candidateId);
+    // The session's read model follows the change feed (on the twin, the Streams consumer): it drops the candidate.
+    await eventually(async () => {
+      const overview = await call('GET', `/sessions/${first}`, { as: asCentre });
+      return !overview.json.candidates.some((c: { candidateId: string }) => c.candidateId === candidateId);
+    }, 'the withdrawn candidate leaves the session overview');
   });
 });

@@ -42,6 +42,21 @@ describe('command handler: read, fold, decide, append', () => {
     expect((await store.read(candidateStream('k1'))).version).toBe(2);
   });
 
+  it('a refusal decided on a stale cache is decided again on a fresh read (issue 17: a seat freed by another instance)', async () => {
+    const store = new MemoryEventStore();
+    const a = new CommandHandler(store);
+    const b = new CommandHandler(store);
+    const seat = (sessionId: string) => ({ candidateId: 'k1', rncp: 'RNCP38665', sessionId });
+    await a.handle(candidate, candidateStream('k1'), register, ctx('cmd-1'));
+    await a.handle(candidate, candidateStream('k1'), { type: 'ReserveTitreSitting', ...seat('s1') }, ctx('cmd-2'));
+    // b remembers the seat at s1 (it refused s2 on it); a gives the seat back.
+    await expect(b.handle(candidate, candidateStream('k1'), { type: 'ReserveTitreSitting', ...seat('s2') }, ctx('cmd-3'))).rejects.toBeInstanceOf(DomainError);
+    await a.handle(candidate, candidateStream('k1'), { type: 'ReleaseTitreSitting', ...seat('s1') }, ctx('cmd-4'));
+    const taken = await b.handle(candidate, candidateStream('k1'), { type: 'ReserveTitreSitting', ...seat('s2') }, ctx('cmd-5'));
+    expect(taken.events.map((e) => e.type)).toEqual(['TitreSittingReserved']);
+    expect((await store.read(candidateStream('k1'))).version).toBe(4);
+  });
+
   it('gives up with the ConcurrencyError when retries are exhausted', async () => {
     const store = new MemoryEventStore();
     const a = new CommandHandler(store);
