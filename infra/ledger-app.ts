@@ -55,6 +55,19 @@ export function webAcl(stage: LedgerStage, arn: string | undefined): string | un
   return arn;
 }
 
+/**
+ * Who hears from a production stage: the alarms' email (an SNS topic nobody is subscribed to wakes nobody) and the SES
+ * identity Cognito sends from (its own sender stops at 50 emails a day, so invitations would be lost). A development
+ * stage may go without either.
+ */
+export function productionContacts(stage: LedgerStage, alarmEmail: string | undefined, sesIdentity: string | undefined) {
+  if (stage !== 'production') return;
+  const missing = [!alarmEmail && 'ledger:alarmEmail (who receives the alarms)', !sesIdentity && 'ledger:sesIdentity (the SES identity Cognito sends its emails from)'].filter(
+    Boolean,
+  );
+  if (missing.length) throw new Error(`a production stage needs context ${missing.join(' and ')}`);
+}
+
 const RetiredSigningKeys = z.array(
   z.strictObject({
     keyArn: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/, 'a KMS key ARN'),
@@ -88,6 +101,7 @@ export function ledgerApp(options: LedgerAppOptions = {}) {
   const stage = (context('ledger:stage') ?? 'development') as LedgerStage;
   const domain = publicDomain(stage, context('ledger:domainName'), context('ledger:certificateArn'));
   const webAclArn = webAcl(stage, context('ledger:webAclArn'));
+  productionContacts(stage, alarmEmail, sesIdentity);
   const franceConnect = oidcProviderContext('ledger:franceConnect', app.node.tryGetContext('ledger:franceConnect'));
   const proConnect = oidcProviderContext('ledger:proConnect', app.node.tryGetContext('ledger:proConnect'));
   const signingKeys = signingKeysOf(app.node.tryGetContext('ledger:signingKeyGeneration'), app.node.tryGetContext('ledger:retiredSigningKeys'));
@@ -95,6 +109,8 @@ export function ledgerApp(options: LedgerAppOptions = {}) {
     description: 'certification-ledger: event-sourced ledger of titres professionnels (DESIGN.md)',
     // Account-agnostic (resolved at deploy time), so the template is the same on every machine.
     env: { region: context('ledger:region') ?? 'eu-west-3' },
+    // About 830 KB indented, near CloudFormation's 1 MB template limit: no indentation leaves room (README, Deploy).
+    suppressTemplateIndentation: true,
     ...(alarmEmail ? { alarmEmail } : {}),
     ...(sesIdentity ? { sesIdentity } : {}),
     ...(publicBaseUrl ? { publicBaseUrl } : {}),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { publicDomain } from '../../infra/ledger-app.js';
+import { productionContacts, publicDomain } from '../../infra/ledger-app.js';
 import { pageHtml } from '../../web/build.js';
 import { pages } from '../../web/site.js';
 import { DEVELOPMENT_MARK } from '../../functions/shared/stage.js';
@@ -17,6 +17,14 @@ describe('the public address (issue 18)', () => {
     expect(() => synthesize({ context: { 'ledger:stage': 'production' }, stack: { web: true } })).toThrow(/ledger:domainName/);
   });
 
+  it('a production stage refuses to synthesise without someone to receive its alarms and an SES sender for its invitations', () => {
+    expect(() => productionContacts('production', undefined, 'registre.example.gouv.fr')).toThrow(/ledger:alarmEmail/);
+    expect(() => productionContacts('production', 'exploitation@example.gouv.fr', undefined)).toThrow(/ledger:sesIdentity/);
+    expect(() => productionContacts('production', undefined, undefined)).toThrow(/ledger:alarmEmail .* and ledger:sesIdentity/);
+    expect(() => productionContacts('production', 'exploitation@example.gouv.fr', 'registre.example.gouv.fr')).not.toThrow();
+    expect(() => productionContacts('development', undefined, undefined)).not.toThrow();
+  });
+
   it(
     'with a domain, CloudFront answers to it with its certificate (TLS 1.2), and the QR codes and sign-in use it',
     () => {
@@ -26,6 +34,8 @@ describe('the public address (issue 18)', () => {
           'ledger:domainName': 'registre.example.gouv.fr',
           'ledger:certificateArn': CERTIFICATE,
           'ledger:webAclArn': 'arn:aws:wafv2:us-east-1:111122223333:global/webacl/certification-ledger/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e',
+          'ledger:alarmEmail': 'exploitation@example.gouv.fr',
+          'ledger:sesIdentity': 'registre.example.gouv.fr',
         },
       });
       const config = resources[logicalIdOf(stack, stack.web!.distribution)]!.Properties.DistributionConfig;
