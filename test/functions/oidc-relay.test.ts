@@ -1,98 +1,22 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { oidcRelay, RelayProviders } from '../../functions/accounts/oidc-relay.js';
+import { type FakeOidcProvider, functionUrlRequest as request, startFakeOidcProvider, USERINFO_CLAIMS as claims } from '../support/fake-oidc-provider.js';
 
-// A fake OpenID provider on loopback, made with jose as FranceConnect v2 answers: discovery, JWKS, a token endpoint
-// that records what it was sent, and a userinfo signed as a JWT (ES256). Each test chooses how the userinfo is signed.
+// The relay against a fake OpenID provider on loopback (test/support/fake-oidc-provider.ts), signing its userinfo
+// with jose as FranceConnect v2 does. Each test chooses how the userinfo is signed.
 const CLIENT_ID = 'fc-client';
-let server: Server;
+let provider: FakeOidcProvider;
 let issuer: string;
-let goodKey: CryptoKey;
-let strangerKey: CryptoKey;
-let tokenRequests: { headers: IncomingMessage['headers']; body: string }[] = [];
-let userinfoAuthorizations: (string | undefined)[] = [];
-let signUserinfo: () => Promise<string> = async () => '';
-let userinfoStatus = 200;
-let tokenStatus = 200;
-
-const claims = { sub: 'fc-sub-1', given_name: 'Camille', family_name: 'Martin', email: 'camille@example.fr', email_verified: true };
-const sign = (key: CryptoKey, payload: JWTPayload, { audience = CLIENT_ID, expiresIn = '2m' as string | number } = {}) =>
-  new SignJWT(payload).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer(issuer).setAudience(audience).setIssuedAt().setExpirationTime(expiresIn).sign(key);
 
 beforeAll(async () => {
-  const good = await generateKeyPair('ES256');
-  const stranger = await generateKeyPair('ES256');
-  goodKey = good.privateKey;
-  strangerKey = stranger.privateKey;
-  const jwk = { ...(await exportJWK(good.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', async () => {
-      const path = new URL(req.url!, issuer).pathname;
-      const send = (status: number, type: string, text: string) => res.writeHead(status, { 'content-type': type }).end(text);
-      if (path === '/api/v2/.well-known/openid-configuration') {
-        return send(
-          200,
-          'application/json',
-          JSON.stringify({
-            issuer,
-            authorization_endpoint: `${issuer}/authorize`,
-            token_endpoint: `${issuer}/token`,
-            userinfo_endpoint: `${issuer}/userinfo`,
-            jwks_uri: `${issuer}/jwks`,
-          }),
-        );
-      }
-      if (path === '/api/v2/jwks') return send(200, 'application/json', JSON.stringify({ keys: [jwk] }));
-      if (path === '/api/v2/token') {
-        tokenRequests.push({ headers: req.headers, body });
-        return send(
-          tokenStatus,
-          'application/json',
-          tokenStatus === 200 ? JSON.stringify({ access_token: 'at', id_token: 'provider.id.token', token_type: 'Bearer' }) : '{"error":"invalid_grant"}',
-        );
-      }
-      if (path === '/api/v2/userinfo') {
-        userinfoAuthorizations.push(req.headers.authorization);
-        return userinfoStatus === 200 ? send(200, 'application/jwt', await signUserinfo()) : send(userinfoStatus, 'application/json', '{"error":"invalid_token"}');
-      }
-      send(404, 'text/plain', 'not found');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v2`;
+  provider = await startFakeOidcProvider(CLIENT_ID);
+  issuer = provider.issuer;
 });
-
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-beforeEach(() => {
-  tokenRequests = [];
-  userinfoAuthorizations = [];
-  userinfoStatus = 200;
-  tokenStatus = 200;
-  signUserinfo = () => sign(goodKey, claims);
-});
+afterAll(() => provider.close());
+beforeEach(() => provider.reset());
 
 const relayOf = (acrValues: string | null = 'eidas1') =>
   oidcRelay({ providers: RelayProviders.parse({ FranceConnect: { issuer, clientId: CLIENT_ID, ...(acrValues ? { acrValues } : {}) } }) });
-
-// A Lambda function URL request (payload format 2.0), as Cognito's calls arrive.
-const request = (
-  method: string,
-  path: string,
-  { query = '', headers = {} as Record<string, string>, body, base64 = false }: { query?: string; headers?: Record<string, string>; body?: string; base64?: boolean } = {},
-) => ({
-  version: '2.0',
-  rawPath: path,
-  rawQueryString: query,
-  headers,
-  ...(body !== undefined ? { body: base64 ? Buffer.from(body).toString('base64') : body } : {}),
-  isBase64Encoded: base64,
-  requestContext: { http: { method, path } },
-});
 
 const cognitoAuthorize = new URLSearchParams({
   response_type: 'code',
@@ -156,23 +80,23 @@ describe('OIDC relay: /token', () => {
     );
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body)).toEqual({ access_token: 'at', id_token: 'provider.id.token', token_type: 'Bearer' });
-    expect(tokenRequests).toHaveLength(1);
-    expect(tokenRequests[0]!.body).toBe(form);
-    expect(tokenRequests[0]!.headers.authorization).toBe('Basic Zm9vOmJhcg==');
-    expect(tokenRequests[0]!.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(provider.tokenRequests).toHaveLength(1);
+    expect(provider.tokenRequests[0]!.body).toBe(form);
+    expect(provider.tokenRequests[0]!.headers.authorization).toBe('Basic Zm9vOmJhcg==');
+    expect(provider.tokenRequests[0]!.headers['content-type']).toBe('application/x-www-form-urlencoded');
   });
 
   it('given the provider refuses the code, then its OAuth error passes through; given a malformed request, then 400 and nothing is sent', async () => {
-    tokenStatus = 400;
+    provider.tokenStatus = 400;
     const refused = await relayOf()(request('POST', '/FranceConnect/token', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form }));
     expect(refused.statusCode).toBe(400);
     expect(JSON.parse(refused.body)).toEqual({ error: 'invalid_grant' });
-    tokenRequests = [];
+    provider.tokenRequests = [];
     const json = await relayOf()(request('POST', '/FranceConnect/token', { headers: { 'content-type': 'application/json' }, body: '{}' }));
     expect(json.statusCode).toBe(400);
     const password = await relayOf()(request('POST', '/FranceConnect/token', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=password' }));
     expect(password.statusCode).toBe(400);
-    expect(tokenRequests).toEqual([]);
+    expect(provider.tokenRequests).toEqual([]);
   });
 });
 
@@ -184,18 +108,18 @@ describe('OIDC relay: /userinfo', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('application/json');
     expect(JSON.parse(response.body)).toMatchObject(claims);
-    expect(userinfoAuthorizations).toEqual(['Bearer at']);
+    expect(provider.userinfoAuthorizations).toEqual(['Bearer at']);
   });
 
   for (const [what, make] of [
-    ['signed with another key', () => sign(strangerKey, claims)],
-    ['for another client (audience)', () => sign(goodKey, claims, { audience: 'another-client' })],
-    ['expired', () => sign(goodKey, claims, { expiresIn: Math.floor(Date.now() / 1000) - 600 })],
+    ['signed with another key', () => provider.sign(provider.keys.stranger, claims)],
+    ['for another client (audience)', () => provider.sign(provider.keys.good, claims, { audience: 'another-client' })],
+    ['expired', () => provider.sign(provider.keys.good, claims, { expiresIn: Math.floor(Date.now() / 1000) - 600 })],
     ['not a JWT (plain JSON)', async () => JSON.stringify(claims)],
-    ['without a subject', () => sign(goodKey, { email: claims.email })],
+    ['without a subject', () => provider.sign(provider.keys.good, { email: claims.email })],
   ] as const) {
     it(`given a userinfo ${what}, then an OAuth invalid_token (401), never a 5xx, and no claim comes back`, async () => {
-      signUserinfo = make;
+      provider.signUserinfo = make;
       const response = await userinfo();
       expect(response.statusCode).toBe(401);
       expect(JSON.parse(response.body)).toMatchObject({ error: 'invalid_token' });
@@ -207,8 +131,8 @@ describe('OIDC relay: /userinfo', () => {
   it('given no bearer token, then 401 without calling the provider; given the provider refuses the token, then 401', async () => {
     const none = await userinfo('');
     expect(none.statusCode).toBe(401);
-    expect(userinfoAuthorizations).toEqual([]);
-    userinfoStatus = 401;
+    expect(provider.userinfoAuthorizations).toEqual([]);
+    provider.userinfoStatus = 401;
     const refused = await userinfo();
     expect(refused.statusCode).toBe(401);
     expect(JSON.parse(refused.body)).toMatchObject({ error: 'invalid_token' });
