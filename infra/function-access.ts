@@ -129,6 +129,8 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'edge/rotate-origin-secret': {},
   // The pre sign-up trigger: its Cognito grants are on the pool alone (infra/constructs/ledger-sign-in.ts).
   'accounts/link-federated-sign-in': {},
+  // The OIDC relay Cognito calls for FranceConnect and ProConnect: it reaches the providers over HTTPS, nothing of the ledger.
+  'accounts/oidc-relay': {},
 };
 
 export const accessOf = (module: string, method?: RouteEntry['method']): FunctionAccess => functionAccess[module] ?? defaultAccess(method);

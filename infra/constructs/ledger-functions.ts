@@ -42,6 +42,8 @@ export interface FunctionOptions {
   assetFolders?: readonly string[];
   /** Without the ledger's environment (a Cognito trigger: the pool would name it and it the pool, a cycle). */
   bare?: boolean;
+  /** Logs in the routes' shared group, for a function that answers HTTP as a route does but is none (one resource less). */
+  routeLogs?: boolean;
 }
 
 /** `projections/project-change-feed` → `ProjectionsProjectChangeFeed` (stable construct ids, hence logical ids). */
@@ -222,7 +224,7 @@ export class LedgerFunctions extends Construct {
       environment: options.bare ? { NODE_OPTIONS: this.environment.NODE_OPTIONS! } : this.environment,
       logRetention: this.props.logRetention,
       access,
-      ...(options.method ? { logGroup: this.routeLogGroup() } : {}),
+      ...(options.method || options.routeLogs ? { logGroup: this.routeLogGroup() } : {}),
       ...options,
     });
     this.grant(fn, access);

@@ -1,15 +1,19 @@
 import { SecretValue, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { FEDERATED_PROVIDERS, type FederatedProvider } from '../../functions/accounts/federated-sign-in.js';
+import type { RelayProviders } from '../../functions/accounts/oidc-relay.js';
 import type { LedgerFunction, LedgerFunctions } from './ledger-functions.js';
 
 /** The pre sign-up trigger's module (functions/accounts/link-federated-sign-in.ts). */
 export const PRE_SIGN_UP_MODULE = 'accounts/link-federated-sign-in';
 /** What the trigger calls on the pool. */
 export const LINK_ACTIONS = ['cognito-idp:ListUsers', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:AdminLinkProviderForUser'] as const;
+/** The OIDC relay's module (functions/accounts/oidc-relay.ts), which Cognito calls instead of the providers' endpoints. */
+export const OIDC_RELAY_MODULE = 'accounts/oidc-relay';
 
 /**
  * An OIDC provider from the context (`ledger:franceConnect`, `ledger:proConnect`): its issuer, the client the
@@ -21,6 +25,13 @@ export const OidcProviderContext = z.object({
   clientSecretName: z.string().min(1),
   /** @default the provider's (PROVIDER_PROFILES) */
   scopes: z.array(z.string().min(1)).optional(),
+  /** The level of assurance asked (`acr_values`, added by the relay). @default the provider's (PROVIDER_PROFILES): eidas1 for FranceConnect, none for ProConnect */
+  acrValues: z.string().min(1).optional(),
+  /** Where Cognito reads the provider's signing keys. @default `<issuerUrl>/jwks`, as FranceConnect v2 and ProConnect publish them */
+  jwksUri: z
+    .url()
+    .refine((u) => u.startsWith('https://'), 'must be https')
+    .optional(),
 });
 export type OidcProviderContext = z.infer<typeof OidcProviderContext>;
 
@@ -52,6 +63,8 @@ export function oidcProviderContext(key: string, value: unknown): OidcProviderCo
 export const PROVIDER_PROFILES = {
   FranceConnect: {
     scopes: ['openid', 'given_name', 'family_name', 'birthdate', 'email'],
+    // FranceConnect v2 requires it (docs.partenaires.franceconnect.gouv.fr): eIDAS low, what a candidate's sign-in needs.
+    acrValues: 'eidas1' as string | undefined,
     mapping: {
       email: cognito.ProviderAttribute.other('email'),
       emailVerified: cognito.ProviderAttribute.other('email_verified'),
@@ -62,6 +75,8 @@ export const PROVIDER_PROFILES = {
   },
   ProConnect: {
     scopes: ['openid', 'email', 'given_name', 'usual_name'],
+    // Optional at ProConnect (eidas1 when absent): sent only when the context asks for more.
+    acrValues: undefined as string | undefined,
     mapping: {
       email: cognito.ProviderAttribute.other('email'),
       emailVerified: cognito.ProviderAttribute.other('email_verified'),
@@ -69,7 +84,7 @@ export const PROVIDER_PROFILES = {
       familyName: cognito.ProviderAttribute.other('usual_name'),
     },
   },
-} as const satisfies Record<FederatedProvider, { scopes: readonly string[]; mapping: cognito.AttributeMapping }>;
+} as const satisfies Record<FederatedProvider, { scopes: readonly string[]; acrValues: string | undefined; mapping: cognito.AttributeMapping }>;
 
 /** `registre@exemple.gouv.fr` or a domain `exemple.gouv.fr` (then from no-reply@ it). */
 export const senderOf = (identity: string) => (identity.includes('@') ? identity : `no-reply@${identity}`);
@@ -91,6 +106,8 @@ export interface LedgerSignInProps {
 export class LedgerSignIn extends Construct {
   readonly providers = new Map<FederatedProvider, cognito.UserPoolIdentityProviderOidc>();
   readonly preSignUp?: LedgerFunction;
+  /** The OIDC relay and its function URL, when a provider is configured. */
+  readonly relay?: { fn: LedgerFunction; url: lambda.FunctionUrl };
 
   constructor(scope: Construct, id: string, props: LedgerSignInProps) {
     super(scope, id);
@@ -103,15 +120,42 @@ export class LedgerSignIn extends Construct {
         sourceArn: Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: props.sesIdentity }),
       };
     }
-    for (const [name, config] of Object.entries(props.providers ?? {}) as [FederatedProvider, OidcProviderContext | undefined][]) {
-      if (!config) continue;
+    const configured = (Object.entries(props.providers ?? {}) as [FederatedProvider, OidcProviderContext | undefined][]).filter(
+      (entry): entry is [FederatedProvider, OidcProviderContext] => entry[1] !== undefined,
+    );
+    if (configured.length > 0) {
+      // Cognito cannot send FranceConnect v2's acr_values nor read a signed userinfo (README, "Sign-in"): it calls this
+      // relay instead. A function URL rather than an API route: the function, its role, the URL and its two permissions
+      // (five resources, its logs in the routes' group), as many as a route, and nothing in the ledger's HTTP contract.
+      // Its grants: its logs only (infra/function-access.ts).
+      const fn = props.functions.get(OIDC_RELAY_MODULE, { bare: true, routeLogs: true });
+      const relayProviders: RelayProviders = Object.fromEntries(
+        configured.map(([name, config]) => {
+          const acrValues = config.acrValues ?? PROVIDER_PROFILES[name].acrValues;
+          return [name, { issuer: config.issuerUrl, clientId: config.clientId, ...(acrValues ? { acrValues } : {}) }];
+        }),
+      );
+      fn.handler.addEnvironment('OIDC_RELAY_PROVIDERS', JSON.stringify(relayProviders));
+      // Public, as an OAuth endpoint is: Cognito's servers call /token and /userinfo, the person's browser /authorize.
+      const url = fn.handler.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+      this.relay = { fn, url };
+    }
+    for (const [name, config] of configured) {
       const profile = PROVIDER_PROFILES[name];
+      const relay = this.relay!.url.url;
       const provider = new cognito.UserPoolIdentityProviderOidc(this, name, {
         userPool,
         name,
-        // Its endpoints and keys from the issuer's discovery document (`<issuer>/.well-known/openid-configuration`,
-        // which FranceConnect v2 and ProConnect publish under their /api/v2 issuer).
+        // The provider's real issuer: Cognito compares the id_token's iss with it. The endpoints are given, so Cognito
+        // does not read them from the issuer's discovery: authorisation, token and userinfo through the relay (its URL
+        // ends with a slash), the signing keys from the provider itself, which signs the id_token Cognito checks.
         issuerUrl: config.issuerUrl,
+        endpoints: {
+          authorization: `${relay}${name}/authorize`,
+          token: `${relay}${name}/token`,
+          userInfo: `${relay}${name}/userinfo`,
+          jwksUri: config.jwksUri ?? `${config.issuerUrl.replace(/\/$/, '')}/jwks`,
+        },
         clientId: config.clientId,
         // A dynamic reference: resolved by CloudFormation at deployment, never written into the template.
         clientSecret: SecretValue.secretsManager(config.clientSecretName).unsafeUnwrap(),

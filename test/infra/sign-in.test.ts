@@ -1,13 +1,20 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerStack } from '../../infra/stacks/ledger-stack.js';
-import { LINK_ACTIONS, oidcProviderContext, PRE_SIGN_UP_MODULE, PROVIDER_PROFILES, senderOf } from '../../infra/constructs/ledger-sign-in.js';
+import { LINK_ACTIONS, OIDC_RELAY_MODULE, oidcProviderContext, PRE_SIGN_UP_MODULE, PROVIDER_PROFILES, senderOf } from '../../infra/constructs/ledger-sign-in.js';
+import { RelayProviders } from '../../functions/accounts/oidc-relay.js';
 import { USER_INVITATION, USER_VERIFICATION } from '../../infra/constructs/ledger-http-api.js';
 import { readFileSync } from 'node:fs';
 import { COGNITO_PLAN, type CognitoPrices, yearlySignInCost } from '../bench/sign-in-cost.js';
 import { actionsOf, type CfnResourceJson, identityPolicies, logicalIdOf, statementsOfRole, SYNTH_TIMEOUT, synthesize } from './support.js';
 
 const FRANCE_CONNECT = { issuerUrl: 'https://fcp-low.sbx.dev-franceconnect.fr/api/v2', clientId: 'fc-client', clientSecretName: 'ledger/franceconnect' };
-const PRO_CONNECT = { issuerUrl: 'https://fca.integ01.dev-agentconnect.fr/api/v2', clientId: 'pc-client', clientSecretName: 'ledger/proconnect' };
+const PRO_CONNECT = {
+  issuerUrl: 'https://fca.integ01.dev-agentconnect.fr/api/v2',
+  clientId: 'pc-client',
+  clientSecretName: 'ledger/proconnect',
+  acrValues: 'eidas2',
+  jwksUri: 'https://fca.integ01.dev-agentconnect.fr/api/v2/jwks-other',
+};
 
 let stack: LedgerStack;
 let resources: Record<string, CfnResourceJson>;
@@ -54,7 +61,8 @@ describe('sign-in (issue 18)', () => {
     const pc = providers.find((p) => p.ProviderName === 'ProConnect')!;
     expect(pc.ProviderDetails.authorize_scopes).toBe('openid email given_name usual_name');
     expect(pc.AttributeMapping).toMatchObject({ family_name: 'usual_name' });
-    // Not configurable on a Cognito OIDC provider (CreateIdentityProvider's ProviderDetails keys): acr_values (README).
+    // Not configurable on a Cognito OIDC provider (CreateIdentityProvider's ProviderDetails keys): acr_values, which
+    // the relay adds (README).
     expect(Object.keys(fc.ProviderDetails).some((k) => /acr/.test(k))).toBe(false);
 
     const client = resources[logicalIdOf(stack, stack.web!.client)]!;
@@ -65,6 +73,58 @@ describe('sign-in (issue 18)', () => {
     // ...and cannot let its users write them (no aws.cognito.signin.user.admin scope).
     expect(client.Properties.AllowedOAuthScopes).toEqual(['openid', 'email']);
     expect(Object.keys(PROVIDER_PROFILES).sort()).toEqual(['FranceConnect', 'ProConnect']);
+  });
+
+  it('Cognito calls the OIDC relay’s function URL for authorisation, token and userinfo; the keys and the issuer stay the provider’s', () => {
+    const relay = stack.signIn.relay!;
+    const urlId = logicalIdOf(stack, relay.url);
+    const relayUrl = { 'Fn::GetAtt': [urlId, 'FunctionUrl'] };
+    const providers = ofType('AWS::Cognito::UserPoolIdentityProvider').map(([, r]) => r.Properties);
+    for (const [name, config, jwks] of [
+      ['FranceConnect', FRANCE_CONNECT, `${FRANCE_CONNECT.issuerUrl}/jwks`],
+      ['ProConnect', PRO_CONNECT, PRO_CONNECT.jwksUri],
+    ] as const) {
+      const details = providers.find((p) => p.ProviderName === name)!.ProviderDetails;
+      expect(details.oidc_issuer).toBe(config.issuerUrl);
+      for (const [key, endpoint] of [
+        ['authorize_url', 'authorize'],
+        ['token_url', 'token'],
+        ['attributes_url', 'userinfo'],
+      ] as const) {
+        expect(details[key], key).toEqual({ 'Fn::Join': ['', [relayUrl, `${name}/${endpoint}`]] });
+      }
+      expect(details.jwks_uri).toBe(jwks);
+    }
+    // A public function URL (an OAuth endpoint), the relay's only way in.
+    const url = resources[urlId]!.Properties;
+    expect(url).toMatchObject({ AuthType: 'NONE', TargetFunctionArn: { 'Fn::GetAtt': [logicalIdOf(stack, relay.fn.handler), 'Arn'] } });
+    expect(url.Cors).toBeUndefined();
+    // Its configuration: issuers, client ids and acr_values, no secret (the client secret stays in Cognito).
+    const variables = resources[logicalIdOf(stack, relay.fn.handler)]!.Properties.Environment.Variables;
+    expect(Object.keys(variables).sort()).toEqual(['NODE_OPTIONS', 'OIDC_RELAY_PROVIDERS']);
+    expect(RelayProviders.parse(JSON.parse(variables.OIDC_RELAY_PROVIDERS))).toEqual({
+      FranceConnect: { issuer: FRANCE_CONNECT.issuerUrl, clientId: FRANCE_CONNECT.clientId, acrValues: 'eidas1' },
+      ProConnect: { issuer: PRO_CONNECT.issuerUrl, clientId: PRO_CONNECT.clientId, acrValues: 'eidas2' },
+    });
+    expect(variables.OIDC_RELAY_PROVIDERS).not.toMatch(/secret/i);
+    expect(stack.functions.all().get(OIDC_RELAY_MODULE)).toBe(relay.fn);
+  });
+
+  it('the relay costs five resources of the 500 a stack may hold: function, role, URL and its two permissions (logs in the routes’ group)', () => {
+    const relay = Object.entries(resources).filter(([id]) => id.includes('OidcRelay'));
+    expect(relay.map(([, r]) => r.Type).sort()).toEqual(['AWS::IAM::Role', 'AWS::Lambda::Function', 'AWS::Lambda::Permission', 'AWS::Lambda::Permission', 'AWS::Lambda::Url']);
+    const handler = resources[logicalIdOf(stack, stack.signIn.relay!.fn.handler)]!;
+    expect(JSON.stringify(handler.Properties.LoggingConfig)).toContain('FunctionsRouteLogs');
+  });
+
+  it('the relay is granted nothing beyond its logs', () => {
+    const roleId = logicalIdOf(stack, stack.signIn.relay!.fn.role);
+    const actions = actionsOf(statementsOfRole(resources, roleId));
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions.filter((a) => !a.startsWith('logs:'))).toEqual([]);
+    // No separate policy either, and no managed one.
+    expect(ofType('AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(roleId))).toEqual([]);
+    expect(resources[roleId]!.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
   it('/config.json names the configured providers, so /connexion shows their buttons', () => {
@@ -107,6 +167,7 @@ describe('sign-in (issue 18)', () => {
     expect(() => oidcProviderContext('ledger:franceConnect', '{oops')).toThrow(/must be JSON/);
     expect(() => oidcProviderContext('ledger:proConnect', { ...PRO_CONNECT, issuerUrl: 'http://insecure.example' })).toThrow(/ledger:proConnect: issuerUrl/);
     expect(() => oidcProviderContext('ledger:proConnect', { issuerUrl: PRO_CONNECT.issuerUrl })).toThrow(/clientId/);
+    expect(() => oidcProviderContext('ledger:proConnect', { ...PRO_CONNECT, jwksUri: 'http://insecure.example/jwks' })).toThrow(/ledger:proConnect: jwksUri/);
   });
 });
 
@@ -119,6 +180,8 @@ describe('without sign-in context', () => {
       expect(pool.Properties.EmailConfiguration).toBeUndefined();
       expect(pool.Properties.LambdaConfig).toBeUndefined();
       expect(Object.values(resources).filter((r) => r.Type === 'AWS::Cognito::UserPoolIdentityProvider')).toEqual([]);
+      expect(stack.signIn.relay).toBeUndefined();
+      expect(Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Url')).toEqual([]);
     },
     SYNTH_TIMEOUT,
   );
