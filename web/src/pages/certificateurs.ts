@@ -2,9 +2,10 @@
 // a juror assesses, deliberates and signs; a DREETS agent registers centres and jurors and validates the PV.
 import { ApiError, getJson, send } from '../lib/api.js';
 import { roleLabels, type Identity } from '../lib/auth.js';
-import { button, byId, choiceGroup, field, focusOn, form, h, replaceChildren, selectField, showError, showSuccess, table, text, type Child } from '../lib/dom.js';
+import { button, byId, choiceGroup, field, focusOn, form, h, markInvalid, replaceChildren, selectField, showError, showSuccess, table, text, type Child } from '../lib/dom.js';
 import { defaultVersion, openToday, regionOptions } from '../lib/choices.js';
-import { refusalContent, showRefusal } from '../lib/feedback.js';
+import { formLabels, markRefusedFields, refusalContent, showRefusal } from '../lib/feedback.js';
+import { dateProblem, GrantRefused, twoStepRegistration } from '../lib/two-step-registration.js';
 import { dateFr, instantFr, outcomeLabels, resultLabels, routeLabels, sessionKindLabels, shortId } from '../lib/format.js';
 import { initLayout, requireRole } from '../lib/layout.js';
 import type { ApiAnswer } from '../lib/wire.js';
@@ -867,8 +868,72 @@ function registerCandidateForm() {
   );
 }
 
+/** The centres the agent may grant an agrément to, and the jurors it may habilitate, as options by name. */
+const centreChoices = (list: ApiAnswer<'GET /centres'>) => list.map((c) => ({ value: c.centreId, label: `${c.name} (${c.region})` }));
+
+/** A date input's value checked before anything is sent: a refusal after the first of two writes leaves half a registration. */
+function checkDate(f: HTMLFormElement, area: HTMLElement, label: string): boolean {
+  const input = f.elements.namedItem('validUntil') as HTMLInputElement;
+  const problem = dateProblem(label, input.value, new Date().toISOString().slice(0, 10));
+  if (!problem) return true;
+  markInvalid(input, problem);
+  showError(area, h('p', null, problem));
+  input.focus();
+  return false;
+}
+
+/** Every juror the agent can see: those habilitated for any certification, and those this tab registered without one. */
+async function knownJurors(): Promise<{ jurorId: string; name: string }[]> {
+  const versions = await listCertifications();
+  const lists = await Promise.all(versions.map((v) => getJson<JurorLine[]>(`/jurors?rncp=${enc(v.rncp)}`).catch(() => [] as JurorLine[])));
+  const byId = new Map<string, { jurorId: string; name: string }>();
+  for (const j of [...lists.flat(), ...unhabilitatedJurors()]) byId.set(j.jurorId, { jurorId: j.jurorId, name: jurorName(j) });
+  return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+}
+
+// GET /jurors lists jurors by habilitation: one registered whose habilitation was refused is in no list; the tab keeps it.
+const UNHABILITATED = 'ledger.unhabilitated-jurors';
+function unhabilitatedJurors(): { jurorId: string; name: string }[] {
+  try {
+    return JSON.parse(sessionStorage.getItem(UNHABILITATED) ?? '[]') as { jurorId: string; name: string }[];
+  } catch {
+    return [];
+  }
+}
+function rememberUnhabilitated(juror: { jurorId: string; name: string } | string) {
+  const others = unhabilitatedJurors().filter((j) => j.jurorId !== (typeof juror === 'string' ? juror : juror.jurorId));
+  sessionStorage.setItem(UNHABILITATED, JSON.stringify(typeof juror === 'string' ? others : [...others, juror]));
+}
+
 async function dreetsForms() {
   const options = await certificationOptions();
+  const rncpDefault = defaultVersion(await listCertifications());
+  const validUntilField = (label: string) =>
+    field({ label, name: 'validUntil', type: 'date', required: true, attrs: { min: new Date().toISOString().slice(0, 10), max: '9999-12-31' } });
+  const centreRegistration = twoStepRegistration({
+    register: async (body: { name: string; region: string }, key) => (await send<{ centreId: string }>('POST', '/centres', body, { idempotencyKey: key })).centreId,
+    grant: async (centreId, body: { rncp: string; validUntil: string }) => void (await send('POST', `/centres/${enc(centreId)}/agrements`, body)),
+    newKey: () => crypto.randomUUID(),
+  });
+  const jurorRegistration = twoStepRegistration({
+    register: async (body: { name: string; independent: boolean }, key) => (await send<{ jurorId: string }>('POST', '/jurors', body, { idempotencyKey: key })).jurorId,
+    grant: async (jurorId, body: { rncp: string; validUntil: string }) => void (await send('POST', `/jurors/${enc(jurorId)}/habilitations`, body)),
+    newKey: () => crypto.randomUUID(),
+  });
+  const agrementCentre = selectField({ label: 'Centre', name: 'centreId', required: true, options: centreChoices(await getJson<ApiAnswer<'GET /centres'>>('/centres')) });
+  const habilitationJuror = selectField({ label: 'Juré', name: 'jurorId', required: true, options: (await knownJurors()).map((j) => ({ value: j.jurorId, label: j.name })) });
+  /** The pickers read again, the one just registered picked: the agent goes on from there. */
+  const refreshCentres = async (picked: string) => {
+    const select = agrementCentre.querySelector('select')!;
+    replaceChildren(select, ...centreChoices(await getJson<ApiAnswer<'GET /centres'>>('/centres')).map((o) => h('option', { value: o.value }, o.label)));
+    if (!Array.from(select.options).some((o) => o.value === picked)) select.append(h('option', { value: picked }, 'le centre enregistré'));
+    select.value = picked;
+  };
+  const refreshJurors = async (picked: string) => {
+    const select = habilitationJuror.querySelector('select')!;
+    replaceChildren(select, ...(await knownJurors()).map((j) => h('option', { value: j.jurorId }, j.name)));
+    select.value = picked;
+  };
   return h(
     'section',
     { class: 'card', 'aria-labelledby': 'acteurs-titre' },
@@ -879,14 +944,29 @@ async function dreetsForms() {
         submit: 'Enregistrer le centre',
         label: 'Enregistrer un centre',
         async action(data, f, area) {
+          if (!checkDate(f, area, 'Agrément valable jusqu’au')) return;
+          const name = text(data, 'name');
           try {
-            const { centreId } = await send<{ centreId: string }>('POST', '/centres', { name: text(data, 'name'), region: text(data, 'region') });
-            await send('POST', `/centres/${enc(centreId)}/agrements`, { rncp: text(data, 'rncp'), validUntil: text(data, 'validUntil') });
+            const { id } = await centreRegistration.submit({ name, region: text(data, 'region') }, { rncp: text(data, 'rncp'), validUntil: text(data, 'validUntil') });
             f.reset();
-            await centresChanged(centreId);
-            showSuccess(area, 'Centre enregistré et agréé, identifiant ', h('code', null, centreId), ' : il figure dans la liste des centres.');
+            await centresChanged(id);
+            await refreshCentres(id);
+            showSuccess(area, `Centre ${name} enregistré et agréé : il figure dans la liste des centres.`);
           } catch (error) {
-            showRefusal(area, error);
+            if (!(error instanceof GrantRefused)) return showRefusal(area, error);
+            await centresChanged(error.id).catch(() => undefined);
+            await refreshCentres(error.id).catch(() => undefined);
+            showError(
+              area,
+              h('p', null, h('strong', null, `Centre ${name} enregistré, mais l’agrément a été refusé : `), error.message),
+              ...refusalContent(error.refusal, formLabels(area)).slice(1),
+              h(
+                'p',
+                null,
+                'Le centre est choisi dans le formulaire « Accorder un agrément » ci-dessous : corrigez l’agrément et accordez-le. Renvoyer ce formulaire-ci n’enregistre pas le centre une seconde fois.',
+              ),
+            );
+            markRefusedFields(area, error.refusal);
           }
         },
       },
@@ -905,8 +985,33 @@ async function dreetsForms() {
       h(
         'div',
         { class: 'form-row' },
-        selectField({ label: 'Certification de l’agrément', name: 'rncp', required: true, options }),
-        field({ label: 'Agrément valable jusqu’au', name: 'validUntil', type: 'date', required: true }),
+        selectField({ label: 'Certification de l’agrément', name: 'rncp', required: true, options, value: rncpDefault }),
+        validUntilField('Agrément valable jusqu’au'),
+      ),
+    ),
+    h('h3', null, 'Accorder un agrément'),
+    form(
+      {
+        submit: 'Accorder l’agrément',
+        label: 'Accorder un agrément',
+        async action(data, f, area) {
+          if (!checkDate(f, area, 'Agrément valable jusqu’au')) return;
+          const select = agrementCentre.querySelector('select')!;
+          const centreName = select.selectedOptions[0]?.textContent ?? 'le centre';
+          try {
+            await send('POST', `/centres/${enc(text(data, 'centreId'))}/agrements`, { rncp: text(data, 'rncp'), validUntil: text(data, 'validUntil') });
+            showSuccess(area, `Agrément ${text(data, 'rncp')} accordé à ${centreName} jusqu’au ${dateFr(text(data, 'validUntil'))}.`);
+          } catch (error) {
+            showRefusal(area, error);
+          }
+        },
+      },
+      agrementCentre,
+      h(
+        'div',
+        { class: 'form-row' },
+        selectField({ label: 'Certification de l’agrément', name: 'rncp', required: true, options, value: rncpDefault }),
+        validUntilField('Agrément valable jusqu’au'),
       ),
     ),
     h('h3', null, 'Enregistrer un juré et son habilitation'),
@@ -915,14 +1020,33 @@ async function dreetsForms() {
         submit: 'Enregistrer le juré',
         label: 'Enregistrer un juré',
         async action(data, f, area) {
+          if (!checkDate(f, area, 'Habilitation valable jusqu’au')) return;
+          const name = text(data, 'name');
           try {
-            const { jurorId } = await send<{ jurorId: string }>('POST', '/jurors', { name: text(data, 'name'), independent: data.get('independent') === 'oui' });
-            await send('POST', `/jurors/${enc(jurorId)}/habilitations`, { rncp: text(data, 'rncp'), validUntil: text(data, 'validUntil') });
+            const { id } = await jurorRegistration.submit(
+              { name, independent: data.get('independent') === 'oui' },
+              { rncp: text(data, 'rncp'), validUntil: text(data, 'validUntil') },
+            );
             f.reset();
-            await jurorsChanged(text(data, 'rncp'), jurorId);
-            showSuccess(area, 'Juré enregistré et habilité, identifiant ', h('code', null, jurorId), ' : il figure dans la liste des jurés habilités.');
+            rememberUnhabilitated(id);
+            await jurorsChanged(text(data, 'rncp'), id);
+            await refreshJurors(id);
+            showSuccess(area, `Juré ${name} enregistré et habilité : il figure dans la liste des jurés habilités.`);
           } catch (error) {
-            showRefusal(area, error);
+            if (!(error instanceof GrantRefused)) return showRefusal(area, error);
+            rememberUnhabilitated({ jurorId: error.id, name });
+            await refreshJurors(error.id).catch(() => undefined);
+            showError(
+              area,
+              h('p', null, h('strong', null, `Juré ${name} enregistré, mais l’habilitation a été refusée : `), error.message),
+              ...refusalContent(error.refusal, formLabels(area)).slice(1),
+              h(
+                'p',
+                null,
+                'Le juré est choisi dans le formulaire « Habiliter un juré » ci-dessous : corrigez l’habilitation et accordez-la. Renvoyer ce formulaire-ci n’enregistre pas le juré une seconde fois.',
+              ),
+            );
+            markRefusedFields(area, error.refusal);
           }
         },
       },
@@ -931,8 +1055,35 @@ async function dreetsForms() {
       h(
         'div',
         { class: 'form-row' },
-        selectField({ label: 'Certification de l’habilitation', name: 'rncp', required: true, options }),
-        field({ label: 'Habilitation valable jusqu’au', name: 'validUntil', type: 'date', required: true }),
+        selectField({ label: 'Certification de l’habilitation', name: 'rncp', required: true, options, value: rncpDefault }),
+        validUntilField('Habilitation valable jusqu’au'),
+      ),
+    ),
+    h('h3', null, 'Habiliter un juré'),
+    form(
+      {
+        submit: 'Habiliter le juré',
+        label: 'Habiliter un juré',
+        async action(data, f, area) {
+          if (!checkDate(f, area, 'Habilitation valable jusqu’au')) return;
+          const jurorId = text(data, 'jurorId');
+          const jurorLabel = habilitationJuror.querySelector('select')!.selectedOptions[0]?.textContent ?? 'le juré';
+          try {
+            await send('POST', `/jurors/${enc(jurorId)}/habilitations`, { rncp: text(data, 'rncp'), validUntil: text(data, 'validUntil') });
+            rememberUnhabilitated(jurorId);
+            await jurorsChanged(text(data, 'rncp'), jurorId);
+            showSuccess(area, `${jurorLabel} est habilité pour ${text(data, 'rncp')} jusqu’au ${dateFr(text(data, 'validUntil'))}.`);
+          } catch (error) {
+            showRefusal(area, error);
+          }
+        },
+      },
+      habilitationJuror,
+      h(
+        'div',
+        { class: 'form-row' },
+        selectField({ label: 'Certification de l’habilitation', name: 'rncp', required: true, options, value: rncpDefault }),
+        validUntilField('Habilitation valable jusqu’au'),
       ),
     ),
   );
