@@ -6,8 +6,8 @@ import { button, byId, choiceGroup, field, focusOn, form, h, markInvalid, replac
 import { defaultVersion, openToday, regionOptions } from '../lib/choices.js';
 import { formLabels, markRefusedFields, refusalContent, showRefusal } from '../lib/feedback.js';
 import { dateProblem, GrantRefused, twoStepRegistration } from '../lib/two-step-registration.js';
-import { dateFr, instantFr, outcomeLabels, resultLabels, routeLabels, sessionKindLabels, shortId } from '../lib/format.js';
-import { initLayout, requireRole } from '../lib/layout.js';
+import { connectedAs, dateFr, deFr, instantFr, outcomeLabels, resultLabels, routeLabels, sessionKindLabels, shortId } from '../lib/format.js';
+import { initLayout, requireRole, showSignedInName } from '../lib/layout.js';
 import type { ApiAnswer } from '../lib/wire.js';
 
 interface Competence {
@@ -733,22 +733,38 @@ async function jurorSessions(jurorId: string) {
 
 /** The centre's candidates by name (what it enrols them by). */
 async function centreCandidates(centreId: string) {
-  let body: Child;
-  try {
-    const list = await getJson<CentreCandidate[]>(`/centres/${enc(centreId)}/candidates`);
-    body = list.length
-      ? table({
-          caption: 'Candidats enregistrés par le centre',
-          captionHidden: true,
-          headers: ['Nom', 'Prénoms'],
-          rows: list.map((c) => [c.familyName ?? 'données effacées', c.givenNames ?? '—']),
-        })
-      : h('p', null, 'Aucun candidat n’est encore enregistré.');
-  } catch (error) {
-    body = h('div', { class: 'message error' }, ...refusalContent(error));
-  }
-  return h('section', { class: 'card', 'aria-labelledby': 'candidats-centre-titre' }, h('h2', { id: 'candidats-centre-titre' }, 'Les candidats du centre'), body);
+  const holder = h('div');
+  /** Reads the list (again, until it has `expected`: the read model follows the write shortly after) and shows it. */
+  const show = async (expected?: string) => {
+    try {
+      const deadline = Date.now() + 5_000;
+      let list = await getJson<CentreCandidate[]>(`/centres/${enc(centreId)}/candidates`);
+      while (expected && !list.some((c) => c.candidateId === expected) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        list = await getJson<CentreCandidate[]>(`/centres/${enc(centreId)}/candidates`);
+      }
+      replaceChildren(
+        holder,
+        list.length
+          ? table({
+              caption: 'Candidats enregistrés par le centre',
+              captionHidden: true,
+              headers: ['Nom', 'Prénoms'],
+              rows: list.map((c) => [c.familyName ?? 'données effacées', c.givenNames ?? '—']),
+            })
+          : h('p', null, 'Aucun candidat n’est encore enregistré.'),
+      );
+    } catch (error) {
+      replaceChildren(holder, h('div', { class: 'message error' }, ...refusalContent(error)));
+    }
+  };
+  await show();
+  candidatesChanged = show;
+  return h('section', { class: 'card', 'aria-labelledby': 'candidats-centre-titre' }, h('h2', { id: 'candidats-centre-titre' }, 'Les candidats du centre'), holder);
 }
+
+/** Set by the centre's list of candidates: a registration shows the new candidate there. */
+let candidatesChanged: (candidateId?: string) => Promise<void> = async () => {};
 
 async function certificationOptions() {
   const list = await listCertifications();
@@ -759,6 +775,17 @@ async function certificationOptions() {
     label: `${c.rncp} — ${c.title} (enregistrée du ${dateFr(c.validFrom)} au ${dateFr(c.validUntil)}${openToday(c) ? '' : ', fermée aujourd’hui'})`,
   }));
 }
+
+/** The centre's name, read once (GET /centres/{centreId}): what a reader knows the place by. */
+let centreNameRead: Promise<string | undefined> | undefined;
+const centreName = (centreId: string) =>
+  (centreNameRead ??= getJson<ApiAnswer<'GET /centres/{centreId}'>>(`/centres/${enc(centreId)}`)
+    .then((c) => c.name)
+    .catch(() => undefined));
+
+/** « du 6 au 10 octobre 2025 — lieu : Centre AFPA Rennes ». */
+const sessionWhenAndWhere = (startsOn: string, endsOn: string, place?: string) =>
+  `${startsOn === endsOn ? `du ${dateFr(startsOn)}` : `du ${dateFr(startsOn)} au ${dateFr(endsOn)}`}${place ? ` — lieu : ${place}` : ''}`;
 
 async function scheduleForm(centreId: string, reload: (expected?: string) => Promise<void>) {
   const options = await certificationOptions();
@@ -796,9 +823,10 @@ async function scheduleForm(centreId: string, reload: (expected?: string) => Pro
             const { sessionId } = await send<{ sessionId: string }>('POST', '/sessions', body);
             f.reset();
             showBlocs();
-            showSuccess(area, 'Session programmée : ', h('code', null, sessionId), '. Constituez maintenant son jury.');
+            const programmed = `Session ${sessionWhenAndWhere(body.startsOn, body.endsOn, await centreName(centreId))} programmée.`;
+            showSuccess(area, programmed, ' Constituez maintenant son jury.');
             await reload(sessionId);
-            await openSession(sessionId, { message: `Session ${sessionId} programmée. Constituez son jury et inscrivez les candidats.`, after: 0 });
+            await openSession(sessionId, { message: `${programmed} Constituez son jury et inscrivez les candidats.`, after: 0 });
           } catch (error) {
             showRefusal(area, error);
           }
@@ -841,9 +869,10 @@ function registerCandidateForm() {
           try {
             const { candidateId } = await send<{ candidateId: string }>('POST', '/candidates', body);
             f.reset();
+            await candidatesChanged(candidateId);
             showSuccess(
               area,
-              `Dossier de ${body.givenNames} ${body.familyName} enregistré sous l’identifiant `,
+              `Dossier ${deFr(`${body.givenNames} ${body.familyName}`)} enregistré sous l’identifiant `,
               h('code', { class: 'candidate-id' }, candidateId),
               '. Transmettez-le au candidat : c’est son identifiant de connexion.',
             );
@@ -1192,9 +1221,10 @@ async function dreetsJurors() {
 let jurorsChanged: (rncp: string, jurorId?: string) => Promise<void> = async () => {};
 
 async function main(me: Identity) {
-  const parts: Child[] = [h('p', { class: 'lead' }, `Connecté en tant que ${me.roles.map((r) => roleLabels[r]).join(', ')}.`)];
+  const parts: Child[] = [h('p', { class: 'lead' }, connectedAs(me.roles.map((r) => roleLabels[r])))];
   // The session opened comes right after the way it was found: the centre's list, or the form taking its id.
   if (me.roles.includes('centre')) {
+    void centreName(me.ledgerId).then((name) => name && showSignedInName(name));
     const { holder, load, refresh } = centreSessions(me.ledgerId);
     sessionListeners.push(refresh);
     parts.push(h('section', { class: 'card', 'aria-labelledby': 'sessions-titre' }, h('h2', { id: 'sessions-titre' }, 'Les sessions du centre'), holder), sessionSection);
