@@ -471,7 +471,7 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     // UTF-8 with its BOM (what French spreadsheets need), `;`-separated, French headers.
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const csv = bytes.subarray(3).toString('utf8');
-    expect(csv.split('\r\n')[0]).toMatch(/^Année d'obtention de la certification;Nombre de certifiés;/);
+    expect(csv.split('\r\n')[0]).toMatch(/^Année d’obtention de la certification;Nombre de certifiés;/);
     expect(csv.split('\r\n')[1]).toMatch(/^2025;1;0;/);
     // LibreOffice (Debian's libreoffice-calc, headless) reads it as the fixed columns, accents intact: imported as
     // CSV (`;`, UTF-8), saved as xlsx, and that xlsx read back as CSV.
@@ -493,7 +493,7 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
       );
     expect(headers).toEqual(STATISTICS_COLUMNS.map((c) => c.header));
     expect(headers).toContain('Inscrits — Île-de-France');
-    expect(headers).toContain("Certifiés — Provence-Alpes-Côte d'Azur");
+    expect(headers).toContain('Certifiés — Provence-Alpes-Côte d’Azur');
     expect(values!.slice(0, 2)).toEqual(['2025', '1']);
     expect(values![headers!.indexOf('Inscrits — Bretagne')]).toBe('3');
 
