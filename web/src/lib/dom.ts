@@ -1,3 +1,4 @@
+import { frenchDate } from '../../../domain/french-words.js';
 /** A few DOM helpers: build elements, forms with their labels, hints and messages. No framework. */
 
 export type Child = Node | string | number | null | undefined | false | readonly Child[];
@@ -173,15 +174,24 @@ export function controlLabel(el: FormControl): string {
 export function invalidSentence(
   label: string,
   v: Pick<ValidityState, 'valueMissing' | 'typeMismatch' | 'badInput' | 'patternMismatch' | 'rangeUnderflow' | 'rangeOverflow' | 'tooShort' | 'tooLong'>,
+  bounds: { min?: string; max?: string; date?: boolean } = {},
 ): string {
+  const { min, max, date } = bounds;
   if (v.valueMissing) return `Le champ « ${label} » est obligatoire.`;
   if (v.typeMismatch || v.badInput || v.patternMismatch) return `Le champ « ${label} » n’a pas le format attendu.`;
-  if (v.rangeUnderflow) return `Le champ « ${label} » est trop tôt ou trop petit.`;
-  if (v.rangeOverflow) return `Le champ « ${label} » est trop tard ou trop grand.`;
+  if (v.rangeUnderflow) return `Le champ « ${label} » ${min ? (date ? `ne doit pas précéder le ${min}` : `doit valoir au moins ${min}`) : 'est trop petit'}.`;
+  if (v.rangeOverflow) return `Le champ « ${label} » ${max ? (date ? `ne doit pas dépasser le ${max}` : `doit valoir au plus ${max}`) : 'est trop grand'}.`;
   if (v.tooShort) return `Le champ « ${label} » est trop court.`;
   if (v.tooLong) return `Le champ « ${label} » est trop long.`;
   return `Le champ « ${label} » n’est pas valide.`;
 }
+
+/** A field's bounds as the reader reads them: a date's in French words. */
+const boundsOf = (el: FormControl) => {
+  if (!(el instanceof HTMLInputElement)) return {};
+  const say = (value: string) => (value && el.type === 'date' ? frenchDate(value) : value) || undefined;
+  return { min: say(el.min), max: say(el.max), date: el.type === 'date' };
+};
 
 /** The message of one field, next to it (after its group for boxes), tied by aria-describedby. */
 export function markInvalid(el: FormControl, message: string) {
@@ -236,7 +246,7 @@ export function form(
       for (const el of invalid) {
         const name = controlLabel(el);
         if (said.has(name)) el.setAttribute('aria-invalid', 'true');
-        else markInvalid(el, invalidSentence(name, el.validity));
+        else markInvalid(el, invalidSentence(name, el.validity, boundsOf(el)));
         said.add(name);
       }
       showError(area, h('p', null, `Le formulaire est à corriger : ${[...said].join(', ')}.`));
