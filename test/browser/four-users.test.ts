@@ -259,16 +259,9 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     expect(await registerCentre.locator('.message-area').textContent()).toContain('Centre Centre AFPA Brest enregistré et agréé');
     expect(await registerCentre.locator('.message-area').textContent()).not.toMatch(/[0-9a-f]{8}-/);
 
-    // A field left empty gets its own message next to it, tied by aria-describedby.
-    await keys.press(registerCentre.getByRole('button', { name: 'Enregistrer le centre' }));
-    const name = labelled(registerCentre, 'Nom du centre');
-    await expect.poll(() => name.getAttribute('aria-invalid')).toBe('true');
-    const describedBy = (await name.getAttribute('aria-describedby'))!;
-    expect(await page.locator(`[id="${describedBy.split(' ').at(-1)}"]`).textContent()).toBe('Le champ « Nom du centre » est obligatoire.');
-
     // The agrément refused after the centre was registered (beyond the version's end): said so, the centre put in the
     // agrément form; the same form sent again, corrected, grants the agrément to that centre and registers none more.
-    await keys.type(name, 'Centre AFPA Quimper');
+    await keys.type(labelled(registerCentre, 'Nom du centre'), 'Centre AFPA Quimper');
     await keys.select(labelled(registerCentre, 'Certification de l’agrément'), RNCP);
     await keys.date(labelled(registerCentre, 'Agrément valable jusqu’au'), '2099-12-31');
     await keys.press(registerCentre.getByRole('button', { name: 'Enregistrer le centre' }));
@@ -287,6 +280,13 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     expect(quimper).toHaveLength(1);
     const agreed = (await call('GET', `/centres/${quimper[0]!.centreId}`, { as: ['dreets', 'agent-1', 'Bretagne'] })).json as { agrements: { rncp: string }[] };
     expect(agreed.agrements.map((a) => a.rncp)).toEqual([RNCP]);
+    // A field left empty gets its own message next to it, tied by aria-describedby.
+    await keys.press(registerCentre.getByRole('button', { name: 'Enregistrer le centre' }));
+    const name = labelled(registerCentre, 'Nom du centre');
+    await expect.poll(() => name.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await name.getAttribute('aria-describedby'))!;
+    expect(await page.locator(`[id="${describedBy.split(' ').at(-1)}"]`).textContent()).toBe('Le champ « Nom du centre » est obligatoire.');
+
     // The habilitated jurors of a certification, by name.
     const jurorsForm = page.getByRole('form', { name: 'Jurés habilités pour une certification' });
     await keys.select(labelled(jurorsForm, 'Certification'), RNCP);
