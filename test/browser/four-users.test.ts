@@ -271,6 +271,8 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     await screenshot(page, 'certificateurs-dreets-agrement-refuse');
     const grant = page.getByRole('form', { name: 'Accorder un agrément' });
     await expect.poll(() => labelled(grant, 'Centre').locator('option:checked').textContent()).toBe('Centre AFPA Quimper (Bretagne)');
+    // The date corrected, reached forward from the name as a reader goes down the form.
+    await keys.tabTo(labelled(registerCentre, 'Nom du centre'));
     await keys.date(labelled(registerCentre, 'Agrément valable jusqu’au'), '2027-12-31');
     await keys.press(registerCentre.getByRole('button', { name: 'Enregistrer le centre' }));
     await expect.poll(() => registerCentre.locator('.message-area').textContent(), { timeout: 10_000 }).toContain('Centre Centre AFPA Quimper enregistré et agréé');
