@@ -6,6 +6,7 @@ import CourierBold from 'pdfkit/standard-fonts/CourierBold';
 import QRCode from 'qrcode';
 import type { TitreRoute } from '../../events/candidate.js';
 import type { CertificateKind, LedgerCoordinates } from '../../events/certificate.js';
+import { frenchDate } from '../../domain/french-words.js';
 import { titreRouteText } from './titre-route-text.js';
 import { verificationUrl } from './certificate-urls.js';
 import { DEVELOPMENT_MARK } from '../shared/stage.js';
@@ -54,12 +55,6 @@ export interface PdfAuthority {
   issuedBy: string;
   ofTheState: boolean;
 }
-
-const months = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
-export const frenchDate = (date: string) => {
-  const [year, month, day] = date.split('-').map(Number);
-  return `${day === 1 ? '1er' : day} ${months[month! - 1]} ${year}`;
-};
 
 const juryDates = ({ startsOn, endsOn }: { startsOn: string; endsOn: string }) =>
   startsOn === endsOn ? `le ${frenchDate(startsOn)}` : `du ${frenchDate(startsOn)} au ${frenchDate(endsOn)}`;
@@ -159,7 +154,7 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
     doc
       .font('Helvetica')
       .fontSize(12)
-      .text(`Jury réuni ${juryDates(named.jury)}${centre ? ` à ${centre.name} (${centre.region})` : ''}`, { width });
+      .text(`Jury réuni ${juryDates(named.jury)}${centre ? ` — lieu : ${centre.name} (${centre.region})` : ''}`, { width });
   }
   doc
     .font('Helvetica')

@@ -14,9 +14,12 @@ const regionNames = new Set<string>(REGIONS.map((r) => r.name));
 
 /** What a breakdown holds for the CSV: enrolled and certified (the rates follow from them). */
 const breakdownColumns = (label: string, pick: (row: StatisticsRow) => Breakdown | undefined): Column[] => [
-  { header: `Inscrits — ${label}`, value: (row) => pick(row)?.enrolled ?? 0 },
-  { header: `Certifiés — ${label}`, value: (row) => pick(row)?.certified ?? 0 },
+  { header: `Inscrits — ${typographic(label)}`, value: (row) => pick(row)?.enrolled ?? 0 },
+  { header: `Certifiés — ${typographic(label)}`, value: (row) => pick(row)?.certified ?? 0 },
 ];
+
+/** A region's name in a header with the file's apostrophe (the referential keeps the official "Côte d'Azur"). */
+const typographic = (label: string) => label.replaceAll("'", '’');
 
 /** Sums the breakdowns under keys that are not one of the 18 regions (centres registered before regions were checked). */
 const elsewhere = (row: StatisticsRow): Breakdown | undefined => {
@@ -30,14 +33,17 @@ const elsewhere = (row: StatisticsRow): Breakdown | undefined => {
   return sum;
 };
 
-/** The column names of the RNCP fiche's statistics table, as the fiche writes them. */
+/**
+ * The column names of the RNCP fiche's statistics table, as the fiche words them; every header of the file writes
+ * its apostrophes one way (’) and VAE as the acronym it is (the fiche's page mixes both).
+ */
 export const FICHE_COLUMNS = [
-  "Année d'obtention de la certification",
+  'Année d’obtention de la certification',
   'Nombre de certifiés',
-  'Nombre de certifiés à la suite d’un parcours vae',
-  "Taux d'insertion global à 6 mois (en %)",
-  "Taux d'insertion dans le métier visé à 6 mois (en %)",
-  "Taux d'insertion dans le métier visé à 2 ans (en %)",
+  'Nombre de certifiés à la suite d’un parcours VAE',
+  'Taux d’insertion global à 6 mois (en %)',
+  'Taux d’insertion dans le métier visé à 6 mois (en %)',
+  'Taux d’insertion dans le métier visé à 2 ans (en %)',
 ] as const;
 
 /**

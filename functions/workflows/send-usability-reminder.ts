@@ -1,3 +1,4 @@
+import { frenchDate } from '../../domain/french-words.js';
 import { candidate, candidateStream } from '../../domain/candidate.js';
 import { ledgerDate } from '../shared/ledger-date.js';
 import { livret } from '../../domain/livret.js';
@@ -5,8 +6,6 @@ import { workflowStep } from '../shared/workflow-step.js';
 import { recordOf, referentialOf } from './capitalisation-facts.js';
 import { UsabilityTimer } from './usability-timer.js';
 import { stepHandler } from './workflow-lambda.js';
-
-const frenchDate = (d: string) => new Date(`${d}T12:00:00Z`).toLocaleDateString('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
 /** 90 days before a bloc stops counting: tells the candidate, unless the titre was obtained meanwhile. */
 export const step = workflowStep(UsabilityTimer, async (deps, t) => {

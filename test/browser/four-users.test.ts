@@ -1,3 +1,4 @@
+import { frenchDate } from '../../domain/french-words.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { scenario, type Caller } from '../support/scenario.js';
@@ -69,6 +70,8 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     const { page, keys, context } = await newUser(browser, L.url);
     await signIn(keys, page, 'Centre d’examen', 'centre', centreId, '/certificateurs');
     await expect.poll(() => page.getByText('Centre Bretagne — région Bretagne.').count()).toBe(1);
+    // The header names the centre, never its id.
+    await expect.poll(() => page.locator('#identite .who').textContent()).toBe('Connecté : Centre Bretagne (Centre d’examen)');
     // Its candidates, by name (GET /centres/{centreId}/candidates).
     await expect.poll(() => page.getByRole('table', { name: 'Candidats enregistrés par le centre' }).textContent()).toContain('Bernard');
 
@@ -80,6 +83,8 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     await keys.press(register.getByRole('button', { name: 'Enregistrer le candidat' }));
     moreau = (await register.locator('code.candidate-id').textContent({ timeout: 10_000 }))!;
     expect(moreau).toMatch(/^[A-Za-z0-9_-]+$/);
+    // The list of the centre's candidates shows the new one without a reload.
+    await expect.poll(() => page.getByRole('table', { name: 'Candidats enregistrés par le centre' }).textContent()).toContain('Moreau');
 
     // A titre session, from 6 to 7 October 2025.
     const schedule = page.getByRole('form', { name: 'Programmer une session' });
@@ -251,6 +256,39 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     await keys.press(registerCentre.getByRole('button', { name: 'Enregistrer le centre' }));
     await expect.poll(() => registerCentre.locator('.message-area').textContent(), { timeout: 10_000 }).toContain('il figure dans la liste des centres');
     expect(await labelled(lookup, 'Centre').locator('option:checked').textContent()).toBe('Centre AFPA Brest');
+    expect(await registerCentre.locator('.message-area').textContent()).toContain('Centre Centre AFPA Brest enregistré et agréé');
+    expect(await registerCentre.locator('.message-area').textContent()).not.toMatch(/[0-9a-f]{8}-/);
+
+    // The agrément refused after the centre was registered (beyond the version's end): said so, the centre put in the
+    // agrément form; the same form sent again, corrected, grants the agrément to that centre and registers none more.
+    await keys.type(labelled(registerCentre, 'Nom du centre'), 'Centre AFPA Quimper');
+    await keys.select(labelled(registerCentre, 'Certification de l’agrément'), RNCP);
+    await keys.date(labelled(registerCentre, 'Agrément valable jusqu’au'), '2099-12-31');
+    await keys.press(registerCentre.getByRole('button', { name: 'Enregistrer le centre' }));
+    await expect
+      .poll(() => registerCentre.locator('.message-area').textContent(), { timeout: 10_000 })
+      .toContain('Centre Centre AFPA Quimper enregistré, mais l’agrément a été refusé');
+    await screenshot(page, 'certificateurs-dreets-agrement-refuse');
+    const grant = page.getByRole('form', { name: 'Accorder un agrément' });
+    await expect.poll(() => labelled(grant, 'Centre').locator('option:checked').textContent()).toBe('Centre AFPA Quimper (Bretagne)');
+    // The date corrected, reached forward from the name as a reader goes down the form.
+    await keys.tabTo(labelled(registerCentre, 'Nom du centre'));
+    await keys.date(labelled(registerCentre, 'Agrément valable jusqu’au'), '2027-12-31');
+    await keys.press(registerCentre.getByRole('button', { name: 'Enregistrer le centre' }));
+    await expect.poll(() => registerCentre.locator('.message-area').textContent(), { timeout: 10_000 }).toContain('Centre Centre AFPA Quimper enregistré et agréé');
+    const quimper = ((await call('GET', '/centres', { as: ['dreets', 'agent-1', 'Bretagne'] })).json as { centreId: string; name: string }[]).filter(
+      (c) => c.name === 'Centre AFPA Quimper',
+    );
+    expect(quimper).toHaveLength(1);
+    const agreed = (await call('GET', `/centres/${quimper[0]!.centreId}`, { as: ['dreets', 'agent-1', 'Bretagne'] })).json as { agrements: { rncp: string }[] };
+    expect(agreed.agrements.map((a) => a.rncp)).toEqual([RNCP]);
+    // A field left empty gets its own message next to it, tied by aria-describedby.
+    await keys.press(registerCentre.getByRole('button', { name: 'Enregistrer le centre' }));
+    const name = labelled(registerCentre, 'Nom du centre');
+    await expect.poll(() => name.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await name.getAttribute('aria-describedby'))!;
+    expect(await page.locator(`[id="${describedBy.split(' ').at(-1)}"]`).textContent()).toBe('Le champ « Nom du centre » est obligatoire.');
+
     // The habilitated jurors of a certification, by name.
     const jurorsForm = page.getByRole('form', { name: 'Jurés habilités pour une certification' });
     await keys.select(labelled(jurorsForm, 'Certification'), RNCP);
@@ -386,16 +424,18 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     await page.waitForURL('**/connexion');
     await signIn(keys, page, 'Candidat', 'candidate', bernard, '/candidat');
     await expect.poll(() => page.locator('p.lead').textContent()).toBe('Bonjour Camille Bernard.');
+    expect(await page.locator('#identite .who').textContent()).toBe('Connecté : Camille Bernard (Candidat)');
     const sessions = page.locator('section[aria-labelledby="sessions-titre"]');
     await expect.poll(() => sessions.textContent()).toContain('ajourné');
     const resitUntil = (await call('GET', `/candidates/${bernard}/record`, { as: ['candidate', bernard] })).json.sessions[0].resitUntil as string;
     expect(resitUntil).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    const resit = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${resitUntil}T00:00:00Z`));
+    const resit = frenchDate(resitUntil);
     expect(await sessions.textContent()).toContain(`jusqu’au ${resit}`);
     expect(await page.locator('section[aria-labelledby="livret-titre"]').textContent()).not.toContain('Les résultats apparaissent ici');
     // Who read their name: the centre (its list, the session), the jurors and the DREETS (the session).
     const reads = (await page.getByRole('table', { name: 'Consultations de vos nom et prénoms' }).textContent())!;
-    for (const who of ['Votre centre (Centre Bretagne)', 'Un juré de votre session', 'Un agent de la DREETS']) expect(reads).toContain(who);
+    // The two jurors told apart, unnamed.
+    for (const who of ['Votre centre (Centre Bretagne)', 'Juré 1 de votre session', 'Juré 2 de votre session', 'Un agent de la DREETS']) expect(reads).toContain(who);
     expect(reads).not.toMatch(/\b(juror|dreets|candidate|ministry)\b/);
     await screenshot(page, 'candidat-ajourne');
     await checkAccessibility(page, 'candidat-ajourne');
@@ -471,7 +511,7 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
     // UTF-8 with its BOM (what French spreadsheets need), `;`-separated, French headers.
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const csv = bytes.subarray(3).toString('utf8');
-    expect(csv.split('\r\n')[0]).toMatch(/^Année d'obtention de la certification;Nombre de certifiés;/);
+    expect(csv.split('\r\n')[0]).toMatch(/^Année d’obtention de la certification;Nombre de certifiés;/);
     expect(csv.split('\r\n')[1]).toMatch(/^2025;1;0;/);
     // LibreOffice (Debian's libreoffice-calc, headless) reads it as the fixed columns, accents intact: imported as
     // CSV (`;`, UTF-8), saved as xlsx, and that xlsx read back as CSV.
@@ -493,7 +533,7 @@ describe.sequential('the four users, in chromium, keyboard only', () => {
       );
     expect(headers).toEqual(STATISTICS_COLUMNS.map((c) => c.header));
     expect(headers).toContain('Inscrits — Île-de-France');
-    expect(headers).toContain("Certifiés — Provence-Alpes-Côte d'Azur");
+    expect(headers).toContain('Certifiés — Provence-Alpes-Côte d’Azur');
     expect(values!.slice(0, 2)).toEqual(['2025', '1']);
     expect(values![headers!.indexOf('Inscrits — Bretagne')]).toBe('3');
 

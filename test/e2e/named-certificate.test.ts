@@ -66,7 +66,7 @@ describe(`the holder's named PDF over HTTP, on the ${TARGET} target`, () => {
       'Date de naissance : 2 avril 1990',
       "Manager d'équipe relation client à distance",
       'RNCP38665 — niveau 5',
-      'Jury réuni le 6 octobre 2025 à Centre Bretagne (Bretagne)',
+      'Jury réuni le 6 octobre 2025 — lieu : Centre Bretagne (Bretagne)',
       'Délivré le 6 octobre 2025',
       "Ministère du Travail, de la Santé, des Solidarités, des Familles, de l'Autonomie et des Personnes handicapées",
       "Délivré au nom de l'État par la DREETS Bretagne",
@@ -77,7 +77,7 @@ describe(`the holder's named PDF over HTTP, on the ${TARGET} target`, () => {
     const afterText = pdfText((await namedPdf(after, afterCode)).bytes);
     for (const expected of [
       'Titulaire : Camille LAMBERT',
-      'Jury réuni du 13 octobre 2025 au 14 octobre 2025 à Centre Bretagne (Bretagne)',
+      'Jury réuni du 13 octobre 2025 au 14 octobre 2025 — lieu : Centre Bretagne (Bretagne)',
       'Délivré le 14 octobre 2025',
       'Ministère du Travail et des Solidarités',
       afterCode,

@@ -177,7 +177,7 @@ describe('yearly statistics through the local server', () => {
     const [header, line] = csv.text.split('\r\n');
     expect(
       header!.startsWith(
-        "Année d'obtention de la certification;Nombre de certifiés;Nombre de certifiés à la suite d’un parcours vae;Taux d'insertion global à 6 mois (en %);Taux d'insertion dans le métier visé à 6 mois (en %);Taux d'insertion dans le métier visé à 2 ans (en %);",
+        'Année d’obtention de la certification;Nombre de certifiés;Nombre de certifiés à la suite d’un parcours VAE;Taux d’insertion global à 6 mois (en %);Taux d’insertion dans le métier visé à 6 mois (en %);Taux d’insertion dans le métier visé à 2 ans (en %);',
       ),
     ).toBe(true);
     expect(line!.startsWith('2022;55;1;63;63;62;RNCP38665;')).toBe(true);

@@ -49,7 +49,7 @@ describe('GET /candidates/{candidateId}/certificates/{code}/pdf: the holder’s 
       'RNCP38665 — niveau 5',
       'Titulaire : Camille MOREAU-LEFÈVRE',
       'Date de naissance : 2 avril 1990',
-      'Jury réuni le 6 octobre 2025 à Centre Bretagne (Bretagne)',
+      'Jury réuni le 6 octobre 2025 — lieu : Centre Bretagne (Bretagne)',
       'Délivré le 6 octobre 2025',
       "Délivré au nom de l'État par la DREETS Bretagne (direction régionale de l'économie, de l'emploi, du travail et des solidarités)",
       titre,

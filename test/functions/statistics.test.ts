@@ -192,12 +192,14 @@ describe('GET /statistics and POST /statistics/exports over fact documents', () 
     const names = header!.split(';');
     expect(names.slice(0, 6)).toEqual([...FICHE_COLUMNS]);
     expect(names).toEqual(STATISTICS_COLUMNS.map((c) => c.header));
-    // Every header French, none an API field name; every region one of the 18, as the referential spells it.
+    // Every header French, none an API field name; every region one of the 18, as the referential spells it (apostrophe typographic).
     for (const name of names) expect(name).not.toMatch(/^(by|surveys|rncp$|position$)|\.|[a-z][A-Z]/);
     expect(names.filter((n) => n.startsWith('Inscrits — ')).map((n) => n.slice('Inscrits — '.length))).toEqual(
-      expect.arrayContaining(['Bretagne', 'Île-de-France', "Provence-Alpes-Côte d'Azur", 'La Réunion', 'région non renseignée']),
+      expect.arrayContaining(['Bretagne', 'Île-de-France', 'Provence-Alpes-Côte d’Azur', 'La Réunion', 'région non renseignée']),
     );
-    expect(names.filter((n) => REGIONS.some((r) => n === `Certifiés — ${r.name}`))).toHaveLength(18);
+    expect(names.filter((n) => REGIONS.some((r) => n === `Certifiés — ${r.name.replaceAll("'", '’')}`))).toHaveLength(18);
+    // One apostrophe throughout the headers, and VAE as an acronym.
+    for (const name of names) expect(name).not.toMatch(/'|\bvae\b/);
     const values = Object.fromEntries(names.map((n, i) => [n, line!.split(';')[i]]));
     expect(line!.startsWith('2022;2;1;100;100;50;RNCP38665;RNCP38665 RNCP32340 RNCP12505;6;4;1;50;')).toBe(true);
     expect(values['Certifiés — Validation des acquis de l’expérience (VAE)']).toBe('1');

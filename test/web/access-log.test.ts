@@ -22,4 +22,19 @@ describe('the access log as the candidate reads it', () => {
       ['2025-09-01', 'c1', 'centre-candidates', 2],
     ]);
   });
+
+  it('two jurors of the session are told apart, unnamed: juré 1 and juré 2 in the order they first read', () => {
+    const rows = accessRows([
+      line('2025-10-07T08:00:00.000Z', 'juror', 'j-b'),
+      line('2025-10-07T08:05:00.000Z', 'juror', 'j-a'),
+      line('2025-10-07T08:06:00.000Z', 'centre', 'c1'),
+      line('2025-10-08T08:00:00.000Z', 'juror', 'j-b'),
+    ]);
+    expect(rows.map((r) => [r.day, r.reader.id, r.jurorNumber])).toEqual([
+      ['2025-10-08', 'j-b', 1],
+      ['2025-10-07', 'c1', undefined],
+      ['2025-10-07', 'j-a', 2],
+      ['2025-10-07', 'j-b', 1],
+    ]);
+  });
 });

@@ -28,6 +28,8 @@ export interface CallOptions {
   /** Sends the signed-in user's token (default); public routes pass false. */
   auth?: boolean;
   accept?: string;
+  /** A write retried with the same key is answered once (API.md): no duplicate. */
+  idempotencyKey?: string;
 }
 
 /** Calls the API at the same origin. Throws ApiError for a refusal, Error when the network fails. */
@@ -36,6 +38,7 @@ export async function call(method: string, path: string, options: CallOptions = 
   const identity = options.auth === false ? undefined : currentIdentity();
   if (identity) headers.authorization = `Bearer ${identity.token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
   let res: Response;
   try {
     res = await fetch(path, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), credentials: 'omit' });
@@ -50,8 +53,8 @@ export async function getJson<T>(path: string, options: CallOptions = {}): Promi
   return (await (await call('GET', path, options)).json()) as T;
 }
 
-export async function send<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
-  const res = await call(method, path, { body });
+export async function send<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, options: { idempotencyKey?: string } = {}): Promise<T> {
+  const res = await call(method, path, { body, ...options });
   const text = await res.text();
   return (text ? JSON.parse(text) : {}) as T;
 }

@@ -1,3 +1,4 @@
+import { frenchDate } from '../../../domain/french-words.js';
 /** A few DOM helpers: build elements, forms with their labels, hints and messages. No framework. */
 
 export type Child = Node | string | number | null | undefined | false | readonly Child[];
@@ -157,6 +158,66 @@ export function showInfo(area: HTMLElement, ...content: Child[]) {
   replaceChildren(area, h('p', { class: 'message info' }, ...content));
 }
 
+type FormControl = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
+
+/** The name a reader knows a control by: its label, or the legend of its group of boxes, without « (obligatoire) ». */
+export function controlLabel(el: FormControl): string {
+  const raw =
+    (el instanceof HTMLInputElement && (el.type === 'radio' || el.type === 'checkbox')
+      ? el.closest('fieldset')?.querySelector('legend')?.textContent
+      : el.labels?.[0]?.textContent) ?? el.name;
+  // « (obligatoire) », « (session CCP seulement) »: said elsewhere, not part of the field's name.
+  return raw.replace(/\s*\([^)]*\)\s*$/, '').trim();
+}
+
+/** What the browser found wrong with a field, in French. */
+export function invalidSentence(
+  label: string,
+  v: Pick<ValidityState, 'valueMissing' | 'typeMismatch' | 'badInput' | 'patternMismatch' | 'rangeUnderflow' | 'rangeOverflow' | 'tooShort' | 'tooLong'>,
+  bounds: { min?: string; max?: string; date?: boolean } = {},
+): string {
+  const { min, max, date } = bounds;
+  if (v.valueMissing) return `Le champ « ${label} » est obligatoire.`;
+  if (v.typeMismatch || v.badInput || v.patternMismatch) return `Le champ « ${label} » n’a pas le format attendu.`;
+  if (v.rangeUnderflow) return `Le champ « ${label} » ${min ? (date ? `ne doit pas précéder le ${min}` : `doit valoir au moins ${min}`) : 'est trop petit'}.`;
+  if (v.rangeOverflow) return `Le champ « ${label} » ${max ? (date ? `ne doit pas dépasser le ${max}` : `doit valoir au plus ${max}`) : 'est trop grand'}.`;
+  if (v.tooShort) return `Le champ « ${label} » est trop court.`;
+  if (v.tooLong) return `Le champ « ${label} » est trop long.`;
+  return `Le champ « ${label} » n’est pas valide.`;
+}
+
+/** A field's bounds as the reader reads them: a date's in French words. */
+const boundsOf = (el: FormControl) => {
+  if (!(el instanceof HTMLInputElement)) return {};
+  const say = (value: string) => (value && el.type === 'date' ? frenchDate(value) : value) || undefined;
+  return { min: say(el.min), max: say(el.max), date: el.type === 'date' };
+};
+
+/** The message of one field, next to it (after its group for boxes), tied by aria-describedby. */
+export function markInvalid(el: FormControl, message: string) {
+  clearInvalid(el);
+  const anchor = (el instanceof HTMLInputElement && (el.type === 'radio' || el.type === 'checkbox') ? el.closest('fieldset') : null) ?? el;
+  const id = uid('erreur');
+  anchor.after(h('p', { class: 'field-error', id, 'data-error-of': el.name }, message));
+  el.setAttribute('aria-invalid', 'true');
+  el.setAttribute('aria-describedby', [el.getAttribute('aria-describedby'), id].filter(Boolean).join(' '));
+}
+
+export function clearInvalid(el: FormControl) {
+  el.removeAttribute('aria-invalid');
+  const ids = (el.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean);
+  const kept = ids.filter((id) => {
+    const node = document.getElementById(id);
+    if (node?.classList.contains('field-error')) {
+      node.remove();
+      return false;
+    }
+    return true;
+  });
+  if (kept.length) el.setAttribute('aria-describedby', kept.join(' '));
+  else el.removeAttribute('aria-describedby');
+}
+
 /**
  * A form whose submit runs `action` once at a time. Invalid fields (required, pattern, type) are marked
  * aria-invalid, listed in the message area, and the first one gets the focus. The submit button is never
@@ -173,23 +234,22 @@ export function form(
   f.addEventListener('submit', (event) => {
     event.preventDefault();
     if (running) return;
-    const invalid: (HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement)[] = [];
+    const invalid: FormControl[] = [];
     for (const el of Array.from(f.elements)) {
       if (!(el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement)) continue;
-      const valid = el.checkValidity();
-      if (valid) el.removeAttribute('aria-invalid');
-      else {
-        el.setAttribute('aria-invalid', 'true');
-        invalid.push(el);
-      }
+      if (el.checkValidity()) clearInvalid(el);
+      else invalid.push(el);
     }
     if (invalid.length) {
-      const nameOf = (el: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement) =>
-        (el instanceof HTMLInputElement && (el.type === 'radio' || el.type === 'checkbox')
-          ? el.closest('fieldset')?.querySelector('legend')?.textContent
-          : el.labels?.[0]?.textContent) ?? el.name;
-      const names = [...new Set(invalid.map((el) => nameOf(el).replace(' (obligatoire)', '').trim()))];
-      showError(area, h('p', null, `Le formulaire est incomplet. À corriger : ${names.join(', ')}.`));
+      // A group of boxes is one field: its message is said once, next to the group.
+      const said = new Set<string>();
+      for (const el of invalid) {
+        const name = controlLabel(el);
+        if (said.has(name)) el.setAttribute('aria-invalid', 'true');
+        else markInvalid(el, invalidSentence(name, el.validity, boundsOf(el)));
+        said.add(name);
+      }
+      showError(area, h('p', null, `Le formulaire est à corriger : ${[...said].join(', ')}.`));
       invalid[0]!.focus();
       return;
     }

@@ -20,7 +20,7 @@ const fieldNames: Record<string, string> = {
   jurorId: 'juré',
   sessionId: 'session',
   members: 'membres du jury',
-  blocs: 'blocs',
+  blocs: 'blocs évalués',
   kind: 'type de session',
   route: 'voie d’accès',
   outcome: 'décision',
@@ -50,11 +50,15 @@ const fieldOf = (path: string) =>
     .filter((part) => part !== '' && !/^\d+$/.test(part) && !['body', 'query', 'path'].includes(part))
     .at(-1);
 
-export function fieldLabel(path: string): string {
+/** `labels`: the names the form on screen gives its fields (its labels), preferred to the generic ones. */
+export function fieldLabel(path: string, labels: Readonly<Record<string, string>> = {}): string {
   const last = fieldOf(path);
   if (!last) return 'la demande';
-  return `le champ « ${fieldNames[last] ?? last} »`;
+  return `le champ « ${labels[last] ?? fieldNames[last] ?? last} »`;
 }
+
+/** The field of the form an error is about (its `name`), if any. */
+export const fieldNameOf = (path: string) => fieldOf(path);
 
 /**
  * What is wrong, in French, from the shape of the message (zod's English locale, or the contract's own words for a
@@ -81,9 +85,9 @@ function whatIsWrong(field: string | undefined, message: string): string {
 }
 
 /** One French sentence per offending field: « Le champ « région » n’est pas une des valeurs acceptées. » */
-export function fieldErrorSentence(error: { path: string; message: string }): string {
+export function fieldErrorSentence(error: { path: string; message: string }, labels: Readonly<Record<string, string>> = {}): string {
   const unrecognized = /^Unrecognized keys?: (.+)$/.exec(error.message);
-  const subject = unrecognized ? `le champ ${unrecognized[1]!.replaceAll('"', '')}` : fieldLabel(error.path);
+  const subject = unrecognized ? `le champ ${unrecognized[1]!.replaceAll('"', '')}` : fieldLabel(error.path, labels);
   const wrong = unrecognized ? 'n’est pas attendu par le registre' : whatIsWrong(fieldOf(error.path), error.message);
   return `${subject.charAt(0).toLocaleUpperCase('fr')}${subject.slice(1)} ${wrong}.`;
 }

@@ -1,20 +1,26 @@
 /** Dates, statuses and labels as French readers expect them. */
+import { deFr, frenchDate, queFr } from '../../../domain/french-words.js';
 
-const dateFormat = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 const instantFormat = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Paris' });
 
-/** '2025-10-06' → '6 octobre 2025'. */
+/** '2025-10-06' → '6 octobre 2025', '2025-12-01' → '1er décembre 2025': the one formatter of PDFs and notifications too. */
 export function dateFr(date: string | undefined | null): string {
   if (!date) return '—';
-  const d = new Date(`${date.slice(0, 10)}T00:00:00Z`);
-  return Number.isNaN(d.getTime()) ? date : dateFormat.format(d);
+  return frenchDate(date.slice(0, 10));
 }
+
+const firstOfMonth = (formatted: string) => formatted.replace(/^1(?= )/, '1er');
+
+export { deFr, queFr };
+
+/** « Connecté en tant qu’agent de la DREETS », « … que centre d’examen, juré »: the roles mid-sentence, lower case. */
+export const connectedAs = (roleNames: readonly string[]) => `Connecté en tant ${queFr(roleNames.map((n) => n.charAt(0).toLocaleLowerCase('fr') + n.slice(1)).join(', '))}.`;
 
 /** An instant, in Paris time: '6 octobre 2025 à 18:00'. */
 export function instantFr(instant: string | undefined | null): string {
   if (!instant) return '—';
   const d = new Date(instant);
-  return Number.isNaN(d.getTime()) ? instant : instantFormat.format(d);
+  return Number.isNaN(d.getTime()) ? instant : firstOfMonth(instantFormat.format(d));
 }
 
 export const numberFr = (n: number | null | undefined) => (n === null || n === undefined ? '—' : new Intl.NumberFormat('fr-FR').format(n));

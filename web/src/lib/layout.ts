@@ -1,6 +1,5 @@
 import { currentIdentity, roleLabels, signOut, type Identity, type Role } from './auth.js';
 import { button, h, replaceChildren } from './dom.js';
-import { shortId } from './format.js';
 
 /** The header's identity line (who is signed in, sign out) and the current page in the navigation. */
 export function initLayout(): Identity | undefined {
@@ -10,7 +9,8 @@ export function initLayout(): Identity | undefined {
     if (identity) {
       replaceChildren(
         slot,
-        h('span', { class: 'who' }, 'Connecté : ', h('strong', null, identity.roles.map((r) => roleLabels[r]).join(', ')), ` (${shortId(identity.ledgerId)})`),
+        // The role until the page has read the name (an id means nothing to a reader): see showSignedInName.
+        h('span', { class: 'who' }, 'Connecté : ', h('strong', null, identity.roles.map((r) => roleLabels[r]).join(', '))),
         ' ',
         button('Se déconnecter', {
           class: 'button secondary small',
@@ -30,6 +30,17 @@ export function initLayout(): Identity | undefined {
     if (target === here || (target !== '/' && here.startsWith(`${target}/`))) link.setAttribute('aria-current', 'page');
   }
   return identity;
+}
+
+/**
+ * The header names who is signed in once the page has read it: the candidate's own name, the centre's. A juror
+ * cannot read their own name from the API (API.md): their header stays « Juré ».
+ */
+export function showSignedInName(name: string) {
+  const identity = currentIdentity();
+  const who = document.querySelector('#identite .who');
+  if (!identity || !who || !name.trim()) return;
+  replaceChildren(who, 'Connecté : ', h('strong', null, name.trim()), ` (${identity.roles.map((r) => roleLabels[r]).join(', ')})`);
 }
 
 /**

@@ -4,7 +4,7 @@ import { call, getJson } from '../lib/api.js';
 import { button, byId, h, replaceChildren, showError, showSuccess, table, type Child } from '../lib/dom.js';
 import { refusalContent } from '../lib/feedback.js';
 import { dateFr, instantFr, kindLabels, numberFr, outcomeLabels, sessionKindLabels, statusLabels } from '../lib/format.js';
-import { initLayout, requireRole } from '../lib/layout.js';
+import { initLayout, requireRole, showSignedInName } from '../lib/layout.js';
 import type { ApiAnswer } from '../lib/wire.js';
 import { accessRows } from '../lib/access-log.js';
 
@@ -271,9 +271,13 @@ const outcomeSentences: Record<string, string> = {
   exclu: 'Vous avez été exclu de cette session pour fraude.',
 };
 
+/** The outcome mid-sentence: lower case, but « CCP » stays an acronym. */
+const outcomeWords: Record<string, string> = { titre: 'titre délivré', ccp: 'CCP acquis', ajourne: 'ajourné', absent: 'absent', exclu: 'exclu (fraude)' };
+
 /** What happened at each session the candidate sat, and what comes next (the re-sit window, the missing blocs). */
-function sessions(record: CandidateRecord) {
-  const titleOf = (rncp: string) => record.certifications.find((c) => c.rncp === rncp)?.title ?? rncp;
+function sessions(record: CandidateRecord, catalogue: readonly { rncp: string; title: string }[]) {
+  // A session where nothing was acquired leaves no line in the livret: its title comes from the catalogue.
+  const titleOf = (rncp: string) => record.certifications.find((c) => c.rncp === rncp)?.title ?? catalogue.find((c) => c.rncp === rncp)?.title ?? rncp;
   const next = (s: SessionOutcome) => {
     if (s.outcome === 'titre') return null;
     const line = record.certifications.find((c) => c.rncp === s.rncp);
@@ -311,7 +315,7 @@ function sessions(record: CandidateRecord) {
                   'h3',
                   null,
                   `${sessionKindLabels[s.kind] ?? s.kind} — ${titleOf(s.rncp)} : `,
-                  h('span', { class: `badge outcome-${s.outcome}` }, (outcomeLabels[s.outcome] ?? s.outcome).toLowerCase()),
+                  h('span', { class: `badge outcome-${s.outcome}` }, outcomeWords[s.outcome] ?? s.outcome),
                 ),
                 h('p', null, outcomeSentences[s.outcome] ?? '', ` Procès-verbal validé par la DREETS le ${dateFr(s.pvValidatedOn)}.`),
                 next(s),
@@ -336,8 +340,8 @@ const readerLabels: Record<string, string> = {
   ministry: 'Le ministère',
 };
 /** Who read, in French: the kind of reader, and the centre's name (an organisation; a person's name stays theirs). */
-const readerText = (reader: AccessLine['reader']) => {
-  const label = readerLabels[reader.role] ?? 'Un autre service';
+const readerText = (reader: AccessLine['reader'], jurorNumber?: number) => {
+  const label = jurorNumber ? `Juré ${jurorNumber} de votre session` : (readerLabels[reader.role] ?? 'Un autre service');
   return reader.name ? `${label} (${reader.name})` : label;
 };
 
@@ -361,7 +365,7 @@ function accessLog(lines: AccessLine[]) {
       table({
         caption: 'Consultations de vos nom et prénoms, par jour',
         headers: ['Jour', 'Qui', 'Pour', 'Consultations'],
-        rows: shown.map((r) => [dateFr(r.day), readerText(r.reader), purposeLabels[r.purpose] ?? 'un autre motif', numberFr(r.count)]),
+        rows: shown.map((r) => [dateFr(r.day), readerText(r.reader, r.jurorNumber), purposeLabels[r.purpose] ?? 'un autre motif', numberFr(r.count)]),
       }),
     );
     previous.disabled = page === 0;
@@ -382,16 +386,18 @@ function accessLog(lines: AccessLine[]) {
 async function main(candidateId: string) {
   try {
     const id = encodeURIComponent(candidateId);
-    const [record, notes, reads] = await Promise.all([
+    const [record, notes, reads, catalogue] = await Promise.all([
       getJson<CandidateRecord>(`/candidates/${id}/record`),
       getJson<Notification[]>(`/candidates/${id}/notifications`),
       getJson<AccessLine[]>(`/candidates/${id}/access-log`),
+      getJson<{ rncp: string; title: string }[]>('/certifications', { auth: false }).catch(() => []),
     ]);
+    if (record.person) showSignedInName(`${record.person.givenNames} ${record.person.familyName}`);
     // One section per concern, in reading order: another (a wallet offer, say) is one more entry.
     const parts: Child[] = [
       record.person ? h('p', { class: 'lead' }, `Bonjour ${record.person.givenNames} ${record.person.familyName}.`) : null,
       livret(record),
-      sessions(record),
+      sessions(record, catalogue),
       await certificates(record),
       notifications(notes),
       accessLog(reads),

@@ -2,11 +2,12 @@
 // a juror assesses, deliberates and signs; a DREETS agent registers centres and jurors and validates the PV.
 import { ApiError, getJson, send } from '../lib/api.js';
 import { roleLabels, type Identity } from '../lib/auth.js';
-import { button, byId, choiceGroup, field, focusOn, form, h, replaceChildren, selectField, showError, showSuccess, table, text, type Child } from '../lib/dom.js';
+import { button, byId, choiceGroup, field, focusOn, form, h, markInvalid, replaceChildren, selectField, showError, showSuccess, table, text, type Child } from '../lib/dom.js';
 import { defaultVersion, openToday, regionOptions } from '../lib/choices.js';
-import { refusalContent, showRefusal } from '../lib/feedback.js';
-import { dateFr, instantFr, outcomeLabels, resultLabels, routeLabels, sessionKindLabels, shortId } from '../lib/format.js';
-import { initLayout, requireRole } from '../lib/layout.js';
+import { formLabels, markRefusedFields, refusalContent, showRefusal } from '../lib/feedback.js';
+import { dateProblem, GrantRefused, twoStepRegistration } from '../lib/two-step-registration.js';
+import { connectedAs, dateFr, deFr, instantFr, outcomeLabels, resultLabels, routeLabels, sessionKindLabels, shortId } from '../lib/format.js';
+import { initLayout, requireRole, showSignedInName } from '../lib/layout.js';
 import type { ApiAnswer } from '../lib/wire.js';
 
 interface Competence {
@@ -732,22 +733,38 @@ async function jurorSessions(jurorId: string) {
 
 /** The centre's candidates by name (what it enrols them by). */
 async function centreCandidates(centreId: string) {
-  let body: Child;
-  try {
-    const list = await getJson<CentreCandidate[]>(`/centres/${enc(centreId)}/candidates`);
-    body = list.length
-      ? table({
-          caption: 'Candidats enregistrés par le centre',
-          captionHidden: true,
-          headers: ['Nom', 'Prénoms'],
-          rows: list.map((c) => [c.familyName ?? 'données effacées', c.givenNames ?? '—']),
-        })
-      : h('p', null, 'Aucun candidat n’est encore enregistré.');
-  } catch (error) {
-    body = h('div', { class: 'message error' }, ...refusalContent(error));
-  }
-  return h('section', { class: 'card', 'aria-labelledby': 'candidats-centre-titre' }, h('h2', { id: 'candidats-centre-titre' }, 'Les candidats du centre'), body);
+  const holder = h('div');
+  /** Reads the list (again, until it has `expected`: the read model follows the write shortly after) and shows it. */
+  const show = async (expected?: string) => {
+    try {
+      const deadline = Date.now() + 5_000;
+      let list = await getJson<CentreCandidate[]>(`/centres/${enc(centreId)}/candidates`);
+      while (expected && !list.some((c) => c.candidateId === expected) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        list = await getJson<CentreCandidate[]>(`/centres/${enc(centreId)}/candidates`);
+      }
+      replaceChildren(
+        holder,
+        list.length
+          ? table({
+              caption: 'Candidats enregistrés par le centre',
+              captionHidden: true,
+              headers: ['Nom', 'Prénoms'],
+              rows: list.map((c) => [c.familyName ?? 'données effacées', c.givenNames ?? '—']),
+            })
+          : h('p', null, 'Aucun candidat n’est encore enregistré.'),
+      );
+    } catch (error) {
+      replaceChildren(holder, h('div', { class: 'message error' }, ...refusalContent(error)));
+    }
+  };
+  await show();
+  candidatesChanged = show;
+  return h('section', { class: 'card', 'aria-labelledby': 'candidats-centre-titre' }, h('h2', { id: 'candidats-centre-titre' }, 'Les candidats du centre'), holder);
 }
+
+/** Set by the centre's list of candidates: a registration shows the new candidate there. */
+let candidatesChanged: (candidateId?: string) => Promise<void> = async () => {};
 
 async function certificationOptions() {
   const list = await listCertifications();
@@ -758,6 +775,17 @@ async function certificationOptions() {
     label: `${c.rncp} — ${c.title} (enregistrée du ${dateFr(c.validFrom)} au ${dateFr(c.validUntil)}${openToday(c) ? '' : ', fermée aujourd’hui'})`,
   }));
 }
+
+/** The centre's name, read once (GET /centres/{centreId}): what a reader knows the place by. */
+let centreNameRead: Promise<string | undefined> | undefined;
+const centreName = (centreId: string) =>
+  (centreNameRead ??= getJson<ApiAnswer<'GET /centres/{centreId}'>>(`/centres/${enc(centreId)}`)
+    .then((c) => c.name)
+    .catch(() => undefined));
+
+/** « du 6 au 10 octobre 2025 — lieu : Centre AFPA Rennes ». */
+const sessionWhenAndWhere = (startsOn: string, endsOn: string, place?: string) =>
+  `${startsOn === endsOn ? `du ${dateFr(startsOn)}` : `du ${dateFr(startsOn)} au ${dateFr(endsOn)}`}${place ? ` — lieu : ${place}` : ''}`;
 
 async function scheduleForm(centreId: string, reload: (expected?: string) => Promise<void>) {
   const options = await certificationOptions();
@@ -795,9 +823,10 @@ async function scheduleForm(centreId: string, reload: (expected?: string) => Pro
             const { sessionId } = await send<{ sessionId: string }>('POST', '/sessions', body);
             f.reset();
             showBlocs();
-            showSuccess(area, 'Session programmée : ', h('code', null, sessionId), '. Constituez maintenant son jury.');
+            const programmed = `Session ${sessionWhenAndWhere(body.startsOn, body.endsOn, await centreName(centreId))} programmée.`;
+            showSuccess(area, programmed, ' Constituez maintenant son jury.');
             await reload(sessionId);
-            await openSession(sessionId, { message: `Session ${sessionId} programmée. Constituez son jury et inscrivez les candidats.`, after: 0 });
+            await openSession(sessionId, { message: `${programmed} Constituez son jury et inscrivez les candidats.`, after: 0 });
           } catch (error) {
             showRefusal(area, error);
           }
@@ -840,9 +869,10 @@ function registerCandidateForm() {
           try {
             const { candidateId } = await send<{ candidateId: string }>('POST', '/candidates', body);
             f.reset();
+            await candidatesChanged(candidateId);
             showSuccess(
               area,
-              `Dossier de ${body.givenNames} ${body.familyName} enregistré sous l’identifiant `,
+              `Dossier ${deFr(`${body.givenNames} ${body.familyName}`)} enregistré sous l’identifiant `,
               h('code', { class: 'candidate-id' }, candidateId),
               '. Transmettez-le au candidat : c’est son identifiant de connexion.',
             );
@@ -867,8 +897,72 @@ function registerCandidateForm() {
   );
 }
 
+/** The centres the agent may grant an agrément to, and the jurors it may habilitate, as options by name. */
+const centreChoices = (list: ApiAnswer<'GET /centres'>) => list.map((c) => ({ value: c.centreId, label: `${c.name} (${c.region})` }));
+
+/** A date input's value checked before anything is sent: a refusal after the first of two writes leaves half a registration. */
+function checkDate(f: HTMLFormElement, area: HTMLElement, label: string): boolean {
+  const input = f.elements.namedItem('validUntil') as HTMLInputElement;
+  const problem = dateProblem(label, input.value, new Date().toISOString().slice(0, 10));
+  if (!problem) return true;
+  markInvalid(input, problem);
+  showError(area, h('p', null, problem));
+  input.focus();
+  return false;
+}
+
+/** Every juror the agent can see: those habilitated for any certification, and those this tab registered without one. */
+async function knownJurors(): Promise<{ jurorId: string; name: string }[]> {
+  const versions = await listCertifications();
+  const lists = await Promise.all(versions.map((v) => getJson<JurorLine[]>(`/jurors?rncp=${enc(v.rncp)}`).catch(() => [] as JurorLine[])));
+  const byId = new Map<string, { jurorId: string; name: string }>();
+  for (const j of [...lists.flat(), ...unhabilitatedJurors()]) byId.set(j.jurorId, { jurorId: j.jurorId, name: jurorName(j) });
+  return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+}
+
+// GET /jurors lists jurors by habilitation: one registered whose habilitation was refused is in no list; the tab keeps it.
+const UNHABILITATED = 'ledger.unhabilitated-jurors';
+function unhabilitatedJurors(): { jurorId: string; name: string }[] {
+  try {
+    return JSON.parse(sessionStorage.getItem(UNHABILITATED) ?? '[]') as { jurorId: string; name: string }[];
+  } catch {
+    return [];
+  }
+}
+function rememberUnhabilitated(juror: { jurorId: string; name: string } | string) {
+  const others = unhabilitatedJurors().filter((j) => j.jurorId !== (typeof juror === 'string' ? juror : juror.jurorId));
+  sessionStorage.setItem(UNHABILITATED, JSON.stringify(typeof juror === 'string' ? others : [...others, juror]));
+}
+
 async function dreetsForms() {
   const options = await certificationOptions();
+  const rncpDefault = defaultVersion(await listCertifications());
+  const validUntilField = (label: string) =>
+    field({ label, name: 'validUntil', type: 'date', required: true, attrs: { min: new Date().toISOString().slice(0, 10), max: '9999-12-31' } });
+  const centreRegistration = twoStepRegistration({
+    register: async (body: { name: string; region: string }, key) => (await send<{ centreId: string }>('POST', '/centres', body, { idempotencyKey: key })).centreId,
+    grant: async (centreId, body: { rncp: string; validUntil: string }) => void (await send('POST', `/centres/${enc(centreId)}/agrements`, body)),
+    newKey: () => crypto.randomUUID(),
+  });
+  const jurorRegistration = twoStepRegistration({
+    register: async (body: { name: string; independent: boolean }, key) => (await send<{ jurorId: string }>('POST', '/jurors', body, { idempotencyKey: key })).jurorId,
+    grant: async (jurorId, body: { rncp: string; validUntil: string }) => void (await send('POST', `/jurors/${enc(jurorId)}/habilitations`, body)),
+    newKey: () => crypto.randomUUID(),
+  });
+  const agrementCentre = selectField({ label: 'Centre', name: 'centreId', required: true, options: centreChoices(await getJson<ApiAnswer<'GET /centres'>>('/centres')) });
+  const habilitationJuror = selectField({ label: 'Juré', name: 'jurorId', required: true, options: (await knownJurors()).map((j) => ({ value: j.jurorId, label: j.name })) });
+  /** The pickers read again, the one just registered picked: the agent goes on from there. */
+  const refreshCentres = async (picked: string) => {
+    const select = agrementCentre.querySelector('select')!;
+    replaceChildren(select, ...centreChoices(await getJson<ApiAnswer<'GET /centres'>>('/centres')).map((o) => h('option', { value: o.value }, o.label)));
+    if (!Array.from(select.options).some((o) => o.value === picked)) select.append(h('option', { value: picked }, 'le centre enregistré'));
+    select.value = picked;
+  };
+  const refreshJurors = async (picked: string) => {
+    const select = habilitationJuror.querySelector('select')!;
+    replaceChildren(select, ...(await knownJurors()).map((j) => h('option', { value: j.jurorId }, j.name)));
+    select.value = picked;
+  };
   return h(
     'section',
     { class: 'card', 'aria-labelledby': 'acteurs-titre' },
@@ -879,14 +973,29 @@ async function dreetsForms() {
         submit: 'Enregistrer le centre',
         label: 'Enregistrer un centre',
         async action(data, f, area) {
+          if (!checkDate(f, area, 'Agrément valable jusqu’au')) return;
+          const name = text(data, 'name');
           try {
-            const { centreId } = await send<{ centreId: string }>('POST', '/centres', { name: text(data, 'name'), region: text(data, 'region') });
-            await send('POST', `/centres/${enc(centreId)}/agrements`, { rncp: text(data, 'rncp'), validUntil: text(data, 'validUntil') });
+            const { id } = await centreRegistration.submit({ name, region: text(data, 'region') }, { rncp: text(data, 'rncp'), validUntil: text(data, 'validUntil') });
             f.reset();
-            await centresChanged(centreId);
-            showSuccess(area, 'Centre enregistré et agréé, identifiant ', h('code', null, centreId), ' : il figure dans la liste des centres.');
+            await centresChanged(id);
+            await refreshCentres(id);
+            showSuccess(area, `Centre ${name} enregistré et agréé : il figure dans la liste des centres.`);
           } catch (error) {
-            showRefusal(area, error);
+            if (!(error instanceof GrantRefused)) return showRefusal(area, error);
+            await centresChanged(error.id).catch(() => undefined);
+            await refreshCentres(error.id).catch(() => undefined);
+            showError(
+              area,
+              h('p', null, h('strong', null, `Centre ${name} enregistré, mais l’agrément a été refusé : `), error.message),
+              ...refusalContent(error.refusal, formLabels(area)).slice(1),
+              h(
+                'p',
+                null,
+                'Le centre est choisi dans le formulaire « Accorder un agrément » ci-dessous : corrigez l’agrément et accordez-le. Renvoyer ce formulaire-ci n’enregistre pas le centre une seconde fois.',
+              ),
+            );
+            markRefusedFields(area, error.refusal);
           }
         },
       },
@@ -905,8 +1014,33 @@ async function dreetsForms() {
       h(
         'div',
         { class: 'form-row' },
-        selectField({ label: 'Certification de l’agrément', name: 'rncp', required: true, options }),
-        field({ label: 'Agrément valable jusqu’au', name: 'validUntil', type: 'date', required: true }),
+        selectField({ label: 'Certification de l’agrément', name: 'rncp', required: true, options, value: rncpDefault }),
+        validUntilField('Agrément valable jusqu’au'),
+      ),
+    ),
+    h('h3', null, 'Accorder un agrément'),
+    form(
+      {
+        submit: 'Accorder l’agrément',
+        label: 'Accorder un agrément',
+        async action(data, f, area) {
+          if (!checkDate(f, area, 'Agrément valable jusqu’au')) return;
+          const select = agrementCentre.querySelector('select')!;
+          const centreName = select.selectedOptions[0]?.textContent ?? 'le centre';
+          try {
+            await send('POST', `/centres/${enc(text(data, 'centreId'))}/agrements`, { rncp: text(data, 'rncp'), validUntil: text(data, 'validUntil') });
+            showSuccess(area, `Agrément ${text(data, 'rncp')} accordé à ${centreName} jusqu’au ${dateFr(text(data, 'validUntil'))}.`);
+          } catch (error) {
+            showRefusal(area, error);
+          }
+        },
+      },
+      agrementCentre,
+      h(
+        'div',
+        { class: 'form-row' },
+        selectField({ label: 'Certification de l’agrément', name: 'rncp', required: true, options, value: rncpDefault }),
+        validUntilField('Agrément valable jusqu’au'),
       ),
     ),
     h('h3', null, 'Enregistrer un juré et son habilitation'),
@@ -915,14 +1049,33 @@ async function dreetsForms() {
         submit: 'Enregistrer le juré',
         label: 'Enregistrer un juré',
         async action(data, f, area) {
+          if (!checkDate(f, area, 'Habilitation valable jusqu’au')) return;
+          const name = text(data, 'name');
           try {
-            const { jurorId } = await send<{ jurorId: string }>('POST', '/jurors', { name: text(data, 'name'), independent: data.get('independent') === 'oui' });
-            await send('POST', `/jurors/${enc(jurorId)}/habilitations`, { rncp: text(data, 'rncp'), validUntil: text(data, 'validUntil') });
+            const { id } = await jurorRegistration.submit(
+              { name, independent: data.get('independent') === 'oui' },
+              { rncp: text(data, 'rncp'), validUntil: text(data, 'validUntil') },
+            );
             f.reset();
-            await jurorsChanged(text(data, 'rncp'), jurorId);
-            showSuccess(area, 'Juré enregistré et habilité, identifiant ', h('code', null, jurorId), ' : il figure dans la liste des jurés habilités.');
+            rememberUnhabilitated(id);
+            await jurorsChanged(text(data, 'rncp'), id);
+            await refreshJurors(id);
+            showSuccess(area, `Juré ${name} enregistré et habilité : il figure dans la liste des jurés habilités.`);
           } catch (error) {
-            showRefusal(area, error);
+            if (!(error instanceof GrantRefused)) return showRefusal(area, error);
+            rememberUnhabilitated({ jurorId: error.id, name });
+            await refreshJurors(error.id).catch(() => undefined);
+            showError(
+              area,
+              h('p', null, h('strong', null, `Juré ${name} enregistré, mais l’habilitation a été refusée : `), error.message),
+              ...refusalContent(error.refusal, formLabels(area)).slice(1),
+              h(
+                'p',
+                null,
+                'Le juré est choisi dans le formulaire « Habiliter un juré » ci-dessous : corrigez l’habilitation et accordez-la. Renvoyer ce formulaire-ci n’enregistre pas le juré une seconde fois.',
+              ),
+            );
+            markRefusedFields(area, error.refusal);
           }
         },
       },
@@ -931,8 +1084,35 @@ async function dreetsForms() {
       h(
         'div',
         { class: 'form-row' },
-        selectField({ label: 'Certification de l’habilitation', name: 'rncp', required: true, options }),
-        field({ label: 'Habilitation valable jusqu’au', name: 'validUntil', type: 'date', required: true }),
+        selectField({ label: 'Certification de l’habilitation', name: 'rncp', required: true, options, value: rncpDefault }),
+        validUntilField('Habilitation valable jusqu’au'),
+      ),
+    ),
+    h('h3', null, 'Habiliter un juré'),
+    form(
+      {
+        submit: 'Habiliter le juré',
+        label: 'Habiliter un juré',
+        async action(data, f, area) {
+          if (!checkDate(f, area, 'Habilitation valable jusqu’au')) return;
+          const jurorId = text(data, 'jurorId');
+          const jurorLabel = habilitationJuror.querySelector('select')!.selectedOptions[0]?.textContent ?? 'le juré';
+          try {
+            await send('POST', `/jurors/${enc(jurorId)}/habilitations`, { rncp: text(data, 'rncp'), validUntil: text(data, 'validUntil') });
+            rememberUnhabilitated(jurorId);
+            await jurorsChanged(text(data, 'rncp'), jurorId);
+            showSuccess(area, `${jurorLabel} est habilité pour ${text(data, 'rncp')} jusqu’au ${dateFr(text(data, 'validUntil'))}.`);
+          } catch (error) {
+            showRefusal(area, error);
+          }
+        },
+      },
+      habilitationJuror,
+      h(
+        'div',
+        { class: 'form-row' },
+        selectField({ label: 'Certification de l’habilitation', name: 'rncp', required: true, options, value: rncpDefault }),
+        validUntilField('Habilitation valable jusqu’au'),
       ),
     ),
   );
@@ -1041,9 +1221,10 @@ async function dreetsJurors() {
 let jurorsChanged: (rncp: string, jurorId?: string) => Promise<void> = async () => {};
 
 async function main(me: Identity) {
-  const parts: Child[] = [h('p', { class: 'lead' }, `Connecté en tant que ${me.roles.map((r) => roleLabels[r]).join(', ')}.`)];
+  const parts: Child[] = [h('p', { class: 'lead' }, connectedAs(me.roles.map((r) => roleLabels[r])))];
   // The session opened comes right after the way it was found: the centre's list, or the form taking its id.
   if (me.roles.includes('centre')) {
+    void centreName(me.ledgerId).then((name) => name && showSignedInName(name));
     const { holder, load, refresh } = centreSessions(me.ledgerId);
     sessionListeners.push(refresh);
     parts.push(h('section', { class: 'card', 'aria-labelledby': 'sessions-titre' }, h('h2', { id: 'sessions-titre' }, 'Les sessions du centre'), holder), sessionSection);

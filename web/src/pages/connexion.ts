@@ -1,6 +1,7 @@
 // /connexion: sign in. Locally, paste a token from `npm run token` (or mint one here); in AWS, Cognito's hosted sign-in.
 import { ApiError, getJson, send } from '../lib/api.js';
 import { homeOf, roleLabels, ROLES, safeReturnPath, signIn, signOut, currentIdentity, type Role } from '../lib/auth.js';
+import { connectedAs } from '../lib/format.js';
 import { byId, button, field, focusOn, form, h, replaceChildren, selectField, showError, showInfo, showSuccess, text } from '../lib/dom.js';
 import { regionOptions } from '../lib/choices.js';
 import { refusalContent } from '../lib/feedback.js';
@@ -43,7 +44,7 @@ function pasteToken() {
         async action(data, _f, area) {
           try {
             const identity = signIn(text(data, 'token'));
-            showSuccess(area, `Connecté en tant que ${roleLabels[identity.roles[0]!]}.`);
+            showSuccess(area, connectedAs([roleLabels[identity.roles[0]!]]));
             done(identity.roles[0]!);
           } catch (error) {
             showError(area, h('p', null, error instanceof Error ? error.message : String(error)));
@@ -79,7 +80,7 @@ function localMint() {
               ...(text(data, 'region') ? { region: text(data, 'region') } : {}),
             });
             signIn(answer.token);
-            showSuccess(area, `Connecté en tant que ${roleLabels[answer.role]}.`);
+            showSuccess(area, connectedAs([roleLabels[answer.role]]));
             done(answer.role);
           } catch (error) {
             showError(area, ...refusalContent(error));
