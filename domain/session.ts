@@ -183,7 +183,16 @@ export type SessionCommand =
       actingRegion: string | undefined;
       centreRegion: string | undefined;
     }
-  | { type: 'AnnulDecision'; candidateId: string; reason: string; legalBasis: string; annulledBy: string };
+  | {
+      type: 'AnnulDecision';
+      candidateId: string;
+      reason: string;
+      legalBasis: string;
+      annulledBy: string;
+      /** The agent's region and the region of the session's centre, whose DREETS validated the PV: only it annuls (rule 16). */
+      actingRegion: string | undefined;
+      centreRegion: string | undefined;
+    };
 
 export interface Deliberation {
   outcome: DeliberationOutcome;
@@ -676,6 +685,8 @@ function validatePv(command: Extract<SessionCommand, { type: 'ValidatePv' }>, st
 
 function annul(command: Extract<SessionCommand, { type: 'AnnulDecision' }>, state: OpenSession): SessionEvent[] {
   const { candidateId, reason, legalBasis, annulledBy } = command;
+  // The territory that validated the PV annuls its decisions, as it alone revokes the certificates they issued.
+  requireTerritory(command.actingRegion, command.centreRegion, `the PV of session ${state.sessionId}`);
   if (!state.pv) throw refuse('pv-not-validated', 'only a decision of a validated procès-verbal can be annulled');
   if (!state.deliberations[candidateId]?.final) throw notFound('deliberation-not-found', `no final deliberation for candidate ${candidateId}`);
   const existing = state.annulments[candidateId];

@@ -139,6 +139,8 @@ const annul = (over: Partial<Command<'AnnulDecision'>> = {}): SessionCommand => 
   reason: 'appeal upheld: the jury was irregularly composed',
   legalBasis: 'Code de l’éducation, art. R335-10',
   annulledBy: 'agent-2',
+  actingRegion: 'Bretagne',
+  centreRegion: 'Bretagne',
   ...over,
 });
 
@@ -1227,6 +1229,16 @@ describe('annulment', () => {
       .given(closed)
       .when(annul({ candidateId: 'cand-z' }))
       .thenRefused('deliberation-not-found');
+  });
+  it('only the DREETS of the region that validated the PV annuls (outside-territory, rule 16), never an account without region', () => {
+    spec
+      .given(closed)
+      .when(annul({ actingRegion: 'Occitanie' }))
+      .thenRefused('outside-territory');
+    spec
+      .given(closed)
+      .when(annul({ actingRegion: undefined }))
+      .thenRefused('outside-territory');
   });
   it('the same annulment again changes nothing', () => {
     spec

@@ -177,6 +177,7 @@ const table: Record<string, Expectation> = {
   'POST /sessions/{sessionId}/deliberations/{candidateId}/annulment': {
     path: (w) => `/sessions/${w.sessionA}/deliberations/${w.candidateA}/annulment`,
     body: () => ({ reason: 'matrice', legalBasis: 'test' }),
+    regions: { owner: 'Bretagne', foreign: 'Occitanie' },
   },
   'GET /verify/{code}': { path: (w) => `/verify/${w.code}` },
   'GET /certificates/{code}/credential': { path: (w) => `/certificates/${w.code}/credential` },
