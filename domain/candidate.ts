@@ -35,7 +35,15 @@ export type CandidateCommand =
       /** The registering centre as its stream has it (loaded by the handler); undefined when no DREETS registered it. */
       centre: { centreId: string } | undefined;
     }
-  | { type: 'ErasePersonalData'; candidateId: string; erasedBy: string; legalBasis: string }
+  | {
+      type: 'ErasePersonalData';
+      candidateId: string;
+      erasedBy: string;
+      legalBasis: string;
+      /** The agent's region and the region of the candidate's centre: the DREETS erases the candidates of its territory. */
+      actingRegion: string | undefined;
+      candidateRegion: string | undefined;
+    }
   | {
       /** What a validated PV decided for this candidate (the session workflow). */
       type: 'RecordSessionOutcome';
@@ -195,6 +203,9 @@ function decide(command: CandidateCommand, state: CandidateState): CandidateEven
 
     case 'ErasePersonalData':
       requireRegistered(state, command.candidateId);
+      // Erasure is the DREETS's decision on a person of its territory (API.md: dreets; DESIGN.md rule 16), as the
+      // others it takes on a candidate: an agent elsewhere, or of no region, would shred anyone's data.
+      requireTerritory(command.actingRegion, command.candidateRegion, `candidate ${command.candidateId}`);
       if (state.erased) return [];
       return [{ type: 'PersonalDataErased', data: { candidateId: command.candidateId, erasedBy: command.erasedBy, legalBasis: command.legalBasis } }];
 

@@ -469,8 +469,28 @@ describe('candidate record: annulment, certificates, notifications, surveys, era
   it('erasing personal data is recorded once', () => {
     spec
       .given([registered, { type: 'PersonalDataErased', data: { candidateId: 'k1', erasedBy: 'dreets:a', legalBasis: 'RGPD' } }])
-      .when({ type: 'ErasePersonalData', candidateId: 'k1', erasedBy: 'dreets:a', legalBasis: 'RGPD' })
+      .when({ type: 'ErasePersonalData', candidateId: 'k1', erasedBy: 'dreets:a', legalBasis: 'RGPD', actingRegion: 'Bretagne', candidateRegion: 'Bretagne' })
       .thenNothing();
+  });
+  it('only the DREETS of the candidate’s centre’s region erases (outside-territory), never an account without region, even once erased', () => {
+    const erase = (actingRegion: string | undefined): CandidateCommand => ({
+      type: 'ErasePersonalData',
+      candidateId: 'k1',
+      erasedBy: 'dreets:a',
+      legalBasis: 'RGPD',
+      actingRegion,
+      candidateRegion: 'Bretagne',
+    });
+    spec
+      .given([registered])
+      .when(erase('Bretagne'))
+      .then([{ type: 'PersonalDataErased', data: { candidateId: 'k1', erasedBy: 'dreets:a', legalBasis: 'RGPD' } }]);
+    spec.given([registered]).when(erase('Occitanie')).thenRefused('outside-territory');
+    spec.given([registered]).when(erase(undefined)).thenRefused('outside-territory');
+    spec
+      .given([registered, { type: 'PersonalDataErased', data: { candidateId: 'k1', erasedBy: 'dreets:a', legalBasis: 'RGPD' } }])
+      .when(erase('Occitanie'))
+      .thenRefused('outside-territory');
   });
 });
 

@@ -87,7 +87,7 @@ const table: Record<string, Expectation> = {
     owner: { centre: (w) => w.centreA },
     foreign: { centre: (w) => w.centreB },
   },
-  'DELETE /candidates/{candidateId}/personal-data': { path: (w) => `/candidates/${w.candidateB}/personal-data` },
+  'DELETE /candidates/{candidateId}/personal-data': { path: (w) => `/candidates/${w.candidateB}/personal-data`, regions: { owner: 'Occitanie', foreign: 'Bretagne' } },
   'GET /centres': { path: () => '/centres?region=Bretagne', regions: { owner: 'Bretagne', foreign: 'Occitanie' } },
   'GET /centres/{centreId}': { path: (w) => `/centres/${w.centreA}`, owner: { centre: (w) => w.centreA }, foreign: { centre: (w) => w.centreB } },
   'GET /centres/{centreId}/candidates': { path: (w) => `/centres/${w.centreA}/candidates`, owner: { centre: (w) => w.centreA }, foreign: { centre: (w) => w.centreB } },
