@@ -131,6 +131,7 @@ export const PROBLEM_SENTENCES = {
   'titre-session-blocs-not-held': 'À une session titre, le candidat présente les blocs qu’il ne détient pas encore.',
   'dossier-professionnel-missing': 'Le titre n’est pas délivré sans le dossier professionnel.',
   'dossier-professionnel-not-stated': 'Pour cette certification, la proposition de titre indique si le dossier professionnel a été présenté.',
+  'titre-without-assessments': 'Une compétence de ce bloc n’a été évaluée par aucun juré : le jury n’attribue le titre qu’en motivant sa décision.',
   'outcome-contradicts-assessments': 'Chaque juré qui a évalué ce bloc y a relevé une compétence non acquise : le jury ne l’attribue qu’en motivant sa décision.',
   'decision-already-annulled': 'Cette décision est déjà annulée.',
   'recusal-names-juror': 'Indiquez le juré qui doit se retirer.',
