@@ -122,6 +122,9 @@ export const PROBLEM_SENTENCES = {
   'issuing-authority-unknown':
     'L’autorité qui a délivré ce certificat n’est pas connue du registre à sa date de délivrance : le certificat à votre nom ne peut pas être produit ; le certificat public reste disponible par son code.',
   'candidate-erased': 'Les données personnelles de ce candidat ont été effacées : plus rien ne peut être enregistré sur sa situation.',
+  'implausible-training-end': 'Cette date de fin de formation est trop lointaine pour être plausible : vérifiez-la.',
+  'decided-before-version': 'La décision est antérieure à l’ouverture de cette version de la certification.',
+  'decided-before-birth': 'La décision est antérieure à la naissance du candidat : vérifiez la date.',
   'implausible-birth-date': 'Cette date de naissance n’est pas plausible pour un candidat : vérifiez-la.',
   'person-data-conflict': 'D’autres données personnelles sont déjà enregistrées sous cet identifiant : rien n’a été modifié.',
   'equivalence-not-found': 'Aucune décision d’équivalence ne porte cet identifiant pour ce candidat.',
