@@ -63,6 +63,7 @@ export const IsoInstant = z.iso.datetime({ offset: false });
  * embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) that reorder a name on a PDF or a page, and
  * lone UTF-16 surrogates (no character at all).
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are exactly what a name is refused for
 const DISGUISING = /[\u0000-\u001F\u007F\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** A person's name (a candidate's family or given names, a juror's name), trimmed, refused when it holds one of those. */
