@@ -3,6 +3,7 @@ import type { AccessRoute, CertificationVersion } from '../events/certification.
 import type { EventData, LedgerEvent } from '../events/registry.js';
 import { assertNever, type Decider } from './decider.js';
 import { conflict, forbidden, notFound, refuse } from './errors.js';
+import { addYears } from './dates.js';
 import { requireTerritory } from './territory.js';
 import { usableUntilOf } from './livret.js';
 import { TRAINING_ROUTES, type CandidateFacts } from './session.js';
@@ -35,7 +36,15 @@ export type CandidateCommand =
       /** The registering centre as its stream has it (loaded by the handler); undefined when no DREETS registered it. */
       centre: { centreId: string } | undefined;
     }
-  | { type: 'ErasePersonalData'; candidateId: string; erasedBy: string; legalBasis: string }
+  | {
+      type: 'ErasePersonalData';
+      candidateId: string;
+      erasedBy: string;
+      legalBasis: string;
+      /** The agent's region and the region of the candidate's centre: the DREETS erases the candidates of its territory. */
+      actingRegion: string | undefined;
+      candidateRegion: string | undefined;
+    }
   | {
       /** What a validated PV decided for this candidate (the session workflow). */
       type: 'RecordSessionOutcome';
@@ -52,7 +61,16 @@ export type CandidateCommand =
       /** The blocs of the version usable on `decidedOn` (livret: acquired, by correspondence, by équivalence). */
       usableBlocs: string[];
     }
-  | { type: 'DeclareTraining'; candidateId: string; actingCentre: string; rncp: string; route: AccessRoute; endsOn: string; allowedRoutes: readonly AccessRoute[] }
+  | {
+      type: 'DeclareTraining';
+      candidateId: string;
+      actingCentre: string;
+      rncp: string;
+      route: AccessRoute;
+      endsOn: string;
+      allowedRoutes: readonly AccessRoute[];
+      today: string;
+    }
   | ({
       /** Decided by the DREETS of the candidate's centre's region (rule 16), like an équivalence. */
       type: 'DecideVaeRecevabilite';
@@ -69,6 +87,8 @@ export type CandidateCommand =
       actingRegion: string | undefined;
       candidateRegion: string | undefined;
       today: string;
+      /** The candidate's birth date, from the vault; undefined once erased. */
+      bornOn: string | undefined;
     } & EventData<'EquivalenceGranted'>)
   | { type: 'RecordUsabilityCheck'; candidateId: string; version: CertificationVersion; bloc: string; today: string }
   | { type: 'AnnulSessionDecision'; candidateId: string; sessionId: string; reason: string; legalBasis: string }
@@ -158,6 +178,18 @@ function requireRegistered(state: CandidateState, candidateId: string) {
 }
 
 /** A decision is recorded once taken: dated today at the latest (a future date would take effect at once). */
+/**
+ * The latest end a declared training may have: 5 years after today. The longest training toward a titre
+ * professionnel is an apprenticeship contract, at most 3 years (Code du travail, art. L6222-7-1); 5 leaves room for a
+ * suspension or an extension, and anything later (9999-12-31) is a typing mistake that would keep a re-sit open forever.
+ */
+export const TRAINING_HORIZON_YEARS = 5;
+
+export function requirePlausibleTrainingEnd(endsOn: string, today: string) {
+  const latest = addYears(today, TRAINING_HORIZON_YEARS);
+  if (endsOn > latest) throw refuse('implausible-training-end', `a training ending on ${endsOn} ends more than ${TRAINING_HORIZON_YEARS} years after ${today}`);
+}
+
 function requireDecidedBy(decidedOn: string, today: string) {
   if (decidedOn > today) throw refuse('decided-in-the-future', `a decision dated ${decidedOn} cannot be recorded on ${today}`);
 }
@@ -195,6 +227,9 @@ function decide(command: CandidateCommand, state: CandidateState): CandidateEven
 
     case 'ErasePersonalData':
       requireRegistered(state, command.candidateId);
+      // Erasure is the DREETS's decision on a person of its territory (API.md: dreets; DESIGN.md rule 16), as the
+      // others it takes on a candidate: an agent elsewhere, or of no region, would shred anyone's data.
+      requireTerritory(command.actingRegion, command.candidateRegion, `candidate ${command.candidateId}`);
       if (state.erased) return [];
       return [{ type: 'PersonalDataErased', data: { candidateId: command.candidateId, erasedBy: command.erasedBy, legalBasis: command.legalBasis } }];
 
@@ -256,6 +291,7 @@ function decide(command: CandidateCommand, state: CandidateState): CandidateEven
       requireRegistered(state, command.candidateId);
       const { candidateId, actingCentre, rncp, route, endsOn, allowedRoutes } = command;
       if (state.registeredBy !== actingCentre) throw forbidden('not-your-candidate', `candidate ${candidateId} was registered by another centre`);
+      requirePlausibleTrainingEnd(endsOn, command.today);
       // A training toward the titre by a route the version refuses opens no enrolment: it is not one to declare.
       if (!allowedRoutes.includes(route)) throw refuse('route-not-allowed', `${rncp} is not open to the route ${route}`);
       if (state.trainings.some((t) => t.rncp === rncp && t.route === route && t.endsOn === endsOn)) return [];
@@ -273,9 +309,14 @@ function decide(command: CandidateCommand, state: CandidateState): CandidateEven
 
     case 'GrantEquivalence': {
       requireRegistered(state, command.candidateId);
-      const { type: _, version, usableBlocs, actingRegion, candidateRegion, today, ...data } = command;
+      const { type: _, version, usableBlocs, actingRegion, candidateRegion, today, bornOn, ...data } = command;
       requireTerritory(actingRegion, candidateRegion, `candidate ${data.candidateId}`);
       requireDecidedBy(data.decidedOn, today);
+      // An équivalence is granted against a version's blocs: not before that version opened, nor before the person was born.
+      if (data.decidedOn < version.validFrom) {
+        throw refuse('decided-before-version', `${version.rncp} opened on ${version.validFrom}: no équivalence to it was decided on ${data.decidedOn}`);
+      }
+      if (bornOn !== undefined && data.decidedOn < bornOn) throw refuse('decided-before-birth', `a decision dated ${data.decidedOn} precedes the candidate's birth`);
       if (state.equivalences.includes(data.decisionId)) return [];
       const known = version.blocs.map((b) => b.code);
       const unknown = data.blocs.filter((b) => !known.includes(b));

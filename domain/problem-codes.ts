@@ -122,6 +122,9 @@ export const PROBLEM_SENTENCES = {
   'issuing-authority-unknown':
     'L’autorité qui a délivré ce certificat n’est pas connue du registre à sa date de délivrance : le certificat à votre nom ne peut pas être produit ; le certificat public reste disponible par son code.',
   'candidate-erased': 'Les données personnelles de ce candidat ont été effacées : plus rien ne peut être enregistré sur sa situation.',
+  'implausible-training-end': 'Cette date de fin de formation est trop lointaine pour être plausible : vérifiez-la.',
+  'decided-before-version': 'La décision est antérieure à l’ouverture de cette version de la certification.',
+  'decided-before-birth': 'La décision est antérieure à la naissance du candidat : vérifiez la date.',
   'implausible-birth-date': 'Cette date de naissance n’est pas plausible pour un candidat : vérifiez-la.',
   'person-data-conflict': 'D’autres données personnelles sont déjà enregistrées sous cet identifiant : rien n’a été modifié.',
   'equivalence-not-found': 'Aucune décision d’équivalence ne porte cet identifiant pour ce candidat.',
@@ -131,6 +134,7 @@ export const PROBLEM_SENTENCES = {
   'titre-session-blocs-not-held': 'À une session titre, le candidat présente les blocs qu’il ne détient pas encore.',
   'dossier-professionnel-missing': 'Le titre n’est pas délivré sans le dossier professionnel.',
   'dossier-professionnel-not-stated': 'Pour cette certification, la proposition de titre indique si le dossier professionnel a été présenté.',
+  'titre-without-assessments': 'Une compétence de ce bloc n’a été évaluée par aucun juré : le jury n’attribue le titre qu’en motivant sa décision.',
   'outcome-contradicts-assessments': 'Chaque juré qui a évalué ce bloc y a relevé une compétence non acquise : le jury ne l’attribue qu’en motivant sa décision.',
   'decision-already-annulled': 'Cette décision est déjà annulée.',
   'recusal-names-juror': 'Indiquez le juré qui doit se retirer.',

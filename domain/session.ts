@@ -183,7 +183,16 @@ export type SessionCommand =
       actingRegion: string | undefined;
       centreRegion: string | undefined;
     }
-  | { type: 'AnnulDecision'; candidateId: string; reason: string; legalBasis: string; annulledBy: string };
+  | {
+      type: 'AnnulDecision';
+      candidateId: string;
+      reason: string;
+      legalBasis: string;
+      annulledBy: string;
+      /** The agent's region and the region of the session's centre, whose DREETS validated the PV: only it annuls (rule 16). */
+      actingRegion: string | undefined;
+      centreRegion: string | undefined;
+    };
 
 export interface Deliberation {
   outcome: DeliberationOutcome;
@@ -546,8 +555,16 @@ function propose(command: Extract<SessionCommand, { type: 'ProposeDeliberation' 
       `every juror who assessed ${contradicted.join(', ')} recorded a competence non acquise: award it only with the jury's reason (assessmentsOverridden)`,
     );
   }
+  const unassessed = outcome === 'titre' ? blocsNotAssessed(state, candidateId, blocs, certification) : [];
+  if (unassessed.length && !command.assessmentsOverridden) {
+    throw refuse(
+      'titre-without-assessments',
+      `no juror sitting for candidate ${candidateId} recorded every competence of ${unassessed.join(', ')}: the titre is awarded on the grids, or with the jury's reason (assessmentsOverridden)`,
+    );
+  }
+  const overridden = blocs.filter((bloc) => contradicted.includes(bloc) || unassessed.includes(bloc));
   const dossier = command.dossierProfessionnel ? { dossierProfessionnel: command.dossierProfessionnel } : {};
-  const override = contradicted.length && command.assessmentsOverridden ? { assessmentsOverridden: { blocs: contradicted, reason: command.assessmentsOverridden } } : {};
+  const override = overridden.length && command.assessmentsOverridden ? { assessmentsOverridden: { blocs: overridden, reason: command.assessmentsOverridden } } : {};
   const proposed: SessionEvent[] = [
     { type: 'DeliberationProposed', data: { candidateId, outcome, blocs, finalInterviewHeld, proposedBy: jurorId, ...dossier, ...override } },
     { type: 'DeliberationSigned', data: { candidateId, jurorId } },
@@ -568,6 +585,20 @@ function blocsFoundShort(state: OpenSession, candidateId: string, blocs: readonl
       return grid ? [grid] : [];
     });
     return grids.length > 0 && grids.every((grid) => Object.values(grid).includes('non_acquis'));
+  });
+}
+
+/**
+ * The blocs a titre would award now whose competences are not all assessed: some competence of the bloc has no
+ * result in the grid of any juror still sitting for the candidate. A titre rests on the jury's evaluation of every
+ * competence (the référentiel d'évaluation), so a decision without it is refused unless the jury records why; the
+ * blocs held from before were assessed where they were acquired.
+ */
+function blocsNotAssessed(state: OpenSession, candidateId: string, blocs: readonly string[], certification: CertificationVersion): string[] {
+  const sitting = sittingFor(state, candidateId).map((m) => m.jurorId);
+  return blocs.filter((bloc) => {
+    const competences = certification.blocs.find((b) => b.code === bloc)?.competences.map((c) => c.code) ?? [];
+    return competences.some((code) => !sitting.some((jurorId) => state.assessments[assessmentKey(jurorId, candidateId, bloc)]?.[code] !== undefined));
   });
 }
 
@@ -676,6 +707,8 @@ function validatePv(command: Extract<SessionCommand, { type: 'ValidatePv' }>, st
 
 function annul(command: Extract<SessionCommand, { type: 'AnnulDecision' }>, state: OpenSession): SessionEvent[] {
   const { candidateId, reason, legalBasis, annulledBy } = command;
+  // The territory that validated the PV annuls its decisions, as it alone revokes the certificates they issued.
+  requireTerritory(command.actingRegion, command.centreRegion, `the PV of session ${state.sessionId}`);
   if (!state.pv) throw refuse('pv-not-validated', 'only a decision of a validated procès-verbal can be annulled');
   if (!state.deliberations[candidateId]?.final) throw notFound('deliberation-not-found', `no final deliberation for candidate ${candidateId}`);
   const existing = state.annulments[candidateId];

@@ -58,6 +58,22 @@ export class UnknownEventVersionError extends Error {
 
 export const IsoDate = z.iso.date();
 export const IsoInstant = z.iso.datetime({ offset: false });
+/**
+ * What no person's name holds, and what would disguise one: control characters (U+0000–U+001F, U+007F), the bidi
+ * embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) that reorder a name on a PDF or a page, and
+ * lone UTF-16 surrogates (no character at all).
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are exactly what a name is refused for
+const DISGUISING = /[\u0000-\u001F\u007F\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** A person's name (a candidate's family or given names, a juror's name), trimmed, refused when it holds one of those. */
+export const PersonName = z.string().check(
+  z.trim(),
+  z.minLength(1),
+  z.maxLength(200),
+  z.refine((name) => !DISGUISING.test(name), 'a name without control characters, bidi overrides or lone surrogates'),
+);
+
 export const Id = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'an id of letters, digits, _ or -'));
 export const RncpCode = z.string().check(z.regex(/^[A-Z][A-Z0-9]{2,19}$/, 'a certification code such as RNCP38665'));
 export const BlocCode = z.string().check(z.regex(/^[A-Z][A-Z0-9]{2,31}$/, 'a bloc code such as RNCP38665BC01'));

@@ -4,7 +4,9 @@ import { readableRecord } from '../candidates/candidate-access.js';
 import { AccountEmail } from '../ports/account-directory.js';
 import type { Caller, Role } from '../shared/auth.js';
 import type { LedgerDeps } from '../shared/deps.js';
-import { centreFacts, jurorFacts } from '../sessions/session-facts.js';
+import { centreFacts } from '../sessions/session-facts.js';
+import { juror, jurorStream } from '../../domain/juror.js';
+import { requireTerritory } from '../../domain/territory.js';
 
 /**
  * What the `…/accounts` routes share: the body, the email in a path, and the ledger id an account is linked to,
@@ -31,13 +33,26 @@ export interface Link {
   ledgerId: string;
 }
 
-export async function centreLink(deps: LedgerDeps, centreId: string): Promise<Link> {
-  if (!(await centreFacts(deps, centreId))) throw notFound('centre-not-found', `no centre ${centreId}`);
+/**
+ * A centre's accounts are given and taken by the DREETS of the centre's region (DESIGN.md rule 16): an account acts
+ * for the centre in the ledger, so handing one out is as territorial as the agréments it will use.
+ */
+export async function centreLink(deps: LedgerDeps, caller: Caller, centreId: string): Promise<Link> {
+  const found = await centreFacts(deps, centreId);
+  if (!found) throw notFound('centre-not-found', `no centre ${centreId}`);
+  requireTerritory(caller.region, found.region, `centre ${centreId}`);
   return { group: 'centre', ledgerId: centreId };
 }
 
-export async function jurorLink(deps: LedgerDeps, jurorId: string): Promise<Link> {
-  if ((await jurorFacts(deps, [jurorId])).length === 0) throw notFound('juror-not-found', `no juror ${jurorId}`);
+/**
+ * A juror's region is the one whose DREETS registered them (domain/juror.ts), the one that habilitates them: its
+ * agents alone give and take the juror's accounts. A juror registered before regions were is left to any regional
+ * agent, as for habilitations.
+ */
+export async function jurorLink(deps: LedgerDeps, caller: Caller, jurorId: string): Promise<Link> {
+  const { state } = await deps.commands.state(juror, jurorStream(jurorId));
+  if (state.status !== 'registered') throw notFound('juror-not-found', `no juror ${jurorId}`);
+  requireTerritory(caller.region, state.region, `juror ${jurorId}`);
   return { group: 'juror', ledgerId: jurorId };
 }
 

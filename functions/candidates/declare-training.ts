@@ -4,6 +4,7 @@ import { AccessRoute } from '../../events/certification.js';
 import { Id, IsoDate, RncpCode } from '../../events/define-event.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { created, defineRoute } from '../shared/route.js';
+import { ledgerDate } from '../shared/ledger-date.js';
 import { readableRecord } from './candidate-access.js';
 import { notFound } from '../../domain/errors.js';
 import { certificationOf } from '../sessions/session-facts.js';
@@ -20,7 +21,14 @@ export const route = defineRoute({
     await deps.commands.handle(
       candidate,
       candidateStream(params.candidateId),
-      { type: 'DeclareTraining', candidateId: params.candidateId, actingCentre: ctx.caller!.ledgerId, ...body, allowedRoutes: version.accessRoutes.allowed },
+      {
+        type: 'DeclareTraining',
+        candidateId: params.candidateId,
+        actingCentre: ctx.caller!.ledgerId,
+        ...body,
+        allowedRoutes: version.accessRoutes.allowed,
+        today: ledgerDate(ctx.command.now),
+      },
       ctx.command,
     );
     return created({ candidateId: params.candidateId, ...body });

@@ -3,6 +3,7 @@ import { candidate, candidateStream } from '../../domain/candidate.js';
 import { Id } from '../../events/define-event.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { defineRoute, noContent } from '../shared/route.js';
+import { centreFacts } from '../sessions/session-facts.js';
 
 export const route = defineRoute({
   summary: "Erases the person's data (crypto-shredding of their key): the ledger and the statistics stay",
@@ -11,10 +12,18 @@ export const route = defineRoute({
   async handle({ params, ctx }, deps) {
     const { candidateId } = params;
     // Ledger first (404 for an unknown candidate), then the key: a retry after a crash finishes the erasure.
+    const { registeredBy } = (await deps.commands.state(candidate, candidateStream(candidateId))).state;
     await deps.commands.handle(
       candidate,
       candidateStream(candidateId),
-      { type: 'ErasePersonalData', candidateId, erasedBy: ctx.command.actor, legalBasis: 'RGPD art. 17' },
+      {
+        type: 'ErasePersonalData',
+        candidateId,
+        erasedBy: ctx.command.actor,
+        legalBasis: 'RGPD art. 17',
+        actingRegion: ctx.caller!.region,
+        candidateRegion: registeredBy ? (await centreFacts(deps, registeredBy))?.region : undefined,
+      },
       ctx.command,
     );
     await deps.vault.forget(candidateId);

@@ -38,6 +38,7 @@ export const route = defineRoute({
         usableBlocs: (await candidateFactsOf(deps, candidateId, body.rncp, ledgerDate(ctx.command.now)))?.usableBlocs ?? [],
         actingRegion: ctx.caller!.region,
         today: ledgerDate(ctx.command.now),
+        bornOn: (await deps.vault.get(candidateId))?.birthDate,
         candidateRegion: registeredBy ? (await centreFacts(deps, registeredBy))?.region : undefined,
       },
       ctx.command,

@@ -1,18 +1,16 @@
 import * as z from '../../events/zod.js';
 import { candidate, candidateStream, requirePlausibleBirthDate } from '../../domain/candidate.js';
 import { ledgerDate } from '../shared/ledger-date.js';
-import { IsoDate } from '../../events/define-event.js';
+import { IsoDate, PersonName } from '../../events/define-event.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { created, defineRoute } from '../shared/route.js';
 import { centreFacts } from '../sessions/session-facts.js';
 
-const Name = z.string().check(z.trim(), z.minLength(1), z.maxLength(200));
-
 export const route = defineRoute({
   summary: 'Register a candidate; names and birth date go to the person vault, the ledger keeps the id only',
   body: z.object({
-    familyName: Name,
-    givenNames: Name,
+    familyName: PersonName,
+    givenNames: PersonName,
     birthDate: IsoDate,
     email: z.optional(z.email().check(z.maxLength(254))),
   }),

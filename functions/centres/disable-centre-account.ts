@@ -8,8 +8,8 @@ export const route = defineRoute({
   summary: "Disables a centre's account (it can no longer sign in); an email not linked to this centre is 404",
   params: z.object({ centreId: Id, email: EmailParam }),
   response: { status: 204 },
-  async handle({ params }, deps) {
-    await deps.accounts.disable(params.email, await centreLink(deps, params.centreId));
+  async handle({ params, ctx }, deps) {
+    await deps.accounts.disable(params.email, await centreLink(deps, ctx.caller!, params.centreId));
     return noContent();
   },
 });

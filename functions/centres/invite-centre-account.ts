@@ -11,8 +11,8 @@ export const route = defineRoute({
   params: z.object({ centreId: Id }),
   body: InviteBody,
   response: { status: 201, schema: Account },
-  async handle({ params, body }, deps) {
-    const link = await centreLink(deps, params.centreId);
+  async handle({ params, body, ctx }, deps) {
+    const link = await centreLink(deps, ctx.caller!, params.centreId);
     return created(await deps.accounts.invite({ email: body.email, ...link }));
   },
 });

@@ -8,8 +8,8 @@ export const route = defineRoute({
   summary: "Disables a juror's account (it can no longer sign in); an email not linked to this juror is 404",
   params: z.object({ jurorId: Id, email: EmailParam }),
   response: { status: 204 },
-  async handle({ params }, deps) {
-    await deps.accounts.disable(params.email, await jurorLink(deps, params.jurorId));
+  async handle({ params, ctx }, deps) {
+    await deps.accounts.disable(params.email, await jurorLink(deps, ctx.caller!, params.jurorId));
     return noContent();
   },
 });

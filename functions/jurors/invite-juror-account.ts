@@ -11,8 +11,8 @@ export const route = defineRoute({
   params: z.object({ jurorId: Id }),
   body: InviteBody,
   response: { status: 201, schema: Account },
-  async handle({ params, body }, deps) {
-    const link = await jurorLink(deps, params.jurorId);
+  async handle({ params, body, ctx }, deps) {
+    const link = await jurorLink(deps, ctx.caller!, params.jurorId);
     return created(await deps.accounts.invite({ email: body.email, ...link }));
   },
 });

@@ -1,11 +1,12 @@
 import * as z from '../../events/zod.js';
 import { juror, jurorStream } from '../../domain/juror.js';
+import { PersonName } from '../../events/define-event.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { created, defineRoute } from '../shared/route.js';
 
 export const route = defineRoute({
   summary: 'Register a juror; the name goes to the person vault, the ledger keeps the id and independence only',
-  body: z.object({ name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)), independent: z._default(z.boolean(), false) }),
+  body: z.object({ name: PersonName, independent: z._default(z.boolean(), false) }),
   response: { status: 201, schema: z.object({ jurorId: z.string() }) },
   async handle({ body, ctx }, deps) {
     const jurorId = ctx.ids.next();

@@ -58,6 +58,7 @@ async function refuseWhenLocked<T>(dataDir: string, open: () => Promise<T>): Pro
 
 /** The events table and read models of a stopped ledger, for the operator's tools: nothing runs but the command. */
 export async function openLocalOperations(dataDir: string): Promise<LedgerOperations & { standIns: LocalStandIns; close(): Promise<void> }> {
+  keepToUser();
   const forget = explainLockFailures(dataDir);
   const standIns = await startLocalStandIns({ dataDir, sockets: 'private' });
   const ops = localOperations(standIns.dynamoEndpoint, dataDir, standIns.credentials);
@@ -81,6 +82,7 @@ export async function openLocalOperations(dataDir: string): Promise<LedgerOperat
  */
 export async function openLocalLedger(dataDir: string) {
   process.env.PUBLIC_BASE_URL ||= `http://localhost:${process.env.PORT || 3000}`;
+  keepToUser();
   const forget = explainLockFailures(dataDir);
   const { startLocalLedger } = await import('./runtime.js');
   const ledger = await refuseWhenLocked(dataDir, () => startLocalLedger({ dataDir, serve: false, sockets: 'private', logLevel: 'SILENT', clock: process.env.LEDGER_CLOCK }));
@@ -93,8 +95,17 @@ export async function openLocalLedger(dataDir: string) {
   };
 }
 
+/**
+ * What a command writes in the data dir (dynalite's files, the read-models-table switch, s3rver's objects) is its
+ * user's only, as under `npm start` (main.ts): folders 0700, files 0600, whatever umask the shell had.
+ */
+function keepToUser() {
+  process.umask(0o077);
+}
+
 /** A command's main: its exit code, a refusal printed on stderr with its own. */
 export async function runCommand(main: () => Promise<number>): Promise<void> {
+  keepToUser();
   process.exitCode = await main().catch((error: unknown) => {
     if (error instanceof CommandRefused) {
       console.error(error.message);

@@ -1,6 +1,6 @@
 import { lambdaHandler } from '../shared/lambda.js';
 import { created, defineRoute } from '../shared/route.js';
-import { callerId, runSessionCommand } from './session-facts.js';
+import { callerId, centreFacts, runSessionCommand } from './session-facts.js';
 import { AnnulmentBody, DeliberationParams } from './session-schemas.js';
 
 export const route = defineRoute({
@@ -9,7 +9,14 @@ export const route = defineRoute({
   body: AnnulmentBody,
   response: { status: 201 },
   async handle({ params: { sessionId, candidateId }, body, ctx }, deps) {
-    await runSessionCommand(deps, ctx, sessionId, () => ({ type: 'AnnulDecision', candidateId, ...body, annulledBy: callerId(ctx) }));
+    await runSessionCommand(deps, ctx, sessionId, async ({ state }) => ({
+      type: 'AnnulDecision',
+      candidateId,
+      ...body,
+      annulledBy: callerId(ctx),
+      actingRegion: ctx.caller!.region,
+      centreRegion: (await centreFacts(deps, state.centreId))?.region,
+    }));
     return created({ sessionId, candidateId, annulled: true });
   },
 });

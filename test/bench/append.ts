@@ -35,7 +35,12 @@ async function commandPath(prefix: string, streams: number) {
     await handler.handle(candidate, candidateStream(candidateId), { type: 'RegisterCandidate', candidateId, centreId: 'bench', centre: { centreId: 'bench' } }, ctx(1), {
       assumeEmpty: true,
     });
-    await handler.handle(candidate, candidateStream(candidateId), { type: 'ErasePersonalData', candidateId, erasedBy: 'dreets:bench', legalBasis: 'RGPD art. 17' }, ctx(2));
+    await handler.handle(
+      candidate,
+      candidateStream(candidateId),
+      { type: 'ErasePersonalData', candidateId, erasedBy: 'dreets:bench', legalBasis: 'RGPD art. 17', actingRegion: 'Bretagne', candidateRegion: 'Bretagne' },
+      ctx(2),
+    );
   });
   return streams * 2;
 }
@@ -64,7 +69,7 @@ function commitItems(prefix: string, streams: number) {
           eventId: randomUUID(),
           type: 'PersonalDataErased',
           schemaVersion: 1,
-          data: { candidateId: `${prefix}-${i}`, erasedBy: 'dreets:bench', legalBasis: 'RGPD art. 17' },
+          data: { candidateId: `${prefix}-${i}`, erasedBy: 'dreets:bench', legalBasis: 'RGPD art. 17', actingRegion: 'Bretagne', candidateRegion: 'Bretagne' },
           meta,
         },
       ],
@@ -114,7 +119,12 @@ async function uncachedCommandPath(prefix: string, streams: number) {
   await pool(streams, async (i) => {
     const candidateId = `${prefix}-${i}`;
     const ctx = { commandId: randomUUID(), actor: 'dreets:bench', correlationId: `${candidateId}-2`, now };
-    await fresh.handle(candidate, candidateStream(candidateId), { type: 'ErasePersonalData', candidateId, erasedBy: 'dreets:bench', legalBasis: 'RGPD art. 17' }, ctx);
+    await fresh.handle(
+      candidate,
+      candidateStream(candidateId),
+      { type: 'ErasePersonalData', candidateId, erasedBy: 'dreets:bench', legalBasis: 'RGPD art. 17', actingRegion: 'Bretagne', candidateRegion: 'Bretagne' },
+      ctx,
+    );
   });
   return streams;
 }

@@ -169,6 +169,7 @@ describe('candidate record: trainings and the re-sit facts a session reads (DESI
       route: 'formation_continue',
       endsOn: '2026-04-30',
       allowedRoutes: rncp38665.accessRoutes.allowed,
+      today: '2025-09-15',
       ...over,
     }) as const;
   const declared: CandidateEvent = {
@@ -178,6 +179,20 @@ describe('candidate record: trainings and the re-sit facts a session reads (DESI
   it('the candidate’s centre declares a training by its end date, once', () => {
     spec.given([registered]).when(declare()).then([declared]);
     spec.given([registered, declared]).when(declare()).thenNothing();
+  });
+  it('a training ends at most 5 years after today (implausible-training-end, issue 17: 9999-12-31 was accepted)', () => {
+    spec
+      .given([registered])
+      .when(declare({ endsOn: '9999-12-31' }))
+      .thenRefused('implausible-training-end');
+    spec
+      .given([registered])
+      .when(declare({ endsOn: '2030-09-16' }))
+      .thenRefused('implausible-training-end');
+    spec
+      .given([registered])
+      .when(declare({ endsOn: '2030-09-15' }))
+      .thenEvents((events) => expect(events[0]?.type).toBe('TrainingDeclared'));
   });
   it('another centre may not declare it', () => {
     spec
@@ -243,7 +258,9 @@ describe('candidate record: VAE recevabilité and équivalences (DESIGN.md rules
       .when(equivalence({ today: '2025-09-14' }))
       .thenRefused('decided-in-the-future');
   });
-  const equivalence = (over: Partial<{ blocs: string[]; titre: boolean; usableBlocs: string[]; actingRegion: string | undefined; today: string }> = {}): CandidateCommand => ({
+  const equivalence = (
+    over: Partial<{ blocs: string[]; titre: boolean; usableBlocs: string[]; actingRegion: string | undefined; today: string; decidedOn: string; bornOn: string | undefined }> = {},
+  ): CandidateCommand => ({
     type: 'GrantEquivalence',
     candidateId: 'k1',
     decisionId: 'eq1',
@@ -258,7 +275,22 @@ describe('candidate record: VAE recevabilité and équivalences (DESIGN.md rules
     actingRegion: 'Bretagne',
     candidateRegion: 'Bretagne',
     today: '2025-09-15',
+    bornOn: '1990-04-02',
     ...over,
+  });
+  it('an équivalence is not dated before the version opened (decided-before-version) nor before the birth (decided-before-birth, issue 17)', () => {
+    spec
+      .given([registered])
+      .when(equivalence({ decidedOn: '1900-01-01' }))
+      .thenRefused('decided-before-version');
+    spec
+      .given([registered])
+      .when(equivalence({ decidedOn: '2025-09-15', bornOn: '2025-09-16' }))
+      .thenRefused('decided-before-birth');
+    spec
+      .given([registered])
+      .when(equivalence({ bornOn: undefined }))
+      .thenEvents((events) => expect(events[0]?.type).toBe('EquivalenceGranted'));
   });
   const granted = (blocs: string[], titre: boolean): CandidateEvent => ({
     type: 'EquivalenceGranted',
@@ -469,8 +501,28 @@ describe('candidate record: annulment, certificates, notifications, surveys, era
   it('erasing personal data is recorded once', () => {
     spec
       .given([registered, { type: 'PersonalDataErased', data: { candidateId: 'k1', erasedBy: 'dreets:a', legalBasis: 'RGPD' } }])
-      .when({ type: 'ErasePersonalData', candidateId: 'k1', erasedBy: 'dreets:a', legalBasis: 'RGPD' })
+      .when({ type: 'ErasePersonalData', candidateId: 'k1', erasedBy: 'dreets:a', legalBasis: 'RGPD', actingRegion: 'Bretagne', candidateRegion: 'Bretagne' })
       .thenNothing();
+  });
+  it('only the DREETS of the candidate’s centre’s region erases (outside-territory), never an account without region, even once erased', () => {
+    const erase = (actingRegion: string | undefined): CandidateCommand => ({
+      type: 'ErasePersonalData',
+      candidateId: 'k1',
+      erasedBy: 'dreets:a',
+      legalBasis: 'RGPD',
+      actingRegion,
+      candidateRegion: 'Bretagne',
+    });
+    spec
+      .given([registered])
+      .when(erase('Bretagne'))
+      .then([{ type: 'PersonalDataErased', data: { candidateId: 'k1', erasedBy: 'dreets:a', legalBasis: 'RGPD' } }]);
+    spec.given([registered]).when(erase('Occitanie')).thenRefused('outside-territory');
+    spec.given([registered]).when(erase(undefined)).thenRefused('outside-territory');
+    spec
+      .given([registered, { type: 'PersonalDataErased', data: { candidateId: 'k1', erasedBy: 'dreets:a', legalBasis: 'RGPD' } }])
+      .when(erase('Occitanie'))
+      .thenRefused('outside-territory');
   });
 });
 

@@ -55,6 +55,17 @@ const assessed = (jurorId: string, candidateId: string): SessionEvent => ({
   type: 'AssessmentRecorded',
   data: { jurorId, candidateId, bloc: BC01, competences: [{ code: 'RNCP38665BC01C1', result: 'acquis' }] },
 });
+/** One juror's full grids for the candidate: every competence of each bloc recorded (acquis). */
+const grids = (candidateId: string, blocs = [BC01, BC02], jurorId = 'j1', certification = v): SessionEvent[] =>
+  blocs.map((bloc) => ({
+    type: 'AssessmentRecorded',
+    data: {
+      jurorId,
+      candidateId,
+      bloc,
+      competences: (certification.blocs.find((b) => b.code === bloc)?.competences ?? []).map((c) => ({ code: c.code, result: 'acquis' as const })),
+    },
+  }));
 const proposed = (candidateId: string, proposedBy = 'j1'): SessionEvent[] => [
   { type: 'DeliberationProposed', data: { candidateId, outcome: 'ajourne', blocs: [], finalInterviewHeld: false, proposedBy } },
   { type: 'DeliberationSigned', data: { candidateId, jurorId: proposedBy } },
@@ -139,6 +150,8 @@ const annul = (over: Partial<Command<'AnnulDecision'>> = {}): SessionCommand => 
   reason: 'appeal upheld: the jury was irregularly composed',
   legalBasis: 'Code de l’éducation, art. R335-10',
   annulledBy: 'agent-2',
+  actingRegion: 'Bretagne',
+  centreRegion: 'Bretagne',
   ...over,
 });
 
@@ -932,7 +945,71 @@ describe('deliberations', () => {
         { type: 'DeliberationSigned', data: { candidateId: 'cand-a', jurorId: 'j1' } },
       ]);
   });
-  const ready = [scheduled, jury3, enrolled('cand-a')];
+  const ready = [scheduled, jury3, enrolled('cand-a'), ...grids('cand-a')];
+  describe('a titre rests on the jury’s grids (issue 17: a titre was issued with no assessment at all)', () => {
+    const reason = 'grilles perdues ; compétences vérifiées à l’entretien final, voir PV';
+    it('given no grid at all, when a titre is proposed, then it is refused (titre-without-assessments)', () => {
+      spec
+        .given([scheduled, jury3, enrolled('cand-a')])
+        .when(propose('j1'))
+        .thenRefused('titre-without-assessments');
+    });
+    it('given a bloc with one competence no juror recorded, then it is refused', () => {
+      const partial: SessionEvent = {
+        type: 'AssessmentRecorded',
+        data: { jurorId: 'j2', candidateId: 'cand-a', bloc: BC02, competences: [{ code: 'RNCP38665BC02C1', result: 'acquis' }] },
+      };
+      expect(v.blocs.find((b) => b.code === BC02)!.competences.length).toBeGreaterThan(1);
+      spec
+        .given([scheduled, jury3, enrolled('cand-a'), ...grids('cand-a', [BC01]), partial])
+        .when(propose('j1'))
+        .thenRefused('titre-without-assessments');
+    });
+    it('given every competence recorded by some sitting juror (grids shared between jurors), then the titre is proposed', () => {
+      const split = v.blocs
+        .find((b) => b.code === BC02)!
+        .competences.map(
+          (c, i): SessionEvent => ({
+            type: 'AssessmentRecorded',
+            data: { jurorId: i % 2 ? 'j2' : 'j3', candidateId: 'cand-a', bloc: BC02, competences: [{ code: c.code, result: 'acquis' }] },
+          }),
+        );
+      spec
+        .given([scheduled, jury3, enrolled('cand-a'), ...grids('cand-a', [BC01]), ...split])
+        .when(propose('j1'))
+        .thenEvents((events) => expect(events[0]?.type).toBe('DeliberationProposed'));
+    });
+    it('given grids recorded only by a juror since recused for the candidate, then they do not count', () => {
+      spec
+        .given([scheduled, jury3, enrolled('cand-a'), ...grids('cand-a', [BC01, BC02], 'j3'), recused('j3', 'cand-a')])
+        .when(propose('j1'))
+        .thenRefused('titre-without-assessments');
+    });
+    it('given no grid, when the jury records its reason (assessmentsOverridden), then the titre is proposed and the unassessed blocs named with it', () => {
+      spec
+        .given([scheduled, jury3, enrolled('cand-a'), ...grids('cand-a', [BC01])])
+        .when(propose('j1', { assessmentsOverridden: reason }))
+        .then([
+          {
+            type: 'DeliberationProposed',
+            data: { candidateId: 'cand-a', outcome: 'titre', blocs: [BC01, BC02], finalInterviewHeld: true, proposedBy: 'j1', assessmentsOverridden: { blocs: [BC02], reason } },
+          },
+          signed('cand-a', 'j1'),
+        ]);
+    });
+    it('blocs held from before need no grid here: capitalisation with nothing sat now is proposed', () => {
+      spec
+        .given([scheduled, jury3, enrolled('cand-a', [])])
+        .when(propose('j1', { blocs: [], usableBlocs: [BC01, BC02] }))
+        .thenEvents((events) => expect(events[0]?.type).toBe('DeliberationProposed'));
+    });
+    it('an ajourné needs no grid', () => {
+      spec
+        .given([scheduled, jury3, enrolled('cand-a')])
+        .when(propose('j1', { outcome: 'ajourne', blocs: [] }))
+        .thenEvents((events) => expect(events[0]?.type).toBe('DeliberationProposed'));
+    });
+  });
   it('the proposer signs the proposal', () => {
     spec
       .given(ready)
@@ -973,13 +1050,13 @@ describe('deliberations', () => {
       .when(propose('j1', { blocs: [BC01] }))
       .thenRefused('titre-blocs-missing');
     spec
-      .given([ccpScheduled, jury3, enrolled('cand-a', [BC01])])
+      .given([ccpScheduled, jury3, enrolled('cand-a', [BC01]), ...grids('cand-a', [BC01])])
       .when(propose('j1', { blocs: [BC01] }))
       .thenRefused('titre-blocs-missing');
   });
   it('capitalisation at the CCP session of the last missing bloc: the titre, with only that bloc acquired now', () => {
     spec
-      .given([ccpScheduled, jury3, enrolled('cand-a', [BC01])])
+      .given([ccpScheduled, jury3, enrolled('cand-a', [BC01]), ...grids('cand-a', [BC01])])
       .when(propose('j1', { blocs: [BC01], usableBlocs: [BC02] }))
       .then([
         { type: 'DeliberationProposed', data: { candidateId: 'cand-a', outcome: 'titre', blocs: [BC01], finalInterviewHeld: true, proposedBy: 'j1' } },
@@ -989,7 +1066,7 @@ describe('deliberations', () => {
   });
   it('capitalisation at a titre session where the candidate sits the missing blocs only, or none', () => {
     spec
-      .given([scheduled, jury3, enrolled('cand-a', [BC02])])
+      .given([scheduled, jury3, enrolled('cand-a', [BC02]), ...grids('cand-a', [BC02])])
       .when(propose('j1', { blocs: [], usableBlocs: [BC01] }))
       .thenEvents((events) =>
         expect(events[0]).toEqual({ type: 'DeliberationProposed', data: { candidateId: 'cand-a', outcome: 'titre', blocs: [BC02], finalInterviewHeld: true, proposedBy: 'j1' } }),
@@ -1001,7 +1078,7 @@ describe('deliberations', () => {
     expect(titreRouteOf({ kind: 'titre', blocs: [BC01, BC02] }, { route: 'formation_continue', blocs: [BC02] })).toBe('capitalisation');
   });
   it('the entretien final at capitalisation follows the version’s switch (assumption capitalisationFinalInterviewRequired)', () => {
-    const given = [ccpScheduled, jury3, enrolled('cand-a', [BC01])];
+    const given = [ccpScheduled, jury3, enrolled('cand-a', [BC01]), ...grids('cand-a', [BC01])];
     const command = (certification: typeof v) => propose('j1', { blocs: [BC01], usableBlocs: [BC02], finalInterviewHeld: false, certification });
     spec
       .given(given)
@@ -1013,55 +1090,56 @@ describe('deliberations', () => {
       .thenEvents((events) => expect(events[0]?.type).toBe('DeliberationProposed'));
     // Flipped the other way, a titre session on every bloc still needs it.
     spec
-      .given([scheduled, jury3, enrolled('cand-a')])
+      .given([scheduled, jury3, enrolled('cand-a'), ...grids('cand-a')])
       .when(propose('j1', { finalInterviewHeld: false, certification: version({ capitalisationFinalInterviewRequired: false }) }))
       .thenRefused('final-interview-required');
   });
   it('a titre is refused when the candidate came without their dossier professionnel (dossier-professionnel-missing)', () => {
     spec
-      .given([scheduled, jury3, enrolled('cand-a')])
+      .given([scheduled, jury3, enrolled('cand-a'), ...grids('cand-a')])
       .when(propose('j1', { dossierProfessionnel: 'missing' }))
       .thenRefused('dossier-professionnel-missing');
     spec
-      .given([scheduled, jury3, enrolled('cand-a')])
+      .given([scheduled, jury3, enrolled('cand-a'), ...grids('cand-a')])
       .when(propose('j1', { dossierProfessionnel: 'presented' }))
       .thenEvents((events) => expect(events[0]).toMatchObject({ type: 'DeliberationProposed', data: { outcome: 'titre', dossierProfessionnel: 'presented' } }));
     spec
-      .given([scheduled, jury3, enrolled('cand-a')])
+      .given([scheduled, jury3, enrolled('cand-a'), ...grids('cand-a')])
       .when(propose('j1', { outcome: 'ajourne', blocs: [], dossierProfessionnel: 'missing' }))
       .thenEvents((events) => expect(events[0]?.type).toBe('DeliberationProposed'));
   });
   it('a titre proposal that does not state the dossier professionnel follows the version’s switch (assumption dossierProfessionnelMustBeStated)', async () => {
     // The shipped referential reads an unstated dossier as presented (the jurors sign a decision resting on it)...
     const shipped = (await referentialMap()).get('RNCP38665')!.version;
+    const graded = [scheduled, jury3, enrolled('cand-a'), ...grids('cand-a', [BC01, BC02], 'j1', shipped)];
     expect(shipped.dossierProfessionnelMustBeStated).toBe(false);
     spec
-      .given([scheduled, jury3, enrolled('cand-a')])
+      .given(graded)
       .when(propose('j1', { certification: shipped }))
       .thenEvents((events) => expect(events[0]).toMatchObject({ type: 'DeliberationProposed', data: { outcome: 'titre' } }));
     // ...flipped, the jury must say it was presented before proposing the titre.
     const stated = { ...shipped, dossierProfessionnelMustBeStated: true };
     spec
-      .given([scheduled, jury3, enrolled('cand-a')])
+      .given(graded)
       .when(propose('j1', { certification: stated }))
       .thenRefused('dossier-professionnel-not-stated');
     spec
-      .given([scheduled, jury3, enrolled('cand-a')])
+      .given(graded)
       .when(propose('j1', { certification: stated, dossierProfessionnel: 'presented' }))
       .thenEvents((events) => expect(events[0]).toMatchObject({ data: { outcome: 'titre', dossierProfessionnel: 'presented' } }));
     // Only a titre rests on it: an ajourné needs no statement.
     spec
-      .given([scheduled, jury3, enrolled('cand-a')])
+      .given(graded)
       .when(propose('j1', { certification: stated, outcome: 'ajourne', blocs: [] }))
       .thenEvents((events) => expect(events[0]?.type).toBe('DeliberationProposed'));
   });
   it('a candidate excluded for fraud (exclu) acquires nothing', () => {
     spec
-      .given([scheduled, jury3, enrolled('cand-a')])
+      .given([scheduled, jury3, enrolled('cand-a'), ...grids('cand-a')])
       .when(propose('j1', { outcome: 'exclu', blocs: [BC01] }))
       .thenRefused('outcome-takes-no-blocs');
     spec
-      .given([scheduled, jury3, enrolled('cand-a')])
+      .given([scheduled, jury3, enrolled('cand-a'), ...grids('cand-a')])
       .when(propose('j1', { outcome: 'exclu', blocs: [] }))
       .then([{ type: 'DeliberationProposed', data: { candidateId: 'cand-a', outcome: 'exclu', blocs: [], finalInterviewHeld: true, proposedBy: 'j1' } }, signed('cand-a', 'j1')]);
   });
@@ -1110,7 +1188,7 @@ describe('deliberations', () => {
   it('a deliberation is final at once when the proposer is the only member sitting for the candidate', () => {
     const soloVersion = version({ jury: { minMembers: 1, minIndependent: 0 } });
     spec
-      .given([scheduled, jury2, enrolled('cand-a'), recused('j2', 'cand-a')])
+      .given([scheduled, jury2, enrolled('cand-a'), recused('j2', 'cand-a'), ...grids('cand-a')])
       .when(propose('j1', { certification: soloVersion }))
       .thenEvents((events) => {
         expect(events.map((e) => e.type)).toEqual(['DeliberationProposed', 'DeliberationSigned', 'DeliberationFinalised']);
@@ -1227,6 +1305,16 @@ describe('annulment', () => {
       .given(closed)
       .when(annul({ candidateId: 'cand-z' }))
       .thenRefused('deliberation-not-found');
+  });
+  it('only the DREETS of the region that validated the PV annuls (outside-territory, rule 16), never an account without region', () => {
+    spec
+      .given(closed)
+      .when(annul({ actingRegion: 'Occitanie' }))
+      .thenRefused('outside-territory');
+    spec
+      .given(closed)
+      .when(annul({ actingRegion: undefined }))
+      .thenRefused('outside-territory');
   });
   it('the same annulment again changes nothing', () => {
     spec

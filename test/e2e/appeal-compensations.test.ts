@@ -25,8 +25,9 @@ describe('appeals, through HTTP only, and the compensating events in the store',
       const code = (await L.call('GET', `/candidates/${candidateId}/record`, { as: ['candidate', candidateId] })).json.certificates[0].code;
 
       await L.call('POST', '/_local/clock', { body: { now: '2025-11-20T10:00:00Z' } });
+      // The DREETS of the centre's region (the scenario's default, Bretagne), which validated the PV.
       const annulled = await L.call('POST', `/sessions/${sessionId}/deliberations/${candidateId}/annulment`, {
-        as: ['dreets', 'agent-1'],
+        as: ['dreets', 'agent-1', 'Bretagne'],
         body: { reason: 'fraude constatée', legalBasis: 'arrêté du 22 décembre 2015, art. 12' },
       });
       expect(annulled.status, annulled.text).toBe(201);

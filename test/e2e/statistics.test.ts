@@ -103,11 +103,13 @@ describe('yearly statistics through the local server', () => {
       }
       held.push({ ...session, sessionId, candidates });
     }
+    // The jurors fill in the grids of the blocs they decide on: a titre rests on them (issue 17).
+    const grids = await api.blocs(RNCP);
     for (const session of held) {
       await moveClock(`${session.startsOn}T08:00:00Z`);
       for (const [i, candidateId] of session.candidates.entries()) {
         const outcome = session.outcomes[i]!;
-        await api.deliberate(session.sessionId, jurors, candidateId, outcome, [], outcome === 'titre' ? BLOCS : outcome === 'ccp' ? [BLOCS[0]!] : []);
+        await api.deliberate(session.sessionId, jurors, candidateId, outcome, grids, outcome === 'titre' ? BLOCS : outcome === 'ccp' ? [BLOCS[0]!] : []);
       }
       await moveClock(`${session.endsOn}T17:00:00Z`);
       await api.validatePv(session.sessionId);

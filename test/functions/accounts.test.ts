@@ -6,6 +6,8 @@ import { scenario, type As } from '../support/scenario.js';
 
 const RNCP = 'RNCP38665';
 const agent: Call['as'] = ['dreets', 'agent-1', 'Bretagne'];
+/** The DREETS of centre B's region: a centre's accounts are its region's to give (outside-territory otherwise). */
+const occitanie: Call['as'] = ['dreets', 'agent-2', 'Occitanie'];
 
 describe('accounts linked to the ledger, through the route manifest', () => {
   let h: Awaited<ReturnType<typeof memoryDeps>>;
@@ -75,7 +77,7 @@ describe('accounts linked to the ledger, through the route manifest', () => {
 
   it('409 account-exists for an email linked to another centre or another group', async () => {
     expect((await call('POST', `/centres/${centreA}/accounts`, agent, { email: 'partage@exemple.fr' })).status).toBe(201);
-    await refused('POST', `/centres/${centreB}/accounts`, agent, { email: 'partage@exemple.fr' }, 409, 'account-exists');
+    await refused('POST', `/centres/${centreB}/accounts`, occitanie, { email: 'partage@exemple.fr' }, 409, 'account-exists');
     await refused('POST', `/jurors/${jurorId}/accounts`, agent, { email: 'PARTAGE@exemple.fr' }, 409, 'account-exists');
     expect((await h.deps.accounts.find('partage@exemple.fr'))?.ledgerId).toBe(centreA);
   });
@@ -95,6 +97,19 @@ describe('accounts linked to the ledger, through the route manifest', () => {
     await refused('POST', `/centres/${centreA}/accounts`, ['centre', centreA], { email: 'x@exemple.fr' }, 403, 'forbidden');
     await refused('POST', `/candidates/${candidateA}/accounts`, agent, { email: 'x@exemple.fr' }, 403, 'forbidden');
     await refused('DELETE', `/candidates/${candidateA}/accounts/alpha%40exemple.fr`, ['candidate', candidateA], undefined, 403, 'forbidden');
+  });
+
+  it('403 outside-territory: the centres and jurors of another region, or an agent without region, get no account given or taken', async () => {
+    const noRegion: Call['as'] = ['dreets', 'agent-3'];
+    for (const as of [agent, noRegion]) {
+      await refused('POST', `/centres/${centreB}/accounts`, as, { email: 'direction@centre-occitanie.fr' }, 403, 'outside-territory');
+      await refused('DELETE', `/centres/${centreB}/accounts/direction%40centre-occitanie.fr`, as, undefined, 403, 'outside-territory');
+    }
+    for (const as of [occitanie, noRegion]) {
+      await refused('POST', `/jurors/${jurorId}/accounts`, as, { email: 'jure@exemple.fr' }, 403, 'outside-territory');
+      await refused('DELETE', `/jurors/${jurorId}/accounts/jure%40exemple.fr`, as, undefined, 403, 'outside-territory');
+    }
+    expect((await call('POST', `/centres/${centreB}/accounts`, occitanie, { email: 'direction@centre-occitanie.fr' })).status).toBe(201);
   });
 
   it('400 for an address that is not one, and nothing changes', async () => {
@@ -126,7 +141,7 @@ describe('accounts linked to the ledger, through the route manifest', () => {
   });
 
   it("404 disabling an account of another centre, an unknown email or an unknown centre; 403 for another centre's candidate", async () => {
-    expect((await call('POST', `/centres/${centreB}/accounts`, agent, { email: 'occitanie@exemple.fr' })).status).toBe(201);
+    expect((await call('POST', `/centres/${centreB}/accounts`, occitanie, { email: 'occitanie@exemple.fr' })).status).toBe(201);
     expect((await call('POST', `/candidates/${candidateB}/accounts`, ['centre', centreB], { email: 'beta@exemple.fr' })).status).toBe(201);
     await refused('DELETE', `/centres/${centreA}/accounts/occitanie%40exemple.fr`, agent, undefined, 404, 'account-not-found');
     await refused('DELETE', `/centres/${centreA}/accounts/personne%40exemple.fr`, agent, undefined, 404, 'account-not-found');

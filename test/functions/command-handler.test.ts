@@ -9,7 +9,7 @@ import { startDynalite } from '../support/dynalite.js';
 
 const ctx = (commandId: string) => ({ commandId, actor: 'centre:c1', correlationId: commandId, now: '2025-09-01T08:00:00.000Z' });
 const register = { type: 'RegisterCandidate' as const, candidateId: 'k1', centreId: 'c1', centre: { centreId: 'c1' } };
-const erase = { type: 'ErasePersonalData' as const, candidateId: 'k1', erasedBy: 'dreets:a', legalBasis: 'RGPD art. 17' };
+const erase = { type: 'ErasePersonalData' as const, candidateId: 'k1', erasedBy: 'dreets:a', legalBasis: 'RGPD art. 17', actingRegion: 'Bretagne', candidateRegion: 'Bretagne' };
 
 describe('command handler: read, fold, decide, append', () => {
   it('appends what the decider decides, with the envelope filled in', async () => {

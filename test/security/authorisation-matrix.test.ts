@@ -87,7 +87,7 @@ const table: Record<string, Expectation> = {
     owner: { centre: (w) => w.centreA },
     foreign: { centre: (w) => w.centreB },
   },
-  'DELETE /candidates/{candidateId}/personal-data': { path: (w) => `/candidates/${w.candidateB}/personal-data` },
+  'DELETE /candidates/{candidateId}/personal-data': { path: (w) => `/candidates/${w.candidateB}/personal-data`, regions: { owner: 'Occitanie', foreign: 'Bretagne' } },
   'GET /centres': { path: () => '/centres?region=Bretagne', regions: { owner: 'Bretagne', foreign: 'Occitanie' } },
   'GET /centres/{centreId}': { path: (w) => `/centres/${w.centreA}`, owner: { centre: (w) => w.centreA }, foreign: { centre: (w) => w.centreB } },
   'GET /centres/{centreId}/candidates': { path: (w) => `/centres/${w.centreA}/candidates`, owner: { centre: (w) => w.centreA }, foreign: { centre: (w) => w.centreB } },
@@ -106,16 +106,27 @@ const table: Record<string, Expectation> = {
     body: () => ({ rncp: RNCP, validUntil: '2027-12-31' }),
     regions: { owner: 'Occitanie', foreign: 'Bretagne' },
   },
-  'POST /centres/{centreId}/accounts': { path: (w) => `/centres/${w.centreB}/accounts`, body: () => ({ email: 'matrice-centre@exemple.fr' }) },
-  'DELETE /centres/{centreId}/accounts/{email}': { path: (w) => `/centres/${w.centreB}/accounts/matrice-centre%40exemple.fr` },
+  'POST /centres/{centreId}/accounts': {
+    path: (w) => `/centres/${w.centreB}/accounts`,
+    body: () => ({ email: 'matrice-centre@exemple.fr' }),
+    regions: { owner: 'Occitanie', foreign: 'Bretagne' },
+  },
+  'DELETE /centres/{centreId}/accounts/{email}': {
+    path: (w) => `/centres/${w.centreB}/accounts/matrice-centre%40exemple.fr`,
+    regions: { owner: 'Occitanie', foreign: 'Bretagne' },
+  },
   'POST /jurors': { path: () => '/jurors', body: () => ({ name: 'Juré matrice' }) },
   'POST /jurors/{jurorId}/habilitations': {
     path: (w) => `/jurors/${w.jurorB}/habilitations`,
     body: () => ({ rncp: RNCP, validUntil: '2027-12-31' }),
     regions: { owner: 'Bretagne', foreign: 'Occitanie' },
   },
-  'POST /jurors/{jurorId}/accounts': { path: (w) => `/jurors/${w.jurorB}/accounts`, body: () => ({ email: 'matrice-jure@exemple.fr' }) },
-  'DELETE /jurors/{jurorId}/accounts/{email}': { path: (w) => `/jurors/${w.jurorB}/accounts/matrice-jure%40exemple.fr` },
+  'POST /jurors/{jurorId}/accounts': {
+    path: (w) => `/jurors/${w.jurorB}/accounts`,
+    body: () => ({ email: 'matrice-jure@exemple.fr' }),
+    regions: { owner: 'Bretagne', foreign: 'Occitanie' },
+  },
+  'DELETE /jurors/{jurorId}/accounts/{email}': { path: (w) => `/jurors/${w.jurorB}/accounts/matrice-jure%40exemple.fr`, regions: { owner: 'Bretagne', foreign: 'Occitanie' } },
   'POST /sessions': {
     path: () => '/sessions',
     body: (w) => ({ rncp: RNCP, kind: 'titre', centreId: w.centreA, startsOn: '2026-01-12', endsOn: '2026-01-12' }),
@@ -177,6 +188,7 @@ const table: Record<string, Expectation> = {
   'POST /sessions/{sessionId}/deliberations/{candidateId}/annulment': {
     path: (w) => `/sessions/${w.sessionA}/deliberations/${w.candidateA}/annulment`,
     body: () => ({ reason: 'matrice', legalBasis: 'test' }),
+    regions: { owner: 'Bretagne', foreign: 'Occitanie' },
   },
   'GET /verify/{code}': { path: (w) => `/verify/${w.code}` },
   'GET /certificates/{code}/credential': { path: (w) => `/certificates/${w.code}/credential` },

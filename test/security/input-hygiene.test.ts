@@ -2,7 +2,8 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { route } from '../../functions/centres/register-centre.js';
 import { lambdaHandler } from '../../functions/shared/lambda.js';
-import { commitCount } from '../support/call-route.js';
+import { callRoute, commitCount, type Call } from '../support/call-route.js';
+import { scenario, type Caller } from '../support/scenario.js';
 import { startTestLedger, type LocalLedger } from '../support/local-ledger.js';
 import { memoryDeps } from '../support/memory-deps.js';
 
@@ -68,5 +69,34 @@ describe('a body that is not UTF-8 is refused, never repaired (issue 17)', () =>
     expect(result.statusCode).toBe(400);
     expect(JSON.parse(result.body).detail).toContain('not valid UTF-8');
     expect(await commitCount(h.deps)).toBe(before);
+  });
+});
+
+describe('names without control characters, bidi overrides or lone surrogates (issue 17)', () => {
+  const DREETS: Call['as'] = ['dreets', 'agent-1', 'Bretagne'];
+  const disguised = ['Dupont\u0000', 'Du\u001Fpont', 'Dupont\u007F', 'Dupont\u202Etnop', '\u2066Dupont\u2069', 'Dupont\uD800', '\uDC00Dupont'];
+
+  it('POST /candidates and POST /jurors: 400 problem+json for each, the ledger and the vault unchanged; a name in any script passes', async () => {
+    const h = await memoryDeps();
+    const call: Caller = (method, path, opts = {}) => callRoute(h.deps, method, path, { as: opts.as as Call['as'], body: opts.body });
+    const centreId = await scenario(call).centre('RNCP38665', { validUntil: '2027-12-31' });
+    await h.settle();
+    const before = await commitCount(h.deps);
+    for (const name of disguised) {
+      for (const [as, path, body] of [
+        [['centre', centreId], '/candidates', { familyName: name, givenNames: 'Anne', birthDate: '1990-01-01' }],
+        [['centre', centreId], '/candidates', { familyName: 'Dupont', givenNames: name, birthDate: '1990-01-01' }],
+        [DREETS, '/jurors', { name }],
+      ] as const) {
+        const res = await callRoute(h.deps, 'POST', path, { as: as as Call['as'], body });
+        expect([res.status, res.headers['content-type'], res.json.type], JSON.stringify(name)).toEqual([400, 'application/problem+json', '/problems/invalid-request']);
+      }
+    }
+    expect(await commitCount(h.deps)).toBe(before);
+    const fine = await callRoute(h.deps, 'POST', '/candidates', {
+      as: ['centre', centreId],
+      body: { familyName: 'Nguyễn-Øster 王 👩‍🔧', givenNames: 'Zoë', birthDate: '1990-01-01' },
+    });
+    expect(fine.status, fine.text).toBe(201);
   });
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,16 @@ interface Probe {
   s3: { status: number; body: string };
 }
 
+/** Every file and folder under `dir`, with its mode and when it was last written. */
+function filesUnder(dir: string): { path: string; mode: number; mtimeMs: number; socket: boolean }[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    const stat = statSync(path);
+    const self = { path, mode: stat.mode, mtimeMs: stat.mtimeMs, socket: entry.isSocket() };
+    return entry.isDirectory() ? [self, ...filesUnder(path)] : [self];
+  });
+}
+
 let dataDir: string;
 beforeAll(async () => {
   const L = await startTestLedger({ clock: 'virtual:2025-09-01T08:00:00Z' });
@@ -27,9 +37,21 @@ beforeAll(async () => {
 
 function runProbed(script: string, args: string[] = []) {
   const probes = join(mkdtempSync(join(tmpdir(), 'listen-probe-')), 'probes.jsonl');
+  // Under a shell's usual umask (022), as an operator runs it: the command itself must keep its files private.
   const run = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', '--import', join(projectRoot, 'test/support/listen-probe.ts'), join(projectRoot, 'functions/local', script), ...args],
+    '/bin/sh',
+    [
+      '-c',
+      'umask 022 && exec "$@"',
+      'sh',
+      process.execPath,
+      '--import',
+      'tsx',
+      '--import',
+      join(projectRoot, 'test/support/listen-probe.ts'),
+      join(projectRoot, 'functions/local', script),
+      ...args,
+    ],
     {
       cwd: projectRoot,
       env: { ...process.env, LEDGER_DATA_DIR: dataDir, EVENTS_TABLE: '', LISTEN_PROBE_FILE: probes, LEDGER_CLOCK: 'virtual:2025-09-01T08:00:00Z' },
@@ -56,8 +78,13 @@ describe('a one-off command opens the local ledger as `npm start` does: no TCP p
   ] as const)(
     'npm run %s',
     (script, args, exitCode) => {
+      const since = Date.now() - 1000;
       const { run, seen } = runProbed(script, [...args]);
       expect(run.status, run.stderr).toBe(exitCode);
+      // Issue 17: what the command wrote in the data dir (dynalite's logs and tables, the read-models switch) is 0600.
+      const written = filesUnder(dataDir).filter((f) => f.mtimeMs >= since && !f.socket);
+      expect(written.length).toBeGreaterThan(0);
+      expect(written.filter((f) => (f.mode & 0o077) !== 0).map((f) => `${f.path} ${(f.mode & 0o777).toString(8)}`)).toEqual([]);
       // The two SigV4 guards (dynalite's and s3rver's), on loopback; nothing else on TCP, no HTTP server.
       expect(seen).toHaveLength(2);
       for (const probe of seen) {
