@@ -8,6 +8,11 @@ export interface FunctionAccess {
   /** The ledger: `read` = GetItem/Query (never Scan); `append` = read + PutItem. No function may update or delete a commit. */
   events?: 'read' | 'append';
   readModels?: 'read' | 'write';
+  /**
+   * The partition keys (IAM StringLike patterns) the function's reads of the events and read-model tables are
+   * limited to (condition `dynamodb:LeadingKeys`): a public function reads the certificate it serves, not the ledger.
+   */
+  keys?: { events?: readonly string[]; readModels?: readonly string[] };
   /** The Idempotency-Key table (claim, complete, release). */
   idempotency?: 'write';
   /**
@@ -74,10 +79,21 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'sessions/recuse-juror': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
   // The measures are health data: the candidate's vault entry.
   'sessions/decide-accommodation': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
-  // Public certificate routes: rate limited per client (the limiter writes its counters), holder name from the vault.
-  'certificates/verify-certificate': { events: 'read', readModels: 'read', rateLimit: 'write', vault: 'read', verifications: 'write' },
-  'certificates/get-credential': { events: 'read', readModels: 'read', rateLimit: 'write', vault: 'read' },
-  'certificates/get-certificate-pdf': { events: 'read', readModels: 'read', rateLimit: 'write', vault: 'read', documents: 'read' },
+  // Public certificate routes: rate limited per client (the limiter writes its counters), each reading only the keys
+  // it serves. Verify reads the certificate's document, its certification's catalogue entry, the issuance commit (when
+  // the hash is not yet projected) and the holder's initials from the vault (person ids carry no role prefix, so the
+  // vault grant cannot be narrowed by key; reading `key#…` is how an erased holder shows as erased).
+  'certificates/verify-certificate': {
+    events: 'read',
+    readModels: 'read',
+    keys: { events: ['certificate#*'], readModels: ['certificate#*', 'certification#*'] },
+    rateLimit: 'write',
+    vault: 'read',
+    verifications: 'write',
+  },
+  // The credential and the PDF are in the certificate's document (its JWS, the PDF's key and SHA-256): no ledger, no vault.
+  'certificates/get-credential': { readModels: 'read', keys: { readModels: ['certificate#*'] }, rateLimit: 'write' },
+  'certificates/get-certificate-pdf': { readModels: 'read', keys: { readModels: ['certificate#*'] }, rateLimit: 'write', documents: 'read' },
   // The holder's copy: the name and birth date decrypted for the request (vault read, KMS decrypt), the read written to
   // their access log; rendered, never stored.
   'certificates/get-named-certificate-pdf': { readModels: 'read', vault: 'read', accessLog: 'write' },

@@ -1,5 +1,6 @@
 import { ArnFormat, type CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -253,11 +254,11 @@ export class LedgerFunctions extends Construct {
     // Reads are GetItem and Query on the keys a function serves; no function of the ledger Scans a table (the
     // rebuild is an operator's tool), so none may.
     if (access.events) {
-      tables.events.grant(role, 'dynamodb:GetItem', 'dynamodb:Query');
+      grantKeyed(role, tables.events, ['dynamodb:GetItem', 'dynamodb:Query'], access.keys?.events);
       if (access.events === 'append') tables.events.grant(role, 'dynamodb:PutItem');
     }
     if (access.readModels) {
-      tables.readModels.grant(role, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem');
+      grantKeyed(role, tables.readModels, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'], access.keys?.readModels);
       if (access.readModels === 'write') tables.readModels.grant(role, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
     }
     if (access.idempotency) tables.idempotency.grant(role, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
@@ -283,8 +284,9 @@ export class LedgerFunctions extends Construct {
       [access.exports, buckets.exports],
     ] as const) {
       if (!level) continue;
-      // ListBucket turns a missing key into NoSuchKey (404) rather than AccessDenied.
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+      // ListBucket turns a missing key into NoSuchKey rather than AccessDenied. Not on the documents: listing them
+      // lists every certificate code, and their store takes AccessDenied for absent (functions/composition/aws-ledger.ts).
+      if (bucket !== buckets.documents) role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
       const actions = level === 'write' ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'];
       role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [bucket.arnForObjects('*')] }));
       const bucketId = Stack.of(this).resolve((bucket.node.defaultChild as CfnResource).logicalId) as string;
@@ -304,6 +306,20 @@ export class LedgerFunctions extends Construct {
       else this.awaitingUserPool.push(fn);
     }
   }
+}
+
+/**
+ * GetItem/Query (and the like) on a table, limited to partition keys matching `patterns` when given: the request's
+ * every leading key must match one (ForAllValues), so a Query or a batch outside them is denied.
+ */
+function grantKeyed(role: iam.IRole, table: dynamodb.ITableV2, actions: string[], patterns: readonly string[] | undefined) {
+  if (!patterns) return table.grant(role, ...actions);
+  return iam.Grant.addToPrincipal({
+    grantee: role,
+    actions,
+    resourceArns: [table.tableArn],
+    conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...patterns] } },
+  });
 }
 
 /** What the AccountDirectory's Cognito adapter calls, on one user pool. */

@@ -216,6 +216,41 @@ describe('functions', () => {
     expect(on(stack.keys.signing)).toEqual([]);
   });
 
+  it('public certificate functions read only the keys they serve: LeadingKeys on the ledger and read models, no vault but verify, no ListBucket', () => {
+    const onTable = (module: string, construct: Parameters<typeof logicalIdOf>[1]) =>
+      statementsOfRole(resources, roleIdOf(module)).filter((s) => JSON.stringify(s.Resource).includes(`"${logicalIdOf(stack, construct)}"`));
+    const keysOf = (module: string, construct: Parameters<typeof logicalIdOf>[1]) =>
+      onTable(module, construct).map((s) => ({ actions: actionsOf([s]).sort(), keys: s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? [] }));
+    const reads = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
+    for (const module of ['certificates/verify-certificate', 'certificates/get-credential', 'certificates/get-certificate-pdf']) {
+      const readModels = keysOf(module, stack.tables.readModels);
+      expect(readModels, module).toHaveLength(1);
+      expect(readModels[0]!.actions, module).toEqual(reads);
+      expect(readModels[0]!.keys, module).toContain('certificate#*');
+      expect(
+        readModels[0]!.keys.every((k: string) => /^[a-z-]+#\*$/.test(k)),
+        module,
+      ).toBe(true);
+      // No statement on the events table without the condition.
+      for (const s of onTable(module, stack.tables.events)) expect(s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'], module).toEqual(['certificate#*']);
+    }
+    expect(keysOf('certificates/verify-certificate', stack.tables.readModels)[0]!.keys.sort()).toEqual(['certificate#*', 'certification#*']);
+    expect(keysOf('certificates/verify-certificate', stack.tables.events)).toEqual([{ actions: ['dynamodb:GetItem', 'dynamodb:Query'], keys: ['certificate#*'] }]);
+    // The credential and the PDF are in the certificate's document: no ledger, no vault, no vault key.
+    for (const module of ['certificates/get-credential', 'certificates/get-certificate-pdf']) {
+      expect(onTable(module, stack.tables.events), module).toEqual([]);
+      expect(onTable(module, stack.tables.personVault), module).toEqual([]);
+      expect(onTable(module, stack.keys.vault), module).toEqual([]);
+    }
+    // Listing the documents would list every certificate code: nobody may.
+    const documents = logicalIdOf(stack, stack.buckets.documents);
+    for (const [, fn] of stack.functions.all()) {
+      const statements = statementsOfRole(resources, logicalIdOf(stack, fn.role)).filter((s) => JSON.stringify(s.Resource).includes(`"${documents}"`));
+      expect(actionsOf(statements), fn.node.id).not.toContain('s3:ListBucket');
+    }
+    expect(actionsOf(onTable('certificates/get-certificate-pdf', stack.buckets.documents))).toEqual(['s3:GetObject']);
+  });
+
   it('a write route appends to the ledger and claims idempotency keys, and nothing more than its access says', () => {
     const write = deployed.find((r) => r.method !== 'GET' && !(r.module in functionAccess));
     expect(write).toBeDefined();
