@@ -325,8 +325,9 @@ describe('HTTP API', () => {
     expect(deployed.filter((r) => r.cors).every((r) => r.method === 'GET' && r.auth === 'public')).toBe(true);
   });
 
-  it('throttles the stage, and public verify routes tighter', () => {
+  it('throttles the stage, and public verify routes at a national figure (per-viewer limits are the WAF and the app)', () => {
     const [[, stage]] = ofType('AWS::ApiGatewayV2::Stage') as [[string, CfnResourceJson]];
+    expect(stage.Properties.RouteSettings['GET /verify/{code}']).toEqual({ ThrottlingRateLimit: 1_000, ThrottlingBurstLimit: 2_000 });
     expect(stage.Properties.DefaultRouteSettings.ThrottlingRateLimit).toBeGreaterThan(0);
     expect(stage.Properties.AccessLogSettings.DestinationArn).toBeDefined();
     for (const entry of deployed.filter(isThrottledPublicRoute)) {
