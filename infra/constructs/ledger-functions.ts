@@ -151,6 +151,7 @@ export class LedgerFunctions extends Construct {
   private userPool?: cognito.IUserPool;
   /** Functions with `accounts` access made before the user pool was given (granted when it is). */
   private readonly awaitingUserPool: LedgerFunction[] = [];
+  private readonly routeModules = new Set<string>();
 
   constructor(
     scope: Construct,
@@ -228,6 +229,7 @@ export class LedgerFunctions extends Construct {
     });
     this.grant(fn, access);
     this.byModule.set(module, fn);
+    if (options.method) this.routeModules.add(module);
     if (options.bare) this.bare.add(module);
     return fn;
   }
@@ -241,6 +243,11 @@ export class LedgerFunctions extends Construct {
   setEnvironment(name: AwsVariable, value: string) {
     this.environment[name] = value;
     for (const [module, fn] of this.byModule) if (!this.bare.has(module)) fn.handler.addEnvironment(name, value);
+  }
+
+  /** The functions behind the HTTP API's routes (made with a method). */
+  routeFunctions(): LedgerFunction[] {
+    return [...this.routeModules].map((module) => this.byModule.get(module)!);
   }
 
   /** Every function created so far, by module. */

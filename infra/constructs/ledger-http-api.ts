@@ -180,7 +180,11 @@ export class LedgerHttpApi extends Construct {
     }
     if (Object.keys(routeSettings).length > 0) (this.stage.node.defaultChild as apigw.CfnStage).routeSettings = routeSettings;
 
-    new CfnOutput(this, 'Url', { value: this.stage.url });
+    // Not the public address: behind CloudFront (production) this one refuses every request without the origin secret.
+    new CfnOutput(this, 'OriginUrlNotPublic', {
+      value: this.stage.url,
+      description: "CloudFront's origin, not for the public: a production stage answers only requests through the distribution (Web/Url)",
+    });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.client.userPoolClientId });
   }
