@@ -36,10 +36,10 @@ export interface FunctionAccess {
   /** Creates and deletes one-time EventBridge Scheduler schedules that start workflows. */
   schedules?: boolean;
   /**
-   * The user pool's accounts (the AccountDirectory): invite (AdminCreateUser, AdminAddUserToGroup), look up
-   * (AdminGetUser, AdminListGroupsForUser: a re-invitation compares the link) and disable (AdminDisableUser).
+   * The user pool's accounts (the AccountDirectory), each route only the actions it makes: `invite` creates, adds to
+   * the group, looks up (a re-invitation compares the link) and re-enables; `disable` looks up and disables.
    */
-  accounts?: boolean;
+  accounts?: 'invite' | 'disable';
 }
 
 /** A GET reads; anything else appends to the ledger under an Idempotency-Key. */
@@ -69,12 +69,12 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'jurors/register-juror': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
   'candidates/erase-personal-data': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'erase' },
   // Accounts: the ledger is read (the centre, juror or candidate must exist), never appended to; Cognito is written.
-  'centres/invite-centre-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: true },
-  'centres/disable-centre-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: true },
-  'jurors/invite-juror-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: true },
-  'jurors/disable-juror-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: true },
-  'candidates/invite-candidate-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: true },
-  'candidates/disable-candidate-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: true },
+  'centres/invite-centre-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: 'invite' },
+  'centres/disable-centre-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: 'disable' },
+  'jurors/invite-juror-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: 'invite' },
+  'jurors/disable-juror-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: 'disable' },
+  'candidates/invite-candidate-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: 'invite' },
+  'candidates/disable-candidate-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: 'disable' },
   // The recusal's reason goes to the candidate's vault entry (it may tell of their private life).
   'sessions/recuse-juror': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
   // The measures are health data: the candidate's vault entry.

@@ -150,7 +150,7 @@ export class LedgerFunctions extends Construct {
   private routeLogs?: logs.LogGroup;
   private userPool?: cognito.IUserPool;
   /** Functions with `accounts` access made before the user pool was given (granted when it is). */
-  private readonly awaitingUserPool: LedgerFunction[] = [];
+  private readonly awaitingUserPool: [LedgerFunction, 'invite' | 'disable'][] = [];
   private readonly routeModules = new Set<string>();
 
   constructor(
@@ -200,7 +200,7 @@ export class LedgerFunctions extends Construct {
     };
     this.node.addValidation({
       validate: () =>
-        this.awaitingUserPool.length && !this.userPool ? [`functions with accounts access but no user pool: ${this.awaitingUserPool.map((f) => f.node.id).join(', ')}`] : [],
+        this.awaitingUserPool.length && !this.userPool ? [`functions with accounts access but no user pool: ${this.awaitingUserPool.map(([f]) => f.node.id).join(', ')}`] : [],
     });
   }
 
@@ -211,7 +211,7 @@ export class LedgerFunctions extends Construct {
   useUserPool(userPool: cognito.IUserPool) {
     this.userPool = userPool;
     this.setEnvironment('USER_POOL_ID', userPool.userPoolId);
-    for (const fn of this.awaitingUserPool.splice(0)) grantAccounts(fn.role, userPool);
+    for (const [fn, level] of this.awaitingUserPool.splice(0)) grantAccounts(fn.role, userPool, level);
   }
 
   /** The function of a handler module under functions/, created on first use. */
@@ -309,8 +309,8 @@ export class LedgerFunctions extends Construct {
     }
     if (access.schedules) scheduler.grantManageSchedules(role);
     if (access.accounts) {
-      if (this.userPool) grantAccounts(role, this.userPool);
-      else this.awaitingUserPool.push(fn);
+      if (this.userPool) grantAccounts(role, this.userPool, access.accounts);
+      else this.awaitingUserPool.push([fn, access.accounts]);
     }
   }
 }
@@ -339,7 +339,13 @@ export const ACCOUNT_ACTIONS = [
   'cognito-idp:AdminEnableUser',
 ] as const;
 
-export const grantAccounts = (grantee: iam.IGrantable, userPool: cognito.IUserPool) => userPool.grant(grantee, ...ACCOUNT_ACTIONS);
+/** Each account route's actions: invite creates, adds to its group, looks up and re-enables; disable looks up and disables. */
+export const ACCOUNT_ACTIONS_OF = {
+  invite: ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:AdminEnableUser'],
+  disable: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:AdminDisableUser'],
+} as const satisfies Record<'invite' | 'disable', readonly (typeof ACCOUNT_ACTIONS)[number][]>;
+
+export const grantAccounts = (grantee: iam.IGrantable, userPool: cognito.IUserPool, level: 'invite' | 'disable') => userPool.grant(grantee, ...ACCOUNT_ACTIONS_OF[level]);
 
 /**
  * kms:Sign (and GetPublicKey) on the signing key, or GetPublicKey alone for publishing the JWKS; GetPublicKey on

@@ -4,7 +4,7 @@ import { routeKey, routes } from '../../functions/routes.js';
 import { Role } from '../../functions/shared/auth.js';
 import { streamConsumers } from '../../infra/consumers.js';
 import { isThrottledPublicRoute, VERIFY_THROTTLE } from '../../infra/constructs/ledger-http-api.js';
-import { ACCOUNT_ACTIONS } from '../../infra/constructs/ledger-functions.js';
+import { ACCOUNT_ACTIONS_OF } from '../../infra/constructs/ledger-functions.js';
 import { accessOf, functionAccess, type FunctionAccess } from '../../infra/function-access.js';
 import { entryOf } from '../../infra/paths.js';
 import type { LedgerStack } from '../../infra/stacks/ledger-stack.js';
@@ -393,14 +393,19 @@ describe('accounts (DESIGN.md §6)', () => {
 
   it('only the account functions may call the user pool, with exactly the directory’s actions, on that pool only', () => {
     const poolArn = arnOf(logicalIdOf(stack, stack.http.userPool));
-    for (const module of accountModules) expect(accessOf(module).accounts, module).toBe(true);
+    for (const module of accountModules) expect(accessOf(module).accounts, module).toBe(module.includes('/invite-') ? 'invite' : 'disable');
     for (const module of stack.functions.all().keys()) {
       const statements = statementsOfRole(resources, roleIdOf(module)).filter((s) => actionsOf([s]).some((a) => a.startsWith('cognito-idp:')));
       if (!accountModules.includes(module)) {
         expect(statements, module).toEqual([]);
         continue;
       }
-      expect(actionsOf(statements).sort(), module).toEqual([...ACCOUNT_ACTIONS].sort());
+      // Each route only the actions it makes: an invitation never disables, a disabling never creates nor enables.
+      const expected = module.includes('/invite-')
+        ? ['cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminEnableUser', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser']
+        : ['cognito-idp:AdminDisableUser', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser'];
+      expect(actionsOf(statements).sort(), module).toEqual(expected);
+      expect(actionsOf(statements).sort(), module).toEqual([...ACCOUNT_ACTIONS_OF[module.includes('/invite-') ? 'invite' : 'disable']].sort());
       for (const s of statements) expect(s.Resource, module).toEqual(poolArn);
       // An account route reads the ledger (does the centre exist?) and appends nothing to it.
       const events = logicalIdOf(stack, stack.tables.events);
