@@ -87,6 +87,8 @@ export const PROBLEM_SENTENCES = {
   'account-disabled': 'Ce compte a été désactivé.',
   'account-exists': 'Un compte existe déjà avec ce courriel, rattaché à une autre personne ou un autre rôle.',
   'local-only': 'Cette commande n’est possible que sur le poste qui fait tourner le registre local.',
+  'not-through-cloudfront': 'Ce service ne répond qu’à son adresse publique.',
+  'origin-check-unavailable': 'Le service ne peut pas vérifier la provenance de cette demande pour le moment. Réessayez dans quelques instants.',
   'clock-not-virtual': 'L’horloge du registre local n’est pas virtuelle : elle ne se déplace pas.',
   'clock-cannot-go-back': 'L’horloge virtuelle ne recule jamais.',
   'clock-move-too-far': 'L’horloge virtuelle avance d’un siècle au plus à la fois.',

@@ -8,6 +8,11 @@ export interface FunctionAccess {
   /** The ledger: `read` = GetItem/Query (never Scan); `append` = read + PutItem. No function may update or delete a commit. */
   events?: 'read' | 'append';
   readModels?: 'read' | 'write';
+  /**
+   * The partition keys (IAM StringLike patterns) the function's reads of the events and read-model tables are
+   * limited to (condition `dynamodb:LeadingKeys`): a public function reads the certificate it serves, not the ledger.
+   */
+  keys?: { events?: readonly string[]; readModels?: readonly string[] };
   /** The Idempotency-Key table (claim, complete, release). */
   idempotency?: 'write';
   /**
@@ -31,10 +36,10 @@ export interface FunctionAccess {
   /** Creates and deletes one-time EventBridge Scheduler schedules that start workflows. */
   schedules?: boolean;
   /**
-   * The user pool's accounts (the AccountDirectory): invite (AdminCreateUser, AdminAddUserToGroup), look up
-   * (AdminGetUser, AdminListGroupsForUser: a re-invitation compares the link) and disable (AdminDisableUser).
+   * The user pool's accounts (the AccountDirectory), each route only the actions it makes: `invite` creates, adds to
+   * the group, looks up (a re-invitation compares the link) and re-enables; `disable` looks up and disables.
    */
-  accounts?: boolean;
+  accounts?: 'invite' | 'disable';
 }
 
 /** A GET reads; anything else appends to the ledger under an Idempotency-Key. */
@@ -64,20 +69,31 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'jurors/register-juror': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
   'candidates/erase-personal-data': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'erase' },
   // Accounts: the ledger is read (the centre, juror or candidate must exist), never appended to; Cognito is written.
-  'centres/invite-centre-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: true },
-  'centres/disable-centre-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: true },
-  'jurors/invite-juror-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: true },
-  'jurors/disable-juror-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: true },
-  'candidates/invite-candidate-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: true },
-  'candidates/disable-candidate-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: true },
+  'centres/invite-centre-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: 'invite' },
+  'centres/disable-centre-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: 'disable' },
+  'jurors/invite-juror-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: 'invite' },
+  'jurors/disable-juror-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: 'disable' },
+  'candidates/invite-candidate-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: 'invite' },
+  'candidates/disable-candidate-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: 'disable' },
   // The recusal's reason goes to the candidate's vault entry (it may tell of their private life).
   'sessions/recuse-juror': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
   // The measures are health data: the candidate's vault entry.
   'sessions/decide-accommodation': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
-  // Public certificate routes: rate limited per client (the limiter writes its counters), holder name from the vault.
-  'certificates/verify-certificate': { events: 'read', readModels: 'read', rateLimit: 'write', vault: 'read', verifications: 'write' },
-  'certificates/get-credential': { events: 'read', readModels: 'read', rateLimit: 'write', vault: 'read' },
-  'certificates/get-certificate-pdf': { events: 'read', readModels: 'read', rateLimit: 'write', vault: 'read', documents: 'read' },
+  // Public certificate routes: rate limited per client (the limiter writes its counters), each reading only the keys
+  // it serves. Verify reads the certificate's document, its certification's catalogue entry, the issuance commit (when
+  // the hash is not yet projected) and the holder's initials from the vault (person ids carry no role prefix, so the
+  // vault grant cannot be narrowed by key; reading `key#…` is how an erased holder shows as erased).
+  'certificates/verify-certificate': {
+    events: 'read',
+    readModels: 'read',
+    keys: { events: ['certificate#*'], readModels: ['certificate#*', 'certification#*'] },
+    rateLimit: 'write',
+    vault: 'read',
+    verifications: 'write',
+  },
+  // The credential and the PDF are in the certificate's document (its JWS, the PDF's key and SHA-256): no ledger, no vault.
+  'certificates/get-credential': { readModels: 'read', keys: { readModels: ['certificate#*'] }, rateLimit: 'write' },
+  'certificates/get-certificate-pdf': { readModels: 'read', keys: { readModels: ['certificate#*'] }, rateLimit: 'write', documents: 'read' },
   // The holder's copy: the name and birth date decrypted for the request (vault read, KMS decrypt), the read written to
   // their access log; rendered, never stored.
   'certificates/get-named-certificate-pdf': { readModels: 'read', vault: 'read', accessLog: 'write' },

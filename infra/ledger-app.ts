@@ -61,6 +61,8 @@ export function webAcl(stage: LedgerStage, arn: string | undefined): string | un
  * stage may go without either.
  */
 export function productionContacts(stage: LedgerStage, alarmEmail: string | undefined, sesIdentity: string | undefined) {
+  // A mistyped address is a subscription nobody confirms: the alarms would wake nobody, whatever the stage.
+  if (alarmEmail !== undefined && !z.email().safeParse(alarmEmail).success) throw new Error(`ledger:alarmEmail must be an email address, not "${alarmEmail}"`);
   if (stage !== 'production') return;
   const missing = [!alarmEmail && 'ledger:alarmEmail (who receives the alarms)', !sesIdentity && 'ledger:sesIdentity (the SES identity Cognito sends its emails from)'].filter(
     Boolean,

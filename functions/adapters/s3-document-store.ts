@@ -14,7 +14,14 @@ export class S3DocumentStore implements DocumentStore {
      * Pre-signed download URLs (AWS), signed with this S3 client (the pre-signer needs the client itself, not only
      * its `send`); absent where the browser cannot reach the bucket (s3rver inside `npm start`).
      */
-    private readonly options: { presignWith?: () => Promise<S3Client> } = {},
+    private readonly options: {
+      presignWith?: () => Promise<S3Client>;
+      /**
+       * The role may not list the bucket (the documents: a listing would give away every certificate code), so S3
+       * answers a missing key with 403 AccessDenied, not NoSuchKey: taken as absent too.
+       */
+      unlisted?: boolean;
+    } = {},
   ) {}
 
   async downloadUrl(key: string, fileName: string, expiresInSeconds: number): Promise<string | undefined> {
@@ -37,7 +44,9 @@ export class S3DocumentStore implements DocumentStore {
       const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
       return { body: await out.Body!.transformToByteArray(), contentType: out.ContentType ?? 'application/octet-stream' };
     } catch (error) {
-      if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
+      const name = (error as { name?: string }).name;
+      if (error instanceof NoSuchKey || name === 'NoSuchKey') return undefined;
+      if (this.options.unlisted && name === 'AccessDenied') return undefined;
       throw error;
     }
   }

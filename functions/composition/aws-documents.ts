@@ -20,6 +20,7 @@ export function awsDocuments(env: Record<string, string | undefined> = process.e
   documents = new S3DocumentStore(
     lazyClient(() => import('@aws-sdk/client-s3').then((sdk) => new sdk.S3Client({}))),
     parsed.data[BUCKET],
+    { unlisted: true },
   );
   return documents;
 }

@@ -71,7 +71,7 @@ export function awsAdapters(env: AwsEnvironment): PlatformAdapters {
     clock: systemClock,
     logger,
     vault,
-    documents: process.env.LEDGER_BUNDLE_DOCUMENTS !== 'denied' ? new S3DocumentStore(s3, env.DOCUMENTS_BUCKET) : denied('documents'),
+    documents: process.env.LEDGER_BUNDLE_DOCUMENTS !== 'denied' ? new S3DocumentStore(s3, env.DOCUMENTS_BUCKET, { unlisted: true }) : denied('documents'),
     exports: process.env.LEDGER_BUNDLE_EXPORTS !== 'denied' ? new S3DocumentStore(s3, env.EXPORTS_BUCKET, { presignWith: s3.client }) : denied('exports'),
     signer: process.env.LEDGER_BUNDLE_SIGNER !== 'denied' ? new KmsSigner(kms, kmsSigningKeys(env)) : denied('signer'),
     rateLimiter:

@@ -57,6 +57,11 @@ export const AwsEnvironment = z.object({
   LEDGER_STAGE: z.optional(z.enum(['production', 'development'])),
   /** The secret CloudFront sends as an origin header: only then is its CloudFront-Viewer-Address believed. */
   ORIGIN_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+  /**
+   * `true` where the API is behind CloudFront (a production stage): a request without the origin secret came
+   * around the distribution (its WAF) by the execute-api address, and is refused (functions/shared/lambda.ts).
+   */
+  API_BEHIND_CLOUDFRONT: z.optional(z.enum(['true'])),
   PUBLIC_RATE_LIMIT: z._default(positiveInteger, 300),
   PUBLIC_RATE_WINDOW_SECONDS: z._default(positiveInteger, 60),
   /** Email needs a verified SES identity; without one, the CandidateNotified events are all there is. */

@@ -6,7 +6,7 @@ import { dispatch, problemResponse } from './dispatch.js';
 import type { RouteDefinition } from './route.js';
 import { NOT_UTF8_DETAIL, textual, utf8Text } from './http-body.js';
 import { problem } from './problem.js';
-import { clientAddress, ORIGIN_SECRET_HEADER } from './viewer-address.js';
+import { clientAddress, isFromCloudFront, ORIGIN_SECRET_HEADER } from './viewer-address.js';
 
 /**
  * The Lambda entry of one route: API Gateway's event in, the shared dispatch, API Gateway's result out.
@@ -22,6 +22,10 @@ export function lambdaHandler(module: string, route: RouteDefinition<any, any, a
     const ledger = deps();
     if (event.body !== undefined && body === undefined) return notUtf8();
     if (context) ledger.logger.addContext(context);
+    if (process.env.API_BEHIND_CLOUDFRONT === 'true') {
+      const refused = await aroundCloudFront(headers, ledger);
+      if (refused) return refused;
+    }
     const response = await dispatch(
       entry,
       route,
@@ -52,6 +56,30 @@ export function lambdaHandler(module: string, route: RouteDefinition<any, any, a
     };
   };
 }
+
+/**
+ * Behind CloudFront, a request without an accepted origin secret reached the execute-api address directly, around
+ * the distribution and its WAF: refused (403) before anything is read. When the secret cannot be read, nothing can
+ * be told apart: 503, fail closed.
+ */
+async function aroundCloudFront(headers: Record<string, string>, ledger: LedgerDeps): Promise<APIGatewayProxyResultV2 | undefined> {
+  let accepted: readonly string[];
+  try {
+    accepted = ledger.originSecrets ? await ledger.originSecrets.accepted() : [];
+  } catch (error) {
+    ledger.logger.error('origin secret unavailable: refusing requests until it is', { error: (error as Error).name });
+    return asResult(problemResponse(problem(503, 'origin-check-unavailable', 'the API cannot check where this request came from; try again shortly')));
+  }
+  if (isFromCloudFront(headers, accepted)) return undefined;
+  return asResult(problemResponse(problem(403, 'not-through-cloudfront', 'this API answers through its public address only')));
+}
+
+const asResult = (response: ReturnType<typeof problemResponse>): APIGatewayProxyResultV2 => ({
+  statusCode: response.status,
+  headers: response.headers,
+  body: String(response.body),
+  isBase64Encoded: false,
+});
 
 /** API Gateway hands a body that is not text over in base64: one that is not UTF-8 either is refused as JSON would be. */
 function notUtf8(): APIGatewayProxyResultV2 {

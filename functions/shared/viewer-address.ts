@@ -21,6 +21,12 @@ const sameSecret = (given: string, accepted: string) => {
   return a.length === b.length && timingSafeEqual(a, b);
 };
 
+/** Whether a request carries one of the accepted origin secrets, that is, came through CloudFront. */
+export function isFromCloudFront(headers: Record<string, string>, acceptedSecrets: readonly string[]): boolean {
+  const given = headers[ORIGIN_SECRET_HEADER];
+  return !!given && acceptedSecrets.some((secret) => secret.length > 0 && sameSecret(given, secret));
+}
+
 /**
  * The client's address as the rate limiter should count it. Behind CloudFront, API Gateway's source IP is an edge
  * server's, shared by thousands of viewers; CloudFront-Viewer-Address names the viewer, but anyone calling the API
@@ -28,7 +34,6 @@ const sameSecret = (given: string, accepted: string) => {
  * adds (one of the accepted values: during a rotation, the old and the new); otherwise the source IP stands.
  */
 export function clientAddress(headers: Record<string, string>, sourceIp: string, acceptedSecrets: readonly string[]): string {
-  const given = headers[ORIGIN_SECRET_HEADER];
-  if (!given || !acceptedSecrets.some((secret) => secret.length > 0 && sameSecret(given, secret))) return sourceIp;
+  if (!isFromCloudFront(headers, acceptedSecrets)) return sourceIp;
   return viewerIpOf(headers[VIEWER_ADDRESS_HEADER]) ?? sourceIp;
 }

@@ -54,6 +54,11 @@ interface Call {
   /** Answer in process; undefined: forward upstream. */
   serve?: () => unknown;
   upstream?: string;
+  /**
+   * S3 reads of one key: a missing key is NoSuchKey (404) only for a caller that may list the bucket, AccessDenied
+   * (403) otherwise, as S3 answers (so an adapter that must tell them apart is tested here as on AWS).
+   */
+  listCheck?: AccessRequest;
   /** A write to a table with a stream: the item's key, so the gateway can record its change. */
   streamed?: { stream: TableStream; key: Record<string, unknown>; operation: 'PutItem' | 'UpdateItem' | 'DeleteItem'; item?: Record<string, unknown> };
 }
@@ -126,6 +131,43 @@ const upstreamAt = (upstream: string) => {
 };
 const hostOf = (upstream: string) => (upstream.startsWith('unix:') ? 'localhost' : new URL(upstream).host);
 
+/**
+ * The partition-key values of a DynamoDB request, by table name (every ledger table's partition key is `pk`,
+ * infra/constructs/ledger-tables.ts): a Query's from its key condition, a batch's from each of its keys.
+ * Undefined for an operation without keys (Scan, DescribeTable), which a LeadingKeys condition does not see either.
+ */
+export function leadingKeysOf(operation: string, input: Record<string, unknown>): Record<string, string[]> | undefined {
+  type Item = Record<string, { S?: string } | undefined> | undefined;
+  const pkOf = (item: Item) => (item?.pk?.S !== undefined ? [item.pk.S] : []);
+  const table = typeof input.TableName === 'string' ? input.TableName : '';
+  switch (operation) {
+    case 'GetItem':
+    case 'DeleteItem':
+    case 'UpdateItem':
+      return { [table]: pkOf(input.Key as Item) };
+    case 'PutItem':
+      return { [table]: pkOf(input.Item as Item) };
+    case 'Query': {
+      const names = (input.ExpressionAttributeNames ?? {}) as Record<string, string>;
+      const values = (input.ExpressionAttributeValues ?? {}) as Record<string, { S?: string }>;
+      const found = [...String(input.KeyConditionExpression ?? '').matchAll(/(#?\w+)\s*=\s*(:\w+)/g)].find(([, name]) => (names[name!] ?? name) === 'pk');
+      const value = found ? values[found[2]!]?.S : undefined;
+      return { [table]: value === undefined ? [] : [value] };
+    }
+    case 'BatchGetItem':
+      return Object.fromEntries(Object.entries((input.RequestItems ?? {}) as Record<string, { Keys?: Item[] }>).map(([name, { Keys = [] }]) => [name, Keys.flatMap(pkOf)]));
+    case 'BatchWriteItem':
+      return Object.fromEntries(
+        Object.entries((input.RequestItems ?? {}) as Record<string, { PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }[]>).map(([name, requests]) => [
+          name,
+          requests.flatMap((r) => pkOf(r.PutRequest?.Item ?? r.DeleteRequest?.Key)),
+        ]),
+      );
+    default:
+      return undefined;
+  }
+}
+
 export async function startAwsGateway(options: GatewayOptions) {
   const { region, account } = options;
   const tableArn = (name: string) => (name.startsWith('arn:') ? name : `arn:aws:dynamodb:${region}:${account}:table/${name}`);
@@ -147,6 +189,9 @@ export async function startAwsGateway(options: GatewayOptions) {
       const index = typeof input.IndexName === 'string' ? `/index/${input.IndexName}` : '';
       checks = [{ action, resource: `${tableArn(input.TableName)}${index}` }];
     } else checks = [{ action, resource: '*' }];
+    // The partition keys a request touches, as AWS gives them to a `dynamodb:LeadingKeys` condition.
+    const leading = leadingKeysOf(operation, input);
+    if (leading) checks = checks.map((check) => ({ ...check, context: { ...check.context, 'dynamodb:LeadingKeys': leading[check.resource.split('/')[1] ?? ''] ?? [] } }));
     const stream = typeof input.TableName === 'string' ? options.streams?.get(input.TableName) : undefined;
     let streamed: Call['streamed'];
     if (stream && (operation === 'PutItem' || operation === 'UpdateItem' || operation === 'DeleteItem')) {
@@ -314,7 +359,10 @@ export async function startAwsGateway(options: GatewayOptions) {
     } else if (method === 'GET' || method === 'HEAD') {
       if (q.has('uploadId')) [operation, checks] = ['ListParts', [on('s3:ListMultipartUploadParts', objectArn)]];
       else if (q.has('tagging')) [operation, checks] = ['GetObjectTagging', [on('s3:GetObjectTagging', objectArn)]];
-      else [operation, checks] = [method === 'HEAD' ? 'HeadObject' : 'GetObject', [on(q.has('versionId') ? 's3:GetObjectVersion' : 's3:GetObject', objectArn)]];
+      else {
+        [operation, checks] = [method === 'HEAD' ? 'HeadObject' : 'GetObject', [on(q.has('versionId') ? 's3:GetObjectVersion' : 's3:GetObject', objectArn)]];
+        return { protocol: 'rest-xml', operation, checks, listCheck: on('s3:ListBucket', bucketArn), ...(options.upstreams.s3 ? { upstream: options.upstreams.s3 } : {}) };
+      }
     } else if (method === 'PUT' || method === 'POST') {
       const source = headers['x-amz-copy-source'];
       const copy = typeof source === 'string' ? [on('s3:GetObject', `arn:aws:s3:::${decodeURIComponent(source.replace(/^\//, '').split('?')[0]!)}`)] : [];
@@ -353,10 +401,18 @@ export async function startAwsGateway(options: GatewayOptions) {
     return { headers: out, path, body };
   };
 
-  const forward = (upstream: string, service: string, req: IncomingMessage, url: URL, body: Buffer, res: ServerResponse) =>
+  const forward = (upstream: string, service: string, req: IncomingMessage, url: URL, body: Buffer, res: ServerResponse, instead404?: Reply) =>
     new Promise<void>((resolve, reject) => {
       const prepared = forUpstream(service, req.headers, url, body);
       const out = httpRequest({ ...upstreamAt(upstream), method: req.method, path: prepared.path, headers: { ...prepared.headers, host: hostOf(upstream) } }, (upstreamRes) => {
+        if (upstreamRes.statusCode === 404 && instead404) {
+          upstreamRes.resume();
+          upstreamRes.on('end', () => {
+            send(res, instead404);
+            resolve();
+          });
+          return;
+        }
         res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
         upstreamRes.pipe(res);
         upstreamRes.on('end', resolve);
@@ -489,7 +545,12 @@ export async function startAwsGateway(options: GatewayOptions) {
     if (!call.upstream) return send(res, awsError(protocol, 'UnknownOperationException', `the twin has no upstream for ${service}`, 400));
     if (call.streamed) return send(res, await writeWithStream(call.upstream, call.streamed, req, url, body));
     const prepare = service === 'cognito-idp' ? options.beforeForward?.[service] : undefined;
-    await forward(call.upstream, service, req, url, prepare ? await prepare(call.operation, body) : body, res);
+    let instead404: Reply | undefined;
+    if (call.listCheck) {
+      const listing = await authorise(caller, call.listCheck, options.resourcePolicies(call.listCheck.resource));
+      if (!listing.allowed) instead404 = awsError(call.protocol, 'AccessDenied', 'Access Denied');
+    }
+    await forward(call.upstream, service, req, url, prepare ? await prepare(call.operation, body) : body, res, instead404);
   };
 
   const server = createServer((req, res) => {

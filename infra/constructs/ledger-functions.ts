@@ -1,5 +1,6 @@
 import { ArnFormat, type CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -151,7 +152,8 @@ export class LedgerFunctions extends Construct {
   private routeLogs?: logs.LogGroup;
   private userPool?: cognito.IUserPool;
   /** Functions with `accounts` access made before the user pool was given (granted when it is). */
-  private readonly awaitingUserPool: LedgerFunction[] = [];
+  private readonly awaitingUserPool: [LedgerFunction, 'invite' | 'disable'][] = [];
+  private readonly routeModules = new Set<string>();
 
   constructor(
     scope: Construct,
@@ -200,7 +202,7 @@ export class LedgerFunctions extends Construct {
     };
     this.node.addValidation({
       validate: () =>
-        this.awaitingUserPool.length && !this.userPool ? [`functions with accounts access but no user pool: ${this.awaitingUserPool.map((f) => f.node.id).join(', ')}`] : [],
+        this.awaitingUserPool.length && !this.userPool ? [`functions with accounts access but no user pool: ${this.awaitingUserPool.map(([f]) => f.node.id).join(', ')}`] : [],
     });
   }
 
@@ -211,7 +213,7 @@ export class LedgerFunctions extends Construct {
   useUserPool(userPool: cognito.IUserPool) {
     this.userPool = userPool;
     this.setEnvironment('USER_POOL_ID', userPool.userPoolId);
-    for (const fn of this.awaitingUserPool.splice(0)) grantAccounts(fn.role, userPool);
+    for (const [fn, level] of this.awaitingUserPool.splice(0)) grantAccounts(fn.role, userPool, level);
   }
 
   /** The function of a handler module under functions/, created on first use. */
@@ -229,6 +231,7 @@ export class LedgerFunctions extends Construct {
     });
     this.grant(fn, access);
     this.byModule.set(module, fn);
+    if (options.method) this.routeModules.add(module);
     if (options.bare) this.bare.add(module);
     return fn;
   }
@@ -244,6 +247,11 @@ export class LedgerFunctions extends Construct {
     for (const [module, fn] of this.byModule) if (!this.bare.has(module)) fn.handler.addEnvironment(name, value);
   }
 
+  /** The functions behind the HTTP API's routes (made with a method). */
+  routeFunctions(): LedgerFunction[] {
+    return [...this.routeModules].map((module) => this.byModule.get(module)!);
+  }
+
   /** Every function created so far, by module. */
   all(): ReadonlyMap<string, LedgerFunction> {
     return this.byModule;
@@ -255,11 +263,11 @@ export class LedgerFunctions extends Construct {
     // Reads are GetItem and Query on the keys a function serves; no function of the ledger Scans a table (the
     // rebuild is an operator's tool), so none may.
     if (access.events) {
-      tables.events.grant(role, 'dynamodb:GetItem', 'dynamodb:Query');
+      grantKeyed(role, tables.events, ['dynamodb:GetItem', 'dynamodb:Query'], access.keys?.events);
       if (access.events === 'append') tables.events.grant(role, 'dynamodb:PutItem');
     }
     if (access.readModels) {
-      tables.readModels.grant(role, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem');
+      grantKeyed(role, tables.readModels, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'], access.keys?.readModels);
       if (access.readModels === 'write') tables.readModels.grant(role, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
     }
     if (access.idempotency) tables.idempotency.grant(role, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
@@ -285,8 +293,9 @@ export class LedgerFunctions extends Construct {
       [access.exports, buckets.exports],
     ] as const) {
       if (!level) continue;
-      // ListBucket turns a missing key into NoSuchKey (404) rather than AccessDenied.
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+      // ListBucket turns a missing key into NoSuchKey rather than AccessDenied. Not on the documents: listing them
+      // lists every certificate code, and their store takes AccessDenied for absent (functions/composition/aws-ledger.ts).
+      if (bucket !== buckets.documents) role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
       const actions = level === 'write' ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'];
       role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [bucket.arnForObjects('*')] }));
       const bucketId = Stack.of(this).resolve((bucket.node.defaultChild as CfnResource).logicalId) as string;
@@ -302,10 +311,24 @@ export class LedgerFunctions extends Construct {
     }
     if (access.schedules) scheduler.grantManageSchedules(role);
     if (access.accounts) {
-      if (this.userPool) grantAccounts(role, this.userPool);
-      else this.awaitingUserPool.push(fn);
+      if (this.userPool) grantAccounts(role, this.userPool, access.accounts);
+      else this.awaitingUserPool.push([fn, access.accounts]);
     }
   }
+}
+
+/**
+ * GetItem/Query (and the like) on a table, limited to partition keys matching `patterns` when given: the request's
+ * every leading key must match one (ForAllValues), so a Query or a batch outside them is denied.
+ */
+function grantKeyed(role: iam.IRole, table: dynamodb.ITableV2, actions: string[], patterns: readonly string[] | undefined) {
+  if (!patterns) return table.grant(role, ...actions);
+  return iam.Grant.addToPrincipal({
+    grantee: role,
+    actions,
+    resourceArns: [table.tableArn],
+    conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...patterns] } },
+  });
 }
 
 /** What the AccountDirectory's Cognito adapter calls, on one user pool. */
@@ -318,7 +341,13 @@ export const ACCOUNT_ACTIONS = [
   'cognito-idp:AdminEnableUser',
 ] as const;
 
-export const grantAccounts = (grantee: iam.IGrantable, userPool: cognito.IUserPool) => userPool.grant(grantee, ...ACCOUNT_ACTIONS);
+/** Each account route's actions: invite creates, adds to its group, looks up and re-enables; disable looks up and disables. */
+export const ACCOUNT_ACTIONS_OF = {
+  invite: ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:AdminEnableUser'],
+  disable: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:AdminDisableUser'],
+} as const satisfies Record<'invite' | 'disable', readonly (typeof ACCOUNT_ACTIONS)[number][]>;
+
+export const grantAccounts = (grantee: iam.IGrantable, userPool: cognito.IUserPool, level: 'invite' | 'disable') => userPool.grant(grantee, ...ACCOUNT_ACTIONS_OF[level]);
 
 /**
  * kms:Sign (and GetPublicKey) on the signing key, or GetPublicKey alone for publishing the JWKS; GetPublicKey on

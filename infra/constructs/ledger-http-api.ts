@@ -42,8 +42,14 @@ export const clientWriteAttributes = () => new cognito.ClientAttributes().withSt
 
 /** Every route of the stage, unless a route sets its own. */
 export const DEFAULT_THROTTLE = { rateLimit: 100, burstLimit: 200 };
-/** Public verification routes (`/verify/...`): anyone can call them, so they get a tight stage limit on top of the application's rate limiter. */
-export const VERIFY_THROTTLE = { rateLimit: 10, burstLimit: 20 };
+/**
+ * Public verification routes (`/verify/...`): a stage limit shared by every caller in France, so a national figure,
+ * not a per-viewer one (those are the WAF's rate-based rule and the application's limiter, per address). 1,000 rps
+ * covers a peak of employers and platforms verifying at once with room to spare, stays a tenth of the account's
+ * API Gateway quota (10,000 rps per region) so a flood on /verify cannot starve the authenticated routes, and at a
+ * few tens of milliseconds per verification keeps the function well below the default 1,000 concurrent Lambdas.
+ */
+export const VERIFY_THROTTLE = { rateLimit: 1_000, burstLimit: 2_000 };
 export const isThrottledPublicRoute = (r: RouteEntry) => r.auth === 'public' && /^\/verify(\/|$)/.test(r.path);
 
 export interface LedgerHttpApiProps {
@@ -174,7 +180,11 @@ export class LedgerHttpApi extends Construct {
     }
     if (Object.keys(routeSettings).length > 0) (this.stage.node.defaultChild as apigw.CfnStage).routeSettings = routeSettings;
 
-    new CfnOutput(this, 'Url', { value: this.stage.url });
+    // Not the public address: behind CloudFront (production) this one refuses every request without the origin secret.
+    new CfnOutput(this, 'OriginUrlNotPublic', {
+      value: this.stage.url,
+      description: "CloudFront's origin, not for the public: a production stage answers only requests through the distribution (Web/Url)",
+    });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.client.userPoolClientId });
   }

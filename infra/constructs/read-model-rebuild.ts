@@ -65,7 +65,8 @@ export class ReadModelRebuild extends Construct {
       stateMachineName: name,
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
-      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      // Every event, without the states' input and output: the cursors carry `certificate#<code>` stream names.
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       tracingEnabled: true,
       // A national ledger replays in hours; a stuck execution should not hold the idle table for a year.
       timeout: Duration.days(2),

@@ -126,6 +126,12 @@ export class LedgerStack extends Stack {
         signIn: this.signIn,
       });
       this.originSecret?.rotateWith(this.functions, this.web.distribution);
+      // In production the execute-api address must not be a way around the distribution and its WAF: every route
+      // refuses a request without the origin secret (functions/shared/lambda.ts), so each reads the secret.
+      if (this.stage === 'production' && this.originSecret) {
+        this.functions.setEnvironment('API_BEHIND_CLOUDFRONT', 'true');
+        for (const fn of this.functions.routeFunctions()) this.originSecret.secret.grantRead(fn.role);
+      }
     }
     this.functions.setEnvironment('LEDGER_STAGE', this.stage);
     this.functions.setEnvironment('PUBLIC_BASE_URL', props.publicBaseUrl ?? this.web?.url ?? this.http.stage.url.replace(/\/$/, ''));

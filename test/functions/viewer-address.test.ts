@@ -139,3 +139,61 @@ describe('the origin secret in Secrets Manager', () => {
     sm.restore();
   });
 });
+
+describe('behind CloudFront (API_BEHIND_CLOUDFRONT, a production stage): requests around the distribution are refused', () => {
+  const call = async (module: 'verify' | 'list', headers: Record<string, string>, accepted: () => Promise<readonly string[]> = async () => [SECRET]) => {
+    const ledger = await ledgerCountingKeys(accepted);
+    const handler =
+      module === 'verify'
+        ? lambdaHandler('certificates/verify-certificate', verifyCertificate, () => ledger.deps)
+        : lambdaHandler('certificates/list-verifications', listVerifications, () => ledger.deps);
+    const path = module === 'verify' ? '/verify/TP-7K3M-9QX2-HB4R' : '/certificates/TP-7K3M-9QX2-HB4R/verifications';
+    const response = (await handler(event(path, EDGE, headers, { code: 'TP-7K3M-9QX2-HB4R' }))) as { statusCode: number; headers: Record<string, string>; body: string };
+    return {
+      status: response.statusCode,
+      type: response.statusCode >= 400 ? (JSON.parse(response.body) as { type: string }).type : undefined,
+      keys: ledger.keys,
+      contentType: response.headers['content-type'],
+    };
+  };
+  const behind = async <T>(run: () => Promise<T>) => {
+    process.env.API_BEHIND_CLOUDFRONT = 'true';
+    try {
+      return await run();
+    } finally {
+      delete process.env.API_BEHIND_CLOUDFRONT;
+    }
+  };
+
+  it('given no secret or a wrong one, when a public or an authenticated route is called, then 403 not-through-cloudfront and nothing is read', async () => {
+    for (const module of ['verify', 'list'] as const) {
+      for (const headers of [{}, { [ORIGIN_SECRET_HEADER]: 'guessed-secret' }] as Record<string, string>[]) {
+        const refused = await behind(() => call(module, headers));
+        expect(refused.status, module).toBe(403);
+        expect(refused.type, module).toMatch(/not-through-cloudfront$/);
+        expect(refused.contentType).toBe('application/problem+json');
+        expect(refused.keys).toEqual([]);
+      }
+    }
+  });
+
+  it('given the secret, the request is served as usual (and the viewer counted)', async () => {
+    const served = await behind(() => call('verify', { [ORIGIN_SECRET_HEADER]: SECRET, [VIEWER_ADDRESS_HEADER]: `${VIEWER}:46532` }));
+    expect(served.status).toBe(404);
+    expect(served.keys).toEqual([`public#${VIEWER}`]);
+  });
+
+  it('given the secret cannot be read, 503 (fail closed), never served', async () => {
+    const unavailable = await behind(() =>
+      call('verify', { [ORIGIN_SECRET_HEADER]: SECRET }, async () => {
+        throw new Error('AccessDenied');
+      }),
+    );
+    expect(unavailable.status).toBe(503);
+    expect(unavailable.keys).toEqual([]);
+  });
+
+  it('without the variable (the twin, the local runtime, a development stage), no secret is needed', async () => {
+    expect((await call('verify', {})).status).toBe(404);
+  });
+});

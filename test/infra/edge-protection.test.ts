@@ -97,3 +97,41 @@ describe('the origin secret (issue 18)', () => {
     }
   });
 });
+
+describe('the execute-api address is no way around CloudFront (issue 18)', () => {
+  it(
+    'in production every route function refuses requests without the origin secret, reads the secret, and the origin URL is not published as the API',
+    () => {
+      const production = synthesize({
+        context: {
+          'ledger:stage': 'production',
+          'ledger:domainName': 'registre.example.gouv.fr',
+          'ledger:certificateArn': 'arn:aws:acm:us-east-1:111122223333:certificate/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e',
+          'ledger:webAclArn': WEB_ACL,
+          'ledger:alarmEmail': 'exploitation@example.gouv.fr',
+          'ledger:sesIdentity': 'registre.example.gouv.fr',
+        },
+      });
+      const secretId = logicalIdOf(production.stack, production.stack.originSecret!.secret);
+      const routes = production.stack.functions.routeFunctions();
+      expect(routes.length).toBeGreaterThan(40);
+      for (const fn of routes) {
+        const id = logicalIdOf(production.stack, fn.handler);
+        expect(production.resources[id]!.Properties.Environment.Variables.API_BEHIND_CLOUDFRONT, fn.node.id).toBe('true');
+        const onSecret = statementsOfRole(production.resources, logicalIdOf(production.stack, fn.role)).filter((s) => JSON.stringify(s.Resource).includes(`"${secretId}"`));
+        expect(actionsOf(onSecret), fn.node.id).toContain('secretsmanager:GetSecretValue');
+      }
+      const outputs = production.template.toJSON().Outputs as Record<string, { Description?: string }>;
+      expect(Object.keys(outputs).filter((k) => k.startsWith('HttpUrl'))).toEqual([]);
+      const origin = Object.entries(outputs).find(([k]) => k.startsWith('HttpOriginUrlNotPublic'));
+      expect(origin?.[1].Description).toMatch(/not for the public/);
+    },
+    SYNTH_TIMEOUT,
+  );
+
+  it('a development stage (the twin, a trial) has no such check: no CloudFront in front of the twin', () => {
+    for (const fn of stack.functions.routeFunctions()) {
+      expect(resources[logicalIdOf(stack, fn.handler)]!.Properties.Environment.Variables.API_BEHIND_CLOUDFRONT, fn.node.id).toBeUndefined();
+    }
+  });
+});

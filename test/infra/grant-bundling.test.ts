@@ -85,7 +85,7 @@ describe('a bundle carries the adapters of its grants only', () => {
   });
 
   it('every port is denied or granted by name, from the one FunctionAccess', () => {
-    expect(grantDefines({ signing: 'publicKey', accounts: true, startsWorkflows: ['session'] })).toEqual({
+    expect(grantDefines({ signing: 'publicKey', accounts: 'invite', startsWorkflows: ['session'] })).toEqual({
       'process.env.LEDGER_BUNDLE_VAULT': '"denied"',
       'process.env.LEDGER_BUNDLE_DOCUMENTS': '"denied"',
       'process.env.LEDGER_BUNDLE_EXPORTS': '"denied"',

@@ -4,7 +4,7 @@ import { routeKey, routes } from '../../functions/routes.js';
 import { Role } from '../../functions/shared/auth.js';
 import { streamConsumers } from '../../infra/consumers.js';
 import { isThrottledPublicRoute, VERIFY_THROTTLE } from '../../infra/constructs/ledger-http-api.js';
-import { ACCOUNT_ACTIONS } from '../../infra/constructs/ledger-functions.js';
+import { ACCOUNT_ACTIONS_OF } from '../../infra/constructs/ledger-functions.js';
 import { accessOf, functionAccess, type FunctionAccess } from '../../infra/function-access.js';
 import { entryOf } from '../../infra/paths.js';
 import type { LedgerStack } from '../../infra/stacks/ledger-stack.js';
@@ -216,6 +216,41 @@ describe('functions', () => {
     expect(on(stack.keys.signing)).toEqual([]);
   });
 
+  it('public certificate functions read only the keys they serve: LeadingKeys on the ledger and read models, no vault but verify, no ListBucket', () => {
+    const onTable = (module: string, construct: Parameters<typeof logicalIdOf>[1]) =>
+      statementsOfRole(resources, roleIdOf(module)).filter((s) => JSON.stringify(s.Resource).includes(`"${logicalIdOf(stack, construct)}"`));
+    const keysOf = (module: string, construct: Parameters<typeof logicalIdOf>[1]) =>
+      onTable(module, construct).map((s) => ({ actions: actionsOf([s]).sort(), keys: s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? [] }));
+    const reads = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
+    for (const module of ['certificates/verify-certificate', 'certificates/get-credential', 'certificates/get-certificate-pdf']) {
+      const readModels = keysOf(module, stack.tables.readModels);
+      expect(readModels, module).toHaveLength(1);
+      expect(readModels[0]!.actions, module).toEqual(reads);
+      expect(readModels[0]!.keys, module).toContain('certificate#*');
+      expect(
+        readModels[0]!.keys.every((k: string) => /^[a-z-]+#\*$/.test(k)),
+        module,
+      ).toBe(true);
+      // No statement on the events table without the condition.
+      for (const s of onTable(module, stack.tables.events)) expect(s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'], module).toEqual(['certificate#*']);
+    }
+    expect(keysOf('certificates/verify-certificate', stack.tables.readModels)[0]!.keys.sort()).toEqual(['certificate#*', 'certification#*']);
+    expect(keysOf('certificates/verify-certificate', stack.tables.events)).toEqual([{ actions: ['dynamodb:GetItem', 'dynamodb:Query'], keys: ['certificate#*'] }]);
+    // The credential and the PDF are in the certificate's document: no ledger, no vault, no vault key.
+    for (const module of ['certificates/get-credential', 'certificates/get-certificate-pdf']) {
+      expect(onTable(module, stack.tables.events), module).toEqual([]);
+      expect(onTable(module, stack.tables.personVault), module).toEqual([]);
+      expect(onTable(module, stack.keys.vault), module).toEqual([]);
+    }
+    // Listing the documents would list every certificate code: nobody may.
+    const documents = logicalIdOf(stack, stack.buckets.documents);
+    for (const [, fn] of stack.functions.all()) {
+      const statements = statementsOfRole(resources, logicalIdOf(stack, fn.role)).filter((s) => JSON.stringify(s.Resource).includes(`"${documents}"`));
+      expect(actionsOf(statements), fn.node.id).not.toContain('s3:ListBucket');
+    }
+    expect(actionsOf(onTable('certificates/get-certificate-pdf', stack.buckets.documents))).toEqual(['s3:GetObject']);
+  });
+
   it('a write route appends to the ledger and claims idempotency keys, and nothing more than its access says', () => {
     const write = deployed.find((r) => r.method !== 'GET' && !(r.module in functionAccess));
     expect(write).toBeDefined();
@@ -290,8 +325,9 @@ describe('HTTP API', () => {
     expect(deployed.filter((r) => r.cors).every((r) => r.method === 'GET' && r.auth === 'public')).toBe(true);
   });
 
-  it('throttles the stage, and public verify routes tighter', () => {
+  it('throttles the stage, and public verify routes at a national figure (per-viewer limits are the WAF and the app)', () => {
     const [[, stage]] = ofType('AWS::ApiGatewayV2::Stage') as [[string, CfnResourceJson]];
+    expect(stage.Properties.RouteSettings['GET /verify/{code}']).toEqual({ ThrottlingRateLimit: 1_000, ThrottlingBurstLimit: 2_000 });
     expect(stage.Properties.DefaultRouteSettings.ThrottlingRateLimit).toBeGreaterThan(0);
     expect(stage.Properties.AccessLogSettings.DestinationArn).toBeDefined();
     for (const entry of deployed.filter(isThrottledPublicRoute)) {
@@ -357,14 +393,19 @@ describe('accounts (DESIGN.md §6)', () => {
 
   it('only the account functions may call the user pool, with exactly the directory’s actions, on that pool only', () => {
     const poolArn = arnOf(logicalIdOf(stack, stack.http.userPool));
-    for (const module of accountModules) expect(accessOf(module).accounts, module).toBe(true);
+    for (const module of accountModules) expect(accessOf(module).accounts, module).toBe(module.includes('/invite-') ? 'invite' : 'disable');
     for (const module of stack.functions.all().keys()) {
       const statements = statementsOfRole(resources, roleIdOf(module)).filter((s) => actionsOf([s]).some((a) => a.startsWith('cognito-idp:')));
       if (!accountModules.includes(module)) {
         expect(statements, module).toEqual([]);
         continue;
       }
-      expect(actionsOf(statements).sort(), module).toEqual([...ACCOUNT_ACTIONS].sort());
+      // Each route only the actions it makes: an invitation never disables, a disabling never creates nor enables.
+      const expected = module.includes('/invite-')
+        ? ['cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminEnableUser', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser']
+        : ['cognito-idp:AdminDisableUser', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser'];
+      expect(actionsOf(statements).sort(), module).toEqual(expected);
+      expect(actionsOf(statements).sort(), module).toEqual([...ACCOUNT_ACTIONS_OF[module.includes('/invite-') ? 'invite' : 'disable']].sort());
       for (const s of statements) expect(s.Resource, module).toEqual(poolArn);
       // An account route reads the ledger (does the centre exist?) and appends nothing to it.
       const events = logicalIdOf(stack, stack.tables.events);

@@ -23,6 +23,10 @@ describe('the public address (issue 18)', () => {
     expect(() => productionContacts('production', undefined, undefined)).toThrow(/ledger:alarmEmail .* and ledger:sesIdentity/);
     expect(() => productionContacts('production', 'exploitation@example.gouv.fr', 'registre.example.gouv.fr')).not.toThrow();
     expect(() => productionContacts('development', undefined, undefined)).not.toThrow();
+    // Validated at synth, whatever the stage: a mistyped address would be a subscription nobody confirms.
+    expect(() => productionContacts('production', 'exploitation.example.gouv.fr', 'registre.example.gouv.fr')).toThrow(/ledger:alarmEmail must be an email address/);
+    expect(() => productionContacts('development', 'exploitation@', undefined)).toThrow(/must be an email address/);
+    expect(() => productionContacts('production', 'exploitation@example.gouv.fr', 'registre.example.gouv.fr')).not.toThrow();
   });
 
   it(

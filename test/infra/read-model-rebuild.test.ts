@@ -74,7 +74,8 @@ describe('the rebuild state machine', () => {
       StateMachineName: `${blue.stack.stackName}-rebuild-read-models`,
       StateMachineType: 'STANDARD',
       TracingConfiguration: { Enabled: true },
-      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true },
+      // Without execution data: the cursors name certificate streams (`certificate#<code>`).
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
     });
     const asl = definitionOf(machine);
     const fns = rebuildFunctionIds(blue);

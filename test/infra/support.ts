@@ -45,6 +45,7 @@ export interface Statement {
   Effect: string;
   Action: string | string[];
   Resource: unknown;
+  Condition?: Record<string, Record<string, string[]>>;
 }
 
 /**

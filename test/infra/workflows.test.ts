@@ -126,7 +126,8 @@ describe('grants as the coming routes will need them', () => {
   it('vault, documents, exports, rate limiter, SES and schedules', () => {
     expect(on('candidates/register-candidate', stack.keys.vault).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
     expect(on('candidates/register-candidate', stack.tables.personVault).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
-    expect(on('candidates/register-candidate', stack.buckets.documents).sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    // No ListBucket on the documents: a listing gives away every certificate code (a missing key is AccessDenied there).
+    expect(on('candidates/register-candidate', stack.buckets.documents).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
     expect(on('candidates/register-candidate', stack.buckets.exports).sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
     expect(on('certifications/get-certification', stack.tables.rateLimit)).toEqual(expect.arrayContaining(['dynamodb:UpdateItem']));
     const actions = actionsOf(statementsOf('candidates/register-candidate'));

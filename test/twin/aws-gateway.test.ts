@@ -1,5 +1,5 @@
 import { AdminCreateUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { DynamoDBClient, GetItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DecryptCommand, GenerateDataKeyCommand, GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
@@ -118,6 +118,60 @@ describe('the AWS gateway, with real SDK clients signing as a function', () => {
     expect(e.name).toBe('AccessDenied');
     expect(e.$metadata.httpStatusCode).toBe(403);
     expect(e.message).toContain(`${health.functionName} is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::${bucket}/x.pdf`);
+  });
+
+  it("limits a public function's reads to the partition keys it serves (dynamodb:LeadingKeys), as AWS does", async () => {
+    const verify = clientAs(DynamoDBClient, callerOfRoute('GET /verify/{code}'));
+    const credential = clientAs(DynamoDBClient, callerOfRoute('GET /certificates/{code}/credential'));
+    const readModels = resolver.ref(byPath('Tables/ReadModels'));
+    const events = resolver.ref(byPath('Tables/Events'));
+    const get = (table: string, pk: string) => new GetItemCommand({ TableName: table, Key: { pk: { S: pk }, sk: { S: 'x' } } });
+    await verify.send(get(readModels, 'certificate#ABC'));
+    await verify.send(get(readModels, 'certification#RNCP1'));
+    await verify.send(
+      new QueryCommand({
+        TableName: events,
+        KeyConditionExpression: '#p = :s',
+        ExpressionAttributeNames: { '#p': 'pk' },
+        ExpressionAttributeValues: { ':s': { S: 'certificate#ABC' } },
+      }),
+    );
+    const denied = await rejection(verify.send(get(readModels, 'candidate-record#someone')));
+    expect(denied.name).toBe('AccessDeniedException');
+    const query = await rejection(
+      verify.send(new QueryCommand({ TableName: events, KeyConditionExpression: 'pk = :s', ExpressionAttributeValues: { ':s': { S: 'candidate#someone' } } })),
+    );
+    expect(query.name).toBe('AccessDeniedException');
+    const batch = await rejection(
+      credential.send(
+        new BatchGetItemCommand({
+          RequestItems: {
+            [readModels]: {
+              Keys: [
+                { pk: { S: 'certificate#A' }, sk: { S: 'A' } },
+                { pk: { S: 'session#B' }, sk: { S: 'B' } },
+              ],
+            },
+          },
+        }),
+      ),
+    );
+    expect(batch.name).toBe('AccessDeniedException');
+    expect((await rejection(credential.send(get(events, 'certificate#ABC')))).name).toBe('AccessDeniedException');
+  });
+
+  it('answers a missing key with 403 AccessDenied to a function that may not list the bucket, as S3 does, and NoSuchKey to one that may', async () => {
+    const pdf = clientAs(S3Client, callerOfRoute('GET /certificates/{code}/pdf'));
+    const documents = resolver.ref(byPath('Buckets/Documents'));
+    const missing = await rejection(pdf.send(new GetObjectCommand({ Bucket: documents, Key: 'certificates/NOPE.pdf' })));
+    expect(missing.name).toBe('AccessDenied');
+    expect(missing.$metadata.httpStatusCode).toBe(403);
+    await direct.s3.send(new PutObjectCommand({ Bucket: documents, Key: 'certificates/THERE.pdf', Body: 'pdf' }));
+    const there = await pdf.send(new GetObjectCommand({ Bucket: documents, Key: 'certificates/THERE.pdf' }));
+    expect(await there.Body!.transformToString()).toBe('pdf');
+    const download = clientAs(S3Client, callerOfRoute('GET /statistics/exports/{exportId}'));
+    const exportsBucket = resolver.ref(byPath('Buckets/Exports'));
+    expect((await rejection(download.send(new GetObjectCommand({ Bucket: exportsBucket, Key: 'nope.csv' })))).name).toBe('NoSuchKey');
   });
 
   it('signs a digest with the ECC_NIST_P256 key (DER ECDSA, verifiable with the public key KMS hands out)', async () => {
