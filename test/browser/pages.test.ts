@@ -43,7 +43,7 @@ describe.sequential('the pages around the four paths, in chromium', () => {
     await page.goto('/v');
     await keys.press(page.getByRole('button', { name: 'Vérifier', exact: true }));
     const field = labelled(page, 'Code du certificat');
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('À corriger : Code du certificat');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Le formulaire est à corriger : Code du certificat');
     expect(await field.getAttribute('aria-invalid')).toBe('true');
     expect(await field.evaluate((el) => el === document.activeElement)).toBe(true);
     await screenshot(page, 'verification-formulaire');
