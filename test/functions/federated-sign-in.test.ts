@@ -75,21 +75,20 @@ describe('linking a federated first sign-in to the invited account (issue 18): t
 });
 
 describe('the pre sign-up trigger against Cognito (aws-sdk-client-mock)', () => {
+  // The invited account as ListUsers answers it, with the attributes a case adds (an identity already linked).
+  const invitedAccount = (...attributes: { Name: string; Value: string }[]) => ({
+    Users: [
+      {
+        Username: '6f1c9e1e-uuid',
+        Enabled: true,
+        UserStatus: 'CONFIRMED' as const,
+        Attributes: [{ Name: 'email', Value: 'marie.moreau@example.fr' }, { Name: 'email_verified', Value: 'true' }, ...attributes],
+      },
+    ],
+  });
   const cognito = () => {
     const mock = mockClient(CognitoIdentityProviderClient);
-    mock.on(ListUsersCommand).resolves({
-      Users: [
-        {
-          Username: '6f1c9e1e-uuid',
-          Enabled: true,
-          UserStatus: 'CONFIRMED',
-          Attributes: [
-            { Name: 'email', Value: 'marie.moreau@example.fr' },
-            { Name: 'email_verified', Value: 'true' },
-          ],
-        },
-      ],
-    });
+    mock.on(ListUsersCommand).resolves(invitedAccount());
     mock.on(AdminListGroupsForUserCommand).resolves({ Groups: [{ GroupName: 'candidate' }] });
     return { mock, client: new CognitoIdentityProviderClient({ region: 'eu-west-3' }) };
   };
@@ -128,20 +127,9 @@ describe('the pre sign-up trigger against Cognito (aws-sdk-client-mock)', () => 
 
   it('an identity already linked to the invited account (a second first sign-in racing the first) is not linked again', async () => {
     const { mock, client } = cognito();
-    mock.on(ListUsersCommand).resolves({
-      Users: [
-        {
-          Username: '6f1c9e1e-uuid',
-          Enabled: true,
-          UserStatus: 'CONFIRMED',
-          Attributes: [
-            { Name: 'email', Value: 'marie.moreau@example.fr' },
-            { Name: 'email_verified', Value: 'true' },
-            { Name: 'identities', Value: JSON.stringify([{ userId: 'sub-123', providerName: 'FranceConnect', providerType: 'OIDC', primary: false }]) },
-          ],
-        },
-      ],
-    });
+    mock
+      .on(ListUsersCommand)
+      .resolves(invitedAccount({ Name: 'identities', Value: JSON.stringify([{ userId: 'sub-123', providerName: 'FranceConnect', providerType: 'OIDC', primary: false }]) }));
     const raw = event('FranceConnect_sub-123', verified);
     expect(await linkFederatedSignIn(client, raw)).toBe(raw);
     expect(mock.commandCalls(AdminLinkProviderForUserCommand)).toHaveLength(0);
