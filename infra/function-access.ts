@@ -67,6 +67,8 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'candidates/get-record': { events: 'read', readModels: 'read', vault: 'read', accessLog: 'write' },
   'candidates/register-candidate': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
   'jurors/register-juror': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
+  // The birth date, decrypted only to refuse an équivalence decided before the candidate was born (never shown).
+  'candidates/grant-equivalence': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'read' },
   'candidates/erase-personal-data': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'erase' },
   // Accounts: the ledger is read (the centre, juror or candidate must exist), never appended to; Cognito is written.
   'centres/invite-centre-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: 'invite' },
