@@ -22,6 +22,8 @@ export const ZOD_LEAN_ENTRY = join(projectRoot, 'infra', 'bundling', 'zod');
 /** pdfkit's browser build (standard fonts registered, no run-time require) and no fontkit (no embedded fonts). */
 export const PDFKIT_ENTRY = join(projectRoot, 'infra', 'bundling', 'pdfkit');
 export const FONTKIT_STUB = join(projectRoot, 'infra', 'bundling', 'fontkit-stub.ts');
+/** No png-js: the certificates embed no raster image (their QR code is vector squares). */
+export const PNG_JS_STUB = join(projectRoot, 'infra', 'bundling', 'png-js-stub.ts');
 /** pdfkit's zlibSync over node:zlib, and no AES (never encrypted): fflate-zlib.ts, pdf-encryption-stub.ts. */
 export const FFLATE_ZLIB = join(projectRoot, 'infra', 'bundling', 'fflate-zlib.ts');
 export const PDF_ENCRYPTION_STUB = join(projectRoot, 'infra', 'bundling', 'pdf-encryption-stub.ts');
@@ -47,6 +49,7 @@ export const ledgerBundling: BundlingOptions = {
       `zod=${ZOD_LEAN_ENTRY}`,
       `pdfkit=${PDFKIT_ENTRY}`,
       `fontkit=${FONTKIT_STUB}`,
+      `png-js=${PNG_JS_STUB}`,
       `pako=${PAKO_ZLIB}`,
       `fflate=${FFLATE_ZLIB}`,
       `@noble/ciphers/aes=${PDF_ENCRYPTION_STUB}`,
