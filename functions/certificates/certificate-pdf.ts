@@ -3,7 +3,7 @@ import Helvetica from 'pdfkit/standard-fonts/Helvetica';
 import HelveticaBold from 'pdfkit/standard-fonts/HelveticaBold';
 import Courier from 'pdfkit/standard-fonts/Courier';
 import CourierBold from 'pdfkit/standard-fonts/CourierBold';
-import QRCode from 'qrcode';
+import { create as encodeQrCode } from 'qrcode/lib/core/qrcode.js';
 import type { TitreRoute } from '../../events/candidate.js';
 import type { CertificateKind, LedgerCoordinates } from '../../events/certificate.js';
 import { frenchDate } from '../../domain/french-words.js';
@@ -56,6 +56,29 @@ export interface PdfAuthority {
   ofTheState: boolean;
 }
 
+/** The quiet zone the QR code standard asks around the symbol, in modules. */
+const QR_QUIET_ZONE = 4;
+
+/**
+ * The QR code as vector squares, one rectangle per run of dark modules in a row: sharp at any zoom or print
+ * resolution, and no raster image, so the PDF bundle carries neither a PNG encoder nor pdfkit's PNG decoder.
+ */
+function drawQrCode(doc: PDFKit.PDFDocument, modules: { size: number; get(row: number, col: number): number }, x: number, y: number, side: number) {
+  const unit = side / (modules.size + 2 * QR_QUIET_ZONE);
+  for (let row = 0; row < modules.size; row++) {
+    for (let col = 0; col < modules.size; ) {
+      if (!modules.get(row, col)) {
+        col++;
+        continue;
+      }
+      const start = col;
+      while (col < modules.size && modules.get(row, col)) col++;
+      doc.rect(x + (QR_QUIET_ZONE + start) * unit, y + (QR_QUIET_ZONE + row) * unit, (col - start) * unit, unit);
+    }
+  }
+  doc.fillColor('#000000').fill();
+}
+
 const juryDates = ({ startsOn, endsOn }: { startsOn: string; endsOn: string }) =>
   startsOn === endsOn ? `le ${frenchDate(startsOn)}` : `du ${frenchDate(startsOn)} au ${frenchDate(endsOn)}`;
 
@@ -68,7 +91,7 @@ const juryDates = ({ startsOn, endsOn }: { startsOn: string; endsOn: string }) =
 export async function renderCertificatePdf(input: CertificatePdfInput): Promise<Uint8Array> {
   const { code, kind, certification, blocs, issuedOn, issuance, named, authority } = input;
   const url = verificationUrl(input.publicBaseUrl, code);
-  const qr = await QRCode.toBuffer(url, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 6 });
+  const qr = encodeQrCode(url, { errorCorrectionLevel: 'M' }).modules;
   const heading = kind === 'titre' ? 'Titre professionnel' : kind === 'ccs' ? 'Certificat complémentaire de spécialisation' : 'Certificat de compétences professionnelles';
   const doc = new PDFDocument({
     size: 'A4',
@@ -167,7 +190,7 @@ export async function renderCertificatePdf(input: CertificatePdfInput): Promise<
 
   const top = doc.y;
   const qrSize = 150;
-  doc.image(qr, 56, top, { width: qrSize, height: qrSize });
+  drawQrCode(doc, qr, 56, top, qrSize);
   const textX = 56 + qrSize + 20;
   doc
     .font('Helvetica')

@@ -10,7 +10,8 @@ export const MAX_BUNDLE_BYTES = 300 * 1024;
  * takes zod from events/zod.ts (zod/mini) and carries only the adapters of its grants (grantDefines), the wallet's
  * metadata and offer routes included (they publish the OpenID4VCI documents without @openid4vc). Not yet by the
  * OpenID4VCI endpoint (the @openid4vc libraries and the classic zod they need, ~180 KB even with the lean `z` of
- * zod-lean.ts), nor by the two that render PDFs (pdfkit's one module, ~130 KB, and qrcode with its PNG encoder).
+ * zod-lean.ts), nor by the two that render PDFs: pdfkit is one module of ~131 KB minified, with linebreak's ~16 KB
+ * beside it (the QR code is drawn from qrcode's encoder alone, ~19 KB, and png-js is stubbed).
  */
 export const TARGET_BUNDLE_BYTES = 150 * 1024;
 
@@ -22,6 +23,8 @@ export const ZOD_LEAN_ENTRY = join(projectRoot, 'infra', 'bundling', 'zod');
 /** pdfkit's browser build (standard fonts registered, no run-time require) and no fontkit (no embedded fonts). */
 export const PDFKIT_ENTRY = join(projectRoot, 'infra', 'bundling', 'pdfkit');
 export const FONTKIT_STUB = join(projectRoot, 'infra', 'bundling', 'fontkit-stub.ts');
+/** No png-js: the certificates embed no raster image (their QR code is vector squares). */
+export const PNG_JS_STUB = join(projectRoot, 'infra', 'bundling', 'png-js-stub.ts');
 /** pdfkit's zlibSync over node:zlib, and no AES (never encrypted): fflate-zlib.ts, pdf-encryption-stub.ts. */
 export const FFLATE_ZLIB = join(projectRoot, 'infra', 'bundling', 'fflate-zlib.ts');
 export const PDF_ENCRYPTION_STUB = join(projectRoot, 'infra', 'bundling', 'pdf-encryption-stub.ts');
@@ -47,6 +50,7 @@ export const ledgerBundling: BundlingOptions = {
       `zod=${ZOD_LEAN_ENTRY}`,
       `pdfkit=${PDFKIT_ENTRY}`,
       `fontkit=${FONTKIT_STUB}`,
+      `png-js=${PNG_JS_STUB}`,
       `pako=${PAKO_ZLIB}`,
       `fflate=${FFLATE_ZLIB}`,
       `@noble/ciphers/aes=${PDF_ENCRYPTION_STUB}`,

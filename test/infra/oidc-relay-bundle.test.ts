@@ -1,49 +1,30 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { App, Stack } from 'aws-cdk-lib';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TARGET_BUNDLE_BYTES } from '../../infra/bundling/options.js';
-import { LedgerFunction } from '../../infra/constructs/ledger-functions.js';
 import { OIDC_RELAY_MODULE } from '../../infra/constructs/ledger-sign-in.js';
-import { accessOf } from '../../infra/function-access.js';
-import { projectRoot } from '../../infra/paths.js';
 import { type FakeOidcProvider, functionUrlRequest, startFakeOidcProvider, USERINFO_CLAIMS } from '../support/fake-oidc-provider.js';
+import { bundleAsTheStackDoes, type StackBundle } from '../support/stack-bundle.js';
 import { SYNTH_TIMEOUT } from './support.js';
 
 // The OIDC relay as the stack bundles it (its grants' defines, zod/mini, jose, the Powertools logger), then run
 // against a fake provider on loopback: what Cognito would meet once deployed.
-let outdir: string;
+let built: StackBundle;
 let bundle: string;
 let provider: FakeOidcProvider;
 let handler: (event: unknown) => Promise<{ statusCode: number; headers: Record<string, string>; body: string }>;
 const saved = { ...process.env };
 
 beforeAll(async () => {
-  const cache = join(projectRoot, 'node_modules', '.cache');
-  mkdirSync(cache, { recursive: true });
-  outdir = mkdtempSync(join(cache, 'ledger-oidc-relay-bundle-'));
-  const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
-  const fn = new LedgerFunction(new Stack(app, 'OidcRelay'), 'Fn', {
-    module: OIDC_RELAY_MODULE,
-    environment: {},
-    logRetention: logs.RetentionDays.ONE_DAY,
-    access: accessOf(OIDC_RELAY_MODULE),
-  });
-  app.synth();
-  const file = join(outdir, (fn.handler.node.defaultChild as CfnFunction).getMetadata('aws:asset:path') as string, 'index.mjs');
-  bundle = readFileSync(file, 'utf8');
+  built = bundleAsTheStackDoes(OIDC_RELAY_MODULE);
+  bundle = built.source();
   provider = await startFakeOidcProvider('fc-client');
   process.env.OIDC_RELAY_PROVIDERS = JSON.stringify({ FranceConnect: { issuer: provider.issuer, clientId: 'fc-client', acrValues: 'eidas1' } });
-  ({ handler } = (await import(pathToFileURL(file).href)) as { handler: typeof handler });
+  ({ handler } = await built.load<{ handler: typeof handler }>());
 }, SYNTH_TIMEOUT);
 
 afterAll(async () => {
   process.env = saved;
   await provider?.close();
-  if (outdir) rmSync(outdir, { recursive: true, force: true });
+  built?.remove();
 });
 
 describe('the OIDC relay, as deployed', () => {

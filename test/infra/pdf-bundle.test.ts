@@ -1,34 +1,28 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { App, Stack } from 'aws-cdk-lib';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import jsQRModule from 'jsqr';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BUNDLE_BYTES } from '../../infra/bundling/options.js';
-import { LedgerFunction } from '../../infra/constructs/ledger-functions.js';
-import { projectRoot } from '../../infra/paths.js';
 import { S3DocumentStore } from '../../functions/adapters/s3-document-store.js';
+import { verificationUrl } from '../../functions/certificates/certificate-urls.js';
 import { startS3rver } from '../support/s3rver.js';
+import { bundleAsTheStackDoes, type StackBundle } from '../support/stack-bundle.js';
 import { SYNTH_TIMEOUT } from './support.js';
 
-// The PDF Lambda bundles pdfkit's browser build with the standard fonts registered and no fontkit: this builds it
-// as the stack does, runs it against s3rver, and reads the PDF it stored back with pdftotext.
+const jsQR = jsQRModule as unknown as typeof jsQRModule.default;
+
+// The PDF Lambda bundles pdfkit's browser build with the standard fonts registered and no fontkit, no png-js: this
+// builds it as the stack does, runs it against s3rver, reads the PDF it stored back with pdftotext, and scans its QR
+// code (vector squares) from the page rasterised by pdftoppm.
 const MODULE = 'workflows/render-certificate-pdfs';
-let outdir: string;
-let file: string;
+let bundle: StackBundle;
 let s3: Awaited<ReturnType<typeof startS3rver>>;
 const saved = { ...process.env };
 
 beforeAll(async () => {
-  const cache = join(projectRoot, 'node_modules', '.cache');
-  mkdirSync(cache, { recursive: true });
-  outdir = mkdtempSync(join(cache, 'ledger-pdf-bundle-'));
-  const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
-  const fn = new LedgerFunction(new Stack(app, 'Pdf'), 'Fn', { module: MODULE, environment: {}, logRetention: logs.RetentionDays.ONE_DAY });
-  app.synth();
-  file = join(outdir, (fn.handler.node.defaultChild as CfnFunction).getMetadata('aws:asset:path') as string, 'index.mjs');
+  bundle = bundleAsTheStackDoes(MODULE);
   s3 = await startS3rver(['pdf-bucket']);
   const endpoint = await s3.client.config.endpoint!();
   Object.assign(process.env, {
@@ -45,21 +39,25 @@ beforeAll(async () => {
 afterAll(async () => {
   process.env = saved;
   await s3?.stop();
-  if (outdir) rmSync(outdir, { recursive: true, force: true });
+  bundle?.remove();
 });
 
 describe('the PDF Lambda bundle', () => {
-  it('stays under the size limit without fontkit, AES or a JavaScript zlib', () => {
-    const bundle = readFileSync(file, 'utf8');
-    expect(Buffer.byteLength(bundle)).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
-    expect(bundle.includes('brotli')).toBe(false);
+  it('stays under the size limit without fontkit, AES, a JavaScript zlib or a PNG codec', () => {
+    const source = bundle.source();
+    console.info(`render-certificate-pdfs bundle: ${(Buffer.byteLength(source) / 1024).toFixed(1)} KB minified`);
+    expect(Buffer.byteLength(source)).toBeLessThanOrEqual(MAX_BUNDLE_BYTES);
+    expect(source.includes('brotli')).toBe(false);
     // The stubs of infra/bundling/ in place of @noble/ciphers' AES and fflate: pdfkit compresses through node:zlib.
-    expect(bundle.includes('PDF encryption is not bundled')).toBe(true);
-    expect(bundle.includes('invalid zlib data')).toBe(false); // one of fflate's own messages
+    expect(source.includes('PDF encryption is not bundled')).toBe(true);
+    expect(source.includes('invalid zlib data')).toBe(false); // one of fflate's own messages
+    // png-js stubbed, and qrcode's encoder without its PNG renderer (pngjs).
+    expect(source.includes('PNG images are not bundled')).toBe(true);
+    expect(source.includes('Invalid file signature')).toBe(false); // one of pngjs's own messages
   });
 
   it('renders and stores a readable certificate', async () => {
-    const { handler } = (await import(pathToFileURL(file).href)) as { handler: (e: unknown) => Promise<{ pdfs: { code: string; key: string; sha256: string }[] }> };
+    const { handler } = await bundle.load<{ handler: (e: unknown) => Promise<{ pdfs: { code: string; key: string; sha256: string }[] }> }>();
     const pdf = {
       publicBaseUrl: 'https://ledger.example',
       code: '7KQ2-M9XD-4HTB-P3WX6',
@@ -72,10 +70,13 @@ describe('the PDF Lambda bundle', () => {
     const { pdfs } = await handler({ certificates: { pending: [{ input: {}, pdf }] } });
     expect(pdfs[0]).toMatchObject({ code: pdf.code, key: `certificates/${pdf.code}.pdf`, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     const stored = await new S3DocumentStore(s3.client, 'pdf-bucket').get(pdfs[0]!.key);
-    const path = join(outdir, 'out.pdf');
+    const path = join(bundle.assetDir, 'out.pdf');
     writeFileSync(path, stored!.body);
     const text = execFileSync('pdftotext', [path, '-']).toString();
     expect(text).toContain("Manager d'équipe relation client à distance");
     expect(text).toContain('7KQ2-M9XD-4HTB-P3WX6');
+    execFileSync('pdftoppm', ['-r', '300', '-png', '-singlefile', path, join(bundle.assetDir, 'page')]);
+    const page = PNG.sync.read(readFileSync(join(bundle.assetDir, 'page.png')));
+    expect(jsQR(new Uint8ClampedArray(page.data), page.width, page.height)?.data).toBe(verificationUrl(pdf.publicBaseUrl, pdf.code));
   });
 });

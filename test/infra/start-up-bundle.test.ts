@@ -1,38 +1,22 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { App, Stack } from 'aws-cdk-lib';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureEventsTable } from '../../functions/adapters/dynamodb-event-store.js';
 import { rawCommitsOfTable } from '../../functions/ledger/ledger-check.js';
-import { LedgerFunction } from '../../infra/constructs/ledger-functions.js';
 import { START_UP_MODULE } from '../../infra/constructs/ledger-start-up.js';
 import { projectRoot } from '../../infra/paths.js';
 import { startDynalite } from '../support/dynalite.js';
+import { bundleAsTheStackDoes, type StackBundle } from '../support/stack-bundle.js';
 import { sampleAwsEnvironment, SYNTH_TIMEOUT } from './support.js';
 
 // The start-up function as the stack bundles it (the referential's files copied beside it), invoked as the Trigger
 // would after a deploy, against dynalite through the real SDK: a fresh stack gets its catalogue.
-let outdir: string;
-let assetDir: string;
+let bundle: StackBundle;
 let dynamo: Awaited<ReturnType<typeof startDynalite>>;
 const saved = { ...process.env };
 
 beforeAll(async () => {
-  const cache = join(projectRoot, 'node_modules', '.cache');
-  mkdirSync(cache, { recursive: true });
-  outdir = mkdtempSync(join(cache, 'ledger-start-up-bundle-'));
-  const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
-  const fn = new LedgerFunction(new Stack(app, 'StartUp'), 'Fn', {
-    module: START_UP_MODULE,
-    environment: {},
-    logRetention: logs.RetentionDays.ONE_DAY,
-    assetFolders: ['referential'],
-  });
-  app.synth();
-  assetDir = join(outdir, (fn.handler.node.defaultChild as CfnFunction).getMetadata('aws:asset:path') as string);
+  bundle = bundleAsTheStackDoes(START_UP_MODULE, { assetFolders: ['referential'] });
   dynamo = await startDynalite();
   await ensureEventsTable(dynamo.client, 'events-start-up');
   Object.assign(process.env, {
@@ -48,7 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   process.env = saved;
   await dynamo?.stop();
-  if (outdir) rmSync(outdir, { recursive: true, force: true });
+  bundle?.remove();
 });
 
 const commitsOf = async () => {
@@ -59,7 +43,7 @@ const commitsOf = async () => {
 
 describe('the start-up function, as deployed', () => {
   it('ships the referential beside its bundle', () => {
-    expect(readdirSync(join(assetDir, 'referential')).sort()).toEqual(
+    expect(readdirSync(join(bundle.assetDir, 'referential')).sort()).toEqual(
       readdirSync(join(projectRoot, 'referential'))
         .filter((f) => f.endsWith('.json'))
         .sort(),
@@ -67,7 +51,7 @@ describe('the start-up function, as deployed', () => {
   });
 
   it('loads the four certifications into an empty ledger, and a second run appends nothing', async () => {
-    const { handler } = (await import(pathToFileURL(join(assetDir, 'index.mjs')).href)) as { handler: (event: unknown) => Promise<{ duties: string[] }> };
+    const { handler } = await bundle.load<{ handler: (event: unknown) => Promise<{ duties: string[] }> }>();
     expect(await handler({ RequestType: 'Create' })).toEqual({ duties: ['referential'] });
     const streams = new Set((await commitsOf()).map((c) => c.stream));
     expect([...streams].filter((s) => s.startsWith('certification#')).sort()).toEqual([
