@@ -24,8 +24,8 @@ import {
 const BATCH = 25; // BatchWriteItem's maximum
 /** How many requestIds an instance remembers to count a record handed over twice once (minutes of traffic). */
 const REMEMBERED_REQUESTS = 20_000;
-/** How many (code, day) pairs an instance remembers as past their cap, so it tallies them without asking. */
-const REMEMBERED_FULL_DAYS = 10_000;
+/** How many (code, day) pairs an instance remembers (its leased ordinals, whether past the cap, the last instant written). */
+const REMEMBERED_DAYS = 10_000;
 
 interface Pending {
   record: VerificationRecord;
@@ -47,8 +47,9 @@ const expiresAt = (day: string) => Math.floor(Date.parse(`${day}T00:00:00.000Z`)
 
 /**
  * The verifications table, bounded per certificate and UTC day (pk = code):
- * - a counter per day (sk = `#day#<day>`, below every instant, so never listed): an UpdateItem hands each record its
- *   ordinal in the day (each instance's claims named by a sequence number, like the tallies' updates below);
+ * - a counter per day (sk = `#day#<day>`, below every instant, so never listed): an UpdateItem hands out ordinals in
+ *   the day (each instance's claims named by a sequence number, like the tallies' updates below); an instance that
+ *   sees a code often claims about a second of its demand ahead, so a flood claims once a second, not per record;
  * - the first VERIFICATIONS_KEPT_PER_DAY of the day, one item each (sk = `<at>#<requestId>`), appended by
  *   BatchWriteItem, so a retried or repeated put is the same item;
  * - past them, one tally per outcome (sk = `<day>~<status>~<name check>`, after the day's verifications), an
@@ -68,7 +69,8 @@ export class DynamoVerificationLog implements VerificationLog {
   private readonly queue: Pending[] = [];
   private readonly unsettled = new Set<Promise<void>>();
   private readonly seen = new Map<string, Promise<void>>();
-  private readonly fullDays = new Map<string, true>();
+  /** Per (code, day): ordinals this instance claimed ahead and has not used, whether the day is past its cap, demand. */
+  private readonly leases = new Map<string, { left: number; full: boolean; seen: number; since: number; rate: number }>();
   private readonly tallies = new Map<string, TallyIncrement>();
   private readonly tallyWrites = new Map<string, Promise<void>>();
   private readonly claims = new Map<string, Promise<number>>();
@@ -87,10 +89,10 @@ export class DynamoVerificationLog implements VerificationLog {
 
   record(entry: VerificationRecord): Promise<void> {
     const record = VerificationRecord.parse(entry);
-    const already = this.seen.get(`${record.code}|${record.requestId}`);
+    const already = this.seen.get(`${record.code}|${record.at}#${record.requestId}`);
     if (already) return already;
     const done = new Promise<void>((resolve, reject) => this.queue.push({ record, resolve, reject }));
-    this.remember(this.seen, `${record.code}|${record.requestId}`, done, REMEMBERED_REQUESTS);
+    this.remember(this.seen, `${record.code}|${record.at}#${record.requestId}`, done, REMEMBERED_REQUESTS);
     this.unsettled.add(done);
     const settled = () => this.unsettled.delete(done);
     done.then(settled, settled);
@@ -139,22 +141,36 @@ export class DynamoVerificationLog implements VerificationLog {
     const kept: Pending[] = [];
     await Promise.all(
       [...byDay].map(async ([key, group]) => {
-        if (this.fullDays.has(key)) {
-          for (const p of group) this.tally(p);
+        const lease = this.leases.get(key) ?? { left: 0, full: false, seen: 0, since: Date.now(), rate: 0 };
+        this.remember(this.leases, key, lease, REMEMBERED_DAYS);
+        const now = Date.now();
+        if (now - lease.since >= 1000) Object.assign(lease, { rate: now - lease.since < 2000 ? lease.seen : 0, seen: 0, since: now });
+        lease.seen += group.length;
+        // Ordinals leased by an earlier claim first, then a claim for the rest and, for a code verified often,
+        // the demand of about a second ahead: a flood claims once a second, a code verified once claims one.
+        const fromLease = Math.min(lease.left, group.length);
+        lease.left -= fromLease;
+        kept.push(...group.slice(0, fromLease));
+        const rest = group.slice(fromLease);
+        if (!rest.length) return;
+        if (lease.full) {
+          for (const p of rest) this.tally(p);
           return;
         }
+        const ask = rest.length + Math.min(VERIFICATIONS_KEPT_PER_DAY, lease.rate);
         let total: number;
         try {
-          total = await this.claim(group[0]!.record, group.length);
+          total = await this.claim(group[0]!.record, ask);
         } catch (error) {
-          for (const p of group) p.reject(error);
+          for (const p of rest) p.reject(error);
           return;
         }
-        if (total >= VERIFICATIONS_KEPT_PER_DAY) this.remember(this.fullDays, key, true, REMEMBERED_FULL_DAYS);
-        for (const [i, p] of group.entries()) {
-          if (total - group.length + i + 1 <= VERIFICATIONS_KEPT_PER_DAY) kept.push(p);
-          else this.tally(p);
-        }
+        // This instance holds ordinals total - ask + 1 … total; those past the day's cap are tallies.
+        const usable = Math.max(0, Math.min(ask, VERIFICATIONS_KEPT_PER_DAY - (total - ask)));
+        if (total >= VERIFICATIONS_KEPT_PER_DAY) lease.full = true;
+        kept.push(...rest.slice(0, usable));
+        for (const p of rest.slice(usable)) this.tally(p);
+        lease.left += Math.max(0, usable - rest.length);
       }),
     );
     if (kept.length) await this.put(kept);
@@ -272,7 +288,7 @@ export class DynamoVerificationLog implements VerificationLog {
     const item = `${record.code}|${tallyKey(record)}`;
     const written = this.tallyLatest.get(item);
     const lastAt = written && written > latest ? written : latest;
-    this.remember(this.tallyLatest, item, lastAt, REMEMBERED_FULL_DAYS);
+    this.remember(this.tallyLatest, item, lastAt, REMEMBERED_DAYS);
     const matches = record.familyNameMatches !== undefined;
     try {
       await this.client.send(

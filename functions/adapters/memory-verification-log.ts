@@ -29,8 +29,10 @@ export class MemoryVerificationLog implements VerificationLog {
     const record = VerificationRecord.parse(entry);
     const log = this.logs.get(record.code) ?? { entries: new Map(), perDay: new Map(), requestIds: new Set() };
     this.logs.set(record.code, log);
-    if (log.requestIds.has(record.requestId)) return;
-    log.requestIds.add(record.requestId);
+    // A record's identity is its request and instant (the sort key a kept one gets): handed over again, it is the same.
+    const identity = `${record.at}#${record.requestId}`;
+    if (log.requestIds.has(identity)) return;
+    log.requestIds.add(identity);
     const day = dayOf(record.at);
     const ordinal = (log.perDay.get(day) ?? 0) + 1;
     log.perDay.set(day, ordinal);
