@@ -23,7 +23,7 @@ export interface FunctionAccess {
   documents?: 'read' | 'write';
   exports?: 'read' | 'write';
   rateLimit?: 'write';
-  /** The verification log: `read` = Query; `write` adds PutItem/BatchWriteItem. */
+  /** The verification log: `read` = Query; `write` adds BatchWriteItem, UpdateItem and GetItem (the day's counter and tallies). */
   verifications?: 'read' | 'write';
   /** The access log (in the verifications table, under `access#<personId>`): `read` = Query; `write` = BatchWriteItem. */
   accessLog?: 'read' | 'write';

@@ -11,7 +11,21 @@ export const route = defineRoute({
     status: 200,
     schema: z.object({
       code: z.string(),
-      verifications: z.array(z.object({ at: z.string(), status: z.string(), asOf: z.string(), familyNameChecked: z.boolean(), familyNameMatches: z.optional(z.boolean()) })),
+      /**
+       * Oldest first, the newest 100 lines: a verification each, or past a day's first 100, one line per outcome
+       * counting that day's further verifications (`count`, from `firstAt` to `at`, no `asOf`).
+       */
+      verifications: z.array(
+        z.object({
+          at: z.string(),
+          status: z.string(),
+          asOf: z.optional(z.string()),
+          familyNameChecked: z.boolean(),
+          familyNameMatches: z.optional(z.boolean()),
+          count: z.optional(z.number()),
+          firstAt: z.optional(z.string()),
+        }),
+      ),
       /** What the public verification leaves out: why each status change was decided, and on what legal basis. */
       statusHistory: z.array(z.object({ status: z.string(), on: z.string(), reason: z.optional(z.string()), legalBasis: z.optional(z.string()) })),
     }),

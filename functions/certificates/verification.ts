@@ -3,7 +3,7 @@ import { parseCertificateCode } from '../../domain/certificate-code.js';
 import { notFound } from '../../domain/errors.js';
 import { certificateStatus, statusOn, type CertificateDoc } from '../projections/certificate-status.js';
 import type { PersonalData } from '../ports/person-vault.js';
-import { type VerificationRecord, visibleWindow } from '../ports/verification-log.js';
+import { isTally, type VerificationRecord, visibleWindow } from '../ports/verification-log.js';
 import type { LedgerDeps } from '../shared/deps.js';
 import { ledgerDate } from '../shared/ledger-date.js';
 import { RateLimitedError } from '../shared/problem.js';
@@ -153,10 +153,21 @@ async function issuanceCoordinates(deps: LedgerDeps, doc: CertificateDoc) {
   return { stream: first.stream, version: first.version, hash: first.hash };
 }
 
-export type PublicVerification = Omit<VerificationRecord, 'code' | 'requestId'>;
+/**
+ * A line of the holder's list: one verification (with the date it was answered for), or, past a day's first
+ * VERIFICATIONS_KEPT_PER_DAY, the `count` of that day's further ones with one outcome, from `firstAt` to `at`.
+ */
+export type PublicVerification = Omit<VerificationRecord, 'code' | 'requestId' | 'asOf'> & { asOf?: string; count?: number; firstAt?: string };
 
 /** The verifications of a certificate, oldest first, as its holder sees them (for the candidate's record too). */
 export async function verificationsOf(deps: LedgerDeps, code: string): Promise<PublicVerification[]> {
-  const records = await deps.verifications.list(code, visibleWindow(deps.clock.now()));
-  return records.map(({ code: _, requestId: __, ...visible }) => visible);
+  const entries = await deps.verifications.list(code, visibleWindow(deps.clock.now()));
+  return entries.map((entry) => {
+    if (isTally(entry)) {
+      const { code: _, ...tally } = entry;
+      return tally;
+    }
+    const { code: _, requestId: __, ...visible } = entry;
+    return visible;
+  });
 }

@@ -108,7 +108,7 @@ export async function signatureProblem(credentials: StandInCredentials, req: Inc
     query[k] = seen === undefined ? v : Array.isArray(seen) ? [...seen, v] : [seen, v];
   }
   // S3 signs its path as sent (already escaped); other services escape it once more, as their SDK clients do.
-  const signer = new SignatureV4({ credentials, region: region!, service: service!, sha256: NodeSha256, uriEscapePath: service !== 's3', applyChecksum: false });
+  const signer = signerFor(credentials, region!, service!);
   const [hostname, port] = headers.host!.split(':');
   const expected = await signer.sign(
     { method: req.method ?? 'GET', protocol: 'http:', hostname: hostname!, ...(port ? { port: Number(port) } : {}), path: url.pathname, query, headers, body },
@@ -117,6 +117,24 @@ export async function signatureProblem(credentials: StandInCredentials, req: Inc
   const ours = /Signature=([0-9a-f]{64})/.exec(String(expected.headers.authorization ?? expected.headers.Authorization))?.[1] ?? '';
   if (ours.length !== signature!.length || !timingSafeEqual(Buffer.from(ours), Buffer.from(signature!))) return 'signature does not match';
   return undefined;
+}
+
+/**
+ * One signer per (credentials, region, service), kept: a signer derives its signing key (four HMACs) once a day and
+ * caches it, where a signer made per request derived it for every request.
+ */
+const signers = new WeakMap<StandInCredentials, Map<string, SignatureV4>>();
+function signerFor(credentials: StandInCredentials, region: string, service: string): SignatureV4 {
+  const mine = signers.get(credentials) ?? new Map<string, SignatureV4>();
+  signers.set(credentials, mine);
+  let signer = mine.get(`${region}|${service}`);
+  if (!signer) {
+    // Bounded: the region and service come from the request, so a caller could name many.
+    if (mine.size >= 16) mine.clear();
+    signer = new SignatureV4({ credentials, region, service, sha256: NodeSha256, uriEscapePath: service !== 's3', applyChecksum: false });
+    mine.set(`${region}|${service}`, signer);
+  }
+  return signer;
 }
 
 export interface SigV4Guard {

@@ -278,7 +278,9 @@ export class LedgerFunctions extends Construct {
     }
     if (access.verifications) {
       tables.verifications.grant(role, 'dynamodb:Query');
-      if (access.verifications === 'write') tables.verifications.grant(role, 'dynamodb:PutItem', 'dynamodb:BatchWriteItem');
+      // Kept verifications by BatchWriteItem; the day's counter and the tallies by UpdateItem (GetItem reads a
+      // counter back when a retried claim had already been applied): functions/adapters/dynamodb-verification-log.ts.
+      if (access.verifications === 'write') tables.verifications.grant(role, 'dynamodb:BatchWriteItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem');
     }
     if (access.accessLog === 'read') tables.verifications.grant(role, 'dynamodb:Query');
     if (access.accessLog === 'write') tables.verifications.grant(role, 'dynamodb:BatchWriteItem');

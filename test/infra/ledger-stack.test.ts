@@ -216,6 +216,13 @@ describe('functions', () => {
     expect(on(stack.keys.signing)).toEqual([]);
   });
 
+  it('verify writes its verification log by batches and updates (the day counter and the tallies, issue 17), never deletes it; the holder only queries it', () => {
+    const onVerifications = (module: string) =>
+      actionsOf(statementsOfRole(resources, roleIdOf(module)).filter((s) => JSON.stringify(s.Resource).includes(`"${logicalIdOf(stack, stack.tables.verifications)}"`))).sort();
+    expect(onVerifications('certificates/verify-certificate')).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(onVerifications('certificates/list-verifications')).toEqual(['dynamodb:Query']);
+  });
+
   it('public certificate functions read only the keys they serve: LeadingKeys on the ledger and read models, no vault but verify, no ListBucket', () => {
     const onTable = (module: string, construct: Parameters<typeof logicalIdOf>[1]) =>
       statementsOfRole(resources, roleIdOf(module)).filter((s) => JSON.stringify(s.Resource).includes(`"${logicalIdOf(stack, construct)}"`));

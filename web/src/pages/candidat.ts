@@ -3,7 +3,7 @@ import QRCode from 'qrcode';
 import { call, getJson } from '../lib/api.js';
 import { button, byId, h, replaceChildren, showError, showSuccess, table, type Child } from '../lib/dom.js';
 import { refusalContent } from '../lib/feedback.js';
-import { dateFr, instantFr, kindLabels, numberFr, outcomeLabels, sessionKindLabels, statusLabels } from '../lib/format.js';
+import { dateFr, instantFr, kindLabels, numberFr, sessionKindLabels, statusLabels } from '../lib/format.js';
 import { initLayout, requireRole, showSignedInName } from '../lib/layout.js';
 import type { ApiAnswer } from '../lib/wire.js';
 import { accessRows } from '../lib/access-log.js';
@@ -13,13 +13,7 @@ type RecordLine = CandidateRecord['certifications'][number];
 type SessionOutcome = CandidateRecord['sessions'][number];
 type Notification = ApiAnswer<'GET /candidates/{candidateId}/notifications'>[number];
 type AccessLine = ApiAnswer<'GET /candidates/{candidateId}/access-log'>[number];
-interface Verification {
-  at: string;
-  status: string;
-  asOf: string;
-  familyNameChecked: boolean;
-  familyNameMatches?: boolean;
-}
+type Verification = ApiAnswer<'GET /certificates/{code}/verifications'>['verifications'][number];
 
 const topicLabels: Record<string, string> = {
   'session-results': 'Résultats de session',
@@ -140,7 +134,15 @@ function verificationsTable(code: string, list: Verification[]) {
   return table({
     caption: `Vérifications du certificat ${code}`,
     headers: ['Date de la vérification', 'Statut communiqué', 'Statut à la date du', 'Nom de famille vérifié'],
-    rows: [...list].reverse().map((v) => [instantFr(v.at), statusLabels[v.status] ?? v.status, dateFr(v.asOf), nameCell(v)]),
+    // Past a day's first 100 verifications the ledger counts the others per outcome: one line says how many, and when.
+    rows: [...list]
+      .reverse()
+      .map((v) => [
+        v.count === undefined ? instantFr(v.at) : `${numberFr(v.count)} ${v.count > 1 ? 'vérifications' : 'vérification'}, du ${instantFr(v.firstAt)} au ${instantFr(v.at)}`,
+        statusLabels[v.status] ?? v.status,
+        v.asOf ? dateFr(v.asOf) : 'Dates diverses',
+        nameCell(v),
+      ]),
   });
 }
 
