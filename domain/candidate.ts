@@ -91,7 +91,8 @@ export type CandidateCommand =
       bornOn: string | undefined;
     } & EventData<'EquivalenceGranted'>)
   | { type: 'RecordUsabilityCheck'; candidateId: string; version: CertificationVersion; bloc: string; today: string }
-  | { type: 'AnnulSessionDecision'; candidateId: string; sessionId: string; reason: string; legalBasis: string }
+  /** `note`: the annulment's reason and legal basis in the candidate's vault, as DecisionAnnulled has it. */
+  | { type: 'AnnulSessionDecision'; candidateId: string; sessionId: string; note: string | undefined }
   | ({ type: 'ReserveCertificateCode' } & EventData<'CertificateCodeReserved'>)
   | ({ type: 'Notify' } & EventData<'CandidateNotified'>)
   | ({ type: 'RecordInsertionSurvey' } & EventData<'InsertionSurveyRecorded'>)
@@ -349,13 +350,14 @@ function decide(command: CandidateCommand, state: CandidateState): CandidateEven
 
     case 'AnnulSessionDecision': {
       requireRegistered(state, command.candidateId);
-      const { candidateId, sessionId, reason, legalBasis } = command;
+      const { candidateId, sessionId } = command;
+      const text = command.note ? { note: command.note } : {};
       const events: CandidateEvent[] = [];
       for (const t of state.titres.filter((t) => t.sessionId === sessionId && !t.annulled)) {
-        events.push({ type: 'TitreAnnulled', data: { candidateId, rncp: t.rncp, sessionId, reason, legalBasis } });
+        events.push({ type: 'TitreAnnulled', data: { candidateId, rncp: t.rncp, sessionId, ...text } });
       }
       for (const a of state.acquisitions.filter((a) => a.sessionId === sessionId && !a.annulled)) {
-        events.push({ type: 'CcpAcquisitionAnnulled', data: { candidateId, rncp: a.rncp, bloc: a.bloc, sessionId, reason, legalBasis } });
+        events.push({ type: 'CcpAcquisitionAnnulled', data: { candidateId, rncp: a.rncp, bloc: a.bloc, sessionId, ...text } });
       }
       return events;
     }

@@ -11,7 +11,8 @@ export type CertificateEvent = Extract<
   }
 >;
 
-type StatusChange = EventData<'CertificateSuspended'>;
+/** A change as decided now: its reason and legal basis by their note only (v1 events alone carry the text). */
+type StatusChange = Omit<EventData<'CertificateSuspended'>, 'reason' | 'legalBasis'>;
 
 /**
  * Who may change a certificate's status. The competent authority is the territorial representative that
@@ -99,7 +100,8 @@ function requireChangeable(state: Exclude<CertificateState, { status: 'unissued'
   if (change.on < state.issued.issuedOn) throw refuse('before-issuance', `certificate ${change.code} was issued on ${state.issued.issuedOn}, after ${change.on}`);
 }
 
-const changeOf = ({ code, reason, legalBasis, by, on }: StatusChange): StatusChange => ({ code, reason, legalBasis, by, on });
+// The reason and legal basis are the note in the holder's vault: an event never carries their text since v2.
+const changeOf = ({ code, note, by, on }: StatusChange): StatusChange => ({ code, ...(note ? { note } : {}), by, on });
 
 function evolve(state: CertificateState, event: CertificateEvent): CertificateState {
   if (event.type === 'CertificateIssued') return { status: 'valid', issued: event.data };

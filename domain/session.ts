@@ -159,8 +159,11 @@ export type SessionCommand =
       finalInterviewHeld: boolean;
       /** Whether the candidate presented their dossier professionnel (rule 17); a titre needs it. */
       dossierProfessionnel?: 'presented' | 'missing';
-      /** Why the jury awards a bloc its own assessments found short (recorded with the decision); without it, refused. */
-      assessmentsOverridden?: string;
+      /**
+       * The jury gave its reason for awarding a bloc its own assessments found short; without it, refused. The text
+       * is a note in the candidate's vault entry (`note`; absent when their data were erased), never in the event.
+       */
+      assessmentsOverridden?: { note?: string };
       /** The blocs of the version the candidate may use toward the titre today (CandidateFacts.usableBlocs). */
       usableBlocs: string[];
       today: string;
@@ -186,8 +189,8 @@ export type SessionCommand =
   | {
       type: 'AnnulDecision';
       candidateId: string;
-      reason: string;
-      legalBasis: string;
+      /** The reason and legal basis, as a note in the candidate's vault entry (absent when their data were erased). */
+      note: string | undefined;
       annulledBy: string;
       /** The agent's region and the region of the session's centre, whose DREETS validated the PV: only it annuls (rule 16). */
       actingRegion: string | undefined;
@@ -224,7 +227,8 @@ export interface OpenSession {
   assessments: Record<string, Record<string, CompetenceResult>>;
   deliberations: Record<string, Deliberation>;
   pv?: { validatedBy: string; validatedOn: string };
-  annulments: Record<string, { reason: string; legalBasis: string; annulledBy: string }>;
+  /** `note`: the reason's note in the candidate's vault; `reason` and `legalBasis`: as DecisionAnnulled v1 stored them. */
+  annulments: Record<string, { note?: string; reason?: string; legalBasis?: string; annulledBy: string }>;
 }
 
 export type SessionState = { status: 'unknown' } | OpenSession;
@@ -564,7 +568,8 @@ function propose(command: Extract<SessionCommand, { type: 'ProposeDeliberation' 
   }
   const overridden = blocs.filter((bloc) => contradicted.includes(bloc) || unassessed.includes(bloc));
   const dossier = command.dossierProfessionnel ? { dossierProfessionnel: command.dossierProfessionnel } : {};
-  const override = overridden.length && command.assessmentsOverridden ? { assessmentsOverridden: { blocs: overridden, reason: command.assessmentsOverridden } } : {};
+  const note = command.assessmentsOverridden?.note;
+  const override = overridden.length && command.assessmentsOverridden ? { assessmentsOverridden: { blocs: overridden, ...(note ? { note } : {}) } } : {};
   const proposed: SessionEvent[] = [
     { type: 'DeliberationProposed', data: { candidateId, outcome, blocs, finalInterviewHeld, proposedBy: jurorId, ...dossier, ...override } },
     { type: 'DeliberationSigned', data: { candidateId, jurorId } },
@@ -706,17 +711,18 @@ function validatePv(command: Extract<SessionCommand, { type: 'ValidatePv' }>, st
 }
 
 function annul(command: Extract<SessionCommand, { type: 'AnnulDecision' }>, state: OpenSession): SessionEvent[] {
-  const { candidateId, reason, legalBasis, annulledBy } = command;
+  const { candidateId, note, annulledBy } = command;
   // The territory that validated the PV annuls its decisions, as it alone revokes the certificates they issued.
   requireTerritory(command.actingRegion, command.centreRegion, `the PV of session ${state.sessionId}`);
   if (!state.pv) throw refuse('pv-not-validated', 'only a decision of a validated procès-verbal can be annulled');
   if (!state.deliberations[candidateId]?.final) throw notFound('deliberation-not-found', `no final deliberation for candidate ${candidateId}`);
   const existing = state.annulments[candidateId];
   if (existing) {
-    if (existing.reason === reason && existing.legalBasis === legalBasis) return [];
+    // The same reason and legal basis give the same note (keyed by the person's secret): a retry changes nothing.
+    if (existing.note === note && existing.reason === undefined) return [];
     throw conflict('decision-already-annulled', `the decision for candidate ${candidateId} is already annulled`);
   }
-  return [{ type: 'DecisionAnnulled', data: { candidateId, reason, legalBasis, annulledBy } }];
+  return [{ type: 'DecisionAnnulled', data: { candidateId, ...(note ? { note } : {}), annulledBy } }];
 }
 
 function evolve(state: SessionState, event: SessionEvent): SessionState {

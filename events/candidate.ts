@@ -1,6 +1,6 @@
 import * as z from './zod.js';
 import { AccessRoute } from './certification.js';
-import { BlocCode, defineEvent, Id, IsoDate, RncpCode } from './define-event.js';
+import { BlocCode, defineEvent, Id, IsoDate, NoteRef, RncpCode } from './define-event.js';
 
 /** A candidate exists: only ids here, the person's names and birth date live in the vault under candidateId. */
 export const CandidateRegistered = defineEvent('CandidateRegistered', {
@@ -52,13 +52,25 @@ export const CcpUsabilityLapsed = defineEvent('CcpUsabilityLapsed', {
   latest: z.object({ candidateId: Id, rncp: RncpCode, bloc: BlocCode, usableUntil: IsoDate }),
 });
 
+const CcpAcquisitionAnnulledV1 = z.object({ candidateId: Id, rncp: RncpCode, bloc: BlocCode, sessionId: Id, reason: z.string(), legalBasis: z.string() });
+const TitreAnnulledV1 = z.object({ candidateId: Id, rncp: RncpCode, sessionId: Id, reason: z.string(), legalBasis: z.string() });
+/**
+ * The annulment's reason and legal basis, as DecisionAnnulled has them: since v2 the note in the candidate's vault
+ * entry (absent when their data were already erased); events stored at v1 still carry the text.
+ */
+const AnnulmentText = { note: z.optional(NoteRef), reason: z.optional(z.string()), legalBasis: z.optional(z.string()) };
+
 /** Compensating events of an annulled decision (appeal, fraud): history stays, the effect is withdrawn. */
-export const CcpAcquisitionAnnulled = defineEvent('CcpAcquisitionAnnulled', {
-  latest: z.object({ candidateId: Id, rncp: RncpCode, bloc: BlocCode, sessionId: Id, reason: z.string(), legalBasis: z.string() }),
-});
-export const TitreAnnulled = defineEvent('TitreAnnulled', {
-  latest: z.object({ candidateId: Id, rncp: RncpCode, sessionId: Id, reason: z.string(), legalBasis: z.string() }),
-});
+export const CcpAcquisitionAnnulled = defineEvent(
+  'CcpAcquisitionAnnulled',
+  { 1: CcpAcquisitionAnnulledV1, latest: z.object({ candidateId: Id, rncp: RncpCode, bloc: BlocCode, sessionId: Id, ...AnnulmentText }) },
+  { 1: (d: z.infer<typeof CcpAcquisitionAnnulledV1>) => d },
+);
+export const TitreAnnulled = defineEvent(
+  'TitreAnnulled',
+  { 1: TitreAnnulledV1, latest: z.object({ candidateId: Id, rncp: RncpCode, sessionId: Id, ...AnnulmentText }) },
+  { 1: (d: z.infer<typeof TitreAnnulledV1>) => d },
+);
 
 /**
  * The random code of a certificate to issue, reserved on the candidate's stream first, so that a retried

@@ -1,6 +1,6 @@
 import * as z from './zod.js';
 import { TitreRoute } from './candidate.js';
-import { BlocCode, defineEvent, Id, IsoDate, RncpCode } from './define-event.js';
+import { BlocCode, defineEvent, Id, IsoDate, NoteRef, RncpCode } from './define-event.js';
 
 /** A certificate code as printed (domain/certificate-code.ts makes and reads them): four groups, the last with the check symbol. */
 export const CERTIFICATE_CODE_PATTERN = /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}[0-9A-HJKMNP-TV-Z*~$=U]$/;
@@ -89,7 +89,7 @@ export const StatusListEntryReserved = defineEvent('StatusListEntryReserved', {
   latest: z.extend(StatusListEntry, { code: CertificateCode }),
 });
 
-const StatusChange = z.object({
+const StatusChangeV1 = z.object({
   code: CertificateCode,
   reason: z.string().check(z.minLength(1), z.maxLength(1000)),
   legalBasis: z.string().check(z.minLength(1), z.maxLength(500)),
@@ -98,7 +98,21 @@ const StatusChange = z.object({
   /** The date the change takes effect (the ledger's date when it was decided). */
   on: IsoDate,
 });
+/**
+ * The reason and legal basis an agent types may name the holder: since v2 they are a note in the holder's vault
+ * entry (`note`), erased with them; absent when the holder's data were already erased when it was decided. Events
+ * stored at v1 still carry them in plain text.
+ */
+const StatusChange = z.object({
+  code: CertificateCode,
+  note: z.optional(NoteRef),
+  by: z.string().check(z.minLength(1)),
+  on: IsoDate,
+  reason: z.optional(z.string().check(z.minLength(1), z.maxLength(1000))),
+  legalBasis: z.optional(z.string().check(z.minLength(1), z.maxLength(500))),
+});
+const fromV1 = { 1: (d: z.infer<typeof StatusChangeV1>) => d };
 
-export const CertificateSuspended = defineEvent('CertificateSuspended', { latest: StatusChange });
-export const CertificateReinstated = defineEvent('CertificateReinstated', { latest: StatusChange });
-export const CertificateRevoked = defineEvent('CertificateRevoked', { latest: StatusChange });
+export const CertificateSuspended = defineEvent('CertificateSuspended', { 1: StatusChangeV1, latest: StatusChange }, fromV1);
+export const CertificateReinstated = defineEvent('CertificateReinstated', { 1: StatusChangeV1, latest: StatusChange }, fromV1);
+export const CertificateRevoked = defineEvent('CertificateRevoked', { 1: StatusChangeV1, latest: StatusChange }, fromV1);

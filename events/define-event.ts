@@ -74,6 +74,13 @@ export const PersonName = z.string().check(
   z.refine((name) => !DISGUISING.test(name), 'a name without control characters, bidi overrides or lone surrogates'),
 );
 
+/**
+ * Where free text an agent or a jury typed about a decision concerning a person (a reason, a legal basis) is
+ * kept: a note in that person's vault entry, erased with them (DESIGN.md rule 9). The event carries only this
+ * reference, an HMAC under the person's own secret, which tells nothing of the text once their key is destroyed.
+ */
+export const NoteRef = z.string().check(z.regex(/^[0-9a-f]{32}$/, 'a note reference: 32 hexadecimal digits'));
+
 export const Id = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'an id of letters, digits, _ or -'));
 export const RncpCode = z.string().check(z.regex(/^[A-Z][A-Z0-9]{2,19}$/, 'a certification code such as RNCP38665'));
 export const BlocCode = z.string().check(z.regex(/^[A-Z][A-Z0-9]{2,31}$/, 'a bloc code such as RNCP38665BC01'));

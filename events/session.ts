@@ -1,6 +1,6 @@
 import * as z from './zod.js';
 import { AccessRoute } from './certification.js';
-import { BlocCode, defineEvent, Id, IsoDate, RncpCode } from './define-event.js';
+import { BlocCode, defineEvent, Id, IsoDate, NoteRef, RncpCode } from './define-event.js';
 
 const SessionKindV1 = z.enum(['titre', 'ccp']);
 /** `ccs`: a session of certificats complémentaires de spécialisation, for holders of the titre (DESIGN.md rule 14). */
@@ -104,22 +104,28 @@ const DeliberationProposedV1 = z.object({
   finalInterviewHeld: z.boolean(),
   proposedBy: Id,
 });
+const DeliberationProposedV2 = z.extend(DeliberationProposedV1, {
+  outcome: DeliberationOutcome,
+  dossierProfessionnel: z.optional(DossierProfessionnel),
+  /** Blocs awarded although every grid found a competence non acquise, and the jury's reason. */
+  assessmentsOverridden: z.optional(z.object({ blocs: z.array(BlocCode).check(z.minLength(1)), reason: Text })),
+});
 /**
  * A juror proposes the jury's decision for a candidate; the proposer's signature follows in the same commit.
- * `blocs`: those acquired at this session (a titre by capitalisation names only the blocs sat now).
+ * `blocs`: those acquired at this session (a titre by capitalisation names only the blocs sat now). Since v3 the
+ * jury's reason for overriding its assessments, which may speak of the candidate, is a note in the candidate's
+ * vault entry (`note`, absent when their data were already erased); v2 events still carry it.
  */
 export const DeliberationProposed = defineEvent(
   'DeliberationProposed',
   {
     1: DeliberationProposedV1,
-    latest: z.extend(DeliberationProposedV1, {
-      outcome: DeliberationOutcome,
-      dossierProfessionnel: z.optional(DossierProfessionnel),
-      /** Blocs awarded although every grid found a competence non acquise, and the jury's reason. */
-      assessmentsOverridden: z.optional(z.object({ blocs: z.array(BlocCode).check(z.minLength(1)), reason: Text })),
+    2: DeliberationProposedV2,
+    latest: z.extend(DeliberationProposedV2, {
+      assessmentsOverridden: z.optional(z.object({ blocs: z.array(BlocCode).check(z.minLength(1)), note: z.optional(NoteRef), reason: z.optional(Text) })),
     }),
   },
-  { 1: (d: z.infer<typeof DeliberationProposedV1>) => d },
+  { 1: (d: z.infer<typeof DeliberationProposedV1>) => d, 2: (d: z.infer<typeof DeliberationProposedV2>) => d },
 );
 
 export const DeliberationSigned = defineEvent('DeliberationSigned', {
@@ -139,10 +145,20 @@ export const PvValidated = defineEvent('PvValidated', {
   latest: z.object({ validatedBy: AgentId, validatedOn: IsoDate }),
 });
 
-/** An appeal or a correction annuls a final decision. History stays: compensating events follow on the candidate. */
-export const DecisionAnnulled = defineEvent('DecisionAnnulled', {
-  latest: z.object({ candidateId: Id, reason: Text, legalBasis: Text, annulledBy: AgentId }),
-});
+const DecisionAnnulledV1 = z.object({ candidateId: Id, reason: Text, legalBasis: Text, annulledBy: AgentId });
+/**
+ * An appeal or a correction annuls a final decision. History stays: compensating events follow on the candidate.
+ * Since v2 the reason and legal basis, which may name the candidate, are a note in the candidate's vault entry
+ * (`note`, absent when their data were already erased); v1 events still carry them.
+ */
+export const DecisionAnnulled = defineEvent(
+  'DecisionAnnulled',
+  {
+    1: DecisionAnnulledV1,
+    latest: z.object({ candidateId: Id, note: z.optional(NoteRef), annulledBy: AgentId, reason: z.optional(Text), legalBasis: z.optional(Text) }),
+  },
+  { 1: (d: z.infer<typeof DecisionAnnulledV1>) => d },
+);
 
 /**
  * Accommodations decided for a disabled candidate (C. trav. L5211-4; règlement général, art. 2): that they were

@@ -81,6 +81,9 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'sessions/recuse-juror': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
   // The measures are health data: the candidate's vault entry.
   'sessions/decide-accommodation': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
+  // The annulment's reason and legal basis, the jury's reason for overriding its grids: notes in the candidate's vault entry.
+  'sessions/annul-decision': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
+  'sessions/propose-deliberation': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
   // Public certificate routes: rate limited per client (the limiter writes its counters), each reading only the keys
   // it serves. Verify reads the certificate's document, its certification's catalogue entry, the issuance commit (when
   // the hash is not yet projected) and the holder's initials from the vault (person ids carry no role prefix, so the
@@ -99,7 +102,12 @@ export const functionAccess: Record<string, FunctionAccess> = {
   // The holder's copy: the name and birth date decrypted for the request (vault read, KMS decrypt), the read written to
   // their access log; rendered, never stored.
   'certificates/get-named-certificate-pdf': { readModels: 'read', vault: 'read', accessLog: 'write' },
-  'certificates/list-verifications': { events: 'read', readModels: 'read', verifications: 'read' },
+  // Each status change's reason and legal basis, read from the holder's vault entry (a placeholder once erased).
+  'certificates/list-verifications': { events: 'read', readModels: 'read', verifications: 'read', vault: 'read' },
+  // The reason and legal basis an agent types may name the holder: a note in the holder's vault entry (README, Privacy).
+  'certificates/suspend-certificate': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
+  'certificates/reinstate-certificate': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
+  'certificates/revoke-certificate': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
   'certificates/get-jwks': { readModels: 'read', signing: 'publicKey' },
   'certificates/get-did-document': { readModels: 'read', signing: 'publicKey' },
   // Signs the list it serves (CloudFront keeps it STATUS_LIST_MAX_AGE_SECONDS).

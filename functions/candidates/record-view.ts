@@ -6,6 +6,7 @@ import type { LedgerDeps } from '../shared/deps.js';
 import { ledgerDate } from '../shared/ledger-date.js';
 import { referentialOf } from '../workflows/capitalisation-facts.js';
 import { readDoc } from '../projections/projection.js';
+import { statusHistoryWithReasons } from '../certificates/status-reasons.js';
 
 /**
  * The livret as the ledger stood at the end of `asOf` (today when absent or later): the events recorded up to
@@ -25,10 +26,7 @@ export async function recordView(deps: LedgerDeps, { doc, position }: ReadModelD
         const then = found?.doc.credential ? statusOn(found.doc, asOf) : undefined;
         const status = then?.status ?? 'pending';
         // The holder and the DREETS see why a certificate was suspended or revoked; the public verification does not.
-        const history =
-          options.reasons && then
-            ? { history: then.history.map(({ status, on, reason, legalBasis }) => ({ status, on, ...(reason ? { reason } : {}), ...(legalBasis ? { legalBasis } : {}) })) }
-            : {};
+        const history = options.reasons && then && found ? { history: await statusHistoryWithReasons(deps, found.doc, then.history) } : {};
         return { code: c.code, kind: c.kind, rncp: c.rncp, blocs: c.blocs, status, ...history };
       }),
   );

@@ -7,6 +7,7 @@ import type { LedgerDeps } from '../shared/deps.js';
 import { ledgerDate } from '../shared/ledger-date.js';
 import { session, sessionStream } from '../../domain/session.js';
 import { centreFacts } from '../sessions/session-facts.js';
+import { keepDecisionText } from '../shared/decision-notes.js';
 import { created, type RouteContext } from '../shared/route.js';
 
 export const StatusChangeBody = z.object({
@@ -16,7 +17,11 @@ export const StatusChangeBody = z.object({
 
 export const StatusChangeAnswer = z.object({ code: z.string(), status: z.enum(['valid', 'suspended', 'revoked']) });
 
-/** Suspension, reinstatement, revocation: an event with reason and legal basis, effective on the ledger's date. */
+/**
+ * Suspension, reinstatement, revocation: an event effective on the ledger's date. The reason and legal basis an
+ * agent types may name the holder: they go to the holder's vault entry, erased with them, and the event carries
+ * their note (DESIGN.md rule 9).
+ */
 export async function changeCertificateStatus(
   deps: LedgerDeps,
   type: 'SuspendCertificate' | 'ReinstateCertificate' | 'RevokeCertificate',
@@ -27,14 +32,20 @@ export async function changeCertificateStatus(
   const code = parseCertificateCode(typedCode);
   if (!code) throw notFound('certificate-not-found', 'no certificate answers to this code');
   const { state } = await deps.commands.state(certificate, certificateStream(code));
+  const note =
+    state.status === 'unissued'
+      ? undefined
+      : await keepDecisionText(deps.vault, state.issued.candidateId, `${type}:${code}:${ledgerDate(ctx.command.now)}`, {
+          reason: body.reason,
+          legalBasis: body.legalBasis,
+        });
   const result = await deps.commands.handle(
     certificate,
     certificateStream(code),
     {
       type,
       code,
-      reason: body.reason,
-      legalBasis: body.legalBasis,
+      ...(note ? { note } : {}),
       by: ctx.command.actor,
       on: ledgerDate(ctx.command.now),
       authority: { actingRegion: ctx.caller!.region, competentRegion: await competentRegion(deps, state) },

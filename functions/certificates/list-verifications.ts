@@ -2,6 +2,7 @@ import * as z from '../../events/zod.js';
 import { forbidden } from '../../domain/errors.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { defineRoute, ok } from '../shared/route.js';
+import { statusHistoryWithReasons } from './status-reasons.js';
 import { certificateByCode, certificateNotFound, CodeParams, verificationsOf } from './verification.js';
 
 export const route = defineRoute({
@@ -37,8 +38,8 @@ export const route = defineRoute({
     const allowed = caller.roles.includes('dreets') || (caller.roles.includes('candidate') && doc?.candidateId === caller.ledgerId);
     if (!allowed) throw forbidden('not-your-certificate', 'this certificate belongs to someone else');
     if (!doc) throw certificateNotFound();
-    const statusHistory = doc.history.map(({ status, on, reason, legalBasis }) => ({ status, on, ...(reason ? { reason } : {}), ...(legalBasis ? { legalBasis } : {}) }));
-    return ok({ code: doc.code, verifications: await verificationsOf(deps, doc.code), statusHistory });
+    const [verifications, statusHistory] = await Promise.all([verificationsOf(deps, doc.code), statusHistoryWithReasons(deps, doc)]);
+    return ok({ code: doc.code, verifications, statusHistory });
   },
 });
 

@@ -9,6 +9,8 @@ export interface StatusChangeEntry {
   status: CertificateStatus;
   /** The date it took effect. */
   on: string;
+  /** Where its reason and legal basis are: a note in the holder's vault entry (or the text, in changes stored before). */
+  note?: string;
   reason?: string;
   legalBasis?: string;
   /** `<role>:<sub>` of the agent (not shown publicly). */
@@ -72,10 +74,13 @@ export const certificateStatus: DocumentProjection<CertificateDoc> = {
       };
     }
     if (!doc) return doc;
-    const change = (status: CertificateStatus, data: { reason: string; legalBasis: string; by: string; on: string }): CertificateDoc => ({
+    const change = (
+      status: CertificateStatus,
+      { note, reason, legalBasis, by, on }: { note?: string; reason?: string; legalBasis?: string; by: string; on: string },
+    ): CertificateDoc => ({
       ...doc,
       status,
-      history: [...doc.history, { status, on: data.on, reason: data.reason, legalBasis: data.legalBasis, by: data.by }],
+      history: [...doc.history, { status, on, ...(note ? { note } : {}), ...(reason ? { reason } : {}), ...(legalBasis ? { legalBasis } : {}), by }],
     });
     switch (event.type) {
       case 'CertificateDocumentsAttached':

@@ -35,7 +35,8 @@ export interface SessionOverview {
     annulled: boolean;
   }[];
   pv: { status: 'open' | 'validated'; validatedBy?: string; validatedOn?: string; validatedAt?: string };
-  annulments: { candidateId: string; reason: string; legalBasis: string; annulledBy: string; annulledAt: string }[];
+  /** `note`: the reason and legal basis in the candidate's vault entry (DecisionAnnulled v1 carried the text). */
+  annulments: { candidateId: string; note?: string; reason?: string; legalBasis?: string; annulledBy: string; annulledAt: string }[];
 }
 
 const replace = <T>(list: T[], match: (item: T) => boolean, change: (item: T) => T) => list.map((item) => (match(item) ? change(item) : item));

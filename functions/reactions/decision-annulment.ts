@@ -9,7 +9,7 @@ import type { Reaction } from './reaction.js';
 /**
  * After a DecisionAnnulled on a session: the compensating events on everything the decision produced — the
  * candidate's blocs and titre from that session annulled, the certificates it issued revoked with the same reason
- * and legal basis, and the candidate told. History is never deleted. Each command is keyed by the annulment, so a
+ * and legal basis (the same note), and the candidate told. History is never deleted. Each command is keyed by the annulment, so a
  * redelivered record appends nothing more.
  */
 async function compensateAnnulment(deps: LedgerDeps, commit: Commit): Promise<void> {
@@ -17,7 +17,7 @@ async function compensateAnnulment(deps: LedgerDeps, commit: Commit): Promise<vo
   const sessionId = commit.stream.slice('session#'.length);
   for (const event of recordedEvents(commit)) {
     if (event.type !== 'DecisionAnnulled') continue;
-    const { candidateId, reason, legalBasis } = event.data;
+    const { candidateId, note } = event.data;
     const ctx = (what: string) => ({
       commandId: `annulment:${sessionId}:${candidateId}:${what}`,
       actor: event.meta.actor,
@@ -25,12 +25,7 @@ async function compensateAnnulment(deps: LedgerDeps, commit: Commit): Promise<vo
       causationId: event.eventId,
       now: deps.clock.now(),
     });
-    const annulled = await deps.commands.handle(
-      candidate,
-      candidateStream(candidateId),
-      { type: 'AnnulSessionDecision', candidateId, sessionId, reason, legalBasis },
-      ctx('record'),
-    );
+    const annulled = await deps.commands.handle(candidate, candidateStream(candidateId), { type: 'AnnulSessionDecision', candidateId, sessionId, note }, ctx('record'));
     const codes = Object.values(annulled.state.reservations)
       .filter((r) => r.issuanceKey.startsWith(`${sessionId}:`))
       .map((r) => r.code);
@@ -45,8 +40,8 @@ async function compensateAnnulment(deps: LedgerDeps, commit: Commit): Promise<vo
         {
           type: 'RevokeCertificate',
           code,
-          reason,
-          legalBasis,
+          // The same note: the annulment's reason and legal basis, in the holder's vault entry.
+          ...(note ? { note } : {}),
           by: event.meta.actor,
           on: ledgerDate(event.meta.occurredAt) < state.issued.issuedOn ? state.issued.issuedOn : ledgerDate(event.meta.occurredAt),
           authority: 'annulment-compensation',
@@ -54,7 +49,9 @@ async function compensateAnnulment(deps: LedgerDeps, commit: Commit): Promise<vo
         ctx(`revoke:${code}`),
       );
     }
-    const message = `Une décision du jury de la session ${sessionId} vous concernant a été annulée (${reason} ; ${legalBasis}). Les blocs et certificats qu'elle avait délivrés sont retirés de votre livret.`;
+    // The message is stored in the event and emailed: the reason, which may name the candidate, stays in the vault
+    // and the candidate reads it with their certificates.
+    const message = `Une décision du jury de la session ${sessionId} vous concernant a été annulée. Les blocs et certificats qu'elle avait délivrés sont retirés de votre livret ; le motif figure avec vos certificats.`;
     await deps.commands.handle(
       candidate,
       candidateStream(candidateId),

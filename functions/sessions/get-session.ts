@@ -2,6 +2,7 @@ import { forbidden, notFound } from '../../domain/errors.js';
 import { partitionOf } from '../ports/read-model-store.js';
 import { HEADER_KEY } from '../projections/projection.js';
 import { assembleOverview, sessionOverview, type CandidateSlice, type SessionHeader } from '../projections/session-overview.js';
+import { decisionTextsOf, ERASED_TEXT } from '../shared/decision-notes.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { candidateNames, jurorNames } from '../shared/person-names.js';
 import { defineRoute, ok } from '../shared/route.js';
@@ -38,6 +39,13 @@ export const route = defineRoute({
       ),
     ]);
     const named = <T extends { jurorId: string }>(m: T) => ({ ...m, name: jurors.get(m.jurorId) ?? null });
+    // An annulment's reason and legal basis may name the candidate: from their vault entry, a placeholder once erased.
+    const annulments = await Promise.all(
+      view.annulments.map(async ({ candidateId, note, reason, legalBasis, annulledBy, annulledAt }) => {
+        const text = (await decisionTextsOf(deps.vault, candidateId))({ note, reason, legalBasis });
+        return { candidateId, reason: text.reason, legalBasis: text.legalBasis ?? ERASED_TEXT, annulledBy, annulledAt };
+      }),
+    );
     return ok({
       ...view,
       jury: view.jury.map(named),
@@ -47,6 +55,7 @@ export const route = defineRoute({
         familyName: candidates.get(c.candidateId)?.familyName ?? null,
         givenNames: candidates.get(c.candidateId)?.givenNames ?? null,
       })),
+      annulments,
       position: header.position,
     });
   },

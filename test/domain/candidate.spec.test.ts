@@ -442,10 +442,11 @@ describe('candidate record: annulment, certificates, notifications, surveys, era
     const titre = titreIssued('session', []);
     spec
       .given([registered, acquired('RNCP38665', 'RNCP38665BC01', '2025-10-06'), titre, acquired('RNCP38665', 'RNCP38665BC02', '2025-03-01', 's0')])
-      .when({ type: 'AnnulSessionDecision', candidateId: 'k1', sessionId: 's1', reason: 'fraude', legalBasis: 'art. 12' })
+      .when({ type: 'AnnulSessionDecision', candidateId: 'k1', sessionId: 's1', note: 'aaaabbbbccccddddeeeeffff00001111' })
       .then([
-        { type: 'TitreAnnulled', data: { candidateId: 'k1', rncp: 'RNCP38665', sessionId: 's1', reason: 'fraude', legalBasis: 'art. 12' } },
-        { type: 'CcpAcquisitionAnnulled', data: { candidateId: 'k1', rncp: 'RNCP38665', bloc: 'RNCP38665BC01', sessionId: 's1', reason: 'fraude', legalBasis: 'art. 12' } },
+        // The annulment's note (its reason and legal basis, in the candidate's vault), never the text.
+        { type: 'TitreAnnulled', data: { candidateId: 'k1', rncp: 'RNCP38665', sessionId: 's1', note: 'aaaabbbbccccddddeeeeffff00001111' } },
+        { type: 'CcpAcquisitionAnnulled', data: { candidateId: 'k1', rncp: 'RNCP38665', bloc: 'RNCP38665BC01', sessionId: 's1', note: 'aaaabbbbccccddddeeeeffff00001111' } },
       ]);
   });
   it('a certificate code is reserved once per issuance: a retry keeps the first code', () => {

@@ -20,7 +20,8 @@ const documents: EventData<'CertificateDocumentsAttached'> = {
   credential: { jws: 'h.p.s', kid: 'k1' },
   pdf: { key: `certificates/${code}.pdf`, sha256: 'b'.repeat(64) },
 };
-const change = { code, reason: 'Fraude à l’examen', legalBasis: 'Arrêté du 22 décembre 2015, art. 9', by: 'dreets:agent-1', on: '2025-11-05' };
+/** The reason and legal basis are a note in the holder's vault (DESIGN.md rule 9): the change carries its reference. */
+const change = { code, note: '0f1e2d3c4b5a69788796a5b4c3d2e1f0', by: 'dreets:agent-1', on: '2025-11-05' };
 /** An agent of the region whose representative validated the PV. */
 const competent = { actingRegion: 'Bretagne', competentRegion: 'Bretagne' };
 const decided = { ...change, authority: competent };
@@ -160,6 +161,19 @@ describe('certificates', () => {
         .given([wasIssued, suspended])
         .when({ type: 'RevokeCertificate', ...decided })
         .then([revoked]);
+    });
+    it('given a holder whose data were erased (no note kept), when the DREETS revokes, then the revocation has no reason’s note', () => {
+      const { note: _, ...withoutNote } = change;
+      spec
+        .given([wasIssued])
+        .when({ type: 'RevokeCertificate', ...withoutNote, authority: competent })
+        .then([{ type: 'CertificateRevoked', data: withoutNote }]);
+    });
+    it('a change never carries a typed text, even one a caller slips into the command: only its note', () => {
+      spec
+        .given([wasIssued])
+        .when({ type: 'SuspendCertificate', ...decided, ...{ reason: 'Mme Quennevillerie, née le 14/07/1991', legalBasis: 'art. 9' } })
+        .then([suspended]);
     });
     it('nothing follows a revocation', () => {
       for (const type of ['SuspendCertificate', 'ReinstateCertificate', 'RevokeCertificate'] as const) {

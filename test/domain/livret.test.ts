@@ -162,7 +162,7 @@ describe('property: the livret kept incrementally by the projector equals the li
           if (s.kind === 'ccp') await run({ ...recorded, outcome: 'ccp', blocs: [bloc] });
           if (s.kind === 'titre') await run({ ...recorded, outcome: 'titre', blocs });
           if (s.kind === 'check') await run({ type: 'RecordUsabilityCheck', candidateId: 'k', version, bloc, today: day });
-          if (s.kind === 'annul') await run({ type: 'AnnulSessionDecision', candidateId: 'k', sessionId: `s${Math.max(0, n - 2)}`, reason: 'r', legalBasis: 'l' });
+          if (s.kind === 'annul') await run({ type: 'AnnulSessionDecision', candidateId: 'k', sessionId: `s${Math.max(0, n - 2)}`, note: undefined });
         }
         const asOf = addDays('2014-01-01', asOfDays);
         const doc = (await readDoc<CandidateRecordDoc>(readModels, candidateRecord, 'k'))!.doc;

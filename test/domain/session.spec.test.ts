@@ -5,6 +5,8 @@ import { referentialMap } from '../support/referential.js';
 import { version } from './fixtures.js';
 
 const spec = specFor(session);
+/** The jury's reason for overriding its assessments is a note in the candidate's vault: the proposal carries its reference. */
+const overrideNote = '0123456789abcdef0123456789abcdef';
 const v = version();
 const BC01 = 'RNCP38665BC01';
 const BC02 = 'RNCP38665BC02';
@@ -147,8 +149,7 @@ const validate = (today = endsOn, region: string | null = 'Bretagne'): SessionCo
 const annul = (over: Partial<Command<'AnnulDecision'>> = {}): SessionCommand => ({
   type: 'AnnulDecision',
   candidateId: 'cand-a',
-  reason: 'appeal upheld: the jury was irregularly composed',
-  legalBasis: 'Code de l’éducation, art. R335-10',
+  note: '00112233445566778899aabbccddeeff',
   annulledBy: 'agent-2',
   actingRegion: 'Bretagne',
   centreRegion: 'Bretagne',
@@ -914,7 +915,7 @@ describe('deliberations', () => {
   it('a bloc every sitting juror found short is awarded only with the jury’s recorded reason (outcome-contradicts-assessments)', () => {
     const given = spec.given([scheduled, jury2, enrolled('cand-a'), graded('j1', 'non_acquis'), graded('j2', 'non_acquis')]);
     given.when(propose('j1', ccpOnBc01)).thenRefused('outcome-contradicts-assessments');
-    given.when(propose('j1', { ...ccpOnBc01, assessmentsOverridden: 'mise en situation reprise à l’entretien' })).then([
+    given.when(propose('j1', { ...ccpOnBc01, assessmentsOverridden: { note: overrideNote } })).then([
       {
         type: 'DeliberationProposed',
         data: {
@@ -923,7 +924,7 @@ describe('deliberations', () => {
           blocs: [BC01],
           finalInterviewHeld: true,
           proposedBy: 'j1',
-          assessmentsOverridden: { blocs: [BC01], reason: 'mise en situation reprise à l’entretien' },
+          assessmentsOverridden: { blocs: [BC01], note: overrideNote },
         },
       },
       { type: 'DeliberationSigned', data: { candidateId: 'cand-a', jurorId: 'j1' } },
@@ -947,7 +948,6 @@ describe('deliberations', () => {
   });
   const ready = [scheduled, jury3, enrolled('cand-a'), ...grids('cand-a')];
   describe('a titre rests on the jury’s grids (issue 17: a titre was issued with no assessment at all)', () => {
-    const reason = 'grilles perdues ; compétences vérifiées à l’entretien final, voir PV';
     it('given no grid at all, when a titre is proposed, then it is refused (titre-without-assessments)', () => {
       spec
         .given([scheduled, jury3, enrolled('cand-a')])
@@ -988,11 +988,18 @@ describe('deliberations', () => {
     it('given no grid, when the jury records its reason (assessmentsOverridden), then the titre is proposed and the unassessed blocs named with it', () => {
       spec
         .given([scheduled, jury3, enrolled('cand-a'), ...grids('cand-a', [BC01])])
-        .when(propose('j1', { assessmentsOverridden: reason }))
+        .when(propose('j1', { assessmentsOverridden: { note: overrideNote } }))
         .then([
           {
             type: 'DeliberationProposed',
-            data: { candidateId: 'cand-a', outcome: 'titre', blocs: [BC01, BC02], finalInterviewHeld: true, proposedBy: 'j1', assessmentsOverridden: { blocs: [BC02], reason } },
+            data: {
+              candidateId: 'cand-a',
+              outcome: 'titre',
+              blocs: [BC01, BC02],
+              finalInterviewHeld: true,
+              proposedBy: 'j1',
+              assessmentsOverridden: { blocs: [BC02], note: overrideNote },
+            },
           },
           signed('cand-a', 'j1'),
         ]);
@@ -1289,7 +1296,8 @@ describe('annulment', () => {
   const closed = [scheduled, jury2, enrolled('cand-a'), ...decided('cand-a'), pvValidated];
   const annulled: SessionEvent = {
     type: 'DecisionAnnulled',
-    data: { candidateId: 'cand-a', reason: 'appeal upheld: the jury was irregularly composed', legalBasis: 'Code de l’éducation, art. R335-10', annulledBy: 'agent-2' },
+    // The reason and legal basis are a note in the candidate's vault: the event carries its reference.
+    data: { candidateId: 'cand-a', note: '00112233445566778899aabbccddeeff', annulledBy: 'agent-2' },
   };
   it('a final decision of a validated PV is annulled with reason and legal basis', () => {
     spec.given(closed).when(annul()).then([annulled]);
@@ -1322,11 +1330,24 @@ describe('annulment', () => {
       .when(annul())
       .thenNothing();
   });
-  it('annulling an annulled decision differently is a conflict', () => {
+  it('annulling an annulled decision differently (another reason, so another note) is a conflict', () => {
     spec
       .given([...closed, annulled])
-      .when(annul({ reason: 'another reason' }))
+      .when(annul({ note: 'ffeeddccbbaa99887766554433221100' }))
       .thenRefused('decision-already-annulled');
+  });
+  it('given a decision annulled before the text left the events (v1), when annulled again, then it is a conflict, not a silent no-op', () => {
+    const stored: SessionEvent = { type: 'DecisionAnnulled', data: { candidateId: 'cand-a', reason: 'appel', legalBasis: 'art. R335-10', annulledBy: 'agent-2' } };
+    spec
+      .given([...closed, stored])
+      .when(annul())
+      .thenRefused('decision-already-annulled');
+  });
+  it('given a candidate whose data were erased (no note kept), when the DREETS annuls, then the annulment carries no note', () => {
+    spec
+      .given(closed)
+      .when(annul({ note: undefined }))
+      .then([{ type: 'DecisionAnnulled', data: { candidateId: 'cand-a', annulledBy: 'agent-2' } }]);
   });
 });
 

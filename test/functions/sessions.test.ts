@@ -181,6 +181,25 @@ describe('sessions through the route manifest', () => {
     await api.refused('PUT', `${path}/jury`, asCentre, { members: [jurors[0]] }, 422, 'session-closed');
   });
 
+  it('the jury’s reason for overriding its grids goes to the candidate’s vault: the proposal carries its note, erased with the person', async () => {
+    const { api, asJuror, candidates, sessionId, path } = await readySession(h);
+    const candidateId = candidates[0]!;
+    const short = { candidateId, bloc: BC01, competences: [1, 2, 3].map((i) => ({ code: `${BC01}C${i}`, result: 'non_acquis' })) };
+    for (const juror of [0, 1]) expect((await api.post(`${path}/assessments`, asJuror(juror), short)).status).toBe(201);
+    const reason = 'Mme Dupont, malade le jour de l’épreuve, a montré la compétence à l’entretien';
+    const proposed = await api.post(`${path}/deliberations`, asJuror(0), { candidateId, outcome: 'ccp', blocs: [BC01], assessmentsOverridden: reason });
+    expect(proposed.status, proposed.text).toBe(201);
+    const { commits } = await h.deps.store.read(sessionStream(sessionId));
+    const proposal = commits.flatMap((c) => c.events).find((e) => e.type === 'DeliberationProposed')!;
+    expect(proposal.schemaVersion).toBe(3);
+    expect(proposal.data).toMatchObject({ assessmentsOverridden: { blocs: [BC01], note: expect.stringMatching(/^[0-9a-f]{32}$/) } });
+    expect(JSON.stringify(commits)).not.toContain('Dupont');
+    const note = (proposal.data as { assessmentsOverridden: { note: string } }).assessmentsOverridden.note;
+    expect((await h.deps.vault.get(candidateId))?.notes?.[`decision:${note}`]).toBe(JSON.stringify({ reason }));
+    await h.deps.vault.forget(candidateId);
+    expect(await h.deps.vault.get(candidateId)).toBeUndefined();
+  });
+
   it('a juror’s name goes to the vault, never into the ledger', async () => {
     const api = client(h);
     const res = await api.post('/jurors', agent, { name: 'Claire Martin', independent: true });
