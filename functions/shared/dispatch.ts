@@ -5,6 +5,7 @@ import { ConcurrencyError } from '../ports/event-store.js';
 import type { StoredResponse } from '../ports/idempotency-store.js';
 import type { RouteEntry } from '../routes.js';
 import { actorOf, callerFromClaims, UNLINKED } from './auth.js';
+import { signInRevoked } from '../accounts/sign-ins.js';
 import type { LedgerDeps } from './deps.js';
 import { sha256 } from '../../events/canonical-json.js';
 import { idsFor, newCommandId } from './ids.js';
@@ -57,6 +58,12 @@ async function dispatchRoute(entry: RouteEntry, route: RouteDefinition<any, any,
     if (!claimed) return problemResponse(problem(401, 'unauthorized', 'a valid bearer token is required'), { 'www-authenticate': 'Bearer' });
     if (!caller)
       return problemResponse(problem(403, 'account-not-linked', 'this account is not linked to a centre, juror, candidate or agent of the ledger (no custom:ledger_id)'));
+    // The JWT authorizer (and the local server, which does as it does) knows nothing of a disabled account: the ledger refuses its tokens.
+    if (await signInRevoked(deps, caller, req.claims)) {
+      return problemResponse(problem(401, 'sign-in-revoked', 'this token was issued to an account disabled since: sign in again'), {
+        'www-authenticate': 'Bearer error="invalid_token"',
+      });
+    }
     if (!caller.roles.some((r) => entry.auth.includes(r))) {
       return problemResponse(problem(403, 'forbidden', `this route is for: ${entry.auth.join(', ')}`));
     }
