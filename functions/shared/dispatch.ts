@@ -58,12 +58,6 @@ async function dispatchRoute(entry: RouteEntry, route: RouteDefinition<any, any,
     if (!claimed) return problemResponse(problem(401, 'unauthorized', 'a valid bearer token is required'), { 'www-authenticate': 'Bearer' });
     if (!caller)
       return problemResponse(problem(403, 'account-not-linked', 'this account is not linked to a centre, juror, candidate or agent of the ledger (no custom:ledger_id)'));
-    // The JWT authorizer (and the local server, which does as it does) knows nothing of a disabled account: the ledger refuses its tokens.
-    if (await signInRevoked(deps, caller, req.claims)) {
-      return problemResponse(problem(401, 'sign-in-revoked', 'this token was issued to an account disabled since: sign in again'), {
-        'www-authenticate': 'Bearer error="invalid_token"',
-      });
-    }
     if (!caller.roles.some((r) => entry.auth.includes(r))) {
       return problemResponse(problem(403, 'forbidden', `this route is for: ${entry.auth.join(', ')}`));
     }
@@ -79,6 +73,13 @@ async function dispatchRoute(entry: RouteEntry, route: RouteDefinition<any, any,
   if ('problem' in query) return problemResponse(query.problem);
   const body = parseBody(route, req);
   if ('problem' in body) return problemResponse(body.problem);
+  // The JWT authorizer (and the local server, which does as it does) knows nothing of a disabled account: the ledger
+  // refuses its tokens, with one read, after the checks that need none (a malformed request changes nothing anyway).
+  if (caller && entry.auth !== 'public' && (await signInRevoked(deps, caller, req.claims))) {
+    return problemResponse(problem(401, 'sign-in-revoked', 'this token was issued to an account disabled since: sign in again'), {
+      'www-authenticate': 'Bearer error="invalid_token"',
+    });
+  }
 
   // The local controls are never replayed: a stored answer would hand a token to whoever repeats the key.
   const key = entry.localOnly ? undefined : req.headers['idempotency-key'];

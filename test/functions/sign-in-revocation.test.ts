@@ -33,13 +33,13 @@ describe('a disabled account’s tokens are refused by the ledger (issue 17)', (
   let candidateId: string;
 
   const call = (method: string, path: string, as: Call['as'], body?: unknown) => callRoute(h.deps, method, path, { as, body });
-  const withToken = (method: string, path: string, claims: Record<string, unknown>) => callRoute(h.deps, method, path, { claims });
+  const withToken = (method: string, path: string, claims: Record<string, unknown>, body?: unknown) => callRoute(h.deps, method, path, { claims, body });
 
   /** 401 sign-in-revoked as problem+json, and nothing appended. */
-  const revoked = async (method: string, path: string, claims: Record<string, unknown>) => {
+  const revoked = async (method: string, path: string, claims: Record<string, unknown>, body?: unknown) => {
     await h.settle();
     const commits = await commitCount(h.deps);
-    const res = await withToken(method, path, claims);
+    const res = await withToken(method, path, claims, body);
     expect(res.status, res.text).toBe(401);
     expect(res.headers['content-type']).toBe('application/problem+json');
     expect(res.json.type).toBe('/problems/sign-in-revoked');
@@ -74,8 +74,6 @@ describe('a disabled account’s tokens are refused by the ledger (issue 17)', (
 
     expect((await call('DELETE', `${accounts()}/${encodeURIComponent(leaving.email)}`, by())).status).toBe(204);
     await revoked('GET', read(), token);
-    // Whatever the route, a write too.
-    await revoked('POST', `/candidates/${candidateId}/insertion-surveys`, token);
     expect(directory.signedOut).toContain(leaving.sub);
     // The same ledger id through another account: untouched.
     expect((await withToken('GET', read(), tokenOf(staying))).status).toBe(200);
@@ -86,6 +84,8 @@ describe('a disabled account’s tokens are refused by the ledger (issue 17)', (
     expect((await call('DELETE', `/centres/${centreId}/accounts/retour%40exemple.fr`, agent)).status).toBe(204);
     const { iat: _, ...withoutIat } = tokenOf(account);
     await revoked('GET', `/centres/${centreId}/sessions`, withoutIat);
+    // A write too: refused, nothing appended, nothing stored.
+    await revoked('POST', '/candidates', tokenOf(account), { familyName: 'Durand', givenNames: 'Paul', birthDate: '1990-01-02' });
     await invite(`/centres/${centreId}/accounts`, agent, 'retour@exemple.fr');
     // Signed in again after the re-invitation (beyond the clock margin): accepted; the old token stays refused.
     expect((await withToken('GET', `/centres/${centreId}/sessions`, tokenOf(account, -30))).status).toBe(200);
