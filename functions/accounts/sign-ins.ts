@@ -13,33 +13,27 @@ import type { Link } from './account-links.js';
  * and never asks Cognito, so an ID token stays valid until it expires (1 h on AWS, 12 h locally) after
  * AdminDisableUser and AdminUserGlobalSignOut alike (those end the refresh tokens; GlobalSignOut revokes access
  * tokens for Cognito's own APIs only). So every authenticated request reads this record: one GetItem of one
- * partition, `sign-in#<ledgerId>`, keyed by what the request carries anyway (`custom:ledger_id`), holding the
- * instant each of its accounts (by `sub`) was disabled. A token issued before that instant is refused; one issued
- * after (the account invited again and signed in again) passes, so the record never has to be cleared. Not cached:
- * a cache of a few seconds per warm Lambda would leave a disabled token working that long, to save one GetItem
- * (1 RRU) on a request that costs an invocation anyway. An erasure refuses every token of its ledger id, whenever issued.
+ * partition, `sign-in#<ledgerId>`, keyed by what the request carries anyway (`custom:ledger_id`), saying which of
+ * its accounts (by `sub`) are disabled. While an account is disabled its tokens are refused; invited again (its
+ * inviter letting the person back in), they pass again. No instant is compared: a token's `iat` is Cognito's clock,
+ * and the twin runs its functions on a virtual one. Not cached: a cache of a few seconds per warm Lambda would leave
+ * a disabled token working that long, to save one GetItem (1 RRU) on a request that costs an invocation anyway. An
+ * erasure refuses every token of its ledger id, for good (an erased person is never invited again).
  *
  * Written only by the account routes and the erasure (not projected from events): `npm run rebuild` and the
  * rebuild state machine make a fresh read-model table without it (README, "Rebuilding the read models").
  */
 export interface SignIns {
-  /** By the account's own id (`sub`): when it was last disabled (ms since the epoch, system clock), if ever. */
-  accounts: Record<string, { revokedAt?: number }>;
-  /** When the person's data were erased: every token of this ledger id is refused. */
-  erasedAt?: number;
+  /** By the account's own id (`sub`): whether it is disabled. */
+  accounts: Record<string, { disabled: boolean }>;
+  /** The person's data were erased: every token of this ledger id is refused. */
+  erased?: boolean;
 }
 
 const KEY = 'accounts';
 /** The model's name: its partitions are `sign-in#<ledgerId>` (infra grants their writes by it). */
 export const SIGN_IN_MODEL = 'sign-in';
 export const signInsPartition = (ledgerId: string) => partitionOf(SIGN_IN_MODEL, ledgerId);
-
-/**
- * How far a token's `iat` (Cognito's clock, whole seconds) may run ahead of the instant read here (the Lambda's
- * clock) and still be one issued before the account was disabled. A token of an account disabled and invited again
- * within this margin is refused until it passes: a new sign-in a few seconds later works.
- */
-const CLOCK_MARGIN_MS = 5_000;
 
 /** Read, changed, written only if nobody wrote in between (retried otherwise), so two concurrent changes are both kept. */
 async function change(deps: LedgerDeps, ledgerId: string, update: (record: SignIns) => SignIns): Promise<SignIns> {
@@ -55,10 +49,13 @@ async function change(deps: LedgerDeps, ledgerId: string, update: (record: SignI
   }
 }
 
-/** Invites the account and keeps its own id under its ledger id, so that an erasure finds it; answers it without that id. */
+/**
+ * Invites the account and keeps its own id under its ledger id, enabled (an invitation enables a disabled account
+ * again), so that an erasure finds it; answers it without that id.
+ */
 export async function inviteAccount(deps: LedgerDeps, invitation: Invitation): Promise<Account> {
   const { sub, ...account } = await deps.accounts.invite(invitation);
-  await change(deps, invitation.ledgerId, (record) => (record.accounts[sub] ? record : { ...record, accounts: { ...record.accounts, [sub]: {} } }));
+  await change(deps, invitation.ledgerId, (record) => ({ ...record, accounts: { ...record.accounts, [sub]: { disabled: false } } }));
   return account;
 }
 
@@ -68,45 +65,31 @@ export async function inviteAccount(deps: LedgerDeps, invitation: Invitation): P
  */
 export async function disableAccount(deps: LedgerDeps, account: string, link: Link): Promise<void> {
   const { sub } = await deps.accounts.disable(account, link);
-  const revokedAt = Date.now();
-  await change(deps, link.ledgerId, (record) => ({ ...record, accounts: { ...record.accounts, [sub]: { revokedAt } } }));
+  await change(deps, link.ledgerId, (record) => ({ ...record, accounts: { ...record.accounts, [sub]: { disabled: true } } }));
   await deps.accounts.signOut(sub);
 }
 
 /**
  * An erased person's sign-ins end: every token of their ledger id is refused from now on, then each account kept
- * under it is disabled and signed out, and marked so. Done again (an erasure retried), it changes nothing more: the
- * first erasure's instant stays, an account marked after it is passed over, one never invited or gone is nothing to do.
+ * under it and still enabled is disabled, signed out, and marked so. Done again (an erasure retried), it changes
+ * nothing more: an account marked is passed over, one never invited or gone is nothing to do.
  */
 export async function endSignIns(deps: LedgerDeps, link: Link): Promise<void> {
-  const record = await change(deps, link.ledgerId, (r) => (r.erasedAt === undefined ? { ...r, erasedAt: Date.now() } : r));
-  const erasedAt = record.erasedAt!;
-  for (const [sub, { revokedAt }] of Object.entries(record.accounts)) {
-    if (revokedAt !== undefined && revokedAt >= erasedAt) continue;
+  const record = await change(deps, link.ledgerId, (r) => (r.erased ? r : { ...r, erased: true }));
+  for (const [sub, { disabled }] of Object.entries(record.accounts)) {
+    if (disabled) continue;
     try {
       await deps.accounts.disable(sub, link);
       await deps.accounts.signOut(sub);
     } catch (error) {
       if (!(error instanceof DomainError && error.code === 'account-not-found')) throw error;
     }
-    const at = Math.max(Date.now(), erasedAt);
-    await change(deps, link.ledgerId, (r) => ({ ...r, accounts: { ...r.accounts, [sub]: { revokedAt: at } } }));
+    await change(deps, link.ledgerId, (r) => ({ ...r, accounts: { ...r.accounts, [sub]: { disabled: true } } }));
   }
 }
 
-/** `iat` as the JWT authorizer hands it over (a string of seconds) or as the local server does (a number). */
-const issuedAt = (claims: Record<string, unknown> | undefined): number | undefined => {
-  const value = Number(claims?.iat);
-  return Number.isFinite(value) && value > 0 ? value * 1000 : undefined;
-};
-
-/** Whether the ledger refuses this token: its account was disabled after it was issued, or its person erased. */
-export async function signInRevoked(deps: LedgerDeps, caller: Caller, claims: Record<string, unknown> | undefined): Promise<boolean> {
+/** Whether the ledger refuses this caller's token: its account is disabled, or its person erased. */
+export async function signInRevoked(deps: LedgerDeps, caller: Caller): Promise<boolean> {
   const found = await deps.readModels.get<SignIns>(signInsPartition(caller.ledgerId), KEY);
-  if (!found) return false;
-  if (found.doc.erasedAt !== undefined) return true;
-  const revokedAt = found.doc.accounts[caller.sub]?.revokedAt;
-  if (revokedAt === undefined) return false;
-  const iat = issuedAt(claims);
-  return iat === undefined || iat <= revokedAt + CLOCK_MARGIN_MS;
+  return found !== undefined && (found.doc.erased === true || found.doc.accounts[caller.sub]?.disabled === true);
 }

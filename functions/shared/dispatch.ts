@@ -75,7 +75,7 @@ async function dispatchRoute(entry: RouteEntry, route: RouteDefinition<any, any,
   if ('problem' in body) return problemResponse(body.problem);
   // The JWT authorizer (and the local server, which does as it does) knows nothing of a disabled account: the ledger
   // refuses its tokens, with one read, after the checks that need none (a malformed request changes nothing anyway).
-  if (caller && entry.auth !== 'public' && (await signInRevoked(deps, caller, req.claims))) {
+  if (caller && entry.auth !== 'public' && (await signInRevoked(deps, caller))) {
     return problemResponse(problem(401, 'sign-in-revoked', 'this token was issued to an account disabled since: sign in again'), {
       'www-authenticate': 'Bearer error="invalid_token"',
     });
