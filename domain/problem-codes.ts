@@ -85,6 +85,7 @@ export const PROBLEM_SENTENCES = {
   'account-not-linked': 'Ce compte n’est rattaché à aucun centre, juré, candidat ou agent du registre : demandez à qui vous a invité de vérifier l’invitation.',
   'account-not-found': 'Aucun compte n’a été invité avec ce courriel.',
   'account-disabled': 'Ce compte a été désactivé.',
+  'sign-in-revoked': 'Cette connexion n’est plus valable : le compte a été désactivé. Demandez à qui vous a invité de le réactiver.',
   'account-exists': 'Un compte existe déjà avec ce courriel, rattaché à une autre personne ou un autre rôle.',
   'local-only': 'Cette commande n’est possible que sur le poste qui fait tourner le registre local.',
   'not-through-cloudfront': 'Ce service ne répond qu’à son adresse publique.',

@@ -40,6 +40,11 @@ export interface FunctionAccess {
    * the group, looks up (a re-invitation compares the link) and re-enables; `disable` looks up and disables.
    */
   accounts?: 'invite' | 'disable';
+  /**
+   * Writes the sign-in record of a ledger id (functions/accounts/sign-ins.ts: the accounts' own ids, when each was
+   * disabled): PutItem on the read-models table, on `sign-in#*` keys only. Reading it is every authenticated route's.
+   */
+  signIns?: 'record';
 }
 
 /** A GET reads; anything else appends to the ledger under an Idempotency-Key. */
@@ -69,14 +74,16 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'jurors/register-juror': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
   // The birth date, decrypted only to refuse an équivalence decided before the candidate was born (never shown).
   'candidates/grant-equivalence': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'read' },
-  'candidates/erase-personal-data': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'erase' },
-  // Accounts: the ledger is read (the centre, juror or candidate must exist), never appended to; Cognito is written.
-  'centres/invite-centre-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: 'invite' },
-  'centres/disable-centre-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: 'disable' },
-  'jurors/invite-juror-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: 'invite' },
-  'jurors/disable-juror-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: 'disable' },
-  'candidates/invite-candidate-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: 'invite' },
-  'candidates/disable-candidate-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: 'disable' },
+  // The erased person's accounts disabled and signed out, their tokens refused (their sign-in record).
+  'candidates/erase-personal-data': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'erase', accounts: 'disable', signIns: 'record' },
+  // Accounts: the ledger is read (the centre, juror or candidate must exist), never appended to; Cognito is written,
+  // and the ledger id's sign-in record (the account's own id; when it was disabled, so its tokens are refused).
+  'centres/invite-centre-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: 'invite', signIns: 'record' },
+  'centres/disable-centre-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: 'disable', signIns: 'record' },
+  'jurors/invite-juror-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: 'invite', signIns: 'record' },
+  'jurors/disable-juror-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: 'disable', signIns: 'record' },
+  'candidates/invite-candidate-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: 'invite', signIns: 'record' },
+  'candidates/disable-candidate-account': { events: 'read', readModels: 'read', idempotency: 'write', accounts: 'disable', signIns: 'record' },
   // The recusal's reason goes to the candidate's vault entry (it may tell of their private life).
   'sessions/recuse-juror': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
   // The measures are health data: the candidate's vault entry.
@@ -123,7 +130,8 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'wallet/get-credential-offer': { readModels: 'read', vault: 'read', signing: 'sign' },
   'statistics/export-statistics': { readModels: 'read', idempotency: 'write', exports: 'write' },
   // Reads the object (404 when absent) and signs its download URL with the function's own role: s3:GetObject.
-  'statistics/download-export': { exports: 'read' },
+  // Its caller's sign-in record too, as every authenticated route's (functions/shared/dispatch.ts).
+  'statistics/download-export': { exports: 'read', readModels: 'read', keys: { readModels: ['sign-in#*'] } },
   'projections/project-change-feed': { events: 'read', readModels: 'write' },
   // The reactions: the workflows started from the feed (the outbox), compensations appended, each notification emailed
   // once (its claim in the idempotency table; the address from the vault).

@@ -1,6 +1,6 @@
 import type { AdminGetUserCommandOutput, AttributeType, CognitoIdentityProviderClient, UserStatusType } from '@aws-sdk/client-cognito-identity-provider';
 import { LEDGER_ID_CLAIM, REGION_CLAIM, Role } from '../shared/auth.js';
-import { accountExists, accountNotFound, sameLink, type Account, type AccountDirectory, type AccountStatus, type Invitation } from '../ports/account-directory.js';
+import { accountExists, accountNotFound, sameLink, type AccountDirectory, type AccountStatus, type Invitation, type LinkedAccount } from '../ports/account-directory.js';
 
 // Imported on first use: only the account routes load the Cognito package.
 const sdk = () => import('@aws-sdk/client-cognito-identity-provider');
@@ -8,6 +8,8 @@ const sdk = () => import('@aws-sdk/client-cognito-identity-provider');
 /** What Cognito holds of an account, linked or not. */
 interface CognitoUser {
   email: string;
+  /** The account's own id: the `sub` of its tokens. */
+  sub: string;
   ledgerId?: string;
   region?: string;
   groups: Role[];
@@ -30,7 +32,7 @@ export class CognitoAccountDirectory implements AccountDirectory {
     private readonly userPoolId: string,
   ) {}
 
-  async invite({ email, group, ledgerId, region }: Invitation): Promise<Account> {
+  async invite({ email, group, ledgerId, region }: Invitation): Promise<LinkedAccount> {
     try {
       const { User } = await this.client.send(
         new (await sdk()).AdminCreateUserCommand({
@@ -47,7 +49,9 @@ export class CognitoAccountDirectory implements AccountDirectory {
         }),
       );
       await this.addToGroup(email, group);
-      return { email, group, ledgerId, ...(region ? { region } : {}), status: statusOf(User?.Enabled, User?.UserStatus) };
+      // In a pool whose sign-in name is the email, Cognito's own username for the user is its `sub`.
+      const sub = attribute(User?.Attributes, 'sub') ?? User?.Username ?? '';
+      return { email, group, ledgerId, ...(region ? { region } : {}), status: statusOf(User?.Enabled, User?.UserStatus), sub };
     } catch (error) {
       if (!(error instanceof (await sdk()).UsernameExistsException)) throw error;
     }
@@ -63,22 +67,35 @@ export class CognitoAccountDirectory implements AccountDirectory {
       // Invited again after it was disabled: the inviter's way to let the person back in.
       await this.client.send(new (await sdk()).AdminEnableUserCommand({ UserPoolId: this.userPoolId, Username: email }));
       const enabled = await this.lookup(email);
-      return { email, group, ledgerId, ...(region ? { region } : {}), status: enabled?.status ?? 'invited' };
+      return { email, group, ledgerId, ...(region ? { region } : {}), status: enabled?.status ?? 'invited', sub: existing.sub };
     }
-    return { email, group, ledgerId, ...(region ? { region } : {}), status: existing.status };
+    return { email, group, ledgerId, ...(region ? { region } : {}), status: existing.status, sub: existing.sub };
   }
 
-  async disable(email: string, link: { group: Role; ledgerId: string }): Promise<void> {
-    const existing = await this.lookup(email);
+  /** `account` is the email or the `sub`: Cognito takes either as the Username of a pool whose sign-in name is the email. */
+  async disable(account: string, link: { group: Role; ledgerId: string }): Promise<{ sub: string }> {
+    const existing = await this.lookup(account);
     if (!existing || existing.ledgerId !== link.ledgerId || !existing.groups.includes(link.group)) throw accountNotFound();
-    await this.client.send(new (await sdk()).AdminDisableUserCommand({ UserPoolId: this.userPoolId, Username: email }));
+    await this.client.send(new (await sdk()).AdminDisableUserCommand({ UserPoolId: this.userPoolId, Username: account }));
+    return { sub: existing.sub };
+  }
+
+  async signOut(sub: string): Promise<void> {
+    await this.client.send(new (await sdk()).AdminUserGlobalSignOutCommand({ UserPoolId: this.userPoolId, Username: sub }));
   }
 
   /** A linked account of one group; an account without `custom:ledger_id` (made by hand in the console) is not the ledger's. */
-  async find(email: string): Promise<Account | undefined> {
+  async find(email: string): Promise<LinkedAccount | undefined> {
     const existing = await this.lookup(email);
     if (!existing?.ledgerId || existing.groups.length !== 1) return undefined;
-    return { email, group: existing.groups[0]!, ledgerId: existing.ledgerId, ...(existing.region ? { region: existing.region } : {}), status: existing.status };
+    return {
+      email,
+      group: existing.groups[0]!,
+      ledgerId: existing.ledgerId,
+      ...(existing.region ? { region: existing.region } : {}),
+      status: existing.status,
+      sub: existing.sub,
+    };
   }
 
   private async addToGroup(email: string, group: Role) {
@@ -99,6 +116,7 @@ export class CognitoAccountDirectory implements AccountDirectory {
     const region = attribute(user.UserAttributes, REGION_CLAIM);
     return {
       email,
+      sub: attribute(user.UserAttributes, 'sub') ?? user.Username ?? email,
       ...(ledgerId ? { ledgerId } : {}),
       ...(region ? { region } : {}),
       groups: (Groups ?? []).flatMap((g) => (Role.safeParse(g.GroupName).success ? [g.GroupName as Role] : [])),

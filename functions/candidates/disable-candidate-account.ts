@@ -1,6 +1,7 @@
 import * as z from '../../events/zod.js';
 import { Id } from '../../events/define-event.js';
 import { candidateLink, EmailParam } from '../accounts/account-links.js';
+import { disableAccount } from '../accounts/sign-ins.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { defineRoute, noContent } from '../shared/route.js';
 
@@ -9,7 +10,7 @@ export const route = defineRoute({
   params: z.object({ candidateId: Id, email: EmailParam }),
   response: { status: 204 },
   async handle({ params, ctx }, deps) {
-    await deps.accounts.disable(params.email, await candidateLink(deps, ctx.caller!, params.candidateId, 'disable'));
+    await disableAccount(deps, params.email, await candidateLink(deps, ctx.caller!, params.candidateId, 'disable'));
     return noContent();
   },
 });

@@ -1,12 +1,14 @@
 import * as z from '../../events/zod.js';
 import { candidate, candidateStream } from '../../domain/candidate.js';
 import { Id } from '../../events/define-event.js';
+import { endSignIns } from '../accounts/sign-ins.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { defineRoute, noContent } from '../shared/route.js';
 import { centreFacts } from '../sessions/session-facts.js';
 
 export const route = defineRoute({
-  summary: "Erases the person's data (crypto-shredding of their key): the ledger and the statistics stay",
+  summary:
+    "Erases the person's data (crypto-shredding of their key): the ledger and the statistics stay; their sign-in accounts are disabled and signed out, and the ledger refuses their tokens",
   params: z.object({ candidateId: Id }),
   response: { status: 204 },
   async handle({ params, ctx }, deps) {
@@ -27,6 +29,7 @@ export const route = defineRoute({
       ctx.command,
     );
     await deps.vault.forget(candidateId);
+    await endSignIns(deps, { group: 'candidate', ledgerId: candidateId });
     return noContent();
   },
 });

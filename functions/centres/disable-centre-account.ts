@@ -1,6 +1,7 @@
 import * as z from '../../events/zod.js';
 import { Id } from '../../events/define-event.js';
 import { centreLink, EmailParam } from '../accounts/account-links.js';
+import { disableAccount } from '../accounts/sign-ins.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { defineRoute, noContent } from '../shared/route.js';
 
@@ -9,7 +10,7 @@ export const route = defineRoute({
   params: z.object({ centreId: Id, email: EmailParam }),
   response: { status: 204 },
   async handle({ params, ctx }, deps) {
-    await deps.accounts.disable(params.email, await centreLink(deps, ctx.caller!, params.centreId));
+    await disableAccount(deps, params.email, await centreLink(deps, ctx.caller!, params.centreId));
     return noContent();
   },
 });

@@ -2,6 +2,7 @@ import * as z from '../../events/zod.js';
 import { Id } from '../../events/define-event.js';
 import { centreLink, InviteBody } from '../accounts/account-links.js';
 import { Account } from '../ports/account-directory.js';
+import { inviteAccount } from '../accounts/sign-ins.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { created, defineRoute } from '../shared/route.js';
 
@@ -13,7 +14,7 @@ export const route = defineRoute({
   response: { status: 201, schema: Account },
   async handle({ params, body, ctx }, deps) {
     const link = await centreLink(deps, ctx.caller!, params.centreId);
-    return created(await deps.accounts.invite({ email: body.email, ...link }));
+    return created(await inviteAccount(deps, { email: body.email, ...link }));
   },
 });
 

@@ -9,7 +9,7 @@ import { defineRoute, ok } from '../shared/route.js';
 
 export const route = defineRoute({
   summary:
-    "Local only: mints a token for a role and a ledger id (and a DREETS agent's region), as `npm run token` does, or for the email of an account invited through the …/accounts routes (what signing in as it gives in AWS; a disabled account gets none), for the sign-in page (web/). Answers only to callers on this machine (loopback); never deployed",
+    "Local only: mints a token for a role and a ledger id (and a DREETS agent's region), as `npm run token` does, or for the email of an account invited through the …/accounts routes (what signing in as it gives in AWS: a token of the account's own `sub`; a disabled account gets none), for the sign-in page (web/). Answers only to callers on this machine (loopback); never deployed",
   body: z.union([z.object({ role: Role, ledgerId: Id, region: z.optional(Region) }), z.object({ email: AccountEmail })]),
   response: { status: 200, schema: z.object({ token: z.string(), role: Role, ledgerId: z.string() }) },
   async handle({ body }, deps) {
@@ -18,9 +18,13 @@ export const route = defineRoute({
       const account = await deps.accounts.find(body.email);
       if (!account) throw notFound('account-not-found', 'no account was invited with this email');
       if (account.status === 'disabled') throw forbidden('account-disabled', 'this account was disabled');
-      return ok({ token: await deps.localTokens.sign(account.group, account.ledgerId, account.region), role: account.group, ledgerId: account.ledgerId });
+      return ok({
+        token: await deps.localTokens.sign(account.group, account.ledgerId, { region: account.region, sub: account.sub }),
+        role: account.group,
+        ledgerId: account.ledgerId,
+      });
     }
-    return ok({ token: await deps.localTokens.sign(body.role, body.ledgerId, body.region), role: body.role, ledgerId: body.ledgerId });
+    return ok({ token: await deps.localTokens.sign(body.role, body.ledgerId, { region: body.region }), role: body.role, ledgerId: body.ledgerId });
   },
 });
 

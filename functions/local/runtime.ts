@@ -85,7 +85,10 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
   const http = options.serve === false ? undefined : await serve();
   async function serve() {
     const keys = await localTokenKeys(dataDir);
-    deps.localTokens = { sign: (role, ledgerId, region) => signLocalToken(keys, role, ledgerId, region ? { region } : {}) };
+    deps.localTokens = {
+      sign: (role, ledgerId, account = {}) =>
+        signLocalToken(keys, role, ledgerId, { ...(account.region ? { region: account.region } : {}), ...(account.sub ? { sub: account.sub } : {}) }),
+    };
     const http = await startHttpServer({
       port: options.port ?? 3000,
       host: options.host,

@@ -24,6 +24,13 @@ export const Account = z.object({
 });
 export type Account = z.infer<typeof Account>;
 
+/**
+ * An account as the directory holds it: with its own id (Cognito's `sub`, the `sub` claim of its tokens), which the
+ * ledger keeps to refuse the tokens of a disabled account (functions/accounts/sign-ins.ts). Never in an answer.
+ */
+export const LinkedAccount = z.extend(Account, { sub: z.string().check(z.minLength(1)) });
+export type LinkedAccount = z.infer<typeof LinkedAccount>;
+
 export interface Invitation {
   email: string;
   group: Role;
@@ -41,10 +48,18 @@ export interface AccountDirectory {
    * Creates the account and sends its invitation. Inviting again the same email for the same link answers the
    * account as it is and changes nothing (no second message); an email linked otherwise throws `account-exists`.
    */
-  invite(invitation: Invitation): Promise<Account>;
-  /** Disables the account of that email linked to that group and ledger id; any other throws `account-not-found`. */
-  disable(email: string, link: { group: Role; ledgerId: string }): Promise<void>;
-  find(email: string): Promise<Account | undefined>;
+  invite(invitation: Invitation): Promise<LinkedAccount>;
+  /**
+   * Disables the account linked to that group and ledger id, named by its email or by its own id (`sub`), and
+   * answers its own id; any other throws `account-not-found`. Disabling a disabled account changes nothing.
+   */
+  disable(account: string, link: { group: Role; ledgerId: string }): Promise<{ sub: string }>;
+  /**
+   * Ends every session of the account of that own id (Cognito's AdminUserGlobalSignOut: its refresh tokens stop
+   * working). Its ID tokens stay valid until they expire: the ledger refuses those itself.
+   */
+  signOut(sub: string): Promise<void>;
+  find(email: string): Promise<LinkedAccount | undefined>;
 }
 
 /** Whether an existing account is the one this invitation asks for (then a re-invitation changes nothing). */

@@ -52,5 +52,5 @@ export interface LedgerDeps {
   /** Local runtime only: moves the virtual clock and fires due timers. Absent in AWS. */
   localClock?: { moveTo(instant: string): Promise<void> };
   /** Local runtime only: signs tokens the local server accepts (POST /_local/tokens, the sign-in page). Absent in AWS. */
-  localTokens?: { sign(role: Role, ledgerId: string, region?: string): Promise<string> };
+  localTokens?: { sign(role: Role, ledgerId: string, account?: { region?: string | undefined; sub?: string }): Promise<string> };
 }

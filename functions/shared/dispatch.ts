@@ -5,6 +5,7 @@ import { ConcurrencyError } from '../ports/event-store.js';
 import type { StoredResponse } from '../ports/idempotency-store.js';
 import type { RouteEntry } from '../routes.js';
 import { actorOf, callerFromClaims, UNLINKED } from './auth.js';
+import { signInRevoked } from '../accounts/sign-ins.js';
 import type { LedgerDeps } from './deps.js';
 import { sha256 } from '../../events/canonical-json.js';
 import { idsFor, newCommandId } from './ids.js';
@@ -72,6 +73,13 @@ async function dispatchRoute(entry: RouteEntry, route: RouteDefinition<any, any,
   if ('problem' in query) return problemResponse(query.problem);
   const body = parseBody(route, req);
   if ('problem' in body) return problemResponse(body.problem);
+  // The JWT authorizer (and the local server, which does as it does) knows nothing of a disabled account: the ledger
+  // refuses its tokens, with one read, after the checks that need none (a malformed request changes nothing anyway).
+  if (caller && entry.auth !== 'public' && (await signInRevoked(deps, caller))) {
+    return problemResponse(problem(401, 'sign-in-revoked', 'this token was issued to an account disabled since: sign in again'), {
+      'www-authenticate': 'Bearer error="invalid_token"',
+    });
+  }
 
   // The local controls are never replayed: a stored answer would hand a token to whoever repeats the key.
   const key = entry.localOnly ? undefined : req.headers['idempotency-key'];

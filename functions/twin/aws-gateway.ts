@@ -40,7 +40,7 @@ export interface GatewayOptions {
    * A request as the upstream must see it to answer as AWS would (cognito-local reads an alias where Cognito
    * reads the account): applied after the call is authorised, before it is forwarded.
    */
-  beforeForward?: Partial<Record<'cognito-idp', (operation: string, body: Buffer) => Promise<Buffer>>>;
+  beforeForward?: Partial<Record<'cognito-idp', (operation: string, body: Buffer) => Promise<Prepared>>>;
   /** Each decision, allowed or not (the twin logs denials; tests read them). */
   onDecision?: (entry: { caller: string; request: AccessRequest; decision: Decision }) => void;
 }
@@ -62,6 +62,12 @@ interface Call {
   /** A write to a table with a stream: the item's key, so the gateway can record its change. */
   streamed?: { stream: TableStream; key: Record<string, unknown>; operation: 'PutItem' | 'UpdateItem' | 'DeleteItem'; item?: Record<string, unknown> };
 }
+
+/**
+ * A request made ready for its upstream: the body to forward, or the answer itself, for a call the upstream does
+ * not serve (cognito-local has no AdminUserGlobalSignOut) that the twin answers as AWS would, once authorised.
+ */
+export type Prepared = Buffer | { answer: { status: number; body: Record<string, unknown> } };
 
 interface Reply {
   status: number;
@@ -550,7 +556,9 @@ export async function startAwsGateway(options: GatewayOptions) {
       const listing = await authorise(caller, call.listCheck, options.resourcePolicies(call.listCheck.resource));
       if (!listing.allowed) instead404 = awsError(call.protocol, 'AccessDenied', 'Access Denied');
     }
-    await forward(call.upstream, service, req, url, prepare ? await prepare(call.operation, body) : body, res, instead404);
+    const prepared = prepare ? await prepare(call.operation, body) : body;
+    if (!Buffer.isBuffer(prepared)) return send(res, json(prepared.answer.status, prepared.answer.body, 'application/x-amz-json-1.1'));
+    await forward(call.upstream, service, req, url, prepared, res, instead404);
   };
 
   const server = createServer((req, res) => {

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import { callersOf, resourcePoliciesOf, type Caller } from './authorise.js';
-import { startAwsGateway, type AwsGateway, type GatewayOptions } from './aws-gateway.js';
+import { startAwsGateway, type AwsGateway, type GatewayOptions, type Prepared } from './aws-gateway.js';
 import { dynamoRefusal, s3Refusal, socketFolder, standInCredentials, startSigV4Guard } from '../local/stand-in-guard.js';
 import { LocalKms } from './local-kms.js';
 import { TwinScheduler, LocalSes, LocalStepFunctions, type ExecutionRunner } from './local-services.js';
@@ -28,7 +28,7 @@ export interface LocalAwsOptions {
   runExecution?: ExecutionRunner;
   onDecision?: GatewayOptions['onDecision'];
   /** Where Cognito user pool calls go once authorised (cognito-local), and how each is made ready for it. */
-  cognito?: { url: string; beforeForward: (operation: string, body: Buffer) => Promise<Buffer> };
+  cognito?: { url: string; beforeForward: (operation: string, body: Buffer) => Promise<Prepared> };
 }
 
 export interface LocalAws {

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { standInCredentials, startSigV4Guard } from '../local/stand-in-guard.js';
 import { z } from 'zod';
 import type { StackModel, UserPool } from './template.js';
+import type { Prepared } from './aws-gateway.js';
 
 /**
  * The template's user pools in cognito-local: each pool with its schema (custom attributes included),
@@ -87,9 +88,11 @@ export interface LocalCognito {
    * A function's call as cognito-local must see it to answer as Cognito does: AdminListGroupsForUser compares
    * the groups' members with the Username as given, so an alias (the email of a pool whose usernames are
    * emails) finds no group there, while Cognito resolves it to the account. The alias becomes the account's
-   * username; every other call goes as it came.
+   * username. AdminUserGlobalSignOut, which cognito-local does not serve, is answered here as Cognito answers it
+   * (nothing for an account of the pool, UserNotFoundException otherwise): the twin's sign-in gives no refresh
+   * token to end, and the ledger refuses the ID tokens itself. Every other call goes as it came.
    */
-  beforeForward(operation: string, body: Buffer): Promise<Buffer>;
+  beforeForward(operation: string, body: Buffer): Promise<Prepared>;
   stop(): Promise<void>;
 }
 
@@ -281,6 +284,17 @@ export async function startLocalCognito(model: StackModel, region: string, dir: 
         return passwordSignIn(poolLogicalId, email);
       },
       beforeForward: async (operation, body) => {
+        if (operation === 'AdminUserGlobalSignOut') {
+          const request = aliasedRequest.safeParse(JSON.parse(body.toString('utf8') || '{}'));
+          if (!request.success) return { answer: { status: 400, body: { __type: 'InvalidParameterException', message: 'UserPoolId and Username are required' } } };
+          try {
+            await call('AdminGetUser', { UserPoolId: request.data.UserPoolId, Username: request.data.Username });
+            return { answer: { status: 200, body: {} } };
+          } catch (e) {
+            if (e instanceof CognitoError) return { answer: { status: 400, body: { __type: e.code, message: e.message } } };
+            throw e;
+          }
+        }
         if (operation !== 'AdminListGroupsForUser') return body;
         const request = aliasedRequest.safeParse(JSON.parse(body.toString('utf8') || '{}'));
         if (!request.success) return body;

@@ -12,6 +12,7 @@ import { grantDefines, ledgerBundling } from '../bundling/options.js';
 import { accessOf, type FunctionAccess } from '../function-access.js';
 import { acknowledge } from '../nag.js';
 import { entryOf, projectRoot } from '../paths.js';
+import { SIGN_IN_MODEL } from '../../functions/accounts/sign-ins.js';
 import { type AwsVariable, type RequiredAwsVariable, stateMachineArnVariable } from '../../functions/composition/config.js';
 import type { LedgerBuckets } from './ledger-buckets.js';
 import type { LedgerKeys } from './ledger-keys.js';
@@ -270,6 +271,7 @@ export class LedgerFunctions extends Construct {
       grantKeyed(role, tables.readModels, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'], access.keys?.readModels);
       if (access.readModels === 'write') tables.readModels.grant(role, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
     }
+    if (access.signIns) grantKeyed(role, tables.readModels, ['dynamodb:PutItem'], [`${SIGN_IN_MODEL}#*`]);
     if (access.idempotency) tables.idempotency.grant(role, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
     if (access.rateLimit) {
       tables.rateLimit.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
@@ -340,13 +342,17 @@ export const ACCOUNT_ACTIONS = [
   'cognito-idp:AdminGetUser',
   'cognito-idp:AdminListGroupsForUser',
   'cognito-idp:AdminDisableUser',
+  'cognito-idp:AdminUserGlobalSignOut',
   'cognito-idp:AdminEnableUser',
 ] as const;
 
-/** Each account route's actions: invite creates, adds to its group, looks up and re-enables; disable looks up and disables. */
+/**
+ * Each account route's actions: invite creates, adds to its group, looks up and re-enables; disable looks up,
+ * disables and signs out (ends the account's refresh tokens).
+ */
 export const ACCOUNT_ACTIONS_OF = {
   invite: ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:AdminEnableUser'],
-  disable: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:AdminDisableUser'],
+  disable: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:AdminDisableUser', 'cognito-idp:AdminUserGlobalSignOut'],
 } as const satisfies Record<'invite' | 'disable', readonly (typeof ACCOUNT_ACTIONS)[number][]>;
 
 export const grantAccounts = (grantee: iam.IGrantable, userPool: cognito.IUserPool, level: 'invite' | 'disable') => userPool.grant(grantee, ...ACCOUNT_ACTIONS_OF[level]);

@@ -230,7 +230,7 @@ type Figure = Exclude<keyof Figures, 'start'>;
 const requests = await Promise.all(
   ledgers.map(async ({ L, candidates, codes, rncp }) => {
     const sign = L.deps.localTokens!.sign;
-    const [ministry, centre, dreets] = await Promise.all([sign('ministry', 'dgefp-1'), sign('centre', 'centre-1'), sign('dreets', 'agent-1', 'Bretagne')]);
+    const [ministry, centre, dreets] = await Promise.all([sign('ministry', 'dgefp-1'), sign('centre', 'centre-1'), sign('dreets', 'agent-1', { region: 'Bretagne' })]);
     return {
       statistics: (_: number) => ({ path: `/statistics?rncp=${rncp}&year=2023`, token: ministry }),
       centreSessions: (_: number) => ({ path: '/centres/centre-1/sessions', token: centre }),

@@ -1,5 +1,12 @@
 import 'aws-sdk-client-mock-vitest/extend';
-import { AdminAddUserToGroupCommand, AdminCreateUserCommand, AdminDisableUserCommand, InternalErrorException } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminDisableUserCommand,
+  AdminGetUserCommand,
+  AdminUserGlobalSignOutCommand,
+  InternalErrorException,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../domain/errors.js';
 import { CognitoAccountDirectory } from '../../functions/adapters/cognito-account-directory.js';
@@ -12,7 +19,7 @@ import { accountDirectoryContract } from './account-directory.contract.js';
 
 accountDirectoryContract('in-memory', async () => {
   const directory = new MemoryAccountDirectory();
-  return { directory, invitationsTo: (e) => directory.sent.filter((s) => s === e).length, stop: async () => {} };
+  return { directory, invitationsTo: (e) => directory.sent.filter((s) => s === e).length, signedOut: () => directory.signedOut, stop: async () => {} };
 });
 
 accountDirectoryContract('local, in a dynalite table', async () => {
@@ -26,6 +33,7 @@ accountDirectoryContract('Cognito (aws-sdk-client-mock holding the pool)', async
   return {
     directory: new CognitoAccountDirectory(cognito.client, cognito.userPoolId),
     invitationsTo: (e) => cognito.invitations.filter((s) => s === e).length,
+    signedOut: () => cognito.signedOut,
     stop: async () => void cognito.mock.restore(),
   };
 });
@@ -69,6 +77,7 @@ describe('Cognito account directory', () => {
       group: 'juror',
       ledgerId: 'juror-9',
       status: 'invited',
+      sub: expect.any(String),
     });
     expect(cognito.mock).toHaveReceivedCommandWith(AdminAddUserToGroupCommand, { Username: 'half@exemple.fr', GroupName: 'juror' });
     expect(await directory.find('half@exemple.fr')).toMatchObject({ group: 'juror', ledgerId: 'juror-9' });
@@ -96,6 +105,17 @@ describe('Cognito account directory', () => {
     expect(cognito.mock).not.toHaveReceivedCommand(AdminDisableUserCommand);
     await directory.disable('j@exemple.fr', { group: 'juror', ledgerId: 'juror-1' });
     expect(cognito.mock).toHaveReceivedCommandWith(AdminDisableUserCommand, { UserPoolId: cognito.userPoolId, Username: 'j@exemple.fr' });
+  });
+
+  it('answers the own id Cognito gave, disables by it as by the email, and signs out by it (AdminUserGlobalSignOut)', async () => {
+    const { cognito, directory } = setup();
+    const { sub } = await directory.invite({ email: 'k@exemple.fr', group: 'candidate', ledgerId: 'cand-k' });
+    const { UserAttributes } = await cognito.client.send(new AdminGetUserCommand({ UserPoolId: cognito.userPoolId, Username: 'k@exemple.fr' }));
+    expect(sub).toBe(UserAttributes!.find((a) => a.Name === 'sub')!.Value);
+    expect(await directory.disable(sub, { group: 'candidate', ledgerId: 'cand-k' })).toEqual({ sub });
+    expect(cognito.mock).toHaveReceivedCommandWith(AdminDisableUserCommand, { UserPoolId: cognito.userPoolId, Username: sub });
+    await directory.signOut(sub);
+    expect(cognito.mock).toHaveReceivedCommandWith(AdminUserGlobalSignOutCommand, { UserPoolId: cognito.userPoolId, Username: sub });
   });
 
   it("lets Cognito's other failures through, untranslated", async () => {

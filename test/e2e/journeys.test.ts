@@ -330,5 +330,44 @@ describe(`the four users' journeys over HTTP, on the ${TARGET} target`, () => {
     const disabled = await L.call('DELETE', `/centres/${centreId}/accounts/${encodeURIComponent(email)}`, { as: DREETS });
     expect(disabled.status, disabled.text).toBe(204);
     expect((await signIn(email)).json).toMatchObject({ status: 403, type: '/problems/account-disabled' });
+    // The token it was given before is refused by the ledger at once, though it has not expired (issue 17).
+    const refused = await L.call('GET', `/centres/${centreId}/sessions`, { headers: bearer });
+    expect(refused.status, refused.text).toBe(401);
+    expect(refused.headers.get('content-type')).toBe('application/problem+json');
+    expect(refused.json).toMatchObject({ status: 401, type: '/problems/sign-in-revoked' });
+    expect((await L.call('POST', '/candidates', { headers: bearer, body: { familyName: 'Durand', givenNames: 'Paul', birthDate: '1990-01-02' } })).status).toBe(401);
+  }, 120_000);
+
+  it("erasure: the candidate's account is disabled, its token refused, and an erasure again changes nothing", async () => {
+    const centreId = (await L.call('POST', '/centres', { as: DREETS, body: { name: 'Centre AFPA Vannes', region: 'Bretagne' } })).json.centreId as string;
+    const asCentre: As = ['centre', centreId];
+    const registered = await L.call('POST', '/candidates', { as: asCentre, body: { familyName: 'Leroy', givenNames: 'Inès', birthDate: '1998-03-21' } });
+    expect(registered.status, registered.text).toBe(201);
+    const { candidateId } = registered.json as { candidateId: string };
+    const email = `ines-${candidateId.slice(0, 8)}@exemple.fr`;
+    // The centre's candidate list follows the registration through the change feed before the invitation reads it.
+    const invited = await eventually(
+      async () => {
+        const r = await L.call('POST', `/candidates/${candidateId}/accounts`, { as: asCentre, body: { email } });
+        return r.status === 201 ? r : undefined;
+      },
+      "the candidate's account invited",
+      WAIT,
+    );
+    expect(invited.json).toMatchObject({ email, group: 'candidate', ledgerId: candidateId });
+    const signedIn = await L.call('POST', '/_local/tokens', { body: { email } });
+    expect(signedIn.status, signedIn.text).toBe(200);
+    const bearer = { authorization: `Bearer ${signedIn.json.token}` };
+    await eventually(async () => (await L.call('GET', `/candidates/${candidateId}/record`, { headers: bearer })).status === 200, 'the candidate reads their record', WAIT);
+
+    const erased = await L.call('DELETE', `/candidates/${candidateId}/personal-data`, { as: DREETS });
+    expect(erased.status, erased.text).toBe(204);
+    const refused = await L.call('GET', `/candidates/${candidateId}/record`, { headers: bearer });
+    expect(refused.status, refused.text).toBe(401);
+    expect(refused.json).toMatchObject({ status: 401, type: '/problems/sign-in-revoked' });
+    expect((await L.call('POST', '/_local/tokens', { body: { email } })).json).toMatchObject({ status: 403, type: '/problems/account-disabled' });
+    // Retried: still 204, the account still disabled.
+    expect((await L.call('DELETE', `/candidates/${candidateId}/personal-data`, { as: DREETS })).status).toBe(204);
+    expect((await L.call('POST', '/_local/tokens', { body: { email } })).json).toMatchObject({ status: 403, type: '/problems/account-disabled' });
   }, 120_000);
 });

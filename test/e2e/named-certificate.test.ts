@@ -111,11 +111,12 @@ describe(`the holder's named PDF over HTTP, on the ${TARGET} target`, () => {
     );
     expect(revoked).toContain('CERTIFICAT RETIRÉ le 3 novembre 2025');
 
-    // Erased: no named copy any more, a clear problem; the public PDF stays.
+    // Erased: no named copy any more; the public PDF stays.
     expect((await L.call('DELETE', `/candidates/${before}/personal-data`, { as: DREETS })).status).toBe(204);
+    // The erased holder signs in no more: their token is refused before the route would say the data are gone (issue 17).
     const erased = await namedPdf(before, beforeCode);
-    expect(erased.status).toBe(422);
-    expect(erased.json.type).toBe('/problems/personal-data-erased');
+    expect(erased.status).toBe(401);
+    expect(erased.json.type).toBe('/problems/sign-in-revoked');
     expect((await L.call('GET', `/certificates/${encodeURIComponent(beforeCode)}/pdf`)).status).toBe(200);
   }, 300_000);
 });

@@ -153,14 +153,14 @@ describe('GET /candidates/{candidateId}/certificates/{code}/pdf: the holder’s 
     expect(await h.deps.accessLog.list(other)).toHaveLength(0);
   });
 
-  it('once the holder’s personal data are erased: 422 personal-data-erased, no PDF, the ledger unchanged', async () => {
+  it('once the holder’s personal data are erased: their token refused (401 sign-in-revoked, issue 17), no PDF, the ledger unchanged', async () => {
     expect((await call('DELETE', `/candidates/${holder}/personal-data`, { as: DREETS })).status).toBe(204);
     const before = await commitCount(h.deps);
     const logged = (await h.deps.accessLog.list(holder)).length;
     const res = await pdf(holder, titre);
-    expect(res.status).toBe(422);
+    expect(res.status).toBe(401);
     expect(res.headers['content-type']).toBe('application/problem+json');
-    expect(res.json.type).toBe('/problems/personal-data-erased');
+    expect(res.json.type).toBe('/problems/sign-in-revoked');
     expect(await commitCount(h.deps)).toBe(before);
     expect(await h.deps.accessLog.list(holder)).toHaveLength(logged);
     // The public PDF by code stays.

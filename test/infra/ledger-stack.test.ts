@@ -363,6 +363,8 @@ describe('accounts (DESIGN.md §6)', () => {
     'jurors/disable-juror-account',
     'candidates/invite-candidate-account',
     'candidates/disable-candidate-account',
+    // An erasure disables the person's accounts and signs them out, as a disabling does.
+    'candidates/erase-personal-data',
   ];
 
   it('the user pool has custom:ledger_id, immutable, and custom:region', () => {
@@ -410,16 +412,52 @@ describe('accounts (DESIGN.md §6)', () => {
       // Each route only the actions it makes: an invitation never disables, a disabling never creates nor enables.
       const expected = module.includes('/invite-')
         ? ['cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminEnableUser', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser']
-        : ['cognito-idp:AdminDisableUser', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser'];
+        : ['cognito-idp:AdminDisableUser', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser', 'cognito-idp:AdminUserGlobalSignOut'];
       expect(actionsOf(statements).sort(), module).toEqual(expected);
       expect(actionsOf(statements).sort(), module).toEqual([...ACCOUNT_ACTIONS_OF[module.includes('/invite-') ? 'invite' : 'disable']].sort());
       for (const s of statements) expect(s.Resource, module).toEqual(poolArn);
       // An account route reads the ledger (does the centre exist?) and appends nothing to it.
       const events = logicalIdOf(stack, stack.tables.events);
-      expect(actionsOf(statementsOfRole(resources, roleIdOf(module)).filter((s) => JSON.stringify(s.Resource).includes(`"${events}"`))), module).not.toContain('dynamodb:PutItem');
+      if (module !== 'candidates/erase-personal-data')
+        expect(actionsOf(statementsOfRole(resources, roleIdOf(module)).filter((s) => JSON.stringify(s.Resource).includes(`"${events}"`))), module).not.toContain(
+          'dynamodb:PutItem',
+        );
     }
     const grantees = identityPolicies(resources).filter((p) => actionsOf(p.statements).some((a) => a.startsWith('cognito-idp:')));
     expect(grantees).toHaveLength(accountModules.length);
+  });
+
+  it('the account routes and the erasure write the sign-in record only (PutItem on sign-in#* keys), no other read model', () => {
+    const readModels = logicalIdOf(stack, stack.tables.readModels);
+    for (const module of stack.functions.all().keys()) {
+      const writes = statementsOfRole(resources, roleIdOf(module)).filter(
+        (s) => JSON.stringify(s.Resource).includes(`"${readModels}"`) && actionsOf([s]).some((a) => WRITE_ACTION.test(a)),
+      );
+      if (!accountModules.includes(module)) {
+        // The projector and the rebuild write the read models whole; no other function is granted the sign-in records.
+        for (const s of writes) expect(s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? ['*'], module).not.toContain('sign-in#*');
+        continue;
+      }
+      expect(writes, module).toHaveLength(1);
+      expect(actionsOf(writes), module).toEqual(['dynamodb:PutItem']);
+      expect(writes[0]!.Condition, module).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['sign-in#*'] } });
+    }
+  });
+
+  it('every authenticated route may read its caller’s sign-in record (one GetItem, functions/shared/dispatch.ts)', () => {
+    const readModels = logicalIdOf(stack, stack.tables.readModels);
+    const authenticated = deployed.filter((r) => r.auth !== 'public');
+    expect(authenticated.map((r) => r.module)).toContain('statistics/download-export');
+    for (const route of authenticated) {
+      const reads = statementsOfRole(resources, roleIdOf(route.module)).filter(
+        (s) => JSON.stringify(s.Resource).includes(`"${readModels}"`) && actionsOf([s]).includes('dynamodb:GetItem'),
+      );
+      const keys = reads.map((s) => s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] as string[] | undefined);
+      expect(
+        keys.some((k) => k === undefined || k.includes('sign-in#*')),
+        route.module,
+      ).toBe(true);
+    }
   });
 
   it('every function knows the user pool by USER_POOL_ID', () => {

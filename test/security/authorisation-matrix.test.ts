@@ -19,6 +19,8 @@ interface World {
   sessionB: string;
   candidateA: string;
   candidateB: string;
+  /** Centre B's candidate whose data the erasure route erases: an erased person's tokens are refused from then on (401). */
+  erased: string;
   code: string;
 }
 
@@ -87,7 +89,7 @@ const table: Record<string, Expectation> = {
     owner: { centre: (w) => w.centreA },
     foreign: { centre: (w) => w.centreB },
   },
-  'DELETE /candidates/{candidateId}/personal-data': { path: (w) => `/candidates/${w.candidateB}/personal-data`, regions: { owner: 'Occitanie', foreign: 'Bretagne' } },
+  'DELETE /candidates/{candidateId}/personal-data': { path: (w) => `/candidates/${w.erased}/personal-data`, regions: { owner: 'Occitanie', foreign: 'Bretagne' } },
   'GET /centres': { path: () => '/centres?region=Bretagne', regions: { owner: 'Bretagne', foreign: 'Occitanie' } },
   'GET /centres/{centreId}': { path: (w) => `/centres/${w.centreA}`, owner: { centre: (w) => w.centreA }, foreign: { centre: (w) => w.centreB } },
   'GET /centres/{centreId}/candidates': { path: (w) => `/centres/${w.centreA}/candidates`, owner: { centre: (w) => w.centreA }, foreign: { centre: (w) => w.centreB } },
@@ -257,6 +259,7 @@ describe('authorisation matrix: every route, every role, every owner, every bad 
     const blocs = await s.blocs(RNCP);
     const candidateA = await s.candidate(centreA, 'Alpha');
     const candidateB = await s.candidate(centreB, 'Beta');
+    const erased = await s.candidate(centreB, 'Gamma');
     const sessionA = await s.session(centreA, { rncp: RNCP, kind: 'titre', startsOn: '2025-10-06', endsOn: '2025-10-06' }, jurorsA);
     const sessionB = await s.session(centreB, { rncp: RNCP, kind: 'titre', startsOn: '2025-10-06', endsOn: '2025-10-06' }, jurorsB);
     await s.enrol(centreA, sessionA, candidateA);
@@ -273,7 +276,7 @@ describe('authorisation matrix: every route, every role, every owner, every bad 
     await s.validatePv(sessionA);
     await L.settle();
     const record = (await L.call('GET', `/candidates/${candidateA}/record`, { as: ['candidate', candidateA] })).json;
-    w = { centreA, centreB, jurorA: jurorsA[0]!, jurorB: jurorsB[0]!, sessionA, sessionB, candidateA, candidateB, code: record.certificates[0].code };
+    w = { centreA, centreB, jurorA: jurorsA[0]!, jurorB: jurorsB[0]!, sessionA, sessionB, candidateA, candidateB, erased, code: record.certificates[0].code };
   }, 120_000);
   afterAll(async () => {
     await L?.stop();

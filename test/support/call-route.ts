@@ -22,6 +22,8 @@ export interface Call {
   /** Sent as is (for malformed JSON). */
   rawBody?: string;
   headers?: Record<string, string>;
+  /** The claims as the authorizer hands them over, instead of those of `as` (a token of a given account and `iat`). */
+  claims?: Record<string, unknown>;
 }
 
 /** Calls a route through the manifest and the shared dispatch, exactly as the local server and Lambda do. */
@@ -45,7 +47,7 @@ export async function callRoute(deps: LedgerDeps, method: string, url: string, c
         ...Object.fromEntries(Object.entries(call.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
       },
       body: call.rawBody ?? (call.body === undefined ? undefined : JSON.stringify(call.body)),
-      claims: call.as ? claimsOf(call.as) : undefined,
+      claims: call.claims ?? (call.as ? claimsOf(call.as) : undefined),
       sourceIp: '127.0.0.1',
       requestId: 'test-request',
     },

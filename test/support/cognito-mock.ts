@@ -6,6 +6,7 @@ import {
   AdminEnableUserCommand,
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
+  AdminUserGlobalSignOutCommand,
   CognitoIdentityProviderClient,
   InvalidParameterException,
   ResourceNotFoundException,
@@ -36,6 +37,7 @@ export function mockCognito(userPoolId = 'eu-west-3_TestPool') {
   const schema = new Set(['email', 'email_verified', 'custom:ledger_id', 'custom:region']);
   const groups = new Set<string>(Role.options);
   const invitations: string[] = [];
+  const signedOut: string[] = [];
   const $metadata = {};
 
   const pool = (id: string | undefined) => {
@@ -43,7 +45,8 @@ export function mockCognito(userPoolId = 'eu-west-3_TestPool') {
   };
   const userOf = (input: { UserPoolId?: string; Username?: string }) => {
     pool(input.UserPoolId);
-    const user = users.get((input.Username ?? '').toLowerCase());
+    // Cognito takes the email (the pool's sign-in name) or the user's own username, its `sub`.
+    const user = users.get((input.Username ?? '').toLowerCase()) ?? [...users.values()].find((u) => u.sub === input.Username);
     if (!user) throw new UserNotFoundException({ message: 'User does not exist.', $metadata });
     return user;
   };
@@ -87,6 +90,10 @@ export function mockCognito(userPoolId = 'eu-west-3_TestPool') {
     userOf(input).enabled = true;
     return {};
   });
+  mock.on(AdminUserGlobalSignOutCommand).callsFake((input: { UserPoolId?: string; Username?: string }) => {
+    signedOut.push(userOf(input).sub);
+    return {};
+  });
 
   return {
     client,
@@ -94,6 +101,8 @@ export function mockCognito(userPoolId = 'eu-west-3_TestPool') {
     userPoolId,
     /** Invitation emails sent, one entry per message. */
     invitations,
+    /** The users signed out everywhere (AdminUserGlobalSignOut), by `sub`, one entry per call. */
+    signedOut,
     /** A user made by hand in the console (or half made by an interrupted invitation). */
     addUser(email: string, attributes: Record<string, string>, userGroups: string[] = [], status: MockUser['status'] = 'CONFIRMED') {
       users.set(email.toLowerCase(), { sub: randomUUID(), attributes: new Map(Object.entries({ email, ...attributes })), enabled: true, status, groups: new Set(userGroups) });
