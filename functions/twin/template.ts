@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import { z } from 'zod';
 
@@ -221,6 +221,11 @@ export interface StackModel {
   triggers: Trigger[];
   scheduleGroups: { logicalId: string; name: unknown }[];
   queues: { logicalId: string; queueName: unknown }[];
+  /**
+   * The nested stacks (AWS::CloudFormation::Stack), each with its template from cdk.out (the asset CDK uploads). The
+   * twin runs none of their resources: the ledger's one nested stack holds the alarms and their topic.
+   */
+  nestedStacks: { logicalId: string; template: CfnTemplate | undefined }[];
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -508,5 +513,10 @@ export function modelOf(template: CfnTemplate, where: { cdkOut: string; stackNam
     triggers,
     scheduleGroups: ofType('AWS::Scheduler::ScheduleGroup').map(([logicalId, r]) => ({ logicalId, name: r.Properties.Name })),
     queues: ofType('AWS::SQS::Queue').map(([logicalId, r]) => ({ logicalId, queueName: r.Properties.QueueName })),
+    nestedStacks: ofType('AWS::CloudFormation::Stack').map(([logicalId, r]) => {
+      const assetPath = str(r.Metadata?.['aws:asset:path']);
+      const file = assetPath ? join(where.cdkOut, assetPath) : undefined;
+      return { logicalId, template: file && existsSync(file) ? templateSchema.parse(JSON.parse(readFileSync(file, 'utf8'))) : undefined };
+    }),
   };
 }

@@ -4,9 +4,9 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -21,9 +21,6 @@ const idOf = (module: string) =>
     .map((w) => w[0]!.toUpperCase() + w.slice(1))
     .join('');
 
-/** Errors and throttles of five functions: ten metrics, the most an alarm's metric math takes. */
-const FUNCTIONS_PER_ALARM = 5;
-
 /** API 5xx responses over 5 minutes that raise the alarm. */
 export const API_5XX_THRESHOLD = 5;
 
@@ -34,22 +31,30 @@ export interface LedgerAlarmsProps {
   onFailureQueue: sqs.IQueue;
   /** Schedules whose target kept failing. */
   scheduleDeadLetters: sqs.IQueue;
+  /** The workflows and the read-model rebuild, by name: their failed and timed-out executions. */
   stateMachines: ReadonlyMap<string, sfn.IStateMachine>;
   api: apigw.IHttpApi;
-  /** Every function of the ledger: its errors and throttles. */
-  functions: ReadonlyMap<string, { handler: lambda.IFunction; logGroup: logs.ILogGroup }>;
+  /**
+   * Every Lambda function of the stack (the ledger's, the rebuild's and those CDK adds), by what an operator knows it
+   * as (a module, else a construct path) → its function name: an errors alarm and a throttles alarm each.
+   */
+  functions: ReadonlyMap<string, string>;
   /** The change-feed consumers: how far behind they run (IteratorAge). */
   consumers: ReadonlyMap<string, { handler: lambda.IFunction }>;
   /** The projector's log group, where an overwritten commit is logged. */
   projectorLogs: logs.ILogGroup;
   /** Subscribed to the alarm topic when given. */
   email?: string;
+  /** Begins every alarm's name (the parent stack's name): two stages in one account and region stay apart. */
+  namePrefix: string;
 }
 
 /**
  * What an operator must hear about, sent to one encrypted SNS topic: change-feed records parked in the
- * on-failure queue (a projection is behind until they are replayed), failed workflow executions, and
- * API 5xx responses.
+ * on-failure queue (a projection is behind until they are replayed), schedules that could not be delivered,
+ * failed and timed-out executions, a change-feed consumer running behind, errors and throttles of each
+ * function, an overwritten commit, and API 5xx responses. Each alarm is named after what it watches (the
+ * notification's subject is `ALARM: "<name>" in <region>`), so the email says which function or workflow.
  */
 export class LedgerAlarms extends Construct {
   readonly topic: sns.Topic;
@@ -71,8 +76,9 @@ export class LedgerAlarms extends Construct {
     if (props.email) this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));
     const action = new SnsAction(this.topic);
 
-    const add = (id: string, description: string, metric: cloudwatch.IMetric, threshold: number) => {
+    const add = (id: string, description: string, metric: cloudwatch.IMetric, threshold: number, name = id) => {
       const alarm = new cloudwatch.Alarm(this, id, {
+        alarmName: `${props.namePrefix}-${name}`,
         alarmDescription: description,
         metric,
         threshold,
@@ -112,24 +118,28 @@ export class LedgerAlarms extends Construct {
         `${module} reads the change feed more than ${ITERATOR_AGE_THRESHOLD.toMinutes()} minutes behind: read models or reactions lag.`,
         handler.metric('IteratorAge', { period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
         ITERATOR_AGE_THRESHOLD.toMilliseconds(),
+        `IteratorAge-${module}`,
       );
     }
-    // Errors and throttles of every function, five functions to an alarm (an alarm's metric math takes ten metrics
-    // at most), so that the alarms stay a few and the stack far under CloudFormation's 500 resources; the alarm's
-    // description names its functions, and each function's own metrics say which one it was.
-    const functions = [...props.functions];
-    for (let i = 0; i < functions.length; i += FUNCTIONS_PER_ALARM) {
-      const group = functions.slice(i, i + FUNCTIONS_PER_ALARM);
-      const usingMetrics: Record<string, cloudwatch.IMetric> = {};
-      group.forEach(([, { handler }], j) => {
-        usingMetrics[`e${j}`] = handler.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM });
-        usingMetrics[`t${j}`] = handler.metricThrottles({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM });
-      });
+    // One alarm per function and metric, named after the function's module: an alarm over several functions
+    // would not say which one failed. (A Metrics Insights alarm grouped by FunctionName was weighed: its WHERE
+    // takes only = and !=, so it could not keep to this stack's generated function names; README, "Alarms".)
+    for (const [label, functionName] of props.functions) {
+      const lambdaMetric = (metricName: string) =>
+        new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName, dimensionsMap: { FunctionName: functionName }, period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM });
       add(
-        `FunctionFailures${i / FUNCTIONS_PER_ALARM + 1}`,
-        `Errors (time-outs included) or throttles in the last 5 minutes of: ${group.map(([module]) => module).join(', ')}.`,
-        new cloudwatch.MathExpression({ expression: Object.keys(usingMetrics).join(' + '), usingMetrics, period: Duration.minutes(5) }),
+        `Errors-${idOf(label)}`,
+        `${label} failed (an error, a time-out or out of memory) in the last 5 minutes: its log group says why.`,
+        lambdaMetric('Errors'),
         1,
+        `Errors-${label}`,
+      );
+      add(
+        `Throttles-${idOf(label)}`,
+        `${label} was throttled in the last 5 minutes: the account's Lambda concurrency ran out and invocations were refused.`,
+        lambdaMetric('Throttles'),
+        1,
+        `Throttles-${label}`,
       );
     }
     // A commit is never modified nor deleted: the projector logs any MODIFY or REMOVE record of the events table.

@@ -1,11 +1,11 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import { routes as manifest, type RouteEntry } from '../../functions/routes.js';
 import { Role } from '../../functions/shared/auth.js';
 import { streamConsumers, type StreamConsumer } from '../consumers.js';
 import { ChangeFeed } from '../constructs/change-feed.js';
-import { LedgerAlarms } from '../constructs/ledger-alarms.js';
+import type { LedgerAlarms } from '../constructs/ledger-alarms.js';
 import { LedgerBuckets } from '../constructs/ledger-buckets.js';
 import { LedgerFunctions } from '../constructs/ledger-functions.js';
 import { LedgerHttpApi } from '../constructs/ledger-http-api.js';
@@ -19,6 +19,8 @@ import { ReadModelRebuild } from '../constructs/read-model-rebuild.js';
 import { LedgerWeb } from '../constructs/ledger-web.js';
 import { LedgerWorkflows } from '../constructs/ledger-workflows.js';
 import { workflows as registeredWorkflows } from '../workflows/index.js';
+import { REBUILD_MODULES, rebuildReadModelsWorkflow } from '../workflows/rebuild-read-models.js';
+import { functionsOf, MonitoringStack } from './monitoring-stack.js';
 import type { WorkflowDefinition } from '../workflows/workflow.js';
 import type { FunctionAccess } from '../function-access.js';
 import type { LedgerStage } from '../../functions/shared/stage.js';
@@ -69,6 +71,8 @@ export class LedgerStack extends Stack {
   readonly http: LedgerHttpApi;
   readonly changeFeed: ChangeFeed;
   readonly workflows: LedgerWorkflows;
+  /** The nested stack of the alarms and their topic (infra/stacks/monitoring-stack.ts). */
+  readonly monitoring: MonitoringStack;
   readonly alarms: LedgerAlarms;
   readonly startUp: LedgerStartUp;
   readonly web?: LedgerWeb;
@@ -149,16 +153,23 @@ export class LedgerStack extends Stack {
     this.rebuild = new ReadModelRebuild(this, 'ReadModelRebuild', { tables: this.tables, logRetention, stage: this.stage });
     // After the change feed: the referential's events reach the projector's Streams consumer.
     this.startUp = new LedgerStartUp(this, 'StartUp', { functions: this.functions, executeAfter: [this.tables, this.changeFeed] });
-    this.alarms = new LedgerAlarms(this, 'Alarms', {
+    // Last: the alarms watch every function made above, CDK's own included.
+    const modules = new Map<IConstruct, string>([
+      ...[...this.functions.all()].map(([module, fn]) => [fn.handler.node.defaultChild!, module] as const),
+      ...Object.entries(this.rebuild.functions).map(([step, fn]) => [fn.handler.node.defaultChild!, REBUILD_MODULES[step as keyof typeof REBUILD_MODULES]] as const),
+    ]);
+    this.monitoring = new MonitoringStack(this, 'Monitoring', {
+      namePrefix: this.stackName,
       onFailureQueue: this.changeFeed.onFailure,
       scheduleDeadLetters: this.scheduler.deadLetters,
-      stateMachines: this.workflows.stateMachines,
+      stateMachines: new Map([...this.workflows.stateMachines, [rebuildReadModelsWorkflow.name, this.rebuild.stateMachine]]),
       api: this.http.api,
-      functions: this.functions.all(),
+      functions: functionsOf(this, modules),
       consumers: this.changeFeed.consumers,
       projectorLogs: this.functions.get('projections/project-change-feed').logGroup,
       ...(props.alarmEmail ? { email: props.alarmEmail } : {}),
     });
+    this.alarms = this.monitoring.alarms;
   }
 }
 

@@ -14,17 +14,33 @@ import { stateMachineArnVariable } from '../../infra/workflows/workflow.js';
 import { REQUIRED_AWS_VARIABLES, WORKFLOW_NAMES } from '../../functions/composition/config.js';
 import { START_UP_MODULE } from '../../infra/constructs/ledger-start-up.js';
 import { VAULT_BACKUP_DAYS } from '../../infra/constructs/ledger-tables.js';
-import { actionsOf, definitionOf, taskTargets, type CfnResourceJson, identityPolicies, logicalIdOf, statementsOfRole, SYNTH_TIMEOUT, synthesize, WRITE_ACTION } from './support.js';
+import {
+  actionsOf,
+  definitionOf,
+  taskTargets,
+  type CfnResourceJson,
+  identityPolicies,
+  logicalIdOf,
+  type monitoringOf,
+  statementsOfRole,
+  SYNTH_TIMEOUT,
+  synthesize,
+  WRITE_ACTION,
+} from './support.js';
+import { REBUILD_MODULES } from '../../infra/workflows/rebuild-read-models.js';
 
 let stack: LedgerStack;
 let resources: Record<string, CfnResourceJson>;
+let monitoring: ReturnType<typeof monitoringOf>;
 
 beforeAll(() => {
   // Without the pages (test/infra/web.test.ts has them): their BucketDeployment handler is not a ledger function.
-  ({ stack, resources } = synthesize({ stack: { web: false } }));
+  ({ stack, resources, monitoring } = synthesize({ stack: { web: false } }));
 }, SYNTH_TIMEOUT);
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+/** The alarms live in the monitoring nested stack, read with the parent's logical ids (test/infra/support.ts). */
+const alarmEntries = () => Object.entries(monitoring.resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
 /** The rebuild's functions (an operator's, with an environment of their own: test/infra/read-model-rebuild.test.ts). */
 const rebuildFunctions = () => new Set(Object.values(stack.rebuild.functions).map((fn) => logicalIdOf(stack, fn.handler)));
 /** The ledger's functions; CDK adds one of its own, the Trigger's provider. */
@@ -492,7 +508,7 @@ describe('change feed', () => {
     expect(resources[queueId]!.Properties.SqsManagedSseEnabled).toBe(true);
     const policy = ofType('AWS::SQS::QueuePolicy').find(([, p]) => JSON.stringify(p.Properties.Queues).includes(queueId));
     expect(policy![1].Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
-    const alarm = ofType('AWS::CloudWatch::Alarm').find(([, a]) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
+    const alarm = alarmEntries().find(([, a]) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible' && JSON.stringify(a.Properties.Dimensions).includes(queueId));
     expect(alarm![1].Properties).toMatchObject({
       Namespace: 'AWS/SQS',
       ComparisonOperator: 'GreaterThanThreshold',
@@ -535,7 +551,7 @@ describe('workflows', () => {
 
 describe('operations', () => {
   it('alarms on API 5xx', () => {
-    const alarm = ofType('AWS::CloudWatch::Alarm').find(([, a]) => a.Properties.MetricName === '5xx');
+    const alarm = alarmEntries().find(([, a]) => a.Properties.MetricName === '5xx');
     expect(alarm![1].Properties).toMatchObject({ Namespace: 'AWS/ApiGateway', Statistic: 'Sum' });
     expect(alarm![1].Properties.Dimensions).toEqual([{ Name: 'ApiId', Value: ref(logicalIdOf(stack, stack.http.api)) }]);
   });
@@ -613,27 +629,67 @@ describe('least privilege of the timers (issue 18)', () => {
 });
 
 describe('alarms someone receives (issue 18)', () => {
-  const alarms = () => ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+  const alarms = () => alarmEntries().map(([, a]) => a.Properties);
   const dimensionOf = (a: Record<string, any>) => JSON.stringify(a.Dimensions ?? []);
+  const lambdaAlarms = () => alarms().filter((a) => a.Namespace === 'AWS/Lambda' && ['Errors', 'Throttles'].includes(a.MetricName));
+  const namesOf = (functionId: string) =>
+    lambdaAlarms()
+      .filter((a) => dimensionOf(a) === JSON.stringify([{ Name: 'FunctionName', Value: ref(functionId) }]))
+      .map((a) => a.AlarmName as string)
+      .sort();
 
-  it('every ledger function has an alarm on its errors and throttles; each change-feed consumer an iterator-age alarm', () => {
-    for (const [module, fn] of stack.functions.all()) {
-      const id = logicalIdOf(stack, fn.handler);
-      const alarm = alarms().find((a) => JSON.stringify(a.Metrics ?? []).includes(`"${id}"`));
-      const names = (alarm?.Metrics ?? []).flatMap((m: any) =>
-        m.MetricStat && JSON.stringify(m.MetricStat.Metric.Dimensions).includes(`"${id}"`) ? [m.MetricStat.Metric.MetricName] : [],
-      );
-      expect(names.sort(), module).toEqual(['Errors', 'Throttles']);
-      expect(alarm!.AlarmDescription, module).toContain(module);
+  it("every Lambda function of the stack, CDK's own included, has an errors alarm and a throttles alarm of its own", () => {
+    const functions = ofType('AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThan(60);
+    for (const [id] of functions) {
+      const own = lambdaAlarms().filter((a) => dimensionOf(a) === JSON.stringify([{ Name: 'FunctionName', Value: ref(id) }]));
+      expect(own.map((a) => a.MetricName).sort(), id).toEqual(['Errors', 'Throttles']);
+      for (const a of own) expect(a, id).toMatchObject({ Statistic: 'Sum', Period: 300, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1 });
     }
+    // Nothing else: no alarm over several functions, none over a function the stack does not have.
+    expect(lambdaAlarms()).toHaveLength(functions.length * 2);
+  });
+
+  it("each function's alarms are named after its module, the rebuild's as well, so the notification says which one", () => {
+    const named = [
+      ...[...stack.functions.all()].map(([module, fn]) => [module, logicalIdOf(stack, fn.handler)] as const),
+      ...Object.entries(stack.rebuild.functions).map(([step, fn]) => [REBUILD_MODULES[step as keyof typeof REBUILD_MODULES], logicalIdOf(stack, fn.handler)] as const),
+    ];
+    expect(named.length).toBe(ledgerFunctions().length + rebuildFunctions().size);
+    for (const [module, id] of named) {
+      expect(namesOf(id), module).toEqual([`${stack.stackName}-Errors-${module}`, `${stack.stackName}-Throttles-${module}`]);
+      for (const a of lambdaAlarms().filter((x) => dimensionOf(x).includes(`"${id}"`))) expect(a.AlarmDescription, module).toContain(module);
+    }
+    const names = alarms().map((a) => a.AlarmName as string);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('every alarm notifies the alarm topic, and nothing else', () => {
+    const [topicId] = Object.entries(monitoring.resources).find(([, r]) => r.Type === 'AWS::SNS::Topic')!;
+    expect(alarms().length).toBeGreaterThan(100);
+    for (const a of alarms()) expect(a.AlarmActions, a.AlarmName).toEqual([{ Ref: topicId }]);
+  });
+
+  it('each change-feed consumer has an iterator-age alarm', () => {
     for (const consumer of streamConsumers) {
       const age = alarms().find((a) => a.MetricName === 'IteratorAge' && dimensionOf(a).includes(functionIdOf(consumer.module)));
       expect(age, consumer.module).toMatchObject({ Statistic: 'Maximum', Threshold: 300_000 });
     }
   });
 
-  it('failed and timed-out executions of each workflow are alarmed on', () => {
-    for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut']) expect(alarms().filter((a) => a.MetricName === metric)).toHaveLength(workflows.length);
+  it('failed and timed-out executions of each workflow and of the read-model rebuild are alarmed on', () => {
+    const machines = [...workflows.map((w) => logicalIdOf(stack, stack.workflows.stateMachines.get(w.name)!)), logicalIdOf(stack, stack.rebuild.stateMachine)];
+    for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut']) {
+      const of = alarms().filter((a) => a.MetricName === metric);
+      expect(of, metric).toHaveLength(machines.length);
+      for (const id of machines)
+        expect(
+          of.filter((a) => dimensionOf(a) === JSON.stringify([{ Name: 'StateMachineArn', Value: ref(id) }])),
+          `${metric} ${id}`,
+        ).toHaveLength(1);
+    }
+    const rebuild = alarms().filter((a) => dimensionOf(a).includes(`"${logicalIdOf(stack, stack.rebuild.stateMachine)}"`));
+    expect(rebuild.map((a) => a.AlarmName).sort()).toEqual([`${stack.stackName}-Workflow-rebuild-read-models-Failed`, `${stack.stackName}-Workflow-rebuild-read-models-TimedOut`]);
   });
 
   it('a MODIFY or REMOVE of a commit reaches the projector, whose log raises the CommitOverwritten alarm', () => {
@@ -641,7 +697,9 @@ describe('alarms someone receives (issue 18)', () => {
     const of = (module: string) => mappings.find(([, m]) => JSON.stringify(m.Properties.FunctionName) === JSON.stringify(ref(functionIdOf(module))))![1];
     expect(of('projections/project-change-feed').Properties.FilterCriteria).toBeUndefined();
     expect(JSON.stringify(of('reactions/react-to-change-feed').Properties.FilterCriteria)).toContain('INSERT');
-    const [, filter] = ofType('AWS::Logs::MetricFilter').find(([, f]) => f.Properties.FilterPattern.includes('ledger-commit-overwritten'))!;
+    const [, filter] = Object.entries(monitoring.resources).find(
+      ([, f]) => f.Type === 'AWS::Logs::MetricFilter' && f.Properties.FilterPattern.includes('ledger-commit-overwritten'),
+    )!;
     expect(filter.Properties.LogGroupName).toEqual(ref(logicalIdOf(stack, functionOf('projections/project-change-feed').logGroup)));
     const alarm = alarms().find((a) => a.MetricName === filter.Properties.MetricTransformations[0].MetricName);
     expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
@@ -657,7 +715,7 @@ describe('timers that cannot be lost (issue 18)', () => {
     expect(fn.Properties.Environment.Variables.SCHEDULER_DLQ_ARN).toEqual(arnOf(queueId));
     const sends = statementsOfRole(resources, logicalIdOf(stack, stack.scheduler.role)).filter((st) => actionsOf([st]).includes('sqs:SendMessage'));
     expect(JSON.stringify(sends.map((st) => st.Resource))).toContain(queueId);
-    const alarm = ofType('AWS::CloudWatch::Alarm').find(([, a]) => JSON.stringify(a.Properties.Dimensions ?? []).includes(queueId));
+    const alarm = alarmEntries().find(([, a]) => JSON.stringify(a.Properties.Dimensions ?? []).includes(queueId));
     expect(alarm![1].Properties).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
   });
 });
@@ -666,5 +724,13 @@ describe('CloudFormation limits', () => {
   it('the stack stays within the 500 resources of one CloudFormation stack, with room for the routes to come', () => {
     // Each route costs a function, its role, an integration, a route and a permission (the log group is shared).
     expect(Object.keys(resources).length).toBeLessThan(450);
+  });
+
+  it('the alarms are one nested stack in it, within the 500 resources and 200 parameters a template may have', () => {
+    expect(resources[monitoring.resourceId]!.Type).toBe('AWS::CloudFormation::Stack');
+    expect(ofType('AWS::CloudWatch::Alarm')).toEqual([]);
+    expect(Object.keys(monitoring.resources).length).toBeLessThan(450);
+    // A parameter per name the alarms read from the parent (each function's, each queue's…).
+    expect(monitoring.parameters.length).toBeLessThan(150);
   });
 });

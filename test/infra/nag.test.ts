@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,8 +27,11 @@ function check(stackProps: LedgerStackProps) {
   Template.fromStack(edge);
   expect(Annotations.fromStack(edge).findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
 
-  const suppressions = Object.entries(template!.toJSON().Resources as Record<string, { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }>).flatMap(
-    ([id, r]) => (r.Metadata?.cdk_nag?.rules_to_suppress ?? []).map((s) => ({ resource: id, ...s })),
+  // The monitoring nested stack's too: its findings are reported with the parent's (above), its suppressions are in its own template.
+  const suppressions = [template!, Template.fromStack(stack.monitoring)].flatMap((t) =>
+    Object.entries(t.toJSON().Resources as Record<string, { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }>).flatMap(([id, r]) =>
+      (r.Metadata?.cdk_nag?.rules_to_suppress ?? []).map((s) => ({ resource: id, ...s })),
+    ),
   );
   expect(suppressions.length).toBeGreaterThan(0);
   for (const s of suppressions) expect(s.reason.length, `${s.id} on ${s.resource}`).toBeGreaterThanOrEqual(40);
@@ -35,6 +39,17 @@ function check(stackProps: LedgerStackProps) {
 
 describe('cdk-nag AwsSolutions', () => {
   it('no unsuppressed error in the stack, and every suppression gives its reason', () => check({}), SYNTH_TIMEOUT);
+
+  it(
+    'checks the monitoring nested stack as well: a topic added there without encryption nor TLS is reported',
+    () => {
+      const { stack } = ledgerApp({ nag: true, stack: { web: false }, outdir: mkdtempSync(join(tmpdir(), 'ledger-nag-')), context: { 'aws:cdk:bundling-stacks': [] } });
+      new sns.Topic(stack.monitoring, 'Unguarded');
+      // Synthesis refuses it, as it would any unsuppressed finding of the parent stack.
+      expect(() => Template.fromStack(stack)).toThrow(/AwsSolutions-SNS3[^\n]*\n\s*CertificationLedger\/Monitoring\/Unguarded\/Resource/);
+    },
+    SYNTH_TIMEOUT,
+  );
 
   it('nor once workflows, a public verify route and every kind of grant are added', () => check(extendedStack), SYNTH_TIMEOUT);
 

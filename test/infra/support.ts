@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ledgerApp, type LedgerAppOptions } from '../../infra/ledger-app.js';
 import { workflows } from '../../infra/workflows/index.js';
-import type { LedgerStackProps } from '../../infra/stacks/ledger-stack.js';
+import type { LedgerStack, LedgerStackProps } from '../../infra/stacks/ledger-stack.js';
 import type { WorkflowDefinition } from '../../infra/workflows/workflow.js';
 
 /** Cold synthesis (aws-cdk-lib import + synth) takes seconds on 2 cores. */
@@ -24,7 +24,36 @@ export function synthesize(options: LedgerAppOptions = {}) {
   const outdir = mkdtempSync(join(tmpdir(), 'ledger-infra-'));
   const { app, stack } = ledgerApp({ nag: false, ...options, outdir, context: { 'aws:cdk:bundling-stacks': [], ...options.context } });
   const template = Template.fromStack(stack);
-  return { app, stack, template, resources: template.toJSON().Resources as Record<string, CfnResourceJson> };
+  const resources = template.toJSON().Resources as Record<string, CfnResourceJson>;
+  return { app, stack, template, resources, monitoring: monitoringOf(stack, resources) };
+}
+
+/**
+ * The nested stack of the alarms (infra/stacks/monitoring-stack.ts), its resources read as the parent's: each
+ * `{ Ref: <parameter> }` replaced by what the parent passes it (`{ Ref: <function> }`, `{ Fn::GetAtt: [<queue>, …] }`),
+ * so an alarm's dimensions name the parent's resources by their logical ids.
+ */
+export function monitoringOf(stack: LedgerStack, resources: Record<string, CfnResourceJson>) {
+  const nested = Template.fromStack(stack.monitoring).toJSON() as { Resources: Record<string, CfnResourceJson>; Parameters?: Record<string, unknown> };
+  const resourceId = stack.resolve(stack.monitoring.nestedStackResource!.logicalId) as string;
+  const passed = (resources[resourceId]!.Properties.Parameters ?? {}) as Record<string, unknown>;
+  const substitute = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(substitute);
+    if (value && typeof value === 'object') {
+      const ref = (value as { Ref?: unknown }).Ref;
+      if (typeof ref === 'string' && Object.keys(value).length === 1 && ref in passed) return passed[ref];
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v)]));
+    }
+    return value;
+  };
+  return {
+    /** The nested stack's logical id in the parent. */
+    resourceId,
+    resources: substitute(nested.Resources) as Record<string, CfnResourceJson>,
+    /** As synthesized, parameters unresolved (the nested template's Metadata, cdk-nag's suppressions). */
+    raw: nested,
+    parameters: Object.keys(nested.Parameters ?? {}),
+  };
 }
 
 export interface CfnResourceJson {

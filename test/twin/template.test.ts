@@ -136,6 +136,18 @@ describe('the stack read from cdk.out', () => {
     expect(resolver.getAtt(stack.kmsKeys[0]!.logicalId, 'Arn')).toMatch(/^arn:aws:kms:[^:]+:000000000000:key\/[0-9a-f-]{36}$/);
   });
 
+  it("finds the alarms' nested stack with its template in cdk.out, and nothing the twin runs reads from it", () => {
+    expect(stack.nestedStacks).toHaveLength(1);
+    const [monitoring] = stack.nestedStacks;
+    const types = new Set(Object.values(monitoring!.template!.Resources).map((r) => r.Type));
+    expect([...types].sort()).toEqual(['AWS::CloudWatch::Alarm', 'AWS::KMS::Key', 'AWS::Logs::MetricFilter', 'AWS::SNS::Topic', 'AWS::SNS::TopicPolicy']);
+    // Alarms are not run locally: a function, role or state machine reading the nested stack's outputs would be.
+    const readers = Object.entries(stack.template.Resources).filter(
+      ([id, r]) => id !== monitoring!.logicalId && referencedLogicalIds(r.Properties).includes(monitoring!.logicalId),
+    );
+    expect(readers.map(([id]) => id)).toEqual([]);
+  });
+
   it('lists every addressable resource with a unique physical name', () => {
     const ids = resolver.physicalIds();
     const functionNames = stack.functions.map((f) => ids[f.logicalId]!.ref);
