@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { peerUidIn, peerUser, readProcNet, socketAddressBytes, type LoopbackConnection, type ProcNetReader } from '../../functions/local/peer-user.js';
 import { localControls } from '../../functions/twin/local-controls.js';
-import { TwinClock } from '../../functions/twin/twin-clock.js';
+import type { TwinClock } from '../../functions/twin/twin-clock.js';
 import { eventually } from '../support/eventually.js';
 import { startTestLedger, type LocalLedger } from '../support/local-ledger.js';
 
