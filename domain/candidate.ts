@@ -69,12 +69,16 @@ export type CandidateCommand =
       route: AccessRoute;
       endsOn: string;
       allowedRoutes: readonly AccessRoute[];
+      /** The version's validFrom: a training toward it ends after it opened. */
+      versionOpenedOn: string;
       today: string;
     }
   | ({
       /** Decided by the DREETS of the candidate's centre's region (rule 16), like an équivalence. */
       type: 'DecideVaeRecevabilite';
       today: string;
+      /** The version's validFrom: no recevabilité to it is decided before it opened, as for an équivalence. */
+      versionOpenedOn: string;
       actingRegion: string | undefined;
       candidateRegion: string | undefined;
     } & EventData<'VaeRecevabiliteDecided'>)
@@ -198,9 +202,11 @@ function requireDecidedBy(decidedOn: string, today: string) {
 /**
  * The youngest a candidate registers: 15, the age at which a young person who has finished collège may enter an
  * apprenticeship (Code du travail, art. L6222-1), the earliest route to a titre professionnel. A birth date later than
- * that, or in the future, is a typing mistake; one before 1900 too.
+ * that, or in the future, is a typing mistake.
  */
 export const MINIMUM_CANDIDATE_AGE = 15;
+/** The oldest: 125 years, past the oldest person ever recorded (122); an older birth date is a typing mistake. */
+export const MAXIMUM_CANDIDATE_AGE = 125;
 
 /**
  * Refuses an implausible birth date. The birth date never enters the ledger (it lives in the person vault), so the
@@ -208,11 +214,10 @@ export const MINIMUM_CANDIDATE_AGE = 15;
  */
 export function requirePlausibleBirthDate(birthDate: string, today: string) {
   const latest = `${String(Number(today.slice(0, 4)) - MINIMUM_CANDIDATE_AGE).padStart(4, '0')}${today.slice(4)}`;
-  if (birthDate < '1900-01-01' || birthDate > latest) {
-    throw refuse(
-      'implausible-birth-date',
-      `a candidate born on ${birthDate} would not be between ${MINIMUM_CANDIDATE_AGE} and ${Number(today.slice(0, 4)) - 1900} years old on ${today}`,
-    );
+  // Born on or before this day, they turned MAXIMUM_CANDIDATE_AGE + 1 by today.
+  const tooOld = addYears(today, -(MAXIMUM_CANDIDATE_AGE + 1));
+  if (birthDate <= tooOld || birthDate > latest) {
+    throw refuse('implausible-birth-date', `a candidate born on ${birthDate} would not be between ${MINIMUM_CANDIDATE_AGE} and ${MAXIMUM_CANDIDATE_AGE} years old on ${today}`);
   }
 }
 
@@ -293,6 +298,10 @@ function decide(command: CandidateCommand, state: CandidateState): CandidateEven
       const { candidateId, actingCentre, rncp, route, endsOn, allowedRoutes } = command;
       if (state.registeredBy !== actingCentre) throw forbidden('not-your-candidate', `candidate ${candidateId} was registered by another centre`);
       requirePlausibleTrainingEnd(endsOn, command.today);
+      // Chosen over the candidate's birth (the vault's, not the ledger's): a training toward a version ends after it opened.
+      if (endsOn < command.versionOpenedOn) {
+        throw refuse('training-ends-before-version', `${rncp} opened on ${command.versionOpenedOn}: no training toward it ended on ${endsOn}`);
+      }
       // A training toward the titre by a route the version refuses opens no enrolment: it is not one to declare.
       if (!allowedRoutes.includes(route)) throw refuse('route-not-allowed', `${rncp} is not open to the route ${route}`);
       if (state.trainings.some((t) => t.rncp === rncp && t.route === route && t.endsOn === endsOn)) return [];
@@ -301,9 +310,12 @@ function decide(command: CandidateCommand, state: CandidateState): CandidateEven
 
     case 'DecideVaeRecevabilite': {
       requireRegistered(state, command.candidateId);
-      const { type: _, today, actingRegion, candidateRegion, ...data } = command;
+      const { type: _, today, actingRegion, candidateRegion, versionOpenedOn, ...data } = command;
       requireTerritory(actingRegion, candidateRegion, `candidate ${data.candidateId}`);
       requireDecidedBy(data.decidedOn, today);
+      if (data.decidedOn < versionOpenedOn) {
+        throw refuse('decided-before-version', `${data.rncp} opened on ${versionOpenedOn}: no VAE recevabilité for it was decided on ${data.decidedOn}`);
+      }
       if (state.vaeRecevable.includes(data.rncp)) return [];
       return [{ type: 'VaeRecevabiliteDecided', data }];
     }

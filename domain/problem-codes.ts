@@ -127,6 +127,7 @@ export const PROBLEM_SENTENCES = {
   'candidate-erased': 'Les données personnelles de ce candidat ont été effacées : plus rien ne peut être enregistré sur sa situation.',
   'implausible-training-end': 'Cette date de fin de formation est trop lointaine pour être plausible : vérifiez-la.',
   'decided-before-version': 'La décision est antérieure à l’ouverture de cette version de la certification.',
+  'training-ends-before-version': 'Cette formation s’achève avant l’ouverture de cette version de la certification.',
   'decided-before-birth': 'La décision est antérieure à la naissance du candidat : vérifiez la date.',
   'implausible-birth-date': 'Cette date de naissance n’est pas plausible pour un candidat : vérifiez-la.',
   'person-data-conflict': 'D’autres données personnelles sont déjà enregistrées sous cet identifiant : rien n’a été modifié.',

@@ -59,20 +59,38 @@ export class UnknownEventVersionError extends Error {
 export const IsoDate = z.iso.date();
 export const IsoInstant = z.iso.datetime({ offset: false });
 /**
- * What no person's name holds, and what would disguise one: control characters (U+0000–U+001F, U+007F), the bidi
- * embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) that reorder a name on a PDF or a page, and
- * lone UTF-16 surrogates (no character at all).
+ * What no name or label a person types holds, and what would disguise one on a PDF or a page: control characters
+ * (C0, DEL, C1), line and paragraph separators, lone UTF-16 surrogates (no character at all), and format characters
+ * (Unicode category Cf: bidi embeddings, overrides and isolates that reorder it, and the invisible ones, U+200B,
+ * U+FEFF, U+00AD…, that make "Du\u200Bpont" another name than "Dupont"). The two joiners (U+200C, U+200D) stay
+ * where writing needs them: between letters of scripts other than Latin, Greek and Cyrillic (Persian, Indic), and
+ * U+200D inside an emoji sequence.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are exactly what a name is refused for
-const DISGUISING = /[\u0000-\u001F\u007F\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const SCRIPT_LETTER = String.raw`[[\p{L}\p{M}]--[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}]]`;
+const EMOJI = String.raw`[\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F]`;
+const NEEDED_JOINER = String.raw`(?<=${SCRIPT_LETTER})[\u200C\u200D](?=${SCRIPT_LETTER})|(?<=${EMOJI})\u200D(?=\p{Extended_Pictographic})`;
+const DISGUISING = new RegExp(String.raw`[\p{Cc}\p{Cs}\p{Zl}\p{Zp}]|(?!${NEEDED_JOINER})\p{Cf}`, 'v');
+/** The same, but a line feed (free text of several lines: a reason, a legal basis) is not one. */
+const DISGUISING_IN_TEXT = new RegExp(String.raw`[[\p{Cc}--\n]\p{Cs}\p{Zl}\p{Zp}]|(?!${NEEDED_JOINER})\p{Cf}`, 'v');
+
+/**
+ * The one refinement of what people type and the ledger shows (names, labels, free text): nothing that hides,
+ * reorders or breaks what a reader sees. Only at the route and command boundary: stored events keep decoding.
+ */
+export const shownAsTyped = (what: string, lines: 'one line' | 'several lines' = 'one line') =>
+  z.refine<string>(
+    (text) => !(lines === 'one line' ? DISGUISING : DISGUISING_IN_TEXT).test(text),
+    `${what} without control characters${lines === 'one line' ? ', line breaks' : ''}, bidi overrides, invisible format characters or lone surrogates`,
+  );
 
 /** A person's name (a candidate's family or given names, a juror's name), trimmed, refused when it holds one of those. */
-export const PersonName = z.string().check(
-  z.trim(),
-  z.minLength(1),
-  z.maxLength(200),
-  z.refine((name) => !DISGUISING.test(name), 'a name without control characters, bidi overrides or lone surrogates'),
-);
+export const PersonName = z.string().check(z.trim(), z.minLength(1), z.maxLength(200), shownAsTyped('a name'));
+
+/** A label people type that pages and PDFs show on one line (a centre's name, printed as the jury's lieu). */
+export const Label = z.string().check(z.trim(), z.minLength(1), z.maxLength(200), shownAsTyped('a label'));
+
+/** Free text people type that is shown (a reason, a legal basis, measures): line breaks allowed, nothing else hidden. */
+export const shownText = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max), shownAsTyped('a text', 'several lines'));
 
 /**
  * Where free text an agent or a jury typed about a decision concerning a person (a reason, a legal basis) is

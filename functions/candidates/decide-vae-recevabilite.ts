@@ -13,7 +13,8 @@ export const route = defineRoute({
   body: z.object({ rncp: RncpCode, decidedOn: IsoDate }),
   response: { status: 201 },
   async handle({ params: { candidateId }, body, ctx }, deps) {
-    if (!(await certificationOf(deps, body.rncp))) throw notFound('certification-not-found', `no certification ${body.rncp}`);
+    const version = await certificationOf(deps, body.rncp);
+    if (!version) throw notFound('certification-not-found', `no certification ${body.rncp}`);
     const { registeredBy } = (await deps.commands.state(candidate, candidateStream(candidateId))).state;
     await deps.commands.handle(
       candidate,
@@ -24,6 +25,7 @@ export const route = defineRoute({
         ...body,
         decidedBy: ctx.command.actor,
         today: ledgerDate(ctx.command.now),
+        versionOpenedOn: version.validFrom,
         actingRegion: ctx.caller!.region,
         candidateRegion: registeredBy ? (await centreFacts(deps, registeredBy))?.region : undefined,
       },

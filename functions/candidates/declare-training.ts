@@ -27,6 +27,7 @@ export const route = defineRoute({
         actingCentre: ctx.caller!.ledgerId,
         ...body,
         allowedRoutes: version.accessRoutes.allowed,
+        versionOpenedOn: version.validFrom,
         today: ledgerDate(ctx.command.now),
       },
       ctx.command,

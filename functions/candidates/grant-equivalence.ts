@@ -1,7 +1,7 @@
 import * as z from '../../events/zod.js';
 import { candidate, candidateStream } from '../../domain/candidate.js';
 import { notFound } from '../../domain/errors.js';
-import { BlocCode, Id, IsoDate, RncpCode } from '../../events/define-event.js';
+import { BlocCode, Id, IsoDate, RncpCode, shownText } from '../../events/define-event.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { ledgerDate } from '../shared/ledger-date.js';
 import { created, defineRoute } from '../shared/route.js';
@@ -16,7 +16,7 @@ export const route = defineRoute({
     blocs: z.array(BlocCode).check(z.maxLength(50)),
     titre: z._default(z.boolean(), false),
     decidedOn: IsoDate,
-    legalBasis: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
+    legalBasis: shownText(500),
   }),
   response: { status: 201, schema: z.object({ candidateId: z.string(), decisionId: z.string() }) },
   async handle({ params: { candidateId }, body, ctx }, deps) {

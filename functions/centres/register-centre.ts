@@ -1,4 +1,5 @@
 import * as z from '../../events/zod.js';
+import { Label } from '../../events/define-event.js';
 import { centre, centreStream } from '../../domain/centre.js';
 import { lambdaHandler } from '../shared/lambda.js';
 import { Region } from '../shared/region.js';
@@ -6,7 +7,7 @@ import { created, defineRoute } from '../shared/route.js';
 
 export const route = defineRoute({
   summary: 'Register a training centre (an organisation: its name is not personal data)',
-  body: z.object({ name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)), region: Region }),
+  body: z.object({ name: Label, region: Region }),
   response: { status: 201, schema: z.object({ centreId: z.string() }) },
   async handle({ body, ctx }, deps) {
     const centreId = ctx.ids.next();

@@ -1,4 +1,5 @@
 import * as z from '../../events/zod.js';
+import { shownText } from '../../events/define-event.js';
 import { candidate, candidateStream } from '../../domain/candidate.js';
 import { certificate, certificateStream, type CertificateState } from '../../domain/certificate.js';
 import { parseCertificateCode } from '../../domain/certificate-code.js';
@@ -11,8 +12,8 @@ import { keepDecisionText } from '../shared/decision-notes.js';
 import { created, type RouteContext } from '../shared/route.js';
 
 export const StatusChangeBody = z.object({
-  reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(1000)),
-  legalBasis: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
+  reason: shownText(1000),
+  legalBasis: shownText(500),
 });
 
 export const StatusChangeAnswer = z.object({ code: z.string(), status: z.enum(['valid', 'suspended', 'revoked']) });

@@ -7,6 +7,7 @@ import type { LedgerDeps } from '../shared/deps.js';
 import { problem } from '../shared/problem.js';
 import { NOT_UTF8_DETAIL, utf8Text } from '../shared/http-body.js';
 import type { HttpRequest, HttpResponse, RouteDefinition } from '../shared/route.js';
+import { peerUserRefusal, readProcNet, type ProcNetReader } from './peer-user.js';
 
 interface CompiledRoute {
   entry: RouteEntry;
@@ -65,6 +66,8 @@ export async function startHttpServer(options: {
   /** The local authoriser's hint on a refused token (another data dir's, expired); none on AWS. */
   explainRefusedToken?: (authorization: string | undefined) => Promise<string | undefined>;
   staticPages?: StaticHandler;
+  /** Where the local controls read which user a loopback peer is (functions/local/peer-user.ts); tests give another. */
+  procNet?: ProcNetReader;
 }): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const compiled = await compileRoutes(routes);
   const server = createServer((req, res) => {
@@ -95,6 +98,12 @@ export async function startHttpServer(options: {
           ? problemResponse(problem(405, 'method-not-allowed', `${method} is not allowed on ${url.pathname}`))
           : problemResponse(problem(404, 'not-found', `no route ${url.pathname}`)),
       );
+    }
+    if (found.compiled.entry.localOnly) {
+      // Loopback is any user of this machine: the local controls answer the one who runs the ledger only.
+      const { remoteAddress, remotePort, localAddress, localPort } = req.socket;
+      const refused = peerUserRefusal({ remoteAddress, remotePort, localAddress, localPort }, options.procNet ?? readProcNet);
+      if (refused) return send(res, problemResponse(problem(403, 'local-only', refused)));
     }
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k.toLowerCase()] = v;

@@ -4,7 +4,8 @@ import { refuse } from '../../domain/errors.js';
 import type { Clock } from '../ports/clock.js';
 
 /** Dates are compared as ISO strings, which holds for four-digit years only. */
-const LATEST_INSTANT = Date.parse('9999-12-31T00:00:00.000Z');
+/** The last instant of 9999-12-31 (UTC): the whole last day is the clock's, as its refusal says (issue 17, D6). */
+const LATEST_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 /** A move larger than this is a mistake (or an attack on the local controls), never a demo. */
 const MAX_MOVE_MS = 100 * 365.25 * 86_400_000;
 
@@ -61,7 +62,7 @@ export class LocalClock implements Clock {
   async moveTo(instant: string): Promise<void> {
     if (!this.virtualNow) throw refuse('clock-not-virtual', 'the clock follows the system time');
     const target = Date.parse(instant);
-    if (!(target <= LATEST_INSTANT)) throw refuse('clock-out-of-range', 'the clock cannot go past 9999-12-31 (four-digit years only)');
+    if (!(target <= LATEST_INSTANT)) throw refuse('clock-out-of-range', 'the clock cannot go past the end of 9999-12-31 (9999-12-31T23:59:59.999Z: four-digit years only)');
     if (target < Date.parse(this.virtualNow)) throw refuse('clock-cannot-go-back', `the clock is at ${this.virtualNow} and never goes back`);
     if (target - Date.parse(this.virtualNow) > MAX_MOVE_MS) throw refuse('clock-move-too-far', 'the clock moves at most a century at a time');
     if (this.mover) await this.mover(instant);

@@ -1,5 +1,6 @@
 // `npm start`: the whole ledger on this machine.
 import { resolveDataDir } from './data-dir.js';
+import { warnIfPeerUserCannotBeTold } from './peer-user.js';
 import { startLocalLedger } from './runtime.js';
 
 // The data dir holds the vault's master key, the signing keys and the ledger: readable by this user only.
@@ -16,6 +17,7 @@ const ledger = await startLocalLedger({
   logLevel: (process.env.LOG_LEVEL as 'INFO') ?? 'WARN',
 });
 
+warnIfPeerUserCannotBeTold();
 console.log(`certification-ledger is running on ${ledger.url}  (data in ${dataDir}, clock ${ledger.clock.isVirtual ? `virtual at ${ledger.clock.now()}` : 'system'})`);
 console.log(`  health:     curl ${ledger.url}/health`);
 console.log(`  pages:      ${ledger.url}/  (/v, /candidat, /certificateurs, /ministere; sign in at /connexion)`);

@@ -1,4 +1,5 @@
 import * as z from '../../events/zod.js';
+import { candidate, candidateStream } from '../../domain/candidate.js';
 import { forbidden, notFound } from '../../domain/errors.js';
 import { Id } from '../../events/define-event.js';
 import { AccountEmail } from '../ports/account-directory.js';
@@ -18,6 +19,10 @@ export const route = defineRoute({
       const account = await deps.accounts.find(body.email);
       if (!account) throw notFound('account-not-found', 'no account was invited with this email');
       if (account.status === 'disabled') throw forbidden('account-disabled', 'this account was disabled');
+      // Signing in as a candidate whose data were erased would act for a person the ledger no longer knows.
+      if (account.group === 'candidate' && (await deps.commands.state(candidate, candidateStream(account.ledgerId))).state.erased) {
+        throw forbidden('personal-data-erased', "this candidate's personal data were erased: their account no longer signs in");
+      }
       return ok({
         token: await deps.localTokens.sign(account.group, account.ledgerId, { region: account.region, sub: account.sub }),
         role: account.group,

@@ -6,6 +6,7 @@ import { LocalRateLimit, publicRateLimitOf } from '../composition/config.js';
 import { composeLocalLedger, LOCAL_BUCKETS, LOCAL_TABLES, type LocalPlatformOptions } from '../composition/local-ledger.js';
 import '../shared/polyfills.js';
 import { startHttpServer } from './http-server.js';
+import type { ProcNetReader } from './peer-user.js';
 import { startLocalStandIns } from './stand-ins.js';
 import { LocalClock, parseClockSetting } from './local-clock.js';
 import { localTokenKeys, signLocalToken, explainLocalTokenRefusal, verifyLocalToken } from './local-token.js';
@@ -30,6 +31,8 @@ export interface LocalLedgerOptions {
   serve?: boolean;
   /** Where the stand-ins' sockets go (functions/local/stand-ins.ts): a one-off command's are private. */
   sockets?: 'data-dir' | 'private';
+  /** Tests only: the /proc/net/tcp tables the local controls read a peer's user from (functions/local/peer-user.ts). */
+  procNet?: ProcNetReader;
   /** Tests only: failure injection in the local workflow runner. */
   workflowOptions?: LocalPlatformOptions['workflowOptions'];
 }
@@ -96,6 +99,7 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
       verifyClaims: (authorization) => verifyLocalToken(keys, authorization),
       explainRefusedToken: (authorization) => explainLocalTokenRefusal(keys, authorization),
       staticPages: await webPages(), // the pages of web/ (issue 6), at the paths of web/site.ts
+      ...(options.procNet ? { procNet: options.procNet } : {}),
     });
     return http;
   }

@@ -1,12 +1,12 @@
 import * as z from '../../events/zod.js';
 import { AccessRoute } from '../../events/certification.js';
-import { BlocCode, Id, IsoDate, RncpCode } from '../../events/define-event.js';
+import { BlocCode, Id, IsoDate, RncpCode, shownText } from '../../events/define-event.js';
 import { CompetenceResult, DeliberationOutcome, DossierProfessionnel, SessionKind } from '../../events/session.js';
 
 export const SessionParams = z.object({ sessionId: Id });
 export const DeliberationParams = z.object({ sessionId: Id, candidateId: Id });
 /** Free text (reasons, legal bases): about a decision, never about a person's private life. */
-export const Text = z.string().check(z.trim(), z.minLength(1), z.maxLength(1000));
+export const Text = shownText(1000);
 
 const Member = z.object({ jurorId: z.string(), independent: z.boolean(), name: z.optional(z.nullable(z.string())).check(z.describe('the juror’s name, from the vault')) });
 
@@ -96,7 +96,7 @@ export const AssessmentBody = z.object({
 export const DeliberationBody = z.object({
   candidateId: Id,
   /** Required to award a bloc that every juror's grid found short: the jury's reason, recorded with its decision. */
-  assessmentsOverridden: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(2000))),
+  assessmentsOverridden: z.optional(shownText(2000)),
   outcome: DeliberationOutcome,
   blocs: z.array(BlocCode).check(z.maxLength(50)),
   finalInterviewHeld: z._default(z.boolean(), false),

@@ -1,6 +1,7 @@
 import { decodeJwt } from 'jose';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { peerUserRefusal, readProcNet, type ProcNetReader } from '../local/peer-user.js';
 import { CognitoError } from './local-cognito.js';
 import { claimsOf } from './token.js';
 import { ClockRefused, type TwinClock } from './twin-clock.js';
@@ -8,7 +9,8 @@ import { ClockRefused, type TwinClock } from './twin-clock.js';
 /**
  * The local-only controls of API.md, served by the twin itself (they never exist in AWS): POST /_local/clock
  * moves a virtual clock and fires what fell due; POST /_local/tokens mints a token of the stack's user pool.
- * Both answer loopback callers only, in problem+json like the API.
+ * Both answer loopback callers of the user who runs the twin only (functions/local/peer-user.ts), in problem+json
+ * like the API.
  */
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
@@ -25,6 +27,8 @@ export interface LocalControlsOptions {
   token: (claims: Record<string, unknown>) => Promise<string>;
   /** Signs in as an account already in the user pool (invited through the API), as the sign-in page does. */
   signInAs: (email: string) => Promise<string>;
+  /** Where a loopback peer's user is read from (/proc/net/tcp); tests give another. */
+  procNet?: ProcNetReader;
 }
 
 const send = (res: ServerResponse, status: number, body: unknown, contentType = 'application/json') => {
@@ -63,6 +67,12 @@ export function localControls(options: LocalControlsOptions) {
     if (req.method !== 'POST' || (path !== '/_local/clock' && path !== '/_local/tokens')) return false;
     if (!LOOPBACK.test(req.socket.remoteAddress ?? '')) {
       problem(res, 403, 'forbidden', 'local controls answer callers on this machine only');
+      return true;
+    }
+    const { remoteAddress, remotePort, localAddress, localPort } = req.socket;
+    const otherUser = peerUserRefusal({ remoteAddress, remotePort, localAddress, localPort }, options.procNet ?? readProcNet);
+    if (otherUser) {
+      problem(res, 403, 'local-only', otherUser);
       return true;
     }
     if (path === '/_local/clock') {

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { twinToken } from './token.js';
+import { warnIfPeerUserCannotBeTold } from '../local/peer-user.js';
 import { startTwin } from './twin.js';
 
 /**
@@ -31,6 +32,7 @@ if (command === 'token') {
   }
   console.log(await twinToken(root, dataDir, { role, ledgerId, ...(region ? { region } : {}) }));
 } else {
+  warnIfPeerUserCannotBeTold();
   const twin = await startTwin({ root, dataDir, port: env.PORT, clock: env.LEDGER_CLOCK, log: (line) => console.log(line) });
   console.log(`twin of ${twin.model.stackName} on ${twin.url} (data in ${join(dataDir, 'twin')})`);
   const shutdown = () => {

@@ -32,7 +32,8 @@ export class ClockCannotGoBack extends ClockRefused {
 }
 
 /** The bounds of `npm start`'s clock: dates are compared as ISO strings (four-digit years), a century a move at most. */
-const LATEST_INSTANT = Date.parse('9999-12-31T00:00:00.000Z');
+/** The last instant of 9999-12-31 (UTC): the whole last day is the clock's, as its refusal says (issue 17, D6). */
+const LATEST_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 const MAX_MOVE_MS = 100 * 365.25 * 86_400_000;
 
 const saved = z.object({ now: z.iso.datetime() });
@@ -57,7 +58,8 @@ export function twinClock(setting: string, file: string): TwinClock {
     if (kept > now) now = kept;
   }
   const check = (instant: Date) => {
-    if (!(instant.getTime() <= LATEST_INSTANT)) throw new ClockRefused('clock-out-of-range', 'the clock cannot go past 9999-12-31 (four-digit years only)');
+    if (!(instant.getTime() <= LATEST_INSTANT))
+      throw new ClockRefused('clock-out-of-range', 'the clock cannot go past the end of 9999-12-31 (9999-12-31T23:59:59.999Z: four-digit years only)');
     if (instant < now) throw new ClockCannotGoBack(`the clock is at ${now.toISOString()} and never goes back`);
     if (instant.getTime() - now.getTime() > MAX_MOVE_MS) throw new ClockRefused('clock-move-too-far', 'the clock moves at most a century at a time');
   };

@@ -82,10 +82,17 @@ export function virtualClockContract(name: string, make: (start: string, dataDir
       expect(clock.now()).toBe('2025-09-01T08:00:00.000Z');
       await move('2124-09-01T08:00:00Z');
       const late = fresh('9950-01-01T00:00:00Z');
-      expect(await refusal(late.move('9999-12-31T00:00:00.001Z'))).toBe('clock-out-of-range');
+      // One millisecond past the last day (an offset puts it in 10000 UTC), refused with a message naming that limit.
+      const past = await late.move('9999-12-31T23:59:59.999-00:01').then(
+        () => undefined,
+        (e: { code?: string; message?: string }) => e,
+      );
+      expect([past?.code, past?.message]).toEqual(['clock-out-of-range', expect.stringContaining('9999-12-31T23:59:59.999Z')]);
       expect(late.clock.now()).toBe('9950-01-01T00:00:00.000Z');
-      await late.move('9999-12-31T00:00:00Z');
-      expect(late.clock.now()).toBe('9999-12-31T00:00:00.000Z');
+      // Every instant of that last day is the clock's (issue 17, D6: 06:00 was refused as "past 9999-12-31").
+      await late.move('9999-12-31T06:00:00Z');
+      await late.move('9999-12-31T23:59:59.999Z');
+      expect(late.clock.now()).toBe('9999-12-31T23:59:59.999Z');
     });
 
     it('a restart on the same data dir resumes where it stands, never back at its start; a later start wins', async () => {

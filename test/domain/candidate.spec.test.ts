@@ -1,5 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { candidate, candidateFactsFor, type CandidateCommand, type CandidateEvent, MINIMUM_CANDIDATE_AGE, requirePlausibleBirthDate } from '../../domain/candidate.js';
+import {
+  candidate,
+  candidateFactsFor,
+  type CandidateCommand,
+  type CandidateEvent,
+  MAXIMUM_CANDIDATE_AGE,
+  MINIMUM_CANDIDATE_AGE,
+  requirePlausibleBirthDate,
+} from '../../domain/candidate.js';
 import type { CertificationVersion } from '../../events/certification.js';
 import { specFor } from '../support/decider-spec.js';
 import { referentialMap } from '../support/referential.js';
@@ -169,6 +177,7 @@ describe('candidate record: trainings and the re-sit facts a session reads (DESI
       route: 'formation_continue',
       endsOn: '2026-04-30',
       allowedRoutes: rncp38665.accessRoutes.allowed,
+      versionOpenedOn: rncp38665.validFrom,
       today: '2025-09-15',
       ...over,
     }) as const;
@@ -192,6 +201,20 @@ describe('candidate record: trainings and the re-sit facts a session reads (DESI
     spec
       .given([registered])
       .when(declare({ endsOn: '2030-09-15' }))
+      .thenEvents((events) => expect(events[0]?.type).toBe('TrainingDeclared'));
+  });
+  it('a training toward a version ends after the version opened (training-ends-before-version, issue 17: 1900-01-01 was accepted)', () => {
+    spec
+      .given([registered])
+      .when(declare({ endsOn: '1900-01-01' }))
+      .thenRefused('training-ends-before-version');
+    spec
+      .given([registered])
+      .when(declare({ endsOn: '2024-05-11' }))
+      .thenRefused('training-ends-before-version');
+    spec
+      .given([registered])
+      .when(declare({ endsOn: '2024-05-12' }))
       .thenEvents((events) => expect(events[0]?.type).toBe('TrainingDeclared'));
   });
   it('another centre may not declare it', () => {
@@ -224,7 +247,7 @@ describe('candidate record: trainings and the re-sit facts a session reads (DESI
 describe('candidate record: VAE recevabilité and équivalences (DESIGN.md rules 15 and 17)', () => {
   const bretagne = { actingRegion: 'Bretagne', candidateRegion: 'Bretagne' };
   it('the VAE recevabilité is decided by the DREETS of the candidate’s centre’s region (outside-territory), never by an account without region', () => {
-    const decision = { candidateId: 'k1', rncp: 'RNCP38665', decidedOn: '2025-09-01', decidedBy: 'dreets:agent-1', today: '2025-09-01' };
+    const decision = { candidateId: 'k1', rncp: 'RNCP38665', decidedOn: '2025-09-01', decidedBy: 'dreets:agent-1', today: '2025-09-01', versionOpenedOn: '2024-05-12' };
     spec
       .given([registered])
       .when({ type: 'DecideVaeRecevabilite', ...decision, actingRegion: 'Occitanie', candidateRegion: 'Bretagne' })
@@ -238,20 +261,35 @@ describe('candidate record: VAE recevabilité and équivalences (DESIGN.md rules
     const decided: CandidateEvent = { type: 'VaeRecevabiliteDecided', data: { candidateId: 'k1', rncp: 'RNCP38665', decidedOn: '2025-09-01', decidedBy: 'dreets:agent-1' } };
     spec
       .given([registered])
-      .when({ type: 'DecideVaeRecevabilite', ...decided.data, ...bretagne, today: '2025-09-01' })
+      .when({ type: 'DecideVaeRecevabilite', ...decided.data, ...bretagne, versionOpenedOn: '2024-05-12', today: '2025-09-01' })
       .then([decided]);
     spec
       .given([registered, decided])
-      .when({ type: 'DecideVaeRecevabilite', ...decided.data, ...bretagne, today: '2025-09-02' })
+      .when({ type: 'DecideVaeRecevabilite', ...decided.data, ...bretagne, versionOpenedOn: '2024-05-12', today: '2025-09-02' })
       .thenNothing();
     expect(candidateFactsFor([registered, decided].reduce(candidate.evolve, candidate.initialState), 'k1', 'RNCP38665', [])?.vaeRecevable).toBe(true);
     expect(candidateFactsFor([registered].reduce(candidate.evolve, candidate.initialState), 'k1', 'RNCP38665', [])?.vaeRecevable).toBe(false);
+  });
+  it('a VAE recevabilité dated before the version opened is refused, as an équivalence is (decided-before-version, issue 17: 1900-01-01 was accepted)', () => {
+    const decided = { candidateId: 'k1', rncp: 'RNCP38665', decidedBy: 'dreets:agent-1', ...bretagne, versionOpenedOn: '2024-05-12', today: '2025-09-01' };
+    spec
+      .given([registered])
+      .when({ type: 'DecideVaeRecevabilite', ...decided, decidedOn: '1900-01-01' })
+      .thenRefused('decided-before-version');
+    spec
+      .given([registered])
+      .when({ type: 'DecideVaeRecevabilite', ...decided, decidedOn: '2024-05-11' })
+      .thenRefused('decided-before-version');
+    spec
+      .given([registered])
+      .when({ type: 'DecideVaeRecevabilite', ...decided, decidedOn: '2024-05-12' })
+      .thenEvents((events) => expect(events[0]?.type).toBe('VaeRecevabiliteDecided'));
   });
   it('a decision dated after today is refused, never recorded to take effect at once (decided-in-the-future)', () => {
     const decided = { candidateId: 'k1', rncp: 'RNCP38665', decidedOn: '2027-01-01', decidedBy: 'dreets:agent-1' };
     spec
       .given([registered])
-      .when({ type: 'DecideVaeRecevabilite', ...decided, ...bretagne, today: '2026-04-16' })
+      .when({ type: 'DecideVaeRecevabilite', ...decided, ...bretagne, versionOpenedOn: '2024-05-12', today: '2026-04-16' })
       .thenRefused('decided-in-the-future');
     spec
       .given([registered])
@@ -528,12 +566,17 @@ describe('candidate record: annulment, certificates, notifications, surveys, era
 });
 
 describe('registration: a plausible birth date (issue 17)', () => {
-  it(`a candidate is at least ${MINIMUM_CANDIDATE_AGE} on the day of registration and born after 1900 (implausible-birth-date)`, () => {
+  it(`a candidate is between ${MINIMUM_CANDIDATE_AGE} and ${MAXIMUM_CANDIDATE_AGE} years old on the day of registration (implausible-birth-date)`, () => {
     expect(() => requirePlausibleBirthDate('2010-05-01', '2025-05-01')).not.toThrow();
     expect(() => requirePlausibleBirthDate('2010-05-02', '2025-05-01')).toThrow(expect.objectContaining({ code: 'implausible-birth-date' }));
     expect(() => requirePlausibleBirthDate('2100-01-01', '2025-05-01')).toThrow(expect.objectContaining({ code: 'implausible-birth-date' }));
-    expect(() => requirePlausibleBirthDate('1899-12-31', '2025-05-01')).toThrow(expect.objectContaining({ code: 'implausible-birth-date' }));
-    expect(() => requirePlausibleBirthDate('1900-01-01', '2025-05-01')).not.toThrow();
+    // 125 the day before their 126th birthday, 126 on it: an age, not a year (issue 17: "born 1900 or later").
+    expect(() => requirePlausibleBirthDate('1899-05-02', '2025-05-01')).not.toThrow();
+    expect(() => requirePlausibleBirthDate('1899-05-01', '2025-05-01')).toThrow(
+      expect.objectContaining({ code: 'implausible-birth-date', message: 'a candidate born on 1899-05-01 would not be between 15 and 125 years old on 2025-05-01' }),
+    );
+    expect(() => requirePlausibleBirthDate('1925-05-02', '2050-05-01')).not.toThrow();
+    expect(() => requirePlausibleBirthDate('1900-01-01', '2050-05-01')).toThrow(expect.objectContaining({ code: 'implausible-birth-date' }));
   });
 });
 

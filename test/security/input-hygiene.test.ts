@@ -1,6 +1,11 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Label } from '../../events/define-event.js';
+import * as z from '../../events/zod.js';
+import { route as equivalenceRoute } from '../../functions/candidates/grant-equivalence.js';
+import { StatusChangeBody } from '../../functions/certificates/change-status.js';
 import { route } from '../../functions/centres/register-centre.js';
+import { AnnulmentBody, DeliberationBody, RecusalBody } from '../../functions/sessions/session-schemas.js';
 import { lambdaHandler } from '../../functions/shared/lambda.js';
 import { callRoute, commitCount, type Call } from '../support/call-route.js';
 import { scenario, type Caller } from '../support/scenario.js';
@@ -98,5 +103,37 @@ describe('names without control characters, bidi overrides or lone surrogates (i
       body: { familyName: 'Nguyễn-Øster 王 👩‍🔧', givenNames: 'Zoë', birthDate: '1990-01-01' },
     });
     expect(fine.status, fine.text).toBe(201);
+  });
+});
+
+describe('labels and free text that pages and PDFs show: no control characters, line breaks (labels), bidi overrides (issue 17, D2)', () => {
+  const DREETS: Call['as'] = ['dreets', 'agent-1', 'Bretagne'];
+  const disguised = ['Centre\u0000', 'Centre\u00e4eAp\nLigne2', 'Cen\rtre', 'Centre\u202Eemolp', '\u2066Centre\u2069', 'Centre\uD800', 'Centre\u0007'];
+
+  it('POST /centres: 400 problem+json naming body.name for each, the ledger unchanged; a name with accents and apostrophes passes', async () => {
+    const h = await memoryDeps();
+    const before = await commitCount(h.deps);
+    for (const name of disguised) {
+      const res = await callRoute(h.deps, 'POST', '/centres', { as: DREETS, body: { name, region: 'Bretagne' } });
+      expect([res.status, res.headers['content-type'], res.json.type], JSON.stringify(name)).toEqual([400, 'application/problem+json', '/problems/invalid-request']);
+      expect(res.json.errors.map((e: { path: string }) => e.path)).toEqual(['body.name']);
+    }
+    expect(await commitCount(h.deps)).toBe(before);
+    const fine = await callRoute(h.deps, 'POST', '/centres', { as: DREETS, body: { name: "Centre d’Études Saint-Éloi (l'AFPA)", region: 'Bretagne' } });
+    expect(fine.status, fine.text).toBe(201);
+  });
+
+  it('reasons and legal bases (revocations, annulments, recusals, équivalences, overridden assessments) keep their line feeds and refuse the rest', () => {
+    const texts = [StatusChangeBody.shape.reason, StatusChangeBody.shape.legalBasis, AnnulmentBody.shape.reason, RecusalBody.shape.reason];
+    for (const schema of texts) {
+      expect(z.safeParse(schema, 'Décision du jury.\nArticle R338-6 du code de l’éducation').success).toBe(true);
+      for (const text of ['Motif\u0000', 'Motif\r\nsuite', 'Motif\u202E', 'Motif\u0007', '\uDC00Motif'])
+        expect(z.safeParse(schema, text).success, JSON.stringify(text)).toBe(false);
+    }
+    expect(z.safeParse(DeliberationBody.shape.assessmentsOverridden, 'Le jury\u202E').success).toBe(false);
+    const equivalence = { rncp: 'RNCP38665', blocs: [], decidedOn: '2025-09-01' };
+    expect(z.safeParse(equivalenceRoute.body!, { ...equivalence, legalBasis: 'Art. R338-6\nsuite' }).success).toBe(true);
+    expect(z.safeParse(equivalenceRoute.body!, { ...equivalence, legalBasis: 'Art. R338-6\u0000' }).success).toBe(false);
+    expect(z.safeParse(Label, 'Ligne 1\nLigne 2').success).toBe(false);
   });
 });

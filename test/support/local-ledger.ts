@@ -8,7 +8,9 @@ import type { Role } from '../../functions/shared/auth.js';
 export type LocalLedger = Awaited<ReturnType<typeof startTestLedger>>;
 
 /** The whole local runtime in this process, on a free port, talked to over real HTTP. */
-export async function startTestLedger(options: { dataDir?: string; clock?: string; workflowOptions?: LocalLedgerOptions['workflowOptions'] } = {}) {
+export async function startTestLedger(
+  options: { dataDir?: string; clock?: string; workflowOptions?: LocalLedgerOptions['workflowOptions']; procNet?: LocalLedgerOptions['procNet'] } = {},
+) {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'ledger-test-'));
   const ledger = await startLocalLedger({
     dataDir,
@@ -17,6 +19,7 @@ export async function startTestLedger(options: { dataDir?: string; clock?: strin
     clock: options.clock,
     logLevel: 'SILENT',
     ...(options.workflowOptions ? { workflowOptions: options.workflowOptions } : {}),
+    ...(options.procNet ? { procNet: options.procNet } : {}),
   });
   const keys = await localTokenKeys(dataDir);
   const tokens = new Map<string, string>();
