@@ -33,8 +33,11 @@ export interface FunctionAccess {
   email?: boolean;
   /** Workflows (names as in infra/workflows/index.ts) this function starts. */
   startsWorkflows?: readonly string[];
-  /** Creates and deletes one-time EventBridge Scheduler schedules that start workflows. */
-  schedules?: boolean;
+  /**
+   * Creates one-time EventBridge Scheduler schedules that start these workflows: the schedules' role may start them
+   * (and no other state machine).
+   */
+  schedules?: readonly string[];
   /**
    * The user pool's accounts (the AccountDirectory), each route only the actions it makes: `invite` creates, adds to
    * the group, looks up (a re-invitation compares the link) and re-enables; `disable` looks up and disables.
@@ -138,7 +141,7 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'workflows/issue-equivalence-certificates': { events: 'append', readModels: 'read' },
   'workflows/notify-equivalence': { events: 'append', readModels: 'read' },
   // Schedules its timers; a timer already due starts the capitalisation workflow at once.
-  'workflows/plan-usability-timers': { events: 'read', readModels: 'read', schedules: true, startsWorkflows: ['capitalisation'] },
+  'workflows/plan-usability-timers': { events: 'read', readModels: 'read', schedules: ['capitalisation'], startsWorkflows: ['capitalisation'] },
   'workflows/send-usability-reminder': { events: 'append', readModels: 'read' },
   'workflows/check-usability': { events: 'append', readModels: 'read' },
   // The origin secret's rotation: the secret and the distribution only (infra/constructs/ledger-origin-secret.ts).

@@ -309,7 +309,14 @@ export class LedgerFunctions extends Construct {
       if (!this.props.workflowNames.includes(name)) throw new Error(`${fn.node.id} starts an unknown workflow "${name}"`);
       role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn(this, name)] }));
     }
-    if (access.schedules) scheduler.grantManageSchedules(role);
+    if (access.schedules) {
+      scheduler.grantManageSchedules(role);
+      // What the schedules start is what their role may start: the scheduled workflows only, not every state machine.
+      for (const name of access.schedules) {
+        if (!this.props.workflowNames.includes(name)) throw new Error(`${fn.node.id} schedules an unknown workflow "${name}"`);
+        scheduler.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn(this, name)] }));
+      }
+    }
     if (access.accounts) {
       if (this.userPool) grantAccounts(role, this.userPool, access.accounts);
       else this.awaitingUserPool.push([fn, access.accounts]);

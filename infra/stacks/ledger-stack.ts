@@ -143,7 +143,6 @@ export class LedgerStack extends Stack {
     this.workflows = new LedgerWorkflows(this, 'Workflows', {
       workflows,
       functions: this.functions,
-      scheduler: this.scheduler,
       logRetention,
     });
     this.rebuild = new ReadModelRebuild(this, 'ReadModelRebuild', { tables: this.tables, logRetention, stage: this.stage });

@@ -104,7 +104,7 @@ export const extendedStack: LedgerStackProps = {
       exports: 'read',
       signing: 'sign',
       email: true,
-      schedules: true,
+      schedules: ['sample-flow'],
       startsWorkflows: ['sample-flow'],
     },
   },
