@@ -264,7 +264,7 @@ export class LedgerFunctions extends Construct {
     // rebuild is an operator's tool), so none may.
     if (access.events) {
       grantKeyed(role, tables.events, ['dynamodb:GetItem', 'dynamodb:Query'], access.keys?.events);
-      if (access.events === 'append') tables.events.grant(role, 'dynamodb:PutItem');
+      if (access.events === 'append') grantKeyed(role, tables.events, ['dynamodb:PutItem'], access.keys?.events);
     }
     if (access.readModels) {
       grantKeyed(role, tables.readModels, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'], access.keys?.readModels);
