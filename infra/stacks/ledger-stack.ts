@@ -21,6 +21,7 @@ import { LedgerWorkflows } from '../constructs/ledger-workflows.js';
 import { workflows as registeredWorkflows } from '../workflows/index.js';
 import type { WorkflowDefinition } from '../workflows/workflow.js';
 import type { FunctionAccess } from '../function-access.js';
+import { ContextRefusal } from '../context-refusal.js';
 import type { LedgerStage } from '../../functions/shared/stage.js';
 
 export interface LedgerStackProps extends StackProps {
@@ -165,6 +166,6 @@ export class LedgerStack extends Stack {
 function readModelsContext(scope: Construct): ReadModelColour | undefined {
   const value: unknown = scope.node.tryGetContext('ledger:readModels');
   if (value === undefined) return undefined;
-  if (value !== 'blue' && value !== 'green') throw new Error(`context ledger:readModels must be "blue" or "green", not ${JSON.stringify(value)}`);
+  if (value !== 'blue' && value !== 'green') throw new ContextRefusal(`context ledger:readModels must be "blue" or "green", not ${JSON.stringify(value)}`);
   return value;
 }
