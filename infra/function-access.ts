@@ -1,4 +1,8 @@
+import { CATALOGUE_PARTITION } from '../functions/projections/certification-catalogue.js';
 import type { RouteEntry } from '../functions/routes.js';
+
+/** The catalogue's one partition, as a LeadingKeys pattern (no wildcard: it is the whole key). */
+const CATALOGUE = CATALOGUE_PARTITION;
 
 /**
  * What one function may touch in AWS. Anything not listed is denied: a function's IAM policy is built
@@ -11,6 +15,7 @@ export interface FunctionAccess {
   /**
    * The partition keys (IAM StringLike patterns) the function's reads of the events and read-model tables are
    * limited to (condition `dynamodb:LeadingKeys`): a public function reads the certificate it serves, not the ledger.
+   * An `append` function's PutItem is limited to its `events` keys too.
    */
   keys?: { events?: readonly string[]; readModels?: readonly string[] };
   /** The Idempotency-Key table (claim, complete, release). */
@@ -33,8 +38,11 @@ export interface FunctionAccess {
   email?: boolean;
   /** Workflows (names as in infra/workflows/index.ts) this function starts. */
   startsWorkflows?: readonly string[];
-  /** Creates and deletes one-time EventBridge Scheduler schedules that start workflows. */
-  schedules?: boolean;
+  /**
+   * Creates one-time EventBridge Scheduler schedules that start these workflows: the schedules' role may start them
+   * (and no other state machine).
+   */
+  schedules?: readonly string[];
   /**
    * The user pool's accounts (the AccountDirectory), each route only the actions it makes: `invite` creates, adds to
    * the group, looks up (a re-invitation compares the link) and re-enables; `disable` looks up and disables.
@@ -58,8 +66,10 @@ export const defaultAccess = (method: RouteEntry['method'] | undefined): Functio
 export const functionAccess: Record<string, FunctionAccess> = {
   'health/get-health': {},
   'openapi/get-openapi': {},
-  'certifications/list-certifications': { readModels: 'read' },
-  'certifications/get-certification': { readModels: 'read' },
+  // Public routes read the keys they serve and nothing else (`keys`, condition dynamodb:LeadingKeys): the catalogue
+  // is one partition (functions/projections/certification-catalogue.ts).
+  'certifications/list-certifications': { readModels: 'read', keys: { readModels: [CATALOGUE] } },
+  'certifications/get-certification': { readModels: 'read', keys: { readModels: [CATALOGUE] } },
   'centres/list-centre-sessions': { readModels: 'read' },
   'centres/list-centres': { readModels: 'read' },
   'centres/get-centre': { readModels: 'read' },
@@ -98,7 +108,7 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'certificates/verify-certificate': {
     events: 'read',
     readModels: 'read',
-    keys: { events: ['certificate#*'], readModels: ['certificate#*', 'certification#*'] },
+    keys: { events: ['certificate#*'], readModels: ['certificate#*', CATALOGUE] },
     rateLimit: 'write',
     vault: 'read',
     verifications: 'write',
@@ -115,17 +125,25 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'certificates/suspend-certificate': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
   'certificates/reinstate-certificate': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
   'certificates/revoke-certificate': { events: 'append', readModels: 'read', idempotency: 'write', vault: 'write' },
-  'certificates/get-jwks': { readModels: 'read', signing: 'publicKey' },
-  'certificates/get-did-document': { readModels: 'read', signing: 'publicKey' },
-  // Signs the list it serves (CloudFront keeps it STATUS_LIST_MAX_AGE_SECONDS).
-  'certificates/get-status-list': { readModels: 'read', signing: 'sign' },
+  // The issuers' keys and documents: the certifiers are those of the catalogue.
+  'certificates/get-jwks': { readModels: 'read', keys: { readModels: [CATALOGUE] }, signing: 'publicKey' },
+  'certificates/get-did-document': { readModels: 'read', keys: { readModels: [CATALOGUE] }, signing: 'publicKey' },
+  // Signs the list it serves (CloudFront keeps it STATUS_LIST_MAX_AGE_SECONDS): the list's revoked entries, its certifier.
+  'certificates/get-status-list': { readModels: 'read', keys: { readModels: [CATALOGUE, 'status-list#*'] }, signing: 'sign' },
   // The wallet (OpenID4VCI): metadata and keys; the endpoints redeem codes (append), sign tokens, nonces and the
   // SD-JWT VC, and read the holder's names (and the PIN's secret) from the vault.
   'wallet/get-well-known': { signing: 'publicKey' },
   // A certifier's SD-JWT VC keys (the catalogue names the certifiers); the credential types' metadata (no access).
-  'wallet/get-jwt-vc-issuer': { readModels: 'read', signing: 'publicKey' },
+  'wallet/get-jwt-vc-issuer': { readModels: 'read', keys: { readModels: [CATALOGUE] }, signing: 'publicKey' },
   'wallet/get-credential-type': {},
-  'wallet/oid4vci-endpoint': { events: 'append', readModels: 'read', vault: 'read', signing: 'sign' },
+  // Its ledger is the offer's own stream (read and appended to); its read models the certificate and the catalogue.
+  'wallet/oid4vci-endpoint': {
+    events: 'append',
+    readModels: 'read',
+    keys: { events: ['wallet-offer#*'], readModels: ['certificate#*', CATALOGUE] },
+    vault: 'read',
+    signing: 'sign',
+  },
   // A read: signs the pre-authorised code and derives its PIN from the holder's vault key; records nothing.
   'wallet/get-credential-offer': { readModels: 'read', vault: 'read', signing: 'sign' },
   'statistics/export-statistics': { readModels: 'read', idempotency: 'write', exports: 'write' },
@@ -156,7 +174,7 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'workflows/issue-equivalence-certificates': { events: 'append', readModels: 'read' },
   'workflows/notify-equivalence': { events: 'append', readModels: 'read' },
   // Schedules its timers; a timer already due starts the capitalisation workflow at once.
-  'workflows/plan-usability-timers': { events: 'read', readModels: 'read', schedules: true, startsWorkflows: ['capitalisation'] },
+  'workflows/plan-usability-timers': { events: 'read', readModels: 'read', schedules: ['capitalisation'], startsWorkflows: ['capitalisation'] },
   'workflows/send-usability-reminder': { events: 'append', readModels: 'read' },
   'workflows/check-usability': { events: 'append', readModels: 'read' },
   // The origin secret's rotation: the secret and the distribution only (infra/constructs/ledger-origin-secret.ts).

@@ -8,6 +8,7 @@ import { oidcProviderContext } from './constructs/ledger-sign-in.js';
 import { isCloudFrontWebAclArn, LedgerEdgeStack } from './stacks/edge-stack.js';
 import { z } from 'zod';
 import type { LedgerKeysProps } from './constructs/ledger-keys.js';
+import { checkAll, ContextRefusal } from './context-refusal.js';
 import { LedgerStack, type LedgerStackProps } from './stacks/ledger-stack.js';
 
 export const STACK_NAME = 'CertificationLedger';
@@ -30,15 +31,15 @@ export interface LedgerAppOptions extends AppProps {
  * distribution. A development stage may go without (the distribution's own address).
  */
 export function publicDomain(stage: string, name: string | undefined, certificateArn: string | undefined): { name: string; certificateArn: string } | undefined {
-  if (stage !== 'production' && stage !== 'development') throw new Error(`ledger:stage must be "production" or "development", not "${stage}"`);
+  if (stage !== 'production' && stage !== 'development') throw new ContextRefusal(`ledger:stage must be "production" or "development", not "${stage}"`);
   if (!name && !certificateArn) {
-    if (stage === 'production') throw new Error('a production stage needs context ledger:domainName and ledger:certificateArn (its ACM certificate in us-east-1)');
+    if (stage === 'production') throw new ContextRefusal('a production stage needs context ledger:domainName and ledger:certificateArn (its ACM certificate in us-east-1)');
     return undefined;
   }
-  if (!name || !certificateArn) throw new Error('ledger:domainName and ledger:certificateArn go together');
-  if (!/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/.test(name)) throw new Error(`ledger:domainName is not a host name: ${name}`);
+  if (!name || !certificateArn) throw new ContextRefusal('ledger:domainName and ledger:certificateArn go together');
+  if (!/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/.test(name)) throw new ContextRefusal(`ledger:domainName is not a host name: ${name}`);
   if (!/^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/.test(certificateArn))
-    throw new Error('ledger:certificateArn must be an ACM certificate in us-east-1 (CloudFront takes no other region)');
+    throw new ContextRefusal('ledger:certificateArn must be an ACM certificate in us-east-1 (CloudFront takes no other region)');
   return { name, certificateArn };
 }
 
@@ -48,10 +49,11 @@ export function publicDomain(stage: string, name: string | undefined, certificat
  */
 export function webAcl(stage: LedgerStage, arn: string | undefined): string | undefined {
   if (!arn) {
-    if (stage === 'production') throw new Error(`a production stage needs context ledger:webAclArn: deploy ${EDGE_STACK_NAME} (us-east-1) first and give its output WebAclArn`);
+    if (stage === 'production')
+      throw new ContextRefusal(`a production stage needs context ledger:webAclArn: deploy ${EDGE_STACK_NAME} (us-east-1) first and give its output WebAclArn`);
     return undefined;
   }
-  if (!isCloudFrontWebAclArn(arn)) throw new Error(`ledger:webAclArn must be a CloudFront (global, us-east-1) WAFv2 web ACL ARN, not ${arn}`);
+  if (!isCloudFrontWebAclArn(arn)) throw new ContextRefusal(`ledger:webAclArn must be a CloudFront (global, us-east-1) WAFv2 web ACL ARN, not ${arn}`);
   return arn;
 }
 
@@ -62,12 +64,12 @@ export function webAcl(stage: LedgerStage, arn: string | undefined): string | un
  */
 export function productionContacts(stage: LedgerStage, alarmEmail: string | undefined, sesIdentity: string | undefined) {
   // A mistyped address is a subscription nobody confirms: the alarms would wake nobody, whatever the stage.
-  if (alarmEmail !== undefined && !z.email().safeParse(alarmEmail).success) throw new Error(`ledger:alarmEmail must be an email address, not "${alarmEmail}"`);
+  if (alarmEmail !== undefined && !z.email().safeParse(alarmEmail).success) throw new ContextRefusal(`ledger:alarmEmail must be an email address, not "${alarmEmail}"`);
   if (stage !== 'production') return;
   const missing = [!alarmEmail && 'ledger:alarmEmail (who receives the alarms)', !sesIdentity && 'ledger:sesIdentity (the SES identity Cognito sends its emails from)'].filter(
     Boolean,
   );
-  if (missing.length) throw new Error(`a production stage needs context ${missing.join(' and ')}`);
+  if (missing.length) throw new ContextRefusal(`a production stage needs context ${missing.join(' and ')}`);
 }
 
 const RetiredSigningKeys = z.array(
@@ -84,11 +86,19 @@ const RetiredSigningKeys = z.array(
  * line as a string), which the JWKS keeps listing so the certificates they signed still verify.
  */
 export function signingKeysOf(generation: unknown, retired: unknown): LedgerKeysProps {
-  const list = RetiredSigningKeys.safeParse(typeof retired === 'string' ? JSON.parse(retired) : (retired ?? []));
-  if (!list.success) throw new Error(`ledger:retiredSigningKeys: ${z.prettifyError(list.error)}`);
+  let given: unknown = retired ?? [];
+  if (typeof retired === 'string') {
+    try {
+      given = JSON.parse(retired);
+    } catch {
+      throw new ContextRefusal('ledger:retiredSigningKeys must be JSON: a list of {"keyArn", "validFrom"?, "validUntil"}');
+    }
+  }
+  const list = RetiredSigningKeys.safeParse(given);
+  if (!list.success) throw new ContextRefusal(`ledger:retiredSigningKeys: ${z.prettifyError(list.error)}`);
   const n = generation === undefined ? 1 : Number(generation);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`ledger:signingKeyGeneration must be a positive integer, not ${String(generation)}`);
-  if (n === 1 && list.data.length) throw new Error('ledger:retiredSigningKeys lists keys a rotation replaced: raise ledger:signingKeyGeneration with them');
+  if (!Number.isInteger(n) || n < 1) throw new ContextRefusal(`ledger:signingKeyGeneration must be a positive integer, not ${String(generation)}`);
+  if (n === 1 && list.data.length) throw new ContextRefusal('ledger:retiredSigningKeys lists keys a rotation replaced: raise ledger:signingKeyGeneration with them');
   return { signingGeneration: n, retiredSigning: list.data };
 }
 
@@ -101,12 +111,14 @@ export function ledgerApp(options: LedgerAppOptions = {}) {
   const sesIdentity = context('ledger:sesIdentity');
   const publicBaseUrl = context('ledger:publicBaseUrl');
   const stage = (context('ledger:stage') ?? 'development') as LedgerStage;
-  const domain = publicDomain(stage, context('ledger:domainName'), context('ledger:certificateArn'));
-  const webAclArn = webAcl(stage, context('ledger:webAclArn'));
-  productionContacts(stage, alarmEmail, sesIdentity);
-  const franceConnect = oidcProviderContext('ledger:franceConnect', app.node.tryGetContext('ledger:franceConnect'));
-  const proConnect = oidcProviderContext('ledger:proConnect', app.node.tryGetContext('ledger:proConnect'));
-  const signingKeys = signingKeysOf(app.node.tryGetContext('ledger:signingKeyGeneration'), app.node.tryGetContext('ledger:retiredSigningKeys'));
+  const [domain, webAclArn, , franceConnect, proConnect, signingKeys] = checkAll(
+    () => publicDomain(stage, context('ledger:domainName'), context('ledger:certificateArn')),
+    () => webAcl(stage, context('ledger:webAclArn')),
+    () => productionContacts(stage, alarmEmail, sesIdentity),
+    () => oidcProviderContext('ledger:franceConnect', app.node.tryGetContext('ledger:franceConnect')),
+    () => oidcProviderContext('ledger:proConnect', app.node.tryGetContext('ledger:proConnect')),
+    () => signingKeysOf(app.node.tryGetContext('ledger:signingKeyGeneration'), app.node.tryGetContext('ledger:retiredSigningKeys')),
+  );
   const stack = new LedgerStack(app, STACK_NAME, {
     description: 'certification-ledger: event-sourced ledger of titres professionnels (DESIGN.md)',
     // Account-agnostic (resolved at deploy time), so the template is the same on every machine.

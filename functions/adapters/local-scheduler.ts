@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, DeleteItemCommand, PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { type Scheduler, type Timer, timerExecutionName } from '../ports/scheduler.js';
+import type { Clock } from '../ports/clock.js';
 import type { Workflows } from '../ports/workflows.js';
 
 /** What the local clock needs to fire timers in time order. */
@@ -11,16 +12,23 @@ export interface DueTimers {
 
 /**
  * Timers kept in the local dynalite (so they survive a restart), fired in time order by the local clock.
- * Sort key `<at>|<name>`: a range query finds every timer due at an instant.
+ * Sort key `<at>|<name>`: a range query finds every timer due at an instant. A timer already due starts its workflow at once.
  */
 export class LocalScheduler implements Scheduler, DueTimers {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
     private readonly workflows: () => Workflows,
+    private readonly clock: Pick<Clock, 'now'>,
   ) {}
 
   async schedule(timer: Timer): Promise<void> {
+    // Already due (a bloc whose usableUntil was past when recorded): started at once, as EventBridgeScheduler does,
+    // not left for the next move of a virtual clock.
+    if (timer.at <= this.clock.now()) {
+      await this.workflows().start(timer.workflow, timerExecutionName(timer), timer.input);
+      return;
+    }
     try {
       await this.client.send(
         new PutItemCommand({

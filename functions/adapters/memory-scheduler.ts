@@ -1,4 +1,5 @@
 import { type Scheduler, type Timer, timerExecutionName } from '../ports/scheduler.js';
+import type { Clock } from '../ports/clock.js';
 import type { Workflows } from '../ports/workflows.js';
 import type { DueTimers } from './local-scheduler.js';
 
@@ -6,9 +7,16 @@ import type { DueTimers } from './local-scheduler.js';
 export class MemoryScheduler implements Scheduler, DueTimers {
   private readonly timers = new Map<string, Timer>();
 
-  constructor(private readonly workflows: () => Workflows) {}
+  constructor(
+    private readonly workflows: () => Workflows,
+    private readonly clock: Pick<Clock, 'now'>,
+  ) {}
 
   async schedule(timer: Timer): Promise<void> {
+    if (timer.at <= this.clock.now()) {
+      await this.workflows().start(timer.workflow, timerExecutionName(timer), timer.input);
+      return;
+    }
     const key = `${timer.at}|${timer.name}`;
     if (!this.timers.has(key)) this.timers.set(key, structuredClone(timer));
   }

@@ -143,7 +143,7 @@ export function composeLocalLedger(options: LocalPlatformOptions): LocalLedger {
       // Each execution is recorded in dynalite before it runs: a restart resumes those a crash cut short.
       workflows: (deps) =>
         (workflows = new LocalWorkflows(deps, workflowDefinitions, { ...options.workflowOptions, journal: new DynamoExecutionJournal(dynamo, LOCAL_TABLES.workflows) })),
-      scheduler: (flows) => (scheduler = new LocalScheduler(dynamo, LOCAL_TABLES.timers, flows)),
+      scheduler: (flows) => (scheduler = new LocalScheduler(dynamo, LOCAL_TABLES.timers, flows, options.clock)),
       startUpDuties: [
         {
           name: 'tables',

@@ -74,7 +74,7 @@ export function composeMemoryLedger(options: MemoryPlatformOptions): MemoryLedge
       accounts: new MemoryAccountDirectory(),
       publicBaseUrl: 'https://ledger.test',
       workflows: (deps) => (workflows = new LocalWorkflows(deps, workflowDefinitions, { retryIntervalMs: 0, ...options.workflowOptions })),
-      scheduler: (flows) => (scheduler = new MemoryScheduler(flows)),
+      scheduler: (flows) => (scheduler = new MemoryScheduler(flows, options.clock)),
     },
     ledgerWiring(),
   );

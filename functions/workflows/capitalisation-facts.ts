@@ -23,7 +23,9 @@ export const REMINDER_DAYS = 90;
 
 /**
  * The timers a candidate's livret calls for: for each bloc acquired directly and counting toward a titre not
- * yet obtained, a reminder 90 days before its usableUntil and a check the day after.
+ * yet obtained, a reminder 90 days before its usableUntil and a check the day after. A bloc whose usableUntil is
+ * already past when it is recorded (an équivalence or a CCP dated years ago) still gets its check, already due, so
+ * that its lapse is recorded and told at once; a reminder of a date already past would tell nothing, so none.
  */
 export function usabilityTimers(record: CandidateRecordDoc, referential: Map<string, ReferentialEntry>, today: string) {
   const timers: { kind: 'remind' | 'check'; rncp: string; bloc: string; usableUntil: string; at: string }[] = [];
@@ -31,8 +33,10 @@ export function usabilityTimers(record: CandidateRecordDoc, referential: Map<str
   for (const line of livret(record.events, referential, today)) {
     if (line.titre) continue;
     for (const bloc of line.blocs) {
-      if (!bloc.acquired || !bloc.usable || !bloc.usableUntil || !direct.has(`${line.rncp}|${bloc.code}`)) continue;
-      timers.push({ kind: 'remind', rncp: line.rncp, bloc: bloc.code, usableUntil: bloc.usableUntil, at: `${addDays(bloc.usableUntil, -REMINDER_DAYS)}T08:00:00.000Z` });
+      if (!bloc.acquired || bloc.lapsed || !bloc.usableUntil || !direct.has(`${line.rncp}|${bloc.code}`)) continue;
+      if (bloc.usable) {
+        timers.push({ kind: 'remind', rncp: line.rncp, bloc: bloc.code, usableUntil: bloc.usableUntil, at: `${addDays(bloc.usableUntil, -REMINDER_DAYS)}T08:00:00.000Z` });
+      }
       timers.push({ kind: 'check', rncp: line.rncp, bloc: bloc.code, usableUntil: bloc.usableUntil, at: `${addDays(bloc.usableUntil, 1)}T00:00:00.000Z` });
     }
   }

@@ -265,7 +265,7 @@ export class LedgerFunctions extends Construct {
     // rebuild is an operator's tool), so none may.
     if (access.events) {
       grantKeyed(role, tables.events, ['dynamodb:GetItem', 'dynamodb:Query'], access.keys?.events);
-      if (access.events === 'append') tables.events.grant(role, 'dynamodb:PutItem');
+      if (access.events === 'append') grantKeyed(role, tables.events, ['dynamodb:PutItem'], access.keys?.events);
     }
     if (access.readModels) {
       grantKeyed(role, tables.readModels, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'], access.keys?.readModels);
@@ -313,7 +313,14 @@ export class LedgerFunctions extends Construct {
       if (!this.props.workflowNames.includes(name)) throw new Error(`${fn.node.id} starts an unknown workflow "${name}"`);
       role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn(this, name)] }));
     }
-    if (access.schedules) scheduler.grantManageSchedules(role);
+    if (access.schedules) {
+      scheduler.grantManageSchedules(role);
+      // What the schedules start is what their role may start: the scheduled workflows only, not every state machine.
+      for (const name of access.schedules) {
+        if (!this.props.workflowNames.includes(name)) throw new Error(`${fn.node.id} schedules an unknown workflow "${name}"`);
+        scheduler.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn(this, name)] }));
+      }
+    }
     if (access.accounts) {
       if (this.userPool) grantAccounts(role, this.userPool, access.accounts);
       else this.awaitingUserPool.push([fn, access.accounts]);

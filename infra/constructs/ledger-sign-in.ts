@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { FEDERATED_PROVIDERS, type FederatedProvider } from '../../functions/accounts/federated-sign-in.js';
 import type { RelayProviders } from '../../functions/accounts/oidc-relay.js';
 import type { LedgerFunction, LedgerFunctions } from './ledger-functions.js';
+import { ContextRefusal } from '../context-refusal.js';
 
 /** The pre sign-up trigger's module (functions/accounts/link-federated-sign-in.ts). */
 export const PRE_SIGN_UP_MODULE = 'accounts/link-federated-sign-in';
@@ -43,11 +44,11 @@ export function oidcProviderContext(key: string, value: unknown): OidcProviderCo
     try {
       parsed = JSON.parse(value);
     } catch {
-      throw new Error(`${key} must be JSON: {"issuerUrl", "clientId", "clientSecretName"}`);
+      throw new ContextRefusal(`${key} must be JSON: {"issuerUrl", "clientId", "clientSecretName"}`);
     }
   }
   const result = OidcProviderContext.safeParse(parsed);
-  if (!result.success) throw new Error(`${key}: ${result.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+  if (!result.success) throw new ContextRefusal(`${key}: ${result.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
   return result.data;
 }
 

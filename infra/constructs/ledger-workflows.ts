@@ -1,25 +1,23 @@
 import { Duration } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag.js';
 import { stackInstanceSuffix } from '../names.js';
 import type { WorkflowDefinition } from '../workflows/workflow.js';
-import { constructIdOf, stateMachineArn, stateMachineName, type LedgerFunctions } from './ledger-functions.js';
-import type { LedgerScheduler } from './ledger-scheduler.js';
+import { constructIdOf, stateMachineName, type LedgerFunctions } from './ledger-functions.js';
 
 export interface LedgerWorkflowsProps {
   workflows: readonly WorkflowDefinition[];
   functions: LedgerFunctions;
-  scheduler: LedgerScheduler;
   logRetention: logs.RetentionDays;
 }
 
 /**
  * The state machines, one per definition in infra/workflows: Standard, named `<stack>-<name>` (so functions
  * know the ARN without a dependency), execution history logged at level ALL, X-Ray tracing. The Task
- * functions come from the shared registry, with their grants; the scheduler role may start each one.
+ * functions come from the shared registry, with their grants (the scheduler role's among them: it may start the
+ * workflows a function schedules, infra/function-access.ts `schedules`).
  */
 export class LedgerWorkflows extends Construct {
   readonly stateMachines = new Map<string, sfn.StateMachine>();
@@ -55,7 +53,6 @@ export class LedgerWorkflows extends Construct {
       acknowledge(machine.role, 'AwsSolutions-IAM5', "lambda:InvokeFunction on the Task functions' versions and aliases (<function ARN>:*), as CDK grants it for Lambda tasks.", [
         /^Resource::<[A-Za-z0-9]+\.Arn>:\*$/,
       ]);
-      props.scheduler.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn(this, workflow.name)] }));
     }
   }
 }

@@ -1,11 +1,16 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
+import { stackInstanceSuffix } from '../names.js';
 
 /** Requests per 5 minutes (WAF's evaluation window) one address may make to anything. */
 export const RATE_LIMIT_PER_5_MINUTES = 1000;
 /** Requests per 5 minutes one address may make to the public verification paths (the API's limiter counts closer). */
 export const VERIFY_RATE_LIMIT_PER_5_MINUTES = 300;
+/** How long the WAF's logs are kept: enough to look into an incident at the edge, not a record of who verified what. */
+export const WAF_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
+
 /** AWS managed rule groups, by name: common exploits, known bad inputs, addresses with a bad reputation. */
 export const MANAGED_RULE_GROUPS = ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesAmazonIpReputationList'] as const;
 
@@ -19,6 +24,7 @@ const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigPropert
  */
 export class LedgerEdgeStack extends Stack {
   readonly webAcl: wafv2.CfnWebACL;
+  readonly wafLogs: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, props);
@@ -68,6 +74,21 @@ export class LedgerEdgeStack extends Stack {
         },
         ...managed,
       ],
+    });
+    // WAF logs to CloudWatch Logs only into a group named `aws-waf-logs-…`. Suffixed by the stack instance and not
+    // retained, so a redeployment after `cdk destroy` makes its own. The path, the query and the Referer are
+    // redacted: they carry certificate codes (/verify/CODE, /v/CODE); the rule that matched, the address and the
+    // country remain, which is what an incident at the edge needs.
+    this.wafLogs = new logs.LogGroup(this, 'WafLogs', {
+      logGroupName: `aws-waf-logs-certification-ledger-${stackInstanceSuffix()}`,
+      retention: WAF_LOG_RETENTION,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    new wafv2.CfnLoggingConfiguration(this, 'WafLogging', {
+      resourceArn: this.webAcl.attrArn,
+      // The group's ARN without the `:*` that LogGroup.logGroupArn ends with: WAF refuses it.
+      logDestinationConfigs: [this.formatArn({ service: 'logs', resource: 'log-group', resourceName: this.wafLogs.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      redactedFields: [{ uriPath: {} }, { queryString: {} }, { singleHeader: { Name: 'referer' } }],
     });
     new CfnOutput(this, 'WebAclArn', { value: this.webAcl.attrArn, description: 'Give it to the ledger stack: -c ledger:webAclArn=<this>' });
   }

@@ -23,6 +23,7 @@ import { REBUILD_MODULES, rebuildReadModelsWorkflow } from '../workflows/rebuild
 import { functionsOf, MonitoringStack } from './monitoring-stack.js';
 import type { WorkflowDefinition } from '../workflows/workflow.js';
 import type { FunctionAccess } from '../function-access.js';
+import { ContextRefusal } from '../context-refusal.js';
 import type { LedgerStage } from '../../functions/shared/stage.js';
 
 export interface LedgerStackProps extends StackProps {
@@ -147,7 +148,6 @@ export class LedgerStack extends Stack {
     this.workflows = new LedgerWorkflows(this, 'Workflows', {
       workflows,
       functions: this.functions,
-      scheduler: this.scheduler,
       logRetention,
     });
     this.rebuild = new ReadModelRebuild(this, 'ReadModelRebuild', { tables: this.tables, logRetention, stage: this.stage });
@@ -177,6 +177,6 @@ export class LedgerStack extends Stack {
 function readModelsContext(scope: Construct): ReadModelColour | undefined {
   const value: unknown = scope.node.tryGetContext('ledger:readModels');
   if (value === undefined) return undefined;
-  if (value !== 'blue' && value !== 'green') throw new Error(`context ledger:readModels must be "blue" or "green", not ${JSON.stringify(value)}`);
+  if (value !== 'blue' && value !== 'green') throw new ContextRefusal(`context ledger:readModels must be "blue" or "green", not ${JSON.stringify(value)}`);
   return value;
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureKeyValueTable } from '../../functions/adapters/dynamodb-read-model-store.js';
 import { LocalScheduler, type DueTimers } from '../../functions/adapters/local-scheduler.js';
 import { MemoryScheduler } from '../../functions/adapters/memory-scheduler.js';
-import type { Scheduler } from '../../functions/ports/scheduler.js';
+import { type Scheduler, timerExecutionName } from '../../functions/ports/scheduler.js';
 import type { Workflows } from '../../functions/ports/workflows.js';
 import { startDynalite } from '../support/dynalite.js';
 
@@ -31,8 +31,19 @@ function schedulerContract(name: string, start: () => Promise<Harness>) {
       expect(await h.scheduler.nextDue('2030-01-01T00:00:00.000Z')).toBeUndefined();
       expect(h.started.map((s) => s.input)).toEqual([{ n: 1 }, { n: 2 }]);
     });
+
+    it('starts a timer already due at once, under the name its schedule would have, and keeps nothing', async () => {
+      h.started.length = 0;
+      const timer = { name: 'past', at: '2017-06-01T00:00:00.000Z', workflow: 'capitalisation', input: { n: 3 } };
+      await h.scheduler.schedule(timer);
+      expect(h.started).toEqual([{ workflow: 'capitalisation', name: timerExecutionName(timer), input: { n: 3 } }]);
+      expect(await h.scheduler.nextDue('2030-01-01T00:00:00.000Z')).toBeUndefined();
+    });
   });
 }
+
+/** The adapters' clock: every timer of the first case is due after it. */
+const CLOCK = { now: () => '2018-01-01T00:00:00.000Z' };
 
 const recorder = () => {
   const started: Harness['started'] = [];
@@ -47,12 +58,12 @@ const recorder = () => {
 
 schedulerContract('in memory', async () => {
   const { started, workflows } = recorder();
-  return { scheduler: new MemoryScheduler(() => workflows), started, stop: async () => {} };
+  return { scheduler: new MemoryScheduler(() => workflows, CLOCK), started, stop: async () => {} };
 });
 
 schedulerContract('local, in dynalite', async () => {
   const dynamo = await startDynalite();
   await ensureKeyValueTable(dynamo.client, 'timers');
   const { started, workflows } = recorder();
-  return { scheduler: new LocalScheduler(dynamo.client, 'timers', () => workflows), started, stop: dynamo.stop };
+  return { scheduler: new LocalScheduler(dynamo.client, 'timers', () => workflows, CLOCK), started, stop: dynamo.stop };
 });

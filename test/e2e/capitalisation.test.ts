@@ -74,4 +74,33 @@ describe('capitalisation against the local server with a virtual clock: timers s
     const lapses = (await second.deps.store.read(`candidate#${candidateId}`)).commits.flatMap((c) => c.events).filter((e) => e.type === 'CcpUsabilityLapsed');
     expect(lapses).toHaveLength(1);
   }, 120_000);
+
+  it('past-due: a bloc granted by an équivalence of 2012 (usable until 2017), recorded in 2025, lapses at once and the candidate is told, the clock unmoved', async () => {
+    const L = await startTestLedger({ clock: 'virtual:2025-09-01T08:00:00Z' });
+    ledgers.push(L);
+    const s = scenario(callerOf(L));
+    const centreId = await s.centre('RNCP38665', { validUntil: '2029-05-12' });
+    const candidateId = await s.candidate(centreId, 'Ancienne');
+    const granted = await L.call('POST', `/candidates/${candidateId}/equivalences`, {
+      as: ['dreets', 'agent-1', 'Bretagne'],
+      body: { rncp: 'RNCP12505', blocs: ['RNCP12505BC01'], titre: false, decidedOn: '2012-03-01', legalBasis: 'Arrêté de spécialité du titre, équivalence partielle' },
+    });
+    expect(granted.status, JSON.stringify(granted.json)).toBe(201);
+    await L.settle();
+    expect(L.clock.now()).toBe('2025-09-01T08:00:00.000Z');
+    expect(blocOf(await record(L, candidateId), 'RNCP12505', 'RNCP12505BC01')).toMatchObject({
+      acquired: true,
+      acquiredAt: '2012-03-01',
+      usableUntil: '2017-03-01',
+      usable: false,
+      lapsed: true,
+      via: { kind: 'equivalence' },
+    });
+    const notes = (await L.call('GET', `/candidates/${candidateId}/notifications`, { as: ['candidate', candidateId] })).json as any[];
+    expect(notes.filter((n) => n.kind === 'usability-lapsed')).toEqual([expect.objectContaining({ bloc: 'RNCP12505BC01', text: expect.stringContaining('depuis le 2017-03-01') })]);
+    // A reminder of a date already past would tell nothing.
+    expect(notes.filter((n) => n.kind === 'usability-reminder')).toEqual([]);
+    const lapses = (await L.deps.store.read(`candidate#${candidateId}`)).commits.flatMap((c) => c.events).filter((e) => e.type === 'CcpUsabilityLapsed');
+    expect(lapses.map((e) => e.data)).toEqual([{ candidateId, rncp: 'RNCP12505', bloc: 'RNCP12505BC01', usableUntil: '2017-03-01' }]);
+  }, 120_000);
 });

@@ -43,6 +43,26 @@ describe('the WAF web ACL (issue 18)', () => {
     for (const r of managed) expect(r.OverrideAction).toEqual({ None: {} });
   });
 
+  it('logs to a CloudWatch log group named aws-waf-logs-…, kept a month, with the paths, queries and Referer (certificate codes) redacted', () => {
+    const edgeResources = Template.fromStack(edge).toJSON().Resources as Record<string, CfnResourceJson>;
+    const groups = Object.entries(edgeResources).filter(([, r]) => r.Type === 'AWS::Logs::LogGroup');
+    expect(groups).toHaveLength(1);
+    const [groupId, group] = groups[0]!;
+    expect(group.Properties.RetentionInDays).toBe(30);
+    expect(group.DeletionPolicy).toBe('Delete');
+    const name = group.Properties.LogGroupName['Fn::Join'] as [string, unknown[]];
+    expect(name[1][0]).toBe('aws-waf-logs-certification-ledger-');
+    const logging = Object.values(edgeResources).filter((r) => r.Type === 'AWS::WAFv2::LoggingConfiguration');
+    expect(logging).toHaveLength(1);
+    const aclId = Object.entries(edgeResources).find(([, r]) => r.Type === 'AWS::WAFv2::WebACL')![0];
+    expect(logging[0]!.Properties.ResourceArn).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });
+    const destination = JSON.stringify(logging[0]!.Properties.LogDestinationConfigs);
+    expect(destination).toContain(':log-group:');
+    expect(destination).toContain(`"Ref":"${groupId}"`);
+    expect(destination).not.toContain(':*');
+    expect(logging[0]!.Properties.RedactedFields).toEqual([{ UriPath: {} }, { QueryString: {} }, { SingleHeader: { Name: 'referer' } }]);
+  });
+
   it('guards the distribution when its ARN is given; a production stage needs one', () => {
     const [, distribution] = ofType('AWS::CloudFront::Distribution')[0]!;
     expect(distribution.Properties.DistributionConfig.WebACLId).toBe(WEB_ACL);

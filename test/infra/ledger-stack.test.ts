@@ -251,13 +251,13 @@ describe('functions', () => {
       expect(readModels[0]!.actions, module).toEqual(reads);
       expect(readModels[0]!.keys, module).toContain('certificate#*');
       expect(
-        readModels[0]!.keys.every((k: string) => /^[a-z-]+#\*$/.test(k)),
+        readModels[0]!.keys.every((k: string) => /^[a-z-]+#(\*|catalogue)$/.test(k)),
         module,
       ).toBe(true);
       // No statement on the events table without the condition.
       for (const s of onTable(module, stack.tables.events)) expect(s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'], module).toEqual(['certificate#*']);
     }
-    expect(keysOf('certificates/verify-certificate', stack.tables.readModels)[0]!.keys.sort()).toEqual(['certificate#*', 'certification#*']);
+    expect(keysOf('certificates/verify-certificate', stack.tables.readModels)[0]!.keys.sort()).toEqual(['certificate#*', 'certification#catalogue']);
     expect(keysOf('certificates/verify-certificate', stack.tables.events)).toEqual([{ actions: ['dynamodb:GetItem', 'dynamodb:Query'], keys: ['certificate#*'] }]);
     // The credential and the PDF are in the certificate's document: no ledger, no vault, no vault key.
     for (const module of ['certificates/get-credential', 'certificates/get-certificate-pdf']) {
@@ -272,6 +272,60 @@ describe('functions', () => {
       expect(actionsOf(statements), fn.node.id).not.toContain('s3:ListBucket');
     }
     expect(actionsOf(onTable('certificates/get-certificate-pdf', stack.buckets.documents))).toEqual(['s3:GetObject']);
+  });
+
+  it('every unauthenticated route reads exactly the partitions its code reads, and no vault or signing key it does not use', () => {
+    const CATALOGUE = 'certification#catalogue';
+    type Expected = { events?: string[]; readModels?: string[]; vault?: true; signing?: string[]; others?: ('rateLimit' | 'verifications')[] };
+    // Read from each handler's code (the keys it asks the stores for), not from infra/function-access.ts.
+    const expected: Record<string, Expected> = {
+      'health/get-health': {},
+      'openapi/get-openapi': {},
+      'certifications/list-certifications': { readModels: [CATALOGUE] },
+      'certifications/get-certification': { readModels: [CATALOGUE] },
+      'certificates/verify-certificate': {
+        events: ['certificate#*'],
+        readModels: [CATALOGUE, 'certificate#*'],
+        vault: true,
+        others: ['rateLimit', 'verifications'],
+      },
+      'certificates/get-credential': { readModels: ['certificate#*'], others: ['rateLimit'] },
+      'certificates/get-certificate-pdf': { readModels: ['certificate#*'], others: ['rateLimit'] },
+      'certificates/get-jwks': { readModels: [CATALOGUE], signing: ['kms:GetPublicKey'] },
+      'certificates/get-did-document': { readModels: [CATALOGUE], signing: ['kms:GetPublicKey'] },
+      'certificates/get-status-list': { readModels: [CATALOGUE, 'status-list#*'], signing: ['kms:GetPublicKey', 'kms:Sign'] },
+      'wallet/get-well-known': { signing: ['kms:GetPublicKey'] },
+      'wallet/get-jwt-vc-issuer': { readModels: [CATALOGUE], signing: ['kms:GetPublicKey'] },
+      'wallet/get-credential-type': {},
+      'wallet/oid4vci-endpoint': { events: ['wallet-offer#*'], readModels: [CATALOGUE, 'certificate#*'], vault: true, signing: ['kms:GetPublicKey', 'kms:Sign'] },
+    };
+    const publicModules = [...new Set(deployed.filter((r) => r.auth === 'public').map((r) => r.module))].sort();
+    expect(publicModules).toEqual(Object.keys(expected).sort());
+    const tableNames = ['events', 'readModels', 'idempotency', 'personVault', 'rateLimit', 'verifications'] as const;
+    for (const [module, want] of Object.entries(expected)) {
+      const statements = statementsOfRole(resources, roleIdOf(module));
+      const on = (construct: Parameters<typeof logicalIdOf>[1]) => statements.filter((s) => JSON.stringify(s.Resource).includes(`"${logicalIdOf(stack, construct)}"`));
+      const leadingKeys = (construct: Parameters<typeof logicalIdOf>[1]) =>
+        on(construct).map((s) => [...(s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? ['<any key>'])].sort());
+      // Every statement on the ledger and the read models carries the condition, with exactly those keys.
+      const events = leadingKeys(stack.tables.events);
+      expect(events.length > 0, `${module} on the events table`).toBe(want.events !== undefined);
+      for (const keys of events) expect(keys, `${module} on the events table`).toEqual([...(want.events ?? [])].sort());
+      const readModels = leadingKeys(stack.tables.readModels);
+      expect(readModels.length > 0, `${module} on the read models`).toBe(want.readModels !== undefined);
+      for (const keys of readModels) expect(keys, `${module} on the read models`).toEqual([...(want.readModels ?? [])].sort());
+      const touched = tableNames.filter((name) => on(stack.tables[name]).length > 0).sort();
+      const tables = [...(want.events ? ['events'] : []), ...(want.readModels ? ['readModels'] : []), ...(want.vault ? ['personVault'] : []), ...(want.others ?? [])].sort();
+      expect(touched, `${module}: tables`).toEqual(tables);
+      expect(actionsOf(on(stack.keys.vault)), `${module}: vault key`).toEqual(want.vault ? ['kms:Decrypt'] : []);
+      expect(actionsOf(on(stack.keys.signing)).sort(), `${module}: signing key`).toEqual(want.signing ?? []);
+      expect(
+        actionsOf(statements).filter(
+          (a) => /^(s3|sqs|sns|states|scheduler|ses|cognito-idp|lambda):/.test(a) && !(module === 'certificates/get-certificate-pdf' && a === 's3:GetObject'),
+        ),
+        module,
+      ).toEqual([]);
+    }
   });
 
   it('a write route appends to the ledger and claims idempotency keys, and nothing more than its access says', () => {
@@ -538,10 +592,11 @@ describe('workflows', () => {
     }
   });
 
-  it('functions know each state machine by its ARN, and the scheduler role may start each one', () => {
-    const starts = statementsOfRole(resources, logicalIdOf(stack, stack.scheduler.role)).filter((st) => actionsOf([st]).includes('states:StartExecution'));
-    expect(actionsOf(starts).every((a) => a === 'states:StartExecution')).toBe(true);
-    for (const workflow of workflows) expect(JSON.stringify(starts.map((st) => st.Resource))).toContain(`:stateMachine:${stack.stackName}-${workflow.name}"`);
+  it('functions know each state machine by its ARN; the scheduler role may start the capitalisation workflow only, the one its schedules target', () => {
+    const states = statementsOfRole(resources, logicalIdOf(stack, stack.scheduler.role)).filter((st) => actionsOf([st]).some((a) => a.startsWith('states:')));
+    expect(actionsOf(states)).toEqual(['states:StartExecution']);
+    const machines = JSON.stringify(states[0]!.Resource).match(/:stateMachine:[^"]+"/g);
+    expect(machines).toEqual([`:stateMachine:${stack.stackName}-capitalisation"`]);
     const fn = resources[functionIdOf('health/get-health')]!;
     for (const workflow of workflows) {
       expect(JSON.stringify(fn.Properties.Environment.Variables[stateMachineArnVariable(workflow.name)])).toContain(`:stateMachine:${stack.stackName}-${workflow.name}`);

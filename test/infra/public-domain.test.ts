@@ -1,9 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../../infra/paths.js';
 import { productionContacts, publicDomain } from '../../infra/ledger-app.js';
 import { pageHtml } from '../../web/build.js';
 import { pages } from '../../web/site.js';
 import { DEVELOPMENT_MARK } from '../../functions/shared/stage.js';
 import { logicalIdOf, SYNTH_TIMEOUT, synthesize } from './support.js';
+
+/** The resource counts the README states ("Read as an operator would"), kept true by the two syntheses below. */
+function readmeResourceCounts() {
+  const m = /(\d+) resources in a production stage \((\d+) in development/.exec(readFileSync(join(projectRoot, 'README.md'), 'utf8'));
+  if (!m) throw new Error('the README no longer states the resource counts');
+  return { production: Number(m[1]), development: Number(m[2]) };
+}
 
 const CERTIFICATE = 'arn:aws:acm:us-east-1:111122223333:certificate/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e';
 
@@ -42,6 +52,7 @@ describe('the public address (issue 18)', () => {
           'ledger:sesIdentity': 'registre.example.gouv.fr',
         },
       });
+      expect(Object.keys(resources).length, 'the README states it').toBe(readmeResourceCounts().production);
       const config = resources[logicalIdOf(stack, stack.web!.distribution)]!.Properties.DistributionConfig;
       expect(config.Aliases).toEqual(['registre.example.gouv.fr']);
       expect(config.ViewerCertificate).toMatchObject({ AcmCertificateArn: CERTIFICATE, MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' });
@@ -61,6 +72,7 @@ describe('a development stage is marked (issue 18)', () => {
     'without ledger:stage the stack is a development stage on the CloudFront address: every function issues specimens, the pages carry the banner',
     () => {
       const { stack, resources } = synthesize({});
+      expect(Object.keys(resources).length, 'the README states it').toBe(readmeResourceCounts().development);
       expect(stack.stage).toBe('development');
       expect(stack.web!.stage).toBe('development');
       const functions = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function' && String(r.Properties.Description ?? '').startsWith('certification-ledger '));

@@ -133,7 +133,7 @@ export const extendedStack: LedgerStackProps = {
       exports: 'read',
       signing: 'sign',
       email: true,
-      schedules: true,
+      schedules: ['sample-flow'],
       startsWorkflows: ['sample-flow'],
     },
   },
