@@ -29,6 +29,10 @@ function recording(deps: LedgerDeps, reads: Read[]): LedgerDeps {
     get: (partition, key) => note({ op: 'get', partition }, inner.get(partition, key)),
     put: (partition, key, doc, position, expected) => note({ op: 'put', partition }, inner.put(partition, key, doc, position, expected)),
     query: (partition) => note({ op: 'query', partition }, inner.query(partition)),
+    putAll: (docs) => {
+      for (const d of docs) note({ op: 'put', partition: d.partition }, undefined);
+      return inner.putAll(docs);
+    },
   };
   const source = deps.store;
   const store: EventStore = {
