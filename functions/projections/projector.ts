@@ -1,5 +1,5 @@
 import type { Commit } from '../../events/envelope.js';
-import type { RecordedEvent } from '../../events/registry.js';
+import { decodeEvent, type RecordedEvent } from '../../events/registry.js';
 import { recordedEvents } from '../shared/command-handler.js';
 import { ConcurrencyError, type EventStore, type ScanCursor, type ScanSegment } from '../ports/event-store.js';
 import type { ReadModelStore, ReadModelWrite } from '../ports/read-model-store.js';
@@ -204,14 +204,29 @@ export class Projector {
         await this.applyRun(run);
         continue;
       }
-      const events: RecordedEvent[] = [];
-      for (const commit of run) for (const event of recordedEvents(commit)) events.push(event);
-      const last = run.at(-1)!.last;
+      const reading: Projection[] = [];
+      const ids: string[] = [];
       for (const projection of this.projections) {
         const id = projection.keyOf(stream);
         if (id === undefined) continue;
-        if (isPartitioned(projection)) foldPartition(projection, partitionOf(projection.model, id), events, last, write);
-        else foldDocument(projection as DocumentProjection<unknown>, id, events, last, write, writes);
+        reading.push(projection);
+        ids.push(id);
+      }
+      // A stream nothing reads is not decoded (the change feed's applyRun decodes only for a projection or a follower).
+      if (!reading.length && !this.followers.length) continue;
+      const events: RecordedEvent[] = [];
+      for (const commit of run) {
+        for (let i = 0; i < commit.events.length; i++) {
+          const stored = commit.events[i]!;
+          const { type, data } = decodeEvent(stored);
+          events.push({ type, data, eventId: stored.eventId, meta: stored.meta, stream, version: commit.version + i } as RecordedEvent);
+        }
+      }
+      const last = run.at(-1)!.last;
+      for (let p = 0; p < reading.length; p++) {
+        const projection = reading[p]!;
+        if (isPartitioned(projection)) foldPartition(projection, partitionOf(projection.model, ids[p]!), events, last, write);
+        else foldDocument(projection as DocumentProjection<unknown>, ids[p]!, events, last, write, writes);
       }
       if (this.followers.length) followed.push({ stream, events });
     }

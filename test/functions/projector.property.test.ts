@@ -228,10 +228,11 @@ describe('the projector converges whatever the delivery', () => {
           const rebuilt = new MemoryReadModelStore();
           await new Projector(source, rebuilt, projections, followers).replayAll();
           expect(withoutTombstonesOnlyIn(documents(readModels), documents(rebuilt))).toEqual(documents(rebuilt));
-          // The rebuild's fold, page by page (pages of any size, ending inside streams), writes the same documents.
+          // The rebuild's fold, page by page (pages of any size, ending inside streams), writes the same documents
+          // (a page ending inside a stream is taken up as the feed would, so it may leave tombstones, as the feed does).
           const folded = new MemoryReadModelStore();
           await new Projector(source, folded, projections, followers).rebuildAll(undefined, pageSize);
-          expect(documents(folded)).toEqual(documents(rebuilt));
+          expect(withoutTombstonesOnlyIn(documents(folded), documents(rebuilt))).toEqual(documents(rebuilt));
           checkRollups(readModels);
           checkRollups(rebuilt);
           const incremental = readStatisticsFacts(readModels);
