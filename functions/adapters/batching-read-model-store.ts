@@ -1,6 +1,6 @@
 import { BatchGetItemCommand, type AttributeValue, type BatchGetItemCommandOutput, type DynamoDBClient, type KeysAndAttributes } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { ReadModelDoc, ReadModelStore } from '../ports/read-model-store.js';
+import type { ReadModelDoc, ReadModelStore, ReadModelWrite } from '../ports/read-model-store.js';
 
 const MAX_KEYS = 100; // BatchGetItem's maximum
 
@@ -16,7 +16,7 @@ interface Waiter {
  * default: measured best on dynalite) waits for it to return, and the reads that gathered meanwhile go together
  * in one strongly consistent BatchGetItem (up to 100 keys). Each caller still reads the item from the table after it asked (nothing is cached: a revoked
  * certificate answers revoked at once), but a busy public route (GET /verify) pays one round trip per batch
- * instead of one per request. A lone read is a plain GetItem; `put` and `query` go straight to the inner store.
+ * instead of one per request. A lone read is a plain GetItem; `put`, `putAll` and `query` go straight to the inner store.
  */
 export class BatchingReadModelStore implements ReadModelStore {
   private readonly queue: Waiter[] = [];
@@ -41,6 +41,10 @@ export class BatchingReadModelStore implements ReadModelStore {
 
   put<T>(partition: string, key: string, doc: T, position: number, expectedPosition: number): Promise<void> {
     return this.inner.put(partition, key, doc, position, expectedPosition);
+  }
+
+  putAll(docs: readonly ReadModelWrite[]): Promise<void> {
+    return this.inner.putAll(docs);
   }
 
   query<T>(partition: string): Promise<ReadModelDoc<T>[]> {

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { ConcurrencyError } from '../ports/event-store.js';
-import type { ReadModelDoc, ReadModelStore } from '../ports/read-model-store.js';
+import type { ReadModelDoc, ReadModelStore, ReadModelWrite } from '../ports/read-model-store.js';
 import { waitActive } from './dynamodb-event-store.js';
 
 /** One table for all read models: pk = the partition (`model#partition`), sk = document key, doc as JSON text, position as checkpoint. */
@@ -45,6 +45,30 @@ export class DynamoReadModelStore implements ReadModelStore {
     }
   }
 
+  async putAll(docs: readonly ReadModelWrite[]): Promise<void> {
+    // BatchWriteItem refuses a key twice in one request: the later write of a key is the one kept.
+    const latest = new Map<string, ReadModelWrite>();
+    for (const d of docs) {
+      const id = `${d.partition}\u0000${d.key}`;
+      latest.delete(id);
+      latest.set(id, d);
+    }
+    const items = [...latest.values()];
+    const batches: WriteRequest[][] = [];
+    for (let i = 0; i < items.length; i += BATCH_WRITE_MAX)
+      batches.push(
+        items
+          .slice(i, i + BATCH_WRITE_MAX)
+          .map(({ partition, key, doc, position }) => ({ PutRequest: { Item: marshall({ pk: partition, sk: key, doc: JSON.stringify(doc), position }) } })),
+      );
+    // A few requests in flight: a page's documents land in the time of a few round trips, not one per 25 items.
+    let next = 0;
+    const worker = async () => {
+      while (next < batches.length) await batchWrite(this.client, this.tableName, batches[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(BATCH_WRITES_IN_FLIGHT, batches.length) }, worker));
+  }
+
   async query<T>(partition: string): Promise<ReadModelDoc<T>[]> {
     const docs: ReadModelDoc<T>[] = [];
     let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
@@ -62,6 +86,21 @@ export class DynamoReadModelStore implements ReadModelStore {
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return docs;
+  }
+}
+
+/** BatchWriteItem's maximum. */
+const BATCH_WRITE_MAX = 25;
+const BATCH_WRITES_IN_FLIGHT = 4;
+
+/** One BatchWriteItem; what DynamoDB leaves unprocessed under load is sent again, after a pause. */
+async function batchWrite(client: DynamoDBClient, tableName: string, writes: WriteRequest[]): Promise<void> {
+  let requests: Record<string, WriteRequest[]> = { [tableName]: writes };
+  for (let attempt = 0; Object.keys(requests).length; attempt++) {
+    if (attempt > 10) throw new Error(`${tableName}: writes still unprocessed after ${attempt} attempts`);
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+    const out: { UnprocessedItems?: Record<string, WriteRequest[]> } = await client.send(new BatchWriteItemCommand({ RequestItems: requests }));
+    requests = out.UnprocessedItems && Object.keys(out.UnprocessedItems).length ? out.UnprocessedItems : {};
   }
 }
 
@@ -117,16 +156,12 @@ export class DynamoReadModelTable {
       }),
     );
     const keys = page.Items ?? [];
-    for (let i = 0; i < keys.length; i += 25) {
-      let requests: Record<string, WriteRequest[]> = { [this.tableName]: keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } })) };
-      // BatchWriteItem may leave some deletes unprocessed under load: those are sent again, after a pause.
-      for (let attempt = 0; Object.keys(requests).length; attempt++) {
-        if (attempt > 10) throw new Error(`${this.tableName}: deletes still unprocessed after ${attempt} attempts`);
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
-        const out: { UnprocessedItems?: Record<string, WriteRequest[]> } = await this.client.send(new BatchWriteItemCommand({ RequestItems: requests }));
-        requests = out.UnprocessedItems ?? {};
-      }
-    }
+    for (let i = 0; i < keys.length; i += BATCH_WRITE_MAX)
+      await batchWrite(
+        this.client,
+        this.tableName,
+        keys.slice(i, i + BATCH_WRITE_MAX).map((Key) => ({ DeleteRequest: { Key } })),
+      );
     const last = page.LastEvaluatedKey ? unmarshall(page.LastEvaluatedKey) : undefined;
     return { deleted: keys.length, ...(last ? { next: { partition: String(last.pk), key: String(last.sk) } } : {}) };
   }

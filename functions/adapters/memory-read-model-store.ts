@@ -1,5 +1,5 @@
 import { ConcurrencyError } from '../ports/event-store.js';
-import type { ReadModelDoc, ReadModelStore } from '../ports/read-model-store.js';
+import type { ReadModelDoc, ReadModelStore, ReadModelWrite } from '../ports/read-model-store.js';
 
 export class MemoryReadModelStore implements ReadModelStore {
   private readonly partitions = new Map<string, Map<string, { doc: string; position: number }>>();
@@ -14,6 +14,14 @@ export class MemoryReadModelStore implements ReadModelStore {
     if ((docs.get(key)?.position ?? 0) !== expectedPosition) throw new ConcurrencyError(`${partition}/${key}`, expectedPosition);
     docs.set(key, { doc: JSON.stringify(doc), position });
     this.partitions.set(partition, docs);
+  }
+
+  async putAll(docs: readonly ReadModelWrite[]): Promise<void> {
+    for (const { partition, key, doc, position } of docs) {
+      let stored = this.partitions.get(partition);
+      if (!stored) this.partitions.set(partition, (stored = new Map()));
+      stored.set(key, { doc: JSON.stringify(doc), position });
+    }
   }
 
   async query<T>(partition: string): Promise<ReadModelDoc<T>[]> {

@@ -4,7 +4,8 @@
 // opened as every one-off command opens it (functions/local/one-off-command.ts):
 //   1. scan the events table, in 4 parallel scan segments, page by page (never the whole table in memory), and apply
 //      every stream, in order, to every projection of functions/projections/ into a new table
-//      `ledger-read-models-<time>` (Projector.replayAll: the same code as the change feed);
+//      `ledger-read-models-<time>` (Projector.rebuildAll: the projections' own evolve folded per page, the documents
+//      written in batches, the followers as the change feed runs them);
 //   2. switch: the data dir's `read-models-table` file (functions/local/read-model-table.ts), replaced atomically,
 //      now names the new table; `startLocalLedger` reads it at start;
 //   3. drop the previous table (`--keep-previous` keeps it, for comparing or going back by editing the file).
@@ -47,7 +48,8 @@ export async function rebuildLocalReadModels(options: { dataDir: string; keepPre
     // The ledger in disjoint scan segments, replayed side by side (a stream, hence each document, is in one segment).
     const projector = ops.projectorInto(active);
     const segments = options.segments ?? 4;
-    const counts = await Promise.all(Array.from({ length: segments }, (_, index) => projector.replayAll(undefined, { index, total: segments })));
+    // The table is new: each page is folded in memory and its documents written in one batch (Projector.rebuildAll).
+    const counts = await Promise.all(Array.from({ length: segments }, (_, index) => projector.rebuildAll({ index, total: segments })));
     const events = counts.reduce((a, b) => a + b, 0);
     switchReadModelTable(dataDir, active);
     if (!options.keepPrevious) {

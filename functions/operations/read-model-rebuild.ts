@@ -86,6 +86,11 @@ export const SegmentProgress = z.strictObject({
   target: Colour,
   /** `documents`: every projection; then `followers`: the aggregates kept from those documents (statistics rollups). */
   phase: z.enum(['documents', 'followers']),
+  /**
+   * The target was emptied by this execution (not a catch-up): the documents are the fold's alone, each page folded
+   * in memory and written in one batch (Projector.rebuildPage) instead of read and conditionally written per stream.
+   */
+  fresh: z._default(z.boolean(), false),
   segment: Segment,
   budget: Budget,
   after: z.optional(z.strictObject({ stream: z.string().check(z.minLength(1)), version: z.number().check(z.int(), z.gte(1)) })),
@@ -118,7 +123,8 @@ export type TimeLeft = () => boolean;
 
 /**
  * Pages of a segment, from its cursor, into the projector, until the segment ends, the page budget is spent or
- * time runs short. Each page is applied stream by stream (a page ending inside a stream is continued by the next
+ * time runs short. Into an emptied target, each page's documents are one fold and one batch of writes; otherwise
+ * (a catch-up, the followers) each page is applied stream by stream (a page ending inside a stream is continued by the next
  * from the document's checkpoint). A page applied twice (an invocation retried after it wrote) changes nothing:
  * documents skip what their checkpoint holds, and a statistics fact already reflected is not added again.
  */
@@ -127,7 +133,8 @@ export async function projectSegment(store: EventStore, projector: Projector, pr
   let read = 0;
   do {
     const page = await store.scanPage({ segment: progress.segment, ...(after ? { after } : {}), ...(progress.budget.pageSize ? { limit: progress.budget.pageSize } : {}) });
-    for (const run of streamRuns(page.commits)) await projector.applyRun(run);
+    if (progress.fresh && progress.phase === 'documents') await projector.rebuildPage(page.commits);
+    else for (const run of streamRuns(page.commits)) await projector.applyRun(run);
     events += page.commits.reduce((n, c) => n + c.events.length, 0);
     commits += page.commits.length;
     pages++;

@@ -17,6 +17,20 @@ export interface ReadModelStore {
   put<T>(partition: string, key: string, doc: T, position: number, expectedPosition: number): Promise<void>;
   /** Every document of one partition, in key order. */
   query<T>(partition: string): Promise<ReadModelDoc<T>[]>;
+  /**
+   * Writes every document as given, whatever is stored (no checkpoint condition), in as few requests as the store
+   * allows: only for a rebuild's fold (Projector.rebuildPage), the one writer of the documents it derives. A
+   * partition and key given twice keeps the later one.
+   */
+  putAll(docs: readonly ReadModelWrite[]): Promise<void>;
+}
+
+/** One document of a rebuild's batch: where it goes, what it is, and the checkpoint it carries. */
+export interface ReadModelWrite {
+  partition: string;
+  key: string;
+  doc: unknown;
+  position: number;
 }
 
 /** The partition of a read model for one subject: `model#id`. */

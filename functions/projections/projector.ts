@@ -1,8 +1,8 @@
 import type { Commit } from '../../events/envelope.js';
-import type { RecordedEvent } from '../../events/registry.js';
+import { decodeEvent, type RecordedEvent } from '../../events/registry.js';
 import { recordedEvents } from '../shared/command-handler.js';
-import { ConcurrencyError, type EventStore, type ScanSegment } from '../ports/event-store.js';
-import type { ReadModelStore } from '../ports/read-model-store.js';
+import { ConcurrencyError, type EventStore, type ScanCursor, type ScanSegment } from '../ports/event-store.js';
+import type { ReadModelStore, ReadModelWrite } from '../ports/read-model-store.js';
 import { partitionOf } from '../ports/read-model-store.js';
 import { docAt, HEADER_KEY, isPartitioned, type DocumentProjection, type IndexEntry, type PartitionedProjection, type Projection, type ProjectionFollower } from './projection.js';
 
@@ -176,6 +176,81 @@ export class Projector {
   }
 
   /**
+   * A rebuild's page, into read models that hold nothing but what this rebuild writes (an emptied or a new table):
+   * one synchronous fold of the page, stream by stream (each commit decoded once, every projection evolved in
+   * memory), then every resulting document written in one batch, with the position the live projector gives it
+   * (a document at its stream's last version, a partition's item at the version of its last event, index items at
+   * their document's). No read and no conditional write per stream: the fold owns the documents it derives. A
+   * stream that the page takes up in the middle (the page before ended inside it) goes through `applyRun` from the
+   * document's checkpoint; so does every stream when the page is applied again (a retried invocation), whose
+   * streams from their first version are folded again into the same documents. The followers then see each stream's
+   * events, over the documents written.
+   */
+  async rebuildPage(commits: readonly Commit[]): Promise<void> {
+    const writes = new Map<string, ReadModelWrite>();
+    const write = (partition: string, key: string, doc: unknown, position: number) => {
+      writes.set(`${partition}\u0000${key}`, { partition, key, doc: doc ?? null, position });
+    };
+    const followed: { stream: string; events: RecordedEvent[] }[] = [];
+    let start = 0;
+    while (start < commits.length) {
+      const stream = commits[start]!.stream;
+      let end = start + 1;
+      while (end < commits.length && commits[end]!.stream === stream) end++;
+      const run = commits.slice(start, end);
+      start = end;
+      if (run[0]!.version !== 1 || !contiguousFrom(run, 0)) {
+        // Taken up in the middle: from what the table holds, as the change feed would (its followers included).
+        await this.applyRun(run);
+        continue;
+      }
+      const reading: Projection[] = [];
+      const ids: string[] = [];
+      for (const projection of this.projections) {
+        const id = projection.keyOf(stream);
+        if (id === undefined) continue;
+        reading.push(projection);
+        ids.push(id);
+      }
+      // A stream nothing reads is not decoded (the change feed's applyRun decodes only for a projection or a follower).
+      if (!reading.length && !this.followers.length) continue;
+      const events: RecordedEvent[] = [];
+      for (const commit of run) {
+        for (let i = 0; i < commit.events.length; i++) {
+          const stored = commit.events[i]!;
+          const { type, data } = decodeEvent(stored);
+          events.push({ type, data, eventId: stored.eventId, meta: stored.meta, stream, version: commit.version + i } as RecordedEvent);
+        }
+      }
+      const last = run.at(-1)!.last;
+      for (let p = 0; p < reading.length; p++) {
+        const projection = reading[p]!;
+        if (isPartitioned(projection)) foldPartition(projection, partitionOf(projection.model, ids[p]!), events, last, write);
+        else foldDocument(projection as DocumentProjection<unknown>, ids[p]!, events, last, write, writes);
+      }
+      if (this.followers.length) followed.push({ stream, events });
+    }
+    if (writes.size) await this.readModels.putAll([...writes.values()]);
+    for (const { stream, events } of followed) for (const follower of this.followers) await follower.follow(stream, events, this.readModels);
+  }
+
+  /**
+   * A rebuild of the whole ledger (or of one scan segment) into read models that hold nothing yet: the scan read
+   * page by page, each page folded by `rebuildPage`. Returns the number of events scanned.
+   */
+  async rebuildAll(segment?: ScanSegment, pageSize?: number): Promise<number> {
+    let count = 0;
+    let after: ScanCursor | undefined;
+    do {
+      const page = await this.store.scanPage({ ...(segment ? { segment } : {}), ...(after ? { after } : {}), ...(pageSize ? { limit: pageSize } : {}) });
+      for (const commit of page.commits) count += commit.events.length;
+      await this.rebuildPage(page.commits);
+      after = page.next;
+    } while (after);
+    return count;
+  }
+
+  /**
    * Rebuild or catch-up: every commit of the ledger, stream by stream in order (as the store's scan yields
    * them), into the read models; what they already hold is skipped. Returns the number of events scanned.
    * `each` sees every commit scanned (the local runtime finds there the reactions a crash may have lost). With a
@@ -197,4 +272,52 @@ export class Projector {
     await this.applyRun(run);
     return count;
   }
+}
+
+/** A document folded from its stream's first event; its index items at its position (none existed before it). */
+function foldDocument(
+  projection: DocumentProjection<unknown>,
+  id: string,
+  events: readonly RecordedEvent[],
+  last: number,
+  write: (partition: string, key: string, doc: unknown, position: number) => void,
+  writes: ReadonlyMap<string, ReadModelWrite>,
+) {
+  let doc: unknown;
+  for (const event of events) doc = projection.evolve(doc, event);
+  const [partition, key] = docAt(projection, id);
+  write(partition, key, doc, last);
+  if (!projection.index || !doc) return;
+  for (const entry of projection.index(doc)) {
+    // Never back, as writeIndex: an item another document of the page put later in its stream stays.
+    const earlier = writes.get(`${entry.partition}\u0000${entry.key}`);
+    if (!earlier || earlier.position < last) write(entry.partition, entry.key, entry.value, last);
+  }
+}
+
+/** A partition folded from its stream's first event: each item at its last event's version, the header at the stream's. */
+function foldPartition(
+  projection: PartitionedProjection<unknown, unknown>,
+  partition: string,
+  events: readonly RecordedEvent[],
+  last: number,
+  write: (partition: string, key: string, doc: unknown, position: number) => void,
+) {
+  let header: unknown;
+  const items = new Map<string, { doc: unknown; position: number }>();
+  for (const event of events) {
+    const key = projection.itemOf(event);
+    if (key === HEADER_KEY) {
+      header = projection.evolveHeader(header, event);
+      continue;
+    }
+    const item = items.get(key);
+    const doc = projection.evolveItem((item?.doc ?? undefined) as unknown, event);
+    if (item) {
+      item.doc = doc;
+      item.position = event.version;
+    } else items.set(key, { doc, position: event.version });
+  }
+  for (const [key, item] of items) write(partition, key, item.doc, item.position);
+  write(partition, HEADER_KEY, header, last);
 }

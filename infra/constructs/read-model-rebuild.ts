@@ -47,9 +47,10 @@ export class ReadModelRebuild extends Construct {
       project: fn(REBUILD_MODULES.project, Duration.minutes(15), 1769),
     };
     const colours = Object.values(tables.readModelTables);
-    // The replay: the ledger's scan (and gap filling, GetItem/Query) and the documents of the target, either colour.
+    // The replay: the ledger's scan (and gap filling, GetItem/Query) and the documents of the target, either colour
+    // (into an emptied target, each page's documents in batches: BatchWriteItem).
     tables.events.grant(this.functions.project.role, 'dynamodb:Scan', 'dynamodb:Query', 'dynamodb:GetItem');
-    for (const table of colours) table.grant(this.functions.project.role, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem');
+    for (const table of colours) table.grant(this.functions.project.role, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem');
     // Emptying the idle table: its keys scanned, deleted in batches (the function refuses the served colour).
     for (const table of colours) table.grant(this.functions.clear.role, 'dynamodb:Scan', 'dynamodb:BatchWriteItem');
 

@@ -58,7 +58,13 @@ export const rebuildReadModelsWorkflow: WorkflowDefinition = {
   definition(scope, functions) {
     const plan = task(scope, functions, 'PlanRebuild', REBUILD_MODULES.plan, '$.plan');
     const clear = segmentsMap(scope, 'ClearTarget', task(scope, functions, 'ClearPages', REBUILD_MODULES.clear), {}, sfn.JsonPath.DISCARD);
-    const documents = segmentsMap(scope, 'ReplayDocuments', task(scope, functions, 'ReplayDocumentPages', REBUILD_MODULES.project), { phase: 'documents' }, '$.documents');
+    const documents = segmentsMap(
+      scope,
+      'ReplayDocuments',
+      task(scope, functions, 'ReplayDocumentPages', REBUILD_MODULES.project),
+      { phase: 'documents', 'fresh.$': '$.plan.clear' },
+      '$.documents',
+    );
     const rollups = segmentsMap(scope, 'ReplayFollowers', task(scope, functions, 'ReplayFollowerPages', REBUILD_MODULES.project), { phase: 'followers' }, sfn.JsonPath.DISCARD);
     const report = new sfn.Pass(scope, 'Rebuilt', {
       parameters: { 'target.$': '$.plan.target', 'table.$': '$.plan.table', 'cleared.$': '$.plan.clear', 'segments.$': '$.documents' },

@@ -198,17 +198,37 @@ export async function generateHistory(targetEvents: number, seed = 20220101): Pr
   return { commits, events: log.events, streams: streams.size };
 }
 
-/** The generated history as an event store: scan yields it as the DynamoDB adapter does, stream by stream. */
+/** What a DynamoDB Scan page holds at most (its items' size). */
+const PAGE_BYTES = 1024 * 1024;
+
+/**
+ * The generated history as an event store: scan and scanPage yield it as the DynamoDB adapter does, stream by
+ * stream, a page holding at most 1 MB of commits (their JSON size, measured once here, not while a bench runs).
+ */
 export function historyStore(history: GeneratedHistory): EventStore {
   const byStream = new Map<string, Commit[]>();
-  for (const c of history.commits) {
+  const at = new Map<string, number>();
+  // ends[i]: the JSON size of commits 0..i-1, so a page from `start` runs while ends[end] - ends[start] <= PAGE_BYTES.
+  const ends = new Float64Array(history.commits.length + 1);
+  history.commits.forEach((c, i) => {
     const list = byStream.get(c.stream);
     if (list) list.push(c);
     else byStream.set(c.stream, [c]);
-  }
+    at.set(`${c.stream}\u0000${c.version}`, i);
+    ends[i + 1] = ends[i]! + JSON.stringify(c).length;
+  });
   return {
     append: () => Promise.reject(new Error('the bench history is read-only')),
-    scanPage: () => Promise.reject(new Error('the bench reads the history with scan()')),
+    scanPage: async ({ segment, after, limit }) => {
+      if (segment && segment.total > 1) throw new Error('the bench history is one scan segment');
+      const start = after ? at.get(`${after.stream}\u0000${after.version}`)! + 1 : 0;
+      let end = start + 1;
+      while (end < history.commits.length && ends[end + 1]! - ends[start]! <= PAGE_BYTES && (!limit || end - start < limit)) end++;
+      end = Math.min(end, history.commits.length);
+      const commits = history.commits.slice(start, end);
+      const last = commits.at(-1);
+      return { commits, ...(end < history.commits.length && last ? { next: { stream: last.stream, version: last.version } } : {}) };
+    },
     read: async (stream, fromVersion = 1) => {
       const all = byStream.get(stream) ?? [];
       const head = all.at(-1);

@@ -51,6 +51,24 @@ export function readModelStoreContract(name: string, start: () => Promise<ReadMo
       expect(await h.store.get(m, 's1')).toEqual({ key: 's1', doc: { writer: winner }, position: 2 });
     });
 
+    it("a rebuild's batch writes every document as given, whatever is stored, the later of a key given twice kept", async () => {
+      const m = model('rebuilt');
+      const other = model('rebuilt-index');
+      await h.store.put(m, 'k0', { stale: true }, 9, 0);
+      // More than one BatchWriteItem (25 items) and more than one request in flight.
+      const docs = Array.from({ length: 130 }, (_, i) => ({ partition: i % 2 ? other : m, key: `k${i}`, doc: { i, note: 'Évaluée à Saint-Étienne' }, position: i + 1 }));
+      await h.store.putAll([...docs, { partition: m, key: 'k2', doc: null, position: 200 }]);
+      expect(await h.store.get(m, 'k0')).toEqual({ key: 'k0', doc: { i: 0, note: 'Évaluée à Saint-Étienne' }, position: 1 });
+      expect(await h.store.get(m, 'k2')).toEqual({ key: 'k2', doc: null, position: 200 });
+      expect(await h.store.get(other, 'k129')).toEqual({ key: 'k129', doc: { i: 129, note: 'Évaluée à Saint-Étienne' }, position: 130 });
+      expect((await h.store.query(m)).length).toBe(65);
+      expect((await h.store.query(other)).length).toBe(65);
+      await h.store.putAll([]);
+      // A checkpointed write goes on from the position the batch wrote.
+      await h.store.put(m, 'k4', { after: 'rebuild' }, 6, 5);
+      expect((await h.store.get(m, 'k4'))!.doc).toEqual({ after: 'rebuild' });
+    });
+
     it('a document read is a copy: changing it changes nothing stored', async () => {
       const m = model('copies');
       await h.store.put(m, 'k', { blocs: ['a'] }, 1, 0);

@@ -31,6 +31,10 @@ function ledger() {
       writes.push(`${p}|${k}`);
       return readModels.put(p, k, doc, position, expected);
     },
+    putAll: (docs) => {
+      for (const d of docs) writes.push(`${d.partition}|${d.key}`);
+      return readModels.putAll(docs);
+    },
   };
   const projector = new Projector(store, recording, projections, followers);
   const append = async (stream: string, events: LedgerEvent[]) => projector.apply(await appendEvents(store, stream, events));

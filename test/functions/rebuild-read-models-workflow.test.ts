@@ -157,6 +157,8 @@ describe('the read-model rebuild, run by the local runner from its state machine
     expect([...seen.values()].some((n) => n >= 2)).toBe(true);
     const retried = replays.filter((c, i) => replays.findIndex((d) => JSON.stringify(d.input) === JSON.stringify(c.input)) !== i);
     expect(retried.length).toBeGreaterThanOrEqual(8);
+    // Into the emptied table, the documents are the fold's (Projector.rebuildPage); the followers go stream by stream.
+    expect(replays.map((c) => [c.state, (c.input as { fresh?: boolean }).fresh ?? false])).toEqual(replays.map((c) => [c.state, c.state === 'ReplayDocumentPages']));
 
     // The counts: every event of the table scanned once per phase (the retried pages are not counted twice).
     const commitsInTable = served.length && (await scanCount(TABLES.EVENTS_TABLE));
@@ -192,6 +194,8 @@ describe('the read-model rebuild, run by the local runner from its state machine
     expect(error).toBeUndefined();
     expect(output).toMatchObject({ target: 'green', cleared: false });
     expect(calls.some((c) => c.state === 'ClearPages')).toBe(false);
+    // Not emptied: every document is read and written on its checkpoint, as the change feed does.
+    expect(calls.filter((c) => c.state === 'ReplayDocumentPages').every((c) => (c.input as { fresh?: boolean }).fresh === false)).toBe(true);
     const caughtUp = await items(TABLES.READ_MODELS_GREEN_TABLE);
     expect(withoutTombstonesOnlyIn(served, caughtUp)).toEqual(caughtUp);
     await runRebuild(servedBy('green'), { catchUp: true, segments: 2 });

@@ -155,9 +155,10 @@ describe('least privilege: the only Scans in the stack', () => {
     expect(clearScans).toContain(ids.green);
 
     const project = actionsOf(statementsOfRole(blue.resources, roleOf(blue.resources, fns.project))).filter((a) => a.startsWith('dynamodb:'));
-    expect(new Set(project)).toEqual(new Set(['dynamodb:Scan', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem']));
+    expect(new Set(project)).toEqual(new Set(['dynamodb:Scan', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem']));
     const projectEvents = statementsOfRole(blue.resources, roleOf(blue.resources, fns.project)).filter((s) => JSON.stringify(s.Resource).includes(events));
     expect(actionsOf(projectEvents)).not.toContain('dynamodb:PutItem');
+    expect(actionsOf(projectEvents)).not.toContain('dynamodb:BatchWriteItem');
     const clear = actionsOf(statementsOfRole(blue.resources, roleOf(blue.resources, fns.clear))).filter((a) => a.startsWith('dynamodb:'));
     expect(new Set(clear)).toEqual(new Set(['dynamodb:Scan', 'dynamodb:BatchWriteItem']));
     expect(actionsOf(statementsOfRole(blue.resources, roleOf(blue.resources, fns.plan))).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
