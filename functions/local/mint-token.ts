@@ -18,11 +18,11 @@ export const route = defineRoute({
     if ('email' in body) {
       const account = await deps.accounts.find(body.email);
       if (!account) throw notFound('account-not-found', 'no account was invited with this email');
-      if (account.status === 'disabled') throw forbidden('account-disabled', 'this account was disabled');
-      // Signing in as a candidate whose data were erased would act for a person the ledger no longer knows.
+      // Signing in as a candidate whose data were erased (its account is disabled too) would act for a person the ledger no longer knows.
       if (account.group === 'candidate' && (await deps.commands.state(candidate, candidateStream(account.ledgerId))).state.erased) {
         throw forbidden('personal-data-erased', "this candidate's personal data were erased: their account no longer signs in");
       }
+      if (account.status === 'disabled') throw forbidden('account-disabled', 'this account was disabled');
       return ok({
         token: await deps.localTokens.sign(account.group, account.ledgerId, { region: account.region, sub: account.sub }),
         role: account.group,
