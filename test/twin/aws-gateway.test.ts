@@ -18,6 +18,7 @@ import type { Execution, LocalStepFunctions } from '../../functions/twin/local-s
 import { createResolver, type Resolver } from '../../functions/twin/resolver.js';
 import type { StackModel } from '../../functions/twin/template.js';
 import { SYNTH_TIMEOUT, synthesizedStack } from './synthesized.js';
+import { CATALOGUE_PARTITION } from '../../functions/projections/certification-catalogue.js';
 
 let stack: StackModel;
 let resolver: Resolver;
@@ -127,7 +128,7 @@ describe('the AWS gateway, with real SDK clients signing as a function', () => {
     const events = resolver.ref(byPath('Tables/Events'));
     const get = (table: string, pk: string) => new GetItemCommand({ TableName: table, Key: { pk: { S: pk }, sk: { S: 'x' } } });
     await verify.send(get(readModels, 'certificate#ABC'));
-    await verify.send(get(readModels, 'certification#RNCP1'));
+    await verify.send(get(readModels, CATALOGUE_PARTITION));
     await verify.send(
       new QueryCommand({
         TableName: events,
@@ -138,6 +139,7 @@ describe('the AWS gateway, with real SDK clients signing as a function', () => {
     );
     const denied = await rejection(verify.send(get(readModels, 'candidate-record#someone')));
     expect(denied.name).toBe('AccessDeniedException');
+    expect((await rejection(verify.send(get(readModels, 'certification#RNCP1')))).name, 'the catalogue only, not every certification partition').toBe('AccessDeniedException');
     const query = await rejection(
       verify.send(new QueryCommand({ TableName: events, KeyConditionExpression: 'pk = :s', ExpressionAttributeValues: { ':s': { S: 'candidate#someone' } } })),
     );
