@@ -8,6 +8,7 @@ import { addressOf, ServiceError, sfnRequests, type TwinScheduler, type LocalSes
 import { signedScope } from './sigv4.js';
 import type { TableStream } from './stream-delivery.js';
 import { signatureProblem } from '../local/stand-in-guard.js';
+import type { Prepared } from './local-cognito.js';
 
 /**
  * The one AWS endpoint every function of the twin talks to (AWS_ENDPOINT_URL): it reads who is calling from
@@ -62,12 +63,6 @@ interface Call {
   /** A write to a table with a stream: the item's key, so the gateway can record its change. */
   streamed?: { stream: TableStream; key: Record<string, unknown>; operation: 'PutItem' | 'UpdateItem' | 'DeleteItem'; item?: Record<string, unknown> };
 }
-
-/**
- * A request made ready for its upstream: the body to forward, or the answer itself, for a call the upstream does
- * not serve (cognito-local has no AdminUserGlobalSignOut) that the twin answers as AWS would, once authorised.
- */
-export type Prepared = Buffer | { answer: { status: number; body: Record<string, unknown> } };
 
 interface Reply {
   status: number;

@@ -8,7 +8,6 @@ import { dirname, join } from 'node:path';
 import { standInCredentials, startSigV4Guard } from '../local/stand-in-guard.js';
 import { z } from 'zod';
 import type { StackModel, UserPool } from './template.js';
-import type { Prepared } from './aws-gateway.js';
 
 /**
  * The template's user pools in cognito-local: each pool with its schema (custom attributes included),
@@ -62,6 +61,12 @@ net.Server.prototype.listen = function (...args) {
   const done = args.find((a) => typeof a === 'function');
   return done ? listen.call(this, process.env.COGNITO_SOCKET, done) : listen.call(this, process.env.COGNITO_SOCKET);
 };`;
+
+/**
+ * A request made ready for its upstream: the body to forward, or the answer itself, for a call the upstream does
+ * not serve (cognito-local has no AdminUserGlobalSignOut) that the twin answers as AWS would, once authorised.
+ */
+export type Prepared = Buffer | { answer: { status: number; body: Record<string, unknown> } };
 
 export interface LocalCognito {
   /** The SigV4 guard on loopback in front of cognito-local (which itself serves a unix socket in a 0700 folder). */

@@ -4,6 +4,7 @@ import { authorise, callersOf, resourcePoliciesOf, type Caller, type ResourcePol
 import { createResolver, type Resolver } from '../../functions/twin/resolver.js';
 import type { StackModel } from '../../functions/twin/template.js';
 import { SYNTH_TIMEOUT, synthesizedStack } from './synthesized.js';
+import { CATALOGUE_PARTITION } from '../../functions/projections/certification-catalogue.js';
 
 let stack: StackModel;
 let resolver: Resolver;
@@ -36,7 +37,7 @@ const decide = (caller: Caller, action: string, resource: string) => authorise(c
 
 describe("a function's AWS calls, decided against its role from the template", () => {
   it('lets a catalogue read route read the read models and nothing else (function-access: readModels read)', async () => {
-    expect(accessOf('certifications/list-certifications', 'GET')).toEqual({ readModels: 'read' });
+    expect(accessOf('certifications/list-certifications', 'GET')).toEqual({ readModels: 'read', keys: { readModels: [CATALOGUE_PARTITION] } });
     const caller = callerOfRoute('GET /certifications');
     expect(await decide(caller, 'dynamodb:Query', tableArn('ReadModels'))).toEqual({ allowed: true, result: 'Allowed' });
     expect(await decide(caller, 'dynamodb:GetItem', tableArn('ReadModels'))).toMatchObject({ allowed: true });

@@ -51,12 +51,13 @@ describe('the twin stays apart', () => {
   });
 
   it("imports nothing of the project's own code: only its own modules, packages, and the stand-ins' signature guard", () => {
-    // The guard that puts dynalite and s3rver behind SigV4 (issue 17) is AWS plumbing shared with npm start, not the
-    // ledger's code: it may be imported as long as it imports only node and packages itself.
-    const guard = '../local/stand-in-guard.js';
+    // The guard that puts dynalite and s3rver behind SigV4 and the check that a local control's caller is the user
+    // running it (issue 17) are plumbing shared with npm start, not the ledger's code: they may be imported as long as
+    // they import only node and packages themselves.
+    const shared = { '../local/stand-in-guard.js': 'functions/local/stand-in-guard.ts', '../local/peer-user.js': 'functions/local/peer-user.ts' };
     for (const file of sources('functions/twin'))
-      for (const spec of importsOf(file).filter((s) => s !== guard)) expect(spec, `${file} imports ${spec}`).toMatch(/^(\.\/[a-z0-9-]+\.js|node:.+|[@a-z].*)$/);
-    for (const spec of importsOf('functions/local/stand-in-guard.ts')) expect(spec, `the stand-ins' guard imports ${spec}`).toMatch(/^(node:.+|[@a-z].*)$/);
+      for (const spec of importsOf(file).filter((s) => !(s in shared))) expect(spec, `${file} imports ${spec}`).toMatch(/^(\.\/[a-z0-9-]+\.js|node:.+|[@a-z].*)$/);
+    for (const file of Object.values(shared)) for (const spec of importsOf(file)) expect(spec, `${file} imports ${spec}`).toMatch(/^(node:.+|[@a-z].*)$/);
   });
 
   it('leaves iam-simulate out of every bundle of cdk.out', () => {
