@@ -15,8 +15,10 @@ import type { Link } from './account-links.js';
  * tokens for Cognito's own APIs only). So every authenticated request reads this record: one GetItem of one
  * partition, `sign-in#<ledgerId>`, keyed by what the request carries anyway (`custom:ledger_id`), saying which of
  * its accounts (by `sub`) are disabled. While an account is disabled its tokens are refused; invited again (its
- * inviter letting the person back in), they pass again. No instant is compared: a token's `iat` is Cognito's clock,
- * and the twin runs its functions on a virtual one. Not cached: a cache of a few seconds per warm Lambda would leave
+ * inviter letting the person back in), the tokens issued before its disabling stay refused (one that leaked must not
+ * come back to life), those of a new sign-in pass: the disabling's instant is kept, by the system clock as a token's
+ * `iat` is (API.md: token lifetimes are checked against the system clock, never the ledger's, which the twin's
+ * containers run Date at), and a token issued in that second or before is refused. Not cached: a cache of a few seconds per warm Lambda would leave
  * a disabled token working that long, to save one GetItem (1 RRU) on a request that costs an invocation anyway. An
  * erasure refuses every token of its ledger id, for good (an erased person is never invited again).
  *
@@ -25,12 +27,15 @@ import type { Link } from './account-links.js';
  */
 export interface SignIns {
   /** By the account's own id (`sub`): whether it is disabled. */
-  accounts: Record<string, { disabled: boolean }>;
+  accounts: Record<string, { disabled: boolean /** Tokens issued at or before this second (epoch) are refused. */; revokedBefore?: number }>;
   /** The person's data were erased: every token of this ledger id is refused. */
   erased?: boolean;
 }
 
 const KEY = 'accounts';
+
+/** Now by the system clock, in epoch seconds: what a token's `iat` is compared with (`performance` is never virtual). */
+const systemSeconds = () => Math.floor((performance.timeOrigin + performance.now()) / 1000);
 /** The model's name: its partitions are `sign-in#<ledgerId>` (infra grants their writes by it). */
 export const SIGN_IN_MODEL = 'sign-in';
 export const signInsPartition = (ledgerId: string) => partitionOf(SIGN_IN_MODEL, ledgerId);
@@ -55,7 +60,7 @@ async function change(deps: LedgerDeps, ledgerId: string, update: (record: SignI
  */
 export async function inviteAccount(deps: LedgerDeps, invitation: Invitation): Promise<Account> {
   const { sub, ...account } = await deps.accounts.invite(invitation);
-  await change(deps, invitation.ledgerId, (record) => ({ ...record, accounts: { ...record.accounts, [sub]: { disabled: false } } }));
+  await change(deps, invitation.ledgerId, (record) => ({ ...record, accounts: { ...record.accounts, [sub]: { ...record.accounts[sub], disabled: false } } }));
   return account;
 }
 
@@ -65,7 +70,8 @@ export async function inviteAccount(deps: LedgerDeps, invitation: Invitation): P
  */
 export async function disableAccount(deps: LedgerDeps, account: string, link: Link): Promise<void> {
   const { sub } = await deps.accounts.disable(account, link);
-  await change(deps, link.ledgerId, (record) => ({ ...record, accounts: { ...record.accounts, [sub]: { disabled: true } } }));
+  const revokedBefore = systemSeconds();
+  await change(deps, link.ledgerId, (record) => ({ ...record, accounts: { ...record.accounts, [sub]: { disabled: true, revokedBefore } } }));
   await deps.accounts.signOut(sub);
 }
 
@@ -84,12 +90,21 @@ export async function endSignIns(deps: LedgerDeps, link: Link): Promise<void> {
     } catch (error) {
       if (!(error instanceof DomainError && error.code === 'account-not-found')) throw error;
     }
-    await change(deps, link.ledgerId, (r) => ({ ...r, accounts: { ...r.accounts, [sub]: { disabled: true } } }));
+    const revokedBefore = systemSeconds();
+    await change(deps, link.ledgerId, (r) => ({ ...r, accounts: { ...r.accounts, [sub]: { disabled: true, revokedBefore } } }));
   }
 }
 
-/** Whether the ledger refuses this caller's token: its account is disabled, or its person erased. */
-export async function signInRevoked(deps: LedgerDeps, caller: Caller): Promise<boolean> {
+/**
+ * Why the ledger refuses this caller's token, if it does: its person erased, its account disabled, or the token issued
+ * before its account was last disabled (a token without `iat` counts as issued then).
+ */
+export async function signInRevoked(deps: LedgerDeps, caller: Caller): Promise<'erased' | 'disabled' | undefined> {
   const found = await deps.readModels.get<SignIns>(signInsPartition(caller.ledgerId), KEY);
-  return found !== undefined && (found.doc.erased === true || found.doc.accounts[caller.sub]?.disabled === true);
+  if (!found) return undefined;
+  if (found.doc.erased === true) return 'erased';
+  const account = found.doc.accounts[caller.sub];
+  if (account?.disabled === true) return 'disabled';
+  if (account?.revokedBefore !== undefined && (caller.issuedAt ?? 0) <= account.revokedBefore) return 'disabled';
+  return undefined;
 }

@@ -17,6 +17,8 @@ export interface Caller {
   roles: Role[];
   /** A DREETS agent's region (`custom:region`). */
   region?: string;
+  /** When the token was issued (`iat`, seconds since the epoch, by the issuer's clock). */
+  issuedAt?: number;
 }
 
 /** A valid token whose account was never linked to the ledger (no `custom:ledger_id`). */
@@ -41,7 +43,15 @@ export function callerFromClaims(claims: Record<string, unknown> | undefined): C
   const ledgerId = claims[LEDGER_ID_CLAIM];
   if (typeof ledgerId !== 'string' || ledgerId.length === 0) return UNLINKED;
   const region = claims[REGION_CLAIM];
-  return { sub: claims.sub, ledgerId, roles, ...(typeof region === 'string' && region ? { region } : {}) };
+  // The JWT authorizer hands every claim over as a string.
+  const issuedAt = Number(claims.iat);
+  return {
+    sub: claims.sub,
+    ledgerId,
+    roles,
+    ...(typeof region === 'string' && region ? { region } : {}),
+    ...(claims.iat !== undefined && Number.isFinite(issuedAt) ? { issuedAt } : {}),
+  };
 }
 
 /** The actor recorded on events: the role and the ledger id it acted for. */

@@ -75,10 +75,13 @@ async function dispatchRoute(entry: RouteEntry, route: RouteDefinition<any, any,
   if ('problem' in body) return problemResponse(body.problem);
   // The JWT authorizer (and the local server, which does as it does) knows nothing of a disabled account: the ledger
   // refuses its tokens, with one read, after the checks that need none (a malformed request changes nothing anyway).
-  if (caller && entry.auth !== 'public' && (await signInRevoked(deps, caller))) {
-    return problemResponse(problem(401, 'sign-in-revoked', 'this token was issued to an account disabled since: sign in again'), {
-      'www-authenticate': 'Bearer error="invalid_token"',
-    });
+  const revoked = caller && entry.auth !== 'public' ? await signInRevoked(deps, caller) : undefined;
+  if (revoked) {
+    const detail =
+      revoked === 'erased'
+        ? "this token's person had their personal data erased: it no longer signs in"
+        : 'this token was issued before its account was disabled: sign in again (if the account was invited again)';
+    return problemResponse(problem(401, 'sign-in-revoked', detail), { 'www-authenticate': 'Bearer error="invalid_token"' });
   }
 
   // The local controls are never replayed: a stored answer would hand a token to whoever repeats the key.

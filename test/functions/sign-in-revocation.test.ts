@@ -79,7 +79,7 @@ describe('a disabled account’s tokens are refused by the ledger (issue 17)', (
     expect((await withToken('GET', read(), tokenOf(staying))).status).toBe(200);
   });
 
-  it('refused whenever issued while the account is disabled, a write too; invited again, its tokens pass again', async () => {
+  it('refused whenever issued while the account is disabled, a write too; invited again, only a new sign-in’s tokens pass', async () => {
     const account = await invite(`/centres/${centreId}/accounts`, agent, 'retour@exemple.fr');
     const before = tokenOf(account);
     expect((await call('DELETE', `/centres/${centreId}/accounts/retour%40exemple.fr`, agent)).status).toBe(204);
@@ -88,9 +88,12 @@ describe('a disabled account’s tokens are refused by the ledger (issue 17)', (
     await revoked('GET', `/centres/${centreId}/sessions`, tokenOf(account, -600));
     // A write: refused, nothing appended, nothing stored.
     await revoked('POST', '/candidates', before, { familyName: 'Durand', givenNames: 'Paul', birthDate: '1990-01-02' });
-    // The inviter lets the person back in: the account enabled, its tokens accepted.
+    // The inviter lets the person back in: the account enabled; a token issued before the disabling (one that leaked)
+    // stays refused, one of a sign-in after it passes.
     await invite(`/centres/${centreId}/accounts`, agent, 'retour@exemple.fr');
-    expect((await withToken('GET', `/centres/${centreId}/sessions`, before)).status).toBe(200);
+    await revoked('GET', `/centres/${centreId}/sessions`, before);
+    await revoked('GET', `/centres/${centreId}/sessions`, withoutIat);
+    expect((await withToken('GET', `/centres/${centreId}/sessions`, tokenOf(account, -2))).status).toBe(200);
   });
 
   it('disabling again: 204, the token still refused, the sign-out asked again (a retry finishes what failed)', async () => {
