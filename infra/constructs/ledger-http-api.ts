@@ -83,6 +83,10 @@ export class LedgerHttpApi extends Construct {
       signInCaseSensitive: false,
       userVerification: { emailSubject: USER_VERIFICATION.emailSubject, emailBody: USER_VERIFICATION.emailBody, emailStyle: cognito.VerificationEmailStyle.CODE },
       standardAttributes: { email: { required: true, mutable: true } },
+      // The pre sign-up trigger links a federated sign-in by verified email: a changed email stays unverified and
+      // unused (the old one kept) until its code is confirmed, whoever writes it (the pages' client may, for the
+      // providers' attribute mapping).
+      keepOriginal: { email: true },
       // The link to the ledger, set once by the ledger's invitation (functions/adapters/cognito-account-directory.ts).
       customAttributes: {
         ledger_id: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: false }),

@@ -182,7 +182,8 @@ export class LedgerSignIn extends Construct {
   /**
    * The standard attributes the pages' client may write: the API client's, and every one a configured provider maps
    * (Cognito refuses a federated sign-in whose mapped attribute the client cannot write). The client has no
-   * `aws.cognito.signin.user.admin` scope, so its users cannot write them themselves.
+   * `aws.cognito.signin.user.admin` scope and no InitiateAuth flow but refresh (infra/constructs/ledger-web.ts), so its
+   * users cannot write them themselves; and a changed email stays unused until verified (the pool's keepOriginal).
    */
   clientWriteAttributes(): cognito.ClientAttributes {
     const mapped = new Set<keyof cognito.StandardAttributesMask>(['givenName', 'familyName']);

@@ -246,7 +246,11 @@ export class LedgerWeb extends Construct {
     this.client = new cognito.UserPoolClient(this, 'SignInClient', {
       userPool: props.http.userPool,
       generateSecret: false,
-      authFlows: {},
+      // The classic hosted UI signs people in on its own pages (code grant, then /oauth2/token); the client needs no
+      // InitiateAuth flow of its own. Left empty, Cognito would allow SRP and custom auth with this public client id,
+      // whose tokens carry aws.cognito.signin.user.admin (UpdateUserAttributes): refresh only (CDK adds it to any
+      // non-empty set).
+      authFlows: { userSrp: false },
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       supportedIdentityProviders: props.signIn?.clientProviders() ?? [cognito.UserPoolClientIdentityProvider.COGNITO],
