@@ -6,7 +6,9 @@ const BATCH = 25; // BatchWriteItem's maximum
 /** Kept as long as the candidate may ask (a year beyond the verifications' retention is not needed: 3 years). */
 const ACCESS_RETENTION_DAYS = 3 * 366;
 /** The access log shares the verifications table (one more table would be one more set of alarms and grants). */
-const partitionOf = (personId: string) => `access#${personId}`;
+/** The access logs' partitions (`access#<personId>`) in the verifications table; IAM denies them to the verification log's functions. */
+export const ACCESS_LOG_PARTITION = 'access';
+const partitionOf = (personId: string) => `${ACCESS_LOG_PARTITION}#${personId}`;
 
 /** One item per read (pk = `access#<personId>`, sk = `<at>#<requestId>#<reader>#<purpose>`), appended, never updated. */
 export class DynamoAccessLog implements AccessLog {

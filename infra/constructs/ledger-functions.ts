@@ -13,6 +13,7 @@ import { accessOf, type FunctionAccess } from '../function-access.js';
 import { acknowledge } from '../nag.js';
 import { entryOf, projectRoot } from '../paths.js';
 import { SIGN_IN_MODEL } from '../../functions/accounts/sign-ins.js';
+import { ACCESS_LOG_PARTITION } from '../../functions/adapters/dynamodb-access-log.js';
 import { type AwsVariable, type RequiredAwsVariable, stateMachineArnVariable } from '../../functions/composition/config.js';
 import type { LedgerBuckets } from './ledger-buckets.js';
 import type { LedgerKeys } from './ledger-keys.js';
@@ -284,6 +285,20 @@ export class LedgerFunctions extends Construct {
       // counter back when a retried claim had already been applied): functions/adapters/dynamodb-verification-log.ts.
       if (access.verifications === 'write') tables.verifications.grant(role, 'dynamodb:BatchWriteItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem');
     }
+    if (access.verifications && !access.accessLog) {
+      // The table also holds the people's access logs (`access#<personId>`, functions/adapters/dynamodb-access-log.ts),
+      // and the verification log's keys are bare certificate codes, so no LeadingKeys allow can name it: a function
+      // that keeps only the verification log is denied every item of an access log instead (ForAnyValue: one such
+      // key in a batch or query is enough).
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          effect: iam.Effect.DENY,
+          actions: [...ITEM_ACTIONS],
+          resources: [tables.verifications.tableArn],
+          conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [`${ACCESS_LOG_PARTITION}#*`] } },
+        }),
+      );
+    }
     if (access.accessLog === 'read') tables.verifications.grant(role, 'dynamodb:Query');
     if (access.accessLog === 'write') tables.verifications.grant(role, 'dynamodb:BatchWriteItem');
     if (access.vault) {
@@ -332,6 +347,18 @@ export class LedgerFunctions extends Construct {
  * GetItem/Query (and the like) on a table, limited to partition keys matching `patterns` when given: the request's
  * every leading key must match one (ForAllValues), so a Query or a batch outside them is denied.
  */
+/** Every DynamoDB action that reads or writes items by their keys (what a LeadingKeys condition sees). */
+export const ITEM_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+] as const;
+
 function grantKeyed(role: iam.IRole, table: dynamodb.ITableV2, actions: string[], patterns: readonly string[] | undefined) {
   if (!patterns) return table.grant(role, ...actions);
   return iam.Grant.addToPrincipal({

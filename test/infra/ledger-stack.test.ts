@@ -4,7 +4,7 @@ import { routeKey, routes } from '../../functions/routes.js';
 import { Role } from '../../functions/shared/auth.js';
 import { streamConsumers } from '../../infra/consumers.js';
 import { isThrottledPublicRoute, VERIFY_THROTTLE } from '../../infra/constructs/ledger-http-api.js';
-import { ACCOUNT_ACTIONS_OF } from '../../infra/constructs/ledger-functions.js';
+import { ACCOUNT_ACTIONS_OF, ITEM_ACTIONS } from '../../infra/constructs/ledger-functions.js';
 import { accessOf, functionAccess, type FunctionAccess } from '../../infra/function-access.js';
 import { entryOf } from '../../infra/paths.js';
 import type { LedgerStack } from '../../infra/stacks/ledger-stack.js';
@@ -237,6 +237,25 @@ describe('functions', () => {
       actionsOf(statementsOfRole(resources, roleIdOf(module)).filter((s) => JSON.stringify(s.Resource).includes(`"${logicalIdOf(stack, stack.tables.verifications)}"`))).sort();
     expect(onVerifications('certificates/verify-certificate')).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     expect(onVerifications('certificates/list-verifications')).toEqual(['dynamodb:Query']);
+  });
+
+  it('the functions of the verification log alone are denied the access logs the same table holds (access#*)', () => {
+    const verifications = logicalIdOf(stack, stack.tables.verifications);
+    const denials = (module: string) =>
+      statementsOfRole(resources, roleIdOf(module)).filter((s) => s.Effect === 'Deny' && JSON.stringify(s.Resource).includes(`"${verifications}"`));
+    const expected = {
+      Effect: 'Deny',
+      Action: [...ITEM_ACTIONS].sort(),
+      Resource: { 'Fn::GetAtt': [verifications, 'Arn'] },
+      Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['access#*'] } },
+    };
+    const keepers = Object.entries(functionAccess)
+      .filter(([, a]) => a.verifications && !a.accessLog)
+      .map(([m]) => m);
+    expect(keepers.sort()).toEqual(['certificates/list-verifications', 'certificates/verify-certificate']);
+    for (const module of keepers) expect(denials(module), module).toEqual([expected]);
+    // Those that write a person's access log keep it (no verification-log grant, no denial).
+    for (const module of ['certificates/get-named-certificate-pdf', 'candidates/get-access-log']) expect(denials(module), module).toEqual([]);
   });
 
   it('public certificate functions read only the keys they serve: LeadingKeys on the ledger and read models, no vault but verify, no ListBucket', () => {

@@ -100,7 +100,8 @@ export function statementsOfRole(resources: Record<string, CfnResourceJson>, rol
     .flatMap((p) => p.statements);
 }
 
-export const actionsOf = (statements: Statement[]) => statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+/** The actions the statements allow (a Deny statement narrows them and is asserted on its own). */
+export const actionsOf = (statements: Statement[]) => statements.filter((s) => s.Effect === 'Allow').flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
 
 /** Any action that changes state somewhere. */
 export const WRITE_ACTION =

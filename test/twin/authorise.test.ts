@@ -56,6 +56,17 @@ describe("a function's AWS calls, decided against its role from the template", (
     expect(await decide(caller, 'kms:Sign', keyArn('Signing'))).toMatchObject({ allowed: false });
   });
 
+  it("denies the verification log's functions the access logs in the same table (an explicit deny on access#* keys), not their own keys", async () => {
+    const keyed = (caller: Caller, action: string, keys: string[]) => authorise(caller, { action, resource: tableArn('Verifications'), context: { 'dynamodb:LeadingKeys': keys } });
+    const verify = callerOfRoute('GET /verify/{code}');
+    expect(await keyed(verify, 'dynamodb:Query', ['ABCD2345'])).toMatchObject({ allowed: true });
+    expect(await keyed(verify, 'dynamodb:UpdateItem', ['ABCD2345'])).toMatchObject({ allowed: true });
+    expect(await keyed(verify, 'dynamodb:Query', ['access#someone'])).toMatchObject({ allowed: false, result: 'ExplicitlyDenied' });
+    expect(await keyed(verify, 'dynamodb:BatchWriteItem', ['ABCD2345', 'access#someone'])).toMatchObject({ allowed: false, result: 'ExplicitlyDenied' });
+    // The holder's named PDF writes the person's access log: allowed there.
+    expect(await keyed(callerOfRoute('GET /candidates/{candidateId}/certificates/{code}/pdf'), 'dynamodb:BatchWriteItem', ['access#someone'])).toMatchObject({ allowed: true });
+  });
+
   it("names the function's role session, the action and the resource in a denial, as AWS does", async () => {
     const caller = callerOfRoute('GET /health');
     const decision = await decide(caller, 'dynamodb:Scan', tableArn('Events'));
