@@ -2,6 +2,7 @@ import { ArnFormat, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
+import { routes as manifest, type RouteEntry } from '../../functions/routes.js';
 import { stackInstanceSuffix } from '../names.js';
 
 /** Requests per 5 minutes (WAF's evaluation window) one address may make to anything. */
@@ -13,6 +14,19 @@ export const WAF_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 
 /** AWS managed rule groups, by name: common exploits, known bad inputs, addresses with a bad reputation. */
 export const MANAGED_RULE_GROUPS = ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesAmazonIpReputationList'] as const;
+
+/** The Common rule set's rule that blocks every request body over WAF_BODY_LIMIT bytes. */
+export const BODY_SIZE_RULE = 'SizeRestrictions_BODY';
+/** 8 KB: what SizeRestrictions_BODY allows (fixed by AWS), and what WAF inspects of a body at most with it. */
+export const WAF_BODY_LIMIT = 8192;
+
+/**
+ * The path prefixes of the API's routes that take a body (all but GET), as CloudFront's behaviours name them
+ * (infra/constructs/ledger-web.ts, apiPathPatterns): only there may a body exceed 8 KB.
+ */
+export function bodyPathPrefixes(routes: readonly Pick<RouteEntry, 'method' | 'path' | 'localOnly'>[]): string[] {
+  return [...new Set(routes.filter((r) => !r.localOnly && r.method !== 'GET').map((r) => `/${r.path.split('/')[1]!}`))].sort();
+}
 
 const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({ cloudWatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true });
 
@@ -26,19 +40,58 @@ export class LedgerEdgeStack extends Stack {
   readonly webAcl: wafv2.CfnWebACL;
   readonly wafLogs: logs.LogGroup;
 
-  constructor(scope: Construct, id: string, props: StackProps = {}) {
+  /** `routes`: the route manifest by default (functions/routes.ts), as the ledger's stack deploys it. */
+  constructor(scope: Construct, id: string, { routes = manifest, ...props }: StackProps & { routes?: readonly RouteEntry[] } = {}) {
     super(scope, id, props);
     if (this.region !== 'us-east-1') throw new Error(`a CloudFront web ACL must be in us-east-1, not ${this.region}`);
     let priority = 0;
+    // A certifier's request can be larger than 8 KB and valid (an assessment grid of 100 competences, a deliberation
+    // whose stated reason is 2,000 characters of accented French: test/infra/edge-protection.test.ts builds both),
+    // which the Common rule set's SizeRestrictions_BODY would block: it only counts, and the rule after the managed
+    // groups blocks such a body everywhere but on the API's paths that take one (the functions refuse a body over
+    // 64 KB themselves, 413 payload-too-large: functions/shared/dispatch.ts).
     const managed = MANAGED_RULE_GROUPS.map(
       (name): wafv2.CfnWebACL.RuleProperty => ({
         name,
         priority: priority++,
         overrideAction: { none: {} },
-        statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+        statement: {
+          managedRuleGroupStatement: {
+            vendorName: 'AWS',
+            name,
+            ...(name === 'AWSManagedRulesCommonRuleSet' ? { ruleActionOverrides: [{ name: BODY_SIZE_RULE, actionToUse: { count: {} } }] } : {}),
+          },
+        },
         visibilityConfig: visibility(name),
       }),
     );
+    const prefixes = bodyPathPrefixes(routes).map(
+      (prefix): wafv2.CfnWebACL.StatementProperty => ({
+        byteMatchStatement: { fieldToMatch: { uriPath: {} }, positionalConstraint: 'STARTS_WITH', searchString: prefix, textTransformations: [{ priority: 0, type: 'NONE' }] },
+      }),
+    );
+    const onBodyPaths: wafv2.CfnWebACL.StatementProperty = prefixes.length === 1 ? prefixes[0]! : { orStatement: { statements: prefixes } };
+    const bodySize: wafv2.CfnWebACL.RuleProperty = {
+      name: 'body-size-outside-api',
+      priority: MANAGED_RULE_GROUPS.length + 2,
+      action: { block: {} },
+      statement: {
+        andStatement: {
+          statements: [
+            {
+              sizeConstraintStatement: {
+                fieldToMatch: { body: { oversizeHandling: 'MATCH' } },
+                comparisonOperator: 'GT',
+                size: WAF_BODY_LIMIT,
+                textTransformations: [{ priority: 0, type: 'NONE' }],
+              },
+            },
+            { notStatement: { statement: onBodyPaths } },
+          ],
+        },
+      },
+      visibilityConfig: visibility('body-size-outside-api'),
+    };
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       description: 'certification-ledger: rate limits per address and AWS managed rules, in front of the pages and the API',
       scope: 'CLOUDFRONT',
@@ -73,6 +126,7 @@ export class LedgerEdgeStack extends Stack {
           visibilityConfig: visibility('rate-per-ip'),
         },
         ...managed,
+        bodySize,
       ],
     });
     // WAF logs to CloudWatch Logs only into a group named `aws-waf-logs-…`. Suffixed by the stack instance and not

@@ -1,7 +1,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Template } from 'aws-cdk-lib/assertions';
 import { webAcl } from '../../infra/ledger-app.js';
-import { MANAGED_RULE_GROUPS, RATE_LIMIT_PER_5_MINUTES, VERIFY_RATE_LIMIT_PER_5_MINUTES, type LedgerEdgeStack } from '../../infra/stacks/edge-stack.js';
+import {
+  BODY_SIZE_RULE,
+  bodyPathPrefixes,
+  MANAGED_RULE_GROUPS,
+  RATE_LIMIT_PER_5_MINUTES,
+  VERIFY_RATE_LIMIT_PER_5_MINUTES,
+  WAF_BODY_LIMIT,
+  type LedgerEdgeStack,
+} from '../../infra/stacks/edge-stack.js';
+import { AssessmentBody, DeliberationBody } from '../../functions/sessions/session-schemas.js';
+import { routes } from '../../functions/routes.js';
 import { ORIGIN_SECRET_ROTATION, ROTATION_MODULE } from '../../infra/constructs/ledger-origin-secret.js';
 import type { LedgerStack } from '../../infra/stacks/ledger-stack.js';
 import { ORIGIN_SECRET_HEADER } from '../../functions/shared/viewer-address.js';
@@ -39,8 +49,53 @@ describe('the WAF web ACL (issue 18)', () => {
     ]);
     expect(rate[0]!.Statement.RateBasedStatement.ScopeDownStatement.ByteMatchStatement).toMatchObject({ SearchString: '/verify', PositionalConstraint: 'STARTS_WITH' });
     const managed = rules.filter((r) => r.Statement.ManagedRuleGroupStatement);
-    expect(managed.map((r) => r.Statement.ManagedRuleGroupStatement)).toEqual(MANAGED_RULE_GROUPS.map((Name) => ({ VendorName: 'AWS', Name })));
+    expect(managed.map((r) => r.Statement.ManagedRuleGroupStatement)).toMatchObject(MANAGED_RULE_GROUPS.map((Name) => ({ VendorName: 'AWS', Name })));
     for (const r of managed) expect(r.OverrideAction).toEqual({ None: {} });
+  });
+
+  it("counts, rather than blocks, the Common rule set's bodies over 8 KB, which a certifier's valid request can be; blocks them off the API's body paths", () => {
+    const rules = (Object.values(Template.fromStack(edge).toJSON().Resources as Record<string, CfnResourceJson>).find((r) => r.Type === 'AWS::WAFv2::WebACL')!.Properties.Rules ??
+      []) as { Name: string; Priority: number; Action?: unknown; Statement: any }[];
+    const overrides = rules
+      .filter((r) => r.Statement.ManagedRuleGroupStatement)
+      .map((r) => [r.Statement.ManagedRuleGroupStatement.Name, r.Statement.ManagedRuleGroupStatement.RuleActionOverrides]);
+    expect(overrides).toEqual([
+      ['AWSManagedRulesCommonRuleSet', [{ Name: BODY_SIZE_RULE, ActionToUse: { Count: {} } }]],
+      ['AWSManagedRulesKnownBadInputsRuleSet', undefined],
+      ['AWSManagedRulesAmazonIpReputationList', undefined],
+    ]);
+    const [size, outside] = rules.find((r) => r.Name === 'body-size-outside-api')!.Statement.AndStatement.Statements;
+    expect(rules.find((r) => r.Name === 'body-size-outside-api')!.Action).toEqual({ Block: {} });
+    expect(size.SizeConstraintStatement).toMatchObject({ FieldToMatch: { Body: { OversizeHandling: 'MATCH' } }, ComparisonOperator: 'GT', Size: WAF_BODY_LIMIT });
+    const prefixes = outside.NotStatement.Statement.OrStatement.Statements.map((s: any) => s.ByteMatchStatement.SearchString);
+    expect(prefixes).toEqual(bodyPathPrefixes(routes));
+    // The deployed routes that take a body, and no local-only one.
+    expect(prefixes).toEqual(expect.arrayContaining(['/sessions', '/candidates', '/centres', '/jurors', '/certificates']));
+    expect(prefixes).not.toContain('/_local');
+    expect(prefixes).not.toContain('/verify');
+
+    // Why: the largest grid in ASCII fits in 8 KB, but the schema takes any competence code of up to 32 characters,
+    // and a client may send JSON with \u escapes (a deliberation's stated reason of 2,000 characters); the API takes
+    // bodies up to 64 KB.
+    const bytes = (body: unknown, escape = false) => {
+      const json = JSON.stringify(body);
+      return Buffer.byteLength(escape ? json.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json);
+    };
+    const grid = (code: (i: number) => string) => ({
+      candidateId: 'c'.repeat(64),
+      bloc: `RNCP${'1'.repeat(28)}`,
+      competences: Array.from({ length: 100 }, (_, i) => ({ code: code(i), result: 'non_acquis' as const })),
+    });
+    const ascii = grid((i) => `C${String(i).padStart(31, '0')}`);
+    expect(AssessmentBody.safeParse(ascii).success).toBe(true);
+    expect(bytes(ascii)).toBeLessThan(WAF_BODY_LIMIT);
+    const accented = grid((i) => `é${String(i).padStart(31, 'é')}`);
+    expect(AssessmentBody.safeParse(accented).success).toBe(true);
+    expect(bytes(accented)).toBeGreaterThan(WAF_BODY_LIMIT);
+    const deliberation = { candidateId: 'c'.repeat(64), outcome: 'titre' as const, blocs: [], finalInterviewHeld: true, assessmentsOverridden: 'é'.repeat(2000) };
+    expect(DeliberationBody.safeParse(deliberation).success).toBe(true);
+    expect(bytes(deliberation)).toBeLessThan(WAF_BODY_LIMIT);
+    expect(bytes(deliberation, true)).toBeGreaterThan(WAF_BODY_LIMIT);
   });
 
   it('logs to a CloudWatch log group named aws-waf-logs-…, kept a month, with the paths, queries and Referer (certificate codes) redacted', () => {
