@@ -299,6 +299,11 @@ export class LedgerWeb extends Construct {
 
     this.acknowledgeFindings(props.webAclArn);
     new CfnOutput(this, 'Url', { value: this.url, description: 'The pages: /v, /candidat, /certificateurs, /ministere, /connexion' });
+    // With a domain, CloudFront answers to it only once the domain's DNS names the distribution (README, "Deploy").
+    new CfnOutput(this, 'DistributionDomainName', {
+      value: this.distribution.distributionDomainName,
+      description: props.domain ? `Point ${props.domain.name} at it: a CNAME, or an alias A/AAAA record in Route 53` : 'The pages’ and the API’s address (a development stage)',
+    });
     new CfnOutput(this, 'SignInUrl', { value: this.signInDomain.baseUrl(), description: 'Cognito hosted sign-in' });
   }
 

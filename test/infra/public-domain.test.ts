@@ -42,7 +42,7 @@ describe('the public address (issue 18)', () => {
   it(
     'with a domain, CloudFront answers to it with its certificate (TLS 1.2), and the QR codes and sign-in use it',
     () => {
-      const { stack, resources } = synthesize({
+      const { stack, resources, template } = synthesize({
         context: {
           'ledger:stage': 'production',
           'ledger:domainName': 'registre.example.gouv.fr',
@@ -62,6 +62,10 @@ describe('the public address (issue 18)', () => {
       expect(stack.web!.stage).toBe('production');
       const client = resources[logicalIdOf(stack, stack.web!.client)]!;
       expect(client.Properties.CallbackURLs).toEqual(['https://registre.example.gouv.fr/connexion']);
+      // What the domain's DNS must point at after the deploy (README, "Deploy to AWS").
+      const outputs = Object.values(template.toJSON().Outputs as Record<string, { Value: unknown; Description?: string }>);
+      const target = outputs.find((o) => JSON.stringify(o.Value) === JSON.stringify({ 'Fn::GetAtt': [logicalIdOf(stack, stack.web!.distribution), 'DomainName'] }));
+      expect(target?.Description).toBe('Point registre.example.gouv.fr at it: a CNAME, or an alias A/AAAA record in Route 53');
     },
     SYNTH_TIMEOUT,
   );
