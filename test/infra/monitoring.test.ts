@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LedgerStack } from '../../infra/stacks/ledger-stack.js';
+import { projectRoot } from '../../infra/paths.js';
 import { type CfnResourceJson, logicalIdOf, type monitoringOf, SYNTH_TIMEOUT, synthesize } from './support.js';
 
 /**
@@ -51,6 +52,26 @@ describe('alarms of a production stage (issue 18)', () => {
       for (const a of own) expect(a.AlarmName, id).toMatch(new RegExp(`^${stack.stackName}-${a.MetricName}-\\S+$`));
     }
   });
+
+  it(
+    'counts as the README says: two per function, two per state machine, one per change-feed consumer, and four more',
+    () => {
+      const expected = (of: Record<string, CfnResourceJson>) => {
+        const count = (type: string) => Object.values(of).filter((r) => r.Type === type).length;
+        // The change-feed consumers: the event source mappings on the events table's stream.
+        const consumers = Object.values(of).filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping' && JSON.stringify(r.Properties.EventSourceArn).includes('StreamArn')).length;
+        return 2 * count('AWS::Lambda::Function') + 2 * count('AWS::StepFunctions::StateMachine') + consumers + 4;
+      };
+      expect(alarms()).toHaveLength(expected(resources));
+      const stated = /(\d+) alarms in production with both identity providers, (\d+) without/.exec(readFileSync(join(projectRoot, 'README.md'), 'utf8'));
+      expect(stated, 'the README states the alarm counts').not.toBeNull();
+      expect(alarms().length).toBe(Number(stated![1]));
+      const plain = synthesize({ context: PRODUCTION });
+      expect(Object.values(plain.monitoring.resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm')).toHaveLength(expected(plain.resources));
+      expect(expected(plain.resources)).toBe(Number(stated![2]));
+    },
+    SYNTH_TIMEOUT,
+  );
 
   it('every alarm notifies the one topic, which mails ledger:alarmEmail', () => {
     const [[topicId]] = nestedOfType('AWS::SNS::Topic') as [[string, CfnResourceJson]];
