@@ -77,9 +77,9 @@ describe('the WAF web ACL (issue 18)', () => {
     // Why: the largest grid in ASCII fits in 8 KB, but the schema takes any competence code of up to 32 characters,
     // and a client may send JSON with \u escapes (a deliberation's stated reason of 2,000 characters); the API takes
     // bodies up to 64 KB.
-    const bytes = (body: unknown, escape = false) => {
+    const bytes = (body: unknown, asUnicodeEscapes = false) => {
       const json = JSON.stringify(body);
-      return Buffer.byteLength(escape ? json.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json);
+      return Buffer.byteLength(asUnicodeEscapes ? json.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json);
     };
     const grid = (code: (i: number) => string) => ({
       candidateId: 'c'.repeat(64),
