@@ -246,11 +246,12 @@ export class LedgerWeb extends Construct {
     this.client = new cognito.UserPoolClient(this, 'SignInClient', {
       userPool: props.http.userPool,
       generateSecret: false,
-      // The classic hosted UI signs people in on its own pages (code grant, then /oauth2/token); the client needs no
-      // InitiateAuth flow of its own. Left empty, Cognito would allow SRP and custom auth with this public client id,
-      // whose tokens carry aws.cognito.signin.user.admin (UpdateUserAttributes): refresh only (CDK adds it to any
-      // non-empty set).
-      authFlows: { userSrp: false },
+      // SRP and the refresh token, no custom auth (Cognito's default when the list is absent would allow it). AWS says
+      // the hosted sign-in pages too follow the client's flows ("Implement authentication flows"), so SRP stays for
+      // the password sign-in; its tokens carry aws.cognito.signin.user.admin (UpdateUserAttributes), and the pool keeps
+      // an account's original email until a new one is verified (keepOriginal), so the email the pre sign-up trigger
+      // links on cannot be swapped unverified.
+      authFlows: { userSrp: true },
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       supportedIdentityProviders: props.signIn?.clientProviders() ?? [cognito.UserPoolClientIdentityProvider.COGNITO],

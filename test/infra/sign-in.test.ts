@@ -72,9 +72,8 @@ describe('sign-in (issue 18)', () => {
     for (const attribute of mapped) expect(client.Properties.WriteAttributes, attribute).toContain(attribute);
     // ...and cannot let its users write them (no aws.cognito.signin.user.admin scope).
     expect(client.Properties.AllowedOAuthScopes).toEqual(['openid', 'email']);
-    // ...nor sign in by SRP or custom auth with the public client id (whose tokens would carry that scope): the hosted
-    // UI's code grant and its refresh only.
-    expect(client.Properties.ExplicitAuthFlows).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
+    // ...the password sign-in by SRP (the hosted pages follow the client's flows) and the refresh token, no custom auth.
+    expect(client.Properties.ExplicitAuthFlows).toEqual(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
     expect(client.Properties.AllowedOAuthFlows).toEqual(['code']);
     // An email written anyway (the mapping's, an administrator's) is not used, nor linked on, before it is verified.
     expect(pool().Properties.UserAttributeUpdateSettings).toEqual({ AttributesRequireVerificationBeforeUpdate: ['email'] });

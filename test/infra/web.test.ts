@@ -174,8 +174,8 @@ describe('the pages in AWS (infra/constructs/ledger-web.ts)', () => {
     expect(client.AllowedOAuthFlows).toEqual(['code']);
     expect(client.AllowedOAuthFlowsUserPoolClient).toBe(true);
     expect(client.GenerateSecret).toBe(false);
-    // No SRP nor custom auth with this public client id (Cognito's default when the list is absent).
-    expect(client.ExplicitAuthFlows).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
+    // SRP for the password sign-in and the refresh token; no custom auth (Cognito's default when the list is absent).
+    expect(client.ExplicitAuthFlows).toEqual(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
     expect(client.AllowedOAuthScopes).toEqual(expect.arrayContaining(['openid', 'email']));
     expect(JSON.stringify(client.CallbackURLs)).toContain('/connexion');
     expect(JSON.stringify(client.CallbackURLs)).toContain(logicalIdOf(stack, web().distribution));
