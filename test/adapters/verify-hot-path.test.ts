@@ -6,6 +6,7 @@ import { DynamoVerificationLog } from '../../functions/adapters/dynamodb-verific
 import { LeasingRateLimiter } from '../../functions/adapters/leasing-rate-limiter.js';
 import { MemoryRateLimiter } from '../../functions/adapters/memory-rate-limiter.js';
 import type { RateCount, RateLimiter } from '../../functions/ports/rate-limiter.js';
+import { verificationsIn } from '../../functions/ports/verification-log.js';
 import { startDynalite } from '../support/dynalite.js';
 
 const T0 = Date.parse('2025-09-01T08:00:00.000Z');
@@ -107,6 +108,41 @@ describe('GET /verify pays no round trip of its own for the limiter or the verif
       // list() flushes first: a holder sees what this instance answered, even not yet written.
       void log.record({ code: 'H', at, requestId: 'r10', status: 'valid', asOf: '2025-09-01', familyNameChecked: false });
       expect(await log.list('H', { since: '2000-01-01T00:00:00.000Z', limit: 1000 })).toHaveLength(11);
+    } finally {
+      await dynamo.stop();
+    }
+  });
+
+  it('a flood over many codes never has more than two claims or tallies out at once, and counts every verification', async () => {
+    const dynamo = await startDynalite();
+    try {
+      await ensureKeyValueTable(dynamo.client, 'ledger-verifications');
+      let out = 0;
+      let most = 0;
+      const send = dynamo.client.send.bind(dynamo.client);
+      vi.spyOn(dynamo.client, 'send').mockImplementation((async (command: { constructor: { name: string } }) => {
+        if (command.constructor.name !== 'UpdateItemCommand') return send(command as never);
+        most = Math.max(most, ++out);
+        try {
+          return await send(command as never);
+        } finally {
+          out--;
+        }
+      }) as never);
+      const log = new DynamoVerificationLog(dynamo.client, 'ledger-verifications', { lingerMs: 1, tallyLingerMs: 5 });
+      const at = '2025-09-01T08:00:00.000Z';
+      const codes = Array.from({ length: 20 }, (_, i) => `F${i}`);
+      // Past each code's day cap, so every code gets claims and then tallies, all falling due together.
+      const records = Array.from({ length: 3000 }, (_, i) =>
+        log.record({ code: codes[i % codes.length]!, at, requestId: `f${i}`, status: 'valid', asOf: '2025-09-01', familyNameChecked: false }),
+      );
+      await log.flush();
+      await Promise.all(records);
+      expect(most).toBeGreaterThan(0);
+      expect(most).toBeLessThanOrEqual(2);
+      let counted = 0;
+      for (const code of codes) counted += (await log.list(code, { since: '2000-01-01T00:00:00.000Z', limit: 100_000 })).reduce((n, e) => n + verificationsIn(e), 0);
+      expect(counted).toBe(3000);
     } finally {
       await dynamo.stop();
     }
