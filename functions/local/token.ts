@@ -38,6 +38,7 @@ else if (!forTwin && existsSync(twinState)) console.error(`token: no twin runs o
 if (forTwin) {
   // Loaded only here: the twin (and its dev dependencies) is no part of the local runtime.
   const { twinToken } = await import('../twin/token.js');
+  if (twinRuns) console.error(`token for the twin whose LEDGER_DATA_DIR is ${dataDir}: an ID token of its user pool (npm start on another data dir refuses it: 401)`);
   const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
   console.log(await twinToken(root, dataDir, { role, ledgerId, ...(region ? { region } : {}) }));
 } else {

@@ -29,8 +29,15 @@ afterAll(async () => {
 const pool = () => twin!.model.userPools[0]!;
 const run = promisify(execFile);
 /** The project's token command, as a user runs it, on this twin's data dir. */
-const tokenCommand = async (...args: string[]) =>
-  (await run('npm', ['run', '--silent', 'token', '--', ...args], { cwd: projectRoot, env: { ...process.env, LEDGER_DATA_DIR: dataDir }, timeout: 120_000 })).stdout.trim();
+const tokenCommandSaying = async (...args: string[]) => {
+  const { stdout, stderr } = await run('npm', ['run', '--silent', 'token', '--', ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, LEDGER_DATA_DIR: dataDir },
+    timeout: 120_000,
+  });
+  return { token: stdout.trim(), said: stderr };
+};
+const tokenCommand = async (...args: string[]) => (await tokenCommandSaying(...args)).token;
 const get = (path: string, token: string) => fetch(`${twin!.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
 const createCentre = (token: string) =>
   fetch(`${twin!.url}/centres`, {
@@ -90,7 +97,9 @@ describe('the twin with cognito-local as its user pool, by default', () => {
   it(
     'npm run token on the data dir mints through the running twin, and through its pool once it is stopped',
     async () => {
-      const running = await tokenCommand('ministry', 'm-1');
+      const { token: running, said } = await tokenCommandSaying('ministry', 'm-1');
+      // On stderr, as for npm start's token: which server takes it (stdout keeps only the token).
+      expect(said).toContain(`token for the twin whose LEDGER_DATA_DIR is ${dataDir}`);
       expect(decodeJwt(running)).toMatchObject({ 'cognito:groups': ['ministry'], 'custom:ledger_id': 'm-1' });
       expect((await get('/statistics?year=2025', running)).status).toBe(200);
 
