@@ -21,7 +21,7 @@ export const route = defineRoute({
     if (!doc || doc.candidateId !== params.candidateId || !doc.issuance.hash) throw certificateNotFound();
     const { pdf, jury, authority, status } = await namedCertificateFacts(deps, { ...doc, issuance: { ...doc.issuance, hash: doc.issuance.hash } });
     const holder = await holderOf(deps, ctx, doc.candidateId);
-    // Loaded on the first download, not at cold start: pdfkit and qrcode are half of this Lambda's bundle.
+    // Loaded on the first download, not at cold start: pdfkit and qrcode are a chunk beside the bundle (infra/bundling/code-splitting.ts).
     const { renderCertificatePdf } = await import('./certificate-pdf.js');
     const body = await renderCertificatePdf({ ...pdf, authority, named: { holder, ...(jury ? { jury } : {}), ...(status ? { status } : {}) } });
     return {

@@ -17,7 +17,7 @@ import { PRE_AUTHORIZED_CODE_GRANT, walletIssuerUrl } from './issuer-metadata.js
 import { ACCESS_TOKEN_LIFETIME_SECONDS, NONCE_LIFETIME_SECONDS, newNonce, nonceIsValid, offerOfCode, sha256Hex, txCodeOf, verifyOwnJws } from './offer-codes.js';
 
 // The @openid4vc libraries build their classic zod schemas when loaded (~100 ms): on the first request that speaks
-// the protocol, not at every cold start (esbuild keeps a module imported only this way lazy in the bundle).
+// the protocol, not at every cold start: in the Lambda bundle they are a chunk beside index.mjs (infra/bundling/code-splitting.ts).
 const libraries = () => import('./wallet-issuer.js');
 
 /**

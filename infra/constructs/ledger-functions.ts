@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
+import { lazyChunkCommands, lazyChunksOf, withLazyChunks } from '../bundling/lazy-chunks.js';
 import { grantDefines, ledgerBundling } from '../bundling/options.js';
 import { accessOf, type FunctionAccess } from '../function-access.js';
 import { acknowledge } from '../nag.js';
@@ -105,7 +106,13 @@ export class LedgerFunction extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     });
     this.logGroup.grantWrite(this.role);
-    const bundling = props.access ? { ...ledgerBundling, define: grantDefines(props.access) } : ledgerBundling;
+    // A heavy library the function needs on one path only is a chunk beside index.mjs, loaded on first use (lazy-chunks.ts).
+    const chunks = lazyChunksOf(props.module);
+    const bundling = withLazyChunks(props.access ? { ...ledgerBundling, define: grantDefines(props.access) } : ledgerBundling, chunks);
+    const afterBundling = (inputDir: string, outputDir: string) => [
+      ...lazyChunkCommands(chunks, inputDir, outputDir, bundling),
+      ...(props.assetFolders ?? []).flatMap((folder) => [`mkdir -p "${outputDir}/${folder}"`, `cp "${inputDir}/${folder}/"*.json "${outputDir}/${folder}/"`]),
+    ];
     this.handler = new NodejsFunction(this, 'Handler', {
       description: `certification-ledger ${props.module}`,
       entry: entryOf(props.module),
@@ -119,17 +126,7 @@ export class LedgerFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       environment: props.environment,
-      bundling: props.assetFolders?.length
-        ? {
-            ...bundling,
-            commandHooks: {
-              beforeBundling: () => [],
-              beforeInstall: () => [],
-              afterBundling: (inputDir, outputDir) =>
-                props.assetFolders!.flatMap((folder) => [`mkdir -p "${outputDir}/${folder}"`, `cp "${inputDir}/${folder}/"*.json "${outputDir}/${folder}/"`]),
-            },
-          }
-        : bundling,
+      bundling: chunks.length || props.assetFolders?.length ? { ...bundling, commandHooks: { beforeBundling: () => [], beforeInstall: () => [], afterBundling } } : bundling,
     });
     // The role's policy (grants are added after this) must exist before the function first runs.
     this.handler.node.addDependency(this.role);

@@ -3,7 +3,10 @@
  * only @aws-sdk/client-dynamodb, the least a function of this ledger loads. Each measurement is a fresh node
  * process timing the `import()` of one index.mjs, as Lambda's INIT phase does; each bundle is measured next to the
  * baseline (after it in odd rounds, before it in even ones), several rounds, and the median of its ratios kept; the five
- * worst are measured as many rounds again before the worst is named. Last line `worst ratio: …`.
+ * worst are measured as many rounds again before the worst is named. Last line `worst ratio: …`. A function with lazy
+ * chunks (infra/bundling/lazy-chunks.ts) has one more line, after the table: the first use of its chunks, timed in a
+ * fresh process as the `import()` of each once its index.mjs is loaded (what the first request that needs them adds),
+ * the median of as many rounds, next to the baseline's INIT.
  *
  *   npm run bench -- coldstart        (BENCH_ROUNDS, default 5)
  */
@@ -47,6 +50,13 @@ try {
   );
   const env = { ...process.env, AWS_REGION: 'eu-west-3', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...sampleAwsEnvironment() };
   const measure = (file: string) => Number(execFileSync(process.execPath, [probe, file], { env, encoding: 'utf8' }));
+  // The first use of the chunks: index.mjs loaded untimed, then the chunks' `import()` timed, as the function's code does it.
+  const firstUseProbe = join(outdir, 'first-use-probe.mjs');
+  writeFileSync(
+    firstUseProbe,
+    "import { pathToFileURL } from 'node:url';\nconst [index, ...chunks] = process.argv.slice(2);\nawait import(pathToFileURL(index).href);\nconst started = performance.now();\nfor (const chunk of chunks) await import(pathToFileURL(chunk).href);\nprocess.stdout.write(String(performance.now() - started));\n",
+  );
+  const measureFirstUse = (file: string, chunks: string[]) => Number(execFileSync(process.execPath, [firstUseProbe, file, ...chunks], { env, encoding: 'utf8' }));
   const times = new Map<string, number[]>(bundles.map((b) => [b.module, []]));
   const ratios = new Map<string, number[]>(bundles.map((b) => [b.module, []]));
   const baselineTimes: number[] = [];
@@ -84,6 +94,19 @@ try {
   const rows = bundles.map(({ module }) => ({ module, ms: median(times.get(module)!), ratio: median(ratios.get(module)!) })).sort((a, b) => b.ratio - a.ratio);
   for (const { module, ms, ratio } of rows) console.log(`${ms.toFixed(1).padStart(7)} ms  ×${ratio.toFixed(2)}  ${module}`);
   console.log(`baseline: ${base.toFixed(1)} ms (median module initialisation of a bundle importing only @aws-sdk/client-dynamodb)`);
+  for (const { module, file, chunks } of bundles.filter((b) => b.chunks.length)) {
+    const firstUse = median(
+      Array.from({ length: ROUNDS }, () =>
+        measureFirstUse(
+          file,
+          chunks.map((c) => c.file),
+        ),
+      ),
+    );
+    console.log(
+      `first use: ${firstUse.toFixed(1)} ms (×${(firstUse / base).toFixed(2)} the baseline's INIT) to load ${chunks.map((c) => c.name).join(', ')} of ${module}, on its first request that needs them`,
+    );
+  }
   console.log(`worst: ${rows[0]!.module}`);
   console.log(`worst ratio: ${rows[0]!.ratio.toFixed(3)}`);
 } finally {

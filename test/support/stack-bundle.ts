@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { chunkFileOf, lazyChunksOf } from '../../infra/bundling/lazy-chunks.js';
 import { type FunctionOptions, LedgerFunction } from '../../infra/constructs/ledger-functions.js';
 import { accessOf } from '../../infra/function-access.js';
 import { projectRoot } from '../../infra/paths.js';
@@ -12,8 +13,10 @@ import { projectRoot } from '../../infra/paths.js';
 export interface StackBundle {
   /** The asset's directory: index.mjs and the folders copied beside it. */
   assetDir: string;
-  /** Its index.mjs. */
+  /** Its index.mjs, what Lambda's INIT loads. */
   file: string;
+  /** The chunks beside it that the function loads on first use (infra/bundling/lazy-chunks.ts), none for most. */
+  chunks: string[];
   /** The bundle's text, as shipped (minified). */
   source(): string;
   /** Loads the bundle as Lambda's INIT phase does: one `import()` of its index.mjs. */
@@ -44,6 +47,7 @@ export function bundleAsTheStackDoes(module: string, options: FunctionOptions = 
   return {
     assetDir,
     file,
+    chunks: lazyChunksOf(module).map((chunk) => join(assetDir, chunkFileOf(chunk))),
     source: () => readFileSync(file, 'utf8'),
     load: async <T>() => (await import(pathToFileURL(file).href)) as T,
     remove: () => rmSync(outdir, { recursive: true, force: true }),
