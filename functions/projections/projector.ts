@@ -196,10 +196,13 @@ export class Projector {
    * events, over the documents written. Returns the number of events the page holds.
    */
   async rebuildPage(commits: readonly Commit[]): Promise<number> {
-    const writes = new Map<string, ReadModelWrite>();
-    const write = (partition: string, key: string, doc: unknown, position: number) => {
-      writes.set(`${partition}\u0000${key}`, { partition, key, doc: doc ?? null, position });
+    // Each stream's documents are its own (a scan yields a stream's commits together, so one run per page): no
+    // two of them share a key. Index items may be shared by documents of several streams: the latest one is kept.
+    const documents: ReadModelWrite[] = [];
+    const write: Write = (partition, key, doc, position) => {
+      documents.push({ partition, key, doc: doc ?? null, position });
     };
+    const indexed = new Map<string, ReadModelWrite>();
     const followed: { stream: string; events: RecordedEvent[] }[] = [];
     const reading: Projection[] = [];
     const ids: string[] = [];
@@ -207,24 +210,6 @@ export class Projector {
     let start = 0;
     while (start < commits.length) {
       const stream = commits[start]!.stream;
-      // The stream's run, in one pass over its commits: its end, its events, whether it starts at version 1 unbroken.
-      let end = start;
-      let next = 1;
-      let whole = true;
-      for (; end < commits.length; end++) {
-        const commit = commits[end]!;
-        if (commit.stream !== stream) break;
-        if (commit.version !== next) whole = false;
-        next = commit.last + 1;
-        count += commit.events.length;
-      }
-      const from = start;
-      start = end;
-      if (!whole) {
-        // Taken up in the middle: from what the table holds, as the change feed would (its followers included).
-        await this.applyRun(commits.slice(from, end));
-        continue;
-      }
       reading.length = 0;
       ids.length = 0;
       for (const projection of this.projections) {
@@ -234,25 +219,44 @@ export class Projector {
         ids.push(id);
       }
       // A stream nothing reads is not decoded (the change feed's applyRun decodes only for a projection or a follower).
-      if (!reading.length && !this.followers.length) continue;
+      const decoding = reading.length > 0 || this.followers.length > 0;
+      // The stream's run, in one pass over its commits (each read once, while it is at hand): its end, its events
+      // and whether it starts at version 1 unbroken.
       const events: RecordedEvent[] = [];
-      for (let c = from; c < end; c++) {
-        const commit = commits[c]!;
-        for (let i = 0; i < commit.events.length; i++) {
-          const stored = commit.events[i]!;
-          const { type, data } = decodeEvent(stored);
-          events.push({ type, data, eventId: stored.eventId, meta: stored.meta, stream, version: commit.version + i } as RecordedEvent);
+      let end = start;
+      let next = 1;
+      let whole = true;
+      for (; end < commits.length; end++) {
+        const commit = commits[end]!;
+        if (commit.stream !== stream) break;
+        if (commit.version !== next) whole = false;
+        next = commit.last + 1;
+        const stored = commit.events;
+        count += stored.length;
+        if (!decoding || !whole) continue;
+        for (let i = 0; i < stored.length; i++) {
+          const { type, data } = decodeEvent(stored[i]!);
+          events.push({ type, data, eventId: stored[i]!.eventId, meta: stored[i]!.meta, stream, version: commit.version + i } as RecordedEvent);
         }
       }
+      const from = start;
+      start = end;
+      if (!whole) {
+        // Taken up in the middle: from what the table holds, as the change feed would (its followers included).
+        await this.applyRun(commits.slice(from, end));
+        continue;
+      }
+      if (!decoding) continue;
       const last = next - 1;
       for (let p = 0; p < reading.length; p++) {
         const projection = reading[p]!;
         if (isPartitioned(projection)) foldPartition(projection, partitionOf(projection.model, ids[p]!), events, last, write);
-        else foldDocument(projection as DocumentProjection<unknown>, ids[p]!, events, last, write, writes);
+        else foldDocument(projection as DocumentProjection<unknown>, ids[p]!, events, last, write, indexed);
       }
       if (this.followers.length) followed.push({ stream, events });
     }
-    if (writes.size) await this.readModels.putAll([...writes.values()]);
+    if (indexed.size) documents.push(...indexed.values());
+    if (documents.length) await this.readModels.putAll(documents);
     for (const { stream, events } of followed) for (const follower of this.followers) await follower.follow(stream, events, this.readModels);
     return count;
   }
@@ -296,34 +300,25 @@ export class Projector {
   }
 }
 
+/** A rebuilt page's document (or partition item) at its position. */
+type Write = (partition: string, key: string, doc: unknown, position: number) => void;
+
 /** A document folded from its stream's first event; its index items at its position (none existed before it). */
-function foldDocument(
-  projection: DocumentProjection<unknown>,
-  id: string,
-  events: readonly RecordedEvent[],
-  last: number,
-  write: (partition: string, key: string, doc: unknown, position: number) => void,
-  writes: ReadonlyMap<string, ReadModelWrite>,
-) {
+function foldDocument(projection: DocumentProjection<unknown>, id: string, events: readonly RecordedEvent[], last: number, write: Write, indexed: Map<string, ReadModelWrite>) {
   const doc = foldEvents(projection, undefined, events);
   const [partition, key] = docAt(projection, id);
   write(partition, key, doc, last);
   if (!projection.index || !doc) return;
   for (const entry of projection.index(doc)) {
     // Never back, as writeIndex: an item another document of the page put later in its stream stays.
-    const earlier = writes.get(`${entry.partition}\u0000${entry.key}`);
-    if (!earlier || earlier.position < last) write(entry.partition, entry.key, entry.value, last);
+    const id = `${entry.partition}\u0000${entry.key}`;
+    const earlier = indexed.get(id);
+    if (!earlier || earlier.position < last) indexed.set(id, { partition: entry.partition, key: entry.key, doc: entry.value ?? null, position: last });
   }
 }
 
 /** A partition folded from its stream's first event: each item at its last event's version, the header at the stream's. */
-function foldPartition(
-  projection: PartitionedProjection<unknown, unknown>,
-  partition: string,
-  events: readonly RecordedEvent[],
-  last: number,
-  write: (partition: string, key: string, doc: unknown, position: number) => void,
-) {
+function foldPartition(projection: PartitionedProjection<unknown, unknown>, partition: string, events: readonly RecordedEvent[], last: number, write: Write) {
   let header: unknown;
   const items = new Map<string, { doc: unknown; position: number }>();
   for (const event of events) {
