@@ -20,11 +20,24 @@ export interface DocumentProjection<D> {
   at?(id: string): readonly [partition: string, key: string];
   evolve(doc: D | undefined, event: RecordedEvent): D | undefined;
   /**
+   * Several events at once (a delivery's commits, a rebuilt stream), the same as evolving them one by one: a document
+   * that grows with its stream (a session's candidates) is then copied once per fold, not once per event. It never
+   * changes `doc`: what it changes in place is its own copy, made at the start.
+   */
+  fold?(doc: D | undefined, events: readonly RecordedEvent[]): D | undefined;
+  /**
    * The items the document puts in other partitions, for readers that look it up by something other than its
    * stream (a centre's sessions): written after the document with its position; an item the document no longer
    * derives is overwritten with null.
    */
   index?(doc: D): IndexEntry[];
+}
+
+/** A document evolved by a run of events: its projection's fold, or each event's evolve. */
+export function foldEvents<D>(projection: DocumentProjection<D>, doc: D | undefined, events: readonly RecordedEvent[]): D | undefined {
+  if (projection.fold) return projection.fold(doc, events);
+  for (const event of events) doc = projection.evolve(doc, event);
+  return doc;
 }
 
 /** The partition and key of a subject's document. */

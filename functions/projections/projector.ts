@@ -4,7 +4,17 @@ import { recordedEvents } from '../shared/command-handler.js';
 import { ConcurrencyError, type EventStore, type ScanCursor, type ScanSegment } from '../ports/event-store.js';
 import type { ReadModelStore, ReadModelWrite } from '../ports/read-model-store.js';
 import { partitionOf } from '../ports/read-model-store.js';
-import { docAt, HEADER_KEY, isPartitioned, type DocumentProjection, type IndexEntry, type PartitionedProjection, type Projection, type ProjectionFollower } from './projection.js';
+import {
+  docAt,
+  foldEvents,
+  HEADER_KEY,
+  isPartitioned,
+  type DocumentProjection,
+  type IndexEntry,
+  type PartitionedProjection,
+  type Projection,
+  type ProjectionFollower,
+} from './projection.js';
 
 /** The commits read to fill a gap do not continue the document: never apply past a hole (the record is retried). */
 export class ProjectionGapError extends Error {
@@ -85,8 +95,7 @@ export class Projector {
       return [];
     }
     const commits = await this.commitsAfter(stream, delivered, position);
-    let doc: unknown = current?.doc ?? undefined;
-    for (const commit of commits) for (const event of decode(commit)) doc = projection.evolve(doc, event);
+    const doc = foldEvents(projection, current?.doc ?? undefined, commits.length === 1 ? decode(commits[0]!) : commits.flatMap(decode));
     const last = commits.at(-1)!.last;
     try {
       await this.readModels.put(partition, key, doc ?? null, last, position);
@@ -184,28 +193,25 @@ export class Projector {
    * stream that the page takes up in the middle (the page before ended inside it) goes through `applyRun` from the
    * document's checkpoint; so does every stream when the page is applied again (a retried invocation), whose
    * streams from their first version are folded again into the same documents. The followers then see each stream's
-   * events, over the documents written.
+   * events, over the documents written. Returns the number of events the page holds.
    */
-  async rebuildPage(commits: readonly Commit[]): Promise<void> {
-    const writes = new Map<string, ReadModelWrite>();
-    const write = (partition: string, key: string, doc: unknown, position: number) => {
-      writes.set(`${partition}\u0000${key}`, { partition, key, doc: doc ?? null, position });
+  async rebuildPage(commits: readonly Commit[]): Promise<number> {
+    // Each stream's documents are its own (a scan yields a stream's commits together, so one run per page): no
+    // two of them share a key. Index items may be shared by documents of several streams: the latest one is kept.
+    const documents: ReadModelWrite[] = [];
+    const write: Write = (partition, key, doc, position) => {
+      documents.push({ partition, key, doc: doc ?? null, position });
     };
+    const indexed = new Map<string, ReadModelWrite>();
     const followed: { stream: string; events: RecordedEvent[] }[] = [];
+    const reading: Projection[] = [];
+    const ids: string[] = [];
+    let count = 0;
     let start = 0;
     while (start < commits.length) {
       const stream = commits[start]!.stream;
-      let end = start + 1;
-      while (end < commits.length && commits[end]!.stream === stream) end++;
-      const run = commits.slice(start, end);
-      start = end;
-      if (run[0]!.version !== 1 || !contiguousFrom(run, 0)) {
-        // Taken up in the middle: from what the table holds, as the change feed would (its followers included).
-        await this.applyRun(run);
-        continue;
-      }
-      const reading: Projection[] = [];
-      const ids: string[] = [];
+      reading.length = 0;
+      ids.length = 0;
       for (const projection of this.projections) {
         const id = projection.keyOf(stream);
         if (id === undefined) continue;
@@ -213,25 +219,46 @@ export class Projector {
         ids.push(id);
       }
       // A stream nothing reads is not decoded (the change feed's applyRun decodes only for a projection or a follower).
-      if (!reading.length && !this.followers.length) continue;
+      const decoding = reading.length > 0 || this.followers.length > 0;
+      // The stream's run, in one pass over its commits (each read once, while it is at hand): its end, its events
+      // and whether it starts at version 1 unbroken.
       const events: RecordedEvent[] = [];
-      for (const commit of run) {
-        for (let i = 0; i < commit.events.length; i++) {
-          const stored = commit.events[i]!;
-          const { type, data } = decodeEvent(stored);
-          events.push({ type, data, eventId: stored.eventId, meta: stored.meta, stream, version: commit.version + i } as RecordedEvent);
+      let end = start;
+      let next = 1;
+      let whole = true;
+      for (; end < commits.length; end++) {
+        const commit = commits[end]!;
+        if (commit.stream !== stream) break;
+        if (commit.version !== next) whole = false;
+        next = commit.last + 1;
+        const stored = commit.events;
+        count += stored.length;
+        if (!decoding || !whole) continue;
+        for (let i = 0; i < stored.length; i++) {
+          const { type, data } = decodeEvent(stored[i]!);
+          events.push({ type, data, eventId: stored[i]!.eventId, meta: stored[i]!.meta, stream, version: commit.version + i } as RecordedEvent);
         }
       }
-      const last = run.at(-1)!.last;
+      const from = start;
+      start = end;
+      if (!whole) {
+        // Taken up in the middle: from what the table holds, as the change feed would (its followers included).
+        await this.applyRun(commits.slice(from, end));
+        continue;
+      }
+      if (!decoding) continue;
+      const last = next - 1;
       for (let p = 0; p < reading.length; p++) {
         const projection = reading[p]!;
         if (isPartitioned(projection)) foldPartition(projection, partitionOf(projection.model, ids[p]!), events, last, write);
-        else foldDocument(projection as DocumentProjection<unknown>, ids[p]!, events, last, write, writes);
+        else foldDocument(projection as DocumentProjection<unknown>, ids[p]!, events, last, write, indexed);
       }
       if (this.followers.length) followed.push({ stream, events });
     }
-    if (writes.size) await this.readModels.putAll([...writes.values()]);
+    if (indexed.size) documents.push(...indexed.values());
+    if (documents.length) await this.readModels.putAll(documents);
     for (const { stream, events } of followed) for (const follower of this.followers) await follower.follow(stream, events, this.readModels);
+    return count;
   }
 
   /**
@@ -243,8 +270,7 @@ export class Projector {
     let after: ScanCursor | undefined;
     do {
       const page = await this.store.scanPage({ ...(segment ? { segment } : {}), ...(after ? { after } : {}), ...(pageSize ? { limit: pageSize } : {}) });
-      for (const commit of page.commits) count += commit.events.length;
-      await this.rebuildPage(page.commits);
+      count += await this.rebuildPage(page.commits);
       after = page.next;
     } while (after);
     return count;
@@ -274,35 +300,25 @@ export class Projector {
   }
 }
 
+/** A rebuilt page's document (or partition item) at its position. */
+type Write = (partition: string, key: string, doc: unknown, position: number) => void;
+
 /** A document folded from its stream's first event; its index items at its position (none existed before it). */
-function foldDocument(
-  projection: DocumentProjection<unknown>,
-  id: string,
-  events: readonly RecordedEvent[],
-  last: number,
-  write: (partition: string, key: string, doc: unknown, position: number) => void,
-  writes: ReadonlyMap<string, ReadModelWrite>,
-) {
-  let doc: unknown;
-  for (const event of events) doc = projection.evolve(doc, event);
+function foldDocument(projection: DocumentProjection<unknown>, id: string, events: readonly RecordedEvent[], last: number, write: Write, indexed: Map<string, ReadModelWrite>) {
+  const doc = foldEvents(projection, undefined, events);
   const [partition, key] = docAt(projection, id);
   write(partition, key, doc, last);
   if (!projection.index || !doc) return;
   for (const entry of projection.index(doc)) {
     // Never back, as writeIndex: an item another document of the page put later in its stream stays.
-    const earlier = writes.get(`${entry.partition}\u0000${entry.key}`);
-    if (!earlier || earlier.position < last) write(entry.partition, entry.key, entry.value, last);
+    const id = `${entry.partition}\u0000${entry.key}`;
+    const earlier = indexed.get(id);
+    if (!earlier || earlier.position < last) indexed.set(id, { partition: entry.partition, key: entry.key, doc: entry.value ?? null, position: last });
   }
 }
 
 /** A partition folded from its stream's first event: each item at its last event's version, the header at the stream's. */
-function foldPartition(
-  projection: PartitionedProjection<unknown, unknown>,
-  partition: string,
-  events: readonly RecordedEvent[],
-  last: number,
-  write: (partition: string, key: string, doc: unknown, position: number) => void,
-) {
+function foldPartition(projection: PartitionedProjection<unknown, unknown>, partition: string, events: readonly RecordedEvent[], last: number, write: Write) {
   let header: unknown;
   const items = new Map<string, { doc: unknown; position: number }>();
   for (const event of events) {

@@ -1,5 +1,6 @@
 import type { AccessRoute } from '../../events/certification.js';
 import type { DeliberationOutcome, SessionKind } from '../../events/session.js';
+import type { RecordedEvent } from '../../events/registry.js';
 import type { DocumentProjection } from './projection.js';
 
 /**
@@ -71,93 +72,128 @@ export interface CentreFacts {
 
 const keyAfter = (prefix: string) => (stream: string) => (stream.startsWith(prefix) ? stream.slice(prefix.length) : undefined);
 
-export const sessionFacts: DocumentProjection<SessionFacts> = {
-  model: 'statistics-session',
-  keyOf: keyAfter('session#'),
-  evolve(doc, event) {
+/**
+ * A session's candidates as a fold keeps them: a record without prototype, so no candidateId is ever taken for an
+ * inherited property and adding one (every candidate's id is new) reshapes nothing; it serialises as any record.
+ */
+const candidateRecord = (from?: SessionFacts['candidates']): SessionFacts['candidates'] => Object.assign(Object.create(null), from);
+
+/**
+ * The fold owns a copy of the document (its top level and its candidates' record) and changes that copy in place,
+ * an entry that changes being replaced, never changed: one copy per fold, where a copy per event would make a
+ * session's fold quadratic in its number of candidates.
+ */
+function foldSession(doc: SessionFacts | undefined, events: readonly RecordedEvent[]): SessionFacts | undefined {
+  let session = doc && { ...doc, candidates: candidateRecord(doc.candidates) };
+  for (const event of events) {
     switch (event.type) {
       case 'SessionScheduled': {
         const { sessionId, rncp, kind, centreId } = event.data;
-        return { sessionId, rncp, kind, centreId, validatedOn: null, candidates: {} };
+        session = { sessionId, rncp, kind, centreId, validatedOn: null, candidates: candidateRecord() };
+        break;
       }
       case 'CandidateEnrolled':
-        if (!doc) return doc;
-        return { ...doc, candidates: { ...doc.candidates, [event.data.candidateId]: { route: event.data.route, outcome: null, annulled: false, at: event.version } } };
-      case 'CandidateWithdrawn': {
+        if (session) session.candidates[event.data.candidateId] = { route: event.data.route, outcome: null, annulled: false, at: event.version };
+        break;
+      case 'CandidateWithdrawn':
         // Before the PV (the decider refuses after): the candidate never counted here, and will not.
-        if (!doc) return doc;
-        const { [event.data.candidateId]: _, ...candidates } = doc.candidates;
-        return { ...doc, candidates };
-      }
+        if (session) delete session.candidates[event.data.candidateId];
+        break;
       case 'DeliberationFinalised': {
-        const enrolled = doc?.candidates[event.data.candidateId];
-        if (!doc || !enrolled) return doc;
-        return { ...doc, candidates: { ...doc.candidates, [event.data.candidateId]: { ...enrolled, outcome: event.data.outcome, at: event.version } } };
+        const enrolled = session?.candidates[event.data.candidateId];
+        if (session && enrolled) session.candidates[event.data.candidateId] = { ...enrolled, outcome: event.data.outcome, at: event.version };
+        break;
       }
       case 'DecisionAnnulled': {
-        const enrolled = doc?.candidates[event.data.candidateId];
-        if (!doc || !enrolled) return doc;
-        return { ...doc, candidates: { ...doc.candidates, [event.data.candidateId]: { ...enrolled, annulled: true, at: event.version } } };
+        const enrolled = session?.candidates[event.data.candidateId];
+        if (session && enrolled) session.candidates[event.data.candidateId] = { ...enrolled, annulled: true, at: event.version };
+        break;
       }
       case 'PvValidated':
-        if (!doc || doc.validatedOn) return doc;
-        return { ...doc, validatedOn: event.data.validatedOn, validatedAt: event.version };
-      default:
-        return doc;
+        if (session && !session.validatedOn) {
+          session.validatedOn = event.data.validatedOn;
+          session.validatedAt = event.version;
+        }
+        break;
     }
-  },
+  }
+  return session;
+}
+
+export const sessionFacts: DocumentProjection<SessionFacts> = {
+  model: 'statistics-session',
+  keyOf: keyAfter('session#'),
+  evolve: (doc, event) => foldSession(doc, [event]),
+  fold: foldSession,
 };
 
 const emptyCandidate = (candidateId: string): CandidateFacts => ({ candidateId, titres: [], ccps: [], surveys: [] });
 
-export const candidateFacts: DocumentProjection<CandidateFacts> = {
-  model: 'statistics-candidate',
-  keyOf: keyAfter('candidate#'),
-  evolve(doc, event) {
+/** As a session's: the fold's own copy of the document and its lists, changed in place, a changed fact replaced. */
+function foldCandidate(doc: CandidateFacts | undefined, events: readonly RecordedEvent[]): CandidateFacts | undefined {
+  let facts = doc && { ...doc, titres: [...doc.titres], ccps: [...doc.ccps], surveys: [...doc.surveys] };
+  for (const event of events) {
     switch (event.type) {
       case 'CandidateRegistered':
-        return doc ?? emptyCandidate(event.data.candidateId);
+        facts ??= emptyCandidate(event.data.candidateId);
+        break;
       case 'CcpAcquired': {
-        const base = doc ?? emptyCandidate(event.data.candidateId);
+        facts ??= emptyCandidate(event.data.candidateId);
         const { rncp, bloc, acquiredOn, via } = event.data;
-        return { ...base, ccps: [...base.ccps, { rncp, bloc, acquiredOn, sessionId: via.kind === 'session' ? via.sessionId : null, annulled: false, at: event.version }] };
+        facts.ccps.push({ rncp, bloc, acquiredOn, sessionId: via.kind === 'session' ? via.sessionId : null, annulled: false, at: event.version });
+        break;
       }
       case 'TitreIssued': {
-        const base = doc ?? emptyCandidate(event.data.candidateId);
+        facts ??= emptyCandidate(event.data.candidateId);
         const { rncp, issuedOn, sessionId } = event.data;
-        return { ...base, titres: [...base.titres, { rncp, issuedOn, sessionId, annulled: false, at: event.version }] };
+        facts.titres.push({ rncp, issuedOn, sessionId, annulled: false, at: event.version });
+        break;
       }
       case 'TitreAnnulled': {
-        if (!doc) return doc;
+        if (!facts) break;
         const { rncp, sessionId } = event.data;
-        return { ...doc, titres: doc.titres.map((t) => (t.rncp === rncp && t.sessionId === sessionId && !t.annulled ? { ...t, annulled: true, annulledAt: event.version } : t)) };
+        const { titres } = facts;
+        for (let i = 0; i < titres.length; i++) {
+          const t = titres[i]!;
+          if (t.rncp === rncp && t.sessionId === sessionId && !t.annulled) titres[i] = { ...t, annulled: true, annulledAt: event.version };
+        }
+        break;
       }
       case 'CcpAcquisitionAnnulled': {
-        if (!doc) return doc;
+        if (!facts) break;
         const { rncp, bloc, sessionId } = event.data;
-        return {
-          ...doc,
-          ccps: doc.ccps.map((c) => (c.rncp === rncp && c.bloc === bloc && c.sessionId === sessionId && !c.annulled ? { ...c, annulled: true, annulledAt: event.version } : c)),
-        };
+        const { ccps } = facts;
+        for (let i = 0; i < ccps.length; i++) {
+          const c = ccps[i]!;
+          if (c.rncp === rncp && c.bloc === bloc && c.sessionId === sessionId && !c.annulled) ccps[i] = { ...c, annulled: true, annulledAt: event.version };
+        }
+        break;
       }
       case 'InsertionSurveyRecorded': {
-        const base = doc ?? emptyCandidate(event.data.candidateId);
+        facts ??= emptyCandidate(event.data.candidateId);
         const { horizon, situation } = event.data;
         let titre: number | null = null;
-        for (let i = base.titres.length - 1; i >= 0; i--) {
-          if (!base.titres[i]!.annulled) {
+        for (let i = facts.titres.length - 1; i >= 0; i--) {
+          if (!facts.titres[i]!.annulled) {
             titre = i;
             break;
           }
         }
-        // A later answer about the same titre and horizon replaces the earlier one.
-        const others = base.surveys.filter((s) => !(s.horizon === horizon && s.titre === titre));
-        return { ...base, surveys: [...others, { horizon, situation, titre, at: event.version }] };
+        // A later answer about the same titre and horizon replaces the earlier one (and goes last).
+        facts.surveys = facts.surveys.filter((s) => !(s.horizon === horizon && s.titre === titre));
+        facts.surveys.push({ horizon, situation, titre, at: event.version });
+        break;
       }
-      default:
-        return doc;
     }
-  },
+  }
+  return facts;
+}
+
+export const candidateFacts: DocumentProjection<CandidateFacts> = {
+  model: 'statistics-candidate',
+  keyOf: keyAfter('candidate#'),
+  evolve: (doc, event) => foldCandidate(doc, [event]),
+  fold: foldCandidate,
 };
 
 export const centreFacts: DocumentProjection<CentreFacts> = {

@@ -46,6 +46,7 @@ const sessionEvent: fc.Arbitrary<LedgerEvent> = fc.oneof(
     .subarray(['j1', 'j2', 'j3'], { minLength: 1 })
     .map((ids) => ({ type: 'JuryConstituted' as const, data: { members: ids.map((jurorId, i) => ({ jurorId, independent: i === 0 })) } })),
   fc.record({ candidateId, jurorId: fc.constantFrom('j3', 'j4') }).map((d) => ({ type: 'JurorAddedForCandidate' as const, data: { ...d, independent: false } })),
+  candidateId.map((id) => ({ type: 'CandidateWithdrawn' as const, data: { candidateId: id, withdrawnBy: 'centre:x' } })),
   candidateId.map((id) => ({ type: 'DecisionAnnulled' as const, data: { candidateId: id, reason: 'appel', legalBasis: 'R338-7', annulledBy: 'agent-1' } })),
 );
 
