@@ -189,37 +189,37 @@ describe('Cognito failing to sign an account out (aws-sdk-client-mock)', () => {
 describe('signInRefusal: the one answer of the sign-in record (functions/accounts/sign-ins.ts)', () => {
   const at = 1_767_225_600;
   const given = (record: SignIns | undefined) => ({
-    when: (token: { sub: string; issuedAt?: number }) => ({ then: (answer: ReturnType<typeof signInRefusal>) => expect(signInRefusal(record, token)).toBe(answer) }),
+    when: (token: { sub: string; issuedAt?: number }) => ({ thenAnswer: (answer: ReturnType<typeof signInRefusal>) => expect(signInRefusal(record, token)).toBe(answer) }),
   });
 
-  it('no record: nothing refused', () => given(undefined).when({ sub: 'a', issuedAt: at }).then(undefined));
+  it('no record: nothing refused', () => given(undefined).when({ sub: 'a', issuedAt: at }).thenAnswer(undefined));
   it('another account of the ledger id disabled: this one passes', () =>
     given({ accounts: { b: { disabled: true, revokedBefore: at } } })
       .when({ sub: 'a', issuedAt: at })
-      .then(undefined));
+      .thenAnswer(undefined));
   it('the account disabled: refused, whenever its token was issued', () => {
     given({ accounts: { a: { disabled: true, revokedBefore: at } } })
       .when({ sub: 'a', issuedAt: at + 3600 })
-      .then('disabled');
+      .thenAnswer('disabled');
     given({ accounts: { a: { disabled: true } } })
       .when({ sub: 'a', issuedAt: at })
-      .then('disabled');
+      .thenAnswer('disabled');
   });
   it('invited again: a token issued in the disabling’s second or before is refused, a later one passes; one without iat is refused', () => {
     const record: SignIns = { accounts: { a: { disabled: false, revokedBefore: at } } };
-    given(record).when({ sub: 'a', issuedAt: at }).then('disabled');
+    given(record).when({ sub: 'a', issuedAt: at }).thenAnswer('disabled');
     given(record)
       .when({ sub: 'a', issuedAt: at - 60 })
-      .then('disabled');
-    given(record).when({ sub: 'a' }).then('disabled');
+      .thenAnswer('disabled');
+    given(record).when({ sub: 'a' }).thenAnswer('disabled');
     given(record)
       .when({ sub: 'a', issuedAt: at + 1 })
-      .then(undefined);
+      .thenAnswer(undefined);
   });
   it('the person erased: every token of the ledger id refused, an account never recorded too, before any account rule', () => {
     const record: SignIns = { accounts: { a: { disabled: false } }, erased: true };
-    given(record).when({ sub: 'a', issuedAt: at }).then('erased');
-    given(record).when({ sub: 'minted-by-the-token-command' }).then('erased');
+    given(record).when({ sub: 'a', issuedAt: at }).thenAnswer('erased');
+    given(record).when({ sub: 'minted-by-the-token-command' }).thenAnswer('erased');
   });
 });
 
