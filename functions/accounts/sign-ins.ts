@@ -31,6 +31,8 @@ import type { Link } from './account-links.js';
  * not once the change feed has delivered. So the account routes and the erasure write it, at once, where no rebuild
  * reaches (README, "Rebuilding the read models"; test/e2e/sign-in-rebuild.test.ts).
  */
+export type { SignIns } from '../ports/sign-in-records.js';
+
 /** Now by the system clock, in epoch seconds: what a token's `iat` is compared with (`performance` is never virtual). */
 const systemSeconds = () => Math.floor((performance.timeOrigin + performance.now()) / 1000);
 
