@@ -1,5 +1,5 @@
 import { CATALOGUE_PARTITION } from '../functions/projections/certification-catalogue.js';
-import type { RouteEntry } from '../functions/routes.js';
+import { type RouteEntry, routes } from '../functions/routes.js';
 
 /** The catalogue's one partition, as a LeadingKeys pattern (no wildcard: it is the whole key). */
 const CATALOGUE = CATALOGUE_PARTITION;
@@ -49,10 +49,11 @@ export interface FunctionAccess {
    */
   accounts?: 'invite' | 'disable';
   /**
-   * Writes the sign-in record of a ledger id (functions/accounts/sign-ins.ts: the accounts' own ids, when each was
-   * disabled): PutItem on the read-models table, on `sign-in#*` keys only. Reading it is every authenticated route's.
+   * The sign-in records' table (functions/accounts/sign-ins.ts: by ledger id, the accounts' own ids, when each was
+   * disabled, whether the person was erased): `check` = GetItem, what every authenticated route of the manifest is
+   * given (withSignInCheck); `record` adds PutItem, for the account routes and the erasure.
    */
-  signIns?: 'record';
+  signIns?: 'check' | 'record';
 }
 
 /** A GET reads; anything else appends to the ledger under an Idempotency-Key. */
@@ -148,8 +149,7 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'wallet/get-credential-offer': { readModels: 'read', vault: 'read', signing: 'sign' },
   'statistics/export-statistics': { readModels: 'read', idempotency: 'write', exports: 'write' },
   // Reads the object (404 when absent) and signs its download URL with the function's own role: s3:GetObject.
-  // Its caller's sign-in record too, as every authenticated route's (functions/shared/dispatch.ts).
-  'statistics/download-export': { exports: 'read', readModels: 'read', keys: { readModels: ['sign-in#*'] } },
+  'statistics/download-export': { exports: 'read' },
   'projections/project-change-feed': { events: 'read', readModels: 'write' },
   // The reactions: the workflows started from the feed (the outbox), compensations appended, each notification emailed
   // once (its claim in the idempotency table; the address from the vault).
@@ -185,4 +185,15 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'accounts/oidc-relay': {},
 };
 
-export const accessOf = (module: string, method?: RouteEntry['method']): FunctionAccess => functionAccess[module] ?? defaultAccess(method);
+/** The deployed routes that take a token: each reads its caller's sign-in record (functions/shared/dispatch.ts). */
+const AUTHENTICATED_ROUTES: ReadonlySet<string> = new Set(routes.filter((r) => r.auth !== 'public' && !r.localOnly).map((r) => r.module));
+
+/**
+ * An authenticated route's access with the sign-in check added (GetItem on the sign-in records' table): derived from
+ * the route manifest, so a new authenticated route cannot be deployed without it; a public route, a consumer or a
+ * workflow step never gets it.
+ */
+export const withSignInCheck = (module: string, access: FunctionAccess): FunctionAccess =>
+  AUTHENTICATED_ROUTES.has(module) && !access.signIns ? { ...access, signIns: 'check' } : access;
+
+export const accessOf = (module: string, method?: RouteEntry['method']): FunctionAccess => withSignInCheck(module, functionAccess[module] ?? defaultAccess(method));

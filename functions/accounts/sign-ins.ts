@@ -1,7 +1,7 @@
 import { DomainError } from '../../domain/errors.js';
 import { ConcurrencyError } from '../ports/event-store.js';
 import type { Account, Invitation } from '../ports/account-directory.js';
-import { partitionOf } from '../ports/read-model-store.js';
+import type { SignIns } from '../ports/sign-in-records.js';
 import type { Caller } from '../shared/auth.js';
 import type { LedgerDeps } from '../shared/deps.js';
 import type { Link } from './account-links.js';
@@ -12,41 +12,37 @@ import type { Link } from './account-links.js';
  * Why the ledger keeps one: API Gateway's JWT authorizer checks a token's signature, issuer, audience and expiry
  * and never asks Cognito, so an ID token stays valid until it expires (1 h on AWS, 12 h locally) after
  * AdminDisableUser and AdminUserGlobalSignOut alike (those end the refresh tokens; GlobalSignOut revokes access
- * tokens for Cognito's own APIs only). So every authenticated request reads this record: one GetItem of one
- * partition, `sign-in#<ledgerId>`, keyed by what the request carries anyway (`custom:ledger_id`), saying which of
- * its accounts (by `sub`) are disabled. While an account is disabled its tokens are refused; invited again (its
- * inviter letting the person back in), the tokens issued before its disabling stay refused (one that leaked must not
- * come back to life), those of a new sign-in pass: the disabling's instant is kept, by the system clock as a token's
- * `iat` is (API.md: token lifetimes are checked against the system clock, never the ledger's, which the twin's
- * containers run Date at), and a token issued in that second or before is refused. Not cached: a cache of a few seconds per warm Lambda would leave
- * a disabled token working that long, to save one GetItem (1 RRU) on a request that costs an invocation anyway. An
- * erasure refuses every token of its ledger id, for good (an erased person is never invited again).
+ * tokens for Cognito's own APIs only). So every authenticated request reads this record: one GetItem, keyed by what
+ * the request carries anyway (`custom:ledger_id`), saying which of its accounts (by `sub`) are disabled. While an
+ * account is disabled its tokens are refused; invited again (its inviter letting the person back in), the tokens
+ * issued before its disabling stay refused (one that leaked must not come back to life), those of a new sign-in
+ * pass: the disabling's instant is kept, by the system clock as a token's `iat` is (API.md: token lifetimes are
+ * checked against the system clock, never the ledger's, which the twin's containers run Date at), and a token issued
+ * in that second or before is refused. Not cached: a cache of a few seconds per warm Lambda would leave a disabled
+ * token working that long, to save one GetItem (1 RRU) on a request that costs an invocation anyway. An erasure
+ * refuses every token of its ledger id, for good (an erased person is never invited again).
  *
- * Written only by the account routes and the erasure (not projected from events): `npm run rebuild` and the
- * rebuild state machine make a fresh read-model table without it (README, "Rebuilding the read models").
+ * Where it lives: a table of its own (SignInRecords; AWS `SIGN_INS_TABLE`, locally `ledger-sign-ins`), never the
+ * read models'. DESIGN.md §6 leaves accounts to Cognito: an invitation, a disabling and their `sub` are no decision
+ * of the ledger's aggregates and no event records them, so the record cannot be projected; and DESIGN.md §3 makes
+ * the read models derived, rebuilt from the events into a fresh table (`npm run rebuild`, the rebuild state machine's
+ * blue/green switch), which would start without it and let every disabled account's and erased person's tokens pass
+ * again until they expire. A projection would also lag: a disabling answered 204 must hold for the next request,
+ * not once the change feed has delivered. So the account routes and the erasure write it, at once, where no rebuild
+ * reaches (README, "Rebuilding the read models"; test/e2e/sign-in-rebuild.test.ts).
  */
-export interface SignIns {
-  /** By the account's own id (`sub`): whether it is disabled. */
-  accounts: Record<string, { disabled: boolean /** Tokens issued at or before this second (epoch) are refused. */; revokedBefore?: number }>;
-  /** The person's data were erased: every token of this ledger id is refused. */
-  erased?: boolean;
-}
-
-const KEY = 'accounts';
+export type { SignIns } from '../ports/sign-in-records.js';
 
 /** Now by the system clock, in epoch seconds: what a token's `iat` is compared with (`performance` is never virtual). */
 const systemSeconds = () => Math.floor((performance.timeOrigin + performance.now()) / 1000);
-/** The model's name: its partitions are `sign-in#<ledgerId>` (infra grants their writes by it). */
-export const SIGN_IN_MODEL = 'sign-in';
-export const signInsPartition = (ledgerId: string) => partitionOf(SIGN_IN_MODEL, ledgerId);
 
 /** Read, changed, written only if nobody wrote in between (retried otherwise), so two concurrent changes are both kept. */
 async function change(deps: LedgerDeps, ledgerId: string, update: (record: SignIns) => SignIns): Promise<SignIns> {
   for (;;) {
-    const found = await deps.readModels.get<SignIns>(signInsPartition(ledgerId), KEY);
-    const next = update(found?.doc ?? { accounts: {} });
+    const found = await deps.signIns.get(ledgerId);
+    const next = update(found?.record ?? { accounts: {} });
     try {
-      await deps.readModels.put(signInsPartition(ledgerId), KEY, next, (found?.position ?? 0) + 1, found?.position ?? 0);
+      await deps.signIns.put(ledgerId, next, (found?.version ?? 0) + 1, found?.version ?? 0);
       return next;
     } catch (error) {
       if (!(error instanceof ConcurrencyError)) throw error;
@@ -95,16 +91,31 @@ export async function endSignIns(deps: LedgerDeps, link: Link): Promise<void> {
   }
 }
 
+/** Why the ledger refuses a token: its person erased, or its account disabled (or disabled since the token was issued). */
+export type SignInRefusal = 'erased' | 'disabled';
+
 /**
- * Why the ledger refuses this caller's token, if it does: its person erased, its account disabled, or the token issued
- * before its account was last disabled (a token without `iat` counts as issued then).
+ * The one answer to "may this account's token act?", asked of the sign-in record alone: by every authenticated
+ * request (functions/shared/dispatch.ts, 401 `sign-in-revoked`) with the token it carries, and by the local token
+ * command before it signs one (functions/local/mint-token.ts, 403 `personal-data-erased` / `account-disabled`) with
+ * the token it would give, issued now. One function, so the two never disagree. A token without `iat` counts as
+ * issued when its account was last disabled.
  */
-export async function signInRevoked(deps: LedgerDeps, caller: Caller): Promise<'erased' | 'disabled' | undefined> {
-  const found = await deps.readModels.get<SignIns>(signInsPartition(caller.ledgerId), KEY);
-  if (!found) return undefined;
-  if (found.doc.erased === true) return 'erased';
-  const account = found.doc.accounts[caller.sub];
+export function signInRefusal(record: SignIns | undefined, token: Pick<Caller, 'sub' | 'issuedAt'>): SignInRefusal | undefined {
+  if (!record) return undefined;
+  if (record.erased === true) return 'erased';
+  const account = record.accounts[token.sub];
   if (account?.disabled === true) return 'disabled';
-  if (account?.revokedBefore !== undefined && (caller.issuedAt ?? 0) <= account.revokedBefore) return 'disabled';
+  if (account?.revokedBefore !== undefined && (token.issuedAt ?? 0) <= account.revokedBefore) return 'disabled';
   return undefined;
+}
+
+/** Why the ledger refuses this caller's token, if it does (one GetItem of its ledger id's record). */
+export async function signInRevoked(deps: Pick<LedgerDeps, 'signIns'>, caller: Caller): Promise<SignInRefusal | undefined> {
+  return signInRefusal((await deps.signIns.get(caller.ledgerId))?.record, caller);
+}
+
+/** Why the ledger would refuse a token signed now for this account, if it would (the token command's question). */
+export async function signInRefusedNow(deps: Pick<LedgerDeps, 'signIns'>, account: { ledgerId: string; sub: string }): Promise<SignInRefusal | undefined> {
+  return signInRefusal((await deps.signIns.get(account.ledgerId))?.record, { sub: account.sub, issuedAt: systemSeconds() });
 }

@@ -8,6 +8,7 @@ import { DynamoIdempotencyStore } from '../adapters/dynamodb-idempotency-store.j
 import { DynamoCiphertextStore } from '../adapters/dynamodb-person-vault.js';
 import { DynamoRateLimiter } from '../adapters/dynamodb-rate-limiter.js';
 import { DynamoReadModelStore } from '../adapters/dynamodb-read-model-store.js';
+import { DynamoSignInRecords } from '../adapters/dynamodb-sign-in-records.js';
 import { DynamoVerificationLog } from '../adapters/dynamodb-verification-log.js';
 import { DynamoAccessLog } from '../adapters/dynamodb-access-log.js';
 import { EncryptedPersonVault } from '../adapters/encrypted-person-vault.js';
@@ -97,6 +98,8 @@ export function awsAdapters(env: AwsEnvironment): PlatformAdapters {
             env.USER_POOL_ID,
           )
         : denied('accounts'),
+    // Every authenticated route reads its caller's record (functions/shared/dispatch.ts): no bundle goes without it.
+    signIns: new DynamoSignInRecords(dynamo, env.SIGN_INS_TABLE),
     publicBaseUrl: env.PUBLIC_BASE_URL,
     ...(env.LEDGER_STAGE ? { stage: env.LEDGER_STAGE } : {}),
     // Only the rate-limited (public) routes believe a viewer address, so only they are granted the secret.

@@ -11,6 +11,7 @@ import type { Notifier } from '../ports/notifier.js';
 import type { PersonVault } from '../ports/person-vault.js';
 import type { RateLimiter } from '../ports/rate-limiter.js';
 import type { ReadModelStore } from '../ports/read-model-store.js';
+import type { SignInRecords } from '../ports/sign-in-records.js';
 import type { Scheduler } from '../ports/scheduler.js';
 import type { Signer } from '../ports/signer.js';
 import type { VerificationLog } from '../ports/verification-log.js';
@@ -51,6 +52,8 @@ export interface PlatformAdapters {
   accessLog: AccessLog;
   notifier: Notifier;
   accounts: AccountDirectory;
+  /** The sign-in records: a table of their own, never the read models' (a rebuild must not drop them). */
+  signIns: SignInRecords;
   publicBaseUrl: string;
   /** @default production (unmarked) */
   stage?: LedgerStage;
@@ -118,6 +121,7 @@ export function composeLedger(platform: PlatformAdapters, wiring: LedgerWiring):
     accessLog: platform.accessLog,
     notifier: platform.notifier,
     accounts: platform.accounts,
+    signIns: platform.signIns,
     publicBaseUrl: platform.publicBaseUrl,
     ...(platform.stage ? { stage: platform.stage } : {}),
     ...(platform.originSecrets ? { originSecrets: platform.originSecrets } : {}),

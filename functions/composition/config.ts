@@ -36,6 +36,8 @@ export const AwsEnvironment = z.object({
   PERSON_VAULT_TABLE: name,
   RATE_LIMIT_TABLE: name,
   VERIFICATIONS_TABLE: name,
+  /** Each ledger id's sign-in record (functions/accounts/sign-ins.ts): its own table, which no read-model rebuild replaces. */
+  SIGN_INS_TABLE: name,
   DOCUMENTS_BUCKET: name,
   EXPORTS_BUCKET: name,
   VAULT_KEY_ID: name,

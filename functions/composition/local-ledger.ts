@@ -10,6 +10,7 @@ import { DynamoIdempotencyStore } from '../adapters/dynamodb-idempotency-store.j
 import { DynamoCiphertextStore, WrappedKeyStore } from '../adapters/dynamodb-person-vault.js';
 import { DynamoRateLimiter } from '../adapters/dynamodb-rate-limiter.js';
 import { DynamoReadModelStore, ensureKeyValueTable } from '../adapters/dynamodb-read-model-store.js';
+import { DynamoSignInRecords } from '../adapters/dynamodb-sign-in-records.js';
 import { DynamoVerificationLog } from '../adapters/dynamodb-verification-log.js';
 import { DynamoAccessLog } from '../adapters/dynamodb-access-log.js';
 import { EncryptedPersonVault } from '../adapters/encrypted-person-vault.js';
@@ -41,6 +42,8 @@ export const LOCAL_TABLES = {
   verifications: 'ledger-verifications',
   workflows: 'ledger-workflow-executions',
   accounts: 'ledger-accounts',
+  /** Each ledger id's sign-in record: not a read model, so `npm run rebuild` never replaces it. */
+  signIns: 'ledger-sign-ins',
 } as const;
 export const LOCAL_BUCKETS = { documents: 'ledger-documents', exports: 'ledger-exports' } as const;
 
@@ -139,6 +142,7 @@ export function composeLocalLedger(options: LocalPlatformOptions): LocalLedger {
       accessLog: new DynamoAccessLog(dynamo, LOCAL_TABLES.verifications),
       notifier,
       accounts: new LocalAccountDirectory(dynamo, LOCAL_TABLES.accounts),
+      signIns: new DynamoSignInRecords(dynamo, LOCAL_TABLES.signIns),
       publicBaseUrl: options.publicBaseUrl,
       // Each execution is recorded in dynalite before it runs: a restart resumes those a crash cut short.
       workflows: (deps) =>
@@ -150,7 +154,7 @@ export function composeLocalLedger(options: LocalPlatformOptions): LocalLedger {
           async run() {
             await ensureEventsTable(dynamo, LOCAL_TABLES.events);
             await ensureKeyValueTable(dynamo, options.readModelTable);
-            for (const table of [LOCAL_TABLES.idempotency, LOCAL_TABLES.vault, LOCAL_TABLES.rateLimit, LOCAL_TABLES.workflows, LOCAL_TABLES.accounts])
+            for (const table of [LOCAL_TABLES.idempotency, LOCAL_TABLES.vault, LOCAL_TABLES.rateLimit, LOCAL_TABLES.workflows, LOCAL_TABLES.accounts, LOCAL_TABLES.signIns])
               await ensureKeyValueTable(dynamo, table, false);
             for (const table of [LOCAL_TABLES.timers, LOCAL_TABLES.verifications]) await ensureKeyValueTable(dynamo, table);
           },

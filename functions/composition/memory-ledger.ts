@@ -12,6 +12,7 @@ import { MemoryIdempotencyStore } from '../adapters/memory-idempotency-store.js'
 import { MemoryNotifier } from '../adapters/memory-notifier.js';
 import { MemoryRateLimiter } from '../adapters/memory-rate-limiter.js';
 import { MemoryReadModelStore } from '../adapters/memory-read-model-store.js';
+import { MemorySignInRecords } from '../adapters/memory-sign-in-records.js';
 import { MemoryScheduler } from '../adapters/memory-scheduler.js';
 import { MemoryVerificationLog } from '../adapters/memory-verification-log.js';
 import { MemoryAccessLog } from '../adapters/memory-access-log.js';
@@ -72,6 +73,7 @@ export function composeMemoryLedger(options: MemoryPlatformOptions): MemoryLedge
       accessLog: new MemoryAccessLog(),
       notifier,
       accounts: new MemoryAccountDirectory(),
+      signIns: new MemorySignInRecords(),
       publicBaseUrl: 'https://ledger.test',
       workflows: (deps) => (workflows = new LocalWorkflows(deps, workflowDefinitions, { retryIntervalMs: 0, ...options.workflowOptions })),
       scheduler: (flows) => (scheduler = new MemoryScheduler(flows, options.clock)),

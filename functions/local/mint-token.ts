@@ -1,7 +1,7 @@
 import * as z from '../../events/zod.js';
-import { candidate, candidateStream } from '../../domain/candidate.js';
 import { forbidden, notFound } from '../../domain/errors.js';
 import { Id } from '../../events/define-event.js';
+import { signInRefusedNow } from '../accounts/sign-ins.js';
 import { AccountEmail } from '../ports/account-directory.js';
 import { Role } from '../shared/auth.js';
 import { lambdaHandler } from '../shared/lambda.js';
@@ -18,11 +18,12 @@ export const route = defineRoute({
     if ('email' in body) {
       const account = await deps.accounts.find(body.email);
       if (!account) throw notFound('account-not-found', 'no account was invited with this email');
-      // Signing in as a candidate whose data were erased (its account is disabled too) would act for a person the ledger no longer knows.
-      if (account.group === 'candidate' && (await deps.commands.state(candidate, candidateStream(account.ledgerId))).state.erased) {
-        throw forbidden('personal-data-erased', "this candidate's personal data were erased: their account no longer signs in");
-      }
-      if (account.status === 'disabled') throw forbidden('account-disabled', 'this account was disabled');
+      // The question every authenticated request asks of the sign-in record (functions/accounts/sign-ins.ts), asked
+      // of the token this would sign: a token the ledger would refuse is not given. An erased person (whose accounts
+      // are disabled too) is told so first; an account the directory disabled cannot sign in, as in Cognito.
+      const refusal = await signInRefusedNow(deps, account);
+      if (refusal === 'erased') throw forbidden('personal-data-erased', "this candidate's personal data were erased: their account no longer signs in");
+      if (refusal === 'disabled' || account.status === 'disabled') throw forbidden('account-disabled', 'this account was disabled');
       return ok({
         token: await deps.localTokens.sign(account.group, account.ledgerId, { region: account.region, sub: account.sub }),
         role: account.group,

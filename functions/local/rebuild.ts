@@ -10,6 +10,8 @@
 //      now names the new table; `startLocalLedger` reads it at start;
 //   3. drop the previous table (`--keep-previous` keeps it, for comparing or going back by editing the file).
 // The rebuilt documents are identical to the incrementally maintained ones (test/e2e/statistics.test.ts).
+// Only the read models are replaced: the sign-in records (the tokens of disabled accounts and erased people, refused)
+// are not derived from events and keep their own table, `ledger-sign-ins`, untouched (test/e2e/sign-in-rebuild.test.ts).
 //
 // In AWS: the deployed state machine `<stack>-rebuild-read-models` (infra/workflows/rebuild-read-models.ts) replays
 // the same projections into the idle one of the blue and green read-model tables, page by page in parallel scan

@@ -13,6 +13,7 @@ import type { Signer } from '../ports/signer.js';
 import type { VerificationLog } from '../ports/verification-log.js';
 import type { AccessLog } from '../ports/access-log.js';
 import type { AccountDirectory } from '../ports/account-directory.js';
+import type { SignInRecords } from '../ports/sign-in-records.js';
 import type { CommandHandler } from './command-handler.js';
 import type { Role } from './auth.js';
 import type { LedgerStage } from './stage.js';
@@ -32,6 +33,8 @@ export interface LedgerDeps {
   scheduler: Scheduler;
   /** The accounts that sign in, each linked to a ledger id (Cognito in AWS). */
   accounts: AccountDirectory;
+  /** Each ledger id's sign-in record: the tokens the ledger refuses (functions/accounts/sign-ins.ts), in a table no rebuild replaces. */
+  signIns: SignInRecords;
   /** Sends each CandidateNotified (the outbox): email through SES in AWS, recorded in memory locally. */
   notifier: Notifier;
   /** Signs the certificates' credentials; its keys are the JWKS. */

@@ -10,10 +10,9 @@ import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { lazyChunkCommands, lazyChunksOf, withLazyChunks } from '../bundling/lazy-chunks.js';
 import { grantDefines, ledgerBundling } from '../bundling/options.js';
-import { accessOf, type FunctionAccess } from '../function-access.js';
+import { accessOf, type FunctionAccess, withSignInCheck } from '../function-access.js';
 import { acknowledge } from '../nag.js';
 import { entryOf, projectRoot } from '../paths.js';
-import { SIGN_IN_MODEL } from '../../functions/accounts/sign-ins.js';
 import { ACCESS_LOG_PARTITION } from '../../functions/adapters/dynamodb-access-log.js';
 import { type AwsVariable, type RequiredAwsVariable, stateMachineArnVariable } from '../../functions/composition/config.js';
 import type { LedgerBuckets } from './ledger-buckets.js';
@@ -172,6 +171,7 @@ export class LedgerFunctions extends Construct {
       PERSON_VAULT_TABLE: tables.personVault.tableName,
       RATE_LIMIT_TABLE: tables.rateLimit.tableName,
       VERIFICATIONS_TABLE: tables.verifications.tableName,
+      SIGN_INS_TABLE: tables.signIns.tableName,
       VAULT_KEY_ID: keys.vault.keyId,
       SIGNING_KEY_ID: keys.signing.keyId,
       ...(keys.retiredSigning.length
@@ -219,7 +219,7 @@ export class LedgerFunctions extends Construct {
   get(module: string, options: FunctionOptions = {}): LedgerFunction {
     const existing = this.byModule.get(module);
     if (existing) return existing;
-    const access = this.props.access?.[module] ?? accessOf(module, options.method);
+    const access = withSignInCheck(module, this.props.access?.[module] ?? accessOf(module, options.method));
     const fn = new LedgerFunction(this, constructIdOf(module), {
       module,
       environment: options.bare ? { NODE_OPTIONS: this.environment.NODE_OPTIONS! } : this.environment,
@@ -269,7 +269,10 @@ export class LedgerFunctions extends Construct {
       grantKeyed(role, tables.readModels, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'], access.keys?.readModels);
       if (access.readModels === 'write') tables.readModels.grant(role, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
     }
-    if (access.signIns) grantKeyed(role, tables.readModels, ['dynamodb:PutItem'], [`${SIGN_IN_MODEL}#*`]);
+    // The sign-in records (functions/accounts/sign-ins.ts): every authenticated route reads its caller's, by GetItem;
+    // the account routes and the erasure write them. Nothing else, not even a Query: a record is read by its ledger id.
+    if (access.signIns) tables.signIns.grant(role, 'dynamodb:GetItem');
+    if (access.signIns === 'record') tables.signIns.grant(role, 'dynamodb:PutItem');
     if (access.idempotency) tables.idempotency.grant(role, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
     if (access.rateLimit) {
       tables.rateLimit.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');

@@ -17,6 +17,9 @@ export const TTL_ATTRIBUTE = 'expiresAt';
  * - rateLimit: rate-limiter counters (public verification), expiring (TTL `expiresAt`).
  * - verifications: one item per answered verification (pk = certificate code, sk = `<at>#<requestId>`), shown
  *   to the holder, expiring after a year (TTL `expiresAt`); kept apart from the ledger so the hot path never contends.
+ * - signIns: each ledger id's sign-in record (pk = the ledger id; functions/accounts/sign-ins.ts), the tokens the
+ *   ledger refuses. Not derived from events, so not a read model: no rebuild replaces it (README, "Rebuilding the
+ *   read models"). Kept like the ledger: losing it would let a disabled account's tokens pass again.
  */
 /** How long an erased person's key can still be restored from the vault's continuous backups (AWS). */
 export const VAULT_BACKUP_DAYS = 7;
@@ -39,6 +42,7 @@ export class LedgerTables extends Construct {
   readonly personVault: dynamodb.TableV2;
   readonly rateLimit: dynamodb.TableV2;
   readonly verifications: dynamodb.TableV2;
+  readonly signIns: dynamodb.TableV2;
 
   constructor(scope: Construct, id: string, props: LedgerTablesProps = {}) {
     super(scope, id);
@@ -85,5 +89,6 @@ export class LedgerTables extends Construct {
       sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
       timeToLiveAttribute: TTL_ATTRIBUTE,
     });
+    this.signIns = new dynamodb.TableV2(this, 'SignIns', { ...base, ...kept });
   }
 }

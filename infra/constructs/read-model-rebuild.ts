@@ -20,7 +20,9 @@ export interface ReadModelRebuildProps {
  * The read-model rebuild as a deployed operation (README, "Rebuilding the read models"): the state machine
  * `<stack>-rebuild-read-models`, started by an operator, and its three functions. They are not in the ledger's
  * registry of functions: they have their own environment (both read-model tables) and the only grants in the
- * stack to Scan the events table (the segment replay) and to empty a read-model table (the clearing).
+ * stack to Scan the events table (the segment replay) and to empty a read-model table (the clearing). None is
+ * granted anything on the sign-in records' table: not derived from events, it is neither cleared nor rebuilt, and
+ * both colours' functions read the same one (test/infra/read-model-rebuild.test.ts).
  */
 export class ReadModelRebuild extends Construct {
   readonly stateMachine: sfn.StateMachine;

@@ -1,6 +1,13 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { AdminUserGlobalSignOutCommand, InternalErrorException } from '@aws-sdk/client-cognito-identity-provider';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeJwt } from 'jose';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signInRefusal } from '../../functions/accounts/sign-ins.js';
+import { localTokenKeys, signLocalToken } from '../../functions/local/local-token.js';
+import type { SignIns } from '../../functions/ports/sign-in-records.js';
 import { CognitoAccountDirectory } from '../../functions/adapters/cognito-account-directory.js';
 import type { MemoryAccountDirectory } from '../../functions/adapters/memory-account-directory.js';
 import type { Role } from '../../functions/shared/auth.js';
@@ -178,3 +185,96 @@ describe('Cognito failing to sign an account out (aws-sdk-client-mock)', () => {
     expect(cognito.mock).toHaveReceivedNthCommandWith(AdminUserGlobalSignOutCommand, 2, { UserPoolId: cognito.userPoolId, Username: account.sub });
   });
 });
+
+describe('signInRefusal: the one answer of the sign-in record (functions/accounts/sign-ins.ts)', () => {
+  const at = 1_767_225_600;
+  const given = (record: SignIns | undefined) => ({
+    when: (token: { sub: string; issuedAt?: number }) => ({ thenAnswer: (answer: ReturnType<typeof signInRefusal>) => expect(signInRefusal(record, token)).toBe(answer) }),
+  });
+
+  it('no record: nothing refused', () => given(undefined).when({ sub: 'a', issuedAt: at }).thenAnswer(undefined));
+  it('another account of the ledger id disabled: this one passes', () =>
+    given({ accounts: { b: { disabled: true, revokedBefore: at } } })
+      .when({ sub: 'a', issuedAt: at })
+      .thenAnswer(undefined));
+  it('the account disabled: refused, whenever its token was issued', () => {
+    given({ accounts: { a: { disabled: true, revokedBefore: at } } })
+      .when({ sub: 'a', issuedAt: at + 3600 })
+      .thenAnswer('disabled');
+    given({ accounts: { a: { disabled: true } } })
+      .when({ sub: 'a', issuedAt: at })
+      .thenAnswer('disabled');
+  });
+  it('invited again: a token issued in the disabling’s second or before is refused, a later one passes; one without iat is refused', () => {
+    const record: SignIns = { accounts: { a: { disabled: false, revokedBefore: at } } };
+    given(record).when({ sub: 'a', issuedAt: at }).thenAnswer('disabled');
+    given(record)
+      .when({ sub: 'a', issuedAt: at - 60 })
+      .thenAnswer('disabled');
+    given(record).when({ sub: 'a' }).thenAnswer('disabled');
+    given(record)
+      .when({ sub: 'a', issuedAt: at + 1 })
+      .thenAnswer(undefined);
+  });
+  it('the person erased: every token of the ledger id refused, an account never recorded too, before any account rule', () => {
+    const record: SignIns = { accounts: { a: { disabled: false } }, erased: true };
+    given(record).when({ sub: 'a', issuedAt: at }).thenAnswer('erased');
+    given(record).when({ sub: 'minted-by-the-token-command' }).thenAnswer('erased');
+  });
+});
+
+describe('the local token command and the request path ask the sign-in record the same question (issue 17, review)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sign-in-refusal-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('for an account enabled, disabled, invited again, and an erased candidate’s: the token refused exactly when the command gives none', async () => {
+    const h = await memoryDeps();
+    const keys = await localTokenKeys(dir);
+    h.deps.localTokens = { sign: (role, ledgerId, account = {}) => signLocalToken(keys, role, ledgerId, account.sub ? { sub: account.sub } : {}) };
+    const call = (method: string, path: string, as: Call['as'], body?: unknown) => callRoute(h.deps, method, path, { as, body });
+    const s = scenario((method, path, opts = {}) => call(method, path, opts.as, opts.body));
+    const centreId = await s.centre(RNCP, { validUntil: '2027-12-31', region: 'Bretagne' });
+    const candidateId = await s.candidate(centreId, 'Zeta');
+    await h.settle();
+    for (const [path, as, email] of [
+      [`/centres/${centreId}/accounts`, agent, 'active@exemple.fr'],
+      [`/centres/${centreId}/accounts`, agent, 'parti@exemple.fr'],
+      [`/centres/${centreId}/accounts`, agent, 'revenu@exemple.fr'],
+      [`/candidates/${candidateId}/accounts`, ['centre', centreId], 'zeta@exemple.fr'],
+    ] as const)
+      expect((await call('POST', path, as as Call['as'], { email })).status).toBe(201);
+    expect((await call('DELETE', `/centres/${centreId}/accounts/parti%40exemple.fr`, agent)).status).toBe(204);
+    expect((await call('DELETE', `/centres/${centreId}/accounts/revenu%40exemple.fr`, agent)).status).toBe(204);
+    expect((await call('POST', `/centres/${centreId}/accounts`, agent, { email: 'revenu@exemple.fr' })).status).toBe(201);
+    expect((await call('DELETE', `/candidates/${candidateId}/personal-data`, agent)).status).toBe(204);
+
+    const answers: Record<string, { command: number; type?: string; request?: number }> = {};
+    for (const [email, read] of [
+      ['active@exemple.fr', `/centres/${centreId}/sessions`],
+      ['parti@exemple.fr', `/centres/${centreId}/sessions`],
+      ['revenu@exemple.fr', `/centres/${centreId}/sessions`],
+      ['zeta@exemple.fr', `/candidates/${candidateId}/record`],
+    ] as const) {
+      const account = (await h.deps.accounts.find(email))!;
+      // The token the request path would get had the command signed one now (as API Gateway hands `iat`: a string).
+      const claimsNow = { ...tokenOf(account, 0), iat: String(Math.floor(Date.now() / 1000)) };
+      const request = await withClaims(h, read, claimsNow);
+      const command = await callRoute(h.deps, 'POST', '/_local/tokens', { body: { email } });
+      answers[email] = { command: command.status, ...(command.status === 200 ? {} : { type: command.json.type }), request: request.status };
+      if (command.status === 200) {
+        // The token it gave carries the account's own sub and is accepted.
+        const claims = decodeJwt(command.json.token as string);
+        expect(claims.sub).toBe(account.sub);
+        expect((await withClaims(h, read, { ...claims, 'cognito:groups': `[${account.group}]`, iat: String(claims.iat) })).status, email).toBe(200);
+      }
+      expect(command.status === 200, `${email}: the command gives a token exactly when a token issued now passes`).toBe(request.status === 200);
+    }
+    expect(answers['active@exemple.fr']).toEqual({ command: 200, request: 200 });
+    expect(answers['parti@exemple.fr']).toEqual({ command: 403, type: '/problems/account-disabled', request: 401 });
+    expect(answers['zeta@exemple.fr']).toEqual({ command: 403, type: '/problems/personal-data-erased', request: 401 });
+    // Invited again: the same answer both ways (a token of the disabling's very second is refused by both).
+    expect([200, 403]).toContain(answers['revenu@exemple.fr']!.command);
+  });
+});
+
+const withClaims = (h: Awaited<ReturnType<typeof memoryDeps>>, path: string, claims: Record<string, unknown>) => callRoute(h.deps, 'GET', path, { claims });

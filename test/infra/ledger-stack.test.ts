@@ -82,8 +82,8 @@ describe('tables', () => {
 
   it('every table is encrypted and on demand; idempotency and rate limiter expire on expiresAt; the others have PITR', () => {
     const tables = ofType('AWS::DynamoDB::GlobalTable');
-    // Read models twice: blue and green (the rebuild writes the one not served).
-    expect(tables).toHaveLength(7);
+    // Read models twice: blue and green (the rebuild writes the one not served); the sign-in records apart from both.
+    expect(tables).toHaveLength(8);
     for (const [, t] of tables) {
       expect(t.Properties.SSESpecification.SSEEnabled).toBe(true);
       expect(t.Properties.BillingMode).toBe('PAY_PER_REQUEST');
@@ -93,7 +93,7 @@ describe('tables', () => {
       expect(t.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
       expect(t.Properties.KeySchema[0]).toEqual({ AttributeName: 'pk', KeyType: 'HASH' });
     }
-    for (const table of [stack.tables.readModels, stack.tables.personVault, stack.tables.verifications]) {
+    for (const table of [stack.tables.readModels, stack.tables.personVault, stack.tables.verifications, stack.tables.signIns]) {
       const t = resources[logicalIdOf(stack, table)]!;
       // The vault's backups keep an erased person's wrapped key: a short window, stated in the README.
       expect(t.Properties.Replicas[0].PointInTimeRecoverySpecification).toEqual(
@@ -105,6 +105,18 @@ describe('tables', () => {
       { AttributeName: 'pk', KeyType: 'HASH' },
       { AttributeName: 'sk', KeyType: 'RANGE' },
     ]);
+  });
+
+  it('the sign-in records have a table of their own, kept as the ledger is (pk = ledger id, PITR, deletion protection, retained), apart from both read-model tables', () => {
+    const signIns = resources[logicalIdOf(stack, stack.tables.signIns)]!;
+    expect(signIns.Properties.KeySchema).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }]);
+    expect(signIns.Properties.AttributeDefinitions).toEqual([{ AttributeName: 'pk', AttributeType: 'S' }]);
+    expect(signIns.Properties.TimeToLiveSpecification).toBeUndefined();
+    expect(signIns.Properties.Replicas[0].PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(signIns.Properties.Replicas[0].DeletionProtectionEnabled).toBe(true);
+    expect(signIns.DeletionPolicy).toBe('Retain');
+    expect(Object.values(stack.tables.readModelTables)).not.toContain(stack.tables.signIns);
+    for (const [id, fn] of ledgerFunctions()) expect(fn.Properties.Environment.Variables.SIGN_INS_TABLE, id).toEqual(ref(logicalIdOf(stack, stack.tables.signIns)));
   });
 
   it('no principal may update or delete a commit: the ledger is append-only', () => {
@@ -516,36 +528,34 @@ describe('accounts (DESIGN.md §6)', () => {
     expect(grantees).toHaveLength(accountModules.length);
   });
 
-  it('the account routes and the erasure write the sign-in record only (PutItem on sign-in#* keys), no other read model', () => {
-    const readModels = logicalIdOf(stack, stack.tables.readModels);
+  it('the account routes and the erasure alone write the sign-in records (PutItem on their table, nothing else), and no read model', () => {
+    const signIns = logicalIdOf(stack, stack.tables.signIns);
+    const readModels = Object.values(stack.tables.readModelTables).map((t) => logicalIdOf(stack, t));
+    const projector = 'projections/project-change-feed';
     for (const module of stack.functions.all().keys()) {
-      const writes = statementsOfRole(resources, roleIdOf(module)).filter(
-        (s) => JSON.stringify(s.Resource).includes(`"${readModels}"`) && actionsOf([s]).some((a) => WRITE_ACTION.test(a)),
-      );
-      if (!accountModules.includes(module)) {
-        // The projector and the rebuild write the read models whole; no other function is granted the sign-in records.
-        for (const s of writes) expect(s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? ['*'], module).not.toContain('sign-in#*');
-        continue;
-      }
-      expect(writes, module).toHaveLength(1);
-      expect(actionsOf(writes), module).toEqual(['dynamodb:PutItem']);
-      expect(writes[0]!.Condition, module).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['sign-in#*'] } });
+      const statements = statementsOfRole(resources, roleIdOf(module));
+      const onSignIns = statements.filter((s) => JSON.stringify(s.Resource).includes(`"${signIns}"`));
+      const writes = onSignIns.filter((s) => actionsOf([s]).some((a) => WRITE_ACTION.test(a)));
+      if (accountModules.includes(module)) {
+        expect(actionsOf(onSignIns).sort(), module).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+        // Their read-model reads (does the centre exist?) stay reads: no write on either read-model table.
+        const readModelWrites = statements.filter((s) => readModels.some((t) => JSON.stringify(s.Resource).includes(`"${t}"`)) && actionsOf([s]).some((a) => WRITE_ACTION.test(a)));
+        expect(readModelWrites, module).toEqual([]);
+      } else expect(writes, module).toEqual([]);
+      for (const s of onSignIns) expect(s.Condition, module).toBeUndefined();
     }
+    // The projector writes the read models, never the sign-in records: a rebuild cannot reach them either.
+    expect(statementsOfRole(resources, roleIdOf(projector)).filter((s) => JSON.stringify(s.Resource).includes(`"${signIns}"`))).toEqual([]);
   });
 
-  it('every authenticated route may read its caller’s sign-in record (one GetItem, functions/shared/dispatch.ts)', () => {
-    const readModels = logicalIdOf(stack, stack.tables.readModels);
-    const authenticated = deployed.filter((r) => r.auth !== 'public');
-    expect(authenticated.map((r) => r.module)).toContain('statistics/download-export');
-    for (const route of authenticated) {
-      const reads = statementsOfRole(resources, roleIdOf(route.module)).filter(
-        (s) => JSON.stringify(s.Resource).includes(`"${readModels}"`) && actionsOf([s]).includes('dynamodb:GetItem'),
-      );
-      const keys = reads.map((s) => s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] as string[] | undefined);
-      expect(
-        keys.some((k) => k === undefined || k.includes('sign-in#*')),
-        route.module,
-      ).toBe(true);
+  it('every authenticated route, and nothing else, may read its caller’s sign-in record (GetItem only, functions/shared/dispatch.ts)', () => {
+    const signIns = logicalIdOf(stack, stack.tables.signIns);
+    const authenticated = new Set(deployed.filter((r) => r.auth !== 'public').map((r) => r.module));
+    expect(authenticated).toContain('statistics/download-export');
+    for (const module of stack.functions.all().keys()) {
+      const actions = actionsOf(statementsOfRole(resources, roleIdOf(module)).filter((s) => JSON.stringify(s.Resource).includes(`"${signIns}"`))).sort();
+      if (!authenticated.has(module)) expect(actions, module).toEqual([]);
+      else expect(actions, module).toEqual(accountModules.includes(module) ? ['dynamodb:GetItem', 'dynamodb:PutItem'] : ['dynamodb:GetItem']);
     }
   });
 

@@ -58,6 +58,31 @@ describe('blue and green read-model tables', () => {
     expect(JSON.stringify(statementsOfRole(s.resources, projector))).toContain(ids[colour]);
   });
 
+  it('the switch leaves the sign-in records where they are: one table, the same in blue and green, which no rebuild function may touch', () => {
+    const signIns = (s: typeof blue) => logicalIdOf(s.stack, s.stack.tables.signIns);
+    expect(signIns(green)).toBe(signIns(blue));
+    for (const s of [blue, green]) {
+      const ids = tableIds(s);
+      expect([ids.blue, ids.green]).not.toContain(signIns(s));
+      const rebuild = Object.values(rebuildFunctionIds(s));
+      for (const [id, fn] of ofType(s.resources, 'AWS::Lambda::Function').filter(([, fn]) => String(fn.Properties.Description ?? '').startsWith('certification-ledger '))) {
+        const statements = JSON.stringify(statementsOfRole(s.resources, roleOf(s.resources, id)));
+        if (rebuild.includes(id)) expect(statements, id).not.toContain(signIns(s));
+        else expect(fn.Properties.Environment.Variables.SIGN_INS_TABLE, id).toEqual({ Ref: signIns(s) });
+      }
+    }
+    // Whichever colour is served, each function keeps the same grants on the sign-in records.
+    const grantsOn = (s: typeof blue) =>
+      Object.fromEntries(
+        [...s.stack.functions.all()].map(([module, fn]) => [
+          module,
+          actionsOf(statementsOfRole(s.resources, logicalIdOf(s.stack, fn.role)).filter((st) => JSON.stringify(st.Resource).includes(`"${signIns(s)}"`))).sort(),
+        ]),
+      );
+    expect(grantsOn(green)).toEqual(grantsOn(blue));
+    expect(Object.values(grantsOn(blue)).filter((a) => a.length > 0).length).toBeGreaterThan(40);
+  });
+
   it(
     'refuses a context value that names neither',
     () => {
