@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { routes } from '../routes.js';
+import { type RouteEntry, routes } from '../routes.js';
 import { awsLedger } from '../composition/aws-ledger.js';
 import type { LedgerDeps } from './deps.js';
 import { dispatch, problemResponse } from './dispatch.js';
@@ -13,8 +13,7 @@ import { clientAddress, isFromCloudFront, ORIGIN_SECRET_HEADER } from './viewer-
  * The ledger is composed once per cold start, from the environment CDK sets (functions/composition/).
  */
 export function lambdaHandler(module: string, route: RouteDefinition<any, any, any>, deps: () => LedgerDeps = () => awsLedger().deps) {
-  const entry = routes.find((r) => r.module === module);
-  if (!entry) throw new Error(`${module} is not in the route manifest`);
+  const entry = routeEntryOf(module);
   return async (event: APIGatewayProxyEventV2WithJWTAuthorizer, context?: Context): Promise<APIGatewayProxyResultV2> => {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
@@ -55,6 +54,18 @@ export function lambdaHandler(module: string, route: RouteDefinition<any, any, a
       isBase64Encoded: typeof response.body !== 'string' && !isText,
     };
   };
+}
+
+/**
+ * The route's entry in the manifest. In a Lambda bundle it is a constant the stack defines from the manifest
+ * (infra/bundling/options.ts routeDefines), so esbuild drops the whole manifest the bundle would otherwise carry for
+ * one line of it (issue 15); written out as a literal test since esbuild folds only that. Anywhere else (tsx, tests)
+ * it is read from the manifest.
+ */
+function routeEntryOf(module: string): RouteEntry {
+  const entry: RouteEntry | undefined = process.env.LEDGER_BUNDLE_ROUTE ? (JSON.parse(process.env.LEDGER_BUNDLE_ROUTE) as RouteEntry) : routes.find((r) => r.module === module);
+  if (entry?.module !== module) throw new Error(`${module} is not in the route manifest`);
+  return entry;
 }
 
 /**

@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import { grantDefines, ledgerBundling } from '../bundling/options.js';
+import { grantDefines, ledgerBundling, routeDefines } from '../bundling/options.js';
 import { accessOf, type FunctionAccess } from '../function-access.js';
 import { acknowledge } from '../nag.js';
 import { entryOf, projectRoot } from '../paths.js';
@@ -105,7 +105,7 @@ export class LedgerFunction extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     });
     this.logGroup.grantWrite(this.role);
-    const bundling = props.access ? { ...ledgerBundling, define: grantDefines(props.access) } : ledgerBundling;
+    const bundling = { ...ledgerBundling, define: { ...(props.access ? grantDefines(props.access) : {}), ...routeDefines(props.module) } };
     this.handler = new NodejsFunction(this, 'Handler', {
       description: `certification-ledger ${props.module}`,
       entry: entryOf(props.module),
