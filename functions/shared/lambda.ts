@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { type RouteEntry, routes } from '../routes.js';
-import { awsLedger } from '../composition/aws-ledger.js';
+import { awsDeps } from '../composition/aws-ledger.js';
 import type { LedgerDeps } from './deps.js';
 import { dispatch, problemResponse } from './dispatch.js';
 import type { RouteDefinition } from './route.js';
@@ -12,7 +12,7 @@ import { clientAddress, isFromCloudFront, ORIGIN_SECRET_HEADER } from './viewer-
  * The Lambda entry of one route: API Gateway's event in, the shared dispatch, API Gateway's result out.
  * The ledger is composed once per cold start, from the environment CDK sets (functions/composition/).
  */
-export function lambdaHandler(module: string, route: RouteDefinition<any, any, any>, deps: () => LedgerDeps = () => awsLedger().deps) {
+export function lambdaHandler(module: string, route: RouteDefinition<any, any, any>, deps: () => LedgerDeps = awsDeps) {
   const entry = routeEntryOf(module);
   return async (event: APIGatewayProxyEventV2WithJWTAuthorizer, context?: Context): Promise<APIGatewayProxyResultV2> => {
     const headers: Record<string, string> = {};
