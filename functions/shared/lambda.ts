@@ -58,9 +58,9 @@ export function lambdaHandler(module: string, route: RouteDefinition<any, any, a
 
 /**
  * The route's entry in the manifest. In a Lambda bundle it is a constant the stack defines from the manifest
- * (infra/bundling/options.ts routeDefines), so esbuild drops the whole manifest the bundle would otherwise carry for
- * one line of it (issue 15); written out as a literal test since esbuild folds only that. Anywhere else (tsx, tests)
- * it is read from the manifest.
+ * (routeDefines, infra/constructs/ledger-functions.ts), so esbuild drops the whole manifest the bundle would
+ * otherwise carry for one line of it (issue 15); tested where it is read, since esbuild folds only a literal test.
+ * Anywhere else (tsx, tests) it is read from the manifest.
  */
 function routeEntryOf(module: string): RouteEntry {
   const entry: RouteEntry | undefined = process.env.LEDGER_BUNDLE_ROUTE ? (JSON.parse(process.env.LEDGER_BUNDLE_ROUTE) as RouteEntry) : routes.find((r) => r.module === module);

@@ -1,6 +1,5 @@
 import { LogLevel, OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { join } from 'node:path';
-import { routes } from '../../functions/routes.js';
 import type { FunctionAccess } from '../function-access.js';
 import { projectRoot } from '../paths.js';
 
@@ -84,14 +83,4 @@ export function grantDefines(access: FunctionAccess): Record<string, string> {
     ORIGIN_SECRETS: !access.rateLimit,
   };
   return Object.fromEntries(Object.entries(denied).map(([port, no]) => [`process.env.LEDGER_BUNDLE_${port}`, JSON.stringify(no ? 'denied' : 'granted')]));
-}
-
-/**
- * A route's entry in the manifest (functions/routes.ts), as a constant of its bundle: functions/shared/lambda.ts
- * reads it instead of the whole manifest, which esbuild then leaves out. The first entry of the module, as the
- * manifest lookup finds it; nothing for a function that is no route (a consumer, a workflow step).
- */
-export function routeDefines(module: string): Record<string, string> {
-  const entry = routes.find((r) => r.module === module);
-  return entry ? { 'process.env.LEDGER_BUNDLE_ROUTE': JSON.stringify(JSON.stringify(entry)) } : {};
 }
