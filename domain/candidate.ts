@@ -488,3 +488,10 @@ function evolve(state: CandidateState, event: CandidateEvent): CandidateState {
 }
 
 export const candidate: Decider<CandidateCommand, CandidateState, CandidateEvent> = { decide, evolve, initialState };
+
+/**
+ * A candidate's state from their events, by the decider's own evolve: for a decision taken on another aggregate
+ * (a session's), which reads the candidate without applying the candidate's rules, and whose bundle then carries
+ * the fold without decide (issue 15).
+ */
+export const candidateStateOf = (events: readonly CandidateEvent[]): CandidateState => events.reduce(evolve, initialState);

@@ -1,4 +1,4 @@
-import { candidate, candidateFactsFor, candidateStream, type CandidateState } from '../../domain/candidate.js';
+import { candidateFactsFor, candidateStateOf, candidateStream } from '../../domain/candidate.js';
 import { isLivretEvent, livret, type DatedEvent } from '../../domain/livret.js';
 import type { CandidateFacts } from '../../domain/session.js';
 import type { CandidateEvent } from '../../domain/candidate.js';
@@ -16,7 +16,7 @@ export async function candidateFactsOf(deps: LedgerDeps, candidateId: string, rn
   const slice = await deps.store.read(candidateStream(candidateId));
   if (slice.version === 0) return undefined;
   const events = slice.commits.flatMap(recordedEvents);
-  const state = events.reduce<CandidateState>((s, e) => candidate.evolve(s, e as unknown as CandidateEvent), candidate.initialState);
+  const state = candidateStateOf(events as unknown as CandidateEvent[]);
   const dated = events.flatMap((e) => (isLivretEvent(e.type) ? [{ type: e.type, data: e.data, recordedOn: ledgerDate(e.meta.occurredAt) } as DatedEvent] : []));
   const line = livret(dated, await referentialOf(deps), on).find((c) => c.rncp === rncp);
   const usable = line?.blocs.filter((b) => b.usable).map((b) => b.code) ?? [];

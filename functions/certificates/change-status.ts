@@ -1,12 +1,14 @@
 import * as z from '../../events/zod.js';
 import { shownText } from '../../events/define-event.js';
-import { candidate, candidateStream } from '../../domain/candidate.js';
+import { candidateStream } from '../../domain/candidate.js';
 import { certificate, certificateStream, type CertificateState } from '../../domain/certificate.js';
 import { parseCertificateCode } from '../../domain/certificate-code.js';
 import { notFound } from '../../domain/errors.js';
+import type { LedgerEvent, LedgerEventType } from '../../events/registry.js';
+import { recordedEvents } from '../shared/command-handler.js';
 import type { LedgerDeps } from '../shared/deps.js';
 import { ledgerDate } from '../shared/ledger-date.js';
-import { session, sessionStream } from '../../domain/session.js';
+import { sessionStream } from '../../domain/session.js';
 import { centreFacts } from '../sessions/session-facts.js';
 import { keepDecisionText } from '../shared/decision-notes.js';
 import { created, type RouteContext } from '../shared/route.js';
@@ -67,9 +69,22 @@ async function competentRegion(deps: LedgerDeps, state: CertificateState): Promi
   if (state.status === 'unissued') return undefined;
   const { sessionId, candidateId } = state.issued;
   if (sessionId) {
-    const held = (await deps.commands.state(session, sessionStream(sessionId))).state;
-    if (held.status !== 'unknown') return (await centreFacts(deps, held.centreId))?.region;
+    const scheduled = await lastRecorded(deps, sessionStream(sessionId), 'SessionScheduled');
+    if (scheduled?.type === 'SessionScheduled') return (await centreFacts(deps, scheduled.data.centreId))?.region;
   }
-  const registeredBy = (await deps.commands.state(candidate, candidateStream(candidateId))).state.registeredBy;
-  return registeredBy ? (await centreFacts(deps, registeredBy))?.region : undefined;
+  const registered = await lastRecorded(deps, candidateStream(candidateId), 'CandidateRegistered');
+  return registered?.type === 'CandidateRegistered' && registered.data.registeredBy ? (await centreFacts(deps, registered.data.registeredBy))?.region : undefined;
+}
+
+/**
+ * The last event of `type` on a stream: the one fact of a session (where it is held) or of a candidate (who
+ * registered them) a status change needs, as their deciders fold it, read from the stream rather than a read model.
+ * Folding the session's and the candidate's deciders for it would bring their rules, which a certificate does not
+ * apply, into this bundle (issue 15: about 27 KB of its 150).
+ */
+async function lastRecorded(deps: LedgerDeps, stream: string, type: LedgerEventType): Promise<LedgerEvent | undefined> {
+  return (await deps.store.read(stream)).commits
+    .flatMap(recordedEvents)
+    .filter((event) => event.type === type)
+    .at(-1);
 }

@@ -25,7 +25,8 @@ import { systemClock } from '../ports/clock.js';
 import type { PersonVault } from '../ports/person-vault.js';
 import { lazyClient } from './lazy-client.js';
 import { type AwsEnvironment, parseAwsEnvironment, publicRateLimitOf, stateMachineArnVariable, WORKFLOW_NAMES, type WorkflowName } from './config.js';
-import { composeLedger, type Ledger, type LedgerWiring, type PlatformAdapters, ROUTE_WIRING } from './compose-ledger.js';
+import type { LedgerDeps } from '../shared/deps.js';
+import { composeDeps, composeLedger, type Ledger, type LedgerWiring, type PlatformAdapters, ROUTE_WIRING } from './compose-ledger.js';
 
 /**
  * A port this function has no grant for (infra/function-access.ts): any call fails, as AWS would answer it with
@@ -138,11 +139,23 @@ export function awsAdapters(env: AwsEnvironment): PlatformAdapters {
 let ledger: Ledger | undefined;
 
 /**
- * The ledger of this Lambda instance, composed once per cold start: a route's with ROUTE_WIRING, the Streams
- * consumers and the start-up Trigger with the ledger's whole wiring (functions/composition/wiring.ts). A variable the stack forgot fails here,
- * naming it, before any request is answered.
+ * The ledger of this Lambda instance, composed once per cold start: the Streams consumers and the start-up Trigger
+ * each with their part of the wiring (functions/composition/wiring.ts); the operator's scripts with ROUTE_WIRING.
+ * Routes and workflow steps take awsDeps. A variable the stack forgot fails here, naming it, before any request is answered.
  */
 export function awsLedger(wiring: LedgerWiring = ROUTE_WIRING): Ledger {
   ledger ??= composeLedger(awsAdapters(parseAwsEnvironment(process.env)), wiring);
   return ledger;
+}
+
+let deps: LedgerDeps | undefined;
+
+/**
+ * The ports of this Lambda instance for a route or a workflow step, composed once per cold start: what answers a
+ * request or runs a step, without the projector, which only the Streams consumer runs and which a route's bundle
+ * then does not carry (issue 15). Checked as awsLedger checks it.
+ */
+export function awsDeps(): LedgerDeps {
+  deps ??= ledger?.deps ?? composeDeps(awsAdapters(parseAwsEnvironment(process.env)));
+  return deps;
 }

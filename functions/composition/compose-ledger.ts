@@ -98,10 +98,10 @@ export interface Ledger {
 }
 
 /**
- * The one composition of the ledger: Lambda handlers, the local runtime, the twin and the tests all build it here
- * from their platform's adapters, with the same command handler, projector, reactions and start-up duties.
+ * The ports as a route or a workflow step uses them: one command handler over the platform's adapters. What a
+ * route's Lambda needs, and all it carries (awsDeps): the projector, the reactions and the duties are composeLedger's.
  */
-export function composeLedger(platform: PlatformAdapters, wiring: LedgerWiring): Ledger {
+export function composeDeps(platform: PlatformAdapters): LedgerDeps {
   const { store } = platform;
   let workflows: Workflows | undefined;
   let scheduler: Scheduler | undefined;
@@ -133,7 +133,16 @@ export function composeLedger(platform: PlatformAdapters, wiring: LedgerWiring):
       return (scheduler ??= platform.scheduler(() => deps.workflows));
     },
   };
-  const projector = new Projector(store, platform.readModels, wiring.projections, wiring.followers);
+  return deps;
+}
+
+/**
+ * The one composition of the ledger: Lambda handlers, the local runtime, the twin and the tests all build it here
+ * from their platform's adapters, with the same command handler, projector, reactions and start-up duties.
+ */
+export function composeLedger(platform: PlatformAdapters, wiring: LedgerWiring): Ledger {
+  const deps = composeDeps(platform);
+  const projector = new Projector(platform.store, platform.readModels, wiring.projections, wiring.followers);
 
   const react = async (commit: Commit) => {
     const failures: unknown[] = [];

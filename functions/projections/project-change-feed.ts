@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent, DynamoDBStreamHandler } from 'aws-lambda';
 import { awsLedger } from '../composition/aws-ledger.js';
-import { ledgerWiring } from '../composition/wiring.js';
+import { projectionWiring } from '../composition/wiring.js';
 import { commitOfRecord } from './change-feed.js';
 import type { Projector } from './projector.js';
 
@@ -37,7 +37,7 @@ export const projectBatch = (target: Projector, event: DynamoDBStreamEvent, cont
 
 /** DynamoDB Streams consumer (NEW_IMAGE): bisect-on-error and the on-failure queue are set in infra/. */
 export const handler: DynamoDBStreamHandler = async (event, context) => {
-  const ledger = awsLedger(ledgerWiring());
+  const ledger = awsLedger(projectionWiring());
   ledger.deps.logger.addContext(context);
   return projectBatch(ledger.projector, event, context, ledger.deps.logger);
 };

@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { DynamoDBRecord, DynamoDBStreamHandler } from 'aws-lambda';
 import { awsLedger } from '../composition/aws-ledger.js';
-import { ledgerWiring } from '../composition/wiring.js';
+import { reactionWiring } from '../composition/wiring.js';
 import { commitOfRecord } from '../projections/change-feed.js';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
@@ -11,7 +11,7 @@ const processor = new BatchProcessor(EventType.DynamoDBStreams);
  * record whose reactions fail is reported in `batchItemFailures` and delivered again; every reaction is idempotent.
  */
 export const handler: DynamoDBStreamHandler = async (event, context) => {
-  const ledger = awsLedger(ledgerWiring());
+  const ledger = awsLedger(reactionWiring());
   ledger.deps.logger.addContext(context);
   return processPartialResponse(
     event,

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { routes } from '../routes.js';
-import { awsLedger } from '../composition/aws-ledger.js';
+import { type RouteEntry, routes } from '../routes.js';
+import { awsDeps } from '../composition/aws-ledger.js';
 import type { LedgerDeps } from './deps.js';
 import { dispatch, problemResponse } from './dispatch.js';
 import type { RouteDefinition } from './route.js';
@@ -12,9 +12,8 @@ import { clientAddress, isFromCloudFront, ORIGIN_SECRET_HEADER } from './viewer-
  * The Lambda entry of one route: API Gateway's event in, the shared dispatch, API Gateway's result out.
  * The ledger is composed once per cold start, from the environment CDK sets (functions/composition/).
  */
-export function lambdaHandler(module: string, route: RouteDefinition<any, any, any>, deps: () => LedgerDeps = () => awsLedger().deps) {
-  const entry = routes.find((r) => r.module === module);
-  if (!entry) throw new Error(`${module} is not in the route manifest`);
+export function lambdaHandler(module: string, route: RouteDefinition<any, any, any>, deps: () => LedgerDeps = awsDeps) {
+  const entry = routeEntryOf(module);
   return async (event: APIGatewayProxyEventV2WithJWTAuthorizer, context?: Context): Promise<APIGatewayProxyResultV2> => {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
@@ -55,6 +54,18 @@ export function lambdaHandler(module: string, route: RouteDefinition<any, any, a
       isBase64Encoded: typeof response.body !== 'string' && !isText,
     };
   };
+}
+
+/**
+ * The route's entry in the manifest. In a Lambda bundle it is a constant the stack defines from the manifest
+ * (routeDefines, infra/constructs/ledger-functions.ts), so esbuild drops the whole manifest the bundle would
+ * otherwise carry for one line of it (issue 15); tested where it is read, since esbuild folds only a literal test.
+ * Anywhere else (tsx, tests) it is read from the manifest.
+ */
+function routeEntryOf(module: string): RouteEntry {
+  const entry: RouteEntry | undefined = process.env.LEDGER_BUNDLE_ROUTE ? (JSON.parse(process.env.LEDGER_BUNDLE_ROUTE) as RouteEntry) : routes.find((r) => r.module === module);
+  if (entry?.module !== module) throw new Error(`${module} is not in the route manifest`);
+  return entry;
 }
 
 /**

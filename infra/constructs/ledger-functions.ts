@@ -13,6 +13,7 @@ import { grantDefines, ledgerBundling } from '../bundling/options.js';
 import { accessOf, type FunctionAccess, withSignInCheck } from '../function-access.js';
 import { acknowledge } from '../nag.js';
 import { entryOf, projectRoot } from '../paths.js';
+import { routes } from '../../functions/routes.js';
 import { ACCESS_LOG_PARTITION } from '../../functions/adapters/dynamodb-access-log.js';
 import { type AwsVariable, type RequiredAwsVariable, stateMachineArnVariable } from '../../functions/composition/config.js';
 import type { LedgerBuckets } from './ledger-buckets.js';
@@ -47,6 +48,16 @@ export interface FunctionOptions {
   bare?: boolean;
   /** Logs in the routes' shared group, for a function that answers HTTP as a route does but is none (one resource less). */
   routeLogs?: boolean;
+}
+
+/**
+ * A route's entry in the manifest (functions/routes.ts), as a constant of its bundle: functions/shared/lambda.ts
+ * reads it instead of the whole manifest, which esbuild then leaves out. The first entry of the module, as the
+ * manifest lookup finds it; nothing for a function that is no route (a consumer, a workflow step).
+ */
+export function routeDefines(module: string): Record<string, string> {
+  const entry = routes.find((r) => r.module === module);
+  return entry ? { 'process.env.LEDGER_BUNDLE_ROUTE': JSON.stringify(JSON.stringify(entry)) } : {};
 }
 
 /** `projections/project-change-feed` → `ProjectionsProjectChangeFeed` (stable construct ids, hence logical ids). */
@@ -107,7 +118,7 @@ export class LedgerFunction extends Construct {
     this.logGroup.grantWrite(this.role);
     // A heavy library the function needs on one path only is a chunk beside index.mjs, loaded on first use (lazy-chunks.ts).
     const chunks = lazyChunksOf(props.module);
-    const bundling = withLazyChunks(props.access ? { ...ledgerBundling, define: grantDefines(props.access) } : ledgerBundling, chunks);
+    const bundling = withLazyChunks({ ...ledgerBundling, define: { ...(props.access ? grantDefines(props.access) : {}), ...routeDefines(props.module) } }, chunks);
     const afterBundling = (inputDir: string, outputDir: string) => [
       ...lazyChunkCommands(chunks, inputDir, outputDir, bundling),
       ...(props.assetFolders ?? []).flatMap((folder) => [`mkdir -p "${outputDir}/${folder}"`, `cp "${inputDir}/${folder}/"*.json "${outputDir}/${folder}/"`]),

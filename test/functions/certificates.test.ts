@@ -9,6 +9,7 @@ import { issueCertificate } from '../support/issue-certificate.js';
 import type { Signer } from '../../functions/ports/signer.js';
 import { callRoute, commitCount } from '../support/call-route.js';
 import { memoryDeps, TestClock } from '../support/memory-deps.js';
+import { memoryScenario } from '../support/memory-titre.js';
 import { registeredCentre } from '../support/registered-centre.js';
 
 type Harness = Awaited<ReturnType<typeof memoryDeps>>;
@@ -326,6 +327,23 @@ describe('certificates: suspension, reinstatement, revocation', () => {
     expect((await callRoute(h.deps, 'POST', `/certificates/${code}/suspension`, { as: ['dreets', 'agent-2', 'Occitanie'], body })).status).toBe(201);
     expect((await callRoute(h.deps, 'POST', `/certificates/${code}/reinstatement`, { as: ['dreets', 'agent-1', 'Bretagne'], body })).json.type).toBe('/problems/outside-territory');
     expect((await callRoute(h.deps, 'POST', `/certificates/${code}/revocation`, { as: ['dreets', 'agent-2', 'Occitanie'], body })).status).toBe(201);
+  });
+
+  it("a session's certificate is in the territory of the session's centre, not of the centre that registered the candidate", async () => {
+    const w = await memoryScenario();
+    const rncp = 'RNCP38665';
+    const heldAt = await w.s.centre(rncp, { region: 'Occitanie', validUntil: '2027-12-31' });
+    const sessionId = await w.s.session(
+      heldAt,
+      { rncp, kind: 'titre', startsOn: '2025-10-06', endsOn: '2025-10-06' },
+      await w.s.jurors(rncp, 2, { validUntil: '2027-12-31', region: 'Occitanie' }),
+    );
+    const candidateId = await w.s.candidate(await w.s.centre(rncp, { region: 'Bretagne', validUntil: '2027-12-31' }), 'Moreau');
+    const { code } = await issue(w.h, { candidateId, sessionId });
+    const body = { reason: 'Fraude établie', legalBasis: 'Arrêté du 22 décembre 2015, art. 9' };
+    const bretagne = await callRoute(w.h.deps, 'POST', `/certificates/${code}/suspension`, { as: ['dreets', 'agent-1', 'Bretagne'], body });
+    expect([bretagne.status, bretagne.json.type]).toEqual([403, '/problems/outside-territory']);
+    expect((await callRoute(w.h.deps, 'POST', `/certificates/${code}/suspension`, { as: ['dreets', 'agent-2', 'Occitanie'], body })).status).toBe(201);
   });
 
   it('replays a status change sent again with the same Idempotency-Key', async () => {
