@@ -1,14 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccessRequest, Decision } from '../../functions/twin/authorise.js';
-import { FunctionHost } from '../../functions/twin/function-host.js';
 import { apiGatewayV2Event, httpReplyOf, matchRoute } from '../../functions/twin/http-event.js';
-import { startLocalAws, type LocalAws } from '../../functions/twin/local-aws.js';
-import { createResolver, type Resolver } from '../../functions/twin/resolver.js';
-import type { StackModel } from '../../functions/twin/template.js';
-import { SYNTH_TIMEOUT, synthesizedStack } from './synthesized.js';
+import { SYNTH_TIMEOUT, twinWithRouteRole } from './synthesized.js';
 
 /**
  * The sign-in records have a table of their own (functions/accounts/sign-ins.ts): an authenticated route that infra/
@@ -16,41 +8,28 @@ import { SYNTH_TIMEOUT, synthesizedStack } from './synthesized.js';
  * statements naming that table, the other keeps its role; the same caller's request fails on the first (the
  * one denial is the sign-in record's GetItem) and is answered by the second.
  */
-const work = mkdtempSync(join(tmpdir(), 'twin-sign-in-grant-'));
-let stack: StackModel;
-let resolver: Resolver;
-let aws: LocalAws;
-let host: FunctionHost;
-let signInsTable: string;
-const denials: { caller: string; request: AccessRequest; decision: Decision }[] = [];
-
 const STRIPPED = 'GET /centres';
 const KEPT = 'GET /centres/{centreId}';
+let twin: Awaited<ReturnType<typeof twinWithRouteRole>>;
+let signInsTable: string;
 
 beforeAll(async () => {
-  const synthesized = await synthesizedStack();
-  const signIns = synthesized.tables.find((t) => /^TablesSignIns/.test(t.logicalId));
-  if (!signIns) throw new Error('the template has no sign-in records table');
-  const fn = synthesized.functions.find((f) => f.logicalId === synthesized.httpRoutes.find((r) => r.routeKey === STRIPPED)!.functionLogicalId)!;
-  const withoutSignIns = (document: unknown) => {
-    const doc = document as { Statement: unknown[] | unknown };
-    const statements = [doc.Statement].flat().filter((s) => !JSON.stringify(s).includes(`"${signIns.logicalId}"`));
-    return { ...doc, Statement: statements };
-  };
-  stack = {
-    ...synthesized,
-    roles: synthesized.roles.map((r) => (r.roleLogicalId === fn.roleLogicalId ? { ...r, policies: r.policies.map((p) => ({ ...p, document: withoutSignIns(p.document) })) } : r)),
-  };
-  resolver = createResolver(stack);
-  signInsTable = resolver.ref(signIns.logicalId);
-  aws = await startLocalAws(stack, resolver, { dataDir: work, onDecision: (d) => !d.decision.allowed && denials.push(d) });
-  host = new FunctionHost(stack, resolver, aws.gateway, aws.callers);
+  let signInsLogicalId = '';
+  // Only the statements naming the sign-in records' table go.
+  twin = await twinWithRouteRole(STRIPPED, (policies, synthesized) => {
+    const signIns = synthesized.tables.find((t) => /^TablesSignIns/.test(t.logicalId));
+    if (!signIns) throw new Error('the template has no sign-in records table');
+    signInsLogicalId = signIns.logicalId;
+    return policies.map((p) => {
+      const doc = p.document as { Statement: unknown[] | unknown };
+      return { ...p, document: { ...doc, Statement: [doc.Statement].flat().filter((s) => !JSON.stringify(s).includes(`"${signIns.logicalId}"`)) } };
+    });
+  });
+  signInsTable = twin.resolver.ref(signInsLogicalId);
 }, SYNTH_TIMEOUT);
 
 afterAll(async () => {
-  await host?.close();
-  await aws?.stop();
-  rmSync(work, { recursive: true, force: true });
+  await twin?.stop();
 });
 
 const agentClaims = () => ({
@@ -63,6 +42,7 @@ const agentClaims = () => ({
 });
 
 async function call(routeKey: string, path: string) {
+  const { stack, resolver, host } = twin;
   const [method] = routeKey.split(' ') as ['GET'];
   const match = matchRoute(stack.httpRoutes, method, path)!;
   expect(match.route.routeKey).toBe(routeKey);
@@ -79,16 +59,16 @@ async function call(routeKey: string, path: string) {
 describe('an authenticated route without its grant on the sign-in records', () => {
   it('fails instead of answering, its one denial the GetItem of the caller’s sign-in record', async () => {
     expect(await call(STRIPPED, '/centres')).toBeGreaterThanOrEqual(500);
-    expect(denials.length).toBeGreaterThan(0);
-    for (const d of denials) {
+    expect(twin.denials.length).toBeGreaterThan(0);
+    for (const d of twin.denials) {
       expect(d.request.action).toBe('dynamodb:GetItem');
       expect(JSON.stringify(d.request)).toContain(signInsTable);
     }
   }, 60_000);
 
   it('a route that kept its grant answers the same caller (the record read, no denial)', async () => {
-    const before = denials.length;
+    const before = twin.denials.length;
     expect(await call(KEPT, '/centres/no-such-centre')).toBe(404);
-    expect(denials.length).toBe(before);
+    expect(twin.denials.length).toBe(before);
   }, 60_000);
 });
