@@ -167,13 +167,31 @@ describe('the projector converges whatever the delivery', () => {
         fc.array(fc.integer({ min: 1, max: 8 }), { minLength: 1, maxLength: 10 }),
         fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }),
         fc.constantFrom('later records', 'catch-up'),
-        async (appends, deliveryOrder, batchSizes, readFailures, finish) => {
+        fc.integer({ min: 1, max: 9 }),
+        async (appends, deliveryOrder, batchSizes, readFailures, finish, pageSize) => {
           const source = new MemoryEventStore();
           await loadReferential(new CommandHandler(source), new TestClock('2022-01-03T08:00:00.000Z'));
           const appended: Commit[] = [];
           const started = new Set<string>();
-          for (const [k, events, first] of appends) {
+          // As the session decider rules, a withdrawal comes before the PV and of a candidate the session never judges
+          // (nor certifies: a titre or CCP from it comes after a judgement): it is the only event that could take an
+          // input out of a statistics fact. Judged anywhere in the history, since deliveries reorder the streams.
+          const judged = new Set<string>();
+          for (const [k, events] of appends)
+            for (const e of events) {
+              const { stream } = kinds[k]!;
+              if (e.type === 'DeliberationProposed' || e.type === 'DeliberationFinalised' || e.type === 'AssessmentRecorded') judged.add(`${stream}|${e.data.candidateId}`);
+              if (e.type === 'TitreIssued') judged.add(`session#${e.data.sessionId}|${e.data.candidateId}`);
+              if (e.type === 'CcpAcquired' && e.data.via.kind === 'session') judged.add(`session#${e.data.via.sessionId}|${e.data.candidateId}`);
+            }
+          const closed = new Set<string>();
+          for (const [k, generated, first] of appends) {
             const { stream } = kinds[k]!;
+            const events = generated.filter((e) => {
+              if (e.type === 'PvValidated') closed.add(stream);
+              return !(e.type === 'CandidateWithdrawn' && (closed.has(stream) || judged.has(`${stream}|${e.data.candidateId}`)));
+            });
+            if (!events.length && started.has(stream)) continue;
             const all = started.has(stream) ? events : [first, ...events];
             started.add(stream);
             appended.push(await appendEvents(source, stream, all));
@@ -228,6 +246,11 @@ describe('the projector converges whatever the delivery', () => {
           const rebuilt = new MemoryReadModelStore();
           await new Projector(source, rebuilt, projections, followers).replayAll();
           expect(withoutTombstonesOnlyIn(documents(readModels), documents(rebuilt))).toEqual(documents(rebuilt));
+          // The rebuild's fold, page by page (pages of any size, ending inside streams), writes the same documents
+          // (a page ending inside a stream is taken up as the feed would, so it may leave tombstones, as the feed does).
+          const folded = new MemoryReadModelStore();
+          await new Projector(source, folded, projections, followers).rebuildAll(undefined, pageSize);
+          expect(withoutTombstonesOnlyIn(documents(folded), documents(rebuilt))).toEqual(documents(rebuilt));
           checkRollups(readModels);
           checkRollups(rebuilt);
           const incremental = readStatisticsFacts(readModels);
@@ -236,7 +259,7 @@ describe('the projector converges whatever the delivery', () => {
           expect(computeStatistics(incremental.facts)).toEqual(computeStatistics(fromRebuild.facts));
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 4000 },
     );
   }, 180_000);
 
