@@ -25,7 +25,17 @@ export interface SessionFacts {
    * stream version of the last event about that candidate.
    */
   candidates: Record<string, { route: AccessRoute; outcome: DeliberationOutcome | null; annulled: boolean; at?: number }>;
+  /**
+   * By candidateId, the stream version of their withdrawal, until they enrol again: what the session last said of
+   * them, so that a statistics fact built from their enrolment (the candidate's stream ahead of the session's in
+   * the change feed) sees the session move on rather than go back.
+   */
+  withdrawn?: Record<string, number>;
 }
+
+/** The version of a candidate's withdrawal from a session, while they are not enrolled again. */
+export const withdrawnAt = (session: SessionFacts, candidateId: string): number | undefined =>
+  session.withdrawn && Object.hasOwn(session.withdrawn, candidateId) ? session.withdrawn[candidateId] : undefined;
 
 /** `at`: the stream version of the event that recorded it, and of the annulment: what the statistics' position counts. */
 export interface TitreFact {
@@ -93,11 +103,21 @@ function foldSession(doc: SessionFacts | undefined, events: readonly RecordedEve
         break;
       }
       case 'CandidateEnrolled':
-        if (session) session.candidates[event.data.candidateId] = { route: event.data.route, outcome: null, annulled: false, at: event.version };
+        if (!session) break;
+        session.candidates[event.data.candidateId] = { route: event.data.route, outcome: null, annulled: false, at: event.version };
+        if (withdrawnAt(session, event.data.candidateId) !== undefined) {
+          // A withdrawal is rare: its record is copied when it changes, never changed in place.
+          const withdrawn: Record<string, number> = Object.create(null);
+          for (const [id, at] of Object.entries(session.withdrawn!)) if (id !== event.data.candidateId) withdrawn[id] = at;
+          if (Object.keys(withdrawn).length) session.withdrawn = withdrawn;
+          else delete session.withdrawn;
+        }
         break;
       case 'CandidateWithdrawn':
-        // Before the PV (the decider refuses after): the candidate never counted here, and will not.
-        if (session) delete session.candidates[event.data.candidateId];
+        // Before the PV and any judgement (the decider refuses after): the candidate does not count here.
+        if (!session) break;
+        delete session.candidates[event.data.candidateId];
+        session.withdrawn = Object.assign(Object.create(null), session.withdrawn, { [event.data.candidateId]: event.version });
         break;
       case 'DeliberationFinalised': {
         const enrolled = session?.candidates[event.data.candidateId];

@@ -3,7 +3,7 @@ import { ConcurrencyError } from '../ports/event-store.js';
 import { partitionOf, type ReadModelStore } from '../ports/read-model-store.js';
 import { computeStatistics, type StatisticsRow } from '../statistics/statistics-report.js';
 import { readDoc, type ProjectionFollower } from './projection.js';
-import { candidateFacts, sessionFacts, type CandidateFacts, type SessionFacts } from './statistics-facts.js';
+import { candidateFacts, sessionFacts, withdrawnAt, type CandidateFacts, type SessionFacts } from './statistics-facts.js';
 
 /**
  * The statistics kept per (certification version, year of obtention), DESIGN.md §3 and §5: each partition
@@ -107,7 +107,8 @@ export function candidateYearFact(
     if (!referenced.has(id) && !(entry && inPartition(s))) continue;
     // Only this candidate's line of each session: the fact is theirs alone.
     own.set(id, { ...s, candidates: entry ? { [candidateId]: entry } : {} });
-    const at = (entry?.at ?? 0) + (inPartition(s) && entry ? (s.validatedAt ?? 0) : 0);
+    // Withdrawn since: the withdrawal is the session's latest word on them (a fact's inputs only grow).
+    const at = (entry?.at ?? withdrawnAt(s, candidateId) ?? 0) + (inPartition(s) && entry ? (s.validatedAt ?? 0) : 0);
     if (at) inputs[`session#${id}`] = at;
   }
   let mine = 0;
