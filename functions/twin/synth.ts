@@ -1,42 +1,10 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SOURCE_HASH_FILE, sourceHash } from '../../infra/source-hash.js';
 import { promisify } from 'node:util';
 
-/** What the stack is made from: a change in any of these may change the template or a bundle. */
-export const SYNTH_SOURCES = ['infra', 'functions', 'events', 'domain', 'referential', 'web', 'package-lock.json', 'cdk.json', 'tsconfig.json'] as const;
-
-/**
- * Left out of the hash: the twin itself is no part of the stack (no bundle may import it, it is AGPL-adjacent
- * through iam-simulate), so editing it must not cost a 40 s synth.
- */
-const NOT_IN_STACK = ['functions/twin'];
-
-const HASH_FILE = 'twin-source-hash';
-
-function filesUnder(root: string, path: string): string[] {
-  const full = join(root, path);
-  if (!existsSync(full)) return [];
-  if (NOT_IN_STACK.includes(path)) return [];
-  if (!statSync(full).isDirectory()) return [path];
-  return readdirSync(full, { withFileTypes: true })
-    .filter((e) => e.name !== 'node_modules' && !e.name.startsWith('.'))
-    .flatMap((e) => filesUnder(root, join(path, e.name)));
-}
-
-/** SHA-256 over the path and content of every source file, in a fixed order. */
-export function sourceHash(root: string, sources: readonly string[] = SYNTH_SOURCES): string {
-  const hash = createHash('sha256');
-  for (const file of sources.flatMap((s) => filesUnder(root, s)).sort()) {
-    hash
-      .update(relative(root, join(root, file)))
-      .update('\0')
-      .update(readFileSync(join(root, file)))
-      .update('\0');
-  }
-  return hash.digest('hex');
-}
+export { SYNTH_SOURCES, sourceHash } from '../../infra/source-hash.js';
 
 export interface SynthOptions {
   /** The project root (where cdk.json is). */
@@ -103,7 +71,7 @@ function holderAlive(lockDir: string): boolean {
 export async function ensureSynth(options: SynthOptions): Promise<SynthResult> {
   const { root, log = () => {} } = options;
   const outdir = options.outdir ?? join(root, 'cdk.out');
-  const hashFile = join(outdir, HASH_FILE);
+  const hashFile = join(outdir, SOURCE_HASH_FILE);
   const current = () => (existsSync(hashFile) && existsSync(join(outdir, 'manifest.json')) ? readFileSync(hashFile, 'utf8').trim() : undefined);
   const hash = sourceHash(root);
   if (current() === hash) return { outdir, hash, synthesized: false };
@@ -116,7 +84,9 @@ export async function ensureSynth(options: SynthOptions): Promise<SynthResult> {
       env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
       maxBuffer: 64 * 1024 * 1024,
     });
-    writeFileSync(hashFile, hash);
-    return { outdir, hash, synthesized: true };
+    // The app records what it was synthesised from (infra/app.ts), as it does for `npm run synth`.
+    const recorded = current();
+    if (!recorded) throw new Error(`cdk synth wrote no ${SOURCE_HASH_FILE} into ${outdir}: infra/app.ts records it`);
+    return { outdir, hash: recorded, synthesized: true };
   });
 }
