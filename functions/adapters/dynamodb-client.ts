@@ -1,14 +1,37 @@
+import { Agent, type AgentOptions } from 'node:http';
+import type { Socket } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 /**
- * A client for the embedded dynalite: same SDK, same calls as in AWS, local endpoint. `npm start`'s dynalite is behind
- * a guard that checks the data dir's credentials (functions/local/stand-in-guard.ts); a bare one in a test takes any.
+ * Connections to a unix socket instead of the endpoint's host and port, kept alive and reused like any agent's:
+ * the process that embeds a stand-in reaches it on its socket, without the loopback guard that checks the
+ * signatures of the other processes (functions/local/stand-in-guard.ts).
  */
-export function localDynamoClient(endpoint: string, credentials = { accessKeyId: 'local', secretAccessKey: 'local' }): DynamoDBClient {
+export class UnixSocketAgent extends Agent {
+  constructor(
+    private readonly socketPath: string,
+    options: AgentOptions = {},
+  ) {
+    super({ keepAlive: true, ...options });
+  }
+
+  override createConnection(options: object, callback?: (error: Error | null, socket: Socket) => void) {
+    // @ts-expect-error Agent's createConnection is net.createConnection: a `path` connects to a unix socket.
+    return super.createConnection({ ...options, path: this.socketPath }, callback);
+  }
+}
+
+/**
+ * A client for the embedded dynalite: same SDK, same calls as in AWS, local endpoint. `npm start`'s dynalite is behind
+ * a guard that checks the data dir's credentials (functions/local/stand-in-guard.ts); the process that embeds it
+ * reaches its socket directly (`socketPath`); a bare one in a test takes any.
+ */
+export function localDynamoClient(endpoint: string, credentials = { accessKeyId: 'local', secretAccessKey: 'local' }, socketPath?: string): DynamoDBClient {
   return new DynamoDBClient({
     endpoint,
     region: 'eu-west-3',
     credentials,
     maxAttempts: 3,
+    ...(socketPath ? { requestHandler: { httpAgent: new UnixSocketAgent(socketPath) } } : {}),
   });
 }

@@ -51,6 +51,8 @@ export interface LocalPlatformOptions {
   dataDir: string;
   /** The embedded dynalite and s3rver, behind their SigV4 guards (functions/local/stand-in-guard.ts). */
   dynamoEndpoint: string;
+  /** dynalite's socket, when this process embeds it: its own calls go there directly, not through the guard. */
+  dynamoSocket?: string;
   s3Endpoint: string;
   /** The data dir's credentials the guards check. */
   standInCredentials: { accessKeyId: string; secretAccessKey: string };
@@ -96,7 +98,7 @@ export async function settleInProcess(feed: Pick<LocalChangeFeed<unknown>, 'drai
  * the stack deploys, timers in dynalite, signing keys and the vault's master key in the data dir.
  */
 export function composeLocalLedger(options: LocalPlatformOptions): LocalLedger {
-  const dynamo = localDynamoClient(options.dynamoEndpoint, options.standInCredentials);
+  const dynamo = localDynamoClient(options.dynamoEndpoint, options.standInCredentials, options.dynamoSocket);
   const s3 = localS3Client(options.s3Endpoint, options.standInCredentials);
   // Where the feed resumes after a stop or a crash (functions/local/change-feed-journal.ts): start reads what it had
   // not delivered, never the whole ledger.

@@ -59,6 +59,7 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
   const local = composeLocalLedger({
     dataDir,
     dynamoEndpoint,
+    dynamoSocket: standIns.dynamoSocket,
     s3Endpoint: standIns.s3Endpoint,
     standInCredentials: credentials,
     clock,
@@ -116,6 +117,8 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
     boundAddress: (http?.server.address() as AddressInfo | undefined)?.address,
     /** The embedded dynalite's guard, for tools and benches that read its tables directly (signed with standInCredentials). */
     dynamoEndpoint,
+    /** dynalite's own socket: this process's clients call it there (a bench's bare calls as the ledger's do). */
+    dynamoSocket: standIns.dynamoSocket,
     /** The embedded s3rver's guard. */
     s3Endpoint: standIns.s3Endpoint,
     /** The data dir's credentials the guards check. */

@@ -9,6 +9,8 @@ import { dynamoRefusal, s3Refusal, socketFolder, type StandInCredentials, standI
 export interface LocalStandIns {
   /** The loopback address of dynalite's guard: requests signed with `credentials` only. */
   dynamoEndpoint: string;
+  /** dynalite's own socket (0700 folder), for the process that embeds it: no guard between them. */
+  dynamoSocket: string;
   /** The loopback address of s3rver's guard. */
   s3Endpoint: string;
   credentials: StandInCredentials;
@@ -43,6 +45,7 @@ export async function startLocalStandIns(options: { dataDir: string; inMemory?: 
   const s3Guard = await startSigV4Guard({ socketPath: s3Socket, credentials, forwardAuthorization: false, refusal: s3Refusal });
   return {
     dynamoEndpoint: dynamoGuard.endpoint,
+    dynamoSocket,
     s3Endpoint: s3Guard.endpoint,
     credentials,
     async close() {

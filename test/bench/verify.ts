@@ -159,7 +159,8 @@ async function verify(amount: number) {
   };
 }
 
-const dynamo = localDynamoClient(L.dynamoEndpoint, L.standInCredentials);
+// On dynalite's socket, as the ledger's own client calls it (no guard in between).
+const dynamo = localDynamoClient(L.dynamoEndpoint, L.standInCredentials, L.dynamoSocket);
 const bare = () =>
   pool(async (i) => {
     const out = await dynamo.send(new GetItemCommand({ TableName: L.readModelTable, Key: marshall(itemKey(codes[i % codes.length]!)), ConsistentRead: true }));

@@ -70,6 +70,13 @@ describe('the local stand-ins answer only requests signed with the data dir’s 
     for (const c of [wrong, stolenId, right]) c.destroy();
   });
 
+  it('the process that embeds dynalite calls it on its socket, with no guard between them (the socket is in the 0700 folder)', async () => {
+    // What the local composition does with its own client: the guard is for the other processes.
+    const own = localDynamoClient(L.dynamoEndpoint, WRONG, join(L.dataDir, 'sockets', 'dynamodb.sock'));
+    expect((await own.send(new ListTablesCommand({}))).TableNames).toContain('ledger-events');
+    own.destroy();
+  });
+
   it('S3: an unsigned listing and one signed with another key are refused; the data dir’s key lists the bucket', async () => {
     const unsigned = await fetch(`${s3Endpoint}/${LOCAL_BUCKETS.documents}?list-type=2`);
     expect(unsigned.status).toBe(403);
