@@ -50,11 +50,16 @@ describe('the twin stays apart', () => {
     for (const file of reached) for (const spec of importsOf(file)) expect(spec, `${file} imports ${spec}`).not.toMatch(/iam-simulate/);
   });
 
-  it("imports nothing of the project's own code: only its own modules, packages, and the stand-ins' signature guard", () => {
+  it("imports nothing of the project's own code: only its own modules, packages, the stand-ins' signature guard and the synth's source hash", () => {
     // The guard that puts dynalite and s3rver behind SigV4 and the check that a local control's caller is the user
-    // running it (issue 17) are plumbing shared with npm start, not the ledger's code: they may be imported as long as
-    // they import only node and packages themselves.
-    const shared = { '../local/stand-in-guard.js': 'functions/local/stand-in-guard.ts', '../local/peer-user.js': 'functions/local/peer-user.ts' };
+    // running it (issue 17) are plumbing shared with npm start, not the ledger's code; so is the hash of the sources
+    // the CDK app records beside its assembly (the twin compares it to reuse cdk.out). They may be imported as long
+    // as they import only node and packages themselves.
+    const shared = {
+      '../local/stand-in-guard.js': 'functions/local/stand-in-guard.ts',
+      '../local/peer-user.js': 'functions/local/peer-user.ts',
+      '../../infra/source-hash.js': 'infra/source-hash.ts',
+    };
     for (const file of sources('functions/twin'))
       for (const spec of importsOf(file).filter((s) => !(s in shared))) expect(spec, `${file} imports ${spec}`).toMatch(/^(\.\/[a-z0-9-]+\.js|node:.+|[@a-z].*)$/);
     for (const file of Object.values(shared)) for (const spec of importsOf(file)) expect(spec, `${file} imports ${spec}`).toMatch(/^(node:.+|[@a-z].*)$/);
