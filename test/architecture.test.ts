@@ -80,4 +80,9 @@ describe('the shape of the code (DESIGN.md section 3)', () => {
     expect(checked.length).toBeGreaterThan(100);
     for (const file of checked) expect(readFileSync(join(root, file), 'utf8'), `${file} constructs an adapter`).not.toMatch(construction);
   });
+
+  it('the ledger’s DynamoDB clients are made by dynamoClient only (no SDK logger middleware on any of them)', () => {
+    const made = ['functions', 'infra', 'web'].flatMap(sources).filter((f) => f !== 'functions/adapters/dynamodb-client.ts' && !f.startsWith('functions/twin/'));
+    for (const file of made) expect(readFileSync(join(root, file), 'utf8'), `${file} makes a DynamoDB client`).not.toMatch(/new DynamoDBClient\(/);
+  });
 });

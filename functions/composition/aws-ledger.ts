@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { dynamoClient } from '../adapters/dynamodb-client.js';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { BatchingReadModelStore } from '../adapters/batching-read-model-store.js';
 import { CachingPersonVault } from '../adapters/caching-person-vault.js';
@@ -50,7 +50,7 @@ const denied = <T>(port: string): T =>
  */
 export function awsAdapters(env: AwsEnvironment): PlatformAdapters {
   const logger = new Logger({ serviceName: 'certification-ledger' });
-  const dynamo = new DynamoDBClient({});
+  const dynamo = dynamoClient();
   // Every function needs DynamoDB; the other services' packages are loaded by the first request that uses them.
   const s3 = lazyClient(() => import('@aws-sdk/client-s3').then((sdk) => new sdk.S3Client({})));
   const kms = lazyClient(() => import('@aws-sdk/client-kms').then((sdk) => new sdk.KMSClient({})));

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { localDynamoClient } from '../adapters/dynamodb-client.js';
+import { dynamoClient, localDynamoClient } from '../adapters/dynamodb-client.js';
 import { DynamoEventStore } from '../adapters/dynamodb-event-store.js';
 import { DynamoReadModelStore } from '../adapters/dynamodb-read-model-store.js';
 import { FileKeyRingStore, KeyRingSigner } from '../adapters/key-ring-signer.js';
@@ -37,5 +37,5 @@ export const localOperations = (dynamoEndpoint: string, dataDir: string, credent
 /** In AWS: EVENTS_TABLE and the KMS signing key (SIGNING_KEY_ID, SIGNING_KEY_HISTORY) from the environment. */
 export const awsOperations = (env: Record<string, string | undefined> = process.env) => {
   if (!env.EVENTS_TABLE) throw new Error('EVENTS_TABLE is not set');
-  return operations(new DynamoDBClient({}), env.EVENTS_TABLE, new KmsSigner(new KMSClient({}), kmsSigningKeys(env)));
+  return operations(dynamoClient(), env.EVENTS_TABLE, new KmsSigner(new KMSClient({}), kmsSigningKeys(env)));
 };

@@ -1,4 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { dynamoClient } from '../adapters/dynamodb-client.js';
 import * as z from '../../events/zod.js';
 import { DynamoEventStore } from '../adapters/dynamodb-event-store.js';
 import { DynamoReadModelStore, DynamoReadModelTable } from '../adapters/dynamodb-read-model-store.js';
@@ -49,6 +50,6 @@ let rebuild: ReadModelRebuild | undefined;
 
 /** In a rebuild Lambda: composed once per cold start from its environment. */
 export function awsReadModelRebuild(env: Record<string, string | undefined> = process.env): ReadModelRebuild {
-  rebuild ??= readModelRebuild(new DynamoDBClient({}), RebuildEnvironment.parse(env));
+  rebuild ??= readModelRebuild(dynamoClient(), RebuildEnvironment.parse(env));
   return rebuild;
 }
