@@ -106,9 +106,8 @@ function foldSession(doc: SessionFacts | undefined, events: readonly RecordedEve
         if (!session) break;
         session.candidates[event.data.candidateId] = { route: event.data.route, outcome: null, annulled: false, at: event.version };
         if (withdrawnAt(session, event.data.candidateId) !== undefined) {
-          // A withdrawal is rare: its record is copied when it changes, never changed in place.
-          const withdrawn: Record<string, number> = Object.create(null);
-          for (const [id, at] of Object.entries(session.withdrawn!)) if (id !== event.data.candidateId) withdrawn[id] = at;
+          // Copied when it changes, never changed in place (the fold may have been given it).
+          const { [event.data.candidateId]: _, ...withdrawn } = session.withdrawn!;
           if (Object.keys(withdrawn).length) session.withdrawn = withdrawn;
           else delete session.withdrawn;
         }
@@ -117,7 +116,7 @@ function foldSession(doc: SessionFacts | undefined, events: readonly RecordedEve
         // Before the PV and any judgement (the decider refuses after): the candidate does not count here.
         if (!session) break;
         delete session.candidates[event.data.candidateId];
-        session.withdrawn = Object.assign(Object.create(null), session.withdrawn, { [event.data.candidateId]: event.version });
+        session.withdrawn = { ...session.withdrawn, [event.data.candidateId]: event.version };
         break;
       case 'DeliberationFinalised': {
         const enrolled = session?.candidates[event.data.candidateId];

@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { SOURCE_HASH_FILE, sourceHash } from '../../infra/source-hash.js';
 import { promisify } from 'node:util';
 
-export { SYNTH_SOURCES, sourceHash } from '../../infra/source-hash.js';
-
 export interface SynthOptions {
   /** The project root (where cdk.json is). */
   root: string;

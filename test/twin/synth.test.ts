@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureSynth, sourceHash } from '../../functions/twin/synth.js';
+import { ensureSynth } from '../../functions/twin/synth.js';
+import { sourceHash } from '../../infra/source-hash.js';
 import { projectRoot, SYNTH_TIMEOUT } from './synthesized.js';
 
 const root = mkdtempSync(join(tmpdir(), 'twin-sources-'));
