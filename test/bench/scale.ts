@@ -1,6 +1,9 @@
 // `npm run bench -- scale`: whether a request's cost grows with the ledger (DESIGN.md §3, issue 15). Three ledgers
 // of N, 4N and 16N candidates (BENCH_SCALE_N, 500 by default), spread over the referential's certifications, four
-// years and 24 centres, in sessions of 20: centres, sessions (scheduled, enrolments, final deliberations, PV) and
+// years and 24 centres, in sessions of 8. Each certification is delivered by the same four habilitated centres in
+// turn, so the (version, year) asked for names the same centres at every size: its answer is the same size while
+// the candidates behind it are 16 times as many; likewise the centre whose sessions are read is a small one with
+// the same four sessions at every size. What grows is the ledger, not the question (the answers' sizes are printed). Written: centres, sessions (scheduled, enrolments, final deliberations, PV) and
 // candidates (registered, CCPs and titres on the PV date, a 6-month survey for half the titre holders) written
 // straight into the events table as stored commits (the set-up is not what is measured), projected by the
 // ledger's own projector, plus a few certificates issued through the real issuance. Then, on each, over HTTP
@@ -25,8 +28,13 @@ import { generatedStreams, prng } from './generated-streams.js';
 
 const N = Number(process.env.BENCH_SCALE_N ?? 500);
 const REQUESTS = Number(process.env.BENCH_SCALE_REQUESTS ?? 200);
-const SESSION_SIZE = 20;
+const SESSION_SIZE = 8;
 const CENTRES = 24;
+/** The centres delivering each certification, in turn. */
+const HABILITATED = 4;
+/** The centre whose sessions GET /centres/{centreId}/sessions reads: the same few at every size, in a ledger 16 times as large. */
+const SMALL_CENTRE = `centre-${CENTRES}`;
+const SMALL_CENTRE_SESSIONS = 4;
 const YEARS = [2021, 2022, 2023, 2024];
 const REGIONS = ['Bretagne', 'Hauts-de-France', 'Occitanie', 'Normandie', 'Grand Est', 'Île-de-France'];
 const ROUTES = ['formation_continue', 'formation_continue', 'apprentissage', 'contrat_professionnalisation', 'vae'] as const;
@@ -45,9 +53,13 @@ function generate(candidates: number, versions: readonly { rncp: string; blocs: 
   const someCandidates: { candidateId: string; centreId: string; rncp: string; blocs: string[]; issuedOn: string; sessionId: string }[] = [];
   for (let s = 0; s < sessions; s++) {
     const sessionId = `session-${s + 1}`;
-    const version = versions[s % versions.length]!;
-    const centreId = centres[Math.floor(random() * centres.length)]!;
-    const year = YEARS[Math.floor(random() * YEARS.length)]!;
+    // Round robin: version, then year, then the version's next habilitated centre.
+    const v = s % versions.length;
+    const version = versions[v]!;
+    const year = YEARS[Math.floor(s / versions.length) % YEARS.length]!;
+    // The first sessions, every version's in 2021, are the small centre's: the centre whose sessions are read.
+    const habilitated = (v * Math.floor((CENTRES - 1) / versions.length) + (Math.floor(s / (versions.length * YEARS.length)) % HABILITATED)) % (CENTRES - 1);
+    const centreId = s < SMALL_CENTRE_SESSIONS ? SMALL_CENTRE : centres[habilitated]!;
     const day = `${year}-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(random() * 27)).padStart(2, '0')}`;
     const at = `${day}T09:00:00.000Z`;
     const stream = `session#${sessionId}`;
@@ -209,11 +221,12 @@ function client(L: Ledger) {
   const port = Number(new URL(L.url).port);
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const get = (path: string, token?: string) =>
-    new Promise<{ status: number; ms: number }>((resolve, reject) => {
+    new Promise<{ status: number; ms: number; bytes: number }>((resolve, reject) => {
       const began = performance.now();
       const req = request({ host: '127.0.0.1', port, path, agent, headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - began }));
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - began, bytes }));
         res.on('error', reject);
       });
       req.on('error', reject);
@@ -230,10 +243,10 @@ type Figure = Exclude<keyof Figures, 'start'>;
 const requests = await Promise.all(
   ledgers.map(async ({ L, candidates, codes, rncp }) => {
     const sign = L.deps.localTokens!.sign;
-    const [ministry, centre, dreets] = await Promise.all([sign('ministry', 'dgefp-1'), sign('centre', 'centre-1'), sign('dreets', 'agent-1', { region: 'Bretagne' })]);
+    const [ministry, centre, dreets] = await Promise.all([sign('ministry', 'dgefp-1'), sign('centre', SMALL_CENTRE), sign('dreets', 'agent-1', { region: 'Bretagne' })]);
     return {
       statistics: (_: number) => ({ path: `/statistics?rncp=${rncp}&year=2023`, token: ministry }),
-      centreSessions: (_: number) => ({ path: '/centres/centre-1/sessions', token: centre }),
+      centreSessions: (_: number) => ({ path: `/centres/${SMALL_CENTRE}/sessions`, token: centre }),
       record: (i: number) => ({ path: `/candidates/cand-${1 + ((i * 7919) % candidates)}/record`, token: dreets }),
       verify: (i: number) => ({ path: `/verify/${codes[i % codes.length]}`, token: undefined }),
     } satisfies Record<Figure, (i: number) => { path: string; token: string | undefined }>;
@@ -241,6 +254,7 @@ const requests = await Promise.all(
 );
 const clients = ledgers.map(({ L }) => client(L));
 const timings = ledgers.map((): Record<Figure, number[]> => ({ statistics: [], centreSessions: [], record: [], verify: [] }));
+const answerBytes = ledgers.map((): Record<Figure, number> => ({ statistics: 0, centreSessions: 0, record: 0, verify: 0 }));
 // The sizes alternate request by request, so the machine's load falls on all three alike.
 for (let i = 0; i < REQUESTS + 10; i++) {
   for (const name of ['statistics', 'centreSessions', 'record', 'verify'] as const) {
@@ -249,6 +263,10 @@ for (let i = 0; i < REQUESTS + 10; i++) {
       const res = await c.get(path, token);
       if (res.status !== 200) throw new Error(`GET ${path}: ${res.status}`);
       if (i >= 10) timings[k]![name].push(res.ms); // the first ten: warming up
+      answerBytes[k]![name] = res.bytes;
+      // What a Lambda does at the end of each invocation: the verifications it held are written now, not 20 ms
+      // later in the middle of another ledger's request (the three servers share this thread).
+      await ledgers[k]!.L.deps.verifications!.flush();
     }
   }
 }
@@ -258,6 +276,8 @@ const results: Figures[] = [];
 try {
   for (const [k, { candidates, dataDir }] of ledgers.entries()) {
     const t = timings[k]!;
+    const b = answerBytes[k]!;
+    console.log(`${candidates} candidates: answers (bytes) statistics ${b.statistics}, centre sessions ${b.centreSessions}, record ${b.record}, verify ${b.verify}`);
     const out = { statistics: p50(t.statistics), centreSessions: p50(t.centreSessions), record: p50(t.record), verify: p50(t.verify), start: await startTime(dataDir) };
     console.log(
       `${candidates} candidates: p50 ms statistics ${out.statistics.toFixed(2)}, centre sessions ${out.centreSessions.toFixed(2)}, record ${out.record.toFixed(2)}, verify ${out.verify.toFixed(2)}; npm start ${out.start.toFixed(0)} ms`,
