@@ -35,8 +35,9 @@ export function dynamoClient(config: DynamoDBClientConfig = {}): DynamoDBClient 
 
 /**
  * What the embedding process sends dynalite on its socket in place of a signature: dynalite refuses a request
- * without an Authorization header and its date but never checks the signature, and nothing else listens there. Signing each call (a
- * canonical request, two hashes and four HMACs) cost a third of the CPU of a GetItem to the embedded dynalite.
+ * without an Authorization header and its date but never checks the signature, and nothing else reaches that
+ * socket. Signing each call (a canonical request, two hashes and four HMACs) cost a third of the CPU of a GetItem
+ * to the embedded dynalite.
  */
 export const SOCKET_AUTHORIZATION = 'AWS4-HMAC-SHA256 Credential=local/20200101/eu-west-3/dynamodb/aws4_request, SignedHeaders=host, Signature=unsigned';
 
