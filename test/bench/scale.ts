@@ -3,13 +3,14 @@
 // years and 24 centres, in sessions of 8. Each certification is delivered by the same four habilitated centres in
 // turn, so the (version, year) asked for names the same centres at every size: its answer is the same size while
 // the candidates behind it are 16 times as many; likewise the centre whose sessions are read is a small one with
-// the same four sessions at every size. What grows is the ledger, not the question (the answers' sizes are printed). Written: centres, sessions (scheduled, enrolments, final deliberations, PV) and
-// candidates (registered, CCPs and titres on the PV date, a 6-month survey for half the titre holders) written
-// straight into the events table as stored commits (the set-up is not what is measured), projected by the
-// ledger's own projector, plus a few certificates issued through the real issuance. Then, on each, over HTTP
-// against the local server: the p50 of GET /statistics (one version, one year), GET /centres/{centreId}/sessions,
-// GET /candidates/{candidateId}/record and GET /verify/{code}; and the time `npm start` takes on that data dir
-// until it listens. Last lines: `growth <figure>: <p50 at 16N / p50 at N>`.
+// the same four sessions at every size. What grows is the ledger, not the question (the answers' sizes are
+// printed). Written straight into the events table as stored commits (the set-up is not what is measured):
+// centres, sessions (scheduled, enrolments, final deliberations, PV) and candidates (registered, CCPs and titres on
+// the PV date, a 6-month survey for half the titre holders), projected by the ledger's own projector, plus a few
+// certificates issued through the real issuance. Then, on each, over HTTP against the local server: the p50 of
+// GET /statistics (one version, one year), GET /centres/{centreId}/sessions, GET /candidates/{candidateId}/record
+// and GET /verify/{code}; and the time `npm start` takes on that data dir until it listens. Last lines:
+// `growth <figure>: <p50 at 16N / p50 at N>`.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -57,7 +58,7 @@ function generate(candidates: number, versions: readonly { rncp: string; blocs: 
     const v = s % versions.length;
     const version = versions[v]!;
     const year = YEARS[Math.floor(s / versions.length) % YEARS.length]!;
-    // The first sessions, every version's in 2021, are the small centre's: the centre whose sessions are read.
+    // The first few sessions (in the first year, not the one asked for) are the small centre's, whose list is read.
     const habilitated = (v * Math.floor((CENTRES - 1) / versions.length) + (Math.floor(s / (versions.length * YEARS.length)) % HABILITATED)) % (CENTRES - 1);
     const centreId = s < SMALL_CENTRE_SESSIONS ? SMALL_CENTRE : centres[habilitated]!;
     const day = `${year}-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(random() * 27)).padStart(2, '0')}`;
