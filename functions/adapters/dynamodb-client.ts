@@ -39,12 +39,13 @@ export function dynamoClient(config: DynamoDBClientConfig = {}): DynamoDBClient 
  * socket. Signing each call (a canonical request, two hashes and four HMACs) cost a third of the CPU of a GetItem
  * to the embedded dynalite.
  */
-export const SOCKET_AUTHORIZATION = 'AWS4-HMAC-SHA256 Credential=local/20200101/eu-west-3/dynamodb/aws4_request, SignedHeaders=host, Signature=unsigned';
+const SOCKET_DATE = '20200101';
+export const SOCKET_AUTHORIZATION = `AWS4-HMAC-SHA256 Credential=local/${SOCKET_DATE}/eu-west-3/dynamodb/aws4_request, SignedHeaders=host, Signature=unsigned`;
 
 const socketSigner = {
   sign: async (request: HttpRequest) => {
     request.headers.authorization = SOCKET_AUTHORIZATION;
-    request.headers['x-amz-date'] = '20200101T000000Z';
+    request.headers['x-amz-date'] = `${SOCKET_DATE}T000000Z`;
     return request;
   },
 };

@@ -1,8 +1,8 @@
-import { dynamoClient } from '../adapters/dynamodb-client.js';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { BatchingReadModelStore } from '../adapters/batching-read-model-store.js';
 import { CachingPersonVault } from '../adapters/caching-person-vault.js';
 import { CognitoAccountDirectory } from '../adapters/cognito-account-directory.js';
+import { dynamoClient } from '../adapters/dynamodb-client.js';
 import { DynamoEventStore } from '../adapters/dynamodb-event-store.js';
 import { DynamoIdempotencyStore } from '../adapters/dynamodb-idempotency-store.js';
 import { DynamoCiphertextStore } from '../adapters/dynamodb-person-vault.js';
