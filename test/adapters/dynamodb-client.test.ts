@@ -33,6 +33,29 @@ describe('the ledger’s DynamoDB client', () => {
     }
   });
 
+  it('resolves its middleware stack once per command, not on every call (the SDK’s cacheMiddleware)', async () => {
+    const dynamo = await startDynalite();
+    const client = localDynamoClient(dynamo.endpoint);
+    try {
+      await client.send(new ListTablesCommand({}));
+      // A middleware added after the first call is not in the chain already resolved for ListTables…
+      const seen = vi.fn();
+      client.middlewareStack.add((next) => (args) => (seen(), next(args)), { step: 'initialize', name: 'addedLate' });
+      await client.send(new ListTablesCommand({}));
+      expect(seen).not.toHaveBeenCalled();
+      // …where a client without the cache would resolve it again and run it.
+      const uncached = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      await uncached.send(new ListTablesCommand({}));
+      uncached.middlewareStack.add((next) => (args) => (seen(), next(args)), { step: 'initialize', name: 'addedLate' });
+      await uncached.send(new ListTablesCommand({}));
+      expect(seen).toHaveBeenCalledTimes(1);
+      uncached.destroy();
+    } finally {
+      client.destroy();
+      await dynamo.stop();
+    }
+  });
+
   it('on the embedded dynalite’s socket, sends a fixed authorization instead of signing each call; by its endpoint, signs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ledger-socket-'));
     const seen: IncomingHttpHeaders[] = [];
