@@ -3,7 +3,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ListTablesCommand, type ServiceInputTypes, type ServiceOutputTypes } from '@aws-sdk/client-dynamodb';
+import type { InitializeMiddleware } from '@smithy/types';
 import dynalite from 'dynalite';
 import { describe, expect, it, vi } from 'vitest';
 import { dynamoClient, localDynamoClient, SOCKET_AUTHORIZATION } from '../../functions/adapters/dynamodb-client.js';
@@ -36,22 +37,25 @@ describe('the ledger’s DynamoDB client', () => {
   it('resolves its middleware stack once per command, not on every call (the SDK’s cacheMiddleware)', async () => {
     const dynamo = await startDynalite();
     const client = localDynamoClient(dynamo.endpoint);
+    const uncached = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     try {
       await client.send(new ListTablesCommand({}));
       // A middleware added after the first call is not in the chain already resolved for ListTables…
       const seen = vi.fn();
-      client.middlewareStack.add((next) => (args) => (seen(), next(args)), { step: 'initialize', name: 'addedLate' });
+      const addedLate: InitializeMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next) => (args) => {
+        seen();
+        return next(args);
+      };
+      client.middlewareStack.add(addedLate, { step: 'initialize', name: 'addedLate' });
       await client.send(new ListTablesCommand({}));
       expect(seen).not.toHaveBeenCalled();
       // …where a client without the cache would resolve it again and run it.
-      const uncached = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'eu-west-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
       await uncached.send(new ListTablesCommand({}));
-      uncached.middlewareStack.add((next) => (args) => (seen(), next(args)), { step: 'initialize', name: 'addedLate' });
+      uncached.middlewareStack.add(addedLate, { step: 'initialize', name: 'addedLate' });
       await uncached.send(new ListTablesCommand({}));
       expect(seen).toHaveBeenCalledTimes(1);
-      uncached.destroy();
     } finally {
-      client.destroy();
+      for (const c of [client, uncached]) c.destroy();
       await dynamo.stop();
     }
   });
