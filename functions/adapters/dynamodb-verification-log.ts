@@ -69,8 +69,11 @@ export class DynamoVerificationLog implements VerificationLog {
   private readonly queue: Pending[] = [];
   private readonly unsettled = new Set<Promise<void>>();
   private readonly seen = new Map<string, Promise<void>>();
-  /** Per (code, day): ordinals this instance claimed ahead and has not used, whether the day is past its cap, demand. */
-  private readonly leases = new Map<string, { left: number; full: boolean; seen: number; since: number; rate: number }>();
+  /**
+   * Per (code, day): ordinals this instance claimed ahead and has not used, whether the day is past its cap, demand
+   * (the last second's), and how many ordinals it claimed so far that day.
+   */
+  private readonly leases = new Map<string, { left: number; full: boolean; seen: number; since: number; rate: number; claimed: number }>();
   private readonly tallies = new Map<string, TallyIncrement>();
   private readonly tallyWrites = new Map<string, Promise<void>>();
   private readonly claims = new Map<string, Promise<number>>();
@@ -161,13 +164,16 @@ export class DynamoVerificationLog implements VerificationLog {
     const kept: Pending[] = [];
     await Promise.all(
       [...byDay].map(async ([key, group]) => {
-        const lease = this.leases.get(key) ?? { left: 0, full: false, seen: 0, since: Date.now(), rate: 0 };
+        const lease = this.leases.get(key) ?? { left: 0, full: false, seen: 0, since: Date.now(), rate: 0, claimed: 0 };
         this.remember(this.leases, key, lease, REMEMBERED_DAYS);
         const now = Date.now();
         if (now - lease.since >= 1000) Object.assign(lease, { rate: now - lease.since < 2000 ? lease.seen : 0, seen: 0, since: now });
         lease.seen += group.length;
-        // Ordinals leased by an earlier claim first, then a claim for the rest and, for a code verified often,
-        // the demand of about a second ahead: a flood claims once a second, a code verified once claims one.
+        // Ordinals leased by an earlier claim first, then a claim for the rest and, ahead, the larger of the last
+        // second's demand and what this instance already claimed that day: a flood claims once a second, a code
+        // verified once claims one, and a code verified in bursts claims a doubling lease (a handful of claims to
+        // its day's cap, not one a verification). What an instance leases and does not use only tallies some of
+        // another instance's verifications of that day sooner: every one is still counted.
         const fromLease = Math.min(lease.left, group.length);
         lease.left -= fromLease;
         kept.push(...group.slice(0, fromLease));
@@ -177,7 +183,10 @@ export class DynamoVerificationLog implements VerificationLog {
           for (const p of rest) this.tally(p);
           return;
         }
-        const ask = rest.length + Math.min(VERIFICATIONS_KEPT_PER_DAY, lease.rate);
+        // Nothing ahead while an earlier claim for the day is out: what it leases is not known yet, and records it
+        // would cover would be tallied meanwhile.
+        const ahead = this.claims.has(key) ? 0 : Math.min(VERIFICATIONS_KEPT_PER_DAY, Math.max(lease.rate, lease.claimed));
+        const ask = rest.length + ahead;
         let total: number;
         try {
           total = await this.claim(group[0]!.record, ask);
@@ -185,6 +194,7 @@ export class DynamoVerificationLog implements VerificationLog {
           for (const p of rest) p.reject(error);
           return;
         }
+        lease.claimed += ask;
         // This instance holds ordinals total - ask + 1 … total; those past the day's cap are tallies.
         const usable = Math.max(0, Math.min(ask, VERIFICATIONS_KEPT_PER_DAY - (total - ask)));
         if (total >= VERIFICATIONS_KEPT_PER_DAY) lease.full = true;
