@@ -49,7 +49,8 @@ const expiresAt = (day: string) => Math.floor(Date.parse(`${day}T00:00:00.000Z`)
  * The verifications table, bounded per certificate and UTC day (pk = code):
  * - a counter per day (sk = `#day#<day>`, below every instant, so never listed): an UpdateItem hands out ordinals in
  *   the day (each instance's claims named by a sequence number, like the tallies' updates below); an instance that
- *   sees a code often claims about a second of its demand ahead, so a flood claims once a second, not per record;
+ *   sees a code again claims ahead (a second of its demand, or as many as it already claimed that day), so a flood
+ *   claims once a second and a code verified in bursts a handful of times a day, not once per record;
  * - the first VERIFICATIONS_KEPT_PER_DAY of the day, one item each (sk = `<at>#<requestId>`), appended by
  *   BatchWriteItem, so a retried or repeated put is the same item;
  * - past them, one tally per outcome (sk = `<day>~<status>~<name check>`, after the day's verifications), an
