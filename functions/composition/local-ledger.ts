@@ -81,6 +81,11 @@ export interface LocalLedger {
   redeliverPending(): void;
   /** Hands a commit to the feed again, as a redelivered Streams record. */
   redeliver(commit: Commit): void;
+  /**
+   * What the last start's catch-up read: from the feed's checkpoint, only the commits written but not delivered when
+   * the last run stopped (none after a clean stop); without one (a data dir from before the checkpoint), the whole table once.
+   */
+  catchUp(): { from: 'checkpoint' | 'whole-table'; commits: number };
   close(): void;
 }
 
@@ -122,6 +127,7 @@ export function composeLocalLedger(options: LocalPlatformOptions): LocalLedger {
   let workflows: LocalWorkflows | undefined;
   let scheduler: LocalScheduler | undefined;
   const toReplay: { commit: Commit; seq: number }[] = [];
+  const caughtUp: { from: 'checkpoint' | 'whole-table'; commits: number } = { from: 'checkpoint', commits: 0 };
   const ledger = composeLedger(
     {
       store,
@@ -168,14 +174,17 @@ export function composeLocalLedger(options: LocalPlatformOptions): LocalLedger {
           name: 'change-feed catch-up',
           run: async () => {
             toReplay.length = 0;
+            Object.assign(caughtUp, { from: journal.hasCheckpoint ? 'checkpoint' : 'whole-table', commits: 0 });
             if (!journal.hasCheckpoint) {
               await ledger.projector.replayAll((commit) => {
+                caughtUp.commits++;
                 if (ledger.reactions.some((r) => r.applies(commit))) toReplay.push({ commit, seq: journal.intend(commit) });
               });
               journal.persist();
               return;
             }
             for (const intent of journal.pending()) {
+              caughtUp.commits++;
               const { commits } = await store.read(intent.stream, intent.version);
               const commit = commits.find((c) => c.version === intent.version && c.commandId === intent.commandId);
               journal.carry(intent.seq);
@@ -207,6 +216,7 @@ export function composeLocalLedger(options: LocalPlatformOptions): LocalLedger {
     notifier,
     settle,
     reactionsToReplay: () => toReplay.map(({ commit }) => commit),
+    catchUp: () => ({ ...caughtUp }),
     redeliverPending: () => {
       for (const { commit, seq } of toReplay) feed.publish(recordOfItem(commitToItem(commit), seq));
     },

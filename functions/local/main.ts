@@ -19,12 +19,20 @@ const ledger = await startLocalLedger({
 
 warnIfPeerUserCannotBeTold();
 console.log(`certification-ledger is running on ${ledger.url}  (data in ${dataDir}, clock ${ledger.clock.isVirtual ? `virtual at ${ledger.clock.now()}` : 'system'})`);
+const { from, commits } = ledger.catchUp;
+console.log(
+  from === 'checkpoint'
+    ? `  start:      resumed from the change feed's checkpoint, no history replayed (${commits} commit(s) the last stop left undelivered, delivered now)`
+    : commits === 0
+      ? "  start:      a new ledger; later starts resume from the change feed's checkpoint, without replaying history"
+      : `  start:      no change-feed checkpoint in this data dir yet: caught up once from the whole table (${commits} commits); later starts resume from the checkpoint`,
+);
 console.log(`  health:     curl ${ledger.url}/health`);
 console.log(`  pages:      ${ledger.url}/  (/v, /candidat, /certificateurs, /ministere; sign in at /connexion)`);
 console.log(`  contract:   ${ledger.url}/openapi.json`);
 console.log(`  a token:    LEDGER_DATA_DIR=${dataDir} npm run --silent token -- <centre|juror|dreets|ministry|candidate> <ledgerId> [region]`);
 console.log('              (each data dir signs with its own key: a token made on another data dir is refused with 401)');
-console.log(`              curl -H "Authorization: Bearer $(npm run --silent token -- dreets agent-1 Bretagne)" ...`);
+console.log(`              curl -H "Authorization: Bearer $(LEDGER_DATA_DIR=${dataDir} npm run --silent token -- dreets agent-1 Bretagne)" ...`);
 console.log('Ctrl-C stops it; the data stays for the next start.');
 
 let stopping = false;

@@ -132,6 +132,8 @@ export async function startLocalLedger(options: LocalLedgerOptions) {
     ledger,
     scheduler: local.scheduler,
     workflows: local.workflows,
+    /** What this start's change-feed catch-up read (main.ts prints it: a start reads no history). */
+    catchUp: local.catchUp(),
     notifier: local.notifier,
     async stop() {
       if (systemTicks) clearInterval(systemTicks);

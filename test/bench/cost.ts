@@ -26,6 +26,8 @@
 import { COGNITO_PLAN, type CognitoPrices, yearlySignInCost } from './sign-in-cost.js';
 import { DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -202,8 +204,21 @@ let httpRequests = 0;
 
 // The functions' memory, from the template (synthesised without bundling).
 const outdir = mkdtempSync(join(tmpdir(), 'ledger-cost-'));
-const { stack } = ledgerApp({ nag: false, outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+const { app, stack } = ledgerApp({ nag: false, outdir, context: { 'aws:cdk:bundling-stacks': [] } });
 const memories = [...stack.functions.all()].map(([, fn]) => Number((fn.handler.node.defaultChild as CfnFunction).memorySize ?? 128));
+// What is billed by the month whatever the traffic, counted in the templates: the ledger's stack, its alarms' nested
+// stack and the edge stack (the web ACL in front of CloudFront).
+const deployed = [stack, stack.monitoring, ...app.node.children.filter((c): c is Stack => Stack.isStack(c) && c !== stack)].flatMap((s) =>
+  Object.values((Template.fromStack(s).toJSON() as { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> }).Resources),
+);
+const ofType = (type: string) => deployed.filter((r) => r.Type === type);
+const fixed = {
+  alarms: ofType('AWS::CloudWatch::Alarm').length,
+  keys: ofType('AWS::KMS::Key').length,
+  secrets: ofType('AWS::SecretsManager::Secret').length,
+  webAcls: ofType('AWS::WAFv2::WebACL').length,
+  wafRules: ofType('AWS::WAFv2::WebACL').reduce((n, acl) => n + ((acl.Properties?.Rules as unknown[] | undefined)?.length ?? 0), 0),
+};
 rmSync(outdir, { recursive: true, force: true });
 // One figure for every function: the largest the template gives (they are all the same today).
 const memoryMb = Math.max(...memories);
@@ -355,6 +370,19 @@ const lines: [string, number][] = [
   ['KMS requests', ((kms.asymmetric * n) / 1e4) * price('kms', 'asymmetricRequestsPerTenThousand') + ((kms.symmetric * n) / 1e4) * price('kms', 'symmetricRequestsPerTenThousand')],
   ['API Gateway (HTTP API)', ((httpRequests * n) / 1e6) * price('apiGateway', 'httpApiRequestsPerMillion')],
   ['EventBridge Scheduler', ((schedules * n) / 1e6) * price('scheduler', 'invocationsPerMillion')],
+  // Point-in-time recovery on the tables kept (not the expiring idempotency and rate-limit ones): their size, as above.
+  [
+    'DynamoDB backups (first year)',
+    (([...dynamo].filter(([table]) => !['idempotency', 'rate-limit'].includes(table)).reduce((b, [, c]) => b + c.bytesWritten, 0) * n) / 1024 ** 3) *
+      price('dynamodb', 'continuousBackupGbMonth') *
+      6,
+  ],
+  // Every request through CloudFront is inspected by the web ACL.
+  ['WAF requests', ((httpRequests * n) / 1e6) * price('waf', 'requestsPerMillion')],
+  [`CloudWatch alarms (${fixed.alarms}, fixed)`, fixed.alarms * 12 * price('cloudwatch', 'alarmMonth')],
+  [`KMS keys (${fixed.keys}, fixed)`, fixed.keys * 12 * price('kms', 'customerManagedKeyMonth')],
+  [`Secrets Manager (${fixed.secrets}, fixed)`, fixed.secrets * 12 * price('secretsManager', 'secretMonth')],
+  [`WAF (${fixed.webAcls} ACL, ${fixed.wafRules} rules, fixed)`, 12 * (fixed.webAcls * price('waf', 'webAclMonth') + fixed.wafRules * price('waf', 'ruleMonth'))],
 ];
 console.log(`national year: ${n.toLocaleString('en')} candidates (prices: test/bench/prices.json, us-east-1 list prices)`);
 for (const [what, usd] of lines) console.log(`  ${what.padEnd(30)} $${usd.toFixed(2).padStart(9)}`);

@@ -51,6 +51,7 @@ describe('npm start resumes the change feed from its checkpoint', () => {
     const first = await startCounting();
     // A data dir without a checkpoint (new, or from before the journal) is caught up once from the whole table.
     expect(first.reads.ScanCommand).toBe(1);
+    expect(first.ledger.catchUp.from).toBe('whole-table');
     let ledger = first.ledger;
     await register(ledger, 0, 20);
     await ledger.stop();
@@ -62,6 +63,8 @@ describe('npm start resumes the change feed from its checkpoint', () => {
     const large = await startCounting();
     expect(large.reads.ScanCommand ?? 0).toBe(0);
     expect(small.reads.ScanCommand ?? 0).toBe(0);
+    // What `npm start` prints: resumed from the checkpoint, nothing left undelivered by a clean stop.
+    expect(large.ledger.catchUp).toEqual({ from: 'checkpoint', commits: 0 });
     // Ten times the commits, the same reads: what start reads does not depend on the ledger.
     expect(large.reads).toEqual(small.reads);
     expect(Object.values(large.reads).reduce((a, b) => a + b, 0)).toBeGreaterThan(0); // the referential's streams
