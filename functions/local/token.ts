@@ -41,6 +41,12 @@ if (forTwin) {
   if (twinRuns) console.error(`token for the twin whose LEDGER_DATA_DIR is ${dataDir}: an ID token of its user pool (npm start on another data dir refuses it: 401)`);
   const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
   console.log(await twinToken(root, dataDir, { role, ledgerId, ...(region ? { region } : {}) }));
+} else if (!existsSync(join(dataDir, 'dynamodb'))) {
+  // A mistyped or empty LEDGER_DATA_DIR: a key made here would sign tokens no running server accepts.
+  console.error(
+    `token: no ledger has run on ${dataDir}; start it there first (LEDGER_DATA_DIR=${dataDir} npm start), or set LEDGER_DATA_DIR to the data dir of the server you call`,
+  );
+  process.exit(2);
 } else {
   // On stderr, so `TOKEN=$(npm run --silent token …)` keeps only the token: which server will accept it.
   console.error(`token for the server whose LEDGER_DATA_DIR is ${dataDir} (a server on another data dir refuses it: 401)`);

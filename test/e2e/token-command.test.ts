@@ -48,6 +48,7 @@ describe('npm run token on a data dir of npm start', () => {
   it("prints the local runtime's token, with the claims of an invited account", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'token-local-'));
     dirs.push(dataDir);
+    mkdirSync(join(dataDir, 'dynamodb')); // npm start ran here
     expect(decodeJwt(await token(dataDir, 'dreets', 'agent-1', 'Bretagne'))).toMatchObject({
       iss: LOCAL_ISSUER,
       aud: LOCAL_AUDIENCE,
@@ -55,6 +56,20 @@ describe('npm run token on a data dir of npm start', () => {
       'custom:ledger_id': 'agent-1',
       'custom:region': 'Bretagne',
     });
+  });
+
+  it('refuses a data dir no ledger ever ran on (a mistyped LEDGER_DATA_DIR), and makes no key there', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'token-none-'));
+    dirs.push(parent);
+    const mistyped = join(parent, 'ledgr');
+    const refused = await tokenCommand(mistyped, 'ministry', 'm-1').then(
+      () => undefined,
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    expect(refused?.code).toBe(2);
+    expect(refused?.stdout).toBe('');
+    expect(refused?.stderr).toContain(`no ledger has run on ${mistyped}`);
+    expect(existsSync(mistyped)).toBe(false);
   });
 
   it("still prints the local runtime's when the dir also holds a stopped twin's state beside npm start's", async () => {
