@@ -184,7 +184,6 @@ export function composeLocalLedger(options: LocalPlatformOptions): LocalLedger {
               return;
             }
             for (const intent of journal.pending()) {
-              caughtUp.commits++;
               const { commits } = await store.read(intent.stream, intent.version);
               const commit = commits.find((c) => c.version === intent.version && c.commandId === intent.commandId);
               journal.carry(intent.seq);
@@ -192,6 +191,7 @@ export function composeLocalLedger(options: LocalPlatformOptions): LocalLedger {
                 journal.resolve(intent.seq); // never written: its PutItem collided or was never sent
                 continue;
               }
+              caughtUp.commits++;
               await ledger.project(commit);
               if (ledger.reactions.some((r) => r.applies(commit))) toReplay.push({ commit, seq: intent.seq });
               else journal.resolve(intent.seq);
